@@ -1,0 +1,60 @@
+/**
+ * The seam between the camera side and the MRZ engine: a {@link FrameReader} takes one frame
+ * (a transferable `ImageBitmap`) and answers with the engine's read, or null. The production reader
+ * runs the real engine in a Web Worker ({@link createWorkerFrameReader} in `worker-reader.ts`);
+ * tests may inject their own.
+ * @module
+ */
+import type { MrzFormat, MrzImageResult } from '../mrz/types.ts';
+
+/** An axis-aligned rectangle in frame pixels. */
+export interface FrameRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What to do with one frame. */
+export interface FrameReadRequest {
+  /** The frame. Ownership passes to the reader (it is transferred to the worker and closed there). */
+  readonly frame: ImageBitmap;
+  /** Only read inside this part of the frame (e.g. the guide frame plus a margin). Default: all. */
+  readonly region?: FrameRect;
+  /** Formats to accept. Default: all. */
+  readonly formats?: readonly MrzFormat[];
+  /** Also try the frame turned by 90°, 180° and 270° when nothing is found upright (photo uploads). */
+  readonly rotations?: boolean;
+  /** Return a crop of the MRZ band (an `ImageBitmap`) with a result. Default false. */
+  readonly cropBand?: boolean;
+  /** Accept ICAO specimen documents (`UTO`). Default false. */
+  readonly allowSpecimen?: boolean;
+}
+
+/** Per-frame timings in milliseconds (worker side). */
+export interface FrameReadTimings {
+  /** Frame → pixels (OffscreenCanvas draw + getImageData). */
+  readonly decode: number;
+  /** The engine (`readMrz`), all rotations tried. */
+  readonly engine: number;
+  /** Whole request inside the worker. */
+  readonly total: number;
+}
+
+/** The answer for one frame. Corners of `result` are in full-frame coordinates (not the region's). */
+export interface FrameReadResponse {
+  readonly result: MrzImageResult | null;
+  /** Crop of the MRZ band when requested and found. The receiver owns it (close it when done). */
+  readonly band: ImageBitmap | null;
+  /** Frame size (before region cropping). */
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+  readonly timings: FrameReadTimings;
+}
+
+/** Reads MRZs from frames. One request at a time is enough: the pump never overlaps requests. */
+export interface FrameReader {
+  read(request: FrameReadRequest): Promise<FrameReadResponse>;
+  /** Releases the worker. Pending reads reject. */
+  dispose(): void;
+}

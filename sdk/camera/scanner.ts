@@ -1,0 +1,377 @@
+/**
+ * A framework-free live MRZ scanner: camera → frame pump → engine worker → multi-frame vote →
+ * one `read` event. It owns the camera lifecycle: tracks are stopped on {@link MrzCameraScanner.stop},
+ * when the page is hidden (`visibilitychange`, `pagehide`), after a successful read unless
+ * `continuous`, and when the device is lost (reported as a `device_lost` error).
+ * `<timpora-mrz-scanner>` is a thin view over this class.
+ * @module
+ */
+import type { MrzFormat, MrzImageResult, MrzResult } from '../mrz/types.ts';
+import { CameraSession, openCamera, type OpenCameraOptions } from './camera.ts';
+import { CameraError, toCameraError } from './errors.ts';
+import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
+import { FramePump, type FramePumpStats } from './frame-pump.ts';
+
+/** Where a scanner is in its life. */
+export type ScanStatus =
+  /** Not started, or stopped. */
+  | 'idle'
+  /** Asking for the camera. */
+  | 'starting'
+  /** Frames flow, no MRZ in view. */
+  | 'searching'
+  /** An MRZ is in view; waiting for frames to agree. */
+  | 'holding'
+  /** A stable read was delivered (the camera is stopped unless continuous). */
+  | 'read'
+  /** The page was hidden: camera released; resumes when visible again. */
+  | 'paused'
+  /** Failed; see the `error` event. */
+  | 'error';
+
+/** Multi-frame voting, as `MrzVoter` from sdk/mrz provides it. */
+export interface FrameVoter {
+  push(result: MrzResult): void;
+  /** The agreed read once the same valid read repeats, else null. */
+  stable(): MrzResult | null;
+  reset(): void;
+}
+
+/** Detail of the scanner `read` event. */
+export interface ScannerReadDetail {
+  readonly result: MrzImageResult;
+  /** Crop of the MRZ band from the frame that settled the vote (the receiver owns it). */
+  readonly band: ImageBitmap | null;
+}
+
+/** Event map of {@link MrzCameraScanner}. */
+export interface MrzCameraScannerEventMap {
+  status: CustomEvent<ScanStatus>;
+  /** Every answered frame (for drawing the detected outline). Do not keep `detail.band`. */
+  frame: CustomEvent<FrameReadResponse>;
+  read: CustomEvent<ScannerReadDetail>;
+  error: CustomEvent<CameraError>;
+  /** A camera was opened (first start, restart or switch). */
+  camera: CustomEvent<CameraSession>;
+}
+
+/** Options of {@link MrzCameraScanner}. */
+export interface MrzCameraScannerOptions {
+  /** The element showing the preview; the scanner sets its `srcObject` and plays it. */
+  readonly video: HTMLVideoElement;
+  /** Reads frames (normally `createWorkerFrameReader()`). The scanner never disposes it. */
+  readonly reader: FrameReader;
+  /** Factory of a fresh voter for each scan. */
+  readonly createVoter: () => FrameVoter;
+  /** Formats to accept. Default: all. */
+  formats?: readonly MrzFormat[];
+  /** Keep scanning after a read (a new event only for a different MRZ). Default false. */
+  continuous?: boolean;
+  /** Camera to open. Default: the rear camera. */
+  deviceId?: string;
+  /** Accept ICAO specimens. Default false. */
+  allowSpecimen?: boolean;
+  /** Part of the frame to read (frame pixels), e.g. around the guide. Default: whole frame. */
+  region?: (frameWidth: number, frameHeight: number) => FrameRect | undefined;
+  /** Camera opener (tests). Default {@link openCamera}. */
+  readonly open?: (options: OpenCameraOptions) => Promise<CameraSession>;
+  /** Extra camera options (resolution, injected mediaDevices). */
+  readonly cameraOptions?: Omit<OpenCameraOptions, 'deviceId' | 'signal'>;
+  /** Document whose visibility pauses the scanner. Default `document`. */
+  readonly document?: Document;
+}
+
+/** Consecutive empty frames after which the status falls back from `holding` to `searching`. */
+const MISSES_BEFORE_SEARCHING = 4;
+
+/** Live MRZ scanner over a camera and a frame reader. */
+export class MrzCameraScanner extends EventTarget {
+  readonly options: MrzCameraScannerOptions;
+  #status: ScanStatus = 'idle';
+  #camera: CameraSession | null = null;
+  #pump: FramePump | null = null;
+  #voter: FrameVoter | null = null;
+  #abort: AbortController | null = null;
+  #misses = 0;
+  #lastEmitted: string | null = null;
+  #lastResult: MrzImageResult | null = null;
+  #startedAt: number | null = null;
+  #listening = false;
+  #generation = 0;
+
+  constructor(options: MrzCameraScannerOptions) {
+    super();
+    this.options = options;
+  }
+
+  /** Current status. */
+  get status(): ScanStatus {
+    return this.#status;
+  }
+
+  /** The open camera, or null. */
+  get camera(): CameraSession | null {
+    return this.#camera;
+  }
+
+  /** Pump counters of the current scan (null before the first start). */
+  get stats(): FramePumpStats | null {
+    return this.#pump?.stats ?? null;
+  }
+
+  /** The last per-frame engine result (for outlines), or null. */
+  get lastResult(): MrzImageResult | null {
+    return this.#lastResult;
+  }
+
+  /** True while the camera is open or opening. */
+  get active(): boolean {
+    return this.#status === 'starting' || this.#status === 'searching' || this.#status === 'holding' ||
+      (this.#status === 'read' && this.#camera !== null);
+  }
+
+  #setStatus(status: ScanStatus): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    this.dispatchEvent(new CustomEvent('status', { detail: status }));
+  }
+
+  /**
+   * Opens the camera and starts reading. Resolves once frames flow; rejects with a
+   * {@link CameraError} (also dispatched as `error`). Calling it while active is a no-op.
+   */
+  async start(): Promise<void> {
+    if (this.active) return;
+    const generation = ++this.#generation;
+    this.#listen();
+    this.#setStatus('starting');
+    this.#abort = new AbortController();
+    const open = this.options.open ?? openCamera;
+    let camera: CameraSession;
+    try {
+      camera = await open({
+        ...this.options.cameraOptions,
+        ...(this.options.deviceId ? { deviceId: this.options.deviceId } : {}),
+        signal: this.#abort.signal,
+      });
+    } catch (error) {
+      if (generation !== this.#generation) return; // stopped meanwhile
+      this.#fail(toCameraError(error));
+      throw toCameraError(error);
+    }
+    if (generation !== this.#generation) {
+      camera.stop();
+      return;
+    }
+    this.#attach(camera);
+    try {
+      await this.#play();
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const e = new CameraError('camera_in_use', 'video preview could not play', { cause: error });
+      this.#fail(e);
+      throw e;
+    }
+    if (generation !== this.#generation) return;
+    this.#startedAt = performance.now();
+    this.#voter = this.options.createVoter();
+    this.#misses = 0;
+    this.#lastEmitted = null;
+    this.#pump?.stop();
+    this.#pump = new FramePump({
+      video: this.options.video,
+      reader: this.options.reader,
+      request: (w, h) => {
+        const region = this.options.region?.(w, h);
+        return {
+          cropBand: true,
+          ...(region ? { region } : {}),
+          ...(this.options.formats ? { formats: this.options.formats } : {}),
+          ...(this.options.allowSpecimen ? { allowSpecimen: true } : {}),
+        };
+      },
+      onResponse: (response) => this.#onResponse(response),
+    });
+    this.#pump.start();
+    this.#setStatus('searching');
+  }
+
+  /** Stops reading and releases the camera (every track ends). Idempotent. */
+  stop(): void {
+    this.#release();
+    this.#unlisten();
+    if (this.#status !== 'error') this.#setStatus('idle');
+  }
+
+  /** Switches to another camera while running (or just remembers it when idle). */
+  async switchCamera(deviceId: string): Promise<void> {
+    this.options.deviceId = deviceId;
+    if (!this.#camera) return;
+    this.#pump?.stop();
+    try {
+      await this.#camera.switchCamera(deviceId);
+      this.options.video.srcObject = this.#camera.stream;
+      await this.#play();
+      this.#voter?.reset();
+      this.#pump?.start();
+      this.dispatchEvent(new CustomEvent('camera', { detail: this.#camera }));
+    } catch (error) {
+      this.#fail(toCameraError(error));
+      throw toCameraError(error);
+    }
+  }
+
+  /** Milliseconds since frames started flowing for the current scan, or null. */
+  get elapsed(): number | null {
+    return this.#startedAt === null ? null : performance.now() - this.#startedAt;
+  }
+
+  #attach(camera: CameraSession): void {
+    this.#camera = camera;
+    camera.addEventListener('ended', (event) => {
+      if (this.#camera !== camera) return;
+      this.#fail(event.detail);
+    });
+    const video = this.options.video;
+    video.muted = true;
+    video.playsInline = true;
+    video.setAttribute('playsinline', '');
+    video.srcObject = camera.stream;
+    this.dispatchEvent(new CustomEvent('camera', { detail: camera }));
+  }
+
+  async #play(): Promise<void> {
+    const video = this.options.video;
+    await video.play();
+  }
+
+  #onResponse(response: FrameReadResponse): void {
+    const { result, band } = response;
+    this.dispatchEvent(new CustomEvent('frame', { detail: response }));
+    this.#lastResult = result;
+    if (!result) {
+      band?.close();
+      this.#misses++;
+      if (this.#misses >= MISSES_BEFORE_SEARCHING) {
+        // The document left the view: in continuous mode the same MRZ may be read again.
+        this.#lastEmitted = null;
+        this.#voter?.reset();
+        if (this.#status === 'holding') this.#setStatus('searching');
+      }
+      return;
+    }
+    this.#misses = 0;
+    const voter = this.#voter;
+    if (!voter) {
+      band?.close();
+      return;
+    }
+    voter.push(result);
+    const stable = voter.stable();
+    if (!stable || !stable.valid) {
+      band?.close();
+      if (this.#status === 'searching') this.#setStatus('holding');
+      return;
+    }
+    const key = stable.lines.join('\n');
+    if (key === this.#lastEmitted) {
+      band?.close();
+      return;
+    }
+    this.#lastEmitted = key;
+    // The voted text with this frame's geometry.
+    const read: MrzImageResult = { ...result, ...stable, corners: result.corners, timings: result.timings };
+    if (!this.options.continuous) this.#release();
+    this.#setStatus('read');
+    this.dispatchEvent(new CustomEvent('read', { detail: { result: read, band } }));
+    if (this.options.continuous) {
+      voter.reset();
+      // Stay in 'read' until the next frame changes it.
+      queueMicrotask(() => {
+        if (this.#status === 'read' && this.#camera) this.#setStatus('holding');
+      });
+    }
+  }
+
+  #fail(error: CameraError): void {
+    this.#release();
+    this.#unlisten();
+    this.#setStatus('error');
+    this.dispatchEvent(new CustomEvent('error', { detail: error }));
+  }
+
+  #release(): void {
+    this.#generation++;
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#pump?.stop();
+    this.#camera?.stop();
+    this.#camera = null;
+    const video = this.options.video;
+    if (video.srcObject) {
+      video.pause();
+      video.srcObject = null;
+    }
+    this.#voter = null;
+  }
+
+  #doc(): Document | null {
+    return this.options.document ?? (typeof document !== 'undefined' ? document : null);
+  }
+
+  #onVisibility = (): void => {
+    const doc = this.#doc();
+    if (!doc) return;
+    if (doc.visibilityState === 'hidden') {
+      if (this.active) {
+        this.#release();
+        this.#setStatus('paused');
+      }
+    } else if (this.#status === 'paused') {
+      this.start().catch(() => {
+        /* reported through the error event */
+      });
+    }
+  };
+
+  #onPageHide = (): void => {
+    if (this.active || this.#status === 'paused') {
+      this.#release();
+      this.#setStatus('paused');
+    }
+  };
+
+  #listen(): void {
+    if (this.#listening) return;
+    const doc = this.#doc();
+    doc?.addEventListener('visibilitychange', this.#onVisibility);
+    doc?.defaultView?.addEventListener('pagehide', this.#onPageHide);
+    this.#listening = true;
+  }
+
+  #unlisten(): void {
+    if (!this.#listening) return;
+    const doc = this.#doc();
+    doc?.removeEventListener('visibilitychange', this.#onVisibility);
+    doc?.defaultView?.removeEventListener('pagehide', this.#onPageHide);
+    this.#listening = false;
+  }
+
+  override addEventListener<K extends keyof MrzCameraScannerEventMap>(
+    type: K,
+    listener: ((ev: MrzCameraScannerEventMap[K]) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | ((ev: never) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  }
+}
