@@ -1,0 +1,42 @@
+// The test command needs Debian's Chromium and the OCR-B font. Install them when we are root on Debian,
+// otherwise stop with the exact command to run.
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromiumPath, hasChromium } from './chromium.mjs';
+
+const needed = [];
+if (!hasChromium()) needed.push('chromium');
+if (!existsSync('/usr/share/fonts/truetype/ocr-b') && !hasFont('OCR-B')) needed.push('fonts-ocr-b');
+if (!hasCommand('ffmpeg')) needed.push('ffmpeg');
+
+if (needed.length > 0) {
+  const cmd = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${needed.join(' ')}`;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !hasCommand('apt-get')) {
+    console.error(`Missing: ${needed.join(', ')}. Run as root:\n  ${cmd}\n(or set CHROME_PATH to a Chromium binary)`);
+    process.exit(1);
+  }
+  console.log(`Installing ${needed.join(', ')} from Debian...`);
+  execSync(cmd, { stdio: 'inherit', shell: '/bin/bash' });
+}
+if (!hasChromium()) {
+  console.error(`Chromium not found at ${chromiumPath()}`);
+  process.exit(1);
+}
+
+function hasCommand(name) {
+  try {
+    execSync(`command -v ${name}`, { stdio: 'ignore', shell: '/bin/bash' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasFont(family) {
+  try {
+    return execSync(`fc-list "${family}"`, { encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Shared types of the MRZ engine: the contract between the image side (locate, rectify, segment,
+ * classify) and the text side (check digits, correction, parsing, voting).
+ * @module
+ */
+
+/** ICAO 9303 layouts the engine reads. */
+export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB';
+
+/** A greyscale image: one byte per pixel, row-major, 0 = black. */
+export interface GrayImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array | Uint8ClampedArray;
+}
+
+/** An RGBA image laid out like `ImageData` (4 bytes per pixel). */
+export interface RgbaImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array | Uint8ClampedArray;
+}
+
+/** A point in frame (source image) pixel coordinates. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** One classifier alternative for a character position. */
+export interface CharAlternative {
+  /** `A`-`Z`, `0`-`9` or `<`. */
+  readonly ch: string;
+  /** Probability in [0, 1]; alternatives of one position sum to at most 1. */
+  readonly p: number;
+}
+
+/**
+ * Classifier output for one character position: alternatives sorted by descending probability
+ * (at least one, usually the top 3-5).
+ */
+export type CharCandidates = readonly CharAlternative[];
+
+/** Classifier output for one MRZ line: one entry per character position. */
+export type LineCandidates = readonly CharCandidates[];
+
+/** Names of the check digits a format may carry. */
+export type CheckDigitName =
+  | 'documentNumber'
+  | 'birthDate'
+  | 'expiryDate'
+  | 'personalNumber'
+  | 'optionalData'
+  | 'composite';
+
+/** Parsed, normalised MRZ fields. Dates are ISO `YYYY-MM-DD` (century resolved), or null if invalid. */
+export interface MrzFields {
+  /** Document code as printed, fillers removed: `P`, `PO`, `I`, `ID`, `AC`, `V`, ... */
+  readonly documentCode: string;
+  /** Issuing state or organisation (ICAO code, may be non-ISO such as `D`, `UNO`, `XXA`). */
+  readonly issuingState: string;
+  readonly documentNumber: string;
+  readonly nationality: string;
+  readonly surname: string;
+  readonly givenNames: string;
+  /** `M`, `F` or `X` (unspecified, printed `<`). */
+  readonly sex: 'M' | 'F' | 'X';
+  readonly birthDate: string | null;
+  readonly expiryDate: string | null;
+  /** Personal number / optional data, fillers removed (`optional1` for TD1 line 1, `optional2` line 2). */
+  readonly optional1: string;
+  readonly optional2: string;
+}
+
+/** The outcome of reading one MRZ (from text or from an image). */
+export interface MrzResult {
+  readonly format: MrzFormat;
+  /** The MRZ lines as finally read (after correction), each exactly the format's length. */
+  readonly lines: readonly string[];
+  readonly fields: MrzFields;
+  /** Each check digit the format carries, and whether it passed. */
+  readonly checks: Readonly<Partial<Record<CheckDigitName, boolean>>>;
+  /**
+   * True only when every check digit passes, the issuing state / nationality are known codes
+   * and `confidence` clears the engine threshold. Never true for a read that is merely plausible.
+   */
+  readonly valid: boolean;
+  /** Overall confidence in [0, 1] (lowest relevant per-character probability after correction). */
+  readonly confidence: number;
+  /** Positions that correction changed from the classifier's first choice: `[line, column]`. */
+  readonly corrections: readonly (readonly [number, number])[];
+}
+
+/** Timings per pipeline stage, in milliseconds. */
+export interface MrzTimings {
+  locate: number;
+  rectify: number;
+  segment: number;
+  classify: number;
+  correct: number;
+  total: number;
+}
+
+/** A read from an image: the text result plus where the band was found. */
+export interface MrzImageResult extends MrzResult {
+  /** Band corners in frame coordinates: top-left, top-right, bottom-right, bottom-left. */
+  readonly corners: readonly [Point, Point, Point, Point];
+  readonly timings: MrzTimings;
+}
