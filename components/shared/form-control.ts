@@ -1,0 +1,131 @@
+/**
+ * Base for form-associated Timpora controls (after Web Awesome): takes part in a surrounding native
+ * `<form>` through `ElementInternals` (value, validity, reset, disabled, state restore) and shows
+ * validity through the `user-invalid` custom state only after the person has interacted.
+ * @module
+ */
+import { LitElement } from 'lit';
+
+/**
+ * Extend this for an element whose value is submitted with a native form.
+ * Subclasses implement {@link TimporaFormControl.formValue} and {@link TimporaFormControl.resetValue}
+ * and call {@link TimporaFormControl.syncForm} whenever their value or validity changes.
+ */
+export abstract class TimporaFormControl extends LitElement {
+  static formAssociated = true;
+
+  static override properties = {
+    name: { type: String, reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    required: { type: Boolean, reflect: true },
+  };
+
+  /** Name under which the value is submitted with the form. */
+  declare name: string;
+  /** Disabled by itself or through an ancestor `<fieldset disabled>` / form. */
+  declare disabled: boolean;
+  declare required: boolean;
+
+  /** The element's `ElementInternals`; undefined only in browsers without form association. */
+  protected readonly internals: ElementInternals | undefined;
+  /** True once the person has changed the value or tried to submit: only then is invalidity shown. */
+  protected hasInteracted = false;
+  /** Disabled through an ancestor (formDisabledCallback), kept apart from the `disabled` attribute. */
+  protected formDisabled = false;
+
+  constructor() {
+    super();
+    this.name = '';
+    this.disabled = false;
+    this.required = false;
+    this.internals = typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
+  }
+
+  /** The surrounding form, if any. */
+  get form(): HTMLFormElement | null {
+    return this.internals?.form ?? null;
+  }
+
+  /** Current validity, as native controls expose it. */
+  get validity(): ValidityState | undefined {
+    return this.internals?.validity;
+  }
+
+  get validationMessage(): string {
+    return this.internals?.validationMessage ?? '';
+  }
+
+  checkValidity(): boolean {
+    return this.internals?.checkValidity() ?? true;
+  }
+
+  reportValidity(): boolean {
+    this.markInteracted();
+    return this.internals?.reportValidity() ?? true;
+  }
+
+  /** What the form submits for this control (`null` submits nothing). */
+  protected abstract formValue(): string | File | FormData | null;
+
+  /** Return the value to its initial state (form reset). */
+  protected abstract resetValue(): void;
+
+  /** Restore a value the browser saved (back/forward navigation, autocomplete). */
+  protected restoreValue(_state: string | File | FormData | null): void {
+    // Optional: subclasses that can restore override this.
+  }
+
+  /**
+   * Push value and validity to the form. `message` non-empty marks the control invalid;
+   * `anchor` is the inner element the browser points at when reporting.
+   */
+  protected syncForm(message = '', anchor?: HTMLElement): void {
+    const internals = this.internals;
+    if (!internals) return;
+    internals.setFormValue(this.formValue());
+    if (message) internals.setValidity({ customError: true }, message, anchor);
+    else internals.setValidity({});
+    this.setState('user-invalid', this.hasInteracted && !!message);
+    this.setState('user-valid', this.hasInteracted && !message);
+  }
+
+  /** Call when the person changes the value (not when code sets it). */
+  protected markInteracted(): void {
+    if (!this.hasInteracted) {
+      this.hasInteracted = true;
+      this.requestUpdate();
+    }
+  }
+
+  /** Whether the control is disabled by its attribute or by an ancestor. */
+  protected get isDisabled(): boolean {
+    return this.disabled || this.formDisabled;
+  }
+
+  /** Set or clear a custom state (`:state(name)`) where the browser supports them. */
+  protected setState(name: string, on: boolean): void {
+    const states = this.internals?.states;
+    if (!states) return;
+    try {
+      if (on) states.add(name);
+      else states.delete(name);
+    } catch {
+      // Older engines only accepted `--name`; the state is a styling hint, never required.
+    }
+  }
+
+  formResetCallback(): void {
+    this.hasInteracted = false;
+    this.resetValue();
+    this.syncForm();
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+    this.requestUpdate();
+  }
+
+  formStateRestoreCallback(state: string | File | FormData | null): void {
+    this.restoreValue(state);
+  }
+}

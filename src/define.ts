@@ -1,0 +1,8 @@
+/**
+ * Registers every Timpora element (`<timpora-provider>`, `<timpora-mrz-scanner>`,
+ * `<timpora-foreigner-form>`, `<timpora-operation-calendar>`, `<timpora-sync-status>`).
+ * Importing it twice, or next to another copy of the kit, is harmless: each tag is defined once.
+ * @packageDocumentation
+ */
+export * from './index.ts';
+import '../components/provider/define.ts';

@@ -1,0 +1,22 @@
+/**
+ * Timpora Kit: Lit web components and a typed SDK for Indonesia's inter-agency foreigner-supervision
+ * teams (Tim Pengawasan Orang Asing).
+ *
+ * This entry exports the SDK and the element classes without registering any tag; import
+ * `timpora-kit/define` (or one `timpora-kit/components/<name>`) to register them.
+ * @packageDocumentation
+ */
+export * from '../sdk/index.ts';
+export { TimporaProvider, provideTimpora, type TimporaProvision } from '../components/provider/provider.ts';
+export { timporaContext } from '../components/shared/context.ts';
+export {
+  LocalizeController,
+  defineMessages,
+  normaliseLang,
+  resolveLang,
+  DEFAULT_LANG,
+  type Lang,
+  type Message,
+  type Messages,
+} from '../components/shared/localize.ts';
+export { TimporaFormControl } from '../components/shared/form-control.ts';
