@@ -1,0 +1,137 @@
+/**
+ * Conflict rules between operations: the same team member booked twice, the same agency team booked twice,
+ * the same place double-booked. Conflicts are warnings (an officer may still save), computed on occurrences
+ * so recurring series are checked slot by slot.
+ * @module
+ */
+import type { Operation, OperationLocation } from '../model/types.ts';
+import { expandOperation, expandOperations, type Occurrence } from './recurrence.ts';
+
+/** Stable codes of conflict warnings. */
+export type ConflictCode = 'member_double_booked' | 'team_double_booked' | 'location_double_booked';
+
+/** One conflict between two occurrences. */
+export interface Conflict {
+  code: ConflictCode;
+  /** Occurrence keys (see {@link Occurrence.key}) of the two sides; `a` is the checked one when checking a draft. */
+  a: string;
+  b: string;
+  /** Operation ids of the two sides. */
+  operationA: string;
+  operationB: string;
+  /** Overlap as instants (epoch ms). */
+  fromMs: number;
+  toMs: number;
+  /** Team member ids booked twice (member conflicts), agency id (team conflicts), or the place key. */
+  subject: string;
+}
+
+/** Lower-cased, accent- and space-folded place name plus the most precise region code: the place identity. */
+export function locationKey(location: OperationLocation | undefined): string | undefined {
+  if (!location) return undefined;
+  const name = location.name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+  if (!name) return undefined;
+  const r = location.region;
+  const region = r ? (r.village ?? r.district ?? r.regency ?? r.province ?? '') : '';
+  return `${region}|${name}`;
+}
+
+const active = (o: Occurrence): boolean => o.status !== 'cancelled';
+
+function teamSignature(op: Operation): Map<string, string> {
+  // agency -> sorted member ids of that agency in this operation
+  const byAgency = new Map<string, string[]>();
+  for (const m of op.team) {
+    const list = byAgency.get(m.agencyId);
+    if (list) list.push(m.id);
+    else byAgency.set(m.agencyId, [m.id]);
+  }
+  const out = new Map<string, string>();
+  for (const [agency, ids] of byAgency) if (ids.length > 1) out.set(agency, ids.sort().join(','));
+  return out;
+}
+
+function compare(x: Occurrence, y: Occurrence, out: Conflict[]): void {
+  if (x.operation.id === y.operation.id && x.key === y.key) return;
+  const fromMs = Math.max(x.startMs, y.startMs);
+  const toMs = Math.min(x.endMs, y.endMs);
+  if (!(fromMs < toMs)) return;
+  const base = { a: x.key, b: y.key, operationA: x.operation.id, operationB: y.operation.id, fromMs, toMs };
+  const xs = teamSignature(x.operation);
+  const ys = teamSignature(y.operation);
+  const teamAgencies = new Set<string>();
+  for (const [agency, sig] of xs) {
+    if (ys.get(agency) === sig) {
+      teamAgencies.add(agency);
+      out.push({ ...base, code: 'team_double_booked', subject: agency });
+    }
+  }
+  const yMembers = new Set(y.operation.team.map((m) => m.id));
+  for (const m of x.operation.team) {
+    if (teamAgencies.has(m.agencyId)) continue; // already reported as the whole team
+    if (yMembers.has(m.id)) out.push({ ...base, code: 'member_double_booked', subject: m.id });
+  }
+  const lx = locationKey(x.location);
+  if (lx !== undefined && lx === locationKey(y.location)) out.push({ ...base, code: 'location_double_booked', subject: lx });
+}
+
+/**
+ * All conflicts among `ops` within `[fromMs, toMs)`. Cancelled occurrences never conflict. Each pair is
+ * reported once per code and subject. Runs a sweep over sorted occurrences (O(n log n + overlaps)).
+ */
+export function findConflicts(ops: readonly Operation[], fromMs: number, toMs: number): Conflict[] {
+  return conflictsAmong(expandOperations(ops, fromMs, toMs).filter(active));
+}
+
+/** Conflicts among already expanded occurrences (sorted by start). */
+export function conflictsAmong(occurrences: readonly Occurrence[]): Conflict[] {
+  const out: Conflict[] = [];
+  const open: Occurrence[] = [];
+  for (const occ of occurrences) {
+    if (!active(occ)) continue;
+    for (let i = open.length - 1; i >= 0; i--) {
+      if (open[i]!.endMs <= occ.startMs) open.splice(i, 1);
+    }
+    for (const other of open) compare(other, occ, out);
+    open.push(occ);
+  }
+  return out;
+}
+
+/**
+ * Conflicts of one draft operation (new or edited) with the others, for warnings before saving. Any stored
+ * version of the draft (same id) is ignored. `horizonMs` bounds how far a recurring draft is checked
+ * (default 366 days after its first start).
+ */
+export function conflictsForDraft(
+  draft: Operation,
+  others: readonly Operation[],
+  horizonMs = 366 * 86_400_000,
+): Conflict[] {
+  const mine = expandOperation(draft, -8.64e15, firstStart(draft) + horizonMs).filter(active);
+  if (mine.length === 0) return [];
+  const from = mine[0]!.startMs;
+  const to = Math.max(...mine.map((m) => m.endMs));
+  const theirs = expandOperations(
+    others.filter((o) => o.id !== draft.id),
+    from,
+    to,
+  ).filter(active);
+  const out: Conflict[] = [];
+  for (const m of mine) {
+    for (let j = 0; j < theirs.length && theirs[j]!.startMs < m.endMs; j++) {
+      if (theirs[j]!.endMs > m.startMs) compare(m, theirs[j]!, out);
+    }
+  }
+  return out;
+}
+
+function firstStart(op: Operation): number {
+  const list = expandOperation(op, -8.64e15, 8.64e15, { maxIterations: 1 });
+  return list[0]?.startMs ?? 0;
+}
