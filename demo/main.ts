@@ -1,0 +1,176 @@
+/**
+ * The demo portal: wires the Timpora widgets into an intranet-style page. Everything here is what an agency
+ * developer would write in their own portal; the widgets come from the package's `define` entry.
+ */
+import '../src/define.ts';
+import { AGENCIES, sampleOperations, sampleRecords } from './sample-data.ts';
+import type { TimporaProvider } from '../src/index.ts';
+import type { ForeignerRecord } from '../sdk/model/index.ts';
+
+const TEXT = {
+  id: {
+    skip: 'Langsung ke konten', appName: 'Portal Timpora', office: 'Kantor Imigrasi Kelas I Jakarta Utara',
+    signedInAs: 'Masuk sebagai', language: 'Bahasa', menu: 'Menu', navHome: 'Beranda', navScan: 'Pindai dokumen',
+    navRecords: 'Data orang asing', navCalendar: 'Kalender operasi', homeTitle: 'Selamat datang di Portal Timpora',
+    homeIntro: 'Demo ini menunjukkan widget Timpora Kit di dalam portal intranet instansi. Data contoh tersimpan di peramban Anda (IndexedDB) dan, bila server acuan berjalan, dibagikan antarinstansi.',
+    step1: 'Buka "Pindai dokumen" dan arahkan kamera ke contoh paspor di bawah, atau unggah fotonya.',
+    step2: 'Periksa data yang terisi otomatis di formulir orang asing, lengkapi, lalu simpan.',
+    step3: 'Lihat jadwal operasi gabungan dan rapat koordinasi di kalender (WIB, WITA, WIT).',
+    sampleCaption: 'Contoh paspor spesimen ICAO (Utopia) untuk dicoba.', scanTitle: 'Pindai dokumen perjalanan',
+    recordsTitle: 'Data orang asing', recentRecords: 'Data terbaru', searchName: 'Cari nama',
+    calendarTitle: 'Kalender operasi dan rapat koordinasi',
+    footer: 'Timpora Kit: demo dengan data contoh, bukan data orang sungguhan.',
+    statRecords: 'data orang asing', statOps: 'operasi dan rapat', samplePassportAlt: 'Paspor spesimen Utopia atas nama ERIKSSON ANNA MARIA dengan zona baca mesin di bagian bawah',
+  },
+  en: {
+    skip: 'Skip to content', appName: 'Timpora Portal', office: 'North Jakarta Immigration Office (Class I)',
+    signedInAs: 'Signed in as', language: 'Language', menu: 'Menu', navHome: 'Home', navScan: 'Scan document',
+    navRecords: 'Foreigner records', navCalendar: 'Operations calendar', homeTitle: 'Welcome to the Timpora Portal',
+    homeIntro: 'This demo shows the Timpora Kit widgets inside an agency intranet portal. Sample data is kept in your browser (IndexedDB) and, when the reference server runs, shared between agencies.',
+    step1: 'Open "Scan document" and point the camera at the sample passport below, or upload its photo.',
+    step2: 'Check the fields filled in the foreigner form, complete them, and save.',
+    step3: 'See joint operations and coordination meetings in the calendar (WIB, WITA, WIT).',
+    sampleCaption: 'ICAO specimen passport (Utopia) to try.', scanTitle: 'Scan a travel document',
+    recordsTitle: 'Foreigner records', recentRecords: 'Latest records', searchName: 'Search by name',
+    calendarTitle: 'Operations and coordination meetings calendar',
+    footer: 'Timpora Kit: a demo with sample data, not real people.',
+    statRecords: 'foreigner records', statOps: 'operations and meetings', samplePassportAlt: 'Utopia specimen passport of ERIKSSON ANNA MARIA with the machine readable zone at the bottom',
+  },
+} as const;
+type Lang = keyof typeof TEXT;
+
+const provider = document.querySelector<TimporaProvider>('#provider')!;
+const params = new URLSearchParams(location.search);
+const agencySelect = document.querySelector<HTMLSelectElement>('#agency')!;
+const currentAgency = params.get('agency') ?? localStorage.getItem('timpora-demo-agency') ?? 'imi-jakut';
+
+function lang(): Lang {
+  return document.documentElement.lang === 'en' ? 'en' : 'id';
+}
+
+function applyText(): void {
+  const t = TEXT[lang()];
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    const key = el.dataset.i18n as keyof typeof t;
+    if (key in t) el.textContent = t[key];
+  }
+  document.querySelector('#sample-passport')?.setAttribute('alt', t.samplePassportAlt);
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.lang === lang()));
+  }
+  void renderStats();
+}
+
+function setLang(next: Lang): void {
+  // Widgets follow the document's `lang` at run time.
+  document.documentElement.lang = next;
+  localStorage.setItem('timpora-demo-lang', next);
+  applyText();
+}
+
+for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
+  b.addEventListener('click', () => setLang(b.dataset.lang === 'en' ? 'en' : 'id'));
+}
+
+for (const a of AGENCIES) {
+  const option = document.createElement('option');
+  option.value = a.id;
+  option.textContent = a.shortName ?? a.name;
+  option.selected = a.id === currentAgency;
+  agencySelect.append(option);
+}
+agencySelect.addEventListener('change', () => {
+  localStorage.setItem('timpora-demo-agency', agencySelect.value);
+  const url = new URL(location.href);
+  url.searchParams.set('agency', agencySelect.value);
+  location.assign(url);
+});
+
+// Hash navigation between the portal's pages.
+function showView(): void {
+  const id = location.hash.slice(1) || 'beranda';
+  for (const section of document.querySelectorAll<HTMLElement>('.view')) section.hidden = section.id !== id;
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('.portal-nav a')) {
+    if (a.hash === `#${id}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+window.addEventListener('hashchange', () => {
+  showView();
+  document.querySelector<HTMLElement>('#content')?.focus();
+});
+
+provider.agency = currentAgency;
+provider.dbName = `timpora-demo-${currentAgency}`;
+
+async function seed(): Promise<void> {
+  const client = provider.client;
+  if (!client) return;
+  const existing = await client.agencies.query({ limit: 1 });
+  if (existing.items.length > 0) return;
+  await client.agencies.putMany([...AGENCIES]);
+  await client.records.putMany(sampleRecords());
+  await client.operations.putMany(sampleOperations());
+}
+
+async function renderStats(): Promise<void> {
+  const client = provider.client;
+  const box = document.querySelector('#stats');
+  if (!client || !box) return;
+  const t = TEXT[lang()];
+  const [records, ops] = await Promise.all([client.records.count(), client.operations.count()]);
+  box.replaceChildren(...[[records, t.statRecords], [ops, t.statOps]].map(([n, label]) => {
+    const div = document.createElement('div');
+    const strong = document.createElement('strong');
+    strong.textContent = String(n);
+    div.append(strong, ` ${label}`);
+    return div;
+  }));
+}
+
+async function renderRecords(query = ''): Promise<void> {
+  const client = provider.client;
+  const list = document.querySelector('#records');
+  if (!client || !list) return;
+  const items: ForeignerRecord[] = query
+    ? await client.records.searchByName(query, { limit: 20 })
+    : (await client.records.query({ sort: 'updatedAt', direction: 'desc', limit: 20 })).items;
+  list.replaceChildren(...items.map((r) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    // textContent keeps names inert, whatever they contain.
+    button.textContent = `${r.identity.surname}, ${r.identity.givenNames} (${r.identity.nationality})`;
+    button.addEventListener('click', () => {
+      const form = document.querySelector('#form') as (HTMLElement & { record?: ForeignerRecord }) | null;
+      if (form) form.record = r;
+    });
+    li.append(button);
+    return li;
+  }));
+}
+
+document.querySelector<HTMLInputElement>('#record-search')?.addEventListener('input', (e) => {
+  void renderRecords((e.target as HTMLInputElement).value.trim());
+});
+
+// After a scan, take the officer to the form, which fills itself from the read event.
+document.addEventListener('timpora-mrz-read', () => {
+  location.hash = '#orang-asing';
+});
+
+async function start(): Promise<void> {
+  setLang(params.get('lang') === 'en' || localStorage.getItem('timpora-demo-lang') === 'en' ? 'en' : 'id');
+  showView();
+  const img = document.querySelector<HTMLImageElement>('#sample-passport');
+  if (img) img.src = new URL('./sample-passport.jpg', import.meta.url).href;
+  await customElements.whenDefined('timpora-provider');
+  await seed();
+  await Promise.all([renderStats(), renderRecords()]);
+  provider.client?.records.subscribe(() => {
+    void renderStats();
+    void renderRecords();
+  });
+}
+
+void start();

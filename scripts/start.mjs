@@ -1,0 +1,40 @@
+// `npm start`: the reference server on an embedded SQLite file plus the demo portal, in one command.
+// Ctrl+C stops both.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+const serverPort = process.env.TIMPORA_SERVER_PORT ?? '8787';
+const demoPort = process.env.TIMPORA_DEMO_PORT ?? '5173';
+const host = process.env.TIMPORA_HOST ?? '127.0.0.1';
+mkdirSync('server/data', { recursive: true });
+
+const children = [
+  spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PORT: serverPort,
+      HOST: host,
+      TIMPORA_DB: process.env.TIMPORA_DB ?? 'sqlite:server/data/demo.sqlite',
+      TIMPORA_CORS_ORIGIN: process.env.TIMPORA_CORS_ORIGIN ?? `http://${host}:${demoPort},http://localhost:${demoPort}`,
+    },
+  }),
+  spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'demo', '--host', host, '--port', demoPort, '--strictPort'], {
+    stdio: 'inherit',
+    env: { ...process.env, VITE_TIMPORA_SERVER: `http://${host}:${serverPort}` },
+  }),
+];
+
+console.log(`\nTimpora Kit demo: http://${host}:${demoPort}/  (reference server: http://${host}:${serverPort}/)\n`);
+
+function stopAll(code = 0) {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  process.exitCode = code;
+}
+for (const child of children) {
+  child.on('exit', (code) => {
+    if (code) stopAll(code);
+  });
+}
+process.on('SIGINT', () => stopAll());
+process.on('SIGTERM', () => stopAll());
