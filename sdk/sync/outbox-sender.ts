@@ -1,0 +1,276 @@
+/**
+ * The outbox sender: sends local writes in `seq` order with their idempotency keys, removes an entry only
+ * after the server acknowledged it, and keeps failures durable (`attempts`, `nextAttemptAt`, `state`).
+ *
+ * Order: writes of one entity go strictly one after the other (each rebased on the server's answer to the
+ * previous one); writes of different entities may overlap up to `concurrency` requests.
+ * @module
+ */
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { sameContent } from './equality.ts';
+import { SyncError, toSyncError } from './errors.ts';
+import type { LocalChange, SyncStorage, SyncStorageTx } from './storage.ts';
+import type { Transport, WriteResult } from './transport.ts';
+import type { FailedWrite, OutboxEntry, SyncConflict, SyncEntity } from './types.ts';
+
+/** What the sender needs. */
+export interface SenderContext {
+  storage: SyncStorage;
+  transport: Transport;
+  /** Requests in flight at once (different entities only). */
+  concurrency: number;
+  backoff: BackoffOptions;
+  /** Ignore `nextAttemptAt` this time (e.g. the browser just came back online, or the app asked). */
+  ignoreBackoff: boolean;
+  signal: AbortSignal;
+  now: () => number;
+  random: () => number;
+  onConflict: (conflict: SyncConflict) => void;
+  onFailed: (failed: FailedWrite) => void;
+  onAcknowledged: (entry: OutboxEntry, result: WriteResult) => void;
+}
+
+/** Outcome of one push. */
+export interface PushReport {
+  acknowledged: number;
+  conflicts: number;
+  failed: number;
+  /** Entries left for later (backoff or a transient failure). */
+  deferred: number;
+  /** The error that stopped the push early (network, unauthorized), if any. */
+  stoppedBy: SyncError | null;
+  /** Earliest `nextAttemptAt` among deferred entries, if any. */
+  nextAttemptAt: number | null;
+}
+
+const keyOf = (e: { collection: string; id: string }): string => `${e.collection}\u0000${e.id}`;
+
+/** Send what is due in the outbox. Never throws for per-entry failures; they are recorded on the entries. */
+export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
+  const report: PushReport = {
+    acknowledged: 0,
+    conflicts: 0,
+    failed: 0,
+    deferred: 0,
+    stoppedBy: null,
+    nextAttemptAt: null,
+  };
+  const entries = await ctx.storage.transaction([], 'readonly', (tx) => tx.outbox());
+  const groups = new Map<string, OutboxEntry[]>();
+  for (const entry of entries) {
+    const key = keyOf(entry);
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else groups.set(key, [entry]);
+  }
+  const queue = [...groups.values()];
+  let stop = false;
+  const changes: LocalChange[] = [];
+
+  const deferUntil = (at: number): void => {
+    report.deferred += 1;
+    report.nextAttemptAt = report.nextAttemptAt === null ? at : Math.min(report.nextAttemptAt, at);
+  };
+
+  const runGroup = async (group: OutboxEntry[]): Promise<void> => {
+    let entry: OutboxEntry | undefined = group[0];
+    while (entry && !stop && !ctx.signal.aborted) {
+      if (entry.state === 'failed' || entry.state === 'conflict') return;
+      if (!ctx.ignoreBackoff && entry.nextAttemptAt > ctx.now()) {
+        deferUntil(entry.nextAttemptAt);
+        return;
+      }
+      let result: WriteResult;
+      try {
+        result = await ctx.transport.write(
+          {
+            collection: entry.collection,
+            op: entry.op,
+            id: entry.id,
+            ...(entry.entity ? { entity: entry.entity } : {}),
+            baseVersion: entry.baseVersion,
+            idempotencyKey: entry.idempotencyKey,
+          },
+          { signal: ctx.signal },
+        );
+      } catch (thrown) {
+        const error = toSyncError(thrown);
+        const recognised = recogniseOwnWrite(entry, error);
+        if (recognised) {
+          result = recognised;
+        } else {
+          await recordFailure(entry, error);
+          return;
+        }
+      }
+      entry = await acknowledge(entry, result);
+    }
+  };
+
+  /** Remove the entry, rebase the next write of the entity, refresh the cache when nothing else is waiting. */
+  const acknowledge = async (entry: OutboxEntry, result: WriteResult): Promise<OutboxEntry | undefined> => {
+    const next = await ctx.storage.transaction([entry.collection], 'readwrite', async (tx) => {
+      const current = await tx.outboxFor(entry.collection, entry.id);
+      if (!current.some((e) => e.seq === entry.seq)) {
+        // Removed meanwhile (e.g. the conflict was resolved by another tab): nothing to do.
+        return undefined;
+      }
+      await tx.deleteOutbox(entry.seq);
+      const later = current.filter((e) => e.seq > entry.seq);
+      const following = later[0];
+      if (following) {
+        following.baseVersion = entry.op === 'delete' && following.op === 'put' ? 0 : result.version;
+        await tx.putOutbox(following);
+        return following;
+      }
+      await refreshCache(tx, entry, result);
+      return undefined;
+    });
+    report.acknowledged += 1;
+    ctx.onAcknowledged(entry, result);
+    return next;
+  };
+
+  const refreshCache = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult): Promise<void> => {
+    if (entry.op === 'put' && result.entity) {
+      const local = await tx.getEntity(entry.collection, entry.id);
+      if (!local || local.version <= result.entity.version) {
+        await tx.putEntity(entry.collection, result.entity);
+        changes.push({ collection: entry.collection, id: entry.id, op: 'put' });
+      }
+    }
+  };
+
+  const recordFailure = async (entry: OutboxEntry, error: SyncError): Promise<void> => {
+    switch (error.code) {
+      case 'conflict': {
+        const remote = (error.current ?? null) as SyncEntity | null;
+        const stored = await ctx.storage.transaction([entry.collection], 'readwrite', async (tx) => {
+          const fresh = (await tx.outboxFor(entry.collection, entry.id)).find((e) => e.seq === entry.seq);
+          if (!fresh) return null;
+          fresh.state = 'conflict';
+          fresh.remote = remote;
+          fresh.conflictAt = ctx.now();
+          fresh.lastError = error.toJSON();
+          await tx.putOutbox(fresh);
+          return buildConflict(tx, fresh);
+        });
+        if (stored) {
+          report.conflicts += 1;
+          ctx.onConflict(stored);
+        }
+        return;
+      }
+      case 'validation':
+      case 'forbidden':
+      case 'precondition_required': {
+        const stored = await markFailed(ctx.storage, entry, error);
+        if (stored) {
+          report.failed += 1;
+          ctx.onFailed(toFailedWrite(stored));
+        }
+        return;
+      }
+      case 'unauthorized':
+      case 'aborted':
+        stop = true;
+        report.stoppedBy = error;
+        return;
+      case 'gone':
+      case 'network':
+      case 'timeout':
+      case 'server':
+      default: {
+        const attempts = entry.attempts + 1;
+        const wait = Math.max(backoffDelay(attempts, ctx.backoff, ctx.random), (error.retryAfter ?? 0) * 1000);
+        const at = ctx.now() + wait;
+        await ctx.storage.transaction([], 'readwrite', async (tx) => {
+          const fresh = (await tx.outboxFor(entry.collection, entry.id)).find((e) => e.seq === entry.seq);
+          if (!fresh) return;
+          fresh.attempts = attempts;
+          fresh.nextAttemptAt = at;
+          fresh.lastError = error.toJSON();
+          await tx.putOutbox(fresh);
+        });
+        deferUntil(at);
+        if (error.code === 'network' || error.code === 'timeout') {
+          // The whole connection is in doubt: stop and let the engine back off as a whole.
+          stop = true;
+          report.stoppedBy = error;
+        } else if (!report.stoppedBy) {
+          report.stoppedBy = error;
+        }
+      }
+    }
+  };
+
+  const workers: Promise<void>[] = [];
+  const width = Math.max(1, ctx.concurrency);
+  for (let w = 0; w < width; w++) {
+    workers.push(
+      (async () => {
+        while (!stop && !ctx.signal.aborted) {
+          const group = queue.shift();
+          if (!group) return;
+          await runGroup(group);
+        }
+      })(),
+    );
+  }
+  await Promise.all(workers);
+  if (changes.length > 0) ctx.storage.notify(changes);
+  return report;
+}
+
+/**
+ * A "conflict" that is really our own earlier attempt: the server applied it, the answer was lost, and the
+ * retry now finds the server already holding exactly our content. Treat as acknowledged.
+ */
+function recogniseOwnWrite(entry: OutboxEntry, error: SyncError): WriteResult | null {
+  if (error.code !== 'conflict') return null;
+  const current = error.current;
+  if (entry.op === 'delete') {
+    return current === null ? { entity: null, version: entry.baseVersion } : null;
+  }
+  if (!current || !entry.entity) return null;
+  if (!sameContent(entry.entity, current)) return null;
+  const version = typeof current['version'] === 'number' ? current['version'] : entry.baseVersion + 1;
+  return { entity: current as SyncEntity, version };
+}
+
+async function markFailed(storage: SyncStorage, entry: OutboxEntry, error: SyncError): Promise<OutboxEntry | null> {
+  return storage.transaction([], 'readwrite', async (tx) => {
+    const fresh = (await tx.outboxFor(entry.collection, entry.id)).find((e) => e.seq === entry.seq);
+    if (!fresh) return null;
+    fresh.state = 'failed';
+    fresh.lastError = error.toJSON();
+    await tx.putOutbox(fresh);
+    return fresh;
+  });
+}
+
+/** Build the app-facing conflict from the blocked entry (first `conflict` entry of the entity). */
+export async function buildConflict(tx: SyncStorageTx, entry: OutboxEntry): Promise<SyncConflict> {
+  const pending = await tx.outboxFor(entry.collection, entry.id);
+  const local = (await tx.getEntity(entry.collection, entry.id)) ?? null;
+  return {
+    collection: entry.collection,
+    id: entry.id,
+    local,
+    remote: entry.remote ?? null,
+    pendingWrites: pending.length,
+    detectedAt: entry.conflictAt ?? 0,
+  };
+}
+
+/** App-facing form of a failed entry. */
+export function toFailedWrite(entry: OutboxEntry): FailedWrite {
+  return {
+    seq: entry.seq,
+    collection: entry.collection,
+    id: entry.id,
+    op: entry.op,
+    ...(entry.entity ? { entity: entry.entity } : {}),
+    error: entry.lastError ?? { code: 'server', message: 'Unknown failure.' },
+  };
+}
