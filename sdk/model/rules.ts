@@ -6,6 +6,10 @@
  */
 import type { RegionCode } from './types.ts';
 import { issue, isPlainObject, type ValidationIssue } from './validation.ts';
+import { normalizeStateCode } from './countries.ts';
+
+/** Re-exported from `countries.ts` (trailing MRZ fillers removed, upper case). */
+export { normalizeStateCode };
 
 /** Length limits in Unicode code points. Exported so forms can set `maxlength` from the same numbers. */
 export const LIMITS = {
@@ -166,11 +170,6 @@ export const GENERIC_DOCUMENT_NUMBER = /^[A-Z0-9]{1,22}$/;
  */
 export function normalizeDocumentNumber(value: string): string {
   return value.toUpperCase().replace(/[\s.<-]/g, '');
-}
-
-/** Normalises an ICAO state code: trimmed, upper case, MRZ fillers removed (`D<<` becomes `D`). */
-export function normalizeStateCode(value: string): string {
-  return value.trim().toUpperCase().replace(/</g, '');
 }
 
 /** True when `number` (raw; normalised here) fits the pattern for `issuingState` and document `type`. */
