@@ -464,6 +464,16 @@ export function importIcs(textIn: string, options: IcsImportOptions = {}): Opera
   if (typeof textIn !== 'string' || textIn.trim() === '') throw new IcsImportError('ics_empty', 'The file is empty');
   const defaultZone = options.defaultTimeZone ?? 'Asia/Jakarta';
   if (!isValidTimeZone(defaultZone)) throw new IcsImportError('ics_unknown_time_zone', `Unknown default zone ${defaultZone}`);
+  // Check every RRULE before ical.js reads them, so a bad rule is reported as such (not as a parse error).
+  const unfolded = textIn.replace(/\r?\n[ \t]/g, '');
+  for (const m of unfolded.matchAll(/^RRULE(?:;[^:\r\n]*)?:([^\r\n]*)$/gim)) {
+    try {
+      parseRrule(m[1] ?? '');
+    } catch (err) {
+      const part = err instanceof RecurrenceError && err.part ? ` (${err.part})` : '';
+      throw new IcsImportError('ics_invalid_rrule', `Unreadable RRULE "${m[1] ?? ''}"${part}`, { property: 'RRULE' });
+    }
+  }
   let root: ICAL.Component;
   try {
     const parsed = ICAL.parse(textIn.replace(/^\uFEFF/, ''));
