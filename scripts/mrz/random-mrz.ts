@@ -294,7 +294,7 @@ export function randomMrz(seed: number | Rng, options: RandomMrzOptions = {}): R
       const rest = documentNumber.slice(9) + cd(documentNumber);
       const extra = rng() < 0.5 ? '' : randChars(rng, DIGITS, randInt(rng, 1, 15 - rest.length - 1));
       opt1 = pad(rest + (extra ? '<' + extra : ''), 15);
-      optional1 = opt1.replace(/<+$/, '');
+      optional1 = extra;
       quirks.push('long-docnum');
     } else {
       const docF = pad(documentNumber, 9);

@@ -1,4 +1,5 @@
-// The test command needs Debian's Chromium and the OCR-B font. Install them when we are root on Debian,
+// The test command needs Debian's Chromium, the OCR-B font (MRZ test data), ffmpeg (fake-camera clips) and
+// PostgreSQL (the server's contract suite). Install what is missing when we are root on Debian,
 // otherwise stop with the exact command to run.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,6 +9,7 @@ const needed = [];
 if (!hasChromium()) needed.push('chromium');
 if (!existsSync('/usr/share/fonts/truetype/ocr-b') && !hasFont('OCR-B')) needed.push('fonts-ocr-b');
 if (!hasCommand('ffmpeg')) needed.push('ffmpeg');
+if (!existsSync('/usr/lib/postgresql')) needed.push('postgresql');
 
 if (needed.length > 0) {
   const cmd = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${needed.join(' ')}`;
