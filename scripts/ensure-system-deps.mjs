@@ -7,7 +7,7 @@ import { chromiumPath, hasChromium } from './chromium.mjs';
 
 const needed = [];
 if (!hasChromium()) needed.push('chromium');
-if (!existsSync('/usr/share/fonts/truetype/ocr-b') && !hasFont('OCR-B')) needed.push('fonts-ocr-b');
+if (!existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf')) needed.push('fonts-ocr-b');
 if (!hasCommand('ffmpeg')) needed.push('ffmpeg');
 if (!existsSync('/usr/lib/postgresql')) needed.push('postgresql');
 
@@ -30,14 +30,6 @@ function hasCommand(name) {
   try {
     execSync(`command -v ${name}`, { stdio: 'ignore', shell: '/bin/bash' });
     return true;
-  } catch {
-    return false;
-  }
-}
-
-function hasFont(family) {
-  try {
-    return execSync(`fc-list "${family}"`, { encoding: 'utf8' }).trim().length > 0;
   } catch {
     return false;
   }
