@@ -151,7 +151,8 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
           fresh.state = 'conflict';
           fresh.remote = remote;
           fresh.conflictAt = ctx.now();
-          fresh.lastError = error.toJSON();
+          fresh.lastError = error.code;
+          fresh.failure = error.toJSON();
           await tx.putOutbox(fresh);
           return buildConflict(tx, fresh);
         });
@@ -189,7 +190,8 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
           if (!fresh) return;
           fresh.attempts = attempts;
           fresh.nextAttemptAt = at;
-          fresh.lastError = error.toJSON();
+          fresh.lastError = error.code;
+          fresh.failure = error.toJSON();
           await tx.putOutbox(fresh);
         });
         deferUntil(at);
@@ -243,7 +245,8 @@ async function markFailed(storage: SyncStorage, entry: OutboxEntry, error: SyncE
     const fresh = (await tx.outboxFor(entry.collection, entry.id)).find((e) => e.seq === entry.seq);
     if (!fresh) return null;
     fresh.state = 'failed';
-    fresh.lastError = error.toJSON();
+    fresh.lastError = error.code;
+          fresh.failure = error.toJSON();
     await tx.putOutbox(fresh);
     return fresh;
   });
@@ -271,6 +274,6 @@ export function toFailedWrite(entry: OutboxEntry): FailedWrite {
     id: entry.id,
     op: entry.op,
     ...(entry.entity ? { entity: entry.entity } : {}),
-    error: entry.lastError ?? { code: 'server', message: 'Unknown failure.' },
+    error: entry.failure ?? { code: 'server', message: 'Unknown failure.' },
   };
 }

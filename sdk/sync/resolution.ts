@@ -111,6 +111,7 @@ function rearm(entry: OutboxEntry, baseVersion: number): OutboxEntry {
   delete next.remote;
   delete next.conflictAt;
   delete next.lastError;
+  delete next.failure;
   return next;
 }
 

@@ -43,8 +43,10 @@ export interface OutboxEntry {
   createdAt: number | string;
   /** Sync-owned: `failed` needs the app (validation/forbidden), `conflict` waits for {@link SyncConflict} resolution. */
   state?: OutboxState;
-  /** Sync-owned: the last failure, persisted so it survives reload. */
-  lastError?: SyncErrorInfo;
+  /** Sync-owned: code of the last failure (`network`, `validation`, ...). */
+  lastError?: string;
+  /** Sync-owned: the last failure in full (issues included), persisted so it survives reload. */
+  failure?: SyncErrorInfo;
   /** Sync-owned: for `conflict`, the server's version at detection time (`null` = deleted on the server). */
   remote?: SyncEntity | null;
   /** Sync-owned: when the conflict was detected (epoch ms). */
