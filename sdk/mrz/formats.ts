@@ -1,0 +1,213 @@
+/**
+ * ICAO 9303 MRZ layouts: where each field and check digit sits, and which characters a field may
+ * hold. Shared by the parser (parse.ts), the check-digit correction (correct.ts) and the generators.
+ * Positions are 0-based `[line, start, end)` (end exclusive).
+ * @module
+ */
+import type { CheckDigitName, MrzFormat } from './types.ts';
+
+/** What a field may contain: drives both validation and the classifier-confusion mapping. */
+export type MrzCharClass =
+  /** `0`-`9` only (check digits). */
+  | 'digit'
+  /** `0`-`9` or `<` (dates: `<` marks an unknown part; numeric optional fields). */
+  | 'digitOrFiller'
+  /** `A`-`Z` or `<` (document code, state codes, names). */
+  | 'alpha'
+  /** `A`-`Z`, `0`-`9`, `<` (document numbers, optional data). */
+  | 'alnum'
+  /** `M`, `F`, `<` (and `X`, printed by a few states). */
+  | 'sex';
+
+/** Field names of a layout. */
+export type MrzFieldName =
+  | 'documentCode'
+  | 'issuingState'
+  | 'documentNumber'
+  | 'nationality'
+  | 'birthDate'
+  | 'sex'
+  | 'expiryDate'
+  | 'optional1'
+  | 'optional2'
+  | 'name';
+
+/** A span of one line. */
+export interface MrzSpan {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A field of a layout. */
+export interface MrzFieldSpec extends MrzSpan {
+  readonly field: MrzFieldName;
+  readonly cls: MrzCharClass;
+}
+
+/** A check digit: where it is and which spans it covers. */
+export interface MrzCheckSpec {
+  readonly name: CheckDigitName;
+  readonly line: number;
+  readonly pos: number;
+  readonly covers: readonly MrzSpan[];
+  /** A `<` digit is accepted when every covered character is `<` (TD3 personal number). */
+  readonly fillerWhenEmpty: boolean;
+}
+
+/** A complete layout. */
+export interface MrzLayout {
+  readonly format: MrzFormat;
+  readonly lineCount: number;
+  readonly lineLength: number;
+  readonly fields: readonly MrzFieldSpec[];
+  readonly checks: readonly MrzCheckSpec[];
+  /** Allowed first characters of the document code. */
+  readonly codeFirst: string;
+}
+
+const f = (field: MrzFieldName, line: number, start: number, end: number, cls: MrzCharClass): MrzFieldSpec => ({ field, line, start, end, cls });
+const s = (line: number, start: number, end: number): MrzSpan => ({ line, start, end });
+const c = (name: CheckDigitName, line: number, pos: number, covers: MrzSpan[], fillerWhenEmpty = false): MrzCheckSpec => ({ name, line, pos, covers, fillerWhenEmpty });
+
+/** Line 2 head shared by TD2, TD3, MRV-A and MRV-B. */
+function line2Head(): MrzFieldSpec[] {
+  return [
+    f('documentNumber', 1, 0, 9, 'alnum'),
+    f('nationality', 1, 10, 13, 'alpha'),
+    f('birthDate', 1, 13, 19, 'digitOrFiller'),
+    f('sex', 1, 20, 21, 'sex'),
+    f('expiryDate', 1, 21, 27, 'digitOrFiller'),
+  ];
+}
+function line2HeadChecks(): MrzCheckSpec[] {
+  return [c('documentNumber', 1, 9, [s(1, 0, 9)]), c('birthDate', 1, 19, [s(1, 13, 19)]), c('expiryDate', 1, 27, [s(1, 21, 27)])];
+}
+
+/** Layouts by format. */
+export const LAYOUTS: Readonly<Record<MrzFormat, MrzLayout>> = {
+  TD1: {
+    format: 'TD1',
+    lineCount: 3,
+    lineLength: 30,
+    codeFirst: 'ACI',
+    fields: [
+      f('documentCode', 0, 0, 2, 'alpha'),
+      f('issuingState', 0, 2, 5, 'alpha'),
+      f('documentNumber', 0, 5, 14, 'alnum'),
+      f('optional1', 0, 15, 30, 'alnum'),
+      f('birthDate', 1, 0, 6, 'digitOrFiller'),
+      f('sex', 1, 7, 8, 'sex'),
+      f('expiryDate', 1, 8, 14, 'digitOrFiller'),
+      f('nationality', 1, 15, 18, 'alpha'),
+      f('optional2', 1, 18, 29, 'alnum'),
+      f('name', 2, 0, 30, 'alpha'),
+    ],
+    checks: [
+      c('documentNumber', 0, 14, [s(0, 5, 14)]),
+      c('birthDate', 1, 6, [s(1, 0, 6)]),
+      c('expiryDate', 1, 14, [s(1, 8, 14)]),
+      c('composite', 1, 29, [s(0, 5, 30), s(1, 0, 7), s(1, 8, 15), s(1, 18, 29)]),
+    ],
+  },
+  TD2: {
+    format: 'TD2',
+    lineCount: 2,
+    lineLength: 36,
+    codeFirst: 'ACI',
+    fields: [
+      f('documentCode', 0, 0, 2, 'alpha'),
+      f('issuingState', 0, 2, 5, 'alpha'),
+      f('name', 0, 5, 36, 'alpha'),
+      ...line2Head(),
+      f('optional2', 1, 28, 35, 'alnum'),
+    ],
+    checks: [...line2HeadChecks(), c('composite', 1, 35, [s(1, 0, 10), s(1, 13, 20), s(1, 21, 35)])],
+  },
+  TD3: {
+    format: 'TD3',
+    lineCount: 2,
+    lineLength: 44,
+    codeFirst: 'P',
+    fields: [
+      f('documentCode', 0, 0, 2, 'alpha'),
+      f('issuingState', 0, 2, 5, 'alpha'),
+      f('name', 0, 5, 44, 'alpha'),
+      ...line2Head(),
+      f('optional2', 1, 28, 42, 'alnum'),
+    ],
+    checks: [
+      ...line2HeadChecks(),
+      c('personalNumber', 1, 42, [s(1, 28, 42)], true),
+      c('composite', 1, 43, [s(1, 0, 10), s(1, 13, 20), s(1, 21, 43)]),
+    ],
+  },
+  MRVA: {
+    format: 'MRVA',
+    lineCount: 2,
+    lineLength: 44,
+    codeFirst: 'V',
+    fields: [
+      f('documentCode', 0, 0, 2, 'alpha'),
+      f('issuingState', 0, 2, 5, 'alpha'),
+      f('name', 0, 5, 44, 'alpha'),
+      ...line2Head(),
+      f('optional2', 1, 28, 44, 'alnum'),
+    ],
+    checks: line2HeadChecks(),
+  },
+  MRVB: {
+    format: 'MRVB',
+    lineCount: 2,
+    lineLength: 36,
+    codeFirst: 'V',
+    fields: [
+      f('documentCode', 0, 0, 2, 'alpha'),
+      f('issuingState', 0, 2, 5, 'alpha'),
+      f('name', 0, 5, 36, 'alpha'),
+      ...line2Head(),
+      f('optional2', 1, 28, 36, 'alnum'),
+    ],
+    checks: line2HeadChecks(),
+  },
+};
+
+/** Line count and length of each format. */
+export function formatShape(format: MrzFormat): { lineCount: number; lineLength: number } {
+  const l = LAYOUTS[format];
+  return { lineCount: l.lineCount, lineLength: l.lineLength };
+}
+
+/**
+ * Format from the shape of the lines (count x length) and the first character of line 1
+ * (`V` = visa). Returns null when the shape matches no ICAO layout.
+ */
+export function detectFormat(lineCount: number, lineLength: number, firstChar: string): MrzFormat | null {
+  if (lineCount === 3 && lineLength === 30) return 'TD1';
+  if (lineCount === 2 && lineLength === 44) return firstChar === 'V' ? 'MRVA' : 'TD3';
+  if (lineCount === 2 && lineLength === 36) return firstChar === 'V' ? 'MRVB' : 'TD2';
+  return null;
+}
+
+/** Characters allowed by a class. */
+export const CLASS_CHARS: Readonly<Record<MrzCharClass, string>> = {
+  digit: '0123456789',
+  digitOrFiller: '0123456789<',
+  alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
+  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<',
+  sex: 'MF<X',
+};
+
+/**
+ * Per position of a layout: the character class (check digits are `digit`, the TD3 personal-number
+ * digit `digitOrFiller`). `[line][column]`.
+ */
+export function positionClasses(layout: MrzLayout): MrzCharClass[][] {
+  const out: MrzCharClass[][] = [];
+  for (let l = 0; l < layout.lineCount; l++) out.push(new Array<MrzCharClass>(layout.lineLength).fill('alnum'));
+  for (const fs of layout.fields) for (let i = fs.start; i < fs.end; i++) (out[fs.line] as MrzCharClass[])[i] = fs.cls;
+  for (const ck of layout.checks) (out[ck.line] as MrzCharClass[])[ck.pos] = ck.fillerWhenEmpty ? 'digitOrFiller' : 'digit';
+  // TD1 line-1 position 15 (the document-number check digit) may be `<` for long numbers.
+  if (layout.format === 'TD1') (out[0] as MrzCharClass[])[14] = 'digitOrFiller';
+  return out;
+}
