@@ -142,10 +142,7 @@ export class FramePump {
       const response = await reader.read({ ...(request ? request(width, height) : {}), frame });
       this.#stats.processed++;
       this.#stats.lastTotalMs = response.timings.total;
-      if (!this.#running) {
-        response.band?.close();
-        return;
-      }
+      if (!this.#running) return;
       onResponse(response);
     } catch (error) {
       this.#stats.failed++;

@@ -25,7 +25,7 @@ export interface FrameReadRequest {
   readonly formats?: readonly MrzFormat[];
   /** Also try the frame turned by 90°, 180° and 270° when nothing is found upright (photo uploads). */
   readonly rotations?: boolean;
-  /** Return a crop of the MRZ band (an `ImageBitmap`) with a result. Default false. */
+  /** Return a JPEG crop of the MRZ band with a result (encoded in the worker). Default false. */
   readonly cropBand?: boolean;
   /** Accept ICAO specimen documents (`UTO`). Default false. */
   readonly allowSpecimen?: boolean;
@@ -44,8 +44,8 @@ export interface FrameReadTimings {
 /** The answer for one frame. Corners of `result` are in full-frame coordinates (not the region's). */
 export interface FrameReadResponse {
   readonly result: MrzImageResult | null;
-  /** Crop of the MRZ band when requested and found. The receiver owns it (close it when done). */
-  readonly band: ImageBitmap | null;
+  /** JPEG crop of the MRZ band (upright) when requested and found. */
+  readonly band: Blob | null;
   /** Frame size (before region cropping). */
   readonly frameWidth: number;
   readonly frameHeight: number;

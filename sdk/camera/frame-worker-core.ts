@@ -1,7 +1,7 @@
 /**
  * Worker-side frame handling: frame (`ImageBitmap`) → optional region crop, downscale and quarter
  * turn on an `OffscreenCanvas` → RGBA pixels → the MRZ engine → corners mapped back to full-frame
- * coordinates, plus an upright crop of the band. Kept apart from the worker entry so it can be
+ * coordinates, plus an upright JPEG crop of the band. Kept apart from the worker entry so it can be
  * tested on the main thread with any engine function.
  * @module
  */
@@ -53,7 +53,7 @@ function mapCorners(result: MrzImageResult, inverse: DOMMatrix): MrzImageResult 
   return { ...result, corners: [map(a), map(b), map(c), map(d)] };
 }
 
-async function cropBand(canvas: OffscreenCanvas, corners: readonly Point[]): Promise<ImageBitmap | null> {
+async function cropBand(canvas: OffscreenCanvas, corners: readonly Point[]): Promise<Blob | null> {
   const xs = corners.map((p) => p.x);
   const ys = corners.map((p) => p.y);
   const x0 = Math.min(...xs);
@@ -67,7 +67,11 @@ async function cropBand(canvas: OffscreenCanvas, corners: readonly Point[]): Pro
   const ex = Math.min(canvas.width, Math.ceil(x1 + padX));
   const ey = Math.min(canvas.height, Math.ceil(y1 + padY));
   if (ex - sx < 2 || ey - sy < 2) return null;
-  return createImageBitmap(canvas, sx, sy, ex - sx, ey - sy);
+  const out = new OffscreenCanvas(ex - sx, ey - sy);
+  const ctx = out.getContext('2d');
+  if (!ctx) return null;
+  ctx.drawImage(canvas, sx, sy, ex - sx, ey - sy, 0, 0, ex - sx, ey - sy);
+  return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
 /**
@@ -91,7 +95,7 @@ export async function processFrame(
   let decode = 0;
   let engine = 0;
   let found: MrzImageResult | null = null;
-  let band: ImageBitmap | null = null;
+  let band: Blob | null = null;
   try {
     for (const q of turns) {
       const td = now();

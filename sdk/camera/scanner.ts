@@ -40,14 +40,14 @@ export interface FrameVoter {
 /** Detail of the scanner `read` event. */
 export interface ScannerReadDetail {
   readonly result: MrzImageResult;
-  /** Crop of the MRZ band from the frame that settled the vote (the receiver owns it). */
-  readonly band: ImageBitmap | null;
+  /** JPEG crop of the MRZ band from the frame that settled the vote. */
+  readonly band: Blob | null;
 }
 
 /** Event map of {@link MrzCameraScanner}. */
 export interface MrzCameraScannerEventMap {
   status: CustomEvent<ScanStatus>;
-  /** Every answered frame (for drawing the detected outline). Do not keep `detail.band`. */
+  /** Every answered frame (for drawing the detected outline). */
   frame: CustomEvent<FrameReadResponse>;
   read: CustomEvent<ScannerReadDetail>;
   error: CustomEvent<CameraError>;
@@ -250,7 +250,6 @@ export class MrzCameraScanner extends EventTarget {
     this.dispatchEvent(new CustomEvent('frame', { detail: response }));
     this.#lastResult = result;
     if (!result) {
-      band?.close();
       this.#misses++;
       if (this.#misses >= MISSES_BEFORE_SEARCHING) {
         // The document left the view: in continuous mode the same MRZ may be read again.
@@ -263,19 +262,16 @@ export class MrzCameraScanner extends EventTarget {
     this.#misses = 0;
     const voter = this.#voter;
     if (!voter) {
-      band?.close();
       return;
     }
     voter.push(result);
     const stable = voter.stable();
     if (!stable || !stable.valid) {
-      band?.close();
       if (this.#status === 'searching') this.#setStatus('holding');
       return;
     }
     const key = stable.lines.join('\n');
     if (key === this.#lastEmitted) {
-      band?.close();
       return;
     }
     this.#lastEmitted = key;

@@ -46,10 +46,7 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
   worker.addEventListener('message', (event: MessageEvent<FrameWorkerResponse>) => {
     const msg = event.data;
     const p = pending.get(msg.id);
-    if (!p) {
-      if (msg.ok) msg.band?.close();
-      return;
-    }
+    if (!p) return;
     pending.delete(msg.id);
     if (msg.ok) {
       p.resolve({

@@ -1,0 +1,71 @@
+/**
+ * Shared set-up of the scanner e2e test and bench/scanner: a Vite dev server over the repository
+ * (TypeScript, module workers) and Debian Chromium driven by puppeteer-core, optionally with the
+ * fake camera fed from a y4m clip.
+ * @module
+ */
+import { createServer, type ViteDevServer } from 'vite';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { fileURLToPath } from 'node:url';
+
+// scripts/chromium.mjs is plain JS without typings: load it by URL and type the two exports here.
+const chromium = (await import(new URL('../../scripts/chromium.mjs', import.meta.url).href)) as {
+  chromiumPath(): string;
+  chromiumArgs: readonly string[];
+};
+const { chromiumArgs, chromiumPath } = chromium;
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A running dev server. */
+export interface PageServer {
+  readonly origin: string;
+  /** URL of the scanner test page with `query`. */
+  pageUrl(query?: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts Vite on a free localhost port (a secure context, so getUserMedia works). */
+export async function startPageServer(): Promise<PageServer> {
+  const server: ViteDevServer = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'error',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    optimizeDeps: { entries: ['test/e2e/scanner-page.html'], include: ['lit', 'lit/directives/class-map.js'] },
+    worker: { format: 'es' },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('no server address');
+  const origin = `http://localhost:${address.port}`;
+  return {
+    origin,
+    pageUrl: (query = '') => `${origin}/test/e2e/scanner-page.html${query ? `?${query}` : ''}`,
+    close: () => server.close(),
+  };
+}
+
+/** Options of {@link launchBrowser}. */
+export interface LaunchOptions {
+  /** y4m clip for the fake camera. */
+  clip?: string;
+  /** Add Chromium's fake camera (default true). Without it a headless server has no camera at all. */
+  fakeCamera?: boolean;
+}
+
+/** Launches headless Debian Chromium with the house flags. */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  const args = [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'];
+  if (options.fakeCamera !== false) {
+    args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
+    if (options.clip) args.push(`--use-file-for-fake-video-capture=${options.clip}`);
+  }
+  return puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args,
+    protocolTimeout: 120_000,
+  });
+}
