@@ -4,7 +4,7 @@
  * calendar and the expiry warnings always have something to show.
  */
 import { createAgency, createOperation, createRecord } from '../sdk/model/index.ts';
-import type { Agency, ForeignerRecord, Operation } from '../sdk/model/index.ts';
+import type { Agency, AgencyKind, ForeignerRecord, Operation } from '../sdk/model/index.ts';
 
 /** `YYYY-MM-DD` shifted by `days` from `base`. */
 function day(base: Date, days: number): string {
@@ -12,7 +12,7 @@ function day(base: Date, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export const AGENCIES: readonly Agency[] = [
+const AGENCY_LIST: readonly { id: string; name: string; shortName: string; kind: AgencyKind }[] = [
   { id: 'imi-jakut', name: 'Kantor Imigrasi Kelas I Jakarta Utara', shortName: 'Kanim Jakut', kind: 'immigration' },
   { id: 'polres-jakut', name: 'Kepolisian Resor Metro Jakarta Utara', shortName: 'Polres Jakut', kind: 'police' },
   { id: 'kodim-0502', name: 'Komando Distrik Militer 0502/Jakarta Utara', shortName: 'Kodim 0502', kind: 'military' },
@@ -23,7 +23,16 @@ export const AGENCIES: readonly Agency[] = [
   { id: 'pemkot-jakut', name: 'Pemerintah Kota Administrasi Jakarta Utara', shortName: 'Pemkot Jakut', kind: 'local_government' },
   { id: 'imi-denpasar', name: 'Kantor Imigrasi Kelas I TPI Denpasar', shortName: 'Kanim Denpasar', kind: 'immigration' },
   { id: 'imi-jayapura', name: 'Kantor Imigrasi Kelas I TPI Jayapura', shortName: 'Kanim Jayapura', kind: 'immigration' },
-].map((a) => createAgency({ ...a, region: { province: a.id.includes('denpasar') ? '51' : a.id.includes('jayapura') ? '94' : '31' } }));
+];
+
+/** Province of each agency: DKI Jakarta (31) unless the office is in Bali (51) or Papua (94). */
+function provinceOf(id: string): string {
+  if (id.includes('denpasar')) return '51';
+  if (id.includes('jayapura')) return '94';
+  return '31';
+}
+
+export const AGENCIES: readonly Agency[] = AGENCY_LIST.map((a) => createAgency({ ...a, region: { province: provinceOf(a.id) } }));
 
 interface Person {
   surname: string;
