@@ -5,9 +5,10 @@
  * @module
  */
 import type { ValidationIssue } from '../../sdk/model/validation.ts';
+import { defineMessages, type Lang } from '../shared/localize.ts';
 
-/** Languages the form speaks. */
-export type FormLang = 'id' | 'en';
+/** Languages the form speaks (the shared widget languages). */
+export type FormLang = Lang;
 
 const id = {
   // Sections
@@ -368,8 +369,12 @@ const en: Record<MessageKey, string> = {
   'v.field.record': 'Record',
 };
 
-/** Both dictionaries. `en` is typed against `id`'s keys, so a missing or extra key fails the typecheck. */
-export const messages: Readonly<Record<FormLang, Readonly<Record<MessageKey, string>>>> = { id, en };
+/**
+ * Both dictionaries, declared through the shared `defineMessages` (usable with `LocalizeController.t`).
+ * `en` is typed against `id`'s keys, so a missing or extra key fails the typecheck.
+ */
+export const messages = defineMessages<MessageKey>(id, en);
+const dict: Readonly<Record<FormLang, Readonly<Record<MessageKey, string>>>> = { id, en };
 
 /** Fills `{name}` placeholders; unknown placeholders are left as they are. */
 export function formatMessage(template: string, params: Readonly<Record<string, string | number>> = {}): string {
@@ -378,7 +383,7 @@ export function formatMessage(template: string, params: Readonly<Record<string, 
 
 /** Looks a key up in `lang` and formats it. */
 export function msg(lang: FormLang, key: MessageKey, params?: Readonly<Record<string, string | number>>): string {
-  return formatMessage(messages[lang][key], params);
+  return formatMessage(dict[lang][key], params);
 }
 
 /** True when `key` is one of the dictionary keys. */
