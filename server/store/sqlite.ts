@@ -1,0 +1,330 @@
+/**
+ * SQLite engine (better-sqlite3 12): the embedded default. WAL journal, `synchronous=NORMAL`, prepared
+ * statements, one transaction per write (entity + change + audit + idempotency answer).
+ * The audit table is append-only at the database level: triggers abort any UPDATE or DELETE.
+ * @module
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  AuditEntry,
+  AuditInput,
+  AuditQuery,
+  ChangeRow,
+  Collection,
+  IdempotencyRecord,
+  ListQuery,
+  RetentionOptions,
+  StoredEntity,
+  Store,
+  WriteOutcome,
+  WriteRequest,
+} from './types.ts';
+import { DEFAULT_RETENTION } from './types.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS entities (
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  source_agency TEXT NOT NULL,
+  status TEXT,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL,
+  PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  op TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS changes_entity ON changes (collection, id);
+CREATE INDEX IF NOT EXISTS changes_at ON changes (at);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  fields TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_entity ON audit (entity_id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS idempotency (
+  subject TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  etag TEXT,
+  location TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (subject, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
+`;
+
+interface EntityRow {
+  collection: Collection;
+  id: string;
+  version: number;
+  source_agency: string;
+  updated_at: string;
+  deleted: number;
+  data: string;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  user_id: string;
+  agency: string;
+  role: AuditEntry['role'];
+  action: AuditEntry['action'];
+  collection: Collection;
+  entity_id: string;
+  fields: string;
+}
+
+function toEntity(r: EntityRow): StoredEntity {
+  return {
+    collection: r.collection,
+    id: r.id,
+    version: r.version,
+    sourceAgency: r.source_agency,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+    data: r.data,
+  };
+}
+
+function toAudit(r: AuditRow): AuditEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    userId: r.user_id,
+    agency: r.agency,
+    role: r.role,
+    action: r.action,
+    collection: r.collection,
+    entityId: r.entity_id,
+    fields: JSON.parse(r.fields) as string[],
+  };
+}
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Database file, or `:memory:`. Parent folders are created. */
+  path: string;
+}
+
+/** The SQLite engine. */
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  /** The underlying connection (tests use it to prove the audit table rejects UPDATE/DELETE). */
+  readonly db: Database.Database;
+  private readonly stmt;
+  private readonly listCache = new Map<string, Database.Statement>();
+  private readonly writeTx: (req: WriteRequest) => WriteOutcome;
+  private readonly auditTx: (entries: readonly AuditInput[]) => void;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const db = new Database(options.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.exec(SCHEMA);
+    this.db = db;
+    this.stmt = {
+      get: db.prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE collection = ? AND id = ?'),
+      insert: db.prepare(
+        'INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      update: db.prepare(
+        'UPDATE entities SET version = ?, source_agency = ?, status = ?, updated_at = ?, deleted = ?, data = ? WHERE collection = ? AND id = ? AND version = ? AND deleted = 0',
+      ),
+      delChange: db.prepare('DELETE FROM changes WHERE collection = ? AND id = ?'),
+      insChange: db.prepare('INSERT INTO changes (collection, id, op, at) VALUES (?, ?, ?, ?)'),
+      head: db.prepare<[], { head: number | null }>('SELECT MAX(seq) AS head FROM changes'),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      insAudit: db.prepare(
+        'INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getIdem: db.prepare<[string, string], { fingerprint: string; status: number; body: string; etag: string | null; location: string | null }>(
+        'SELECT fingerprint, status, body, etag, location FROM idempotency WHERE subject = ? AND key = ?',
+      ),
+      insIdem: db.prepare(
+        'INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      changes: db.prepare<[number, number], { seq: number; collection: Collection; id: string; op: 'upsert' | 'delete' } & Partial<EntityRow>>(
+        `SELECT c.seq, c.collection, c.id, c.op, e.version, e.source_agency, e.updated_at, e.deleted, e.data
+         FROM changes c LEFT JOIN entities e ON e.collection = c.collection AND e.id = c.id
+         WHERE c.seq > ? ORDER BY c.seq LIMIT ?`,
+      ),
+      pruneAge: db.prepare<[number], { seq: number | null }>('SELECT MAX(seq) AS seq FROM changes WHERE at < ?'),
+      pruneRows: db.prepare<[number], { seq: number }>('SELECT seq FROM changes ORDER BY seq DESC LIMIT 1 OFFSET ?'),
+      deleteChanges: db.prepare('DELETE FROM changes WHERE seq <= ?'),
+      pruneIdem: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
+    };
+    const s = this.stmt;
+    this.writeTx = db.transaction((req: WriteRequest): WriteOutcome => {
+      if (req.idempotency) {
+        const hit = s.getIdem.get(req.idempotency.subject, req.idempotency.key);
+        if (hit) return { kind: 'replay', record: idemRecord(hit) };
+      }
+      const n = req.next;
+      if (req.kind === 'create') {
+        if (s.get.get(req.collection, req.id)) return { kind: 'exists' };
+        s.insert.run(req.collection, req.id, n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted ? 1 : 0, n.data);
+      } else {
+        const r = s.update.run(n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted ? 1 : 0, n.data, req.collection, req.id, req.expectedVersion ?? -1);
+        if (r.changes !== 1) {
+          const cur = s.get.get(req.collection, req.id);
+          return cur ? { kind: 'conflict', current: toEntity(cur) } : { kind: 'conflict' };
+        }
+      }
+      s.delChange.run(req.collection, req.id);
+      s.insChange.run(req.collection, req.id, req.kind === 'delete' ? 'delete' : 'upsert', Date.now());
+      for (const a of req.audit) insertAudit(s.insAudit, a);
+      if (req.idempotency) {
+        const i = req.idempotency;
+        s.insIdem.run(i.subject, i.key, i.fingerprint, i.response.status, i.response.body, i.response.etag ?? null, i.response.location ?? null, Date.now());
+      }
+      return { kind: 'ok' };
+    });
+    this.auditTx = db.transaction((entries: readonly AuditInput[]) => {
+      for (const a of entries) insertAudit(s.insAudit, a);
+    });
+  }
+
+  async init(): Promise<void> {}
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private horizon(): number {
+    const v = this.stmt.getMeta.get('horizon');
+    return v ? Number(v.value) : 0;
+  }
+
+  async get(collection: Collection, id: string): Promise<StoredEntity | undefined> {
+    const r = this.stmt.get.get(collection, id);
+    return r ? toEntity(r) : undefined;
+  }
+
+  async list(collection: Collection, q: ListQuery): Promise<StoredEntity[]> {
+    const where = ['collection = ?', 'deleted = 0'];
+    const args: (string | number)[] = [collection];
+    const keyParts: string[] = [];
+    if (q.afterId !== undefined) (where.push('id > ?'), args.push(q.afterId), keyParts.push('a'));
+    if (q.sourceAgency !== undefined) (where.push('source_agency = ?'), args.push(q.sourceAgency), keyParts.push('s'));
+    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status), keyParts.push('t'));
+    if (q.updatedSince !== undefined) (where.push('updated_at >= ?'), args.push(q.updatedSince), keyParts.push('u'));
+    const key = keyParts.join('');
+    let st = this.listCache.get(key);
+    if (!st) {
+      st = this.db.prepare(`SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`);
+      this.listCache.set(key, st);
+    }
+    return (st.all(...args, q.limit) as EntityRow[]).map(toEntity);
+  }
+
+  async head(): Promise<number> {
+    return Math.max(this.stmt.head.get()?.head ?? 0, this.horizon());
+  }
+
+  async changes(since: number, limit: number, collections: readonly Collection[]): Promise<{ horizon: number; rows: ChangeRow[] }> {
+    const read = this.db.transaction(() => {
+      const horizon = this.horizon();
+      const rows: ChangeRow[] = [];
+      let after = since;
+      // Filtering by collection in JS keeps one prepared statement; loop until `limit` rows or the end.
+      for (;;) {
+        const batch = this.stmt.changes.all(after, limit);
+        for (const r of batch) {
+          after = r.seq;
+          if (!collections.includes(r.collection)) continue;
+          const row: ChangeRow = { seq: r.seq, collection: r.collection, id: r.id, op: r.op };
+          if (r.op === 'upsert' && r.data !== undefined && r.data !== null) {
+            row.entity = toEntity({ collection: r.collection, id: r.id, version: r.version!, source_agency: r.source_agency!, updated_at: r.updated_at!, deleted: r.deleted!, data: r.data });
+          }
+          rows.push(row);
+          if (rows.length >= limit) return { horizon, rows };
+        }
+        if (batch.length < limit) return { horizon, rows };
+      }
+    });
+    return read();
+  }
+
+  async findIdempotent(subject: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const hit = this.stmt.getIdem.get(subject, key);
+    return hit ? idemRecord(hit) : undefined;
+  }
+
+  async write(request: WriteRequest): Promise<WriteOutcome> {
+    return this.writeTx(request);
+  }
+
+  async appendAudit(entries: readonly AuditInput[]): Promise<void> {
+    if (entries.length) this.auditTx(entries);
+  }
+
+  async listAudit(q: AuditQuery): Promise<AuditEntry[]> {
+    const where = ['1 = 1'];
+    const args: (string | number)[] = [];
+    if (q.afterSeq !== undefined) (where.push('seq > ?'), args.push(q.afterSeq));
+    if (q.entityId !== undefined) (where.push('entity_id = ?'), args.push(q.entityId));
+    if (q.userId !== undefined) (where.push('user_id = ?'), args.push(q.userId));
+    if (q.agency !== undefined) (where.push('agency = ?'), args.push(q.agency));
+    if (q.action !== undefined) (where.push('action = ?'), args.push(q.action));
+    const rows = this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, q.limit) as AuditRow[];
+    return rows.map(toAudit);
+  }
+
+  async prune(now: number, retention: RetentionOptions): Promise<number> {
+    const r = { ...DEFAULT_RETENTION, ...retention };
+    const tx = this.db.transaction(() => {
+      let cut = this.stmt.pruneAge.get(now - r.maxAgeMs)?.seq ?? 0;
+      const byRows = this.stmt.pruneRows.get(r.maxRows)?.seq ?? 0;
+      cut = Math.max(cut, byRows);
+      let horizon = this.horizon();
+      if (cut > 0) {
+        this.stmt.deleteChanges.run(cut);
+        if (cut > horizon) {
+          horizon = cut;
+          this.stmt.setMeta.run('horizon', String(horizon));
+        }
+      }
+      this.stmt.pruneIdem.run(now - r.idempotencyTtlMs);
+      return horizon;
+    });
+    return tx();
+  }
+}
+
+function idemRecord(hit: { fingerprint: string; status: number; body: string; etag: string | null; location: string | null }): IdempotencyRecord {
+  const response: IdempotencyRecord['response'] = { status: hit.status, body: hit.body };
+  if (hit.etag !== null) response.etag = hit.etag;
+  if (hit.location !== null) response.location = hit.location;
+  return { fingerprint: hit.fingerprint, response };
+}
+
+function insertAudit(st: Database.Statement, a: AuditInput): void {
+  st.run(a.at, a.userId, a.agency, a.role, a.action, a.collection, a.entityId, JSON.stringify(a.fields));
+}
