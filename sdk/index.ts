@@ -1,0 +1,8 @@
+/**
+ * The `timpora-kit/sdk` entry: framework-free (no Lit). Domain model and validation, the IndexedDB store and
+ * its typed errors, and `createTimporaClient()`. Other SDK folders add their export lines here.
+ * @packageDocumentation
+ */
+export * from './model/index.ts';
+export * from './store/index.ts';
+export * from './client.ts';

@@ -1,0 +1,205 @@
+/**
+ * IndexedDB schema of the Timpora store: object stores, indexes, row format and the migrations between
+ * schema versions.
+ *
+ * Rows: every entity is stored wrapped, `{ id, v: <entity exactly as written>, ...index keys }`, so reads
+ * return the entity byte-exact and index keys (folded names, normalised document key) never leak into it.
+ *
+ * History:
+ * - v1 (first release): `records`, `operations`, `agencies` held the raw entities (keyPath `id`), indexes
+ *   `records.updatedAt`, `records.status`, `records.document.number`, `operations.start`; plus `meta`.
+ * - v2: wrapped rows with computed keys (normalised document key, folded name tokens, compound sort keys
+ *   that include the id for stable paging), indexes by source agency / lead agency, and the `outbox` and
+ *   `drafts` stores. The v1→v2 migration rewrites every row in the upgrade transaction.
+ * @module
+ */
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { Agency, ForeignerRecord, Operation } from '../model/types.ts';
+import { documentKey, nameTokens, sortKey } from './fold.ts';
+
+/** Current schema version. */
+export const SCHEMA_VERSION = 2;
+/** Default database name. */
+export const DEFAULT_DB_NAME = 'timpora-kit';
+
+/** Entity collections. */
+export type CollectionName = 'records' | 'operations' | 'agencies';
+/** The entity type stored in each collection. */
+export interface CollectionTypes {
+  records: ForeignerRecord;
+  operations: Operation;
+  agencies: Agency;
+}
+export const COLLECTIONS: readonly CollectionName[] = ['records', 'operations', 'agencies'];
+
+/** Stored row of a collection. Index keys are short property names to keep rows small. */
+export interface Row<T> {
+  id: string;
+  /** The entity exactly as written. */
+  v: T;
+  /** `[updatedAt, id]` */
+  upd: [string, string];
+  /** status */
+  st?: string;
+  /** sourceAgency */
+  src?: string;
+  /** records: `STATE|NUMBER` */
+  doc?: string;
+  /** records/agencies: folded name tokens (multiEntry) */
+  nm?: string[];
+  /** records/agencies: `[folded full name, id]` */
+  ns?: [string, string];
+  /** operations: `[start, id]` (wall-clock start in the operation's zone) */
+  start?: [string, string];
+  /** operations: lead agency */
+  lead?: string;
+  /** agencies: kind */
+  kind?: string;
+}
+
+/** Outbox entry: a local change waiting to be sent to the server (written in the same transaction as the change). */
+export interface OutboxEntry {
+  /** Auto-increment sequence; send order. */
+  seq?: number;
+  collection: CollectionName;
+  op: 'put' | 'delete';
+  id: string;
+  /** The entity as written (for `put`). */
+  entity?: ForeignerRecord | Operation | Agency;
+  /** Version the change was based on (`0` for a create): the server's If-Match. */
+  baseVersion: number;
+  /** Unique per change; the server deduplicates retries with it (Idempotency-Key). */
+  idempotencyKey: string;
+  attempts: number;
+  /** Epoch milliseconds before which the sender should not retry. */
+  nextAttemptAt: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Last error code from the server/transport, if any (set by the sync engine). */
+  lastError?: string;
+}
+
+/** A form draft (autosave). */
+export interface DraftEntry<T = unknown> {
+  key: string;
+  value: T;
+  /** Epoch milliseconds. */
+  updatedAt: number;
+}
+
+/** Index definitions of v2: name → keyPath (+ multiEntry). Shared with the benchmark so Dexie gets the same indexes. */
+export const INDEXES: Readonly<Record<CollectionName, Readonly<Record<string, { keyPath: string | string[]; multiEntry?: boolean }>>>> = {
+  records: {
+    upd: { keyPath: 'upd' },
+    doc: { keyPath: 'doc' },
+    nm: { keyPath: 'nm', multiEntry: true },
+    ns: { keyPath: 'ns' },
+    st_upd: { keyPath: ['st', 'upd'] },
+    src_upd: { keyPath: ['src', 'upd'] },
+  },
+  operations: {
+    upd: { keyPath: 'upd' },
+    start: { keyPath: 'start' },
+    lead_start: { keyPath: ['lead', 'start'] },
+    st_upd: { keyPath: ['st', 'upd'] },
+    src_upd: { keyPath: ['src', 'upd'] },
+  },
+  agencies: {
+    upd: { keyPath: 'upd' },
+    nm: { keyPath: 'nm', multiEntry: true },
+    ns: { keyPath: 'ns' },
+    kind_ns: { keyPath: ['kind', 'ns'] },
+  },
+};
+
+/** Builds the stored row of an entity (computes every index key). */
+export function toRow<C extends CollectionName>(collection: C, entity: CollectionTypes[C]): Row<CollectionTypes[C]> {
+  const e = entity as { id: string; updatedAt?: string; sourceAgency?: string };
+  const row: Row<CollectionTypes[C]> = { id: e.id, v: entity, upd: [String(e.updatedAt ?? ''), e.id] };
+  if (e.sourceAgency !== undefined) row.src = e.sourceAgency;
+  if (collection === 'records') {
+    const r = entity as ForeignerRecord;
+    row.st = r.status;
+    if (r.document && typeof r.document.issuingState === 'string' && typeof r.document.number === 'string') {
+      row.doc = documentKey(r.document.issuingState, r.document.number);
+    }
+    const surname = typeof r.identity?.surname === 'string' ? r.identity.surname : '';
+    const given = typeof r.identity?.givenNames === 'string' ? r.identity.givenNames : '';
+    row.nm = nameTokens(surname, given);
+    row.ns = [sortKey(surname, given), r.id];
+  } else if (collection === 'operations') {
+    const o = entity as Operation;
+    row.st = o.status;
+    row.start = [String(o.start ?? ''), o.id];
+    if (o.leadAgency !== undefined) row.lead = o.leadAgency;
+  } else {
+    const a = entity as Agency;
+    row.nm = nameTokens(a.name, a.shortName);
+    row.ns = [sortKey(a.name), a.id];
+    row.kind = a.kind;
+  }
+  return row;
+}
+
+/** The database shape for `idb` typing (loose: rows are validated by the code that writes them). */
+export type TimporaDB = {
+  records: { key: string; value: Row<ForeignerRecord>; indexes: Record<string, IDBValidKey> };
+  operations: { key: string; value: Row<Operation>; indexes: Record<string, IDBValidKey> };
+  agencies: { key: string; value: Row<Agency>; indexes: Record<string, IDBValidKey> };
+  outbox: { key: number; value: OutboxEntry; indexes: { entity: [string, string] } };
+  meta: { key: string; value: unknown };
+  drafts: { key: string; value: DraftEntry };
+};
+
+type UpgradeTx = IDBPTransaction<TimporaDB, StoreNames<TimporaDB>[], 'versionchange'>;
+
+/**
+ * Version 1 of the schema, kept so the migration can be tested against a database really created at v1
+ * (and so older databases in the field are understood).
+ */
+export function createSchemaV1(db: IDBDatabase): void {
+  const records = db.createObjectStore('records', { keyPath: 'id' });
+  records.createIndex('updatedAt', 'updatedAt');
+  records.createIndex('status', 'status');
+  records.createIndex('document.number', 'document.number');
+  const ops = db.createObjectStore('operations', { keyPath: 'id' });
+  ops.createIndex('start', 'start');
+  db.createObjectStore('agencies', { keyPath: 'id' });
+  db.createObjectStore('meta');
+}
+
+/**
+ * Upgrade handler for `openDB`: creates or migrates the schema from `oldVersion` to {@link SCHEMA_VERSION}.
+ * Runs inside the versionchange transaction; every step is atomic with it.
+ */
+export async function upgrade(db: IDBPDatabase<TimporaDB>, oldVersion: number, tx: UpgradeTx): Promise<void> {
+  if (oldVersion < 1) {
+    createSchemaV1(db as unknown as IDBDatabase);
+  }
+  if (oldVersion < 2) {
+    await migrateV1toV2(db, tx);
+  }
+}
+
+/** v1 → v2: wrap raw entities into rows with computed keys, replace indexes, add outbox and drafts. */
+async function migrateV1toV2(db: IDBPDatabase<TimporaDB>, tx: UpgradeTx): Promise<void> {
+  for (const name of COLLECTIONS) {
+    const store = tx.objectStore(name);
+    for (const idx of [...store.indexNames]) store.deleteIndex(idx);
+    let cursor = await store.openCursor();
+    while (cursor) {
+      const value = cursor.value as unknown;
+      // v1 rows are raw entities (no `v` wrapper).
+      if (value && typeof value === 'object' && !('v' in value && 'upd' in value)) {
+        await cursor.update(toRow(name, value as never) as never);
+      }
+      cursor = await cursor.continue();
+    }
+    for (const [idx, def] of Object.entries(INDEXES[name])) {
+      store.createIndex(idx as never, def.keyPath, { multiEntry: def.multiEntry ?? false });
+    }
+  }
+  const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+  outbox.createIndex('entity', ['collection', 'id']);
+  db.createObjectStore('drafts', { keyPath: 'key' });
+}

@@ -1,0 +1,670 @@
+/**
+ * The local IndexedDB store: one database, versioned schema, batched atomic writes (with the outbox entry in
+ * the same transaction), indexed queries, cross-tab change notifications and typed errors.
+ *
+ * Most code uses it through `createTimporaClient()`; the sync engine (`sdk/sync`) uses the lower-level
+ * {@link TimporaStore.transaction}, {@link toRow}/`row.v` and {@link TimporaStore.notify} to apply server
+ * changes and drain the outbox atomically.
+ * @module
+ */
+import { openDB, unwrap, type IDBPDatabase } from 'idb';
+import { newId } from '../model/factory.ts';
+import { done, req } from './idb-util.ts';
+import {
+  BlockedError,
+  ClosedError,
+  ConflictError,
+  ConnectionLostError,
+  NotFoundError,
+  QuotaExceededError,
+  StorageUnavailableError,
+  StoreError,
+  toStoreError,
+} from './errors.ts';
+import {
+  COLLECTIONS,
+  DEFAULT_DB_NAME,
+  INDEXES,
+  SCHEMA_VERSION,
+  toRow,
+  upgrade,
+  type CollectionName,
+  type CollectionTypes,
+  type DraftEntry,
+  type OutboxEntry,
+  type Row,
+  type TimporaDB,
+} from './schema.ts';
+
+/** Names of all object stores. */
+export type StoreName = CollectionName | 'outbox' | 'meta' | 'drafts';
+
+/** Options of {@link TimporaStore}. */
+export interface StoreOptions {
+  /** Database name (default `timpora-kit`); tests use unique names. */
+  dbName?: string;
+  /**
+   * How long an open may wait for other tabs to close an old connection during a schema upgrade before the
+   * operation rejects with {@link BlockedError} (ms, default 10,000). The open keeps waiting in the background.
+   */
+  blockedTimeoutMs?: number;
+  /** Announce changes to other tabs through BroadcastChannel (default true where available). */
+  broadcast?: boolean;
+  /** IndexedDB transaction durability for writes (default `'default'`: the browser's choice). */
+  durability?: 'default' | 'strict' | 'relaxed';
+  /** Clock for outbox timestamps (tests). */
+  now?: () => number;
+}
+
+/** Where a change came from: this store instance, another tab/instance on the same database, or the server (sync). */
+export type ChangeSource = 'local' | 'tab' | 'remote';
+
+/** A committed change, delivered to subscribers in this instance and (through BroadcastChannel) other tabs. */
+export interface StoreChange {
+  collection: CollectionName | 'drafts';
+  op: 'put' | 'delete';
+  ids: string[];
+  source: ChangeSource;
+}
+
+/** A listener of {@link StoreChange}s. */
+export type ChangeListener = (change: StoreChange) => void;
+
+/** One write in a batch. */
+export type WriteOp<T> =
+  /** Insert a new entity; rejects the batch with {@link ConflictError} when the id exists. */
+  | { kind: 'create'; entity: T }
+  /**
+   * Read the current entity inside the transaction and write what `build` returns. `build` runs synchronously in
+   * the transaction; throwing (e.g. {@link ConflictError}, a validation error) aborts the whole batch.
+   */
+  | { kind: 'update'; id: string; build: (existing: T | undefined) => T }
+  /** Overwrite unconditionally (server state applied by sync, imports). */
+  | { kind: 'replace'; entity: T }
+  /** Remove; with `expectedVersion`, rejects with {@link ConflictError} when the stored version differs. */
+  | { kind: 'delete'; id: string; expectedVersion?: number };
+
+/** Options of {@link TimporaStore.write}. */
+export interface WriteOptions {
+  /** Also append an outbox entry per change in the same transaction (sync on). Default false. */
+  outbox?: boolean;
+  /** Source reported to subscribers (default `local`). */
+  source?: 'local' | 'remote';
+}
+
+/** Result of one op of a batch: the written entity, or for deletes whether something was deleted. */
+export type WriteResult<T> = { op: 'put'; entity: T } | { op: 'delete'; id: string; deleted: boolean; previous?: T };
+
+/** A page request against one index. */
+export interface IndexQuery<T> {
+  /** Index name (see `INDEXES` in `schema.ts`). */
+  index: string;
+  range?: IDBKeyRange | null;
+  direction?: 'next' | 'prev';
+  limit: number;
+  /** Extra filter on rows (applied while walking the index). */
+  filter?: (row: Row<T>) => boolean;
+}
+
+interface ChannelMessage {
+  t: 'change';
+  collection: CollectionName | 'drafts';
+  op: 'put' | 'delete';
+  ids: string[];
+  source: ChangeSource;
+}
+
+type IndexWithGetAllRecords = IDBIndex & {
+  getAllRecords?: (options: { query?: IDBKeyRange | null; count?: number; direction?: IDBCursorDirection }) => IDBRequest<{ value: unknown }[]>;
+};
+
+/**
+ * The IndexedDB store. Opens lazily on first use; survives `versionchange` (closes at once so other tabs can
+ * upgrade, reopens on next use) and lost connections (next use reopens; the failed operation rejects with
+ * {@link ConnectionLostError}).
+ */
+export class TimporaStore {
+  readonly dbName: string;
+  readonly #blockedTimeoutMs: number;
+  readonly #durability: 'default' | 'strict' | 'relaxed';
+  readonly #now: () => number;
+  #db: IDBDatabase | null = null;
+  #opening: Promise<IDBDatabase> | null = null;
+  #closed = false;
+  #channel: BroadcastChannel | null = null;
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #events = new EventTarget();
+
+  constructor(options: StoreOptions = {}) {
+    this.dbName = options.dbName ?? DEFAULT_DB_NAME;
+    this.#blockedTimeoutMs = options.blockedTimeoutMs ?? 10_000;
+    this.#durability = options.durability ?? 'default';
+    this.#now = options.now ?? Date.now;
+    if ((options.broadcast ?? true) && typeof BroadcastChannel !== 'undefined') {
+      this.#channel = new BroadcastChannel(`timpora-kit:${this.dbName}`);
+      this.#channel.onmessage = (e: MessageEvent<ChannelMessage>) => {
+        const m = e.data;
+        if (m && m.t === 'change') this.#emit({ collection: m.collection, op: m.op, ids: m.ids, source: m.source === 'remote' ? 'remote' : 'tab' });
+      };
+    }
+  }
+
+  /**
+   * Lifecycle events: `versionchange` (another tab upgrades; this connection was closed and will reopen),
+   * `blocked` (our upgrade waits for another tab), `connectionlost` (the browser closed the connection).
+   */
+  addEventListener(type: 'versionchange' | 'blocked' | 'connectionlost' | 'open', listener: (e: Event) => void): void {
+    this.#events.addEventListener(type, listener);
+  }
+  removeEventListener(type: 'versionchange' | 'blocked' | 'connectionlost' | 'open', listener: (e: Event) => void): void {
+    this.#events.removeEventListener(type, listener);
+  }
+
+  /** The open database (opens it when needed). */
+  async database(): Promise<IDBDatabase> {
+    if (this.#closed) throw new ClosedError();
+    if (this.#db) return this.#db;
+    this.#opening ??= this.#open().finally(() => {
+      this.#opening = null;
+    });
+    return this.#opening;
+  }
+
+  async #open(): Promise<IDBDatabase> {
+    if (typeof indexedDB === 'undefined' || indexedDB === null) throw new StorageUnavailableError();
+    let blockedTimer: ReturnType<typeof setTimeout> | undefined;
+    let rejectBlocked: (e: unknown) => void = () => {};
+    const blockedPromise = new Promise<never>((_, reject) => {
+      rejectBlocked = reject;
+    });
+    blockedPromise.catch(() => {});
+    const handlers = {
+      blocking: (): void => this.#onVersionChange(),
+      terminated: (): void => this.#onTerminated(),
+    };
+    const attempt = (version: number | undefined): Promise<IDBPDatabase<TimporaDB>> =>
+      openDB<TimporaDB>(this.dbName, version, {
+        upgrade: (db, oldVersion, _newVersion, tx) => {
+          upgrade(db, oldVersion, tx).catch(() => {
+            try {
+              tx.abort();
+            } catch {
+              /* already finished */
+            }
+          });
+        },
+        blocked: () => {
+          this.#events.dispatchEvent(new Event('blocked'));
+          blockedTimer ??= setTimeout(() => rejectBlocked(new BlockedError()), this.#blockedTimeoutMs);
+        },
+        ...handlers,
+      });
+    let opened: Promise<IDBPDatabase<TimporaDB>>;
+    try {
+      opened = attempt(SCHEMA_VERSION);
+      // A late success after a BlockedError must not leak a connection nobody tracks.
+      const pdb = await Promise.race([opened, blockedPromise]).catch(async (e: unknown) => {
+        if ((e as { name?: string } | null)?.name === 'VersionError') {
+          // The database was upgraded by newer code in another tab: open it at its current version.
+          return attempt(undefined);
+        }
+        throw e;
+      });
+      const db = unwrap(pdb) as IDBDatabase;
+      for (const name of [...COLLECTIONS, 'outbox', 'meta', 'drafts']) {
+        if (!db.objectStoreNames.contains(name)) {
+          db.close();
+          throw new StorageUnavailableError({ cause: new Error(`Object store ${name} missing`) });
+        }
+      }
+      if (this.#closed) {
+        db.close();
+        throw new ClosedError();
+      }
+      this.#db = db;
+      this.#events.dispatchEvent(new Event('open'));
+      return db;
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      const name = (e as { name?: string } | null)?.name;
+      if (name === 'QuotaExceededError') throw new QuotaExceededError({ cause: e });
+      throw new StorageUnavailableError({ cause: e });
+    } finally {
+      if (blockedTimer !== undefined) clearTimeout(blockedTimer);
+    }
+  }
+
+  #onVersionChange(): void {
+    // Another connection wants to upgrade or delete the database: step aside at once, reopen on next use.
+    const db = this.#db;
+    this.#db = null;
+    db?.close();
+    this.#events.dispatchEvent(new Event('versionchange'));
+  }
+
+  #onTerminated(): void {
+    this.#db = null;
+    this.#events.dispatchEvent(new Event('connectionlost'));
+  }
+
+  /**
+   * Runs `fn` with a native transaction over `stores`. Retries once when the connection was closed between
+   * operations (versionchange, lost connection) before anything was written. `fn` must only await requests of
+   * this transaction. Resolves after the transaction committed.
+   */
+  async transaction<R>(stores: StoreName[], mode: IDBTransactionMode, fn: (tx: IDBTransaction, fail: (e: unknown) => void) => R | Promise<R>): Promise<R> {
+    let tx: IDBTransaction;
+    try {
+      tx = this.#begin(await this.database(), stores, mode);
+    } catch (e) {
+      if (this.#closed) throw new ClosedError();
+      if ((e as { name?: string } | null)?.name !== 'InvalidStateError') throw toStoreError(e);
+      this.#db = null;
+      try {
+        tx = this.#begin(await this.database(), stores, mode);
+      } catch (e2) {
+        throw e2 instanceof StoreError ? e2 : new ConnectionLostError({ cause: e2 });
+      }
+    }
+    let failure: unknown;
+    const fail = (e: unknown): void => {
+      if (failure === undefined) failure = e;
+      try {
+        tx.abort();
+      } catch {
+        /* already aborted or finished */
+      }
+    };
+    const committed = done(tx, () => failure);
+    let result: R;
+    try {
+      result = await fn(tx, fail);
+    } catch (e) {
+      fail(e);
+      await committed.catch(() => {});
+      throw toStoreError(failure);
+    }
+    try {
+      await committed;
+    } catch (e) {
+      throw toStoreError(failure ?? e);
+    }
+    return result;
+  }
+
+  #begin(db: IDBDatabase, stores: StoreName[], mode: IDBTransactionMode): IDBTransaction {
+    return mode === 'readwrite' ? db.transaction(stores, mode, { durability: this.#durability }) : db.transaction(stores, mode);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The entity with `id`, or undefined. */
+  async get<C extends CollectionName>(collection: C, id: string): Promise<CollectionTypes[C] | undefined> {
+    return this.transaction([collection], 'readonly', async (tx) => {
+      const row = (await req(tx.objectStore(collection).get(id))) as Row<CollectionTypes[C]> | undefined;
+      return row?.v;
+    });
+  }
+
+  /** Entities for `ids`, in the same order (undefined where missing). */
+  async getMany<C extends CollectionName>(collection: C, ids: readonly string[]): Promise<(CollectionTypes[C] | undefined)[]> {
+    if (ids.length === 0) return [];
+    return this.transaction([collection], 'readonly', async (tx) => {
+      const os = tx.objectStore(collection);
+      const rows = await Promise.all(ids.map((id) => req(os.get(id)) as Promise<Row<CollectionTypes[C]> | undefined>));
+      return rows.map((r) => r?.v);
+    });
+  }
+
+  /** Rows whose index `index` equals `key` (e.g. the document key), in primary-key order. */
+  async getAllByIndex<C extends CollectionName>(collection: C, index: string, key: IDBValidKey | IDBKeyRange, limit?: number): Promise<Row<CollectionTypes[C]>[]> {
+    return this.transaction([collection], 'readonly', async (tx) => {
+      return (await req(tx.objectStore(collection).index(index).getAll(key, limit))) as Row<CollectionTypes[C]>[];
+    });
+  }
+
+  /** Number of rows in a collection, or in an index range. */
+  async count(collection: CollectionName, index?: string, range?: IDBKeyRange | null): Promise<number> {
+    return this.transaction([collection], 'readonly', async (tx) => {
+      const os = tx.objectStore(collection);
+      return req(index ? os.index(index).count(range ?? undefined) : os.count(range ?? undefined));
+    });
+  }
+
+  /** Walks an index in order and returns up to `limit` rows passing `filter`. */
+  async queryIndex<C extends CollectionName>(collection: C, q: IndexQuery<CollectionTypes[C]>): Promise<Row<CollectionTypes[C]>[]> {
+    type R = Row<CollectionTypes[C]>;
+    const direction = q.direction ?? 'next';
+    return this.transaction([collection], 'readonly', async (tx) => {
+      const index = tx.objectStore(collection).index(q.index) as IndexWithGetAllRecords;
+      const range = q.range ?? null;
+      if (!q.filter) {
+        if (direction === 'next') return (await req(index.getAll(range, q.limit))) as R[];
+        if (typeof index.getAllRecords === 'function') {
+          const recs = await req(index.getAllRecords({ query: range, count: q.limit, direction: 'prev' }));
+          return recs.map((r) => r.value as R);
+        }
+      }
+      const filter = q.filter;
+      return new Promise<R[]>((resolve, reject) => {
+        const out: R[] = [];
+        if (q.limit <= 0) return resolve(out);
+        const cursorReq = index.openCursor(range, direction);
+        cursorReq.onerror = () => reject(toStoreError(cursorReq.error));
+        cursorReq.onsuccess = () => {
+          const cursor = cursorReq.result;
+          if (!cursor) return resolve(out);
+          const row = cursor.value as R;
+          if (!filter || filter(row)) out.push(row);
+          if (out.length >= q.limit) return resolve(out);
+          cursor.continue();
+        };
+      });
+    });
+  }
+
+  /**
+   * Prefix search over the folded-token index `nm`: rows having, for every query token, a token that starts
+   * with it. Probes the index with the longest query token and checks the others on the row. Deduplicated,
+   * in index order, at most `limit`.
+   */
+  async searchTokens<C extends 'records' | 'agencies'>(collection: C, tokens: readonly string[], limit: number): Promise<Row<CollectionTypes[C]>[]> {
+    type R = Row<CollectionTypes[C]>;
+    if (tokens.length === 0 || limit <= 0) return [];
+    const probe = [...tokens].sort((a, b) => b.length - a.length)[0] as string;
+    const others = tokens.filter((t) => t !== probe);
+    const matches = (row: R): boolean => others.every((t) => (row.nm ?? []).some((n) => n.startsWith(t)));
+    const range = IDBKeyRange.bound(probe, probe + '\uffff', false, true);
+    return this.transaction([collection], 'readonly', async (tx) => {
+      const index = tx.objectStore(collection).index('nm');
+      const seen = new Set<string>();
+      const out: R[] = [];
+      // Fast path: one getAll, enough when few rows repeat or the range is exhausted.
+      const want = limit * 2 + 8;
+      const first = (await req(index.getAll(range, want))) as R[];
+      for (const row of first) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        if (matches(row)) out.push(row);
+        if (out.length >= limit) return out;
+      }
+      if (first.length < want) return out;
+      // Slow path: continue with a key cursor from where getAll stopped.
+      const last = first[first.length - 1] as R;
+      const lastKeys = (last.nm ?? []).filter((n) => n >= probe && n < probe + '\uffff').sort();
+      const lastKey = lastKeys[lastKeys.length - 1] ?? probe;
+      return new Promise<R[]>((resolve, reject) => {
+        const cursorReq = index.openCursor(IDBKeyRange.bound(lastKey, probe + '\uffff', false, true));
+        let positioned = false;
+        cursorReq.onerror = () => reject(toStoreError(cursorReq.error));
+        cursorReq.onsuccess = () => {
+          const cursor = cursorReq.result;
+          if (!cursor) return resolve(out);
+          if (!positioned) {
+            positioned = true;
+            if (cursor.key === lastKey && String(cursor.primaryKey) <= last.id) {
+              cursor.continuePrimaryKey(lastKey, last.id + '\u0000');
+              return;
+            }
+          }
+          const row = cursor.value as R;
+          if (!seen.has(row.id)) {
+            seen.add(row.id);
+            if (matches(row)) out.push(row);
+            if (out.length >= limit) return resolve(out);
+          }
+          cursor.continue();
+        };
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Applies a batch of writes to one collection in ONE transaction (with their outbox entries when
+   * `options.outbox`), then notifies subscribers and other tabs. All or nothing: any failure (conflict,
+   * `build` throwing, quota) rolls the whole batch back and rejects with a typed error.
+   */
+  async write<C extends CollectionName>(collection: C, ops: readonly WriteOp<CollectionTypes[C]>[], options: WriteOptions = {}): Promise<WriteResult<CollectionTypes[C]>[]> {
+    type T = CollectionTypes[C];
+    if (ops.length === 0) return [];
+    const withOutbox = options.outbox ?? false;
+    const stores: StoreName[] = withOutbox ? [collection, 'outbox'] : [collection];
+    const now = this.#now();
+    const results = await this.transaction(stores, 'readwrite', (tx, fail) => {
+      const os = tx.objectStore(collection);
+      const outbox = withOutbox ? tx.objectStore('outbox') : null;
+      const results: WriteResult<T>[] = new Array(ops.length);
+      const enqueue = (op: 'put' | 'delete', id: string, baseVersion: number, entity?: T): void => {
+        if (!outbox) return;
+        const entry: OutboxEntry = {
+          collection,
+          op,
+          id,
+          baseVersion,
+          idempotencyKey: newId(),
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+        };
+        if (entity !== undefined) entry.entity = entity;
+        outbox.add(entry);
+      };
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i] as WriteOp<T>;
+        switch (op.kind) {
+          case 'create': {
+            const row = toRow(collection, op.entity);
+            const r = os.add(row);
+            const id = row.id;
+            r.onerror = () => {
+              if (r.error?.name === 'ConstraintError') fail(new ConflictError(collection, id, 0, undefined));
+            };
+            results[i] = { op: 'put', entity: op.entity };
+            enqueue('put', id, 0, op.entity);
+            break;
+          }
+          case 'replace': {
+            os.put(toRow(collection, op.entity));
+            results[i] = { op: 'put', entity: op.entity };
+            enqueue('put', (op.entity as { id: string }).id, (op.entity as { version?: number }).version ?? 0, op.entity);
+            break;
+          }
+          case 'update': {
+            const r = os.get(op.id);
+            r.onsuccess = () => {
+              try {
+                const existing = (r.result as Row<T> | undefined)?.v;
+                const entity = op.build(existing);
+                os.put(toRow(collection, entity));
+                results[i] = { op: 'put', entity };
+                enqueue('put', op.id, (existing as { version?: number } | undefined)?.version ?? 0, entity);
+              } catch (e) {
+                fail(e);
+              }
+            };
+            break;
+          }
+          case 'delete': {
+            const r = os.get(op.id);
+            r.onsuccess = () => {
+              try {
+                const existing = (r.result as Row<T> | undefined)?.v as (T & { version?: number }) | undefined;
+                if (op.expectedVersion !== undefined) {
+                  if (!existing) throw new NotFoundError(collection, op.id);
+                  if (existing.version !== op.expectedVersion) throw new ConflictError(collection, op.id, op.expectedVersion, existing.version);
+                }
+                if (existing) {
+                  os.delete(op.id);
+                  enqueue('delete', op.id, existing.version ?? 0);
+                  results[i] = { op: 'delete', id: op.id, deleted: true, previous: existing };
+                } else {
+                  results[i] = { op: 'delete', id: op.id, deleted: false };
+                }
+              } catch (e) {
+                fail(e);
+              }
+            };
+            break;
+          }
+        }
+      }
+      return results;
+    });
+    const puts: string[] = [];
+    const dels: string[] = [];
+    for (const r of results) {
+      if (r.op === 'put') puts.push((r.entity as { id: string }).id);
+      else if (r.deleted) dels.push(r.id);
+    }
+    const source = options.source ?? 'local';
+    if (puts.length) this.notify({ collection, op: 'put', ids: puts, source });
+    if (dels.length) this.notify({ collection, op: 'delete', ids: dels, source });
+    return results;
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /** Listens to committed changes (this instance, other instances and tabs on the same database). */
+  subscribe(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Announces committed changes to this instance's subscribers (`source` as given) and to other tabs (they see
+   * `tab`, or `remote` when the change came from the server). The sync engine calls this after applying server
+   * changes with `source: 'remote'`.
+   */
+  notify(change: StoreChange): void {
+    this.#emit(change);
+    if (this.#channel) {
+      const msg: ChannelMessage = { t: 'change', collection: change.collection, op: change.op, ids: change.ids, source: change.source === 'remote' ? 'remote' : 'tab' };
+      try {
+        this.#channel.postMessage(msg);
+      } catch {
+        /* channel closed */
+      }
+    }
+  }
+
+  #emit(change: StoreChange): void {
+    for (const l of [...this.#listeners]) {
+      try {
+        l(change);
+      } catch (e) {
+        // A failing listener must not break the others or the write; surface it asynchronously.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- meta, drafts, outbox
+
+  /** A value of the key/value `meta` store (e.g. the sync cursor). */
+  async getMeta<T = unknown>(key: string): Promise<T | undefined> {
+    return this.transaction(['meta'], 'readonly', async (tx) => (await req(tx.objectStore('meta').get(key))) as T | undefined);
+  }
+
+  /** Sets (or with `undefined` deletes) a meta value. */
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.transaction(['meta'], 'readwrite', (tx) => {
+      const os = tx.objectStore('meta');
+      if (value === undefined) os.delete(key);
+      else os.put(value, key);
+    });
+  }
+
+  /** A form draft, or undefined. */
+  async getDraft<T = unknown>(key: string): Promise<DraftEntry<T> | undefined> {
+    return this.transaction(['drafts'], 'readonly', async (tx) => (await req(tx.objectStore('drafts').get(key))) as DraftEntry<T> | undefined);
+  }
+
+  /** Saves a form draft (durable when the promise resolves). */
+  async putDraft<T>(key: string, value: T): Promise<DraftEntry<T>> {
+    const entry: DraftEntry<T> = { key, value, updatedAt: this.#now() };
+    await this.transaction(['drafts'], 'readwrite', (tx) => {
+      tx.objectStore('drafts').put(entry);
+    });
+    this.notify({ collection: 'drafts', op: 'put', ids: [key], source: 'local' });
+    return entry;
+  }
+
+  /** Deletes a form draft. */
+  async deleteDraft(key: string): Promise<void> {
+    await this.transaction(['drafts'], 'readwrite', (tx) => {
+      tx.objectStore('drafts').delete(key);
+    });
+    this.notify({ collection: 'drafts', op: 'delete', ids: [key], source: 'local' });
+  }
+
+  /** All drafts, most recently updated first. */
+  async listDrafts(): Promise<DraftEntry[]> {
+    const all = await this.transaction(['drafts'], 'readonly', async (tx) => (await req(tx.objectStore('drafts').getAll())) as DraftEntry[]);
+    return all.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** Outbox entries in send (`seq`) order, at most `limit`. */
+  async outboxEntries(limit?: number): Promise<OutboxEntry[]> {
+    return this.transaction(['outbox'], 'readonly', async (tx) => (await req(tx.objectStore('outbox').getAll(null, limit))) as OutboxEntry[]);
+  }
+
+  /** Number of entries waiting in the outbox. */
+  async outboxCount(): Promise<number> {
+    return this.transaction(['outbox'], 'readonly', (tx) => req(tx.objectStore('outbox').count()));
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Closes the connection and the channel. Further calls reject with {@link ClosedError}. */
+  close(): void {
+    this.#closed = true;
+    this.#db?.close();
+    this.#db = null;
+    this.#channel?.close();
+    this.#channel = null;
+    this.#listeners.clear();
+  }
+
+  /** True after {@link close}. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Deletes a whole database (tests, "forget this device"). Other tabs are asked to close first. */
+  static async deleteDatabase(name: string = DEFAULT_DB_NAME): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const r = indexedDB.deleteDatabase(name);
+      r.onsuccess = () => resolve();
+      r.onerror = () => reject(toStoreError(r.error));
+    });
+  }
+}
+
+/**
+ * Asks the browser to keep this origin's storage under pressure (`navigator.storage.persist()`).
+ * Resolves true when storage is (or already was) persistent, false when refused or unsupported.
+ */
+export async function requestPersistentStorage(): Promise<boolean> {
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  if (!storage || typeof storage.persist !== 'function') return false;
+  try {
+    if (typeof storage.persisted === 'function' && (await storage.persisted())) return true;
+    return await storage.persist();
+  } catch {
+    return false;
+  }
+}
+
+/** Usage and quota of this origin's storage in bytes, when the browser tells. */
+export async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  if (!storage || typeof storage.estimate !== 'function') return undefined;
+  const e = await storage.estimate();
+  return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
+}
+
+export { INDEXES };
