@@ -27,3 +27,5 @@ export { pushOutbox, type PushReport, type SenderContext } from './outbox-sender
 export { pull, resync, CURSOR_KEY, type PullReport, type PullContext } from './puller.ts';
 export { listConflicts, listFailed, resolveConflict, retryFailed, discardFailed, type ConflictChoice } from './resolution.ts';
 export * from './sync-engine.ts';
+export * from './idb-storage.ts';
+export * from './client-factory.ts';

@@ -8,7 +8,7 @@
  */
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { sameContent } from './equality.ts';
-import { SyncError, toSyncError } from './errors.ts';
+import { toSyncError, type SyncError } from './errors.ts';
 import type { LocalChange, SyncStorage, SyncStorageTx } from './storage.ts';
 import type { Transport, WriteResult } from './transport.ts';
 import type { FailedWrite, OutboxEntry, SyncConflict, SyncEntity } from './types.ts';

@@ -20,7 +20,6 @@
  * @module
  */
 import type { RemoteChange, SyncEntity } from './types.ts';
-import type { SyncError } from './errors.ts';
 
 /** Per-call options. */
 export interface TransportCallOptions {
