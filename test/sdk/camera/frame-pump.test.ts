@@ -1,0 +1,78 @@
+/// <reference types="mocha" />
+import { expect } from '@open-wc/testing';
+import { openCamera, type CameraSession } from '../../../sdk/camera/camera.ts';
+import { FramePump } from '../../../sdk/camera/frame-pump.ts';
+import type { FrameReadResponse } from '../../../sdk/camera/frame-reader.ts';
+import { ScriptedReader, until } from './fixtures.ts';
+
+describe('sdk/camera FramePump', () => {
+  let session: CameraSession | null = null;
+  let video: HTMLVideoElement;
+  beforeEach(async () => {
+    session = await openCamera({ width: 640, height: 480 });
+    video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = session.stream;
+    document.body.append(video);
+    await video.play();
+  });
+  afterEach(() => {
+    session?.stop();
+    video.remove();
+  });
+
+  it('hands frames to the reader one at a time and skips frames while it is busy', async () => {
+    const reader = new ScriptedReader(() => null, 150);
+    const responses: FrameReadResponse[] = [];
+    const pump = new FramePump({ video, reader, onResponse: (r) => responses.push(r) });
+    pump.start();
+    await until(() => reader.calls >= 4, 8000, '4 reads');
+    pump.stop();
+    const stats = pump.stats;
+    expect(reader.maxInFlight).to.equal(1);
+    expect(stats.skipped).to.be.greaterThan(0);
+    expect(stats.offered).to.be.greaterThan(stats.processed);
+    expect(responses[0]?.frameWidth).to.equal(video.videoWidth);
+    expect(stats.firstFrameAt).to.be.a('number');
+  });
+
+  it('passes the per-frame request fields and stops delivering after stop()', async () => {
+    const reader = new ScriptedReader(() => null, 0);
+    let delivered = 0;
+    const pump = new FramePump({
+      video,
+      reader,
+      request: (w, h) => ({ formats: ['TD3'], region: { x: 0, y: 0, width: w / 2, height: h / 2 } }),
+      onResponse: () => delivered++,
+    });
+    pump.start();
+    await until(() => delivered >= 2, 8000, '2 responses');
+    pump.stop();
+    expect(pump.running).to.equal(false);
+    expect(reader.requests[0]?.formats).to.deep.equal(['TD3']);
+    expect(reader.requests[0]?.region?.width).to.equal(video.videoWidth / 2);
+    const after = delivered;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(delivered - after).to.be.lessThan(2); // at most the frame already in flight
+    const calls = reader.calls;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reader.calls).to.equal(calls);
+  });
+
+  it('keeps running when a read fails and reports the error', async () => {
+    let n = 0;
+    const reader = new ScriptedReader(() => {
+      n++;
+      if (n === 1) throw new Error('engine hiccup');
+      return null;
+    });
+    const errors: unknown[] = [];
+    let ok = 0;
+    const pump = new FramePump({ video, reader, onResponse: () => ok++, onError: (e) => errors.push(e) });
+    pump.start();
+    await until(() => ok >= 2, 8000, 'recovery');
+    pump.stop();
+    expect(errors.length).to.equal(1);
+    expect(pump.stats.failed).to.equal(1);
+  });
+});

@@ -1,0 +1,116 @@
+/// <reference types="mocha" />
+import { expect } from '@open-wc/testing';
+import { processFrame, type ReadMrzFunction } from '../../../sdk/camera/frame-worker-core.ts';
+import type { MrzImageResult, Point, RgbaImage } from '../../../sdk/mrz/types.ts';
+import { imageResult } from './fixtures.ts';
+
+/** A frame with one black rectangle (the "band") at a known place on white. */
+async function frameWithBlock(w: number, h: number, block: { x: number; y: number; width: number; height: number }): Promise<ImageBitmap> {
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.fillStyle = '#000';
+  ctx.fillRect(block.x, block.y, block.width, block.height);
+  return createImageBitmap(canvas);
+}
+
+/**
+ * A geometric stand-in for the engine: finds the black block in the pixels it is given and reports
+ * its corners, but only when the block is wider than tall (upright), like a real MRZ band.
+ */
+function blockFinder(seen: { width: number; height: number }[]): ReadMrzFunction {
+  return (image: RgbaImage): MrzImageResult | null => {
+    seen.push({ width: image.width, height: image.height });
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -1;
+    let y1 = -1;
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        if ((image.data[(y * image.width + x) * 4] as number) < 64) {
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x + 1);
+          y1 = Math.max(y1, y + 1);
+        }
+      }
+    }
+    if (x1 < 0 || x1 - x0 < 2 * (y1 - y0)) return null;
+    const corners: [Point, Point, Point, Point] = [
+      { x: x0, y: y0 },
+      { x: x1, y: y0 },
+      { x: x1, y: y1 },
+      { x: x0, y: y1 },
+    ];
+    return { ...imageResult(), corners };
+  };
+}
+
+function bbox(points: readonly Point[]): { x0: number; y0: number; x1: number; y1: number } {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+describe('sdk/camera processFrame (worker core)', () => {
+  it('maps corners back to frame coordinates through a region crop', async () => {
+    const seen: { width: number; height: number }[] = [];
+    const frame = await frameWithBlock(400, 300, { x: 120, y: 200, width: 200, height: 30 });
+    const res = await processFrame({ frame, region: { x: 100, y: 150, width: 250, height: 120 }, cropBand: true }, blockFinder(seen));
+    expect(seen).to.deep.equal([{ width: 250, height: 120 }]);
+    const b = bbox(res.result!.corners);
+    expect(b).to.deep.equal({ x0: 120, y0: 200, x1: 320, y1: 230 });
+    expect(res.frameWidth).to.equal(400);
+    expect(res.band?.type).to.equal('image/jpeg');
+    expect(res.band!.size).to.be.greaterThan(100);
+  });
+
+  it('downscales large frames and scales the corners back', async () => {
+    const seen: { width: number; height: number }[] = [];
+    const frame = await frameWithBlock(800, 400, { x: 200, y: 300, width: 400, height: 40 });
+    const res = await processFrame({ frame, maxSide: 400 }, blockFinder(seen));
+    expect(seen).to.deep.equal([{ width: 400, height: 200 }]);
+    const b = bbox(res.result!.corners);
+    expect(Math.abs(b.x0 - 200)).to.be.lessThan(3);
+    expect(Math.abs(b.x1 - 600)).to.be.lessThan(3);
+    expect(Math.abs(b.y0 - 300)).to.be.lessThan(3);
+    expect(Math.abs(b.y1 - 340)).to.be.lessThan(3);
+  });
+
+  it('tries quarter turns for photos and maps the corners of a sideways band back', async () => {
+    const seen: { width: number; height: number }[] = [];
+    // A vertical band: only readable after a quarter turn.
+    const frame = await frameWithBlock(300, 400, { x: 40, y: 50, width: 30, height: 260 });
+    const res = await processFrame({ frame, rotations: true }, blockFinder(seen));
+    expect(seen.length).to.equal(2); // upright failed, first quarter turn found it
+    expect(seen[1]).to.deep.equal({ width: 400, height: 300 });
+    const b = bbox(res.result!.corners);
+    expect(Math.abs(b.x0 - 40)).to.be.lessThan(2);
+    expect(Math.abs(b.x1 - 70)).to.be.lessThan(2);
+    expect(Math.abs(b.y0 - 50)).to.be.lessThan(2);
+    expect(Math.abs(b.y1 - 310)).to.be.lessThan(2);
+  });
+
+  it('without rotations a sideways band is not found, and the frame is closed either way', async () => {
+    const frame = await frameWithBlock(300, 400, { x: 40, y: 50, width: 30, height: 260 });
+    const res = await processFrame({ frame }, blockFinder([]));
+    expect(res.result).to.equal(null);
+    expect(res.band).to.equal(null);
+    expect(frame.width).to.equal(0); // closed bitmaps report 0 x 0
+  });
+
+  it('rethrows engine failures after closing the frame', async () => {
+    const frame = await frameWithBlock(50, 50, { x: 0, y: 0, width: 1, height: 1 });
+    let caught: unknown;
+    try {
+      await processFrame({ frame }, () => {
+        throw new Error('boom');
+      });
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as Error).message).to.equal('boom');
+    expect(frame.width).to.equal(0);
+  });
+});
