@@ -1,0 +1,160 @@
+/// <reference types="mocha" />
+import { expect } from '@open-wc/testing';
+import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
+import type { CameraError } from '../../../sdk/camera/errors.ts';
+import {
+  RepeatVoter,
+  ScriptedReader,
+  imageResult,
+  resetVisibility,
+  setVisibility,
+  spyStreams,
+  failGetUserMedia,
+  until,
+} from './fixtures.ts';
+
+describe('sdk/camera MrzCameraScanner', () => {
+  let video: HTMLVideoElement;
+  let spy: ReturnType<typeof spyStreams>;
+  let scanner: MrzCameraScanner | null = null;
+  beforeEach(() => {
+    video = document.createElement('video');
+    document.body.append(video);
+    spy = spyStreams();
+  });
+  afterEach(() => {
+    scanner?.stop();
+    scanner = null;
+    spy.restore();
+    resetVisibility();
+    video.remove();
+  });
+
+  function make(reader: ScriptedReader, extra: Partial<ConstructorParameters<typeof MrzCameraScanner>[0]> = {}): MrzCameraScanner {
+    scanner = new MrzCameraScanner({
+      video,
+      reader,
+      createVoter: () => new RepeatVoter(2),
+      cameraOptions: { width: 640, height: 480 },
+      ...extra,
+    });
+    return scanner;
+  }
+
+  it('reads once frames agree, then releases the camera', async () => {
+    // Frames: nothing, nothing, then the MRZ.
+    const reader = new ScriptedReader((n) => (n <= 2 ? null : imageResult()));
+    const s = make(reader);
+    const statuses: ScanStatus[] = [];
+    s.addEventListener('status', (e) => statuses.push(e.detail));
+    const read = new Promise<ScannerReadDetail>((resolve) => s.addEventListener('read', (e) => resolve(e.detail)));
+    await s.start();
+    expect(spy.states()).to.deep.equal(['live']);
+    const detail = await read;
+    expect(detail.result.lines).to.deep.equal(imageResult().lines);
+    expect(detail.result.corners[0]).to.deep.equal({ x: 100, y: 500 });
+    expect(detail.band?.type).to.equal('image/jpeg');
+    expect(spy.states()).to.deep.equal(['ended']);
+    expect(video.srcObject).to.equal(null);
+    expect(s.status).to.equal('read');
+    expect(statuses).to.include.members(['starting', 'searching', 'holding', 'read']);
+    const calls = reader.calls;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reader.calls - calls).to.be.lessThan(2);
+  });
+
+  it('never reports a read that the voter does not find valid', async () => {
+    const invalid = { ...imageResult(), valid: false };
+    const reader = new ScriptedReader(() => invalid);
+    const s = make(reader);
+    let reads = 0;
+    s.addEventListener('read', () => reads++);
+    await s.start();
+    await until(() => reader.calls >= 6, 8000, 'frames');
+    expect(reads).to.equal(0);
+    expect(s.status).to.equal('holding');
+    s.stop();
+    expect(spy.states()).to.deep.equal(['ended']);
+    expect(s.status).to.equal('idle');
+  });
+
+  it('continuous mode keeps the camera and reports a different MRZ, not the same one twice', async () => {
+    const other = imageResult([
+      'I<UTOD231458907<<<<<<<<<<<<<<<',
+      '7408122F1204159UTO<<<<<<<<<<<6',
+      'ERIKSSON<<ANNA<MARIA<<<<<<<<<<',
+    ]);
+    const reader = new ScriptedReader((n) => (n <= 6 ? imageResult() : other));
+    const s = make(reader, { continuous: true });
+    const reads: string[] = [];
+    s.addEventListener('read', (e) => reads.push(e.detail.result.format));
+    await s.start();
+    await until(() => reads.length >= 2, 10000, 'two reads');
+    expect(reads).to.deep.equal(['TD3', 'TD1']);
+    expect(spy.states()).to.deep.equal(['live']);
+    s.stop();
+    expect(spy.states()).to.deep.equal(['ended']);
+  });
+
+  it('releases the camera when the page is hidden and resumes when visible', async () => {
+    const reader = new ScriptedReader(() => null);
+    const s = make(reader);
+    await s.start();
+    setVisibility('hidden');
+    expect(s.status).to.equal('paused');
+    expect(spy.states()).to.deep.equal(['ended']);
+    setVisibility('visible');
+    await until(() => s.status === 'searching', 8000, 'resume');
+    expect(spy.states()).to.deep.equal(['ended', 'live']);
+  });
+
+  it('releases the camera on pagehide', async () => {
+    const s = make(new ScriptedReader(() => null));
+    await s.start();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(spy.states()).to.deep.equal(['ended']);
+    expect(s.status).to.equal('paused');
+  });
+
+  it('reports device_lost when the track ends mid-scan', async () => {
+    const s = make(new ScriptedReader(() => null));
+    const errors: CameraError[] = [];
+    s.addEventListener('error', (e) => errors.push(e.detail));
+    await s.start();
+    spy.streams[0]!.getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+    expect(errors.map((e) => e.code)).to.deep.equal(['device_lost']);
+    expect(s.status).to.equal('error');
+    expect(spy.states()).to.deep.equal(['ended']);
+  });
+
+  it('rejects with permission_denied and dispatches the error', async () => {
+    spy.restore();
+    const restore = failGetUserMedia('NotAllowedError');
+    try {
+      const s = make(new ScriptedReader(() => null));
+      const errors: string[] = [];
+      s.addEventListener('error', (e) => errors.push(e.detail.code));
+      let caught: unknown;
+      try {
+        await s.start();
+      } catch (e) {
+        caught = e;
+      }
+      expect((caught as CameraError).code).to.equal('permission_denied');
+      expect(errors).to.deep.equal(['permission_denied']);
+      expect(s.status).to.equal('error');
+    } finally {
+      restore();
+    }
+  });
+
+  it('stop() during camera start-up still ends the late stream', async () => {
+    const s = make(new ScriptedReader(() => null));
+    const started = s.start();
+    s.stop();
+    await started;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(spy.states().every((st) => st === 'ended')).to.equal(true);
+    expect(s.status).to.equal('idle');
+  });
+});
