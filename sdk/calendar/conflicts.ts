@@ -43,7 +43,35 @@ export function locationKey(location: OperationLocation | undefined): string | u
 
 const active = (o: Occurrence): boolean => o.status !== 'cancelled';
 
+const signatures = new WeakMap<Operation, Map<string, string>>();
+const memberSets = new WeakMap<Operation, Set<string>>();
+const locationKeys = new WeakMap<OperationLocation, string | undefined>();
+
+function cachedLocationKey(l: OperationLocation): string | undefined {
+  if (locationKeys.has(l)) return locationKeys.get(l);
+  const k = locationKey(l);
+  locationKeys.set(l, k);
+  return k;
+}
+
+function memberSet(op: Operation): Set<string> {
+  let s = memberSets.get(op);
+  if (!s) {
+    s = new Set(op.team.map((m) => m.id));
+    memberSets.set(op, s);
+  }
+  return s;
+}
+
 function teamSignature(op: Operation): Map<string, string> {
+  const hit = signatures.get(op);
+  if (hit) return hit;
+  const sig = computeTeamSignature(op);
+  signatures.set(op, sig);
+  return sig;
+}
+
+function computeTeamSignature(op: Operation): Map<string, string> {
   // agency -> sorted member ids of that agency in this operation
   const byAgency = new Map<string, string[]>();
   for (const m of op.team) {
@@ -71,13 +99,13 @@ function compare(x: Occurrence, y: Occurrence, out: Conflict[]): void {
       out.push({ ...base, code: 'team_double_booked', subject: agency });
     }
   }
-  const yMembers = new Set(y.operation.team.map((m) => m.id));
-  for (const m of x.operation.team) {
+  const yMembers = memberSet(y.operation);
+  if (yMembers.size) for (const m of x.operation.team) {
     if (teamAgencies.has(m.agencyId)) continue; // already reported as the whole team
     if (yMembers.has(m.id)) out.push({ ...base, code: 'member_double_booked', subject: m.id });
   }
-  const lx = locationKey(x.location);
-  if (lx !== undefined && lx === locationKey(y.location)) out.push({ ...base, code: 'location_double_booked', subject: lx });
+  const lx = cachedLocationKey(x.location);
+  if (lx !== undefined && lx === cachedLocationKey(y.location)) out.push({ ...base, code: 'location_double_booked', subject: lx });
 }
 
 /**

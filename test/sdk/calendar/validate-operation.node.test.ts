@@ -30,7 +30,7 @@ describe('validateOperation', () => {
         overrides: {
           'not-a-date': { title: 'x' },
           '2026-03-03T09:00': { end: '2026-03-03T08:00' },
-          '2026-03-04T09:00': { start: '2026-03-04T10:00', status: 'later' },
+          '2026-03-04T09:00': { start: '2026-03-04T10:00', status: 'later' as never },
         },
       },
     });
