@@ -130,6 +130,9 @@ export class TimporaStore {
   readonly #now: () => number;
   #db: IDBDatabase | null = null;
   #opening: Promise<IDBDatabase> | null = null;
+  #pendingOpen: Promise<IDBPDatabase<TimporaDB>> | null = null;
+  #pendingBlocked = false;
+  readonly #blockedListeners = new Set<() => void>();
   #closed = false;
   #channel: BroadcastChannel | null = null;
   readonly #listeners = new Set<ChangeListener>();
@@ -178,9 +181,8 @@ export class TimporaStore {
       rejectBlocked = reject;
     });
     blockedPromise.catch(() => {});
-    const handlers = {
-      blocking: (): void => this.#onVersionChange(),
-      terminated: (): void => this.#onTerminated(),
+    const startBlockedTimer = (): void => {
+      blockedTimer ??= setTimeout(() => rejectBlocked(new BlockedError()), this.#blockedTimeoutMs);
     };
     const attempt = (version: number | undefined): Promise<IDBPDatabase<TimporaDB>> =>
       openDB<TimporaDB>(this.dbName, version, {
@@ -194,22 +196,50 @@ export class TimporaStore {
           });
         },
         blocked: () => {
+          this.#pendingBlocked = true;
           this.#events.dispatchEvent(new Event('blocked'));
-          blockedTimer ??= setTimeout(() => rejectBlocked(new BlockedError()), this.#blockedTimeoutMs);
+          this.#blockedListeners.forEach((l) => l());
         },
-        ...handlers,
+        blocking: (_current, _next, event) => this.#onVersionChange(event.target as IDBDatabase),
+        terminated: () => this.#onTerminated(),
       });
-    let opened: Promise<IDBPDatabase<TimporaDB>>;
     try {
-      opened = attempt(SCHEMA_VERSION);
-      // A late success after a BlockedError must not leak a connection nobody tracks.
-      const pdb = await Promise.race([opened, blockedPromise]).catch(async (e: unknown) => {
-        if ((e as { name?: string } | null)?.name === 'VersionError') {
-          // The database was upgraded by newer code in another tab: open it at its current version.
-          return attempt(undefined);
-        }
-        throw e;
-      });
+      // An earlier open may still be waiting for another tab (it timed out with BlockedError): keep waiting on it
+      // rather than opening a second request.
+      let pending = this.#pendingOpen;
+      if (!pending) {
+        this.#pendingBlocked = false;
+        pending = attempt(SCHEMA_VERSION).catch(async (e: unknown) => {
+          if ((e as { name?: string } | null)?.name === 'VersionError') {
+            // The database was upgraded by newer code in another tab: open it at its current version.
+            return attempt(undefined);
+          }
+          throw e;
+        });
+        this.#pendingOpen = pending;
+        const clear = (): void => {
+          if (this.#pendingOpen === pending) this.#pendingOpen = null;
+        };
+        pending.then(
+          (pdb) => {
+            clear();
+            // Opened after every caller gave up (blocked, then closed): adopt it, or close it when the store is closed.
+            const db = unwrap(pdb) as IDBDatabase;
+            if (this.#closed) db.close();
+            else if (!this.#db) this.#db = db;
+          },
+          clear,
+        );
+      }
+      if (this.#pendingBlocked) startBlockedTimer();
+      const onBlocked = (): void => startBlockedTimer();
+      this.#blockedListeners.add(onBlocked);
+      let pdb: IDBPDatabase<TimporaDB>;
+      try {
+        pdb = await Promise.race([pending, blockedPromise]);
+      } finally {
+        this.#blockedListeners.delete(onBlocked);
+      }
       const db = unwrap(pdb) as IDBDatabase;
       for (const name of [...COLLECTIONS, 'outbox', 'meta', 'drafts']) {
         if (!db.objectStoreNames.contains(name)) {
@@ -234,11 +264,10 @@ export class TimporaStore {
     }
   }
 
-  #onVersionChange(): void {
+  #onVersionChange(db: IDBDatabase): void {
     // Another connection wants to upgrade or delete the database: step aside at once, reopen on next use.
-    const db = this.#db;
-    this.#db = null;
-    db?.close();
+    if (this.#db === db) this.#db = null;
+    db.close();
     this.#events.dispatchEvent(new Event('versionchange'));
   }
 

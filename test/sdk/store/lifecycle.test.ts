@@ -1,0 +1,322 @@
+import { expect } from '@open-wc/testing';
+import { createTimporaClient, type TimporaClient, type CollectionChange } from '../../../sdk/client.ts';
+import { BlockedError, QuotaExceededError, StorageUnavailableError, ValidationError } from '../../../sdk/store/errors.ts';
+import { createSchemaV1, SCHEMA_VERSION } from '../../../sdk/store/schema.ts';
+import { TimporaStore } from '../../../sdk/store/store.ts';
+import type { ForeignerRecord } from '../../../sdk/model/types.ts';
+import { dropDb, recordInput, sleep, uniqueDb, until } from './fixtures.ts';
+
+function openRaw(name: string, version: number, onUpgrade?: (db: IDBDatabase, tx: IDBTransaction, old: number) => void): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(name, version);
+    r.onupgradeneeded = (e) => onUpgrade?.(r.result, r.transaction!, e.oldVersion);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function rawV1Record(id: string, surname: string, number: string): ForeignerRecord {
+  return {
+    id,
+    sourceAgency: 'imi-jakut',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: `2024-01-0${id.length % 9 || 1}T00:00:00.000Z`,
+    version: 3,
+    identity: { surname, givenNames: 'José', sex: 'F', birthDate: '1990-01-01', nationality: 'FRA' },
+    document: { type: 'passport', issuingState: 'FRA', number, expiryDate: '2031-01-01' },
+    findings: [],
+    status: 'active',
+  };
+}
+
+describe('store: migration v1 -> v2', () => {
+  let name: string;
+  afterEach(() => dropDb(name));
+
+  it('keeps every row and makes it reachable through the new indexes', async () => {
+    name = uniqueDb('migrate');
+    const r1 = rawV1Record('rec-1', 'Lefèvre', '12AB34567');
+    const r2 = rawV1Record('rec-22', 'Ångström', '98CD76543');
+    const v1 = await openRaw(name, 1, (db) => createSchemaV1(db));
+    await new Promise<void>((resolve, reject) => {
+      const tx = v1.transaction(['records', 'agencies', 'operations', 'meta'], 'readwrite');
+      tx.objectStore('records').put(r1);
+      tx.objectStore('records').put(r2);
+      tx.objectStore('agencies').put({ id: 'imi-jakut', sourceAgency: 'imi-jakut', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z', version: 1, name: 'Kanim Jakarta Utara', kind: 'immigration' });
+      tx.objectStore('meta').put('cursor-42', 'sync.cursor');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    v1.close();
+
+    const client = createTimporaClient({ dbName: name });
+    try {
+      expect(await client.records.get('rec-1')).to.deep.equal(r1);
+      expect(await client.records.get('rec-22')).to.deep.equal(r2);
+      expect((await client.records.findByDocument('FRA', '12ab34567')).map((r) => r.id)).to.deep.equal(['rec-1']);
+      expect((await client.records.searchByName('lefev')).map((r) => r.id)).to.deep.equal(['rec-1']);
+      expect((await client.records.searchByName('angstr')).map((r) => r.id)).to.deep.equal(['rec-22']);
+      expect((await client.records.query({ limit: 10 })).items.map((r) => r.id)).to.deep.equal(['rec-22', 'rec-1'].sort((a, b) => (rawV1Record(b, '', '').updatedAt > rawV1Record(a, '', '').updatedAt ? 1 : -1)));
+      expect((await client.agencies.searchByName('kanim')).map((a) => a.id)).to.deep.equal(['imi-jakut']);
+      expect(await client.store.getMeta('sync.cursor')).to.equal('cursor-42');
+      // the v2-only stores work
+      await client.drafts.put('d', 1);
+      expect((await client.drafts.get('d'))?.value).to.equal(1);
+      // updates continue from the migrated version
+      const updated = await client.records.put({ ...r1, notes: 'after migration' });
+      expect(updated.version).to.equal(4);
+      const db = await client.store.database();
+      expect(db.version).to.equal(SCHEMA_VERSION);
+      expect([...db.objectStoreNames].sort()).to.deep.equal(['agencies', 'drafts', 'meta', 'operations', 'outbox', 'records']);
+      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'src_upd', 'st_upd', 'upd']);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('store: two tabs (two connections)', () => {
+  it('each sees the other\'s writes and hears them through BroadcastChannel', async () => {
+    const name = uniqueDb('tabs');
+    const a = createTimporaClient({ dbName: name, agencyId: 'imi-jakut' });
+    const b = createTimporaClient({ dbName: name, agencyId: 'polda-bali' });
+    const heardA: CollectionChange[] = [];
+    const heardB: CollectionChange[] = [];
+    a.records.subscribe((c) => heardA.push(c));
+    b.records.subscribe((c) => heardB.push(c));
+    try {
+      const saved = await a.records.put(recordInput());
+      expect(heardA).to.deep.equal([{ op: 'put', ids: [saved.id], source: 'local' }]);
+      await until(() => heardB.length === 1);
+      expect(heardB[0]).to.deep.equal({ op: 'put', ids: [saved.id], source: 'tab' });
+      expect(await b.records.get(saved.id)).to.deep.equal(saved);
+      // B edits, A hears and reads the new version; A's stale write conflicts
+      const edited = await b.records.put({ ...saved, notes: 'from tab B' });
+      await until(() => heardA.length === 2);
+      expect(heardA[1]).to.deep.equal({ op: 'put', ids: [saved.id], source: 'tab' });
+      expect((await a.records.get(saved.id))?.notes).to.equal('from tab B');
+      expect(edited.version).to.equal(2);
+      const stale = await a.records.put({ ...saved, notes: 'stale' }).catch((e: unknown) => e);
+      expect((stale as { code?: string }).code).to.equal('conflict');
+      await b.records.delete(saved.id);
+      await until(() => heardA.length === 3);
+      expect(heardA[2]).to.deep.equal({ op: 'delete', ids: [saved.id], source: 'tab' });
+      // other collections are not delivered to a records listener
+      await b.drafts.put('x', 1);
+      await sleep(50);
+      expect(heardA).to.have.length(3);
+    } finally {
+      await a.close();
+      await b.close();
+      await dropDb(name);
+    }
+  });
+});
+
+describe('store: versionchange', () => {
+  it('an open connection steps aside for an upgrade in another tab and reopens afterwards', async () => {
+    const name = uniqueDb('vchange');
+    const client = createTimporaClient({ dbName: name });
+    let versionchanges = 0;
+    client.store.addEventListener('versionchange', () => versionchanges++);
+    try {
+      const saved = await client.records.put(recordInput());
+      // "Newer code in another tab" upgrades to v3 (adds a store). It must not be blocked by our open connection.
+      let blocked = false;
+      const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(name, SCHEMA_VERSION + 1);
+        r.onblocked = () => (blocked = true);
+        r.onupgradeneeded = () => r.result.createObjectStore('future');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      expect(blocked).to.equal(false);
+      expect(versionchanges).to.equal(1);
+      newer.close();
+      // Our client reopens (at the newer version) and keeps working.
+      expect(await client.records.get(saved.id)).to.deep.equal(saved);
+      const again = await client.records.put({ ...saved, notes: 'after upgrade' });
+      expect(again.version).to.equal(2);
+      expect((await client.store.database()).version).to.equal(SCHEMA_VERSION + 1);
+    } finally {
+      await client.close();
+      await dropDb(name);
+    }
+  });
+
+  it('our upgrade waits for an old connection that ignores versionchange, rejects with BlockedError, then succeeds once it closes', async () => {
+    const name = uniqueDb('blocked');
+    const old = await openRaw(name, 1, (db) => createSchemaV1(db));
+    old.onversionchange = null; // an old tab that does not cooperate
+    const client = createTimporaClient({ dbName: name, store: { blockedTimeoutMs: 300 } });
+    let blockedEvents = 0;
+    client.store.addEventListener('blocked', () => blockedEvents++);
+    try {
+      const err = await client.records.count().catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(BlockedError);
+      expect((err as BlockedError).code).to.equal('blocked');
+      expect(blockedEvents).to.equal(1);
+      old.close();
+      // The pending upgrade completes; the next call works.
+      expect(await client.records.count()).to.equal(0);
+      expect((await client.store.database()).version).to.equal(SCHEMA_VERSION);
+    } finally {
+      await client.close();
+      await dropDb(name);
+    }
+  });
+
+  it('a connection closed under the client is reopened on next use', async () => {
+    const name = uniqueDb('reopen');
+    const client = createTimporaClient({ dbName: name });
+    try {
+      const saved = await client.records.put(recordInput());
+      (await client.store.database()).close();
+      expect(await client.records.get(saved.id)).to.deep.equal(saved);
+      await client.records.put(recordInput());
+      expect(await client.records.count()).to.equal(2);
+    } finally {
+      await client.close();
+      await dropDb(name);
+    }
+  });
+});
+
+describe('store: failures are typed and lose nothing', () => {
+  it('QuotaExceededError rolls back the batch, keeps earlier data, and the store stays usable', async () => {
+    const name = uniqueDb('quota');
+    const client = createTimporaClient({ dbName: name });
+    const proto = IDBObjectStore.prototype;
+    const originalAdd = proto.add;
+    const originalPut = proto.put;
+    try {
+      const kept = await client.records.putMany([recordInput(), recordInput()]);
+      let calls = 0;
+      // Wrapper: the third add of the next batch hits the quota.
+      proto.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+        if (this.name === 'records' && ++calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return originalAdd.apply(this, args);
+      };
+      const err = await client.records.putMany([recordInput(), recordInput(), recordInput(), recordInput()]).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(QuotaExceededError);
+      expect((err as QuotaExceededError).code).to.equal('quota_exceeded');
+      expect(await client.records.count()).to.equal(2);
+      // updates (put) hit the quota too
+      proto.add = originalAdd;
+      proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (this.name === 'records') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return originalPut.apply(this, args);
+      };
+      const err2 = await client.records.put({ ...kept[0]!, notes: 'lost?' }).catch((e: unknown) => e);
+      expect(err2).to.be.instanceOf(QuotaExceededError);
+      proto.put = originalPut;
+      expect(await client.records.get(kept[0]!.id)).to.deep.equal(kept[0]);
+      // After the pressure is gone, writes work again.
+      await client.records.put(recordInput());
+      expect(await client.records.count()).to.equal(3);
+    } finally {
+      proto.add = originalAdd;
+      proto.put = originalPut;
+      await client.close();
+      await dropDb(name);
+    }
+  });
+
+  it('IndexedDB missing (private mode / disabled) rejects with StorageUnavailableError', async () => {
+    const desc = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
+    const protoDesc = desc ? undefined : Object.getOwnPropertyDescriptor(Object.getPrototypeOf(globalThis), 'indexedDB');
+    Object.defineProperty(globalThis, 'indexedDB', { value: undefined, configurable: true, writable: true });
+    const client = createTimporaClient({ dbName: uniqueDb('noidb') });
+    try {
+      const err = await client.records.put(recordInput()).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(StorageUnavailableError);
+      expect((err as StorageUnavailableError).code).to.equal('unavailable');
+      const err2 = await client.open().catch((e: unknown) => e);
+      expect(err2).to.be.instanceOf(StorageUnavailableError);
+    } finally {
+      if (desc) Object.defineProperty(globalThis, 'indexedDB', desc);
+      else delete (globalThis as { indexedDB?: unknown }).indexedDB;
+      void protoDesc;
+      await client.close();
+    }
+    expect(typeof indexedDB.open).to.equal('function');
+  });
+
+  it('an open that fails inside the browser (SecurityError) is unavailable, not a crash', async () => {
+    const original = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function () {
+      throw new DOMException('Access denied', 'SecurityError');
+    };
+    const client = createTimporaClient({ dbName: uniqueDb('security') });
+    try {
+      const err = await client.records.get('x').catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(StorageUnavailableError);
+    } finally {
+      IDBFactory.prototype.open = original;
+      await client.close();
+    }
+  });
+});
+
+describe('store: hostile strings round-trip byte-exact', () => {
+  const hostile = [
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE records; --",
+    '\u202Eevil\u202C RTL override',
+    'مرحبا بالعالم', // Arabic (RTL)
+    'שלום', // Hebrew
+    '👩🏽‍⚕️🇮🇩 emoji with ZWJ and flags',
+    'e\u0301 combining vs é precomposed',
+    'nul\u0000byte and \u0007 bell',
+    'lone \ud800 high and \udc00 low surrogates',
+    '\uFEFF BOM \u200B zero width',
+    '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 astral',
+  ];
+
+  it('through the client (validated fields within limits)', async () => {
+    const name = uniqueDb('hostile');
+    const client = createTimporaClient({ dbName: name });
+    try {
+      const notes = hostile.join('\n') + 'x'.repeat(10_000);
+      const input = recordInput({ surname: hostile[0]!, givenNames: hostile[6]!, notes, occupation: { title: hostile[3]!, employer: hostile[4]! } });
+      const saved = await client.records.put(input);
+      const back = await client.records.get(saved.id);
+      expect(back).to.deep.equal(saved);
+      expect(back?.notes).to.equal(notes);
+      expect(back?.notes?.length).to.equal(notes.length);
+      for (let i = 0; i < notes.length; i += 997) expect(back?.notes?.charCodeAt(i)).to.equal(notes.charCodeAt(i));
+      expect(back?.identity.surname).to.equal('<script>alert(1)</script>');
+      expect((await client.records.searchByName('script')).map((r) => r.id)).to.deep.equal([saved.id]);
+      // 10 kB names are refused by validation (too_long) instead of being stored...
+      const long = await client.records.put(recordInput({ surname: 'A'.repeat(10_240) })).catch((e: unknown) => e);
+      expect((long as ValidationError).issues.map((i) => i.code)).to.include('too_long');
+    } finally {
+      await client.close();
+      await dropDb(name);
+    }
+  });
+
+  it('through the raw store (10 kB names, every hostile string as a name)', async () => {
+    const name = uniqueDb('hostile-raw');
+    const store = new TimporaStore({ dbName: name });
+    try {
+      const entities: ForeignerRecord[] = hostile.map((h, i) => ({
+        ...rawV1Record(`h${i}`, h, 'X'),
+        identity: { surname: h + '\u00e9'.repeat(10_240 / 2), givenNames: h, sex: 'X', birthDate: '1990-01-01', nationality: 'IDN' },
+      }));
+      const tenK = 'Ж'.repeat(10_240);
+      entities.push({ ...rawV1Record('h-10k', tenK, 'X') });
+      await store.write('records', entities.map((entity) => ({ kind: 'replace' as const, entity })));
+      const back = await store.getMany('records', entities.map((e) => e.id));
+      expect(back).to.deep.equal(entities);
+      expect(back.at(-1)?.identity.surname).to.equal(tenK);
+      expect(back.at(-1)?.identity.surname.length).to.equal(10_240);
+      const hits = await store.searchTokens('records', ['жжж'], 5);
+      expect(hits.map((r) => r.id)).to.deep.equal(['h-10k']);
+    } finally {
+      store.close();
+      await dropDb(name);
+    }
+  });
+});
