@@ -6,3 +6,5 @@
  */
 export * from './index.ts';
 import '../components/provider/define.ts';
+import '../components/mrz-scanner/define.ts';
+import '../components/foreigner-form/define.ts';

@@ -20,3 +20,22 @@ export {
   type Messages,
 } from '../components/shared/localize.ts';
 export { TimporaFormControl } from '../components/shared/form-control.ts';
+export {
+  TimporaForeignerForm,
+  type ForeignerFormClient,
+  type RecordSavedDetail,
+  type RecordInvalidDetail,
+  type RecordOpenDetail,
+  type DraftRestoredDetail,
+  type RecordSavedEvent,
+  type RecordInvalidEvent,
+  type RecordOpenEvent,
+  type DraftRestoredEvent,
+} from '../components/foreigner-form/foreigner-form.ts';
+export {
+  TimporaMrzScanner,
+  ScannerInputError,
+  type MrzReadSource,
+  type MrzReadEventDetail,
+  type MrzErrorEventDetail,
+} from '../components/mrz-scanner/mrz-scanner.ts';
