@@ -174,6 +174,9 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     forceCloseConnections: true,
   });
 
+  // JSON only: a text/plain body is 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+
   // ---- cross-cutting hooks -------------------------------------------------------------------------------
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -341,6 +344,7 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
 
   /** Contract schema + sdk/model validation of a body; throws 400 with issues. */
   const validateEntity = (spec: CollectionSpec, body: unknown, candidate: Entity): void => {
+    if (!isObj(body)) throw validationFailed([{ code: 'invalid_type', path: '', severity: 'error', params: { expected: 'object' } }]);
     let domain: ValidationIssue[];
     try {
       domain = spec.validate(candidate, new Date(now()));
@@ -351,7 +355,6 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     // The sdk/model codes win; schema issues only where the domain validator said nothing about that path.
     const paths = new Set(domain.map((i) => i.path));
     const issues = [...domain, ...schema.filter((i) => ![...paths].some((p) => i.path === p || i.path.startsWith(p + '.') || p.startsWith(i.path + '.')))];
-    if (!isObj(body)) throw validationFailed(domain.length ? domain : [{ code: 'invalid_type', path: '', severity: 'error', params: { expected: 'object' } }]);
     if (hasErrors(issues)) throw validationFailed(issues);
   };
 

@@ -231,10 +231,26 @@ export class SqliteStore implements Store {
     const where = ['collection = ?', 'deleted = 0'];
     const args: (string | number)[] = [collection];
     const keyParts: string[] = [];
-    if (q.afterId !== undefined) (where.push('id > ?'), args.push(q.afterId), keyParts.push('a'));
-    if (q.sourceAgency !== undefined) (where.push('source_agency = ?'), args.push(q.sourceAgency), keyParts.push('s'));
-    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status), keyParts.push('t'));
-    if (q.updatedSince !== undefined) (where.push('updated_at >= ?'), args.push(q.updatedSince), keyParts.push('u'));
+    if (q.afterId !== undefined) {
+      where.push('id > ?');
+      args.push(q.afterId);
+      keyParts.push('a');
+    }
+    if (q.sourceAgency !== undefined) {
+      where.push('source_agency = ?');
+      args.push(q.sourceAgency);
+      keyParts.push('s');
+    }
+    if (q.status !== undefined) {
+      where.push('status = ?');
+      args.push(q.status);
+      keyParts.push('t');
+    }
+    if (q.updatedSince !== undefined) {
+      where.push('updated_at >= ?');
+      args.push(q.updatedSince);
+      keyParts.push('u');
+    }
     const key = keyParts.join('');
     let st = this.listCache.get(key);
     if (!st) {
@@ -288,11 +304,26 @@ export class SqliteStore implements Store {
   async listAudit(q: AuditQuery): Promise<AuditEntry[]> {
     const where = ['1 = 1'];
     const args: (string | number)[] = [];
-    if (q.afterSeq !== undefined) (where.push('seq > ?'), args.push(q.afterSeq));
-    if (q.entityId !== undefined) (where.push('entity_id = ?'), args.push(q.entityId));
-    if (q.userId !== undefined) (where.push('user_id = ?'), args.push(q.userId));
-    if (q.agency !== undefined) (where.push('agency = ?'), args.push(q.agency));
-    if (q.action !== undefined) (where.push('action = ?'), args.push(q.action));
+    if (q.afterSeq !== undefined) {
+      where.push('seq > ?');
+      args.push(q.afterSeq);
+    }
+    if (q.entityId !== undefined) {
+      where.push('entity_id = ?');
+      args.push(q.entityId);
+    }
+    if (q.userId !== undefined) {
+      where.push('user_id = ?');
+      args.push(q.userId);
+    }
+    if (q.agency !== undefined) {
+      where.push('agency = ?');
+      args.push(q.agency);
+    }
+    if (q.action !== undefined) {
+      where.push('action = ?');
+      args.push(q.action);
+    }
     const rows = this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, q.limit) as AuditRow[];
     return rows.map(toAudit);
   }
