@@ -10,3 +10,4 @@ export * from './frame-pump.ts';
 export * from './worker-reader.ts';
 export * from './scanner.ts';
 export { processFrame, type ReadMrzFunction, type FrameWorkerRequest, type FrameWorkerResponse } from './frame-worker-core.ts';
+export * from './consecutive-voter.ts';

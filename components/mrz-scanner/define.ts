@@ -1,0 +1,17 @@
+/** Registers `<timpora-mrz-scanner>` (once, even when two bundles load it). */
+import { TimporaMrzScanner } from './mrz-scanner.ts';
+
+export { TimporaMrzScanner };
+export type { MrzReadEventDetail, MrzErrorEventDetail, MrzReadSource } from './mrz-scanner.ts';
+
+if (!customElements.get('timpora-mrz-scanner')) customElements.define('timpora-mrz-scanner', TimporaMrzScanner);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'timpora-mrz-scanner': TimporaMrzScanner;
+  }
+  interface HTMLElementEventMap {
+    'timpora-mrz-read': CustomEvent<import('./mrz-scanner.ts').MrzReadEventDetail>;
+    'timpora-mrz-error': CustomEvent<import('./mrz-scanner.ts').MrzErrorEventDetail>;
+  }
+}

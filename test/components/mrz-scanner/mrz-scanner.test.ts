@@ -1,0 +1,261 @@
+/// <reference types="mocha" />
+import { fixture, html, expect, oneEvent } from '@open-wc/testing';
+import '../../../components/mrz-scanner/define.ts';
+import type { TimporaMrzScanner, MrzReadEventDetail, MrzErrorEventDetail } from '../../../components/mrz-scanner/mrz-scanner.ts';
+import {
+  RepeatVoter,
+  SPECIMEN_TD3,
+  ScriptedReader,
+  failGetUserMedia,
+  imageResult,
+  spyStreams,
+  until,
+} from '../../sdk/camera/fixtures.ts';
+
+function shadow(el: TimporaMrzScanner): ShadowRoot {
+  return el.shadowRoot!;
+}
+
+function buttonByText(el: TimporaMrzScanner, text: string): HTMLButtonElement {
+  const b = [...shadow(el).querySelectorAll('button')].find((x) => x.textContent?.trim() === text);
+  if (!b) throw new Error(`no button "${text}"`);
+  return b;
+}
+
+async function mount(template = html`<timpora-mrz-scanner></timpora-mrz-scanner>`): Promise<TimporaMrzScanner> {
+  const el = await fixture<TimporaMrzScanner>(template);
+  el.createVoter = () => new RepeatVoter(2);
+  return el;
+}
+
+/** Types `text` as keydown events on `target` (fast like a desk reader unless `gapMs`). */
+async function typeKeys(target: EventTarget, text: string, gapMs = 0): Promise<void> {
+  for (const ch of text) {
+    const key = ch === '\n' ? 'Enter' : ch;
+    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+  }
+}
+
+describe('<timpora-mrz-scanner>', () => {
+  let spy: ReturnType<typeof spyStreams>;
+  beforeEach(() => {
+    spy = spyStreams();
+  });
+  afterEach(() => {
+    spy.restore();
+  });
+
+  it('renders in Bahasa Indonesia by default and is accessible', async () => {
+    const el = await mount();
+    expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('Kamera belum aktif');
+    expect(buttonByText(el, 'Mulai kamera').type).to.equal('button');
+    await expect(el).to.be.accessible();
+  });
+
+  it('speaks English with lang="en" and switches at run time', async () => {
+    const el = await mount(html`<timpora-mrz-scanner lang="en"></timpora-mrz-scanner>`);
+    expect(buttonByText(el, 'Start camera')).to.exist;
+    el.setAttribute('lang', 'id');
+    await until(() => shadow(el).textContent?.includes('Mulai kamera') === true, 2000, 'relocalise');
+  });
+
+  it('scans from the camera: guide, outline, read event with image, camera released', async () => {
+    const el = await mount();
+    el.reader = new ScriptedReader((n) => (n <= 1 ? null : imageResult()));
+    const read = oneEvent(el, 'timpora-mrz-read');
+    await el.start();
+    expect(spy.states()).to.deep.equal(['live']);
+    expect(shadow(el).querySelector('[part="guide"]')).to.exist;
+    await until(() => el.status === 'holding' || el.status === 'read', 8000, 'holding');
+    const event = (await read) as CustomEvent<MrzReadEventDetail>;
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(event.detail.source).to.equal('camera');
+    expect(event.detail.result.lines).to.deep.equal(SPECIMEN_TD3);
+    expect(event.detail.image?.type).to.equal('image/jpeg');
+    expect(spy.states()).to.deep.equal(['ended']);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain('Terbaca');
+    expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('Terbaca');
+  });
+
+  it('draws the detected outline scaled in frame coordinates', async () => {
+    const el = await mount();
+    el.reader = new ScriptedReader(() => ({ ...imageResult(), valid: false }));
+    await el.start();
+    await until(() => !!shadow(el).querySelector('[part="outline"]'), 8000, 'outline');
+    const polygon = shadow(el).querySelector('[part="outline"]')!;
+    expect(polygon.getAttribute('points')).to.equal('100,500 1100,500 1100,600 100,600');
+    const svg = shadow(el).querySelector('svg')!;
+    const video = shadow(el).querySelector('video')!;
+    expect(svg.getAttribute('viewBox')).to.equal(`0 0 ${video.videoWidth} ${video.videoHeight}`);
+    el.stop();
+    expect(spy.states()).to.deep.equal(['ended']);
+  });
+
+  it('stops the camera when removed from the page', async () => {
+    const el = await mount();
+    el.reader = new ScriptedReader(() => null);
+    await el.start();
+    expect(spy.states()).to.deep.equal(['live']);
+    el.remove();
+    expect(spy.states()).to.deep.equal(['ended']);
+  });
+
+  it('shows the localised permission message and emits timpora-mrz-error', async () => {
+    const restore = failGetUserMedia('NotAllowedError');
+    try {
+      const el = await mount();
+      el.reader = new ScriptedReader(() => null);
+      const errorEvent = oneEvent(el, 'timpora-mrz-error');
+      await el.start().catch(() => undefined);
+      const e = (await errorEvent) as CustomEvent<MrzErrorEventDetail>;
+      expect(e.detail.error.code).to.equal('permission_denied');
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[role="alert"]')?.textContent).to.contain('Akses kamera ditolak');
+      await expect(el).to.be.accessible();
+    } finally {
+      restore();
+    }
+  });
+
+  it('shows the no-camera message in English', async () => {
+    const restore = failGetUserMedia('NotFoundError');
+    try {
+      const el = await mount(html`<timpora-mrz-scanner lang="en"></timpora-mrz-scanner>`);
+      el.reader = new ScriptedReader(() => null);
+      await el.start().catch(() => undefined);
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[role="alert"]')?.textContent).to.contain('No camera was found');
+    } finally {
+      restore();
+    }
+  });
+
+  it('reads pasted MRZ text', async () => {
+    const el = await mount(html`<timpora-mrz-scanner allow-specimen></timpora-mrz-scanner>`);
+    const textarea = shadow(el).querySelector('textarea')!;
+    const read = oneEvent(el, 'timpora-mrz-read');
+    textarea.value = SPECIMEN_TD3.join('\n');
+    textarea.dispatchEvent(new Event('paste'));
+    const e = (await read) as CustomEvent<MrzReadEventDetail>;
+    expect(e.detail.source).to.equal('text');
+    expect(e.detail.result.fields.documentNumber).to.equal('L898902C3');
+  });
+
+  it('reads typed text on the button and explains invalid text', async () => {
+    const el = await mount(html`<timpora-mrz-scanner allow-specimen></timpora-mrz-scanner>`);
+    const textarea = shadow(el).querySelector('textarea')!;
+    let reads = 0;
+    el.addEventListener('timpora-mrz-read', () => reads++);
+    textarea.value = SPECIMEN_TD3[0] + '\n' + SPECIMEN_TD3[1]!.replace('C36', 'C35');
+    textarea.dispatchEvent(new Event('input'));
+    buttonByText(el, 'Baca teks MRZ').click();
+    await el.updateComplete;
+    expect(reads).to.equal(0);
+    expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain('tidak valid');
+    textarea.value = SPECIMEN_TD3.join('\n');
+    textarea.dispatchEvent(new Event('input'));
+    buttonByText(el, 'Baca teks MRZ').click();
+    expect(reads).to.equal(1);
+  });
+
+  it('respects formats and specimens: refused unless allowed', async () => {
+    const el = await mount(html`<timpora-mrz-scanner formats="TD1"></timpora-mrz-scanner>`);
+    expect(el.formats).to.deep.equal(['TD1']);
+    el.allowSpecimen = true;
+    expect(el.readText(SPECIMEN_TD3.join('\n'))).to.equal(null);
+    el.formats = ['TD3'];
+    el.allowSpecimen = false;
+    expect(el.readText(SPECIMEN_TD3.join('\n'))).to.equal(null);
+    el.allowSpecimen = true;
+    expect(el.readText(SPECIMEN_TD3.join('\n'))?.format).to.equal('TD3');
+  });
+
+  it('captures a desk reader burst without a focused field', async () => {
+    const el = await mount(html`<timpora-mrz-scanner desk-reader allow-specimen></timpora-mrz-scanner>`);
+    const read = oneEvent(el, 'timpora-mrz-read');
+    await typeKeys(document.body, `${SPECIMEN_TD3[0]}\n${SPECIMEN_TD3[1]}\n`);
+    const e = (await read) as CustomEvent<MrzReadEventDetail>;
+    expect(e.detail.source).to.equal('keyboard');
+    expect(e.detail.result.lines).to.deep.equal(SPECIMEN_TD3);
+  });
+
+  it('ignores slow typing and typing into another input; ignores everything when desk-reader is off', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <input aria-label="other" />
+      <timpora-mrz-scanner desk-reader allow-specimen></timpora-mrz-scanner>
+    </div>`);
+    const el = wrapper.querySelector('timpora-mrz-scanner')!;
+    const input = wrapper.querySelector('input')!;
+    let reads = 0;
+    el.addEventListener('timpora-mrz-read', () => reads++);
+    await typeKeys(input, `${SPECIMEN_TD3[0]}\n${SPECIMEN_TD3[1]}\n`);
+    expect(reads).to.equal(0);
+    // A person typing 40 ms per key in the page body (not a burst).
+    await typeKeys(document.body, `${SPECIMEN_TD3[0]!.slice(0, 12)}`, 45);
+    expect(reads).to.equal(0);
+    el.deskReader = false;
+    await el.updateComplete;
+    await typeKeys(document.body, `${SPECIMEN_TD3[0]}\n${SPECIMEN_TD3[1]}\n`);
+    expect(reads).to.equal(0);
+  });
+
+  it('reads an uploaded photo through the reader with rotations', async () => {
+    const el = await mount();
+    const reader = new ScriptedReader(() => imageResult());
+    el.reader = reader;
+    const canvas = new OffscreenCanvas(64, 48);
+    canvas.getContext('2d')!.fillRect(0, 0, 10, 10);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const read = oneEvent(el, 'timpora-mrz-read');
+    await el.readImage(blob);
+    const e = (await read) as CustomEvent<MrzReadEventDetail>;
+    expect(e.detail.source).to.equal('upload');
+    expect(reader.requests[0]?.rotations).to.equal(true);
+    expect(spy.streams.length).to.equal(0); // no camera needed
+  });
+
+  it('says so when a photo has no MRZ, and reports undecodable files', async () => {
+    const el = await mount(html`<timpora-mrz-scanner lang="en"></timpora-mrz-scanner>`);
+    el.reader = new ScriptedReader(() => null);
+    const canvas = new OffscreenCanvas(8, 8);
+    canvas.getContext('2d')!.fillRect(0, 0, 4, 4);
+    expect(await el.readImage(await canvas.convertToBlob())).to.equal(null);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('No MRZ found');
+    const errorEvent = oneEvent(el, 'timpora-mrz-error');
+    await el.readImage(new Blob(['not an image'], { type: 'image/png' }));
+    const e = (await errorEvent) as CustomEvent<MrzErrorEventDetail>;
+    expect(e.detail.error.code).to.equal('upload_failed');
+  });
+
+  it('never submits a surrounding form', async () => {
+    const form = await fixture<HTMLFormElement>(html`<form><timpora-mrz-scanner></timpora-mrz-scanner></form>`);
+    let submits = 0;
+    form.addEventListener('submit', (e) => {
+      submits++;
+      e.preventDefault();
+    });
+    const el = form.querySelector('timpora-mrz-scanner')!;
+    el.reader = new ScriptedReader(() => null);
+    for (const b of shadow(el).querySelectorAll('button')) expect(b.type).to.equal('button');
+    buttonByText(el, 'Baca teks MRZ').click();
+    const textarea = shadow(el).querySelector('textarea')!;
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    expect(submits).to.equal(0);
+  });
+
+  it('is keyboard operable: the start button toggles the camera', async () => {
+    const el = await mount();
+    el.reader = new ScriptedReader(() => null);
+    const start = buttonByText(el, 'Mulai kamera');
+    start.focus();
+    expect(shadow(el).activeElement).to.equal(start);
+    start.click(); // Enter/Space on a focused button dispatch click
+    await until(() => spy.states().includes('live'), 8000, 'camera on');
+    await el.updateComplete;
+    buttonByText(el, 'Hentikan kamera').click();
+    expect(spy.states()).to.deep.equal(['ended']);
+  });
+});
