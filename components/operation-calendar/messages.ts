@@ -40,7 +40,6 @@ const id = {
   recurring: 'Berulang',
   allDayTime: 'sepanjang hari',
   hourLabel: '{date}, pukul {time}',
-  eventLabel: '{title}. {kind}. {time}. {status}.',
   gridHelp:
     'Tombol panah berpindah hari, Page Up dan Page Down berpindah bulan (atau minggu), Home dan End ke awal dan akhir minggu, Enter membuka hari. Pada operasi: Enter membuka, Alt dengan panah memindah, Alt+Shift dengan panah atas/bawah mengubah durasi.',
   agendaLabel: 'Agenda operasi, {count} kejadian',
@@ -173,7 +172,6 @@ const en: Record<Key, string> = {
   recurring: 'Recurring',
   allDayTime: 'all day',
   hourLabel: '{date}, {time}',
-  eventLabel: '{title}. {kind}. {time}. {status}.',
   gridHelp:
     'Arrow keys move between days, Page Up and Page Down move by month (or week), Home and End go to the start and end of the week, Enter opens the day. On an operation: Enter opens it, Alt with arrows moves it, Alt+Shift with up/down changes its length.',
   agendaLabel: 'Operations agenda, {count} occurrences',

@@ -488,15 +488,13 @@ export class TimporaOperationCalendar extends LitElement {
     return fmt(this.l10n.locale, { ...options, timeZone: 'UTC' }).format(dateMs(date));
   }
 
-  private eventLabel(occ: Occurrence): string {
-    const base = this.t('eventLabel', {
-      title: occ.title,
-      kind: this.t(`kind_${occ.operation.kind}`),
-      time: `${this.dateLabel(viewerTime(occ.startMs, this.zone).date, { weekday: 'long', day: 'numeric', month: 'long' })} ${this.timeLabel(occ)}`,
-      status: this.t(`status_${occ.status}`),
-    });
-    const extra = [occ.recurring ? this.t('recurring') : '', this.vm.conflictKeys.has(occ.key) ? this.t('conflict') : ''].filter(Boolean);
-    return extra.length ? `${base} ${extra.join('. ')}.` : base;
+  /** Spoken details after the visible time and title: kind, date and full time range, status, marks. */
+  private eventDetails(occ: Occurrence): string {
+    const date = this.dateLabel(viewerTime(occ.startMs, this.zone).date, { weekday: 'long', day: 'numeric', month: 'long' });
+    const parts = [this.t(`kind_${occ.operation.kind}`), `${date} ${this.timeLabel(occ)}`, this.t(`status_${occ.status}`)];
+    if (occ.recurring) parts.push(this.t('recurring'));
+    if (this.vm.conflictKeys.has(occ.key)) parts.push(this.t('conflict'));
+    return parts.join('. ') + '.';
   }
 
   private agencyName(id: string): string {
@@ -591,14 +589,14 @@ export class TimporaOperationCalendar extends LitElement {
       data-key=${occ.key}
       tabindex=${focusable ? '0' : '-1'}
       style=${style}
-      aria-label=${this.eventLabel(occ)}
       @click=${(e: Event) => this.onEventClick(e, occ)}
       @keydown=${(e: KeyboardEvent) => this.onEventKey(e, occ)}
       @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, occ, 'move')}
     >
       ${conflict ? html`<span class="mark" aria-hidden="true">⚠</span>` : nothing}
-      <span aria-hidden="true">${this.timeLabel(occ, false)}</span>
-      <span class="title" aria-hidden="true">${occ.title}</span>
+      <span class="time">${this.timeLabel(occ, false)}</span>
+      <span class="title">${occ.title}</span>
+      <span class="visually-hidden">. ${this.eventDetails(occ)}</span>
       ${timed && seg.tail && !this.readonly
         ? html`<span class="handle" aria-hidden="true" @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, occ, 'resize')}></span>`
         : nothing}
@@ -634,11 +632,10 @@ export class TimporaOperationCalendar extends LitElement {
                 class="day${d.slice(0, 7) !== month ? ' other' : ''}${d === todayDate ? ' today' : ''}"
                 data-date=${d}
                 tabindex=${focused ? '0' : '-1'}
-                aria-label=${label}
                 aria-selected=${focused ? 'true' : 'false'}
                 @click=${(e: Event) => this.onCellClick(e, d)}
               >
-                <span class="num" aria-hidden="true">${Number(d.slice(8))}</span>
+                <span class="num"><span aria-hidden="true">${Number(d.slice(8))}</span><span class="visually-hidden">${label}</span></span>
                 ${shown.map((s) => this.chip(s.occ, undefined, focused))}
                 ${hidden > 0
                   ? html`<button
@@ -694,9 +691,9 @@ export class TimporaOperationCalendar extends LitElement {
                 data-date=${d}
                 data-hour=${h}
                 tabindex=${focused ? '0' : '-1'}
-                aria-label=${`${this.t('hourLabel', { date: this.dateLabel(d), time: `${String(h).padStart(2, '0')}:00` })}, ${segs.length} ${segs.length === 1 ? '' : ''}`.trim()}
                 @click=${(e: Event) => this.onCellClick(e, d, h)}
               >
+                <span class="visually-hidden">${this.t('hourLabel', { date: this.dateLabel(d), time: `${String(h).padStart(2, '0')}:00` })}</span>
                 ${segs.map((s) => {
                   const top = ((s.from - h * 60) / 60).toFixed(4);
                   const height = (Math.max(15, s.to - s.from) / 60).toFixed(4);
@@ -741,7 +738,7 @@ export class TimporaOperationCalendar extends LitElement {
         </div>`);
       } else {
         out.push(html`<div role="row" class="arow" aria-rowindex=${i + 1} style=${style}>
-          <div role="gridcell" data-index=${i} tabindex=${tab} aria-label=${this.eventLabel(r.occ)}>${this.chip(r.occ, undefined, false)}</div>
+          <div role="gridcell" data-index=${i} tabindex=${tab}>${this.chip(r.occ, undefined, false)}</div>
         </div>`);
       }
     }

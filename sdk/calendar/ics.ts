@@ -466,6 +466,19 @@ export function importIcs(textIn: string, options: IcsImportOptions = {}): Opera
   if (!isValidTimeZone(defaultZone)) throw new IcsImportError('ics_unknown_time_zone', `Unknown default zone ${defaultZone}`);
   // Check every RRULE before ical.js reads them, so a bad rule is reported as such (not as a parse error).
   const unfolded = textIn.replace(/\r?\n[ \t]/g, '');
+  // ical.js tolerates mismatched BEGIN/END names; a damaged structure must not import half a file.
+  const stack: string[] = [];
+  const lines = unfolded.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(BEGIN|END):(.*)$/i.exec(lines[i]!.trimEnd());
+    if (!m) continue;
+    const name = m[2]!.toUpperCase();
+    if (m[1]!.toUpperCase() === 'BEGIN') stack.push(name);
+    else if (stack.pop() !== name) {
+      throw new IcsImportError('ics_parse_error', `Line ${i + 1}: END:${name} does not close the open component`);
+    }
+  }
+  if (stack.length) throw new IcsImportError('ics_parse_error', `BEGIN:${stack[stack.length - 1]} is never closed`);
   for (const m of unfolded.matchAll(/^RRULE(?:;[^:\r\n]*)?:([^\r\n]*)$/gim)) {
     try {
       parseRrule(m[1] ?? '');

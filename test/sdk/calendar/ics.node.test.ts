@@ -86,6 +86,8 @@ describe('iCalendar export/import', () => {
     expectCode('hello world', 'ics_parse_error');
     expectCode(good.replace('END:VCALENDAR', ''), 'ics_parse_error');
     expectCode('BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n', 'ics_not_calendar');
+    expectCode(good.replace('END:VEVENT', 'END:VEVENTX'), 'ics_parse_error');
+    expectCode(good.slice(0, Math.floor(good.length / 2)), 'ics_parse_error');
     // one bad event among good ones: the whole import fails
     const badRule = good.replace('RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=6', 'RRULE:FREQ=WEEKLY;BYDAY=XX;COUNT=6');
     expectCode(badRule, 'ics_invalid_rrule');
