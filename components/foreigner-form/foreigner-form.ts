@@ -10,7 +10,8 @@ import type { MrzResult } from '../../sdk/mrz/types.ts';
 import { validateRecord, SEXES, DOCUMENT_TYPES, PERMIT_TYPES, RECORD_STATUSES, FINDING_CATEGORIES } from '../../sdk/model/validate-record.ts';
 import { errorsOf, hasErrors, type ValidationIssue } from '../../sdk/model/validation.ts';
 import { normalizeDocumentNumber } from '../../sdk/model/rules.ts';
-import { createRecord, type NewRecordInput } from '../../sdk/model/factory.ts';
+import type { NewRecordInput } from '../../sdk/model/factory.ts';
+import type { DraftsApi, RecordsCollection } from '../../sdk/client.ts';
 import { regionDataAttribution } from '../../sdk/model/regions.ts';
 import { styles } from './foreigner-form.styles.ts';
 import { msg, validationMessage, fieldLabel, isMessageKey, type FormLang, type MessageKey } from './messages.ts';
@@ -36,20 +37,12 @@ import { RegionCascade, type RegionOptions } from './region-cascade.ts';
 import { PhotoCapture, PhotoCaptureError } from './photo-capture.ts';
 
 /**
- * What the form needs from the Timpora client (`createTimporaClient()` in `sdk/client.ts` satisfies it):
- * records to save and to search for duplicates, and a draft store for autosave.
+ * What the form needs from the Timpora client (a `TimporaClient` from `createTimporaClient()` satisfies it):
+ * records to save and to search for duplicates, and the draft store for autosave.
  */
 export interface ForeignerFormClient {
-  records: {
-    put(record: ForeignerRecord): Promise<ForeignerRecord | void>;
-    findByDocument(issuingState: string, number: string): Promise<ForeignerRecord | readonly ForeignerRecord[] | undefined | null>;
-    searchByName(prefix: string): Promise<readonly ForeignerRecord[]>;
-  };
-  drafts: {
-    get(key: string): Promise<unknown>;
-    put(key: string, value: unknown): Promise<unknown>;
-    delete(key: string): Promise<unknown>;
-  };
+  records: Pick<RecordsCollection, 'put' | 'findByDocument' | 'searchByName'>;
+  drafts: Pick<DraftsApi, 'get' | 'put' | 'delete'>;
 }
 
 /** Draft as stored through `client.drafts` (JSON-compatible). */
@@ -332,11 +325,11 @@ export class TimporaForeignerForm extends TimporaFormControl {
     this._saving = true;
     try {
       const record = this.buildRecord();
-      const saved = (await client.records.put(record)) ?? record;
+      const saved = await client.records.put(record);
       this.clearDraftTimer();
       await this.pendingDraftSave.catch(() => undefined);
       await client.drafts.delete(this.effectiveDraftKey).catch(() => undefined);
-      this._state = { ...fromRecord(saved), mrz: saved.mrz ? fromRecord(saved).mrz : null };
+      this._state = fromRecord(saved);
       this.loadedRecord = saved;
       this.dirty = false;
       this._notice = { key: 'saved', tone: 'success' };
@@ -345,8 +338,10 @@ export class TimporaForeignerForm extends TimporaFormControl {
     } catch (err) {
       // Nothing typed is lost: the draft stays (written above), the values stay in the form.
       await this.writeDraft().catch(() => undefined);
-      const offline = (typeof navigator !== 'undefined' && navigator.onLine === false) || /offline|network|fetch/i.test(String((err as { code?: unknown })?.code ?? (err as Error)?.name ?? ''));
-      this._saveError = msg(this.uiLang(), 'saveFailed', { reason: msg(this.uiLang(), offline ? 'saveFailed.offline' : 'saveFailed.unknown') });
+      const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : '';
+      const offline = (typeof navigator !== 'undefined' && navigator.onLine === false) || /offline|network|connection/i.test(code) || (err instanceof TypeError && /fetch/i.test(err.message));
+      const reason = msg(this.uiLang(), offline ? 'saveFailed.offline' : 'saveFailed.unknown') + (code && !offline ? ` (${code})` : '');
+      this._saveError = msg(this.uiLang(), 'saveFailed', { reason });
       return null;
     } finally {
       this._saving = false;
@@ -397,6 +392,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
         void this.restoreDraft();
       }
     }
+    if (changed.has('client') && this.client) void this.restoreDraft();
     if (changed.has('_state') || changed.has('referenceDate') || changed.has('record')) this.validate();
   }
 
@@ -500,18 +496,15 @@ export class TimporaForeignerForm extends TimporaFormControl {
     }
   }
 
-  private buildRecord(): ForeignerRecord {
+  /**
+   * The input handed to `client.records.put`: an update carries the meta (and version) it was loaded with;
+   * a new record carries only its id (one id across retries, kept in the state and the draft) and, when set,
+   * the form's agency; the client fills the rest.
+   */
+  private buildRecord(): NewRecordInput {
     const input = this.recordInput as unknown as NewRecordInput;
-    const now = new Date();
-    if (this._state.base) return { ...(input as ForeignerRecord), updatedAt: now.toISOString() };
-    return createRecord({ ...input, id: this.newRecordId() }, { sourceAgency: this.agency || undefined, now });
-  }
-
-  private newRecordId(): string {
-    // One id per new record across retries, kept in the state so drafts carry it too.
-    const s = this._state as FormState & { pendingId?: string };
-    if (!s.pendingId) s.pendingId = crypto.randomUUID();
-    return s.pendingId;
+    if (this._state.base) return input;
+    return { ...input, id: this._state.pendingId, ...(this.agency ? { sourceAgency: this.agency } : {}) };
   }
 
   // ---------------------------------------------------------------- drafts
@@ -563,7 +556,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
     this.draftLoadedFor = key;
     let stored: unknown;
     try {
-      stored = await client.drafts.get(key);
+      stored = (await client.drafts.get<ForeignerFormDraft>(key))?.value;
     } catch {
       return;
     }
@@ -599,14 +592,13 @@ export class TimporaForeignerForm extends TimporaFormControl {
     if (!client) return;
     const seq = ++this.dupSeq;
     const input = this.recordInput as { identity?: Record<string, string>; document?: Record<string, string> };
-    const ownId = this._state.base?.id ?? (this._state as FormState & { pendingId?: string }).pendingId;
+    const ownId = this._state.base?.id ?? this._state.pendingId;
     const found = new Map<string, Duplicate>();
     const state = input.document?.['issuingState'];
     const number = input.document?.['number'];
     try {
       if (state && number && state.length <= 3 && number.length >= 3) {
-        const r = await client.records.findByDocument(state, normalizeDocumentNumber(number));
-        const list = r ? (Array.isArray(r) ? r : [r as ForeignerRecord]) : [];
+        const list = await client.records.findByDocument(state, normalizeDocumentNumber(number));
         for (const rec of list) if (rec.id !== ownId) found.set(rec.id, { record: rec, reason: 'document' });
       }
       const surname = input.identity?.['surname'];

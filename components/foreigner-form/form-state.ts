@@ -99,6 +99,8 @@ export interface FormState {
   photo: string;
   mrz: MrzProvenance | null;
   base: RecordBase | null;
+  /** Id a new record will be stored under (stable across failed saves and reloads). */
+  pendingId: string;
 }
 
 /** Sections that are optional as a whole: included in the record only when one of their fields is filled. */
@@ -113,7 +115,7 @@ export function emptyState(): FormState {
   text['document.type'] = 'passport';
   text['status'] = 'active';
   const dates = Object.fromEntries(DATE_PATHS.map((p) => [p, emptyDate()])) as Record<DatePath, DateParts>;
-  return { v: 1, text, dates, findings: [], photo: '', mrz: null, base: null };
+  return { v: 1, text, dates, findings: [], photo: '', mrz: null, base: null, pendingId: crypto.randomUUID() };
 }
 
 /** True for the paths of date fields. */
@@ -306,6 +308,7 @@ export function parseState(input: unknown): FormState | null {
       });
   }
   s.photo = str(o['photo']);
+  if (typeof o['pendingId'] === 'string' && o['pendingId']) s.pendingId = o['pendingId'];
   const mrz = o['mrz'] as Record<string, unknown> | null | undefined;
   if (mrz && typeof mrz === 'object' && Array.isArray(mrz['fields']) && Array.isArray(mrz['edited'])) {
     s.mrz = {

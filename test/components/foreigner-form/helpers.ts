@@ -1,39 +1,39 @@
-// Test helpers for <timpora-foreigner-form>: an in-memory client double (records + drafts) that behaves like
-// the SDK client's contract, plus small DOM helpers that type into the form's shadow root like a person.
-import type { ForeignerRecord } from '../../../sdk/model/types.ts';
-import type { ForeignerFormClient } from '../../../components/foreigner-form/foreigner-form.ts';
-import type { TimporaForeignerForm } from '../../../components/foreigner-form/foreigner-form.ts';
-import { normalizeDocumentNumber } from '../../../sdk/model/rules.ts';
+// Test helpers for <timpora-foreigner-form>: a real SDK client on a throwaway IndexedDB database, a wrapper
+// that makes saving fail like a broken store, and DOM helpers that type into the shadow root like a person.
+import { createTimporaClient, type TimporaClient } from '../../../sdk/client.ts';
+import type { ForeignerFormClient, TimporaForeignerForm } from '../../../components/foreigner-form/foreigner-form.ts';
+import { StoreError } from '../../../sdk/store/errors.ts';
 
-export class MemoryClient implements ForeignerFormClient {
-  readonly store = new Map<string, ForeignerRecord>();
-  readonly draftStore = new Map<string, unknown>();
-  failPut: Error | null = null;
-  puts = 0;
-  records = {
-    put: async (record: ForeignerRecord): Promise<ForeignerRecord> => {
-      this.puts++;
-      if (this.failPut) throw this.failPut;
-      const saved = structuredClone({ ...record, version: record.version + 1 });
-      this.store.set(record.id, saved);
-      return structuredClone(saved);
+let n = 0;
+/** A real client on a fresh database. */
+export function newClient(): { client: TimporaClient; db: string } {
+  const db = `ff-${Date.now().toString(36)}-${++n}-${Math.random().toString(36).slice(2, 7)}`;
+  return { client: createTimporaClient({ dbName: db, agencyId: 'imi-test', now: () => new Date('2025-06-01T03:00:00Z') }), db };
+}
+
+export async function dropClient(c: { client: TimporaClient; db: string }): Promise<void> {
+  await c.client.close().catch(() => undefined);
+  await new Promise<void>((resolve) => {
+    const r = indexedDB.deleteDatabase(c.db);
+    r.onsuccess = r.onerror = r.onblocked = () => resolve();
+  });
+}
+
+/** The real client, except that `records.put` rejects (as a store that lost its connection would). */
+export function failingPuts(client: TimporaClient, error = new StoreError('connection_lost', 'test: connection lost')): ForeignerFormClient & { attempts: number } {
+  const wrapper = {
+    attempts: 0,
+    records: {
+      put: async (): Promise<never> => {
+        wrapper.attempts++;
+        throw error;
+      },
+      findByDocument: client.records.findByDocument.bind(client.records),
+      searchByName: client.records.searchByName.bind(client.records),
     },
-    findByDocument: async (issuingState: string, number: string): Promise<ForeignerRecord[]> =>
-      [...this.store.values()].filter(
-        (r) => r.document.issuingState === issuingState && normalizeDocumentNumber(r.document.number) === normalizeDocumentNumber(number),
-      ),
-    searchByName: async (prefix: string): Promise<ForeignerRecord[]> =>
-      [...this.store.values()].filter((r) => r.identity.surname.toUpperCase().startsWith(prefix.toUpperCase())),
+    drafts: client.drafts,
   };
-  drafts = {
-    get: async (key: string): Promise<unknown> => structuredClone(this.draftStore.get(key)),
-    put: async (key: string, value: unknown): Promise<void> => {
-      this.draftStore.set(key, structuredClone(value));
-    },
-    delete: async (key: string): Promise<void> => {
-      this.draftStore.delete(key);
-    },
-  };
+  return wrapper as unknown as ForeignerFormClient & { attempts: number };
 }
 
 export function q<T extends Element = HTMLElement>(el: TimporaForeignerForm, selector: string): T {
@@ -91,3 +91,13 @@ export async function fillValid(el: TimporaForeignerForm): Promise<void> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `cond()` holds (re-rendering `el` in between), failing after `timeout` ms. */
+export async function until(el: TimporaForeignerForm, cond: () => boolean, timeout = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeout) throw new Error('condition not met in time');
+    await sleep(25);
+    await el.updateComplete;
+  }
+}
