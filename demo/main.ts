@@ -163,7 +163,8 @@ async function start(): Promise<void> {
   setLang(params.get('lang') === 'en' || localStorage.getItem('timpora-demo-lang') === 'en' ? 'en' : 'id');
   showView();
   const img = document.querySelector<HTMLImageElement>('#sample-passport');
-  if (img) img.src = new URL('./sample-passport.jpg', import.meta.url).href;
+  // Rendered by scripts/make-demo-assets.ts (ICAO specimen, a fictional person); served from demo/public.
+  if (img) img.src = 'sample-passport.jpg';
   await customElements.whenDefined('timpora-provider');
   await seed();
   await Promise.all([renderStats(), renderRecords()]);
