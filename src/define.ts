@@ -8,3 +8,4 @@ export * from './index.ts';
 import '../components/provider/define.ts';
 import '../components/mrz-scanner/define.ts';
 import '../components/foreigner-form/define.ts';
+import '../components/operation-calendar/define.ts';

@@ -39,3 +39,12 @@ export {
   type MrzReadEventDetail,
   type MrzErrorEventDetail,
 } from '../components/mrz-scanner/mrz-scanner.ts';
+export {
+  TimporaOperationCalendar,
+  type CalendarView,
+  type OperationSelectDetail,
+  type OperationSaveDetail,
+  type ViewChangeDetail,
+  type OperationImportDetail,
+  type OperationImportErrorDetail,
+} from '../components/operation-calendar/operation-calendar.ts';
