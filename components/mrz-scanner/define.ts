@@ -1,5 +1,6 @@
 /** Registers `<timpora-mrz-scanner>` (once, even when two bundles load it). */
 import { TimporaMrzScanner } from './mrz-scanner.ts';
+import type { MrzReadEventDetail, MrzErrorEventDetail } from './mrz-scanner.ts';
 
 export { TimporaMrzScanner };
 export type { MrzReadEventDetail, MrzErrorEventDetail, MrzReadSource } from './mrz-scanner.ts';
@@ -11,7 +12,7 @@ declare global {
     'timpora-mrz-scanner': TimporaMrzScanner;
   }
   interface HTMLElementEventMap {
-    'timpora-mrz-read': CustomEvent<import('./mrz-scanner.ts').MrzReadEventDetail>;
-    'timpora-mrz-error': CustomEvent<import('./mrz-scanner.ts').MrzErrorEventDetail>;
+    'timpora-mrz-read': CustomEvent<MrzReadEventDetail>;
+    'timpora-mrz-error': CustomEvent<MrzErrorEventDetail>;
   }
 }

@@ -3,7 +3,7 @@ import { LocalizeController } from '../shared/localize.ts';
 import { messages, type ScannerMessageKey } from './messages.ts';
 import { styles } from './mrz-scanner.styles.ts';
 import { DeskReaderListener } from './desk-reader.ts';
-import { CameraError, type CameraErrorCode } from '../../sdk/camera/errors.ts';
+import type { CameraError, CameraErrorCode } from '../../sdk/camera/errors.ts';
 import { listCameras, type CameraDevice, type CameraSession } from '../../sdk/camera/camera.ts';
 import type { FrameReader } from '../../sdk/camera/frame-reader.ts';
 import { createWorkerFrameReader } from '../../sdk/camera/worker-reader.ts';

@@ -5,7 +5,7 @@
  * and memory stays flat on slow devices.
  * @module
  */
-import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameRect } from './frame-reader.ts';
+import type { FrameReader, FrameReadRequest, FrameReadResponse } from './frame-reader.ts';
 
 /** Counters of a pump, for status displays and benchmarks. */
 export interface FramePumpStats {

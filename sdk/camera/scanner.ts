@@ -7,7 +7,7 @@
  * @module
  */
 import type { MrzFormat, MrzImageResult, MrzResult } from '../mrz/types.ts';
-import { CameraSession, openCamera, type OpenCameraOptions } from './camera.ts';
+import { openCamera, type CameraSession, type OpenCameraOptions } from './camera.ts';
 import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
