@@ -4,6 +4,7 @@
  * Environment:
  * - `PORT` (default 8787), `HOST` (default 127.0.0.1)
  * - `TIMPORA_DB`: `sqlite:<path>` (default `sqlite:server/data/timpora.db`) or `postgres://...`
+ * - `TIMPORA_PG_SCHEMA` (default `timpora`), `TIMPORA_PG_POOL` (default 20): PostgreSQL schema and pool size
  * - `TIMPORA_JWT_SECRET`: HS256 secret (a dev default is used, with a warning, when unset)
  * - `TIMPORA_JWT_AUDIENCE` (default `timpora-kit`)
  * - `TIMPORA_CORS_ORIGIN`: comma-separated allowed origins (default `http://localhost:5173`)
@@ -26,7 +27,10 @@ async function main(): Promise<void> {
     process.stderr.write('WARNING: TIMPORA_JWT_SECRET is not set; using the public DEV secret. Never use this outside development.\n');
   }
   const dbSpec = env['TIMPORA_DB'] ?? 'sqlite:server/data/timpora.db';
-  const store = openStore(dbSpec);
+  const store = openStore(dbSpec, {
+    ...(env['TIMPORA_PG_SCHEMA'] ? { pgSchema: env['TIMPORA_PG_SCHEMA'] } : {}),
+    ...(env['TIMPORA_PG_POOL'] ? { pgPoolSize: Number(env['TIMPORA_PG_POOL']) } : {}),
+  });
   const devAuth = env['TIMPORA_DEV_AUTH'] === undefined ? undefined : env['TIMPORA_DEV_AUTH'] === '1';
   const server = await createServer({
     store,
