@@ -8,7 +8,7 @@ import { timporaContext } from '../shared/context.ts';
 import type { ForeignerRecord, FindingCategory } from '../../sdk/model/types.ts';
 import type { MrzResult } from '../../sdk/mrz/types.ts';
 import { validateRecord, SEXES, DOCUMENT_TYPES, PERMIT_TYPES, RECORD_STATUSES, FINDING_CATEGORIES } from '../../sdk/model/validate-record.ts';
-import { errorsOf, hasErrors, type ValidationIssue } from '../../sdk/model/validation.ts';
+import { errorsOf, type ValidationIssue } from '../../sdk/model/validation.ts';
 import { normalizeDocumentNumber } from '../../sdk/model/rules.ts';
 import type { NewRecordInput } from '../../sdk/model/factory.ts';
 import type { DraftsApi, RecordsCollection } from '../../sdk/client.ts';
@@ -109,6 +109,9 @@ const REQUIRED_PATHS: ReadonlySet<string> = new Set(
 // Forms currently connected, to route MRZ reads dispatched elsewhere on the page.
 const connectedForms = new Set<TimporaForeignerForm>();
 let lastActiveForm: TimporaForeignerForm | undefined;
+function setLastActive(form: TimporaForeignerForm | undefined): void {
+  lastActiveForm = form;
+}
 
 /**
  * The complete foreigner record: identity, travel document, stay permit, sponsor, address (Kemendagri region
@@ -246,7 +249,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
       },
     });
     this.addEventListener('timpora-mrz-read', this.onMrzRead);
-    this.addEventListener('focusin', () => (lastActiveForm = this));
+    this.addEventListener('focusin', this.onFocusIn);
     this.addEventListener('invalid', () => {
       // A surrounding native form was submitted while the record has errors: show them all.
       this.submitted = true;
@@ -371,7 +374,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     connectedForms.delete(this);
-    if (lastActiveForm === this) lastActiveForm = undefined;
+    if (lastActiveForm === this) setLastActive(undefined);
     document.removeEventListener('timpora-mrz-read', this.onMrzRead);
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('pagehide', this.onPageHide);
@@ -536,6 +539,10 @@ export class TimporaForeignerForm extends TimporaFormControl {
       // The values are still in the form; the next change retries. Never log: drafts hold personal data.
     }
   }
+
+  private readonly onFocusIn = (): void => {
+    setLastActive(this);
+  };
 
   private readonly onVisibility = (): void => {
     if (document.visibilityState === 'hidden') {

@@ -402,7 +402,8 @@ export function fieldLabel(lang: FormLang, path: string): string {
     const sub = finding[2] ? `findings.${finding[2]}` : '';
     return sub && isMessageKey(sub) ? `${item}: ${msg(lang, sub)}` : item;
   }
-  let p = path;
+  // A missing region is a missing province (the first level to choose).
+  let p = path === 'address.region' ? 'address.region.province' : path;
   while (p) {
     if (isMessageKey(p)) return msg(lang, p);
     if (isMessageKey(`section.${p}`)) return msg(lang, `section.${p}` as MessageKey);
