@@ -6,9 +6,7 @@ import { spawnSync } from 'node:child_process';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, serveStatic, type StaticServer } from './static-browser.ts';
 
-const { timporaCsp } = (await import(new URL('../../demo/csp.js', import.meta.url).href)) as {
-  timporaCsp(options?: { apiOrigins?: string[] }): string;
-};
+import { timporaCsp } from '../../demo/csp.js';
 
 const SPECIMEN = 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10';
 

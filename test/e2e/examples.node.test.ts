@@ -6,11 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium, serveStatic, type StaticServer } from './static-browser.ts';
 
-const examples = (await import(new URL('../../scripts/build-examples.mjs', import.meta.url).href)) as {
-  EXAMPLES_OUT: string;
-  exampleNames(): string[];
-  buildExample(name: string): Promise<void>;
-};
+import * as examples from '../../scripts/build-examples.mjs';
 
 describe('framework examples', () => {
   let server: StaticServer;

@@ -8,10 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
-const chromium = (await import(new URL('../../scripts/chromium.mjs', import.meta.url).href)) as {
-  chromiumPath(): string;
-  chromiumArgs: readonly string[];
-};
+import * as chromium from '../../scripts/chromium.mjs';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,2 @@
+/** Every element page the manifest gives, as `{ file: markdown }`. */
+export function allPages(manifest: unknown): Record<string, string>;

@@ -1,0 +1,148 @@
+// End-to-end test of <timpora-mrz-scanner> in headless Debian Chromium: the fake camera plays a y4m
+// clip of a synthetic passport page (made here, in set-up), the REAL MRZ engine reads it in its Web
+// Worker, and the element must emit the printed MRZ and end every camera track. Also: a denied
+// permission and a machine without any camera show their localised messages, and a desk MRZ reader
+// typing real key events is captured.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { makeScannerClip, type ScannerClip } from './scanner-clip.ts';
+import { launchBrowser, startPageServer, type PageServer } from './scanner-harness.ts';
+
+interface ProbeEvent {
+  type: 'read' | 'error';
+  t: number;
+  lines?: string[];
+  valid?: boolean;
+  source?: string;
+  imageType?: string;
+  imageSize?: number;
+  code?: string;
+}
+
+const READ_TIMEOUT_MS = Number(process.env['SCANNER_E2E_TIMEOUT_MS'] ?? 90_000);
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e instanceof Error ? e.message : String(e)));
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  await page.waitForFunction(() => !!document.querySelector('timpora-mrz-scanner')?.shadowRoot?.querySelector('video'));
+  return page;
+}
+
+async function waitForEvent(page: Page, timeout = READ_TIMEOUT_MS): Promise<ProbeEvent> {
+  await page.waitForFunction(() => (window as unknown as { __probe: { events: unknown[] } }).__probe.events.length > 0, {
+    timeout,
+    polling: 100,
+  });
+  return page.evaluate(() => (window as unknown as { __probe: { events: ProbeEvent[] } }).__probe.events[0]!);
+}
+
+describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)', { timeout: 300_000 }, () => {
+  let dir: string;
+  let clip: ScannerClip;
+  let server: PageServer;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-e2e-'));
+    clip = await makeScannerClip(join(dir, 'passport.y4m'));
+    server = await startPageServer();
+    browser = await launchBrowser({ clip: clip.path });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the MRZ printed on the document and ends every camera track', async () => {
+    const page = await openPage(browser, server.pageUrl());
+    await page.evaluate(() => {
+      void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
+    });
+    const event = await waitForEvent(page);
+    assert.equal(event.type, 'read', `expected a read, got ${JSON.stringify(event)}`);
+    assert.deepEqual(event.lines, clip.lines);
+    assert.equal(event.valid, true);
+    assert.equal(event.source, 'camera');
+    assert.equal(event.imageType, 'image/jpeg');
+    assert.ok((event.imageSize ?? 0) > 500, 'band image has content');
+    const state = await page.evaluate(() => {
+      const p = (window as unknown as {
+        __probe: { trackStates(): string[]; submits: number; shadowText(s: string): string };
+      }).__probe;
+      return { tracks: p.trackStates(), submits: p.submits, status: p.shadowText('[role="status"]') };
+    });
+    assert.ok(state.tracks.length > 0, 'a camera was opened');
+    assert.deepEqual([...new Set(state.tracks)], ['ended'], 'all camera tracks ended');
+    assert.equal(state.submits, 0, 'surrounding form not submitted');
+    assert.match(state.status, /Terbaca/);
+    await page.close();
+  });
+
+  it('denied permission shows the Indonesian message and emits permission_denied', async () => {
+    const context = await browser.createBrowserContext();
+    await context.overridePermissions(server.origin, []);
+    const page = await context.newPage();
+    await page.goto(server.pageUrl(), { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.evaluate(() => {
+      void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
+    });
+    const event = await waitForEvent(page, 20_000);
+    assert.equal(event.type, 'error');
+    assert.equal(event.code, 'permission_denied');
+    const alert = await page.evaluate(() =>
+      (window as unknown as { __probe: { shadowText(s: string): string } }).__probe.shadowText('[role="alert"]'),
+    );
+    assert.match(alert, /Akses kamera ditolak/);
+    await context.close();
+  });
+
+  it('a machine without a camera shows the English no-camera message', async () => {
+    const bare = await launchBrowser({ fakeCamera: false });
+    try {
+      const page = await bare.newPage();
+      await page.goto(server.pageUrl('lang=en'), { waitUntil: 'load' });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+      await page.evaluate(() => {
+        void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
+      });
+      const event = await waitForEvent(page, 20_000);
+      assert.equal(event.type, 'error');
+      assert.ok(event.code === 'no_camera' || event.code === 'permission_denied', `code ${event.code}`);
+      const alert = await page.evaluate(() =>
+        (window as unknown as { __probe: { shadowText(s: string): string } }).__probe.shadowText('[role="alert"]'),
+      );
+      assert.match(alert, event.code === 'no_camera' ? /No camera was found/ : /Camera access was denied/);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('captures a desk MRZ reader typing real key events, and ignores the same text typed into a page field', async () => {
+    const page = await openPage(browser, server.pageUrl('desk'));
+    // Typed into another field of the page: the person's input, not the scanner's.
+    await page.focus('#other-field');
+    await page.keyboard.type(`${clip.lines.join('\n')}\n`, { delay: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+    const none = await page.evaluate(() => (window as unknown as { __probe: { events: unknown[] } }).__probe.events.length);
+    assert.equal(none, 0);
+    // Nothing focused: the reader's burst goes to the document.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type(`${clip.lines.join('\n')}\n`, { delay: 0 });
+    const event = await waitForEvent(page, 10_000);
+    assert.equal(event.type, 'read');
+    assert.equal(event.source, 'keyboard');
+    assert.deepEqual(event.lines, clip.lines);
+    const submits = await page.evaluate(() => (window as unknown as { __probe: { submits: number } }).__probe.submits);
+    assert.equal(submits, 0);
+    await page.close();
+  });
+});

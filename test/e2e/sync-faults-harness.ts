@@ -1,0 +1,133 @@
+// Browser side of the sync fault tests (bundled by esbuild, served by the fault proxy): a real client on
+// IndexedDB with the real sync engine talking HTTP to the reference server through the proxy.
+import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
+import { createRecord } from '../../sdk/model/factory.ts';
+import type { ForeignerRecord } from '../../sdk/model/types.ts';
+import { createSyncFactory, syncOf } from '../../sdk/sync/client-factory.ts';
+import type { TimporaSync } from '../../sdk/sync/sync-engine.ts';
+import type { SyncStatus } from '../../sdk/sync/types.ts';
+
+export interface HarnessInit {
+  dbName: string;
+  agencyId: string;
+  token: string;
+  concurrency?: number;
+  backoffMaxMs?: number;
+  timeoutMs?: number;
+}
+
+export interface WrittenSet {
+  ids: string[];
+  /** Expected server version per id (number of writes). */
+  expected: Record<string, number>;
+  /** Expected `notes` per id. */
+  notes: Record<string, string>;
+}
+
+let client: TimporaClient | null = null;
+let sync: TimporaSync | null = null;
+const conflictEvents: string[] = [];
+
+function input(i: number): Omit<ForeignerRecord, 'id' | 'sourceAgency' | 'createdAt' | 'updatedAt' | 'version' | 'findings' | 'status'> {
+  return {
+    identity: { surname: `FAULT${i}`, givenNames: 'TEST', sex: 'M', birthDate: '1985-04-12', nationality: 'GBR' },
+    document: { type: 'passport', issuingState: 'GBR', number: `P${String(100000 + i)}`, issueDate: '2020-01-01', expiryDate: '2030-01-01' },
+  };
+}
+
+const harness = {
+  async init(options: HarnessInit): Promise<void> {
+    client = createTimporaClient({
+      dbName: options.dbName,
+      agencyId: options.agencyId,
+      server: { baseUrl: location.origin, token: () => options.token },
+      sync: createSyncFactory({
+        autoStart: false,
+        pullIntervalMs: 0,
+        concurrency: options.concurrency ?? 6,
+        backoff: { baseMs: 50, maxMs: options.backoffMaxMs ?? 400 },
+        timeoutMs: options.timeoutMs ?? 10_000,
+        lockName: `lock-${options.dbName}`,
+        channelName: `chan-${options.dbName}`,
+      }),
+    });
+    await client.open();
+    sync = syncOf(client) ?? null;
+    if (!sync) throw new Error('no sync engine');
+    sync.on('conflict', (e) => conflictEvents.push(e.detail.id));
+  },
+
+  /** `creates` new records, then `updates` of them edited once more; all while sync is stopped. */
+  async writeOffline(creates: number, updates: number, tag: string): Promise<WrittenSet> {
+    if (!client) throw new Error('init first');
+    const records = Array.from({ length: creates }, (_, i) => createRecord(input(i)));
+    const saved = await client.records.putMany(records);
+    const out: WrittenSet = { ids: [], expected: {}, notes: {} };
+    for (const r of saved) {
+      out.ids.push(r.id);
+      out.expected[r.id] = 1;
+      out.notes[r.id] = '';
+    }
+    for (let i = 0; i < updates; i++) {
+      const r = saved[(i * 7) % saved.length]!;
+      const current = (await client.records.get(r.id))!;
+      const notes = `${tag} update ${i}`;
+      await client.records.put({ ...current, notes });
+      out.expected[r.id] = (out.expected[r.id] ?? 0) + 1;
+      out.notes[r.id] = notes;
+    }
+    return out;
+  },
+
+  /** Edit each record once (read current local version, set notes). */
+  async editAll(ids: string[], note: string): Promise<void> {
+    if (!client) throw new Error('init first');
+    for (const id of ids) {
+      const current = await client.records.require(id);
+      await client.records.put({ ...current, notes: note });
+    }
+  },
+
+  start(): void {
+    sync?.start();
+  },
+  async stop(): Promise<void> {
+    await sync?.stop();
+  },
+  async syncNow(): Promise<void> {
+    await sync?.syncNow();
+  },
+  status(): SyncStatus | null {
+    return sync?.status ?? null;
+  },
+  async outboxCount(): Promise<number> {
+    return client ? client.store.outboxCount() : -1;
+  },
+  async conflicts(): Promise<Array<{ id: string; local: string | null; remote: string | null }>> {
+    const list = (await sync?.conflicts()) ?? [];
+    return list.map((c) => ({
+      id: c.id,
+      local: c.local ? String(c.local['notes'] ?? '') : null,
+      remote: c.remote ? String(c.remote['notes'] ?? '') : null,
+    }));
+  },
+  conflictEvents(): string[] {
+    return [...new Set(conflictEvents)];
+  },
+  async resolve(id: string, choice: 'local' | 'remote'): Promise<void> {
+    await sync?.resolve(id, choice);
+  },
+  async localNotes(ids: string[]): Promise<Record<string, string | undefined>> {
+    const out: Record<string, string | undefined> = {};
+    for (const id of ids) out[id] = (await client?.records.get(id))?.notes;
+    return out;
+  },
+  async close(): Promise<void> {
+    await client?.close();
+    client = null;
+    sync = null;
+  },
+};
+
+export type SyncHarness = typeof harness;
+(globalThis as unknown as { syncHarness: SyncHarness }).syncHarness = harness;
