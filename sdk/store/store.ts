@@ -461,7 +461,35 @@ export class TimporaStore {
     const withOutbox = options.outbox ?? false;
     const stores: StoreName[] = withOutbox ? [collection, 'outbox'] : [collection];
     const now = this.#now();
-    const results = await this.transaction(stores, 'readwrite', (tx, fail) => {
+    let results: WriteResult<T>[];
+    try {
+      results = await this.#writeTx(collection, ops, stores, withOutbox, now);
+    } catch (e) {
+      const cause = e instanceof StoreError ? (e.cause as { name?: string } | undefined) : undefined;
+      if (cause?.name === 'ConstraintError') throw await this.#conflictOf(collection, ops);
+      throw e;
+    }
+    const puts: string[] = [];
+    const dels: string[] = [];
+    for (const r of results) {
+      if (r.op === 'put') puts.push((r.entity as { id: string }).id);
+      else if (r.deleted) dels.push(r.id);
+    }
+    const source = options.source ?? 'local';
+    if (puts.length) this.notify({ collection, op: 'put', ids: puts, source });
+    if (dels.length) this.notify({ collection, op: 'delete', ids: dels, source });
+    return results;
+  }
+
+  #writeTx<C extends CollectionName>(
+    collection: C,
+    ops: readonly WriteOp<CollectionTypes[C]>[],
+    stores: StoreName[],
+    withOutbox: boolean,
+    now: number,
+  ): Promise<WriteResult<CollectionTypes[C]>[]> {
+    type T = CollectionTypes[C];
+    return this.transaction(stores, 'readwrite', (tx, fail) => {
       const os = tx.objectStore(collection);
       const outbox = withOutbox ? tx.objectStore('outbox') : null;
       const results: WriteResult<T>[] = new Array(ops.length);
@@ -484,14 +512,12 @@ export class TimporaStore {
         const op = ops[i] as WriteOp<T>;
         switch (op.kind) {
           case 'create': {
+            // No per-request handler (hot path): a duplicate id aborts the transaction with ConstraintError,
+            // mapped to ConflictError below.
             const row = toRow(collection, op.entity);
-            const r = os.add(row);
-            const id = row.id;
-            r.onerror = () => {
-              if (r.error?.name === 'ConstraintError') fail(new ConflictError(collection, id, 0, undefined));
-            };
+            os.add(row);
             results[i] = { op: 'put', entity: op.entity };
-            enqueue('put', id, 0, op.entity);
+            enqueue('put', row.id, 0, op.entity);
             break;
           }
           case 'replace': {
@@ -541,16 +567,23 @@ export class TimporaStore {
       }
       return results;
     });
-    const puts: string[] = [];
-    const dels: string[] = [];
-    for (const r of results) {
-      if (r.op === 'put') puts.push((r.entity as { id: string }).id);
-      else if (r.deleted) dels.push(r.id);
+  }
+
+  /** After a ConstraintError: the first create whose id exists (or repeats within the batch). */
+  async #conflictOf<C extends CollectionName>(collection: C, ops: readonly WriteOp<CollectionTypes[C]>[]): Promise<StoreError> {
+    const creates = ops.filter((o): o is { kind: 'create'; entity: CollectionTypes[C] } => o.kind === 'create').map((o) => (o.entity as { id: string }).id);
+    const seen = new Set<string>();
+    for (const id of creates) {
+      if (seen.has(id)) return new ConflictError(collection, id, 0, undefined);
+      seen.add(id);
     }
-    const source = options.source ?? 'local';
-    if (puts.length) this.notify({ collection, op: 'put', ids: puts, source });
-    if (dels.length) this.notify({ collection, op: 'delete', ids: dels, source });
-    return results;
+    const existing = await this.getMany(collection, creates);
+    const idx = existing.findIndex((e) => e !== undefined);
+    if (idx >= 0) {
+      const id = creates[idx] as string;
+      return new ConflictError(collection, id, 0, (existing[idx] as { version?: number }).version);
+    }
+    return new StoreError('conflict', 'Constraint violated', {});
   }
 
   // ---------------------------------------------------------------- changes

@@ -63,6 +63,13 @@ describe('client: records CRUD', () => {
     const { version: _v, ...noVersion } = saved;
     const err = await client.records.put(noVersion).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ConflictError);
+    expect((err as ConflictError).id).to.equal(saved.id);
+    expect((err as ConflictError).actualVersion).to.equal(1);
+    // the same id twice in one batch
+    const twice = await client.records.putMany([{ ...recordInput(), id: 'dup' }, { ...recordInput(), id: 'dup' }]).catch((e: unknown) => e);
+    expect(twice).to.be.instanceOf(ConflictError);
+    expect((twice as ConflictError).id).to.equal('dup');
+    expect(await client.records.get('dup')).to.equal(undefined);
   });
 
   it('invalid input rejects with ValidationError carrying codes, nothing stored', async () => {
