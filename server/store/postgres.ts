@@ -2,7 +2,8 @@
  * PostgreSQL engine (pg). Writes run in one transaction each; the change-feed sequence is taken under a
  * transaction-level advisory lock so that commit order equals sequence order (a reader can never see seq 11
  * before seq 10 commits). The audit table is append-only at the database level: a trigger raises on UPDATE,
- * DELETE and TRUNCATE, and those privileges are revoked from PUBLIC.
+ * DELETE and TRUNCATE, and those privileges are revoked from PUBLIC. Writes are group-committed: those
+ * arriving while a transaction is in flight share the next one (one WAL flush), each in its own subtransaction.
  * @module
  */
 import pg from 'pg';
@@ -30,6 +31,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size (default 20). */
   poolSize?: number;
+  /** Most writes per group-commit transaction (default 200; 1 disables batching). */
+  maxBatch?: number;
 }
 
 interface EntityRow {
@@ -113,6 +116,46 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (subject, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
+-- One write (entity + audit + change + idempotency answer) in one call, inside its own subtransaction so a
+-- batch of writes shares one transaction (group commit) while each write succeeds or fails on its own.
+CREATE OR REPLACE FUNCTION timpora_write(w jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  n integer;
+BEGIN
+  BEGIN
+    IF w ? 'idemKey' THEN
+      INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at)
+      VALUES (w->>'idemSubject', w->>'idemKey', w->>'idemFingerprint', (w->>'idemStatus')::integer, w->>'idemBody',
+              w->>'idemEtag', w->>'idemLocation', (w->>'at')::bigint)
+      ON CONFLICT DO NOTHING;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      IF n <> 1 THEN RAISE EXCEPTION USING ERRCODE = 'TP001', MESSAGE = 'replay'; END IF;
+    END IF;
+    IF w->>'kind' = 'create' THEN
+      INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data)
+      VALUES (w->>'collection', w->>'id', (w->>'version')::integer, w->>'sourceAgency', w->>'status', w->>'updatedAt',
+              (w->>'deleted')::boolean, w->>'data')
+      ON CONFLICT DO NOTHING;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      IF n <> 1 THEN RAISE EXCEPTION USING ERRCODE = 'TP001', MESSAGE = 'exists'; END IF;
+    ELSE
+      UPDATE entities SET version = (w->>'version')::integer, source_agency = w->>'sourceAgency', status = w->>'status',
+        updated_at = w->>'updatedAt', deleted = (w->>'deleted')::boolean, data = w->>'data'
+      WHERE collection = w->>'collection' AND id = w->>'id' AND version = (w->>'expectedVersion')::integer AND NOT deleted;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      IF n <> 1 THEN RAISE EXCEPTION USING ERRCODE = 'TP001', MESSAGE = 'conflict'; END IF;
+    END IF;
+    INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields)
+      SELECT a->>'at', a->>'userId', a->>'agency', a->>'role', a->>'action', a->>'collection', a->>'entityId', (a->'fields')::text
+      FROM jsonb_array_elements(w->'audit') AS a;
+    INSERT INTO changes (collection, id, seq, op, at)
+      VALUES (w->>'collection', w->>'id', nextval('change_seq'), CASE WHEN w->>'kind' = 'delete' THEN 'delete' ELSE 'upsert' END, (w->>'at')::bigint)
+      ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, op = EXCLUDED.op, at = EXCLUDED.at;
+  EXCEPTION WHEN SQLSTATE 'TP001' THEN
+    RETURN SQLERRM;
+  END;
+  RETURN 'ok';
+END $$;
 `;
 }
 
@@ -130,12 +173,14 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly schema: string;
   private readonly feedLock: number;
+  private readonly maxBatch: number;
 
   constructor(options: PostgresStoreOptions) {
     const schema = options.schema ?? 'timpora';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error('Invalid PostgreSQL schema name');
     this.schema = schema;
     this.feedLock = lockKey(`timpora-feed:${schema}`);
+    this.maxBatch = options.maxBatch ?? 200;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 20,
@@ -249,68 +294,114 @@ export class PostgresStore implements Store {
     return { fingerprint: hit.fingerprint, response };
   }
 
+  /**
+   * Group commit: writes arriving while a batch is in flight are sent together in ONE transaction (one WAL
+   * flush for many writes), each in its own subtransaction (`timpora_write`), in arrival order.
+   */
   async write(req: WriteRequest): Promise<WriteOutcome> {
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private readonly queue: { req: WriteRequest; resolve: (o: WriteOutcome) => void; reject: (e: unknown) => void }[] = [];
+  private flushing = false;
+
+  private async flush(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      let outcomes: string[] | undefined;
+      try {
+        outcomes = await this.runBatch(batch.map((b) => b.req));
+      } catch {
+        outcomes = undefined;
+      }
+      if (outcomes) {
+        await Promise.all(batch.map(async (b, i) => b.resolve(await this.outcome(b.req, outcomes[i] ?? 'error'))));
+        continue;
+      }
+      // The batch failed as a whole (a real error): retry each write alone so one bad write fails only itself.
+      for (const b of batch) {
+        try {
+          const [o] = await this.runBatch([b.req]);
+          b.resolve(await this.outcome(b.req, o ?? 'error'));
+        } catch (e) {
+          b.reject(e);
+        }
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async runBatch(reqs: WriteRequest[]): Promise<string[]> {
+    const at = Date.now();
+    const payload = reqs.map((r) => {
+      const w: Record<string, unknown> = {
+        kind: r.kind,
+        collection: r.collection,
+        id: r.id,
+        expectedVersion: r.expectedVersion ?? -1,
+        version: r.next.version,
+        sourceAgency: r.next.sourceAgency,
+        status: r.status ?? null,
+        updatedAt: r.next.updatedAt,
+        deleted: r.next.deleted,
+        data: r.next.data,
+        audit: r.audit,
+        at,
+      };
+      if (r.idempotency) {
+        const i = r.idempotency;
+        Object.assign(w, {
+          idemSubject: i.subject,
+          idemKey: i.key,
+          idemFingerprint: i.fingerprint,
+          idemStatus: i.response.status,
+          idemBody: i.response.body,
+          idemEtag: i.response.etag ?? null,
+          idemLocation: i.response.location ?? null,
+        });
+      }
+      return w;
+    });
     const c = await this.pool.connect();
-    let done = false;
     try {
       await c.query('BEGIN');
-      if (req.idempotency) {
-        const i = req.idempotency;
-        const r = await c.query({
-          name: 'insIdem',
-          text: 'INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
-          values: [i.subject, i.key, i.fingerprint, i.response.status, i.response.body, i.response.etag ?? null, i.response.location ?? null, Date.now()],
-        });
-        if (r.rowCount !== 1) {
-          await c.query('ROLLBACK');
-          done = true;
-          const record = await this.findIdempotent(i.subject, i.key);
-          if (record) return { kind: 'replay', record };
-          throw new Error('idempotency key vanished');
-        }
-      }
-      const n = req.next;
-      if (req.kind === 'create') {
-        const r = await c.query({
-          name: 'insEntity',
-          text: 'INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
-          values: [req.collection, req.id, n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted, n.data],
-        });
-        if (r.rowCount !== 1) {
-          await c.query('ROLLBACK');
-          done = true;
-          return { kind: 'exists' };
-        }
-      } else {
-        const r = await c.query({
-          name: 'updEntity',
-          text: 'UPDATE entities SET version = $1, source_agency = $2, status = $3, updated_at = $4, deleted = $5, data = $6 WHERE collection = $7 AND id = $8 AND version = $9 AND NOT deleted',
-          values: [n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted, n.data, req.collection, req.id, req.expectedVersion ?? -1],
-        });
-        if (r.rowCount !== 1) {
-          await c.query('ROLLBACK');
-          done = true;
-          const current = await this.get(req.collection, req.id);
-          return current ? { kind: 'conflict', current } : { kind: 'conflict' };
-        }
-      }
-      if (req.audit.length) await insertAudit(c, req.audit);
+      // Commit order = sequence order, also across several server processes.
       await c.query({ name: 'feedLock', text: 'SELECT pg_advisory_xact_lock($1)', values: [this.feedLock] });
-      await c.query({
-        name: 'upsertChange',
-        text: `INSERT INTO changes (collection, id, seq, op, at) VALUES ($1, $2, nextval('change_seq'), $3, $4)
-               ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, op = EXCLUDED.op, at = EXCLUDED.at`,
-        values: [req.collection, req.id, req.kind === 'delete' ? 'delete' : 'upsert', Date.now()],
+      const r = await c.query<{ ord: string; outcome: string }>({
+        name: 'writeBatch',
+        text: 'SELECT w.ord, timpora_write(w.x) AS outcome FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS w(x, ord) ORDER BY w.ord',
+        values: [JSON.stringify(payload)],
       });
       await c.query('COMMIT');
-      done = true;
-      return { kind: 'ok' };
+      const out: string[] = [];
+      for (const row of r.rows) out[Number(row.ord) - 1] = row.outcome;
+      return out;
     } catch (e) {
-      if (!done) await c.query('ROLLBACK').catch(() => {});
+      await c.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
       c.release();
     }
+  }
+
+  private async outcome(req: WriteRequest, o: string): Promise<WriteOutcome> {
+    if (o === 'ok') return { kind: 'ok' };
+    if (o === 'exists') return { kind: 'exists' };
+    if (o === 'conflict') {
+      const current = await this.get(req.collection, req.id);
+      return current ? { kind: 'conflict', current } : { kind: 'conflict' };
+    }
+    if (o === 'replay' && req.idempotency) {
+      const record = await this.findIdempotent(req.idempotency.subject, req.idempotency.key);
+      if (record) return { kind: 'replay', record };
+    }
+    throw new Error(`unexpected write outcome ${o}`);
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<void> {
