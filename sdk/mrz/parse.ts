@@ -14,7 +14,8 @@
  *   written as `<` or `00` are allowed and give `null`); sex is `M`, `F`, `<` (or `X`); the document
  *   code starts with the letter of its format (`P`, `V`, or `A`/`C`/`I`); names hold letters only.
  * - For TD1/TD2/TD3 the verdicts are cross-checked with the `mrz` npm package: a check digit counts
- *   as passed only when both implementations agree it passes.
+ *   as passed only when both implementations agree it passes. (The camera path, correct.ts, skips
+ *   the package for speed; tests keep the two implementations in agreement.)
  * - Specimens: `allowSpecimen` defaults to true, because a reader reports whether it read the
  *   document correctly, not whether the document is genuine; record validation in sdk/model
  *   rejects `UTO` for real records.
@@ -68,6 +69,12 @@ export interface MrzInterpretOptions extends MrzParseOptions {
   corrections?: readonly (readonly [number, number])[];
   /** Extra condition for `valid` (e.g. confidence threshold, unambiguous correction). */
   extraValid?: boolean;
+  /**
+   * Cross-check TD1/TD2/TD3 check digits with the `mrz` package (default true). The package costs
+   * about 1.4 ms per call, so the per-frame correction path turns it off; fuzz tests keep both
+   * implementations in agreement.
+   */
+  crossCheck?: boolean;
 }
 
 const LINE_RE = /^[A-Z0-9<]+$/;
@@ -146,8 +153,10 @@ function splitName(field: string): { surname: string; givenNames: string } {
   };
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return 29;
+  return MONTH_DAYS[m - 1] ?? 31;
 }
 
 /** Result of reading one YYMMDD date field. */
@@ -267,7 +276,7 @@ export function interpretMrz(format: MrzFormat, lines: readonly string[], option
   };
 
   const own = computeChecks(layout, lines);
-  const pkg = packageChecks(format, lines);
+  const pkg = options.crossCheck === false ? null : packageChecks(format, lines);
   const checks: Partial<Record<CheckDigitName, boolean>> = {};
   for (const ck of layout.checks) {
     const mine = own[ck.name] === true;

@@ -1,0 +1,470 @@
+/**
+ * Check-digit correction of classifier output: from per-position alternatives with probabilities
+ * to the most probable MRZ whose check digits pass, reported valid only when that reading is proven.
+ *
+ * How it decides:
+ * 1. Format from line count and length (3x30 TD1; 2x44 TD3 or MRV-A; 2x36 TD2 or MRV-B, by the
+ *    first character `V`; when that character is uncertain both readings are tried).
+ * 2. Each position is restricted to what its field may hold. Digits-only fields (dates, check
+ *    digits) map letter look-alikes to digits (`O`/`Q`/`D`/`U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4,
+ *    `S`->5, `G`->6, `T`->7, `B`->8); letters-only fields (codes, names, states) map the
+ *    reverse (0->O, 1->I, 2->Z, 4->A, 5->S, 6->G, 7->T, 8->B); sex is `M`/`F`/`<`. Mixed fields
+ *    (document number, optional data) keep the classifier's own alternatives.
+ * 3. A beam search over every position covered by a check digit (document number, dates, personal
+ *    number, composite) keeps only combinations whose check digits pass, ranked by the product of
+ *    probabilities.
+ * 4. The chosen combination's posterior is its probability divided by the probability of all
+ *    passing combinations (plus a conservative estimate for combinations the beam did not keep and
+ *    for characters outside the alternatives). A correction is accepted only through this
+ *    posterior: when two different combinations pass with similar probability (runner-up at least
+ *    {@link AMBIGUITY_RATIO} of the best), the result is not valid.
+ * 5. Fields without a check digit (names, states, sex, document code) keep the most probable allowed
+ *    character; states prefer the most probable combination that is a known code.
+ * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
+ *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity.
+ * @module
+ */
+import { isKnownStateCode } from '../model/countries.ts';
+import { mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
+import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
+import { interpretMrz, type MrzParseOptions } from './parse.ts';
+import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
+
+/** Minimum confidence for a corrected read to be reported valid (see module docs). */
+export const MRZ_CONFIDENCE_THRESHOLD = 0.85;
+
+/** A runner-up passing combination this likely relative to the best makes the read ambiguous. */
+export const AMBIGUITY_RATIO = 0.25;
+
+/** Options of {@link correctMrz}. */
+export interface MrzCorrectOptions extends MrzParseOptions {
+  /** Confidence threshold for `valid` (default {@link MRZ_CONFIDENCE_THRESHOLD}). */
+  threshold?: number;
+  /** Beam width of the check-digit search (default 64). */
+  beamWidth?: number;
+  /** Alternatives below this probability are ignored (default 0.005). */
+  minAlternativeP?: number;
+}
+
+/** Letter look-alikes of digits, for digits-only positions. */
+const TO_DIGIT: Readonly<Record<string, string>> = {
+  O: '0', Q: '0', D: '0', U: '0', I: '1', L: '1', J: '1', Z: '2', A: '4', S: '5', G: '6', T: '7', B: '8',
+};
+/** Digit look-alikes of letters, for letters-only positions. */
+const TO_LETTER: Readonly<Record<string, string>> = {
+  '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B',
+};
+
+interface Alt {
+  ch: string;
+  p: number;
+}
+
+/** Restricts one position's alternatives to a class, mapping look-alikes; sorted, pruned. */
+export function restrictAlternatives(cands: readonly CharAlternative[], cls: MrzCharClass, minP = 0.005): Alt[] {
+  const allowed = CLASS_CHARS[cls];
+  const toDigits = cls === 'digit' || cls === 'digitOrFiller';
+  const toLetters = cls === 'alpha' || cls === 'sex';
+  const out: Alt[] = [];
+  for (let i = 0; i < cands.length; i++) {
+    const a = cands[i] as CharAlternative;
+    let ch = a.ch;
+    if (allowed.indexOf(ch) < 0 || ch.length !== 1) {
+      const mapped = toDigits ? TO_DIGIT[ch] : toLetters ? TO_LETTER[ch] : undefined;
+      if (mapped === undefined || allowed.indexOf(mapped) < 0) continue;
+      ch = mapped;
+    }
+    const p = a.p > 0 ? (a.p < 1 ? a.p : 1) : 0; // also maps NaN to 0
+    let merged = false;
+    for (let j = 0; j < out.length; j++) {
+      const o = out[j] as Alt;
+      if (o.ch === ch) {
+        o.p = Math.min(1, o.p + p);
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) out.push({ ch, p });
+  }
+  if (out.length > 1) out.sort((x, y) => y.p - x.p);
+  let n = 1;
+  while (n < out.length && n < 5 && (out[n] as Alt).p >= minP) n++;
+  out.length = Math.min(out.length, n);
+  return out;
+}
+
+interface Hyp {
+  s: string;
+  lp: number;
+  /** Packed running check sums (4 bits each) and non-filler flags (bit 20 + check id). */
+  acc: number;
+}
+
+const WEIGHTS = [7, 3, 1] as const;
+
+interface Solved {
+  format: MrzFormat;
+  lines: string[];
+  confidence: number;
+  ambiguous: boolean;
+  forced: boolean;
+  allChecksPass: boolean;
+  corrections: [number, number][];
+}
+
+function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP'>> & { allowSpecimen: boolean }): Solved | null {
+  const layout: MrzLayout = LAYOUTS[format];
+  if (cands.length !== layout.lineCount || cands.some((l) => l.length !== layout.lineLength)) return null;
+  const classes = positionClasses(layout);
+  const W = layout.lineLength;
+  let forced = false;
+  // Restricted alternatives per position.
+  const alts: Alt[][][] = cands.map((line, li) =>
+    line.map((pos, ci) => {
+      const r = restrictAlternatives(pos, (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
+      if (r.length > 0) return r;
+      forced = true; // nothing allowed here: keep the raw top choice with probability 0
+      return [{ ch: pos[0]?.ch ?? '<', p: 0 }];
+    }),
+  );
+  const chosen: string[][] = alts.map((line) => line.map((a) => (a[0] as Alt).ch));
+  const chosenP: number[][] = alts.map((line) => line.map((a) => (a[0] as Alt).p));
+  const key = (l: number, c: number): number => l * W + c;
+
+  // --- Checked positions: order and check evaluators.
+  const order: number[] = [];
+  const indexOf = new Map<number, number>();
+  const add = (k: number): void => {
+    if (!indexOf.has(k)) {
+      indexOf.set(k, order.length);
+      order.push(k);
+    }
+  };
+  // Each standard check keeps a running weighted sum (mod 10) packed in 4 bits of `acc`, plus a
+  // "non-filler seen" bit, so a hypothesis costs one string and one number.
+  interface Ck {
+    digitIdx: number;
+    filler: boolean;
+    custom?: (s: string) => boolean;
+  }
+  const cks: Ck[] = [];
+  const contrib: [number, number][][] = []; // per order index: [check id, weight]
+  for (const ck of layout.checks) {
+    if (format === 'TD1' && ck.name === 'documentNumber') {
+      for (let c = 5; c < 30; c++) add(key(0, c));
+      const idx = Array.from({ length: 25 }, (_, i) => indexOf.get(key(0, 5 + i)) as number);
+      cks.push({
+        digitIdx: Math.max(...idx),
+        filler: false,
+        custom: (s) => {
+          const l0 = '<<<<<' + idx.map((i) => s[i]).join('');
+          if (l0[14] === '<' && l0[15] !== '<') {
+            const opt = l0.slice(15, 30);
+            const end = opt.indexOf('<');
+            const cont = end < 0 ? opt : opt.slice(0, end);
+            return verifyCheckDigit(l0.slice(5, 14) + cont.slice(0, -1), cont.slice(-1));
+          }
+          return verifyCheckDigit(l0.slice(5, 14), l0[14] ?? '');
+        },
+      });
+      continue;
+    }
+    const id = cks.length;
+    let n = 0;
+    for (const sp of ck.covers) {
+      for (let c = sp.start; c < sp.end; c++) {
+        add(key(sp.line, c));
+        const oi = indexOf.get(key(sp.line, c)) as number;
+        (contrib[oi] ??= []).push([id, WEIGHTS[n % 3] as number]);
+        n++;
+      }
+    }
+    add(key(ck.line, ck.pos));
+    cks.push({ digitIdx: indexOf.get(key(ck.line, ck.pos)) as number, filler: ck.fillerWhenEmpty });
+  }
+  // Ready step of each check: its last dependency in search order.
+  const readyAt: number[][] = order.map(() => []);
+  cks.forEach((ck, id) => {
+    let last = ck.digitIdx;
+    contrib.forEach((list, oi) => {
+      if (list?.some(([j]) => j === id)) last = Math.max(last, oi);
+    });
+    (readyAt[last] as number[]).push(id);
+  });
+  const passes = (h: Hyp, id: number): boolean => {
+    const ck = cks[id] as Ck;
+    if (ck.custom) return ck.custom(h.s);
+    const d = h.s[ck.digitIdx] as string;
+    if (d === '<') return ck.filler && ((h.acc >>> (20 + id)) & 1) === 0;
+    return ((h.acc >>> (4 * id)) & 15) === d.charCodeAt(0) - 48;
+  };
+
+  // Positions of mixed fields whose two predecessors in search order are the same field's previous
+  // positions: data right after `<<` inside a field is implausible (fillers pad at the end).
+  const afterTwo: boolean[] = order.map((k, i) => {
+    if (i < 2) return false;
+    const l = Math.floor(k / W);
+    const c = k % W;
+    const fs = layout.fields.find((f) => f.line === l && c >= f.start + 2 && c < f.end && f.cls === 'alnum');
+    return fs !== undefined && order[i - 1] === k - 1 && order[i - 2] === k - 2;
+  });
+
+  // --- Beam search.
+  let beam: Hyp[] = [{ s: '', lp: 0, acc: 0 }];
+  let droppedMass = 0;
+  for (let step = 0; step < order.length; step++) {
+    const k = order[step] as number;
+    const a = (alts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
+    const cl = contrib[step];
+    const ready = readyAt[step] as number[];
+    let next: Hyp[] = [];
+    for (const h of beam) {
+      for (const alt of a) {
+        let acc = h.acc;
+        if (cl) {
+          const v = mrzCharValue(alt.ch);
+          for (const [id, w] of cl) {
+            const sh = 4 * id;
+            const sum = (((acc >>> sh) & 15) + v * w) % 10;
+            acc = (acc & ~(15 << sh)) | (sum << sh);
+            if (alt.ch !== '<') acc |= 1 << (20 + id);
+          }
+        }
+        let lp = h.lp + Math.log(Math.max(alt.p, 1e-12));
+        if (afterTwo[step] && alt.ch !== '<' && h.s.charCodeAt(step - 1) === 60 && h.s.charCodeAt(step - 2) === 60) lp += FILLER_RUN_PENALTY;
+        const nh: Hyp = { s: h.s + alt.ch, lp, acc };
+        if (ready.length && !ready.every((id) => passes(nh, id))) continue;
+        next.push(nh);
+      }
+    }
+    if (next.length > opts.beamWidth) {
+      next.sort((x, y) => y.lp - x.lp);
+      for (let i = opts.beamWidth; i < next.length; i++) droppedMass += Math.exp((next[i] as Hyp).lp);
+      next = next.slice(0, opts.beamWidth);
+    }
+    beam = next;
+    if (beam.length === 0) break;
+  }
+
+  let confidence = 1;
+  let ambiguous = false;
+  const allChecksPass = beam.length > 0;
+  if (allChecksPass) {
+    beam.sort((x, y) => y.lp - x.lp);
+    const best = beam[0] as Hyp;
+    const pBest = Math.exp(best.lp);
+    let passMass = 0;
+    for (const h of beam) passMass += Math.exp(h.lp);
+    // Characters outside the alternatives could also pass (about 1 in 10 per check digit).
+    let otherTerm = 0;
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i] as number;
+      const a = (alts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
+      const ch = best.s[i] as string;
+      const q = a.find((x) => x.ch === ch)?.p ?? 0;
+      const other = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
+      if (q > 0) otherTerm += (other / q) * 0.1;
+    }
+    const posterior = pBest / (passMass + droppedMass * 0.1 + pBest * otherTerm);
+    confidence = Math.min(confidence, posterior);
+    const runnerUp = beam[1];
+    if (runnerUp && Math.exp(runnerUp.lp) >= AMBIGUITY_RATIO * pBest) ambiguous = true;
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i] as number;
+      const ch = best.s[i] as string;
+      const l = Math.floor(k / W);
+      const c = k % W;
+      (chosen[l] as string[])[c] = ch;
+      (chosenP[l] as number[])[c] = ((alts[l] as Alt[][])[c] as Alt[]).find((x) => x.ch === ch)?.p ?? 0;
+    }
+  } else {
+    confidence = 0;
+  }
+
+  // --- Unchecked fields.
+  const checked = new Set(order);
+  const fieldOf = (name: string): { line: number; start: number; end: number } | undefined => layout.fields.find((f) => f.field === name);
+  // States: most probable known code among the alternatives.
+  for (const name of ['issuingState', 'nationality'] as const) {
+    const fs = fieldOf(name);
+    if (!fs) continue;
+    const pos = [0, 1, 2].map((i) => ((alts[fs.line] as Alt[][])[fs.start + i] as Alt[]).slice(0, 4));
+    let best: { code: string; p: number; ps: number[] } | null = null;
+    for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
+      const code = a0.ch + a1.ch + a2.ch;
+      const p = a0.p * a1.p * a2.p;
+      if (isKnownStateCode(code, { allowSpecimen: opts.allowSpecimen }) && (!best || p > best.p)) best = { code, p, ps: [a0.p, a1.p, a2.p] };
+    }
+    if (best) {
+      for (let i = 0; i < 3; i++) {
+        (chosen[fs.line] as string[])[fs.start + i] = best.code[i] as string;
+        (chosenP[fs.line] as number[])[fs.start + i] = best.ps[i] as number;
+      }
+    }
+  }
+  // Names: most probable spelling that follows the ICAO name grammar.
+  {
+    const fs = fieldOf('name');
+    if (fs) {
+      const nameAlts = ((alts[fs.line] as Alt[][]).slice(fs.start, fs.end));
+      const best = bestGrammaticalName(nameAlts);
+      if (best) {
+        for (let i = 0; i < best.chars.length; i++) {
+          (chosen[fs.line] as string[])[fs.start + i] = best.chars[i] as string;
+          (chosenP[fs.line] as number[])[fs.start + i] = best.ps[i] as number;
+        }
+      } else {
+        forced = true; // no spelling from the alternatives is a well-formed name
+      }
+    }
+  }
+  // Document code: first letter must fit the format.
+  {
+    const a = (alts[0] as Alt[][])[0] as Alt[];
+    const ok = a.find((x) => layout.codeFirst.includes(x.ch));
+    if (ok) {
+      (chosen[0] as string[])[0] = ok.ch;
+      (chosenP[0] as number[])[0] = ok.p;
+    }
+  }
+  let minUnchecked = 1;
+  for (let l = 0; l < layout.lineCount; l++) {
+    for (let c = 0; c < W; c++) {
+      if (checked.has(key(l, c))) continue;
+      minUnchecked = Math.min(minUnchecked, (chosenP[l] as number[])[c] as number);
+    }
+  }
+  confidence = Math.min(confidence, minUnchecked);
+
+  const lines = chosen.map((l) => l.join(''));
+  const corrections: [number, number][] = [];
+  for (let l = 0; l < layout.lineCount; l++) {
+    for (let c = 0; c < W; c++) {
+      const raw = (cands[l] as LineCandidates)[c]?.[0]?.ch;
+      if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
+    }
+  }
+  return { format, lines, confidence, ambiguous, forced, allChecksPass, corrections };
+}
+
+/** Log-probability penalty for data right after `<<` inside a checked mixed field. */
+const FILLER_RUN_PENALTY = Math.log(0.02);
+
+/**
+ * Name-field automaton (ICAO 9303 Part 3, 4.6): `SURNAME(<PART)*(<<GIVEN(<PART)*)?<*`, or a
+ * leading `<<` for documents with an empty primary identifier; truncated names may end anywhere.
+ * States: 0 start, 1 in surname part, 2 one filler after surname part, 3 after `<<`, 4 in given
+ * name part, 5 one filler after given part, 6 trailing fillers, 7 one leading filler.
+ */
+const NAME_NEXT: readonly (readonly [number, number])[] = [
+  // [on letter, on filler]; -1 = rejected
+  [1, 7],
+  [1, 2],
+  [1, 3],
+  [4, 6],
+  [4, 5],
+  [4, 6],
+  [-1, 6],
+  [-1, 3],
+];
+
+/**
+ * Viterbi over the name positions' alternatives with the name automaton: the most probable
+ * well-formed spelling, or null when none exists among the alternatives.
+ */
+export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { chars: string[]; ps: number[] } | null {
+  const S = NAME_NEXT.length;
+  let score = new Array<number>(S).fill(-Infinity);
+  score[0] = 0;
+  const back: { prev: number; ch: string; p: number }[][] = [];
+  for (const alts of positions) {
+    const next = new Array<number>(S).fill(-Infinity);
+    const bp: { prev: number; ch: string; p: number }[] = new Array(S);
+    for (let st = 0; st < S; st++) {
+      const sc = score[st] as number;
+      if (sc === -Infinity) continue;
+      for (const a of alts) {
+        const to = (NAME_NEXT[st] as readonly [number, number])[a.ch === '<' ? 1 : 0];
+        if (to < 0) continue;
+        const v = sc + Math.log(Math.max(a.p, 1e-12));
+        if (v > (next[to] as number)) {
+          next[to] = v;
+          bp[to] = { prev: st, ch: a.ch, p: a.p };
+        }
+      }
+    }
+    back.push(bp);
+    score = next;
+  }
+  let end = -1;
+  for (let st = 1; st < S; st++) if ((score[st] as number) > -Infinity && (end < 0 || (score[st] as number) > (score[end] as number))) end = st;
+  if (end < 0 || end === 7) return null;
+  const chars: string[] = [];
+  const ps: number[] = [];
+  for (let i = back.length - 1; i >= 0; i--) {
+    const b = (back[i] as { prev: number; ch: string; p: number }[])[end] as { prev: number; ch: string; p: number };
+    chars.push(b.ch);
+    ps.push(b.p);
+    end = b.prev;
+  }
+  return { chars: chars.reverse(), ps: ps.reverse() };
+}
+
+function topChar(pos: readonly CharAlternative[] | undefined): string {
+  return pos?.[0]?.ch ?? '';
+}
+
+/**
+ * Corrects classifier output with the ICAO check digits. Returns null when the candidates do not
+ * have the shape of an ICAO MRZ (3x30, 2x36, 2x44); otherwise a result whose `valid` is true only
+ * for a proven, unambiguous read (see the module documentation).
+ */
+export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrectOptions = {}): MrzResult | null {
+  if (!Array.isArray(lines) || lines.length < 2 || lines.length > 3) return null;
+  const len = lines[0]?.length ?? 0;
+  if (!lines.every((l) => Array.isArray(l) && l.length === len)) return null;
+  for (const l of lines) for (const pos of l) if (!Array.isArray(pos) || pos.length === 0) return null;
+  const threshold = options.threshold ?? MRZ_CONFIDENCE_THRESHOLD;
+  const opts = {
+    beamWidth: Math.max(1, options.beamWidth ?? 64),
+    minAlternativeP: options.minAlternativeP ?? 0.005,
+    allowSpecimen: options.allowSpecimen ?? true,
+  };
+  let formats: MrzFormat[];
+  const first = lines[0]?.[0] ?? [];
+  const vP = first.find((a: CharAlternative) => a.ch === 'V')?.p ?? 0;
+  const topV = topChar(first) === 'V';
+  if (lines.length === 3 && len === 30) formats = ['TD1'];
+  else if (len === 44) formats = topV ? ['MRVA', ...(first.length > 1 ? (['TD3'] as const) : [])] : vP > 0 ? ['TD3', 'MRVA'] : ['TD3'];
+  else if (len === 36) formats = topV ? ['MRVB', ...(first.length > 1 ? (['TD2'] as const) : [])] : vP > 0 ? ['TD2', 'MRVB'] : ['TD2'];
+  else return null;
+  if (lines.length === 3 && len !== 30) return null;
+  if (lines.length === 2 && len === 30) return null;
+
+  let pick: Solved | null = null;
+  for (const f of formats) {
+    const s = solve(f, lines, opts);
+    if (!s) continue;
+    if (!pick || (s.allChecksPass && !pick.allChecksPass)) pick = s;
+    if (pick.allChecksPass) break;
+  }
+  if (!pick) return null;
+  const confidence = Math.max(0, Math.min(1, pick.confidence));
+  const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
+  if (options.now) parseOptions.now = options.now;
+  return interpretMrz(pick.format, pick.lines, {
+    ...parseOptions,
+    crossCheck: false,
+    confidence: +confidence.toFixed(4),
+    corrections: pick.corrections,
+    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && confidence >= threshold,
+  });
+}
+
+/**
+ * Candidates that say "exactly these characters, probability `p`": turns text lines into
+ * classifier-shaped input (tests, typed input through the same path).
+ */
+export function candidatesFromLines(lines: readonly string[], p = 1): LineCandidates[] {
+  return lines.map((l) => [...l].map((ch) => [{ ch, p }]));
+}
