@@ -1,0 +1,19 @@
+/**
+ * `sdk/mrz`: reading machine readable zones (ICAO 9303 TD1, TD2, TD3, MRV-A, MRV-B).
+ *
+ * Text side: check digits, layouts, parsing typed or read lines, check-digit correction of
+ * classifier output, cross-frame voting. Image side: the reading engine (`readMrz`) and its
+ * worker client. Pure TypeScript without DOM, usable in a Web Worker and in Node.
+ * @module
+ */
+export type * from './types.ts';
+export { MRZ_ALPHABET, computeCheckDigit, verifyCheckDigit, mrzCharValue } from './checkdigit.ts';
+export { LAYOUTS, detectFormat, formatShape } from './formats.ts';
+export type { MrzCharClass, MrzCheckSpec, MrzFieldName, MrzFieldSpec, MrzLayout, MrzSpan } from './formats.ts';
+export { MrzParseError, parseMrz, safeParseMrz, resolveMrzDate } from './parse.ts';
+export type { MrzParseErrorCode, MrzParseOptions } from './parse.ts';
+export { MRZ_CONFIDENCE_THRESHOLD, AMBIGUITY_RATIO, correctMrz, candidatesFromLines } from './correct.ts';
+export type { MrzCorrectOptions } from './correct.ts';
+export { MrzVoter } from './vote.ts';
+export type { MrzVoterOptions } from './vote.ts';
+// Image side (engine, worker client) re-exports below.
