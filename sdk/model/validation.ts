@@ -156,11 +156,25 @@ export function isLocalDateTime(value: unknown): value is string {
   return Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6] ?? 0) <= 59;
 }
 
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's calendar date `YYYY-MM-DD` at `now`, read in `timeZone` (default Asia/Jakarta, WIB). */
+let lastDate: { t: number; zone: string; date: string } | undefined;
+
 export function isoDateIn(now: Date, timeZone = 'Asia/Jakarta'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const t = now.getTime();
+  if (lastDate && lastDate.t === t && lastDate.zone === timeZone) return lastDate.date;
+  let f = DATE_FORMATS.get(timeZone);
+  if (!f) {
+    // Creating an Intl formatter is costly; one per zone is cached.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DATE_FORMATS.set(timeZone, f);
+  }
+  const parts = f.formatToParts(now);
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  const date = `${get('year')}-${get('month')}-${get('day')}`;
+  lastDate = { t, zone: timeZone, date };
+  return date;
 }
 
 /** Whole days from `a` to `b` (both `YYYY-MM-DD`), negative when `b` is before `a`. */

@@ -304,6 +304,16 @@ export class TimporaStore {
         /* already aborted or finished */
       }
     };
+    if (mode === 'readonly') {
+      // Reads resolve as soon as their requests did: waiting for the readonly transaction to finish adds a
+      // round trip to the backend and nothing else (a failed request rejects through its own promise).
+      try {
+        return await fn(tx, fail);
+      } catch (e) {
+        fail(e);
+        throw toStoreError(failure);
+      }
+    }
     const committed = done(tx, () => failure);
     let result: R;
     try {
@@ -409,7 +419,7 @@ export class TimporaStore {
       const seen = new Set<string>();
       const out: R[] = [];
       // Fast path: one getAll, enough when few rows repeat or the range is exhausted.
-      const want = limit * 2 + 8;
+      const want = limit + 4;
       const first = (await req(index.getAll(range, want))) as R[];
       for (const row of first) {
         if (seen.has(row.id)) continue;
