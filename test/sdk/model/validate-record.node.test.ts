@@ -4,6 +4,9 @@ import { validateRecord, validateAgency } from '../../../sdk/model/validate-reco
 import { hasErrors, isIsoDate, isIsoDateTime, isEmail, isPhone, addMonths, type ValidationIssue } from '../../../sdk/model/validation.ts';
 import { isValidDocumentNumber, normalizeDocumentNumber, isNik, LIMITS } from '../../../sdk/model/rules.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests poke arbitrary JSON shapes into records
+type Loose = any;
+
 const NOW = new Date('2025-06-15T03:00:00Z'); // 10:00 WIB
 
 function valid(): Record<string, unknown> {
@@ -29,8 +32,8 @@ function codes(issues: ValidationIssue[]): string[] {
   return issues.map((i) => `${i.severity}:${i.code}@${i.path}`);
 }
 
-function withPatch(patch: (r: Record<string, any>) => void): ValidationIssue[] {
-  const r: Record<string, any> = structuredClone(valid());
+function withPatch(patch: (r: Record<string, Loose>) => void): ValidationIssue[] {
+  const r: Record<string, Loose> = structuredClone(valid());
   patch(r);
   return validateRecord(r, { now: NOW, requireMeta: true });
 }
@@ -120,7 +123,7 @@ describe('validateRecord', () => {
 
   test('"today" is computed in WIB: 2025-06-15T20:00Z is already the 16th in Jakarta', () => {
     const late = new Date('2025-06-15T20:00:00Z');
-    const r = structuredClone(valid()) as Record<string, any>;
+    const r = structuredClone(valid()) as Record<string, Loose>;
     r.arrival.date = '2025-06-16';
     assert.equal(validateRecord(r, { now: late }).some((i) => i.code === 'date_in_future'), false);
     assert.equal(validateRecord(r, { now: late, timeZone: 'UTC' }).some((i) => i.code === 'date_in_future'), true);

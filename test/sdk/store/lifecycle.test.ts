@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { createTimporaClient, type TimporaClient, type CollectionChange } from '../../../sdk/client.ts';
-import { BlockedError, QuotaExceededError, StorageUnavailableError, ValidationError } from '../../../sdk/store/errors.ts';
+import { createTimporaClient, type CollectionChange } from '../../../sdk/client.ts';
+import { BlockedError, QuotaExceededError, StorageUnavailableError, type ValidationError } from '../../../sdk/store/errors.ts';
 import { createSchemaV1, SCHEMA_VERSION } from '../../../sdk/store/schema.ts';
 import { TimporaStore } from '../../../sdk/store/store.ts';
 import type { ForeignerRecord } from '../../../sdk/model/types.ts';
