@@ -1,6 +1,5 @@
 // Baseline page of bench/form: the very DOM and CSS the element renders (captured once from the element),
 // inserted as static HTML into a shadow root, with no Lit and no form logic. Same measurements as page.ts.
-import type { Result } from './page.ts';
 
 const moduleStart = performance.now();
 let lastLongTaskEnd = 0;
