@@ -5,7 +5,7 @@
  * @module
  */
 import { createServer, type ViteDevServer } from 'vite';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-core';
 import { fileURLToPath } from 'node:url';
 
 // scripts/chromium.mjs is plain JS without typings: load it by URL and type the two exports here.
@@ -53,13 +53,19 @@ export interface LaunchOptions {
   clip?: string;
   /** Add Chromium's fake camera (default true). Without it a headless server has no camera at all. */
   fakeCamera?: boolean;
+  /**
+   * Auto-accept camera prompts (default true). Set false to let permission overrides decide: the
+   * fake-UI flag accepts even when the origin's permission is `denied`.
+   */
+  fakeUi?: boolean;
 }
 
 /** Launches headless Debian Chromium with the house flags. */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   const args = [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'];
   if (options.fakeCamera !== false) {
-    args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
+    args.push('--use-fake-device-for-media-stream');
+    if (options.fakeUi !== false) args.push('--use-fake-ui-for-media-stream');
     if (options.clip) args.push(`--use-file-for-fake-video-capture=${options.clip}`);
   }
   return puppeteer.launch({
@@ -68,4 +74,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     args,
     protocolTimeout: 120_000,
   });
+}
+
+/**
+ * Types `text` as real key events (CDP `Input.dispatchKeyEvent`) the way a desk MRZ reader does: all
+ * keys sent back to back without waiting for each round trip, so they arrive a few ms apart.
+ */
+export async function typeBurst(page: Page, text: string): Promise<void> {
+  const keys = [...text].map((ch) => (ch === '\n' ? 'Enter' : ch));
+  await Promise.all(keys.map((key) => page.keyboard.press(key as KeyInput)));
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { makeScannerClip, type ScannerClip } from './scanner-clip.ts';
-import { launchBrowser, startPageServer, type PageServer } from './scanner-harness.ts';
+import { launchBrowser, startPageServer, typeBurst, type PageServer } from './scanner-harness.ts';
 
 interface ProbeEvent {
   type: 'read' | 'error';
@@ -87,22 +87,27 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
   });
 
   it('denied permission shows the Indonesian message and emits permission_denied', async () => {
-    const context = await browser.createBrowserContext();
-    await context.overridePermissions(server.origin, []);
-    const page = await context.newPage();
-    await page.goto(server.pageUrl(), { waitUntil: 'load' });
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.evaluate(() => {
-      void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
-    });
-    const event = await waitForEvent(page, 20_000);
-    assert.equal(event.type, 'error');
-    assert.equal(event.code, 'permission_denied');
-    const alert = await page.evaluate(() =>
-      (window as unknown as { __probe: { shadowText(s: string): string } }).__probe.shadowText('[role="alert"]'),
-    );
-    assert.match(alert, /Akses kamera ditolak/);
-    await context.close();
+    // A camera exists, but the origin's camera permission is denied (no auto-accepting fake UI).
+    const strict = await launchBrowser({ clip: clip.path, fakeUi: false });
+    try {
+      const context = strict.defaultBrowserContext();
+      await context.overridePermissions(server.origin, []);
+      const page = await openPage(strict, server.pageUrl());
+      await page.evaluate(() => {
+        void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
+      });
+      const event = await waitForEvent(page, 20_000);
+      assert.equal(event.type, 'error');
+      assert.equal(event.code, 'permission_denied');
+      const alert = await page.evaluate(() =>
+        (window as unknown as { __probe: { shadowText(s: string): string } }).__probe.shadowText('[role="alert"]'),
+      );
+      assert.match(alert, /Akses kamera ditolak/);
+      const tracks = await page.evaluate(() => (window as unknown as { __probe: { trackStates(): string[] } }).__probe.trackStates());
+      assert.deepEqual(tracks, []);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('a machine without a camera shows the English no-camera message', async () => {
@@ -130,19 +135,21 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
     const page = await openPage(browser, server.pageUrl('desk'));
     // Typed into another field of the page: the person's input, not the scanner's.
     await page.focus('#other-field');
-    await page.keyboard.type(`${clip.lines.join('\n')}\n`, { delay: 0 });
+    await typeBurst(page, `${clip.lines.join('\n')}\n`);
     await new Promise((r) => setTimeout(r, 300));
     const none = await page.evaluate(() => (window as unknown as { __probe: { events: unknown[] } }).__probe.events.length);
-    assert.equal(none, 0);
+    assert.equal(none, 0, JSON.stringify(await page.evaluate(() => (window as unknown as { __probe: { events: unknown[] } }).__probe.events)));
     // Nothing focused: the reader's burst goes to the document.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.type(`${clip.lines.join('\n')}\n`, { delay: 0 });
+    // (Enter in the page's own field submitted its form, as it should; count from here.)
+    const submitsBefore = await page.evaluate(() => (window as unknown as { __probe: { submits: number } }).__probe.submits);
+    await typeBurst(page, `${clip.lines.join('\n')}\n`);
     const event = await waitForEvent(page, 10_000);
     assert.equal(event.type, 'read');
     assert.equal(event.source, 'keyboard');
     assert.deepEqual(event.lines, clip.lines);
     const submits = await page.evaluate(() => (window as unknown as { __probe: { submits: number } }).__probe.submits);
-    assert.equal(submits, 0);
+    assert.equal(submits, submitsBefore, 'the burst to the document did not submit the form');
     await page.close();
   });
 });

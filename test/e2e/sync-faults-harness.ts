@@ -31,7 +31,7 @@ const conflictEvents: string[] = [];
 function input(i: number): Omit<ForeignerRecord, 'id' | 'sourceAgency' | 'createdAt' | 'updatedAt' | 'version' | 'findings' | 'status'> {
   return {
     identity: { surname: `FAULT${i}`, givenNames: 'TEST', sex: 'M', birthDate: '1985-04-12', nationality: 'GBR' },
-    document: { type: 'passport', issuingState: 'GBR', number: `P${String(100000 + i)}`, issueDate: '2020-01-01', expiryDate: '2030-01-01' },
+    document: { type: 'passport', issuingState: 'GBR', number: String(100000000 + i), issueDate: '2020-01-01', expiryDate: '2030-01-01' },
   };
 }
 
