@@ -248,6 +248,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
 
   let confidence = 1;
   let ambiguous = false;
+  let overCorrected = false;
   const allChecksPass = beam.length > 0;
   if (allChecksPass) {
     beam.sort((x, y) => y.lp - x.lp);
@@ -277,6 +278,27 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       (chosen[l] as string[])[c] = ch;
       (chosenP[l] as number[])[c] = ((alts[l] as Alt[][])[c] as Alt[]).find((x) => x.ch === ch)?.p ?? 0;
     }
+    // A check digit proves at most one correction in the positions it alone covers, and only to an
+    // alternative the classifier gave a real chance.
+    const groupOf = new Map<number, number>(); // position key -> check index (own checks first)
+    layout.checks.forEach((ck, ci) => {
+      if (ck.name === 'composite') return;
+      const keys = ck.covers.flatMap((sp) => Array.from({ length: sp.end - sp.start }, (_, i) => key(sp.line, sp.start + i)));
+      if (format === 'TD1' && ck.name === 'documentNumber') for (let c = 5; c < 30; c++) keys.push(key(0, c));
+      keys.push(key(ck.line, ck.pos));
+      for (const kk of keys) if (!groupOf.has(kk)) groupOf.set(kk, ci);
+    });
+    const perGroup = new Map<number, number>();
+    for (const k of order) {
+      const l = Math.floor(k / W);
+      const c = k % W;
+      const a = (alts[l] as Alt[][])[c] as Alt[];
+      if ((chosen[l] as string[])[c] === (a[0] as Alt).ch) continue;
+      const g = groupOf.get(k) ?? -1; // -1: covered by the composite only
+      perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
+      if (((chosenP[l] as number[])[c] as number) < MIN_CORRECTION_P) overCorrected = true;
+    }
+    for (const n of perGroup.values()) if (n > 1) overCorrected = true;
   } else {
     confidence = 0;
   }
@@ -309,9 +331,23 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const nameAlts = ((alts[fs.line] as Alt[][]).slice(fs.start, fs.end));
       const best = bestGrammaticalName(nameAlts);
       if (best) {
+        // Probability of the chosen letter among the alternatives that keep the name well formed.
         for (let i = 0; i < best.chars.length; i++) {
+          const pa = nameAlts[i] as Alt[];
+          let gram = 0;
+          let listed = 0;
+          for (const a of pa) {
+            listed += a.p;
+            if (a.ch === best.chars[i]) gram += a.p;
+            else {
+              const trial = best.chars.slice();
+              trial[i] = a.ch;
+              if (isGrammaticalName(trial)) gram += a.p;
+            }
+          }
+          const rest = Math.max(0, 1 - listed);
           (chosen[fs.line] as string[])[fs.start + i] = best.chars[i] as string;
-          (chosenP[fs.line] as number[])[fs.start + i] = best.ps[i] as number;
+          (chosenP[fs.line] as number[])[fs.start + i] = (best.ps[i] as number) / Math.max(1e-12, gram + rest);
         }
       } else {
         forced = true; // no spelling from the alternatives is a well-formed name
@@ -344,8 +380,11 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  return { format, lines, confidence, ambiguous, forced, allChecksPass, corrections };
+  return { format, lines, confidence, ambiguous: ambiguous || overCorrected, forced, allChecksPass, corrections };
 }
+
+/** A correction to an alternative below this probability is never trusted. */
+const MIN_CORRECTION_P = 0.1;
 
 /** Log-probability penalty for data right after `<<` inside a checked mixed field. */
 const FILLER_RUN_PENALTY = Math.log(0.02);
@@ -367,6 +406,16 @@ const NAME_NEXT: readonly (readonly [number, number])[] = [
   [-1, 6],
   [-1, 3],
 ];
+
+/** Whether a name field spelling follows the automaton. */
+export function isGrammaticalName(chars: readonly string[]): boolean {
+  let st = 0;
+  for (const ch of chars) {
+    st = (NAME_NEXT[st] as readonly [number, number])[ch === '<' ? 1 : 0];
+    if (st < 0) return false;
+  }
+  return st !== 0 && st !== 7;
+}
 
 /**
  * Viterbi over the name positions' alternatives with the name automaton: the most probable

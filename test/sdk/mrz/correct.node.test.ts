@@ -1,0 +1,211 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeCheckDigit, MRZ_ALPHABET } from '../../../sdk/mrz/checkdigit.ts';
+import { MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName } from '../../../sdk/mrz/correct.ts';
+import { parseMrz } from '../../../sdk/mrz/parse.ts';
+import type { CharAlternative, LineCandidates, MrzFormat } from '../../../sdk/mrz/types.ts';
+import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+
+/** Confident candidates for `lines`, with `overrides[line][col]` replaced. */
+function cands(lines: readonly string[], overrides: Record<string, CharAlternative[]> = {}, p = 0.995): LineCandidates[] {
+  return lines.map((l, li) => [...l].map((ch, ci) => overrides[`${li},${ci}`] ?? [{ ch, p }]));
+}
+
+test('confident clean candidates of every format: valid, unchanged, no corrections', () => {
+  for (const format of ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as MrzFormat[]) {
+    for (let seed = 1; seed <= 40; seed++) {
+      const m = randomMrz(seed, { format, allowSpecimen: true });
+      const r = correctMrz(candidatesFromLines(m.lines, 0.999), { now: NOW });
+      assert.ok(r, format);
+      assert.equal(r.format, format);
+      assert.deepEqual(r.lines, m.lines);
+      assert.equal(r.valid, true, `${format} ${m.lines.join('|')} conf ${r.confidence}`);
+      assert.deepEqual(r.corrections, []);
+      assert.ok(r.confidence >= MRZ_CONFIDENCE_THRESHOLD);
+    }
+  }
+});
+
+test('O read for 0 in the document number is corrected because the check digit proves it', () => {
+  // L898902C3: position 5 is `0`; the classifier prefers `O`.
+  const r = correctMrz(cands(TD3, { '1,5': [{ ch: 'O', p: 0.7 }, { ch: '0', p: 0.28 }] }), { now: NOW });
+  assert.ok(r);
+  assert.deepEqual(r.lines, TD3);
+  assert.equal(r.valid, true);
+  assert.deepEqual(r.corrections, [[1, 5]]);
+});
+
+test('look-alike letters in digits-only fields map to digits: I->1, Z->2, S->5, B->8, O->0, G->6', () => {
+  // Line 2: birth date 740812 at cols 13-18, expiry 120415 at cols 21-26.
+  const fixes = {
+    '1,15': [{ ch: 'O', p: 0.96 }], // 0
+    '1,16': [{ ch: 'B', p: 0.93 }], // 8
+    '1,17': [{ ch: 'I', p: 0.95 }], // 1
+    '1,18': [{ ch: 'Z', p: 0.9 }], // 2
+    '1,26': [{ ch: 'S', p: 0.92 }], // 5
+  };
+  const ok = correctMrz(cands(TD3, fixes), { now: NOW });
+  assert.ok(ok);
+  assert.deepEqual(ok.lines, TD3);
+  assert.equal(ok.valid, true);
+  assert.deepEqual(
+    [...ok.corrections].sort((a, b) => a[1] - b[1]),
+    [[1, 15], [1, 16], [1, 17], [1, 18], [1, 26]],
+  );
+  // Col 14 is `4`: O and Q both map to 0, which fails the birth-date check; nothing proves 4.
+  const r = correctMrz(cands(TD3, { ...fixes, '1,14': [{ ch: 'O', p: 0.96 }, { ch: 'Q', p: 0.03 }] }), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.valid, false);
+  assert.equal(r.checks.birthDate, false);
+  // G -> 6 in a check digit (TD3 document-number check digit is `6`, col 9).
+  const g = correctMrz(cands(TD3, { '1,9': [{ ch: 'G', p: 0.9 }] }), { now: NOW });
+  assert.ok(g?.valid);
+  assert.equal(g.lines[1]?.[9], '6');
+});
+
+test('letters-only fields map digits back: 0->O in names, 1->I, 5->S in state codes', () => {
+  const r = correctMrz(
+    cands(TD3, {
+      '0,2': [{ ch: '0', p: 0.97 }], // U? no: position 2 is `U` of UTO; 0 maps to O -> "OTO" unknown
+    }),
+    { now: NOW },
+  );
+  assert.ok(r);
+  assert.equal(r.valid, false); // OTO is not a state code, and nothing better was offered
+  const names = correctMrz(cands(TD3, { '0,5': [{ ch: '3', p: 0.2 }, { ch: 'E', p: 0.79 }], '0,9': [{ ch: '5', p: 0.96 }] }), { now: NOW });
+  assert.ok(names);
+  assert.equal(names.lines[0], TD3[0]);
+  assert.equal(names.fields.surname, 'ERIKSSON');
+});
+
+test('an O/0 doubt the check digit cannot settle is not corrected into a valid read', () => {
+  // Two positions of the document number are in doubt; two different combinations pass.
+  const truth = TD3[1] as string;
+  const docNo = truth.slice(0, 9);
+  // Find a second (wrong) combination at cols 2 and 4 that also passes the document check digit.
+  let other: [string, string] | null = null;
+  for (const a of MRZ_ALPHABET) {
+    for (const b of MRZ_ALPHABET) {
+      if (a === docNo[2] && b === docNo[4]) continue;
+      const cand = docNo.slice(0, 2) + a + docNo[3] + b + docNo.slice(5);
+      if (computeCheckDigit(cand) === computeCheckDigit(docNo) && a !== docNo[2] && b !== docNo[4]) {
+        other = [a, b];
+        break;
+      }
+    }
+    if (other) break;
+  }
+  assert.ok(other);
+  const r = correctMrz(
+    cands(TD3, {
+      '1,2': [{ ch: other[0], p: 0.5 }, { ch: docNo[2] as string, p: 0.48 }],
+      '1,4': [{ ch: docNo[4] as string, p: 0.5 }, { ch: other[1], p: 0.48 }],
+    }),
+    { now: NOW },
+  );
+  assert.ok(r);
+  assert.equal(r.valid, false);
+});
+
+test('a confusion invisible to the check digit (6/G, value difference 10) is not proven', () => {
+  // Document number with a 6: G and 6 give the same check digit.
+  const m = parseMrz(TD3, { now: NOW });
+  assert.ok(m.valid);
+  const lines = ['P<NLDJANSSEN<<ANNEKE<<<<<<<<<<<<<<<<<<<<<<<<', ''];
+  const doc = 'NX6123456';
+  const body = `${doc}${computeCheckDigit(doc)}NLD7408122F1204159<<<<<<<<<<<<<<<<`;
+  const line2 = body.slice(0, 42) + '<';
+  const full = line2 + computeCheckDigit(line2.slice(0, 10) + line2.slice(13, 20) + line2.slice(21, 43));
+  lines[1] = full;
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const gLine = full.slice(0, 2) + 'G' + full.slice(3);
+  assert.ok(parseMrz([lines[0] as string, gLine], { now: NOW }).checks.documentNumber, 'G passes too');
+  const r = correctMrz(cands(lines, { '1,2': [{ ch: 'G', p: 0.55 }, { ch: '6', p: 0.44 }] }), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.valid, false);
+  // With a clear classifier preference it is accepted (the digits cannot help either way).
+  const clear = correctMrz(cands(lines, { '1,2': [{ ch: '6', p: 0.97 }, { ch: 'G', p: 0.02 }] }), { now: NOW });
+  assert.ok(clear?.valid);
+  assert.deepEqual(clear.lines, lines);
+});
+
+test('names have no check digit: a doubtful letter lowers confidence below the threshold', () => {
+  const r = correctMrz(cands(TD3, { '0,7': [{ ch: 'I', p: 0.6 }, { ch: 'L', p: 0.39 }] }), { now: NOW });
+  assert.ok(r);
+  assert.deepEqual(r.lines, TD3);
+  assert.ok(r.confidence <= 0.61);
+  assert.equal(r.valid, false);
+  // The same doubt wrongly resolved also stays invalid (never wrong-but-valid).
+  const w = correctMrz(cands(TD3, { '0,7': [{ ch: 'L', p: 0.6 }, { ch: 'I', p: 0.39 }] }), { now: NOW });
+  assert.equal(w?.lines[0]?.[7], 'L');
+  assert.equal(w?.valid, false);
+});
+
+test('name grammar: a letter inside the trailing fillers is read as a filler when offered', () => {
+  assert.equal(isGrammaticalName([...'ERIKSSON<<ANNA<MARIA<<<<<K<<<']), false);
+  assert.equal(isGrammaticalName([...'ERIKSSON<<ANNA<MARIA<<<<<<<<<']), true);
+  assert.equal(isGrammaticalName([...'<<SUKARNO<<<<']), true);
+  assert.equal(isGrammaticalName([...'<A<<']), false);
+  const r = correctMrz(cands(TD3, { '0,30': [{ ch: 'K', p: 0.6 }, { ch: '<', p: 0.39 }] }), { now: NOW });
+  assert.ok(r);
+  assert.deepEqual(r.lines, TD3);
+  assert.equal(r.valid, true, `confidence ${r.confidence}`);
+  assert.deepEqual(r.corrections, [[0, 30]]);
+  assert.equal(bestGrammaticalName([[{ ch: 'K', p: 1 }], [{ ch: '<', p: 1 }]].map((x) => x)) === null, false);
+});
+
+test('confidence threshold: unchecked characters just under it make the read invalid; the option overrides it', () => {
+  // Names (no check digit) at p = 0.8, everything else confident.
+  const overrides: Record<string, CharAlternative[]> = {};
+  for (let c = 5; c < 44; c++) overrides[`0,${c}`] = [{ ch: (TD3[0] as string)[c] as string, p: 0.8 }];
+  const r = correctMrz(cands(TD3, overrides, 0.999), { now: NOW });
+  assert.ok(r);
+  assert.deepEqual(r.lines, TD3);
+  assert.ok(Object.values(r.checks).every(Boolean));
+  assert.ok(Math.abs(r.confidence - 0.8) < 1e-3, String(r.confidence));
+  assert.equal(r.valid, false);
+  const r2 = correctMrz(cands(TD3, overrides, 0.999), { now: NOW, threshold: 0.7 });
+  assert.equal(r2?.valid, true);
+  // Uniformly doubtful checked characters: the posterior accounts for characters outside the list.
+  const doubtful = correctMrz(candidatesFromLines(TD3, 0.8), { now: NOW, threshold: 0.7 });
+  assert.equal(doubtful?.valid, false);
+});
+
+test('nothing allowed at a digit position (X in a date) gives an invalid read, not a guess', () => {
+  const r = correctMrz(cands(TD3, { '1,14': [{ ch: 'X', p: 0.99 }] }), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.valid, false);
+});
+
+test('format by shape and first character; other shapes give null', () => {
+  const visa = ['V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L8988901C4XXX4009078F96121096ZE184226B<<<<<<'];
+  assert.equal(correctMrz(candidatesFromLines(visa, 0.99), { now: NOW })?.format, 'MRVA');
+  assert.equal(correctMrz(candidatesFromLines(TD3, 0.99), { now: NOW })?.format, 'TD3');
+  assert.equal(correctMrz([], { now: NOW }), null);
+  assert.equal(correctMrz(candidatesFromLines(['A'.repeat(44)], 0.99)), null);
+  assert.equal(correctMrz(candidatesFromLines(['A'.repeat(40), 'B'.repeat(40)], 0.99)), null);
+  assert.equal(correctMrz(candidatesFromLines(['A'.repeat(30), 'B'.repeat(30)], 0.99)), null);
+  assert.equal(correctMrz(candidatesFromLines(['A'.repeat(44), 'B'.repeat(43)], 0.99)), null);
+  // An empty alternative list at some position: not an MRZ read.
+  const broken = candidatesFromLines(TD3, 0.99) as CharAlternative[][][];
+  (broken[1] as CharAlternative[][])[3] = [];
+  assert.equal(correctMrz(broken), null);
+});
+
+test('allowSpecimen: false makes a UTO read invalid', () => {
+  assert.equal(correctMrz(candidatesFromLines(TD3, 0.999), { now: NOW })?.valid, true);
+  assert.equal(correctMrz(candidatesFromLines(TD3, 0.999), { now: NOW, allowSpecimen: false })?.valid, false);
+});
+
+test('state codes prefer a known code among the alternatives (UT0 -> UTO, D<< kept)', () => {
+  const r = correctMrz(cands(TD3, { '1,12': [{ ch: '0', p: 0.7 }, { ch: 'Q', p: 0.2 }] }), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.fields.nationality, 'UTO');
+  const bdr = ['P<BDRMUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<', 'CA000000<4D<<6408125F1802212<<<<<<<<<<<<<<<6'];
+  const b = correctMrz(candidatesFromLines(bdr, 0.999), { now: NOW });
+  assert.ok(b?.valid);
+  assert.equal(b.fields.nationality, 'D');
+});
