@@ -66,20 +66,22 @@ const PEOPLE: readonly Person[] = [
 
 /** The sample foreigner records, owned by Kanim Jakarta Utara unless said otherwise. */
 export function sampleRecords(today = new Date()): ForeignerRecord[] {
-  return PEOPLE.map((p, i) =>
-    createRecord(
+  return PEOPLE.map((p, i) => {
+    // Arrived (and permit started) a year before the permit ends, but never later than a month ago.
+    const since = day(today, Math.min(-30, p.permitDays - 365));
+    return createRecord(
       {
         identity: { surname: p.surname, givenNames: p.givenNames, sex: p.sex, birthDate: p.birth, nationality: p.nationality },
         document: { type: 'passport', issuingState: p.nationality, number: p.doc, issueDate: day(today, p.docDays - 3650), expiryDate: day(today, p.docDays) },
-        permit: { type: p.permit, number: `2C${21 + i}AA${String(1000 + i * 37).padStart(4, '0')}`, validFrom: day(today, p.permitDays - 365), validUntil: day(today, p.permitDays), visaIndex: p.visaIndex },
+        permit: { type: p.permit, number: `2C${21 + i}AA${String(1000 + i * 37).padStart(4, '0')}`, validFrom: since, validUntil: day(today, p.permitDays), visaIndex: p.visaIndex },
         address: { street: `Jl. Yos Sudarso No. ${10 + i}`, region: { province: '31', regency: '31.72', district: '31.72.01' } },
-        arrival: { date: day(today, p.permitDays - 365), checkpoint: i % 3 === 0 ? 'CGK' : i % 3 === 1 ? 'TPK' : 'DPS' },
+        arrival: { date: since, checkpoint: i % 3 === 0 ? 'CGK' : i % 3 === 1 ? 'TPK' : 'DPS' },
         ...(p.employer ? { occupation: { employer: p.employer, ...(p.title ? { title: p.title } : {}) } } : {}),
         status: p.permitDays < 0 ? 'under_investigation' : 'active',
       },
       { sourceAgency: i === 5 ? 'polres-jakut' : 'imi-jakut' },
-    ),
-  );
+    );
+  });
 }
 
 /** `YYYY-MM-DDTHH:mm` for `days` from today at `time`. */

@@ -4,6 +4,8 @@
  * @module
  */
 import { CameraError } from './errors.ts';
+// Imported *as* Worker so vite still sees `new Worker(new URL(...))`; the URL goes through Trusted Types.
+import { TrustedWorker as Worker } from '../security/trusted-types.ts';
 import type { FrameReader, FrameReadRequest, FrameReadResponse } from './frame-reader.ts';
 import type { FrameWorkerRequest, FrameWorkerResponse } from './frame-worker-core.ts';
 
@@ -17,7 +19,7 @@ export interface WorkerFrameReaderOptions {
 
 /** Creates the default module worker (`frame-worker.ts` next to this file). */
 export function createFrameWorker(): Worker {
-  if (typeof Worker === 'undefined') throw new CameraError('unsupported', 'Web Workers are not available');
+  if (typeof globalThis.Worker === 'undefined') throw new CameraError('unsupported', 'Web Workers are not available');
   return new Worker(new URL('./frame-worker.ts', import.meta.url), { type: 'module', name: 'timpora-mrz-frames' });
 }
 
