@@ -679,7 +679,9 @@ export class TimporaForeignerForm extends TimporaFormControl {
         const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog.scanner');
         const slot = dialog?.querySelector('.scanner-body');
         if (!dialog || !slot) return;
-        slot.replaceChildren(document.createElement('timpora-mrz-scanner'));
+        const scanner = document.createElement('timpora-mrz-scanner');
+        scanner.setAttribute('autostart', '');
+        slot.replaceChildren(scanner);
         if (!dialog.open) dialog.showModal();
       });
     } else {

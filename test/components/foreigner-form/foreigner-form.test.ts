@@ -444,6 +444,83 @@ describe('<timpora-foreigner-form>', function () {
     });
   });
 
+  describe('editing and restore', () => {
+    it('edits an existing record (version carried, MRZ provenance kept) and restores browser form state', async () => {
+      const existing = await c.client.records.put({
+        identity: { surname: 'TANAKA', givenNames: 'YUKI', sex: 'F', birthDate: '1992-11-30', nationality: 'JPN' },
+        document: { type: 'passport', issuingState: 'JPN', number: 'TR1234567', expiryDate: '2031-05-05' },
+        findings: [],
+        status: 'active',
+        mrz: { fields: ['identity.surname'], edited: [] },
+      });
+      const el = await fixture<TimporaForeignerForm>(html`<timpora-foreigner-form .client=${c.client} .referenceDate=${REF} .record=${existing}></timpora-foreigner-form>`);
+      await el.updateComplete;
+      expect(el.effectiveDraftKey).to.equal(`foreigner-form:${existing.id}`);
+      expect(q<HTMLInputElement>(el, '#f-identity-surname').value).to.equal('TANAKA');
+      expect(q(el, 'label[for="f-identity-surname"] .mrz-badge')).to.exist;
+      await type(el, 'f-identity-surname', 'TANAKA-SATO');
+      const saved = await el.save();
+      expect(saved?.id).to.equal(existing.id);
+      expect(saved?.version).to.equal(existing.version + 1);
+      expect(saved?.mrz?.edited).to.deep.equal(['identity.surname']);
+
+      const fresh = await mount(c.client);
+      const state = { ...el.formState, text: { ...el.formState.text, 'identity.surname': 'RESTORED' } };
+      fresh.formStateRestoreCallback(JSON.stringify(state));
+      await fresh.updateComplete;
+      expect(q<HTMLInputElement>(fresh, '#f-identity-surname').value).to.equal('RESTORED');
+      fresh.formStateRestoreCallback('{broken');
+      await fresh.updateComplete;
+      expect(q<HTMLInputElement>(fresh, '#f-identity-surname').value).to.equal('RESTORED');
+    });
+
+    it('a native submit of an invalid record shows the summary (invalid event)', async () => {
+      const form = await fixture<HTMLFormElement>(html`<form><timpora-foreigner-form name="r" .client=${c.client} .referenceDate=${REF}></timpora-foreigner-form><button>Kirim</button></form>`);
+      const el = form.querySelector('timpora-foreigner-form')!;
+      await el.updateComplete;
+      let submitted = false;
+      form.addEventListener('submit', (e) => {
+        submitted = true;
+        e.preventDefault();
+      });
+      form.requestSubmit();
+      await el.updateComplete;
+      expect(submitted).to.equal(false);
+      expect(qa(el, '.error-summary a').length).to.be.greaterThan(0);
+      expect(inlineText(el, 'identity.surname')).to.contain('wajib diisi');
+    });
+
+    it('duplicate link honours record-href and a cancelled timpora-record-open', async () => {
+      const existing = await c.client.records.put({
+        identity: { surname: 'ROSSI', givenNames: 'MARIO', sex: 'M', birthDate: '1970-01-01', nationality: 'ITA' },
+        document: { type: 'passport', issuingState: 'ITA', number: 'YA1234567', expiryDate: '2030-01-01' },
+        findings: [],
+        status: 'active',
+      });
+      const el = await fixture<TimporaForeignerForm>(html`<timpora-foreigner-form .client=${c.client} .referenceDate=${REF} record-href="#/records/{id}"></timpora-foreigner-form>`);
+      await type(el, 'f-document-issuingState', 'ITA');
+      q(el, '#f-document-issuingState').dispatchEvent(new FocusEvent('blur'));
+      await type(el, 'f-document-number', 'YA1234567');
+      await until(el, () => qa(el, '.duplicates a').length > 0);
+      const link = q<HTMLAnchorElement>(el, '.duplicates a');
+      expect(link.getAttribute('href')).to.equal(`#/records/${existing.id}`);
+      el.addEventListener('timpora-record-open', (e) => e.preventDefault(), { once: true });
+      const before = location.hash;
+      link.click();
+      expect(location.hash).to.equal(before);
+    });
+
+    it('is accessible in English with errors and warnings showing', async () => {
+      const el = await fixture<TimporaForeignerForm>(html`<timpora-foreigner-form lang="en" .client=${c.client} .referenceDate=${REF}></timpora-foreigner-form>`);
+      await typeDate(el, 'f-document-expiryDate', '1', '1', '2025');
+      await el.save();
+      await el.updateComplete;
+      expect(q(el, '.error-summary h2').textContent).to.equal('There is a problem');
+      expect(inlineText(el, 'document.expiryDate')).to.contain('The travel document has expired');
+      await expect(el).to.be.accessible();
+    });
+  });
+
   describe('hostile input', () => {
     it('stores script tags, emoji, RTL and long text verbatim and shows them inert', async () => {
       const el = await mount(c.client);
