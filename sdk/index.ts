@@ -6,3 +6,7 @@
 export * from './model/index.ts';
 export * from './store/index.ts';
 export * from './client.ts';
+export * from './calendar/index.ts';
+export * from './camera/index.ts';
+export * from './mrz/index.ts';
+export * from './sync/index.ts';

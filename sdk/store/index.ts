@@ -13,9 +13,9 @@ export {
   type ChangeSource,
   type StoreChange,
   type ChangeListener,
-  type WriteOp,
-  type WriteOptions,
-  type WriteResult,
+  type WriteOp as StoreWriteOp,
+  type WriteOptions as StoreWriteOptions,
+  type WriteResult as StoreWriteResult,
   type IndexQuery,
 } from './store.ts';
 export {
