@@ -6,6 +6,7 @@ import { DeskReaderListener } from './desk-reader.ts';
 import type { CameraError, CameraErrorCode } from '../../sdk/camera/errors.ts';
 import { listCameras, type CameraDevice, type CameraSession } from '../../sdk/camera/camera.ts';
 import type { FrameReader } from '../../sdk/camera/frame-reader.ts';
+import type { FramePumpStats } from '../../sdk/camera/frame-pump.ts';
 import { createWorkerFrameReader } from '../../sdk/camera/worker-reader.ts';
 import { MrzCameraScanner, type FrameVoter, type ScanStatus } from '../../sdk/camera/scanner.ts';
 import type { MrzFormat, MrzResult, Point } from '../../sdk/mrz/types.ts';
@@ -204,6 +205,11 @@ export class TimporaMrzScanner extends LitElement {
   /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `read`, `paused`, `error`, `reading`). */
   get status(): ScanStatus | 'reading' {
     return this._status;
+  }
+
+  /** Frame pump counters of the current or last camera scan (frames offered, processed, skipped), or null. */
+  get scanStats(): FramePumpStats | null {
+    return this.scanner?.stats ?? null;
   }
 
   /** The open camera session while scanning, else null (e.g. to inspect its tracks). */
