@@ -337,3 +337,70 @@ describe('client: name search', () => {
     expect(all).to.have.length(60);
   });
 });
+
+describe('client: operations and agencies queries', () => {
+  let client: TimporaClient;
+  let db: string;
+  before(async () => {
+    db = uniqueDb('ops');
+    client = createTimporaClient({ dbName: db, agencyId: 'imi-jakut' });
+    const op = (i: number, lead: string, status: 'planned' | 'done') => ({
+      kind: 'inspection' as const,
+      title: `Op ${i}`,
+      leadAgency: lead,
+      participatingAgencies: i % 2 ? ['kesbangpol-bali'] : [],
+      team: [],
+      location: { name: 'Kuta' },
+      start: `2025-07-${String(10 + i).padStart(2, '0')}T09:00`,
+      end: `2025-07-${String(10 + i).padStart(2, '0')}T11:00`,
+      timeZone: 'Asia/Makassar',
+      status,
+      recordIds: [],
+    });
+    await client.operations.putMany([op(5, 'polda-bali', 'planned'), op(1, 'imi-jakut', 'done'), op(3, 'polda-bali', 'done'), op(2, 'imi-jakut', 'planned'), op(4, 'polda-bali', 'planned')]);
+    await client.agencies.putMany([
+      { id: 'polda-bali', name: 'Kepolisian Daerah Bali', shortName: 'Polda Bali', kind: 'police' },
+      { id: 'imi-jakut', name: 'Kantor Imigrasi Jakarta Utara', shortName: 'Kanim Jakut', kind: 'immigration' },
+      { id: 'imi-dps', name: 'Kantor Imigrasi Denpasar', kind: 'immigration' },
+    ]);
+  });
+  after(async () => {
+    await client.close();
+    await dropDb(db);
+  });
+
+  it('operations by start, by lead agency, by participating agency and within a date range', async () => {
+    const byStart = await client.operations.query({ sort: 'start' });
+    expect(byStart.items.map((o) => o.title)).to.deep.equal(['Op 1', 'Op 2', 'Op 3', 'Op 4', 'Op 5']);
+    const lead = await client.operations.query({ sort: 'start', filter: { leadAgency: 'polda-bali' }, direction: 'desc' });
+    expect(lead.items.map((o) => o.title)).to.deep.equal(['Op 5', 'Op 4', 'Op 3']);
+    const ranged = await client.operations.query({ sort: 'start', range: { from: '2025-07-12T00:00', to: '2025-07-14T23:59' } });
+    expect(ranged.items.map((o) => o.title)).to.deep.equal(['Op 2', 'Op 3', 'Op 4']);
+    const leadRanged = await client.operations.query({ sort: 'start', filter: { leadAgency: 'polda-bali' }, range: { to: '2025-07-14T09:00' } });
+    expect(leadRanged.items.map((o) => o.title)).to.deep.equal(['Op 3', 'Op 4']);
+    const involved = await client.operations.query({ sort: 'start', filter: { agency: 'kesbangpol-bali' } });
+    expect(involved.items.map((o) => o.title)).to.deep.equal(['Op 1', 'Op 3', 'Op 5']);
+    const planned = await client.operations.query({ filter: { status: 'planned' } });
+    expect(planned.items.map((o) => o.title).sort()).to.deep.equal(['Op 2', 'Op 4', 'Op 5']);
+  });
+
+  it('agencies by name, by kind, and name search on the short name', async () => {
+    const byName = await client.agencies.query({ sort: 'name' });
+    expect(byName.items.map((a) => a.id)).to.deep.equal(['imi-dps', 'imi-jakut', 'polda-bali']);
+    const imm = await client.agencies.query({ sort: 'name', filter: { kind: 'immigration' }, direction: 'desc' });
+    expect(imm.items.map((a) => a.id)).to.deep.equal(['imi-jakut', 'imi-dps']);
+    expect((await client.agencies.searchByName('kanim')).map((a) => a.id)).to.deep.equal(['imi-jakut']);
+    expect((await client.agencies.searchByName('kantor imigrasi')).map((a) => a.id).sort()).to.deep.equal(['imi-dps', 'imi-jakut']);
+    expect(await client.agencies.count({ kind: 'police' })).to.equal(1);
+  });
+
+  it('unsubscribe stops deliveries; requestPersistentStorage answers a boolean', async () => {
+    const heard: string[] = [];
+    const off = client.agencies.subscribe((c) => heard.push(c.op));
+    await client.agencies.put({ id: 'tmp', name: 'Tmp', kind: 'other' });
+    off();
+    await client.agencies.delete('tmp');
+    expect(heard).to.deep.equal(['put']);
+    expect(typeof (await client.requestPersistentStorage())).to.equal('boolean');
+  });
+});
