@@ -11,9 +11,9 @@
  */
 import { Image } from '@napi-rs/canvas';
 import { createCanvas } from '@napi-rs/canvas';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { analyseBand, lineGroups } from '../../sdk/mrz/band.ts';
+import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { toGray, type Gray8 } from '../../sdk/mrz/image.ts';
 import { locateBands } from '../../sdk/mrz/locate.ts';
@@ -128,15 +128,26 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const out = get('out', '.cache/mrz-glyphs.bin');
   const count = Number(get('count', '500'));
   const seed = Number(get('seed', '1000'));
-  const chunks: Buffer[] = [];
+  // Documents are rendered in chunks whose records are appended to `out` as they are made, so
+  // memory stays bounded (the canvas renderer holds native buffers until GC) and progress shows.
   const t0 = Date.now();
-  const stats = generate(count, seed, (label, raster) => {
-    const rec = Buffer.alloc(1 + GLYPH_SIZE);
-    rec[0] = label;
-    rec.set(raster, 1);
-    chunks.push(rec);
-  });
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, Buffer.concat(chunks));
+  writeFileSync(out, Buffer.alloc(0));
+  const stats: DataStats = { docs: 0, alignedDocs: 0, glyphs: 0 };
+  const CHUNK = 25;
+  for (let c = 0; c < count; c += CHUNK) {
+    const recs: Buffer[] = [];
+    const st = generate(Math.min(CHUNK, count - c), seed + c, (label, raster) => {
+      const rec = Buffer.alloc(1 + GLYPH_SIZE);
+      rec[0] = label;
+      rec.set(raster, 1);
+      recs.push(rec);
+    });
+    appendFileSync(out, Buffer.concat(recs));
+    stats.docs += st.docs;
+    stats.alignedDocs += st.alignedDocs;
+    stats.glyphs += st.glyphs;
+    process.stderr.write(`${JSON.stringify(stats)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
   process.stderr.write(`${JSON.stringify(stats)} in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${out}\n`);
 }

@@ -6,7 +6,7 @@
 import { basename, join } from 'node:path';
 import { toGray } from '../../sdk/mrz/image.ts';
 import { locateBands } from '../../sdk/mrz/locate.ts';
-import { analyseBand, lineGroups } from '../../sdk/mrz/band.ts';
+import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
 import { loadRgba, writeGrayPng } from './train-io.ts';
 
 const args = process.argv.slice(2);

@@ -1,0 +1,337 @@
+/**
+ * MRZ engine benchmark (not a test): read rate, character accuracy, false accepts and speed of
+ * the Timpora engine vs tesseract.js on the same images, in the same run.
+ *
+ * Sets:
+ * - real: every image of ../shared/mrz-samples with ground truth (still images: rotations on);
+ * - synthetic: seeded 1280x720 frames from scripts/mrz/synth.ts (video frames: rotations off),
+ *   cached in .cache/mrz-bench/ (first run renders them), plus no-MRZ frames (false positives).
+ *
+ * Speed: the engine runs in headless Chromium (bundled with esbuild, served from a local HTTP
+ * server) on the decoded frame; the figure is the engine call alone. It also runs in Node, where
+ * tesseract.js (eng traineddata from @tesseract.js-data/eng, whitelist A-Z0-9<, no network) runs on
+ * the same files, so the speed ratio is measured in one environment.
+ *
+ * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--no-tess]`
+ * Writes bench/results/mrz-<timestamp>.json.
+ * @module
+ */
+import { build } from 'esbuild';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+import { readMrz } from '../../sdk/mrz/engine.ts';
+import { safeParseMrz } from '../../sdk/mrz/parse.ts';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { decodeGray } from '../../scripts/mrz/train-data.ts';
+import { loadRgba } from '../../scripts/mrz/train-io.ts';
+import { createRng } from '../../scripts/mrz/random-mrz.ts';
+import { renderSynthetic } from '../../scripts/mrz/synth.ts';
+
+const args = process.argv.slice(2);
+const get = (k: string, d: string): string => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? (args[i + 1] ?? d) : d;
+};
+const N_SYNTH = Number(get('synth', '320'));
+const N_NEG = Number(get('negatives', '20'));
+const TESS_SYNTH = Number(get('tess-synth', '40'));
+const TESS_REAL = get('tess-real', 'all');
+const NO_TESS = args.includes('--no-tess');
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const SAMPLES = resolve(ROOT, '..', 'shared', 'mrz-samples');
+const CACHE = join(ROOT, '.cache', 'mrz-bench');
+
+interface Item {
+  id: string;
+  set: 'real' | 'synthetic' | 'negative';
+  path: string;
+  truth: string[] | null;
+  rotations: boolean;
+}
+
+interface Outcome {
+  lines: string[] | null;
+  valid: boolean;
+  ms: number;
+}
+
+function log(s: string): void {
+  process.stderr.write(s + '\n');
+}
+
+// ---- data sets
+function realItems(): Item[] {
+  const gt = JSON.parse(readFileSync(join(SAMPLES, 'ground-truth.json'), 'utf8')) as Record<string, unknown>;
+  const out: Item[] = [];
+  for (const [file, v] of Object.entries(gt)) {
+    const mrz = (v as { mrz?: unknown } | null)?.mrz;
+    if (!Array.isArray(mrz)) continue;
+    out.push({ id: `real/${file}`, set: 'real', path: join(SAMPLES, file), truth: mrz as string[], rotations: true });
+  }
+  return out;
+}
+
+function synthItems(): Item[] {
+  mkdirSync(CACHE, { recursive: true });
+  const out: Item[] = [];
+  const t0 = Date.now();
+  const total = N_SYNTH + N_NEG;
+  for (let i = 0; i < total; i++) {
+    const neg = i >= N_SYNTH;
+    const seed = (neg ? 90000 : 70000) + i;
+    const file = join(CACHE, `${neg ? 'neg' : 'syn'}-${seed}.jpg`);
+    const meta = `${file}.json`;
+    if (!existsSync(file) || !existsSync(meta)) {
+      const r0 = createRng(seed)();
+      const preset = r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
+      const doc = renderSynthetic(seed, { preset, noMrz: neg, encoding: 'jpeg' });
+      writeFileSync(file, doc.image);
+      writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset }));
+      if (i % 25 === 0) log(`  rendered ${i + 1}/${total} synthetic frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { lines: string[] };
+    out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: file, truth: neg ? null : m.lines, rotations: false });
+  }
+  return out;
+}
+
+// ---- scoring
+function charAcc(got: string[] | null, truth: string[]): number {
+  let ok = 0;
+  let tot = 0;
+  truth.forEach((t, i) => {
+    const g = got?.[i] ?? '';
+    for (let k = 0; k < t.length; k++) {
+      tot++;
+      if (g[k] === t[k]) ok++;
+    }
+  });
+  return tot ? ok / tot : 0;
+}
+
+interface Summary {
+  images: number;
+  exact: number;
+  exactValid: number;
+  charAccuracy: number;
+  falseAccepts: number;
+  /** Valid results on frames without MRZ. */
+  falsePositives: number;
+  medianMs: number;
+  p95Ms: number;
+}
+
+function summarise(items: Item[], out: Map<string, Outcome>): Summary {
+  const pos = items.filter((i) => i.truth && out.has(i.id));
+  const neg = items.filter((i) => !i.truth && out.has(i.id));
+  let exact = 0;
+  let exactValid = 0;
+  let acc = 0;
+  let fa = 0;
+  for (const it of pos) {
+    const o = out.get(it.id) as Outcome;
+    const same = !!o.lines && o.lines.join('\n') === (it.truth as string[]).join('\n');
+    if (same) exact++;
+    if (same && o.valid) exactValid++;
+    if (!same && o.valid) fa++;
+    acc += charAcc(o.lines, it.truth as string[]);
+  }
+  const fp = neg.filter((it) => (out.get(it.id) as Outcome).valid).length;
+  const ms = [...pos, ...neg].map((it) => (out.get(it.id) as Outcome).ms).sort((a, b) => a - b);
+  const q = (p: number): number => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? NaN;
+  return { images: pos.length, exact, exactValid, charAccuracy: pos.length ? acc / pos.length : 0, falseAccepts: fa, falsePositives: fp, medianMs: q(0.5), p95Ms: q(0.95) };
+}
+
+// ---- engine in Chromium
+async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
+  const bundle = await build({ entryPoints: [join(ROOT, 'bench/mrz/page-entry.ts')], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2022' });
+  const js = bundle.outputFiles[0]?.text ?? '';
+  const byId = new Map(items.map((it, i) => [String(i), it]));
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><meta charset="utf-8"><title>mrz bench</title><script src="/engine.js"></script>');
+    } else if (url === '/engine.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(js);
+    } else if (url.startsWith('/img/')) {
+      const it = byId.get(url.slice(5));
+      if (!it) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': extname(it.path) === '.png' ? 'image/png' : 'image/jpeg' });
+      res.end(readFileSync(it.path));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+  const out = new Map<string, Outcome>();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const readOne = (idx: number, rotations: boolean): Promise<Outcome> =>
+      page.evaluate(
+        async (u: string, rot: boolean) => {
+          const blob = await (await fetch(u)).blob();
+          const bmp = await createImageBitmap(blob);
+          const c = new OffscreenCanvas(bmp.width, bmp.height);
+          const ctx = c.getContext('2d') as OffscreenCanvasRenderingContext2D;
+          ctx.drawImage(bmp, 0, 0);
+          const img = ctx.getImageData(0, 0, bmp.width, bmp.height);
+          const eng = (globalThis as unknown as { __mrz: { readMrz: (i: ImageData, o: object) => { lines: string[]; valid: boolean } | null } }).__mrz;
+          const t0 = performance.now();
+          const r = eng.readMrz(img, { rotations: rot });
+          const ms = performance.now() - t0;
+          return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms };
+        },
+        `http://127.0.0.1:${port}/img/${idx}`,
+        rotations,
+      );
+    // Warm-up (JIT) on a few frames, not counted.
+    for (let i = 0; i < Math.min(5, items.length); i++) await readOne(i, false);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      out.set(it.id, await readOne(i, it.rotations));
+      if (i % 50 === 0) log(`  chromium ${i + 1}/${items.length}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return out;
+}
+
+// ---- engine in Node
+async function runNode(items: Item[]): Promise<Map<string, Outcome>> {
+  const out = new Map<string, Outcome>();
+  for (const it of items) {
+    const img = await loadRgba(it.path);
+    const t0 = performance.now();
+    const r = readMrz(img, { rotations: it.rotations });
+    out.set(it.id, { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms: performance.now() - t0 });
+  }
+  return out;
+}
+
+// ---- tesseract.js in Node
+function mrzFromText(text: string, truth: string[] | null): string[] | null {
+  const cand = text
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ''))
+    .filter((l) => l.length >= 20 && /^[A-Z0-9<]+$/.test(l));
+  if (cand.length < 2) return null;
+  const count = truth?.length ?? (cand.length >= 3 && (cand[cand.length - 1] as string).length <= 32 ? 3 : 2);
+  return cand.slice(-count);
+}
+
+async function runTesseract(items: Item[]): Promise<Map<string, Outcome>> {
+  const { createWorker } = await import('tesseract.js');
+  // The data package is CommonJS without types: resolve its folder directly.
+  const langPath = join(ROOT, 'node_modules', '@tesseract.js-data', 'eng', '4.0.0');
+  const worker = await createWorker('eng', 1, { langPath, gzip: true, cacheMethod: 'none' });
+  await worker.setParameters({ tessedit_char_whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<' });
+  const out = new Map<string, Outcome>();
+  try {
+    let i = 0;
+    for (const it of items) {
+      const buf = readFileSync(it.path);
+      const t0 = performance.now();
+      const r = await worker.recognize(buf);
+      const ms = performance.now() - t0;
+      const lines = mrzFromText(r.data.text, it.truth);
+      const parsed = lines ? safeParseMrz(lines) : null;
+      out.set(it.id, { lines, valid: !!(parsed && parsed.ok && parsed.result.valid), ms });
+      if (++i % 10 === 0) log(`  tesseract ${i}/${items.length}`);
+    }
+  } finally {
+    await worker.terminate();
+  }
+  return out;
+}
+
+// ---- bundle size
+async function bundleSize(): Promise<{ minBytes: number; gzipBytes: number; weightsGzipBytes: number }> {
+  const r = await build({ entryPoints: [join(ROOT, 'sdk/mrz/engine.ts')], bundle: true, format: 'esm', minify: true, write: false, platform: 'browser', target: 'es2022' });
+  const code = r.outputFiles[0]?.contents ?? new Uint8Array();
+  const w = await build({ entryPoints: [join(ROOT, 'sdk/mrz/weights.ts')], bundle: true, format: 'esm', minify: true, write: false, platform: 'browser', target: 'es2022' });
+  return { minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, weightsGzipBytes: gzipSync(w.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).length };
+}
+
+// ---- main
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+function row(name: string, s: Summary): string {
+  return `| ${name.padEnd(34)} | ${String(s.images).padStart(4)} | ${`${s.exactValid}/${s.images} ${pct(s.images ? s.exactValid / s.images : 0)}`.padStart(16)} | ${`${s.exact}/${s.images}`.padStart(9)} | ${pct(s.charAccuracy).padStart(7)} | ${String(s.falseAccepts).padStart(3)} | ${String(s.falsePositives).padStart(3)} | ${s.medianMs.toFixed(1).padStart(8)} | ${s.p95Ms.toFixed(1).padStart(8)} |`;
+}
+
+log('preparing data sets...');
+const real = realItems();
+const synth = synthItems();
+const all = [...real, ...synth];
+log(`real ${real.length}, synthetic ${synth.filter((s) => s.set === 'synthetic').length}, negatives ${synth.filter((s) => s.set === 'negative').length}`);
+const size = await bundleSize();
+log('engine in Chromium...');
+const chrome = await runChromium(all);
+log('engine in Node...');
+const nodeOut = await runNode(all);
+let tessItems: Item[] = [];
+let tess = new Map<string, Outcome>();
+if (!NO_TESS) {
+  const tr = TESS_REAL === 'all' ? real : real.slice(0, Number(TESS_REAL));
+  tessItems = [...tr, ...synth.filter((s) => s.set === 'synthetic').slice(0, TESS_SYNTH)];
+  log(`tesseract.js in Node on ${tessItems.length} images...`);
+  tess = await runTesseract(tessItems);
+}
+
+const sets: [string, Item[]][] = [
+  ['real (GT)', real],
+  ['synthetic 1280x720', synth.filter((s) => s.set !== 'real')],
+];
+const table: string[] = [];
+table.push('| engine / set                       |  img | exact & valid    | exact any | char acc | FA | FP | median ms |   p95 ms |');
+table.push('|------------------------------------|------|------------------|-----------|----------|----|----|-----------|----------|');
+const results: Record<string, Summary> = {};
+for (const [name, items] of sets) {
+  const a = summarise(items, chrome);
+  const b = summarise(items, nodeOut);
+  results[`timpora-chromium ${name}`] = a;
+  results[`timpora-node ${name}`] = b;
+  table.push(row(`timpora (Chromium) ${name}`, a));
+  table.push(row(`timpora (Node) ${name}`, b));
+}
+if (!NO_TESS) {
+  const tessSets: [string, Item[]][] = [
+    ['real (GT)', tessItems.filter((i) => i.set === 'real')],
+    ['synthetic subset', tessItems.filter((i) => i.set === 'synthetic')],
+  ];
+  for (const [name, items] of tessSets) {
+    const t = summarise(items, tess);
+    const o = summarise(items, nodeOut);
+    const c = summarise(items, chrome);
+    results[`tesseract-node ${name}`] = t;
+    results[`timpora-node same ${name}`] = o;
+    table.push(row(`tesseract.js (Node) ${name}`, t));
+    table.push(row(`timpora (Node) same ${name}`, o));
+    table.push(`|   ratios ${name}: speed tesseract/timpora median = ${(t.medianMs / o.medianMs).toFixed(1)}x (Node), ${(t.medianMs / c.medianMs).toFixed(1)}x (vs Chromium); exact&valid ${o.exactValid}/${o.images} vs ${t.exactValid}/${t.images}; exact ${o.exact} vs ${t.exact}`);
+  }
+}
+const out = [
+  '',
+  'MRZ engine benchmark',
+  table.join('\n'),
+  '',
+  'exact & valid = reported valid and identical to ground truth; exact any = lines identical (valid or not);',
+  'FA = false accepts (reported valid but wrong); FP = valid reads on no-MRZ frames.',
+  `bundle (esbuild --minify, sdk/mrz/engine.ts with weights, parser and the mrz package): ${(size.minBytes / 1024).toFixed(1)} kB min, ${(size.gzipBytes / 1024).toFixed(1)} kB min+gzip (weights alone ${(size.weightsGzipBytes / 1024).toFixed(1)} kB gzip)`,
+].join('\n');
+process.stdout.write(out + '\n');
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+const perImage = all.map((it) => ({ id: it.id, truth: it.truth, chromium: chrome.get(it.id), node: nodeOut.get(it.id), tesseract: tess.get(it.id) ?? null }));
+const file = join(ROOT, 'bench', 'results', `mrz-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), results, size, perImage }, null, 1));
+log(`wrote ${file}`);

@@ -1,0 +1,217 @@
+/**
+ * The MRZ reading engine (image side): locate -> rectify -> segment -> classify, then the text side
+ * (`correctMrz`: check-digit correction and parsing).
+ *
+ * Pure TypeScript without DOM: runs in a Web Worker (see `worker.ts`) and in Node (CLI, bench,
+ * tests). The classifier weights ship inside the package (`weights.ts`); nothing is fetched.
+ *
+ * @example
+ * ```ts
+ * import { readMrz } from 'timpora-kit/sdk/mrz/engine.ts';
+ * const ctx = canvas.getContext('2d')!;
+ * const result = readMrz(ctx.getImageData(0, 0, canvas.width, canvas.height));
+ * if (result?.valid) console.log(result.fields.documentNumber);
+ * ```
+ * @module
+ */
+
+import { classifyGlyphs } from './classify.ts';
+import { correctMrz } from './correct.ts';
+import { analyseBand, lineGroups, type LineGroup } from './engine-band.ts';
+import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
+import { locateBands } from './locate.ts';
+import { toFrame, type RectSpec } from './rectify.ts';
+import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
+
+/** Options of {@link readMrz} and {@link recognizeMrz}. */
+export interface ReadMrzOptions {
+  /** Formats to accept (default: all). */
+  readonly formats?: readonly MrzFormat[];
+  /** Still images: also try the frame rotated by 90, 180 and 270 degrees (default false). */
+  readonly rotations?: boolean;
+  /** Maximum band candidates examined per orientation (default 4). */
+  readonly maxBands?: number;
+}
+
+/** One recognised MRZ hypothesis: classifier alternatives per line and where it is. */
+export interface MrzRecognition {
+  /** Per-line, per-position classifier alternatives (2 or 3 lines). */
+  readonly lines: readonly LineCandidates[];
+  /** Characters per line (30, 36 or 44). */
+  readonly lineLength: number;
+  /** Band corners in frame coordinates: top-left, top-right, bottom-right, bottom-left (reading order). */
+  readonly corners: readonly [Point, Point, Point, Point];
+  /** Segmentation fit cost (lower is a cleaner cut). */
+  readonly fitCost: number;
+  /** Clockwise quarter turns applied to the frame before reading (0 for upright documents). */
+  readonly quarterTurns: number;
+}
+
+/** Output of {@link recognizeMrz}. */
+export interface MrzRecognitionSet {
+  /** Hypotheses, most plausible first (possibly empty). */
+  readonly candidates: readonly MrzRecognition[];
+  readonly timings: MrzTimings;
+}
+
+/** Longest side the engine works at; larger frames are downscaled first. */
+const MAX_SIDE = 2000;
+
+function zeroTimings(): MrzTimings {
+  return { locate: 0, rectify: 0, segment: 0, classify: 0, correct: 0, total: 0 };
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function sizesFor(formats: readonly MrzFormat[] | undefined): (30 | 36 | 44)[] {
+  const f = formats && formats.length > 0 ? formats : (['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as const);
+  const s = new Set<30 | 36 | 44>();
+  for (const x of f) s.add(x === 'TD1' ? 30 : x === 'TD2' || x === 'MRVB' ? 36 : 44);
+  return [...s];
+}
+
+interface Prepared {
+  readonly gray: Gray8;
+  /** Frame pixels per working pixel. */
+  readonly factor: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function prepare(image: RgbaImage | GrayImage): Prepared | null {
+  let gray: Gray8 | null;
+  try {
+    gray = toGray(image);
+  } catch {
+    return null;
+  }
+  if (!gray || gray.width < 24 || gray.height < 16) return null;
+  const long = Math.max(gray.width, gray.height);
+  const factor = long > MAX_SIDE ? Math.ceil(long / MAX_SIDE) : 1;
+  return { gray: downscale(gray, factor), factor, width: gray.width, height: gray.height };
+}
+
+function groupCorners(group: LineGroup, spec: RectSpec): [Point, Point, Point, Point] {
+  const first = group.cells[0];
+  const last = group.cells[group.cells.length - 1];
+  if (!first || !last) {
+    const p = toFrame(spec, 0, 0);
+    return [p, p, p, p];
+  }
+  const n = group.n;
+  return [
+    toFrame(spec, first.bounds[0] as number, first.top),
+    toFrame(spec, first.bounds[n] as number, first.top),
+    toFrame(spec, last.bounds[n] as number, last.bottom + 1),
+    toFrame(spec, last.bounds[0] as number, last.bottom + 1),
+  ];
+}
+
+/**
+ * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
+ */
+function scan(
+  prep: Prepared,
+  quarterTurns: number,
+  options: ReadMrzOptions,
+  timings: MrzTimings,
+  visit: (rec: MrzRecognition) => boolean,
+): boolean {
+  let t = now();
+  const g = rotateQuarter(prep.gray, quarterTurns);
+  const bands = locateBands(g, { maxCandidates: options.maxBands ?? 4 });
+  let t2 = now();
+  timings.locate += t2 - t;
+  const sizes = sizesFor(options.formats);
+  const pyramid = new Map<number, Gray8>();
+  for (const band of bands) {
+    t = now();
+    const a = analyseBand(g, band, pyramid);
+    t2 = now();
+    timings.rectify += t2 - t;
+    if (!a) continue;
+    t = now();
+    const groups = lineGroups(a, sizes).slice(0, 3);
+    t2 = now();
+    timings.segment += t2 - t;
+    for (const group of groups) {
+      t = now();
+      const lines = group.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
+      t2 = now();
+      timings.classify += t2 - t;
+      const local = groupCorners(group, a.spec);
+      const corners = local.map((p) => {
+        const q = unrotatePoint(p.x, p.y, quarterTurns, prep.gray.width, prep.gray.height);
+        return { x: q.x * prep.factor, y: q.y * prep.factor };
+      }) as [Point, Point, Point, Point];
+      if (visit({ lines, lineLength: group.n, corners, fitCost: group.fitCost, quarterTurns })) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Lower-level reading for video: returns the classifier alternatives of every plausible MRZ
+ * hypothesis in the frame (for `MrzVoter`), without correction. Never throws.
+ */
+export function recognizeMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzRecognitionSet {
+  const timings = zeroTimings();
+  const t0 = now();
+  const candidates: MrzRecognition[] = [];
+  try {
+    const prep = prepare(image);
+    if (prep) {
+      const turns = options.rotations ? [0, 1, 2, 3] : [0];
+      for (const q of turns) scan(prep, q, options, timings, (r) => (candidates.push(r), false));
+    }
+  } catch {
+    // Defensive: malformed input must never escape as an exception.
+  }
+  timings.total = now() - t0;
+  return { candidates, timings };
+}
+
+/** Correction confidence below which an invalid read is not worth returning. */
+const MIN_REPORT_CONFIDENCE = 0.3;
+
+/**
+ * Reads the MRZ of a still image or video frame: locates the band (any position, scale, tilt up to
+ * about 20 degrees; with `rotations`, also 90/180/270), segments and classifies the characters and
+ * corrects them with the check digits. Returns the first valid read, else the most confident
+ * invalid one (with `valid: false`), else null. Never throws.
+ */
+export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzImageResult | null {
+  const timings = zeroTimings();
+  const t0 = now();
+  let best: { r: MrzResult; rec: MrzRecognition } | null = null;
+  try {
+    const prep = prepare(image);
+    if (prep) {
+      const turns = options.rotations ? [0, 2, 1, 3] : [0];
+      const formats = options.formats;
+      for (const q of turns) {
+        const stop = scan(prep, q, options, timings, (rec) => {
+          const t = now();
+          let r: MrzResult | null = null;
+          try {
+            r = correctMrz(rec.lines);
+          } catch {
+            r = null;
+          }
+          timings.correct += now() - t;
+          if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
+          if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
+          return r.valid;
+        });
+        if (stop) break;
+      }
+    }
+  } catch {
+    best = null;
+  }
+  timings.total = now() - t0;
+  const found = best as { r: MrzResult; rec: MrzRecognition } | null;
+  if (!found) return null;
+  if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) return null;
+  return { ...found.r, corners: found.rec.corners, timings };
+}

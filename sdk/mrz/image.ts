@@ -1,0 +1,292 @@
+/**
+ * Small, allocation-conscious image helpers for the MRZ engine: greyscale conversion, area
+ * downscaling, quarter-turn rotation, separable min/max filters (van Herk / Gil-Werman), box
+ * blur and Otsu thresholds. Pure TypeScript, no DOM: runs in Web Workers and in Node.
+ * @module
+ */
+
+import type { GrayImage, RgbaImage } from './types.ts';
+
+/** A greyscale image owned by the engine (always a plain `Uint8Array`). */
+export interface Gray8 {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/** A float image (one channel), row-major. */
+export interface FloatImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+/**
+ * Converts an RGBA or greyscale image to an engine greyscale image. The layout is inferred from
+ * the buffer length (`4 * width * height` means RGBA). Returns null for malformed input.
+ */
+export function toGray(image: RgbaImage | GrayImage): Gray8 | null {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) return null;
+  const n = width * height;
+  if (!data || typeof data.length !== 'number') return null;
+  if (data.length >= n * 4) {
+    const out = new Uint8Array(n);
+    for (let i = 0, j = 0; i < n; i++, j += 4) {
+      // ITU-R BT.601 luma, integer arithmetic.
+      out[i] = ((data[j] as number) * 77 + (data[j + 1] as number) * 150 + (data[j + 2] as number) * 29) >> 8;
+    }
+    return { width, height, data: out };
+  }
+  if (data.length >= n) {
+    const out = data instanceof Uint8Array ? data.subarray(0, n) : new Uint8Array(data.buffer, data.byteOffset, n);
+    return { width, height, data: out };
+  }
+  return null;
+}
+
+/** Downscales by an integer factor using area (box) averaging. Factor 1 returns the input. */
+export function downscale(src: Gray8, factor: number): Gray8 {
+  const f = Math.max(1, Math.floor(factor));
+  if (f === 1) return src;
+  const w = Math.floor(src.width / f);
+  const h = Math.floor(src.height / f);
+  const out = new Uint8Array(w * h);
+  const acc = new Uint32Array(w);
+  const sw = src.width;
+  const area = f * f;
+  const d = src.data;
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let dy = 0; dy < f; dy++) {
+      const row = (y * f + dy) * sw;
+      for (let x = 0, sx = row; x < w; x++) {
+        let s = 0;
+        for (let dx = 0; dx < f; dx++) s += d[sx++] as number;
+        acc[x] = (acc[x] as number) + s;
+      }
+    }
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = ((acc[x] as number) + (area >> 1)) / area;
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Rotates a greyscale image clockwise by `quarterTurns` x 90 degrees. */
+export function rotateQuarter(src: Gray8, quarterTurns: number): Gray8 {
+  const q = ((quarterTurns % 4) + 4) % 4;
+  if (q === 0) return src;
+  const { width: w, height: h, data: d } = src;
+  const ow = q === 2 ? w : h;
+  const oh = q === 2 ? h : w;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = d[y * w + x] as number;
+      let nx: number;
+      let ny: number;
+      if (q === 1) {
+        nx = h - 1 - y;
+        ny = x;
+      } else if (q === 2) {
+        nx = w - 1 - x;
+        ny = h - 1 - y;
+      } else {
+        nx = y;
+        ny = w - 1 - x;
+      }
+      out[ny * ow + nx] = v;
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+
+/**
+ * Maps a point of an image rotated clockwise by `quarterTurns` back to the original image
+ * (of size `w` x `h`).
+ */
+export function unrotatePoint(x: number, y: number, quarterTurns: number, w: number, h: number): { x: number; y: number } {
+  const q = ((quarterTurns % 4) + 4) % 4;
+  if (q === 1) return { x: y, y: h - 1 - x };
+  if (q === 2) return { x: w - 1 - x, y: h - 1 - y };
+  if (q === 3) return { x: w - 1 - y, y: x };
+  return { x, y };
+}
+
+/**
+ * 1-D running max (or min) over windows of size `k` centred on each element, in O(n)
+ * (van Herk / Gil-Werman). Reads `n` values from `src` at `offset + i * stride`.
+ */
+function runFilter1D(
+  src: Float32Array,
+  dst: Float32Array,
+  offset: number,
+  stride: number,
+  n: number,
+  k: number,
+  isMax: boolean,
+  g: Float32Array,
+  hbuf: Float32Array,
+): void {
+  const r = k >> 1;
+  const pad = n + 2 * r;
+  const fill = isMax ? -Infinity : Infinity;
+  // g: prefix extremum within blocks, h: suffix extremum within blocks, over padded signal.
+  for (let i = 0; i < pad; i++) {
+    const si = i - r;
+    const v = si >= 0 && si < n ? (src[offset + si * stride] as number) : fill;
+    if (i % k === 0) g[i] = v;
+    else {
+      const p = g[i - 1] as number;
+      g[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
+    }
+  }
+  for (let i = pad - 1; i >= 0; i--) {
+    const si = i - r;
+    const v = si >= 0 && si < n ? (src[offset + si * stride] as number) : fill;
+    if (i === pad - 1 || (i + 1) % k === 0) hbuf[i] = v;
+    else {
+      const p = hbuf[i + 1] as number;
+      hbuf[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    // Window in padded coordinates: [i, i + k - 1].
+    const a = hbuf[i] as number;
+    const j = i + k - 1;
+    const b = (j < pad ? g[j] : g[pad - 1]) as number;
+    dst[offset + i * stride] = isMax ? (a > b ? a : b) : a < b ? a : b;
+  }
+}
+
+/** Separable rectangular max (dilation) or min (erosion) filter with an odd kernel `kx` x `ky`. */
+export function rectFilter(src: FloatImage, kx: number, ky: number, isMax: boolean): FloatImage {
+  const { width: w, height: h } = src;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  const m = Math.max(w, h) + Math.max(kx, ky) * 2 + 2;
+  const g = new Float32Array(m);
+  const hb = new Float32Array(m);
+  if (kx > 1) for (let y = 0; y < h; y++) runFilter1D(src.data, tmp, y * w, 1, w, kx, isMax, g, hb);
+  else tmp.set(src.data);
+  if (ky > 1) for (let x = 0; x < w; x++) runFilter1D(tmp, out, x, w, h, ky, isMax, g, hb);
+  else out.set(tmp);
+  return { width: w, height: h, data: out };
+}
+
+/** Separable box blur with radius `rx`, `ry` (edges clamped), using running sums. */
+export function boxBlur(src: FloatImage, rx: number, ry: number): FloatImage {
+  const { width: w, height: h, data } = src;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  if (rx > 0) {
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      let s = 0;
+      for (let i = -rx; i <= rx; i++) s += data[o + Math.min(w - 1, Math.max(0, i))] as number;
+      for (let x = 0; x < w; x++) {
+        tmp[o + x] = s / (2 * rx + 1);
+        s += (data[o + Math.min(w - 1, x + rx + 1)] as number) - (data[o + Math.max(0, x - rx)] as number);
+      }
+    }
+  } else tmp.set(data);
+  if (ry > 0) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -ry; i <= ry; i++) s += tmp[Math.min(h - 1, Math.max(0, i)) * w + x] as number;
+      for (let y = 0; y < h; y++) {
+        out[y * w + x] = s / (2 * ry + 1);
+        s += (tmp[Math.min(h - 1, y + ry + 1) * w + x] as number) - (tmp[Math.max(0, y - ry) * w + x] as number);
+      }
+    }
+  } else out.set(tmp);
+  return { width: w, height: h, data: out };
+}
+
+/** Converts an 8-bit image to float. */
+export function toFloat(src: Gray8): FloatImage {
+  const out = new Float32Array(src.width * src.height);
+  const d = src.data;
+  for (let i = 0; i < out.length; i++) out[i] = d[i] as number;
+  return { width: src.width, height: src.height, data: out };
+}
+
+/**
+ * Otsu's threshold over values in [0, maxValue] (256 bins). Returns the threshold in value units.
+ */
+export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
+  const hist = new Float64Array(256);
+  const sc = 255 / (maxValue || 1);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask && !mask[i]) continue;
+    let b = Math.round((values[i] as number) * sc);
+    if (b < 0) b = 0;
+    else if (b > 255) b = 255;
+    hist[b] = (hist[b] as number) + 1;
+    n++;
+  }
+  if (n === 0) return maxValue / 2;
+  let sumAll = 0;
+  for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
+  let wB = 0;
+  let sumB = 0;
+  let best = 0;
+  let bestT = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t] as number;
+    if (wB === 0) continue;
+    const wF = n - wB;
+    if (wF === 0) break;
+    sumB += t * (hist[t] as number);
+    const mB = sumB / wB;
+    const mF = (sumAll - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      bestT = t;
+    }
+  }
+  return (bestT + 0.5) / sc;
+}
+
+/** Bilinear sample of an 8-bit image at (x, y); outside pixels clamp to the border. */
+export function sampleBilinear(src: Gray8, x: number, y: number): number {
+  const w = src.width;
+  const h = src.height;
+  if (x < 0) x = 0;
+  else if (x > w - 1) x = w - 1;
+  if (y < 0) y = 0;
+  else if (y > h - 1) y = h - 1;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = x0 + 1 < w ? x0 + 1 : x0;
+  const y1 = y0 + 1 < h ? y0 + 1 : y0;
+  const fx = x - x0;
+  const fy = y - y0;
+  const d = src.data;
+  const a = d[y0 * w + x0] as number;
+  const b = d[y0 * w + x1] as number;
+  const c = d[y1 * w + x0] as number;
+  const e = d[y1 * w + x1] as number;
+  return (a + (b - a) * fx) * (1 - fy) + (c + (e - c) * fx) * fy;
+}
+
+/** Percentile (0-1) of a float array via a 256-bin histogram over [lo, hi]. */
+export function percentile(values: Float32Array, p: number, lo: number, hi: number): number {
+  const hist = new Uint32Array(256);
+  const sc = 255 / (hi - lo || 1);
+  for (let i = 0; i < values.length; i++) {
+    let b = Math.round(((values[i] as number) - lo) * sc);
+    if (b < 0) b = 0;
+    else if (b > 255) b = 255;
+    hist[b] = (hist[b] as number) + 1;
+  }
+  const target = p * values.length;
+  let acc = 0;
+  for (let i = 0; i < 256; i++) {
+    acc += hist[i] as number;
+    if (acc >= target) return lo + i / sc;
+  }
+  return hi;
+}

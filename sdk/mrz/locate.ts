@@ -1,0 +1,282 @@
+/**
+ * MRZ band localisation without learning: downscale, black-hat morphology (dark strokes on a light
+ * ground), threshold, horizontal run-length smearing that merges the characters of a line, connected
+ * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
+ * thin components that lie parallel and close together form a band candidate.
+ *
+ * Works at one or two pyramid levels so that the character pitch at the working level stays in the
+ * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted.
+ * @module
+ */
+
+import { downscale, otsu, rectFilter, toFloat, type Gray8 } from './image.ts';
+
+/** A band hypothesis in full-resolution frame coordinates. */
+export interface BandCandidate {
+  /** Centre of the band. */
+  readonly cx: number;
+  readonly cy: number;
+  /** Angle of the text direction in radians (image y axis points down). */
+  readonly angle: number;
+  /** Extent along the text direction, relative to the centre: [min, max]. */
+  readonly u0: number;
+  readonly u1: number;
+  /** Extent across the text direction (towards image "down" when angle = 0): [min, max]. */
+  readonly v0: number;
+  readonly v1: number;
+  /** Estimated thickness of one text line (px, full resolution). */
+  readonly lineThickness: number;
+  /** Length of the longest member line (px, full resolution). */
+  readonly length: number;
+  /** Ranking score (higher is better). */
+  readonly score: number;
+}
+
+interface Comp {
+  n: number;
+  cx: number;
+  cy: number;
+  angle: number;
+  len: number;
+  thick: number;
+  ux: number;
+  uy: number;
+  /** Extent along the principal axis relative to the centroid (from the pixels). */
+  a0: number;
+  a1: number;
+  label: number;
+}
+
+/** Options of {@link locateBands}. */
+export interface LocateOptions {
+  /** Maximum number of candidates returned. */
+  readonly maxCandidates?: number;
+}
+
+const WORK_SIDE = 640;
+
+/** Finds MRZ band candidates in a greyscale frame, best first. Never throws on odd sizes. */
+export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandidate[] {
+  const maxCandidates = options.maxCandidates ?? 4;
+  if (gray.width < 24 || gray.height < 16) return [];
+  const long = Math.max(gray.width, gray.height);
+  const f1 = Math.max(1, Math.round(long / WORK_SIDE));
+  const levels = [f1];
+  // A coarser level catches documents that fill a large frame (pitch too big for the kernels).
+  if (long / (f1 * 2) >= 200) levels.push(f1 * 2);
+  const out: BandCandidate[] = [];
+  for (const f of levels) {
+    const small = downscale(gray, f);
+    const found = locateAtLevel(small, f);
+    for (const c of found) out.push(c);
+  }
+  out.sort((a, b) => b.score - a.score);
+  // Drop near-duplicates (same band found at two levels).
+  const kept: BandCandidate[] = [];
+  for (const c of out) {
+    const dup = kept.some(
+      (k) => Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) && Math.abs(angleDiff(k.angle, c.angle)) < 0.1,
+    );
+    if (!dup) kept.push(c);
+    if (kept.length >= maxCandidates) break;
+  }
+  return kept;
+}
+
+function angleDiff(a: number, b: number): number {
+  let d = a - b;
+  while (d > Math.PI / 2) d -= Math.PI;
+  while (d < -Math.PI / 2) d += Math.PI;
+  return d;
+}
+
+function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
+  const { width: w, height: h } = small;
+  const g = toFloat(small);
+  // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
+  const k = 9;
+  const closed = rectFilter(rectFilter(g, k, k, true), k, k, false);
+  const bh = new Float32Array(w * h);
+  let maxBh = 0;
+  for (let i = 0; i < bh.length; i++) {
+    const v = (closed.data[i] as number) - (g.data[i] as number);
+    bh[i] = v;
+    if (v > maxBh) maxBh = v;
+  }
+  if (maxBh < 20) return [];
+  const t = Math.max(otsu(bh, maxBh), 18);
+  const bin = new Uint8Array(w * h);
+  for (let i = 0; i < bin.length; i++) bin[i] = (bh[i] as number) > t ? 1 : 0;
+  // Horizontal smearing: fill gaps up to G pixels between ink pixels in a row.
+  const G = 6;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let last = -1;
+    for (let x = 0; x < w; x++) {
+      if (bin[o + x]) {
+        if (last >= 0 && x - last > 1 && x - last <= G + 1) for (let j = last + 1; j < x; j++) bin[o + j] = 2;
+        last = x;
+      }
+    }
+  }
+  // Light vertical closing of 1px gaps (joins rows of one line split by thin strokes).
+  for (let y = 1; y < h - 1; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
+  }
+  const { comps, labels } = components(bin, w, h);
+  const lines = comps.filter((c) => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45);
+  // True extents along each line's axis (the centroid is off-centre when one end is sparse).
+  if (lines.length > 0) {
+    const byLabel = new Map<number, Comp>();
+    for (const c of lines) byLabel.set(c.label, c);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const lab = labels[y * w + x] as number;
+        if (!lab) continue;
+        const c = byLabel.get(lab);
+        if (!c) continue;
+        const a = (x - c.cx) * c.ux + (y - c.cy) * c.uy;
+        if (a < c.a0) c.a0 = a;
+        if (a > c.a1) c.a1 = a;
+      }
+    }
+  }
+  lines.sort((a, b) => b.len - a.len);
+  const cands: BandCandidate[] = [];
+  const used = new Uint8Array(lines.length);
+  for (let i = 0; i < lines.length && cands.length < 6; i++) {
+    if (used[i]) continue;
+    const seed = lines[i] as Comp;
+    const members: Comp[] = [seed];
+    used[i] = 1;
+    const ux = seed.ux;
+    const uy = seed.uy;
+    const vx = -uy;
+    const vy = ux;
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (let j = 0; j < lines.length; j++) {
+        if (used[j]) continue;
+        const c = lines[j] as Comp;
+        if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.09) continue;
+        let near = false;
+        for (const m of members) {
+          const dv = Math.abs((c.cx - m.cx) * vx + (c.cy - m.cy) * vy);
+          const du = Math.abs((c.cx - m.cx) * ux + (c.cy - m.cy) * uy);
+          if (dv < 3.2 * Math.max(m.thick, c.thick) && du < 0.5 * (m.len + c.len)) near = true;
+        }
+        if (!near) continue;
+        // Keep only lines that overlap the seed substantially along the text direction.
+        const du = (c.cx - seed.cx) * ux + (c.cy - seed.cy) * uy;
+        const ov = Math.min(du + c.len / 2, seed.len / 2) - Math.max(du - c.len / 2, -seed.len / 2);
+        if (ov < 0.4 * Math.min(c.len, seed.len)) continue;
+        members.push(c);
+        used[j] = 1;
+        grew = true;
+      }
+    }
+    let u0 = Infinity;
+    let u1 = -Infinity;
+    let v0 = Infinity;
+    let v1 = -Infinity;
+    let thick = Infinity;
+    for (const m of members) {
+      const du = (m.cx - seed.cx) * ux + (m.cy - seed.cy) * uy;
+      const dv = (m.cx - seed.cx) * vx + (m.cy - seed.cy) * vy;
+      u0 = Math.min(u0, du + m.a0 - 0.5);
+      u1 = Math.max(u1, du + m.a1 + 0.5);
+      v0 = Math.min(v0, dv - m.thick / 2);
+      v1 = Math.max(v1, dv + m.thick / 2);
+      thick = Math.min(thick, m.thick);
+    }
+    const totalLen = members.reduce((s, m) => s + m.len, 0);
+    // Score: long lines, several parallel lines, text-like thickness.
+    const score = (totalLen / w) * (members.length >= 2 ? 1.5 : 1) + seed.len / (seed.thick * 40);
+    cands.push({
+      cx: (seed.cx + 0.5) * f,
+      cy: (seed.cy + 0.5) * f,
+      angle: seed.angle,
+      u0: u0 * f,
+      u1: u1 * f,
+      v0: v0 * f,
+      v1: v1 * f,
+      lineThickness: thick * f,
+      length: seed.len * f,
+      score,
+    });
+  }
+  return cands;
+}
+
+/** 8-connected components of a binary map with first and second moments. */
+function components(bin: Uint8Array, w: number, h: number): { comps: Comp[]; labels: Int32Array } {
+  const labels = new Int32Array(w * h);
+  const stack = new Int32Array(w * h);
+  const out: Comp[] = [];
+  let next = 1;
+  for (let start = 0; start < bin.length; start++) {
+    if (!bin[start] || labels[start]) continue;
+    const lab = next++;
+    let sp = 0;
+    stack[sp++] = start;
+    labels[start] = lab;
+    let n = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    while (sp > 0) {
+      const p = stack[--sp] as number;
+      const y = (p / w) | 0;
+      const x = p - y * w;
+      n++;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= w) continue;
+          const q = yy * w + xx;
+          if (bin[q] && !labels[q]) {
+            labels[q] = lab;
+            stack[sp++] = q;
+          }
+        }
+      }
+    }
+    if (n < 40) continue;
+    const mx = sx / n;
+    const my = sy / n;
+    const cxx = sxx / n - mx * mx;
+    const cyy = syy / n - my * my;
+    const cxy = sxy / n - mx * my;
+    const tr = cxx + cyy;
+    const det = cxx * cyy - cxy * cxy;
+    const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+    const l1 = tr / 2 + disc;
+    const l2 = Math.max(0, tr / 2 - disc);
+    const angle = 0.5 * Math.atan2(2 * cxy, cxx - cyy);
+    out.push({
+      n,
+      cx: mx,
+      cy: my,
+      angle,
+      len: Math.sqrt(12 * l1),
+      thick: Math.sqrt(12 * l2),
+      ux: Math.cos(angle),
+      uy: Math.sin(angle),
+      a0: 0,
+      a1: 0,
+      label: lab,
+    });
+  }
+  return { comps: out, labels };
+}

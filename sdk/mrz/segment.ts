@@ -1,0 +1,438 @@
+/**
+ * Segmentation of a rectified MRZ band: illumination-flattened ink map, residual skew estimate,
+ * text lines from the row profile, then character cells from the column profile. The character
+ * pitch is fixed by the format (30, 36 or 44 cells), so cells are fitted as a comb (global pitch
+ * and phase) and refined by dynamic programming (each boundary may move a little towards an ink
+ * minimum, deviations from the pitch are penalised). Touching or broken glyphs therefore do not
+ * change the number of cells.
+ * @module
+ */
+
+import { boxBlur, otsu, percentile, rectFilter, type FloatImage } from './image.ts';
+
+/** Glyph raster size fed to the classifier. */
+export const GLYPH_W = 16;
+export const GLYPH_H = 20;
+export const GLYPH_SIZE = GLYPH_W * GLYPH_H;
+
+/** Ink map: 0 = background, 1 = full ink; plus a binary mask. */
+export interface InkMap extends FloatImage {
+  readonly bin: Uint8Array;
+}
+
+/** One text line found in the band. */
+export interface TextLine {
+  readonly top: number;
+  readonly bottom: number;
+  readonly xa: number;
+  readonly xb: number;
+  /** Sum of binary ink in the line (ranking). */
+  readonly mass: number;
+}
+
+/** A line cut into `n` character cells, with the glyph rasters. */
+export interface CellLine {
+  readonly n: number;
+  readonly top: number;
+  readonly bottom: number;
+  readonly pitch: number;
+  /** n + 1 cell boundaries (x, rectified coordinates). */
+  readonly bounds: Float64Array;
+  /** Mean normalised ink at the boundaries (lower is a cleaner fit). */
+  readonly fitCost: number;
+  /** n glyph rasters of GLYPH_SIZE floats in [0, 1]. */
+  readonly glyphs: Float32Array;
+}
+
+/**
+ * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
+ * on a 4x block-max reduced image, smoothed and bilinearly upsampled (16x fewer pixels to filter).
+ */
+function background(img: FloatImage, charSize: number): Float32Array {
+  const B = 4;
+  const { width: w, height: h, data } = img;
+  const sw = Math.max(1, Math.ceil(w / B));
+  const sh = Math.max(1, Math.ceil(h / B));
+  const small = new Float32Array(sw * sh);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const so = ((y / B) | 0) * sw;
+    for (let x = 0; x < w; x++) {
+      const v = data[o + x] as number;
+      const si = so + ((x / B) | 0);
+      if (v > (small[si] as number)) small[si] = v;
+    }
+  }
+  const k = Math.max(3, Math.round((charSize * 1.6) / B) | 1);
+  const filtered = boxBlur(rectFilter({ width: sw, height: sh, data: small }, k, k, true), 1, 1).data;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let fy = (y + 0.5) / B - 0.5;
+    if (fy < 0) fy = 0;
+    else if (fy > sh - 1) fy = sh - 1;
+    const y0 = Math.floor(fy);
+    const y1 = y0 + 1 < sh ? y0 + 1 : y0;
+    const ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      let fx = (x + 0.5) / B - 0.5;
+      if (fx < 0) fx = 0;
+      else if (fx > sw - 1) fx = sw - 1;
+      const x0 = Math.floor(fx);
+      const x1 = x0 + 1 < sw ? x0 + 1 : x0;
+      const tx = fx - x0;
+      const a = filtered[y0 * sw + x0] as number;
+      const b = filtered[y0 * sw + x1] as number;
+      const c = filtered[y1 * sw + x0] as number;
+      const d = filtered[y1 * sw + x1] as number;
+      out[y * w + x] = (a + (b - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
+    }
+  }
+  return out;
+}
+
+/**
+ * Flattens illumination (background = closing of the image, blurred) and returns normalised ink in
+ * [0, 1]. `charSize` is the expected character size in pixels.
+ */
+export function inkMap(img: FloatImage, charSize: number): InkMap {
+  const bg = background(img, charSize);
+  const n = img.width * img.height;
+  const ink = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = bg[i] as number;
+    const v = (b - (img.data[i] as number)) / (b > 24 ? b : 24);
+    ink[i] = v > 0 ? v : 0;
+  }
+  const t0 = Math.max(0.12, otsu(ink, 1));
+  // Normalise by the typical ink level of stroke pixels.
+  let cnt = 0;
+  for (let i = 0; i < n; i++) if ((ink[i] as number) > t0) cnt++;
+  const strokes = new Float32Array(cnt);
+  for (let i = 0, j = 0; i < n; i++) if ((ink[i] as number) > t0) strokes[j++] = ink[i] as number;
+  const level = cnt > 10 ? Math.max(0.2, percentile(strokes, 0.9, 0, 1)) : 1;
+  const bin = new Uint8Array(n);
+  const t = Math.min(0.6, Math.max(0.25, t0 / level));
+  for (let i = 0; i < n; i++) {
+    let v = (ink[i] as number) / level;
+    if (v > 1) v = 1;
+    ink[i] = v;
+    bin[i] = v > t ? 1 : 0;
+  }
+  // Horizontal ink runs much longer than a character (document edges, dark desk, rules) are not
+  // text: drop them from the mask so they cannot dominate the line profile.
+  const maxRun = Math.max(8, Math.round(2 * charSize));
+  const w = img.width;
+  for (let y = 0; y < img.height; y++) {
+    const o = y * w;
+    let start = -1;
+    for (let x = 0; x <= w; x++) {
+      const on = x < w && bin[o + x] === 1;
+      if (on && start < 0) start = x;
+      else if (!on && start >= 0) {
+        if (x - start > maxRun) bin.fill(0, o + start, o + x);
+        start = -1;
+      }
+    }
+  }
+  return { width: img.width, height: img.height, data: ink, bin };
+}
+
+/** Estimates the residual skew (radians, within +-maxDeg) by maximising row-profile sharpness. */
+export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
+  const { width: w, height: h, bin } = ink;
+  let count = 0;
+  for (let i = 0; i < bin.length; i++) count += bin[i] as number;
+  if (count < 50) return 0;
+  // At most ~20k sample pixels (every `step`-th ink pixel).
+  const step = Math.max(1, Math.floor(count / 20000));
+  const xs = new Float32Array(Math.ceil(count / step));
+  const ys = new Float32Array(xs.length);
+  let m = 0;
+  let seen = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bin[y * w + x] && seen++ % step === 0 && m < xs.length) {
+    xs[m] = x - w / 2;
+    ys[m++] = y;
+  }
+  const pad = Math.ceil(Math.tan((maxDeg * Math.PI) / 180) * w) + 2;
+  const hist = new Float64Array(h + 2 * pad);
+  let best = -1;
+  let bestA = 0;
+  for (let d = -maxDeg; d <= maxDeg + 1e-9; d += stepDeg) {
+    const ta = Math.tan((d * Math.PI) / 180);
+    hist.fill(0);
+    for (let i = 0; i < m; i++) {
+      const yy = Math.round((ys[i] as number) - (xs[i] as number) * ta) + pad;
+      if (yy >= 0 && yy < hist.length) hist[yy] = (hist[yy] as number) + 1;
+    }
+    let s = 0;
+    for (let i = 0; i < hist.length; i++) s += (hist[i] as number) * (hist[i] as number);
+    if (s > best) {
+      best = s;
+      bestA = d;
+    }
+  }
+  return (bestA * Math.PI) / 180;
+}
+
+/** Finds text lines (row runs of ink) in a rectified band, top to bottom. */
+export function findLines(ink: InkMap): TextLine[] {
+  const { width: w, height: h, bin } = ink;
+  const prof = new Float64Array(h);
+  for (let y = 0; y < h; y++) {
+    let s = 0;
+    const o = y * w;
+    for (let x = 0; x < w; x++) s += bin[o + x] as number;
+    prof[y] = s;
+  }
+  let max = 0;
+  for (let y = 0; y < h; y++) max = Math.max(max, prof[y] as number);
+  if (max < 8) return [];
+  const thr = 0.18 * max;
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let y = 0; y <= h; y++) {
+    const on = y < h && (prof[y] as number) > thr;
+    if (on && start < 0) start = y;
+    if (!on && start >= 0) {
+      runs.push([start, y - 1]);
+      start = -1;
+    }
+  }
+  // Merge runs split by a single weak row.
+  const merged: [number, number][] = [];
+  for (const r of runs) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] - last[1] <= 2) last[1] = r[1];
+    else merged.push([r[0], r[1]]);
+  }
+  const heights = merged.map((r) => r[1] - r[0] + 1).sort((a, b) => a - b);
+  const medH = heights[heights.length >> 1] ?? 0;
+  const lines: TextLine[] = [];
+  for (const [t, b] of merged) {
+    const lh = b - t + 1;
+    if (lh < Math.max(4, 0.45 * medH)) continue;
+    // Column extent: the longest cluster of inked columns (gaps up to ~1.5 line heights).
+    const colInk = new Uint16Array(w);
+    let mass = 0;
+    for (let y = t; y <= b; y++) {
+      const o = y * w;
+      for (let x = 0; x < w; x++) if (bin[o + x]) {
+        colInk[x] = (colInk[x] as number) + 1;
+        mass++;
+      }
+    }
+    const maxGap = Math.max(4, Math.round(0.9 * lh));
+    let bestA = -1;
+    let bestB = -1;
+    let bestMass = 0;
+    let ca = -1;
+    let cb = -1;
+    let cm = 0;
+    let gap = 0;
+    for (let x = 0; x < w; x++) {
+      const v = colInk[x] as number;
+      if (v > 0) {
+        if (ca < 0) {
+          ca = x;
+          cm = 0;
+        }
+        cb = x;
+        cm += v;
+        gap = 0;
+      } else if (ca >= 0) {
+        gap++;
+        if (gap > maxGap) {
+          if (cm > bestMass) {
+            bestMass = cm;
+            bestA = ca;
+            bestB = cb;
+          }
+          ca = -1;
+        }
+      }
+    }
+    if (ca >= 0 && cm > bestMass) {
+      bestMass = cm;
+      bestA = ca;
+      bestB = cb;
+    }
+    if (bestA < 0 || bestB - bestA < 6 * lh) continue;
+    lines.push({ top: t, bottom: b, xa: bestA, xb: bestB, mass });
+  }
+  return lines;
+}
+
+function interp(p: Float64Array, x: number): number {
+  if (x <= 0) return p[0] as number;
+  const n = p.length;
+  if (x >= n - 1) return p[n - 1] as number;
+  const i = Math.floor(x);
+  const f = x - i;
+  return (p[i] as number) * (1 - f) + (p[i + 1] as number) * f;
+}
+
+/**
+ * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
+ * `n` characters (pitch implausible for its height).
+ */
+export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null {
+  const { width: w, data } = ink;
+  const lh = line.bottom - line.top + 1;
+  const span = line.xb - line.xa + 1;
+  const pMin = (0.98 * span) / n;
+  const pMax = (1.03 * span) / (n - 0.7);
+  // Plausible pitch vs line (cap) height for OCR-B at 10 characters per inch.
+  if (pMax < 0.55 * lh || pMin > 2.2 * lh) return null;
+  // Column profile of normalised ink over the line rows, scaled so a full vertical stroke ~ 1.
+  const y0 = Math.max(0, line.top - 1);
+  const y1 = Math.min(ink.height - 1, line.bottom + 1);
+  const prof = new Float64Array(w);
+  for (let y = y0; y <= y1; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
+  }
+  for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) / lh;
+  const sm = new Float64Array(w);
+  for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
+  // Remove the line's background level so empty gaps cost ~0.
+  {
+    const sorted = Array.from(sm.subarray(line.xa, line.xb + 1)).sort((a, b) => a - b);
+    const base = sorted[Math.floor(sorted.length * 0.08)] ?? 0;
+    for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
+  }
+  // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
+  // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
+  let best = Infinity;
+  let bp = pMin;
+  let bx = line.xa;
+  let br = 1;
+  const steps = 24;
+  const expect = new Float64Array(n + 1);
+  const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
+  for (let ri = -4; ri <= 4; ri++) {
+    const r = 1 + ri * 0.02;
+    for (let si = 0; si <= steps; si++) {
+      const pm = pMin + ((pMax - pMin) * si) / steps;
+      // pm is the mean pitch; the left-end pitch follows from r.
+      const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
+      for (let oi = 0; oi <= 10; oi++) {
+        const x0 = line.xa - 0.42 * p + 0.042 * p * oi;
+        let c = 0;
+        for (let k = 0; k <= n; k++) c += interp(sm, combAt(x0, p, r, k));
+        const xe = combAt(x0, p, r, n);
+        for (let x = line.xa; x < x0; x++) c += (sm[x] as number) * 2;
+        for (let x = Math.ceil(xe); x <= line.xb; x++) c += (sm[x] as number) * 2;
+        // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
+        const dl = (line.xa - x0) / p;
+        const dr = (xe - line.xb) / (p * r);
+        if (dl > 0.4) c += 6 * (dl - 0.4);
+        if (dr > 0.4) c += 6 * (dr - 0.4);
+        if (c < best) {
+          best = c;
+          bp = p;
+          bx = x0;
+          br = r;
+        }
+      }
+    }
+  }
+  for (let k = 0; k <= n; k++) expect[k] = combAt(bx, bp, br, k);
+  const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
+  // Dynamic-programming refinement of each boundary (integer columns).
+  const r = Math.max(2, Math.round(0.3 * meanPitch));
+  const span2 = 2 * r + 1;
+  const cost = new Float64Array((n + 1) * span2);
+  const from = new Int32Array((n + 1) * span2);
+  const lambda = 8;
+  for (let k = 0; k <= n; k++) {
+    const base = Math.round(expect[k] as number);
+    for (let j = 0; j < span2; j++) {
+      const x = base - r + j;
+      const local = x >= 0 && x < w ? (sm[x] as number) : 0;
+      if (k === 0) {
+        cost[j] = local;
+        continue;
+      }
+      const pbase = Math.round(expect[k - 1] as number);
+      const pk = (expect[k] as number) - (expect[k - 1] as number);
+      let bc = Infinity;
+      let bj = 0;
+      for (let i = 0; i < span2; i++) {
+        const px = pbase - r + i;
+        const dev = (x - px - pk) / pk;
+        const c = (cost[(k - 1) * span2 + i] as number) + lambda * dev * dev;
+        if (c < bc) {
+          bc = c;
+          bj = i;
+        }
+      }
+      cost[k * span2 + j] = bc + local;
+      from[k * span2 + j] = bj;
+    }
+  }
+  let bj = 0;
+  let bc = Infinity;
+  for (let j = 0; j < span2; j++) {
+    const c = cost[n * span2 + j] as number;
+    if (c < bc) {
+      bc = c;
+      bj = j;
+    }
+  }
+  const bounds = new Float64Array(n + 1);
+  let fit = 0;
+  for (let k = n; k >= 0; k--) {
+    const x = Math.round(expect[k] as number) - r + bj;
+    bounds[k] = x;
+    fit += x >= 0 && x < w ? (sm[x] as number) : 0;
+    if (k > 0) bj = from[k * span2 + bj] as number;
+  }
+  const glyphs = new Float32Array(n * GLYPH_SIZE);
+  for (let k = 0; k < n; k++) {
+    const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2;
+    const pk = (expect[k + 1] as number) - (expect[k] as number);
+    rasterGlyph(ink, cx, (line.top + line.bottom) / 2, pk, lh, glyphs, k * GLYPH_SIZE);
+  }
+  return { n, top: line.top, bottom: line.bottom, pitch: meanPitch, bounds, fitCost: fit / (n + 1), glyphs };
+}
+
+/**
+ * Rasterises one glyph window centred at (cx, cy): width 1.1 pitch, height 1.3 line height, into
+ * GLYPH_W x GLYPH_H with 2x2 supersampled bilinear sampling.
+ */
+export function rasterGlyph(ink: FloatImage, cx: number, cy: number, pitch: number, lh: number, out: Float32Array, offset: number): void {
+  const ww = 1.1 * pitch;
+  const hh = 1.3 * lh;
+  const x0 = cx - ww / 2;
+  const y0 = cy - hh / 2;
+  const sx = ww / GLYPH_W;
+  const sy = hh / GLYPH_H;
+  const { width: w, height: h, data } = ink;
+  for (let gy = 0; gy < GLYPH_H; gy++) {
+    for (let gx = 0; gx < GLYPH_W; gx++) {
+      let s = 0;
+      for (let a = 0; a < 2; a++) {
+        for (let b = 0; b < 2; b++) {
+          let x = x0 + (gx + 0.25 + 0.5 * b) * sx - 0.5;
+          let y = y0 + (gy + 0.25 + 0.5 * a) * sy - 0.5;
+          if (x < 0) x = 0;
+          else if (x > w - 1) x = w - 1;
+          if (y < 0) y = 0;
+          else if (y > h - 1) y = h - 1;
+          const xi = Math.floor(x);
+          const yi = Math.floor(y);
+          const xj = xi + 1 < w ? xi + 1 : xi;
+          const yj = yi + 1 < h ? yi + 1 : yi;
+          const fx = x - xi;
+          const fy = y - yi;
+          const p = data[yi * w + xi] as number;
+          const q = data[yi * w + xj] as number;
+          const u = data[yj * w + xi] as number;
+          const v = data[yj * w + xj] as number;
+          s += (p + (q - p) * fx) * (1 - fy) + (u + (v - u) * fx) * fy;
+        }
+      }
+      out[offset + gy * GLYPH_W + gx] = s / 4;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+// Image side of the MRZ engine: robustness on frames without an MRZ, exact reads of seeded
+// synthetic documents (upright and rotated stills), real samples with ground truth, the worker
+// protocol handler and the classifier's output shape.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readMrz, recognizeMrz } from '../../../sdk/mrz/engine.ts';
+import { classifyGlyphs } from '../../../sdk/mrz/classify.ts';
+import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
+import { handleMrzRequest } from '../../../sdk/mrz/worker-protocol.ts';
+import { decodeGray } from '../../../scripts/mrz/train-data.ts';
+import { loadRgba } from '../../../scripts/mrz/train-io.ts';
+import { createRng } from '../../../scripts/mrz/random-mrz.ts';
+import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
+
+function gray(width: number, height: number, fill: (i: number) => number): { width: number; height: number; data: Uint8Array } {
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = fill(i);
+  return { width, height, data };
+}
+
+test('frames without an MRZ give null, never an exception', () => {
+  const rng = createRng(5);
+  const frames = [
+    gray(1280, 720, () => 255),
+    gray(1280, 720, () => 0),
+    gray(1280, 720, () => Math.floor(rng() * 256)),
+    gray(8, 8, () => 128),
+    gray(1, 1, () => 0),
+    gray(6000, 4000, (i) => (i % 6000 < 3000 ? 240 : 30)),
+  ];
+  for (const f of frames) {
+    assert.equal(readMrz(f), null);
+    assert.equal(readMrz(f, { rotations: true }), null);
+  }
+  // A document without MRZ (photo, labels, guilloche) is not an MRZ either.
+  for (const seed of [11, 12, 13]) {
+    const doc = renderSynthetic(seed, { noMrz: true });
+    const r = readMrz(decodeGray(doc.image), { rotations: true });
+    assert.ok(r === null || r.valid === false, `seed ${seed}: no valid read without an MRZ`);
+  }
+});
+
+test('malformed images give null', () => {
+  assert.equal(readMrz({ width: 0, height: 0, data: new Uint8Array(0) }), null);
+  assert.equal(readMrz({ width: 100, height: 100, data: new Uint8Array(10) }), null);
+  assert.equal(readMrz({ width: -5, height: 3, data: new Uint8Array(10) }), null);
+  assert.equal(readMrz({ width: 1.5, height: 3, data: new Uint8Array(10) }), null);
+  assert.deepEqual(recognizeMrz({ width: 3, height: 3, data: new Uint8Array(9) }).candidates, []);
+});
+
+// Seeds of clean synthetic documents, one per format.
+const CLEAN = [
+  { seed: 101, format: 'TD3' },
+  { seed: 102, format: 'TD2' },
+  { seed: 103, format: 'TD1' },
+  { seed: 104, format: 'MRVA' },
+  { seed: 105, format: 'MRVB' },
+] as const;
+
+test('clean synthetic documents read exactly, valid, with corners around the MRZ', () => {
+  for (const { seed, format } of CLEAN) {
+    const doc = renderSynthetic(seed, { preset: 'clean', format });
+    const r = readMrz(decodeGray(doc.image));
+    assert.ok(r, `${format}: read`);
+    assert.deepEqual(r.lines, doc.lines, `${format}: lines`);
+    assert.equal(r.valid, true, `${format}: valid`);
+    assert.equal(r.format, format);
+    // Corners lie near the generator's MRZ box.
+    for (let i = 0; i < 4; i++) {
+      const a = r.corners[i];
+      const b = doc.corners[i];
+      assert.ok(a && b && Math.hypot(a.x - b.x, a.y - b.y) < 0.05 * doc.width, `${format}: corner ${i}`);
+    }
+    assert.ok(r.timings.total >= r.timings.classify);
+  }
+});
+
+test('tilted, blurred, noisy synthetic frames read exactly or not at all (no false accept)', () => {
+  let exact = 0;
+  const n = 8;
+  for (let i = 0; i < n; i++) {
+    const doc = renderSynthetic(200 + i, { preset: 'normal' });
+    const r = readMrz(decodeGray(doc.image));
+    if (r?.valid) assert.deepEqual(r.lines, doc.lines, `seed ${200 + i}: valid read must be right`);
+    if (r?.valid && r.lines.join() === doc.lines.join()) exact++;
+  }
+  assert.ok(exact >= n - 2, `read ${exact}/${n}`);
+});
+
+test('still images: rotated documents are read with rotations on', () => {
+  for (const rotation of [90, 180, 270] as const) {
+    const doc = renderSynthetic(300 + rotation, { preset: 'clean', rotation, format: 'TD3' });
+    const g = decodeGray(doc.image);
+    const r = readMrz(g, { rotations: true });
+    assert.ok(r?.valid, `rotation ${rotation}: valid`);
+    assert.deepEqual(r.lines, doc.lines);
+    const upright = readMrz(g);
+    assert.ok(upright === null || !upright.valid || upright.lines.join() === doc.lines.join());
+  }
+});
+
+// Real samples (read from ../shared/mrz-samples, never copied into the repo). The list holds the
+// files this engine reads reliably; the bench reports the rate over all of them.
+const SAMPLES = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'mrz-samples');
+const RELIABLE: readonly string[] = [];
+
+test('real samples with ground truth are read correctly', { skip: !existsSync(join(SAMPLES, 'ground-truth.json')) }, async () => {
+  const gt = JSON.parse(readFileSync(join(SAMPLES, 'ground-truth.json'), 'utf8')) as Record<string, { mrz?: string[] } | null>;
+  let falseAccepts = 0;
+  for (const [file, v] of Object.entries(gt)) {
+    if (!v || typeof v !== 'object' || !Array.isArray(v.mrz)) continue;
+    const r = readMrz(await loadRgba(join(SAMPLES, file)), { rotations: true });
+    if (r?.valid && r.lines.join('\n') !== v.mrz.join('\n')) falseAccepts++;
+    if (RELIABLE.includes(file)) {
+      assert.ok(r, `${file}: read`);
+      assert.deepEqual(r.lines, v.mrz, file);
+      assert.equal(r.valid, true, file);
+    }
+  }
+  assert.equal(falseAccepts, 0);
+});
+
+test('worker protocol: typed error messages, results otherwise', () => {
+  assert.deepEqual(handleMrzRequest(null).kind, 'error');
+  const bad = handleMrzRequest({ id: 3, image: { width: 10, height: 10, data: new Uint8Array(7) } });
+  assert.equal(bad.kind, 'error');
+  assert.equal(bad.id, 3);
+  if (bad.kind === 'error') assert.equal(bad.error.code, 'bad-request');
+  const blank = handleMrzRequest({ id: 4, image: { width: 64, height: 48, data: new Uint8Array(64 * 48 * 4).fill(255).buffer } });
+  assert.equal(blank.kind, 'read');
+  if (blank.kind === 'read') assert.equal(blank.result, null);
+  const rec = handleMrzRequest({ id: 5, kind: 'recognize', image: { width: 64, height: 48, data: new Uint8Array(64 * 48) } });
+  assert.equal(rec.kind, 'recognize');
+  const doc = renderSynthetic(101, { preset: 'clean', format: 'TD3' });
+  const g = decodeGray(doc.image);
+  const ok = handleMrzRequest({ id: 6, image: { width: g.width, height: g.height, data: g.data } });
+  assert.equal(ok.kind, 'read');
+  if (ok.kind === 'read') assert.deepEqual(ok.result?.lines, doc.lines);
+});
+
+test('classifier: sorted alternatives with probabilities that sum to at most 1', () => {
+  const rng = createRng(9);
+  const glyphs = new Float32Array(3 * GLYPH_SIZE);
+  for (let i = 0; i < glyphs.length; i++) glyphs[i] = rng();
+  const line = classifyGlyphs(glyphs, 3);
+  assert.equal(line.length, 3);
+  for (const pos of line) {
+    assert.ok(pos.length >= 1);
+    let sum = 0;
+    for (let k = 0; k < pos.length; k++) {
+      const a = pos[k];
+      assert.ok(a && /^[A-Z0-9<]$/.test(a.ch));
+      assert.ok(a.p >= 0 && a.p <= 1);
+      if (k > 0) assert.ok((pos[k - 1]?.p ?? 0) >= a.p);
+      sum += a.p;
+    }
+    assert.ok(sum <= 1 + 1e-6);
+  }
+});

@@ -1,0 +1,75 @@
+// The MRZ engine in a real module Web Worker in headless Chromium, through the typed client.
+import { expect } from '@open-wc/testing';
+import { createMrzWorkerClient, MrzWorkerError } from '../../../sdk/mrz/worker-client.ts';
+
+async function frame(url: URL): Promise<ImageData> {
+  const blob = await (await fetch(url)).blob();
+  const bmp = await createImageBitmap(blob);
+  const c = new OffscreenCanvas(bmp.width, bmp.height);
+  const ctx = c.getContext('2d') as OffscreenCanvasRenderingContext2D;
+  ctx.drawImage(bmp, 0, 0);
+  return ctx.getImageData(0, 0, bmp.width, bmp.height);
+}
+
+describe('MRZ worker', () => {
+  it('reads a synthetic passport frame in the worker', async () => {
+    const fixture = new URL('../../fixtures/mrz/synthetic-td3-4242.jpg', import.meta.url);
+    const truth = (await (await fetch(new URL('../../fixtures/mrz/synthetic-td3-4242.json', import.meta.url))).json()) as { lines: string[] };
+    const client = createMrzWorkerClient();
+    try {
+      const img = await frame(fixture);
+      const { result, timings } = await client.read(img);
+      expect(result).to.not.equal(null);
+      expect(result?.lines).to.deep.equal(truth.lines);
+      expect(result?.valid).to.equal(true);
+      expect(timings.total).to.be.greaterThan(0);
+      // The buffer was transferred (zero copy).
+      expect(img.data.byteLength).to.equal(0);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('answers null for a blank frame and a typed error for a malformed one', async () => {
+    const client = createMrzWorkerClient({ transfer: false });
+    try {
+      const blank = new ImageData(320, 240);
+      blank.data.fill(255);
+      const { result } = await client.read(blank);
+      expect(result).to.equal(null);
+      let err: unknown = null;
+      try {
+        await client.read({ width: 10, height: 10, data: new Uint8Array(3) });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(MrzWorkerError);
+      expect((err as MrzWorkerError).code).to.equal('bad-request');
+      const rec = await client.recognize(blank);
+      expect(rec.candidates).to.deep.equal([]);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('rejects pending and later requests after terminate', async () => {
+    const client = createMrzWorkerClient({ transfer: false });
+    const blank = new ImageData(64, 64);
+    const p = client.read(blank);
+    client.terminate();
+    let code = '';
+    try {
+      await p;
+    } catch (e) {
+      code = (e as MrzWorkerError).code;
+    }
+    expect(code).to.equal('terminated');
+    let code2 = '';
+    try {
+      await client.read(blank);
+    } catch (e) {
+      code2 = (e as MrzWorkerError).code;
+    }
+    expect(code2).to.equal('terminated');
+  });
+});
