@@ -117,9 +117,13 @@ const harness = {
   async resolve(id: string, choice: 'local' | 'remote'): Promise<void> {
     await sync?.resolve(id, choice);
   },
-  async localNotes(ids: string[]): Promise<Record<string, string | undefined>> {
-    const out: Record<string, string | undefined> = {};
-    for (const id of ids) out[id] = (await client?.records.get(id))?.notes;
+  /** Local `notes` per id: `null` when the record is not in the local cache, `''` when it has no notes. */
+  async localNotes(ids: string[]): Promise<Record<string, string | null>> {
+    const out: Record<string, string | null> = {};
+    for (const id of ids) {
+      const rec = await client?.records.get(id);
+      out[id] = rec ? (rec.notes ?? '') : null;
+    }
     return out;
   },
   async close(): Promise<void> {

@@ -66,6 +66,8 @@ process.once('exit', () => {
 /** The reference server as a child process on a fixed port and database, killable at any moment. */
 export class ServerProcess {
   child: ChildProcess | null = null;
+  /** Listening (started and not killed since). */
+  ready = false;
   starts = 0;
   kills = 0;
   constructor(
@@ -104,16 +106,22 @@ export class ServerProcess {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
       let out = '';
+      let settled = false;
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('listening')) {
+        if (!settled && out.includes('listening')) {
+          settled = true;
           clearTimeout(timer);
+          if (this.child === child) this.ready = true;
           resolve();
         }
       });
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
+        if (this.child === child) this.ready = false;
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        reject(new Error(`server exited with ${code}: ${stderr}`));
+        reject(new Error(`server exited before listening (${code ?? signal}): ${stderr}`));
       });
     });
   }
@@ -123,6 +131,7 @@ export class ServerProcess {
     if (!this.child) return;
     this.child.kill('SIGKILL');
     this.child = null;
+    this.ready = false;
     this.kills += 1;
   }
 
@@ -131,6 +140,7 @@ export class ServerProcess {
     const child = this.child;
     if (!child) return;
     this.child = null;
+    this.ready = false;
     if (child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {

@@ -137,7 +137,7 @@ describe('sync fault tests (real server, real browser)', { timeout: 40 * 60_000 
       let next = 0;
       proxy.onWrite = (count) => {
         const at = points[next];
-        if (at === undefined || count - base < at || !server.child) return;
+        if (at === undefined || count - base < at || !server.ready) return;
         next += 1;
         server.kill();
         totalKills += 1;
@@ -208,7 +208,7 @@ describe('sync fault tests (real server, real browser)', { timeout: 40 * 60_000 
     await call(pageB, 'start');
     await waitFor(async () => {
       const notes = await call(pageB, 'localNotes', set.ids);
-      return set.ids.every((id) => notes[id] !== undefined);
+      return set.ids.every((id) => notes[id] !== null);
     }, 'B has pulled every record');
     await call(pageA, 'stop');
     await call(pageB, 'stop');
