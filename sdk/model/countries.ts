@@ -397,7 +397,7 @@ export interface CountrySearchOptions {
   limit?: number;
   /** Include the specimen state `UTO` (default false). */
   includeSpecimen?: boolean;
-  /** Include legacy aliases such as `BDR`, `SI` (default false: pickers should offer the ISO code). */
+  /** Include legacy codes and aliases such as `D`, `BDR`, `SI` (default false: pickers offer the ISO code). */
   includeLegacy?: boolean;
 }
 
@@ -415,7 +415,7 @@ export function searchCountries(query: string, lang: CountryLang = 'id', options
   const scored: { c: Country; score: number; i: number }[] = [];
   FOLDED.forEach((f, i) => {
     if (f.c.kind === 'specimen' && !options.includeSpecimen) return;
-    if (f.c.kind === 'legacy' && !options.includeLegacy) return;
+    if ((f.c.kind === 'legacy' || f.c.sameAs) && !options.includeLegacy) return;
     const primary = lang === 'en' ? f.en : f.id;
     const secondary = lang === 'en' ? f.id : f.en;
     const pWords = lang === 'en' ? f.enWords : f.idWords;
