@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { Agency, EntityMeta, ForeignerRecord, Operation, OperationStatus, RecordStatus, AgencyKind } from './model/types.ts';
+import type { Agency, AgencyKind, EntityMeta, ForeignerRecord, Operation, OperationStatus, PermitType, RecordStatus } from './model/types.ts';
 import { newId, type NewAgencyInput, type NewOperationInput, type NewRecordInput } from './model/factory.ts';
 import { validateAgency, validateRecord } from './model/validate-record.ts';
 import { validateOperation } from './model/validate-operation.ts';
@@ -129,7 +129,8 @@ export interface RecordFilter {
   nationality?: string;
   /** Issuing state of the travel document. */
   issuingState?: string;
-  permitType?: ForeignerRecord extends { permit?: infer P } ? (P extends { type: infer K } ? K : never) : never;
+  /** Stay-permit type (ITK / ITAS / ITAP). */
+  permitType?: PermitType;
 }
 /** Sort fields of records. */
 export type RecordSort = 'updatedAt' | 'name';

@@ -121,7 +121,7 @@ export interface Line {
 }
 
 /** Runs every measurement for `n` records; returns medians in ms. */
-export async function runSize(n: number, reps: { insert: number; lookups: number }): Promise<Line[]> {
+export async function runSize(n: number, reps: { insert: number; clientInsert: number; lookups: number }): Promise<Line[]> {
   const records = makeRecords(n);
   const r = rng(7);
   const lines: Line[] = [];
@@ -157,7 +157,7 @@ export async function runSize(n: number, reps: { insert: number; lookups: number
     }
   }
   // Through the public client (validation of every record + meta filling included), for reference.
-  for (let k = 0; k < Math.min(reps.insert, 3); k++) {
+  for (let k = 0; k < reps.clientInsert; k++) {
     const name = `bench-client-${n}-${k}`;
     await deleteDb(name);
     const client = createTimporaClient({ dbName: name, store: { broadcast: false }, now: () => new Date('2025-06-15T00:00:00Z') });

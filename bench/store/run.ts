@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { cpus, loadavg } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
 
@@ -55,11 +56,12 @@ async function main(): Promise<void> {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => 'timporaBench' in window);
     const version = await browser.version();
+    console.log(`machine: ${cpus().length} CPUs, load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     console.log(`bench/store: ${version}, Dexie ${await page.evaluate(() => (window as unknown as { Dexie?: { version?: string } }).Dexie?.version ?? '4.x')}, sizes ${sizes.join(', ')}, ${lookups} samples per lookup`);
     for (const n of sizes) {
       const t0 = Date.now();
       const res = (await page.evaluate(
-        (n: number, lookups: number) => window.timporaBench.runSize(n, { insert: n >= 100_000 ? 3 : 5, lookups }),
+        (n: number, lookups: number) => window.timporaBench.runSize(n, { insert: n >= 100_000 ? 3 : 5, clientInsert: n >= 100_000 ? 1 : 3, lookups }),
         n,
         lookups,
       )) as Line[];
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log('ratio = timpora / dexie (median); below 1.00 means the Timpora store is faster.');
+  console.log(`load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 
 main().catch((e: unknown) => {
