@@ -5,7 +5,7 @@
  * and memory stays flat on slow devices.
  * @module
  */
-import type { FrameReader, FrameReadRequest, FrameReadResponse } from './frame-reader.ts';
+import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameSource } from './frame-reader.ts';
 
 /** Counters of a pump, for status displays and benchmarks. */
 export interface FramePumpStats {
@@ -43,6 +43,22 @@ type VideoWithFrameCallback = HTMLVideoElement & {
 /** True when the browser has `requestVideoFrameCallback` (Chromium, Safari 15.4+, Firefox 132+). */
 function hasFrameCallback(video: HTMLVideoElement): boolean {
   return typeof (video as Partial<VideoWithFrameCallback>).requestVideoFrameCallback === 'function';
+}
+
+/**
+ * Grabs the current video frame. A WebCodecs `VideoFrame` wraps the decoded camera frame without a
+ * copy on the main thread; `createImageBitmap(video)` copies it there (tens of ms at 720p in
+ * software-rendered Chromium), so it is only the fallback.
+ */
+async function grabFrame(video: HTMLVideoElement): Promise<FrameSource> {
+  if (typeof VideoFrame === 'function') {
+    try {
+      return new VideoFrame(video);
+    } catch {
+      /* no frame yet or unsupported source: fall back */
+    }
+  }
+  return createImageBitmap(video);
 }
 
 /** Pulls frames from a video into a reader, one at a time. */
@@ -133,7 +149,7 @@ export class FramePump {
     try {
       const width = video.videoWidth;
       const height = video.videoHeight;
-      const frame = await createImageBitmap(video);
+      const frame = await grabFrame(video);
       if (!this.#running) {
         frame.close();
         return;

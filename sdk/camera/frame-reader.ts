@@ -1,6 +1,6 @@
 /**
  * The seam between the camera side and the MRZ engine: a {@link FrameReader} takes one frame
- * (a transferable `ImageBitmap`) and answers with the engine's read, or null. The production reader
+ * (a transferable `VideoFrame` or `ImageBitmap`) and answers with the engine's read, or null. The production reader
  * runs the real engine in a Web Worker ({@link createWorkerFrameReader} in `worker-reader.ts`);
  * tests may inject their own.
  * @module
@@ -15,10 +15,23 @@ export interface FrameRect {
   readonly height: number;
 }
 
+/**
+ * A frame: a WebCodecs `VideoFrame` (zero-copy from the camera where supported) or an `ImageBitmap`
+ * (photos, older browsers). Both are transferable and must be closed by whoever ends up owning them.
+ */
+export type FrameSource = ImageBitmap | VideoFrame;
+
+/** Width × height of a frame source. */
+export function frameSize(frame: FrameSource): { width: number; height: number } {
+  return 'displayWidth' in frame
+    ? { width: frame.displayWidth, height: frame.displayHeight }
+    : { width: frame.width, height: frame.height };
+}
+
 /** What to do with one frame. */
 export interface FrameReadRequest {
   /** The frame. Ownership passes to the reader (it is transferred to the worker and closed there). */
-  readonly frame: ImageBitmap;
+  readonly frame: FrameSource;
   /** Only read inside this part of the frame (e.g. the guide frame plus a margin). Default: all. */
   readonly region?: FrameRect;
   /** Formats to accept. Default: all. */

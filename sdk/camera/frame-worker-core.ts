@@ -1,12 +1,12 @@
 /**
- * Worker-side frame handling: frame (`ImageBitmap`) → optional region crop, downscale and quarter
+ * Worker-side frame handling: frame (`VideoFrame` or `ImageBitmap`) → optional region crop, downscale and quarter
  * turn on an `OffscreenCanvas` → RGBA pixels → the MRZ engine → corners mapped back to full-frame
  * coordinates, plus an upright JPEG crop of the band. Kept apart from the worker entry so it can be
  * tested on the main thread with any engine function.
  * @module
  */
 import type { MrzFormat, MrzImageResult, Point, RgbaImage } from '../mrz/types.ts';
-import type { FrameReadResponse, FrameRect } from './frame-reader.ts';
+import { frameSize, type FrameReadResponse, type FrameRect, type FrameSource } from './frame-reader.ts';
 
 /** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
 export type ReadMrzFunction = (
@@ -17,7 +17,7 @@ export type ReadMrzFunction = (
 /** Message main thread → worker. */
 export interface FrameWorkerRequest {
   readonly id: number;
-  readonly frame: ImageBitmap;
+  readonly frame: FrameSource;
   readonly region?: FrameRect;
   readonly formats?: readonly MrzFormat[];
   readonly rotations?: boolean;
@@ -84,8 +84,7 @@ export async function processFrame(
 ): Promise<FrameReadResponse> {
   const t0 = now();
   const frame = request.frame;
-  const frameWidth = frame.width;
-  const frameHeight = frame.height;
+  const { width: frameWidth, height: frameHeight } = frameSize(frame);
   const region = clampRegion(request.region, frameWidth, frameHeight);
   const maxSide = request.maxSide ?? 2400;
   const scale = Math.min(1, maxSide / Math.max(region.width, region.height));

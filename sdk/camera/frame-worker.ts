@@ -1,5 +1,5 @@
 /**
- * Module Web Worker entry of the camera frame reader: receives `ImageBitmap` frames (transferred),
+ * Module Web Worker entry of the camera frame reader: receives `VideoFrame`/`ImageBitmap` frames (transferred),
  * runs the MRZ engine (`readMrz` from sdk/mrz) and answers with the result, corners in frame
  * coordinates and a JPEG crop of the band. One message in, one message out; the main thread never
  * sends a second frame before the answer (back-pressure lives in the frame pump).

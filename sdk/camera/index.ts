@@ -6,6 +6,7 @@
 export * from './errors.ts';
 export * from './camera.ts';
 export type * from './frame-reader.ts';
+export { frameSize } from './frame-reader.ts';
 export * from './frame-pump.ts';
 export * from './worker-reader.ts';
 export * from './scanner.ts';

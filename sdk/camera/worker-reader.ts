@@ -1,6 +1,6 @@
 /**
  * Main-thread side of the frame worker: a {@link FrameReader} that transfers each frame
- * (`ImageBitmap`, zero-copy) to a module Web Worker running the real MRZ engine.
+ * (`VideoFrame` or `ImageBitmap`, transferred) to a module Web Worker running the real MRZ engine.
  * @module
  */
 import { CameraError } from './errors.ts';

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 // Test helpers for the camera tests: a controllable FrameReader, a minimal voter, and getUserMedia spies.
-import type { FrameReader, FrameReadRequest, FrameReadResponse } from '../../../sdk/camera/frame-reader.ts';
+import { frameSize, type FrameReader, type FrameReadRequest, type FrameReadResponse } from '../../../sdk/camera/frame-reader.ts';
 import type { FrameVoter } from '../../../sdk/camera/scanner.ts';
 import type { MrzImageResult, MrzResult } from '../../../sdk/mrz/types.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
@@ -43,8 +43,7 @@ export class ScriptedReader implements FrameReader {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     const { frame, ...rest } = request;
     this.requests.push(rest);
-    const frameWidth = frame.width;
-    const frameHeight = frame.height;
+    const { width: frameWidth, height: frameHeight } = frameSize(frame);
     frame.close();
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     this.inFlight--;
