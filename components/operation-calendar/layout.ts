@@ -4,7 +4,7 @@
  * @module
  */
 import type { Occurrence } from '../../sdk/calendar/recurrence.ts';
-import { toInstant, toLocalParts, type LocalParts } from '../../sdk/calendar/zones.ts';
+import { toInstant, toLocalParts, zoneOffset, type LocalParts } from '../../sdk/calendar/zones.ts';
 
 /** Calendar views. */
 export type CalendarView = 'month' | 'week' | 'day' | 'agenda';
@@ -126,29 +126,40 @@ export interface Segment {
  * day; an end at exactly midnight does not touch the next day.
  */
 export function bucketByDay(occs: readonly Occurrence[], days: readonly string[], zone: string): Map<string, Segment[]> {
+  const lists: Segment[][] = days.map(() => []);
   const map = new Map<string, Segment[]>();
-  for (const d of days) map.set(d, []);
+  days.forEach((d, i) => map.set(d, lists[i]!));
   if (days.length === 0) return map;
-  const firstDay = dateMs(days[0]!);
-  const lastDay = dateMs(days[days.length - 1]!);
+  const firstDay = dateMs(days[0]!) / DAY;
+  const lastIndex = days.length - 1;
   for (const occ of occs) {
-    const s = viewerTime(occ.startMs, zone);
-    const e = viewerTime(Math.max(occ.endMs, occ.startMs), zone);
-    let endDay = e.date;
-    let endMin = e.minutes;
-    if (endMin === 0 && occ.endMs > occ.startMs) {
-      endDay = addDays(e.date, -1);
-      endMin = 1440;
+    // Wall clock of the viewer as a floating epoch: day index and minutes without building dates.
+    const sf = occ.startMs + zoneOffset(zone, occ.startMs) * 60_000;
+    const endMs = Math.max(occ.endMs, occ.startMs);
+    const ef = endMs + zoneOffset(zone, endMs) * 60_000;
+    const sDay = Math.floor(sf / DAY);
+    const sMin = Math.floor((sf - sDay * DAY) / 60_000);
+    let eDay = Math.floor(ef / DAY);
+    let eMin = Math.floor((ef - eDay * DAY) / 60_000);
+    if (eMin === 0 && occ.endMs > occ.startMs) {
+      eDay -= 1;
+      eMin = 1440;
     }
-    let d = Math.max(dateMs(s.date), firstDay);
-    const last = Math.min(dateMs(endDay), lastDay);
-    for (; d <= last; d += DAY) {
-      const key = msDate(d);
-      const list = map.get(key);
-      if (!list) continue;
-      const head = key === s.date;
-      const tail = key === endDay;
-      list.push({ occ, date: key, from: head ? s.minutes : 0, to: tail ? Math.max(endMin, head ? s.minutes + 15 : 15) : 1440, head, tail, lane: 0, lanes: 1 });
+    const from = Math.max(sDay - firstDay, 0);
+    const to = Math.min(eDay - firstDay, lastIndex);
+    for (let i = from; i <= to; i++) {
+      const head = i === sDay - firstDay;
+      const tail = i === eDay - firstDay;
+      lists[i]!.push({
+        occ,
+        date: days[i]!,
+        from: head ? sMin : 0,
+        to: tail ? Math.max(eMin, head ? sMin + 15 : 15) : 1440,
+        head,
+        tail,
+        lane: 0,
+        lanes: 1,
+      });
     }
   }
   return map;

@@ -12,6 +12,7 @@ import {
   parseLocal,
   toInstant,
   toLocal,
+  toLocalParts,
   viewerTimeZone,
   zoneAbbreviation,
   zoneOffset,
@@ -113,12 +114,24 @@ interface DialogState {
 type AgendaRow = { kind: 'day'; date: string } | { kind: 'occ'; date: string; occ: Occurrence };
 
 const MINUTE = 60_000;
+const DATE_PRESETS = {
+  long: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+  weekdayDayMonth: { weekday: 'long', day: 'numeric', month: 'long' },
+  monthYear: { month: 'long', year: 'numeric' },
+  dayMonthShortYear: { day: 'numeric', month: 'short', year: 'numeric' },
+  weekdayLong: { weekday: 'long' },
+  weekdayShort: { weekday: 'short' },
+  colhead: { weekday: 'short', day: 'numeric', month: 'short' },
+  dayMonthShort: { day: 'numeric', month: 'short' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+type DatePreset = keyof typeof DATE_PRESETS;
+
 const fmtCache = new Map<string, Intl.DateTimeFormat>();
-function fmt(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = locale + JSON.stringify(options);
+function fmt(locale: string, preset: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(preset);
   let f = fmtCache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, options);
+    f = new Intl.DateTimeFormat(locale, { ...preset, timeZone: 'UTC' });
     fmtCache.set(key, f);
   }
   return f;
@@ -457,7 +470,10 @@ export class TimporaOperationCalendar extends LitElement {
   }
 
   private time(ms: number, zone: string): string {
-    return fmt(this.l10n.locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(ms);
+    // Same output as Intl (h23, 2-digit) for both languages, without an Intl call per chip.
+    const p = toLocalParts(ms, zone);
+    const sep = this.l10n.lang === 'id' ? '.' : ':';
+    return `${p.hour < 10 ? '0' : ''}${p.hour}${sep}${p.minute < 10 ? '0' : ''}${p.minute}`;
   }
 
   private abbr(zone: string, ms: number): string {
@@ -484,13 +500,22 @@ export class TimporaOperationCalendar extends LitElement {
     return `${srcLabel} (${range(v)})`;
   }
 
-  private dateLabel(date: string, options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }): string {
-    return fmt(this.l10n.locale, { ...options, timeZone: 'UTC' }).format(dateMs(date));
+  private readonly dateMemo = new Map<string, string>();
+
+  private dateLabel(date: string, preset: DatePreset = 'long'): string {
+    const key = `${this.l10n.locale}|${preset}|${date}`;
+    let v = this.dateMemo.get(key);
+    if (v === undefined) {
+      v = fmt(this.l10n.locale, DATE_PRESETS[preset]).format(dateMs(date));
+      if (this.dateMemo.size > 5000) this.dateMemo.clear();
+      this.dateMemo.set(key, v);
+    }
+    return v;
   }
 
   /** Spoken details after the visible time and title: kind, date and full time range, status, marks. */
   private eventDetails(occ: Occurrence): string {
-    const date = this.dateLabel(viewerTime(occ.startMs, this.zone).date, { weekday: 'long', day: 'numeric', month: 'long' });
+    const date = this.dateLabel(viewerTime(occ.startMs, this.zone).date, 'weekdayDayMonth');
     const parts = [this.t(`kind_${occ.operation.kind}`), `${date} ${this.timeLabel(occ)}`, this.t(`status_${occ.status}`)];
     if (occ.recurring) parts.push(this.t('recurring'));
     if (this.vm.conflictKeys.has(occ.key)) parts.push(this.t('conflict'));
@@ -504,11 +529,11 @@ export class TimporaOperationCalendar extends LitElement {
 
   private get periodTitle(): string {
     const days = this.vm.days;
-    if (this.view === 'month') return this.dateLabel(this.anchor, { month: 'long', year: 'numeric' });
+    if (this.view === 'month') return this.dateLabel(this.anchor, 'monthYear');
     if (this.view === 'day') return this.dateLabel(this.anchor);
     const first = days[0] ?? this.anchor;
     const last = days[days.length - 1] ?? this.anchor;
-    return `${this.dateLabel(first, { day: 'numeric', month: 'short', year: 'numeric' })} – ${this.dateLabel(last, { day: 'numeric', month: 'short', year: 'numeric' })}`;
+    return `${this.dateLabel(first, 'dayMonthShortYear')} – ${this.dateLabel(last, 'dayMonthShortYear')}`;
   }
 
   // ------------------------------------------------------------------------------------------ render
@@ -582,6 +607,8 @@ export class TimporaOperationCalendar extends LitElement {
     const conflict = this.vm.conflictKeys.has(occ.key);
     const cls = `event k-${occ.operation.kind} s-${occ.status}${conflict ? ' conflict' : ''}`;
     const timed = seg !== undefined;
+    const time = this.timeLabel(occ, false);
+    // The accessible name starts with the visible text (WCAG 2.5.3) and adds what is not shown.
     return html`<button
       type="button"
       class=${cls}
@@ -589,14 +616,14 @@ export class TimporaOperationCalendar extends LitElement {
       data-key=${occ.key}
       tabindex=${focusable ? '0' : '-1'}
       style=${style}
+      aria-label=${`${time} ${occ.title}. ${this.eventDetails(occ)}`}
       @click=${(e: Event) => this.onEventClick(e, occ)}
       @keydown=${(e: KeyboardEvent) => this.onEventKey(e, occ)}
       @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, occ, 'move')}
     >
       ${conflict ? html`<span class="mark" aria-hidden="true">⚠</span>` : nothing}
-      <span class="time">${this.timeLabel(occ, false)}</span>
+      <span class="time">${time}</span>
       <span class="title">${occ.title}</span>
-      <span class="visually-hidden">. ${this.eventDetails(occ)}</span>
       ${timed && seg.tail && !this.readonly
         ? html`<span class="handle" aria-hidden="true" @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, occ, 'resize')}></span>`
         : nothing}
@@ -615,7 +642,7 @@ export class TimporaOperationCalendar extends LitElement {
       <div class="month" part="grid" role="grid" aria-labelledby="title" aria-describedby="help" @keydown=${this.onGridKey}>
         <div role="row">
           ${(weeks[0] ?? []).map(
-            (d) => html`<div role="columnheader" class="weekday" aria-label=${this.dateLabel(d, { weekday: 'long' })}>${this.dateLabel(d, { weekday: 'short' })}</div>`,
+            (d) => html`<div role="columnheader" class="weekday" aria-label=${this.dateLabel(d, 'weekdayLong')}>${this.dateLabel(d, 'weekdayShort')}</div>`,
           )}
         </div>
         ${weeks.map(
@@ -624,7 +651,7 @@ export class TimporaOperationCalendar extends LitElement {
               const segs = byDay.get(d) ?? [];
               const focused = d === anchor;
               const label = this.t(d === todayDate ? 'dayLabelToday' : 'dayLabel', { date: this.dateLabel(d), count: segs.length });
-              const shown = segs.length > max ? segs.slice(0, max - 1 < 1 ? 1 : max - 1) : segs;
+              const shown = segs.length > max ? segs.slice(0, max) : segs;
               const hidden = segs.length - shown.length;
               return html`<div
                 role="gridcell"
@@ -676,7 +703,7 @@ export class TimporaOperationCalendar extends LitElement {
         <div role="row" class="head">
           <div role="columnheader" class="colhead"><span class="visually-hidden">${this.t('fieldStart')}</span></div>
           ${days.map(
-            (d) => html`<div role="columnheader" class="colhead${d === todayDate ? ' today' : ''}">${this.dateLabel(d, { weekday: 'short', day: 'numeric', month: 'short' })}</div>`,
+            (d) => html`<div role="columnheader" class="colhead${d === todayDate ? ' today' : ''}">${this.dateLabel(d, 'colhead')}</div>`,
           )}
         </div>
         ${hours.map(
@@ -1224,7 +1251,7 @@ export class TimporaOperationCalendar extends LitElement {
       c.code === 'member_double_booked'
         ? (draftTeam.find((m) => m.id === c.subject)?.name ?? other?.team.find((m) => m.id === c.subject)?.name ?? c.subject)
         : this.agencyName(c.subject);
-    const time = `${this.dateLabel(viewerTime(c.fromMs, this.zone).date, { day: 'numeric', month: 'short' })} ${this.time(c.fromMs, this.zone)}–${this.time(c.toMs, this.zone)} ${this.abbr(this.zone, c.fromMs)}`;
+    const time = `${this.dateLabel(viewerTime(c.fromMs, this.zone).date, 'dayMonthShort')} ${this.time(c.fromMs, this.zone)}–${this.time(c.toMs, this.zone)} ${this.abbr(this.zone, c.fromMs)}`;
     return this.t(`conflict_${c.code}`, { name, other: other?.title ?? c.operationB, time });
   }
 
@@ -1273,7 +1300,7 @@ export class TimporaOperationCalendar extends LitElement {
     try {
       if (parseLocal(f.start) && isValidTimeZone(f.timeZone) && f.timeZone !== this.zone) {
         const ms = toInstant(f.start, f.timeZone);
-        viewerHint = this.t('inViewerZone', { time: `${this.dateLabel(viewerTime(ms, this.zone).date, { day: 'numeric', month: 'short' })} ${this.time(ms, this.zone)} ${this.abbr(this.zone, ms)}` });
+        viewerHint = this.t('inViewerZone', { time: `${this.dateLabel(viewerTime(ms, this.zone).date, 'dayMonthShort')} ${this.time(ms, this.zone)} ${this.abbr(this.zone, ms)}` });
       }
     } catch {
       viewerHint = '';

@@ -116,17 +116,94 @@ export function findConflicts(ops: readonly Operation[], fromMs: number, toMs: n
   return conflictsAmong(expandOperations(ops, fromMs, toMs).filter(active));
 }
 
-/** Conflicts among already expanded occurrences (sorted by start). */
+interface Keys {
+  /** `[index key, agency]` of teams of two or more members of one agency. */
+  teams: [string, string][];
+  /** `[index key, memberId, agencyId]`. */
+  members: [string, string, string][];
+  location: string | undefined;
+  /** Index key of the location. */
+  locationIndex: string | undefined;
+}
+const keyCache = new WeakMap<Operation, Keys>();
+
+function keysOf(occ: Occurrence): Keys {
+  const op = occ.operation;
+  let k = keyCache.get(op);
+  if (!k) {
+    const location = cachedLocationKey(op.location);
+    k = {
+      teams: [...teamSignature(op)].map(([agency, sig]) => [`t|${agency}|${sig}`, agency]),
+      members: op.team.map((m) => [`m|${m.id}`, m.id, m.agencyId]),
+      location,
+      locationIndex: location === undefined ? undefined : `l|${location}`,
+    };
+    keyCache.set(op, k);
+  }
+  if (occ.location === op.location) return k;
+  const location = cachedLocationKey(occ.location);
+  return { ...k, location, locationIndex: location === undefined ? undefined : `l|${location}` };
+}
+
+/**
+ * Conflicts among already expanded occurrences (sorted by start). Indexed by person, team and place, so the
+ * cost grows with the number of shared bookings, not with how many operations run at the same time.
+ */
 export function conflictsAmong(occurrences: readonly Occurrence[]): Conflict[] {
   const out: Conflict[] = [];
-  const open: Occurrence[] = [];
-  for (const occ of occurrences) {
-    if (!active(occ)) continue;
-    for (let i = open.length - 1; i >= 0; i--) {
-      if (open[i]!.endMs <= occ.startMs) open.splice(i, 1);
+  const open = new Map<string, Occurrence[]>();
+  const live = (key: string, at: number): Occurrence[] => {
+    let list = open.get(key);
+    if (!list) {
+      list = [];
+      open.set(key, list);
+      return list;
     }
-    for (const other of open) compare(other, occ, out);
-    open.push(occ);
+    let w = 0;
+    for (const o of list) if (o.endMs > at) list[w++] = o;
+    list.length = w;
+    return list;
+  };
+  const push = (code: ConflictCode, x: Occurrence, y: Occurrence, subject: string): void => {
+    out.push({
+      code,
+      a: x.key,
+      b: y.key,
+      operationA: x.operation.id,
+      operationB: y.operation.id,
+      fromMs: Math.max(x.startMs, y.startMs),
+      toMs: Math.min(x.endMs, y.endMs),
+      subject,
+    });
+  };
+  for (const occ of occurrences) {
+    if (!active(occ) || !(occ.endMs > occ.startMs)) continue;
+    const k = keysOf(occ);
+    const at = occ.startMs;
+    let teamHits: Set<string> | undefined; // `${otherKey}|${agency}` reported as whole teams
+    for (const [index, agency] of k.teams) {
+      const list = live(index, at);
+      for (const other of list) {
+        if (other.key === occ.key) continue;
+        push('team_double_booked', other, occ, agency);
+        (teamHits ??= new Set()).add(`${other.key}|${agency}`);
+      }
+      list.push(occ);
+    }
+    for (const [index, member, agency] of k.members) {
+      const list = live(index, at);
+      for (const other of list) {
+        if (other.key === occ.key) continue;
+        if (teamHits?.has(`${other.key}|${agency}`)) continue;
+        push('member_double_booked', other, occ, member);
+      }
+      list.push(occ);
+    }
+    if (k.location !== undefined && k.locationIndex !== undefined) {
+      const list = live(k.locationIndex, at);
+      for (const other of list) if (other.key !== occ.key) push('location_double_booked', other, occ, k.location);
+      list.push(occ);
+    }
   }
   return out;
 }

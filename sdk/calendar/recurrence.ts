@@ -137,20 +137,46 @@ function single(op: Operation, startMs: number, endMs: number): Occurrence {
  * Occurrences of one operation that overlap `[fromMs, toMs)` (instants). Non-recurring operations give at
  * most one. Invalid rules or times give none (validate with `validateOperation` first).
  */
-export function expandOperation(op: Operation, fromMs: number, toMs: number, options: ExpandOptions = {}): Occurrence[] {
+// Instants of an operation's own start/end, memoised per object (re-rendering a view re-expands every operation).
+interface Instants {
+  start: string;
+  end: string;
+  zone: string;
+  startMs: number;
+  endMs: number;
+  sp: LocalParts;
+  ep: LocalParts;
+  single?: Occurrence;
+}
+const instants = new WeakMap<Operation, Instants | null>();
+
+function instantsOf(op: Operation): Instants | null {
+  const hit = instants.get(op);
+  if (hit !== undefined && (hit === null || (hit.start === op.start && hit.end === op.end && hit.zone === op.timeZone))) return hit;
   const sp = parseLocal(op.start);
   const ep = parseLocal(op.end);
-  if (!sp || !ep) return [];
-  let startMs: number;
-  let endMs: number;
-  try {
-    startMs = toInstant(sp, op.timeZone);
-    endMs = toInstant(ep, op.timeZone);
-  } catch {
-    return [];
+  let value: Instants | null = null;
+  if (sp && ep) {
+    try {
+      value = { start: op.start, end: op.end, zone: op.timeZone, startMs: toInstant(sp, op.timeZone), endMs: toInstant(ep, op.timeZone), sp, ep };
+    } catch {
+      value = null;
+    }
   }
+  instants.set(op, value);
+  return value;
+}
+
+export function expandOperation(op: Operation, fromMs: number, toMs: number, options: ExpandOptions = {}): Occurrence[] {
+  const inst = instantsOf(op);
+  if (!inst) return [];
+  const { sp, ep, startMs, endMs } = inst;
   if (!op.recurrence) {
-    return startMs < toMs && Math.max(endMs, startMs + 1) > fromMs ? [single(op, startMs, endMs)] : [];
+    if (!(startMs < toMs && Math.max(endMs, startMs + 1) > fromMs)) return [];
+    const s = inst.single;
+    if (s && s.title === op.title && s.status === op.status && s.location === op.location) return [s];
+    inst.single = single(op, startMs, endMs);
+    return [inst.single];
   }
   const rec = op.recurrence;
   const duration = minutesBetween(sp, ep);

@@ -47,22 +47,53 @@ const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)
 
 /** Parses `YYYY-MM-DDTHH:mm` (seconds tolerated and dropped); `undefined` if the shape or the values are wrong. */
 export function parseLocal(value: string): LocalParts | undefined {
-  const m = LOCAL_RE.exec(value);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
+  // Fast path for the canonical `YYYY-MM-DDTHH:mm` shape; the regular expression handles the rest.
+  let year: number, month: number, day: number, hour: number, minute: number;
+  if (
+    typeof value === 'string' &&
+    value.length === 16 &&
+    value.charCodeAt(4) === 45 &&
+    value.charCodeAt(7) === 45 &&
+    value.charCodeAt(10) === 84 &&
+    value.charCodeAt(13) === 58
+  ) {
+    year = digits(value, 0, 4);
+    month = digits(value, 5, 7);
+    day = digits(value, 8, 10);
+    hour = digits(value, 11, 13);
+    minute = digits(value, 14, 16);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return undefined;
+  } else {
+    const m = LOCAL_RE.exec(value);
+    if (!m) return undefined;
+    year = Number(m[1]);
+    month = Number(m[2]);
+    day = Number(m[3]);
+    hour = Number(m[4]);
+    minute = Number(m[5]);
+  }
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || day < 1 || day > daysInMonth(year, month)) {
     return undefined;
   }
   return { year, month, day, hour, minute };
 }
 
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Number of days in a month (month 1-12). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return DAYS_IN_MONTH[month - 1] ?? 0;
 }
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
@@ -127,32 +158,66 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-// Offsets change at most a few times a year; cache per zone and UTC hour so hot loops (rendering 20,000
-// occurrences) do not call Intl for every value.
-const offsetCache = new Map<string, Map<number, number>>();
+// Offsets change at most a few times a year. Cache per zone and week: when the offsets at both ends of a week
+// agree, the whole week has that offset (no zone changes twice within seven days); otherwise fall back to a
+// per-hour cache for that week. Hot loops (rendering 20,000 occurrences) then rarely call Intl.
+const weekCache = new Map<string, Map<number, number>>();
+const hourCache = new Map<string, Map<number, number>>();
 const HOUR = 3_600_000;
+const WEEK = 7 * 86_400_000;
+const MIXED = 100_000; // marker: the week holds a transition
+
+function intlOffset(zone: string, at: number): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  const parts = formatterFor(zone).formatToParts(new Date(at));
+  let y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  for (const p of parts) {
+    switch (p.type) {
+      case 'year': y = Number(p.value); break;
+      case 'month': mo = Number(p.value); break;
+      case 'day': d = Number(p.value); break;
+      case 'hour': h = Number(p.value); break;
+      case 'minute': mi = Number(p.value); break;
+      case 'second': se = Number(p.value); break;
+      default: break;
+    }
+  }
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, se);
+  return Math.round((asUtc - Math.floor(at / 1000) * 1000) / 60_000);
+}
+
+function cacheFor(map: Map<string, Map<number, number>>, zone: string): Map<number, number> {
+  let m = map.get(zone);
+  if (!m) {
+    m = new Map();
+    map.set(zone, m);
+  }
+  return m;
+}
 
 /** UTC offset of `zone` at instant `epochMs`, in minutes east of UTC (WIB = 420). */
 export function zoneOffset(zone: string, epochMs: number): number {
-  let perZone = offsetCache.get(zone);
-  if (!perZone) {
-    perZone = new Map();
-    offsetCache.set(zone, perZone);
+  const weeks = cacheFor(weekCache, zone);
+  const week = Math.floor(epochMs / WEEK);
+  let w = weeks.get(week);
+  if (w === undefined) {
+    const a = intlOffset(zone, week * WEEK);
+    const b = intlOffset(zone, (week + 1) * WEEK - 1000);
+    w = a === b ? a : MIXED;
+    if (weeks.size > 20_000) weeks.clear();
+    weeks.set(week, w);
   }
+  if (w !== MIXED) return w;
+  const hours = cacheFor(hourCache, zone);
   const bucket = Math.floor(epochMs / HOUR);
-  const hit = perZone.get(bucket);
+  const hit = hours.get(bucket);
   if (hit !== undefined) return hit;
-  if (zone === 'UTC' || zone === 'Etc/UTC') {
-    perZone.set(bucket, 0);
-    return 0;
-  }
-  const at = bucket * HOUR;
-  const parts = formatterFor(zone).formatToParts(new Date(at));
-  const get = (t: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const offset = Math.round((asUtc - at) / 60_000);
-  if (perZone.size > 50_000) perZone.clear();
-  perZone.set(bucket, offset);
+  // Transitions happen on whole hours (or half hours); probe at the end of the hour to stay on one side.
+  const offset = intlOffset(zone, bucket * HOUR);
+  const end = intlOffset(zone, bucket * HOUR + HOUR - 1000);
+  if (offset !== end) return intlOffset(zone, epochMs);
+  if (hours.size > 50_000) hours.clear();
+  hours.set(bucket, offset);
   return offset;
 }
 
@@ -203,17 +268,27 @@ export function zoneAbbreviation(zone: string, epochMs: number = Date.now(), loc
   const fixed = ABBREVIATIONS[zone];
   if (fixed) return fixed;
   if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
+  let offset: number;
   try {
-    const parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(
-      new Date(epochMs),
-    );
-    const name = parts.find((p) => p.type === 'timeZoneName')?.value;
-    if (name) return name;
+    offset = zoneOffset(zone, epochMs);
   } catch {
-    /* fall through to the numeric form */
+    return zone;
   }
-  return formatOffset(zoneOffset(zone, epochMs));
+  const key = `${zone}|${locale}|${offset}`;
+  const hit = abbreviationCache.get(key);
+  if (hit) return hit;
+  let name: string | undefined;
+  try {
+    const parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(epochMs));
+    name = parts.find((p) => p.type === 'timeZoneName')?.value;
+  } catch {
+    name = undefined;
+  }
+  const label = name || formatOffset(offset);
+  abbreviationCache.set(key, label);
+  return label;
 }
+const abbreviationCache = new Map<string, string>();
 
 /** `UTC+07:00` style label for an offset in minutes. */
 export function formatOffset(minutes: number): string {
