@@ -231,7 +231,10 @@ export const styles = [
       background: var(--_warning-container);
       color: var(--_warning);
     }
-    .duplicates:not(:empty) {
+    .section > button {
+      justify-self: start;
+    }
+    .duplicates.has {
       border-left: 6px solid var(--_warning);
       background: var(--_warning-container);
       padding: var(--_space) calc(var(--_space) * 2);

@@ -18,6 +18,7 @@ import { msg, validationMessage, fieldLabel, isMessageKey, type FormLang, type M
 import {
   applyMrz,
   emptyState,
+  OPTIONAL_SECTIONS,
   fromRecord,
   isDatePath,
   isPristine,
@@ -43,6 +44,8 @@ import { PhotoCapture, PhotoCaptureError } from './photo-capture.ts';
 export interface ForeignerFormClient {
   records: Pick<RecordsCollection, 'put' | 'findByDocument' | 'searchByName'>;
   drafts: Pick<DraftsApi, 'get' | 'put' | 'delete'>;
+  /** Agency of this installation: the default agency of new findings. */
+  readonly agencyId?: string;
 }
 
 /** Draft as stored through `client.drafts` (JSON-compatible). */
@@ -104,6 +107,11 @@ const REQUIRED_PATHS: ReadonlySet<string> = new Set(
   )
     .filter((i) => i.code === 'required')
     .map((i) => i.path.replace(/^findings\.0\./, 'findings.*.')),
+);
+
+/** Optional sections that have required fields once used (their hint explains it). */
+const SECTIONS_WITH_REQUIRED: ReadonlySet<string> = new Set(
+  [...REQUIRED_PATHS].map((p) => p.split('.')[0]!).filter((s) => (OPTIONAL_SECTIONS as readonly string[]).includes(s)).map((s) => `section.${s}`),
 );
 
 // Forms currently connected, to route MRZ reads dispatched elsewhere on the page.
@@ -1046,7 +1054,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
     const lang = this.uiLang();
     return html`<fieldset class="section" part="section" data-section=${key}>
       <legend part="legend"><h2>${msg(lang, key)}${optional ? html` <span class="opt">${msg(lang, 'optional')}</span>` : nothing}</h2></legend>
-      ${optional && !used ? html`<p class="hint section-hint">${msg(lang, 'section.optionalHint')}</p>` : nothing} ${body}
+      ${optional && !used && SECTIONS_WITH_REQUIRED.has(key) ? html`<p class="hint section-hint">${msg(lang, 'section.optionalHint')}</p>` : nothing} ${body}
     </fieldset>`;
   }
 
@@ -1120,7 +1128,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
   private readonly addFinding = async (): Promise<void> => {
     const n = this._state.findings.length;
     this.change((s) => {
-      s.findings.push({ id: crypto.randomUUID(), date: { day: '', month: '', year: '' }, category: '', description: '', agencyId: this.agency });
+      s.findings.push({ id: crypto.randomUUID(), date: { day: '', month: '', year: '' }, category: '', description: '', agencyId: this.agency || this.activeClient?.agencyId || '' });
     });
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#${fid(`findings.${n}.date`)}-day`)?.focus();
@@ -1160,7 +1168,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
 
   private renderDuplicates(): TemplateResult | typeof nothing {
     const lang = this.uiLang();
-    return html`<div class="duplicates" part="duplicates" role="status" aria-live="polite">
+    return html`<div class=${this._duplicates.length ? 'duplicates has' : 'duplicates'} part="duplicates" role="status" aria-live="polite">
       ${this._duplicates.length
         ? html`<h2>${msg(lang, 'dup.title')}</h2>
             <ul>
