@@ -90,6 +90,15 @@ export function makeRecords(n: number, seed = 42): ForeignerRecord[] {
 
 // ---------------------------------------------------------------- harness
 
+/**
+ * Asks the Node driver to snapshot the CPU time of this Chromium's processes (outside the timed region), so the
+ * report can show CPU seconds next to wall time on a shared machine. A no-op when not driven by run.ts.
+ */
+async function cpuMark(label: string): Promise<void> {
+  const f = (window as unknown as { benchCpuMark?: (l: string) => Promise<void> }).benchCpuMark;
+  if (f) await f(label);
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -139,17 +148,21 @@ export async function runSize(n: number, reps: { insert: number; clientInsert: n
       if (who === 'ours') {
         const store = new TimporaStore({ dbName: name, broadcast: false });
         await store.database();
+        await cpuMark(`ours-${n}:start`);
         const t0 = performance.now();
         await store.write('records', records.map((entity) => ({ kind: 'create' as const, entity })));
         insOurs.push(performance.now() - t0);
+        await cpuMark(`ours-${n}:end`);
         console.log(`[bench] ${n} ours insert ${(performance.now() - t0).toFixed(0)} ms`);
         store.close();
       } else {
         const db = new DexieDb(name);
         await db.open();
+        await cpuMark(`dexie-${n}:start`);
         const t0 = performance.now();
         await db.records.bulkAdd(records.map((e) => toRow('records', e)));
         insDexie.push(performance.now() - t0);
+        await cpuMark(`dexie-${n}:end`);
         console.log(`[bench] ${n} dexie insert ${(performance.now() - t0).toFixed(0)} ms`);
         db.close();
       }
@@ -163,9 +176,11 @@ export async function runSize(n: number, reps: { insert: number; clientInsert: n
     const client = createTimporaClient({ dbName: name, store: { broadcast: false }, now: () => new Date('2025-06-15T00:00:00Z') });
     await client.open();
     const inputs = records.map(({ version: _v, createdAt: _c, updatedAt: _u, ...rest }) => rest);
+    await cpuMark(`client-${n}:start`);
     const t0 = performance.now();
     await client.records.putMany(inputs);
     insClient.push(performance.now() - t0);
+    await cpuMark(`client-${n}:end`);
     await client.close();
     await deleteDb(name);
   }

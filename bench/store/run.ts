@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { cpus, loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
 
@@ -23,6 +24,30 @@ const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
 const sizes = arg('sizes', '10000,100000').split(',').map(Number);
 const lookups = Number(arg('lookups', '200'));
+
+/** User+system CPU seconds of `root` and all its descendant processes (Linux /proc). */
+function treeCpuSeconds(root: number): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(rest[1]));
+      ticks.set(Number(d), Number(rest[11]) + Number(rest[12]));
+    } catch {
+      /* process ended */
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, i = 0; p > 1 && i < 64; p = parent.get(p) ?? 0, i++) if (p === root) return true;
+    return false;
+  };
+  let sum = 0;
+  for (const [pid, t] of ticks) if (inTree(pid)) sum += t;
+  return sum / 100; // USER_HZ
+}
 
 async function main(): Promise<void> {
   const bundle = await build({
@@ -49,8 +74,23 @@ async function main(): Promise<void> {
   const port = (server.address() as { port: number }).port;
   const browser = await puppeteer.launch({ executablePath: chromiumPath() as string, headless: true, args: chromiumArgs as string[], protocolTimeout: 0 });
   const lines: Line[] = [];
+  const cpuByOp = new Map<string, number[]>();
   try {
     const page = await browser.newPage();
+    const rootPid = browser.process()?.pid;
+    const marks = new Map<string, number>();
+    await page.exposeFunction('benchCpuMark', (label: string) => {
+      if (!rootPid) return;
+      const now = treeCpuSeconds(rootPid);
+      const [what, edge] = label.split(':');
+      if (edge === 'start') marks.set(what as string, now);
+      else {
+        const d = now - (marks.get(what as string) ?? now);
+        const list = cpuByOp.get(what as string) ?? [];
+        list.push(d);
+        cpuByOp.set(what as string, list);
+      }
+    });
     page.on('pageerror', (e) => console.error('page error:', e));
     if (process.argv.includes('--verbose')) page.on('console', (m) => console.log('  ' + m.text()));
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -82,6 +122,15 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log('ratio = timpora / dexie (median); below 1.00 means the Timpora store is faster.');
+  if (cpuByOp.size) {
+    console.log('');
+    console.log('CPU seconds used by this Chromium (all its processes) per bulk insert, median (wall time above is inflated by other load):');
+    for (const [what, xs] of cpuByOp) {
+      const s = [...xs].sort((a, b) => a - b);
+      const med = s.length % 2 ? (s[s.length >> 1] as number) : ((s[(s.length >> 1) - 1] as number) + (s[s.length >> 1] as number)) / 2;
+      console.log(`  ${what.padEnd(14)} ${med.toFixed(2)} s cpu (n=${xs.length})`);
+    }
+  }
   console.log(`load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 

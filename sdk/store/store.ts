@@ -415,43 +415,43 @@ export class TimporaStore {
     const matches = (row: R): boolean => others.every((t) => (row.nm ?? []).some((n) => n.startsWith(t)));
     const range = IDBKeyRange.bound(probe, probe + '\uffff', false, true);
     return this.transaction([collection], 'readonly', async (tx) => {
-      const index = tx.objectStore(collection).index('nm');
+      const index = tx.objectStore(collection).index('nm') as IndexWithGetAllRecords;
       const seen = new Set<string>();
       const out: R[] = [];
-      // Fast path: one getAll, enough when few rows repeat or the range is exhausted.
-      const want = limit + 4;
-      const first = (await req(index.getAll(range, want))) as R[];
-      for (const row of first) {
-        if (seen.has(row.id)) continue;
+      const take = (row: R): boolean => {
+        if (seen.has(row.id)) return false;
         seen.add(row.id);
         if (matches(row)) out.push(row);
-        if (out.length >= limit) return out;
+        return out.length >= limit;
+      };
+      // Fast path: one batched read of index entries (key, primary key, value); enough unless many entries
+      // repeat a row (a row matches through several tokens) or the other tokens reject rows.
+      let resumeAt: { key: IDBValidKey; primaryKey: IDBValidKey } | undefined;
+      if (typeof index.getAllRecords === 'function') {
+        const want = limit + 4;
+        const recs = (await req(index.getAllRecords({ query: range, count: want }))) as { key: IDBValidKey; primaryKey: IDBValidKey; value: unknown }[];
+        for (const rec of recs) if (take(rec.value as R)) return out;
+        if (recs.length < want) return out;
+        const last = recs[recs.length - 1] as { key: IDBValidKey; primaryKey: IDBValidKey };
+        resumeAt = { key: last.key, primaryKey: last.primaryKey };
       }
-      if (first.length < want) return out;
-      // Slow path: continue with a key cursor from where getAll stopped.
-      const last = first[first.length - 1] as R;
-      const lastKeys = (last.nm ?? []).filter((n) => n >= probe && n < probe + '\uffff').sort();
-      const lastKey = lastKeys[lastKeys.length - 1] ?? probe;
+      // Cursor walk (from the start, or just after the last entry the fast path read).
       return new Promise<R[]>((resolve, reject) => {
-        const cursorReq = index.openCursor(IDBKeyRange.bound(lastKey, probe + '\uffff', false, true));
-        let positioned = false;
+        const from = resumeAt;
+        const cursorReq = index.openCursor(from ? IDBKeyRange.bound(from.key, probe + '\uffff', false, true) : range);
+        let jumped = false;
         cursorReq.onerror = () => reject(toStoreError(cursorReq.error));
         cursorReq.onsuccess = () => {
           const cursor = cursorReq.result;
           if (!cursor) return resolve(out);
-          if (!positioned) {
-            positioned = true;
-            if (cursor.key === lastKey && String(cursor.primaryKey) <= last.id) {
-              cursor.continuePrimaryKey(lastKey, last.id + '\u0000');
-              return;
-            }
+          if (from && indexedDB.cmp(cursor.key, from.key) === 0 && indexedDB.cmp(cursor.primaryKey, from.primaryKey) <= 0) {
+            if (!jumped) {
+              jumped = true;
+              cursor.continuePrimaryKey(from.key, from.primaryKey);
+            } else cursor.continue();
+            return;
           }
-          const row = cursor.value as R;
-          if (!seen.has(row.id)) {
-            seen.add(row.id);
-            if (matches(row)) out.push(row);
-            if (out.length >= limit) return resolve(out);
-          }
+          if (take(cursor.value as R)) return resolve(out);
           cursor.continue();
         };
       });

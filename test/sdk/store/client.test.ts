@@ -327,6 +327,24 @@ describe('client: name search', () => {
     expect(hits.filter((h) => h.identity.surname === 'MULLER')).to.have.length(1);
   });
 
+  it('continues after the batched read without skipping rows whose token sorts between (slow path)', async () => {
+    // Index entries for "ab": ab(X1..X5), abm(X1..X5), abq(Z), abz(X1..X5). The first batch (limit + 4 = 10
+    // entries) holds only X rows; the walk must resume right after (abm, X5) and still find Z.
+    const name = uniqueDb('resume');
+    const c = createTimporaClient({ dbName: name });
+    try {
+      const xs = await c.records.putMany(Array.from({ length: 5 }, () => recordInput({ surname: 'Ab', givenNames: 'Abm Abz' })));
+      const z = await c.records.put(recordInput({ surname: 'Abq', givenNames: '' }));
+      const hits = await c.records.searchByName('ab', { limit: 6 });
+      expect(hits.map((h) => h.id).sort()).to.deep.equal([...xs.map((x) => x.id), z.id].sort());
+      const one = await c.records.searchByName('ab abq', { limit: 6 });
+      expect(one.map((h) => h.id)).to.deep.equal([z.id]);
+    } finally {
+      await c.close();
+      await dropDb(name);
+    }
+  });
+
   it('search keeps working when many rows repeat the probe token (slow path)', async () => {
     const many = Array.from({ length: 60 }, (_, i) => recordInput({ surname: `Zed${i}`, givenNames: `Zedd Zeddy Zeddie${i}` }));
     await client.records.putMany(many);
