@@ -363,4 +363,80 @@ describe('<timpora-operation-calendar>', () => {
       await client.close();
     }
   });
+
+  it('prints every operation of a day (beforeprint) and goes back to "+n more" after printing', async () => {
+    const ops = Array.from({ length: 5 }, (_, i) => op({ start: `2026-03-10T0${i + 1}:00`, end: `2026-03-10T0${i + 1}:30`, team: [], location: { name: `P${i}` } }));
+    const el = await mount(ops);
+    const cell = (): HTMLElement => $(el, '.day[data-date="2026-03-10"]');
+    expect(cell().querySelectorAll('.event')).to.have.length(3);
+    expect(cell().querySelector('.more')?.textContent).to.contain('+2 lainnya');
+    window.dispatchEvent(new Event('beforeprint'));
+    await el.updateComplete;
+    expect(cell().querySelectorAll('.event')).to.have.length(5);
+    expect(cell().querySelector('.more')).to.equal(null);
+    window.dispatchEvent(new Event('afterprint'));
+    await el.updateComplete;
+    expect(cell().querySelectorAll('.event')).to.have.length(3);
+  });
+
+  it('edits one occurrence of a series from the dialog (override), and moves it with the dialog buttons', async () => {
+    const s = op({ title: 'Patroli', recurrence: { rrule: 'FREQ=WEEKLY;COUNT=3' } });
+    const el = await mount([s]);
+    $(el, `.event[data-key="${s.id}@2026-03-17T09:00"]`).click();
+    await el.updateComplete;
+    await el.updateComplete;
+    expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(true);
+    expect($<HTMLInputElement>(el, 'input[name="scope"][value="occurrence"]').checked).to.equal(true);
+    const title = $<HTMLInputElement>(el, '#f-title');
+    title.value = 'Patroli khusus';
+    title.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+    const later = $$<HTMLButtonElement>(el, 'fieldset button').find((b) => b.textContent?.includes('1 hari lebih lambat'))!;
+    later.click();
+    await el.updateComplete;
+    const longer = $$<HTMLButtonElement>(el, 'fieldset button').find((b) => b.textContent?.includes('Perpanjang 15 menit'))!;
+    longer.click();
+    await el.updateComplete;
+    expect($<HTMLInputElement>(el, '#f-start').value).to.equal('2026-03-18T09:00');
+    expect(await el.submitDialog()).to.equal(true);
+    expect(el.operations[0]!.title).to.equal('Patroli');
+    expect(el.operations[0]!.recurrence!.overrides).to.deep.equal({
+      '2026-03-17T09:00': { start: '2026-03-18T09:00', end: '2026-03-18T11:15', title: 'Patroli khusus' },
+    });
+    await el.updateComplete;
+    expect($(el, '.day[data-date="2026-03-18"] .event')?.getAttribute('aria-label')).to.contain('Patroli khusus');
+    expect($$(el, '.day[data-date="2026-03-17"] .event')).to.have.length(0);
+  });
+
+  it('removes one occurrence of a series (EXDATE) from the dialog', async () => {
+    const s = op({ recurrence: { rrule: 'FREQ=DAILY;COUNT=3' } });
+    const el = await mount([s]);
+    $(el, `.event[data-key="${s.id}@2026-03-11T09:00"]`).click();
+    await el.updateComplete;
+    const remove = $$<HTMLButtonElement>(el, '.actions button').find((b) => b.textContent?.includes('Hapus kejadian ini'))!;
+    remove.click();
+    await new Promise((r) => setTimeout(r, 0));
+    await el.updateComplete;
+    expect(el.operations[0]!.recurrence).to.deep.equal({ rrule: 'FREQ=DAILY;COUNT=3', exdates: ['2026-03-11T09:00'] });
+    expect($$(el, '.day[data-date="2026-03-11"] .event')).to.have.length(0);
+    expect($$(el, '.day[data-date="2026-03-12"] .event')).to.have.length(1);
+  });
+
+  it('does not save when a timpora-operation-save listener cancels, and never edits when readonly', async () => {
+    const a = op();
+    const el = await mount([a]);
+    el.addEventListener('timpora-operation-save', (e) => e.preventDefault());
+    key($(el, `.event[data-key="${a.id}"]`), 'ArrowRight', { altKey: true });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(el.operations[0]).to.equal(a);
+    el.readonly = true;
+    await el.updateComplete;
+    let selected = 0;
+    el.addEventListener('timpora-operation-select', () => selected++);
+    $(el, `.event[data-key="${a.id}"]`).click();
+    await el.updateComplete;
+    expect(selected).to.equal(1);
+    expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(false);
+    expect($$(el, '.toolbar button.primary')).to.have.length(0);
+  });
 });
