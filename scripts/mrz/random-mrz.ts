@@ -334,7 +334,7 @@ export function randomMrz(seed: number | Rng, options: RandomMrzOptions = {}): R
 }
 
 // CLI
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[1]?.endsWith('random-mrz.ts')) {
   const args = process.argv.slice(2);
   const get = (name: string): string | undefined => {
     const i = args.indexOf(name);
