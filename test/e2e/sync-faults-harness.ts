@@ -91,6 +91,43 @@ const harness = {
   start(): void {
     sync?.start();
   },
+
+  /** Start and resolve once this page holds the sync lock (leadership is asynchronous). */
+  async startLeading(): Promise<void> {
+    if (!sync) throw new Error('init first');
+    sync.start();
+    while (!sync.leader) await new Promise((r) => setTimeout(r, 2));
+  },
+
+  /** Benchmark: one full sync (push + pull) from here; returns its duration and the local record count. */
+  async timedSync(): Promise<{ ms: number; records: number }> {
+    if (!sync || !client) throw new Error('init first');
+    const t0 = performance.now();
+    await sync.syncNow();
+    const ms = performance.now() - t0;
+    return { ms, records: await client.records.count() };
+  },
+
+  /**
+   * Benchmark: start syncing an offline outbox; returns the time until the outbox is empty (every write
+   * acknowledged by the server) and until the whole cycle (push + pull-back) ended.
+   */
+  async timedPush(): Promise<{ drainedMs: number; cycleMs: number }> {
+    if (!sync || !client) throw new Error('init first');
+    const c = client;
+    const s = sync;
+    const t0 = performance.now();
+    s.start();
+    let drainedMs = -1;
+    const drained = (async () => {
+      while ((await c.store.outboxCount()) > 0) await new Promise((r) => setTimeout(r, 5));
+      drainedMs = performance.now() - t0;
+    })();
+    while (!s.leader) await new Promise((r) => setTimeout(r, 1));
+    await s.syncNow();
+    await drained;
+    return { drainedMs, cycleMs: performance.now() - t0 };
+  },
   async stop(): Promise<void> {
     await sync?.stop();
   },
