@@ -380,8 +380,9 @@ export class TimporaStore {
       if (!q.filter) {
         if (direction === 'next') return (await req(index.getAll(range, q.limit))) as R[];
         if (typeof index.getAllRecords === 'function') {
-          const recs = await req(index.getAllRecords({ query: range, count: q.limit, direction: 'prev' }));
-          return recs.map((r) => r.value as R);
+          // IndexedDB 3: getAll takes an options dictionary with a direction (values only, no record wrappers).
+          const getAll = index.getAll as unknown as (options: { query: IDBKeyRange | null; count: number; direction: IDBCursorDirection }) => IDBRequest<R[]>;
+          return req(getAll.call(index, { query: range, count: q.limit, direction: 'prev' }));
         }
       }
       const filter = q.filter;
