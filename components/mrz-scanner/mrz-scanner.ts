@@ -8,10 +8,10 @@ import { listCameras, type CameraDevice, type CameraSession } from '../../sdk/ca
 import type { FrameReader } from '../../sdk/camera/frame-reader.ts';
 import type { FramePumpStats } from '../../sdk/camera/frame-pump.ts';
 import { createWorkerFrameReader } from '../../sdk/camera/worker-reader.ts';
-import { MrzCameraScanner, type FrameVoter, type ScanStatus } from '../../sdk/camera/scanner.ts';
+import { MrzCameraScanner, isSpecimen, type FrameVoter, type ScanStatus } from '../../sdk/camera/scanner.ts';
 import type { MrzFormat, MrzResult, Point } from '../../sdk/mrz/types.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
-import { ConsecutiveVoter } from '../../sdk/camera/consecutive-voter.ts';
+import { MrzVoter } from '../../sdk/mrz/vote.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -157,8 +157,11 @@ export class TimporaMrzScanner extends LitElement {
    */
   reader: FrameReader | null = null;
 
-  /** Factory of the multi-frame voter (JS property only). Default: two identical valid reads in a row (`ConsecutiveVoter`). */
-  createVoter: () => FrameVoter = () => new ConsecutiveVoter(2);
+  /**
+   * Factory of the multi-frame voter (JS property only). Default: `MrzVoter` from sdk/mrz (two
+   * agreeing valid frames within the last eight, or votes fused per character that correct to a valid read).
+   */
+  createVoter: () => FrameVoter = () => new MrzVoter({ allowSpecimen: this.allowSpecimen });
 
   declare private _status: ScanStatus | 'reading';
   declare private _error: CameraErrorCode | ScannerInputErrorCode | null;
@@ -369,7 +372,7 @@ export class TimporaMrzScanner extends LitElement {
       this.setMessage('status.uploadNone');
       return null;
     }
-    if (!result.valid) {
+    if (!result.valid || (!this.allowSpecimen && isSpecimen(result))) {
       // Show what was read so the person can correct it against the document.
       this._text = result.lines.join('\n');
       this.setMessage('status.textInvalid');

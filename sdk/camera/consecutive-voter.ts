@@ -18,7 +18,8 @@ export class ConsecutiveVoter implements FrameVoter {
     this.#need = Math.max(1, Math.floor(need));
   }
 
-  push(result: MrzResult): void {
+  push(result: MrzResult | null): void {
+    if (!result) return; // an empty frame (blur, glare) does not break the run
     if (!result.valid) {
       // An invalid frame breaks the run only when it disagrees in the check-digit-protected text.
       if (result.lines.join('\n') !== this.#key) this.reset();

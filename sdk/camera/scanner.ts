@@ -31,7 +31,8 @@ export type ScanStatus =
 
 /** Multi-frame voting, as `MrzVoter` from sdk/mrz provides it. */
 export interface FrameVoter {
-  push(result: MrzResult): void;
+  /** One frame's read, or null when the frame had no MRZ. */
+  push(result: MrzResult | null): void;
   /** The agreed read once the same valid read repeats, else null. */
   stable(): MrzResult | null;
   reset(): void;
@@ -79,6 +80,11 @@ export interface MrzCameraScannerOptions {
   readonly cameraOptions?: Omit<OpenCameraOptions, 'deviceId' | 'signal'>;
   /** Document whose visibility pauses the scanner. Default `document`. */
   readonly document?: Document;
+}
+
+/** True for ICAO specimen documents (issuer or nationality `UTO`). */
+export function isSpecimen(result: MrzResult): boolean {
+  return result.fields.issuingState === 'UTO' || result.fields.nationality === 'UTO';
 }
 
 /** Consecutive empty frames after which the status falls back from `holding` to `searching`. */
@@ -250,6 +256,7 @@ export class MrzCameraScanner extends EventTarget {
     this.dispatchEvent(new CustomEvent('frame', { detail: response }));
     this.#lastResult = result;
     if (!result) {
+      this.#voter?.push(null);
       this.#misses++;
       if (this.#misses >= MISSES_BEFORE_SEARCHING) {
         // The document left the view: in continuous mode the same MRZ may be read again.
@@ -266,7 +273,7 @@ export class MrzCameraScanner extends EventTarget {
     }
     voter.push(result);
     const stable = voter.stable();
-    if (!stable || !stable.valid) {
+    if (!stable || !stable.valid || (!this.options.allowSpecimen && isSpecimen(stable))) {
       if (this.#status === 'searching') this.#setStatus('holding');
       return;
     }

@@ -61,7 +61,7 @@ describe('<timpora-mrz-scanner>', () => {
   });
 
   it('scans from the camera: guide, outline, read event with image, camera released', async () => {
-    const el = await mount();
+    const el = await mount(html`<timpora-mrz-scanner allow-specimen></timpora-mrz-scanner>`);
     el.reader = new ScriptedReader((n) => (n <= 1 ? null : imageResult()));
     const read = oneEvent(el, 'timpora-mrz-read');
     await el.start();
@@ -77,6 +77,25 @@ describe('<timpora-mrz-scanner>', () => {
     await el.updateComplete;
     expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain('Terbaca');
     expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('Terbaca');
+  });
+
+  it('uses MrzVoter by default and refuses specimens unless allow-specimen', async () => {
+    const el = await fixture<TimporaMrzScanner>(html`<timpora-mrz-scanner></timpora-mrz-scanner>`);
+    const reader = new ScriptedReader(() => imageResult());
+    el.reader = reader;
+    let reads = 0;
+    el.addEventListener('timpora-mrz-read', () => reads++);
+    await el.start();
+    await until(() => reader.calls >= 4, 8000, 'frames');
+    expect(reads).to.equal(0);
+    el.stop();
+    el.allowSpecimen = true;
+    await el.updateComplete;
+    const read = oneEvent(el, 'timpora-mrz-read');
+    await el.start();
+    const e = (await read) as CustomEvent<MrzReadEventDetail>;
+    expect(e.detail.result.fields.issuingState).to.equal('UTO');
+    expect(spy.states().every((s) => s === 'ended')).to.equal(true);
   });
 
   it('draws the detected outline scaled in frame coordinates', async () => {
@@ -202,7 +221,7 @@ describe('<timpora-mrz-scanner>', () => {
   });
 
   it('reads an uploaded photo through the reader with rotations', async () => {
-    const el = await mount();
+    const el = await mount(html`<timpora-mrz-scanner allow-specimen></timpora-mrz-scanner>`);
     const reader = new ScriptedReader(() => imageResult());
     el.reader = reader;
     const canvas = new OffscreenCanvas(64, 48);

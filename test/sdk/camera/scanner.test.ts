@@ -2,6 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
 import type { CameraError } from '../../../sdk/camera/errors.ts';
+import { MrzVoter } from '../../../sdk/mrz/vote.ts';
 import {
   RepeatVoter,
   ScriptedReader,
@@ -36,6 +37,7 @@ describe('sdk/camera MrzCameraScanner', () => {
       reader,
       createVoter: () => new RepeatVoter(2),
       cameraOptions: { width: 640, height: 480 },
+      allowSpecimen: true,
       ...extra,
     });
     return scanner;
@@ -93,6 +95,26 @@ describe('sdk/camera MrzCameraScanner', () => {
     expect(reads).to.deep.equal(['TD3', 'TD1']);
     expect(spy.states()).to.deep.equal(['live']);
     s.stop();
+    expect(spy.states()).to.deep.equal(['ended']);
+  });
+
+  it('does not report ICAO specimens unless allowed', async () => {
+    const reader = new ScriptedReader(() => imageResult());
+    const s = make(reader, { allowSpecimen: false });
+    let reads = 0;
+    s.addEventListener('read', () => reads++);
+    await s.start();
+    await until(() => reader.calls >= 5, 8000, 'frames');
+    expect(reads).to.equal(0);
+    s.stop();
+  });
+
+  it('works with the real MrzVoter from sdk/mrz', async () => {
+    const reader = new ScriptedReader((n) => (n % 2 ? imageResult() : null));
+    const s = make(reader, { createVoter: () => new MrzVoter({ allowSpecimen: true }) });
+    const read = new Promise<ScannerReadDetail>((resolve) => s.addEventListener('read', (e) => resolve(e.detail)));
+    await s.start();
+    expect((await read).result.fields.documentNumber).to.equal('L898902C3');
     expect(spy.states()).to.deep.equal(['ended']);
   });
 
