@@ -5,9 +5,10 @@
  * their probability when given, otherwise the frame's read characters weighted by its confidence).
  * {@link MrzVoter.stable} returns a result when either
  * - the same valid reading (identical lines) came from at least `minAgreeing` frames in the window, or
- * - the votes fused over at least `minAgreeing` frames of one format, corrected again with
- *   {@link correctMrz}, give a valid reading (this is what rescues names: a letter misread in one
- *   frame is outvoted by the others, and the fused probabilities raise or lower its confidence).
+ * - the votes fused over at least `minAgreeing` frames of one shape (tempered product of the
+ *   per-frame distributions), corrected again with {@link correctMrz}, give a valid reading (this is
+ *   what rescues names: a letter misread in one frame is outvoted by the others, and agreeing
+ *   frames raise its confidence).
  *
  * A valid frame whose document number or birth date differs from the current consensus (another
  * document was put under the camera) clears the older frames first.
@@ -15,6 +16,9 @@
  */
 import { correctMrz, type MrzCorrectOptions } from './correct.ts';
 import type { CharAlternative, LineCandidates, MrzResult } from './types.ts';
+
+/** Probability floor for a character a frame did not list (log-linear pooling). */
+const VOTE_FLOOR = 0.02;
 
 /** Options of {@link MrzVoter}. */
 export interface MrzVoterOptions extends MrzCorrectOptions {
@@ -110,12 +114,33 @@ export class MrzVoter {
     for (const g of groups.values()) {
       if (g.length < this.minAgreeing) continue;
       const first = g[0] as Map<string, number>[][];
+      // Tempered product of the frames' distributions (log-linear pooling, exponent 1/sqrt(n)):
+      // frames that agree reinforce each other, one frame's slip is outvoted, and the exponent
+      // keeps correlated frames (same blur, same glare) from looking like independent evidence.
+      const ex = 1 / Math.sqrt(g.length);
       const fused: LineCandidates[] = first.map((line, li) =>
         line.map((_, ci) => {
-          const total = new Map<string, number>();
-          for (const v of g) for (const [ch, w] of ((v[li] as Map<string, number>[])[ci] as Map<string, number>)) total.set(ch, (total.get(ch) ?? 0) + w);
-          return [...total]
-            .map(([ch, w]) => ({ ch, p: w / g.length }))
+          const chars = new Set<string>();
+          for (const v of g) for (const ch of ((v[li] as Map<string, number>[])[ci] as Map<string, number>).keys()) chars.add(ch);
+          const scores: { ch: string; p: number }[] = [];
+          let sum = 0;
+          for (const ch of chars) {
+            let logp = 0;
+            for (const v of g) logp += Math.log(Math.max(VOTE_FLOOR, Math.min(1, ((v[li] as Map<string, number>[])[ci] as Map<string, number>).get(ch) ?? 0)));
+            const p = Math.exp(logp * ex);
+            scores.push({ ch, p });
+            sum += p;
+          }
+          // Mass a frame left unassigned stays unassigned (the corrector treats it as "other").
+          let assigned = 0;
+          for (const v of g) {
+            let t = 0;
+            for (const w of ((v[li] as Map<string, number>[])[ci] as Map<string, number>).values()) t += w;
+            assigned += Math.min(1, t);
+          }
+          const scale = sum > 0 ? assigned / g.length / sum : 0;
+          return scores
+            .map((x) => ({ ch: x.ch, p: x.p * scale }))
             .sort((a, b) => b.p - a.p)
             .slice(0, 5);
         }),
