@@ -551,7 +551,7 @@ export class TimporaMrzScanner extends LitElement {
         <p class="visually-hidden" role="status" aria-live="polite">${this._announce}</p>
         ${errorKey ? html`<p class="error" part="error" role="alert">${this.t(errorKey)}</p>` : nothing}
         <div class="controls" part="controls">
-          <button type="button" part="button" aria-pressed=${active ? 'true' : 'false'} @click=${this.onStartStop}>
+          <button type="button" part="button" @click=${this.onStartStop}>
             ${active ? this.t('button.stop') : this.t('button.start')}
           </button>
           ${this._torchSupported && active
@@ -559,7 +559,6 @@ export class TimporaMrzScanner extends LitElement {
                 type="button"
                 class="secondary"
                 part="button"
-                aria-pressed=${this._torch ? 'true' : 'false'}
                 @click=${this.onTorch}
               >
                 ${this._torch ? this.t('button.torchOff') : this.t('button.torchOn')}
