@@ -358,8 +358,12 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     if (hasErrors(issues)) throw validationFailed(issues);
   };
 
-  const entityAnswer = (status: number, collection: Collection, entity: Entity, p: Principal, extra: Record<string, string> = {}): Answer =>
-    json(status, viewFor(collection, entity, p.role), { etag: etagOf(entity['version'] as number), ...extra });
+  /** The answer for `entity` as `p` may see it; reuses `stored` (the stored JSON) when the view is the entity itself. */
+  const entityAnswer = (status: number, collection: Collection, entity: Entity, stored: string, p: Principal, extra: Record<string, string> = {}): Answer => {
+    const view = viewFor(collection, entity, p.role);
+    const headers = { etag: etagOf(entity['version'] as number), ...extra };
+    return view === entity ? { status, body: stored, headers } : json(status, view, headers);
+  };
 
   const currentView = (collection: Collection, current: StoredEntity, p: Principal): Entity => viewFor(collection, parse(current), p.role);
 
@@ -377,13 +381,14 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     const entity: Entity = { id, sourceAgency: p.agency, createdAt: at, updatedAt: at, version: 1, ...spec.defaults(fields) };
     validateEntity(spec, body, entity);
     const location = `/${spec.name}/${encodeURIComponent(id)}`;
-    const answer = entityAnswer(201, spec.name, entity, p, { location });
+    const data = JSON.stringify(entity);
+    const answer = entityAnswer(201, spec.name, entity, data, p, { location });
     const key = idempotencyKey(ctx);
     const outcome = await store.write({
       kind: 'create',
       collection: spec.name,
       id,
-      next: { collection: spec.name, id, version: 1, sourceAgency: p.agency, updatedAt: at, deleted: false, data: JSON.stringify(entity) },
+      next: { collection: spec.name, id, version: 1, sourceAgency: p.agency, updatedAt: at, deleted: false, data },
       status: spec.status(entity),
       audit: spec.personal ? [audit(p, 'create', spec.name, id, dataFields(entity))] : [],
       ...(key ? { idempotency: { subject: p.userId, key, fingerprint: fp, response: { status: 201, body: answer.body ?? '', etag: etagOf(1), location } } } : {}),
@@ -446,14 +451,15 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
       ...spec.defaults(fields),
     };
     validateEntity(spec, body, entity);
-    const answer = entityAnswer(200, spec.name, entity, p);
+    const data = JSON.stringify(entity);
+    const answer = entityAnswer(200, spec.name, entity, data, p);
     const key = idempotencyKey(ctx);
     const outcome = await store.write({
       kind: 'update',
       collection: spec.name,
       id: current.id,
       expectedVersion: current.version,
-      next: { collection: spec.name, id: current.id, version, sourceAgency: current.sourceAgency, updatedAt: at, deleted: false, data: JSON.stringify(entity) },
+      next: { collection: spec.name, id: current.id, version, sourceAgency: current.sourceAgency, updatedAt: at, deleted: false, data },
       status: spec.status(entity),
       audit: spec.personal ? [audit(p, 'update', spec.name, current.id, changedFields(before, entity))] : [],
       ...(key ? { idempotency: { subject: p.userId, key, fingerprint: fp, response: { status: 200, body: answer.body ?? '', etag: etagOf(version) } } } : {}),
@@ -579,9 +585,11 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
 
     route('GET', one, async (ctx) => {
       const current = await liveOrNotFound(name, ctx.params['id'] ?? '');
-      const entity = viewFor(name, parse(current), ctx.principal.role);
+      const full = parse(current);
+      const entity = viewFor(name, full, ctx.principal.role);
       if (spec.personal) await store.appendAudit([audit(ctx.principal, 'read', name, current.id, dataFields(entity))]);
-      return json(200, entity, { etag: etagOf(current.version) });
+      const headers = { etag: etagOf(current.version) };
+      return entity === full ? { status: 200, body: current.data, headers } : json(200, entity, headers);
     });
 
     route('PUT', one, async (ctx) => {
