@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve, basename } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { loadavg, cpus } from 'node:os';
 import { build, type Plugin, type Metafile } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
@@ -120,7 +121,7 @@ async function render(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   const browser = await puppeteer.launch({ executablePath: chromiumPath() as string, headless: true, args: chromiumArgs as string[], protocolTimeout: 0 });
-  type R = { firstRender: number; interactive: number; mountMs: number; inputMs: number; moduleStart: number; fcp: number; lastLongTaskEnd: number };
+  type R = { firstRender: number; interactive: number; mountMs: number; inputMs: number; steadyInputMs: number; moduleStart: number; fcp: number; lastLongTaskEnd: number };
   const collect = async (mode: string): Promise<R> => {
     const ctx = await browser.createBrowserContext();
     try {
@@ -150,6 +151,7 @@ async function render(): Promise<void> {
     const version = await browser.version();
     const pageJs = files.get('/page.js') ?? '';
     console.log(`bench/form render: ${version}, ${runs} cold runs per mode (fresh browser context each), page bundle ${kb(pageJs.length)} min`);
+    console.log(`  machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at the end of the runs`);
     const row = (label: string, key: keyof R): void => {
       const e = median(results['element']!.map((r) => r[key]).filter((v) => v > 0));
       const s = median(results['static']!.map((r) => r[key]).filter((v) => v > 0));
@@ -162,6 +164,7 @@ async function render(): Promise<void> {
     row('time to interactive (since navigation start)', 'interactive');
     row('mount: createElement -> first render committed', 'mountMs');
     row('first keystroke -> re-render committed', 'inputMs');
+    row('later keystrokes -> re-render committed (median of 20)', 'steadyInputMs');
   } finally {
     await browser.close();
     server.close();
