@@ -9,21 +9,29 @@ export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB';
 
 /** A greyscale image: one byte per pixel, row-major, 0 = black. */
 export interface GrayImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** `width * height` bytes. */
   readonly data: Uint8Array | Uint8ClampedArray;
 }
 
 /** An RGBA image laid out like `ImageData` (4 bytes per pixel). */
 export interface RgbaImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** `width * height * 4` bytes, RGBA. */
   readonly data: Uint8Array | Uint8ClampedArray;
 }
 
 /** A point in frame (source image) pixel coordinates. */
 export interface Point {
+  /** Horizontal position, pixels from the left. */
   readonly x: number;
+  /** Vertical position, pixels from the top. */
   readonly y: number;
 }
 
@@ -59,24 +67,33 @@ export interface MrzFields {
   readonly documentCode: string;
   /** Issuing state or organisation (ICAO code, may be non-ISO such as `D`, `UNO`, `XXA`). */
   readonly issuingState: string;
+  /** Document number, fillers removed (TD1 long numbers joined). */
   readonly documentNumber: string;
+  /** Nationality code (ICAO; `D` for Germany). */
   readonly nationality: string;
+  /** Primary identifier, `<` turned into spaces. */
   readonly surname: string;
+  /** Secondary identifier, `<` turned into spaces. */
   readonly givenNames: string;
   /** `M`, `F` or `X` (unspecified, printed `<`). */
   readonly sex: 'M' | 'F' | 'X';
+  /** Date of birth, ISO; null when not a real date. */
   readonly birthDate: string | null;
+  /** Date of expiry, ISO; null when not a real date. */
   readonly expiryDate: string | null;
   /** Personal number / optional data, fillers removed (`optional1` for TD1 line 1, `optional2` line 2). */
   readonly optional1: string;
+  /** Optional data of line 2 (TD1) or the personal number (TD3). */
   readonly optional2: string;
 }
 
 /** The outcome of reading one MRZ (from text or from an image). */
 export interface MrzResult {
+  /** Layout of the MRZ. */
   readonly format: MrzFormat;
   /** The MRZ lines as finally read (after correction), each exactly the format's length. */
   readonly lines: readonly string[];
+  /** Parsed fields. */
   readonly fields: MrzFields;
   /** Each check digit the format carries, and whether it passed. */
   readonly checks: Readonly<Partial<Record<CheckDigitName, boolean>>>;
@@ -93,11 +110,17 @@ export interface MrzResult {
 
 /** Timings per pipeline stage, in milliseconds. */
 export interface MrzTimings {
+  /** Finding the band. */
   locate: number;
+  /** Straightening and binarising it. */
   rectify: number;
+  /** Cutting lines and characters. */
   segment: number;
+  /** Classifying the glyphs. */
   classify: number;
+  /** Check-digit correction and parsing. */
   correct: number;
+  /** The whole read. */
   total: number;
 }
 
@@ -105,5 +128,6 @@ export interface MrzTimings {
 export interface MrzImageResult extends MrzResult {
   /** Band corners in frame coordinates: top-left, top-right, bottom-right, bottom-left. */
   readonly corners: readonly [Point, Point, Point, Point];
+  /** Time spent per stage. */
   readonly timings: MrzTimings;
 }
