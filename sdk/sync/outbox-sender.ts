@@ -66,6 +66,13 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
   const queue = [...groups.values()];
   let stop = false;
   const changes: LocalChange[] = [];
+  const acks: Array<{
+    entry: OutboxEntry;
+    result: WriteResult;
+    resolve: (next: OutboxEntry | undefined) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  let flushing: Promise<void> | null = null;
 
   const deferUntil = (at: number): void => {
     report.deferred += 1;
@@ -107,28 +114,58 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
     }
   };
 
-  /** Remove the entry, rebase the next write of the entity, refresh the cache when nothing else is waiting. */
-  const acknowledge = async (entry: OutboxEntry, result: WriteResult): Promise<OutboxEntry | undefined> => {
-    const next = await ctx.storage.transaction([entry.collection], 'readwrite', async (tx) => {
-      const current = await tx.outboxFor(entry.collection, entry.id);
-      if (!current.some((e) => e.seq === entry.seq)) {
-        // Removed meanwhile (e.g. the conflict was resolved by another tab): nothing to do.
-        return undefined;
-      }
-      await tx.deleteOutbox(entry.seq);
-      const later = current.filter((e) => e.seq > entry.seq);
-      const following = later[0];
-      if (following) {
-        following.baseVersion = entry.op === 'delete' && following.op === 'put' ? 0 : result.version;
-        await tx.putOutbox(following);
-        return following;
-      }
-      await refreshCache(tx, entry, result);
-      return undefined;
+  /**
+   * Remove the entry, rebase the next write of the entity, refresh the cache when nothing else is waiting.
+   * Acknowledgements that arrive while a batch is being committed are committed together in the next
+   * transaction (one IndexedDB commit per batch instead of one per write).
+   */
+  const acknowledge = (entry: OutboxEntry, result: WriteResult): Promise<OutboxEntry | undefined> =>
+    new Promise((resolve, reject) => {
+      acks.push({ entry, result, resolve, reject });
+      if (!flushing) flushing = flushAcks();
     });
-    report.acknowledged += 1;
-    ctx.onAcknowledged(entry, result);
-    return next;
+
+  const flushAcks = async (): Promise<void> => {
+    try {
+      while (acks.length > 0) {
+        const batch = acks.splice(0);
+        const collections = [...new Set(batch.map((a) => a.entry.collection))];
+        try {
+          const nexts = await ctx.storage.transaction(collections, 'readwrite', async (tx) => {
+            const out: Array<OutboxEntry | undefined | null> = [];
+            for (const a of batch) out.push(await ackOne(tx, a.entry, a.result));
+            return out;
+          });
+          batch.forEach((a, i) => {
+            const next = nexts[i];
+            if (next !== null) {
+              report.acknowledged += 1;
+              ctx.onAcknowledged(a.entry, a.result);
+            }
+            a.resolve(next ?? undefined);
+          });
+        } catch (error) {
+          for (const a of batch) a.reject(error);
+        }
+      }
+    } finally {
+      flushing = null;
+    }
+  };
+
+  /** `null` when the entry was already gone (resolved or removed elsewhere). */
+  const ackOne = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult): Promise<OutboxEntry | undefined | null> => {
+    const current = await tx.outboxFor(entry.collection, entry.id);
+    if (!current.some((e) => e.seq === entry.seq)) return null;
+    await tx.deleteOutbox(entry.seq);
+    const following = current.find((e) => e.seq > entry.seq);
+    if (following) {
+      following.baseVersion = entry.op === 'delete' && following.op === 'put' ? 0 : result.version;
+      await tx.putOutbox(following);
+      return following;
+    }
+    await refreshCache(tx, entry, result);
+    return undefined;
   };
 
   const refreshCache = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult): Promise<void> => {
@@ -214,12 +251,19 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
         while (!stop && !ctx.signal.aborted) {
           const group = queue.shift();
           if (!group) return;
-          await runGroup(group);
+          try {
+            await runGroup(group);
+          } catch (error) {
+            // Local storage failed (e.g. quota, connection lost): stop; the entries stay and are resent later.
+            stop = true;
+            report.stoppedBy ??= toSyncError(error);
+          }
         }
       })(),
     );
   }
   await Promise.all(workers);
+  await flushing;
   if (changes.length > 0) ctx.storage.notify(changes);
   return report;
 }

@@ -60,6 +60,9 @@ interface Upstream {
   body: Buffer;
 }
 
+/** Keep-alive connections to the server (like a reverse proxy); dead ones just surface as upstream errors. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'proxy-connection', 'upgrade']);
 
 function forward(targetPort: number, req: http.IncomingMessage, body: Buffer): Promise<Upstream> {
@@ -68,7 +71,7 @@ function forward(targetPort: number, req: http.IncomingMessage, body: Buffer): P
     for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k) && v !== undefined) headers[k] = v;
     headers['content-length'] = String(body.length);
     const up = http.request(
-      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent: false },
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
