@@ -12,7 +12,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -100,7 +100,14 @@ function run(opts: autocannon.Options): Promise<Figures> {
   });
 }
 
-async function benchEngine(name: string, db: string, port: number, env: Record<string, string> = {}): Promise<{ writes: Figures; reads: Figures }> {
+interface EngineFigures {
+  /** `GET /health` (no auth, no storage): what the machine gives the HTTP stack right now. */
+  baseline: Figures;
+  writes: Figures;
+  reads: Figures;
+}
+
+async function benchEngine(name: string, db: string, port: number, env: Record<string, string> = {}): Promise<EngineFigures> {
   const child = await startServer(db, port, env);
   try {
     const base = `http://127.0.0.1:${port}`;
@@ -120,6 +127,7 @@ async function benchEngine(name: string, db: string, port: number, env: Record<s
         },
       ],
     });
+    const baseline = await run({ url: `${base}/health`, connections: CONNECTIONS, duration: Math.max(2, Math.round(DURATION / 2)) });
     await run(writeOpts(2)); // warm-up (JIT, caches, WAL)
     const writes = await run(writeOpts(DURATION));
     // Ids for the read phase.
@@ -140,16 +148,17 @@ async function benchEngine(name: string, db: string, port: number, env: Record<s
       requests: [{ method: 'GET', path: '/records/x', headers, setupRequest: (req) => ({ ...req, path: `/records/${ids[n++ % ids.length]}` }) }],
     });
     process.stdout.write(`  ${name}: done\n`);
-    return { writes, reads };
+    return { baseline, writes, reads };
   } finally {
     await stopServer(child);
   }
 }
 
 async function main(): Promise<void> {
-  process.stdout.write(`server bench: ${CONNECTIONS} connections, ${DURATION} s per phase, Node ${process.version}\n`);
+  process.stdout.write(`server bench: ${CONNECTIONS} connections, ${DURATION} s per phase, Node ${process.version}, ${cpus().length} CPUs\n`);
   const dir = mkdtempSync(join(tmpdir(), 'timpora-bench-'));
-  const results: [string, { writes: Figures; reads: Figures } | string][] = [];
+  const results: [string, EngineFigures | string][] = [];
+  const load0 = loadavg()[0]!;
   try {
     results.push(['sqlite', await benchEngine('sqlite', `sqlite:${join(dir, 'bench.db')}`, 18787)]);
   } catch (e) {
@@ -202,10 +211,11 @@ async function main(): Promise<void> {
       process.stdout.write(`${engine.padEnd(10)} ${r}\n`);
       continue;
     }
-    for (const [phase, x] of [['writes', r.writes], ['reads', r.reads]] as const) {
+    for (const [phase, x] of [['health', r.baseline], ['writes', r.writes], ['reads', r.reads]] as const) {
       process.stdout.write(`${engine.padEnd(10)} ${phase.padEnd(6)} ${f(x.rps)} ${f(x.p50)} ${f(x.p99)} ${f(x.ok)} ${f(x.non2xx)} ${f(x.errors)}\n`);
     }
   }
+  process.stdout.write(`\n1-min load average: ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (machine shared; 'health' = no-auth, no-storage ceiling)\n`);
   const sq = results.find(([e]) => e === 'sqlite')?.[1];
   const pgr = results.find(([e]) => e === 'postgres')?.[1];
   if (sq && typeof sq !== 'string' && pgr && typeof pgr !== 'string') {
