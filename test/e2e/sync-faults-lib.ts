@@ -23,7 +23,9 @@ export const JWT_SECRET = 'sync-faults-secret-0123456789abcdef';
 /** Bundle the server entry (`server/main.ts`, dependencies external) and the browser harness. */
 export async function buildBundles(): Promise<{ serverEntry: string; harnessJs: string }> {
   mkdirSync(CACHE, { recursive: true });
-  const serverEntry = `${CACHE}/sync-faults-server.mjs`;
+  // One file per process: a benchmark and a test running side by side never read a half-written bundle.
+  const serverEntry = `${CACHE}/sync-faults-server-${process.pid}.mjs`;
+  bundles.add(serverEntry);
   await build({
     entryPoints: [`${ROOT}server/main.ts`],
     bundle: true,
@@ -59,8 +61,10 @@ export async function freePort(): Promise<number> {
 }
 
 const live = new Set<ChildProcess>();
+const bundles = new Set<string>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
+  for (const file of bundles) rmSync(file, { force: true });
 });
 
 /** The reference server as a child process on a fixed port and database, killable at any moment. */
