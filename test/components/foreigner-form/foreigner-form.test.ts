@@ -323,6 +323,19 @@ describe('<timpora-foreigner-form>', function () {
       expect(q(again, '.notice').textContent).to.contain(msg('id', 'draft.restored'));
     });
 
+    it('ignores a corrupted or foreign draft instead of breaking', async () => {
+      await c.client.drafts.put('bad-1', { kind: 'timpora-foreigner-form', state: { v: 1, text: 'nope' } });
+      await c.client.drafts.put('bad-2', { kind: 'something-else', state: {} });
+      for (const key of ['bad-1', 'bad-2']) {
+        let restored = false;
+        const el = await fixture<TimporaForeignerForm>(html`<timpora-foreigner-form draft-key=${key} @timpora-draft-restored=${() => (restored = true)} .client=${c.client}></timpora-foreigner-form>`);
+        await sleep(100);
+        await el.updateComplete;
+        expect(restored, key).to.equal(false);
+        expect(q<HTMLInputElement>(el, '#f-identity-surname').value).to.equal('');
+      }
+    });
+
     it('flushes a pending draft when disconnected before the debounce fires', async () => {
       const el = await fixture<TimporaForeignerForm>(html`<timpora-foreigner-form .client=${c.client} draft-key="draft-2" autosave-delay="5000"></timpora-foreigner-form>`);
       await type(el, 'f-identity-surname', 'OKAFOR');
