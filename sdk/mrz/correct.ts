@@ -44,6 +44,34 @@ export interface MrzCorrectOptions extends MrzParseOptions {
   beamWidth?: number;
   /** Alternatives below this probability are ignored (default 0.005). */
   minAlternativeP?: number;
+  /**
+   * Calibration exponent for the classifier's probabilities (temperature scaling on the listed
+   * alternatives: p -> p^sharpen, renormalised over the alphabet with the unlisted mass spread over
+   * the unlisted characters). 1 (default) trusts the probabilities as given; a classifier that is
+   * right far more often than its top probability says (under-confident) needs > 1. Fit it on
+   * held-out synthetic frames (scripts/mrz/synth-calibrate.ts).
+   */
+  sharpen?: number;
+}
+
+/**
+ * Temperature-scales one position's alternatives (see {@link MrzCorrectOptions.sharpen}).
+ * Alternatives stay sorted; the unlisted remainder keeps its share implicitly (sum < 1).
+ */
+export function sharpenAlternatives(pos: readonly CharAlternative[], gamma: number): CharAlternative[] {
+  if (gamma === 1 || pos.length === 0) return [...pos];
+  let listed = 0;
+  for (const a of pos) listed += a.p > 0 && Number.isFinite(a.p) ? a.p : 0;
+  const unlistedCount = Math.max(1, 37 - pos.length);
+  const rest = Math.max(0, 1 - listed);
+  const restEach = rest / unlistedCount;
+  let z = unlistedCount * Math.pow(restEach, gamma);
+  const powered = pos.map((a) => {
+    const v = a.p > 0 && Number.isFinite(a.p) ? Math.pow(Math.min(1, a.p), gamma) : 0;
+    z += v;
+    return { ch: a.ch, p: v };
+  });
+  return z > 0 ? powered.map((a) => ({ ch: a.ch, p: a.p / z })) : powered;
 }
 
 /** Letter look-alikes of digits, for digits-only positions. */
@@ -112,7 +140,7 @@ interface Solved {
   corrections: [number, number][];
 }
 
-function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP'>> & { allowSpecimen: boolean }): Solved | null {
+function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & { allowSpecimen: boolean }): Solved | null {
   const layout: MrzLayout = LAYOUTS[format];
   if (cands.length !== layout.lineCount || cands.some((l) => l.length !== layout.lineLength)) return null;
   const classes = positionClasses(layout);
@@ -121,7 +149,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   // Restricted alternatives per position.
   const alts: Alt[][][] = cands.map((line, li) =>
     line.map((pos, ci) => {
-      const r = restrictAlternatives(pos, (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
+      const r = restrictAlternatives(opts.sharpen === 1 ? pos : sharpenAlternatives(pos, opts.sharpen), (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
       if (r.length > 0) return r;
       forced = true; // nothing allowed here: keep the raw top choice with probability 0
       return [{ ch: pos[0]?.ch ?? '<', p: 0 }];
@@ -478,6 +506,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
     beamWidth: Math.max(1, options.beamWidth ?? 64),
     minAlternativeP: options.minAlternativeP ?? 0.005,
     allowSpecimen: options.allowSpecimen ?? true,
+    sharpen: options.sharpen !== undefined && Number.isFinite(options.sharpen) && options.sharpen > 0 ? options.sharpen : 1,
   };
   let formats: MrzFormat[];
   const first = lines[0]?.[0] ?? [];

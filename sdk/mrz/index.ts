@@ -12,7 +12,7 @@ export { LAYOUTS, detectFormat, formatShape } from './formats.ts';
 export type { MrzCharClass, MrzCheckSpec, MrzFieldName, MrzFieldSpec, MrzLayout, MrzSpan } from './formats.ts';
 export { MrzParseError, parseMrz, safeParseMrz, resolveMrzDate } from './parse.ts';
 export type { MrzParseErrorCode, MrzParseOptions } from './parse.ts';
-export { MRZ_CONFIDENCE_THRESHOLD, AMBIGUITY_RATIO, correctMrz, candidatesFromLines } from './correct.ts';
+export { MRZ_CONFIDENCE_THRESHOLD, AMBIGUITY_RATIO, correctMrz, candidatesFromLines, sharpenAlternatives } from './correct.ts';
 export type { MrzCorrectOptions } from './correct.ts';
 export { MrzVoter } from './vote.ts';
 export type { MrzVoterOptions } from './vote.ts';

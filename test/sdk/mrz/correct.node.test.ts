@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCheckDigit, MRZ_ALPHABET } from '../../../sdk/mrz/checkdigit.ts';
-import { MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName } from '../../../sdk/mrz/correct.ts';
+import { MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { CharAlternative, LineCandidates, MrzFormat } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
@@ -208,4 +208,23 @@ test('state codes prefer a known code among the alternatives (UT0 -> UTO, D<< ke
   const b = correctMrz(candidatesFromLines(bdr, 0.999), { now: NOW });
   assert.ok(b?.valid);
   assert.equal(b.fields.nationality, 'D');
+});
+
+test('sharpen (calibration exponent): identity at 1, sharper above 1, turns a consistently under-confident read valid', () => {
+  const pos = [{ ch: 'A', p: 0.5 }, { ch: 'B', p: 0.1 }];
+  assert.deepEqual(sharpenAlternatives(pos, 1), pos);
+  const s = sharpenAlternatives(pos, 3);
+  assert.ok((s[0]?.p ?? 0) > 0.95 && (s[0]?.p ?? 0) < 1);
+  assert.ok((s[1]?.p ?? 1) < 0.01);
+  // An under-confident classifier: the truth on top everywhere at p 0.5, look-alikes at 0.05.
+  const under = TD3.map((l) => [...l].map((ch) => [{ ch, p: 0.5 }, { ch: ch === '<' ? 'K' : ch === '0' ? 'O' : 'X', p: 0.05 }]));
+  const plain = correctMrz(under, { now: NOW });
+  assert.equal(plain?.valid, false);
+  const cal = correctMrz(under, { now: NOW, sharpen: 3.5 });
+  assert.ok(cal?.valid);
+  assert.deepEqual(cal.lines, TD3);
+  // Calibration never rescues a reading whose check digits fail.
+  const bad = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C37UTO7408122F1204159ZE184226B<<<<<10'];
+  const badUnder = bad.map((l) => [...l].map((ch) => [{ ch, p: 0.5 }]));
+  assert.equal(correctMrz(badUnder, { now: NOW, sharpen: 3.5 })?.valid, false);
 });
