@@ -11,7 +11,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -37,6 +37,8 @@ const RECORD = JSON.stringify({
 });
 
 interface Figures {
+  /** Server process CPU time (user + system) per 2xx answer, µs (Linux /proc; NaN elsewhere). */
+  cpuUs: number;
   rps: number;
   p50: number;
   p99: number;
@@ -84,11 +86,24 @@ async function token(base: string): Promise<string> {
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
-function run(opts: autocannon.Options): Promise<Figures> {
+/** CPU ticks (user + system) of a process and its threads, from /proc. */
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return NaN;
+  }
+}
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+function run(opts: autocannon.Options, pid?: number): Promise<Figures> {
+  const t0 = cpuTicks(pid);
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, r) => {
       if (err) return reject(err);
       resolve({
+        cpuUs: ((cpuTicks(pid) - t0) * TICK_US) / Math.max(1, r['2xx']),
         rps: r.requests.average,
         p50: r.latency.p50,
         p99: r.latency.p99,
@@ -127,9 +142,10 @@ async function benchEngine(name: string, db: string, port: number, env: Record<s
         },
       ],
     });
-    const baseline = await run({ url: `${base}/health`, connections: CONNECTIONS, duration: Math.max(2, Math.round(DURATION / 2)) });
+    const pid = child.pid;
+    const baseline = await run({ url: `${base}/health`, connections: CONNECTIONS, duration: Math.max(2, Math.round(DURATION / 2)) }, pid);
     await run(writeOpts(2)); // warm-up (JIT, caches, WAL)
-    const writes = await run(writeOpts(DURATION));
+    const writes = await run(writeOpts(DURATION), pid);
     // Ids for the read phase.
     const ids: string[] = [];
     let pageToken: string | undefined;
@@ -146,7 +162,7 @@ async function benchEngine(name: string, db: string, port: number, env: Record<s
       connections: CONNECTIONS,
       duration: DURATION,
       requests: [{ method: 'GET', path: '/records/x', headers, setupRequest: (req) => ({ ...req, path: `/records/${ids[n++ % ids.length]}` }) }],
-    });
+    }, pid);
     process.stdout.write(`  ${name}: done\n`);
     return { baseline, writes, reads };
   } finally {
@@ -205,14 +221,14 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const f = (x: number): string => x.toFixed(0).padStart(8);
-  process.stdout.write('\nengine     phase    req/s   p50 ms   p99 ms      2xx   non2xx   errors\n');
+  process.stdout.write('\nengine     phase    req/s   p50 ms   p99 ms      2xx   non2xx   errors  srv-CPU µs/req  (=> req/s per core)\n');
   for (const [engine, r] of results) {
     if (typeof r === 'string') {
       process.stdout.write(`${engine.padEnd(10)} ${r}\n`);
       continue;
     }
     for (const [phase, x] of [['health', r.baseline], ['writes', r.writes], ['reads', r.reads]] as const) {
-      process.stdout.write(`${engine.padEnd(10)} ${phase.padEnd(6)} ${f(x.rps)} ${f(x.p50)} ${f(x.p99)} ${f(x.ok)} ${f(x.non2xx)} ${f(x.errors)}\n`);
+      process.stdout.write(`${engine.padEnd(10)} ${phase.padEnd(6)} ${f(x.rps)} ${f(x.p50)} ${f(x.p99)} ${f(x.ok)} ${f(x.non2xx)} ${f(x.errors)} ${f(x.cpuUs)}        (${f(1e6 / x.cpuUs)})\n`);
     }
   }
   process.stdout.write(`\n1-min load average: ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (machine shared; 'health' = no-auth, no-storage ceiling)\n`);
