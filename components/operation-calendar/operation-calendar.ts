@@ -501,6 +501,9 @@ export class TimporaOperationCalendar extends LitElement {
   }
 
   private readonly dateMemo = new Map<string, string>();
+  private agencyOptions: string[] = [];
+  private agencyOptionsFor: Operation[] | undefined;
+  private agencyOptionsAgencies: Agency[] | undefined;
 
   private dateLabel(date: string, preset: DatePreset = 'long'): string {
     const key = `${this.l10n.locale}|${preset}|${date}`;
@@ -554,14 +557,18 @@ export class TimporaOperationCalendar extends LitElement {
   }
 
   private renderToolbar(): TemplateResult {
-    const agencyIds = new Set<string>();
-    for (const op of this._items.length > 2000 ? this._items.slice(0, 2000) : this._items) {
-      agencyIds.add(op.leadAgency);
-      for (const a of op.participatingAgencies) agencyIds.add(a);
+    if (this.agencyOptionsFor !== this._items || this.agencyOptionsAgencies !== this.agencies) {
+      const ids = new Set<string>();
+      for (const op of this._items) {
+        ids.add(op.leadAgency);
+        for (const a of op.participatingAgencies) ids.add(a);
+      }
+      for (const a of this.agencies) ids.add(a.id);
+      this.agencyOptions = [...ids].sort();
+      this.agencyOptionsFor = this._items;
+      this.agencyOptionsAgencies = this.agencies;
     }
-    for (const a of this.agencies) agencyIds.add(a.id);
-    if (this.filterAgency) agencyIds.add(this.filterAgency);
-    const sorted = [...agencyIds].sort();
+    const sorted = this.filterAgency && !this.agencyOptions.includes(this.filterAgency) ? [...this.agencyOptions, this.filterAgency] : this.agencyOptions;
     return html`
       <div class="toolbar" part="toolbar" role="group" aria-label=${this.t('toolbar')}>
         <div class="group">
