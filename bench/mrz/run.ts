@@ -12,7 +12,7 @@
  * tesseract.js (eng traineddata from @tesseract.js-data/eng, whitelist A-Z0-9<, no network) runs on
  * the same files, so the speed ratio is measured in one environment.
  *
- * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--no-tess]`
+ * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--no-tess] [--prepare-only]`
  * Writes bench/results/mrz-<timestamp>.json.
  * @module
  */
@@ -274,6 +274,10 @@ const real = realItems();
 const synth = synthItems();
 const all = [...real, ...synth];
 log(`real ${real.length}, synthetic ${synth.filter((s) => s.set === 'synthetic').length}, negatives ${synth.filter((s) => s.set === 'negative').length}`);
+if (args.includes('--prepare-only')) {
+  log('synthetic frames cached; --prepare-only given, stopping here.');
+  process.exit(0);
+}
 const size = await bundleSize();
 log('engine in Chromium...');
 const chrome = await runChromium(all);

@@ -93,12 +93,13 @@ export function generate(count: number, seed: number, onRecord: (label: number, 
           const c = g.cells[li];
           const text = doc.lines[li];
           if (!c || !text) continue;
-          const lh = c.bottom - c.top + 1;
+          
           for (let k = 0; k < n; k++) {
             const label = CLASSES.indexOf(text[k] as string);
             if (label < 0) continue;
             const cx = ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2;
-            const cy = (c.top + c.bottom) / 2;
+            const lh = (c.bottoms[k] as number) - (c.tops[k] as number) + 1;
+            const cy = ((c.tops[k] as number) + (c.bottoms[k] as number)) / 2;
             // The exact cut plus one jittered copy (position, pitch and height).
             for (let v = 0; v < 2; v++) {
               const jx = v === 0 ? 0 : (rng() - 0.5) * 0.2 * c.pitch;

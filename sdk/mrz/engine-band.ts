@@ -44,17 +44,15 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     v1: cand.v1 + Math.max(1.6 * t, 0.05 * len),
     scale: TARGET_LEN / len,
   };
-  let rect = rectify(gray, spec, pyramid);
+  const charSize = TARGET_LEN / 40;
+  // Residual skew from a cheap half-resolution pass, then one full-resolution rectification.
+  const low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
+  if (!low) return null;
+  const skew = estimateSkew(inkMap(low, charSize / 2));
+  if (Math.abs(skew) > 0.001) spec = { ...spec, angle: spec.angle + skew };
+  const rect = rectify(gray, spec, pyramid);
   if (!rect) return null;
-  const charSize = (TARGET_LEN / 40) * 1.0;
-  let ink = inkMap(rect, charSize);
-  const skew = estimateSkew(ink);
-  if (Math.abs(skew) > 0.002) {
-    spec = { ...spec, angle: spec.angle + skew };
-    rect = rectify(gray, spec, pyramid);
-    if (!rect) return null;
-    ink = inkMap(rect, charSize);
-  }
+  const ink = inkMap(rect, charSize);
   const lines = findLines(ink);
   if (lines.length === 0) return null;
   return { spec, ink, lines };

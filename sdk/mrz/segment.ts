@@ -36,6 +36,9 @@ export interface CellLine {
   readonly top: number;
   readonly bottom: number;
   readonly pitch: number;
+  /** Cap box top and bottom per cell (rectified y). */
+  readonly tops: Float64Array;
+  readonly bottoms: Float64Array;
   /** n + 1 cell boundaries (x, rectified coordinates). */
   readonly bounds: Float64Array;
   /** Mean normalised ink at the boundaries (lower is a cleaner fit). */
@@ -387,13 +390,113 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
     fit += x >= 0 && x < w ? (sm[x] as number) : 0;
     if (k > 0) bj = from[k * span2 + bj] as number;
   }
+  // Robust cap box: per-cell ink tops and bottoms (the row profile can be inflated by print or
+  // noise just above or below a few cells); upper quartile of tops, lower quartile of bottoms.
+  const { tops, bottoms } = capBoxes(ink, line, bounds, n);
   const glyphs = new Float32Array(n * GLYPH_SIZE);
   for (let k = 0; k < n; k++) {
     const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2;
     const pk = (expect[k + 1] as number) - (expect[k] as number);
-    rasterGlyph(ink, cx, (line.top + line.bottom) / 2, pk, lh, glyphs, k * GLYPH_SIZE);
+    const t = tops[k] as number;
+    const b = bottoms[k] as number;
+    rasterGlyph(ink, cx, (t + b) / 2, pk, b - t + 1, glyphs, k * GLYPH_SIZE);
   }
-  return { n, top: line.top, bottom: line.bottom, pitch: meanPitch, bounds, fitCost: fit / (n + 1), glyphs };
+  return { n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1), glyphs };
+}
+
+/**
+ * Cap-height box of every cell of a cut line: ink tops and bottoms of the full-height glyphs
+ * (letters and digits, not the shorter filler) fitted by a straight line across the cells, so a
+ * line that is slightly tilted or curved relative to the band (perspective) is still followed. The
+ * row profile's box is the fallback.
+ */
+function capBoxes(ink: InkMap, line: TextLine, bounds: Float64Array, n: number): { tops: Float64Array; bottoms: Float64Array } {
+  const { width: w, height: h, bin } = ink;
+  const lh = line.bottom - line.top + 1;
+  const tops = new Float64Array(n).fill(line.top);
+  const bottoms = new Float64Array(n).fill(line.bottom);
+  const y0 = Math.max(0, Math.round(line.top - 0.45 * lh));
+  const y1 = Math.min(h - 1, Math.round(line.bottom + 0.45 * lh));
+  const ks: number[] = [];
+  const ts: number[] = [];
+  const bs: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const a = bounds[k] as number;
+    const b = bounds[k + 1] as number;
+    const xa = Math.max(0, Math.round(a + 0.15 * (b - a)));
+    const xb = Math.min(w - 1, Math.round(b - 0.15 * (b - a)));
+    // Longest vertical run of inked rows (gaps of 1 row allowed) in the cell.
+    let best = 0;
+    let bt = -1;
+    let bb = -1;
+    let rs = -1;
+    let gap = 0;
+    let last = -1;
+    for (let y = y0; y <= y1 + 2; y++) {
+      let c = 0;
+      if (y <= y1) {
+        const o = y * w;
+        for (let x = xa; x <= xb; x++) c += bin[o + x] as number;
+      }
+      if (c > 0) {
+        if (rs < 0) rs = y;
+        last = y;
+        gap = 0;
+      } else if (rs >= 0 && ++gap > 1) {
+        if (last - rs + 1 > best) {
+          best = last - rs + 1;
+          bt = rs;
+          bb = last;
+        }
+        rs = -1;
+      }
+    }
+    if (bt >= 0) {
+      ks.push(k);
+      ts.push(bt);
+      bs.push(bb);
+    }
+  }
+  if (ks.length < 4) return { tops, bottoms };
+  const heights = ks.map((_, i) => (bs[i] as number) - (ts[i] as number) + 1).sort((p, q) => p - q);
+  const full = heights[Math.floor(heights.length * 0.9)] as number;
+  let sel = ks.map((_, i) => i).filter((i) => (bs[i] as number) - (ts[i] as number) + 1 >= 0.8 * full && (bs[i] as number) - (ts[i] as number) + 1 <= 1.3 * lh);
+  if (sel.length < 4) return { tops, bottoms };
+  const fit = (ys: number[], idx: number[]): [number, number] => {
+    let sk = 0;
+    let sy = 0;
+    let skk = 0;
+    let sky = 0;
+    for (const i of idx) {
+      const k = ks[i] as number;
+      const y = ys[i] as number;
+      sk += k;
+      sy += y;
+      skk += k * k;
+      sky += k * y;
+    }
+    const m = idx.length;
+    const den = m * skk - sk * sk;
+    const slope = den > 1e-9 ? (m * sky - sk * sy) / den : 0;
+    return [(sy - slope * sk) / m, slope];
+  };
+  let [ta, tb] = fit(ts, sel);
+  let [ba, bb2] = fit(bs, sel);
+  // One round of outlier rejection.
+  sel = sel.filter((i) => Math.abs((ts[i] as number) - (ta + tb * (ks[i] as number))) < 0.15 * full && Math.abs((bs[i] as number) - (ba + bb2 * (ks[i] as number))) < 0.15 * full);
+  if (sel.length >= 4) {
+    [ta, tb] = fit(ts, sel);
+    [ba, bb2] = fit(bs, sel);
+  }
+  if (Math.abs(tb) * n > 0.8 * lh || Math.abs(bb2) * n > 0.8 * lh) return { tops, bottoms };
+  for (let k = 0; k < n; k++) {
+    const t = ta + tb * k;
+    const b = ba + bb2 * k;
+    if (b - t + 1 < 0.4 * lh) continue;
+    tops[k] = t;
+    bottoms[k] = b;
+  }
+  return { tops, bottoms };
 }
 
 /**
