@@ -27,7 +27,7 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 
 interface Sample {
   truth: string[];
-  lines: LineCandidates[];
+  lines: readonly LineCandidates[];
 }
 
 async function collect(seed0: number, n: number): Promise<{ aligned: Sample[]; all: Sample[] }> {
