@@ -94,6 +94,26 @@ const SECURITY_HEADERS: Record<string, string> = {
 const CORS_ALLOW_HEADERS = 'authorization, content-type, if-match, if-none-match, idempotency-key';
 const CORS_EXPOSE_HEADERS = 'etag, location, retry-after, idempotent-replayed';
 
+/** Deepest JSON nesting accepted in a body (entities need about 6). */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when `text` nests arrays/objects deeper than `max` (strings are skipped; iterative, no recursion). */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \\ */) i++;
+      else if (ch === 34 /* " */) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 123 /* { */ || ch === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (ch === 125 /* } */ || ch === 93 /* ] */) depth--;
+  }
+  return false;
+}
+
 /** ETag of a version. */
 export function etagOf(version: number): string {
   return `"${version}"`;
@@ -174,8 +194,19 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     forceCloseConnections: true,
   });
 
-  // JSON only: a text/plain body is 415, not a string to validate.
+  // JSON only: a text/plain body is 415, not a string to validate. JSON nested deeper than MAX_JSON_DEPTH is
+  // refused before parsing (deep nesting would otherwise overflow the stack of recursive code: a 500).
   app.removeContentTypeParser('text/plain');
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      done(new ApiError(400, 'bad_request', 'JSON nested too deeply.', { issues: [{ code: 'too_many', path: '', severity: 'error', params: { maxDepth: MAX_JSON_DEPTH } }] }), undefined);
+      return;
+    }
+    jsonParser(req, text, done);
+  });
 
   // ---- cross-cutting hooks -------------------------------------------------------------------------------
   app.addHook('onRequest', async (req, reply) => {

@@ -581,6 +581,16 @@ for (const engine of ENGINES) {
             assert.ok(r.status === 400 || r.status === 200, `${path}?${q} -> ${r.status} ${r.raw.slice(0, 200)}`);
           }
         }
+        // Deeply nested JSON (would overflow recursive code) is a 400, at any depth.
+        for (const depth of [40, 5_000, 300_000]) {
+          const bodies = ['['.repeat(depth) + ']'.repeat(depth), '{"identity":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth + 1)];
+          for (const raw of bodies) {
+            for (const [m, u] of [['POST', '/records'], ['PUT', `/operations/${randomUUID()}`], ['POST', '/auth/token']] as const) {
+              const r = await call(s, m, u, { token: admin, rawBody: raw, headers: { 'idempotency-key': randomUUID() } });
+              assert.equal(r.status, 400, `depth ${depth} ${m} ${u}: ${r.raw.slice(0, 200)}`);
+            }
+          }
+        }
         const longKey = await call(s, 'POST', '/records', { token: admin, body: sampleRecord(), headers: { 'idempotency-key': 'k'.repeat(300) } });
         assert.equal(longKey.status, 400);
         const badId = await call(s, 'PUT', `/records/${encodeURIComponent('../x y')}`, { token: admin, body: sampleRecord() });
