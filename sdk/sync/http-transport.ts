@@ -106,6 +106,16 @@ export class HttpTransport implements Transport {
           ...(error.serverCode ? { serverCode: error.serverCode } : {}),
         });
       }
+      if (isCreate && error.code === 'precondition_required') {
+        // A create of an id the server already has (e.g. our own earlier attempt whose answer was lost and
+        // whose idempotency key expired): the server wants If-Match and tells us its current version.
+        const current = error.current !== undefined ? error.current : await this.#readCurrent(path, options);
+        throw new SyncError('conflict', 'The entity already exists on the server.', {
+          status: 428,
+          current,
+          ...(error.serverCode ? { serverCode: error.serverCode } : {}),
+        });
+      }
       if (error.status === 409 && error.current === undefined) {
         // "already exists" without the current entity: read it so the engine can compare.
         const current = await this.#readCurrent(path, options);
@@ -240,7 +250,7 @@ export function errorFromResponse(method: string, response: Response, body: Erro
     status,
     ...(serverCode ? { serverCode } : {}),
     ...(err.issues ? { issues: err.issues } : {}),
-    ...(code === 'conflict' && err.current !== undefined ? { current: err.current } : {}),
+    ...((code === 'conflict' || code === 'precondition_required') && err.current !== undefined ? { current: err.current } : {}),
     ...(retryAfter !== undefined ? { retryAfter } : {}),
   });
 }
