@@ -2,10 +2,13 @@
  * The demo portal: wires the Timpora widgets into an intranet-style page. Everything here is what an agency
  * developer would write in their own portal; the widgets come from the package's `define` entry.
  */
-import '../src/define.ts';
+import { createTimporaClient, registerTimporaSync, type TimporaClient } from '../sdk/index.ts';
 import { AGENCIES, sampleOperations, sampleRecords } from './sample-data.ts';
 import type { TimporaProvider } from '../src/index.ts';
 import type { ForeignerRecord } from '../sdk/model/index.ts';
+
+/** Reference server the demo shares records through (set by `npm start`); absent: offline only. */
+const SERVER: string | undefined = import.meta.env.VITE_TIMPORA_SERVER;
 
 const TEXT = {
   id: {
@@ -100,17 +103,42 @@ window.addEventListener('hashchange', () => {
   document.querySelector<HTMLElement>('#content')?.focus();
 });
 
-provider.agency = currentAgency;
-provider.dbName = `timpora-demo-${currentAgency}`;
+/**
+ * Signs in to the reference server with its dev-only token endpoint, as the chosen agency. A real portal gets
+ * the token from the agency's identity provider instead.
+ */
+async function devToken(agency: string): Promise<string> {
+  const response = await fetch(`${SERVER}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sub: `demo-${agency}`, agency, role: 'officer' }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
 
-async function seed(): Promise<void> {
-  const client = provider.client;
-  if (!client) return;
-  const existing = await client.agencies.query({ limit: 1 });
-  if (existing.items.length > 0) return;
-  await client.agencies.putMany([...AGENCIES]);
-  await client.records.putMany(sampleRecords());
-  await client.operations.putMany(sampleOperations());
+/** The portal's client: IndexedDB per agency, synced with the reference server when it runs. */
+async function createClient(): Promise<TimporaClient> {
+  const dbName = `timpora-demo-${currentAgency}`;
+  if (!SERVER) return createTimporaClient({ agencyId: currentAgency, dbName });
+  let token: string | undefined;
+  const tokenProvider = async (): Promise<string> => (token ??= await devToken(currentAgency));
+  registerTimporaSync();
+  return createTimporaClient({ agencyId: currentAgency, dbName, server: { baseUrl: SERVER, token: tokenProvider } });
+}
+
+/**
+ * First run. Offline, this browser gets all the sample data. With the reference server, each agency writes only
+ * what it owns (agencies themselves are registered on the server by `npm start`), and the other agencies'
+ * windows receive it through sync: open two windows as two agencies to watch records travel.
+ */
+async function seed(client: TimporaClient): Promise<void> {
+  const key = `timpora-demo-seeded-${currentAgency}`;
+  if (localStorage.getItem(key)) return;
+  if (!SERVER) await client.agencies.putMany([...AGENCIES]);
+  await client.operations.putMany(sampleOperations().filter((o) => !SERVER || o.sourceAgency === currentAgency));
+  await client.records.putMany(sampleRecords().filter((r) => !SERVER || r.sourceAgency === currentAgency));
+  localStorage.setItem(key, '1');
 }
 
 async function renderStats(): Promise<void> {
@@ -165,8 +193,11 @@ async function start(): Promise<void> {
   const img = document.querySelector<HTMLImageElement>('#sample-passport');
   // Rendered by scripts/make-demo-assets.ts (ICAO specimen, a fictional person); served from demo/public.
   if (img) img.src = 'sample-passport.jpg';
-  await customElements.whenDefined('timpora-provider');
-  await seed();
+  const client = await createClient();
+  // Set before the tags are defined, so the provider hands this client down instead of creating its own.
+  provider.client = client;
+  await import('../src/define.ts');
+  await seed(client);
   await Promise.all([renderStats(), renderRecords()]);
   provider.client?.records.subscribe(() => {
     void renderStats();

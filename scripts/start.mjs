@@ -33,6 +33,9 @@ const children = [
   }),
 ];
 
+// Register the sample agencies once the server answers (admin-only writes, so not from the browser).
+spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-demo-server.ts', apiUrl], { stdio: 'inherit' });
+
 console.log(`\nTimpora Kit demo: http://${host}:${demoPort}/  (reference server: ${apiUrl}/)\n`);
 
 function stopAll(code = 0) {

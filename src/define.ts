@@ -9,3 +9,4 @@ import '../components/provider/define.ts';
 import '../components/mrz-scanner/define.ts';
 import '../components/foreigner-form/define.ts';
 import '../components/operation-calendar/define.ts';
+import '../components/sync-status/define.ts';

@@ -48,3 +48,4 @@ export {
   type OperationImportDetail,
   type OperationImportErrorDetail,
 } from '../components/operation-calendar/operation-calendar.ts';
+export { TimporaSyncStatus, type SyncStatusSource, type SyncStatusDisplayState } from '../components/sync-status/sync-status.ts';
