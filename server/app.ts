@@ -275,6 +275,8 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     const issues: ValidationIssue[] = [];
     for (const [k, val] of Object.entries(query)) {
       if (Array.isArray(val)) issues.push({ code: 'invalid_type', path: `query.${k}`, severity: 'error', params: { expected: 'string' } });
+      // NUL and other C0 controls have no business in parameters (and PostgreSQL text refuses NUL: a 500).
+      else if (typeof val === 'string' && /[\u0000-\u001f\u007f]/.test(val)) issues.push({ code: 'invalid_format', path: `query.${k}`, severity: 'error' });
     }
     if (!v.query(query)) issues.push(...ajvIssues(v.query.errors, 'query'));
     const headers = req.headers as Record<string, unknown>;

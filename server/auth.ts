@@ -76,7 +76,7 @@ export class TokenService {
       throw unauthorized('Invalid or expired token.');
     }
     const { sub, agency, role, exp } = payload as { sub?: unknown; agency?: unknown; role?: unknown; exp?: unknown };
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw unauthorized('Token has no valid subject.');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || /[\u0000-\u001f\u007f]/.test(sub)) throw unauthorized('Token has no valid subject.');
     if (typeof agency !== 'string' || !AGENCY_PATTERN.test(agency)) throw unauthorized('Token has no valid agency.');
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthorized('Token has no valid role.');
     if (typeof exp !== 'number') throw unauthorized('Token has no expiry.');

@@ -575,7 +575,7 @@ for (const engine of ENGINES) {
         }
         assert.ok((statuses.get(400) ?? 0) > 150, `mostly rejected: ${JSON.stringify([...statuses])}`);
         // Garbage in query strings and headers too.
-        for (const q of ['limit=%00', 'limit=1e3', 'pageToken=' + 'A'.repeat(2000), 'since=%F0%9F%92%A9', 'status[]=x', 'updatedSince=2024-13-45T99:00:00Z']) {
+        for (const q of ['limit=%00', 'entityId=a%00b', 'userId=%00', 'agency=x%01', 'sourceAgency=%00', 'limit=1e3', 'pageToken=' + 'A'.repeat(2000), 'since=%F0%9F%92%A9', 'status[]=x', 'updatedSince=2024-13-45T99:00:00Z']) {
           for (const path of ['/records', '/operations', '/changes', '/audit']) {
             const r = await call(s, 'GET', `${path}?${q}`, { token: admin });
             assert.ok(r.status === 400 || r.status === 200, `${path}?${q} -> ${r.status} ${r.raw.slice(0, 200)}`);
@@ -591,6 +591,10 @@ for (const engine of ENGINES) {
             }
           }
         }
+        const nulSub = await call(s, 'POST', '/auth/token', { body: { sub: 'a\u0000b', agency: 'imi-jakut', role: 'officer' } });
+        assert.equal(nulSub.status, 400);
+        const nulToken = await s.tokens.issue({ userId: 'a\u0000b', agency: 'imi-jakut', role: 'officer' });
+        assert.equal((await call(s, 'GET', '/records', { token: nulToken })).status, 401);
         const longKey = await call(s, 'POST', '/records', { token: admin, body: sampleRecord(), headers: { 'idempotency-key': 'k'.repeat(300) } });
         assert.equal(longKey.status, 400);
         const badId = await call(s, 'PUT', `/records/${encodeURIComponent('../x y')}`, { token: admin, body: sampleRecord() });
