@@ -27,7 +27,7 @@
 import { isKnownStateCode } from '../model/countries.ts';
 import { mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
-import { interpretMrz, type MrzParseOptions } from './parse.ts';
+import { interpretMrz, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
 
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
@@ -532,7 +532,6 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   if (options.now) parseOptions.now = options.now;
   return interpretMrz(pick.format, pick.lines, {
     ...parseOptions,
-    crossCheck: false,
     confidence: +confidence.toFixed(4),
     corrections: pick.corrections,
     extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && confidence >= threshold,
