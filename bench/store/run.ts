@@ -2,6 +2,7 @@
 // headless Chromium run (puppeteer-core, Debian's /usr/bin/chromium). Prints medians and ratios.
 //   npm run bench:store            (10,000 and 100,000 records)
 //   npm run bench:store -- --sizes=10000 --lookups=100
+//   npm run bench:store -- --sizes=100000 --big-insert-reps=1 --big-client-reps=0   (quicker on a loaded machine)
 // A benchmark, not a test: it prints figures, it asserts nothing about time.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
 const sizes = arg('sizes', '10000,100000').split(',').map(Number);
 const lookups = Number(arg('lookups', '200'));
+/** Repetitions of the bulk inserts for 100,000 records (each is a fresh database per library). */
+const bigInsertReps = Number(arg('big-insert-reps', '3'));
+const bigClientReps = Number(arg('big-client-reps', '1'));
 
 /** User+system CPU seconds of `root` and all its descendant processes (Linux /proc). */
 function treeCpuSeconds(root: number): number {
@@ -101,9 +105,12 @@ async function main(): Promise<void> {
     for (const n of sizes) {
       const t0 = Date.now();
       const res = (await page.evaluate(
-        (n: number, lookups: number) => window.timporaBench.runSize(n, { insert: n >= 100_000 ? 3 : 5, clientInsert: n >= 100_000 ? 1 : 3, lookups }),
+        (n: number, lookups: number, big: number, bigClient: number) =>
+          window.timporaBench.runSize(n, { insert: n >= 100_000 ? big : 5, clientInsert: n >= 100_000 ? bigClient : 3, lookups }),
         n,
         lookups,
+        bigInsertReps,
+        bigClientReps,
       )) as Line[];
       lines.push(...res);
       console.log(`  ${n.toLocaleString('en')} records done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
