@@ -42,6 +42,8 @@ export interface FrameReadRequest {
   readonly cropBand?: boolean;
   /** Accept ICAO specimen documents (`UTO`). Default false. */
   readonly allowSpecimen?: boolean;
+  /** Longest side handed to the engine (larger frames are downscaled first). Default: the reader's. */
+  readonly maxSide?: number;
 }
 
 /** Per-frame timings in milliseconds (worker side). */

@@ -72,6 +72,13 @@ export interface MrzCameraScannerOptions {
   deviceId?: string;
   /** Accept ICAO specimens. Default false. */
   allowSpecimen?: boolean;
+  /**
+   * Longest side of the frames the engine reads while scanning (frames are downscaled in the worker).
+   * Smaller is faster; a document filling the guide frame keeps 15+ px per MRZ character at the
+   * default 960. While nothing is found, every other frame goes at full resolution, so small or
+   * distant documents are still read. Default 960.
+   */
+  maxFrameSide?: number;
   /** Part of the frame to read (frame pixels), e.g. around the guide. Default: whole frame. */
   region?: (frameWidth: number, frameHeight: number) => FrameRect | undefined;
   /** Camera opener (tests). Default {@link openCamera}. */
@@ -104,6 +111,7 @@ export class MrzCameraScanner extends EventTarget {
   #startedAt: number | null = null;
   #listening = false;
   #generation = 0;
+  #frameNo = 0;
 
   constructor(options: MrzCameraScannerOptions) {
     super();
@@ -189,7 +197,10 @@ export class MrzCameraScanner extends EventTarget {
       reader: this.options.reader,
       request: (w, h) => {
         const region = this.options.region?.(w, h);
+        // Fast, downscaled frames; while nothing is found, alternate with full-resolution frames.
+        const full = this.#misses >= 2 && this.#frameNo++ % 2 === 1;
         return {
+          maxSide: full ? Math.max(w, h) : (this.options.maxFrameSide ?? 960),
           cropBand: true,
           ...(region ? { region } : {}),
           ...(this.options.formats ? { formats: this.options.formats } : {}),
@@ -256,8 +267,8 @@ export class MrzCameraScanner extends EventTarget {
     this.dispatchEvent(new CustomEvent('frame', { detail: response }));
     this.#lastResult = result;
     if (!result) {
-      this.#voter?.push(null);
       this.#misses++;
+      this.#voter?.push(null);
       if (this.#misses >= MISSES_BEFORE_SEARCHING) {
         // The document left the view: in continuous mode the same MRZ may be read again.
         this.#lastEmitted = null;

@@ -82,7 +82,7 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
         ...(request.rotations ? { rotations: true } : {}),
         ...(request.cropBand ? { cropBand: true } : {}),
         ...(request.allowSpecimen ? { allowSpecimen: true } : {}),
-        ...(options.maxSide ? { maxSide: options.maxSide } : {}),
+        ...(request.maxSide ?? options.maxSide ? { maxSide: request.maxSide ?? options.maxSide } : {}),
       };
       return new Promise<FrameReadResponse>((resolve, reject) => {
         pending.set(id, { resolve, reject });

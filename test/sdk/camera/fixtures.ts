@@ -67,7 +67,8 @@ export class RepeatVoter implements FrameVoter {
   #count = 0;
   #result: MrzResult | null = null;
   constructor(private readonly need = 2) {}
-  push(result: MrzResult): void {
+  push(result: MrzResult | null): void {
+    if (!result) return;
     const key = result.lines.join('\n');
     if (key === this.#last) this.#count++;
     else {

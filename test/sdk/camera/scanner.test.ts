@@ -98,6 +98,23 @@ describe('sdk/camera MrzCameraScanner', () => {
     expect(spy.states()).to.deep.equal(['ended']);
   });
 
+  it('reads downscaled frames, alternating with full resolution while nothing is found', async () => {
+    const reader = new ScriptedReader(() => null);
+    const s = make(reader, { maxFrameSide: 100 });
+    let frames = 0;
+    s.addEventListener('frame', () => frames++);
+    await s.start();
+    await until(() => reader.calls >= 6, 8000, 'frames');
+    const full = Math.max(video.videoWidth, video.videoHeight);
+    s.stop();
+    expect(full).to.be.greaterThan(100);
+    expect(frames).to.be.greaterThan(4);
+    const sides = reader.requests.map((r) => r.maxSide);
+    expect(sides.slice(0, 2)).to.deep.equal([100, 100]);
+    expect(sides.slice(2)).to.include(100);
+    expect(sides.slice(2)).to.include(full);
+  });
+
   it('does not report ICAO specimens unless allowed', async () => {
     const reader = new ScriptedReader(() => imageResult());
     const s = make(reader, { allowSpecimen: false });
