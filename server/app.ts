@@ -471,7 +471,10 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
       // Keep what this role cannot see: never wipe restricted content.
       fields = { ...fields };
       if (before['restrictedNotes'] !== undefined) fields['restrictedNotes'] = before['restrictedNotes'];
-      if (stored.length) fields['findings'] = [...(Array.isArray(fields['findings']) ? (fields['findings'] as unknown[]) : []), ...stored];
+      // (A non-array `findings` is left as sent, so validation reports it.)
+      if (stored.length && (fields['findings'] === undefined || Array.isArray(fields['findings']))) {
+        fields['findings'] = [...((fields['findings'] as unknown[] | undefined) ?? []), ...stored];
+      }
     }
     const at = new Date(now()).toISOString();
     const version = current.version + 1;

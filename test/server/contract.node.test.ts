@@ -412,6 +412,8 @@ for (const engine of ENGINES) {
         assert.equal(w1.json.error.issues[0].path, 'restrictedNotes');
         const w2 = await call(s, 'PUT', `/records/${c.json.id}`, { token: officer, headers: { 'if-match': '"2"' }, body: { ...seen, findings: [{ id: 'f-secret', date: '2024-03-02', agencyId: 'imi-jakut', category: 'other', description: 'ditimpa' }] } });
         assert.equal(w2.status, 403, 'cannot overwrite a restricted finding by id');
+        const garbage = await call(s, 'PUT', `/records/${c.json.id}`, { token: officer, headers: { 'if-match': '"2"' }, body: { ...seen, findings: 'x' } });
+        assert.equal(garbage.status, 400, 'garbage findings are reported, not replaced by the stored restricted ones');
         const w3 = await call(s, 'POST', '/records', { token: officer, body: sampleRecord({ findings: [{ ...secret.findings[1] }] }) });
         assert.equal(w3.status, 403);
         const after2 = (await call(s, 'GET', `/records/${c.json.id}`, { token: intel })).json;
