@@ -6,7 +6,7 @@ import lit from 'eslint-plugin-lit';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'docs/api/', 'coverage/', '.tmp/', 'bench/results/', '**/*.min.js', 'sdk/mrz/weights*.ts', 'sdk/model/regions-data/'] },
+  { ignores: ['node_modules/', 'dist/', 'docs/api/', 'coverage/', '.tmp/', '.cache/', 'bench/results/', '**/*.min.js', 'sdk/mrz/weights*.ts', 'sdk/model/regions-data/', 'custom-elements.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   lit.configs['flat/recommended'],
