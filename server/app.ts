@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ValidationIssue } from '../sdk/model/validation.ts';
 import { hasErrors } from '../sdk/model/validation.ts';
-import { AuthFailureLimiter, TokenService, canSeeRestricted, type Principal } from './auth.ts';
+import { AuthFailureLimiter, TokenService, canSeeRestricted, hasControlChars, type Principal } from './auth.ts';
 import { ajvIssues, contract } from './contract.ts';
 import {
   changedFields,
@@ -276,7 +276,7 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     for (const [k, val] of Object.entries(query)) {
       if (Array.isArray(val)) issues.push({ code: 'invalid_type', path: `query.${k}`, severity: 'error', params: { expected: 'string' } });
       // NUL and other C0 controls have no business in parameters (and PostgreSQL text refuses NUL: a 500).
-      else if (typeof val === 'string' && /[\u0000-\u001f\u007f]/.test(val)) issues.push({ code: 'invalid_format', path: `query.${k}`, severity: 'error' });
+      else if (typeof val === 'string' && hasControlChars(val)) issues.push({ code: 'invalid_format', path: `query.${k}`, severity: 'error' });
     }
     if (!v.query(query)) issues.push(...ajvIssues(v.query.errors, 'query'));
     const headers = req.headers as Record<string, unknown>;

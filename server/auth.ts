@@ -23,6 +23,15 @@ export function canSeeRestricted(role: Role): boolean {
   return role === 'intelligence' || role === 'supervisor' || role === 'admin';
 }
 
+/** True when `s` contains a C0 control character or DEL (NUL included). */
+export function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 const AGENCY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** Verifies tokens and issues dev tokens with one secret and audience. */
@@ -76,7 +85,7 @@ export class TokenService {
       throw unauthorized('Invalid or expired token.');
     }
     const { sub, agency, role, exp } = payload as { sub?: unknown; agency?: unknown; role?: unknown; exp?: unknown };
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || /[\u0000-\u001f\u007f]/.test(sub)) throw unauthorized('Token has no valid subject.');
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200 || hasControlChars(sub)) throw unauthorized('Token has no valid subject.');
     if (typeof agency !== 'string' || !AGENCY_PATTERN.test(agency)) throw unauthorized('Token has no valid agency.');
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthorized('Token has no valid role.');
     if (typeof exp !== 'number') throw unauthorized('Token has no expiry.');
