@@ -140,25 +140,40 @@ interface Solved {
   corrections: [number, number][];
 }
 
-function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & { allowSpecimen: boolean }): Solved | null {
-  const layout: MrzLayout = LAYOUTS[format];
-  if (cands.length !== layout.lineCount || cands.some((l) => l.length !== layout.lineLength)) return null;
+/** A check as evaluated during the search. */
+interface Ck {
+  digitIdx: number;
+  filler: boolean;
+  custom?: (s: string) => boolean;
+}
+
+/** Per-format search plan (depends on the layout only; built once). */
+interface Plan {
+  classes: MrzCharClass[][];
+  W: number;
+  key: (l: number, c: number) => number;
+  order: number[];
+  cks: Ck[];
+  contrib: [number, number][][];
+  readyAt: number[][];
+  afterTwo: boolean[];
+  groupOf: Map<number, number>;
+}
+
+const PLANS = new Map<MrzFormat, Plan>();
+
+/**
+ * Search order of the checked positions and the check evaluators. Each standard check keeps a
+ * running weighted sum (mod 10) packed in 4 bits of `acc`, plus a "non-filler seen" bit, so a
+ * hypothesis costs one string and one number.
+ */
+function planFor(format: MrzFormat): Plan {
+  const cached = PLANS.get(format);
+  if (cached) return cached;
+  const layout = LAYOUTS[format];
   const classes = positionClasses(layout);
   const W = layout.lineLength;
-  let forced = false;
-  // Restricted alternatives per position.
-  const alts: Alt[][][] = cands.map((line, li) =>
-    line.map((pos, ci) => {
-      const r = restrictAlternatives(opts.sharpen === 1 ? pos : sharpenAlternatives(pos, opts.sharpen), (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
-      if (r.length > 0) return r;
-      forced = true; // nothing allowed here: keep the raw top choice with probability 0
-      return [{ ch: pos[0]?.ch ?? '<', p: 0 }];
-    }),
-  );
-  const chosen: string[][] = alts.map((line) => line.map((a) => (a[0] as Alt).ch));
-  const chosenP: number[][] = alts.map((line) => line.map((a) => (a[0] as Alt).p));
   const key = (l: number, c: number): number => l * W + c;
-
   // --- Checked positions: order and check evaluators.
   const order: number[] = [];
   const indexOf = new Map<number, number>();
@@ -168,13 +183,6 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       order.push(k);
     }
   };
-  // Each standard check keeps a running weighted sum (mod 10) packed in 4 bits of `acc`, plus a
-  // "non-filler seen" bit, so a hypothesis costs one string and one number.
-  interface Ck {
-    digitIdx: number;
-    filler: boolean;
-    custom?: (s: string) => boolean;
-  }
   const cks: Ck[] = [];
   const contrib: [number, number][][] = []; // per order index: [check id, weight]
   for (const ck of layout.checks) {
@@ -219,14 +227,6 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     });
     (readyAt[last] as number[]).push(id);
   });
-  const passes = (h: Hyp, id: number): boolean => {
-    const ck = cks[id] as Ck;
-    if (ck.custom) return ck.custom(h.s);
-    const d = h.s[ck.digitIdx] as string;
-    if (d === '<') return ck.filler && ((h.acc >>> (20 + id)) & 1) === 0;
-    return ((h.acc >>> (4 * id)) & 15) === d.charCodeAt(0) - 48;
-  };
-
   // Positions of mixed fields whose two predecessors in search order are the same field's previous
   // positions: data right after `<<` inside a field is implausible (fillers pad at the end).
   const afterTwo: boolean[] = order.map((k, i) => {
@@ -236,6 +236,46 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     const fs = layout.fields.find((f) => f.line === l && c >= f.start + 2 && c < f.end && f.cls === 'alnum');
     return fs !== undefined && order[i - 1] === k - 1 && order[i - 2] === k - 2;
   });
+
+  // Which own check digit covers a position (the composite-only positions are absent).
+  const groupOf = new Map<number, number>();
+  layout.checks.forEach((ck, ci) => {
+    if (ck.name === 'composite') return;
+    const keys = ck.covers.flatMap((sp) => Array.from({ length: sp.end - sp.start }, (_, i) => key(sp.line, sp.start + i)));
+    if (format === 'TD1' && ck.name === 'documentNumber') for (let c = 5; c < 30; c++) keys.push(key(0, c));
+    keys.push(key(ck.line, ck.pos));
+    for (const kk of keys) if (!groupOf.has(kk)) groupOf.set(kk, ci);
+  });
+  const plan: Plan = { classes, W, key, order, cks, contrib, readyAt, afterTwo, groupOf };
+  PLANS.set(format, plan);
+  return plan;
+}
+
+function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & { allowSpecimen: boolean }): Solved | null {
+  const layout: MrzLayout = LAYOUTS[format];
+  if (cands.length !== layout.lineCount || cands.some((l) => l.length !== layout.lineLength)) return null;
+  const plan = planFor(format);
+  const { classes, W, key, order, cks, contrib, readyAt, afterTwo } = plan;
+  let forced = false;
+  // Restricted alternatives per position.
+  const alts: Alt[][][] = cands.map((line, li) =>
+    line.map((pos, ci) => {
+      const r = restrictAlternatives(opts.sharpen === 1 ? pos : sharpenAlternatives(pos, opts.sharpen), (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
+      if (r.length > 0) return r;
+      forced = true; // nothing allowed here: keep the raw top choice with probability 0
+      return [{ ch: pos[0]?.ch ?? '<', p: 0 }];
+    }),
+  );
+  const chosen: string[][] = alts.map((line) => line.map((a) => (a[0] as Alt).ch));
+  const chosenP: number[][] = alts.map((line) => line.map((a) => (a[0] as Alt).p));
+
+  const passes = (h: Hyp, id: number): boolean => {
+    const ck = cks[id] as Ck;
+    if (ck.custom) return ck.custom(h.s);
+    const d = h.s[ck.digitIdx] as string;
+    if (d === '<') return ck.filler && ((h.acc >>> (20 + id)) & 1) === 0;
+    return ((h.acc >>> (4 * id)) & 15) === d.charCodeAt(0) - 48;
+  };
 
   // --- Beam search.
   let beam: Hyp[] = [{ s: '', lp: 0, acc: 0 }];
@@ -308,14 +348,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
     // A check digit proves at most one correction in the positions it alone covers, and only to an
     // alternative the classifier gave a real chance.
-    const groupOf = new Map<number, number>(); // position key -> check index (own checks first)
-    layout.checks.forEach((ck, ci) => {
-      if (ck.name === 'composite') return;
-      const keys = ck.covers.flatMap((sp) => Array.from({ length: sp.end - sp.start }, (_, i) => key(sp.line, sp.start + i)));
-      if (format === 'TD1' && ck.name === 'documentNumber') for (let c = 5; c < 30; c++) keys.push(key(0, c));
-      keys.push(key(ck.line, ck.pos));
-      for (const kk of keys) if (!groupOf.has(kk)) groupOf.set(kk, ci);
-    });
+    const groupOf = plan.groupOf;
     const perGroup = new Map<number, number>();
     for (const k of order) {
       const l = Math.floor(k / W);
