@@ -112,6 +112,19 @@ describe('<timpora-mrz-scanner>', () => {
     expect(spy.states()).to.deep.equal(['ended']);
   });
 
+  it('autostart opens the camera on connect; removal releases it', async () => {
+    const el = document.createElement('timpora-mrz-scanner');
+    el.reader = new ScriptedReader(() => null);
+    el.autostart = true;
+    document.body.append(el);
+    try {
+      await until(() => spy.states().includes('live'), 8000, 'autostart');
+    } finally {
+      el.remove();
+    }
+    expect(spy.states().every((st) => st === 'ended')).to.equal(true);
+  });
+
   it('stops the camera when removed from the page', async () => {
     const el = await mount();
     el.reader = new ScriptedReader(() => null);
