@@ -25,7 +25,6 @@ import puppeteer from 'puppeteer-core';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { decodeGray } from '../../scripts/mrz/train-data.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
 import { createRng } from '../../scripts/mrz/random-mrz.ts';
 import { renderSynthetic } from '../../scripts/mrz/synth.ts';
