@@ -132,6 +132,7 @@ function setLastActive(form: TimporaForeignerForm | undefined): void {
  * and disabled; on its own it saves through `client.records.put`.
  *
  * @summary Foreigner record form with MRZ prefill, duplicate detection, autosaved drafts.
+ * @tag timpora-foreigner-form
  *
  * @slot header - Content above the form (e.g. a title from the portal).
  *
