@@ -16,10 +16,12 @@ import { newId, type NewAgencyInput, type NewOperationInput, type NewRecordInput
 import { validateAgency, validateRecord } from './model/validate-record.ts';
 import { validateOperation } from './model/validate-operation.ts';
 import { hasErrors, type ValidationIssue } from './model/validation.ts';
-import { ConflictError, NotFoundError, StoreError, ValidationError } from './store/errors.ts';
+import { ConflictError, NotFoundError, StoreError, UnsupportedError, ValidationError } from './store/errors.ts';
 import { documentKey, queryTokens } from './store/fold.ts';
 import { INDEXES, type CollectionName, type CollectionTypes, type DraftEntry, type Row } from './store/schema.ts';
 import { requestPersistentStorage, storageEstimate, TimporaStore, type ChangeSource, type StoreOptions, type WriteOp } from './store/store.ts';
+import { EncryptedTimporaStore, type EncryptionOptions } from './security/encrypted-store.ts';
+import { purgeExpired, wipeStore, type PurgeReport } from './security/retention.ts';
 
 /** How the client reaches the Timpora server (see `docs/openapi.yaml`). */
 export interface ServerOptions {
@@ -78,6 +80,20 @@ export interface TimporaClientOptions {
   sync?: SyncFactory | false;
   /** Passed to the store (upgrade wait, BroadcastChannel, durability). */
   store?: Pick<StoreOptions, 'blockedTimeoutMs' | 'broadcast' | 'durability'>;
+  /**
+   * Encryption at rest (off by default): personal fields of records, drafts and outbox entities are sealed
+   * with AES-GCM-256 under a non-extractable key kept in IndexedDB; document and name indexes hold keyed
+   * hashes. `{ mode: 'passphrase' }` wraps the keys with a passphrase (PBKDF2-SHA256, ≥ 310,000 iterations)
+   * and starts locked until {@link TimporaClient.unlock}. Records cannot be sorted by name while it is on
+   * (`UnsupportedError`), and it cannot be combined with a sync engine yet (creation throws `UnsupportedError`).
+   * See `sdk/security/encrypted-store.ts`.
+   */
+  encryption?: EncryptionOptions;
+  /**
+   * Retention period in days: {@link TimporaClient.purgeExpired} (run automatically each time the database
+   * opens) removes records not updated for this long and without a pending outbox entry, and older drafts.
+   */
+  retentionDays?: number;
 }
 
 /** Sort direction. */
@@ -244,6 +260,31 @@ export interface TimporaClient {
   storageEstimate(): Promise<{ usage: number; quota: number } | undefined>;
   /** Stops sync, closes the database and the cross-tab channel. */
   close(): Promise<void>;
+  /** Whether encryption at rest is on ({@link TimporaClientOptions.encryption}). */
+  readonly encrypted: boolean;
+  /** True while encryption is on and the keys are not in memory (reads and writes reject with `LockedError`). */
+  readonly locked: boolean;
+  /**
+   * Drops the encryption keys from memory: reads and writes reject with `LockedError` (code `locked`) until
+   * {@link unlock}. Rejects with `UnsupportedError` when encryption is off.
+   */
+  lock(): Promise<void>;
+  /**
+   * Loads the keys again. With passphrase mode the passphrase is required (the first unlock of a new
+   * database sets it); a wrong one rejects with `WrongPassphraseError` (code `wrong_passphrase`).
+   */
+  unlock(passphrase?: string): Promise<void>;
+  /**
+   * Sign-out: stops sync, deletes every store's data and the encryption keys on this device (works
+   * offline), closes the connection. The client cannot be used afterwards (`ClosedError`).
+   */
+  wipe(): Promise<void>;
+  /**
+   * Removes cached personal data older than the retention period ({@link TimporaClientOptions.retentionDays}):
+   * records not updated within it and without a pending outbox entry, and older drafts. Resolves with what
+   * was removed (nothing when no retention period is set).
+   */
+  purgeExpired(): Promise<PurgeReport>;
 }
 
 // ------------------------------------------------------------------ implementation
@@ -573,11 +614,19 @@ class ClientImpl implements TimporaClient {
     this.agencyId = options.agencyId ?? 'local';
     this.server = options.server;
     this.outboxEnabled = options.outbox ?? options.server !== undefined;
-    this.store = new TimporaStore({
+    const storeOptions: StoreOptions = {
       ...(options.dbName !== undefined ? { dbName: options.dbName } : {}),
       ...options.store,
       now: () => this.now().getTime(),
-    });
+    };
+    this.store = options.encryption ? new EncryptedTimporaStore({ ...storeOptions, encryption: options.encryption }) : new TimporaStore(storeOptions);
+    this.retentionDays = options.retentionDays;
+    if (this.retentionDays !== undefined) {
+      // Purge on every open (first use, and reopening after a versionchange). Failures surface on next use.
+      this.store.addEventListener('open', () => {
+        this.purgeExpired().catch(() => {});
+      });
+    }
     const recordDefaults = (i: Record<string, unknown>): Record<string, unknown> => {
       if (i['findings'] === undefined) i['findings'] = [];
       if (i['status'] === undefined) i['status'] = 'active';
@@ -601,6 +650,10 @@ class ClientImpl implements TimporaClient {
     };
     const factory = options.sync === false ? undefined : (options.sync ?? defaultSyncFactory);
     if (options.server && factory) {
+      if (options.encryption) {
+        this.store.close();
+        throw new UnsupportedError('a sync engine with encryption at rest (pass sync: false)');
+      }
       this.sync = factory({ client: this, store: this.store, server: options.server });
     }
   }
@@ -623,6 +676,41 @@ class ClientImpl implements TimporaClient {
     } finally {
       this.store.close();
     }
+  }
+
+  readonly retentionDays: number | undefined;
+
+  get encrypted(): boolean {
+    return this.store instanceof EncryptedTimporaStore;
+  }
+
+  get locked(): boolean {
+    return this.store instanceof EncryptedTimporaStore && this.store.keyManager.locked;
+  }
+
+  async lock(): Promise<void> {
+    if (!(this.store instanceof EncryptedTimporaStore)) throw new UnsupportedError('lock without encryption at rest');
+    this.store.keyManager.lock();
+  }
+
+  async unlock(passphrase?: string): Promise<void> {
+    if (!(this.store instanceof EncryptedTimporaStore)) throw new UnsupportedError('unlock without encryption at rest');
+    await this.store.keyManager.unlock(passphrase);
+  }
+
+  async wipe(): Promise<void> {
+    try {
+      await this.sync?.stop();
+    } finally {
+      if (this.store instanceof EncryptedTimporaStore) this.store.keyManager.forget();
+      await wipeStore(this.store);
+    }
+  }
+
+  async purgeExpired(): Promise<PurgeReport> {
+    if (this.retentionDays === undefined) return { records: [], drafts: [] };
+    const cutoff = new Date(this.now().getTime() - this.retentionDays * 86_400_000);
+    return purgeExpired(this.store, cutoff);
   }
 }
 

@@ -16,6 +16,11 @@ import type { ValidationIssue } from '../model/validation.ts';
  * - `conflict`: the entity changed since it was read (version mismatch), or a create hit an existing id.
  * - `validation`: the entity did not pass `sdk/model` validation; see {@link ValidationError.issues}.
  * - `closed`: the client/store was closed with `close()`.
+ * - `locked`: encryption at rest is on and the client is locked (`client.lock()`, or a passphrase is needed).
+ * - `decrypt_failed`: stored ciphertext did not authenticate (tampered or moved data, or the wrong key); no data is returned.
+ * - `crypto_unavailable`: WebCrypto (`crypto.subtle`) is missing, e.g. outside a secure context.
+ * - `wrong_passphrase`: `client.unlock(passphrase)` got a passphrase that does not open the stored keys.
+ * - `unsupported`: the request cannot be served in this configuration (e.g. name sorting with encryption at rest).
  * - `unknown`: any other IndexedDB failure (the original error is in `cause`).
  */
 export type StoreErrorCode =
@@ -27,6 +32,11 @@ export type StoreErrorCode =
   | 'conflict'
   | 'validation'
   | 'closed'
+  | 'locked'
+  | 'decrypt_failed'
+  | 'crypto_unavailable'
+  | 'wrong_passphrase'
+  | 'unsupported'
   | 'unknown';
 
 /** Base class of all store errors. Messages are for developers (English, no personal data); UIs localise `code`. */
@@ -122,6 +132,48 @@ export class ClosedError extends StoreError {
   constructor() {
     super('closed', 'The store was closed');
     this.name = 'ClosedError';
+  }
+}
+
+/** Encryption at rest is on and the client is locked: call `client.unlock()` (with the passphrase when one is set). */
+export class LockedError extends StoreError {
+  constructor() {
+    super('locked', 'The store is locked; unlock it first');
+    this.name = 'LockedError';
+  }
+}
+
+/** Stored ciphertext failed authentication (tampered, swapped between rows, or wrong key). Nothing is returned. */
+export class DecryptFailedError extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('decrypt_failed', 'Stored data failed authentication and was not returned', options);
+    this.name = 'DecryptFailedError';
+  }
+}
+
+/** WebCrypto (`crypto.subtle`) is not available (insecure context or unsupported browser). */
+export class CryptoUnavailableError extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('crypto_unavailable', 'WebCrypto is not available (a secure context is required)', options);
+    this.name = 'CryptoUnavailableError';
+  }
+}
+
+/** The passphrase given to `unlock` does not open the stored keys. */
+export class WrongPassphraseError extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('wrong_passphrase', 'The passphrase does not open the stored keys', options);
+    this.name = 'WrongPassphraseError';
+  }
+}
+
+/** The request is not supported in this configuration (`detail` says which, without personal data). */
+export class UnsupportedError extends StoreError {
+  readonly detail: string;
+  constructor(detail: string) {
+    super('unsupported', `Not supported: ${detail}`);
+    this.name = 'UnsupportedError';
+    this.detail = detail;
   }
 }
 
