@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-// styleMap writes through CSSOM: style attributes would be blocked by a CSP without 'unsafe-inline'.
-import { styleMap, type StyleInfo } from 'lit/directives/style-map.js';
+// Inline styles through CSSOM only: a style attribute would be blocked by a CSP without 'unsafe-inline'.
+import { styleProps, type StyleProps } from '../shared/style-props.ts';
 import { ContextConsumer } from '@lit/context';
 import { timporaContext } from '../shared/context.ts';
 import { LocalizeController } from '../shared/localize.ts';
@@ -612,7 +612,7 @@ export class TimporaOperationCalendar extends LitElement {
     `;
   }
 
-  private chip(occ: Occurrence, seg: Segment | undefined, focusable: boolean, style: StyleInfo = {}): TemplateResult {
+  private chip(occ: Occurrence, seg: Segment | undefined, focusable: boolean, style: StyleProps = {}): TemplateResult {
     const conflict = this.vm.conflictKeys.has(occ.key);
     const cls = `event k-${occ.operation.kind} s-${occ.status}${conflict ? ' conflict' : ''}`;
     const timed = seg !== undefined;
@@ -624,7 +624,7 @@ export class TimporaOperationCalendar extends LitElement {
       part="event"
       data-key=${occ.key}
       tabindex=${focusable ? '0' : '-1'}
-      style=${styleMap(style)}
+      ${styleProps(style)}
       aria-label=${`${time} ${occ.title}. ${this.eventDetails(occ)}`}
       @click=${(e: Event) => this.onEventClick(e, occ)}
       @keydown=${(e: KeyboardEvent) => this.onEventKey(e, occ)}
@@ -708,7 +708,7 @@ export class TimporaOperationCalendar extends LitElement {
     }
     const hours = Array.from({ length: 24 }, (_, h) => h);
     return html`
-      <div class="timegrid" part="grid" role="grid" aria-labelledby="title" aria-describedby="help" style=${styleMap({ '--_cols': String(days.length) })} @keydown=${this.onGridKey}>
+      <div class="timegrid" part="grid" role="grid" aria-labelledby="title" aria-describedby="help" ${styleProps({ '--_cols': days.length })} @keydown=${this.onGridKey}>
         <div role="row" class="head">
           <div role="columnheader" class="colhead"><span class="visually-hidden">${this.t('fieldStart')}</span></div>
           ${days.map(
@@ -733,7 +733,7 @@ export class TimporaOperationCalendar extends LitElement {
                 ${segs.map((s) => {
                   const top = ((s.from - h * 60) / 60).toFixed(4);
                   const height = (Math.max(15, s.to - s.from) / 60).toFixed(4);
-                  const style: StyleInfo = {
+                  const style: StyleProps = {
                     top: `calc(var(--_hour) * ${top})`,
                     height: `calc(var(--_hour) * ${height} - 2px)`,
                     left: `${((s.lane / s.lanes) * 100).toFixed(3)}%`,
@@ -772,13 +772,13 @@ export class TimporaOperationCalendar extends LitElement {
     for (let i = first; i <= last; i++) {
       const r = rows[i]!;
       const tab = i === focusIndex ? '0' : '-1';
-      const style = styleMap({ transform: `translateY(${i * rowH}px)` });
+      const style = styleProps({ transform: `translateY(${i * rowH}px)` });
       if (r.kind === 'day') {
-        out.push(html`<div role="row" class="arow dayrow" aria-rowindex=${i + 1} style=${style}>
+        out.push(html`<div role="row" class="arow dayrow" aria-rowindex=${i + 1} ${style}>
           <div role="gridcell" data-index=${i} tabindex=${tab}>${this.dateLabel(r.date)}</div>
         </div>`);
       } else {
-        out.push(html`<div role="row" class="arow" aria-rowindex=${i + 1} style=${style}>
+        out.push(html`<div role="row" class="arow" aria-rowindex=${i + 1} ${style}>
           <div role="gridcell" data-index=${i} tabindex=${tab}>${this.chip(r.occ, undefined, false)}</div>
         </div>`);
       }
@@ -795,7 +795,7 @@ export class TimporaOperationCalendar extends LitElement {
         @keydown=${this.onAgendaKey}
         @focusin=${this.onAgendaFocus}
       >
-        <div class="rows" role="rowgroup" style=${styleMap({ height: `${total * rowH}px` })}>${out}</div>
+        <div class="rows" role="rowgroup" ${styleProps({ height: `${total * rowH}px` })}>${out}</div>
       </div>
     `;
   }
