@@ -226,7 +226,9 @@ export class EncryptedTimporaStore extends TimporaStore {
       const names = nameTokens(typeof r.identity?.surname === 'string' ? r.identity.surname : '', typeof r.identity?.givenNames === 'string' ? r.identity.givenNames : '');
       return tokens.every((t) => names.some((n) => n.startsWith(t)));
     };
-    const chunk = Math.max(limit * 2, 32);
+    // One token no longer than the hashed prefix: every row under the probe matches, so read exactly `limit`.
+    const exact = tokens.length === 1 && probe.length <= NAME_PREFIX_MAX;
+    const chunk = exact ? limit : Math.max(limit * 2, 32);
     const out: Row<CollectionTypes[C]>[] = [];
     let after: IDBValidKey | undefined;
     for (;;) {
@@ -244,10 +246,13 @@ export class EncryptedTimporaStore extends TimporaStore {
 
   /** Up to `n` rows whose `nm` index holds `key`, in primary-key order, after primary key `after`. */
   #tokenChunk<C extends CollectionName>(collection: C, key: string, after: IDBValidKey | undefined, n: number): Promise<Row<CollectionTypes[C]>[]> {
-    return this.transaction([collection], 'readonly', (tx) =>
-      new Promise<Row<CollectionTypes[C]>[]>((resolve, reject) => {
+    return this.transaction([collection], 'readonly', (tx) => {
+      const index = tx.objectStore(collection).index('nm');
+      // First chunk: one batched read.
+      if (after === undefined) return req(index.getAll(IDBKeyRange.only(key), n)) as Promise<Row<CollectionTypes[C]>[]>;
+      return new Promise<Row<CollectionTypes[C]>[]>((resolve, reject) => {
         const out: Row<CollectionTypes[C]>[] = [];
-        const cursorReq = tx.objectStore(collection).index('nm').openCursor(IDBKeyRange.only(key));
+        const cursorReq = index.openCursor(IDBKeyRange.only(key));
         let jumped = false;
         cursorReq.onerror = () => reject(toStoreError(cursorReq.error));
         cursorReq.onsuccess = () => {
@@ -264,8 +269,8 @@ export class EncryptedTimporaStore extends TimporaStore {
           if (out.length >= n) return resolve(out);
           cursor.continue();
         };
-      }),
-    );
+      });
+    });
   }
 
   // ---------------------------------------------------------------- writes

@@ -194,6 +194,16 @@ describe('encryption at rest', () => {
     expect(await names('zzz')).to.deep.equal([]);
   });
 
+  it('name search reads further chunks when the hashed prefix has many non-matching rows', async () => {
+    const c = open({ dbName: newDb(), encryption: {} });
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...fullRecord({ surname: 'LUDENSTEIN', number: `C01X0${String(i).padStart(2, '0')}47` }), id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+    await c.records.putMany(many as NewRecordInput[]);
+    const last = await c.records.put({ ...fullRecord({ surname: 'LUDENSCHEIDT', number: 'C01X00T77' }), id: 'ffffffff-ffff-4fff-8fff-ffffffffffff' } as NewRecordInput);
+    expect((await c.records.searchByName('ludensch', { limit: 5 })).map((r) => r.id)).to.deep.equal([last.id]);
+    expect(await c.records.searchByName('ludens', { limit: 5 })).to.have.length(5);
+    expect(await c.records.searchByName('ludenst', { limit: 50 })).to.have.length(40);
+  });
+
   it('pages and filters queries on decrypted data; name sorting is refused with a typed error', async () => {
     const c = open({ dbName: newDb(), encryption: {} });
     for (let i = 0; i < 7; i++) {

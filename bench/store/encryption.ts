@@ -1,0 +1,68 @@
+// bench/store/encryption.ts: overhead of encryption at rest on the store benchmark. The same synthetic
+// records (bench/store/page.ts makeRecords) through the Timpora store without and with `encryption`, in ONE
+// headless Chromium page. Prints medians and the ratio encrypted / plain.
+//   node --import tsx bench/store/encryption.ts [--sizes=10000] [--lookups=200] [--insert-reps=3] [--verbose]
+// A benchmark, not a test: it prints figures, it asserts nothing about time.
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
+import type { EncLine } from './encryption-page.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, def: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
+const sizes = arg('sizes', '10000').split(',').map(Number);
+const lookups = Number(arg('lookups', '200'));
+const insertReps = Number(arg('insert-reps', '3'));
+
+async function main(): Promise<void> {
+  const bundle = await build({ entryPoints: [resolve(here, 'encryption-page.ts')], bundle: true, format: 'esm', target: 'es2022', write: false, minify: true, logLevel: 'silent' });
+  const js = bundle.outputFiles[0]!.text;
+  const server = createServer((req, res) => {
+    if (req.url === '/bench.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(js);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench.js"></script>');
+    }
+  });
+  // 127.0.0.1 is a secure context, so WebCrypto is available.
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const browser = await puppeteer.launch({ executablePath: chromiumPath() as string, headless: true, args: chromiumArgs as string[], protocolTimeout: 0 });
+  const lines: EncLine[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    if (process.argv.includes('--verbose')) page.on('console', (m) => console.log('  ' + m.text()));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => 'timporaEncBench' in window);
+    console.log(`machine: ${cpus().length} CPUs, load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`bench/store/encryption: ${await browser.version()}, sizes ${sizes.join(', ')}, ${lookups} samples per lookup, ${insertReps} inserts per side`);
+    for (const n of sizes) {
+      const t0 = Date.now();
+      lines.push(...((await page.evaluate((n: number, insert: number, lookups: number) => window.timporaEncBench.runEncryption(n, { insert, lookups }), n, insertReps, lookups)) as EncLine[]));
+      console.log(`  ${n.toLocaleString('en')} records done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  const pad = (s: string, w: number): string => s.padEnd(w);
+  const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));
+  console.log('');
+  console.log(`${pad('records', 9)}${pad('operation', 46)}${pad('plain ms', 12)}${pad('encrypted ms', 14)}${pad('ratio', 8)}samples`);
+  for (const l of lines) console.log(`${pad(l.n.toLocaleString('en'), 9)}${pad(l.op, 46)}${pad(fmt(l.plain), 12)}${pad(fmt(l.encrypted), 14)}${pad((l.encrypted / l.plain).toFixed(2), 8)}${l.samples}`);
+  console.log('');
+  console.log('ratio = encrypted / plain (median); 1.00 means no overhead.');
+  console.log(`load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
