@@ -196,6 +196,9 @@ async function start(): Promise<void> {
   const client = await createClient();
   // Set before the tags are defined, so the provider hands this client down instead of creating its own.
   provider.client = client;
+  // The header's status element sits outside the provider: hand it the sync engine directly.
+  const status = document.querySelector('timpora-sync-status') as (HTMLElement & { sync?: unknown }) | null;
+  if (status && client.sync) status.sync = client.sync;
   await import('../src/define.ts');
   await seed(client);
   await Promise.all([renderStats(), renderRecords()]);
