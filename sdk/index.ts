@@ -10,3 +10,4 @@ export * from './calendar/index.ts';
 export * from './camera/index.ts';
 export * from './mrz/index.ts';
 export * from './sync/index.ts';
+export * from './security/index.ts';

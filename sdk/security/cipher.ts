@@ -16,7 +16,9 @@ export interface Sealed {
 
 /** The two keys of a database: `enc` (AES-GCM-256) seals values, `mac` (HMAC-SHA256) makes index tokens. */
 export interface DataKeys {
+  /** AES-GCM-256, non-extractable: seals and opens values. */
   enc: CryptoKey;
+  /** HMAC-SHA256, non-extractable: makes index tokens. */
   mac: CryptoKey;
 }
 

@@ -47,6 +47,7 @@ export type EncryptionOptions = KeyManagerOptions;
 
 /** Options of {@link EncryptedTimporaStore}. */
 export interface EncryptedStoreOptions extends StoreOptions {
+  /** Key mode and PBKDF2 iterations. */
   encryption?: EncryptionOptions;
 }
 

@@ -42,7 +42,9 @@ type KeyRecord = DeviceKeyRecord | PassphraseKeyRecord;
 
 /** Where key records live (the store's `meta`). */
 export interface KeyVault {
+  /** Reads a `meta` value. */
   getMeta<T>(key: string): Promise<T | undefined>;
+  /** Writes a `meta` value. */
   setMeta(key: string, value: unknown): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ const HMAC = { name: 'HMAC', hash: 'SHA-256', length: 256 } as const;
 
 /** Holds the in-memory keys and the lock state. */
 export class KeyManager {
+  /** Device keys or passphrase-wrapped keys. */
   readonly mode: 'device' | 'passphrase';
   readonly #vault: KeyVault;
   readonly #iterations: number;

@@ -169,6 +169,7 @@ export class WrongPassphraseError extends StoreError {
 
 /** The request is not supported in this configuration (`detail` says which, without personal data). */
 export class UnsupportedError extends StoreError {
+  /** What is not supported (English, no personal data). */
   readonly detail: string;
   constructor(detail: string) {
     super('unsupported', `Not supported: ${detail}`);
