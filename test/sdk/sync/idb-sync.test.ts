@@ -47,7 +47,8 @@ describe('sdk/sync on IndexedDB', () => {
     const b = await c.records.put(createRecord(recordInput({ surname: 'BRAVO' })));
     await c.records.put({ ...a, notes: 'second' });
     await c.records.delete(b.id);
-    await until(() => server.count('records') === 1 && sync.status.pending === 0, 5000);
+    // Wait for the server's state itself: the status' pending count may be read between two sends.
+    await until(() => server.get('records', a.id)?.['notes'] === 'second' && server.count('records') === 1 && sync.status.pending === 0, 10000);
     expect(server.get('records', a.id)?.['notes']).to.equal('second');
     expect(server.get('records', a.id)?.version).to.equal(2);
     expect(server.get('records', b.id)).to.equal(undefined);
