@@ -104,7 +104,20 @@ export class EncryptedTimporaStore extends TimporaStore {
     super(options);
     this.#clock = options.now ?? Date.now;
     this.keyManager = new KeyManager(
-      { getMeta: (k) => this.getMeta(k), setMeta: (k, v) => this.setMeta(k, v) },
+      {
+        getMeta: (k) => this.getMeta(k),
+        addMeta: async (k, v) => {
+          try {
+            await this.transaction(['meta'], 'readwrite', (tx) => {
+              tx.objectStore('meta').add(v, k);
+            });
+            return true;
+          } catch (e) {
+            if (e instanceof StoreError && (e.cause as { name?: string } | undefined)?.name === 'ConstraintError') return false;
+            throw e;
+          }
+        },
+      },
       options.encryption,
     );
   }

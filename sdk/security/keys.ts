@@ -44,8 +44,8 @@ type KeyRecord = DeviceKeyRecord | PassphraseKeyRecord;
 export interface KeyVault {
   /** Reads a `meta` value. */
   getMeta<T>(key: string): Promise<T | undefined>;
-  /** Writes a `meta` value. */
-  setMeta(key: string, value: unknown): Promise<void>;
+  /** Writes a `meta` value only when the key is absent; resolves false when another writer was first. */
+  addMeta(key: string, value: unknown): Promise<boolean>;
 }
 
 /** Options of {@link KeyManager}. */
@@ -134,11 +134,11 @@ export class KeyManager {
     if (!record) {
       const enc = (await s.generateKey(AES, false, ['encrypt', 'decrypt'])) as CryptoKey;
       const mac = (await s.generateKey(HMAC, false, ['sign', 'verify'])) as CryptoKey;
-      record = { v: 1, mode: 'device', enc, mac };
-      await this.#vault.setMeta(KEY_RECORD, record);
-      // Another tab may have raced us: use whatever was stored last.
-      record = (await this.#vault.getMeta<KeyRecord>(KEY_RECORD)) ?? record;
-      if (record.mode !== 'device') throw new LockedError();
+      const created: DeviceKeyRecord = { v: 1, mode: 'device', enc, mac };
+      // Another tab may have created keys first: then use those.
+      if (await this.#vault.addMeta(KEY_RECORD, created)) record = created;
+      else record = await this.#vault.getMeta<KeyRecord>(KEY_RECORD);
+      if (!record || record.mode !== 'device') throw new LockedError();
     }
     this.#keys = { enc: record.enc, mac: record.mac };
     return this.#keys;
@@ -163,7 +163,12 @@ export class KeyManager {
       macIv,
       macWrapped: await s.wrapKey('raw', macX, kek, { name: 'AES-GCM', iv: macIv }),
     };
-    await this.#vault.setMeta(KEY_RECORD, record);
+    if (!(await this.#vault.addMeta(KEY_RECORD, record))) {
+      // Another tab set a passphrase first: this passphrase must open those keys.
+      const existing = await this.#vault.getMeta<KeyRecord>(KEY_RECORD);
+      if (!existing || existing.mode !== 'passphrase') throw new WrongPassphraseError();
+      return unwrapAll(existing, passphrase);
+    }
     return unwrapWith(record, kek);
   }
 }

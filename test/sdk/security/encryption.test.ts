@@ -321,6 +321,18 @@ describe('encryption at rest', () => {
     expect((await rejection(c2.records.get(a.id))).code).to.equal('locked');
   });
 
+  it('two clients creating the keys at the same time end up with the same keys', async () => {
+    const name = newDb();
+    const a = open({ dbName: name, encryption: {} });
+    const b = open({ dbName: name, encryption: {} });
+    await Promise.all([(a.store as EncryptedTimporaStore).keyManager.keys(), (b.store as EncryptedTimporaStore).keyManager.keys()]);
+    const saved = await a.records.put(fullRecord());
+    expect(await b.records.get(saved.id)).to.deep.equal(saved);
+    const fromB = await b.records.put(fullRecord({ number: 'C01X00T56' }));
+    expect(await a.records.get(fromB.id)).to.deep.equal(fromB);
+    expect((await rawDump(name)).keys).to.have.length(2);
+  });
+
   it('keys are non-extractable (exportKey rejects), in memory and as stored', async () => {
     const name = newDb();
     const c = open({ dbName: name, encryption: {} });
