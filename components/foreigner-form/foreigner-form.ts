@@ -171,8 +171,10 @@ function setLastActive(form: TimporaForeignerForm | undefined): void {
  * @attr record-href - Link template for possible duplicates, `{id}` replaced by the record id (default `#record-{id}`).
  */
 export class TimporaForeignerForm extends TimporaFormControl {
+  /** @internal */
   static override styles = styles;
 
+  /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
     ...TimporaFormControl.properties,
     record: { attribute: false },

@@ -116,8 +116,10 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * @cssproperty --timpora-mrz-scanner-max-width - Maximum width (default 40rem).
  */
 export class TimporaMrzScanner extends LitElement {
+  /** @internal */
   static override styles = styles;
 
+  /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
     formats: { converter: formatsConverter, reflect: true },
     continuous: { type: Boolean, reflect: true },

@@ -192,8 +192,10 @@ const ZONE_CHOICES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'];
  * @cssproperty --timpora-calendar-day-min-height - Minimum height of a month cell.
  */
 export class TimporaOperationCalendar extends LitElement {
+  /** @internal */
   static override styles = styles;
 
+  /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
     view: { type: String, reflect: true },
     date: { type: String, reflect: true },

@@ -15,12 +15,14 @@ import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
  * @event timpora-client-ready - The client is available; `detail.client` is the {@link TimporaClient}.
  */
 export class TimporaProvider extends LitElement {
+  /** @internal */
   static override styles = css`
     :host {
       display: contents;
     }
   `;
 
+  /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
     client: { attribute: false },
     dbName: { type: String, attribute: 'db-name' },

@@ -14,6 +14,7 @@ import { LitElement } from 'lit';
 export abstract class TimporaFormControl extends LitElement {
   static formAssociated = true;
 
+  /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
     name: { type: String, reflect: true },
     disabled: { type: Boolean, reflect: true },

@@ -61,8 +61,10 @@ function isSource(value: unknown): value is SyncStatusSource {
  * @cssproperty --timpora-sync-status-background - Background of the pill.
  */
 export class TimporaSyncStatus extends LitElement {
+  /** @internal */
   static override styles = styles;
 
+  /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
     sync: { attribute: false },
     compact: { type: Boolean, reflect: true },
