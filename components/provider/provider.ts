@@ -1,7 +1,17 @@
 import { LitElement, css, html } from 'lit';
-import { ContextProvider } from '@lit/context';
+import { ContextProvider, ContextRoot } from '@lit/context';
 import { timporaContext } from '../shared/context.ts';
 import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
+import { createSyncFactory } from '../../sdk/sync/client-factory.ts';
+
+// Widgets connected before any provider exists (script pages that call provideTimpora later) get the client
+// when it appears: a ContextRoot replays their pending requests. One per page, even with two copies of the kit.
+const ROOT = Symbol.for('timpora-context-root');
+const pageGlobal = globalThis as { [ROOT]?: ContextRoot };
+if (typeof document !== 'undefined' && !pageGlobal[ROOT]) {
+  pageGlobal[ROOT] = new ContextRoot();
+  pageGlobal[ROOT].attach(document.documentElement);
+}
 
 /**
  * Hands one Timpora client to every widget nested inside it.
@@ -28,6 +38,7 @@ export class TimporaProvider extends LitElement {
     dbName: { type: String, attribute: 'db-name' },
     agency: { type: String },
     serverUrl: { type: String, attribute: 'server-url' },
+    getToken: { attribute: false },
   };
 
   /** The client handed down; set it directly, or let the provider create one from the attributes. */
@@ -38,6 +49,11 @@ export class TimporaProvider extends LitElement {
   declare agency: string | undefined;
   /** Base URL of a backend implementing the Timpora HTTP contract; offline-only when absent. */
   declare serverUrl: string | undefined;
+  /**
+   * Returns the bearer token for the backend (e.g. from the portal's sign-in). Set it before the provider
+   * connects; without it requests carry no `Authorization` header (for backends behind a session cookie proxy).
+   */
+  declare getToken: (() => Promise<string> | string) | undefined;
 
   private readonly provider = new ContextProvider(this, { context: timporaContext });
   private ownsClient = false;
@@ -48,6 +64,7 @@ export class TimporaProvider extends LitElement {
     this.dbName = undefined;
     this.agency = undefined;
     this.serverUrl = undefined;
+    this.getToken = undefined;
   }
 
   override connectedCallback(): void {
@@ -56,7 +73,10 @@ export class TimporaProvider extends LitElement {
       this.client = createTimporaClient({
         ...(this.dbName ? { dbName: this.dbName } : {}),
         ...(this.agency ? { agencyId: this.agency } : {}),
-        ...(this.serverUrl ? { server: { baseUrl: this.serverUrl } } : {}),
+        // With a backend, writes go through the outbox and sync (offline-first); without, IndexedDB only.
+        ...(this.serverUrl
+          ? { server: { baseUrl: this.serverUrl, ...(this.getToken ? { token: this.getToken } : {}) }, sync: createSyncFactory() }
+          : {}),
       });
       this.ownsClient = true;
     }
