@@ -3,11 +3,10 @@
 // /usr/bin/chromium). Prints medians and ratios. A benchmark, not a test: it asserts nothing about time.
 //   npm run bench:calendar
 //   npm run bench:calendar -- --runs=9 --agenda-runs=3
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { serveBenchPage } from '../page-server.ts';
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
 
@@ -34,29 +33,10 @@ interface BenchApi {
 type W = { calendarBench: BenchApi };
 
 async function main(): Promise<void> {
-  const bundle = await build({
-    entryPoints: [resolve(here, 'page.ts')],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    minify: true,
-    sourcemap: false,
-    logLevel: 'silent',
+  const served = await serveBenchPage(resolve(here, 'page.ts'), {
     define: { 'process.env.NODE_ENV': '"production"' },
+    html: '<!doctype html><html lang="id"><meta charset="utf-8"><title>bench</title><body style="margin:0"><script type="module" src="/bench.js"></script></body></html>',
   });
-  const js = bundle.outputFiles[0]!.text;
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(js);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><html lang="id"><meta charset="utf-8"><title>bench</title><body style="margin:0"><script type="module" src="/bench.js"></script></body></html>');
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
   const browser = await puppeteer.launch({
     executablePath: chromiumPath() as string,
     headless: true,
@@ -69,7 +49,7 @@ async function main(): Promise<void> {
     await page.setViewport({ width: 1280, height: 900 });
     await page.emulateTimezone('Asia/Jakarta');
     page.on('pageerror', (e) => console.error('page error:', e));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(served.url);
     await page.waitForFunction(() => 'calendarBench' in window);
     const sizes = await page.evaluate(() => (window as unknown as W).calendarBench.prepare());
     const fcVersion = JSON.parse(readFileSync(resolve(here, '../../node_modules/@fullcalendar/core/package.json'), 'utf8')).version as string;
@@ -113,7 +93,7 @@ async function main(): Promise<void> {
     console.log(`agenda DOM: timpora ${oa[0]?.rows} rows rendered of ${oa[0]?.total} (virtualised), FullCalendar ${fa[0]?.rows} list rows`);
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
 }
 

@@ -3,11 +3,10 @@
 // headless Chromium page. Prints medians and the ratio encrypted / plain.
 //   node --import tsx bench/store/encryption.ts [--sizes=10000] [--lookups=200] [--insert-reps=3] [--verbose]
 // A benchmark, not a test: it prints figures, it asserts nothing about time.
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { build } from 'esbuild';
+import { serveBenchPage } from '../page-server.ts';
 import puppeteer from 'puppeteer-core';
 import { chromiumPath, chromiumArgs } from '../../scripts/chromium.mjs';
 import type { EncLine } from './encryption-page.ts';
@@ -19,27 +18,14 @@ const lookups = Number(arg('lookups', '200'));
 const insertReps = Number(arg('insert-reps', '3'));
 
 async function main(): Promise<void> {
-  const bundle = await build({ entryPoints: [resolve(here, 'encryption-page.ts')], bundle: true, format: 'esm', target: 'es2022', write: false, minify: true, logLevel: 'silent' });
-  const js = bundle.outputFiles[0]!.text;
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(js);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench.js"></script>');
-    }
-  });
-  // 127.0.0.1 is a secure context, so WebCrypto is available.
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
+  const served = await serveBenchPage(resolve(here, 'encryption-page.ts'));
   const browser = await puppeteer.launch({ executablePath: chromiumPath() as string, headless: true, args: chromiumArgs as string[], protocolTimeout: 0 });
   const lines: EncLine[] = [];
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('page error:', e));
     if (process.argv.includes('--verbose')) page.on('console', (m) => console.log('  ' + m.text()));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(served.url);
     await page.waitForFunction(() => 'timporaEncBench' in window);
     console.log(`machine: ${cpus().length} CPUs, load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     console.log(`bench/store/encryption: ${await browser.version()}, sizes ${sizes.join(', ')}, ${lookups} samples per lookup, ${insertReps} inserts per side`);
@@ -50,7 +36,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
   const pad = (s: string, w: number): string => s.padEnd(w);
   const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));

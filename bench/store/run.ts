@@ -4,10 +4,9 @@
 //   npm run bench:store -- --sizes=10000 --lookups=100
 //   npm run bench:store -- --sizes=100000 --big-insert-reps=1 --big-client-reps=0   (quicker on a loaded machine)
 // A benchmark, not a test: it prints figures, it asserts nothing about time.
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { serveBenchPage } from '../page-server.ts';
 import { cpus, loadavg } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
@@ -54,28 +53,7 @@ function treeCpuSeconds(root: number): number {
 }
 
 async function main(): Promise<void> {
-  const bundle = await build({
-    entryPoints: [resolve(here, 'page.ts')],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    minify: true,
-    sourcemap: false,
-    logLevel: 'silent',
-  });
-  const js = bundle.outputFiles[0]!.text;
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(js);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench.js"></script>');
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
+  const served = await serveBenchPage(resolve(here, 'page.ts'));
   const browser = await puppeteer.launch({ executablePath: chromiumPath() as string, headless: true, args: chromiumArgs as string[], protocolTimeout: 0 });
   const lines: Line[] = [];
   const cpuByOp = new Map<string, number[]>();
@@ -97,7 +75,7 @@ async function main(): Promise<void> {
     });
     page.on('pageerror', (e) => console.error('page error:', e));
     if (process.argv.includes('--verbose')) page.on('console', (m) => console.log('  ' + m.text()));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(served.url);
     await page.waitForFunction(() => 'timporaBench' in window);
     const version = await browser.version();
     console.log(`machine: ${cpus().length} CPUs, load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
@@ -117,7 +95,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.close();
+    served.close();
   }
   const pad = (s: string, w: number): string => s.padEnd(w);
   const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));
