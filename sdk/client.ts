@@ -81,11 +81,12 @@ export interface TimporaClientOptions {
   /** Passed to the store (upgrade wait, BroadcastChannel, durability). */
   store?: Pick<StoreOptions, 'blockedTimeoutMs' | 'broadcast' | 'durability'>;
   /**
-   * Encryption at rest (off by default): personal fields of records, drafts and outbox entities are sealed
+   * Encryption at rest (off by default): records, operations, drafts and outbox entities are sealed
    * with AES-GCM-256 under a non-extractable key kept in IndexedDB; document and name indexes hold keyed
    * hashes. `{ mode: 'passphrase' }` wraps the keys with a passphrase (PBKDF2-SHA256, ≥ 310,000 iterations)
    * and starts locked until {@link TimporaClient.unlock}. Records cannot be sorted by name while it is on
-   * (`UnsupportedError`), and it cannot be combined with a sync engine yet (creation throws `UnsupportedError`).
+   * (`UnsupportedError`). With a sync engine, outbox entries and pulled changes stay sealed at rest, and a
+   * locked client does not sync (lock stops the engine, unlock starts it again).
    * See `sdk/security/encrypted-store.ts`.
    */
   encryption?: EncryptionOptions;
@@ -266,7 +267,8 @@ export interface TimporaClient {
   readonly locked: boolean;
   /**
    * Drops the encryption keys from memory: reads and writes reject with `LockedError` (code `locked`) until
-   * {@link unlock}. Rejects with `UnsupportedError` when encryption is off.
+   * {@link unlock}. Also stops the sync engine until {@link unlock} (nothing is sent or pulled while locked).
+   * Rejects with `UnsupportedError` when encryption is off.
    */
   lock(): Promise<void>;
   /**
@@ -650,11 +652,12 @@ class ClientImpl implements TimporaClient {
     };
     const factory = options.sync === false ? undefined : (options.sync ?? defaultSyncFactory);
     if (options.server && factory) {
-      if (options.encryption) {
-        this.store.close();
-        throw new UnsupportedError('a sync engine with encryption at rest (pass sync: false)');
-      }
       this.sync = factory({ client: this, store: this.store, server: options.server });
+      // Encryption at rest: a locked client does not sync (passphrase mode starts locked); unlock starts it.
+      if (this.locked) {
+        this.#syncPausedByLock = true;
+        void this.sync.stop();
+      }
     }
   }
 
@@ -688,14 +691,24 @@ class ClientImpl implements TimporaClient {
     return this.store instanceof EncryptedTimporaStore && this.store.keyManager.locked;
   }
 
+  #syncPausedByLock = false;
+
   async lock(): Promise<void> {
     if (!(this.store instanceof EncryptedTimporaStore)) throw new UnsupportedError('lock without encryption at rest');
     this.store.keyManager.lock();
+    if (this.sync && !this.#syncPausedByLock) {
+      this.#syncPausedByLock = true;
+      await this.sync.stop();
+    }
   }
 
   async unlock(passphrase?: string): Promise<void> {
     if (!(this.store instanceof EncryptedTimporaStore)) throw new UnsupportedError('unlock without encryption at rest');
     await this.store.keyManager.unlock(passphrase);
+    if (this.sync && this.#syncPausedByLock) {
+      this.#syncPausedByLock = false;
+      this.sync.start();
+    }
   }
 
   async wipe(): Promise<void> {

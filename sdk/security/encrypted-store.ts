@@ -35,12 +35,29 @@ import { INDEXES, toRow, type CollectionName, type CollectionTypes, type DraftEn
 import { TimporaStore, type IndexQuery, type StoreName, type StoreOptions, type WriteOp, type WriteOptions, type WriteResult } from '../store/store.ts';
 import { indexToken, isSealed, seal, unseal, type DataKeys, type Sealed } from './cipher.ts';
 import { KeyManager, type KeyManagerOptions } from './keys.ts';
+import { sealedSyncTransaction } from './encrypted-sync.ts';
+import type { SyncStorageTx } from '../sync/storage.ts';
 
 /** Longest name prefix that gets its own index token; longer query tokens are checked after decryption. */
 export const NAME_PREFIX_MAX = 6;
 
 /** Fields of a record kept in clear next to the sealed entity (sync, queries, retention). */
 export const CLEAR_RECORD_FIELDS = ['id', 'status', 'sourceAgency', 'version', 'createdAt', 'updatedAt'] as const;
+
+/**
+ * Fields of an operation kept in clear next to the sealed entity: scheduling and agency routing only (agencies
+ * are public bodies, not personal data). Title, description, team, location (address), recurrence overrides
+ * and the linked record ids are sealed.
+ */
+export const CLEAR_OPERATION_FIELDS = ['id', 'kind', 'status', 'sourceAgency', 'leadAgency', 'participatingAgencies', 'start', 'end', 'timeZone', 'version', 'createdAt', 'updatedAt'] as const;
+
+const CLEAR_FIELDS: Record<SealedCollection, readonly string[]> = { records: CLEAR_RECORD_FIELDS, operations: CLEAR_OPERATION_FIELDS };
+
+type SealedCollection = 'records' | 'operations';
+
+function isSealedCollection(c: string): c is SealedCollection {
+  return c === 'records' || c === 'operations';
+}
 
 /** Encryption options of the client (`createTimporaClient({ encryption: { ... } })`). */
 export type EncryptionOptions = KeyManagerOptions;
@@ -55,13 +72,31 @@ interface SealedValue {
   $sealed: Sealed;
 }
 
-/** Outbox entry as stored with encryption on: `entity` replaced by `sealed`. */
-type StoredOutboxEntry = Omit<OutboxEntry, 'entity'> & { sealed?: Sealed };
+/** An outbox entry as the store or the sync layer sees it (decrypted). @internal */
+export interface OutboxLike {
+  collection: string;
+  id: string;
+  idempotencyKey: string;
+  entity?: unknown;
+  remote?: unknown;
+  failure?: unknown;
+  [field: string]: unknown;
+}
+
+/** Outbox entry as stored with encryption on: `entity` in `sealed`, `remote` and `failure` in `sealedSync`. @internal */
+export interface StoredOutboxEntry {
+  collection: string;
+  id: string;
+  idempotencyKey: string;
+  sealed?: Sealed;
+  sealedSync?: Sealed;
+  [field: string]: unknown;
+}
 
 const RACE = Symbol('row changed between read and write');
 
-function outboxAad(e: { collection: string; id: string; idempotencyKey: string }): string {
-  return `${e.collection}/${e.id}/${e.idempotencyKey}`;
+function outboxAad(e: { collection: unknown; id: unknown; idempotencyKey: unknown }): string {
+  return `${String(e.collection)}/${String(e.id)}/${String(e.idempotencyKey)}`;
 }
 
 /** Every prefix (1..NAME_PREFIX_MAX characters) of the tokens, deduplicated. */
@@ -129,33 +164,101 @@ export class EncryptedTimporaStore extends TimporaStore {
 
   // ---------------------------------------------------------------- rows
 
-  /** Builds the sealed row of a record (index tokens included). */
-  async sealRecordRow(keys: DataKeys, entity: ForeignerRecord): Promise<Row<ForeignerRecord>> {
-    const plain = toRow('records', entity);
+  /**
+   * Builds the stored row of an entity: records and operations sealed (records with keyed-hash index
+   * tokens instead of the document key and name tokens), agencies as without encryption.
+   * @internal
+   */
+  async sealRow<C extends CollectionName>(keys: DataKeys, collection: C, entity: CollectionTypes[C]): Promise<Row<CollectionTypes[C]>> {
+    const plain = toRow(collection, entity);
+    if (!isSealedCollection(collection)) return plain;
     const clear: Record<string, unknown> = {};
     const e = entity as unknown as Record<string, unknown>;
-    for (const f of CLEAR_RECORD_FIELDS) if (e[f] !== undefined) clear[f] = e[f];
+    for (const f of CLEAR_FIELDS[collection]) if (e[f] !== undefined) clear[f] = e[f];
+    if (collection === 'operations') {
+      const $sealed = await seal(keys.enc, collection, plain.id, entity);
+      return { ...plain, v: { ...clear, $sealed } as unknown as CollectionTypes[C] };
+    }
     const [sealed, doc, nm] = await Promise.all([
       seal(keys.enc, 'records', plain.id, entity),
       plain.doc !== undefined ? indexToken(keys.mac, 'doc', plain.doc) : Promise.resolve(undefined),
       Promise.all(namePrefixes(plain.nm ?? []).map((p) => indexToken(keys.mac, 'nm', p))),
     ]);
-    const row: Row<ForeignerRecord> = { id: plain.id, v: { ...clear, $sealed: sealed } as unknown as ForeignerRecord, upd: plain.upd, nm };
+    const row: Row<CollectionTypes[C]> = { id: plain.id, v: { ...clear, $sealed: sealed } as unknown as CollectionTypes[C], upd: plain.upd, nm };
     if (plain.st !== undefined) row.st = plain.st;
     if (plain.src !== undefined) row.src = plain.src;
     if (doc !== undefined) row.doc = doc;
     return row;
   }
 
+  /** Builds the sealed row of a record (index tokens included). */
+  async sealRecordRow(keys: DataKeys, entity: ForeignerRecord): Promise<Row<ForeignerRecord>> {
+    return this.sealRow(keys, 'records', entity);
+  }
+
   async #rowOf<C extends CollectionName>(keys: DataKeys, collection: C, entity: CollectionTypes[C]): Promise<Row<CollectionTypes[C]>> {
-    if (collection === 'records') return (await this.sealRecordRow(keys, entity as ForeignerRecord)) as Row<CollectionTypes[C]>;
-    return toRow(collection, entity);
+    return this.sealRow(keys, collection, entity);
+  }
+
+  /**
+   * The row with its entity decrypted (records and operations); rejects with `DecryptFailedError` when the
+   * sealed value does not authenticate for this row.
+   * @internal
+   */
+  async openRow<C extends CollectionName>(keys: DataKeys, collection: C, row: Row<CollectionTypes[C]>): Promise<Row<CollectionTypes[C]>> {
+    if (!isSealedCollection(collection)) return row;
+    const v = await unseal<CollectionTypes[C]>(keys.enc, collection, row.id, (row.v as unknown as Partial<SealedValue>).$sealed);
+    return { ...row, v };
   }
 
   async #openRow<C extends CollectionName>(keys: DataKeys, collection: C, row: Row<CollectionTypes[C]>): Promise<Row<CollectionTypes[C]>> {
-    if (collection !== 'records') return row;
-    const v = await unseal<CollectionTypes[C]>(keys.enc, 'records', row.id, (row.v as unknown as Partial<SealedValue>).$sealed);
-    return { ...row, v };
+    return this.openRow(keys, collection, row);
+  }
+
+  /**
+   * Outbox entry as stored: the entity sealed in `sealed`, the sync layer's conflict copy of the server
+   * version and its failure details sealed in `sealedSync`; only routing and scheduling fields stay clear.
+   * @internal
+   */
+  async sealOutboxEntry(keys: DataKeys, entry: OutboxLike): Promise<StoredOutboxEntry> {
+    const { entity, remote, failure, ...clear } = entry;
+    const out: StoredOutboxEntry = { ...clear };
+    if (entity !== undefined) out.sealed = await seal(keys.enc, 'outbox', outboxAad(entry), entity);
+    if (remote !== undefined || failure !== undefined) {
+      const extra: { r?: unknown; f?: unknown } = {};
+      if (remote !== undefined) extra.r = remote;
+      if (failure !== undefined) extra.f = failure;
+      out.sealedSync = await seal(keys.enc, 'outbox-sync', outboxAad(entry), extra);
+    }
+    return out;
+  }
+
+  /** Opens an outbox entry stored by {@link sealOutboxEntry}. @internal */
+  async openOutboxEntry(keys: DataKeys, stored: StoredOutboxEntry): Promise<OutboxLike> {
+    const { sealed, sealedSync, ...rest } = stored;
+    const entry: OutboxLike = { ...rest };
+    if (sealed !== undefined) entry.entity = await unseal<unknown>(keys.enc, 'outbox', outboxAad(rest), sealed);
+    if (sealedSync !== undefined) {
+      const extra = await unseal<{ r?: unknown; f?: unknown }>(keys.enc, 'outbox-sync', outboxAad(rest), sealedSync);
+      if ('r' in extra) entry.remote = extra.r;
+      if ('f' in extra) entry.failure = extra.f;
+    }
+    return entry;
+  }
+
+  /** The data keys (rejects with `LockedError` while locked, `ClosedError` after close). @internal */
+  dataKeys(): Promise<DataKeys> {
+    return this.#keys();
+  }
+
+  /**
+   * Runs a sync-engine step with the encryption kept out of IndexedDB transactions (optimistic: reads in
+   * short read transactions and decrypted after them, writes encrypted first and committed in one
+   * transaction that re-checks everything read; a step whose reads changed meanwhile runs again).
+   * Used by `IdbSyncStorage` when the client has encryption at rest. @internal
+   */
+  sealedSyncTransaction<T>(collections: readonly string[], mode: 'readonly' | 'readwrite', fn: (tx: SyncStorageTx) => Promise<T>): Promise<T> {
+    return sealedSyncTransaction(this, collections, mode, fn);
   }
 
   async #openRows<C extends CollectionName>(keys: DataKeys, collection: C, rows: Row<CollectionTypes[C]>[]): Promise<Row<CollectionTypes[C]>[]> {
@@ -206,8 +309,8 @@ export class EncryptedTimporaStore extends TimporaStore {
    */
   override async queryIndex<C extends CollectionName>(collection: C, q: IndexQuery<CollectionTypes[C]>): Promise<Row<CollectionTypes[C]>[]> {
     const keys = await this.#keys();
-    if (collection !== 'records') return super.queryIndex(collection, q);
-    if (q.index === 'ns') throw new UnsupportedError('sorting records by name with encryption at rest');
+    if (!isSealedCollection(collection)) return super.queryIndex(collection, q);
+    if (collection === 'records' && q.index === 'ns') throw new UnsupportedError('sorting records by name with encryption at rest');
     const direction = q.direction ?? 'next';
     const chunk = q.filter ? Math.max(q.limit, 100) : q.limit;
     const out: Row<CollectionTypes[C]>[] = [];
@@ -294,7 +397,7 @@ export class EncryptedTimporaStore extends TimporaStore {
     const keys = await this.#keys();
     if (ops.length === 0) return [];
     const withOutbox = options.outbox ?? false;
-    if (collection !== 'records' && !withOutbox) return super.write(collection, ops, options);
+    if (!isSealedCollection(collection) && !withOutbox) return super.write(collection, ops, options);
     let results: WriteResult<T>[] | typeof RACE = RACE;
     for (let attempt = 0; attempt < 5 && results === RACE; attempt++) {
       try {
@@ -474,13 +577,8 @@ export class EncryptedTimporaStore extends TimporaStore {
 
   override async outboxEntries(limit?: number): Promise<OutboxEntry[]> {
     const keys = await this.#keys();
-    const raw = (await super.outboxEntries(limit)) as StoredOutboxEntry[];
-    return Promise.all(
-      raw.map(async ({ sealed, ...rest }) => {
-        const entry: OutboxEntry = { ...rest };
-        if (sealed !== undefined) entry.entity = await unseal<NonNullable<OutboxEntry['entity']>>(keys.enc, 'outbox', outboxAad(rest), sealed);
-        return entry;
-      }),
-    );
+    const raw = (await super.outboxEntries(limit)) as unknown as StoredOutboxEntry[];
+    return Promise.all(raw.map(async (r) => (await this.openOutboxEntry(keys, r)) as unknown as OutboxEntry));
   }
+
 }

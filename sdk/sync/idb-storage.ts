@@ -20,6 +20,11 @@ export interface IdbSyncStorageOptions {
   collections?: readonly CollectionName[];
 }
 
+/** A store that runs sync steps itself (`EncryptedTimporaStore`: encryption outside IndexedDB transactions). */
+interface SealedSyncStore {
+  sealedSyncTransaction(collections: readonly string[], mode: 'readonly' | 'readwrite', fn: (tx: SyncStorageTx) => Promise<unknown>): Promise<unknown>;
+}
+
 /** Sync storage on the Timpora IndexedDB database. */
 export class IdbSyncStorage implements SyncStorage {
   readonly collections: readonly CollectionName[];
@@ -35,6 +40,9 @@ export class IdbSyncStorage implements SyncStorage {
     mode: 'readonly' | 'readwrite',
     fn: (tx: SyncStorageTx) => Promise<T>,
   ): Promise<T> {
+    // Encryption at rest: the encrypted store runs the step itself, keeping WebCrypto out of the transaction.
+    const sealed = (this.#store as Partial<SealedSyncStore>).sealedSyncTransaction;
+    if (typeof sealed === 'function') return sealed.call(this.#store, collections, mode, fn) as Promise<T>;
     const stores: StoreName[] = [...new Set([...collections.filter(isCollection), 'outbox' as const, 'meta' as const])];
     return this.#store.transaction(stores, mode, (tx) => fn(wrap(tx))).catch((error: unknown) => {
       // The store wraps whatever aborted the transaction; give our own typed errors back unchanged.

@@ -410,13 +410,44 @@ describe('encryption at rest', () => {
     expect(await c.purgeExpired()).to.deep.equal({ records: [], drafts: [] });
   });
 
-  it('encryption with a sync engine is refused with a typed error', () => {
-    let code: string | undefined;
-    try {
-      createTimporaClient({ dbName: newDb(), encryption: {}, server: { baseUrl: 'http://localhost:1' }, sync: () => ({ start() {}, stop() {} }) as never });
-    } catch (e) {
-      code = (e as { code?: string }).code;
-    }
-    expect(code).to.equal('unsupported');
+  it('operations: title, description, team, address and linked records are sealed; scheduling fields stay for the calendar', async () => {
+    const name = newDb();
+    const c = open({ dbName: name, encryption: {} });
+    const rec = await c.records.put(fullRecord());
+    const op = await c.operations.put({
+      kind: 'inspection', title: 'Visit Müller at Kemang', description: 'Informant Budiman says 3rd floor', leadAgency: 'imi-jakut',
+      participatingAgencies: ['polda-metro'], team: [{ id: '198001012005011001', name: 'Brigadir Suparman', agencyId: 'polda-metro' }],
+      location: { name: 'Kemang Village', address: 'Jl. Merdeka 1' }, start: '2025-06-20T09:00', end: '2025-06-20T11:00', timeZone: 'Asia/Jakarta',
+      status: 'planned', recordIds: [rec.id],
+    } as never);
+    expect(await c.operations.get(op.id)).to.deep.equal(op);
+    const page = await c.operations.query({ filter: { leadAgency: 'imi-jakut' } });
+    expect(page.items.map((o) => o.id)).to.deep.equal([op.id]);
+    const dump = await rawDump(name);
+    for (const secret of ['suparman', 'kemang', 'budiman', 'merdeka', 'müller']) expect(dump.text, secret).to.not.contain(secret);
+    const row = (dump.rows['operations'] as Record<string, unknown>[])[0] as { v: Record<string, unknown> };
+    expect(Object.keys(row.v).sort()).to.deep.equal(['$sealed', 'createdAt', 'end', 'id', 'kind', 'leadAgency', 'participatingAgencies', 'sourceAgency', 'start', 'status', 'timeZone', 'updatedAt', 'version'].sort());
+    expect(JSON.stringify(row.v)).to.not.contain(rec.id);
+  });
+
+  it('index rows keep only what lookups need: keyed hashes for document and names, no name sort key', async () => {
+    const name = newDb();
+    const c = open({ dbName: name, encryption: {} });
+    const rec = await c.records.put(fullRecord());
+    const dump = await rawDump(name);
+    const row = (dump.rows['records'] as Record<string, unknown>[])[0] as Record<string, unknown>;
+    expect(Object.keys(row).sort()).to.deep.equal(['doc', 'id', 'nm', 'src', 'st', 'upd', 'v'].sort());
+    expect(row['doc']).to.match(/^[A-Za-z0-9_-]{22}$/);
+    expect(String(row['doc'])).to.not.contain('C01X00T47');
+    expect((row['nm'] as string[]).every((t) => /^[A-Za-z0-9_-]{22}$/.test(t))).to.equal(true);
+    expect(row).to.not.have.property('ns');
+    expect((row['upd'] as string[])[1]).to.equal(rec.id);
+    // The same record without encryption does carry the clear keys (so the check above can fail).
+    const plainName = newDb();
+    const p = open({ dbName: plainName });
+    await p.records.put(fullRecord());
+    const plainRow = ((await rawDump(plainName)).rows['records'] as Record<string, unknown>[])[0] as Record<string, unknown>;
+    expect(String(plainRow['doc'])).to.contain('C01X00T47');
+    expect(plainRow).to.have.property('ns');
   });
 });
