@@ -6,6 +6,7 @@ import { createTimporaClient, registerTimporaSync, type TimporaClient } from '..
 import { AGENCIES, sampleOperations, sampleRecords } from './sample-data.ts';
 import type { TimporaProvider } from '../src/index.ts';
 import type { ForeignerRecord } from '../sdk/model/index.ts';
+import { initGuide } from './guide.ts';
 
 /** Reference server the demo shares records through (set by `npm start`); absent: offline only. */
 const SERVER: string | undefined = import.meta.env.VITE_TIMPORA_SERVER;
@@ -16,28 +17,26 @@ const TEXT = {
     signedInAs: 'Masuk sebagai', language: 'Bahasa', menu: 'Menu', navHome: 'Beranda', navScan: 'Pindai dokumen',
     navRecords: 'Data orang asing', navCalendar: 'Kalender operasi', homeTitle: 'Selamat datang di Portal Timpora',
     homeIntro: 'Demo ini menunjukkan widget Timpora Kit di dalam portal intranet instansi. Data contoh tersimpan di peramban Anda (IndexedDB) dan, bila server acuan berjalan, dibagikan antarinstansi.',
-    step1: 'Buka "Pindai dokumen" dan arahkan kamera ke contoh paspor di bawah, atau unggah fotonya.',
-    step2: 'Periksa data yang terisi otomatis di formulir orang asing, lengkapi, lalu simpan.',
-    step3: 'Lihat jadwal operasi gabungan dan rapat koordinasi di kalender (WIB, WITA, WIT).',
-    sampleCaption: 'Contoh paspor spesimen ICAO (Utopia) untuk dicoba.', scanTitle: 'Pindai dokumen perjalanan',
+    guideButton: 'Panduan',
+    guideIntro: 'Baru pertama kali? Tombol "Panduan" di kepala halaman memandu Anda membaca paspor contoh, mengisi formulir, menyimpan, dan melihatnya dari instansi lain.',
+    scanTitle: 'Pindai dokumen perjalanan',
     recordsTitle: 'Data orang asing', recentRecords: 'Data terbaru', searchName: 'Cari nama',
     calendarTitle: 'Kalender operasi dan rapat koordinasi',
     footer: 'Timpora Kit: demo dengan data contoh, bukan data orang sungguhan.',
-    statRecords: 'data orang asing', statOps: 'operasi dan rapat', samplePassportAlt: 'Paspor spesimen Utopia atas nama ERIKSSON ANNA MARIA dengan zona baca mesin di bagian bawah',
+    statRecords: 'data orang asing', statOps: 'operasi dan rapat'
   },
   en: {
     skip: 'Skip to content', appName: 'Timpora Portal', office: 'North Jakarta Immigration Office (Class I)',
     signedInAs: 'Signed in as', language: 'Language', menu: 'Menu', navHome: 'Home', navScan: 'Scan document',
     navRecords: 'Foreigner records', navCalendar: 'Operations calendar', homeTitle: 'Welcome to the Timpora Portal',
     homeIntro: 'This demo shows the Timpora Kit widgets inside an agency intranet portal. Sample data is kept in your browser (IndexedDB) and, when the reference server runs, shared between agencies.',
-    step1: 'Open "Scan document" and point the camera at the sample passport below, or upload its photo.',
-    step2: 'Check the fields filled in the foreigner form, complete them, and save.',
-    step3: 'See joint operations and coordination meetings in the calendar (WIB, WITA, WIT).',
-    sampleCaption: 'ICAO specimen passport (Utopia) to try.', scanTitle: 'Scan a travel document',
+    guideButton: 'Guide',
+    guideIntro: 'First time here? The "Guide" button in the page header walks you through reading the sample passport, filling the form, saving, and seeing the record from another agency.',
+    scanTitle: 'Scan a travel document',
     recordsTitle: 'Foreigner records', recentRecords: 'Latest records', searchName: 'Search by name',
     calendarTitle: 'Operations and coordination meetings calendar',
     footer: 'Timpora Kit: a demo with sample data, not real people.',
-    statRecords: 'foreigner records', statOps: 'operations and meetings', samplePassportAlt: 'Utopia specimen passport of ERIKSSON ANNA MARIA with the machine readable zone at the bottom',
+    statRecords: 'foreigner records', statOps: 'operations and meetings'
   },
 } as const;
 type Lang = keyof typeof TEXT;
@@ -46,6 +45,8 @@ const provider = document.querySelector<TimporaProvider>('#provider')!;
 const params = new URLSearchParams(location.search);
 const agencySelect = document.querySelector<HTMLSelectElement>('#agency')!;
 const currentAgency = params.get('agency') ?? localStorage.getItem('timpora-demo-agency') ?? 'imi-jakut';
+
+let guide: ReturnType<typeof initGuide> | undefined;
 
 function lang(): Lang {
   return document.documentElement.lang === 'en' ? 'en' : 'id';
@@ -57,10 +58,10 @@ function applyText(): void {
     const key = el.dataset.i18n as keyof typeof t;
     if (key in t) el.textContent = t[key];
   }
-  document.querySelector('#sample-passport')?.setAttribute('alt', t.samplePassportAlt);
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
     b.setAttribute('aria-pressed', String(b.dataset.lang === lang()));
   }
+  guide?.refresh();
   void renderStats();
 }
 
@@ -100,7 +101,8 @@ function showView(): void {
 }
 window.addEventListener('hashchange', () => {
   showView();
-  document.querySelector<HTMLElement>('#content')?.focus();
+  // Navigation driven from the guided first run keeps focus in the guide; the guide moves it itself.
+  if (!document.querySelector('#guide')?.contains(document.activeElement)) document.querySelector<HTMLElement>('#content')?.focus();
 });
 
 /**
@@ -190,9 +192,6 @@ document.addEventListener('timpora-mrz-read', () => {
 async function start(): Promise<void> {
   setLang(params.get('lang') === 'en' || localStorage.getItem('timpora-demo-lang') === 'en' ? 'en' : 'id');
   showView();
-  const img = document.querySelector<HTMLImageElement>('#sample-passport');
-  // Rendered by scripts/make-demo-assets.ts (ICAO specimen, a fictional person); served from demo/public.
-  if (img) img.src = 'sample-passport.jpg';
   const client = await createClient();
   // Set before the tags are defined, so the provider hands this client down instead of creating its own.
   provider.client = client;
@@ -200,6 +199,18 @@ async function start(): Promise<void> {
   const status = document.querySelector('timpora-sync-status') as (HTMLElement & { sync?: unknown }) | null;
   if (status && client.sync) status.sync = client.sync;
   await import('../src/define.ts');
+  // The guided first run (its sample passport, demo/public/sample-passport.jpg, is rendered by
+  // scripts/make-demo-assets.ts: the ICAO specimen, a fictional person).
+  const other = AGENCIES.find((a) => a.id !== currentAgency) ?? AGENCIES[0]!;
+  guide = initGuide({
+    lang,
+    client: () => provider.client,
+    online: Boolean(SERVER),
+    otherAgency: { id: other.id, name: other.shortName ?? other.name },
+    showView: (id) => {
+      if (location.hash.slice(1) !== id) location.hash = `#${id}`;
+    },
+  });
   await seed(client);
   await Promise.all([renderStats(), renderRecords()]);
   provider.client?.records.subscribe(() => {
