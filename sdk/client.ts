@@ -37,14 +37,19 @@ export interface ServerOptions {
  * the client itself needs (start/stop with the client's life cycle).
  */
 export interface ClientSync extends EventTarget {
+  /** Starts syncing (called by the client once the store is open, and again by `unlock()`). Idempotent. */
   start(): void;
+  /** Stops syncing and releases timers, locks and listeners (called by `close()`, `lock()` and `wipe()`). */
   stop(): void | Promise<void>;
 }
 
 /** Context handed to a sync factory. */
 export interface SyncFactoryContext {
+  /** The client being created (its collections are ready; the database may not be open yet). */
   client: TimporaClient;
+  /** The client's store: the engine drains its outbox and applies pulled changes through it. */
   store: TimporaStore;
+  /** Where to sync to: the client's `server` option. */
   server: ServerOptions;
 }
 
@@ -102,13 +107,19 @@ export type SortDirection = 'asc' | 'desc';
 
 /** A query over one collection. */
 export interface QueryOptions<F, S extends string> {
+  /** Only entities matching every given field (an array means any of its values). Default: all. */
   filter?: F;
   /** Sort field (default `updatedAt`). */
   sort?: S;
   /** Default `desc` for `updatedAt`, `asc` otherwise. */
   direction?: SortDirection;
   /** Restrict the sort field to `[from, to]` (inclusive; ISO strings compare in time order). */
-  range?: { from?: string; to?: string };
+  range?: {
+    /** Lowest value of the sort field (inclusive); open-ended when absent. */
+    from?: string;
+    /** Highest value of the sort field (inclusive); open-ended when absent. */
+    to?: string;
+  };
   /** Page size, 1 to 1000 (default 50). */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -117,6 +128,7 @@ export interface QueryOptions<F, S extends string> {
 
 /** One page of results. */
 export interface Page<T> {
+  /** The entities of this page, in the requested order (at most `limit`). */
   items: T[];
   /** Cursor for the next page; absent on the last page. */
   nextCursor?: string;
@@ -124,7 +136,9 @@ export interface Page<T> {
 
 /** A change of a collection heard by {@link Collection.subscribe}. */
 export interface CollectionChange {
+  /** `put` (created or updated) or `delete`. */
   op: 'put' | 'delete';
+  /** Ids of the entities that changed (one batch write is one change). */
   ids: string[];
   /** `local` (this client), `tab` (another client/tab on the same database), `remote` (applied from the server). */
   source: ChangeSource;
@@ -141,8 +155,11 @@ export interface PutOptions {
 
 /** Filters of `client.records.query`. */
 export interface RecordFilter {
+  /** Record status, or any of several. */
   status?: RecordStatus | RecordStatus[];
+  /** Id of the agency that created the record. */
   sourceAgency?: string;
+  /** Nationality as an ICAO 3-letter code (`DEU`, `CHN`, `D` is not normalised). */
   nationality?: string;
   /** Issuing state of the travel document. */
   issuingState?: string;
@@ -154,11 +171,15 @@ export type RecordSort = 'updatedAt' | 'name';
 
 /** Filters of `client.operations.query`. */
 export interface OperationFilter {
+  /** Operation status, or any of several. */
   status?: OperationStatus | OperationStatus[];
+  /** Id of the agency that created the operation. */
   sourceAgency?: string;
+  /** Id of the agency leading the operation. */
   leadAgency?: string;
   /** Operations a given agency leads or takes part in. */
   agency?: string;
+  /** Kind of entry: a field operation or a coordination meeting. */
   kind?: Operation['kind'];
 }
 /** Sort fields of operations (`start` is the wall-clock start in the operation's zone). */
@@ -166,7 +187,9 @@ export type OperationSort = 'updatedAt' | 'start';
 
 /** Filters of `client.agencies.query`. */
 export interface AgencyFilter {
+  /** Kind of agency (immigration, police, ...). */
   kind?: AgencyKind;
+  /** Id of the parent agency: its direct sub-units. */
   parentId?: string;
 }
 /** Sort fields of agencies. */
@@ -177,6 +200,7 @@ export type EntityInput<T extends EntityMeta> = Omit<T, keyof EntityMeta> & Part
 
 /** Operations common to every collection. */
 export interface Collection<T extends EntityMeta, I, F, S extends string> {
+  /** Name of the collection (the IndexedDB object store and the HTTP resource). */
   readonly name: CollectionName;
   /** The entity, or undefined when absent. */
   get(id: string): Promise<T | undefined>;
@@ -231,17 +255,25 @@ export interface AgenciesCollection extends Collection<Agency, NewAgencyInput, A
 
 /** Form drafts (autosave), kept on this device only (never in the outbox). */
 export interface DraftsApi {
+  /** The draft saved under `key` (e.g. `foreigner-form:new`), or undefined when there is none. */
   get<T = unknown>(key: string): Promise<DraftEntry<T> | undefined>;
+  /** Saves (replaces) the draft under `key`, stamped with the current time; `value` must be structured-cloneable. */
   put<T>(key: string, value: T): Promise<DraftEntry<T>>;
+  /** Removes the draft under `key` (no error when there is none). */
   delete(key: string): Promise<void>;
+  /** Every draft on this device, in key order. */
   list(): Promise<DraftEntry[]>;
 }
 
 /** The client. Widgets type against this interface (it travels through `@lit/context`). */
 export interface TimporaClient {
+  /** Foreigner records (identity, travel document, stay permit, address, findings). */
   readonly records: RecordsCollection;
+  /** Joint operations and coordination meetings (with recurrence, in WIB/WITA/WIT). */
   readonly operations: OperationsCollection;
+  /** The agencies of the team (immigration, police, military, ...). */
   readonly agencies: AgenciesCollection;
+  /** Form drafts (autosave), on this device only. */
   readonly drafts: DraftsApi;
   /** Agency of this installation (fills `sourceAgency`). */
   readonly agencyId: string;
@@ -258,7 +290,15 @@ export interface TimporaClient {
   /** Asks the browser to keep this origin's data under storage pressure; resolves whether it is persistent. */
   requestPersistentStorage(): Promise<boolean>;
   /** Storage usage and quota in bytes, when known. */
-  storageEstimate(): Promise<{ usage: number; quota: number } | undefined>;
+  storageEstimate(): Promise<
+    | {
+        /** Bytes this origin uses (all storage, not only this database). */
+        usage: number;
+        /** Bytes the browser lets this origin use. */
+        quota: number;
+      }
+    | undefined
+  >;
   /** Stops sync, closes the database and the cross-tab channel. */
   close(): Promise<void>;
   /** Whether encryption at rest is on ({@link TimporaClientOptions.encryption}). */

@@ -12,15 +12,19 @@ export type ConflictCode = 'member_double_booked' | 'team_double_booked' | 'loca
 
 /** One conflict between two occurrences. */
 export interface Conflict {
+  /** What is double-booked: a team member, an agency's team, or a place. */
   code: ConflictCode;
   /** Occurrence keys (see {@link Occurrence.key}) of the two sides; `a` is the checked one when checking a draft. */
   a: string;
+  /** Occurrence key of the other side. */
   b: string;
   /** Operation ids of the two sides. */
   operationA: string;
+  /** Operation id of side `b`. */
   operationB: string;
   /** Overlap as instants (epoch ms). */
   fromMs: number;
+  /** End of the overlap (epoch ms, exclusive). */
   toMs: number;
   /** Team member ids booked twice (member conflicts), agency id (team conflicts), or the place key. */
   subject: string;

@@ -37,12 +37,17 @@ export interface Occurrence {
   readonly originalStart: LocalDateTime;
   /** Effective local start and end in `operation.timeZone`. */
   readonly start: LocalDateTime;
+  /** Effective local end in `operation.timeZone` (exclusive). */
   readonly end: LocalDateTime;
   /** Effective instants (epoch ms). */
   readonly startMs: number;
+  /** Effective end instant (epoch ms, exclusive). */
   readonly endMs: number;
+  /** Title of this occurrence (an override may change it). */
   readonly title: string;
+  /** Status of this occurrence (an override may cancel one occurrence of a series). */
   readonly status: OperationStatus;
+  /** Place of this occurrence (an override may move it). */
   readonly location: OperationLocation;
   /** True when part of a recurring series. */
   readonly recurring: boolean;
@@ -133,10 +138,6 @@ function single(op: Operation, startMs: number, endMs: number): Occurrence {
   };
 }
 
-/**
- * Occurrences of one operation that overlap `[fromMs, toMs)` (instants). Non-recurring operations give at
- * most one. Invalid rules or times give none (validate with `validateOperation` first).
- */
 // Instants of an operation's own start/end, memoised per object (re-rendering a view re-expands every operation).
 interface Instants {
   start: string;
@@ -167,6 +168,11 @@ function instantsOf(op: Operation): Instants | null {
   return value;
 }
 
+/**
+ * Occurrences of one operation that overlap `[fromMs, toMs)` (instants, epoch ms), in start order, with
+ * exceptions (`exdates`) removed and overrides applied. Non-recurring operations give at most one. Invalid rules
+ * or times give none rather than throwing (validate with `validateOperation` first).
+ */
 export function expandOperation(op: Operation, fromMs: number, toMs: number, options: ExpandOptions = {}): Occurrence[] {
   const inst = instantsOf(op);
   if (!inst) return [];

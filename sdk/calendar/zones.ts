@@ -18,7 +18,17 @@ export class CalendarTimeError extends Error {
 }
 
 /** The three Indonesian zones with their abbreviations and fixed UTC offsets in minutes. */
-export const INDONESIAN_ZONES: Readonly<Record<IndonesianTimeZone, { abbr: 'WIB' | 'WITA' | 'WIT'; offset: number }>> =
+export const INDONESIAN_ZONES: Readonly<
+  Record<
+    IndonesianTimeZone,
+    {
+      /** Indonesian abbreviation shown next to times. */
+      abbr: 'WIB' | 'WITA' | 'WIT';
+      /** Offset from UTC in minutes (Indonesia has no daylight saving time): 420, 480 or 540. */
+      offset: number;
+    }
+  >
+> =
   Object.freeze({
     'Asia/Jakarta': { abbr: 'WIB', offset: 420 },
     'Asia/Makassar': { abbr: 'WITA', offset: 480 },
@@ -36,10 +46,15 @@ const ABBREVIATIONS: Record<string, string> = {
 
 /** A local date-time split into numeric fields (month 1-12). */
 export interface LocalParts {
+  /** Full year, e.g. 2026. */
   year: number;
+  /** Month 1-12 (not 0-11 as in `Date`). */
   month: number;
+  /** Day of the month, 1-31. */
   day: number;
+  /** Hour 0-23. */
   hour: number;
+  /** Minute 0-59. */
   minute: number;
 }
 

@@ -31,6 +31,7 @@ export interface Country {
   readonly nameEn: string;
   /** Indonesian (Bahasa Indonesia) name. */
   readonly nameId: string;
+  /** ISO country, ICAO-only code, legacy code still printed on documents, or specimen state (see {@link CountryKind}). */
   readonly kind: CountryKind;
   /** For aliases (`D`, `BDR`, `SI`): the ISO alpha-3 code of the same country. */
   readonly sameAs?: string;

@@ -17,28 +17,45 @@ export const LIMITS = {
   id: 128,
   /** Surname / given names (documents carry at most 39 MRZ characters; the visual zone can be longer). */
   name: 200,
+  /** Place of birth. */
   birthPlace: 200,
   /** Travel-document number (TD1 cards can carry long numbers in the optional field). */
   documentNumber: 22,
+  /** Stay-permit (ITK/ITAS/ITAP) number. */
   permitNumber: 40,
+  /** Purpose of stay. */
   purpose: 200,
+  /** Name of the sponsor (guarantor) in Indonesia. */
   sponsorName: 200,
+  /** Sponsor's identity number (NIK is 16 digits; company numbers can be longer). */
   sponsorIdNumber: 20,
+  /** Address in Indonesia as one free-text field. */
   address: 500,
+  /** Street line of a structured address. */
   street: 300,
+  /** Occupation or position. */
   occupation: 200,
+  /** Immigration checkpoint (TPI) of arrival, code or name. */
   checkpoint: 100,
+  /** Description of one finding. */
   findingDescription: 5000,
   /** Findings per record. */
   findings: 500,
+  /** Notes shared with every agency that can see the record. */
   notes: 20_000,
+  /** Notes restricted to the source agency. */
   restrictedNotes: 20_000,
   /** Photo data URL length in characters (about 1.5 MB of JPEG). */
   photo: 2_000_000,
+  /** Agency name. */
   agencyName: 200,
+  /** Agency short name (shown in pickers and badges). */
   agencyShortName: 60,
+  /** One MRZ line (TD3 lines are 44 characters, TD1 30, TD2 36). */
   mrzLine: 44,
+  /** Number of field paths an MRZ read may list as filled or corrected (array length, not characters). */
   mrzFieldPaths: 100,
+  /** One such field path (e.g. `identity.surname`). */
   fieldPath: 100,
 } as const;
 

@@ -18,15 +18,25 @@ export const OPERATION_STATUSES: readonly OperationStatus[] = ['planned', 'ongoi
 
 /** Limits specific to operations (code points / items). */
 export const OPERATION_LIMITS = {
+  /** Title, in code points. */
   title: 200,
+  /** Description, in code points. */
   description: 5000,
+  /** Location name, in code points. */
   locationName: 200,
+  /** Participating agencies (array length). */
   agencies: 50,
+  /** Team members (array length). */
   team: 200,
+  /** A team member's name, in code points. */
   memberName: 200,
+  /** A team member's role, in code points. */
   memberRole: 100,
+  /** Linked foreigner records (array length). */
   recordIds: 5000,
+  /** Cancelled occurrences of a recurring operation (array length). */
   exdates: 1000,
+  /** Changed occurrences of a recurring operation (number of keys). */
   overrides: 1000,
   /** Longest single occurrence, in days. */
   durationDays: 31,

@@ -23,11 +23,15 @@ import {
 } from './rules.ts';
 import { addMonths, daysBetween, isEmail, isPhone, isPlainObject, isoDateIn, type ValidationIssue } from './validation.ts';
 
-/** Allowed values, exported for forms (select options) and the server's schema. */
+/** Allowed values, exported for forms (select options) and the server's schema. Sexes as in the MRZ: `M`, `F`, `X` (unspecified). */
 export const SEXES: readonly Sex[] = ['M', 'F', 'X'];
+/** Travel-document types: `passport`, `id_card`, `visa`, `other`. */
 export const DOCUMENT_TYPES: readonly DocumentType[] = ['passport', 'id_card', 'visa', 'other'];
+/** Stay-permit types: `ITK` (visit), `ITAS` (limited stay), `ITAP` (permanent stay). */
 export const PERMIT_TYPES: readonly PermitType[] = ['ITK', 'ITAS', 'ITAP'];
+/** Record statuses, in supervision order: from `draft` to `closed`. */
 export const RECORD_STATUSES: readonly RecordStatus[] = ['draft', 'active', 'under_investigation', 'violation', 'deportation', 'closed'];
+/** Categories of a finding, `compliant` first. */
 export const FINDING_CATEGORIES: readonly FindingCategory[] = [
   'compliant',
   'permit_misuse',
@@ -37,6 +41,7 @@ export const FINDING_CATEGORIES: readonly FindingCategory[] = [
   'address_mismatch',
   'other',
 ];
+/** Kinds of agency in a Timpora team (immigration, police, military, intelligence, manpower, ...). */
 export const AGENCY_KINDS: readonly AgencyKind[] = [
   'immigration',
   'police',

@@ -80,6 +80,7 @@ export interface ValidationIssue {
   code: ValidationCode;
   /** Dotted field path from the entity root, array items by index: `document.expiryDate`, `findings.0.date`. Empty for the root. */
   path: string;
+  /** `error` blocks saving; `warning` is advisory. */
   severity: ValidationSeverity;
   /** Values for the message, e.g. `{ max: 100 }`, `{ days: 42 }`, `{ after: 'document.issueDate' }`. */
   params?: Record<string, string | number>;
@@ -158,9 +159,13 @@ export function isLocalDateTime(value: unknown): value is string {
 
 const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
 
-/** Today's calendar date `YYYY-MM-DD` at `now`, read in `timeZone` (default Asia/Jakarta, WIB). */
 let lastDate: { t: number; zone: string; date: string } | undefined;
 
+/**
+ * The calendar date `YYYY-MM-DD` at the instant `now`, as read on a wall clock in `timeZone` (IANA name,
+ * default `Asia/Jakarta`, WIB). Used for "today" in expiry and overstay rules, so 23:30 UTC is already the next
+ * day in Jakarta. Throws `RangeError` for an unknown time zone.
+ */
 export function isoDateIn(now: Date, timeZone = 'Asia/Jakarta'): string {
   const t = now.getTime();
   if (lastDate && lastDate.t === t && lastDate.zone === timeZone) return lastDate.date;

@@ -41,6 +41,7 @@ export type StoreErrorCode =
 
 /** Base class of all store errors. Messages are for developers (English, no personal data); UIs localise `code`. */
 export class StoreError extends Error {
+  /** Stable, machine-readable reason (see {@link StoreErrorCode}); switch on this, not on `message` or the class name. */
   readonly code: StoreErrorCode;
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -83,7 +84,9 @@ export class BlockedError extends StoreError {
 
 /** The entity does not exist. */
 export class NotFoundError extends StoreError {
+  /** Collection that was searched (`records`, `operations`, `agencies`). */
   readonly collection: string;
+  /** The id that was not found. */
   readonly id: string;
   constructor(collection: string, id: string) {
     super('not_found', `No ${collection} entity with this id`);
@@ -98,7 +101,9 @@ export class NotFoundError extends StoreError {
  * or a create used an id that already exists.
  */
 export class ConflictError extends StoreError {
+  /** Collection of the entity (`records`, `operations`, `agencies`). */
   readonly collection: string;
+  /** Id of the entity whose write conflicted. */
   readonly id: string;
   /** Version the caller based the write on (`0` for a create). */
   readonly expectedVersion: number;
@@ -116,6 +121,7 @@ export class ConflictError extends StoreError {
 
 /** The entity failed validation. `issues` holds every issue (errors and warnings) with stable codes. */
 export class ValidationError extends StoreError {
+  /** Every issue found: `severity: 'error'` ones blocked the write, `warning` ones are advisory. */
   readonly issues: ValidationIssue[];
   /** Index of the failing entity in a `putMany` batch (0 for `put`). */
   readonly index: number;

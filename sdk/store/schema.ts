@@ -26,14 +26,19 @@ export const DEFAULT_DB_NAME = 'timpora-kit';
 export type CollectionName = 'records' | 'operations' | 'agencies';
 /** The entity type stored in each collection. */
 export interface CollectionTypes {
+  /** Foreigner records. */
   records: ForeignerRecord;
+  /** Joint operations and coordination meetings. */
   operations: Operation;
+  /** Agencies of the team. */
   agencies: Agency;
 }
+/** Every entity collection, in a fixed order (the order migrations and `wipe()` walk them). */
 export const COLLECTIONS: readonly CollectionName[] = ['records', 'operations', 'agencies'];
 
 /** Stored row of a collection. Index keys are short property names to keep rows small. */
 export interface Row<T> {
+  /** The entity's id (the object store's key). */
   id: string;
   /** The entity exactly as written. */
   v: T;
@@ -61,8 +66,11 @@ export interface Row<T> {
 export interface OutboxEntry {
   /** Auto-increment sequence; send order. */
   seq?: number;
+  /** Collection of the changed entity. */
   collection: CollectionName;
+  /** `put` (create or update) or `delete`. */
   op: 'put' | 'delete';
+  /** Id of the changed entity. */
   id: string;
   /** The entity as written (for `put`). */
   entity?: ForeignerRecord | Operation | Agency;
@@ -70,6 +78,7 @@ export interface OutboxEntry {
   baseVersion: number;
   /** Unique per change; the server deduplicates retries with it (Idempotency-Key). */
   idempotencyKey: string;
+  /** Send attempts so far (0 until the first try); drives the retry back-off. */
   attempts: number;
   /** Epoch milliseconds before which the sender should not retry. */
   nextAttemptAt: number;
@@ -81,14 +90,31 @@ export interface OutboxEntry {
 
 /** A form draft (autosave). */
 export interface DraftEntry<T = unknown> {
+  /** The caller's key, e.g. `foreigner-form:new` or `foreigner-form:<record id>`. */
   key: string;
+  /** What the form saved (structured-cloned; sealed when encryption at rest is on). */
   value: T;
   /** Epoch milliseconds. */
   updatedAt: number;
 }
 
 /** Index definitions of v2: name → keyPath (+ multiEntry). Shared with the benchmark so Dexie gets the same indexes. */
-export const INDEXES: Readonly<Record<CollectionName, Readonly<Record<string, { keyPath: string | string[]; multiEntry?: boolean }>>>> = {
+export const INDEXES: Readonly<
+  Record<
+    CollectionName,
+    Readonly<
+      Record<
+        string,
+        {
+          /** Row property (or properties, for a compound index) the index is built on. */
+          keyPath: string | string[];
+          /** Index each element of an array key separately (name tokens). */
+          multiEntry?: boolean;
+        }
+      >
+    >
+  >
+> = {
   records: {
     upd: { keyPath: 'upd' },
     doc: { keyPath: 'doc' },

@@ -61,9 +61,13 @@ export type ChangeSource = 'local' | 'tab' | 'remote';
 
 /** A committed change, delivered to subscribers in this instance and (through BroadcastChannel) other tabs. */
 export interface StoreChange {
+  /** The object store that changed (a collection, or `drafts`). */
   collection: CollectionName | 'drafts';
+  /** `put` (created, updated or replaced) or `delete`. */
   op: 'put' | 'delete';
+  /** Ids (draft keys for `drafts`) of everything the committed batch touched. */
   ids: string[];
+  /** Who made the change: this instance, another tab, or the server through sync. */
   source: ChangeSource;
 }
 
@@ -73,16 +77,40 @@ export type ChangeListener = (change: StoreChange) => void;
 /** One write in a batch. */
 export type WriteOp<T> =
   /** Insert a new entity; rejects the batch with {@link ConflictError} when the id exists. */
-  | { kind: 'create'; entity: T }
+  | {
+      /** Insert. */
+      kind: 'create';
+      /** The complete entity (with `id`), stored as is. */
+      entity: T;
+    }
   /**
    * Read the current entity inside the transaction and write what `build` returns. `build` runs synchronously in
    * the transaction; throwing (e.g. {@link ConflictError}, a validation error) aborts the whole batch.
    */
-  | { kind: 'update'; id: string; build: (existing: T | undefined) => T }
+  | {
+      /** Read-modify-write. */
+      kind: 'update';
+      /** Id of the entity to read. */
+      id: string;
+      /** Returns the entity to store from the stored one (`undefined` when absent); must not be async. */
+      build: (existing: T | undefined) => T;
+    }
   /** Overwrite unconditionally (server state applied by sync, imports). */
-  | { kind: 'replace'; entity: T }
+  | {
+      /** Unconditional overwrite. */
+      kind: 'replace';
+      /** The complete entity (with `id`), stored as is. */
+      entity: T;
+    }
   /** Remove; with `expectedVersion`, rejects with {@link ConflictError} when the stored version differs. */
-  | { kind: 'delete'; id: string; expectedVersion?: number };
+  | {
+      /** Remove. */
+      kind: 'delete';
+      /** Id of the entity to remove. */
+      id: string;
+      /** Version the caller read; the batch rejects with {@link ConflictError} when the stored one differs. */
+      expectedVersion?: number;
+    };
 
 /** Options of {@link TimporaStore.write}. */
 export interface WriteOptions {
@@ -93,14 +121,33 @@ export interface WriteOptions {
 }
 
 /** Result of one op of a batch: the written entity, or for deletes whether something was deleted. */
-export type WriteResult<T> = { op: 'put'; entity: T } | { op: 'delete'; id: string; deleted: boolean; previous?: T };
+export type WriteResult<T> =
+  | {
+      /** The op stored an entity (`create`, `update`, `replace`). */
+      op: 'put';
+      /** The entity as stored. */
+      entity: T;
+    }
+  | {
+      /** The op was a `delete`. */
+      op: 'delete';
+      /** Id that was deleted. */
+      id: string;
+      /** False when there was nothing to delete. */
+      deleted: boolean;
+      /** The entity as it was before deletion, when there was one. */
+      previous?: T;
+    };
 
 /** A page request against one index. */
 export interface IndexQuery<T> {
   /** Index name (see `INDEXES` in `schema.ts`). */
   index: string;
+  /** Key range on the index (`null`/absent: the whole index). */
   range?: IDBKeyRange | null;
+  /** `next` (ascending, default) or `prev` (descending). */
   direction?: 'next' | 'prev';
+  /** Maximum number of rows returned (after `filter`). */
   limit: number;
   /** Extra filter on rows (applied while walking the index). */
   filter?: (row: Row<T>) => boolean;
@@ -124,6 +171,7 @@ type IndexWithGetAllRecords = IDBIndex & {
  * {@link ConnectionLostError}).
  */
 export class TimporaStore {
+  /** Name of the IndexedDB database ({@link StoreOptions.dbName}, default `timpora-kit`). */
   readonly dbName: string;
   readonly #blockedTimeoutMs: number;
   readonly #durability: 'default' | 'strict' | 'relaxed';
@@ -159,6 +207,7 @@ export class TimporaStore {
   addEventListener(type: 'versionchange' | 'blocked' | 'connectionlost' | 'open', listener: (e: Event) => void): void {
     this.#events.addEventListener(type, listener);
   }
+  /** Removes a listener added with {@link addEventListener}. */
   removeEventListener(type: 'versionchange' | 'blocked' | 'connectionlost' | 'open', listener: (e: Event) => void): void {
     this.#events.removeEventListener(type, listener);
   }
@@ -733,7 +782,15 @@ export async function requestPersistentStorage(): Promise<boolean> {
 }
 
 /** Usage and quota of this origin's storage in bytes, when the browser tells. */
-export async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
+export async function storageEstimate(): Promise<
+  | {
+      /** Bytes this origin uses (all of its storage, not only this database). */
+      usage: number;
+      /** Bytes the browser lets this origin use. */
+      quota: number;
+    }
+  | undefined
+> {
   const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
   if (!storage || typeof storage.estimate !== 'function') return undefined;
   const e = await storage.estimate();
