@@ -7,7 +7,8 @@
 
 import type { Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
-import { rectify, type RectSpec } from './rectify.ts';
+import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
+import type { Point } from './types.ts';
 import { cutLine, estimateSkew, findLines, inkMap, type CellLine, type InkMap, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
@@ -45,17 +46,132 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     scale: TARGET_LEN / len,
   };
   const charSize = TARGET_LEN / 40;
-  // Residual skew from a cheap half-resolution pass, then one full-resolution rectification.
+  // Residual skew from a cheap half-resolution pass.
   const low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
   const skew = estimateSkew(inkMap(low, charSize / 2));
   if (Math.abs(skew) > 0.001) spec = { ...spec, angle: spec.angle + skew };
+  // Perspective: a second half-resolution pass, deskewed, segmented; the text box of its best line
+  // group (cap tops of the first line, baselines of the last, first and last cell edges) is a
+  // quadrilateral whose homography straightens the band, so the character pitch is uniform.
+  const persp = perspectiveSpec(gray, spec, charSize, pyramid);
+  if (persp) {
+    const rect = rectify(gray, persp, pyramid);
+    if (rect) {
+      const ink = inkMap(rect, charSize);
+      const lines = findLines(ink);
+      if (lines.length > 0) return { spec: persp, ink, lines };
+    }
+  }
   const rect = rectify(gray, spec, pyramid);
   if (!rect) return null;
   const ink = inkMap(rect, charSize);
   const lines = findLines(ink);
   if (lines.length === 0) return null;
   return { spec, ink, lines };
+}
+
+/** Least-squares line y = a + b x through the points; null when degenerate. */
+function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: number } | null {
+  const n = xs.length;
+  if (n < 2) return null;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const d = n * sxx - sx * sx;
+  if (!(Math.abs(d) > 1e-9)) return null;
+  const b = (n * sxy - sx * sy) / d;
+  return { a: (sy - b * sx) / n, b };
+}
+
+/**
+ * Perspective rectification spec of a deskewed band: the text box is measured on a half-resolution
+ * rectification and mapped through a homography onto an upright rectangle whose text line is
+ * TARGET_LEN pixels long, with the same margins as the rotated-rectangle spec. Null when no line
+ * group is found or the box is implausible (the caller falls back to the rotated rectangle).
+ */
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>): RectSpec | null {
+  const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
+  const half = rectify(gray, halfSpec, pyramid);
+  if (!half) return null;
+  const ink = inkMap(half, charSize / 2);
+  const lines = findLines(ink);
+  if (lines.length === 0) return null;
+  const groups = lineGroups({ spec: halfSpec, ink, lines });
+  // Prefer the group with more lines (TD1 over a 2-line cut of it), then the cleaner cut.
+  let g: LineGroup | undefined;
+  for (const x of groups) if (!g || x.cells.length > g.cells.length) g = x;
+  if (!g) return null;
+  const first = g.cells[0];
+  const last = g.cells[g.cells.length - 1];
+  if (!first || !last) return null;
+  const n = g.n;
+  const cxs: number[] = [];
+  const tops: number[] = [];
+  const bots: number[] = [];
+  for (let k = 0; k < n; k++) {
+    cxs.push(((first.bounds[k] as number) + (first.bounds[k + 1] as number)) / 2);
+    tops.push(first.tops[k] as number);
+  }
+  const top = fitLine(cxs, tops);
+  cxs.length = 0;
+  for (let k = 0; k < n; k++) {
+    cxs.push(((last.bounds[k] as number) + (last.bounds[k + 1] as number)) / 2);
+    bots.push((last.bottoms[k] as number) + 1);
+  }
+  const bot = fitLine(cxs, bots);
+  if (!top || !bot) return null;
+  const xL = Math.min(first.bounds[0] as number, last.bounds[0] as number);
+  const xR = Math.max(first.bounds[n] as number, last.bounds[n] as number);
+  const len = xR - xL;
+  const hL = bot.a + bot.b * xL - (top.a + top.b * xL);
+  const hR = bot.a + bot.b * xR - (top.a + top.b * xR);
+  if (!(len > 20 && hL > 2 && hR > 2) || hL / hR > 1.6 || hR / hL > 1.6) return null;
+  // Output geometry: text box TARGET_LEN wide, its height at the same scale as at the centre.
+  const boxH = (TARGET_LEN * (hL + hR)) / 2 / len;
+  const mx = 0.06 * TARGET_LEN;
+  const k = TARGET_LEN / len;
+  const lineH = (first.bottom - first.top + 1) * k;
+  // Vertical margins: as the rotated rectangle's, and wide enough to keep every other text line
+  // of the band that overlaps the group (a third MRZ line the group missed).
+  let myTop = Math.max(1.6 * lineH, 0.05 * TARGET_LEN);
+  let myBot = myTop;
+  const yTopC = top.a + top.b * ((xL + xR) / 2);
+  const yBotC = bot.a + bot.b * ((xL + xR) / 2);
+  for (const l of lines) {
+    const ov = Math.min(l.xb, xR) - Math.max(l.xa, xL);
+    if (ov < 0.5 * len) continue;
+    if (l.top < yTopC) myTop = Math.max(myTop, (yTopC - l.top) * k + 0.3 * lineH);
+    if (l.bottom + 1 > yBotC) myBot = Math.max(myBot, (l.bottom + 1 - yBotC) * k + 0.3 * lineH);
+  }
+  const W = Math.round(TARGET_LEN + 2 * mx);
+  const H = Math.round(boxH + myTop + myBot);
+  const quad = [
+    toFrame(halfSpec, xL, top.a + top.b * xL),
+    toFrame(halfSpec, xR, top.a + top.b * xR),
+    toFrame(halfSpec, xR, bot.a + bot.b * xR),
+    toFrame(halfSpec, xL, bot.a + bot.b * xL),
+  ];
+  const rect = [
+    { x: mx, y: myTop },
+    { x: mx + TARGET_LEN, y: myTop },
+    { x: mx + TARGET_LEN, y: myTop + boxH },
+    { x: mx, y: myTop + boxH },
+  ];
+  const h = homographyFromPoints(rect, quad);
+  if (!h) return null;
+  // Frame pixels per output pixel along the text at the centre (for the source pyramid level).
+  const scale = TARGET_LEN / Math.hypot(((quad[1] as Point).x + (quad[2] as Point).x - (quad[0] as Point).x - (quad[3] as Point).x) / 2, ((quad[1] as Point).y + (quad[2] as Point).y - (quad[0] as Point).y - (quad[3] as Point).y) / 2);
+  return { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h };
 }
 
 /**

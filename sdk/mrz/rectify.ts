@@ -1,6 +1,7 @@
 /**
- * Rectification: bilinear sampling of a rotated rectangle of the frame into an axis-aligned float
- * image, plus the mapping back to frame coordinates (for the overlay corners).
+ * Rectification: bilinear sampling of a rotated rectangle (optionally a perspective quad, through a
+ * homography) of the frame into an axis-aligned float image, plus the mapping back to frame
+ * coordinates (for the overlay corners).
  * @module
  */
 
@@ -20,6 +21,13 @@ export interface RectSpec {
   readonly v1: number;
   /** Output pixels per frame pixel. */
   readonly scale: number;
+  /**
+   * Optional perspective mapping from rectified pixel coordinates (x, y; pixel corners, so the
+   * centre of pixel (i, j) is (i + 0.5, j + 0.5)) to frame coordinates, row-major 3x3 with
+   * h[8] = 1. When present it replaces the rotated-rectangle mapping; the output size is still
+   * `(u1 - u0) * scale` by `(v1 - v0) * scale`.
+   */
+  readonly homography?: readonly number[];
 }
 
 /** A rectified band with its mapping back to the frame. */
@@ -29,11 +37,53 @@ export interface Rectified extends FloatImage {
 
 /** Maps a point of the rectified image back to frame coordinates. */
 export function toFrame(spec: RectSpec, x: number, y: number): Point {
+  const m = spec.homography;
+  if (m) {
+    const d = (m[6] as number) * x + (m[7] as number) * y + (m[8] as number);
+    return {
+      x: ((m[0] as number) * x + (m[1] as number) * y + (m[2] as number)) / d,
+      y: ((m[3] as number) * x + (m[4] as number) * y + (m[5] as number)) / d,
+    };
+  }
   const u = spec.u0 + x / spec.scale;
   const v = spec.v0 + y / spec.scale;
   const c = Math.cos(spec.angle);
   const s = Math.sin(spec.angle);
   return { x: spec.cx + u * c - v * s, y: spec.cy + u * s + v * c };
+}
+
+/**
+ * The homography mapping the four points `src` to `dst` (row-major 3x3, h[8] = 1), or null when
+ * the points are degenerate.
+ */
+export function homographyFromPoints(src: readonly Point[], dst: readonly Point[]): number[] | null {
+  // 8x9 augmented system, Gaussian elimination with partial pivoting.
+  const A: number[][] = [];
+  for (let i = 0; i < 4; i++) {
+    const s = src[i] as Point;
+    const d = dst[i] as Point;
+    A.push([s.x, s.y, 1, 0, 0, 0, -d.x * s.x, -d.x * s.y, d.x]);
+    A.push([0, 0, 0, s.x, s.y, 1, -d.y * s.x, -d.y * s.y, d.y]);
+  }
+  for (let c = 0; c < 8; c++) {
+    let piv = c;
+    for (let r = c + 1; r < 8; r++) if (Math.abs((A[r] as number[])[c] as number) > Math.abs((A[piv] as number[])[c] as number)) piv = r;
+    const pr = A[piv] as number[];
+    if (Math.abs(pr[c] as number) < 1e-12) return null;
+    A[piv] = A[c] as number[];
+    A[c] = pr;
+    for (let r = 0; r < 8; r++) {
+      if (r === c) continue;
+      const row = A[r] as number[];
+      const f = (row[c] as number) / (pr[c] as number);
+      if (f === 0) continue;
+      for (let k = c; k < 9; k++) row[k] = (row[k] as number) - f * (pr[k] as number);
+    }
+  }
+  const h: number[] = [];
+  for (let r = 0; r < 8; r++) h.push(((A[r] as number[])[8] as number) / ((A[r] as number[])[r] as number));
+  h.push(1);
+  return h.every(Number.isFinite) ? h : null;
 }
 
 const MAX_PIXELS = 600_000;
@@ -58,6 +108,28 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
     }
   }
   const out = new Float32Array(W * H);
+  const m = spec.homography;
+  if (m) {
+    // Projective mapping: numerators and denominator are linear along a row.
+    const invF = 1 / f;
+    for (let y = 0; y < H; y++) {
+      const yc = y + 0.5;
+      let nx = (m[0] as number) * 0.5 + (m[1] as number) * yc + (m[2] as number);
+      let ny = (m[3] as number) * 0.5 + (m[4] as number) * yc + (m[5] as number);
+      let dd = (m[6] as number) * 0.5 + (m[7] as number) * yc + (m[8] as number);
+      const ax = m[0] as number;
+      const ay = m[3] as number;
+      const ad = m[6] as number;
+      for (let x = 0; x < W; x++) {
+        const id = invF / dd;
+        out[y * W + x] = sampleBilinear(src, nx * id - 0.5, ny * id - 0.5);
+        nx += ax;
+        ny += ay;
+        dd += ad;
+      }
+    }
+    return { width: W, height: H, data: out, spec };
+  }
   const c = Math.cos(spec.angle);
   const s = Math.sin(spec.angle);
   const inv = 1 / spec.scale;

@@ -1,0 +1,132 @@
+/**
+ * MRZ failure diagnosis (not a test): for the cached synthetic bench frames, classifies every
+ * frame that is not read exactly and validly by the stage where it dies:
+ *
+ * - `not-found`: locate returned no candidate at all;
+ * - `wrong-band`: candidates, but none matches the true MRZ box (`matches` in quad.ts: the region
+ *   rectified for it covers >= 90% of the box, is at most 8x its area, angle within 4 degrees;
+ *   `partial` when the best IoU is still >= 0.2: a band that is cut or merged with other text);
+ * - `band-ok/no-lines`: a candidate matches, but rectify + line finding yields no text line;
+ * - `band-ok/no-group`: lines found, but no line group of the true length (segmentation);
+ * - `band-ok/read-wrong`: a group of the right length exists, but the read is wrong, invalid or
+ *   rejected (classifier / correction share).
+ *
+ * The true MRZ box comes from re-rendering the frame from its seed (scripts/mrz/synth.ts is
+ * deterministic); the corners are cached next to the frame as `syn-<seed>.jpg.corners.json`.
+ *
+ * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--verbose] [--neg]`
+ * @module
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readMrz } from '../../sdk/mrz/engine.ts';
+import { classifyGlyphs } from '../../sdk/mrz/classify.ts';
+import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
+import { toGray } from '../../sdk/mrz/image.ts';
+import { locateBands, type BandCandidate } from '../../sdk/mrz/locate.ts';
+import { createRng } from '../../scripts/mrz/random-mrz.ts';
+import { renderSynthetic } from '../../scripts/mrz/synth.ts';
+import { loadRgba } from '../../scripts/mrz/train-io.ts';
+import { candQuad, iou, matches, type Quad } from './quad.ts';
+
+const args = process.argv.slice(2);
+const get = (k: string, d: string): string => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? (args[i + 1] ?? d) : d;
+};
+const N = Number(get('n', '320'));
+const FROM = Number(get('from', '0'));
+const VERBOSE = args.includes('--verbose');
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CACHE = join(ROOT, '.cache', 'mrz-bench');
+
+interface Meta {
+  lines: string[];
+  format: string;
+  preset: string;
+}
+
+function truthCorners(seed: number, file: string, meta: Meta): { corners: Quad; tilt: number; scale: number } {
+  const side = `${file}.corners.json`;
+  if (existsSync(side)) return JSON.parse(readFileSync(side, 'utf8')) as { corners: Quad; tilt: number; scale: number };
+  const r0 = createRng(seed)();
+  const preset = r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
+  if (preset !== meta.preset) throw new Error(`preset mismatch for ${seed}`);
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  if (doc.lines.join('\n') !== meta.lines.join('\n')) throw new Error(`re-render mismatch for ${seed}`);
+  const c = doc.corners;
+  const tilt = (Math.atan2(c[1].y - c[0].y, c[1].x - c[0].x) * 180) / Math.PI;
+  const scale = Math.hypot(c[1].x - c[0].x, c[1].y - c[0].y) / doc.width;
+  const out = { corners: c, tilt, scale };
+  writeFileSync(side, JSON.stringify(out));
+  return out;
+}
+
+const counts = new Map<string, number>();
+const byPreset = new Map<string, Map<string, number>>();
+const bump = (m: Map<string, number>, k: string): void => {
+  m.set(k, (m.get(k) ?? 0) + 1);
+};
+let done = 0;
+const accs: number[] = [];
+for (let i = FROM; i < FROM + N; i++) {
+  const seed = 70000 + i;
+  const file = join(CACHE, `syn-${seed}.jpg`);
+  if (!existsSync(file)) continue;
+  const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Meta;
+  const truth = truthCorners(seed, file, meta);
+  const img = await loadRgba(file);
+  const r = readMrz(img, { rotations: false });
+  const exact = !!r && r.lines.join('\n') === meta.lines.join('\n');
+  let cls: string;
+  let detail = '';
+  if (r && r.valid && !exact) cls = 'FALSE-ACCEPT';
+  else if (r && r.valid) cls = 'ok';
+  else {
+    const gray = toGray(img);
+    const cands = gray ? locateBands(gray, { maxCandidates: 4 }) : [];
+    const ious = cands.map((c) => iou(candQuad(c), truth.corners));
+    const best = Math.max(0, ...ious);
+    const mi = cands.findIndex((c) => matches(c, truth.corners));
+    const bi = mi >= 0 ? mi : ious.indexOf(best);
+    detail = `cands=${cands.length} ious=${ious.map((x) => x.toFixed(2)).join(',')}`;
+    if (cands.length === 0) cls = 'not-found';
+    else if (mi < 0 && best < 0.2) cls = 'wrong-band';
+    else if (mi < 0) cls = 'wrong-band/partial';
+    else {
+      const a = gray ? analyseBand(gray, cands[bi] as BandCandidate, new Map()) : null;
+      const n = meta.lines[0]?.length ?? 0;
+      if (!a) cls = 'band-ok/no-lines';
+      else {
+        const groups = lineGroups(a).filter((g) => g.n === n && g.cells.length === meta.lines.length);
+        detail += ` lines=${a.lines.length}`;
+        let bestAcc = 0;
+        for (const g of groups) {
+          const top = g.cells.map((c) => classifyGlyphs(c.glyphs, c.n).map((alts) => alts[0]?.ch ?? '?').join(''));
+          let ok = 0;
+          let tot = 0;
+          meta.lines.forEach((t, li) => {
+            for (let k = 0; k < t.length; k++, tot++) if (top[li]?.[k] === t[k]) ok++;
+          });
+          bestAcc = Math.max(bestAcc, tot ? ok / tot : 0);
+        }
+        detail += ` groups=${groups.length} top1acc=${bestAcc.toFixed(3)}`;
+        accs.push(bestAcc);
+        if (groups.length === 0) cls = 'band-ok/no-group';
+        else cls = r ? (exact ? 'band-ok/exact-but-invalid' : 'band-ok/read-wrong') : 'band-ok/read-rejected';
+      }
+    }
+  }
+  bump(counts, cls);
+  const pm = byPreset.get(`${meta.preset}/${meta.format}`) ?? new Map<string, number>();
+  byPreset.set(`${meta.preset}/${meta.format}`, pm);
+  bump(pm, cls);
+  done++;
+  if (VERBOSE && cls !== 'ok')
+    console.log(`${seed} ${meta.preset}/${meta.format} tilt=${truth.tilt.toFixed(1)} scale=${truth.scale.toFixed(2)} -> ${cls} ${detail}`);
+}
+console.log(`frames ${done}`);
+for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(28)} ${v}`);
+if (accs.length) console.log(`top-1 char accuracy of the right-length group on band-ok failures: median ${[...accs].sort((a, b) => a - b)[accs.length >> 1]?.toFixed(3)}; >=0.95: ${accs.filter((a) => a >= 0.95).length}/${accs.length}`);
+console.log('by preset/format:');
+for (const [k, m] of [...byPreset].sort()) console.log(`  ${k.padEnd(14)} ${[...m].map(([c, v]) => `${c}=${v}`).join(' ')}`);
