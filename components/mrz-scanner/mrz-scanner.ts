@@ -225,10 +225,41 @@ export class TimporaMrzScanner extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.deskReader) this.desk.attach(this.ownerDocument);
+    this.scheduleWarmUp();
+  }
+
+  private warmUpHandle: { cancel(): void } | null = null;
+
+  /**
+   * Starts the engine worker and warms it up once the page is idle, so the first camera frame is
+   * read by compiled, optimised code instead of paying module load and JIT warm-up after `start()`.
+   */
+  private scheduleWarmUp(): void {
+    if (this.warmUpHandle) return;
+    const run = (): void => {
+      this.warmUpHandle = null;
+      if (!this.isConnected) return;
+      try {
+        void this.getReader().prepare?.();
+      } catch {
+        /* no workers: start() reports it */
+      }
+    };
+    const w = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number; cancelIdleCallback?: (h: number) => void };
+    if (w.requestIdleCallback && w.cancelIdleCallback) {
+      const cancel = w.cancelIdleCallback;
+      const h = w.requestIdleCallback(run, { timeout: 1500 });
+      this.warmUpHandle = { cancel: () => cancel(h) };
+    } else {
+      const h = setTimeout(run, 300);
+      this.warmUpHandle = { cancel: () => clearTimeout(h) };
+    }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.warmUpHandle?.cancel();
+    this.warmUpHandle = null;
     this.desk.detach();
     this.scanner?.stop();
     this.scanner = null;

@@ -5,6 +5,7 @@
  * @module
  */
 import { CameraError, toCameraError } from './errors.ts';
+import { TypedEventTarget } from './typed-event-target.ts';
 
 /** A video input the browser reports. `label` is empty until the person has granted access once. */
 export interface CameraDevice {
@@ -117,7 +118,7 @@ async function getStream(md: MediaDevices, options: OpenCameraOptions): Promise<
  * A running camera. Always call {@link CameraSession.stop} when done: it stops every track it ever
  * opened. Listen to `ended` for a device lost mid-scan.
  */
-export class CameraSession extends EventTarget {
+export class CameraSession extends TypedEventTarget<CameraSessionEventMap> {
   #stream: MediaStream;
   #options: OpenCameraOptions;
   #md: MediaDevices;
@@ -226,7 +227,7 @@ export class CameraSession extends EventTarget {
     this.#stream = stream;
     this.#watch(stream);
     void this.applyContinuousFocus();
-    this.dispatchEvent(new CustomEvent('streamchange', { detail: stream }));
+    this.emit('streamchange', stream);
   }
 
   /** Stops every track (idempotent). The camera light goes off. */
@@ -240,9 +241,7 @@ export class CameraSession extends EventTarget {
   #onEnded = (): void => {
     if (this.#stopped) return;
     this.stop();
-    this.dispatchEvent(
-      new CustomEvent('ended', { detail: new CameraError('device_lost', 'video track ended while scanning') }),
-    );
+    this.emit('ended', new CameraError('device_lost', 'video track ended while scanning'));
   };
 
   #watch(stream: MediaStream): void {
@@ -251,24 +250,6 @@ export class CameraSession extends EventTarget {
 
   #unwatch(stream: MediaStream): void {
     for (const track of stream.getTracks()) track.removeEventListener('ended', this.#onEnded);
-  }
-
-  override addEventListener<K extends keyof CameraSessionEventMap>(
-    type: K,
-    listener: ((ev: CameraSessionEventMap[K]) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((ev: never) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
   }
 }
 
@@ -289,6 +270,18 @@ export async function openCamera(options: OpenCameraOptions = {}): Promise<Camer
   const md = mediaDevicesOrThrow(options.mediaDevices);
   const stream = await getStream(md, options);
   const session = new CameraSession(stream, md, options);
-  await session.applyContinuousFocus();
+  // Aborted while the focus mode is being applied (element removed, page hidden): the light goes
+  // off right away, not when the constraint promise settles.
+  const onAbort = (): void => session.stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await session.applyContinuousFocus();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (options.signal?.aborted) {
+    session.stop();
+    throw new DOMException('aborted', 'AbortError');
+  }
   return session;
 }

@@ -21,6 +21,10 @@ export interface FramePumpStats {
   firstFrameAt: number | null;
   /** Worker-side milliseconds of the last processed frame. */
   lastTotalMs: number;
+  /** Worker-side milliseconds of all processed frames: frame → pixels. */
+  decodeMs: number;
+  /** Worker-side milliseconds of all processed frames: the engine. */
+  engineMs: number;
 }
 
 /** Options of {@link FramePump}. */
@@ -69,7 +73,7 @@ export class FramePump {
   #handle: number | null = null;
   #usesFrameCallback = false;
   #lastTime = -1;
-  #stats: FramePumpStats = { offered: 0, processed: 0, skipped: 0, failed: 0, firstFrameAt: null, lastTotalMs: 0 };
+  #stats: FramePumpStats = { offered: 0, processed: 0, skipped: 0, failed: 0, firstFrameAt: null, lastTotalMs: 0, decodeMs: 0, engineMs: 0 };
 
   constructor(options: FramePumpOptions) {
     this.#options = options;
@@ -158,6 +162,8 @@ export class FramePump {
       const response = await reader.read({ ...(request ? request(width, height) : {}), frame });
       this.#stats.processed++;
       this.#stats.lastTotalMs = response.timings.total;
+      this.#stats.decodeMs += response.timings.decode;
+      this.#stats.engineMs += response.timings.engine;
       if (!this.#running) return;
       onResponse(response);
     } catch (error) {

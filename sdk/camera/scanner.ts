@@ -11,6 +11,7 @@ import { openCamera, type CameraSession, type OpenCameraOptions } from './camera
 import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
+import { TypedEventTarget } from './typed-event-target.ts';
 
 /** Where a scanner is in its life. */
 export type ScanStatus =
@@ -98,7 +99,7 @@ export function isSpecimen(result: MrzResult): boolean {
 const MISSES_BEFORE_SEARCHING = 4;
 
 /** Live MRZ scanner over a camera and a frame reader. */
-export class MrzCameraScanner extends EventTarget {
+export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap> {
   readonly options: MrzCameraScannerOptions;
   #status: ScanStatus = 'idle';
   #camera: CameraSession | null = null;
@@ -147,7 +148,7 @@ export class MrzCameraScanner extends EventTarget {
   #setStatus(status: ScanStatus): void {
     if (status === this.#status) return;
     this.#status = status;
-    this.dispatchEvent(new CustomEvent('status', { detail: status }));
+    this.emit('status', status);
   }
 
   /**
@@ -160,6 +161,8 @@ export class MrzCameraScanner extends EventTarget {
     this.#listen();
     this.#setStatus('starting');
     this.#abort = new AbortController();
+    // Start and warm the engine worker while the camera opens (both take a while).
+    void this.options.reader.prepare?.().catch(() => undefined);
     const open = this.options.open ?? openCamera;
     let camera: CameraSession;
     try {
@@ -231,7 +234,7 @@ export class MrzCameraScanner extends EventTarget {
       await this.#play();
       this.#voter?.reset();
       this.#pump?.start();
-      this.dispatchEvent(new CustomEvent('camera', { detail: this.#camera }));
+      this.emit('camera', this.#camera);
     } catch (error) {
       this.#fail(toCameraError(error));
       throw toCameraError(error);
@@ -254,7 +257,7 @@ export class MrzCameraScanner extends EventTarget {
     video.playsInline = true;
     video.setAttribute('playsinline', '');
     video.srcObject = camera.stream;
-    this.dispatchEvent(new CustomEvent('camera', { detail: camera }));
+    this.emit('camera', camera);
   }
 
   async #play(): Promise<void> {
@@ -264,7 +267,7 @@ export class MrzCameraScanner extends EventTarget {
 
   #onResponse(response: FrameReadResponse): void {
     const { result, band } = response;
-    this.dispatchEvent(new CustomEvent('frame', { detail: response }));
+    this.emit('frame', response);
     this.#lastResult = result;
     if (!result) {
       this.#misses++;
@@ -297,7 +300,7 @@ export class MrzCameraScanner extends EventTarget {
     const read: MrzImageResult = { ...result, ...stable, corners: result.corners, timings: result.timings };
     if (!this.options.continuous) this.#release();
     this.#setStatus('read');
-    this.dispatchEvent(new CustomEvent('read', { detail: { result: read, band } }));
+    this.emit('read', { result: read, band });
     if (this.options.continuous) {
       voter.reset();
       // Stay in 'read' until the next frame changes it.
@@ -311,7 +314,7 @@ export class MrzCameraScanner extends EventTarget {
     this.#release();
     this.#unlisten();
     this.#setStatus('error');
-    this.dispatchEvent(new CustomEvent('error', { detail: error }));
+    this.emit('error', error);
   }
 
   #release(): void {
@@ -369,23 +372,5 @@ export class MrzCameraScanner extends EventTarget {
     doc?.removeEventListener('visibilitychange', this.#onVisibility);
     doc?.defaultView?.removeEventListener('pagehide', this.#onPageHide);
     this.#listening = false;
-  }
-
-  override addEventListener<K extends keyof MrzCameraScannerEventMap>(
-    type: K,
-    listener: ((ev: MrzCameraScannerEventMap[K]) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((ev: never) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
   }
 }

@@ -1,11 +1,13 @@
 /**
- * Typed main-thread wrapper around the MRZ Web Worker.
+ * Typed main-thread client of the MRZ Web Worker (`worker.ts`, the kit's one worker): pixels,
+ * camera/photo frames and warm-up through one promise-based object.
  *
  * @example
  * ```ts
  * const client = createMrzWorkerClient();
- * const frame = ctx.getImageData(0, 0, w, h);
- * const { result, timings } = await client.read(frame); // frame.data's buffer is transferred
+ * void client.warmUp(); // while the camera opens
+ * const { result, timings } = await client.read(ctx.getImageData(0, 0, w, h)); // buffer transferred
+ * const frame = await client.readFrame({ frame: new VideoFrame(video), maxSide: 960 }); // frame transferred
  * client.terminate();
  * ```
  * @module
@@ -13,16 +15,26 @@
 
 import type { MrzRecognition, ReadMrzOptions } from './engine.ts';
 import type { MrzImageResult, MrzTimings } from './types.ts';
-import type { MrzWorkerErrorCode, MrzWorkerImage, MrzWorkerRequest, MrzWorkerResponse } from './worker-protocol.ts';
+import type {
+  FrameReadOptions,
+  FrameReadResponse,
+  FrameSource,
+  MrzWorkerErrorCode,
+  MrzWorkerImage,
+  MrzWorkerRequest,
+  MrzWorkerResponse,
+} from './worker-protocol.ts';
 // Imported *as* Worker so vite still sees `new Worker(new URL(...))`; the URL goes through Trusted Types.
 import { TrustedWorker as Worker } from '../security/trusted-types.ts';
 
 /** Stable codes of {@link MrzWorkerError}. */
-export type MrzWorkerClientErrorCode = MrzWorkerErrorCode | 'worker-crashed' | 'terminated';
+export type MrzWorkerClientErrorCode = MrzWorkerErrorCode | 'worker-crashed' | 'terminated' | 'unsupported';
 
 /** A failed worker request. */
 export class MrzWorkerError extends Error {
+  /** Stable code: `bad-request`, `engine-failure`, `worker-crashed`, `terminated` or `unsupported`. */
   readonly code: MrzWorkerClientErrorCode;
+  /** Creates the error. */
   constructor(code: MrzWorkerClientErrorCode, message: string) {
     super(message);
     this.name = 'MrzWorkerError';
@@ -32,9 +44,13 @@ export class MrzWorkerError extends Error {
 
 /** Minimal worker surface the client needs (a DOM `Worker` satisfies it). */
 export interface MrzWorkerLike {
+  /** Sends a request, transferring `transfer`. */
   postMessage(message: unknown, transfer: Transferable[]): void;
+  /** Responses. */
   addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  /** Load or runtime failure of the worker. */
   addEventListener(type: 'error', listener: (ev: Event) => void): void;
+  /** Stops the worker. */
   terminate(): void;
 }
 
@@ -43,8 +59,8 @@ export interface MrzWorkerClientOptions {
   /** Use this worker instead of starting `worker.ts` as a module worker. */
   readonly worker?: MrzWorkerLike;
   /**
-   * Transfer the image buffer to the worker (default true: zero-copy, but the caller's buffer is
-   * detached afterwards). Set false to copy.
+   * Transfer pixel buffers to the worker (default true: zero-copy, but the caller's buffer is
+   * detached afterwards). Set false to copy. Frames are always transferred.
    */
   readonly transfer?: boolean;
 }
@@ -52,25 +68,51 @@ export interface MrzWorkerClientOptions {
 /** Per-request options: engine options. */
 export type MrzWorkerReadOptions = ReadMrzOptions;
 
+/** A frame and what to do with it; the frame is transferred to the worker (do not use it afterwards). */
+export interface MrzWorkerFrameRequest extends FrameReadOptions {
+  /** The frame; the worker closes it. */
+  readonly frame: FrameSource;
+}
+
 /** The client. Requests may overlap; each promise settles with its own response. */
 export interface MrzWorkerClient {
   /** Reads an MRZ (corrected and parsed); resolves `{ result: null }` when none is found. */
   read(image: MrzWorkerImage, options?: MrzWorkerReadOptions): Promise<{ result: MrzImageResult | null; timings: MrzTimings }>;
   /** Raw per-position alternatives of every hypothesis, for voting across video frames. */
   recognize(image: MrzWorkerImage, options?: MrzWorkerReadOptions): Promise<{ candidates: readonly MrzRecognition[]; timings: MrzTimings }>;
+  /** Reads a camera or photo frame; pixels are made in the worker. */
+  readFrame(request: MrzWorkerFrameRequest): Promise<FrameReadResponse>;
+  /**
+   * Warms the engine up (a few runs on a drawn MRZ) so the first real frame is read at full speed.
+   * Resolves with the number of runs done; a real request sent meanwhile cuts it short. Idempotent:
+   * later calls return the first call's promise.
+   */
+  warmUp(): Promise<number>;
   /** Number of requests waiting for a response. */
   readonly pending: number;
   /** Stops the worker; pending requests reject with code `terminated`. */
   terminate(): void;
 }
 
+/** Starts the kit's MRZ module worker (Trusted Types safe). */
+function startWorker(): MrzWorkerLike {
+  if (typeof globalThis.Worker === 'undefined') throw new MrzWorkerError('unsupported', 'Web Workers are not available.');
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'timpora-mrz' }) as MrzWorkerLike;
+}
+
 /** Starts (or wraps) the MRZ worker and returns a typed, promise-based client. */
 export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): MrzWorkerClient {
-  const worker: MrzWorkerLike = options.worker ?? (new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }) as MrzWorkerLike);
+  const worker: MrzWorkerLike = options.worker ?? startWorker();
   const transfer = options.transfer ?? true;
   const waiting = new Map<number, { resolve: (r: MrzWorkerResponse) => void; reject: (e: MrzWorkerError) => void }>();
   let nextId = 1;
   let closed = false;
+  let warm: Promise<number> | null = null;
+
+  const failAll = (error: MrzWorkerError): void => {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
 
   worker.addEventListener('message', (ev: MessageEvent) => {
     const r = ev.data as MrzWorkerResponse;
@@ -80,39 +122,70 @@ export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): Mrz
     if (r.kind === 'error') w.reject(new MrzWorkerError(r.error.code, r.error.message));
     else w.resolve(r);
   });
-  worker.addEventListener('error', () => {
-    for (const w of waiting.values()) w.reject(new MrzWorkerError('worker-crashed', 'The MRZ worker failed.'));
-    waiting.clear();
+  worker.addEventListener('error', (ev: Event) => {
+    ev.preventDefault();
+    const text = (ev as Partial<ErrorEvent>).message;
+    const detail = typeof text === 'string' && text ? `: ${text}` : '';
+    failAll(new MrzWorkerError('worker-crashed', `The MRZ worker failed${detail}.`));
   });
 
-  function send(kind: 'read' | 'recognize', image: MrzWorkerImage, opts?: ReadMrzOptions): Promise<MrzWorkerResponse> {
-    if (closed) return Promise.reject(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
-    const id = nextId++;
-    let data = image.data;
-    if (!transfer) data = data instanceof ArrayBuffer ? data.slice(0) : data.slice();
-    const msg: MrzWorkerRequest = { id, kind, image: { width: image.width, height: image.height, data }, ...(opts ? { options: opts } : {}) };
-    const buf = data instanceof ArrayBuffer ? data : data.buffer;
+  function post(message: MrzWorkerRequest, transferList: Transferable[]): Promise<MrzWorkerResponse> {
     return new Promise((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
+      waiting.set(message.id, { resolve, reject });
       try {
-        worker.postMessage(msg, buf instanceof ArrayBuffer ? [buf] : []);
+        worker.postMessage(message, transferList);
       } catch (e) {
-        waiting.delete(id);
-        reject(new MrzWorkerError('bad-request', e instanceof Error ? e.message : 'Could not post the image.'));
+        waiting.delete(message.id);
+        reject(new MrzWorkerError('bad-request', e instanceof Error ? e.message : 'Could not post the request.'));
       }
     });
   }
 
+  function sendPixels(kind: 'read' | 'recognize', image: MrzWorkerImage, opts?: ReadMrzOptions): Promise<MrzWorkerResponse> {
+    if (closed) return Promise.reject(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
+    let data = image.data;
+    if (!transfer) data = data instanceof ArrayBuffer ? data.slice(0) : data.slice();
+    const buf = data instanceof ArrayBuffer ? data : data.buffer;
+    return post(
+      { id: nextId++, kind, image: { width: image.width, height: image.height, data }, ...(opts ? { options: opts } : {}) },
+      buf instanceof ArrayBuffer ? [buf] : [],
+    );
+  }
+
+  const unexpected = (): MrzWorkerError => new MrzWorkerError('engine-failure', 'Unexpected worker response.');
+
   return {
     async read(image, opts) {
-      const r = await send('read', image, opts);
-      if (r.kind !== 'read') throw new MrzWorkerError('engine-failure', 'Unexpected worker response.');
+      const r = await sendPixels('read', image, opts);
+      if (r.kind !== 'read') throw unexpected();
       return { result: r.result, timings: r.timings };
     },
     async recognize(image, opts) {
-      const r = await send('recognize', image, opts);
-      if (r.kind !== 'recognize') throw new MrzWorkerError('engine-failure', 'Unexpected worker response.');
+      const r = await sendPixels('recognize', image, opts);
+      if (r.kind !== 'recognize') throw unexpected();
       return { candidates: r.candidates, timings: r.timings };
+    },
+    async readFrame(request) {
+      const { frame, ...rest } = request;
+      if (closed) {
+        frame.close();
+        throw new MrzWorkerError('terminated', 'The MRZ worker was terminated.');
+      }
+      const message: MrzWorkerRequest = {
+        id: nextId++,
+        kind: 'frame',
+        frame,
+        ...rest,
+        ...(rest.formats ? { formats: [...rest.formats] } : {}),
+      };
+      const r = await post(message, [frame]);
+      if (r.kind !== 'frame') throw unexpected();
+      return r.response;
+    },
+    warmUp() {
+      if (closed) return Promise.reject(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
+      warm ??= post({ id: nextId++, kind: 'warm-up' }, []).then((r) => (r.kind === 'warm-up' ? r.runs : 0));
+      return warm;
     },
     get pending() {
       return waiting.size;
@@ -121,8 +194,7 @@ export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): Mrz
       if (closed) return;
       closed = true;
       worker.terminate();
-      for (const w of waiting.values()) w.reject(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
-      waiting.clear();
+      failAll(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
     },
   };
 }

@@ -1,51 +1,154 @@
 /**
- * Message protocol of the MRZ Web Worker (`worker.ts`) and its pure request handler.
+ * Message protocol of the one MRZ Web Worker (`worker.ts`) and its pure pixel-request handler.
  *
- * Request (main thread -> worker), image buffer transferable:
+ * Every request carries a caller-chosen `id` that its single response echoes; nothing is ever thrown
+ * out of the worker (failures are `kind: 'error'` responses with a stable code).
+ *
+ * | request `kind`         | payload (transferable)                     | response `kind`  |
+ * | ---------------------- | ------------------------------------------ | ---------------- |
+ * | `'read'` (default)     | `image: { width, height, data }` pixels    | `'read'`         |
+ * | `'recognize'`          | same                                       | `'recognize'`    |
+ * | `'frame'`              | `frame: VideoFrame \| ImageBitmap` + crop, scale, rotations | `'frame'` |
+ * | `'warm-up'`            | none                                       | `'warm-up'`      |
+ *
+ * `'read'` answers the corrected, parsed result; `'recognize'` the raw classifier alternatives per
+ * hypothesis (for `MrzVoter` across video frames). Pixel `data` is RGBA (4 bytes per pixel, like
+ * `ImageData.data`) or greyscale (1 byte per pixel), as an `ArrayBuffer`, `Uint8Array` or
+ * `Uint8ClampedArray`. `'frame'` is the camera path: the worker turns the frame into pixels itself
+ * (the luma plane of a YUV `VideoFrame`, else an `OffscreenCanvas`), so the main thread never
+ * touches pixels. `'warm-up'` runs the engine a few times on a drawn MRZ so the first camera frame
+ * is read by optimised code; a real request arriving meanwhile cuts it short.
+ *
  * ```ts
  * { id: 7, kind: 'read', image: { width, height, data }, options: { rotations: false } }
- * ```
- * `kind` is `'read'` (default: corrected, parsed result) or `'recognize'` (raw classifier
- * alternatives per hypothesis, for `MrzVoter` across video frames). `data` is RGBA (4 bytes per
- * pixel, like `ImageData.data`) or greyscale (1 byte per pixel), as an `ArrayBuffer`,
- * `Uint8Array` or `Uint8ClampedArray`.
- *
- * Response (worker -> main thread), always exactly one per request, never an uncaught exception:
- * ```ts
  * { id: 7, kind: 'read', result: MrzImageResult | null, timings }
- * { id: 7, kind: 'recognize', candidates: MrzRecognition[], timings }
- * { id: 7, kind: 'error', error: { code: 'bad-request' | 'engine-failure', message }, timings }
+ * { id: 8, kind: 'frame', frame, maxSide: 960, cropBand: true }
+ * { id: 8, kind: 'frame', response: { result, band, frameWidth, frameHeight, timings } }
+ * { id: 9, kind: 'error', error: { code: 'bad-request' | 'engine-failure', message }, timings }
  * ```
  * @module
  */
 
 import { readMrz, recognizeMrz, type MrzRecognition, type ReadMrzOptions } from './engine.ts';
-import type { MrzImageResult, MrzTimings } from './types.ts';
+import type { MrzFormat, MrzImageResult, MrzTimings } from './types.ts';
 
-/** Image payload of a request. */
+/** Image payload of a pixel request. */
 export interface MrzWorkerImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** RGBA (4 bytes per pixel) or greyscale (1 byte per pixel), row-major. */
   readonly data: ArrayBuffer | Uint8Array | Uint8ClampedArray;
 }
 
-/** A request to the MRZ worker. */
-export interface MrzWorkerRequest {
+/** An axis-aligned rectangle in frame pixels. */
+export interface FrameRect {
+  /** Left edge. */
+  readonly x: number;
+  /** Top edge. */
+  readonly y: number;
+  /** Width. */
+  readonly width: number;
+  /** Height. */
+  readonly height: number;
+}
+
+/**
+ * A frame: a WebCodecs `VideoFrame` (zero-copy from the camera where supported) or an `ImageBitmap`
+ * (photos, older browsers). Both are transferable and must be closed by whoever ends up owning them.
+ */
+export type FrameSource = ImageBitmap | VideoFrame;
+
+/** What to do with one frame (everything but the frame is optional). */
+export interface FrameReadOptions {
+  /** Only read inside this part of the frame (e.g. the guide frame plus a margin). Default: all. */
+  readonly region?: FrameRect;
+  /** Formats to accept. Default: all. */
+  readonly formats?: readonly MrzFormat[];
+  /** Also try the frame turned by 90°, 180° and 270° when nothing is found upright (photo uploads). */
+  readonly rotations?: boolean;
+  /** Return a JPEG crop of the MRZ band with a valid result (encoded in the worker). Default false. */
+  readonly cropBand?: boolean;
+  /** Accept ICAO specimen documents (`UTO`). Default false. */
+  readonly allowSpecimen?: boolean;
+  /** Longest side handed to the engine (larger frames are downscaled first). Default 2400. */
+  readonly maxSide?: number;
+}
+
+/** Per-frame timings in milliseconds (worker side). */
+export interface FrameReadTimings {
+  /** Frame → pixels (luma plane copy or canvas draw, crop and downscale). */
+  readonly decode: number;
+  /** The engine (`readMrz`), all rotations tried. */
+  readonly engine: number;
+  /** Whole request inside the worker. */
+  readonly total: number;
+}
+
+/** The answer for one frame. Corners of `result` are in full-frame coordinates (not the region's). */
+export interface FrameReadResponse {
+  /** The engine's read (possibly `valid: false`), or null when no MRZ was found. */
+  readonly result: MrzImageResult | null;
+  /** JPEG crop of the MRZ band (upright) when requested and the read is valid. */
+  readonly band: Blob | null;
+  /** Frame width before region cropping. */
+  readonly frameWidth: number;
+  /** Frame height before region cropping. */
+  readonly frameHeight: number;
+  /** Where the time went. */
+  readonly timings: FrameReadTimings;
+}
+
+/** A pixel request (`kind` `'read'`, the default, or `'recognize'`). */
+export interface MrzPixelRequest {
   /** Caller-chosen id echoed in the response. */
   readonly id: number;
   /** `'read'` (default) or `'recognize'`. */
   readonly kind?: 'read' | 'recognize';
+  /** The pixels. */
   readonly image: MrzWorkerImage;
+  /** Engine options. */
   readonly options?: ReadMrzOptions;
 }
+
+/** A camera or photo frame request: the worker makes the pixels. The frame is transferred and closed there. */
+export interface MrzFrameRequest extends FrameReadOptions {
+  /** Caller-chosen id echoed in the response. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'frame';
+  /** The frame (transferred). */
+  readonly frame: FrameSource;
+}
+
+/** Asks the worker to warm the engine up (load, compile, optimise) before the first frame arrives. */
+export interface MrzWarmUpRequest {
+  /** Caller-chosen id echoed in the response. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'warm-up';
+}
+
+/** Any request to the MRZ worker. */
+export type MrzWorkerRequest = MrzPixelRequest | MrzFrameRequest | MrzWarmUpRequest;
 
 /** Stable codes of worker-side failures. */
 export type MrzWorkerErrorCode = 'bad-request' | 'engine-failure';
 
-/** A response of the MRZ worker. */
+/** A response of the MRZ worker (exactly one per request). */
 export type MrzWorkerResponse =
   | { readonly id: number; readonly kind: 'read'; readonly result: MrzImageResult | null; readonly timings: MrzTimings }
   | { readonly id: number; readonly kind: 'recognize'; readonly candidates: readonly MrzRecognition[]; readonly timings: MrzTimings }
+  | { readonly id: number; readonly kind: 'frame'; readonly response: FrameReadResponse }
+  | {
+      readonly id: number;
+      readonly kind: 'warm-up';
+      /** Engine runs done (0 when cut short by a real request or when the worker has no canvas). */
+      readonly runs: number;
+      /** Milliseconds spent. */
+      readonly ms: number;
+    }
   | {
       readonly id: number;
       readonly kind: 'error';
@@ -55,6 +158,11 @@ export type MrzWorkerResponse =
 
 const ZERO: MrzTimings = { locate: 0, rectify: 0, segment: 0, classify: 0, correct: 0, total: 0 };
 
+/** A `kind: 'error'` response. @internal */
+export function errorResponse(id: number, code: MrzWorkerErrorCode, message: string): MrzWorkerResponse {
+  return { id, kind: 'error', error: { code, message }, timings: { ...ZERO } };
+}
+
 function asBytes(data: unknown): Uint8Array | Uint8ClampedArray | null {
   if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -62,21 +170,22 @@ function asBytes(data: unknown): Uint8Array | Uint8ClampedArray | null {
 }
 
 /**
- * Handles one request message (the worker's whole logic, callable from tests without a worker).
- * Never throws: malformed requests and engine failures become `kind: 'error'` responses.
+ * Handles one pixel request message (`'read'` / `'recognize'`), callable from tests and Node without a
+ * worker. Never throws: malformed requests and engine failures become `kind: 'error'` responses.
+ * Frame and warm-up requests need the worker's canvas and are answered by `worker.ts`.
  */
 export function handleMrzRequest(message: unknown): MrzWorkerResponse {
-  const m = message as Partial<MrzWorkerRequest> | null;
+  const m = message as Partial<MrzPixelRequest> | null;
   const id = m && typeof m.id === 'number' ? m.id : -1;
   try {
     const img = m?.image;
     const data = img ? asBytes(img.data) : null;
     if (!m || !img || !data || !Number.isInteger(img.width) || !Number.isInteger(img.height) || img.width <= 0 || img.height <= 0) {
-      return { id, kind: 'error', error: { code: 'bad-request', message: 'Expected { id, image: { width, height, data } }.' }, timings: { ...ZERO } };
+      return errorResponse(id, 'bad-request', 'Expected { id, image: { width, height, data } }.');
     }
     const n = img.width * img.height;
     if (data.length !== n && data.length !== n * 4) {
-      return { id, kind: 'error', error: { code: 'bad-request', message: 'Image data must hold 1 or 4 bytes per pixel.' }, timings: { ...ZERO } };
+      return errorResponse(id, 'bad-request', 'Image data must hold 1 or 4 bytes per pixel.');
     }
     const image = { width: img.width, height: img.height, data };
     const options = m.options ?? {};
@@ -87,6 +196,6 @@ export function handleMrzRequest(message: unknown): MrzWorkerResponse {
     const result = readMrz(image, options);
     return { id, kind: 'read', result, timings: result ? result.timings : { ...ZERO } };
   } catch (e) {
-    return { id, kind: 'error', error: { code: 'engine-failure', message: e instanceof Error ? e.message : 'Engine failure.' }, timings: { ...ZERO } };
+    return errorResponse(id, 'engine-failure', e instanceof Error ? e.message : 'Engine failure.');
   }
 }

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
-import { processFrame, type ReadMrzFunction } from '../../../sdk/camera/frame-worker-core.ts';
-import type { MrzImageResult, Point, RgbaImage } from '../../../sdk/mrz/types.ts';
+import { downscalePlane, processFrame, type ReadMrzFunction } from '../../../sdk/mrz/worker-frames.ts';
+import type { GrayImage, MrzImageResult, Point, RgbaImage } from '../../../sdk/mrz/types.ts';
 import { imageResult } from './fixtures.ts';
 
 /** A frame with one black rectangle (the "band") at a known place on white. */
@@ -20,15 +20,16 @@ async function frameWithBlock(w: number, h: number, block: { x: number; y: numbe
  * its corners, but only when the block is wider than tall (upright), like a real MRZ band.
  */
 function blockFinder(seen: { width: number; height: number }[]): ReadMrzFunction {
-  return (image: RgbaImage): MrzImageResult | null => {
+  return (image: RgbaImage | GrayImage): MrzImageResult | null => {
     seen.push({ width: image.width, height: image.height });
+    const bpp = image.data.length / (image.width * image.height); // 4 for RGBA, 1 for luma
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -1;
     let y1 = -1;
     for (let y = 0; y < image.height; y++) {
       for (let x = 0; x < image.width; x++) {
-        if ((image.data[(y * image.width + x) * 4] as number) < 64) {
+        if ((image.data[(y * image.width + x) * bpp] as number) < 64) {
           x0 = Math.min(x0, x);
           y0 = Math.min(y0, y);
           x1 = Math.max(x1, x + 1);
@@ -53,7 +54,43 @@ function bbox(points: readonly Point[]): { x0: number; y0: number; x1: number; y
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
 }
 
-describe('sdk/camera processFrame (worker core)', () => {
+/** An I420 `VideoFrame` (as cameras deliver them) with one black block on white. */
+function i420WithBlock(w: number, h: number, block: { x: number; y: number; width: number; height: number }): VideoFrame {
+  const data = new Uint8Array(w * h * 1.5).fill(128);
+  data.fill(235, 0, w * h);
+  for (let y = block.y; y < block.y + block.height; y++) data.fill(16, y * w + block.x, y * w + block.x + block.width);
+  return new VideoFrame(data, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0 });
+}
+
+describe('sdk/mrz processFrame (worker frame handling)', () => {
+  it('reads YUV camera frames from their luma plane: region crop, downscale, corners in frame pixels', async () => {
+    const seen: { width: number; height: number }[] = [];
+    const bytes: number[] = [];
+    const finder = blockFinder(seen);
+    const frame = i420WithBlock(640, 360, { x: 160, y: 240, width: 320, height: 40 });
+    const res = await processFrame({ frame, region: { x: 101, y: 121, width: 500, height: 200 }, maxSide: 250, cropBand: true }, (image, o) => {
+      bytes.push(image.data.length / (image.width * image.height));
+      return finder(image, o);
+    });
+    expect(seen).to.deep.equal([{ width: 250, height: 100 }]);
+    expect(bytes).to.deep.equal([1]); // greyscale, not RGBA
+    const b = bbox(res.result!.corners);
+    expect(Math.abs(b.x0 - 160)).to.be.lessThan(3);
+    expect(Math.abs(b.x1 - 480)).to.be.lessThan(3);
+    expect(Math.abs(b.y0 - 240)).to.be.lessThan(3);
+    expect(Math.abs(b.y1 - 280)).to.be.lessThan(3);
+    expect(res.band?.type).to.equal('image/jpeg');
+    expect(frame.format).to.equal(null); // closed
+  });
+
+  it('downscalePlane averages the source block each output pixel covers', () => {
+    // 4x2 plane with a stride of 6: rows [0 10 20 30 x x], [40 50 60 70 x x]
+    const src = new Uint8Array([0, 10, 20, 30, 99, 99, 40, 50, 60, 70, 99, 99]);
+    expect([...downscalePlane(src, 0, 6, 4, 2, 2, 1)]).to.deep.equal([25, 45]);
+    expect([...downscalePlane(src, 0, 6, 4, 2, 4, 2)]).to.deep.equal([0, 10, 20, 30, 40, 50, 60, 70]);
+    expect([...downscalePlane(src, 1, 6, 2, 2, 1, 1)]).to.deep.equal([35]);
+  });
+
   it('maps corners back to frame coordinates through a region crop', async () => {
     const seen: { width: number; height: number }[] = [];
     const frame = await frameWithBlock(400, 300, { x: 120, y: 200, width: 200, height: 30 });

@@ -1,0 +1,249 @@
+/**
+ * Worker-side frame handling: a `VideoFrame` or `ImageBitmap` → optional region crop and downscale →
+ * pixels → the MRZ engine → corners mapped back to full-frame coordinates, plus an upright JPEG crop
+ * of the band for a valid read.
+ *
+ * Two ways to pixels:
+ * - the fast path for camera frames in a YUV format (`I420`, `NV12`, ... as cameras deliver them):
+ *   `VideoFrame.copyTo` of the frame and an area-average downscale of its luma plane, i.e. the
+ *   greyscale image the engine wants anyway, with no canvas, no colour conversion, no RGBA readback;
+ * - otherwise (RGB frames, `ImageBitmap` photos, quarter turns for uploads): draw on an
+ *   `OffscreenCanvas` and read RGBA back.
+ *
+ * Kept apart from the worker entry so it can be tested on the main thread with any engine function.
+ * @module
+ */
+import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
+import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
+
+/** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
+export type ReadMrzFunction = (
+  image: RgbaImage | GrayImage,
+  options: { formats?: readonly MrzFormat[]; allowSpecimen?: boolean },
+) => MrzImageResult | null | Promise<MrzImageResult | null>;
+
+const now = (): number => performance.now();
+
+/** Width × height of a frame source (display size for a `VideoFrame`). */
+export function frameSize(frame: FrameSource): { width: number; height: number } {
+  return 'displayWidth' in frame
+    ? { width: frame.displayWidth, height: frame.displayHeight }
+    : { width: frame.width, height: frame.height };
+}
+
+function clampRegion(region: FrameRect | undefined, w: number, h: number): FrameRect {
+  if (!region) return { x: 0, y: 0, width: w, height: h };
+  const x = Math.max(0, Math.min(w - 1, Math.floor(region.x)));
+  const y = Math.max(0, Math.min(h - 1, Math.floor(region.y)));
+  const width = Math.max(1, Math.min(w - x, Math.ceil(region.width)));
+  const height = Math.max(1, Math.min(h - y, Math.ceil(region.height)));
+  return { x, y, width, height };
+}
+
+/** 8-bit YUV formats whose first plane is full-resolution luma. */
+const LUMA_FORMATS = new Set(['I420', 'I420A', 'I422', 'I422A', 'I444', 'I444A', 'NV12']);
+
+/**
+ * Area-average downscale of one 8-bit plane (`stride` bytes per row from `offset`) to `ow × oh`.
+ * Each output pixel is the mean of the source block it covers.
+ * @internal
+ */
+export function downscalePlane(
+  src: Uint8Array,
+  offset: number,
+  stride: number,
+  sw: number,
+  sh: number,
+  ow: number,
+  oh: number,
+): Uint8Array {
+  const out = new Uint8Array(ow * oh);
+  if (ow === sw && oh === sh) {
+    for (let y = 0; y < sh; y++) out.set(src.subarray(offset + y * stride, offset + y * stride + sw), y * ow);
+    return out;
+  }
+  const xb = new Int32Array(ow + 1);
+  for (let i = 0; i <= ow; i++) xb[i] = Math.min(sw, Math.floor((i * sw) / ow));
+  const acc = new Uint32Array(sw);
+  for (let j = 0; j < oh; j++) {
+    const y0 = Math.floor((j * sh) / oh);
+    const y1 = Math.max(y0 + 1, Math.min(sh, Math.floor(((j + 1) * sh) / oh)));
+    acc.fill(0);
+    for (let y = y0; y < y1; y++) {
+      const row = offset + y * stride;
+      for (let x = 0; x < sw; x++) acc[x] = (acc[x] as number) + (src[row + x] as number);
+    }
+    const rows = y1 - y0;
+    for (let i = 0; i < ow; i++) {
+      const x0 = xb[i] as number;
+      const x1 = Math.max(x0 + 1, xb[i + 1] as number);
+      let s = 0;
+      for (let x = x0; x < x1; x++) s += acc[x] as number;
+      out[j * ow + i] = Math.round(s / ((x1 - x0) * rows));
+    }
+  }
+  return out;
+}
+
+/**
+ * The luma plane of `region` of a YUV `VideoFrame`, downscaled to `w × h`; null when the frame is
+ * not an 8-bit YUV frame whose display size equals its visible size (then the canvas path applies).
+ */
+async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: number): Promise<GrayImage | null> {
+  if (!('format' in frame) || !frame.format || !LUMA_FORMATS.has(frame.format)) return null;
+  const visible = frame.visibleRect;
+  if (!visible || visible.width !== frame.displayWidth || visible.height !== frame.displayHeight) return null;
+  const turned = frame as VideoFrame & { rotation?: number; flip?: boolean };
+  if (turned.rotation || turned.flip) return null;
+  // Chroma subsampling needs an even-aligned rect; widen by at most one pixel on each side.
+  const x0 = region.x & ~1;
+  const y0 = region.y & ~1;
+  const x1 = Math.min(visible.width, (region.x + region.width + 1) & ~1);
+  const y1 = Math.min(visible.height, (region.y + region.height + 1) & ~1);
+  const rect = { x: visible.x + x0, y: visible.y + y0, width: x1 - x0, height: y1 - y0 };
+  if (rect.width < 2 || rect.height < 2) return null;
+  const buffer = new Uint8Array(frame.allocationSize({ rect }));
+  const layout = await frame.copyTo(buffer, { rect });
+  const plane = layout[0];
+  if (!plane) return null;
+  const dx = region.x - x0;
+  const dy = region.y - y0;
+  const data = downscalePlane(buffer, plane.offset + dy * plane.stride + dx, plane.stride, region.width, region.height, w, h);
+  return { width: w, height: h, data };
+}
+
+async function cropBand(source: CanvasImageSource, corners: readonly Point[], limitW: number, limitH: number): Promise<Blob | null> {
+  const xs = corners.map((p) => p.x);
+  const ys = corners.map((p) => p.y);
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs);
+  const y0 = Math.min(...ys);
+  const y1 = Math.max(...ys);
+  const padX = (x1 - x0) * 0.03;
+  const padY = (y1 - y0) * 0.15;
+  const sx = Math.max(0, Math.floor(x0 - padX));
+  const sy = Math.max(0, Math.floor(y0 - padY));
+  const ex = Math.min(limitW, Math.ceil(x1 + padX));
+  const ey = Math.min(limitH, Math.ceil(y1 + padY));
+  if (ex - sx < 2 || ey - sy < 2) return null;
+  const out = new OffscreenCanvas(ex - sx, ey - sy);
+  const ctx = out.getContext('2d');
+  if (!ctx) return null;
+  ctx.drawImage(source, sx, sy, ex - sx, ey - sy, 0, 0, ex - sx, ey - sy);
+  return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+}
+
+function engineOptions(request: FrameReadOptions): { formats?: readonly MrzFormat[]; allowSpecimen?: boolean } {
+  return { ...(request.formats ? { formats: request.formats } : {}), ...(request.allowSpecimen ? { allowSpecimen: true } : {}) };
+}
+
+/**
+ * Reads one frame with `readMrz`. Closes `request.frame`. Never throws for "nothing found" (returns
+ * `result: null`); rethrows engine exceptions.
+ */
+export async function processFrame(
+  request: FrameReadOptions & { readonly frame: FrameSource },
+  readMrz: ReadMrzFunction,
+): Promise<FrameReadResponse> {
+  const t0 = now();
+  const frame = request.frame;
+  const { width: frameWidth, height: frameHeight } = frameSize(frame);
+  const region = clampRegion(request.region, frameWidth, frameHeight);
+  const maxSide = request.maxSide ?? 2400;
+  const scale = Math.min(1, maxSide / Math.max(region.width, region.height));
+  const w = Math.max(1, Math.round(region.width * scale));
+  const h = Math.max(1, Math.round(region.height * scale));
+  let decode = 0;
+  let engine = 0;
+  let found: MrzImageResult | null = null;
+  let band: Blob | null = null;
+  try {
+    // Fast path: upright camera frames in YUV.
+    const td = now();
+    const luma = request.rotations ? null : await lumaPixels(frame, region, w, h);
+    decode += now() - td;
+    if (luma) {
+      const te = now();
+      const result = await readMrz(luma, engineOptions(request));
+      engine += now() - te;
+      if (result) {
+        const sx = region.width / w;
+        const sy = region.height / h;
+        const map = (p: Point): Point => ({ x: region.x + p.x * sx, y: region.y + p.y * sy });
+        const [a, b, c, d] = result.corners;
+        found = { ...result, corners: [map(a), map(b), map(c), map(d)] };
+        if (request.cropBand && found.valid) band = await cropBand(frame, found.corners, frameWidth, frameHeight);
+      }
+    } else {
+      for (const q of request.rotations ? [0, 1, 2, 3] : [0]) {
+        const tq = now();
+        const cw = q % 2 === 1 ? h : w;
+        const ch = q % 2 === 1 ? w : h;
+        const canvas = new OffscreenCanvas(cw, ch);
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
+        // frame -> canvas: rotate about the canvas centre, scale, then shift the region to the origin.
+        ctx.translate(cw / 2, ch / 2);
+        ctx.rotate((q * Math.PI) / 2);
+        ctx.translate(-w / 2, -h / 2);
+        ctx.scale(scale, scale);
+        ctx.translate(-region.x, -region.y);
+        const inverse = ctx.getTransform().inverse();
+        ctx.drawImage(frame, 0, 0);
+        const pixels = ctx.getImageData(0, 0, cw, ch);
+        decode += now() - tq;
+        const te = now();
+        const result = await readMrz({ width: cw, height: ch, data: pixels.data }, engineOptions(request));
+        engine += now() - te;
+        if (result) {
+          if (request.cropBand && result.valid) band = await cropBand(canvas, result.corners, cw, ch);
+          const map = (p: Point): Point => {
+            const r = inverse.transformPoint(new DOMPoint(p.x, p.y));
+            return { x: r.x, y: r.y };
+          };
+          const [a, b, c, d] = result.corners;
+          found = { ...result, corners: [map(a), map(b), map(c), map(d)] };
+          break;
+        }
+      }
+    }
+  } finally {
+    frame.close();
+  }
+  return { result: found, band, frameWidth, frameHeight, timings: { decode, engine, total: now() - t0 } };
+}
+
+/** ICAO 9303 specimen lines (TD3) drawn for the warm-up. */
+const WARM_UP_LINES = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+
+/**
+ * Runs the engine on a drawn two-line MRZ up to `runs` times so its code (locate, rectify, segment,
+ * classify, correct) is compiled and optimised before the first camera frame. The drawn text is a
+ * system monospace font, not OCR-B, so it is located and classified but need not read as valid: only
+ * the warm code matters. Between runs it yields to the event loop and stops as soon as
+ * `interrupted()` says a real request is waiting. Returns the number of runs done (0 without
+ * `OffscreenCanvas`).
+ */
+export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, runs = 3): Promise<number> {
+  if (typeof OffscreenCanvas === 'undefined') return 0;
+  // A small strip (the engine's cost grows with the pixel count): two lines like a TD3 band.
+  const canvas = new OffscreenCanvas(720, 160);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return 0;
+  ctx.fillStyle = '#f4f1ea';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = '#111';
+  ctx.font = '16px monospace';
+  WARM_UP_LINES.forEach((line, i) => ctx.fillText(line, 40, 70 + i * 26, 640));
+  const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const gray = new Uint8Array(canvas.width * canvas.height);
+  for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4 + 1] as number;
+  let done = 0;
+  for (let i = 0; i < runs; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    if (interrupted()) break;
+    await readMrz({ width: canvas.width, height: canvas.height, data: gray }, {});
+    done++;
+  }
+  return done;
+}
