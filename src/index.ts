@@ -16,6 +16,7 @@ export {
   resolveLang,
   DEFAULT_LANG,
   type Lang,
+  type LocalizeHost,
   type Message,
   type Messages,
 } from '../components/shared/localize.ts';
@@ -32,6 +33,17 @@ export {
   type RecordOpenEvent,
   type DraftRestoredEvent,
 } from '../components/foreigner-form/foreigner-form.ts';
+export {
+  TEXT_PATHS,
+  DATE_PATHS,
+  type FormState,
+  type FieldPath,
+  type TextPath,
+  type DatePath,
+  type DateParts,
+  type FindingDraft,
+  type RecordBase,
+} from '../components/foreigner-form/form-state.ts';
 export {
   TimporaMrzScanner,
   ScannerInputError,

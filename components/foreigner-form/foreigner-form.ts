@@ -42,7 +42,9 @@ import { PhotoCapture, PhotoCaptureError } from './photo-capture.ts';
  * records to save and to search for duplicates, and the draft store for autosave.
  */
 export interface ForeignerFormClient {
+  /** Saving (`put`) and the duplicate check (same document, or same name and birth date). */
   records: Pick<RecordsCollection, 'put' | 'findByDocument' | 'searchByName'>;
+  /** Autosave of the raw form state under {@link TimporaForeignerForm.effectiveDraftKey}. */
   drafts: Pick<DraftsApi, 'get' | 'put' | 'delete'>;
   /** Agency of this installation: the default agency of new findings. */
   readonly agencyId?: string;
@@ -57,28 +59,38 @@ export interface ForeignerFormDraft {
 
 /** Detail of `timpora-record-saved`. */
 export interface RecordSavedDetail {
+  /** The record as stored (with `id`, `version`, timestamps filled by the client). */
   record: ForeignerRecord;
 }
 /** Detail of `timpora-record-invalid`. */
 export interface RecordInvalidDetail {
+  /** Every issue of the attempted save (errors and warnings), with stable codes and field paths. */
   issues: ValidationIssue[];
 }
 /** Detail of `timpora-record-open`. */
 export interface RecordOpenDetail {
+  /** Id of the possible duplicate the person chose to open. */
   id: string;
+  /** That stored record. */
   record: ForeignerRecord;
   /** Why the record was offered: same document, or same name and birth date. */
   reason: 'document' | 'name';
 }
 /** Detail of `timpora-draft-restored`. */
 export interface DraftRestoredDetail {
+  /** Key of the restored draft (see {@link TimporaForeignerForm.effectiveDraftKey}). */
   key: string;
+  /** When the draft was saved (ISO 8601 instant). */
   savedAt: string;
 }
 
+/** `timpora-record-saved`: the record was validated and stored (bubbles, composed). */
 export type RecordSavedEvent = CustomEvent<RecordSavedDetail>;
+/** `timpora-record-invalid`: a save was refused by validation; the error summary is shown and focused. */
 export type RecordInvalidEvent = CustomEvent<RecordInvalidDetail>;
+/** `timpora-record-open`: the person chose a possible duplicate; cancelable (prevent it to handle the navigation yourself). */
 export type RecordOpenEvent = CustomEvent<RecordOpenDetail>;
+/** `timpora-draft-restored`: an autosaved draft was loaded into the form. */
 export type DraftRestoredEvent = CustomEvent<DraftRestoredDetail>;
 
 declare global {
@@ -199,9 +211,16 @@ export class TimporaForeignerForm extends TimporaFormControl {
   declare record: ForeignerRecord | undefined;
   /** Client to use; when unset the form takes it from `<timpora-provider>` through context. */
   declare client: ForeignerFormClient | undefined;
+  /** Key of the autosaved draft; empty (default) means `foreigner-form:new`, or `foreigner-form:<id>` when editing. */
   declare draftKey: string;
+  /** Agency id of the person filling the form: `sourceAgency` of new records and agency of new findings. Default: the client's. */
   declare agency: string;
+  /** Milliseconds between the last change and the draft save (default 600). */
   declare autosaveDelay: number;
+  /**
+   * Link template for possible duplicates, `{id}` replaced by the (URL-encoded) record id. Empty (default): links
+   * point at `#record-{id}` and following them is left to `timpora-record-open` listeners.
+   */
   declare recordHref: string;
   /** "Today" for date rules (tests, training); default the current time. */
   declare referenceDate: Date | undefined;
@@ -444,6 +463,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
     this.validate();
   }
 
+  /** Form reset: empties the form and deletes its draft. */
   override formResetCallback(): void {
     super.formResetCallback();
     this.clearDraftTimer();

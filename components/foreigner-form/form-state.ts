@@ -67,24 +67,35 @@ export type FieldPath = TextPath | DatePath;
 
 /** Day, month and year exactly as typed. */
 export interface DateParts {
+  /** Day as typed (`'7'`, `'07'`, or empty). */
   day: string;
+  /** Month number as typed (`'1'`-`'12'`, or empty). */
   month: string;
+  /** Four-digit year as typed (or empty). */
   year: string;
 }
 
 /** A finding being edited. */
 export interface FindingDraft {
+  /** Id of the finding (kept when an existing one is edited, generated for a new one). */
   id: string;
+  /** Date of the finding, as typed. */
   date: DateParts;
+  /** Finding category (one of `FINDING_CATEGORIES`, or empty while not chosen). */
   category: string;
+  /** What was found, free text. */
   description: string;
+  /** Id of the agency that made the finding. */
   agencyId: string;
+  /** Id of the operation during which it was made, if any. */
   operationId?: string;
+  /** Visible only to roles allowed to read restricted information. */
   restricted?: boolean;
 }
 
 /** Meta fields of a record being edited (absent for a new record). */
 export type RecordBase = Pick<ForeignerRecord, 'id' | 'sourceAgency' | 'createdAt' | 'updatedAt' | 'version'> & {
+  /** Restricted notes of the stored record, carried through unchanged (the form does not show them). */
   restrictedNotes?: string;
 };
 
@@ -92,12 +103,17 @@ export type RecordBase = Pick<ForeignerRecord, 'id' | 'sourceAgency' | 'createdA
 export interface FormState {
   /** Format version of this structure. */
   v: 1;
+  /** Every single-value field, exactly as typed or chosen (empty string when blank). */
   text: Record<TextPath, string>;
+  /** Every date field as day/month/year parts, exactly as typed. */
   dates: Record<DatePath, DateParts>;
+  /** Findings being edited, in display order. */
   findings: FindingDraft[];
   /** JPEG data URL or empty. */
   photo: string;
+  /** Which fields came from an MRZ read (and the raw lines), or null when nothing was scanned. */
   mrz: MrzProvenance | null;
+  /** Meta fields of the record being edited; null for a new record. */
   base: RecordBase | null;
   /** Id a new record will be stored under (stable across failed saves and reloads). */
   pendingId: string;

@@ -55,6 +55,7 @@ export type { CalendarView } from './layout.ts';
 
 /** Detail of `timpora-operation-select`. */
 export interface OperationSelectDetail {
+  /** The operation (the series master for a recurring one). */
   operation: Operation;
   /** The occurrence chosen (for recurring operations, one slot of the series). */
   occurrence: Occurrence;
@@ -74,18 +75,23 @@ export interface OperationSaveDetail {
 
 /** Detail of `timpora-view-change`. */
 export interface ViewChangeDetail {
+  /** The view now shown. */
   view: CalendarView;
+  /** The date the view is anchored on (`YYYY-MM-DD`, in the calendar's time zone). */
   date: string;
 }
 
 /** Detail of `timpora-operation-import` (cancelable). */
 export interface OperationImportDetail {
+  /** The operations parsed from the iCalendar file, not stored yet. */
   operations: Operation[];
 }
 
 /** Detail of `timpora-operation-import-error`. */
 export interface OperationImportErrorDetail {
+  /** Stable reason: an `IcsErrorCode` when the file could not be read, `store_failed` when saving failed. */
   code: string;
+  /** Developer message in English (not for display; the calendar announces a localised one). */
   message: string;
 }
 

@@ -4,15 +4,19 @@
  * validity through the `user-invalid` custom state only after the person has interacted.
  * @module
  */
-import { LitElement } from 'lit';
+import { LitElement, type CSSResultGroup } from 'lit';
 
 /**
  * Extend this for an element whose value is submitted with a native form.
- * Subclasses implement {@link TimporaFormControl.formValue} and {@link TimporaFormControl.resetValue}
- * and call {@link TimporaFormControl.syncForm} whenever their value or validity changes.
+ * Subclasses implement the protected `formValue()` and `resetValue()` and call the protected `syncForm()`
+ * whenever their value or validity changes.
  */
 export abstract class TimporaFormControl extends LitElement {
+  /** Tells the browser this element takes part in forms (`ElementInternals`); always true. */
   static formAssociated = true;
+
+  /** Subclasses bring their own styles. @internal */
+  declare static styles: CSSResultGroup | undefined;
 
   /** Lit reactive property declarations (documented on each field below). @internal */
   static override properties = {
@@ -25,6 +29,7 @@ export abstract class TimporaFormControl extends LitElement {
   declare name: string;
   /** Disabled by itself or through an ancestor `<fieldset disabled>` / form. */
   declare disabled: boolean;
+  /** The form cannot be submitted while the control has no (valid) value. Default false. */
   declare required: boolean;
 
   /** The element's `ElementInternals`; undefined only in browsers without form association. */
@@ -52,14 +57,17 @@ export abstract class TimporaFormControl extends LitElement {
     return this.internals?.validity;
   }
 
+  /** Why the control is invalid, in the page's language; empty when valid (or without form association). */
   get validationMessage(): string {
     return this.internals?.validationMessage ?? '';
   }
 
+  /** True when valid; otherwise fires `invalid` on the element and returns false (like native controls). */
   checkValidity(): boolean {
     return this.internals?.checkValidity() ?? true;
   }
 
+  /** Like `checkValidity()`, and also shows the problem to the person (marks the control as interacted). */
   reportValidity(): boolean {
     this.markInteracted();
     return this.internals?.reportValidity() ?? true;
@@ -115,17 +123,20 @@ export abstract class TimporaFormControl extends LitElement {
     }
   }
 
+  /** Called by the browser when the form resets: back to the initial value, invalidity hidden again. */
   formResetCallback(): void {
     this.hasInteracted = false;
     this.resetValue();
     this.syncForm();
   }
 
+  /** Called by the browser when an ancestor `<fieldset>` or form becomes (un)disabled. */
   formDisabledCallback(disabled: boolean): void {
     this.formDisabled = disabled;
     this.requestUpdate();
   }
 
+  /** Called by the browser to restore a saved value (back/forward navigation, autofill). */
   formStateRestoreCallback(state: string | File | FormData | null): void {
     this.restoreValue(state);
   }

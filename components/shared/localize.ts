@@ -19,7 +19,9 @@ export type Message = string | ((params: Record<string, string | number>) => str
 
 /** A component's dictionaries: Indonesian is the reference; English must have the same keys. */
 export interface Messages<K extends string> {
+  /** Bahasa Indonesia (the default language and the fallback for a missing English key). */
   id: Record<K, Message>;
+  /** English. */
   en: Record<K, Message>;
 }
 
@@ -56,7 +58,9 @@ export function resolveLang(el: Element): Lang {
 /** BCP 47 locale used with `Intl` for each language. */
 export const INTL_LOCALE: Record<Lang, string> = { id: 'id-ID', en: 'en-GB' };
 
-type Host = ReactiveControllerHost & HTMLElement;
+/** What a {@link LocalizeController} attaches to: a Lit element (any reactive controller host that is an element). */
+export type LocalizeHost = ReactiveControllerHost & HTMLElement;
+type Host = LocalizeHost;
 
 // One observer for the whole document: a `lang` change anywhere re-resolves every connected controller.
 const controllers = new Set<LocalizeController>();

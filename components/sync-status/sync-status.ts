@@ -12,6 +12,7 @@ import { styles } from './sync-status.styles.ts';
  * `statuschange` event (e.g. a mirror of it in another framework).
  */
 export interface SyncStatusSource extends EventTarget {
+  /** The current status; the element re-reads it on every `statuschange` event the source dispatches. */
   readonly status: SyncStatus;
   /** Optional: enables the "sync now" button. */
   syncNow?(): Promise<void>;
@@ -78,7 +79,7 @@ export class TimporaSyncStatus extends LitElement {
   declare compact: boolean;
   /** The shown state (reflected as attribute for styling). Set by the element. */
   declare state: SyncStatusDisplayState;
-  declare _status: SyncStatus | null;
+  declare private _status: SyncStatus | null;
 
   private readonly l10n = new LocalizeController(this);
   private contextClient: TimporaClient | undefined;
