@@ -17,6 +17,8 @@ try {
   await page.emulateTimezone('Asia/Jakarta');
   const shots: { hash: string; selector: string; file: string; lang: 'id' | 'en' }[] = [
     { hash: 'beranda', selector: 'body', file: 'demo-portal.png', lang: 'id' },
+    // The guided first run, open as on a first visit (step 1: the specimen passport and the ways to read it).
+    { hash: 'beranda', selector: '#guide', file: 'demo-guide.png', lang: 'id' },
     { hash: 'pindai', selector: 'timpora-mrz-scanner', file: 'mrz-scanner.png', lang: 'id' },
     { hash: 'orang-asing', selector: 'timpora-foreigner-form', file: 'foreigner-form.png', lang: 'id' },
     { hash: 'kalender', selector: 'timpora-operation-calendar', file: 'operation-calendar.png', lang: 'id' },
