@@ -290,3 +290,132 @@ export function percentile(values: Float32Array, p: number, lo: number, hi: numb
   }
   return hi;
 }
+
+/** Scratch buffers reused across calls (the engine is single-threaded per worker). */
+let scratchA: Uint8Array = new Uint8Array(0);
+let scratchB: Uint8Array = new Uint8Array(0);
+let lineG: Uint8Array = new Uint8Array(0);
+
+function grow(buf: Uint8Array, n: number): Uint8Array {
+  return buf.length >= n ? buf : new Uint8Array(Math.max(n, buf.length * 2));
+}
+
+/**
+ * Running max (`isMax`) or min over a centred window of `2^m + 1` pixels (m >= 1) along x
+ * (`stride` 1) or y (`stride` = width), by doubling: max of pairs, of pairs of pairs, ... Every
+ * pass is a straight row-major loop (cache friendly); borders clamp.
+ */
+function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean, isMax: boolean): void {
+  const n = w * h;
+  const stride = alongY ? w : 1;
+  // tmp holds the max over [i, i + 2^j - 1] (clamped at the far border).
+  tmp.set(src.subarray(0, n));
+  let span = 1;
+  for (let j = 0; j < m; j++) {
+    if (alongY) {
+      const lim = n - span * w;
+      if (isMax) for (let i = 0; i < lim; i++) {
+        const a = tmp[i] as number;
+        const b = tmp[i + span * w] as number;
+        tmp[i] = a > b ? a : b;
+      }
+      else for (let i = 0; i < lim; i++) {
+        const a = tmp[i] as number;
+        const b = tmp[i + span * w] as number;
+        tmp[i] = a < b ? a : b;
+      }
+    } else {
+      for (let y = 0; y < h; y++) {
+        const o = y * w;
+        const lim = o + w - span;
+        if (isMax) for (let i = o; i < lim; i++) {
+          const a = tmp[i] as number;
+          const b = tmp[i + span] as number;
+          tmp[i] = a > b ? a : b;
+        }
+        else for (let i = o; i < lim; i++) {
+          const a = tmp[i] as number;
+          const b = tmp[i + span] as number;
+          tmp[i] = a < b ? a : b;
+        }
+      }
+    }
+    span *= 2;
+  }
+  // Window [i - r, i + r] with r = span / 2: block [i - r, i + r - 1] plus element i + r.
+  const r = span >> 1;
+  const len = alongY ? h : w;
+  for (let line = 0; line < (alongY ? w : h); line++) {
+    const base = alongY ? line : line * w;
+    // Near border: exact prefix extremum of [0, p + r].
+    let pre = src[base] as number;
+    for (let q = 1; q < r && q < len; q++) {
+      const v = src[base + q * stride] as number;
+      pre = isMax ? (v > pre ? v : pre) : v < pre ? v : pre;
+    }
+    for (let p = 0; p < len; p++) {
+      const hiE = p + r > len - 1 ? len - 1 : p + r;
+      const b = src[base + hiE * stride] as number;
+      if (p < r) {
+        pre = isMax ? (b > pre ? b : pre) : b < pre ? b : pre;
+        dst[base + p * stride] = pre;
+        continue;
+      }
+      // Block [p - r, p + r - 1] plus element p + r.
+      const a = tmp[base + (p - r) * stride] as number;
+      dst[base + p * stride] = isMax ? (a > b ? a : b) : a < b ? a : b;
+    }
+  }
+}
+
+/**
+ * Morphological black-hat of an 8-bit image with a square of `2^m + 1` pixels (closing minus
+ * image): dark strokes thinner than the kernel light up. Writes into `out` (length >= width *
+ * height) and returns it. Internal buffers are reused between calls.
+ */
+export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
+  const { width: w, height: h, data } = src;
+  const n = w * h;
+  scratchA = grow(scratchA, n);
+  scratchB = grow(scratchB, n);
+  lineG = grow(lineG, n);
+  const a = scratchA;
+  const b = scratchB;
+  const t = lineG;
+  window8(data, a, t, w, h, m, false, true);
+  window8(a, b, t, w, h, m, true, true);
+  window8(b, a, t, w, h, m, false, false);
+  window8(a, b, t, w, h, m, true, false);
+  for (let i = 0; i < n; i++) out[i] = (b[i] as number) - (data[i] as number);
+  return out;
+}
+
+/** Otsu's threshold of 8-bit values (the first `n`); returns the threshold value (strictly above is foreground). */
+export function otsu8(values: Uint8Array, n: number): number {
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    hist[v] = (hist[v] as number) + 1;
+  }
+  let sumAll = 0;
+  for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
+  let wB = 0;
+  let sumB = 0;
+  let best = 0;
+  let bestT = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t] as number;
+    if (wB === 0) continue;
+    const wF = n - wB;
+    if (wF === 0) break;
+    sumB += t * (hist[t] as number);
+    const mB = sumB / wB;
+    const mF = (sumAll - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      bestT = t;
+    }
+  }
+  return bestT;
+}

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { downscale, otsu, rectFilter, toFloat, type Gray8 } from './image.ts';
+import { blackHat8, downscale, otsu8, type Gray8 } from './image.ts';
 
 /** A band hypothesis in full-resolution frame coordinates. */
 export interface BandCandidate {
@@ -53,7 +53,7 @@ export interface LocateOptions {
   readonly maxCandidates?: number;
 }
 
-const WORK_SIDE = 640;
+const WORK_SIDE = 427;
 
 /** Finds MRZ band candidates in a greyscale frame, best first. Never throws on odd sizes. */
 export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandidate[] {
@@ -90,23 +90,28 @@ function angleDiff(a: number, b: number): number {
   return d;
 }
 
+let bhBuf = new Uint8Array(0);
+let binBuf = new Uint8Array(0);
+let labelBuf = new Int32Array(0);
+let stackBuf = new Int32Array(0);
+
 function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
   const { width: w, height: h } = small;
-  const g = toFloat(small);
-  // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
-  const k = 9;
-  const closed = rectFilter(rectFilter(g, k, k, true), k, k, false);
-  const bh = new Float32Array(w * h);
-  let maxBh = 0;
-  for (let i = 0; i < bh.length; i++) {
-    const v = (closed.data[i] as number) - (g.data[i] as number);
-    bh[i] = v;
-    if (v > maxBh) maxBh = v;
+  const n = w * h;
+  if (bhBuf.length < n) {
+    bhBuf = new Uint8Array(n);
+    binBuf = new Uint8Array(n);
+    labelBuf = new Int32Array(n);
+    stackBuf = new Int32Array(n);
   }
+  // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
+  const bh = blackHat8(small, 3, bhBuf);
+  let maxBh = 0;
+  for (let i = 0; i < n; i++) if ((bh[i] as number) > maxBh) maxBh = bh[i] as number;
   if (maxBh < 20) return [];
-  const t = Math.max(otsu(bh, maxBh), 18);
-  const bin = new Uint8Array(w * h);
-  for (let i = 0; i < bin.length; i++) bin[i] = (bh[i] as number) > t ? 1 : 0;
+  const t = Math.max(otsu8(bh, n), 18);
+  const bin = binBuf;
+  for (let i = 0; i < n; i++) bin[i] = (bh[i] as number) > t ? 1 : 0;
   // Horizontal smearing: fill gaps up to G pixels between ink pixels in a row.
   const G = 6;
   for (let y = 0; y < h; y++) {
@@ -124,18 +129,21 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
     const o = y * w;
     for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
   }
-  const { comps, labels } = components(bin, w, h);
+  const { comps, labels } = components(bin, w, h, labelBuf, stackBuf);
   const lines = comps.filter((c) => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45);
   // True extents along each line's axis (the centroid is off-centre when one end is sparse).
   if (lines.length > 0) {
-    const byLabel = new Map<number, Comp>();
-    for (const c of lines) byLabel.set(c.label, c);
+    // Label -> index into `lines` (0 = not a line).
+    const idx = new Int32Array(comps.length === 0 ? 1 : (comps[comps.length - 1] as Comp).label + 1);
+    lines.forEach((c, i) => (idx[c.label] = i + 1));
     for (let y = 0; y < h; y++) {
+      const o = y * w;
       for (let x = 0; x < w; x++) {
-        const lab = labels[y * w + x] as number;
-        if (!lab) continue;
-        const c = byLabel.get(lab);
-        if (!c) continue;
+        const lab = labels[o + x] as number;
+        if (!lab || lab >= idx.length) continue;
+        const li = idx[lab] as number;
+        if (!li) continue;
+        const c = lines[li - 1] as Comp;
         const a = (x - c.cx) * c.ux + (y - c.cy) * c.uy;
         if (a < c.a0) c.a0 = a;
         if (a > c.a1) c.a1 = a;
@@ -211,12 +219,12 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
 }
 
 /** 8-connected components of a binary map with first and second moments. */
-function components(bin: Uint8Array, w: number, h: number): { comps: Comp[]; labels: Int32Array } {
-  const labels = new Int32Array(w * h);
-  const stack = new Int32Array(w * h);
+function components(bin: Uint8Array, w: number, h: number, labels: Int32Array, stack: Int32Array): { comps: Comp[]; labels: Int32Array } {
+  const N = w * h;
+  labels.fill(0, 0, N);
   const out: Comp[] = [];
   let next = 1;
-  for (let start = 0; start < bin.length; start++) {
+  for (let start = 0; start < N; start++) {
     if (!bin[start] || labels[start]) continue;
     const lab = next++;
     let sp = 0;
