@@ -274,6 +274,134 @@ function interp(p: Float64Array, x: number): number {
   return (p[i] as number) * (1 - f) + (p[i + 1] as number) * f;
 }
 
+/** A fitted comb: start x0, left-end pitch p, pitch ratio r across the line. */
+interface Comb {
+  readonly x0: number;
+  readonly p: number;
+  readonly r: number;
+}
+
+/**
+ * Dominant period of the column profile `sm` over [xa, xb] within [lo, hi] (autocorrelation of the
+ * mean-removed profile, sub-pixel by parabolic interpolation); 0 when there is no clear period.
+ * When half the winning lag also correlates strongly, the shorter period is taken (harmonics).
+ */
+export function periodOf(sm: Float64Array, xa: number, xb: number, lo: number, hi: number): number {
+  const a = Math.max(0, Math.floor(xa));
+  const b = Math.min(sm.length - 1, Math.ceil(xb));
+  const len = b - a + 1;
+  const tMin = Math.max(2, Math.floor(lo));
+  const tMax = Math.min(Math.floor(hi) + 1, Math.floor(len / 3));
+  if (tMax <= tMin + 1) return 0;
+  let mean = 0;
+  for (let x = a; x <= b; x++) mean += sm[x] as number;
+  mean /= len;
+  const d = new Float64Array(len);
+  let v0 = 0;
+  for (let i = 0; i < len; i++) {
+    const v = (sm[a + i] as number) - mean;
+    d[i] = v;
+    v0 += v * v;
+  }
+  if (!(v0 > 1e-9)) return 0;
+  const ac = (t: number): number => {
+    let s = 0;
+    for (let i = 0; i + t < len; i++) s += (d[i] as number) * (d[i + t] as number);
+    return s / (len - t) / (v0 / len);
+  };
+  const R = new Float64Array(tMax + 2);
+  for (let t = Math.max(1, tMin - 1); t <= tMax + 1 && t < len; t++) R[t] = ac(t);
+  let best = -Infinity;
+  let bt = 0;
+  for (let t = tMin; t <= tMax; t++) {
+    const v = R[t] as number;
+    if (v > best && v >= (R[t - 1] as number) && v >= (R[t + 1] as number)) {
+      best = v;
+      bt = t;
+    }
+  }
+  if (bt === 0 || best < 0.15) return 0;
+  const refine = (t: number): number => {
+    const y0 = R[t - 1] as number;
+    const y1 = R[t] as number;
+    const y2 = R[t + 1] as number;
+    const den = y0 - 2 * y1 + y2;
+    return den < 0 ? t + Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / den)) : t;
+  };
+  // Harmonic check: a peak near half the lag that is almost as strong means bt is 2 periods.
+  const half = Math.round(bt / 2);
+  if (half >= tMin) {
+    for (let t = Math.max(tMin, half - 1); t <= Math.min(tMax, half + 1); t++) {
+      const v = R[t] as number;
+      if (v >= 0.75 * best && v >= (R[t - 1] as number) && v >= (R[t + 1] as number)) return refine(t);
+    }
+  }
+  return refine(bt);
+}
+
+/**
+ * Fits the comb of `n` cells to the profile. `span`: the inked extent holds the n cells (pitch
+ * range [pLo, pHi] from it). `short`: the extent is shorter than n cells (pitch from periodicity);
+ * the comb covers the ink and, among the whole-cell offsets that do, the one centred nearest the
+ * rectified band's centre wins (the band is centred on the MRZ by construction). `long`: the
+ * extent is longer (neighbouring print); the n-cell window with the most ink inside and the
+ * cleanest boundaries wins, ties broken by the same centring prior.
+ */
+function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long', width: number): Comb {
+  const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
+  let best = Infinity;
+  let out: Comb = { x0: line.xa, p: pLo, r: 1 };
+  const steps = mode === 'span' ? 24 : 6;
+  const centre = width / 2;
+  for (let ri = -4; ri <= 4; ri++) {
+    const r = 1 + ri * 0.02;
+    for (let si = 0; si <= steps; si++) {
+      const pm = pLo + ((pHi - pLo) * si) / steps;
+      const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
+      const total = combAt(0, p, r, n);
+      // Start positions to try.
+      let xFrom: number;
+      let xTo: number;
+      let xStep: number;
+      if (mode === 'span') {
+        xFrom = line.xa - 0.42 * p;
+        xTo = line.xa;
+        xStep = 0.042 * p;
+      } else if (mode === 'short') {
+        xFrom = line.xb + 0.45 * p - total;
+        xTo = line.xa - 0.3 * p;
+        xStep = 0.1 * p;
+      } else {
+        xFrom = line.xa - 0.45 * p;
+        xTo = line.xb + 0.45 * p - total;
+        xStep = 0.1 * p;
+      }
+      if (xTo < xFrom) xTo = xFrom;
+      for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
+        let c = 0;
+        const xe = combAt(x0, p, r, n);
+        for (let k = 0; k <= n; k++) c += interp(sm, combAt(x0, p, r, k));
+        for (let x = Math.max(0, Math.floor(line.xa)); x < x0; x++) c += (sm[x] as number) * 2;
+        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length; x++) c += (sm[x] as number) * 2;
+        if (mode === 'span') {
+          // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
+          const dl = (line.xa - x0) / p;
+          const dr = (xe - line.xb) / (p * r);
+          if (dl > 0.4) c += 6 * (dl - 0.4);
+          if (dr > 0.4) c += 6 * (dr - 0.4);
+        } else {
+          c += (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
+        }
+        if (c < best) {
+          best = c;
+          out = { x0, p, r };
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
  * `n` characters (pitch implausible for its height).
@@ -284,8 +412,6 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
   const span = line.xb - line.xa + 1;
   const pMin = (0.98 * span) / n;
   const pMax = (1.03 * span) / (n - 0.7);
-  // Plausible pitch vs line (cap) height for OCR-B at 10 characters per inch.
-  if (pMax < 0.55 * lh || pMin > 2.2 * lh) return null;
   // Column profile of normalised ink over the line rows, scaled so a full vertical stroke ~ 1.
   const y0 = Math.max(0, line.top - 1);
   const y1 = Math.min(ink.height - 1, line.bottom + 1);
@@ -305,40 +431,28 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
   }
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
   // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
-  let best = Infinity;
-  let bp = pMin;
-  let bx = line.xa;
-  let br = 1;
-  const steps = 24;
   const expect = new Float64Array(n + 1);
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
-  for (let ri = -4; ri <= 4; ri++) {
-    const r = 1 + ri * 0.02;
-    for (let si = 0; si <= steps; si++) {
-      const pm = pMin + ((pMax - pMin) * si) / steps;
-      // pm is the mean pitch; the left-end pitch follows from r.
-      const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
-      for (let oi = 0; oi <= 10; oi++) {
-        const x0 = line.xa - 0.42 * p + 0.042 * p * oi;
-        let c = 0;
-        for (let k = 0; k <= n; k++) c += interp(sm, combAt(x0, p, r, k));
-        const xe = combAt(x0, p, r, n);
-        for (let x = line.xa; x < x0; x++) c += (sm[x] as number) * 2;
-        for (let x = Math.ceil(xe); x <= line.xb; x++) c += (sm[x] as number) * 2;
-        // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
-        const dl = (line.xa - x0) / p;
-        const dr = (xe - line.xb) / (p * r);
-        if (dl > 0.4) c += 6 * (dl - 0.4);
-        if (dr > 0.4) c += 6 * (dr - 0.4);
-        if (c < best) {
-          best = c;
-          bp = p;
-          bx = x0;
-          br = r;
-        }
-      }
-    }
+  // The pitch from the line's own periodicity: when the inked span is not n pitches long (faint
+  // fillers or glare cut it short, neighbouring print makes it long), the span-derived pitch is
+  // wrong by several percent and the cells drift by whole characters.
+  const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
+  const spanCells = pAc > 0 ? span / pAc : n;
+  let comb: Comb;
+  // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit
+  // the inked extent, so another layout that fits the line wins the ranking in lineGroups.
+  let extentPenalty = 0;
+  if (pAc > 0 && spanCells < 0.3 * n) return null;
+  if (pAc > 0 && (spanCells < n - 1.2 || spanCells > n + 1.2)) {
+    comb = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, spanCells < n ? 'short' : 'long', ink.width);
+    extentPenalty = (0.3 * Math.abs(spanCells - n)) / n;
+  } else {
+    if (pMax < 0.55 * lh || pMin > 2.2 * lh) return null;
+    comb = fitComb(sm, line, n, pMin, pMax, 'span', ink.width);
   }
+  const bp = comb.p;
+  const bx = comb.x0;
+  const br = comb.r;
   for (let k = 0; k <= n; k++) expect[k] = combAt(bx, bp, br, k);
   const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
   // Dynamic-programming refinement of each boundary (integer columns).
@@ -401,7 +515,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
     const b = bottoms[k] as number;
     rasterGlyph(ink, cx, (t + b) / 2, pk, b - t + 1, glyphs, k * GLYPH_SIZE);
   }
-  return { n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1), glyphs };
+  return { n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, glyphs };
 }
 
 /**

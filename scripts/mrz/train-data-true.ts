@@ -1,0 +1,135 @@
+/**
+ * Training-data generator (second source) for the MRZ glyph classifier: seeded synthetic frames
+ * (presets clean / normal / hard, all formats) whose band is straightened with the homography of
+ * the generator's TRUE text box (scripts/mrz/eval-half.ts); with `--via-band`, every other frame
+ * goes through the engine's own analyseBand on a band candidate built from the true corners
+ * (skew and perspective residue as at run time). The current segmenter then cuts the lines; glyphs are kept from every
+ * line whose cells all line up with the truth (checked in frame coordinates), each as cut plus one
+ * jittered copy (position, pitch, height), so training sees what the engine sees.
+ *
+ * Output: records `[label byte][GLYPH_SIZE bytes]`, appended per chunk.
+ * `node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t.bin --count 1200 --seed 200000`
+ * @module
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
+import { analyseBand, lineGroups, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
+import { toFrame } from '../../sdk/mrz/rectify.ts';
+import { GLYPH_SIZE, rasterGlyph } from '../../sdk/mrz/segment.ts';
+import type { MrzFormat, Point } from '../../sdk/mrz/types.ts';
+import { trueAnalysis, trueBand, type HalfFrame } from './eval-half.ts';
+import { createRng, pick } from './random-mrz.ts';
+import { homography, renderSynthetic, type Quad } from './synth.ts';
+import { decodeGray } from './train-data.ts';
+
+const FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
+
+/** True centre of cell `k` of a line quad (frame coordinates; projective, not linear). */
+function cellCentre(q: Quad, k: number, n: number): Point {
+  const h = homography(
+    [
+      { x: 0, y: 0 },
+      { x: n, y: 0 },
+      { x: n, y: 1 },
+      { x: 0, y: 1 },
+    ],
+    q,
+  );
+  const x = k + 0.5;
+  const y = 0.5;
+  const d = (h[6] as number) * x + (h[7] as number) * y + (h[8] as number);
+  return { x: ((h[0] as number) * x + (h[1] as number) * y + (h[2] as number)) / d, y: ((h[3] as number) * x + (h[4] as number) * y + (h[5] as number)) / d };
+}
+
+/** Generation statistics. */
+export interface TrueDataStats {
+  docs: number;
+  lines: number;
+  alignedLines: number;
+  glyphs: number;
+}
+
+/** Generates glyph records for `count` frames starting at `seed`. */
+export function generateTrue(count: number, seed: number, onRecord: (label: number, raster: Uint8Array) => void, stats: TrueDataStats, useBand = false): void {
+  const raster = new Float32Array(GLYPH_SIZE);
+  const bytes = new Uint8Array(GLYPH_SIZE);
+  for (let i = 0; i < count; i++) {
+    const s = seed + i;
+    const rng = createRng(s ^ 0x5a5a5a);
+    const r0 = rng();
+    const preset = r0 < 0.1 ? 'clean' : r0 < 0.6 ? 'normal' : 'hard';
+    const format = pick(rng, FORMATS);
+    const doc = renderSynthetic(s, { preset, format, randomSize: rng() < 0.3 });
+    stats.docs++;
+    const gray = decodeGray(doc.image);
+    const f: HalfFrame = { seed: s, preset: preset === 'hard' ? 'hard' : 'normal', format, lines: doc.lines, corners: doc.corners, lineCorners: doc.lineCorners, gray };
+    const n = doc.lines[0]?.length ?? 0;
+    const a: BandAnalysis | null = useBand && i % 2 === 1 ? analyseBand(gray, trueBand(doc.corners, doc.lines.length)) : trueAnalysis(f);
+    if (!a) continue;
+    const g = lineGroups(a, [n as 30 | 36 | 44]).find((x) => x.cells.length === doc.lines.length);
+    if (!g) continue;
+    g.cells.forEach((c, li) => {
+      const text = doc.lines[li];
+      const q = doc.lineCorners[li];
+      if (!text || !q) return;
+      stats.lines++;
+      const a0 = cellCentre(q, 0, n);
+      const a1 = cellCentre(q, n - 1, n);
+      const pitchF = Math.hypot(a1.x - a0.x, a1.y - a0.y) / (n - 1);
+      for (let k = 0; k < n; k++) {
+        const yc = ((c.tops[k] as number) + (c.bottoms[k] as number)) / 2;
+        const p = toFrame(a.spec, ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2, yc);
+        const t = cellCentre(q, k, n);
+        if (Math.hypot(p.x - t.x, p.y - t.y) > 0.4 * pitchF) return;
+      }
+      stats.alignedLines++;
+      for (let k = 0; k < n; k++) {
+        const label = CLASSES.indexOf(text[k] as string);
+        if (label < 0) continue;
+        const cx = ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2;
+        const lh = (c.bottoms[k] as number) - (c.tops[k] as number) + 1;
+        const cy = ((c.tops[k] as number) + (c.bottoms[k] as number)) / 2;
+        const pk = (c.bounds[k + 1] as number) - (c.bounds[k] as number);
+        const pitch = 0.5 * pk + 0.5 * c.pitch;
+        for (let v = 0; v < 2; v++) {
+          const jx = v === 0 ? 0 : (rng() - 0.5) * 0.24 * c.pitch;
+          const jy = v === 0 ? 0 : (rng() - 0.5) * 0.16 * lh;
+          const sp = v === 0 ? 1 : 1 + (rng() - 0.5) * 0.14;
+          const sh = v === 0 ? 1 : 1 + (rng() - 0.5) * 0.16;
+          rasterGlyph(a.ink, cx + jx, cy + jy, pitch * sp, lh * sh, raster, 0);
+          for (let j = 0; j < GLYPH_SIZE; j++) bytes[j] = Math.round((raster[j] as number) * 255);
+          onRecord(label, bytes);
+          stats.glyphs++;
+        }
+      }
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const get = (k: string, d: string): string => {
+    const i = args.indexOf(`--${k}`);
+    return i >= 0 ? (args[i + 1] ?? d) : d;
+  };
+  const out = get('out', '.cache/mrz-glyphs-t.bin');
+  const count = Number(get('count', '1200'));
+  const seed = Number(get('seed', '200000'));
+  const t0 = Date.now();
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, Buffer.alloc(0));
+  const stats: TrueDataStats = { docs: 0, lines: 0, alignedLines: 0, glyphs: 0 };
+  const CHUNK = 25;
+  for (let c = 0; c < count; c += CHUNK) {
+    const recs: Buffer[] = [];
+    generateTrue(Math.min(CHUNK, count - c), seed + c, (label, r) => {
+      const rec = Buffer.alloc(1 + GLYPH_SIZE);
+      rec[0] = label;
+      rec.set(r, 1);
+      recs.push(rec);
+    }, stats, args.includes('--via-band'));
+    appendFileSync(out, Buffer.concat(recs));
+    process.stderr.write(`${JSON.stringify(stats)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+}
