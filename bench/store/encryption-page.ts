@@ -1,6 +1,9 @@
-// Browser side of bench/store/encryption.ts: the same synthetic records through the Timpora store without and
-// with encryption at rest, in the same page. Bundled and driven by bench/store/encryption.ts.
+// Browser side of bench/store/encryption.ts: the same synthetic records through Dexie (the peer), the Timpora
+// store without and with encryption at rest, in the same page. Bundled and driven by bench/store/encryption.ts.
+import Dexie, { type Table } from 'dexie';
 import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
+import { documentKey } from '../../sdk/store/fold.ts';
+import { toRow, type Row } from '../../sdk/store/schema.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
 import { EncryptedTimporaStore } from '../../sdk/security/encrypted-store.ts';
 import { queryTokens } from '../../sdk/store/fold.ts';
@@ -10,9 +13,19 @@ import { makeRecords } from './page.ts';
 export interface EncLine {
   n: number;
   op: string;
+  dexie: number;
   plain: number;
   encrypted: number;
   samples: number;
+}
+
+class DexieDb extends Dexie {
+  records!: Table<Row<ForeignerRecord>, string>;
+  constructor(name: string) {
+    super(name);
+    // Same indexes as sdk/store/schema.ts INDEXES.records (as in bench/store/page.ts).
+    this.version(1).stores({ records: 'id, upd, doc, *nm, ns, [st+upd], [src+upd]' });
+  }
 }
 
 function median(xs: number[]): number {
@@ -46,88 +59,115 @@ export async function runEncryption(n: number, reps: { insert: number; lookups: 
   const r = rng(7);
 
   // ---- bulk insert at store level (one transaction; the encrypted side seals and hashes before it)
-  const ins: Record<'plain' | 'encrypted', number[]> = { plain: [], encrypted: [] };
+  type Who = 'dexie' | 'plain' | 'encrypted';
+  const ins: Record<Who, number[]> = { dexie: [], plain: [], encrypted: [] };
+  const orders: Who[][] = [['plain', 'encrypted', 'dexie'], ['dexie', 'encrypted', 'plain'], ['encrypted', 'dexie', 'plain']];
   for (let k = 0; k < reps.insert; k++) {
-    const order = k % 2 ? (['encrypted', 'plain'] as const) : (['plain', 'encrypted'] as const);
-    for (const who of order) {
+    for (const who of orders[k % orders.length] as Who[]) {
       const name = `bench-enc-${who}-${n}-${k}`;
       await deleteDb(name);
-      const store = who === 'plain' ? new TimporaStore({ dbName: name, broadcast: false }) : new EncryptedTimporaStore({ dbName: name, broadcast: false, encryption: {} });
-      await store.database();
-      if (store instanceof EncryptedTimporaStore) await store.keyManager.keys(); // key creation is not part of the insert
-      const t0 = performance.now();
-      await store.write('records', records.map((entity) => ({ kind: 'create' as const, entity })));
-      ins[who].push(performance.now() - t0);
-      console.log(`[bench] ${n} ${who} insert ${(performance.now() - t0).toFixed(0)} ms`);
-      store.close();
+      if (who === 'dexie') {
+        const db = new DexieDb(name);
+        await db.open();
+        const t0 = performance.now();
+        await db.records.bulkAdd(records.map((e) => toRow('records', e)));
+        ins.dexie.push(performance.now() - t0);
+        db.close();
+      } else {
+        const store = who === 'plain' ? new TimporaStore({ dbName: name, broadcast: false }) : new EncryptedTimporaStore({ dbName: name, broadcast: false, encryption: {} });
+        await store.database();
+        if (store instanceof EncryptedTimporaStore) await store.keyManager.keys(); // key creation is not part of the insert
+        const t0 = performance.now();
+        await store.write('records', records.map((entity) => ({ kind: 'create' as const, entity })));
+        ins[who].push(performance.now() - t0);
+        store.close();
+      }
+      console.log(`[bench] ${n} ${who} insert ${(ins[who].at(-1) ?? 0).toFixed(0)} ms`);
       if (k !== reps.insert - 1) await deleteDb(name);
     }
   }
-  lines.push({ n, op: 'bulk insert (store.write, one transaction)', plain: median(ins.plain), encrypted: median(ins.encrypted), samples: reps.insert });
+  lines.push({ n, op: 'bulk insert (one transaction / bulkAdd)', dexie: median(ins.dexie), plain: median(ins.plain), encrypted: median(ins.encrypted), samples: reps.insert });
 
   // ---- reads through the public client on the databases of the last repetition
   const plain = createTimporaClient({ dbName: `bench-enc-plain-${n}-${reps.insert - 1}`, store: { broadcast: false } });
   const enc = createTimporaClient({ dbName: `bench-enc-encrypted-${n}-${reps.insert - 1}`, store: { broadcast: false }, encryption: {} });
   if ((await plain.records.count()) !== n || (await enc.records.count()) !== n) throw new Error('populated databases incomplete');
 
-  const timeBoth = async <X>(op: string, make: () => X, run: (c: TimporaClient, x: X) => Promise<unknown[]>, check: (a: unknown[], b: unknown[]) => void): Promise<void> => {
-    const tp: number[] = [];
-    const te: number[] = [];
+  const dexie = new DexieDb(`bench-enc-dexie-${n}-${reps.insert - 1}`);
+  await dexie.open();
+  if ((await dexie.records.count()) !== n) throw new Error('populated Dexie database incomplete');
+
+  /** Times the three sides on the same inputs, rotating the order; checks the two Timpora sides agree. */
+  const timeAll = async <X>(op: string, make: () => X, run: (c: TimporaClient, x: X) => Promise<unknown[]>, dex: (x: X) => Promise<unknown[]>, check: (a: unknown[], b: unknown[], d: unknown[]) => void): Promise<void> => {
+    const t: Record<Who, number[]> = { dexie: [], plain: [], encrypted: [] };
+    const runOne = (who: Who, x: X): Promise<unknown[]> => (who === 'dexie' ? dex(x) : run(who === 'plain' ? plain : enc, x));
     for (let i = 0; i < 5; i++) {
       const x = make();
-      await run(plain, x);
-      await run(enc, x);
+      for (const who of ['plain', 'encrypted', 'dexie'] as const) await runOne(who, x);
     }
     for (let i = 0; i < reps.lookups; i++) {
       const x = make();
-      const pair: [TimporaClient, number[]][] = i % 2 ? [[enc, te], [plain, tp]] : [[plain, tp], [enc, te]];
-      const results: unknown[][] = [];
-      for (const [c, into] of pair) {
+      const res: Partial<Record<Who, unknown[]>> = {};
+      for (const who of orders[i % orders.length] as Who[]) {
         const t0 = performance.now();
-        results.push(await run(c, x));
-        into.push(performance.now() - t0);
+        res[who] = await runOne(who, x);
+        t[who].push(performance.now() - t0);
       }
-      check(results[0] as unknown[], results[1] as unknown[]);
+      check(res.plain as unknown[], res.encrypted as unknown[], res.dexie as unknown[]);
     }
-    lines.push({ n, op, plain: median(tp), encrypted: median(te), samples: reps.lookups });
-    console.log(`[bench] ${n} ${op}: plain ${median(tp).toFixed(3)} encrypted ${median(te).toFixed(3)}`);
+    lines.push({ n, op, dexie: median(t.dexie), plain: median(t.plain), encrypted: median(t.encrypted), samples: reps.lookups });
+    console.log(`[bench] ${n} ${op}: dexie ${median(t.dexie).toFixed(3)} plain ${median(t.plain).toFixed(3)} encrypted ${median(t.encrypted).toFixed(3)}`);
   };
   const sameIds = (a: unknown[], b: unknown[]): void => {
     const ids = (xs: unknown[]): string => xs.map((x) => (x as ForeignerRecord).id).sort().join(',');
     if (ids(a) !== ids(b)) throw new Error(`result mismatch: ${a.length} vs ${b.length}`);
   };
 
-  await timeBoth(
+  const sameCount = (a: unknown[], b: unknown[], d: unknown[]): void => {
+    if (a.length !== b.length || a.length !== d.length) throw new Error(`result count mismatch: ${a.length} / ${b.length} / ${d.length}`);
+  };
+  await timeAll(
     'lookup by document',
     () => records[Math.floor(r() * n)] as ForeignerRecord,
     (c, rec) => c.records.findByDocument(rec.document.issuingState, rec.document.number),
-    (a, b) => {
+    (rec) => dexie.records.where('doc').equals(documentKey(rec.document.issuingState, rec.document.number)).toArray(),
+    (a, b, d) => {
       sameIds(a, b);
+      sameCount(a, b, d);
       if (a.length !== 1) throw new Error('document not found');
     },
   );
-  await timeBoth(
+  await timeAll(
     'name-prefix search (3 letters, 50 hits)',
     () => (queryTokens((records[Math.floor(r() * n)] as ForeignerRecord).identity.surname)[0] ?? 'mul').slice(0, 3),
     (c, p) => c.records.searchByName(p, { limit: 50 }),
-    (a, b) => {
-      if (a.length !== b.length) throw new Error(`result count mismatch: ${a.length} vs ${b.length}`);
-    },
+    (p) => dexie.records.where('nm').startsWith(p).distinct().limit(50).toArray(),
+    sameCount,
   );
-  await timeBoth(
+  await timeAll(
     'page of 50, newest first',
     () => 0,
     (c) => c.records.query({ sort: 'updatedAt', direction: 'desc', limit: 50 }).then((p) => p.items),
-    sameIds,
+    () => dexie.records.orderBy('upd').reverse().limit(50).toArray(),
+    (a, b, d) => {
+      sameIds(a, b);
+      sameCount(a, b, d);
+    },
   );
-  await timeBoth(
+  await timeAll(
     'page of 50 filtered by status, newest first',
     () => (['active', 'violation', 'closed'] as const)[Math.floor(r() * 3)] as ForeignerRecord['status'],
     (c, st) => c.records.query({ filter: { status: st }, limit: 50 }).then((p) => p.items),
-    sameIds,
+    (st) => dexie.records.where('[st+upd]').between([st, Dexie.minKey], [st, Dexie.maxKey]).reverse().limit(50).toArray(),
+    (a, b, d) => {
+      sameIds(a, b);
+      sameCount(a, b, d);
+    },
   );
   await plain.close();
   await enc.close();
+  dexie.close();
+  await deleteDb(`bench-enc-dexie-${n}-${reps.insert - 1}`);
   await deleteDb(`bench-enc-plain-${n}-${reps.insert - 1}`);
   await deleteDb(`bench-enc-encrypted-${n}-${reps.insert - 1}`);
   return lines;

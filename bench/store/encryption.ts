@@ -1,6 +1,7 @@
 // bench/store/encryption.ts: overhead of encryption at rest on the store benchmark. The same synthetic
-// records (bench/store/page.ts makeRecords) through the Timpora store without and with `encryption`, in ONE
-// headless Chromium page. Prints medians and the ratio encrypted / plain.
+// records (bench/store/page.ts makeRecords) through Dexie (the peer), the Timpora store without and with
+// `encryption`, in ONE headless Chromium page. Prints medians and the ratios encrypted / plain and
+// encrypted / Dexie.
 //   node --import tsx bench/store/encryption.ts [--sizes=10000] [--lookups=200] [--insert-reps=3] [--verbose]
 // A benchmark, not a test: it prints figures, it asserts nothing about time.
 import { fileURLToPath } from 'node:url';
@@ -41,10 +42,14 @@ async function main(): Promise<void> {
   const pad = (s: string, w: number): string => s.padEnd(w);
   const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(3));
   console.log('');
-  console.log(`${pad('records', 9)}${pad('operation', 46)}${pad('plain ms', 12)}${pad('encrypted ms', 14)}${pad('ratio', 8)}samples`);
-  for (const l of lines) console.log(`${pad(l.n.toLocaleString('en'), 9)}${pad(l.op, 46)}${pad(fmt(l.plain), 12)}${pad(fmt(l.encrypted), 14)}${pad((l.encrypted / l.plain).toFixed(2), 8)}${l.samples}`);
+  console.log(`${pad('records', 9)}${pad('operation', 46)}${pad('Dexie ms', 11)}${pad('plain ms', 11)}${pad('encrypted ms', 14)}${pad('enc/plain', 11)}${pad('enc/Dexie', 11)}${pad('plain/Dexie', 13)}samples`);
+  for (const l of lines) {
+    console.log(
+      `${pad(l.n.toLocaleString('en'), 9)}${pad(l.op, 46)}${pad(fmt(l.dexie), 11)}${pad(fmt(l.plain), 11)}${pad(fmt(l.encrypted), 14)}${pad((l.encrypted / l.plain).toFixed(2), 11)}${pad((l.encrypted / l.dexie).toFixed(2), 11)}${pad((l.plain / l.dexie).toFixed(2), 13)}${l.samples}`,
+    );
+  }
   console.log('');
-  console.log('ratio = encrypted / plain (median); 1.00 means no overhead.');
+  console.log('ratios of medians; enc/plain = overhead of encryption at rest (1.00 = none); x/Dexie < 1 means faster than Dexie.');
   console.log(`load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 

@@ -376,7 +376,8 @@ export class EncryptedTimporaStore extends TimporaStore {
           const cursor = cursorReq.result;
           if (!cursor) return resolve(out);
           if (after !== undefined && indexedDB.cmp(cursor.primaryKey, after) <= 0) {
-            if (!jumped) {
+            // continuePrimaryKey must move forward: jump only from strictly before `after`.
+            if (!jumped && indexedDB.cmp(cursor.primaryKey, after) < 0) {
               jumped = true;
               cursor.continuePrimaryKey(key, after);
             } else cursor.continue();

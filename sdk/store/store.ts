@@ -495,7 +495,8 @@ export class TimporaStore {
           const cursor = cursorReq.result;
           if (!cursor) return resolve(out);
           if (from && indexedDB.cmp(cursor.key, from.key) === 0 && indexedDB.cmp(cursor.primaryKey, from.primaryKey) <= 0) {
-            if (!jumped) {
+            // continuePrimaryKey must move forward (DataError otherwise): jump only from strictly before.
+            if (!jumped && indexedDB.cmp(cursor.primaryKey, from.primaryKey) < 0) {
               jumped = true;
               cursor.continuePrimaryKey(from.key, from.primaryKey);
             } else cursor.continue();
