@@ -57,6 +57,37 @@ export const styles = css`
     stroke-width: 3;
     vector-effect: non-scaling-stroke;
   }
+  .live {
+    position: absolute;
+    top: 0.5rem;
+    left: 0.5rem;
+    margin: 0;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
+    padding: 0.2rem 0.6rem;
+    border-radius: 999px;
+    background: rgba(0, 0, 0, 0.72);
+    color: #fff;
+    font-size: 0.875rem;
+    font-weight: 600;
+  }
+  .live-dot {
+    width: 0.6rem;
+    height: 0.6rem;
+    border-radius: 50%;
+    background: #ef4444;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .live-dot {
+      animation: timpora-live-pulse 1.6s ease-in-out infinite;
+    }
+  }
+  @keyframes timpora-live-pulse {
+    50% {
+      opacity: 0.35;
+    }
+  }
   .status {
     margin: 0;
     font-weight: 600;

@@ -74,7 +74,9 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * Reads the machine-readable zone (MRZ) of passports, ID cards and visas: live from the camera, from
  * an uploaded or dropped photo, from pasted or typed lines, or from a desk MRZ reader that types
  * the lines as keyboard input. The camera is released on `stop()`, when the element is removed,
- * when the page is hidden and after a read (unless `continuous`).
+ * when the page is hidden or left (`pagehide`) and after a read (unless `continuous`); while it is
+ * open, a "Kamera menyala" / "Camera on" badge is shown over the preview. The engine runs in a Web
+ * Worker that starts (and warms up) when the page is idle after the element is connected.
  *
  * @summary MRZ scanner with camera, photo, text and desk-reader inputs.
  *
@@ -93,6 +95,7 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  *
  * @csspart base - The wrapper.
  * @csspart viewport - The preview box (video and overlay).
+ * @csspart live-indicator - "Camera on" badge shown (with text) exactly while the camera is open.
  * @csspart video - The camera preview.
  * @csspart overlay - The SVG over the preview.
  * @csspart guide - The guide frame.
@@ -573,12 +576,17 @@ export class TimporaMrzScanner extends LitElement {
 
   override render(): unknown {
     const active = this.scanner?.active === true;
+    // The camera light is on exactly while the scanner holds an open camera session.
+    const live = !!this.scanner?.camera;
     const errorKey = this._error ? (`error.${this._error}` as ScannerMessageKey) : null;
     return html`
       <section class="base" part="base" aria-label=${this.t('region.label')}>
         <div class="viewport" part="viewport">
           <video part="video" muted playsinline aria-label=${this.t('video.label')}></video>
           ${this.renderOverlay()}
+          ${live
+            ? html`<p class="live" part="live-indicator" data-camera="live"><span class="live-dot" aria-hidden="true"></span>${this.t('camera.live')}</p>`
+            : nothing}
         </div>
         <p class="status" part="status" aria-hidden="true">${this.statusText()}</p>
         <p class="visually-hidden" role="status" aria-live="polite">${this._announce}</p>

@@ -42,6 +42,36 @@ async function waitForEvent(page: Page, timeout = READ_TIMEOUT_MS): Promise<Prob
   return page.evaluate(() => (window as unknown as { __probe: { events: ProbeEvent[] } }).__probe.events[0]!);
 }
 
+
+type ProbeWindow = {
+  __probe: {
+    el: HTMLElement & { start(): Promise<void>; stop(): void; status: string };
+    trackStates(): string[];
+    shadowText(s: string): string;
+  };
+};
+
+/** Starts the camera and waits until a track is live and the "camera on" badge shows. */
+async function startLive(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    void (window as unknown as ProbeWindow).__probe.el.start().catch(() => undefined);
+  });
+  await page.waitForFunction(
+    () => {
+      const p = (window as unknown as ProbeWindow).__probe;
+      return p.trackStates().includes('live') && p.shadowText('[part="live-indicator"]') !== '';
+    },
+    { timeout: 20_000, polling: 50 },
+  );
+}
+
+async function cameraState(page: Page): Promise<{ tracks: string[]; badge: string; status: string }> {
+  return page.evaluate(() => {
+    const p = (window as unknown as ProbeWindow).__probe;
+    return { tracks: p.trackStates(), badge: p.shadowText('[part="live-indicator"]'), status: p.el.status };
+  });
+}
+
 describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)', { timeout: 300_000 }, () => {
   let dir: string;
   let clip: ScannerClip;
@@ -83,6 +113,65 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
     assert.deepEqual([...new Set(state.tracks)], ['ended'], 'all camera tracks ended');
     assert.equal(state.submits, 0, 'surrounding form not submitted');
     assert.match(state.status, /Terbaca/);
+    await page.close();
+  });
+
+  it('camera privacy: stop() ends every track and hides the "camera on" badge', async () => {
+    const page = await openPage(browser, server.pageUrl());
+    await startLive(page);
+    assert.equal((await cameraState(page)).badge, 'Kamera menyala');
+    await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.stop());
+    const state = await cameraState(page);
+    assert.deepEqual([...new Set(state.tracks)], ['ended']);
+    assert.equal(state.badge, '');
+    await page.close();
+  });
+
+  it('camera privacy: removing the element ends every track', async () => {
+    const page = await openPage(browser, server.pageUrl());
+    await startLive(page);
+    await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.remove());
+    assert.deepEqual([...new Set((await cameraState(page)).tracks)], ['ended']);
+    await page.close();
+  });
+
+  it('camera privacy: a hidden page (tab frozen through CDP) ends every track; visible again resumes', async () => {
+    const page = await openPage(browser, server.pageUrl());
+    await startLive(page);
+    // Chromium hides the page (a real visibilitychange) before freezing it.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    const hidden = await page.evaluate(() => document.visibilityState);
+    assert.equal(hidden, 'hidden');
+    const state = await cameraState(page);
+    assert.deepEqual([...new Set(state.tracks)], ['ended'], 'tracks ended while hidden');
+    assert.equal(state.status, 'paused');
+    assert.equal(state.badge, '');
+    // Shown again (focus emulation makes Chromium report the page visible): the scanner reopens the camera.
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+    await page.waitForFunction(() => document.visibilityState === 'visible', { timeout: 10_000 });
+    await page.waitForFunction(() => (window as unknown as ProbeWindow).__probe.trackStates().includes('live'), { timeout: 20_000 });
+    await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.stop());
+    assert.deepEqual([...new Set((await cameraState(page)).tracks)], ['ended']);
+    await page.close();
+  });
+
+  it('camera privacy: navigating away (pagehide) ends every track before the page goes', async () => {
+    const page = await openPage(browser, server.pageUrl());
+    await startLive(page);
+    // A pagehide listener added after the scanner's runs after it: it records what the scanner left.
+    await page.evaluate(() => {
+      addEventListener('pagehide', () => {
+        sessionStorage.setItem('tracks-at-pagehide', JSON.stringify((window as unknown as ProbeWindow).__probe.trackStates()));
+      });
+    });
+    await page.goto(`${server.origin}/test/e2e/scanner-page.html?after-navigation`, { waitUntil: 'load' });
+    const recorded = await page.evaluate(() => sessionStorage.getItem('tracks-at-pagehide'));
+    assert.ok(recorded, 'pagehide fired');
+    const tracks = JSON.parse(recorded) as string[];
+    assert.ok(tracks.length > 0);
+    assert.deepEqual([...new Set(tracks)], ['ended']);
     await page.close();
   });
 

@@ -8,6 +8,8 @@ import {
   ScriptedReader,
   failGetUserMedia,
   imageResult,
+  resetVisibility,
+  setVisibility,
   spyStreams,
   until,
 } from '../../sdk/camera/fixtures.ts';
@@ -123,6 +125,32 @@ describe('<timpora-mrz-scanner>', () => {
       el.remove();
     }
     expect(spy.states().every((st) => st === 'ended')).to.equal(true);
+  });
+
+  it('shows a "camera on" badge with text exactly while the camera is open (start, hidden page, stop)', async () => {
+    const el = await mount();
+    el.reader = new ScriptedReader(() => null);
+    const badge = (): Element | null => shadow(el).querySelector('[part="live-indicator"]');
+    expect(badge()).to.equal(null);
+    await el.start();
+    await el.updateComplete;
+    expect(spy.states()).to.deep.equal(['live']);
+    expect(badge()?.textContent?.trim()).to.equal('Kamera menyala');
+    await expect(el).to.be.accessible();
+    setVisibility('hidden');
+    try {
+      await el.updateComplete;
+      expect(spy.states()).to.deep.equal(['ended']);
+      expect(badge()).to.equal(null);
+    } finally {
+      setVisibility('visible');
+      resetVisibility();
+    }
+    await until(() => spy.states().includes('live') && !!badge(), 8000, 'resumed');
+    el.stop();
+    await el.updateComplete;
+    expect(spy.states().every((st) => st === 'ended')).to.equal(true);
+    expect(badge()).to.equal(null);
   });
 
   it('stops the camera when removed from the page', async () => {
