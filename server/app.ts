@@ -64,11 +64,22 @@ export interface TimporaServer {
 }
 
 interface Ctx {
-  req: FastifyRequest;
+  /** The request (or, for a `/batch` item, the single request the item stands for). */
+  req: Pick<FastifyRequest, 'body' | 'method' | 'url'>;
   principal: Principal;
   query: Record<string, unknown>;
   headers: Record<string, unknown>;
   params: Record<string, string>;
+}
+
+/** One item of `POST /batch` (schema `BatchItem` in docs/openapi.yaml). */
+interface BatchItem {
+  method: 'PUT' | 'DELETE';
+  collection: Collection;
+  id: string;
+  ifMatch?: string;
+  idempotencyKey: string;
+  body?: unknown;
 }
 
 interface Answer {
@@ -340,7 +351,16 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     return typeof k === 'string' ? k : undefined;
   };
 
-  const fingerprint = (ctx: Ctx): string => sha256(`${ctx.req.method} ${ctx.req.url.split('?')[0]}\n${canonical(ctx.req.body ?? null)}`);
+  /** Path without query, percent-decoded (`/records/a%3Ab` and `/records/a:b`, or a `/batch` item, are one write). */
+  const pathOf = (url: string): string => {
+    const raw = url.split('?')[0] ?? '';
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  };
+  const fingerprint = (ctx: Ctx): string => sha256(`${ctx.req.method} ${pathOf(ctx.req.url)}\n${canonical(ctx.req.body ?? null)}`);
 
   const replayAnswer = (r: StoredResponse): Answer => {
     const headers: Record<string, string> = { 'idempotent-replayed': 'true' };
@@ -568,6 +588,9 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     { public: true },
   );
 
+  /** The single-write handlers per collection, which `/batch` items run. */
+  const singleWrites = new Map<Collection, Record<'PUT' | 'DELETE', (ctx: Ctx) => Promise<Answer>>>();
+
   for (const name of COLLECTIONS) {
     const spec = collectionSpec(name);
     const base = `/${name}`;
@@ -628,7 +651,7 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
       return entity === full ? { status: 200, body: current.data, headers } : json(200, entity, headers);
     });
 
-    route('PUT', one, async (ctx) => {
+    const putOne = async (ctx: Ctx): Promise<Answer> => {
       const fp = fingerprint(ctx);
       const replay = await checkReplay(ctx, fp);
       if (replay) return replay;
@@ -640,16 +663,60 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
       }
       if (current.deleted) throw new ApiError(typeof ctx.headers['if-match'] === 'string' ? 404 : 409, typeof ctx.headers['if-match'] === 'string' ? 'not_found' : 'already_exists', 'The entity was deleted.');
       return update(ctx, spec, current, fp);
-    });
-
-    route('DELETE', one, async (ctx) => {
+    };
+    const deleteOne = async (ctx: Ctx): Promise<Answer> => {
       const fp = fingerprint(ctx);
       const replay = await checkReplay(ctx, fp);
       if (replay) return replay;
       const current = await liveOrNotFound(name, ctx.params['id'] ?? '');
       return remove(ctx, spec, current, fp);
-    });
+    };
+    singleWrites.set(name, { PUT: putOne, DELETE: deleteOne });
+    route('PUT', one, putOne);
+    route('DELETE', one, deleteOne);
   }
+
+  route('POST', '/batch', async (ctx) => {
+    const issues = c.validateSchema('BatchRequest', ctx.req.body);
+    if (issues.length) throw validationFailed(issues);
+    const items = (ctx.req.body as { items: BatchItem[] }).items;
+    const parts: string[] = [];
+    // Items run one after the other, in order, each exactly as its single request (own transaction, audit,
+    // idempotency record). The answer goes out only when every item is decided, so every success is durable.
+    for (const item of items) {
+      const url = `/${item.collection}/${item.id}`;
+      const headers: Record<string, unknown> = { 'idempotency-key': item.idempotencyKey };
+      if (item.ifMatch !== undefined) headers['if-match'] = item.ifMatch;
+      const itemCtx: Ctx = {
+        req: { method: item.method, url, body: item.method === 'PUT' ? item.body : undefined },
+        principal: ctx.principal,
+        query: {},
+        headers,
+        params: { id: item.id },
+      };
+      let a: Answer;
+      try {
+        const handler = singleWrites.get(item.collection)?.[item.method];
+        if (!handler) throw new ApiError(404, 'not_found', 'No such endpoint.');
+        a = await handler(itemCtx);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e; // storage failure: a 500 for the batch; items already done replay
+        a = { status: e.status, body: JSON.stringify(e.toBody()), headers: e.extra.headers ?? {} };
+      }
+      if (options.validateResponses && a.body !== undefined) {
+        const bad = c.validateResponse(`/${item.collection}/{id}`, item.method.toLowerCase(), a.status, JSON.parse(a.body));
+        if (bad.length) throw new ApiError(500, 'internal', `Batch item does not match the contract (${item.method} ${item.collection} ${a.status}).`, { issues: bad });
+      }
+      const h = a.headers ?? {};
+      let part = `{"status":${a.status}`;
+      if (h['etag'] !== undefined) part += `,"etag":${JSON.stringify(h['etag'])}`;
+      if (h['location'] !== undefined) part += `,"location":${JSON.stringify(h['location'])}`;
+      if (h['idempotent-replayed'] === 'true') part += ',"replayed":true';
+      if (a.body !== undefined) part += `,"body":${a.body}`;
+      parts.push(`${part}}`);
+    }
+    return { status: 200, body: `{"results":[${parts.join(',')}]}`, headers: {} };
+  })
 
   route('GET', '/changes', async (ctx) => {
     const q = ctx.query;

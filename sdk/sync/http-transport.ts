@@ -7,6 +7,8 @@
  * - `412` (and `409`/`404` where they mean "the server has another version") become `conflict` errors carrying
  *   the server's current entity.
  * - Feed: `GET /changes?since=<cursor>&limit=<n>`; lists: `GET /{collection}?limit=<n>&pageToken=<t>`.
+ * - Batches: `POST /batch` carries up to 100 writes (each with its own `If-Match` and `Idempotency-Key`); only
+ *   the successes are taken from it, anything else is resent alone through {@link HttpTransport.write}.
  * @module
  */
 import { SyncError, type SyncErrorCode, type SyncValidationIssue } from './errors.ts';
@@ -37,6 +39,21 @@ export interface HttpTransportOptions {
   listLimit?: number;
   /** `fetch` to use (default the global one). */
   fetch?: typeof fetch;
+  /**
+   * Use `POST /batch` for several writes at once (default true). A server that answers it with 404 or 405 is
+   * remembered and sent single writes from then on.
+   */
+  batch?: boolean;
+}
+
+/** Most items in one `POST /batch` (the contract's maximum). */
+export const MAX_BATCH_ITEMS = 100;
+/** Rough JSON size above which a batch is split (well below the server's body limit). */
+const MAX_BATCH_BYTES = 1_000_000;
+
+interface BatchResultBody {
+  status: number;
+  body?: Record<string, unknown>;
 }
 
 interface ErrorBody {
@@ -57,6 +74,7 @@ export class HttpTransport implements Transport {
   readonly #changesLimit: number;
   readonly #listLimit: number;
   readonly #fetch: typeof fetch;
+  #batch: boolean;
 
   constructor(options: HttpTransportOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
@@ -66,6 +84,64 @@ export class HttpTransport implements Transport {
     this.#changesLimit = options.changesLimit ?? 1000;
     this.#listLimit = options.listLimit ?? 500;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#batch = options.batch ?? true;
+  }
+
+  async writeBatch(requests: readonly WriteRequest[], options: TransportCallOptions = {}): Promise<Array<WriteResult | null>> {
+    const out: Array<WriteResult | null> = requests.map(() => null);
+    const items: Array<{ index: number; item: Record<string, unknown>; size: number }> = [];
+    requests.forEach((request, index) => {
+      const isCreate = request.baseVersion <= 0;
+      if (request.op === 'delete') {
+        // As in write(): deleting something the server never had sends nothing.
+        if (isCreate) {
+          out[index] = { entity: null, version: 0 };
+          return;
+        }
+      } else if (!request.entity) {
+        return; // write() reports it
+      }
+      const item: Record<string, unknown> = {
+        method: request.op === 'delete' ? 'DELETE' : 'PUT',
+        collection: request.collection,
+        id: request.id,
+        idempotencyKey: request.idempotencyKey,
+      };
+      if (!isCreate) item['ifMatch'] = `"${request.baseVersion}"`;
+      if (request.op === 'put') item['body'] = request.entity;
+      items.push({ index, item, size: request.op === 'put' ? JSON.stringify(request.entity).length : 100 });
+    });
+    let start = 0;
+    while (this.#batch && start < items.length) {
+      // Chunks of at most MAX_BATCH_ITEMS items and about MAX_BATCH_BYTES.
+      let end = start;
+      let bytes = 0;
+      while (end < items.length && end - start < MAX_BATCH_ITEMS && (end === start || bytes + items[end]!.size <= MAX_BATCH_BYTES)) {
+        bytes += items[end]!.size;
+        end += 1;
+      }
+      const chunk = items.slice(start, end);
+      start = end;
+      let results: BatchResultBody[];
+      try {
+        const { body } = await this.#request('POST', '/batch', { json: { items: chunk.map((c) => c.item) }, ...options });
+        results = (body as { results?: BatchResultBody[] } | null)?.results ?? [];
+      } catch (error) {
+        if (error instanceof SyncError && (error.status === 404 || error.status === 405)) this.#batch = false;
+        // Whatever went wrong, these writes go one by one (same keys: a write the server did apply replays).
+        break;
+      }
+      chunk.forEach((c, i) => {
+        const r = results[i];
+        if (!r) return;
+        const request = requests[c.index]!;
+        if (request.op === 'delete' && r.status === 204) out[c.index] = { entity: null, version: request.baseVersion };
+        else if (request.op === 'put' && (r.status === 200 || r.status === 201) && r.body && typeof r.body['version'] === 'number') {
+          out[c.index] = { entity: r.body as SyncEntity, version: r.body['version'] };
+        }
+      });
+    }
+    return out;
   }
 
   async write(request: WriteRequest, options: TransportCallOptions = {}): Promise<WriteResult> {

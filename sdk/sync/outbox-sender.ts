@@ -10,7 +10,7 @@ import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { sameContent } from './equality.ts';
 import { toSyncError, type SyncError } from './errors.ts';
 import type { LocalChange, SyncStorage, SyncStorageTx } from './storage.ts';
-import type { Transport, WriteResult } from './transport.ts';
+import type { Transport, WriteRequest, WriteResult } from './transport.ts';
 import type { FailedWrite, OutboxEntry, SyncConflict, SyncEntity } from './types.ts';
 
 /** What the sender needs. */
@@ -19,6 +19,11 @@ export interface SenderContext {
   transport: Transport;
   /** Requests in flight at once (different entities only). */
   concurrency: number;
+  /**
+   * Writes of different entities sent together when the transport has `writeBatch` (default 1: one request per
+   * write). Writes of one entity still go one after the other, each in a later batch than the one before.
+   */
+  batchSize?: number;
   backoff: BackoffOptions;
   /** Ignore `nextAttemptAt` this time (e.g. the browser just came back online, or the app asked). */
   ignoreBackoff: boolean;
@@ -79,38 +84,71 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
     report.nextAttemptAt = report.nextAttemptAt === null ? at : Math.min(report.nextAttemptAt, at);
   };
 
+  const requestOf = (entry: OutboxEntry): WriteRequest => ({
+    collection: entry.collection,
+    op: entry.op,
+    id: entry.id,
+    ...(entry.entity ? { entity: entry.entity } : {}),
+    baseVersion: entry.baseVersion,
+    idempotencyKey: entry.idempotencyKey,
+  });
+
+  /** True when `entry` may be sent now (records the deferral when it waits for its backoff). */
+  const ready = (entry: OutboxEntry): boolean => {
+    if (entry.state === 'failed' || entry.state === 'conflict') return false;
+    if (!ctx.ignoreBackoff && entry.nextAttemptAt > ctx.now()) {
+      deferUntil(entry.nextAttemptAt);
+      return false;
+    }
+    return true;
+  };
+
+  /** Send one write alone; resolves with the entity's next entry to send (undefined: nothing more now). */
+  const sendOne = async (entry: OutboxEntry): Promise<OutboxEntry | undefined> => {
+    let result: WriteResult;
+    try {
+      result = await ctx.transport.write(requestOf(entry), { signal: ctx.signal });
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      const recognised = recogniseOwnWrite(entry, error);
+      if (!recognised) {
+        await recordFailure(entry, error);
+        return undefined;
+      }
+      result = recognised;
+    }
+    return acknowledge(entry, result);
+  };
+
   const runGroup = async (group: OutboxEntry[]): Promise<void> => {
     let entry: OutboxEntry | undefined = group[0];
     while (entry && !stop && !ctx.signal.aborted) {
-      if (entry.state === 'failed' || entry.state === 'conflict') return;
-      if (!ctx.ignoreBackoff && entry.nextAttemptAt > ctx.now()) {
-        deferUntil(entry.nextAttemptAt);
-        return;
+      if (!ready(entry)) return;
+      entry = await sendOne(entry);
+    }
+  };
+
+  /**
+   * Several entities at once: their first due writes in one batch, then their next writes in the next batch.
+   * Only successes are taken from a batch; every other write is sent alone, so failures are classified,
+   * retried and recorded exactly as without batching.
+   */
+  const runBatch = (writeBatch: NonNullable<Transport['writeBatch']>) => async (groups: OutboxEntry[][]): Promise<void> => {
+    let heads: Array<OutboxEntry | undefined> = groups.map((g) => g[0]);
+    while (!stop && !ctx.signal.aborted) {
+      const due = heads.filter((e): e is OutboxEntry => e !== undefined && ready(e));
+      if (due.length === 0) return;
+      const results = await writeBatch(due.map(requestOf), { signal: ctx.signal });
+      const acked = await Promise.all(due.map((entry, i) => {
+        const result = results[i];
+        return result ? acknowledge(entry, result) : Promise.resolve(null);
+      }));
+      heads = [];
+      for (let i = 0; i < due.length; i++) {
+        const next = acked[i];
+        if (next !== null) heads.push(next);
+        else if (!stop && !ctx.signal.aborted) heads.push(await sendOne(due[i]!));
       }
-      let result: WriteResult;
-      try {
-        result = await ctx.transport.write(
-          {
-            collection: entry.collection,
-            op: entry.op,
-            id: entry.id,
-            ...(entry.entity ? { entity: entry.entity } : {}),
-            baseVersion: entry.baseVersion,
-            idempotencyKey: entry.idempotencyKey,
-          },
-          { signal: ctx.signal },
-        );
-      } catch (thrown) {
-        const error = toSyncError(thrown);
-        const recognised = recogniseOwnWrite(entry, error);
-        if (recognised) {
-          result = recognised;
-        } else {
-          await recordFailure(entry, error);
-          return;
-        }
-      }
-      entry = await acknowledge(entry, result);
     }
   };
 
@@ -245,14 +283,17 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
 
   const workers: Promise<void>[] = [];
   const width = Math.max(1, ctx.concurrency);
+  const batchSize = ctx.transport.writeBatch ? Math.max(1, Math.floor(ctx.batchSize ?? 1)) : 1;
+  const batched = batchSize > 1 && ctx.transport.writeBatch ? runBatch(ctx.transport.writeBatch.bind(ctx.transport)) : null;
   for (let w = 0; w < width; w++) {
     workers.push(
       (async () => {
         while (!stop && !ctx.signal.aborted) {
-          const group = queue.shift();
-          if (!group) return;
+          const groups = queue.splice(0, batched ? batchSize : 1);
+          if (groups.length === 0) return;
           try {
-            await runGroup(group);
+            if (batched) await batched(groups);
+            else await runGroup(groups[0]!);
           } catch (error) {
             // Local storage failed (e.g. quota, connection lost): stop; the entries stay and are resent later.
             stop = true;

@@ -61,6 +61,11 @@ export interface TimporaSyncOptions {
   locks?: LockManagerLike | null;
   /** Requests in flight for different entities (default 6). */
   concurrency?: number;
+  /**
+   * Writes of different entities per request when the transport can batch (`Transport.writeBatch`, e.g.
+   * `POST /batch`); default 100, 1 = one request per write.
+   */
+  batchSize?: number;
   /** Pull the change feed this often while leading, ms (default 30,000; 0 = only on demand). */
   pullIntervalMs?: number;
   /** Retry backoff of failing writes and of the connection. */
@@ -105,6 +110,7 @@ export class TimporaSync extends EventTarget {
   readonly #storage: SyncStorage;
   readonly #transport: Transport;
   readonly #concurrency: number;
+  readonly #batchSize: number;
   readonly #pullIntervalMs: number;
   readonly #backoff: BackoffOptions;
   readonly #network: NetworkMonitor;
@@ -133,6 +139,7 @@ export class TimporaSync extends EventTarget {
     this.#storage = options.storage;
     this.#transport = options.transport;
     this.#concurrency = options.concurrency ?? 6;
+    this.#batchSize = options.batchSize ?? 100;
     this.#pullIntervalMs = options.pullIntervalMs ?? 30_000;
     this.#backoff = options.backoff ?? {};
     this.#network = options.network ?? browserNetworkMonitor();
@@ -373,6 +380,7 @@ export class TimporaSync extends EventTarget {
         storage: this.#storage,
         transport: this.#transport,
         concurrency: this.#concurrency,
+        batchSize: this.#batchSize,
         backoff: this.#backoff,
         ignoreBackoff,
         signal: this.#abort.signal,

@@ -70,6 +70,13 @@ export interface ListPage {
 export interface Transport {
   /** Send one write. Throws {@link SyncError} on failure. */
   write(request: WriteRequest, options?: TransportCallOptions): Promise<WriteResult>;
+  /**
+   * Optional fast path: several writes of DIFFERENT entities in one round trip, each with the semantics of
+   * {@link Transport.write}. Returns one slot per request, in order: the result when the server applied (or
+   * replayed) it, or `null` when this write is to be sent on its own with {@link Transport.write} (any
+   * failure, or the batch itself failing: the per-request idempotency keys make the resend safe).
+   */
+  writeBatch?(requests: readonly WriteRequest[], options?: TransportCallOptions): Promise<Array<WriteResult | null>>;
   /** Changes after `cursor` (`null` = from the beginning). Throws `SyncError('gone')` when too old. */
   changes(cursor: string | null, options?: TransportCallOptions): Promise<ChangePage>;
   /**

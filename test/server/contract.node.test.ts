@@ -604,6 +604,146 @@ for (const engine of ENGINES) {
       });
     });
 
+    describe('batch (POST /batch)', () => {
+      it('applies items in order, each as its single request: create, update with If-Match, delete; audit per item', async () => {
+        const a = randomUUID();
+        const b = randomUUID();
+        const existing = await createRecord(officerA);
+        const r = await call(s, 'POST', '/batch', {
+          token: officerA,
+          body: {
+            items: [
+              { method: 'PUT', collection: 'records', id: a, idempotencyKey: `k-${a}`, body: sampleRecord({ notes: 'a' }) },
+              { method: 'PUT', collection: 'records', id: b, idempotencyKey: `k-${b}`, body: sampleRecord({ notes: 'b' }) },
+              { method: 'PUT', collection: 'records', id: existing.id, ifMatch: existing.etag, idempotencyKey: `u-${existing.id}`, body: sampleRecord({ notes: 'edited' }) },
+              { method: 'DELETE', collection: 'records', id: b, ifMatch: '"1"', idempotencyKey: `d-${b}` },
+            ],
+          },
+        });
+        assert.equal(r.status, 200, r.raw);
+        const [ca, cb, up, del] = r.json.results as J[];
+        assert.equal(ca.status, 201);
+        assert.equal(ca.etag, '"1"');
+        assert.equal(ca.location, `/records/${a}`);
+        assert.equal(ca.body.id, a);
+        assert.equal(ca.body.sourceAgency, 'imi-jakut');
+        assert.equal(cb.status, 201);
+        assert.equal(up.status, 200);
+        assert.equal(up.etag, '"2"');
+        assert.equal(up.body.notes, 'edited');
+        assert.equal(del.status, 204);
+        assert.equal(del.body, undefined);
+        assert.equal((await call(s, 'GET', `/records/${a}`, { token: officerB })).json.notes, 'a');
+        assert.equal((await call(s, 'GET', `/records/${b}`, { token: officerB })).status, 404);
+        const log = await call(s, 'GET', `/audit?entityId=${a}&action=create`, { token: admin });
+        assert.equal(log.json.items.length, 1);
+        assert.equal(log.json.items[0].userId, 'officer@imi-jakut');
+        const upd = await call(s, 'GET', `/audit?entityId=${existing.id}&action=update`, { token: admin });
+        assert.deepEqual(upd.json.items[0].fields, ['notes']);
+      });
+
+      it('one failing item neither undoes nor stops the others; each failure is what the single request answers', async () => {
+        const mine = await createRecord(officerA);
+        const theirs = await createRecord(officerB);
+        const fresh = randomUUID();
+        const r = await call(s, 'POST', '/batch', {
+          token: officerA,
+          body: {
+            items: [
+              { method: 'PUT', collection: 'records', id: mine.id, ifMatch: '"7"', idempotencyKey: randomUUID(), body: sampleRecord() },
+              { method: 'PUT', collection: 'records', id: mine.id.replace(/.$/, 'x'), ifMatch: '"1"', idempotencyKey: randomUUID(), body: sampleRecord() },
+              { method: 'PUT', collection: 'records', id: theirs.id, ifMatch: theirs.etag, idempotencyKey: randomUUID(), body: sampleRecord() },
+              { method: 'PUT', collection: 'records', id: mine.id, idempotencyKey: randomUUID(), body: sampleRecord() },
+              { method: 'PUT', collection: 'records', id: fresh, idempotencyKey: randomUUID(), body: sampleRecord({ identity: { surname: '' } }) },
+              { method: 'PUT', collection: 'records', id: randomUUID(), idempotencyKey: randomUUID(), body: sampleRecord({ restrictedNotes: 'secret' }) },
+              { method: 'PUT', collection: 'agencies', id: 'new-agency', idempotencyKey: randomUUID(), body: { name: 'X', kind: 'immigration' } },
+              { method: 'DELETE', collection: 'records', id: mine.id, idempotencyKey: randomUUID() },
+              { method: 'PUT', collection: 'records', id: fresh, idempotencyKey: randomUUID(), body: sampleRecord() },
+            ],
+          },
+        });
+        assert.equal(r.status, 200, r.raw);
+        const res = r.json.results as J[];
+        assert.deepEqual(res.map((x) => x.status), [412, 404, 403, 428, 400, 403, 403, 428, 201]);
+        assert.equal(res[0].body.error.code, 'version_conflict');
+        assert.equal(res[0].etag, '"1"');
+        assert.equal(res[0].body.error.current.id, mine.id);
+        assert.equal(res[2].body.error.code, 'forbidden');
+        assert.equal(res[4].body.error.code, 'validation_failed');
+        assert.ok(res[4].body.error.issues.some((i: J) => i.path.startsWith('identity')));
+        assert.equal(res[5].body.error.code, 'restricted_field');
+        assert.equal(res[7].body.error.code, 'precondition_required');
+        assert.equal((await call(s, 'GET', `/records/${fresh}`, { token: officerA })).status, 200);
+        assert.equal((await call(s, 'GET', `/records/${mine.id}`, { token: officerA })).headers['etag'], '"1"');
+      });
+
+      it('per-item Idempotency-Key: replays in a batch or alone give the first answer; reuse with another body is 422 for that item', async () => {
+        const id = randomUUID();
+        const key = `batch-key-${id}`;
+        const item = { method: 'PUT', collection: 'records', id, idempotencyKey: key, body: sampleRecord({ notes: 'first' }) };
+        const first = await call(s, 'POST', '/batch', { token: officerA, body: { items: [item] } });
+        assert.equal(first.json.results[0].status, 201);
+        assert.equal(first.json.results[0].replayed, undefined);
+        const again = await call(s, 'POST', '/batch', { token: officerA, body: { items: [item] } });
+        assert.equal(again.json.results[0].status, 201);
+        assert.equal(again.json.results[0].replayed, true);
+        assert.deepEqual(again.json.results[0].body, first.json.results[0].body);
+        // The single request with the same key is the same write.
+        const single = await call(s, 'PUT', `/records/${id}`, { token: officerA, body: item.body, headers: { 'idempotency-key': key } });
+        assert.equal(single.status, 201);
+        assert.equal(single.headers['idempotent-replayed'], 'true');
+        assert.deepEqual(single.json, first.json.results[0].body);
+        const reused = await call(s, 'POST', '/batch', { token: officerA, body: { items: [{ ...item, body: sampleRecord({ notes: 'other' }) }] } });
+        assert.equal(reused.json.results[0].status, 422);
+        assert.equal(reused.json.results[0].body.error.code, 'idempotency_key_reused');
+        // And a key first used alone replays inside a batch.
+        const id2 = randomUUID();
+        const alone = await call(s, 'PUT', `/records/${id2}`, { token: officerA, body: sampleRecord(), headers: { 'idempotency-key': `alone-${id2}` } });
+        assert.equal(alone.status, 201);
+        const inBatch = await call(s, 'POST', '/batch', { token: officerA, body: { items: [{ method: 'PUT', collection: 'records', id: id2, idempotencyKey: `alone-${id2}`, body: sampleRecord() }] } });
+        assert.equal(inBatch.json.results[0].status, 201);
+        assert.equal(inBatch.json.results[0].replayed, true);
+        const feed = await call(s, 'GET', '/changes?limit=1000', { token: officerA });
+        assert.equal(feed.json.changes.filter((c: J) => c.id === id).length, 1);
+        assert.equal((await call(s, 'GET', `/records/${id}`, { token: officerA })).headers['etag'], '"1"');
+      });
+
+      it('restricted fields are hidden in item answers for roles that may not see them, and kept on their writes', async () => {
+        const intel = await tokenFor(s, 'bin-daerah', 'intelligence');
+        const officer = await tokenFor(s, 'bin-daerah', 'officer');
+        const sup = await tokenFor(s, 'bin-daerah', 'supervisor');
+        const id = randomUUID();
+        const r = await call(s, 'POST', '/batch', { token: intel, body: { items: [{ method: 'PUT', collection: 'records', id, idempotencyKey: randomUUID(), body: sampleRecord({ restrictedNotes: 'rahasia' }) }] } });
+        assert.equal(r.json.results[0].status, 201);
+        assert.equal(r.json.results[0].body.restrictedNotes, 'rahasia');
+        const upd = await call(s, 'POST', '/batch', { token: officer, body: { items: [{ method: 'PUT', collection: 'records', id, ifMatch: '"1"', idempotencyKey: randomUUID(), body: sampleRecord({ notes: 'officer edit' }) }] } });
+        assert.equal(upd.json.results[0].status, 200, JSON.stringify(upd.json));
+        assert.equal(upd.json.results[0].body.notes, 'officer edit');
+        assert.equal(upd.json.results[0].body.restrictedNotes, undefined);
+        assert.equal((await call(s, 'GET', `/records/${id}`, { token: sup })).json.restrictedNotes, 'rahasia');
+      });
+
+      it('malformed batches are 400 as a whole (shape, size, missing keys); no token is 401', async () => {
+        const bad = [
+          {},
+          { items: [] },
+          { items: Array.from({ length: 101 }, () => ({ method: 'DELETE', collection: 'records', id: randomUUID(), idempotencyKey: randomUUID() })) },
+          { items: [{ method: 'PUT', collection: 'records', id: randomUUID(), body: sampleRecord() }] },
+          { items: [{ method: 'PATCH', collection: 'records', id: randomUUID(), idempotencyKey: 'k' }] },
+          { items: [{ method: 'PUT', collection: 'audit', id: randomUUID(), idempotencyKey: 'k', body: {} }] },
+          { items: [{ method: 'PUT', collection: 'records', id: '../etc', idempotencyKey: 'k', body: {} }] },
+          { items: [{ method: 'PUT', collection: 'records', id: randomUUID(), idempotencyKey: 'k\u0000', body: {} }] },
+          { items: [{ method: 'PUT', collection: 'records', id: randomUUID(), idempotencyKey: 'k', body: [] }] },
+        ];
+        for (const body of bad) {
+          const r = await call(s, 'POST', '/batch', { token: officerA, body });
+          assert.equal(r.status, 400, JSON.stringify(body).slice(0, 200));
+          assert.equal(r.json.error.code, 'validation_failed');
+        }
+        assert.equal((await call(s, 'POST', '/batch', { body: { items: [] } })).status, 401);
+      });
+    });
+
     describe('HTTP hygiene', () => {
       it('sends security headers and CORS only for the configured origin', async () => {
         const r = await call(s, 'GET', '/records', { token: officerA, headers: { origin: 'http://demo.test' } });

@@ -185,6 +185,36 @@ describe('HttpTransport against the reference server', { skip: !sqlite }, () => 
       await small.close();
     }
   });
+
+  it('writeBatch: one POST /batch for several entities; successes come back, everything else is left for write()', async () => {
+    const t = new HttpTransport({ baseUrl: base, token: officerA });
+    const a = entity({ notes: 'a' });
+    const b = entity({ notes: 'b' });
+    const c = entity({ notes: 'c', identity: { surname: '' } });
+    const stale = entity();
+    const made = await t.write({ collection: 'records', op: 'put', id: stale.id, entity: stale, baseVersion: 0, idempotencyKey: randomUUID() });
+    const keyA = `ka:${a.id}`;
+    const requests = [
+      { collection: 'records', op: 'put' as const, id: a.id, entity: a, baseVersion: 0, idempotencyKey: keyA },
+      { collection: 'records', op: 'put' as const, id: b.id, entity: b, baseVersion: 0, idempotencyKey: randomUUID() },
+      { collection: 'records', op: 'put' as const, id: c.id, entity: c, baseVersion: 0, idempotencyKey: randomUUID() },
+      { collection: 'records', op: 'put' as const, id: stale.id, entity: stale, baseVersion: 5, idempotencyKey: randomUUID() },
+      { collection: 'records', op: 'delete' as const, id: made.entity!.id, baseVersion: 0, idempotencyKey: randomUUID() },
+    ];
+    const results = await t.writeBatch(requests);
+    assert.equal(results.length, 5);
+    assert.equal(results[0]?.version, 1);
+    assert.equal(results[0]?.entity?.['notes'], 'a');
+    assert.equal(results[0]?.entity?.['sourceAgency'], 'imi-jakut');
+    assert.equal(results[1]?.entity?.['notes'], 'b');
+    assert.equal(results[2], null, 'a validation failure is left for write()');
+    assert.equal(results[3], null, 'a conflict is left for write()');
+    assert.deepEqual(results[4], { entity: null, version: 0 }, 'deleting what the server never had sends nothing');
+    // write() with the same key replays the batch's answer (the fallback is safe).
+    const again = await t.write(requests[0]!);
+    assert.deepEqual(again, results[0]);
+    await assert.rejects(t.write(requests[3]!), (e: unknown) => e instanceof SyncError && e.code === 'conflict');
+  });
 });
 
 describe('HttpTransport failure handling (fake fetch)', () => {
@@ -206,6 +236,25 @@ describe('HttpTransport failure handling (fake fetch)', () => {
     assert.equal(seen[0]?.headers.get('idempotency-key'), 'k1');
     assert.equal(seen[0]?.headers.get('authorization'), 'Bearer tok');
     assert.equal(seen[1]?.headers.get('if-match'), '"3"');
+  });
+
+  it('writeBatch: a server without /batch (404) gets single writes from then on; a failed batch leaves every write for write()', async () => {
+    const calls: string[] = [];
+    let fail = 404;
+    const fetchFake: typeof fetch = async (input, init) => {
+      calls.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return ok({ error: { code: 'not_found', message: 'x' } }, fail);
+    };
+    const t = new HttpTransport({ baseUrl: 'http://api.test', token: 'tok', fetch: fetchFake });
+    const req = { collection: 'records', op: 'put' as const, id: 'x', entity: { id: 'x', version: 0 }, baseVersion: 0, idempotencyKey: 'k' };
+    assert.deepEqual(await t.writeBatch([req, { ...req, id: 'y' }]), [null, null]);
+    assert.deepEqual(await t.writeBatch([req]), [null]);
+    assert.deepEqual(calls, ['POST http://api.test/batch'], 'asked once, then remembered');
+    fail = 503;
+    const u = new HttpTransport({ baseUrl: 'http://api.test', token: 'tok', fetch: fetchFake });
+    assert.deepEqual(await u.writeBatch([req]), [null]);
+    assert.deepEqual(await u.writeBatch([req]), [null]);
+    assert.equal(calls.length, 3, 'a 5xx is not remembered as "no batch"');
   });
 
   it('times out with code timeout, and network failures are code network', async () => {
