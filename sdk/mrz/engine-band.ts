@@ -46,7 +46,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     scale: TARGET_LEN / len,
   };
   const charSize = TARGET_LEN / 40;
-  // Residual skew from a cheap half-resolution pass.
+  // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
   const low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
   const skew = estimateSkew(inkMap(low, charSize / 2));

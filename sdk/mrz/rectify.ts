@@ -112,6 +112,10 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   if (m) {
     // Projective mapping: numerators and denominator are linear along a row.
     const invF = 1 / f;
+    const sw = src.width;
+    const sw1 = sw - 1;
+    const sh1 = src.height - 1;
+    const sd = src.data;
     for (let y = 0; y < H; y++) {
       const yc = y + 0.5;
       let nx = (m[0] as number) * 0.5 + (m[1] as number) * yc + (m[2] as number);
@@ -120,12 +124,32 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       const ax = m[0] as number;
       const ay = m[3] as number;
       const ad = m[6] as number;
+      const o = y * W;
       for (let x = 0; x < W; x++) {
         const id = invF / dd;
-        out[y * W + x] = sampleBilinear(src, nx * id - 0.5, ny * id - 0.5);
+        let fx = nx * id - 0.5;
+        let fy = ny * id - 0.5;
         nx += ax;
         ny += ay;
         dd += ad;
+        // Inline bilinear sample, border clamped.
+        if (fx < 0) fx = 0;
+        else if (fx > sw1) fx = sw1;
+        if (fy < 0) fy = 0;
+        else if (fy > sh1) fy = sh1;
+        const x0 = fx | 0;
+        const y0 = fy | 0;
+        const tx = fx - x0;
+        const ty = fy - y0;
+        const i0 = y0 * sw + x0;
+        const dx = x0 < sw1 ? 1 : 0;
+        const dy = y0 < sh1 ? sw : 0;
+        const a = sd[i0] as number;
+        const b = sd[i0 + dx] as number;
+        const c = sd[i0 + dy] as number;
+        const e = sd[i0 + dy + dx] as number;
+        const top = a + (b - a) * tx;
+        out[o + x] = top + (c + (e - c) * tx - top) * ty;
       }
     }
     return { width: W, height: H, data: out, spec };
