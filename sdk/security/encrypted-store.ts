@@ -1,6 +1,6 @@
 /**
  * Encryption at rest for the local store: {@link EncryptedTimporaStore} is a {@link TimporaStore} whose
- * `records` rows, drafts and outbox entities are sealed with AES-GCM under a non-extractable key.
+ * `records` and `operations` rows, drafts and outbox entities are sealed with AES-GCM under a non-extractable key.
  *
  * Row layout of `records` with encryption on:
  * `{ id, v: { id, status, sourceAgency, version, createdAt, updatedAt, $sealed: { iv, ct } }, upd, st, src, doc, nm }`
@@ -22,8 +22,14 @@
  * each row is still the one read (its IV changes on every write) and otherwise retries. Each batch and its
  * outbox entries are still committed in ONE transaction.
  *
- * Agencies and operations are stored as without encryption (they hold no personal data of foreigners),
- * but all reads and writes reject with {@link LockedError} while locked.
+ * `operations` rows: the whole operation sealed the same way (title, description, team, location and address,
+ * recurrence, linked record ids); {@link CLEAR_OPERATION_FIELDS} stay in clear for the calendar's indexes.
+ * Agencies are stored as without encryption (public bodies, not personal data), but all reads and writes
+ * reject with {@link LockedError} while locked.
+ *
+ * Sync: `EncryptedTimporaStore.sealedSyncTransaction` runs the sync engine's steps with the same rule
+ * (see `encrypted-sync.ts`); outbox entries keep the entity, the conflict's server copy and failure details
+ * sealed.
  * @module
  */
 import { newId } from '../model/factory.ts';
@@ -126,9 +132,8 @@ function marker(row: Row<unknown> | undefined): string {
  * `LockedError` while locked, `DecryptFailedError` when stored data does not authenticate, and
  * `UnsupportedError` for a name-sorted record query.
  *
- * The low-level {@link TimporaStore.transaction} still gives raw rows (sealed): code using it directly
- * (the sync engine's IndexedDB storage) does not understand sealed rows, so the client refuses to combine
- * encryption with a sync engine.
+ * The low-level {@link TimporaStore.transaction} still gives raw rows (sealed); the sync engine's IndexedDB
+ * storage goes through `sealedSyncTransaction` instead.
  */
 export class EncryptedTimporaStore extends TimporaStore {
   /** Key state (lock/unlock). */

@@ -4,7 +4,7 @@
  * Most apps only use the client options `encryption` and `retentionDays` and `client.lock/unlock/wipe`.
  * @module
  */
-export { EncryptedTimporaStore, NAME_PREFIX_MAX, CLEAR_RECORD_FIELDS, type EncryptionOptions, type EncryptedStoreOptions } from './encrypted-store.ts';
+export { EncryptedTimporaStore, NAME_PREFIX_MAX, CLEAR_RECORD_FIELDS, CLEAR_OPERATION_FIELDS, type EncryptionOptions, type EncryptedStoreOptions } from './encrypted-store.ts';
 export { KeyManager, KEY_RECORD, MIN_PBKDF2_ITERATIONS, type KeyManagerOptions, type KeyVault } from './keys.ts';
 export { seal, unseal, indexToken, aadOf, isSealed, type Sealed, type DataKeys } from './cipher.ts';
 export { purgeExpired, wipeStore, type PurgeReport } from './retention.ts';
