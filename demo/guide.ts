@@ -44,7 +44,8 @@ const TEXT = {
     s2Read: 'Terisi dari paspor: {name}; kewarganegaraan {nat}; lahir {birth}; paspor {number}, berlaku sampai {expiry}.',
     toForm: 'Ke formulir',
     s3Title: 'Simpan, juga tanpa jaringan',
-    s3Body: 'Lengkapi kolom wajib yang masih kosong, lalu tekan Simpan di formulir. Data tersimpan di peramban ini (IndexedDB) walau jaringan putus.',
+    s3Specimen: 'Utopia (UTO) hanya negara spesimen, jadi formulir menolaknya sebagai kewarganegaraan dan negara penerbit. Untuk mencoba menyimpan, pilih negara lain (mis. Swedia) di kedua kolom itu.',
+    s3Body: 'Lalu tekan Simpan di formulir. Data tersimpan di peramban ini (IndexedDB) walau jaringan putus.',
     outbox: 'Antrean kirim (outbox): {n} perubahan menunggu dikirim ke server.',
     noServer: 'Demo ini berjalan tanpa server acuan, jadi tidak ada antrean kirim. Jalankan "npm start" agar perubahan masuk antrean kirim dan dibagikan antarinstansi.',
     saved: 'Tersimpan: {name}.',
@@ -80,7 +81,8 @@ const TEXT = {
     s2Read: 'Filled from the passport: {name}; nationality {nat}; born {birth}; passport {number}, valid until {expiry}.',
     toForm: 'Go to the form',
     s3Title: 'Save, even offline',
-    s3Body: 'Complete the required fields that are still empty, then press Save in the form. The record is stored in this browser (IndexedDB) even when the network is down.',
+    s3Specimen: 'Utopia (UTO) is only a specimen state, so the form refuses it as nationality and issuing state. To try saving, choose another country (e.g. Sweden) in both fields.',
+    s3Body: 'Then press Save in the form. The record is stored in this browser (IndexedDB) even when the network is down.',
     outbox: 'Outbox: {n} changes waiting to be sent to the server.',
     noServer: 'This demo runs without the reference server, so there is no outbox. Run "npm start" to queue changes in the outbox and share them between agencies.',
     saved: 'Saved: {name}.',
@@ -179,7 +181,7 @@ export function initGuide(options: GuideOptions): { refresh(): void; open(): voi
   // ---- step 3: save offline, outbox
   const s3Outbox = el('p', { className: 'guide-status', id: 'guide-outbox' });
   const s3Saved = el('p', { className: 'guide-status' });
-  const step3 = [el('p', {}, 's3Body'), s3Outbox, s3Saved];
+  const step3 = [el('p', {}, 's3Specimen'), el('p', {}, 's3Body'), s3Outbox, s3Saved];
 
   // ---- step 4: a second window as another agency
   const secondWindow = el('a', { target: '_blank', rel: 'noopener', id: 'guide-second-window' });
@@ -239,9 +241,15 @@ export function initGuide(options: GuideOptions): { refresh(): void; open(): voi
     renderDynamic();
   }
 
+  let watchedSync: EventTarget | undefined;
   async function updateOutbox(): Promise<void> {
     const client = options.client();
     if (!options.online || !client) return;
+    if (client.sync && watchedSync !== client.sync) {
+      // The count falls as the sync engine sends: follow its status changes.
+      watchedSync = client.sync;
+      client.sync.addEventListener('statuschange', () => void updateOutbox());
+    }
     outboxCount = await client.store.outboxCount();
     renderDynamic();
   }

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, serveStatic, type StaticServer } from './static-browser.ts';
 import { timporaCsp } from '../../demo/csp.js';
+import { createServer, type TimporaServer } from '../../server/app.ts';
+import { openStore } from '../../server/store/open.ts';
+import { seedDemoAgencies } from '../../scripts/seed-demo-server.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +30,17 @@ async function tabTo(page: Page, id: string, max = 40): Promise<void> {
     await page.keyboard.press('Tab');
   }
   assert.fail(`#${id} not reached with Tab (focus on #${await focusedId(page)})`);
+}
+
+/** Waits until the sample read finished: step 2 shown (read), or step 1 saying why not (fails with that text). */
+async function waitForRead(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector<HTMLElement>('#guide-step-2')?.hidden || /tidak terbaca|could not be read/.test(document.querySelector('#guide-step-1 .guide-status')?.textContent ?? ''),
+    { timeout: 180_000 },
+  );
+  const status = await page.$eval('#guide-step-1 .guide-status', (p) => p.textContent ?? '');
+  const scanner = await page.evaluate(() => document.querySelector('timpora-mrz-scanner')?.shadowRoot?.querySelector('[role="alert"], .error, .message')?.textContent ?? '');
+  assert.ok(await page.$eval('#guide-step-2', (s) => !(s as HTMLElement).hidden), `sample read failed: ${status} / scanner: ${scanner}`);
 }
 
 async function guideVisible(page: Page): Promise<boolean> {
@@ -86,7 +100,7 @@ describe('demo: guided first run', () => {
     // Step 1 by keyboard: "use this sample" runs the image through the scanner's upload path.
     await tabTo(page, 'guide-use-sample');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#guide-step-2')?.hidden, { timeout: 120_000 });
+    await waitForRead(page);
     await page.waitForFunction(() => document.activeElement?.id === 'guide-step-2-title', { timeout: 5000 });
     assert.equal(await page.$eval('#guide-progress', (p) => p.textContent), 'Langkah 2 dari 4');
     assert.equal(await page.evaluate(() => location.hash), '#orang-asing', 'the form view is shown');
@@ -179,6 +193,84 @@ describe('demo: guided first run', () => {
       });
       assert.deepEqual(violations, [], `axe (${lang})`);
     }
+    await context.close();
+  });
+});
+
+describe('demo: guided first run with the reference server, saving offline', () => {
+  let api: TimporaServer;
+  let web: StaticServer;
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), 'timpora-demo-guide-sync-'));
+  const outDir = join(dir, 'demo');
+
+  before(async () => {
+    api = await createServer({ store: openStore(`sqlite:${join(dir, 'demo.sqlite')}`), jwtSecret: 'demo-guide-test-secret-0123456789', corsOrigins: ['*'] });
+    const apiUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    await seedDemoAgencies(apiUrl);
+    const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'demo/vite.config.js', '--outDir', outDir, '--logLevel', 'error'], {
+      stdio: 'inherit',
+      env: { ...process.env, VITE_TIMPORA_SERVER: apiUrl },
+    });
+    assert.equal(built.status, 0, 'demo builds');
+    web = await serveStatic(outDir, { 'Content-Security-Policy': timporaCsp({ apiOrigins: [apiUrl] }) });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the sample read is saved while offline, the guide shows the outbox count, and it drains once online', async () => {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${web.origin}/index.html?agency=imi-jakut`, { waitUntil: 'load' });
+    await page.waitForFunction(() => !!customElements.get('timpora-mrz-scanner') && !document.querySelector<HTMLElement>('#guide')?.hidden, { timeout: 60_000 });
+    // Signed in and synced once (the header's status says everything is sent).
+    await page.waitForFunction(() => document.querySelector('timpora-sync-status')?.getAttribute('state') === 'idle', { timeout: 60_000 });
+
+    // Read online (the demo is not an offline app: the reading engine's worker and weights load on first use),
+    // then lose the network before saving.
+    await page.focus('#guide-use-sample');
+    await page.keyboard.press('Enter');
+    await waitForRead(page);
+    await page.waitForFunction(() => document.activeElement?.id === 'guide-step-2-title', { timeout: 5000 });
+    await page.setOfflineMode(true);
+
+    // The specimen state UTO is refused for records (as step 3 says): choose Sweden in both country fields with the
+    // keyboard, then save with the form's own button.
+    await page.focus('#guide-next');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'guide-step-3-title');
+    assert.match(await page.$eval('#guide-step-3', (s) => s.textContent ?? ''), /negara spesimen/);
+    for (const id of ['f-identity-nationality', 'f-document-issuingState']) {
+      await page.evaluate((fieldId) => document.querySelector('timpora-foreigner-form')!.shadowRoot!.querySelector<HTMLInputElement>(`#${fieldId}`)!.focus(), id);
+      await page.keyboard.down('Control');
+      await page.keyboard.press('KeyA');
+      await page.keyboard.up('Control');
+      await page.keyboard.type('Swedia');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+    }
+    const saved = page.evaluate(
+      () => new Promise<string>((resolve, reject) => {
+        document.addEventListener('timpora-record-saved', (e) => resolve((e as CustomEvent<{ record: { identity: { surname: string } } }>).detail.record.identity.surname), { once: true });
+        document.addEventListener('timpora-record-invalid', (e) => reject(new Error(JSON.stringify((e as CustomEvent<{ issues: unknown }>).detail.issues))), { once: true });
+      }),
+    );
+    await page.evaluate(() => document.querySelector('timpora-foreigner-form')!.shadowRoot!.querySelector<HTMLButtonElement>('[part~="submit"]')!.click());
+    assert.equal(await saved, 'ERIKSSON', 'saved while offline');
+    await page.waitForFunction(() => /Antrean kirim \(outbox\): 1 perubahan/.test(document.querySelector('#guide-outbox')?.textContent ?? ''), { timeout: 10_000 });
+    assert.match(await page.$eval('#guide-step-3', (s) => s.textContent ?? ''), /Tersimpan: ERIKSSON, ANNA MARIA/);
+
+    await page.setOfflineMode(false);
+    await page.waitForFunction(() => /Antrean kirim \(outbox\): 0 perubahan/.test(document.querySelector('#guide-outbox')?.textContent ?? ''), { timeout: 60_000 });
+    assert.deepEqual(errors, []);
     await context.close();
   });
 });
