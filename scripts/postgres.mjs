@@ -50,3 +50,19 @@ export async function startThrowawayPostgres() {
     },
   };
 }
+
+// CLI: `node scripts/postgres.mjs` starts a throwaway cluster, prints its URL (only that, on stdout) and keeps it
+// until Ctrl-C / SIGTERM, then removes it. E.g. `node scripts/postgres.mjs > /tmp/pg.url &` then
+// `export TIMPORA_PG_URL="$(cat /tmp/pg.url)"` for the server, the contract suite or bench/sync.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const pg = await startThrowawayPostgres();
+  process.stdout.write(`${pg.url}\n`);
+  process.stderr.write('postgres.mjs: throwaway PostgreSQL running; Ctrl-C stops and removes it\n');
+  const stop = () => {
+    pg.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  setInterval(() => {}, 1 << 30);
+}

@@ -5,7 +5,8 @@
  *
  * The page and the API share one origin through a pass-through proxy (as behind a portal's reverse proxy),
  * so there are no CORS preflights. There is no peer library for this job installed here; the ratio printed
- * compares the engine's default concurrency (6 writes in flight) with strictly sequential sending (1).
+ * compares the engine's default (writes batched through `POST /batch`, 100 per request) with one request per
+ * write (6 in flight, the browser's connection limit per origin).
  *
  * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only`).
  * Prints figures; asserts nothing (benchmarks are not tests).
@@ -57,23 +58,27 @@ function record(i: number): string {
   });
 }
 
-/** Seed `n` records over HTTP (16 requests in flight). */
+/** Seed `n` records over HTTP (`POST /batch`, 100 per request, 4 requests in flight). */
 async function seed(origin: string, token: string, n: number): Promise<number> {
   const t0 = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < n) {
-      const i = next++;
-      const res = await fetch(`${origin}/records/${crypto.randomUUID()}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-        body: record(i),
+      const items = [];
+      for (let k = 0; k < 100 && next < n; k++) {
+        const i = next++;
+        items.push({ method: 'PUT', collection: 'records', id: crypto.randomUUID(), idempotencyKey: crypto.randomUUID(), body: JSON.parse(record(i)) as unknown });
+      }
+      const res = await fetch(`${origin}/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ items }),
       });
-      if (res.status !== 201) throw new Error(`seed: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      const body = (await res.json()) as { results?: { status: number }[] };
+      if (res.status !== 200 || !body.results?.every((r) => r.status === 201)) throw new Error(`seed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
     }
   };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await Promise.all(Array.from({ length: 4 }, worker));
   return performance.now() - t0;
 }
 
@@ -84,7 +89,7 @@ interface EngineFigures {
   pulled: number;
   pushDrained: number[];
   pushCycle: number[];
-  pushSequential: number[];
+  pushSingle: number[];
 }
 
 async function benchEngine(label: string, dbSpec: string, serverEntry: string, harnessJs: string): Promise<EngineFigures> {
@@ -96,7 +101,7 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, h
     const token = await devToken(proxy.origin, 'imi-jakut', 'officer', `bench-${Date.now()}`);
     process.stdout.write(`[${label}] seeding ${RECORDS} records over HTTP...\n`);
     const seedMs = await seed(proxy.origin, token, RECORDS);
-    const figures: EngineFigures = { engine: label, seedMs, pull: [], pulled: 0, pushDrained: [], pushCycle: [], pushSequential: [] };
+    const figures: EngineFigures = { engine: label, seedMs, pull: [], pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] };
     for (let run = 0; run < RUNS; run++) {
       const page: Page = await openHarness(browser, proxy.origin);
       await call(page, 'init', { dbName: `bench-pull-${run}-${Date.now()}`, agencyId: 'imi-jakut', token });
@@ -108,21 +113,21 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, h
       await page.browserContext().close();
       process.stdout.write(`[${label}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)}\n`);
     }
-    for (const [concurrency, sink] of [
-      [6, figures.pushDrained],
-      [1, figures.pushSequential],
+    for (const [batchSize, sink] of [
+      [100, figures.pushDrained],
+      [1, figures.pushSingle],
     ] as const) {
       for (let run = 0; run < RUNS; run++) {
         const page: Page = await openHarness(browser, proxy.origin);
-        await call(page, 'init', { dbName: `bench-push-${concurrency}-${run}-${Date.now()}`, agencyId: 'imi-jakut', token, concurrency });
+        await call(page, 'init', { dbName: `bench-push-${batchSize}-${run}-${Date.now()}`, agencyId: 'imi-jakut', token, concurrency: 6, batchSize });
         await call(page, 'writeOffline', WRITES, 0, 'bench');
         const pushed = await call(page, 'timedPush');
         sink.push(pushed.drainedMs);
-        if (concurrency === 6) figures.pushCycle.push(pushed.cycleMs);
+        if (batchSize > 1) figures.pushCycle.push(pushed.cycleMs);
         await call(page, 'close');
         await page.browserContext().close();
         process.stdout.write(
-          `[${label}] push run ${run + 1} (concurrency ${concurrency}): ${WRITES} writes acknowledged in ${fmt(pushed.drainedMs)} (cycle incl. pull-back ${fmt(pushed.cycleMs)})\n`,
+          `[${label}] push run ${run + 1} (${batchSize > 1 ? `batches of ${batchSize}` : 'one request per write'}, 6 in flight): ${WRITES} writes acknowledged in ${fmt(pushed.drainedMs)} (cycle incl. pull-back ${fmt(pushed.cycleMs)})\n`,
         );
       }
     }
@@ -141,17 +146,29 @@ async function main(): Promise<void> {
   const results: EngineFigures[] = [];
   try {
     results.push(await benchEngine('sqlite', `sqlite:${dir}/bench.db`, serverEntry, harnessJs));
-    const pg = process.env['TIMPORA_PG_URL'];
+    let pg = process.env['TIMPORA_PG_URL'];
+    if (!pg) {
+      // A throwaway cluster (scripts/postgres.mjs, the one PostgreSQL starter of the repo), shared with the
+      // server benchmark below and stopped at the end.
+      try {
+        const { startThrowawayPostgres } = await import('../../scripts/postgres.mjs');
+        const started = await startThrowawayPostgres();
+        process.once('exit', () => started.stop());
+        pg = started.url;
+        process.env['TIMPORA_PG_URL'] = pg;
+      } catch (e) {
+        process.stdout.write(`PostgreSQL: skipped (${e instanceof Error ? e.message : String(e)})\n`);
+      }
+    }
     if (pg) results.push(await benchEngine('postgres', pg, serverEntry, harnessJs));
-    else process.stdout.write('PostgreSQL: skipped (set TIMPORA_PG_URL to include it)\n');
   } finally {
     removeDir(dir);
   }
-  process.stdout.write('\nengine    | initial pull (median)        | push, all acked (median) | push cycle incl. pull-back | sequential push | ratio seq/default\n');
+  process.stdout.write('\nengine    | initial pull (median)        | push, all acked (median) | push cycle incl. pull-back | push, 1 request/write | ratio single/batched\n');
   for (const r of results) {
     const pull = median(r.pull);
     const push = median(r.pushDrained);
-    const seq = median(r.pushSequential);
+    const seq = median(r.pushSingle);
     process.stdout.write(
       `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${(seq / push).toFixed(2)}x\n`,
     );

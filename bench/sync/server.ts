@@ -5,11 +5,11 @@
  * - writes: `POST /records` with a unique Idempotency-Key per request (full validation, audit, change feed)
  * - reads:  `GET /records/{id}` of records written in the write phase (audit row per read)
  *
- * PostgreSQL: uses TIMPORA_PG_URL, or starts a throwaway cluster with server/scripts/start-pg.sh.
+ * PostgreSQL: uses TIMPORA_PG_URL, or starts a throwaway cluster with scripts/postgres.mjs (the repo's one starter).
  * Run: `node --import tsx bench/sync/server.ts [--duration 10] [--connections 50]`
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -181,11 +181,13 @@ async function main(): Promise<void> {
     results.push(['sqlite', `failed: ${e instanceof Error ? e.message : String(e)}`]);
   }
   let pgUrl = process.env['TIMPORA_PG_URL'];
-  let startedPg = false;
+  let stopPg: (() => void) | undefined;
   if (!pgUrl) {
     try {
-      pgUrl = execFileSync(join(ROOT, 'server/scripts/start-pg.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, TIMPORA_PG_PORT: '55433' } }).trim();
-      startedPg = true;
+      const { startThrowawayPostgres } = await import('../../scripts/postgres.mjs');
+      const started = await startThrowawayPostgres();
+      pgUrl = started.url;
+      stopPg = started.stop;
     } catch {
       pgUrl = undefined;
     }
@@ -197,12 +199,8 @@ async function main(): Promise<void> {
     } catch (e) {
       results.push(['postgres', `failed: ${e instanceof Error ? e.message : String(e)}`]);
     } finally {
-      if (startedPg) {
-        try {
-          execFileSync(join(ROOT, 'server/scripts/start-pg.sh'), ['stop'], { stdio: 'ignore' });
-        } catch {
-          // best effort
-        }
+      if (stopPg) {
+        stopPg();
       } else {
         try {
           const pg = (await import('pg')).default;
@@ -216,7 +214,7 @@ async function main(): Promise<void> {
       }
     }
   } else {
-    results.push(['postgres', 'skipped: no TIMPORA_PG_URL and start-pg.sh failed']);
+    results.push(['postgres', 'skipped: no TIMPORA_PG_URL and scripts/postgres.mjs could not start a cluster']);
   }
   rmSync(dir, { recursive: true, force: true });
 

@@ -12,6 +12,8 @@ export interface HarnessInit {
   agencyId: string;
   token: string;
   concurrency?: number;
+  /** Writes per `POST /batch` (default the engine's; 1 = one request per write). */
+  batchSize?: number;
   backoffMaxMs?: number;
   timeoutMs?: number;
 }
@@ -45,6 +47,7 @@ const harness = {
         autoStart: false,
         pullIntervalMs: 0,
         concurrency: options.concurrency ?? 6,
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
         backoff: { baseMs: 50, maxMs: options.backoffMaxMs ?? 400 },
         timeoutMs: options.timeoutMs ?? 10_000,
         lockName: `lock-${options.dbName}`,

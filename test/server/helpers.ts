@@ -13,7 +13,7 @@ export const SECRET = 'test-secret-0123456789abcdef';
 export const PG_URL = process.env['TIMPORA_PG_URL'];
 export const PG_SKIP = PG_URL
   ? false
-  : 'PostgreSQL contract suite skipped: TIMPORA_PG_URL is not set (start one with `export TIMPORA_PG_URL="$(server/scripts/start-pg.sh)"`)';
+  : 'PostgreSQL contract suite skipped: TIMPORA_PG_URL is not set (`node scripts/test-node.mjs` starts one; or `node scripts/postgres.mjs > /tmp/pg.url &` and export its URL)';
 
 /** An engine under test. */
 export interface Engine {
