@@ -9,6 +9,9 @@ import { EncryptedTimporaStore } from '../../sdk/security/encrypted-store.ts';
 import { queryTokens } from '../../sdk/store/fold.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
 import { makeRecords } from './page.ts';
+import { createSyncFactory, syncOf } from '../../sdk/sync/client-factory.ts';
+import { MemoryTransport } from '../../sdk/sync/memory-transport.ts';
+import type { SyncEntity } from '../../sdk/sync/types.ts';
 
 export interface EncLine {
   n: number;
@@ -173,9 +176,59 @@ export async function runEncryption(n: number, reps: { insert: number; lookups: 
   return lines;
 }
 
+/** Sync with and without encryption (in-memory server, no network): initial pull of `n` records, push of `n` offline writes. */
+export async function runSync(n: number, reps: number): Promise<EncLine[]> {
+  const records = makeRecords(n);
+  const t: Record<'pull' | 'push', Record<'plain' | 'encrypted', number[]>> = { pull: { plain: [], encrypted: [] }, push: { plain: [], encrypted: [] } };
+  const wait = async (cond: () => boolean | Promise<boolean>): Promise<void> => {
+    const start = performance.now();
+    while (!(await cond())) {
+      if (performance.now() - start > 600_000) throw new Error('sync did not finish');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  for (let k = 0; k < reps; k++) {
+    for (const who of k % 2 ? (['encrypted', 'plain'] as const) : (['plain', 'encrypted'] as const)) {
+      // pull
+      const server = new MemoryTransport({ pageSize: 200 });
+      for (const r of records) server.apply('records', 'put', r.id, r as unknown as SyncEntity, 0);
+      let name = `bench-encsync-pull-${who}-${k}`;
+      await deleteDb(name);
+      const factory = (s: MemoryTransport, autoStart: boolean): ReturnType<typeof createSyncFactory> => createSyncFactory({ transport: () => s, pullIntervalMs: 0, autoStart, lockName: `lock-${name}`, channelName: `ch-${name}` });
+      let c = createTimporaClient({ dbName: name, store: { broadcast: false }, server: { baseUrl: 'memory://' }, sync: factory(server, false), ...(who === 'encrypted' ? { encryption: {} } : {}) });
+      await c.open();
+      if (who === 'encrypted') await c.records.count(); // keys created before timing
+      let t0 = performance.now();
+      syncOf(c)!.start();
+      await wait(() => syncOf(c)!.status.lastSyncedAt !== null);
+      t.pull[who].push(performance.now() - t0);
+      if ((await c.records.count()) !== n) throw new Error('pull incomplete');
+      await c.close();
+      await deleteDb(name);
+      // push
+      const target = new MemoryTransport();
+      name = `bench-encsync-push-${who}-${k}`;
+      await deleteDb(name);
+      c = createTimporaClient({ dbName: name, store: { broadcast: false }, server: { baseUrl: 'memory://' }, sync: factory(target, false), ...(who === 'encrypted' ? { encryption: {} } : {}) });
+      await c.records.putMany(records.map(({ version: _v, createdAt: _c, updatedAt: _u, ...rest }) => rest));
+      t0 = performance.now();
+      syncOf(c)!.start();
+      await wait(() => target.count('records') === n && syncOf(c)!.status.pending === 0);
+      t.push[who].push(performance.now() - t0);
+      await c.close();
+      await deleteDb(name);
+      console.log(`[bench] sync ${n} ${who}: pull ${t.pull[who].at(-1)?.toFixed(0)} ms, push ${t.push[who].at(-1)?.toFixed(0)} ms`);
+    }
+  }
+  return [
+    { n, op: 'sync: initial pull (in-memory server)', dexie: NaN, plain: median(t.pull.plain), encrypted: median(t.pull.encrypted), samples: reps },
+    { n, op: 'sync: push of offline writes (in-memory server)', dexie: NaN, plain: median(t.push.plain), encrypted: median(t.push.encrypted), samples: reps },
+  ];
+}
+
 declare global {
   interface Window {
-    timporaEncBench: { runEncryption: typeof runEncryption };
+    timporaEncBench: { runEncryption: typeof runEncryption; runSync: typeof runSync };
   }
 }
-window.timporaEncBench = { runEncryption };
+window.timporaEncBench = { runEncryption, runSync };

@@ -56,7 +56,8 @@ function isCollection(name: string): name is CollectionName {
   return name === 'records' || name === 'operations' || name === 'agencies';
 }
 
-type Read = { store: StoreName; key: IDBValidKey | null; fp: string };
+/** A read to re-check at commit: a row by key, an index query, the whole store, or its last key. */
+type Read = { store: StoreName; kind: 'get' | 'index' | 'all' | 'last'; key: IDBValidKey | null; index?: string; fp: string };
 type Write =
   | { kind: 'putEntity'; collection: CollectionName; entity: SyncEntity }
   | { kind: 'deleteEntity'; collection: CollectionName; id: string }
@@ -65,6 +66,7 @@ type Write =
   | { kind: 'putMeta'; key: string; value: unknown };
 
 const clone = <T>(v: T): T => (v === undefined || v === null ? v : structuredClone(v));
+const ek = (collection: string, id: string): string => `${collection}\u0000${id}`;
 
 /** One optimistic step: read view with own writes, buffered writes, commit with re-check. */
 class OptimisticTx implements SyncStorageTx {
@@ -72,30 +74,39 @@ class OptimisticTx implements SyncStorageTx {
   readonly #keys: DataKeys;
   readonly reads = new Map<string, Read>();
   readonly writes: Write[] = [];
+  /** Raw rows read (sealed), by collection and id; `undefined` = no row. */
+  readonly #rawEntities = new Map<string, Row<unknown> | undefined>();
+  /** The step's view of entities: decrypted rows read, and its own writes. */
   readonly #entities = new Map<string, SyncEntity | undefined>();
   readonly #meta = new Map<string, unknown>();
-  #outboxRaw: Map<number, StoredOutboxEntry> | null = null;
+  /** Whole outbox (raw), when the step asked for all of it. */
+  #outboxAll: Map<number, StoredOutboxEntry> | null = null;
+  /** Outbox entries of single entities (raw), read through the `entity` index. */
+  readonly #outboxOf = new Map<string, Map<number, StoredOutboxEntry>>();
   readonly #outboxOpened = new Map<number, OutboxEntry>();
   /** Own outbox writes: entry, or null when deleted. */
   readonly #outboxOwn = new Map<number, OutboxEntry | null>();
-  #maxSeq = 0;
+  #maxSeq: number | null = null;
 
   constructor(host: SealedSyncHost, keys: DataKeys) {
     this.#host = host;
     this.#keys = keys;
   }
 
-  async #read(store: StoreName, key: IDBValidKey): Promise<unknown> {
-    const value = await this.#host.transaction([store], 'readonly', (tx) => req(tx.objectStore(store).get(key)) as Promise<unknown>);
-    this.reads.set(`${store}\u0000${String(key)}`, { store, key, fp: fingerprint(value) });
-    return value;
+  #record(id: string, read: Omit<Read, 'fp'>, value: unknown): void {
+    this.reads.set(id, { ...read, fp: fingerprint(value) });
   }
 
   async getEntity(collection: string, id: string): Promise<SyncEntity | undefined> {
     if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
-    const k = `${collection}\u0000${id}`;
+    const k = ek(collection, id);
     if (!this.#entities.has(k)) {
-      const raw = (await this.#read(collection, id)) as Row<CollectionTypes[typeof collection]> | undefined;
+      if (!this.#rawEntities.has(k)) {
+        const raw = await this.#host.transaction([collection], 'readonly', (tx) => req(tx.objectStore(collection).get(id)) as Promise<Row<unknown> | undefined>);
+        this.#record(`get\u0000${k}`, { store: collection, kind: 'get', key: id }, raw);
+        this.#rawEntities.set(k, raw);
+      }
+      const raw = this.#rawEntities.get(k) as Row<CollectionTypes[typeof collection]> | undefined;
       this.#entities.set(k, raw ? ((await this.#host.openRow(this.#keys, collection, raw)).v as unknown as SyncEntity) : undefined);
     }
     return clone(this.#entities.get(k));
@@ -104,13 +115,13 @@ class OptimisticTx implements SyncStorageTx {
   async putEntity(collection: string, entity: SyncEntity): Promise<void> {
     if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
     const copy = clone(entity);
-    this.#entities.set(`${collection}\u0000${entity.id}`, copy);
+    this.#entities.set(ek(collection, entity.id), copy);
     this.writes.push({ kind: 'putEntity', collection, entity: copy });
   }
 
   async deleteEntity(collection: string, id: string): Promise<void> {
     if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
-    this.#entities.set(`${collection}\u0000${id}`, undefined);
+    this.#entities.set(ek(collection, id), undefined);
     this.writes.push({ kind: 'deleteEntity', collection, id });
   }
 
@@ -127,27 +138,58 @@ class OptimisticTx implements SyncStorageTx {
     return [...ids];
   }
 
-  /** The whole outbox, read once per step (raw, sealed). */
-  async #outboxSnapshot(): Promise<Map<number, StoredOutboxEntry>> {
-    if (!this.#outboxRaw) {
-      const all = (await this.#host.transaction(['outbox'], 'readonly', (tx) => req(tx.objectStore('outbox').getAll()))) as StoredOutboxEntry[];
-      this.reads.set('outbox\u0000*', { store: 'outbox', key: null, fp: fingerprint(all) });
-      this.#outboxRaw = new Map(all.map((e) => [e['seq'] as number, e]));
-      for (const seq of this.#outboxRaw.keys()) this.#maxSeq = Math.max(this.#maxSeq, seq);
-    }
-    return this.#outboxRaw;
+  #seen(entries: Iterable<StoredOutboxEntry>): void {
+    for (const e of entries) this.#maxSeq = Math.max(this.#maxSeq ?? 0, e['seq'] as number);
   }
 
-  async #entries(match: (e: { collection: unknown; id: unknown }) => boolean): Promise<OutboxEntry[]> {
-    const raw = await this.#outboxSnapshot();
-    const seqs = new Set<number>();
-    for (const [seq, e] of raw) if (match(e)) seqs.add(seq);
-    for (const [seq, e] of this.#outboxOwn) if (e ? match(e) : true) seqs.add(seq);
+  /** The whole outbox, read once per step (raw, sealed). */
+  async #allRaw(): Promise<Map<number, StoredOutboxEntry>> {
+    if (!this.#outboxAll) {
+      const all = (await this.#host.transaction(['outbox'], 'readonly', (tx) => req(tx.objectStore('outbox').getAll()))) as StoredOutboxEntry[];
+      this.#record('outbox\u0000*', { store: 'outbox', kind: 'all', key: null }, all);
+      this.#outboxAll = new Map(all.map((e) => [e['seq'] as number, e]));
+      this.#seen(all);
+    }
+    return this.#outboxAll;
+  }
+
+  /**
+   * The outbox entries of one entity (raw), through the `entity` index. The entity's row is fetched in the
+   * same read transaction (the engine reads both, e.g. when applying a pulled change or an acknowledgement).
+   */
+  async #rawFor(collection: string, id: string): Promise<Map<number, StoredOutboxEntry>> {
+    const k = ek(collection, id);
+    if (this.#outboxAll) return new Map([...this.#outboxAll].filter(([, e]) => e.collection === collection && e.id === id));
+    let got = this.#outboxOf.get(k);
+    if (!got) {
+      const withRow = isCollection(collection) && !this.#rawEntities.has(k);
+      const stores: StoreName[] = withRow ? ['outbox', collection as CollectionName] : ['outbox'];
+      const [entries, row] = await this.#host.transaction(stores, 'readonly', (tx) =>
+        Promise.all([
+          req(tx.objectStore('outbox').index('entity').getAll([collection, id])) as Promise<StoredOutboxEntry[]>,
+          withRow ? (req(tx.objectStore(collection).get(id)) as Promise<Row<unknown> | undefined>) : Promise.resolve(undefined),
+        ]),
+      );
+      this.#record(`outbox\u0000${k}`, { store: 'outbox', kind: 'index', index: 'entity', key: [collection, id] }, entries);
+      if (withRow) {
+        this.#record(`get\u0000${k}`, { store: collection as CollectionName, kind: 'get', key: id }, row);
+        this.#rawEntities.set(k, row);
+      }
+      got = new Map(entries.map((e) => [e['seq'] as number, e]));
+      this.#outboxOf.set(k, got);
+      this.#seen(entries);
+    }
+    return got;
+  }
+
+  async #entries(raw: Map<number, StoredOutboxEntry>, match: (e: { collection: unknown; id: unknown }) => boolean): Promise<OutboxEntry[]> {
+    const seqs = new Set<number>(raw.keys());
+    for (const [seq, e] of this.#outboxOwn) if (e ? match(e) : raw.has(seq)) seqs.add(seq);
     const out: OutboxEntry[] = [];
     for (const seq of [...seqs].sort((a, b) => a - b)) {
       if (this.#outboxOwn.has(seq)) {
         const own = this.#outboxOwn.get(seq);
-        if (own) out.push(clone(own));
+        if (own && match(own)) out.push(clone(own));
         continue;
       }
       let opened = this.#outboxOpened.get(seq);
@@ -160,38 +202,44 @@ class OptimisticTx implements SyncStorageTx {
     return out;
   }
 
-  outbox(): Promise<OutboxEntry[]> {
-    return this.#entries(() => true);
+  async outbox(): Promise<OutboxEntry[]> {
+    return this.#entries(await this.#allRaw(), () => true);
   }
 
-  outboxFor(collection: string, id: string): Promise<OutboxEntry[]> {
-    return this.#entries((e) => e.collection === collection && e.id === id);
+  async outboxFor(collection: string, id: string): Promise<OutboxEntry[]> {
+    return this.#entries(await this.#rawFor(collection, id), (e) => e.collection === collection && e.id === id);
   }
 
   async putOutbox(entry: OutboxEntry): Promise<void> {
-    await this.#outboxSnapshot();
     const copy = clone(entry);
     this.#outboxOwn.set(entry.seq, copy);
-    this.#maxSeq = Math.max(this.#maxSeq, entry.seq);
+    this.#maxSeq = Math.max(this.#maxSeq ?? 0, entry.seq);
     this.writes.push({ kind: 'putOutbox', entry: copy });
   }
 
   async addOutbox(entry: Omit<OutboxEntry, 'seq'>): Promise<number> {
-    // The key must be known before the commit: one past every key seen (the snapshot is re-checked at commit).
-    await this.#outboxSnapshot();
-    const seq = this.#maxSeq + 1;
+    // The key must be known before the commit: one past the last key (re-checked at commit) and past own writes.
+    if (!this.reads.has('outbox\u0000last')) {
+      const last = await this.#host.transaction(['outbox'], 'readonly', (tx) => req(tx.objectStore('outbox').openCursor(null, 'prev')).then((c) => (c ? (c.key as number) : 0)));
+      this.#record('outbox\u0000last', { store: 'outbox', kind: 'last', key: null }, last);
+      this.#maxSeq = Math.max(this.#maxSeq ?? 0, last);
+    }
+    const seq = (this.#maxSeq ?? 0) + 1;
     await this.putOutbox({ ...entry, seq } as OutboxEntry);
     return seq;
   }
 
   async deleteOutbox(seq: number): Promise<void> {
-    await this.#outboxSnapshot();
     this.#outboxOwn.set(seq, null);
     this.writes.push({ kind: 'deleteOutbox', seq });
   }
 
   async getMeta(key: string): Promise<unknown> {
-    if (!this.#meta.has(key)) this.#meta.set(key, await this.#read('meta', key));
+    if (!this.#meta.has(key)) {
+      const value = await this.#host.transaction(['meta'], 'readonly', (tx) => req(tx.objectStore('meta').get(key)) as Promise<unknown>);
+      this.#record(`meta\u0000${key}`, { store: 'meta', kind: 'get', key }, value);
+      this.#meta.set(key, value);
+    }
     return clone(this.#meta.get(key));
   }
 
@@ -207,10 +255,14 @@ function recheck(tx: IDBTransaction, reads: Iterable<Read>, changed: () => void)
   const out: Promise<unknown>[] = [];
   for (const r of reads) {
     const os = tx.objectStore(r.store);
-    const request = r.key === null ? os.getAll() : os.get(r.key);
+    let value: Promise<unknown>;
+    if (r.kind === 'all') value = req(os.getAll());
+    else if (r.kind === 'index') value = req(os.index(r.index as string).getAll(r.key as IDBValidKey));
+    else if (r.kind === 'last') value = req(os.openCursor(null, 'prev')).then((c) => (c ? (c.key as number) : 0));
+    else value = req(os.get(r.key as IDBValidKey));
     out.push(
-      req(request).then((value) => {
-        if (fingerprint(value) !== r.fp) changed();
+      value.then((v) => {
+        if (fingerprint(v) !== r.fp) changed();
       }),
     );
   }
