@@ -339,6 +339,19 @@ export function periodOf(sm: Float64Array, xa: number, xb: number, lo: number, h
   return refine(bt);
 }
 
+/** Mean profile value at the comb's boundaries that lie within the inked extent of the line. */
+function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): number {
+  let sum = 0;
+  let cnt = 0;
+  for (let k = 0; k <= n; k++) {
+    const x = c.x0 + k * c.p + ((c.r - 1) * c.p * k * (k - 1)) / (2 * n);
+    if (x < line.xa || x > line.xb) continue;
+    sum += interp(sm, x);
+    cnt++;
+  }
+  return cnt > 0 ? sum / cnt : Infinity;
+}
+
 /**
  * Fits the comb of `n` cells to the profile. `span`: the inked extent holds the n cells (pitch
  * range [pLo, pHi] from it). `short`: the extent is shorter than n cells (pitch from periodicity);
@@ -353,8 +366,10 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   let out: Comb = { x0: line.xa, p: pLo, r: 1 };
   const steps = mode === 'span' ? 24 : 6;
   const centre = width / 2;
-  for (let ri = -4; ri <= 4; ri++) {
-    const r = 1 + ri * 0.02;
+  // Off the ink the pitch change is not observable: keep it small when extrapolating.
+  const rMax = mode === 'span' ? 4 : 1;
+  for (let ri = -rMax; ri <= rMax; ri++) {
+    const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
     for (let si = 0; si <= steps; si++) {
       const pm = pLo + ((pHi - pLo) * si) / steps;
       const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
@@ -442,14 +457,17 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
   // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit
   // the inked extent, so another layout that fits the line wins the ranking in lineGroups.
   let extentPenalty = 0;
-  if (pAc > 0 && spanCells < 0.3 * n) return null;
-  if (pAc > 0 && (spanCells < n - 1.2 || spanCells > n + 1.2)) {
-    comb = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, spanCells < n ? 'short' : 'long', ink.width);
-    extentPenalty = (0.3 * Math.abs(spanCells - n)) / n;
-  } else {
-    if (pMax < 0.55 * lh || pMin > 2.2 * lh) return null;
-    comb = fitComb(sm, line, n, pMin, pMax, 'span', ink.width);
+  const spanOk = !(pMax < 0.55 * lh || pMin > 2.2 * lh);
+  comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width) : { x0: line.xa, p: pMin, r: 1 };
+  if (pAc > 0 && spanCells >= 0.3 * n && (spanCells < n - 1.2 || spanCells > n + 1.2)) {
+    // Taken only when its boundaries fall on clearly cleaner columns than the span fit's.
+    const alt = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, spanCells < n ? 'short' : 'long', ink.width);
+    if (!spanOk || inkAtBoundaries(sm, line, n, alt) < 0.7 * inkAtBoundaries(sm, line, n, comb)) {
+      comb = alt;
+      extentPenalty = (0.3 * Math.abs(spanCells - n)) / n;
+    }
   }
+  if (!spanOk && extentPenalty === 0) return null;
   const bp = comb.p;
   const bx = comb.x0;
   const br = comb.r;
@@ -465,7 +483,10 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
     const base = Math.round(expect[k] as number);
     for (let j = 0; j < span2; j++) {
       const x = base - r + j;
-      const local = x >= 0 && x < w ? (sm[x] as number) : 0;
+      // Boundary ink, plus a weak pull towards the comb so boundaries over blank stretches (lost
+      // fillers, glare) do not drift by rounding.
+      const da = (x - (expect[k] as number)) / meanPitch;
+      const local = (x >= 0 && x < w ? (sm[x] as number) : 0) + 0.5 * da * da;
       if (k === 0) {
         cost[j] = local;
         continue;

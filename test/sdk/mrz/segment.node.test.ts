@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { lineGroups } from '../../../sdk/mrz/engine-band.ts';
+import { cutLine, periodOf, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
+import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
+import { decodeGray } from '../../../scripts/mrz/train-data.ts';
+
+const haveFont = existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf') || existsSync('/usr/share/fonts/truetype/ocr-b/OCRB.ttf');
+
+function profile(len: number, period: number, phase = 0): Float64Array {
+  const p = new Float64Array(len);
+  for (let x = 0; x < len; x++) {
+    const t = (((x - phase) % period) + period) % period;
+    p[x] = t > 0.2 * period && t < 0.8 * period ? 1 : 0;
+  }
+  return p;
+}
+
+test('periodOf: the period of a comb profile, not its harmonic; 0 without periodicity', () => {
+  const p = profile(600, 19.5, 3);
+  const est = periodOf(p, 0, 599, 10, 37);
+  assert.ok(Math.abs(est - 19.5) < 0.6, `period ${est}`);
+  // Search range that also contains twice the period: still the fundamental.
+  const est2 = periodOf(p, 0, 599, 12, 45);
+  assert.ok(Math.abs(est2 - 19.5) < 0.6, `period ${est2}`);
+  assert.equal(periodOf(new Float64Array(600), 0, 599, 10, 37), 0);
+});
+
+function frame(seed: number): HalfFrame {
+  const doc = renderSynthetic(seed, { preset: 'clean', format: 'TD3' });
+  return { seed, preset: 'normal', format: doc.format, lines: doc.lines, corners: doc.corners, lineCorners: doc.lineCorners, gray: decodeGray(doc.image) };
+}
+
+test('cutLine: a line whose right part is washed out (glare, faint fillers) is still cut at the true cells', { skip: !haveFont && 'fonts-ocr-b missing' }, () => {
+  const f = frame(101);
+  const a = trueAnalysis(f);
+  assert.ok(a && a.lines.length >= 2);
+  const n = 44;
+  const L = 860;
+  const mx = 0.06 * L;
+  const pitch = L / n;
+  const line = a.lines[1];
+  assert.ok(line);
+  // Erase the ink of the right 35% of the text (as glare or lost fillers would).
+  const cut = Math.round(mx + 0.65 * L);
+  const data = new Float32Array(a.ink.data);
+  const bin = new Uint8Array(a.ink.bin);
+  for (let y = 0; y < a.ink.height; y++) {
+    data.fill(0, y * a.ink.width + cut, (y + 1) * a.ink.width);
+    bin.fill(0, y * a.ink.width + cut, (y + 1) * a.ink.width);
+  }
+  const ink: InkMap = { width: a.ink.width, height: a.ink.height, data, bin };
+  const truncated = { ...line, xb: Math.min(line.xb, cut - 1) };
+  const c = cutLine(ink, truncated, n);
+  assert.ok(c, 'cut');
+  for (let k = 0; k < n; k++) {
+    const centre = ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2;
+    assert.ok(Math.abs(centre - (mx + (k + 0.5) * pitch)) < 0.3 * pitch, `cell ${k}: ${centre.toFixed(1)} vs ${(mx + (k + 0.5) * pitch).toFixed(1)}`);
+  }
+  // The cut that leaves most of the line empty ranks below a cut that fits the intact line.
+  const intact = cutLine(a.ink, line, n);
+  assert.ok(intact && intact.fitCost < c.fitCost);
+});
+
+test('lineGroups on a clean TD3 band: the 44-cell cut ranks first and every cell is where the truth puts it', { skip: !haveFont && 'fonts-ocr-b missing' }, () => {
+  const f = frame(101);
+  const a = trueAnalysis(f);
+  assert.ok(a);
+  const groups = lineGroups(a);
+  const g = groups[0];
+  assert.ok(g);
+  assert.equal(g.n, 44);
+  const pitch = 860 / 44;
+  for (const c of g.cells) {
+    for (let k = 0; k < 44; k++) {
+      const centre = ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2;
+      assert.ok(Math.abs(centre - (0.06 * 860 + (k + 0.5) * pitch)) < 0.3 * pitch);
+    }
+  }
+});
