@@ -47,6 +47,7 @@ export {
 export {
   TimporaMrzScanner,
   ScannerInputError,
+  type ScannerInputErrorCode,
   type MrzReadSource,
   type MrzReadEventDetail,
   type MrzErrorEventDetail,
