@@ -125,6 +125,51 @@ describe('encryption at rest with sync', () => {
     expect((await second.records.get(rec.id))?.version).to.equal(server.get('records', rec.id)?.version);
   });
 
+  it('a conflict resolved with a merged version: new outbox entry sealed, merged version reaches the server', async () => {
+    const server = new MemoryTransport();
+    const c = client(server);
+    const sync = syncOf(c)!;
+    const rec = await c.records.put(createRecord(recordInput({ surname: 'MERGE' })));
+    await until(() => server.count('records') === 1 && sync.status.pending === 0, 8000);
+    await sync.stop();
+    server.apply('records', 'put', rec.id, { ...server.get('records', rec.id)!, notes: 'remote Wisma Kenari' }, null);
+    await c.records.put({ ...(await c.records.get(rec.id))!, notes: 'local Wisma Kenari lt 2' });
+    sync.start();
+    await until(() => sync.status.conflicts === 1, 8000);
+    const [conflict] = await sync.conflicts();
+    await sync.stop();
+    await sync.resolve(rec.id, { ...conflict!.remote!, notes: 'merged: Wisma Kenari lt 2' });
+    const dump = await rawDump(dbs[0]!);
+    const entries = (dump.rows['outbox'] ?? []) as Record<string, unknown>[];
+    expect(entries.length).to.equal(1);
+    expect(entries[0]).to.not.have.property('entity');
+    expect(dump.text).to.not.contain('kenari');
+    sync.start();
+    await until(() => server.get('records', rec.id)?.['notes'] === 'merged: Wisma Kenari lt 2' && sync.status.pending === 0, 8000);
+    expect((await c.records.get(rec.id))?.notes).to.equal('merged: Wisma Kenari lt 2');
+  });
+
+  it('a write the server refuses keeps its failure details sealed, is listed decrypted, and can be retried', async () => {
+    let strict = true;
+    const server = new MemoryTransport({ validate: (_c, e) => (strict && String(e['notes'] ?? '').includes('Flamboyan') ? [{ path: 'notes', code: 'too_long' }] : []) });
+    const c = client(server);
+    const sync = syncOf(c)!;
+    const rec = await c.records.put(createRecord(recordInput({ surname: 'REFUSED', notes: 'Perum Flamboyan blok C' })));
+    await until(() => sync.status.failed === 1, 8000);
+    const [failed] = await sync.failed();
+    expect(failed?.entity?.['notes']).to.equal('Perum Flamboyan blok C');
+    expect(failed?.error.code).to.equal('validation');
+    const dump = await rawDump(dbs[0]!);
+    const entry = ((dump.rows['outbox'] ?? []) as Record<string, unknown>[])[0]!;
+    expect(entry['state']).to.equal('failed');
+    expect(entry).to.not.have.property('failure');
+    expect(entry).to.have.property('sealedSync');
+    expect(dump.text).to.not.contain('flamboyan');
+    strict = false;
+    await sync.retry(failed!.seq);
+    await until(() => server.get('records', rec.id)?.['notes'] === 'Perum Flamboyan blok C' && sync.status.pending === 0, 8000);
+  });
+
   it('a locked client neither sends nor pulls; unlock resumes both', async () => {
     const server = new MemoryTransport();
     const c = client(server);
