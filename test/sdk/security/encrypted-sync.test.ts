@@ -205,6 +205,20 @@ describe('encryption at rest with sync', () => {
     expect((await c.records.get(first.id))?.identity.surname).to.equal('FIRST');
   });
 
+  it('passphrase mode: the client starts locked and does not sync until unlocked', async () => {
+    const server = new MemoryTransport();
+    const remote = createRecord(recordInput({ surname: 'SANDIWARA' }), { sourceAgency: 'polda-metro' }) as unknown as SyncEntity;
+    server.apply('records', 'put', remote.id, remote, 0);
+    const c = client(server, { encryption: { mode: 'passphrase' } });
+    expect(c.locked).to.equal(true);
+    await sleep(400);
+    expect(server.log.length, 'no request before unlock').to.equal(0);
+    await c.unlock('kata sandi yang panjang sekali');
+    await until(() => syncOf(c)!.status.lastSyncedAt !== null, 10000);
+    expect((await c.records.get(remote.id))?.identity.surname).to.equal('SANDIWARA');
+    expect((await rawDump(dbs[0]!)).text).to.not.contain('sandiwara');
+  });
+
   it('a sync step whose data changed before its commit runs again (no lost local write)', async () => {
     const server = new MemoryTransport();
     const c = client(server, { autoStart: false });
