@@ -4,6 +4,8 @@
  *
  * - writes: `POST /records` with a unique Idempotency-Key per request (full validation, audit, change feed)
  * - reads:  `GET /records/{id}` of records written in the write phase (audit row per read)
+ * - batch:  `POST /batch` with 20 creates per request (each item with its own Idempotency-Key, validated,
+ *           audited); its req/s are counted in writes (items), shown as `batch×20 writes/s`
  *
  * PostgreSQL: uses TIMPORA_PG_URL, or starts a throwaway cluster with scripts/postgres.mjs (the repo's one starter).
  * Run: `node --import tsx bench/sync/server.ts [--duration 10] [--connections 50]`
@@ -120,7 +122,12 @@ interface EngineFigures {
   baseline: Figures;
   writes: Figures;
   reads: Figures;
+  /** `POST /batch` of {@link BATCH} creates; figures per request (writes/s = rps × BATCH). */
+  batch: Figures;
 }
+
+const BATCH = 20;
+const RECORD_OBJ = JSON.parse(RECORD) as unknown;
 
 async function benchEngine(name: string, db: string, port: number, env: Record<string, string> = {}): Promise<EngineFigures> {
   const child = await startServer(db, port, env);
@@ -163,8 +170,26 @@ async function benchEngine(name: string, db: string, port: number, env: Record<s
       duration: DURATION,
       requests: [{ method: 'GET', path: '/records/x', headers, setupRequest: (req) => ({ ...req, path: `/records/${ids[n++ % ids.length]}` }) }],
     }, pid);
+    const batch = await run({
+      url: base,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      requests: [
+        {
+          method: 'POST',
+          path: '/batch',
+          headers,
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({
+              items: Array.from({ length: BATCH }, () => ({ method: 'PUT', collection: 'records', id: randomUUID(), idempotencyKey: randomUUID(), body: RECORD_OBJ })),
+            }),
+          }),
+        },
+      ],
+    }, pid);
     process.stdout.write(`  ${name}: done\n`);
-    return { baseline, writes, reads };
+    return { baseline, writes, reads, batch };
   } finally {
     await stopServer(child);
   }
@@ -228,6 +253,8 @@ async function main(): Promise<void> {
     for (const [phase, x] of [['health', r.baseline], ['writes', r.writes], ['reads', r.reads]] as const) {
       process.stdout.write(`${engine.padEnd(10)} ${phase.padEnd(6)} ${f(x.rps)} ${f(x.p50)} ${f(x.p99)} ${f(x.ok)} ${f(x.non2xx)} ${f(x.errors)} ${f(x.cpuUs)}        (${f(1e6 / x.cpuUs)})\n`);
     }
+    const b = r.batch;
+    process.stdout.write(`${engine.padEnd(10)} batch  ${f(b.rps)} ${f(b.p50)} ${f(b.p99)} ${f(b.ok)} ${f(b.non2xx)} ${f(b.errors)} ${f(b.cpuUs / BATCH)}/write  => batch×${BATCH} writes/s ${b.rps * BATCH >= 0 ? (b.rps * BATCH).toFixed(0) : '-'}\n`);
   }
   process.stdout.write(`\n1-min load average: ${load0.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (machine shared; 'health' = no-auth, no-storage ceiling)\n`);
   const sq = results.find(([e]) => e === 'sqlite')?.[1];

@@ -1,6 +1,7 @@
 /**
  * SQLite engine (better-sqlite3 12): the embedded default. WAL journal, `synchronous=NORMAL`, prepared
- * statements, one transaction per write (entity + change + audit + idempotency answer).
+ * statements, one savepoint per write (entity + change + audit + idempotency answer) inside one transaction
+ * per event-loop turn (group commit; every write's promise resolves after its commit).
  * The audit table is append-only at the database level: triggers abort any UPDATE or DELETE.
  * @module
  */
@@ -137,6 +138,8 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly writeTx: (req: WriteRequest) => WriteOutcome;
+  private readonly groupTx: (group: readonly Queued[]) => Array<{ ok: WriteOutcome } | { error: unknown }>;
+  private queued: Queued[] = [];
   private readonly auditTx: (entries: readonly AuditInput[]) => void;
 
   constructor(options: SqliteStoreOptions) {
@@ -206,6 +209,17 @@ export class SqliteStore implements Store {
       }
       return { kind: 'ok' };
     });
+    // Group commit: the writes that arrive within one turn of the event loop share one transaction; each runs
+    // in its own savepoint (better-sqlite3 nests transactions that way), so one failing write undoes only itself.
+    this.groupTx = db.transaction((group: readonly Queued[]) =>
+      group.map((q) => {
+        try {
+          return { ok: this.writeTx(q.request) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
     this.auditTx = db.transaction((entries: readonly AuditInput[]) => {
       for (const a of entries) insertAudit(s.insAudit, a);
     });
@@ -214,7 +228,10 @@ export class SqliteStore implements Store {
   async init(): Promise<void> {}
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.flush();
+      this.db.close();
+    }
   }
 
   private horizon(): number {
@@ -293,8 +310,31 @@ export class SqliteStore implements Store {
     return hit ? idemRecord(hit) : undefined;
   }
 
-  async write(request: WriteRequest): Promise<WriteOutcome> {
-    return this.writeTx(request);
+  /** Resolves once the write is committed (with the others queued in the same event-loop turn). */
+  write(request: WriteRequest): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ request, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const group = this.queued;
+    this.queued = [];
+    if (group.length === 0) return;
+    let outcomes: Array<{ ok: WriteOutcome } | { error: unknown }>;
+    try {
+      outcomes = group.length === 1 ? [{ ok: this.writeTx(group[0]!.request) }] : this.groupTx(group);
+    } catch (error) {
+      // The commit itself failed: nothing of the group is stored.
+      for (const q of group) q.reject(error);
+      return;
+    }
+    group.forEach((q, i) => {
+      const o = outcomes[i]!;
+      if ('ok' in o) q.resolve(o.ok);
+      else q.reject(o.error);
+    });
   }
 
   async appendAudit(entries: readonly AuditInput[]): Promise<void> {
@@ -347,6 +387,12 @@ export class SqliteStore implements Store {
     });
     return tx();
   }
+}
+
+interface Queued {
+  request: WriteRequest;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: unknown) => void;
 }
 
 function idemRecord(hit: { fingerprint: string; status: number; body: string; etag: string | null; location: string | null }): IdempotencyRecord {

@@ -126,12 +126,16 @@ describe('sync fault tests (real server, real browser)', { timeout: 40 * 60_000 
     let totalKills = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       const random = seeded(SEED * 1000 + trial);
-      await call(page, 'init', { dbName: `kill-${SEED}-${trial}-${Date.now()}`, agencyId: 'imi-jakut', token: officerA });
+      // Even trials send through POST /batch (100 writes per request: about 16 requests, so a kill lands in the
+      // middle of a batch being applied), odd trials one request per write.
+      const batched = trial % 2 === 0;
+      await call(page, 'init', { dbName: `kill-${SEED}-${trial}-${Date.now()}`, agencyId: 'imi-jakut', token: officerA, batchSize: batched ? 100 : 1 });
       const set = await call(page, 'writeOffline', CREATES, UPDATES, `kill${trial}`);
       assert.equal(await call(page, 'outboxCount'), WRITES);
-      // One or two kill points, at random numbers of forwarded writes.
+      // One or two kill points, at random numbers of forwarded write requests.
       const kills = 1 + Math.floor(random() * 2);
-      const points = Array.from({ length: kills }, () => 1 + Math.floor(random() * (WRITES - 2))).sort((a, b) => a - b);
+      const span = batched ? 14 : WRITES - 2;
+      const points = Array.from({ length: kills }, () => 1 + Math.floor(random() * span)).sort((a, b) => a - b);
       const base = proxy.stats.writes;
       const restarts: Promise<void>[] = [];
       let next = 0;
@@ -156,7 +160,7 @@ describe('sync fault tests (real server, real browser)', { timeout: 40 * 60_000 
       const view = inspect(dbFile, set);
       assertExact(view, set, `trial ${trial}`);
       summary.push(
-        `kill trial ${trial}: ${WRITES} writes (${CREATES} creates, ${UPDATES} updates), kills at forwarded writes [${points.join(', ')}], ` +
+        `kill trial ${trial} (${batched ? 'batches of 100' : 'one request per write'}): ${WRITES} writes (${CREATES} creates, ${UPDATES} updates), kills at forwarded requests [${points.join(', ')}], ` +
           `requests ${proxy.stats.writes - base}, present ${view.present}/${set.ids.length}, lost ${view.lostWrites}, duplicated ${view.duplicatedWrites}, ${ms} ms`,
       );
       await call(page, 'close');
