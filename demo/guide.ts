@@ -258,8 +258,9 @@ export function initGuide(options: GuideOptions): { refresh(): void; open(): voi
     step = Math.max(0, Math.min(STEPS - 1, index));
     steps.forEach((s, i) => (s.section.hidden = i !== step));
     prev.disabled = step === 0;
-    // The page follows the walkthrough: the home view shows the specimen, steps 2-3 the form.
-    options.showView(step === 0 ? 'beranda' : 'orang-asing');
+    // The page follows the walkthrough: steps 2-4 are about the form (step 1 carries its own specimen image and
+    // leaves the view the person opened alone).
+    if (step > 0) options.showView('orang-asing');
     renderDynamic();
     if (step === 2) void updateOutbox();
     if (focus) steps[step]!.heading.focus();
