@@ -9,7 +9,7 @@ import { pull, CURSOR_KEY } from '../../../sdk/sync/puller.ts';
 import { resolveConflict, listConflicts, listFailed, retryFailed, discardFailed } from '../../../sdk/sync/resolution.ts';
 import { TimporaSync, type NetworkMonitor } from '../../../sdk/sync/sync-engine.ts';
 import type { LockManagerLike } from '../../../sdk/sync/leader.ts';
-import type { Transport } from '../../../sdk/sync/transport.ts';
+import type { ChangePage, ListPage, Transport, TransportCallOptions, WriteRequest, WriteResult } from '../../../sdk/sync/transport.ts';
 import type { FailedWrite, SyncConflict, SyncStatus } from '../../../sdk/sync/types.ts';
 import { FaultyTransport, entity, seeded } from './helpers.ts';
 
@@ -92,6 +92,75 @@ for (const forgetKeys of [false, true]) {
     }
   });
 }
+
+/** Adds `writeBatch` to a transport: items applied one by one; failures (and, seeded, some successes whose
+ * answer is "lost") come back as null so the sender resends them alone. Records each batch's entities. */
+class BatchingTransport implements Transport {
+  batches: string[][] = [];
+  constructor(
+    readonly inner: Transport,
+    readonly random: () => number,
+    readonly loseResult = 0,
+  ) {}
+  write(request: WriteRequest, options?: TransportCallOptions): Promise<WriteResult> {
+    return this.inner.write(request, options);
+  }
+  async writeBatch(requests: readonly WriteRequest[], options?: TransportCallOptions): Promise<Array<WriteResult | null>> {
+    this.batches.push(requests.map((r) => `${r.collection}/${r.id}`));
+    const out: Array<WriteResult | null> = [];
+    for (const r of requests) {
+      try {
+        const result = await this.inner.write(r, options);
+        out.push(this.random() < this.loseResult ? null : result);
+      } catch {
+        out.push(null);
+      }
+    }
+    return out;
+  }
+  changes(cursor: string | null, options?: TransportCallOptions): Promise<ChangePage> {
+    return this.inner.changes(cursor, options);
+  }
+  list(collection: string, pageToken: string | null, options?: TransportCallOptions): Promise<ListPage> {
+    return this.inner.list(collection, pageToken, options);
+  }
+}
+
+test('batched push: entities share batches, one entity never twice in a batch and its writes in order; faults lose nothing, apply nothing twice', async () => {
+  const server = new MemoryTransport();
+  const faulty = new FaultyTransport(server, { dropRequest: 0.1, loseAnswer: 0.15, serverError: 0.05 }, seeded(7));
+  const batching = new BatchingTransport(faulty, seeded(8), 0.1);
+  const local = new MemorySyncStorage();
+  const ids: string[] = [];
+  const expected = new Map<string, number>();
+  for (let i = 0; i < 60; i++) {
+    const e = entity({ notes: `v1-${i}` });
+    ids.push(e.id);
+    await local.localWrite('records', 'put', e);
+    expected.set(e.id, 1);
+  }
+  for (let round = 2; round <= 3; round++) {
+    for (let i = 0; i < 60; i += 4) {
+      const id = ids[i]!;
+      await local.localWrite('records', 'put', { ...local.entity('records', id)!, notes: `v${round}-${i}` });
+      expected.set(id, round);
+    }
+  }
+  const conflicts: SyncConflict[] = [];
+  await drain(local, batching, { batchSize: 8, concurrency: 2, onConflict: (c) => conflicts.push(c) });
+  assert.deepEqual(conflicts, []);
+  assert.ok(batching.batches.some((b) => b.length > 1), 'writes were batched');
+  for (const b of batching.batches) {
+    assert.ok(b.length <= 8);
+    assert.equal(new Set(b).size, b.length, 'an entity appears once per batch');
+  }
+  assert.equal(server.count('records'), 60);
+  for (const id of ids) {
+    assert.equal(server.appliedWrites.get(`records/${id}`), expected.get(id), `writes applied for ${id}`);
+    assert.equal(server.get('records', id)?.version, expected.get(id));
+    assert.deepEqual(server.get('records', id)?.['notes'], local.entity('records', id)?.['notes']);
+  }
+});
 
 test('transient failures are retried with durable backoff; not before nextAttemptAt', async () => {
   const server = new MemoryTransport();
