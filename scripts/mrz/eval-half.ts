@@ -10,13 +10,13 @@
  * `--via-band` runs the engine's analyseBand (skew and perspective estimation) on a band candidate
  * built from the true corners instead of the exact homography.
  *
- * `node --import tsx scripts/mrz/eval-half.ts [--count 300] [--seed 50000] [--verbose] [--via-band]`
+ * `node --import tsx scripts/mrz/eval-half.ts [--count 300] [--seed 50000] [--verbose] [--via-band] [--weights file.ts]`
  * Frames are cached as raw greyscale in `.cache/mrz-half/` (render once).
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { classifyGlyphs } from '../../sdk/mrz/classify.ts';
+import { join, resolve } from 'node:path';
+import { classifyGlyphs, decodeModel, type Mlp } from '../../sdk/mrz/classify.ts';
 import { correctMrz } from '../../sdk/mrz/correct.ts';
 import { analyseBand, lineGroups, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
 import type { Gray8 } from '../../sdk/mrz/image.ts';
@@ -166,6 +166,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const seed0 = Number(get('seed', '50000'));
   const verbose = args.includes('--verbose');
   const viaBand = args.includes('--via-band');
+  // --weights FILE: a weights module written by train.ts --out (compare before committing it).
+  const wFile = get('weights', '');
+  let net: Mlp | undefined;
+  if (wFile) net = decodeModel(((await import(resolve(wFile))) as { MODEL: Parameters<typeof decodeModel>[0] }).MODEL);
+  const cls = net ? (g: Float32Array, n: number): LineCandidates => classifyGlyphs(g, n, 4, 0.002, net) : undefined;
   const t0 = Date.now();
   let exact = 0;
   let textExact = 0;
@@ -176,7 +181,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const per = new Map<string, [number, number]>();
   for (let i = 0; i < count; i++) {
     const f = halfFrame(i, seed0);
-    const o = readHalf(f, viaBand);
+    const o = readHalf(f, viaBand, cls);
     if (o.exact) exact++;
     if (o.textExact) textExact++;
     if (o.falseAccept) fa++;
