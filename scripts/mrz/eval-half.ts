@@ -156,7 +156,7 @@ export function readHalf(f: HalfFrame, viaBand = false, classify: (glyphs: Float
   return { exact: valid && textExact, valid, falseAccept: valid && !textExact, textExact, chars: total, charsRight: right, segmented: true, raw, read };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const get = (k: string, d: string): string => {
     const i = args.indexOf(`--${k}`);
@@ -202,3 +202,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(`frames ${count} (seed ${seed0}): exact&valid ${exact} (${pct(exact, count)}%), text exact ${textExact}, segmented ${segmented}, raw char acc ${pct(right, chars)}%, false accepts ${fa}  [${((Date.now() - t0) / 1000).toFixed(0)} s]\n`);
   process.stdout.write([...per.entries()].sort().map(([k, [a, b]]) => `${k} ${a}/${b}`).join('  ') + '\n');
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();
