@@ -57,18 +57,25 @@ export interface SyncErrorOptions {
   current?: Record<string, unknown> | null;
   /** Seconds the server asked us to wait (Retry-After). */
   retryAfter?: number;
+  /** The underlying error. */
   cause?: unknown;
 }
 
 /** Base error of the sync layer; check `code`. */
 export class SyncError extends Error {
+  /** Always `SyncError`. */
   override readonly name: string = 'SyncError';
+  /** Stable error code. */
   readonly code: SyncErrorCode;
+  /** HTTP status, if the server answered. */
   readonly status: number | undefined;
+  /** The server's `error.code`, if any. */
   readonly serverCode: string | undefined;
+  /** Field issues (validation). */
   readonly issues: SyncValidationIssue[] | undefined;
   /** Server's current entity on conflicts (`null` = deleted on the server); `undefined` otherwise. */
   readonly current: Record<string, unknown> | null | undefined;
+  /** Seconds the server asked to wait (`Retry-After`), if any. */
   readonly retryAfter: number | undefined;
 
   constructor(code: SyncErrorCode, message: string, options: SyncErrorOptions = {}) {
@@ -98,10 +105,15 @@ export class SyncError extends Error {
 
 /** Serialisable form of a {@link SyncError}. */
 export interface SyncErrorInfo {
+  /** Stable error code. */
   code: SyncErrorCode;
+  /** English message for developers. */
   message: string;
+  /** HTTP status, if any. */
   status?: number;
+  /** The server's `error.code`, if any. */
   serverCode?: string;
+  /** Field issues (validation). */
   issues?: SyncValidationIssue[];
 }
 

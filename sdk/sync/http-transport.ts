@@ -56,7 +56,9 @@ interface BatchResultBody {
   body?: Record<string, unknown>;
 }
 
-interface ErrorBody {
+/** The contract's error body (`Error` in docs/openapi.yaml), as far as the client reads it. */
+export interface ErrorBody {
+  /** The error object. */
   error?: {
     code?: string;
     message?: string;
@@ -87,6 +89,12 @@ export class HttpTransport implements Transport {
     this.#batch = options.batch ?? true;
   }
 
+  /**
+   * Sends `requests` (distinct entities) as `POST /batch` chunks of at most {@link MAX_BATCH_ITEMS} items and
+   * about 1 MB. Returns the result of each write the server applied or replayed (`200`/`201`/`204`), and `null`
+   * for every other one (a failed item, a failed chunk, or a server without `/batch`): send those with
+   * {@link HttpTransport.write}, which classifies the failure; their idempotency keys make that resend safe.
+   */
   async writeBatch(requests: readonly WriteRequest[], options: TransportCallOptions = {}): Promise<Array<WriteResult | null>> {
     const out: Array<WriteResult | null> = requests.map(() => null);
     const items: Array<{ index: number; item: Record<string, unknown>; size: number }> = [];

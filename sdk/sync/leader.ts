@@ -6,6 +6,7 @@
 
 /** The part of `LockManager` we use (injectable for tests and for environments without Web Locks). */
 export interface LockManagerLike {
+  /** Same contract as `navigator.locks.request`. */
   request(
     name: string,
     options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal },
@@ -21,6 +22,7 @@ export function defaultLocks(): LockManagerLike | null {
 
 /** Holds or waits for the sync lock. */
 export class LeaderElection {
+  /** The Web Lock name. */
   readonly name: string;
   #locks: LockManagerLike | null;
   #leading = false;
@@ -38,6 +40,7 @@ export class LeaderElection {
     this.#onChange = onChange;
   }
 
+  /** True while this instance holds the lock. */
   get leading(): boolean {
     return this.#leading;
   }

@@ -15,7 +15,9 @@ import type { FailedWrite, OutboxEntry, SyncConflict, SyncEntity } from './types
 
 /** What the sender needs. */
 export interface SenderContext {
+  /** Local storage. */
   storage: SyncStorage;
+  /** Server access. */
   transport: Transport;
   /** Requests in flight at once (different entities only). */
   concurrency: number;
@@ -24,21 +26,31 @@ export interface SenderContext {
    * write). Writes of one entity still go one after the other, each in a later batch than the one before.
    */
   batchSize?: number;
+  /** Retry backoff. */
   backoff: BackoffOptions;
   /** Ignore `nextAttemptAt` this time (e.g. the browser just came back online, or the app asked). */
   ignoreBackoff: boolean;
+  /** Aborts the push. */
   signal: AbortSignal;
+  /** Clock (tests). */
   now: () => number;
+  /** Randomness of the backoff jitter (tests). */
   random: () => number;
+  /** Called for each new conflict. */
   onConflict: (conflict: SyncConflict) => void;
+  /** Called for each write parked as failed. */
   onFailed: (failed: FailedWrite) => void;
+  /** Called for each acknowledged write. */
   onAcknowledged: (entry: OutboxEntry, result: WriteResult) => void;
 }
 
 /** Outcome of one push. */
 export interface PushReport {
+  /** Writes the server acknowledged (removed from the outbox). */
   acknowledged: number;
+  /** Writes that hit a conflict. */
   conflicts: number;
+  /** Writes parked as failed. */
   failed: number;
   /** Entries left for later (backoff or a transient failure). */
   deferred: number;

@@ -15,8 +15,11 @@ export const CURSOR_KEY = 'sync.cursor';
 
 /** What the puller needs. */
 export interface PullContext {
+  /** Local storage. */
   storage: SyncStorage;
+  /** Server access. */
   transport: Transport;
+  /** Aborts the pull. */
   signal: AbortSignal;
   /** Called after each committed page with its changes and whether it came from a resync. */
   onApplied?: (changes: LocalChange[], resync: boolean) => void;
@@ -30,6 +33,7 @@ export interface PullReport {
   skipped: number;
   /** A full resync happened (cursor was gone or absent with `resyncWhenEmpty`). */
   resynced: boolean;
+  /** Pages requested (feed and list pages). */
   pages: number;
 }
 

@@ -11,8 +11,11 @@ import type { OutboxEntry, SyncEntity } from './types.ts';
 
 /** A local entity change made by the sync engine, announced to listeners and other tabs. */
 export interface LocalChange {
+  /** Collection of the entity. */
   collection: string;
+  /** Entity id. */
   id: string;
+  /** `put` (written) or `delete` (removed). */
   op: 'put' | 'delete';
 }
 
@@ -21,8 +24,11 @@ export interface LocalChange {
  * inside (IndexedDB commits a transaction as soon as it is left idle).
  */
 export interface SyncStorageTx {
+  /** The cached entity, if any. */
   getEntity(collection: string, id: string): Promise<SyncEntity | undefined>;
+  /** Write an entity into the cache. */
   putEntity(collection: string, entity: SyncEntity): Promise<void>;
+  /** Remove an entity from the cache. */
   deleteEntity(collection: string, id: string): Promise<void>;
   /** Ids of all entities of a collection (full resync). */
   entityIds(collection: string): Promise<string[]>;
@@ -34,8 +40,11 @@ export interface SyncStorageTx {
   putOutbox(entry: OutboxEntry): Promise<void>;
   /** Append an entry; returns its `seq`. */
   addOutbox(entry: Omit<OutboxEntry, 'seq'>): Promise<number>;
+  /** Remove an outbox entry. */
   deleteOutbox(seq: number): Promise<void>;
+  /** A meta value (e.g. the feed cursor). */
   getMeta(key: string): Promise<unknown>;
+  /** Write a meta value. */
   putMeta(key: string, value: unknown): Promise<void>;
 }
 

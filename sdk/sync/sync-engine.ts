@@ -23,6 +23,7 @@ import type { FailedWrite, SyncConflict, SyncEntity, SyncState, SyncStatus } fro
 
 /** Where the engine learns whether the device is online. */
 export interface NetworkMonitor {
+  /** True while the browser believes it is online. */
   readonly online: boolean;
   /** Call `listener` on every change; returns an unsubscribe. */
   subscribe(listener: (online: boolean) => void): () => void;
@@ -51,7 +52,9 @@ export function browserNetworkMonitor(): NetworkMonitor {
 
 /** Options of {@link TimporaSync}. */
 export interface TimporaSyncOptions {
+  /** Local storage (entities, outbox, meta). */
   storage: SyncStorage;
+  /** Server access. */
   transport: Transport;
   /** Web Lock name shared by the tabs of one database (default `timpora-sync`). */
   lockName?: string;
@@ -74,6 +77,7 @@ export interface TimporaSyncOptions {
   network?: NetworkMonitor;
   /** Clock and randomness (tests). */
   now?: () => number;
+  /** Randomness of the backoff jitter (tests). */
   random?: () => number;
 }
 
@@ -175,7 +179,7 @@ export class TimporaSync extends EventTarget {
   }
 
   /** Reports of the last push and pull in this tab (diagnostics, benchmarks). */
-  get lastReports(): { push: PushReport | null; pull: PullReport | null } {
+  get lastReports(): { /** Last push. */ push: PushReport | null; /** Last pull. */ pull: PullReport | null } {
     return { push: this.#lastPush, pull: this.#lastPull };
   }
 

@@ -29,8 +29,11 @@ export interface TransportCallOptions {
 
 /** One write to send; built from an outbox entry. */
 export interface WriteRequest {
+  /** Collection of the entity. */
   collection: string;
+  /** `put` or `delete`. */
   op: 'put' | 'delete';
+  /** Entity id. */
   id: string;
   /** Full entity for `put`. */
   entity?: SyncEntity;
@@ -50,6 +53,7 @@ export interface WriteResult {
 
 /** One page of the change feed. */
 export interface ChangePage {
+  /** Changes in feed order. */
   changes: RemoteChange[];
   /** Cursor to ask from next time; store it only after applying `changes`. */
   cursor: string;
@@ -59,6 +63,7 @@ export interface ChangePage {
 
 /** One page of a collection listing (full resync). */
 export interface ListPage {
+  /** Entities of this page. */
   items: SyncEntity[];
   /** Opaque token for the next page, `null` at the end. */
   nextPageToken: string | null;

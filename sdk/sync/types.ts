@@ -10,7 +10,9 @@ import type { SyncErrorInfo } from './errors.ts';
  * `ForeignerRecord`, `Operation` and `Agency` from `sdk/model` all fit.
  */
 export interface SyncEntity {
+  /** Entity id. */
   id: string;
+  /** Server version (0 before the first acknowledged write). */
   version: number;
   [field: string]: unknown;
 }
@@ -27,7 +29,9 @@ export interface OutboxEntry {
   seq: number;
   /** Collection (object store) name, e.g. `records`, `operations`. */
   collection: string;
+  /** `put` or `delete`. */
   op: 'put' | 'delete';
+  /** Entity id. */
   id: string;
   /** Full entity for `put`. */
   entity?: SyncEntity;
@@ -55,7 +59,9 @@ export interface OutboxEntry {
 
 /** A change from the server's feed. */
 export interface RemoteChange {
+  /** Collection of the entity. */
   collection: string;
+  /** Entity id. */
   id: string;
   /** Server version after the change (known for upserts; deletions may leave it out). */
   version?: number;
@@ -70,7 +76,9 @@ export interface RemoteChange {
  * with `sync.resolve(id, 'local' | 'remote' | merged)`; nothing is overwritten silently.
  */
 export interface SyncConflict {
+  /** Collection of the entity. */
   collection: string;
+  /** Entity id. */
   id: string;
   /** The local version as the person sees it now (`null` when deleted locally). */
   local: SyncEntity | null;
@@ -84,11 +92,17 @@ export interface SyncConflict {
 
 /** A write the server refused for its content or permissions; the app fixes or discards it. */
 export interface FailedWrite {
+  /** Outbox sequence number (use it to retry or discard). */
   seq: number;
+  /** Collection of the entity. */
   collection: string;
+  /** Entity id. */
   id: string;
+  /** `put` or `delete`. */
   op: 'put' | 'delete';
+  /** The entity that was sent (puts). */
   entity?: SyncEntity;
+  /** Why the server refused it. */
   error: SyncErrorInfo;
 }
 

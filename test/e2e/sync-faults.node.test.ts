@@ -172,10 +172,12 @@ describe('sync fault tests (real server, real browser)', { timeout: 40 * 60_000 
 
   it(`fault proxy (drop 10%, lose answer 10%, duplicate 10%, delay 30% up to 80 ms; seeded): ${WRITES} writes, zero lost, zero duplicated`, async () => {
     const page = await openHarness(browser, proxy.origin);
-    for (const seed of [SEED, SEED + 1]) {
+    const injected = { dropped: 0, lostAnswers: 0, duplicated: 0 };
+    // Batched (POST /batch, ~20 requests per run) and one request per write (~1,000 requests per run).
+    for (const [seed, batchSize] of [[SEED, 100], [SEED + 1, 1], [SEED + 2, 100]] as const) {
       proxy.setFaults({ drop: 0.1, loseAnswer: 0.1, duplicate: 0.1, delay: 0.3, maxDelayMs: 80 }, seed);
       proxy.resetStats();
-      await call(page, 'init', { dbName: `proxy-${seed}-${Date.now()}`, agencyId: 'imi-jakut', token: officerA });
+      await call(page, 'init', { dbName: `proxy-${seed}-${Date.now()}`, agencyId: 'imi-jakut', token: officerA, batchSize });
       const set = await call(page, 'writeOffline', CREATES, UPDATES, `proxy${seed}`);
       const started = Date.now();
       await call(page, 'start');
@@ -187,13 +189,16 @@ describe('sync fault tests (real server, real browser)', { timeout: 40 * 60_000 
       const view = inspect(dbFile, set);
       assertExact(view, set, `proxy seed ${seed}`);
       const s = proxy.stats;
-      assert.ok(s.dropped > 0 && s.lostAnswers > 0 && s.duplicated > 0, 'faults were injected');
+      injected.dropped += s.dropped;
+      injected.lostAnswers += s.lostAnswers;
+      injected.duplicated += s.duplicated;
       summary.push(
-        `proxy seed ${seed}: ${WRITES} writes, ${s.requests} requests, dropped ${s.dropped}, lost answers ${s.lostAnswers}, duplicated ${s.duplicated}, delayed ${s.delayed}; ` +
+        `proxy seed ${seed} (${batchSize > 1 ? `batches of ${batchSize}` : 'one request per write'}): ${WRITES} writes, ${s.requests} requests, dropped ${s.dropped}, lost answers ${s.lostAnswers}, duplicated ${s.duplicated}, delayed ${s.delayed}; ` +
           `present ${view.present}/${set.ids.length}, lost ${view.lostWrites}, duplicated ${view.duplicatedWrites}, ${ms} ms`,
       );
       await call(page, 'close');
     }
+    assert.ok(injected.dropped > 0 && injected.lostAnswers > 0 && injected.duplicated > 0, `faults were injected: ${JSON.stringify(injected)}`);
     proxy.setFaults(NO_FAULTS, SEED);
     await page.browserContext().close();
   });
