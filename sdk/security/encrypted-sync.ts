@@ -93,6 +93,28 @@ class OptimisticTx implements SyncStorageTx {
     this.#keys = keys;
   }
 
+  readonly #queued: Array<{ store: StoreName; key: IDBValidKey; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+
+  /**
+   * Reads issued in the same turn (e.g. `Promise.all` over a page of changes) share ONE read-only transaction,
+   * opened on the next microtask.
+   */
+  #batchedGet(store: StoreName, key: IDBValidKey): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.#queued.push({ store, key, resolve, reject }) > 1) return;
+      queueMicrotask(() => {
+        const batch = this.#queued.splice(0);
+        const stores = [...new Set(batch.map((b) => b.store))];
+        this.#host
+          .transaction(stores, 'readonly', (tx) => Promise.all(batch.map((b) => req(tx.objectStore(b.store).get(b.key)) as Promise<unknown>)))
+          .then(
+            (values) => batch.forEach((b, i) => b.resolve(values[i])),
+            (e: unknown) => batch.forEach((b) => b.reject(e)),
+          );
+      });
+    });
+  }
+
   #record(id: string, read: Omit<Read, 'fp'>, value: unknown): void {
     this.reads.set(id, { ...read, fp: fingerprint(value) });
   }
@@ -102,9 +124,11 @@ class OptimisticTx implements SyncStorageTx {
     const k = ek(collection, id);
     if (!this.#entities.has(k)) {
       if (!this.#rawEntities.has(k)) {
-        const raw = await this.#host.transaction([collection], 'readonly', (tx) => req(tx.objectStore(collection).get(id)) as Promise<Row<unknown> | undefined>);
-        this.#record(`get\u0000${k}`, { store: collection, kind: 'get', key: id }, raw);
-        this.#rawEntities.set(k, raw);
+        const raw = (await this.#batchedGet(collection, id)) as Row<unknown> | undefined;
+        if (!this.#rawEntities.has(k)) {
+          this.#record(`get\u0000${k}`, { store: collection, kind: 'get', key: id }, raw);
+          this.#rawEntities.set(k, raw);
+        }
       }
       const raw = this.#rawEntities.get(k) as Row<CollectionTypes[typeof collection]> | undefined;
       this.#entities.set(k, raw ? ((await this.#host.openRow(this.#keys, collection, raw)).v as unknown as SyncEntity) : undefined);
