@@ -383,8 +383,9 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         xTo = line.xa;
         xStep = 0.042 * p;
       } else if (mode === 'short') {
-        xFrom = line.xb + 0.45 * p - total;
-        xTo = line.xa - 0.3 * p;
+        // The comb covers the ink: x0 <= xa (first glyph edge inside its cell), end >= xb.
+        xFrom = line.xb - total - 0.05 * p;
+        xTo = line.xa + 0.05 * p;
         xStep = 0.1 * p;
       } else {
         xFrom = line.xa - 0.45 * p;
