@@ -60,10 +60,15 @@ interface BatchResultBody {
 export interface ErrorBody {
   /** The error object. */
   error?: {
+    /** Stable error code. */
     code?: string;
+    /** English message. */
     message?: string;
+    /** Field issues. */
     issues?: SyncValidationIssue[];
+    /** The server's current entity (412/428). */
     current?: Record<string, unknown>;
+    /** Head cursor (410). */
     cursor?: string;
   };
 }

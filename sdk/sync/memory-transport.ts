@@ -20,7 +20,15 @@ export interface MemoryTransportOptions {
   /** Change-feed page size (default 100). */
   pageSize?: number;
   /** Validate an entity before it is stored; return issues to refuse with `validation`. */
-  validate?: (collection: string, entity: SyncEntity) => Array<{ /** Dotted field path. */ path: string; /** Validation code. */ code: string }>;
+  validate?: (
+    collection: string,
+    entity: SyncEntity,
+  ) => Array<{
+    /** Dotted field path. */
+    path: string;
+    /** Validation code. */
+    code: string;
+  }>;
 }
 
 /** The in-memory server. */
@@ -36,7 +44,12 @@ export class MemoryTransport implements Transport {
   /** Number of writes actually applied (not replays), per entity key; tests check "no duplicates" with it. */
   readonly appliedWrites = new Map<string, number>();
   /** Every request received, in order (tests). */
-  readonly log: Array<{ /** Which call. */ kind: 'write' | 'changes' | 'list'; /** What it asked for. */ detail: string }> = [];
+  readonly log: Array<{
+    /** Which call. */
+    kind: 'write' | 'changes' | 'list';
+    /** What it asked for. */
+    detail: string;
+  }> = [];
 
   constructor(options: MemoryTransportOptions = {}) {
     this.#pageSize = options.pageSize ?? 100;

@@ -179,7 +179,12 @@ export class TimporaSync extends EventTarget {
   }
 
   /** Reports of the last push and pull in this tab (diagnostics, benchmarks). */
-  get lastReports(): { /** Last push. */ push: PushReport | null; /** Last pull. */ pull: PullReport | null } {
+  get lastReports(): {
+    /** Last push. */
+    push: PushReport | null;
+    /** Last pull. */
+    pull: PullReport | null;
+  } {
     return { push: this.#lastPush, pull: this.#lastPull };
   }
 
