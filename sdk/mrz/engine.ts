@@ -18,8 +18,9 @@
 import { classifyGlyphs } from './classify.ts';
 import { correctMrz } from './correct.ts';
 import { analyseBand, lineGroups, type LineGroup } from './engine-band.ts';
+import type { InkMap } from './segment.ts';
 import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
-import { locateBands } from './locate.ts';
+import { locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
 
@@ -116,12 +117,74 @@ function scan(
   options: ReadMrzOptions,
   timings: MrzTimings,
   visit: (rec: MrzRecognition) => boolean,
+  fine = false,
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
-  const bands = locateBands(g, { maxCandidates: options.maxBands ?? 4 });
+  const maxCandidates = options.maxBands ?? 4;
+  const tried = locateBands(g, { maxCandidates });
   let t2 = now();
   timings.locate += t2 - t;
+  if (readBands(g, tried, prep, quarterTurns, options, timings, visit)) return true;
+  if (!fine) return false;
+  // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined.
+  t = now();
+  const more = locateBands(g, { maxCandidates, fine: true, exclude: tried });
+  t2 = now();
+  timings.locate += t2 - t;
+  return readBands(g, more, prep, quarterTurns, options, timings, visit);
+}
+
+/** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
+function meanInk(ink: InkMap, x0: number, x1: number, top: number, bottom: number): number {
+  const a = Math.max(0, Math.round(x0));
+  const b = Math.min(ink.width - 1, Math.round(x1));
+  const y0 = Math.max(0, Math.round(top));
+  const y1 = Math.min(ink.height - 1, Math.round(bottom));
+  if (b < a || y1 < y0) return 0;
+  let s = 0;
+  for (let y = y0; y <= y1; y++) {
+    const o = y * ink.width;
+    for (let x = a; x <= b; x++) s += ink.data[o + x] as number;
+  }
+  return s / ((b - a + 1) * (y1 - y0 + 1));
+}
+
+/**
+ * True when every line of the group has glyph-like ink in the cell just after its last cell (or
+ * just before its first): the MRZ goes on beyond the cut, so the cut is not the whole line.
+ */
+function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
+  const n = group.n;
+  let right = 0;
+  let left = 0;
+  for (const c of group.cells) {
+    const p = c.pitch;
+    const x0 = c.bounds[0] as number;
+    const xn = c.bounds[n] as number;
+    // Typical ink of this line's cells (the mean over the whole cut, fillers included).
+    const level = meanInk(ink, x0, xn, c.top, c.bottom);
+    if (!(level > 0)) return false;
+    // Two cells beyond each end, inset so a neighbouring glyph's edge does not count.
+    if (xn + 2 * p < ink.width && meanInk(ink, xn + 0.15 * p, xn + 1.85 * p, c.top, c.bottom) > 0.6 * level) right++;
+    if (x0 - 2 * p >= 0 && meanInk(ink, x0 - 1.85 * p, x0 - 0.15 * p, c.top, c.bottom) > 0.6 * level) left++;
+  }
+  const lines = group.cells.length;
+  return right === lines || left === lines;
+}
+
+/** Rectifies, segments and classifies the bands in order; `visit` returns true to stop. */
+function readBands(
+  g: Gray8,
+  bands: readonly BandCandidate[],
+  prep: Prepared,
+  quarterTurns: number,
+  options: ReadMrzOptions,
+  timings: MrzTimings,
+  visit: (rec: MrzRecognition) => boolean,
+): boolean {
+  let t = 0;
+  let t2 = 0;
   const sizes = sizesFor(options.formats);
   const pyramid = new Map<number, Gray8>();
   for (const band of bands) {
@@ -135,6 +198,9 @@ function scan(
     t2 = now();
     timings.segment += t2 - t;
     for (const group of groups) {
+      // A cut that stops inside a longer line (a band found only in part, or a 44-character line
+      // cut as 36) can pass every check digit of the shorter format; skip it.
+      if (continuesBeyond(a.ink, group)) continue;
       t = now();
       const lines = group.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
       t2 = now();
@@ -202,7 +268,7 @@ export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = 
           if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        });
+        }, true);
         if (stop) break;
       }
     }

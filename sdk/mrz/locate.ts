@@ -51,6 +51,14 @@ interface Comp {
 export interface LocateOptions {
   /** Maximum number of candidates returned. */
   readonly maxCandidates?: number;
+  /**
+   * Second, finer pass: work one pyramid level finer (and at the level a coarser default pass
+   * skips), for frames where the fast pass found no readable band. Candidates close to any of
+   * `exclude` (already examined) are dropped.
+   */
+  readonly fine?: boolean;
+  /** Candidates already examined (see `fine`). */
+  readonly exclude?: readonly BandCandidate[];
 }
 
 const WORK_SIDE = 427;
@@ -61,9 +69,17 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   if (gray.width < 24 || gray.height < 16) return [];
   const long = Math.max(gray.width, gray.height);
   const f1 = Math.max(1, Math.round(long / WORK_SIDE));
-  const levels = [f1];
-  // A coarser level catches documents that fill a large frame (pitch too big for the kernels).
-  if (long / (f1 * 2) >= 200) levels.push(f1 * 2);
+  const levels: number[] = [];
+  if (options.fine) {
+    // Finer pass: one level below the fast one, plus the coarse level of the old two-level scheme.
+    if (f1 > 1) levels.push(f1 - 1);
+    const f2 = Math.max(1, Math.round(long / 320));
+    if (f2 !== f1 && f2 !== f1 * 2 && f2 !== f1 - 1) levels.push(f2);
+  } else {
+    levels.push(f1);
+    // A coarser level catches documents that fill a large frame (pitch too big for the kernels).
+    if (long / (f1 * 2) >= 200) levels.push(f1 * 2);
+  }
   const out: BandCandidate[] = [];
   for (const f of levels) {
     const small = downscale(gray, f);
@@ -73,8 +89,9 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   out.sort((a, b) => b.score - a.score);
   // Drop near-duplicates (same band found at two levels).
   const kept: BandCandidate[] = [];
+  const exclude = options.exclude ?? [];
   for (const c of out) {
-    const dup = kept.some(
+    const dup = [...exclude, ...kept].some(
       (k) => Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) && Math.abs(angleDiff(k.angle, c.angle)) < 0.1,
     );
     if (!dup) kept.push(c);
