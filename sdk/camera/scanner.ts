@@ -6,7 +6,7 @@
  * `<timpora-mrz-scanner>` is a thin view over this class.
  * @module
  */
-import type { MrzFormat, MrzImageResult, MrzResult } from '../mrz/types.ts';
+import type { MrzFormat, MrzImageResult, MrzResult, Point } from '../mrz/types.ts';
 import { openCamera, type CameraSession, type OpenCameraOptions } from './camera.ts';
 import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
@@ -109,6 +109,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #misses = 0;
   #lastEmitted: string | null = null;
   #lastResult: MrzImageResult | null = null;
+  /** Corners of the MRZ in the last answered frame (frame pixels), or null. */
+  #track: readonly Point[] | null = null;
   #startedAt: number | null = null;
   #listening = false;
   #generation = 0;
@@ -199,7 +201,9 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       video: this.options.video,
       reader: this.options.reader,
       request: (w, h) => {
-        const region = this.options.region?.(w, h);
+        // Once a frame found the MRZ, the next frames read only around it (the confirming frame is then
+        // a fraction of the pixels); a frame without it drops the window again.
+        const region = this.options.region?.(w, h) ?? this.#trackRegion(w, h);
         // Fast, downscaled frames; while nothing is found, alternate with full-resolution frames.
         const full = this.#misses >= 2 && this.#frameNo++ % 2 === 1;
         return {
@@ -269,6 +273,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     const { result, band } = response;
     this.emit('frame', response);
     this.#lastResult = result;
+    this.#track = result ? result.corners : null;
     if (!result) {
       this.#misses++;
       this.#voter?.push(null);
@@ -317,6 +322,30 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.emit('error', error);
   }
 
+  /**
+   * The band of the last frame's read widened by a margin (a quarter of its width on each side,
+   * one and a half of its height above and below), or undefined when the last frame found nothing.
+   */
+  #trackRegion(w: number, h: number): FrameRect | undefined {
+    const corners = this.#track;
+    if (!corners) return undefined;
+    const xs = corners.map((p) => p.x);
+    const ys = corners.map((p) => p.y);
+    const x0 = Math.min(...xs);
+    const x1 = Math.max(...xs);
+    const y0 = Math.min(...ys);
+    const y1 = Math.max(...ys);
+    const mx = (x1 - x0) * 0.25;
+    const my = (y1 - y0) * 1.5;
+    const left = Math.max(0, Math.floor(x0 - mx));
+    const top = Math.max(0, Math.floor(y0 - my));
+    const right = Math.min(w, Math.ceil(x1 + mx));
+    const bottom = Math.min(h, Math.ceil(y1 + my));
+    if (right - left < 16 || bottom - top < 16) return undefined;
+    return { x: left, y: top, width: right - left, height: bottom - top };
+  }
+
+  /** Ends the scan: stops the pump and every camera track, detaches the preview. */
   #release(): void {
     this.#generation++;
     this.#abort?.abort();
@@ -324,6 +353,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#pump?.stop();
     this.#camera?.stop();
     this.#camera = null;
+    this.#track = null;
     const video = this.options.video;
     if (video.srcObject) {
       video.pause();
