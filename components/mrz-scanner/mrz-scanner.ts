@@ -22,6 +22,7 @@ export interface MrzReadEventDetail {
   readonly result: MrzResult;
   /** JPEG crop of the MRZ band (camera and upload reads). */
   readonly image?: Blob;
+  /** Where the read came from. */
   readonly source: MrzReadSource;
 }
 
@@ -30,7 +31,9 @@ export type ScannerInputErrorCode = 'upload_failed' | 'engine';
 
 /** A failure of a fallback input (photo that cannot be decoded, engine that cannot load). */
 export class ScannerInputError extends Error {
+  /** Always `'ScannerInputError'`. */
   override readonly name = 'ScannerInputError';
+  /** Stable code: `upload_failed` or `engine`. */
   readonly code: ScannerInputErrorCode;
   constructor(code: ScannerInputErrorCode, message?: string, options?: { cause?: unknown }) {
     super(message ?? code, options);
@@ -40,6 +43,7 @@ export class ScannerInputError extends Error {
 
 /** Detail of `timpora-mrz-error`. */
 export interface MrzErrorEventDetail {
+  /** The failure, with a stable `code`. */
   readonly error: CameraError | ScannerInputError;
 }
 

@@ -9,8 +9,11 @@ import { TypedEventTarget } from './typed-event-target.ts';
 
 /** A video input the browser reports. `label` is empty until the person has granted access once. */
 export interface CameraDevice {
+  /** Pass to `openCamera({ deviceId })`. */
   readonly deviceId: string;
+  /** Name shown by the system (empty before permission is granted). */
   readonly label: string;
+  /** Devices of one physical unit share it. */
   readonly groupId: string;
 }
 
@@ -152,7 +155,12 @@ export class CameraSession extends TypedEventTarget<CameraSessionEventMap> {
   }
 
   /** Width × height actually delivered. */
-  get resolution(): { width: number; height: number } {
+  get resolution(): {
+    /** Width in pixels (0 when unknown). */
+    width: number;
+    /** Height in pixels (0 when unknown). */
+    height: number;
+  } {
     const s = this.track.getSettings();
     return { width: s.width ?? 0, height: s.height ?? 0 };
   }

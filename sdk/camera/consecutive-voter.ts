@@ -38,6 +38,7 @@ export class ConsecutiveVoter implements FrameVoter {
     return this.#count >= this.#need ? this.#last : null;
   }
 
+  /** Forgets the current run. */
   reset(): void {
     this.#key = '';
     this.#count = 0;

@@ -31,6 +31,7 @@ export const CAMERA_ERROR_CODES: readonly CameraErrorCode[] = [
 
 /** A camera failure with a stable {@link CameraErrorCode}. The message is English and technical (for logs). */
 export class CameraError extends Error {
+  /** Always `'CameraError'`. */
   override readonly name = 'CameraError';
   /** Stable machine-readable code. */
   readonly code: CameraErrorCode;

@@ -29,7 +29,9 @@ export interface FramePumpStats {
 
 /** Options of {@link FramePump}. */
 export interface FramePumpOptions {
+  /** The playing preview to take frames from. */
   readonly video: HTMLVideoElement;
+  /** Reads the frames (one at a time). */
   readonly reader: FrameReader;
   /** Extra request fields per frame (formats, region, cropBand...). Called for every handed frame. */
   readonly request?: (frameWidth: number, frameHeight: number) => Omit<FrameReadRequest, 'frame'>;

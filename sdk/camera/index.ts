@@ -24,6 +24,8 @@ export {
   type MrzWorkerFrameRequest,
   type MrzWorkerLike,
   type MrzWorkerReadOptions,
+  type MrzWorkerReadResult,
+  type MrzWorkerRecognizeResult,
 } from '../mrz/worker-client.ts';
 export type {
   MrzWorkerRequest,
@@ -33,4 +35,9 @@ export type {
   MrzPixelRequest,
   MrzFrameRequest,
   MrzWarmUpRequest,
+  MrzReadResponse,
+  MrzRecognizeResponse,
+  MrzFrameResponse,
+  MrzWarmUpResponse,
+  MrzErrorResponse,
 } from '../mrz/worker-protocol.ts';

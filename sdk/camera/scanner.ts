@@ -36,11 +36,13 @@ export interface FrameVoter {
   push(result: MrzResult | null): void;
   /** The agreed read once the same valid read repeats, else null. */
   stable(): MrzResult | null;
+  /** Forgets every frame. */
   reset(): void;
 }
 
 /** Detail of the scanner `read` event. */
 export interface ScannerReadDetail {
+  /** The voted read with the geometry of the frame that settled it. */
   readonly result: MrzImageResult;
   /** JPEG crop of the MRZ band from the frame that settled the vote. */
   readonly band: Blob | null;
@@ -48,10 +50,13 @@ export interface ScannerReadDetail {
 
 /** Event map of {@link MrzCameraScanner}. */
 export interface MrzCameraScannerEventMap {
+  /** The status changed. */
   status: CustomEvent<ScanStatus>;
   /** Every answered frame (for drawing the detected outline). */
   frame: CustomEvent<FrameReadResponse>;
+  /** A stable, valid read. */
   read: CustomEvent<ScannerReadDetail>;
+  /** A camera failure (the camera is released). */
   error: CustomEvent<CameraError>;
   /** A camera was opened (first start, restart or switch). */
   camera: CustomEvent<CameraSession>;
@@ -100,6 +105,7 @@ const MISSES_BEFORE_SEARCHING = 4;
 
 /** Live MRZ scanner over a camera and a frame reader. */
 export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap> {
+  /** The options; `continuous`, `formats`, `allowSpecimen` may be changed while running. */
   readonly options: MrzCameraScannerOptions;
   #status: ScanStatus = 'idle';
   #camera: CameraSession | null = null;

@@ -74,12 +74,28 @@ export interface MrzWorkerFrameRequest extends FrameReadOptions {
   readonly frame: FrameSource;
 }
 
+/** What {@link MrzWorkerClient.read} resolves with. */
+export interface MrzWorkerReadResult {
+  /** The read, or null when no MRZ was found. */
+  readonly result: MrzImageResult | null;
+  /** Engine timings. */
+  readonly timings: MrzTimings;
+}
+
+/** What {@link MrzWorkerClient.recognize} resolves with. */
+export interface MrzWorkerRecognizeResult {
+  /** Classifier alternatives of every hypothesis. */
+  readonly candidates: readonly MrzRecognition[];
+  /** Engine timings. */
+  readonly timings: MrzTimings;
+}
+
 /** The client. Requests may overlap; each promise settles with its own response. */
 export interface MrzWorkerClient {
   /** Reads an MRZ (corrected and parsed); resolves `{ result: null }` when none is found. */
-  read(image: MrzWorkerImage, options?: MrzWorkerReadOptions): Promise<{ result: MrzImageResult | null; timings: MrzTimings }>;
+  read(image: MrzWorkerImage, options?: MrzWorkerReadOptions): Promise<MrzWorkerReadResult>;
   /** Raw per-position alternatives of every hypothesis, for voting across video frames. */
-  recognize(image: MrzWorkerImage, options?: MrzWorkerReadOptions): Promise<{ candidates: readonly MrzRecognition[]; timings: MrzTimings }>;
+  recognize(image: MrzWorkerImage, options?: MrzWorkerReadOptions): Promise<MrzWorkerRecognizeResult>;
   /** Reads a camera or photo frame; pixels are made in the worker. */
   readFrame(request: MrzWorkerFrameRequest): Promise<FrameReadResponse>;
   /**

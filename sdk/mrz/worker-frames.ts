@@ -25,7 +25,12 @@ export type ReadMrzFunction = (
 const now = (): number => performance.now();
 
 /** Width × height of a frame source (display size for a `VideoFrame`). */
-export function frameSize(frame: FrameSource): { width: number; height: number } {
+export function frameSize(frame: FrameSource): {
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+} {
   return 'displayWidth' in frame
     ? { width: frame.displayWidth, height: frame.displayHeight }
     : { width: frame.width, height: frame.height };

@@ -136,25 +136,71 @@ export type MrzWorkerRequest = MrzPixelRequest | MrzFrameRequest | MrzWarmUpRequ
 /** Stable codes of worker-side failures. */
 export type MrzWorkerErrorCode = 'bad-request' | 'engine-failure';
 
+/** Answer to a `'read'` request. */
+export interface MrzReadResponse {
+  /** The request's id. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'read';
+  /** The read, or null when no MRZ was found. */
+  readonly result: MrzImageResult | null;
+  /** Engine timings. */
+  readonly timings: MrzTimings;
+}
+
+/** Answer to a `'recognize'` request. */
+export interface MrzRecognizeResponse {
+  /** The request's id. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'recognize';
+  /** Classifier alternatives of every hypothesis. */
+  readonly candidates: readonly MrzRecognition[];
+  /** Engine timings. */
+  readonly timings: MrzTimings;
+}
+
+/** Answer to a `'frame'` request. */
+export interface MrzFrameResponse {
+  /** The request's id. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'frame';
+  /** The frame's read. */
+  readonly response: FrameReadResponse;
+}
+
+/** Answer to a `'warm-up'` request. */
+export interface MrzWarmUpResponse {
+  /** The request's id. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'warm-up';
+  /** Engine runs done (0 when cut short by a real request or when the worker has no canvas). */
+  readonly runs: number;
+  /** Milliseconds spent. */
+  readonly ms: number;
+}
+
+/** A failed request. */
+export interface MrzErrorResponse {
+  /** The request's id (-1 when it had none). */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'error';
+  /** What went wrong. */
+  readonly error: {
+    /** Stable code. */
+    readonly code: MrzWorkerErrorCode;
+    /** Developer-facing text (no personal data). */
+    readonly message: string;
+  };
+  /** Zero timings. */
+  readonly timings: MrzTimings;
+}
+
 /** A response of the MRZ worker (exactly one per request). */
-export type MrzWorkerResponse =
-  | { readonly id: number; readonly kind: 'read'; readonly result: MrzImageResult | null; readonly timings: MrzTimings }
-  | { readonly id: number; readonly kind: 'recognize'; readonly candidates: readonly MrzRecognition[]; readonly timings: MrzTimings }
-  | { readonly id: number; readonly kind: 'frame'; readonly response: FrameReadResponse }
-  | {
-      readonly id: number;
-      readonly kind: 'warm-up';
-      /** Engine runs done (0 when cut short by a real request or when the worker has no canvas). */
-      readonly runs: number;
-      /** Milliseconds spent. */
-      readonly ms: number;
-    }
-  | {
-      readonly id: number;
-      readonly kind: 'error';
-      readonly error: { readonly code: MrzWorkerErrorCode; readonly message: string };
-      readonly timings: MrzTimings;
-    };
+export type MrzWorkerResponse = MrzReadResponse | MrzRecognizeResponse | MrzFrameResponse | MrzWarmUpResponse | MrzErrorResponse;
 
 const ZERO: MrzTimings = { locate: 0, rectify: 0, segment: 0, classify: 0, correct: 0, total: 0 };
 
