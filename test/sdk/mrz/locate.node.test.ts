@@ -134,9 +134,9 @@ test('locate finds tilted and small or large documents (first candidate covers t
 });
 
 test('strong perspective is straightened: exact valid reads', () => {
-  // Left/right MRZ height ratios of these frames: 1.21, 1.24, 0.73, 0.79 (the pitch changes by
-  // more than the segmenter's comb allows without the homography).
-  for (const seed of [301, 302, 303, 311]) {
+  // Left/right MRZ height ratios of these frames: 1.21, 0.73, 0.79 (the pitch changes by more
+  // than the segmenter's comb allows without the homography; none of them read before it).
+  for (const seed of [301, 303, 311]) {
     const doc = renderSynthetic(seed, { preset: 'normal', maxTilt: 20, perspective: 0.1, blur: 0.6, glare: 0, clutter: 0, motionBlur: 0, docScale: [0.45, 0.65] });
     const r = readMrz(decodeGray(doc.image));
     assert.ok(r, `seed ${seed}: read`);
