@@ -34,33 +34,55 @@ export type MrzFieldName =
 
 /** A span of one line. */
 export interface MrzSpan {
+  /** Line index (0-based). */
   readonly line: number;
+  /** First column (0-based, inclusive). */
   readonly start: number;
+  /** Last column (0-based, exclusive). */
   readonly end: number;
 }
 
 /** A field of a layout. */
 export interface MrzFieldSpec extends MrzSpan {
+  /** Which field the span holds. */
   readonly field: MrzFieldName;
+  /** Characters the field may hold (drives look-alike correction). */
   readonly cls: MrzCharClass;
 }
 
 /** A check digit: where it is and which spans it covers. */
 export interface MrzCheckSpec {
+  /** Which check digit this is. */
   readonly name: CheckDigitName;
+  /** Line of the check digit (0-based). */
   readonly line: number;
+  /** Column of the check digit (0-based). */
   readonly pos: number;
+  /** Spans the digit is computed over, in order. */
   readonly covers: readonly MrzSpan[];
   /** A `<` digit is accepted when every covered character is `<` (TD3 personal number). */
   readonly fillerWhenEmpty: boolean;
 }
 
+/** Line count and line length of a format. */
+export interface MrzShape {
+  /** Number of lines (2 or 3). */
+  lineCount: number;
+  /** Characters per line (30, 36 or 44). */
+  lineLength: number;
+}
+
 /** A complete layout. */
 export interface MrzLayout {
+  /** The format this layout describes. */
   readonly format: MrzFormat;
+  /** Number of lines (2 or 3). */
   readonly lineCount: number;
+  /** Characters per line (30, 36 or 44). */
   readonly lineLength: number;
+  /** Every field with its span and character class. */
   readonly fields: readonly MrzFieldSpec[];
+  /** Every check digit of the format. */
   readonly checks: readonly MrzCheckSpec[];
   /** Allowed first characters of the document code. */
   readonly codeFirst: string;
@@ -173,7 +195,7 @@ export const LAYOUTS: Readonly<Record<MrzFormat, MrzLayout>> = {
 };
 
 /** Line count and length of each format. */
-export function formatShape(format: MrzFormat): { lineCount: number; lineLength: number } {
+export function formatShape(format: MrzFormat): MrzShape {
   const l = LAYOUTS[format];
   return { lineCount: l.lineCount, lineLength: l.lineLength };
 }

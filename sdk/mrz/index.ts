@@ -9,9 +9,10 @@
 export type * from './types.ts';
 export { MRZ_ALPHABET, computeCheckDigit, verifyCheckDigit, mrzCharValue } from './checkdigit.ts';
 export { LAYOUTS, detectFormat, formatShape } from './formats.ts';
-export type { MrzCharClass, MrzCheckSpec, MrzFieldName, MrzFieldSpec, MrzLayout, MrzSpan } from './formats.ts';
+export type { MrzCharClass, MrzCheckSpec, MrzFieldName, MrzFieldSpec, MrzLayout, MrzShape, MrzSpan } from './formats.ts';
 export { MrzParseError, parseMrz, safeParseMrz, resolveMrzDate } from './parse.ts';
-export type { MrzParseErrorCode, MrzParseOptions } from './parse.ts';
+export type { MrzParseErrorCode, MrzParseOptions, SafeParseResult } from './parse.ts';
+export type { DateRead } from './interpret.ts';
 export { MRZ_CONFIDENCE_THRESHOLD, AMBIGUITY_RATIO, correctMrz, candidatesFromLines, sharpenAlternatives } from './correct.ts';
 export type { MrzCorrectOptions } from './correct.ts';
 export { MrzVoter } from './vote.ts';

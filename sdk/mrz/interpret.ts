@@ -59,7 +59,8 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /** Result of reading one YYMMDD date field. */
-interface DateRead {
+export interface DateRead {
+  /** ISO date `YYYY-MM-DD` with the century resolved, or null when not a real date. */
   iso: string | null;
   /** False when the field is impossible (month 13, day 32, stray filler...). */
   ok: boolean;

@@ -48,12 +48,17 @@ export type MrzParseErrorCode =
 
 /** Thrown by {@link parseMrz} when the text cannot be an MRZ at all. */
 export class MrzParseError extends Error {
+  /** Always `MrzParseError`. */
   override readonly name = 'MrzParseError';
-  constructor(
-    readonly code: MrzParseErrorCode,
-    message: string,
-  ) {
+  /** Stable error code. */
+  readonly code: MrzParseErrorCode;
+  /**
+   * @param code - stable error code
+   * @param message - developer-facing description (no personal data)
+   */
+  constructor(code: MrzParseErrorCode, message: string) {
     super(message);
+    this.code = code;
   }
 }
 
@@ -98,11 +103,26 @@ export function parseMrz(lines: string | readonly string[], options: MrzParseOpt
   return interpretMrz(format, clean, { ...options, crossChecks: packageChecks(format, clean) });
 }
 
+/** Outcome of {@link safeParseMrz}. */
+export type SafeParseResult =
+  | {
+      /** Parsed. */
+      ok: true;
+      /** The parsed MRZ. */
+      result: MrzResult;
+    }
+  | {
+      /** Not parseable (structure). */
+      ok: false;
+      /** Why. */
+      error: MrzParseError;
+    };
+
 /** Like {@link parseMrz} but never throws: `{ ok: false, error }` for structural problems. */
 export function safeParseMrz(
   lines: string | readonly string[],
   options: MrzParseOptions = {},
-): { ok: true; result: MrzResult } | { ok: false; error: MrzParseError } {
+): SafeParseResult {
   try {
     return { ok: true, result: parseMrz(lines, options) };
   } catch (e) {
