@@ -31,7 +31,7 @@ import { interpretMrz, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
 
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
-export const MRZ_CONFIDENCE_THRESHOLD = 0.85;
+export const MRZ_CONFIDENCE_THRESHOLD = 0.9;
 
 /** A runner-up passing combination this likely relative to the best makes the read ambiguous. */
 export const AMBIGUITY_RATIO = 0.25;
