@@ -24,7 +24,7 @@ import { locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
 
-/** Options of {@link readMrz} and {@link recognizeMrz}. */
+/** Options of the engine's `readMrz()` and `recognizeMrz()` (run in the MRZ worker; see `MrzWorkerReadOptions`). */
 export interface ReadMrzOptions {
   /** Formats to accept (default: all). */
   readonly formats?: readonly MrzFormat[];
