@@ -109,6 +109,9 @@ interface Duplicate {
 
 type Notice = { key: MessageKey; params?: Record<string, string | number>; tone: 'info' | 'success' | 'warning' };
 
+/** Autofill tokens the text fields use (literal types, so lit-analyzer can check the binding). */
+type FieldAutofill = 'off' | 'family-name' | 'given-name' | 'email' | 'tel' | 'postal-code';
+
 /** Input id for a field path (`identity.surname` -> `f-identity-surname`). */
 const fid = (path: string): string => `f-${path.replace(/\./g, '-')}`;
 
@@ -864,7 +867,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
 
   private textField(
     path: TextPath,
-    opts: { type?: string; inputmode?: string; autocomplete?: string; hint?: MessageKey; multiline?: boolean; wide?: boolean; mono?: boolean } = {},
+    opts: { type?: 'text' | 'tel' | 'email'; inputmode?: 'numeric' | 'tel' | 'email' | 'text'; autocomplete?: FieldAutofill; hint?: MessageKey; multiline?: boolean; wide?: boolean; mono?: boolean } = {},
   ): TemplateResult {
     const id = fid(path);
     const issues = this.issuesFor(path);
@@ -977,7 +980,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
     parts: DateParts,
     onPart: (part: keyof DateParts, value: string) => void,
     hint: MessageKey | undefined,
-    autocompletePrefix: string | undefined,
+    autocompletePrefix: 'bday' | undefined,
     legend: TemplateResult,
   ): TemplateResult {
     const id = fid(path);
@@ -992,7 +995,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
         class=${`w${size}`}
         type="text"
         inputmode="numeric"
-        autocomplete=${autocompletePrefix ? `${autocompletePrefix}-${name}` : 'off'}
+        autocomplete=${autocompletePrefix ? (`${autocompletePrefix}-${name}` as const) : 'off'}
         aria-invalid=${invalid ? 'true' : 'false'}
         ?disabled=${this.isDisabled}
         .value=${live(parts[name])}

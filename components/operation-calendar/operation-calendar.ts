@@ -1295,7 +1295,7 @@ export class TimporaOperationCalendar extends LitElement {
     const attrs = (id: string, hint?: boolean) => {
       const err = byField.get(id);
       return {
-        invalid: err ? 'true' : 'false',
+        invalid: err ? ('true' as const) : ('false' as const),
         describedby: [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || nothing,
       };
     };
