@@ -680,10 +680,14 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     const issues = c.validateSchema('BatchRequest', ctx.req.body);
     if (issues.length) throw validationFailed(issues);
     const items = (ctx.req.body as { items: BatchItem[] }).items;
-    const parts: string[] = [];
-    // Items run one after the other, in order, each exactly as its single request (own transaction, audit,
-    // idempotency record). The answer goes out only when every item is decided, so every success is durable.
-    for (const item of items) {
+    // Each item runs exactly as its single request (If-Match, Idempotency-Key, access control, validation,
+    // audit, one conditional write). Items that touch neither the same entity nor the same idempotency key
+    // as an earlier item run concurrently, so their writes reach the store together and share its group
+    // commit (one transaction, one savepoint or subtransaction per write: a failing item undoes only itself).
+    // An item that shares an entity or key with an earlier one starts only after that one is decided, so it
+    // sees its outcome exactly as a later single request would. The answer goes out only when every item is
+    // decided, and every store write resolves only after its commit, so every reported success is durable.
+    const runItem = async (item: BatchItem): Promise<string> => {
       const url = `/${item.collection}/${item.id}`;
       const headers: Record<string, unknown> = { 'idempotency-key': item.idempotencyKey };
       if (item.ifMatch !== undefined) headers['if-match'] = item.ifMatch;
@@ -713,7 +717,23 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
       if (h['location'] !== undefined) part += `,"location":${JSON.stringify(h['location'])}`;
       if (h['idempotent-replayed'] === 'true') part += ',"replayed":true';
       if (a.body !== undefined) part += `,"body":${a.body}`;
-      parts.push(`${part}}`);
+      return `${part}}`;
+    };
+    const last = new Map<string, Promise<unknown>>();
+    const runs = items.map((item) => {
+      const keys = [`e\u0000${item.collection}\u0000${item.id}`, `k\u0000${item.idempotencyKey}`];
+      const before = keys.map((k) => last.get(k)).filter((d): d is Promise<unknown> => d !== undefined);
+      // An earlier item's failure is that item's own answer (or the batch's 500 below), never this one's.
+      const run = before.length ? Promise.allSettled(before).then(() => runItem(item)) : runItem(item);
+      const settled = run.catch(() => undefined);
+      for (const k of keys) last.set(k, settled);
+      return run;
+    });
+    const outcomes = await Promise.allSettled(runs);
+    const parts: string[] = [];
+    for (const o of outcomes) {
+      if (o.status === 'rejected') throw o.reason; // storage failure: a 500 for the batch; items already done replay
+      parts.push(o.value);
     }
     return { status: 200, body: `{"results":[${parts.join(',')}]}`, headers: {} };
   })

@@ -8,7 +8,7 @@
  * compares the engine's default (writes batched through `POST /batch`, 100 per request) with one request per
  * write (6 in flight, the browser's connection limit per origin).
  *
- * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only`).
+ * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only --sqlite-only`).
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
 import type { Page } from 'puppeteer-core';
@@ -38,6 +38,7 @@ const RECORDS = argOf('records', 10_000);
 const WRITES = argOf('writes', 1000);
 const RUNS = argOf('runs', 3);
 const CLIENT_ONLY = args.includes('--client-only');
+const SQLITE_ONLY = args.includes('--sqlite-only');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -146,8 +147,8 @@ async function main(): Promise<void> {
   const results: EngineFigures[] = [];
   try {
     results.push(await benchEngine('sqlite', `sqlite:${dir}/bench.db`, serverEntry, harnessJs));
-    let pg = process.env['TIMPORA_PG_URL'];
-    if (!pg) {
+    let pg = SQLITE_ONLY ? undefined : process.env['TIMPORA_PG_URL'];
+    if (!pg && !SQLITE_ONLY) {
       // A throwaway cluster (scripts/postgres.mjs, the one PostgreSQL starter of the repo), shared with the
       // server benchmark below and stopped at the end.
       try {

@@ -708,6 +708,51 @@ for (const engine of ENGINES) {
         assert.equal((await call(s, 'GET', `/records/${id}`, { token: officerA })).headers['etag'], '"1"');
       });
 
+      it('items on one entity or key are decided in array order among 100 items; each independent item is its own write', async () => {
+        // 20 chains (create, update If-Match 1, update If-Match 2, delete If-Match 3) interleaved with 20 independent
+        // creates, all in one batch: a chain step only succeeds when it saw the previous step's outcome.
+        const chains = Array.from({ length: 20 }, () => randomUUID());
+        const singles = Array.from({ length: 20 }, () => randomUUID());
+        const reusedKey = `reused-${randomUUID()}`;
+        const items: J[] = [];
+        for (let step = 0; step < 4; step++) {
+          chains.forEach((id, n) => {
+            if (step === 0) items.push({ method: 'PUT', collection: 'records', id, idempotencyKey: `c0-${id}`, body: sampleRecord({ notes: `c${n}` }) });
+            else if (step < 3) items.push({ method: 'PUT', collection: 'records', id, ifMatch: `"${step}"`, idempotencyKey: `c${step}-${id}`, body: sampleRecord({ notes: `c${n}-${step}` }) });
+            else if (n % 2) items.push({ method: 'DELETE', collection: 'records', id, ifMatch: '"3"', idempotencyKey: `c3-${id}` });
+          });
+          if (step < 2) singles.slice(step * 10, step * 10 + 10).forEach((id) => items.push({ method: 'PUT', collection: 'records', id, idempotencyKey: `s-${id}`, body: sampleRecord() }));
+        }
+        // One key used by two items: the first wins, the second (another path) is 422, as two single requests.
+        const k1 = randomUUID();
+        const k2 = randomUUID();
+        items.push({ method: 'PUT', collection: 'records', id: k1, idempotencyKey: reusedKey, body: sampleRecord() });
+        items.push({ method: 'PUT', collection: 'records', id: k2, idempotencyKey: reusedKey, body: sampleRecord() });
+        assert.ok(items.length <= 100);
+        const r = await call(s, 'POST', '/batch', { token: officerA, body: { items } });
+        assert.equal(r.status, 200, r.raw);
+        const res = r.json.results as J[];
+        assert.equal(res.length, items.length);
+        res.forEach((x, i) => {
+          const it = items[i] as J;
+          const expected = it.method === 'DELETE' ? 204 : it.id === k2 ? 422 : it.ifMatch ? 200 : 201;
+          assert.equal(x.status, expected, `item ${i} ${it.method} ${it.ifMatch ?? ''}: ${JSON.stringify(x.body)}`);
+          if (x.status === 200) assert.equal(x.etag, `"${Number(JSON.parse(it.ifMatch)) + 1}"`);
+        });
+        for (const [n, id] of chains.entries()) {
+          const got = await call(s, 'GET', `/records/${id}`, { token: officerA });
+          if (n % 2) assert.equal(got.status, 404);
+          else {
+            assert.equal(got.headers['etag'], '"3"');
+            assert.equal(got.json.notes, `c${n}-2`);
+          }
+        }
+        for (const id of singles) assert.equal((await call(s, 'GET', `/records/${id}`, { token: officerA })).status, 200);
+        assert.equal((await call(s, 'GET', `/records/${k2}`, { token: officerA })).status, 404);
+        const updates = await call(s, 'GET', `/audit?entityId=${chains[0]}&action=update`, { token: admin });
+        assert.equal(updates.json.items.length, 2);
+      });
+
       it('restricted fields are hidden in item answers for roles that may not see them, and kept on their writes', async () => {
         const intel = await tokenFor(s, 'bin-daerah', 'intelligence');
         const officer = await tokenFor(s, 'bin-daerah', 'officer');
