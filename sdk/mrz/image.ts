@@ -302,12 +302,11 @@ function grow(buf: Uint8Array, n: number): Uint8Array {
 
 /**
  * Running max (`isMax`) or min over a centred window of `2^m + 1` pixels (m >= 1) along x
- * (`stride` 1) or y (`stride` = width), by doubling: max of pairs, of pairs of pairs, ... Every
+ * or y, by doubling: max of pairs, of pairs of pairs, ... Every
  * pass is a straight row-major loop (cache friendly); borders clamp.
  */
 function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean, isMax: boolean): void {
   const n = w * h;
-  const stride = alongY ? w : 1;
   // tmp holds the max over [i, i + 2^j - 1] (clamped at the far border).
   tmp.set(src.subarray(0, n));
   let span = 1;
@@ -344,26 +343,53 @@ function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h
   }
   // Window [i - r, i + r] with r = span / 2: block [i - r, i + r - 1] plus element i + r.
   const r = span >> 1;
-  const len = alongY ? h : w;
-  for (let line = 0; line < (alongY ? w : h); line++) {
-    const base = alongY ? line : line * w;
+  if (alongY) {
+    // Row-major (cache friendly): output row p from rows p - r (block) and min(p + r, h - 1).
+    const pre = new Uint8Array(w);
+    for (let p = 0; p < h; p++) {
+      const hiE = p + r > h - 1 ? h - 1 : p + r;
+      const ob = hiE * w;
+      const od = p * w;
+      if (p < r) {
+        // Near border: running prefix extremum of rows [0, p + r].
+        if (p === 0) {
+          pre.set(src.subarray(0, w));
+          for (let q = 1; q < r && q < h; q++) {
+            const oq = q * w;
+            if (isMax) for (let x = 0; x < w; x++) { const v = src[oq + x] as number; if (v > (pre[x] as number)) pre[x] = v; }
+            else for (let x = 0; x < w; x++) { const v = src[oq + x] as number; if (v < (pre[x] as number)) pre[x] = v; }
+          }
+        }
+        if (isMax) for (let x = 0; x < w; x++) { const b = src[ob + x] as number; const v = b > (pre[x] as number) ? b : (pre[x] as number); pre[x] = v; dst[od + x] = v; }
+        else for (let x = 0; x < w; x++) { const b = src[ob + x] as number; const v = b < (pre[x] as number) ? b : (pre[x] as number); pre[x] = v; dst[od + x] = v; }
+        continue;
+      }
+      const oa = (p - r) * w;
+      if (isMax) for (let x = 0; x < w; x++) { const a = tmp[oa + x] as number; const b = src[ob + x] as number; dst[od + x] = a > b ? a : b; }
+      else for (let x = 0; x < w; x++) { const a = tmp[oa + x] as number; const b = src[ob + x] as number; dst[od + x] = a < b ? a : b; }
+    }
+    return;
+  }
+  const len = w;
+  for (let line = 0; line < h; line++) {
+    const base = line * w;
     // Near border: exact prefix extremum of [0, p + r].
     let pre = src[base] as number;
     for (let q = 1; q < r && q < len; q++) {
-      const v = src[base + q * stride] as number;
+      const v = src[base + q] as number;
       pre = isMax ? (v > pre ? v : pre) : v < pre ? v : pre;
     }
     for (let p = 0; p < len; p++) {
       const hiE = p + r > len - 1 ? len - 1 : p + r;
-      const b = src[base + hiE * stride] as number;
+      const b = src[base + hiE] as number;
       if (p < r) {
         pre = isMax ? (b > pre ? b : pre) : b < pre ? b : pre;
-        dst[base + p * stride] = pre;
+        dst[base + p] = pre;
         continue;
       }
       // Block [p - r, p + r - 1] plus element p + r.
-      const a = tmp[base + (p - r) * stride] as number;
-      dst[base + p * stride] = isMax ? (a > b ? a : b) : a < b ? a : b;
+      const a = tmp[base + p - r] as number;
+      dst[base + p] = isMax ? (a > b ? a : b) : a < b ? a : b;
     }
   }
 }
