@@ -368,6 +368,9 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const centre = width / 2;
   // Off the ink the pitch change is not observable: keep it small when extrapolating.
   const rMax = mode === 'span' ? 4 : 1;
+  const kp = new Float64Array(n + 1);
+  const q = new Float64Array(n + 1);
+  const last = sm.length - 1;
   for (let ri = -rMax; ri <= rMax; ri++) {
     const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
     for (let si = 0; si <= steps; si++) {
@@ -393,10 +396,26 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         xStep = 0.1 * p;
       }
       if (xTo < xFrom) xTo = xFrom;
+      // combAt(x0, p, r, k) = x0 + kp[k] + q[k] with the same operations (bit-identical), the
+      // x0-independent terms computed once per (p, r).
+      for (let k = 0; k <= n; k++) {
+        kp[k] = k * p;
+        q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
+      }
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
         let c = 0;
-        const xe = combAt(x0, p, r, n);
-        for (let k = 0; k <= n; k++) c += interp(sm, combAt(x0, p, r, k));
+        const xe = x0 + (kp[n] as number) + (q[n] as number);
+        for (let k = 0; k <= n; k++) {
+          // interp(sm, x), inlined.
+          const x = x0 + (kp[k] as number) + (q[k] as number);
+          if (x <= 0) c += sm[0] as number;
+          else if (x >= last) c += sm[last] as number;
+          else {
+            const i = Math.floor(x);
+            const f = x - i;
+            c += (sm[i] as number) * (1 - f) + (sm[i + 1] as number) * f;
+          }
+        }
         for (let x = Math.max(0, Math.floor(line.xa)); x < x0; x++) c += (sm[x] as number) * 2;
         for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length; x++) c += (sm[x] as number) * 2;
         if (mode === 'span') {
