@@ -106,10 +106,10 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   const ink = inkMap(half, charSize / 2);
   const lines = findLines(ink);
   if (lines.length === 0) return null;
-  const groups = lineGroups({ spec: halfSpec, ink, lines });
-  // Prefer the group with more lines (TD1 over a 2-line cut of it), then the cleaner cut.
-  let g: LineGroup | undefined;
-  for (const x of groups) if (!g || x.cells.length > g.cells.length) g = x;
+  // Prefer the group with more lines (TD1 over a 2-line cut of it), then the cleaner cut: a
+  // 3-line group of 30 wins over every 2-line one, so the 36/44 cuts are only needed without one.
+  const a = { spec: halfSpec, ink, lines };
+  const g = lineGroups(a, [30])[0] ?? lineGroups(a, [36, 44])[0];
   if (!g) return null;
   const first = g.cells[0];
   const last = g.cells[g.cells.length - 1];
