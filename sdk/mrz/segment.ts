@@ -675,6 +675,14 @@ function capBoxes(ink: InkMap, line: TextLine, bounds: Float64Array, n: number):
   return { tops, bottoms };
 }
 
+/** rasterGlyph's sample taps (reused; the engine is single-threaded per worker). */
+const tapXi = new Int32Array(2 * GLYPH_W);
+const tapXj = new Int32Array(2 * GLYPH_W);
+const tapFx = new Float64Array(2 * GLYPH_W);
+const tapYi = new Int32Array(2 * GLYPH_H);
+const tapYj = new Int32Array(2 * GLYPH_H);
+const tapFy = new Float64Array(2 * GLYPH_H);
+
 /**
  * Rasterises one glyph window centred at (cx, cy): width 1.1 pitch, height 1.3 line height, into
  * GLYPH_W x GLYPH_H with 2x2 supersampled bilinear sampling.
@@ -687,27 +695,49 @@ export function rasterGlyph(ink: FloatImage, cx: number, cy: number, pitch: numb
   const sx = ww / GLYPH_W;
   const sy = hh / GLYPH_H;
   const { width: w, height: h, data } = ink;
+  // Sample taps depend on (gx, b) and (gy, a) only: computed once per glyph with the same
+  // operations as per sample (bit-identical), then the four samples of a pixel are blended.
+  for (let gx = 0; gx < GLYPH_W; gx++) {
+    for (let b = 0; b < 2; b++) {
+      let x = x0 + (gx + 0.25 + 0.5 * b) * sx - 0.5;
+      if (x < 0) x = 0;
+      else if (x > w - 1) x = w - 1;
+      const xi = Math.floor(x);
+      const j = 2 * gx + b;
+      tapXi[j] = xi;
+      tapXj[j] = xi + 1 < w ? xi + 1 : xi;
+      tapFx[j] = x - xi;
+    }
+  }
+  for (let gy = 0; gy < GLYPH_H; gy++) {
+    for (let a = 0; a < 2; a++) {
+      let y = y0 + (gy + 0.25 + 0.5 * a) * sy - 0.5;
+      if (y < 0) y = 0;
+      else if (y > h - 1) y = h - 1;
+      const yi = Math.floor(y);
+      const j = 2 * gy + a;
+      tapYi[j] = yi * w;
+      tapYj[j] = (yi + 1 < h ? yi + 1 : yi) * w;
+      tapFy[j] = y - yi;
+    }
+  }
   for (let gy = 0; gy < GLYPH_H; gy++) {
     for (let gx = 0; gx < GLYPH_W; gx++) {
       let s = 0;
       for (let a = 0; a < 2; a++) {
+        const ja = 2 * gy + a;
+        const oi = tapYi[ja] as number;
+        const oj = tapYj[ja] as number;
+        const fy = tapFy[ja] as number;
         for (let b = 0; b < 2; b++) {
-          let x = x0 + (gx + 0.25 + 0.5 * b) * sx - 0.5;
-          let y = y0 + (gy + 0.25 + 0.5 * a) * sy - 0.5;
-          if (x < 0) x = 0;
-          else if (x > w - 1) x = w - 1;
-          if (y < 0) y = 0;
-          else if (y > h - 1) y = h - 1;
-          const xi = Math.floor(x);
-          const yi = Math.floor(y);
-          const xj = xi + 1 < w ? xi + 1 : xi;
-          const yj = yi + 1 < h ? yi + 1 : yi;
-          const fx = x - xi;
-          const fy = y - yi;
-          const p = data[yi * w + xi] as number;
-          const q = data[yi * w + xj] as number;
-          const u = data[yj * w + xi] as number;
-          const v = data[yj * w + xj] as number;
+          const jb = 2 * gx + b;
+          const xi = tapXi[jb] as number;
+          const xj = tapXj[jb] as number;
+          const fx = tapFx[jb] as number;
+          const p = data[oi + xi] as number;
+          const q = data[oi + xj] as number;
+          const u = data[oj + xi] as number;
+          const v = data[oj + xj] as number;
           s += (p + (q - p) * fx) * (1 - fy) + (u + (v - u) * fx) * fy;
         }
       }
