@@ -526,7 +526,7 @@ export class EncryptedTimporaStore extends TimporaStore {
           const ob = tx.objectStore('outbox');
           for (const e of entries) ob.add(e);
         }
-      });
+      }, this.localWriteDurability(withOutbox));
     } catch (e) {
       if (raced) return RACE;
       throw e;

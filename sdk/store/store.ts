@@ -50,8 +50,13 @@ export interface StoreOptions {
   blockedTimeoutMs?: number;
   /** Announce changes to other tabs through BroadcastChannel (default true where available). */
   broadcast?: boolean;
-  /** IndexedDB transaction durability for writes (default `'default'`: the browser's choice). */
-  durability?: 'default' | 'strict' | 'relaxed';
+  /**
+   * IndexedDB durability of write transactions. Unset: `'strict'` for local writes that queue an outbox entry
+   * (flushed to disk before the call returns, so an officer's write survives a power loss; Chromium's
+   * `'default'` behaves like `'relaxed'`), the browser's `'default'` for everything else (pulled pages,
+   * drafts, metadata), which can be pulled or typed again. Set: used for every write transaction.
+   */
+  durability?: IDBTransactionDurability;
   /** Clock for outbox timestamps (tests). */
   now?: () => number;
 }
@@ -174,7 +179,7 @@ export class TimporaStore {
   /** Name of the IndexedDB database ({@link StoreOptions.dbName}, default `timpora-kit`). */
   readonly dbName: string;
   readonly #blockedTimeoutMs: number;
-  readonly #durability: 'default' | 'strict' | 'relaxed';
+  readonly #durability: IDBTransactionDurability | undefined;
   readonly #now: () => number;
   #db: IDBDatabase | null = null;
   #opening: Promise<IDBDatabase> | null = null;
@@ -189,7 +194,7 @@ export class TimporaStore {
   constructor(options: StoreOptions = {}) {
     this.dbName = options.dbName ?? DEFAULT_DB_NAME;
     this.#blockedTimeoutMs = options.blockedTimeoutMs ?? 10_000;
-    this.#durability = options.durability ?? 'default';
+    this.#durability = options.durability;
     this.#now = options.now ?? Date.now;
     if ((options.broadcast ?? true) && typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(`timpora-kit:${this.dbName}`);
@@ -328,18 +333,24 @@ export class TimporaStore {
   /**
    * Runs `fn` with a native transaction over `stores`. Retries once when the connection was closed between
    * operations (versionchange, lost connection) before anything was written. `fn` must only await requests of
-   * this transaction. Resolves after the transaction committed.
+   * this transaction. Resolves after the transaction committed. `durability` applies to `'readwrite'` (default:
+   * {@link StoreOptions.durability}, else the browser's `'default'`).
    */
-  async transaction<R>(stores: StoreName[], mode: IDBTransactionMode, fn: (tx: IDBTransaction, fail: (e: unknown) => void) => R | Promise<R>): Promise<R> {
+  async transaction<R>(
+    stores: StoreName[],
+    mode: IDBTransactionMode,
+    fn: (tx: IDBTransaction, fail: (e: unknown) => void) => R | Promise<R>,
+    durability: IDBTransactionDurability = this.#durability ?? 'default',
+  ): Promise<R> {
     let tx: IDBTransaction;
     try {
-      tx = this.#begin(await this.database(), stores, mode);
+      tx = this.#begin(await this.database(), stores, mode, durability);
     } catch (e) {
       if (this.#closed) throw new ClosedError();
       if ((e as { name?: string } | null)?.name !== 'InvalidStateError') throw toStoreError(e);
       this.#db = null;
       try {
-        tx = this.#begin(await this.database(), stores, mode);
+        tx = this.#begin(await this.database(), stores, mode, durability);
       } catch (e2) {
         throw e2 instanceof StoreError ? e2 : new ConnectionLostError({ cause: e2 });
       }
@@ -380,8 +391,13 @@ export class TimporaStore {
     return result;
   }
 
-  #begin(db: IDBDatabase, stores: StoreName[], mode: IDBTransactionMode): IDBTransaction {
-    return mode === 'readwrite' ? db.transaction(stores, mode, { durability: this.#durability }) : db.transaction(stores, mode);
+  #begin(db: IDBDatabase, stores: StoreName[], mode: IDBTransactionMode, durability: IDBTransactionDurability): IDBTransaction {
+    return mode === 'readwrite' ? db.transaction(stores, mode, { durability }) : db.transaction(stores, mode);
+  }
+
+  /** Durability of a local write transaction: `'strict'` when it queues an outbox entry, unless configured. */
+  protected localWriteDurability(withOutbox: boolean): IDBTransactionDurability {
+    return this.#durability ?? (withOutbox ? 'strict' : 'default');
   }
 
   // ---------------------------------------------------------------- reads
@@ -627,7 +643,7 @@ export class TimporaStore {
         }
       }
       return results;
-    });
+    }, this.localWriteDurability(withOutbox));
   }
 
   /** After a ConstraintError: the first create whose id exists (or repeats within the batch). */
