@@ -220,11 +220,12 @@ export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array):
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     if (mask && !mask[i]) continue;
-    let b = Math.round((values[i] as number) * sc);
-    if (b < 0) b = 0;
-    else if (b > 255) b = 255;
-    hist[b] = (hist[b] as number) + 1;
     n++;
+    const r = Math.round((values[i] as number) * sc);
+    // Integer bin index (a double key takes the slow element path); NaN counts but bins nowhere.
+    if (r !== r) continue;
+    const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
+    hist[b] = (hist[b] as number) + 1;
   }
   if (n === 0) return maxValue / 2;
   let sumAll = 0;
@@ -277,9 +278,9 @@ export function percentile(values: Float32Array, p: number, lo: number, hi: numb
   const hist = new Uint32Array(256);
   const sc = 255 / (hi - lo || 1);
   for (let i = 0; i < values.length; i++) {
-    let b = Math.round(((values[i] as number) - lo) * sc);
-    if (b < 0) b = 0;
-    else if (b > 255) b = 255;
+    const r = Math.round(((values[i] as number) - lo) * sc);
+    if (r !== r) continue;
+    const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
     hist[b] = (hist[b] as number) + 1;
   }
   const target = p * values.length;
