@@ -15,9 +15,14 @@
  * node --import tsx scripts/mrz/train-data.ts --out .cache/mrz-glyphs-a.bin --count 500 --seed 1000
  * node --import tsx scripts/mrz/train-lines.ts --out .cache/mrz-lines.bin --count 1500 --seed 1
  * node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t.bin --count 500 --seed 200000
- * node --import tsx scripts/mrz/train.ts --data .cache/mrz-glyphs-a.bin,.cache/mrz-lines.bin,.cache/mrz-glyphs-t.bin \
- *   --calib .cache/mrz-glyphs-t.bin --epochs 5 --seed 7
+ * node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t2.bin --count 250 --seed 300000
+ * node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t3.bin --count 225 --seed 400000 --via-band
+ * node --import tsx scripts/mrz/train.ts \
+ *   --data .cache/mrz-glyphs-a.bin,.cache/mrz-lines.bin,.cache/mrz-glyphs-t.bin,.cache/mrz-glyphs-t2.bin,.cache/mrz-glyphs-t3.bin \
+ *   --calib .cache/mrz-glyphs-t.bin,.cache/mrz-glyphs-t2.bin,.cache/mrz-glyphs-t3.bin --epochs 5 --seed 7
  * ```
+ * (t2/t3: 34484 + 29228 glyphs cut by the segmenter of commit 0585703; the evaluation frames of
+ * eval-half.ts are seeds 50000..50299, disjoint from every training seed range.)
  * @module
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
