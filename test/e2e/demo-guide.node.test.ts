@@ -12,9 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, serveStatic, type StaticServer } from './static-browser.ts';
 import { timporaCsp } from '../../demo/csp.js';
-import { createServer, type TimporaServer } from '../../server/app.ts';
-import { openStore } from '../../server/store/open.ts';
-import { seedDemoAgencies } from '../../scripts/seed-demo-server.ts';
+import { startDemoWithServer, type DemoWithServer } from './demo-server.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -198,30 +196,17 @@ describe('demo: guided first run', () => {
 });
 
 describe('demo: guided first run with the reference server, saving offline', () => {
-  let api: TimporaServer;
+  let demo: DemoWithServer;
   let web: StaticServer;
   let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'timpora-demo-guide-sync-'));
-  const outDir = join(dir, 'demo');
 
   before(async () => {
-    api = await createServer({ store: openStore(`sqlite:${join(dir, 'demo.sqlite')}`), jwtSecret: 'demo-guide-test-secret-0123456789', corsOrigins: ['*'] });
-    const apiUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
-    await seedDemoAgencies(apiUrl);
-    const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'demo/vite.config.js', '--outDir', outDir, '--logLevel', 'error'], {
-      stdio: 'inherit',
-      env: { ...process.env, VITE_TIMPORA_SERVER: apiUrl },
-    });
-    assert.equal(built.status, 0, 'demo builds');
-    web = await serveStatic(outDir, { 'Content-Security-Policy': timporaCsp({ apiOrigins: [apiUrl] }) });
-    browser = await launchChromium();
+    demo = await startDemoWithServer('demo-guide');
+    ({ web, browser } = demo);
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await demo?.close();
   });
 
   test('the sample read is saved while offline, the guide shows the outbox count, and it drains once online', async () => {

@@ -3,16 +3,9 @@
 // record saved in one window reaches the other.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, serveStatic, type StaticServer } from './static-browser.ts';
-import { timporaCsp } from '../../demo/csp.js';
-import { createServer, type TimporaServer } from '../../server/app.ts';
-import { openStore } from '../../server/store/open.ts';
-import { seedDemoAgencies } from '../../scripts/seed-demo-server.ts';
+import type { StaticServer } from './static-browser.ts';
+import { startDemoWithServer, type DemoWithServer } from './demo-server.ts';
 
 /** Text of the demo's record list. */
 function recordList(page: Page): Promise<string> {
@@ -29,31 +22,17 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 describe('demo: two agencies share records through the reference server', () => {
-  let api: TimporaServer;
+  let demo: DemoWithServer;
   let web: StaticServer;
   let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'timpora-demo-sync-'));
-  const outDir = join(dir, 'demo');
 
   before(async () => {
-    // The API origin is baked into the demo build, so start the server first on a free port.
-    api = await createServer({ store: openStore(`sqlite:${join(dir, 'demo.sqlite')}`), jwtSecret: 'demo-sync-test-secret-0123456789', corsOrigins: ['*'] });
-    const apiUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
-    await seedDemoAgencies(apiUrl);
-    const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'demo/vite.config.js', '--outDir', outDir, '--logLevel', 'error'], {
-      stdio: 'inherit',
-      env: { ...process.env, VITE_TIMPORA_SERVER: apiUrl },
-    });
-    assert.equal(built.status, 0, 'demo builds');
-    web = await serveStatic(outDir, { 'Content-Security-Policy': timporaCsp({ apiOrigins: [apiUrl] }) });
-    browser = await launchChromium();
+    demo = await startDemoWithServer('demo-sync');
+    ({ web, browser } = demo);
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await demo?.close();
   });
 
   test('each window receives the other agency\'s records, and a new record travels', async () => {
