@@ -6,6 +6,7 @@ import type { ForeignerRecord } from '../../../sdk/model/types.ts';
 import type { NewRecordInput } from '../../../sdk/model/factory.ts';
 import type { EncryptedTimporaStore } from '../../../sdk/security/encrypted-store.ts';
 import { dropDb, recordInput, uniqueDb } from '../store/fixtures.ts';
+import { rawDump, rawOpen, reqP } from './raw-dump.ts';
 
 const NOW = new Date('2025-06-15T03:00:00Z');
 
@@ -50,51 +51,6 @@ afterEach(async () => {
   for (const c of clients.splice(0)) await c.close().catch(() => {});
   for (const d of dbs.splice(0)) await dropDb(d);
 });
-
-function rawOpen(name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const r = indexedDB.open(name);
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-function reqP<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-/** Everything stored in every object store, flattened to searchable text (bytes decoded too) plus CryptoKeys found. */
-async function rawDump(name: string): Promise<{ text: string; keys: CryptoKey[]; rows: Record<string, unknown[]> }> {
-  const db = await rawOpen(name);
-  const parts: string[] = [];
-  const keys: CryptoKey[] = [];
-  const rows: Record<string, unknown[]> = {};
-  const latin1 = new TextDecoder('latin1');
-  const utf8 = new TextDecoder('utf-8');
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') parts.push(v);
-    else if (typeof v === 'number') parts.push(String(v));
-    else if (v instanceof CryptoKey) keys.push(v);
-    else if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
-      const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      parts.push(latin1.decode(bytes), utf8.decode(bytes));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (parts.push(k), walk(x));
-  };
-  for (const store of [...db.objectStoreNames]) {
-    const tx = db.transaction(store, 'readonly');
-    const values = await reqP(tx.objectStore(store).getAll());
-    const primaryKeys = await reqP(tx.objectStore(store).getAllKeys());
-    rows[store] = values;
-    walk(values);
-    walk(primaryKeys);
-  }
-  db.close();
-  return { text: parts.join('\n').toLowerCase(), keys, rows };
-}
 
 async function rawUpdate(name: string, store: string, id: string, change: (row: Record<string, unknown>) => void): Promise<void> {
   const db = await rawOpen(name);

@@ -1,6 +1,7 @@
 // Reads a whole IndexedDB database below the store (raw rows), flattened to searchable text.
 
-function rawOpen(name: string): Promise<IDBDatabase> {
+/** Opens the database as it is on disk (no upgrade). */
+export function rawOpen(name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const r = indexedDB.open(name);
     r.onsuccess = () => resolve(r.result);
@@ -8,23 +9,29 @@ function rawOpen(name: string): Promise<IDBDatabase> {
   });
 }
 
-function reqP<T>(r: IDBRequest<T>): Promise<T> {
+/** A request as a promise. */
+export function reqP<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
   });
 }
 
-/** Every value and key of every object store as lower-case text (bytes decoded as latin1 and utf-8), plus the raw rows. */
-export async function rawDump(name: string): Promise<{ text: string; rows: Record<string, unknown[]> }> {
+/**
+ * Every value and key of every object store as lower-case text (bytes decoded as latin1 and utf-8), the
+ * CryptoKeys found, and the raw rows.
+ */
+export async function rawDump(name: string): Promise<{ text: string; keys: CryptoKey[]; rows: Record<string, unknown[]> }> {
   const db = await rawOpen(name);
   const parts: string[] = [];
+  const keys: CryptoKey[] = [];
   const rows: Record<string, unknown[]> = {};
   const latin1 = new TextDecoder('latin1');
   const utf8 = new TextDecoder('utf-8');
   const walk = (v: unknown): void => {
     if (typeof v === 'string') parts.push(v);
     else if (typeof v === 'number') parts.push(String(v));
+    else if (v instanceof CryptoKey) keys.push(v);
     else if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
       const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
       parts.push(latin1.decode(bytes), utf8.decode(bytes));
@@ -39,5 +46,5 @@ export async function rawDump(name: string): Promise<{ text: string; rows: Recor
     walk(await reqP(tx.objectStore(store).getAllKeys()));
   }
   db.close();
-  return { text: parts.join('\n').toLowerCase(), rows };
+  return { text: parts.join('\n').toLowerCase(), keys, rows };
 }
