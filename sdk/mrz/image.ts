@@ -211,23 +211,8 @@ export function toFloat(src: Gray8): FloatImage {
   return { width: src.width, height: src.height, data: out };
 }
 
-/**
- * Otsu's threshold over values in [0, maxValue] (256 bins). Returns the threshold in value units.
- */
-export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
-  const hist = new Float64Array(256);
-  const sc = 255 / (maxValue || 1);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (mask && !mask[i]) continue;
-    n++;
-    const r = Math.round((values[i] as number) * sc);
-    // Integer bin index (a double key takes the slow element path); NaN counts but bins nowhere.
-    if (r !== r) continue;
-    const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
-    hist[b] = (hist[b] as number) + 1;
-  }
-  if (n === 0) return maxValue / 2;
+/** The bin that maximises the between-class variance of a 256-bin histogram of `n` values (128 when flat). */
+function otsuBin(hist: ArrayLike<number>, n: number): number {
   let sumAll = 0;
   for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
   let wB = 0;
@@ -248,7 +233,27 @@ export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array):
       bestT = t;
     }
   }
-  return (bestT + 0.5) / sc;
+  return bestT;
+}
+
+/**
+ * Otsu's threshold over values in [0, maxValue] (256 bins). Returns the threshold in value units.
+ */
+export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
+  const hist = new Float64Array(256);
+  const sc = 255 / (maxValue || 1);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask && !mask[i]) continue;
+    n++;
+    const r = Math.round((values[i] as number) * sc);
+    // Integer bin index (a double key takes the slow element path); NaN counts but bins nowhere.
+    if (r !== r) continue;
+    const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
+    hist[b] = (hist[b] as number) + 1;
+  }
+  if (n === 0) return maxValue / 2;
+  return (otsuBin(hist, n) + 0.5) / sc;
 }
 
 /** Bilinear sample of an 8-bit image at (x, y); outside pixels clamp to the border. */
@@ -424,25 +429,5 @@ export function otsu8(values: Uint8Array, n: number): number {
     const v = values[i] as number;
     hist[v] = (hist[v] as number) + 1;
   }
-  let sumAll = 0;
-  for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
-  let wB = 0;
-  let sumB = 0;
-  let best = 0;
-  let bestT = 128;
-  for (let t = 0; t < 256; t++) {
-    wB += hist[t] as number;
-    if (wB === 0) continue;
-    const wF = n - wB;
-    if (wF === 0) break;
-    sumB += t * (hist[t] as number);
-    const mB = sumB / wB;
-    const mF = (sumAll - sumB) / wF;
-    const between = wB * wF * (mB - mF) * (mB - mF);
-    if (between > best) {
-      best = between;
-      bestT = t;
-    }
-  }
-  return bestT;
+  return otsuBin(hist, n);
 }
