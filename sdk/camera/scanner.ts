@@ -12,6 +12,7 @@ import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
+import { paddedBox } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
 export type ScanStatus =
@@ -335,18 +336,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #trackRegion(w: number, h: number): FrameRect | undefined {
     const corners = this.#track;
     if (!corners) return undefined;
-    const xs = corners.map((p) => p.x);
-    const ys = corners.map((p) => p.y);
-    const x0 = Math.min(...xs);
-    const x1 = Math.max(...xs);
-    const y0 = Math.min(...ys);
-    const y1 = Math.max(...ys);
-    const mx = (x1 - x0) * 0.25;
-    const my = (y1 - y0) * 1.5;
-    const left = Math.max(0, Math.floor(x0 - mx));
-    const top = Math.max(0, Math.floor(y0 - my));
-    const right = Math.min(w, Math.ceil(x1 + mx));
-    const bottom = Math.min(h, Math.ceil(y1 + my));
+    const { left, top, right, bottom } = paddedBox(corners, 0.25, 1.5, w, h);
     if (right - left < 16 || bottom - top < 16) return undefined;
     return { x: left, y: top, width: right - left, height: bottom - top };
   }

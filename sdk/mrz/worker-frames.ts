@@ -14,6 +14,7 @@
  * @module
  */
 import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
+import { paddedBox } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
 
 /** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
@@ -118,18 +119,7 @@ async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: n
 }
 
 async function cropBand(source: CanvasImageSource, corners: readonly Point[], limitW: number, limitH: number): Promise<Blob | null> {
-  const xs = corners.map((p) => p.x);
-  const ys = corners.map((p) => p.y);
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs);
-  const y0 = Math.min(...ys);
-  const y1 = Math.max(...ys);
-  const padX = (x1 - x0) * 0.03;
-  const padY = (y1 - y0) * 0.15;
-  const sx = Math.max(0, Math.floor(x0 - padX));
-  const sy = Math.max(0, Math.floor(y0 - padY));
-  const ex = Math.min(limitW, Math.ceil(x1 + padX));
-  const ey = Math.min(limitH, Math.ceil(y1 + padY));
+  const { left: sx, top: sy, right: ex, bottom: ey } = paddedBox(corners, 0.03, 0.15, limitW, limitH);
   if (ex - sx < 2 || ey - sy < 2) return null;
   const out = new OffscreenCanvas(ex - sx, ey - sy);
   const ctx = out.getContext('2d');

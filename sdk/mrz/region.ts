@@ -1,0 +1,37 @@
+/**
+ * The axis-aligned box around a set of points (e.g. the MRZ band's corners), widened by a fraction of its own
+ * width and height on each side and clamped to a `width` x `height` frame. Shared by the scanner (where to
+ * read the next frame) and the worker (the band image it crops), so both agree on the geometry.
+ * @module
+ */
+import type { Point } from './types.ts';
+
+/** Pixel box in frame coordinates: left/top inclusive, right/bottom exclusive. */
+export interface PaddedBox {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+/** The box around `points`, padded by `padX` x its width and `padY` x its height, inside the frame. */
+export function paddedBox(points: readonly Point[], padX: number, padY: number, width: number, height: number): PaddedBox {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (const p of points) {
+    if (p.x < x0) x0 = p.x;
+    if (p.x > x1) x1 = p.x;
+    if (p.y < y0) y0 = p.y;
+    if (p.y > y1) y1 = p.y;
+  }
+  const mx = (x1 - x0) * padX;
+  const my = (y1 - y0) * padY;
+  return {
+    left: Math.max(0, Math.floor(x0 - mx)),
+    top: Math.max(0, Math.floor(y0 - my)),
+    right: Math.min(width, Math.ceil(x1 + mx)),
+    bottom: Math.min(height, Math.ceil(y1 + my)),
+  };
+}
