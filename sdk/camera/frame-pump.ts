@@ -1,19 +1,25 @@
 /**
- * The frame pump: takes frames from a playing `<video>` (on `requestVideoFrameCallback` where
- * available, else animation frames) and hands them to a {@link FrameReader} with back-pressure:
- * while the reader is busy, new frames are skipped, never queued, so latency stays one frame deep
- * and memory stays flat on slow devices.
+ * The frame pump: hands camera frames to a {@link FrameReader} with back-pressure: while the reader
+ * is busy, new frames are skipped, never queued, so latency stays one frame deep and memory stays
+ * flat on slow devices. Two ways to the frames:
+ * - `track` mode (where the reader can open the camera track itself, {@link FrameReader.openTrack}:
+ *   Chromium's `MediaStreamTrackProcessor` stream transferred to the worker): the pump asks for one
+ *   frame at a time and the worker takes the camera's newest frame; the main thread never touches a frame;
+ * - `video` mode (elsewhere, or when the track stream ends): frames grabbed from the playing
+ *   `<video>` on `requestVideoFrameCallback` (else animation frames) and posted to the reader.
  * @module
  */
-import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameSource } from './frame-reader.ts';
+import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameSource, TrackFrameReader } from './frame-reader.ts';
 
 /** Counters of a pump, for status displays and benchmarks. */
 export interface FramePumpStats {
-  /** Video frames presented while running. */
+  /** Where frames come from: `track` (read in the worker), `video` (posted from the preview), or null before the start. */
+  mode: 'track' | 'video' | null;
+  /** Camera frames delivered while running (`track` mode: estimated from frame timestamps and the frame rate). */
   offered: number;
   /** Frames handed to the reader and answered. */
   processed: number;
-  /** Frames dropped because the reader was still busy (back-pressure). */
+  /** Frames dropped because the reader was still busy (back-pressure; `track` mode: estimated like `offered`). */
   skipped: number;
   /** Frames whose read failed. */
   failed: number;
@@ -33,6 +39,11 @@ export interface FramePumpOptions {
   readonly video: HTMLVideoElement;
   /** Reads the frames (one at a time). */
   readonly reader: FrameReader;
+  /**
+   * The camera track, for `track` mode (asked at every start, so a switched camera is picked up).
+   * Without it, or when the reader cannot open it, frames come from the video.
+   */
+  readonly track?: () => MediaStreamTrack | null | undefined;
   /** Extra request fields per frame (formats, region, cropBand...). Called for every handed frame. */
   readonly request?: (frameWidth: number, frameHeight: number) => Omit<FrameReadRequest, 'frame'>;
   /** Every answered frame. */
@@ -75,7 +86,19 @@ export class FramePump {
   #handle: number | null = null;
   #usesFrameCallback = false;
   #lastTime = -1;
-  #stats: FramePumpStats = { offered: 0, processed: 0, skipped: 0, failed: 0, firstFrameAt: null, lastTotalMs: 0, decodeMs: 0, engineMs: 0 };
+  /** The open track reader in `track` mode. */
+  #frames: TrackFrameReader | null = null;
+  #stats: FramePumpStats = {
+    mode: null,
+    offered: 0,
+    processed: 0,
+    skipped: 0,
+    failed: 0,
+    firstFrameAt: null,
+    lastTotalMs: 0,
+    decodeMs: 0,
+    engineMs: 0,
+  };
 
   constructor(options: FramePumpOptions) {
     this.#options = options;
@@ -96,16 +119,24 @@ export class FramePump {
     return { ...this.#stats };
   }
 
-  /** Starts pulling frames (idempotent). */
+  /** Starts pulling frames (idempotent): in `track` mode where the reader can open the track, else from the video. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#schedule();
+    const track = this.#options.track?.();
+    const frames = track ? (this.#options.reader.openTrack?.(track) ?? null) : null;
+    if (frames) void this.#pumpTrack(frames, track as MediaStreamTrack);
+    else this.#schedule();
   }
 
-  /** Stops pulling frames (idempotent). A frame already with the reader still completes but is ignored. */
+  /**
+   * Stops pulling frames (idempotent); in `track` mode the reader's copy of the track is stopped. A
+   * frame already with the reader still completes but is ignored.
+   */
   stop(): void {
     this.#running = false;
+    this.#frames?.close();
+    this.#frames = null;
     const video = this.#options.video;
     if (this.#handle !== null) {
       if (this.#usesFrameCallback) (video as VideoWithFrameCallback).cancelVideoFrameCallback(this.#handle);
@@ -114,8 +145,66 @@ export class FramePump {
     }
   }
 
+  /** Frame size for the request callback before the frame is read: the preview's, the track's, or the last frame's. */
+  #frameSize(track: MediaStreamTrack, last: FrameReadResponse | null): { width: number; height: number } {
+    const { video } = this.#options;
+    if (video.videoWidth > 0) return { width: video.videoWidth, height: video.videoHeight };
+    const settings = track.getSettings();
+    if (settings.width && settings.height) return { width: settings.width, height: settings.height };
+    return last ? { width: last.frameWidth, height: last.frameHeight } : { width: 1920, height: 1080 };
+  }
+
+  /** `track` mode: one read at a time, each answered with the camera's newest frame. */
+  async #pumpTrack(frames: TrackFrameReader, track: MediaStreamTrack): Promise<void> {
+    this.#frames = frames;
+    this.#stats.mode = 'track';
+    const { request, onResponse, onError } = this.#options;
+    const interval = 1e6 / (track.getSettings().frameRate || 30);
+    let last: FrameReadResponse | null = null;
+    while (this.#running && this.#frames === frames) {
+      const { width, height } = this.#frameSize(track, last);
+      const sent = performance.now();
+      this.#busy = true;
+      try {
+        const response = await frames.read(request ? request(width, height) : {});
+        if (!this.#running || this.#frames !== frames) return;
+        this.#stats.firstFrameAt ??= sent + (response.timings.wait ?? 0);
+        // Camera frames between this one and the previous read were dropped by back-pressure.
+        const gap = last?.frameTimestamp !== undefined && response.frameTimestamp !== undefined
+          ? Math.max(0, Math.round((response.frameTimestamp - last.frameTimestamp) / interval) - 1)
+          : 0;
+        this.#stats.offered += 1 + gap;
+        this.#stats.skipped += gap;
+        this.#count(response);
+        last = response;
+        onResponse(response);
+      } catch (error) {
+        if (!this.#running || this.#frames !== frames) return;
+        if ((error as { code?: unknown }).code === 'stream-ended') {
+          // The worker lost the stream but the camera may still run: carry on with video frames.
+          frames.close();
+          this.#frames = null;
+          this.#schedule();
+          return;
+        }
+        this.#stats.failed++;
+        onError?.(error);
+      } finally {
+        this.#busy = false;
+      }
+    }
+  }
+
+  #count(response: FrameReadResponse): void {
+    this.#stats.processed++;
+    this.#stats.lastTotalMs = response.timings.total;
+    this.#stats.decodeMs += response.timings.decode;
+    this.#stats.engineMs += response.timings.engine;
+  }
+
   #schedule(): void {
     if (!this.#running) return;
+    this.#stats.mode = 'video';
     const video = this.#options.video;
     if (hasFrameCallback(video)) {
       this.#usesFrameCallback = true;
@@ -162,10 +251,7 @@ export class FramePump {
       }
       this.#stats.firstFrameAt ??= performance.now();
       const response = await reader.read({ ...(request ? request(width, height) : {}), frame });
-      this.#stats.processed++;
-      this.#stats.lastTotalMs = response.timings.total;
-      this.#stats.decodeMs += response.timings.decode;
-      this.#stats.engineMs += response.timings.engine;
+      this.#count(response);
       if (!this.#running) return;
       onResponse(response);
     } catch (error) {

@@ -6,8 +6,10 @@
  * @module
  */
 import type { FrameReadOptions, FrameReadResponse, FrameSource } from '../mrz/worker-protocol.ts';
+import type { MrzWorkerTrack } from '../mrz/worker-client.ts';
 
 export type { FrameRect, FrameSource, FrameReadOptions, FrameReadResponse, FrameReadTimings } from '../mrz/worker-protocol.ts';
+export type { MrzWorkerTrack as TrackFrameReader } from '../mrz/worker-client.ts';
 export { frameSize } from '../mrz/worker-frames.ts';
 
 /** What to do with one frame. */
@@ -25,6 +27,11 @@ export interface FrameReader {
    * scanner calls it before it opens the camera, so both happen at once. Never rejects.
    */
   prepare?(): Promise<void>;
+  /**
+   * Optional: read a camera track's frames where the reader runs (its worker), so the main thread
+   * never handles a frame. Null when the browser cannot (the pump then posts frames from the video).
+   */
+  openTrack?(track: MediaStreamTrack): MrzWorkerTrack | null;
   /** Releases the worker. Pending reads reject. */
   dispose(): void;
 }

@@ -26,6 +26,7 @@ export {
   type MrzWorkerReadOptions,
   type MrzWorkerReadResult,
   type MrzWorkerRecognizeResult,
+  type MrzWorkerTrack,
 } from '../mrz/worker-client.ts';
 export type {
   MrzWorkerRequest,
@@ -35,6 +36,10 @@ export type {
   MrzPixelRequest,
   MrzFrameRequest,
   MrzWarmUpRequest,
+  MrzTrackOpenRequest,
+  MrzTrackFrameRequest,
+  MrzTrackCloseRequest,
+  MrzTrackResponse,
   MrzReadResponse,
   MrzRecognizeResponse,
   MrzFrameResponse,

@@ -190,15 +190,6 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       return;
     }
     this.#attach(camera);
-    try {
-      await this.#play();
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      const e = new CameraError('camera_in_use', 'video preview could not play', { cause: error });
-      this.#fail(e);
-      throw e;
-    }
-    if (generation !== this.#generation) return;
     this.#startedAt = performance.now();
     this.#voter = this.options.createVoter();
     this.#misses = 0;
@@ -207,6 +198,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#pump = new FramePump({
       video: this.options.video,
       reader: this.options.reader,
+      track: () => this.#camera?.stream.getVideoTracks()[0],
       request: (w, h) => {
         // Once a frame found the MRZ, the next frames read only around it (the confirming frame is then
         // a fraction of the pixels); a frame without it drops the window again.
@@ -223,8 +215,19 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       },
       onResponse: (response) => this.#onResponse(response),
     });
+    // Reading starts with the camera, not after the preview plays: in track mode the worker takes
+    // frames from the track itself; in video mode the pump waits for the first presented frame.
     this.#pump.start();
-    this.#setStatus('searching');
+    try {
+      await this.#play();
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const e = new CameraError('camera_in_use', 'video preview could not play', { cause: error });
+      this.#fail(e);
+      throw e;
+    }
+    if (generation !== this.#generation) return;
+    if (this.#status === 'starting') this.#setStatus('searching');
   }
 
   /** Stops reading and releases the camera (every track ends). Idempotent. */

@@ -2,11 +2,12 @@
  * Main-thread side of the camera's frame reading: a {@link FrameReader} over the kit's one MRZ
  * worker (`sdk/mrz/worker.ts` through {@link createMrzWorkerClient}). Each frame (`VideoFrame` or
  * `ImageBitmap`) is transferred; the worker makes the pixels, so the main thread never copies any.
+ * Where the browser allows it, a camera track is read in the worker itself ({@link FrameReader.openTrack}).
  * @module
  */
 import { CameraError } from './errors.ts';
-import type { FrameReader, FrameReadRequest, FrameReadResponse } from './frame-reader.ts';
-import { createMrzWorkerClient, MrzWorkerError, type MrzWorkerClient, type MrzWorkerLike } from '../mrz/worker-client.ts';
+import type { FrameReader, FrameReadOptions, FrameReadRequest, FrameReadResponse } from './frame-reader.ts';
+import { createMrzWorkerClient, MrzWorkerError, type MrzWorkerClient, type MrzWorkerLike, type MrzWorkerTrack } from '../mrz/worker-client.ts';
 
 /** Options of {@link createWorkerFrameReader}. */
 export interface WorkerFrameReaderOptions {
@@ -41,6 +42,7 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
   }
   const owned = !options.client;
   let disposed = false;
+  const tracks = new Set<MrzWorkerTrack>();
   const toError = (error: unknown): Error =>
     error instanceof MrzWorkerError && error.code === 'worker-crashed'
       ? new CameraError('unsupported', `frame worker failed: ${error.message}`, { cause: error })
@@ -48,15 +50,19 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
         ? error
         : new Error(String(error));
 
+  const withMaxSide = <T extends FrameReadOptions>(request: T): T => {
+    const maxSide = request.maxSide ?? options.maxSide;
+    return maxSide ? { ...request, maxSide } : request;
+  };
+
   return {
     async read(request: FrameReadRequest): Promise<FrameReadResponse> {
       if (disposed) {
         request.frame.close();
         throw new Error('frame reader disposed');
       }
-      const maxSide = request.maxSide ?? options.maxSide;
       try {
-        return await client.readFrame({ ...request, ...(maxSide ? { maxSide } : {}) });
+        return await client.readFrame(withMaxSide(request));
       } catch (error) {
         throw toError(error);
       }
@@ -65,9 +71,32 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
       if (disposed) return;
       await client.warmUp().catch(() => 0);
     },
+    openTrack(track: MediaStreamTrack): MrzWorkerTrack | null {
+      const inner = disposed ? null : client.openTrack(track);
+      if (!inner) return null;
+      const handle: MrzWorkerTrack = {
+        async read(request) {
+          try {
+            return await inner.read(withMaxSide(request ?? {}));
+          } catch (error) {
+            throw toError(error);
+          }
+        },
+        close() {
+          tracks.delete(handle);
+          inner.close();
+        },
+        get closed() {
+          return inner.closed;
+        },
+      };
+      tracks.add(handle);
+      return handle;
+    },
     dispose(): void {
       if (disposed) return;
       disposed = true;
+      for (const t of [...tracks]) t.close();
       if (owned) client.terminate();
     },
   };

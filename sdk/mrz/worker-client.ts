@@ -8,6 +8,9 @@
  * void client.warmUp(); // while the camera opens
  * const { result, timings } = await client.read(ctx.getImageData(0, 0, w, h)); // buffer transferred
  * const frame = await client.readFrame({ frame: new VideoFrame(video), maxSide: 960 }); // frame transferred
+ * const track = client.openTrack(stream.getVideoTracks()[0]); // null where the browser cannot
+ * const live = await track?.read({ maxSide: 960 }); // the camera's newest frame, read in the worker
+ * track?.close();
  * client.terminate();
  * ```
  * @module
@@ -90,6 +93,28 @@ export interface MrzWorkerRecognizeResult {
   readonly timings: MrzTimings;
 }
 
+/**
+ * A camera track whose frames go straight to the worker ({@link MrzWorkerClient.openTrack}): the main
+ * thread never handles a frame.
+ */
+export interface MrzWorkerTrack {
+  /**
+   * Reads the newest frame the camera delivered after this call (waiting for one if needed) with
+   * `options`. Frames that arrive while no read is pending are dropped, never queued. Rejects with
+   * code `stream-ended` once the track ended or {@link close} ran.
+   */
+  read(options?: FrameReadOptions): Promise<FrameReadResponse>;
+  /** Stops the worker's copy of the track (idempotent): the camera is released once the page's own tracks stop too. */
+  close(): void;
+  /** True after {@link close}. */
+  readonly closed: boolean;
+}
+
+/** `MediaStreamTrackProcessor` as Chromium exposes it on the page (not in lib.dom yet). */
+type TrackProcessorConstructor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => {
+  readonly readable: ReadableStream<VideoFrame>;
+};
+
 /** The client. Requests may overlap; each promise settles with its own response. */
 export interface MrzWorkerClient {
   /** Reads an MRZ (corrected and parsed); resolves `{ result: null }` when none is found. */
@@ -104,9 +129,17 @@ export interface MrzWorkerClient {
    * later calls return the first call's promise.
    */
   warmUp(): Promise<number>;
+  /**
+   * Hands a camera track's frames to the worker, off the main thread: a clone of `track` feeds a
+   * `MediaStreamTrackProcessor` whose stream is transferred to the worker (Chromium delivers its frames
+   * to the worker directly). Returns null where the browser lacks `MediaStreamTrackProcessor` or
+   * transferable streams (then post frames with {@link readFrame}). The clone is stopped by
+   * {@link MrzWorkerTrack.close} and by {@link terminate}.
+   */
+  openTrack(track: MediaStreamTrack): MrzWorkerTrack | null;
   /** Number of requests waiting for a response. */
   readonly pending: number;
-  /** Stops the worker; pending requests reject with code `terminated`. */
+  /** Stops the worker and every track opened with {@link openTrack}; pending requests reject with code `terminated`. */
   terminate(): void;
 }
 
@@ -122,7 +155,9 @@ export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): Mrz
   const transfer = options.transfer ?? true;
   const waiting = new Map<number, { resolve: (r: MrzWorkerResponse) => void; reject: (e: MrzWorkerError) => void }>();
   let nextId = 1;
+  let nextStream = 1;
   let closed = false;
+  const tracks = new Set<MrzWorkerTrack>();
   let warm: Promise<number> | null = null;
 
   const failAll = (error: MrzWorkerError): void => {
@@ -203,11 +238,56 @@ export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): Mrz
       warm ??= post({ id: nextId++, kind: 'warm-up' }, []).then((r) => (r.kind === 'warm-up' ? r.runs : 0));
       return warm;
     },
+    openTrack(track) {
+      const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor }).MediaStreamTrackProcessor;
+      if (closed || typeof Processor !== 'function' || track.readyState !== 'live') return null;
+      const clone = track.clone();
+      let readable: ReadableStream<VideoFrame>;
+      try {
+        // One frame of buffer: frames arriving while the worker is busy replace it.
+        readable = new Processor({ track: clone, maxBufferSize: 1 }).readable;
+      } catch {
+        clone.stop();
+        return null;
+      }
+      const stream = nextStream++;
+      try {
+        // Fire and forget: a failure shows up as `stream-ended` on the first read.
+        worker.postMessage({ id: nextId++, kind: 'track-open', stream, readable } satisfies MrzWorkerRequest, [readable as unknown as Transferable]);
+      } catch {
+        // Streams not transferable here.
+        clone.stop();
+        void readable.cancel().catch(() => undefined);
+        return null;
+      }
+      let ended = false;
+      const handle: MrzWorkerTrack = {
+        async read(options = {}) {
+          if (ended || closed) throw new MrzWorkerError('stream-ended', 'The camera frame stream is closed.');
+          const r = await post({ ...options, ...(options.formats ? { formats: [...options.formats] } : {}), id: nextId++, kind: 'track-frame', stream }, []);
+          if (r.kind !== 'frame') throw unexpected();
+          return r.response;
+        },
+        close() {
+          if (ended) return;
+          ended = true;
+          tracks.delete(handle);
+          clone.stop();
+          if (!closed) worker.postMessage({ id: nextId++, kind: 'track-close', stream } satisfies MrzWorkerRequest, []);
+        },
+        get closed() {
+          return ended;
+        },
+      };
+      tracks.add(handle);
+      return handle;
+    },
     get pending() {
       return waiting.size;
     },
     terminate() {
       if (closed) return;
+      for (const t of [...tracks]) t.close();
       closed = true;
       worker.terminate();
       failAll(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));

@@ -10,6 +10,9 @@
  * | `'recognize'`          | same                                       | `'recognize'`    |
  * | `'frame'`              | `frame: VideoFrame \| ImageBitmap` + crop, scale, rotations | `'frame'` |
  * | `'warm-up'`            | none                                       | `'warm-up'`      |
+ * | `'track-open'`         | `readable`: a camera track's frame stream  | `'track'`        |
+ * | `'track-frame'`        | `stream` id + crop, scale                  | `'frame'`        |
+ * | `'track-close'`        | `stream` id                                | `'track'`        |
  *
  * `'read'` answers the corrected, parsed result; `'recognize'` the raw classifier alternatives per
  * hypothesis (for `MrzVoter` across video frames). Pixel `data` is RGBA (4 bytes per pixel, like
@@ -18,6 +21,12 @@
  * (the luma plane of a YUV `VideoFrame`, else an `OffscreenCanvas`), so the main thread never
  * touches pixels. `'warm-up'` runs the engine a few times on a drawn MRZ so the first camera frame
  * is read by optimised code; a real request arriving meanwhile cuts it short.
+ *
+ * The `'track-*'` requests read a live camera off the main thread: the page hands over the
+ * `ReadableStream` of a `MediaStreamTrackProcessor` (Chromium: tracks themselves cannot be transferred
+ * yet, but a transferred processor stream delivers its frames straight to the worker), then asks for
+ * one frame at a time; the worker takes the newest frame the camera delivered (older ones are dropped
+ * by the processor, never queued) and answers like `'frame'`.
  *
  * ```ts
  * { id: 7, kind: 'read', image: { width, height, data }, options: { rotations: false } }
@@ -84,6 +93,8 @@ export interface FrameReadTimings {
   readonly engine: number;
   /** Whole request inside the worker. */
   readonly total: number;
+  /** `'track-frame'` only: milliseconds the worker waited for the camera's next frame (included in `total`). */
+  readonly wait?: number;
 }
 
 /** The answer for one frame. Corners of `result` are in full-frame coordinates (not the region's). */
@@ -98,6 +109,8 @@ export interface FrameReadResponse {
   readonly frameHeight: number;
   /** Where the time went. */
   readonly timings: FrameReadTimings;
+  /** `'track-frame'` only: the `VideoFrame.timestamp` (microseconds, capture clock) of the frame read. */
+  readonly frameTimestamp?: number;
 }
 
 /** A pixel request (`kind` `'read'`, the default, or `'recognize'`). */
@@ -130,11 +143,52 @@ export interface MrzWarmUpRequest {
   readonly kind: 'warm-up';
 }
 
-/** Any request to the MRZ worker. */
-export type MrzWorkerRequest = MrzPixelRequest | MrzFrameRequest | MrzWarmUpRequest;
+/** Hands a camera track's frame stream (a `MediaStreamTrackProcessor`'s `readable`, transferred) to the worker. */
+export interface MrzTrackOpenRequest {
+  /** Caller-chosen id echoed in the response. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'track-open';
+  /** Caller-chosen stream id, used by later `'track-frame'` and `'track-close'` requests. */
+  readonly stream: number;
+  /** The frames (transferred). */
+  readonly readable: ReadableStream<VideoFrame>;
+}
 
-/** Stable codes of worker-side failures. */
-export type MrzWorkerErrorCode = 'bad-request' | 'engine-failure';
+/** Reads the next frame of an open stream. */
+export interface MrzTrackFrameRequest extends FrameReadOptions {
+  /** Caller-chosen id echoed in the response. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'track-frame';
+  /** The stream id given in `'track-open'`. */
+  readonly stream: number;
+}
+
+/** Stops reading a stream (cancels it; the worker closes its frames). */
+export interface MrzTrackCloseRequest {
+  /** Caller-chosen id echoed in the response. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'track-close';
+  /** The stream id given in `'track-open'`. */
+  readonly stream: number;
+}
+
+/** Any request to the MRZ worker. */
+export type MrzWorkerRequest =
+  | MrzPixelRequest
+  | MrzFrameRequest
+  | MrzWarmUpRequest
+  | MrzTrackOpenRequest
+  | MrzTrackFrameRequest
+  | MrzTrackCloseRequest;
+
+/**
+ * Stable codes of worker-side failures. `stream-ended`: a `'track-frame'` for a stream that is closed,
+ * unknown or whose track ended.
+ */
+export type MrzWorkerErrorCode = 'bad-request' | 'engine-failure' | 'stream-ended';
 
 /** Answer to a `'read'` request. */
 export interface MrzReadResponse {
@@ -182,6 +236,16 @@ export interface MrzWarmUpResponse {
   readonly ms: number;
 }
 
+/** Answer to `'track-open'` and `'track-close'`. */
+export interface MrzTrackResponse {
+  /** The request's id. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'track';
+  /** The stream id. */
+  readonly stream: number;
+}
+
 /** A failed request. */
 export interface MrzErrorResponse {
   /** The request's id (-1 when it had none). */
@@ -200,7 +264,13 @@ export interface MrzErrorResponse {
 }
 
 /** A response of the MRZ worker (exactly one per request). */
-export type MrzWorkerResponse = MrzReadResponse | MrzRecognizeResponse | MrzFrameResponse | MrzWarmUpResponse | MrzErrorResponse;
+export type MrzWorkerResponse =
+  | MrzReadResponse
+  | MrzRecognizeResponse
+  | MrzFrameResponse
+  | MrzWarmUpResponse
+  | MrzTrackResponse
+  | MrzErrorResponse;
 
 const ZERO: MrzTimings = { locate: 0, rectify: 0, segment: 0, classify: 0, correct: 0, total: 0 };
 
@@ -218,7 +288,7 @@ function asBytes(data: unknown): Uint8Array | Uint8ClampedArray | null {
 /**
  * Handles one pixel request message (`'read'` / `'recognize'`), callable from tests and Node without a
  * worker. Never throws: malformed requests and engine failures become `kind: 'error'` responses.
- * Frame and warm-up requests need the worker's canvas and are answered by `worker.ts`.
+ * Frame, track and warm-up requests need the worker's canvas and are answered by `worker.ts`.
  */
 export function handleMrzRequest(message: unknown): MrzWorkerResponse {
   const m = message as Partial<MrzPixelRequest> | null;

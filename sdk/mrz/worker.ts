@@ -10,7 +10,17 @@
 
 import { readMrz } from './engine.ts';
 import { processFrame, warmUpEngine, type ReadMrzFunction } from './worker-frames.ts';
-import { errorResponse, handleMrzRequest, type MrzFrameRequest, type MrzWorkerRequest, type MrzWorkerResponse } from './worker-protocol.ts';
+import {
+  errorResponse,
+  handleMrzRequest,
+  type FrameReadOptions,
+  type FrameSource,
+  type MrzFrameRequest,
+  type MrzTrackFrameRequest,
+  type MrzTrackOpenRequest,
+  type MrzWorkerRequest,
+  type MrzWorkerResponse,
+} from './worker-protocol.ts';
 
 export type { MrzWorkerRequest, MrzWorkerResponse, MrzWorkerImage, MrzWorkerErrorCode } from './worker-protocol.ts';
 
@@ -23,6 +33,42 @@ const engine: ReadMrzFunction = (image, options) => readMrz(image, options.forma
 
 /** Requests other than warm-up received so far (a warm-up stops when this moves). */
 let received = 0;
+
+/** Open camera frame streams (`'track-open'`) by stream id. */
+const streams = new Map<number, ReadableStreamDefaultReader<VideoFrame>>();
+
+async function readFrame(id: number, frame: FrameSource, options: FrameReadOptions, extra?: { wait: number; frameTimestamp: number }): Promise<MrzWorkerResponse> {
+  try {
+    const response = await processFrame({ ...options, frame }, engine);
+    if (!extra) return { id, kind: 'frame', response };
+    const { wait, frameTimestamp } = extra;
+    return { id, kind: 'frame', response: { ...response, frameTimestamp, timings: { ...response.timings, wait, total: response.timings.total + wait } } };
+  } catch (e) {
+    return errorResponse(id, 'engine-failure', e instanceof Error ? e.message : 'Engine failure.');
+  }
+}
+
+/** The newest frame of an open stream, read with `options`. */
+async function readTrackFrame(id: number, message: Partial<MrzTrackFrameRequest>): Promise<MrzWorkerResponse> {
+  const { id: _id, kind: _kind, stream, ...options } = message;
+  const reader = typeof stream === 'number' ? streams.get(stream) : undefined;
+  if (!reader) return errorResponse(id, 'stream-ended', 'No open frame stream with this id.');
+  const t0 = performance.now();
+  let next: ReadableStreamReadResult<VideoFrame>;
+  try {
+    next = await reader.read();
+  } catch {
+    next = { done: true, value: undefined };
+  }
+  // Counted once the frame is here: a warm-up keeps running while the camera has not delivered yet.
+  received++;
+  if (next.done) {
+    if (streams.get(stream as number) === reader) streams.delete(stream as number);
+    return errorResponse(id, 'stream-ended', 'The camera frame stream ended.');
+  }
+  const frame = next.value;
+  return readFrame(id, frame, options, { wait: performance.now() - t0, frameTimestamp: frame.timestamp });
+}
 
 async function handle(data: unknown): Promise<MrzWorkerResponse> {
   const message = (data !== null && typeof data === 'object' ? data : {}) as Partial<MrzWorkerRequest>;
@@ -38,15 +84,29 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
     }
     return { id, kind: 'warm-up', runs, ms: performance.now() - t0 };
   }
+  if (message.kind === 'track-open') {
+    const { stream, readable } = message as Partial<MrzTrackOpenRequest>;
+    if (typeof stream !== 'number' || !readable || typeof readable.getReader !== 'function') {
+      return errorResponse(id, 'bad-request', 'Expected { stream, readable }.');
+    }
+    streams.set(stream, readable.getReader());
+    return { id, kind: 'track', stream };
+  }
+  if (message.kind === 'track-close') {
+    const stream = (message as { stream?: unknown }).stream;
+    const reader = typeof stream === 'number' ? streams.get(stream) : undefined;
+    if (reader) {
+      streams.delete(stream as number);
+      void reader.cancel().catch(() => undefined);
+    }
+    return { id, kind: 'track', stream: typeof stream === 'number' ? stream : -1 };
+  }
+  if (message.kind === 'track-frame') return readTrackFrame(id, message as Partial<MrzTrackFrameRequest>);
   received++;
   if (message.kind === 'frame') {
     const { id: _id, kind: _kind, frame, ...options } = message as Partial<MrzFrameRequest>;
     if (!frame || typeof frame.close !== 'function') return errorResponse(id, 'bad-request', 'Expected a VideoFrame or ImageBitmap.');
-    try {
-      return { id, kind: 'frame', response: await processFrame({ ...options, frame }, engine) };
-    } catch (e) {
-      return errorResponse(id, 'engine-failure', e instanceof Error ? e.message : 'Engine failure.');
-    }
+    return readFrame(id, frame, options);
   }
   return handleMrzRequest(data);
 }

@@ -23,6 +23,20 @@ md.getUserMedia = async (constraints?: MediaStreamConstraints): Promise<MediaStr
   return stream;
 };
 
+// Clones too (the worker reads frames from a clone of the camera track): the camera is only
+// released when every clone has ended as well.
+const clones: MediaStreamTrack[] = [];
+const clone = MediaStreamTrack.prototype.clone;
+MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack): MediaStreamTrack {
+  const track = clone.call(this);
+  clones.push(track);
+  return track;
+};
+// `?pump=video`: a browser without MediaStreamTrackProcessor (frames posted from the preview).
+if (new URLSearchParams(location.search).get('pump') === 'video') {
+  delete (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
+}
+
 const longTasks: { start: number; duration: number }[] = [];
 try {
   new PerformanceObserver((list) => {
@@ -67,8 +81,12 @@ const probe = {
   get submits(): number {
     return submits;
   },
+  /** readyState of every camera track: those getUserMedia returned and every clone of them. */
   trackStates(): string[] {
-    return streams.flatMap((s) => s.getTracks().map((t) => t.readyState));
+    return [...streams.flatMap((s) => s.getTracks()), ...clones].map((t) => t.readyState);
+  },
+  cloneCount(): number {
+    return clones.length;
   },
   streamCount(): number {
     return streams.length;

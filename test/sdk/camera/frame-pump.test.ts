@@ -3,7 +3,25 @@ import { expect } from '@open-wc/testing';
 import { openCamera, type CameraSession } from '../../../sdk/camera/camera.ts';
 import { FramePump } from '../../../sdk/camera/frame-pump.ts';
 import type { FrameReadResponse } from '../../../sdk/camera/frame-reader.ts';
+import { createWorkerFrameReader } from '../../../sdk/camera/worker-reader.ts';
+import type { FrameReader } from '../../../sdk/camera/frame-reader.ts';
 import { ScriptedReader, until } from './fixtures.ts';
+
+/** Records the clones of camera tracks made while `run` is pending. */
+async function withCloneSpy<T>(run: (clones: MediaStreamTrack[]) => Promise<T>): Promise<T> {
+  const clones: MediaStreamTrack[] = [];
+  const original = MediaStreamTrack.prototype.clone;
+  MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack): MediaStreamTrack {
+    const track = original.call(this);
+    clones.push(track);
+    return track;
+  };
+  try {
+    return await run(clones);
+  } finally {
+    MediaStreamTrack.prototype.clone = original;
+  }
+}
 
 describe('sdk/camera FramePump', () => {
   let session: CameraSession | null = null;
@@ -34,6 +52,62 @@ describe('sdk/camera FramePump', () => {
     expect(stats.offered).to.be.greaterThan(stats.processed);
     expect(responses[0]?.frameWidth).to.equal(video.videoWidth);
     expect(stats.firstFrameAt).to.be.a('number');
+    // A reader without openTrack: frames come from the video even when the track is offered.
+    expect(stats.mode).to.equal('video');
+  });
+
+  describe('track mode (the worker reads the camera track)', () => {
+    let reader: FrameReader;
+    beforeEach(() => {
+      reader = createWorkerFrameReader();
+    });
+    afterEach(() => reader.dispose());
+
+    it('reads frames in the worker from a clone of the track and ends the clone on stop()', async () => {
+      await withCloneSpy(async (clones) => {
+        const responses: FrameReadResponse[] = [];
+        const track = session?.track ?? null;
+        const pump = new FramePump({ video, reader, track: () => track, request: () => ({ maxSide: 320 }), onResponse: (r) => responses.push(r) });
+        pump.start();
+        await until(() => responses.length >= 3, 15000, '3 frames read in the worker');
+        expect(pump.stats.mode).to.equal('track');
+        expect(clones.length).to.equal(1);
+        expect(clones[0]?.readyState).to.equal('live');
+        expect(responses[0]?.frameWidth).to.equal(640);
+        expect(responses[0]?.timings.wait).to.be.a('number');
+        expect(responses[0]?.frameTimestamp).to.be.a('number');
+        // Each read takes a newer camera frame.
+        expect((responses[2]?.frameTimestamp ?? 0) > (responses[1]?.frameTimestamp ?? 0)).to.equal(true);
+        pump.stop();
+        expect(clones[0]?.readyState).to.equal('ended');
+        expect(track?.readyState).to.equal('live'); // the page's own track is the scanner's to stop
+      });
+    });
+
+    it('falls back to video frames when the worker loses the track stream', async () => {
+      await withCloneSpy(async (clones) => {
+        let n = 0;
+        const pump = new FramePump({ video, reader, track: () => session?.track, request: () => ({ maxSide: 320 }), onResponse: () => n++ });
+        pump.start();
+        await until(() => n >= 1, 15000, 'a frame read in the worker');
+        clones[0]?.stop();
+        const before = n;
+        await until(() => pump.stats.mode === 'video' && n >= before + 2, 15000, 'video frames after the stream ended');
+        expect(pump.stats.failed).to.equal(0);
+        pump.stop();
+      });
+    });
+
+    it('disposing the reader ends the clone', async () => {
+      await withCloneSpy(async (clones) => {
+        const pump = new FramePump({ video, reader, track: () => session?.track, onResponse: () => undefined });
+        pump.start();
+        expect(clones.length).to.equal(1);
+        reader.dispose();
+        expect(clones[0]?.readyState).to.equal('ended');
+        pump.stop();
+      });
+    });
   });
 
   it('passes the per-frame request fields and stops delivering after stop()', async () => {
