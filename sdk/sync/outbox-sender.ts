@@ -7,6 +7,7 @@
  * @module
  */
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { entityKey, hasRepeats } from './entity-key.ts';
 import { sameContent } from './equality.ts';
 import { toSyncError, type SyncError } from './errors.ts';
 import type { LocalChange, SyncStorage, SyncStorageTx } from './storage.ts';
@@ -60,7 +61,11 @@ export interface PushReport {
   nextAttemptAt: number | null;
 }
 
-const keyOf = (e: { collection: string; id: string }): string => `${e.collection}\u0000${e.id}`;
+/** What an acknowledgement reads first: the entity's outbox entries and its cached entity (puts only). */
+interface AckRead {
+  current: OutboxEntry[];
+  local: SyncEntity | undefined;
+}
 
 /** Send what is due in the outbox. Never throws for per-entry failures; they are recorded on the entries. */
 export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
@@ -75,7 +80,7 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
   const entries = await ctx.storage.transaction([], 'readonly', (tx) => tx.outbox());
   const groups = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
-    const key = keyOf(entry);
+    const key = entityKey(entry);
     const group = groups.get(key);
     if (group) group.push(entry);
     else groups.set(key, [entry]);
@@ -181,11 +186,7 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
         const batch = acks.splice(0);
         const collections = [...new Set(batch.map((a) => a.entry.collection))];
         try {
-          const nexts = await ctx.storage.transaction(collections, 'readwrite', async (tx) => {
-            const out: Array<OutboxEntry | undefined | null> = [];
-            for (const a of batch) out.push(await ackOne(tx, a.entry, a.result));
-            return out;
-          });
+          const nexts = await ctx.storage.transaction(collections, 'readwrite', (tx) => ackAll(tx, batch));
           batch.forEach((a, i) => {
             const next = nexts[i];
             if (next !== null) {
@@ -203,29 +204,50 @@ export async function pushOutbox(ctx: SenderContext): Promise<PushReport> {
     }
   };
 
-  /** `null` when the entry was already gone (resolved or removed elsewhere). */
-  const ackOne = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult): Promise<OutboxEntry | undefined | null> => {
-    const current = await tx.outboxFor(entry.collection, entry.id);
+  /**
+   * Acknowledge a batch in one transaction. Entries of distinct entities (the usual case: an entity's next
+   * write is sent only after its previous one was acknowledged) are read together (their outbox entries and
+   * cached entities in one round of requests) and written together; a batch naming an entity twice goes
+   * one entry after the other, as order matters there.
+   */
+  const ackAll = async (tx: SyncStorageTx, batch: ReadonlyArray<{ entry: OutboxEntry; result: WriteResult }>): Promise<Array<OutboxEntry | undefined | null>> => {
+    if (hasRepeats(batch.map((a) => a.entry))) {
+      const out: Array<OutboxEntry | undefined | null> = [];
+      for (const a of batch) out.push(await ackOne(tx, a.entry, a.result, await readAck(tx, a.entry, a.result)));
+      return out;
+    }
+    const reads = await Promise.all(batch.map((a) => readAck(tx, a.entry, a.result)));
+    return Promise.all(batch.map((a, i) => ackOne(tx, a.entry, a.result, reads[i]!)));
+  };
+
+  /** What acknowledging `entry` needs to read: the entity's outbox entries and, for a put, its cached version. */
+  const readAck = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult): Promise<AckRead> => {
+    const [current, local] = await Promise.all([
+      tx.outboxFor(entry.collection, entry.id),
+      entry.op === 'put' && result.entity ? tx.getEntity(entry.collection, entry.id) : undefined,
+    ]);
+    return { current, local };
+  };
+
+  /**
+   * Remove the entry and rebase the entity's next write, or refresh the cache when nothing else is waiting.
+   * `null` when the entry was already gone (resolved or removed elsewhere).
+   */
+  const ackOne = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult, read: AckRead): Promise<OutboxEntry | undefined | null> => {
+    const { current, local } = read;
     if (!current.some((e) => e.seq === entry.seq)) return null;
-    await tx.deleteOutbox(entry.seq);
+    const deleted = tx.deleteOutbox(entry.seq);
     const following = current.find((e) => e.seq > entry.seq);
     if (following) {
       following.baseVersion = entry.op === 'delete' && following.op === 'put' ? 0 : result.version;
-      await tx.putOutbox(following);
+      await Promise.all([deleted, tx.putOutbox(following)]);
       return following;
     }
-    await refreshCache(tx, entry, result);
+    if (entry.op === 'put' && result.entity && (!local || local.version <= result.entity.version)) {
+      changes.push({ collection: entry.collection, id: entry.id, op: 'put' });
+      await Promise.all([deleted, tx.putEntity(entry.collection, result.entity)]);
+    } else await deleted;
     return undefined;
-  };
-
-  const refreshCache = async (tx: SyncStorageTx, entry: OutboxEntry, result: WriteResult): Promise<void> => {
-    if (entry.op === 'put' && result.entity) {
-      const local = await tx.getEntity(entry.collection, entry.id);
-      if (!local || local.version <= result.entity.version) {
-        await tx.putEntity(entry.collection, result.entity);
-        changes.push({ collection: entry.collection, id: entry.id, op: 'put' });
-      }
-    }
   };
 
   const recordFailure = async (entry: OutboxEntry, error: SyncError): Promise<void> => {

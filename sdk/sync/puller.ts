@@ -5,6 +5,7 @@
  * with their base version and, if the server moved on, surface as conflicts.
  * @module
  */
+import { entityKey, hasRepeats } from './entity-key.ts';
 import { SyncError } from './errors.ts';
 import type { LocalChange, SyncStorage, SyncStorageTx } from './storage.ts';
 import type { ChangePage, Transport } from './transport.ts';
@@ -45,6 +46,8 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
   const report: PullReport = { applied: 0, skipped: 0, resynced: false, pages: 0 };
   const stored = await ctx.storage.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY));
   let cursor: string | null = typeof stored === 'string' ? stored : null;
+  // First pull (no cursor): track what the cache holds so most changes are written without reading first.
+  const memo: CacheMemo | null = cursor === null ? { seeded: new Set(), known: new Map() } : null;
   // The next page is requested while the current one is written (the server and IndexedDB work side by side);
   // pages are still applied strictly in order, each with its cursor in one transaction.
   let ahead: Promise<ChangePage> | null = null;
@@ -69,7 +72,7 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
     }
     ahead = page.hasMore ? fetchPage(page.cursor) : null;
     report.pages += 1;
-    await applyPage(ctx, page.changes, page.cursor, report, false);
+    await applyPage(ctx, page.changes, page.cursor, report, false, memo);
     cursor = page.cursor;
     if (!page.hasMore) return report;
   }
@@ -124,14 +127,26 @@ async function applyPage(
   cursor: string | null,
   report: PullReport,
   fromResync: boolean,
+  memo: CacheMemo | null = null,
 ): Promise<void> {
   const relevant = changes.filter((c) => ctx.storage.collections.includes(c.collection));
   const collections = [...new Set(relevant.map((c) => c.collection))];
   const { done, skipped } = await ctx.storage.transaction(collections, 'readwrite', async (tx) => {
-    const outcome = hasRepeats(relevant) ? await applySequential(tx, relevant) : await applyPipelined(tx, relevant);
+    const outcome = hasRepeats(relevant) ? await applySequential(tx, relevant) : await applyPipelined(tx, relevant, memo);
     if (cursor !== null) await tx.putMeta(CURSOR_KEY, cursor);
     return outcome;
   });
+  if (memo) {
+    // A page naming an entity twice went one change after the other: its entities are read next time.
+    const byKey = hasRepeats(relevant) ? null : new Map(relevant.map((c) => [entityKey(c), c]));
+    for (const change of done) {
+      const k = entityKey(change);
+      const remote = byKey?.get(k);
+      if (!remote) memo.known.set(k, MUST_READ);
+      else if (change.op === 'delete') memo.known.delete(k);
+      else memo.known.set(k, remote.version ?? remote.entity?.version ?? 0);
+    }
+  }
   report.skipped += skipped;
   report.applied += done.length;
   if (done.length > 0) {
@@ -145,19 +160,26 @@ interface PageOutcome {
   skipped: number;
 }
 
-const keyOf = (c: { collection: string; id: string }): string => `${c.collection}\u0000${c.id}`;
+const localChange = (c: RemoteChange): LocalChange => ({ collection: c.collection, id: c.id, op: c.deleted ? 'delete' : 'put' });
 
-function hasRepeats(changes: readonly RemoteChange[]): boolean {
-  const seen = new Set<string>();
-  for (const c of changes) {
-    const k = keyOf(c);
-    if (seen.has(k)) return true;
-    seen.add(k);
-  }
-  return false;
+/**
+ * What one pull knows about the cache without reading it, so a change can be written without a read first
+ * (an IndexedDB request less per change). Used by a pull that starts without a cursor: when a collection
+ * first appears, every id already cached and every id with outbox entries is marked {@link MUST_READ}; after
+ * that, the only writers of the collection besides this pull are the app's local writes (each with an outbox
+ * entry, which every page still reads in its own transaction, so a pending local edit is never overwritten)
+ * and the outbox sender (which runs before or after a pull, never during one). So an id not in `known` is
+ * absent from the cache, and a number is the version this pull wrote.
+ */
+interface CacheMemo {
+  /** Collections whose cached ids were read. */
+  seeded: Set<string>;
+  /** By {@link entityKey}: the version this pull wrote, or {@link MUST_READ}. */
+  known: Map<string, number | typeof MUST_READ>;
 }
 
-const localChange = (c: RemoteChange): LocalChange => ({ collection: c.collection, id: c.id, op: c.deleted ? 'delete' : 'put' });
+/** Marks an id whose cached version only a read can tell. */
+const MUST_READ = 'read';
 
 /** One change after the other (a page that names an entity twice: order matters). */
 async function applySequential(tx: SyncStorageTx, changes: readonly RemoteChange[]): Promise<PageOutcome> {
@@ -173,22 +195,42 @@ async function applySequential(tx: SyncStorageTx, changes: readonly RemoteChange
  * The whole page at once: every read is issued before the first answer is awaited, then every write, so the
  * transaction costs a few round trips to the storage instead of three per change (IndexedDB runs the
  * requests of one transaction in order; the outcome equals {@link applySequential} for distinct entities).
+ * With a {@link CacheMemo}, only the entities it cannot vouch for are read.
  */
-async function applyPipelined(tx: SyncStorageTx, changes: readonly RemoteChange[]): Promise<PageOutcome> {
+async function applyPipelined(tx: SyncStorageTx, changes: readonly RemoteChange[], memo: CacheMemo | null): Promise<PageOutcome> {
   const out: PageOutcome = { done: [], skipped: 0 };
   // One read of the outbox (usually empty or small) instead of one index lookup per change.
-  const [outbox, locals] = await Promise.all([tx.outbox(), Promise.all(changes.map((c) => tx.getEntity(c.collection, c.id)))]);
+  const outboxRead = tx.outbox();
+  const fresh = memo ? [...new Set(changes.map((c) => c.collection))].filter((c) => !memo.seeded.has(c)) : [];
+  if (memo && fresh.length > 0) {
+    // A collection's first page in this pull: what the cache and the outbox hold now must be read.
+    const [cached, pending] = await Promise.all([Promise.all(fresh.map((c) => tx.entityIds(c))), outboxRead]);
+    fresh.forEach((collection, i) => {
+      memo.seeded.add(collection);
+      for (const id of cached[i] ?? []) memo.known.set(entityKey({ collection, id }), MUST_READ);
+    });
+    for (const entry of pending) memo.known.set(entityKey(entry), MUST_READ);
+  }
+  const localVersion = (c: RemoteChange): Promise<number | undefined> | number | undefined => {
+    if (memo) {
+      const known = memo.known.get(entityKey(c));
+      if (known !== MUST_READ) return known;
+    }
+    return tx.getEntity(c.collection, c.id).then((e) => e?.version);
+  };
+  const [outbox, locals] = await Promise.all([outboxRead, Promise.all(changes.map(localVersion))]);
   const pendingByKey = new Map<string, OutboxEntry[]>();
   for (const entry of outbox) {
-    const k = keyOf(entry);
+    const k = entityKey(entry);
+    // Written by the app during this pull: its cached version is read from now on.
+    memo?.known.set(k, MUST_READ);
     const list = pendingByKey.get(k);
     if (list) list.push(entry);
     else pendingByKey.set(k, [entry]);
   }
-  const pendings = changes.map((c) => pendingByKey.get(keyOf(c)));
   const writes: Promise<void>[] = [];
   changes.forEach((change, i) => {
-    const decision = decide(change, pendings[i] ?? [], locals[i]);
+    const decision = decide(change, pendingByKey.get(entityKey(change)) ?? [], locals[i]);
     if (decision.write) writes.push(decision.write(tx));
     if (decision.applied) out.done.push(localChange(change));
     else out.skipped += 1;
@@ -203,7 +245,7 @@ interface Decision {
 }
 
 /** What to do with one remote change, given the entity's pending outbox entries and its cached version. */
-function decide(change: RemoteChange, pending: readonly OutboxEntry[], local: SyncEntity | undefined): Decision {
+function decide(change: RemoteChange, pending: readonly OutboxEntry[], localVersion: number | undefined): Decision {
   if (pending.length > 0) {
     // Keep the local side; if this entity is already in conflict, show the app the newest server version.
     const blocked = pending.find((e) => e.state === 'conflict');
@@ -214,20 +256,20 @@ function decide(change: RemoteChange, pending: readonly OutboxEntry[], local: Sy
     return { applied: false };
   }
   if (change.deleted) {
-    if (!local) return { applied: false };
+    if (localVersion === undefined) return { applied: false };
     return { applied: true, write: (tx) => tx.deleteEntity(change.collection, change.id) };
   }
   const entity = change.entity;
   if (!entity) return { applied: false };
   const version = change.version ?? entity.version;
-  if (local && local.version >= version) return { applied: false };
+  if (localVersion !== undefined && localVersion >= version) return { applied: false };
   return { applied: true, write: (tx) => tx.putEntity(change.collection, entity as SyncEntity) };
 }
 
 /** Apply one change unless local writes are pending or the cache is already as new. */
 async function applyOne(tx: SyncStorageTx, change: RemoteChange): Promise<boolean> {
   const [pending, local] = await Promise.all([tx.outboxFor(change.collection, change.id), tx.getEntity(change.collection, change.id)]);
-  const decision = decide(change, pending, local);
+  const decision = decide(change, pending, local?.version);
   if (decision.write) await decision.write(tx);
   return decision.applied;
 }

@@ -5,6 +5,7 @@
  */
 import type { BackoffOptions } from './backoff.ts';
 import { backoffDelay } from './backoff.ts';
+import { entityKey } from './entity-key.ts';
 import { SyncError, toSyncError, type SyncErrorInfo } from './errors.ts';
 import { defaultLocks, LeaderElection, type LockManagerLike } from './leader.ts';
 import { pushOutbox, type PushReport } from './outbox-sender.ts';
@@ -474,7 +475,7 @@ export class TimporaSync extends EventTarget {
       let failed = 0;
       for (const e of entries) {
         if (e.state === 'failed') failed += 1;
-        if (e.state === 'conflict') conflicted.add(`${e.collection}\u0000${e.id}`);
+        if (e.state === 'conflict') conflicted.add(entityKey(e));
       }
       this.#update({ pending: entries.length, failed, conflicts: conflicted.size });
     } catch {

@@ -9,6 +9,7 @@ import { pull, CURSOR_KEY } from '../../../sdk/sync/puller.ts';
 import { resolveConflict, listConflicts, listFailed, retryFailed, discardFailed } from '../../../sdk/sync/resolution.ts';
 import { TimporaSync, type NetworkMonitor } from '../../../sdk/sync/sync-engine.ts';
 import type { LockManagerLike } from '../../../sdk/sync/leader.ts';
+import type { SyncStorage } from '../../../sdk/sync/storage.ts';
 import type { ChangePage, ListPage, Transport, TransportCallOptions, WriteRequest, WriteResult } from '../../../sdk/sync/transport.ts';
 import type { FailedWrite, SyncConflict, SyncStatus } from '../../../sdk/sync/types.ts';
 import { FaultyTransport, entity, seeded } from './helpers.ts';
@@ -380,6 +381,70 @@ test('pull applies remote changes and deletions, keeps pending local writes, sto
   assert.equal(local.entity('records', ids[2]!), undefined);
   const cursor = await local.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY));
   assert.equal(typeof cursor, 'string');
+});
+
+test('first pull writes without reading what it already knows, yet keeps newer cached versions and local edits made before and during the pull', async () => {
+  const server = new MemoryTransport({ pageSize: 5 });
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const e = entity();
+    ids.push(e.id);
+    server.apply('records', 'put', e.id, e, 0);
+  }
+  const local = new MemorySyncStorage();
+  // Before the pull (no cursor yet): ids[0] cached at a newer version than the feed's first change of it;
+  // ids[1] edited locally (pending outbox entry).
+  const newer = { ...server.get('records', ids[0]!)!, version: 9, notes: 'cached newer' };
+  await local.transaction(['records'], 'readwrite', (tx) => tx.putEntity('records', newer));
+  await local.localWrite('records', 'put', { ...server.get('records', ids[1]!)!, notes: 'mine before' });
+  // Remote edits (the feed brings each entity once, at its latest change): ids[2], ids[3], a deletion of ids[4].
+  server.apply('records', 'put', ids[2]!, { ...server.get('records', ids[2]!)!, notes: 'theirs' }, null);
+  server.apply('records', 'put', ids[3]!, { ...server.get('records', ids[3]!)!, notes: 'theirs' }, null);
+  server.apply('records', 'delete', ids[4]!, undefined, null);
+  let pages = 0;
+  const transport: Transport = {
+    write: (r, o) => server.write(r, o),
+    list: (c, t, o) => server.list(c, t, o),
+    changes: async (cursor, o) => {
+      pages += 1;
+      if (pages === 3) {
+        // ids[5] came with page 1; now edited locally and on the server (the feed brings it again at its end).
+        await local.localWrite('records', 'put', { ...local.entity('records', ids[5]!)!, notes: 'mine during' });
+        server.apply('records', 'put', ids[5]!, { ...server.get('records', ids[5]!)!, notes: 'theirs later' }, null);
+      }
+      return server.changes(cursor, o);
+    },
+  };
+  let reads = 0;
+  const counted: SyncStorage['transaction'] = (collections, mode, fn) =>
+    local.transaction(collections, mode, (tx) =>
+      fn({
+        ...tx,
+        getEntity: (c, id) => {
+          reads += 1;
+          return tx.getEntity(c, id);
+        },
+      }),
+    );
+  const storage: SyncStorage = {
+    collections: local.collections,
+    transaction: counted,
+    notify: (c) => local.notify(c),
+    onLocalWrite: (l) => local.onLocalWrite(l),
+  };
+  const report = await pull({ storage, transport, signal: new AbortController().signal });
+  assert.equal(local.entity('records', ids[0]!)?.['notes'], 'cached newer', 'a newer cached version is not overwritten');
+  assert.equal(local.entity('records', ids[0]!)?.version, 9);
+  assert.equal(local.entity('records', ids[1]!)?.['notes'], 'mine before', 'a pending local edit is not overwritten');
+  assert.equal(local.entity('records', ids[5]!)?.['notes'], 'mine during', 'an edit made during the pull is not overwritten');
+  assert.equal(local.entity('records', ids[2]!)?.['notes'], 'theirs');
+  assert.equal(local.entity('records', ids[3]!)?.['notes'], 'theirs');
+  assert.equal(local.entity('records', ids[3]!)?.version, 2);
+  assert.equal(local.entity('records', ids[4]!), undefined, 'the deletion is applied');
+  assert.equal(local.all('records').length, 19);
+  assert.equal(report.skipped, 4); // ids[0] (cached newer), ids[1] and ids[5] (pending), ids[4] (deleted, never cached)
+  // Only the entities cached or pending before the pull, or edited during it, were read (not all 21 changes).
+  assert.ok(reads <= 4, `reads: ${reads}`);
 });
 
 test('a cursor that is gone triggers a full resync: missed deletions removed, pending writes kept', async () => {
