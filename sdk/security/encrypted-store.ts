@@ -38,7 +38,7 @@ import { ClosedError, ConflictError, NotFoundError, StoreError, toStoreError, Un
 import { nameTokens } from '../store/fold.ts';
 import { req } from '../store/idb-util.ts';
 import { INDEXES, toRow, type CollectionName, type CollectionTypes, type DraftEntry, type OutboxEntry, type Row } from '../store/schema.ts';
-import { TimporaStore, type IndexQuery, type StoreName, type StoreOptions, type WriteOp, type WriteOptions, type WriteResult } from '../store/store.ts';
+import { TimporaStore, type IndexQuery, type StoreName, type StoreOptions, type WriteOp, type WriteResult } from '../store/store.ts';
 import { indexToken, isSealed, seal, unseal, type DataKeys, type Sealed } from './cipher.ts';
 import { KeyManager, type KeyManagerOptions } from './keys.ts';
 import { sealedSyncTransaction } from './encrypted-sync.ts';
@@ -398,33 +398,18 @@ export class EncryptedTimporaStore extends TimporaStore {
 
   // ---------------------------------------------------------------- writes
 
-  override async write<C extends CollectionName>(collection: C, ops: readonly WriteOp<CollectionTypes[C]>[], options: WriteOptions = {}): Promise<WriteResult<CollectionTypes[C]>[]> {
-    type T = CollectionTypes[C];
+  /**
+   * Sealed collections and outbox entries: encrypted outside the transaction, then written in one transaction
+   * that re-checks the rows read (retried when another write raced); the rest as {@link TimporaStore}.
+   */
+  protected override async commitWrite<C extends CollectionName>(collection: C, ops: readonly WriteOp<CollectionTypes[C]>[], withOutbox: boolean): Promise<WriteResult<CollectionTypes[C]>[]> {
     const keys = await this.#keys();
-    if (ops.length === 0) return [];
-    const withOutbox = options.outbox ?? false;
-    if (!isSealedCollection(collection) && !withOutbox) return super.write(collection, ops, options);
-    let results: WriteResult<T>[] | typeof RACE = RACE;
-    for (let attempt = 0; attempt < 5 && results === RACE; attempt++) {
-      try {
-        results = await this.#writeOnce(keys, collection, ops, withOutbox);
-      } catch (e) {
-        const cause = e instanceof StoreError ? (e.cause as { name?: string } | undefined) : undefined;
-        if (cause?.name === 'ConstraintError') throw await this.#conflictOf(collection, ops);
-        throw e;
-      }
+    if (!isSealedCollection(collection) && !withOutbox) return super.commitWrite(collection, ops, withOutbox);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const results = await this.#writeOnce(keys, collection, ops, withOutbox);
+      if (results !== RACE) return results;
     }
-    if (results === RACE) throw new StoreError('conflict', 'Rows kept changing during the write; try again');
-    const puts: string[] = [];
-    const dels: string[] = [];
-    for (const r of results) {
-      if (r.op === 'put') puts.push((r.entity as { id: string }).id);
-      else if (r.deleted) dels.push(r.id);
-    }
-    const source = options.source ?? 'local';
-    if (puts.length) this.notify({ collection, op: 'put', ids: puts, source });
-    if (dels.length) this.notify({ collection, op: 'delete', ids: dels, source });
-    return results;
+    throw new StoreError('conflict', 'Rows kept changing during the write; try again');
   }
 
   /** Phase 1 (read, decrypt, build), phase 2 (encrypt), phase 3 (one write transaction, re-checked). */
@@ -532,22 +517,6 @@ export class EncryptedTimporaStore extends TimporaStore {
       throw e;
     }
     return results;
-  }
-
-  async #conflictOf<C extends CollectionName>(collection: C, ops: readonly WriteOp<CollectionTypes[C]>[]): Promise<StoreError> {
-    const creates = ops.filter((o): o is { kind: 'create'; entity: CollectionTypes[C] } => o.kind === 'create').map((o) => (o.entity as { id: string }).id);
-    const seen = new Set<string>();
-    for (const id of creates) {
-      if (seen.has(id)) return new ConflictError(collection, id, 0, undefined);
-      seen.add(id);
-    }
-    const existing = await this.#rawRows(collection, creates);
-    const idx = existing.findIndex((e) => e !== undefined);
-    if (idx >= 0) {
-      const v = (existing[idx] as Row<unknown>).v as { version?: number };
-      return new ConflictError(collection, creates[idx] as string, 0, v.version);
-    }
-    return new StoreError('conflict', 'Constraint violated', {});
   }
 
   // ---------------------------------------------------------------- drafts and outbox

@@ -536,11 +536,9 @@ export class TimporaStore {
     type T = CollectionTypes[C];
     if (ops.length === 0) return [];
     const withOutbox = options.outbox ?? false;
-    const stores: StoreName[] = withOutbox ? [collection, 'outbox'] : [collection];
-    const now = this.#now();
     let results: WriteResult<T>[];
     try {
-      results = await this.#writeTx(collection, ops, stores, withOutbox, now);
+      results = await this.commitWrite(collection, ops, withOutbox);
     } catch (e) {
       const cause = e instanceof StoreError ? (e.cause as { name?: string } | undefined) : undefined;
       if (cause?.name === 'ConstraintError') throw await this.#conflictOf(collection, ops);
@@ -558,14 +556,16 @@ export class TimporaStore {
     return results;
   }
 
-  #writeTx<C extends CollectionName>(
-    collection: C,
-    ops: readonly WriteOp<CollectionTypes[C]>[],
-    stores: StoreName[],
-    withOutbox: boolean,
-    now: number,
-  ): Promise<WriteResult<CollectionTypes[C]>[]> {
+  /**
+   * The storage step of {@link write}: applies `ops` (and, with `withOutbox`, their outbox entries) in one
+   * write transaction and returns the results; {@link write} maps a `ConstraintError` to a
+   * {@link ConflictError} and notifies subscribers afterwards. A subclass that stores rows differently
+   * (encryption at rest) overrides this step only and keeps the rest of {@link write}.
+   */
+  protected commitWrite<C extends CollectionName>(collection: C, ops: readonly WriteOp<CollectionTypes[C]>[], withOutbox: boolean): Promise<WriteResult<CollectionTypes[C]>[]> {
     type T = CollectionTypes[C];
+    const stores: StoreName[] = withOutbox ? [collection, 'outbox'] : [collection];
+    const now = this.#now();
     return this.transaction(stores, 'readwrite', (tx, fail) => {
       const os = tx.objectStore(collection);
       const outbox = withOutbox ? tx.objectStore('outbox') : null;
