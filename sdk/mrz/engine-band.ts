@@ -9,7 +9,7 @@ import type { Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, inkMap, type CellLine, type InkMap, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, findLines, inkMap, periodOf, type CellLine, type InkMap, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -109,7 +109,10 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   // Prefer the group with more lines (TD1 over a 2-line cut of it), then the cleaner cut: a
   // 3-line group of 30 wins over every 2-line one, so the 36/44 cuts are only needed without one.
   const a = { spec: halfSpec, ink, lines };
-  const g = lineGroups(a, [30])[0] ?? lineGroups(a, [36, 44])[0];
+  // Without a TD1 group, the 2-line layout the line pitch suggests is cut first (the other only
+  // when it yields no group).
+  const likely = likelyLayout(a, [36, 44]);
+  const g = lineGroups(a, [30])[0] ?? (likely ? lineGroups(a, [likely])[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44])[0];
   if (!g) return null;
   const first = g.cells[0];
   const last = g.cells[g.cells.length - 1];
@@ -172,6 +175,31 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   // Frame pixels per output pixel along the text at the centre (for the source pyramid level).
   const scale = TARGET_LEN / Math.hypot(((quad[1] as Point).x + (quad[2] as Point).x - (quad[0] as Point).x - (quad[3] as Point).x) / 2, ((quad[1] as Point).y + (quad[2] as Point).y - (quad[0] as Point).y - (quad[3] as Point).y) / 2);
   return { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h };
+}
+
+/**
+ * The layout (characters per line) the band most likely holds, from the character pitch of its
+ * heaviest text line: the rectified text is about as long as every layout's line, so the pitch
+ * (autocorrelation of the line's column ink profile) tells 30, 36 and 44 apart (28.7, 23.9 and 19.5
+ * px at full rectified resolution). Null when the line shows no clear period.
+ */
+export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines'>, sizes: readonly (30 | 36 | 44)[]): 30 | 36 | 44 | null {
+  let line = a.lines[0];
+  for (const l of a.lines) if (line && l.mass > line.mass) line = l;
+  if (!line || sizes.length === 0) return null;
+  const { width: w, data } = a.ink;
+  const lh = line.bottom - line.top + 1;
+  const prof = new Float64Array(w);
+  for (let y = line.top; y <= line.bottom; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
+  }
+  const p = periodOf(prof, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
+  if (!(p > 0)) return null;
+  const cells = (line.xb - line.xa + 1) / p;
+  let best: 30 | 36 | 44 | null = null;
+  for (const n of sizes) if (best === null || Math.abs(cells - n) < Math.abs(cells - best)) best = n;
+  return best;
 }
 
 /**

@@ -17,8 +17,8 @@
 
 import { classifyGlyphs } from './classify.ts';
 import { correctMrz } from './correct.ts';
-import { analyseBand, lineGroups, type BandAnalysis, type LineGroup } from './engine-band.ts';
-import { periodOf, type InkMap } from './segment.ts';
+import { analyseBand, likelyLayout, lineGroups, type LineGroup } from './engine-band.ts';
+import type { InkMap } from './segment.ts';
 import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
 import { locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
@@ -171,31 +171,6 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
   }
   const lines = group.cells.length;
   return right === lines || left === lines;
-}
-
-/**
- * The layout (characters per line) the band most likely holds, from the character pitch of its
- * heaviest text line: the rectified text is about as long as every layout's line, so the pitch
- * (autocorrelation of the line's column ink profile) tells 30, 36 and 44 apart (28.7, 23.9 and 19.5
- * px at the rectified length). Null when the line shows no clear period.
- */
-function likelyLayout(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[]): 30 | 36 | 44 | null {
-  let line = a.lines[0];
-  for (const l of a.lines) if (line && l.mass > line.mass) line = l;
-  if (!line || sizes.length === 0) return null;
-  const { width: w, data } = a.ink;
-  const lh = line.bottom - line.top + 1;
-  const prof = new Float64Array(w);
-  for (let y = line.top; y <= line.bottom; y++) {
-    const o = y * w;
-    for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
-  }
-  const p = periodOf(prof, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
-  if (!(p > 0)) return null;
-  const cells = (line.xb - line.xa + 1) / p;
-  let best: 30 | 36 | 44 | null = null;
-  for (const n of sizes) if (best === null || Math.abs(cells - n) < Math.abs(cells - best)) best = n;
-  return best;
 }
 
 /**
