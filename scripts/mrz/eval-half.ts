@@ -26,6 +26,7 @@ import type { BandCandidate } from '../../sdk/mrz/locate.ts';
 import type { LineCandidates, MrzFormat, Point } from '../../sdk/mrz/types.ts';
 import { decodeGray } from './train-data.ts';
 import { renderSynthetic, type Quad } from './synth.ts';
+import { cliArgs } from './train-io.ts';
 
 const FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 
@@ -157,15 +158,12 @@ export function readHalf(f: HalfFrame, viaBand = false, classify: (glyphs: Float
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const get = (k: string, d: string): string => {
-    const i = args.indexOf(`--${k}`);
-    return i >= 0 ? (args[i + 1] ?? d) : d;
-  };
+  const cli = cliArgs();
+  const get = cli.get;
   const count = Number(get('count', '300'));
   const seed0 = Number(get('seed', '50000'));
-  const verbose = args.includes('--verbose');
-  const viaBand = args.includes('--via-band');
+  const verbose = cli.has('verbose');
+  const viaBand = cli.has('via-band');
   // --weights FILE: a weights module written by train.ts --out (compare before committing it).
   const wFile = get('weights', '');
   let net: Mlp | undefined;

@@ -15,11 +15,10 @@ import { recognizeMrz } from '../../sdk/mrz/engine.ts';
 import { correctMrz, sharpenAlternatives } from '../../sdk/mrz/correct.ts';
 import type { CharAlternative, LineCandidates } from '../../sdk/mrz/types.ts';
 import { renderSynthetic } from './synth.ts';
+import { cliArgs } from './train-io.ts';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
+const cli = cliArgs();
+const arg = (name: string, def: number): number => Number(cli.get(name, String(def)));
 const N_FIT = arg('fit', 60);
 const N_EVAL = arg('eval', 60);
 const SEED = arg('seed', 700_000);

@@ -11,8 +11,6 @@
  * `node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t.bin --count 1200 --seed 200000`
  * @module
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { analyseBand, lineGroups, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
 import { toFrame } from '../../sdk/mrz/rectify.ts';
@@ -22,6 +20,7 @@ import { trueAnalysis, trueBand, type HalfFrame } from './eval-half.ts';
 import { createRng, pick } from './random-mrz.ts';
 import { homography, renderSynthetic, type Quad } from './synth.ts';
 import { decodeGray } from './train-data.ts';
+import { cliArgs, writeGlyphFile, type GlyphSink } from './train-io.ts';
 
 const FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 
@@ -51,7 +50,7 @@ export interface TrueDataStats {
 }
 
 /** Generates glyph records for `count` frames starting at `seed`. */
-export function generateTrue(count: number, seed: number, onRecord: (label: number, raster: Uint8Array) => void, stats: TrueDataStats, useBand = false): void {
+export function generateTrue(count: number, seed: number, onRecord: GlyphSink, stats: TrueDataStats, useBand = false): void {
   const raster = new Float32Array(GLYPH_SIZE);
   const bytes = new Uint8Array(GLYPH_SIZE);
   for (let i = 0; i < count; i++) {
@@ -108,28 +107,8 @@ export function generateTrue(count: number, seed: number, onRecord: (label: numb
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const get = (k: string, d: string): string => {
-    const i = args.indexOf(`--${k}`);
-    return i >= 0 ? (args[i + 1] ?? d) : d;
-  };
-  const out = get('out', '.cache/mrz-glyphs-t.bin');
-  const count = Number(get('count', '1200'));
-  const seed = Number(get('seed', '200000'));
-  const t0 = Date.now();
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, Buffer.alloc(0));
+  const cli = cliArgs();
   const stats: TrueDataStats = { docs: 0, lines: 0, alignedLines: 0, glyphs: 0 };
-  const CHUNK = 25;
-  for (let c = 0; c < count; c += CHUNK) {
-    const recs: Buffer[] = [];
-    generateTrue(Math.min(CHUNK, count - c), seed + c, (label, r) => {
-      const rec = Buffer.alloc(1 + GLYPH_SIZE);
-      rec[0] = label;
-      rec.set(r, 1);
-      recs.push(rec);
-    }, stats, args.includes('--via-band'));
-    appendFileSync(out, Buffer.concat(recs));
-    process.stderr.write(`${JSON.stringify(stats)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  }
+  const viaBand = cli.has('via-band');
+  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, (n, seed, sink) => generateTrue(n, seed, sink, stats, viaBand), () => JSON.stringify(stats));
 }

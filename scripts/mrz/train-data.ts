@@ -11,8 +11,6 @@
  */
 import { Image } from '@napi-rs/canvas';
 import { createCanvas } from '@napi-rs/canvas';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { toGray, type Gray8 } from '../../sdk/mrz/image.ts';
@@ -21,6 +19,7 @@ import { toFrame } from '../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, rasterGlyph } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
 import { renderSynthetic, type SynthOptions } from './synth.ts';
+import { cliArgs, writeGlyphFile, type GlyphSink } from './train-io.ts';
 
 /** Decodes an encoded image buffer synchronously to greyscale. */
 export function decodeGray(buf: Buffer): Gray8 {
@@ -43,7 +42,7 @@ export interface DataStats {
 }
 
 /** Generates glyph records for `count` documents starting at `seed`. */
-export function generate(count: number, seed: number, onRecord: (label: number, raster: Uint8Array) => void): DataStats {
+export function generate(count: number, seed: number, onRecord: GlyphSink): DataStats {
   const stats: DataStats = { docs: 0, alignedDocs: 0, glyphs: 0 };
   const raster = new Float32Array(GLYPH_SIZE);
   const bytes = new Uint8Array(GLYPH_SIZE);
@@ -121,34 +120,12 @@ export function generate(count: number, seed: number, onRecord: (label: number, 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const get = (k: string, d: string): string => {
-    const i = args.indexOf(`--${k}`);
-    return i >= 0 ? (args[i + 1] ?? d) : d;
-  };
-  const out = get('out', '.cache/mrz-glyphs.bin');
-  const count = Number(get('count', '500'));
-  const seed = Number(get('seed', '1000'));
-  // Documents are rendered in chunks whose records are appended to `out` as they are made, so
-  // memory stays bounded (the canvas renderer holds native buffers until GC) and progress shows.
-  const t0 = Date.now();
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, Buffer.alloc(0));
+  const cli = cliArgs();
   const stats: DataStats = { docs: 0, alignedDocs: 0, glyphs: 0 };
-  const CHUNK = 25;
-  for (let c = 0; c < count; c += CHUNK) {
-    const recs: Buffer[] = [];
-    const st = generate(Math.min(CHUNK, count - c), seed + c, (label, raster) => {
-      const rec = Buffer.alloc(1 + GLYPH_SIZE);
-      rec[0] = label;
-      rec.set(raster, 1);
-      recs.push(rec);
-    });
-    appendFileSync(out, Buffer.concat(recs));
+  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs.bin'), Number(cli.get('count', '500')), Number(cli.get('seed', '1000')), 25, (n, seed, sink) => {
+    const st = generate(n, seed, sink);
     stats.docs += st.docs;
     stats.alignedDocs += st.alignedDocs;
     stats.glyphs += st.glyphs;
-    process.stderr.write(`${JSON.stringify(stats)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  }
-  process.stderr.write(`${JSON.stringify(stats)} in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${out}\n`);
+  }, () => JSON.stringify(stats));
 }

@@ -11,13 +11,11 @@ import { join, resolve } from 'node:path';
 import { recognizeMrz } from '../../sdk/mrz/engine.ts';
 import { decodeGray } from './train-data.ts';
 import { renderSynthetic } from './synth.ts';
+import { cliArgs } from './train-io.ts';
 
-const args = process.argv.slice(2);
-const get = (k: string, d: string): string => {
-  const i = args.indexOf(`--${k}`);
-  return i >= 0 ? (args[i + 1] ?? d) : d;
-};
-const verbose = args.includes('--verbose');
+const cli = cliArgs();
+const get = cli.get;
+const verbose = cli.has('verbose');
 
 function score(lines: readonly (readonly { ch: string; p: number }[][])[] | readonly (readonly (readonly { ch: string }[])[])[], truth: readonly string[]): number {
   let ok = 0;
@@ -58,7 +56,7 @@ for (let i = 0; i < nSynth; i++) {
   results.push(evalImage(`synth ${seed0 + i} ${doc.format}`, decodeGray(doc.image), doc.lines));
 }
 if (nSynth) summary('synthetic', results.splice(0));
-if (args.includes('--real')) {
+if (cli.has('real')) {
   const root = resolve('..', 'shared', 'mrz-samples');
   const gt = JSON.parse(readFileSync(join(root, 'ground-truth.json'), 'utf8')) as Record<string, { mrz?: string[] } | null | string>;
   for (const [file, v] of Object.entries(gt)) {

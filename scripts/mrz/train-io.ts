@@ -4,7 +4,8 @@
  * @module
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RgbaImage } from '../../sdk/mrz/types.ts';
 
 /** Decodes an image file or buffer to RGBA. */
@@ -31,4 +32,53 @@ export function writeGrayPng(path: string, width: number, height: number, get: (
   }
   ctx.putImageData(id, 0, 0);
   writeFileSync(path, c.toBuffer('image/png'));
+}
+
+/** Command-line flags of the MRZ scripts: `--name value` options and bare `--name` switches. */
+export interface CliArgs {
+  /** Value after `--name`, or `fallback` when the flag is absent. */
+  get(name: string, fallback: string): string;
+  /** Whether `--name` is present. */
+  has(name: string): boolean;
+}
+
+/** Parses `argv` (default: this process's arguments after the script). */
+export function cliArgs(argv: readonly string[] = process.argv.slice(2)): CliArgs {
+  return {
+    get: (name, fallback) => {
+      const i = argv.indexOf(`--${name}`);
+      return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+    },
+    has: (name) => argv.includes(`--${name}`),
+  };
+}
+
+/** Receives one labelled glyph raster (GLYPH_SIZE bytes of ink 0-255). */
+export type GlyphSink = (label: number, raster: Uint8Array) => void;
+
+/** One training record: `[label byte][raster bytes]` (the format train.ts reads). */
+export function glyphRecord(label: number, raster: Uint8Array): Buffer {
+  const rec = Buffer.alloc(1 + raster.length);
+  rec[0] = label;
+  rec.set(raster, 1);
+  return rec;
+}
+
+/**
+ * Writes the records of `count` seeded documents to `out` (created or emptied first), generating
+ * them `chunk` documents at a time and appending each chunk as it is made, so memory stays bounded
+ * (the canvas renderer holds native buffers until GC) and progress shows. `generate(n, seed, sink)`
+ * makes the records of documents `seed .. seed + n - 1`; `progress()` is printed after each chunk.
+ */
+export function writeGlyphFile(out: string, count: number, seed: number, chunk: number, generate: (n: number, seed: number, sink: GlyphSink) => void, progress: () => string): void {
+  const t0 = Date.now();
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, Buffer.alloc(0));
+  for (let c = 0; c < count; c += chunk) {
+    const recs: Buffer[] = [];
+    generate(Math.min(chunk, count - c), seed + c, (label, raster) => recs.push(glyphRecord(label, raster)));
+    appendFileSync(out, Buffer.concat(recs));
+    process.stderr.write(`${progress()} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  process.stderr.write(`-> ${out}\n`);
 }

@@ -11,8 +11,7 @@
  * @module
  */
 import { createCanvas, GlobalFonts, Image } from '@napi-rs/canvas';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
 import { toGray, type Gray8 } from '../../sdk/mrz/image.ts';
@@ -21,6 +20,7 @@ import { toFrame } from '../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, rasterGlyph } from '../../sdk/mrz/segment.ts';
 import type { MrzFormat } from '../../sdk/mrz/types.ts';
 import { createRng, randomMrz, type Rng } from './random-mrz.ts';
+import { cliArgs, writeGlyphFile, type GlyphSink } from './train-io.ts';
 
 const FONT_FILES = ['/usr/share/fonts/opentype/ocr-b/OCRB.otf', '/usr/share/fonts/truetype/ocr-b/OCRB.ttf'];
 let fontReady = false;
@@ -171,7 +171,7 @@ function renderBand(rng: Rng, lines: string[]): { gray: Gray8; cand: BandCandida
 }
 
 /** Generates glyph records for `count` bands starting at `seed`. */
-export function generateLines(count: number, seed: number, onRecord: (label: number, raster: Uint8Array) => void): { bands: number; aligned: number; glyphs: number } {
+export function generateLines(count: number, seed: number, onRecord: GlyphSink): { bands: number; aligned: number; glyphs: number } {
   const stats = { bands: 0, aligned: 0, glyphs: 0 };
   const raster = new Float32Array(GLYPH_SIZE);
   const bytes = new Uint8Array(GLYPH_SIZE);
@@ -225,31 +225,12 @@ export function generateLines(count: number, seed: number, onRecord: (label: num
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const get = (k: string, d: string): string => {
-    const i = args.indexOf(`--${k}`);
-    return i >= 0 ? (args[i + 1] ?? d) : d;
-  };
-  const out = get('out', '.cache/mrz-lines.bin');
-  const count = Number(get('count', '1500'));
-  const seed = Number(get('seed', '1'));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, Buffer.alloc(0));
-  const t0 = Date.now();
-  const CHUNK = 100;
+  const cli = cliArgs();
   const total = { bands: 0, aligned: 0, glyphs: 0 };
-  for (let c = 0; c < count; c += CHUNK) {
-    const recs: Buffer[] = [];
-    const st = generateLines(Math.min(CHUNK, count - c), seed + c, (label, raster) => {
-      const rec = Buffer.alloc(1 + GLYPH_SIZE);
-      rec[0] = label;
-      rec.set(raster, 1);
-      recs.push(rec);
-    });
-    appendFileSync(out, Buffer.concat(recs));
+  writeGlyphFile(cli.get('out', '.cache/mrz-lines.bin'), Number(cli.get('count', '1500')), Number(cli.get('seed', '1')), 100, (n, seed, sink) => {
+    const st = generateLines(n, seed, sink);
     total.bands += st.bands;
     total.aligned += st.aligned;
     total.glyphs += st.glyphs;
-    process.stderr.write(`${JSON.stringify(total)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  }
+  }, () => JSON.stringify(total));
 }

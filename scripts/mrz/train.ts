@@ -30,12 +30,10 @@ import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
 import { generate } from './train-data.ts';
+import { cliArgs, writeGlyphFile } from './train-io.ts';
 
-const args = process.argv.slice(2);
-const get = (k: string, d: string): string => {
-  const i = args.indexOf(`--${k}`);
-  return i >= 0 ? (args[i + 1] ?? d) : d;
-};
+const cli = cliArgs();
+const get = cli.get;
 const dataFiles = get('data', '.cache/mrz-glyphs-a.bin').split(',');
 const EPOCHS = Number(get('epochs', '10'));
 const HIDDEN = Number(get('hidden', '128'));
@@ -50,14 +48,7 @@ const bufs: Buffer[] = [];
 for (const f of dataFiles) {
   if (!existsSync(f)) {
     process.stderr.write(`${f} missing: generating (500 synthetic documents)...\n`);
-    const chunks: Buffer[] = [];
-    generate(500, 1000, (label, raster) => {
-      const rec = Buffer.alloc(REC);
-      rec[0] = label;
-      rec.set(raster, 1);
-      chunks.push(rec);
-    });
-    writeFileSync(f, Buffer.concat(chunks));
+    writeGlyphFile(f, 500, 1000, 25, generate, () => f);
   }
   bufs.push(readFileSync(f));
 }
