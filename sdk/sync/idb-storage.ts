@@ -86,6 +86,13 @@ function wrap(tx: IDBTransaction): SyncStorageTx {
       if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
       await req(entities(collection).put(toRow(collection, entity as never)));
     },
+    async putEntities(collection, list) {
+      if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
+      const os = entities(collection);
+      let last: IDBRequest | undefined;
+      for (const entity of list) last = os.put(toRow(collection, entity as never));
+      if (last) await req(last);
+    },
     async deleteEntity(collection, id) {
       await req(entities(collection).delete(id));
     },

@@ -229,18 +229,31 @@ async function applyPipelined(tx: SyncStorageTx, changes: readonly RemoteChange[
     else pendingByKey.set(k, [entry]);
   }
   const writes: Promise<void>[] = [];
+  const puts = new Map<string, SyncEntity[]>();
   changes.forEach((change, i) => {
     const decision = decide(change, pendingByKey.get(entityKey(change)) ?? [], locals[i]);
+    if (decision.put) {
+      const list = puts.get(change.collection);
+      if (list) list.push(decision.put);
+      else puts.set(change.collection, [decision.put]);
+    }
     if (decision.write) writes.push(decision.write(tx));
     if (decision.applied) out.done.push(localChange(change));
     else out.skipped += 1;
   });
+  for (const [collection, list] of puts) {
+    if (tx.putEntities) writes.push(tx.putEntities(collection, list));
+    else for (const entity of list) writes.push(tx.putEntity(collection, entity));
+  }
   await Promise.all(writes);
   return out;
 }
 
 interface Decision {
   applied: boolean;
+  /** The remote entity to write into the cache. */
+  put?: SyncEntity;
+  /** Any other write (a deletion, a conflict's newer remote version). */
   write?: (tx: SyncStorageTx) => Promise<void>;
 }
 
@@ -263,13 +276,14 @@ function decide(change: RemoteChange, pending: readonly OutboxEntry[], localVers
   if (!entity) return { applied: false };
   const version = change.version ?? entity.version;
   if (localVersion !== undefined && localVersion >= version) return { applied: false };
-  return { applied: true, write: (tx) => tx.putEntity(change.collection, entity as SyncEntity) };
+  return { applied: true, put: entity as SyncEntity };
 }
 
 /** Apply one change unless local writes are pending or the cache is already as new. */
 async function applyOne(tx: SyncStorageTx, change: RemoteChange): Promise<boolean> {
   const [pending, local] = await Promise.all([tx.outboxFor(change.collection, change.id), tx.getEntity(change.collection, change.id)]);
   const decision = decide(change, pending, local?.version);
+  if (decision.put) await tx.putEntity(change.collection, decision.put);
   if (decision.write) await decision.write(tx);
   return decision.applied;
 }

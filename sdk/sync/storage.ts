@@ -28,6 +28,12 @@ export interface SyncStorageTx {
   getEntity(collection: string, id: string): Promise<SyncEntity | undefined>;
   /** Write an entity into the cache. */
   putEntity(collection: string, entity: SyncEntity): Promise<void>;
+  /**
+   * Write several entities of one collection into the cache (a pulled page). Optional: without it the engine
+   * calls {@link SyncStorageTx.putEntity} for each. IndexedDB issues the writes without a callback each and
+   * waits for the last one (requests of a transaction complete in order; a failed one aborts the transaction).
+   */
+  putEntities?(collection: string, entities: readonly SyncEntity[]): Promise<void>;
   /** Remove an entity from the cache. */
   deleteEntity(collection: string, id: string): Promise<void>;
   /** Ids of all entities of a collection (full resync). */
