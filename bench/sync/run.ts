@@ -8,11 +8,16 @@
  * compares the engine's default (writes batched through `POST /batch`, 100 per request) with one request per
  * write (6 in flight, the browser's connection limit per origin).
  *
- * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only --sqlite-only`).
+ * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only --sqlite-only
+ * --pg-only --no-single --compare <dir>`; `--no-single` skips the one-request-per-write push, for short runs;
+ * `--compare <dir>` also measures the browser harness (and so the sdk) of another checkout, e.g. an export of
+ * the commit before a change, alternating with this tree's run by run against the same server).
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
 import type { Page } from 'puppeteer-core';
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import {
   ROOT,
@@ -28,60 +33,18 @@ import {
   tempDir,
 } from '../../test/e2e/sync-faults-lib.ts';
 import type { FaultProxy } from '../../test/e2e/sync-faults-proxy.ts';
+import { argOf, median, seed } from './common.ts';
 
 const args = process.argv.slice(2);
-const argOf = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : dflt;
-};
 const RECORDS = argOf('records', 10_000);
 const WRITES = argOf('writes', 1000);
 const RUNS = argOf('runs', 3);
 const CLIENT_ONLY = args.includes('--client-only');
 const SQLITE_ONLY = args.includes('--sqlite-only');
+const PG_ONLY = args.includes('--pg-only');
+const NO_SINGLE = args.includes('--no-single');
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-
-function record(i: number): string {
-  return JSON.stringify({
-    identity: { surname: `BENCH${i}`, givenNames: 'PULL', sex: i % 2 ? 'M' : 'F', birthDate: '1980-05-17', nationality: 'GBR' },
-    document: { type: 'passport', issuingState: 'GBR', number: String(200000000 + i), expiryDate: '2031-01-01' },
-    permit: { type: 'ITAS', number: `ITAS-2024-${i}`, validFrom: '2024-01-01', validUntil: '2027-01-01' },
-    address: { street: 'Jl. Pantai Kuta No. 1', region: { province: '51' } },
-    status: 'active',
-    findings: [],
-    notes: 'Bench record',
-  });
-}
-
-/** Seed `n` records over HTTP (`POST /batch`, 100 per request, 4 requests in flight). */
-async function seed(origin: string, token: string, n: number): Promise<number> {
-  const t0 = performance.now();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < n) {
-      const items = [];
-      for (let k = 0; k < 100 && next < n; k++) {
-        const i = next++;
-        items.push({ method: 'PUT', collection: 'records', id: crypto.randomUUID(), idempotencyKey: crypto.randomUUID(), body: JSON.parse(record(i)) as unknown });
-      }
-      const res = await fetch(`${origin}/batch`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ items }),
-      });
-      const body = (await res.json()) as { results?: { status: number }[] };
-      if (res.status !== 200 || !body.results?.every((r) => r.status === 201)) throw new Error(`seed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  return performance.now() - t0;
-}
+const fmt = (ms: number): string => (Number.isNaN(ms) ? "-" : `${(ms / 1000).toFixed(2)} s`);
 
 interface EngineFigures {
   engine: string;
@@ -93,49 +56,62 @@ interface EngineFigures {
   pushSingle: number[];
 }
 
-async function benchEngine(label: string, dbSpec: string, serverEntry: string, harnessJs: string): Promise<EngineFigures> {
+/** A client build to measure: this tree's harness, or with `--compare <dir>` also the one of another tree. */
+interface ClientBuild {
+  name: string;
+  harnessJs: string;
+}
+
+async function benchEngine(label: string, dbSpec: string, serverEntry: string, clients: ClientBuild[]): Promise<EngineFigures[]> {
   const server = new ServerProcess(serverEntry, await freePort(), dbSpec);
   await server.start();
-  const proxy: FaultProxy = await harnessProxy(() => server.port, harnessJs);
+  // One proxy (origin) per client build, all in front of the same server and database.
+  const proxies: FaultProxy[] = [];
+  for (const c of clients) proxies.push(await harnessProxy(() => server.port, c.harnessJs));
   const browser = await launchChromium();
   try {
-    const token = await devToken(proxy.origin, 'imi-jakut', 'officer', `bench-${Date.now()}`);
+    const token = await devToken(proxies[0]!.origin, 'imi-jakut', 'officer', `bench-${Date.now()}`);
     process.stdout.write(`[${label}] seeding ${RECORDS} records over HTTP...\n`);
-    const seedMs = await seed(proxy.origin, token, RECORDS);
-    const figures: EngineFigures = { engine: label, seedMs, pull: [], pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] };
+    const seedMs = await seed(proxies[0]!.origin, token, RECORDS);
+    const figures: EngineFigures[] = clients.map((c) => ({ engine: clients.length > 1 ? `${label} ${c.name}` : label, seedMs, pull: [], pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] }));
+    // Client builds alternate within each run (rotating order), so load on the machine hits them alike.
+    const rotation = (run: number): number[] => clients.map((_, i) => (i + run) % clients.length);
     for (let run = 0; run < RUNS; run++) {
-      const page: Page = await openHarness(browser, proxy.origin);
-      await call(page, 'init', { dbName: `bench-pull-${run}-${Date.now()}`, agencyId: 'imi-jakut', token });
-      await call(page, 'startLeading');
-      const pulled = await call(page, 'timedSync');
-      figures.pull.push(pulled.ms);
-      figures.pulled = pulled.records;
-      await call(page, 'close');
-      await page.browserContext().close();
-      process.stdout.write(`[${label}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)}\n`);
-    }
-    for (const [batchSize, sink] of [
-      [100, figures.pushDrained],
-      [1, figures.pushSingle],
-    ] as const) {
-      for (let run = 0; run < RUNS; run++) {
-        const page: Page = await openHarness(browser, proxy.origin);
-        await call(page, 'init', { dbName: `bench-push-${batchSize}-${run}-${Date.now()}`, agencyId: 'imi-jakut', token, concurrency: 6, batchSize });
-        await call(page, 'writeOffline', WRITES, 0, 'bench');
-        const pushed = await call(page, 'timedPush');
-        sink.push(pushed.drainedMs);
-        if (batchSize > 1) figures.pushCycle.push(pushed.cycleMs);
+      for (const k of rotation(run)) {
+        const page: Page = await openHarness(browser, proxies[k]!.origin);
+        await call(page, 'init', { dbName: `bench-pull-${run}-${Date.now()}`, agencyId: 'imi-jakut', token });
+        await call(page, 'startLeading');
+        const pulled = await call(page, 'timedSync');
+        figures[k]!.pull.push(pulled.ms);
+        figures[k]!.pulled = pulled.records;
         await call(page, 'close');
         await page.browserContext().close();
-        process.stdout.write(
-          `[${label}] push run ${run + 1} (${batchSize > 1 ? `batches of ${batchSize}` : 'one request per write'}, 6 in flight): ${WRITES} writes acknowledged in ${fmt(pushed.drainedMs)} (cycle incl. pull-back ${fmt(pushed.cycleMs)})\n`,
-        );
+        process.stdout.write(`[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)}\n`);
+      }
+    }
+    for (const batchSize of NO_SINGLE ? [100] : [100, 1]) {
+      for (let run = 0; run < RUNS; run++) {
+        for (const k of rotation(run)) {
+          const page: Page = await openHarness(browser, proxies[k]!.origin);
+          await call(page, 'init', { dbName: `bench-push-${batchSize}-${run}-${Date.now()}`, agencyId: 'imi-jakut', token, concurrency: 6, batchSize });
+          await call(page, 'writeOffline', WRITES, 0, 'bench');
+          const pushed = await call(page, 'timedPush');
+          if (batchSize > 1) {
+            figures[k]!.pushDrained.push(pushed.drainedMs);
+            figures[k]!.pushCycle.push(pushed.cycleMs);
+          } else figures[k]!.pushSingle.push(pushed.drainedMs);
+          await call(page, 'close');
+          await page.browserContext().close();
+          process.stdout.write(
+            `[${figures[k]!.engine}] push run ${run + 1} (${batchSize > 1 ? `batches of ${batchSize}` : 'one request per write'}, 6 in flight): ${WRITES} writes acknowledged in ${fmt(pushed.drainedMs)} (cycle incl. pull-back ${fmt(pushed.cycleMs)})\n`,
+          );
+        }
       }
     }
     return figures;
   } finally {
     await browser.close().catch(() => undefined);
-    await proxy.close();
+    for (const proxy of proxies) await proxy.close();
     await server.stop();
   }
 }
@@ -143,10 +119,18 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, h
 async function main(): Promise<void> {
   process.stdout.write(`bench/sync: headless Chromium + reference server; ${RECORDS} records pulled, ${WRITES} offline writes pushed, ${RUNS} runs each (median)\n`);
   const { serverEntry, harnessJs } = await buildBundles();
+  const clients: ClientBuild[] = [{ name: 'this tree', harnessJs }];
+  const compare = args[args.indexOf('--compare') + 1];
+  if (args.includes('--compare') && compare) {
+    // The browser harness of another checkout (e.g. an export of the commit before a change), bundled
+    // with that tree's sdk; the server stays this tree's.
+    const other = await build({ entryPoints: [resolve(compare, 'test/e2e/sync-faults-harness.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'warning' });
+    clients.push({ name: `(${compare})`, harnessJs: other.outputFiles[0]?.text ?? '' });
+  }
   const dir = tempDir('bench-sync');
   const results: EngineFigures[] = [];
   try {
-    results.push(await benchEngine('sqlite', `sqlite:${dir}/bench.db`, serverEntry, harnessJs));
+    if (!PG_ONLY) results.push(...(await benchEngine('sqlite', `sqlite:${dir}/bench.db`, serverEntry, clients)));
     let pg = SQLITE_ONLY ? undefined : process.env['TIMPORA_PG_URL'];
     if (!pg && !SQLITE_ONLY) {
       // A throwaway cluster (scripts/postgres.mjs, the one PostgreSQL starter of the repo), shared with the
@@ -161,7 +145,7 @@ async function main(): Promise<void> {
         process.stdout.write(`PostgreSQL: skipped (${e instanceof Error ? e.message : String(e)})\n`);
       }
     }
-    if (pg) results.push(await benchEngine('postgres', pg, serverEntry, harnessJs));
+    if (pg) results.push(...(await benchEngine('postgres', pg, serverEntry, clients)));
   } finally {
     removeDir(dir);
   }
@@ -169,7 +153,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     const pull = median(r.pull);
     const push = median(r.pushDrained);
-    const seq = median(r.pushSingle);
+    const seq = r.pushSingle.length > 0 ? median(r.pushSingle) : Number.NaN;
     process.stdout.write(
       `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${(seq / push).toFixed(2)}x\n`,
     );

@@ -1,0 +1,57 @@
+/**
+ * Shared by the sync benchmarks (`run.ts`, `profile.ts`, `idb-pull-apply.ts`): command-line numbers, the
+ * median, and the bench records created on the server over HTTP through `POST /batch`.
+ * @module
+ */
+
+/** `--name <number>` from the command line, or `dflt`. */
+export function argOf(name: string, dflt: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : dflt;
+}
+
+/** Median of `xs`. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The body of bench record `i` as the benchmarks create it. */
+export function record(i: number): string {
+  return JSON.stringify({
+    identity: { surname: `BENCH${i}`, givenNames: 'PULL', sex: i % 2 ? 'M' : 'F', birthDate: '1980-05-17', nationality: 'GBR' },
+    document: { type: 'passport', issuingState: 'GBR', number: String(200000000 + i), expiryDate: '2031-01-01' },
+    permit: { type: 'ITAS', number: `ITAS-2024-${i}`, validFrom: '2024-01-01', validUntil: '2027-01-01' },
+    address: { street: 'Jl. Pantai Kuta No. 1', region: { province: '51' } },
+    status: 'active',
+    findings: [],
+    notes: 'Bench record',
+  });
+}
+
+/** Seed `n` records over HTTP (`POST /batch`, 100 per request, 4 requests in flight). */
+export async function seed(origin: string, token: string, n: number): Promise<number> {
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const items = [];
+      for (let k = 0; k < 100 && next < n; k++) {
+        const i = next++;
+        items.push({ method: 'PUT', collection: 'records', id: crypto.randomUUID(), idempotencyKey: crypto.randomUUID(), body: JSON.parse(record(i)) as unknown });
+      }
+      const res = await fetch(`${origin}/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ items }),
+      });
+      const body = (await res.json()) as { results?: { status: number }[] };
+      if (res.status !== 200 || !body.results?.every((r) => r.status === 201)) throw new Error(`seed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return performance.now() - t0;
+}
+

@@ -1,0 +1,147 @@
+/**
+ * IndexedDB cost of applying pulled pages in this machine's headless Chromium, by ingredient: the read of the
+ * cached entity before each write, the six record indexes, the page size and the transaction durability.
+ * Applies `--records` (default 10,000) record rows built with the store's own `toRow` (the bench records of
+ * `seed.ts` as the server returns them) in pages of `--page` (default 1,000) into a fresh database per
+ * variant, every request of a page issued before the first answer is awaited (as the puller does), `--runs`
+ * (default 3) rounds in rotating order; prints the median per variant.
+ *
+ * Run: `node --import tsx bench/sync/idb-pull-apply.ts [--records 10000] [--page 1000] [--runs 3]`.
+ * Prints figures; asserts nothing (benchmarks are not tests).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { INDEXES, toRow } from '../../sdk/store/schema.ts';
+import type { ForeignerRecord } from '../../sdk/model/types.ts';
+import { argOf, median, record } from './common.ts';
+
+const RECORDS = argOf('records', 10_000);
+const PAGE = argOf('page', 1000);
+const RUNS = argOf('runs', 3);
+
+interface Variant {
+  name: string;
+  read: boolean;
+  indexes: boolean;
+  page: number;
+  durability: IDBTransactionDurability;
+  /** Store the entity as a JSON string (cheaper structured clone). */
+  json?: boolean;
+  /** Await a promise per put (as `req()` does). */
+  promises?: boolean;
+}
+const VARIANTS: Variant[] = [
+  { name: 'read + put, 6 indexes (before)', read: true, indexes: true, page: PAGE, durability: 'default' },
+  { name: 'put only, 6 indexes', read: false, indexes: true, page: PAGE, durability: 'default' },
+  { name: 'read + put, no indexes', read: true, indexes: false, page: PAGE, durability: 'default' },
+  { name: 'put only, no indexes', read: false, indexes: false, page: PAGE, durability: 'default' },
+  { name: `put only, 6 indexes, pages of ${PAGE * 2}`, read: false, indexes: true, page: PAGE * 2, durability: 'default' },
+  { name: 'put only, 6 indexes, relaxed', read: false, indexes: true, page: PAGE, durability: 'relaxed' },
+  { name: 'put only, 6 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true },
+  { name: 'read + put, 6 indexes, a promise per request', read: true, indexes: true, page: PAGE, durability: 'default', promises: true },
+];
+
+async function main(): Promise<void> {
+  const now = new Date().toISOString();
+  const rows = Array.from({ length: RECORDS }, (_, i) => {
+    const entity = { ...(JSON.parse(record(i)) as object), id: crypto.randomUUID(), version: 1, sourceAgency: 'imi-jakut', createdAt: now, updatedAt: now } as unknown as ForeignerRecord;
+    return toRow('records', entity);
+  });
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end('<!doctype html><title>idb pull apply</title>');
+  }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const profile = mkdtempSync(join(tmpdir(), 'idb-pull-apply-'));
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true, userDataDir: profile });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.evaluate((r: unknown[]) => {
+      (globalThis as unknown as { rows: unknown[] }).rows = r;
+    }, rows);
+    const times: Record<string, number[]> = {};
+    for (let run = 0; run < RUNS; run++) {
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]!);
+      for (const v of order) {
+        const ms = await page.evaluate(
+          async (variant: Variant, indexes: Record<string, { keyPath: string | string[]; multiEntry?: boolean }>, name: string): Promise<number> => {
+            const raw = (globalThis as unknown as { rows: Array<{ id: string; v: unknown }> }).rows;
+            const all = variant.json ? raw.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : raw;
+
+            const db = await new Promise<IDBDatabase>((resolve, reject) => {
+              const r = indexedDB.open(name, 1);
+              r.onupgradeneeded = () => {
+                const s = r.result.createObjectStore('records', { keyPath: 'id' });
+                if (variant.indexes) for (const [n, d] of Object.entries(indexes)) s.createIndex(n, d.keyPath, { multiEntry: d.multiEntry ?? false });
+                r.result.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('entity', ['collection', 'id']);
+                r.result.createObjectStore('meta');
+              };
+              r.onsuccess = () => resolve(r.result);
+              r.onerror = () => reject(r.error);
+            });
+            const t0 = performance.now();
+            for (let start = 0; start < all.length; start += variant.page) {
+              const chunk = all.slice(start, start + variant.page);
+              await new Promise<void>((resolve, reject) => {
+                const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite', { durability: variant.durability });
+                const os = tx.objectStore('records');
+                // The writes go out once the outbox read (and, with `read`, every get) answered, as in the puller.
+                let left = 1 + (variant.read ? chunk.length : 0);
+                const step = {
+                  answered(): void {
+                    if (--left > 0) return;
+                    for (const r of chunk) {
+                      if (!variant.promises) {
+                        os.put(r);
+                        continue;
+                      }
+                      void new Promise((res, rej) => {
+                        const q = os.put(r);
+                        q.onsuccess = () => res(q.result);
+                        q.onerror = () => rej(q.error);
+                      });
+                    }
+                    tx.objectStore('meta').put(String(start), 'cursor');
+                  },
+                };
+                tx.objectStore('outbox').getAll().onsuccess = () => step.answered();
+                if (variant.read) for (const row of chunk) os.get(row.id).onsuccess = () => step.answered();
+                tx.oncomplete = () => resolve();
+                tx.onerror = () => reject(tx.error);
+              });
+            }
+            const elapsed = performance.now() - t0;
+            db.close();
+            await new Promise((r) => {
+              const d = indexedDB.deleteDatabase(name);
+              d.onsuccess = d.onerror = r;
+            });
+            return elapsed;
+          },
+          v,
+          INDEXES.records as Record<string, { keyPath: string | string[]; multiEntry?: boolean }>,
+          `apply-${run}-${v.name}`,
+        );
+        (times[v.name] ??= []).push(ms);
+      }
+    }
+    process.stdout.write(`IndexedDB, ${await browser.version()}: ${RECORDS} record rows applied in pages, median of ${RUNS} runs\n`);
+    const base = median(times[VARIANTS[0]!.name] ?? [0]);
+    for (const v of VARIANTS) {
+      const m = median(times[v.name] ?? [0]);
+      process.stdout.write(`${v.name.padEnd(40)} ${m.toFixed(0).padStart(6)} ms  (${(m / base).toFixed(2)}x; runs ${(times[v.name] ?? []).map((x) => x.toFixed(0)).join(', ')})\n`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+await main();

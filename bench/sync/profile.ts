@@ -1,0 +1,139 @@
+/**
+ * Where the sync time goes (bench/sync/profile-page.ts in headless Chromium against the reference server on
+ * SQLite, or PostgreSQL with `--pg`): the pull of the whole feed and one push of offline writes, split into
+ * time to response headers (server + loopback network), body download, JSON + mapping (transport total minus
+ * fetch) and IndexedDB transactions (row building included), plus the wall time. Spans overlap (the next
+ * page is fetched while one is written; several batches are in flight), so the sums exceed the wall time.
+ *
+ * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu]`
+ * (`--cpu`: also the renderer's CPU profile of the pull).
+ * Prints figures; asserts nothing.
+ */
+import { build } from 'esbuild';
+import type { Page } from 'puppeteer-core';
+import {
+  ROOT,
+  ServerProcess,
+  buildBundles,
+  devToken,
+  freePort,
+  launchChromium,
+  removeDir,
+  tempDir,
+} from '../../test/e2e/sync-faults-lib.ts';
+import { startFaultProxy } from '../../test/e2e/sync-faults-proxy.ts';
+import type { SyncProfiler } from './profile-page.ts';
+import { argOf, seed } from './common.ts';
+
+const args = process.argv.slice(2);
+const RECORDS = argOf('records', 10_000);
+const WRITES = argOf('writes', 1000);
+const LIMIT = argOf('limit', 0);
+
+type Summary = Awaited<ReturnType<SyncProfiler['pull']>>;
+
+function print(title: string, s: Summary): void {
+  process.stdout.write(`\n${title}: wall ${s.wall.ms.toFixed(0)} ms\n`);
+  for (const [kind, v] of Object.entries(s)) {
+    if (kind === 'wall') continue;
+    process.stdout.write(`  ${kind.padEnd(52)} ${String(v.count).padStart(4)}x  ${v.ms.toFixed(0).padStart(6)} ms  (${(v.ms / v.count).toFixed(1)} ms each${v.n ? `, n=${v.n}` : ''})\n`);
+  }
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+function printCpu(profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  (profile.samples ?? []).forEach((id, i) => {
+    const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
+    total += dt;
+    const f = byId.get(id)?.callFrame;
+    const name = f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}` : '?';
+    self.set(name, (self.get(name) ?? 0) + dt);
+  });
+  process.stdout.write(`  renderer CPU profile: ${total.toFixed(0)} ms sampled; top self time:\n`);
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) process.stdout.write(`    ${ms.toFixed(0).padStart(6)} ms  ${name}\n`);
+}
+
+async function main(): Promise<void> {
+  const { serverEntry } = await buildBundles();
+  const page = await build({ entryPoints: [`${ROOT}bench/sync/profile-page.ts`], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'warning' });
+  const pageJs = page.outputFiles[0]?.text ?? '';
+  const dir = tempDir('bench-sync-profile');
+  let dbSpec = `sqlite:${dir}/profile.db`;
+  let stopPg: (() => void) | undefined;
+  if (args.includes('--pg')) {
+    const { startThrowawayPostgres } = await import('../../scripts/postgres.mjs');
+    const pg = await startThrowawayPostgres();
+    stopPg = () => pg.stop();
+    dbSpec = pg.url;
+  }
+  const server = new ServerProcess(serverEntry, await freePort(), dbSpec);
+  await server.start();
+  const html = '<!doctype html><meta charset="utf-8"><title>sync profile</title><script type="module" src="/__harness/profile.js"></script>';
+  const proxy = await startFaultProxy(
+    () => server.port,
+    new Map([
+      ['index.html', { type: 'text/html; charset=utf-8', body: html }],
+      ['profile.js', { type: 'text/javascript; charset=utf-8', body: pageJs }],
+    ]),
+  );
+  const browser = await launchChromium();
+  try {
+    const token = await devToken(proxy.origin, 'imi-jakut', 'officer', `profile-${Date.now()}`);
+    const seedMs = await seed(proxy.origin, token, RECORDS);
+    process.stdout.write(`bench/sync/profile (${args.includes('--pg') ? 'postgres' : 'sqlite'}): seeded ${RECORDS} records in ${seedMs.toFixed(0)} ms\n`);
+    const open = async (): Promise<Page> => {
+      const p = await (await browser.createBrowserContext()).newPage();
+      p.on('pageerror', (e) => process.stderr.write(`[page] ${String(e)}\n`));
+      await p.goto(`${proxy.origin}/__harness/index.html`);
+      await p.waitForFunction(() => 'syncProfiler' in globalThis, { timeout: 60_000 });
+      return p;
+    };
+    const p1 = await open();
+    // With --cpu: the renderer's CPU profile of the pull, self time by function (IndexedDB work of the browser
+    // process is not in it: what the pull costs the page itself).
+    const cdp = args.includes('--cpu') ? await p1.createCDPSession() : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const pulled = (await p1.evaluate(
+      (db, t, l) => (globalThis as unknown as { syncProfiler: SyncProfiler }).syncProfiler.pull(db, t, l || undefined),
+      `profile-pull-${Date.now()}`,
+      token,
+      LIMIT,
+    )) as Summary;
+    print(`pull of ${RECORDS} records`, pulled);
+    if (cdp) printCpu((await cdp.send('Profiler.stop')).profile);
+    const p2 = await open();
+    const pushed = (await p2.evaluate(
+      (db, t, n) => (globalThis as unknown as { syncProfiler: SyncProfiler }).syncProfiler.push(db, t, n, 6, 100),
+      `profile-push-${Date.now()}`,
+      token,
+      WRITES,
+    )) as Summary;
+    print(`push of ${WRITES} offline writes (batches of 100, 6 in flight)`, pushed);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await proxy.close();
+    await server.stop();
+    stopPg?.();
+    removeDir(dir);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`profile failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
