@@ -258,9 +258,10 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   const { classes, W, key, order, cks, contrib, readyAt, afterTwo } = plan;
   let forced = false;
   // Restricted alternatives per position.
-  const alts: Alt[][][] = cands.map((line, li) =>
+  const sharp: (readonly CharAlternative[])[][] = opts.sharpen === 1 ? (cands as CharAlternative[][][]) : cands.map((line) => line.map((pos) => sharpenAlternatives(pos, opts.sharpen)));
+  const alts: Alt[][][] = sharp.map((line, li) =>
     line.map((pos, ci) => {
-      const r = restrictAlternatives(opts.sharpen === 1 ? pos : sharpenAlternatives(pos, opts.sharpen), (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
+      const r = restrictAlternatives(pos, (classes[li] as MrzCharClass[])[ci] as MrzCharClass, opts.minAlternativeP);
       if (r.length > 0) return r;
       forced = true; // nothing allowed here: keep the raw top choice with probability 0
       return [{ ch: pos[0]?.ch ?? '<', p: 0 }];
@@ -367,7 +368,8 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   // --- Unchecked fields.
   const checked = new Set(order);
   const fieldOf = (name: string): { line: number; start: number; end: number } | undefined => layout.fields.find((f) => f.field === name);
-  // States: most probable known code among the alternatives.
+  // States: most probable known code among the alternatives; each letter's probability is taken
+  // among the alternatives that keep the code known.
   for (const name of ['issuingState', 'nationality'] as const) {
     const fs = fieldOf(name);
     if (!fs) continue;
@@ -379,9 +381,11 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (isKnownStateCode(code, { allowSpecimen: opts.allowSpecimen }) && (!best || p > best.p)) best = { code, p, ps: [a0.p, a1.p, a2.p] };
     }
     if (best) {
+      const chars = [...best.code];
+      const post = constrainedPosteriors(pos, chars, best.ps, (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }));
       for (let i = 0; i < 3; i++) {
-        (chosen[fs.line] as string[])[fs.start + i] = best.code[i] as string;
-        (chosenP[fs.line] as number[])[fs.start + i] = best.ps[i] as number;
+        (chosen[fs.line] as string[])[fs.start + i] = chars[i] as string;
+        (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
       }
     }
   }
@@ -393,26 +397,29 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const best = bestGrammaticalName(nameAlts);
       if (best) {
         // Probability of the chosen letter among the alternatives that keep the name well formed.
+        const post = constrainedPosteriors(nameAlts, best.chars, best.ps, isGrammaticalName);
         for (let i = 0; i < best.chars.length; i++) {
-          const pa = nameAlts[i] as Alt[];
-          let gram = 0;
-          let listed = 0;
-          for (const a of pa) {
-            listed += a.p;
-            if (a.ch === best.chars[i]) gram += a.p;
-            else {
-              const trial = best.chars.slice();
-              trial[i] = a.ch;
-              if (isGrammaticalName(trial)) gram += a.p;
-            }
-          }
-          const rest = Math.max(0, 1 - listed);
           (chosen[fs.line] as string[])[fs.start + i] = best.chars[i] as string;
-          (chosenP[fs.line] as number[])[fs.start + i] = (best.ps[i] as number) / Math.max(1e-12, gram + rest);
+          (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
         }
       } else {
         forced = true; // no spelling from the alternatives is a well-formed name
       }
+    }
+  }
+  // Sex: M, F or `<` (X for a few states), three shapes the classifier does not confuse with each
+  // other; an alternative outside them (H for M, say) says nothing for another sex, so the chosen
+  // one's probability is taken among the allowed alternatives and the unlisted mass.
+  {
+    const fs = fieldOf('sex');
+    if (fs) {
+      const a = (alts[fs.line] as Alt[][])[fs.start] as Alt[];
+      const raw = (sharp[fs.line] as (readonly CharAlternative[])[])[fs.start] ?? [];
+      let rawListed = 0;
+      for (const x of raw) rawListed += x.p > 0 && x.p <= 1 ? x.p : 0;
+      const kept = a.reduce((t, x) => t + x.p, 0);
+      const top = a[0] as Alt;
+      (chosenP[fs.line] as number[])[fs.start] = top.p / Math.max(1e-12, kept + Math.max(0, 1 - rawListed));
     }
   }
   // Document code: first letter must fit the format.
@@ -421,7 +428,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     const ok = a.find((x) => layout.codeFirst.includes(x.ch));
     if (ok) {
       (chosen[0] as string[])[0] = ok.ch;
-      (chosenP[0] as number[])[0] = ok.p;
+      (chosenP[0] as number[])[0] = (constrainedPosteriors([a], [ok.ch], [ok.p], (t) => layout.codeFirst.includes(t[0] as string))[0] as number);
     }
   }
   let minUnchecked = 1;
@@ -442,6 +449,31 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
   }
   return { format, lines, confidence, ambiguous: ambiguous || overCorrected, forced, allChecksPass, corrections };
+}
+
+/**
+ * Probability of each chosen character among the alternatives that keep the whole spelling
+ * acceptable (`ok`, tried with one position changed at a time): `p(chosen) / (p(acceptable
+ * alternatives) + unlisted mass)`. Alternatives the field class already dropped (a digit that is no
+ * letter look-alike, say) count as unlisted, so they still lower the result.
+ */
+function constrainedPosteriors(positions: readonly (readonly Alt[])[], chars: readonly string[], ps: readonly number[], ok: (trial: string[]) => boolean): number[] {
+  return chars.map((ch, i) => {
+    const pa = positions[i] as readonly Alt[];
+    let kept = 0;
+    let listed = 0;
+    for (const a of pa) {
+      listed += a.p;
+      if (a.ch === ch) kept += a.p;
+      else {
+        const trial = chars.slice();
+        trial[i] = a.ch;
+        if (ok(trial)) kept += a.p;
+      }
+    }
+    const rest = Math.max(0, 1 - listed);
+    return (ps[i] as number) / Math.max(1e-12, kept + rest);
+  });
 }
 
 /** A correction to an alternative below this probability is never trusted. */

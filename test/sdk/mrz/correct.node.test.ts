@@ -144,6 +144,28 @@ test('names have no check digit: a doubtful letter lowers confidence below the t
   assert.equal(w?.valid, false);
 });
 
+test('fields with few allowed characters: alternatives outside them do not lower the confidence, the unlisted mass does', () => {
+  // Document code of a passport: only P fits; Z beside it is impossible, R and digits are not.
+  const code = correctMrz(cands(TD3, { '0,0': [{ ch: 'P', p: 0.7 }, { ch: 'Z', p: 0.29 }] }), { now: NOW });
+  assert.equal(code?.valid, true, `confidence ${code?.confidence}`);
+  assert.equal(code.lines[0]?.[0], 'P');
+  const unsure = correctMrz(cands(TD3, { '0,0': [{ ch: 'P', p: 0.7 }, { ch: 'Z', p: 0.1 }] }), { now: NOW });
+  assert.equal(unsure?.valid, false, 'a fifth of the mass unlisted: P is not proven');
+  // Sex: H and 1 are no sex; F would be.
+  const sex = correctMrz(cands(TD3, { '1,20': [{ ch: 'F', p: 0.8 }, { ch: 'H', p: 0.12 }, { ch: '1', p: 0.07 }] }), { now: NOW });
+  assert.equal(sex?.valid, true, `confidence ${sex?.confidence}`);
+  const sexDoubt = correctMrz(cands(TD3, { '1,20': [{ ch: 'F', p: 0.8 }, { ch: 'M', p: 0.19 }] }), { now: NOW });
+  assert.equal(sexDoubt?.valid, false);
+  // States: UTQ is no code, so Q beside O is no doubt; AUT beside AUS (both known) is.
+  const state = correctMrz(cands(TD3, { '1,12': [{ ch: 'O', p: 0.75 }, { ch: 'Q', p: 0.24 }] }), { now: NOW });
+  assert.equal(state?.valid, true, `confidence ${state?.confidence}`);
+  assert.equal(state.fields.nationality, 'UTO');
+  const aut = { '1,10': [{ ch: 'A', p: 0.999 }], '1,11': [{ ch: 'U', p: 0.999 }] };
+  const stateDoubt = correctMrz(cands(TD3, { ...aut, '1,12': [{ ch: 'T', p: 0.75 }, { ch: 'S', p: 0.24 }] }), { now: NOW });
+  assert.equal(stateDoubt?.fields.nationality, 'AUT');
+  assert.equal(stateDoubt.valid, false);
+});
+
 test('name grammar: a letter inside the trailing fillers is read as a filler when offered', () => {
   assert.equal(isGrammaticalName([...'ERIKSSON<<ANNA<MARIA<<<<<K<<<']), false);
   assert.equal(isGrammaticalName([...'ERIKSSON<<ANNA<MARIA<<<<<<<<<']), true);
