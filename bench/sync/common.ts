@@ -1,8 +1,16 @@
 /**
  * Shared by the sync benchmarks (`run.ts`, `profile.ts`, `idb-pull-apply.ts`): command-line numbers, the
- * median, and the bench records created on the server over HTTP through `POST /batch`.
+ * median, a blank page on a real origin in headless Chromium (IndexedDB micro-benchmarks), and the bench
+ * records created on the server over HTTP through `POST /batch`.
  * @module
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
 /** `--name <number>` from the command line, or `dflt`. */
 export function argOf(name: string, dflt: number): number {
@@ -16,6 +24,33 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Headless Chromium with an on-disk profile and one page on a real loopback origin (IndexedDB is not
+ * available on about:blank or data: URLs). `close()` stops the browser and the server and removes the profile.
+ */
+export async function blankOriginPage(title: string): Promise<{ browser: Browser; page: Page; close: () => Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(`<!doctype html><title>${title}</title>`);
+  }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const profile = mkdtempSync(join(tmpdir(), 'bench-sync-idb-'));
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true, userDataDir: profile });
+  const close = async (): Promise<void> => {
+    await browser.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    return { browser, page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /** The body of bench record `i` as the benchmarks create it. */

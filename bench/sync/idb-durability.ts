@@ -7,41 +7,15 @@
  * Run: `node --import tsx bench/sync/idb-durability.ts [--count 100] [--runs 3]`.
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { argOf, blankOriginPage, median } from './common.ts';
 
-const args = process.argv.slice(2);
-const argOf = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : dflt;
-};
 const COUNT = argOf('count', 100);
 const RUNS = argOf('runs', 3);
 const MODES = ['default', 'strict', 'relaxed'] as const;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 async function main(): Promise<void> {
-  // A real origin (IndexedDB is not available on about:blank or data: URLs).
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'text/html');
-    res.end('<!doctype html><title>idb durability</title>');
-  }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const profile = mkdtempSync(join(tmpdir(), 'idb-durability-'));
-  const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true, userDataDir: profile });
+  const { browser, page, close } = await blankOriginPage('idb durability');
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     const version = await browser.version();
     const times: Record<string, number[]> = {};
     for (let run = 0; run < RUNS; run++) {
@@ -85,9 +59,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await browser.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 

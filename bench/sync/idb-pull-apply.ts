@@ -9,16 +9,9 @@
  * Run: `node --import tsx bench/sync/idb-pull-apply.ts [--records 10000] [--page 1000] [--runs 3]`.
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { INDEXES, toRow } from '../../sdk/store/schema.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
-import { argOf, median, record } from './common.ts';
+import { argOf, blankOriginPage, median, record } from './common.ts';
 
 const RECORDS = argOf('records', 10_000);
 const PAGE = argOf('page', 1000);
@@ -52,16 +45,8 @@ async function main(): Promise<void> {
     const entity = { ...(JSON.parse(record(i)) as object), id: crypto.randomUUID(), version: 1, sourceAgency: 'imi-jakut', createdAt: now, updatedAt: now } as unknown as ForeignerRecord;
     return toRow('records', entity);
   });
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'text/html');
-    res.end('<!doctype html><title>idb pull apply</title>');
-  }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const profile = mkdtempSync(join(tmpdir(), 'idb-pull-apply-'));
-  const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true, userDataDir: profile });
+  const { browser, page, close } = await blankOriginPage('idb pull apply');
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.evaluate((r: unknown[]) => {
       (globalThis as unknown as { rows: unknown[] }).rows = r;
     }, rows);
@@ -138,9 +123,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${v.name.padEnd(40)} ${m.toFixed(0).padStart(6)} ms  (${(m / base).toFixed(2)}x; runs ${(times[v.name] ?? []).map((x) => x.toFixed(0)).join(', ')})\n`);
     }
   } finally {
-    await browser.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 
