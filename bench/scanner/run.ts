@@ -12,24 +12,45 @@
  * - `idle`: start() a few seconds after the page loaded (the usual case: the officer opens the page,
  *   then presses "Mulai kamera"); the element has started and warmed the engine worker meanwhile;
  * - `cold`: start() right after load, so worker start-up and engine warm-up overlap the scan.
+ * each with both frame paths, runs interleaved so machine load hits them alike:
+ * - `track`: the worker reads the camera track (MediaStreamTrackProcessor stream transferred to it);
+ * - `video`: the fallback, VideoFrames grabbed from the preview on the main thread and posted
+ *   (the page hides MediaStreamTrackProcessor: `?pump=video`).
+ *
+ * Start-up split (medians): start() -> camera open (getUserMedia resolved) -> first frame requested
+ * -> the worker takes it up (the gap is worker start-up, module compile or a warm-up run in
+ * progress) -> waits for a camera frame (track mode) -> reads it -> remaining frames until the vote
+ * settles and the read event fires.
  *
  * No peer library runs here: no open-source in-browser camera MRZ scanner is installed to compare
  * against, so the figures are absolute.
  *
- * `npm run bench:scanner` (env: SCANNER_BENCH_RUNS=5, SCANNER_BENCH_TIMEOUT_MS=30000, SCANNER_BENCH_IDLE_MS=4000)
+ * `npm run bench:scanner` (env: SCANNER_BENCH_RUNS=5, SCANNER_BENCH_TIMEOUT_MS=30000, SCANNER_BENCH_IDLE_MS=4000,
+ * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold)
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeScannerClip } from '../../test/e2e/scanner-clip.ts';
-import { launchBrowser, startPageServer } from '../../test/e2e/scanner-harness.ts';
+import type { Browser } from 'puppeteer-core';
+import { launchBrowser, startPageServer, type PageServer } from '../../test/e2e/scanner-harness.ts';
 
 const RUNS = Number(process.env['SCANNER_BENCH_RUNS'] ?? 5);
 const IDLE_MS = Number(process.env['SCANNER_BENCH_IDLE_MS'] ?? 4000);
 const TIMEOUT_MS = Number(process.env['SCANNER_BENCH_TIMEOUT_MS'] ?? 30_000);
+const MODES = (process.env['SCANNER_BENCH_MODES'] ?? 'track,video').split(',') as Mode[];
+const SCENARIOS = (process.env['SCANNER_BENCH_SCENARIOS'] ?? 'idle,cold').split(',') as Scenario[];
+
+type Mode = 'track' | 'video';
+type Scenario = 'idle' | 'cold';
 
 interface RunFigures {
+  scenario: Scenario;
+  /** Frame path asked for. */
+  mode: Mode;
+  /** Frame path the pump used. */
+  usedMode: string | null;
   read: boolean;
   correct: boolean;
   startToReadMs: number | null;
@@ -47,23 +68,111 @@ interface RunFigures {
   /** Worker-side mean per processed frame: frame → pixels, and the engine. */
   decodeMsPerFrame: number;
   engineMsPerFrame: number;
+  /** Start-up split (ms), null where unknown. */
+  split: {
+    camera: number | null;
+    toRequest: number | null;
+    workerBusy: number | null;
+    frameWait: number | null;
+    firstFrame: number | null;
+    rest: number | null;
+  };
 }
 
-function median(values: number[]): number | null {
+function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  if (p === 50) {
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  }
+  // Nearest rank.
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
 }
+const median = (values: number[]): number | null => percentile(values, 50);
+const known = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null && !Number.isNaN(v));
 
 const fmt = (v: number | null, digits = 0): string => (v === null ? 'n/a' : v.toFixed(digits));
+
+async function runOnce(browser: Browser, server: PageServer, scenario: Scenario, mode: Mode, expected: string): Promise<RunFigures> {
+  const page = await browser.newPage();
+  await page.goto(server.pageUrl(mode === 'video' ? 'pump=video' : ''), { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+  if (scenario === 'idle') await new Promise((r) => setTimeout(r, IDLE_MS));
+  const measured = await page.evaluate(async (timeoutMs: number, expectedLines: string) => {
+    type Probe = {
+      el: HTMLElement & {
+        start(): Promise<void>;
+        stop(): void;
+        scanStats: {
+          mode: string | null;
+          processed: number;
+          skipped: number;
+          firstFrameAt: number | null;
+          first: { requestedAt: number; answeredAt: number; timings: { decode: number; engine: number; total: number; wait?: number } } | null;
+          decodeMs: number;
+          engineMs: number;
+        } | null;
+      };
+      events: { type: string; t: number; lines?: string[] }[];
+      longTasks: { start: number; duration: number }[];
+      cameraTimes: { requested: number; resolved: number }[];
+    };
+    const probe = (window as unknown as { __probe: Probe }).__probe;
+    const t0 = performance.now();
+    void probe.el.start().catch(() => undefined);
+    const deadline = t0 + timeoutMs;
+    while (probe.events.length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const event = probe.events[0];
+    const tEnd = event ? event.t : performance.now();
+    probe.el.stop();
+    const stats = probe.el.scanStats;
+    const first = stats?.firstFrameAt ?? null;
+    const split = first ?? tEnd;
+    const startup = probe.longTasks.filter((t) => t.start >= t0 && t.start < split);
+    const tasks = probe.longTasks.filter((t) => t.start >= split && t.start <= tEnd);
+    const processed = stats?.processed ?? 0;
+    const span = first !== null ? tEnd - first : 0;
+    const cam = probe.cameraTimes.find((c) => c.requested >= t0);
+    const f = stats?.first ?? null;
+    const read = event?.type === 'read';
+    return {
+      usedMode: stats?.mode ?? null,
+      read,
+      correct: read && (event.lines ?? []).join('\n') === expectedLines,
+      startToReadMs: read ? tEnd - t0 : null,
+      firstFrameToReadMs: read && first !== null ? tEnd - first : null,
+      startToFirstFrameMs: first !== null ? first - t0 : null,
+      processed,
+      skipped: stats?.skipped ?? 0,
+      framesPerSecond: span > 0 ? (processed / span) * 1000 : 0,
+      startupLongTasks: startup.length,
+      startupLongestMs: startup.reduce((m, t) => Math.max(m, t.duration), 0),
+      longTasks: tasks.length,
+      longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
+      decodeMsPerFrame: processed > 0 ? (stats?.decodeMs ?? 0) / processed : 0,
+      engineMsPerFrame: processed > 0 ? (stats?.engineMs ?? 0) / processed : 0,
+      split: {
+        camera: cam ? cam.resolved - t0 : null,
+        toRequest: cam && f ? f.requestedAt - cam.resolved : null,
+        workerBusy: f ? f.answeredAt - f.requestedAt - f.timings.total : null,
+        frameWait: f ? (f.timings.wait ?? 0) : null,
+        firstFrame: f ? f.timings.total - (f.timings.wait ?? 0) : null,
+        rest: f && read ? tEnd - f.answeredAt : null,
+      },
+    };
+  }, TIMEOUT_MS, expected);
+  await page.close();
+  return { ...measured, scenario, mode };
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-bench-'));
   const clip = await makeScannerClip(join(dir, 'passport.y4m'));
   const server = await startPageServer();
   const browser = await launchBrowser({ clip: clip.path });
-  const runs: (RunFigures & { scenario: 'idle' | 'cold' })[] = [];
+  const runs: RunFigures[] = [];
+  console.log(`load average at the start: ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   try {
     // Warm-up: compile the page and worker modules once (not measured).
     {
@@ -72,64 +181,17 @@ async function main(): Promise<void> {
       await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
       await page.close();
     }
-    for (const scenario of ['idle', 'cold'] as const) for (let i = 0; i < RUNS; i++) {
-      const page = await browser.newPage();
-      await page.goto(server.pageUrl(), { waitUntil: 'load' });
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
-      if (scenario === 'idle') await new Promise((r) => setTimeout(r, IDLE_MS));
-      const measured = await page.evaluate(async (timeoutMs: number, expected: string) => {
-        type Probe = {
-          el: HTMLElement & {
-            start(): Promise<void>;
-            stop(): void;
-            scanStats: { processed: number; skipped: number; firstFrameAt: number | null; decodeMs: number; engineMs: number } | null;
-          };
-          events: { type: string; t: number; lines?: string[] }[];
-          longTasks: { start: number; duration: number }[];
-        };
-        const probe = (window as unknown as { __probe: Probe }).__probe;
-        const t0 = performance.now();
-        void probe.el.start().catch(() => undefined);
-        const deadline = t0 + timeoutMs;
-        while (probe.events.length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        const event = probe.events[0];
-        const tEnd = event ? event.t : performance.now();
-        probe.el.stop();
-        const stats = probe.el.scanStats;
-        const first = stats?.firstFrameAt ?? null;
-        const split = first ?? tEnd;
-        const startup = probe.longTasks.filter((t) => t.start >= t0 && t.start < split);
-        const tasks = probe.longTasks.filter((t) => t.start >= split && t.start <= tEnd);
-        const processed = stats?.processed ?? 0;
-        const span = first !== null ? tEnd - first : 0;
-        return {
-          read: event?.type === 'read',
-          correct: event?.type === 'read' && (event.lines ?? []).join('\n') === expected,
-          startToReadMs: event?.type === 'read' ? tEnd - t0 : null,
-          firstFrameToReadMs: event?.type === 'read' && first !== null ? tEnd - first : null,
-          startToFirstFrameMs: first !== null ? first - t0 : null,
-          processed,
-          skipped: stats?.skipped ?? 0,
-          framesPerSecond: span > 0 ? (processed / span) * 1000 : 0,
-          startupLongTasks: startup.length,
-          startupLongestMs: startup.reduce((m, t) => Math.max(m, t.duration), 0),
-          longTasks: tasks.length,
-          longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
-          decodeMsPerFrame: processed > 0 ? (stats?.decodeMs ?? 0) / processed : 0,
-          engineMsPerFrame: processed > 0 ? (stats?.engineMs ?? 0) / processed : 0,
-        };
-      }, TIMEOUT_MS, clip.lines.join('\n'));
-      const figures: RunFigures & { scenario: 'idle' | 'cold' } = { ...measured, scenario };
-      runs.push(figures);
+    for (let i = 0; i < RUNS; i++) for (const scenario of SCENARIOS) for (const mode of MODES) {
+      const r = await runOnce(browser, server, scenario, mode, clip.lines.join('\n'));
+      runs.push(r);
       console.log(
-        `${scenario} run ${i + 1}: ${figures.read ? (figures.correct ? 'read (correct)' : 'read (WRONG text)') : `no read within ${TIMEOUT_MS} ms`}` +
-          ` | start->read ${fmt(figures.startToReadMs)} ms | first frame->read ${fmt(figures.firstFrameToReadMs)} ms` +
-          ` | start->first frame ${fmt(figures.startToFirstFrameMs)} ms | processed ${figures.processed} (skipped ${figures.skipped})` +
-          ` | ${fmt(figures.framesPerSecond, 2)} frames/s | long tasks while scanning ${figures.longTasks}, longest ${fmt(figures.longestTaskMs)} ms` +
-          ` | at start-up ${figures.startupLongTasks}, longest ${fmt(figures.startupLongestMs)} ms` +
-          ` | worker per frame: pixels ${fmt(figures.decodeMsPerFrame)} ms, engine ${fmt(figures.engineMsPerFrame)} ms`,
+        `${scenario}/${mode} run ${i + 1}: ${r.read ? (r.correct ? 'read (correct)' : 'read (WRONG text)') : `no read within ${TIMEOUT_MS} ms`}` +
+          ` | pump ${r.usedMode ?? 'n/a'} | start->read ${fmt(r.startToReadMs)} ms | first frame->read ${fmt(r.firstFrameToReadMs)} ms` +
+          ` | start->first frame ${fmt(r.startToFirstFrameMs)} ms | processed ${r.processed} (skipped ${r.skipped})` +
+          ` | ${fmt(r.framesPerSecond, 2)} frames/s | long tasks while scanning ${r.longTasks}, longest ${fmt(r.longestTaskMs)} ms` +
+          ` | at start-up ${r.startupLongTasks}, longest ${fmt(r.startupLongestMs)} ms` +
+          ` | worker per frame: pixels ${fmt(r.decodeMsPerFrame)} ms, engine ${fmt(r.engineMsPerFrame)} ms`,
       );
-      await page.close();
     }
   } finally {
     await browser.close();
@@ -137,24 +199,43 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log('');
-  console.log(`clip: ${clip.width}x${clip.height} ${clip.format}, ${clip.frames} frames at 30 fps (looped); ${RUNS} runs per scenario`);
-  for (const scenario of ['idle', 'cold'] as const) {
-    const all = runs.filter((r) => r.scenario === scenario);
+  console.log(`clip: ${clip.width}x${clip.height} ${clip.format}, ${clip.frames} frames at 30 fps (looped); ${RUNS} runs per scenario and frame path`);
+  for (const scenario of SCENARIOS) for (const mode of MODES) {
+    const all = runs.filter((r) => r.scenario === scenario && r.mode === mode);
     const reads = all.filter((r) => r.read);
+    const col = (pick: (r: RunFigures) => number | null, from = all): number[] => known(from.map(pick));
     console.log('');
     console.log(
-      scenario === 'idle'
-        ? `idle: start() ${IDLE_MS} ms after page load (engine worker started and warmed up meanwhile)`
-        : 'cold: start() right after page load (worker start and warm-up overlap the scan)',
+      `${scenario}/${mode}: ` +
+        (scenario === 'idle'
+          ? `start() ${IDLE_MS} ms after page load (engine worker started and warmed up meanwhile)`
+          : 'start() right after page load (worker start and warm-up overlap the scan)') +
+        (mode === 'track' ? '; frames read in the worker from the track' : '; frames posted from the preview (fallback)') +
+        ` [pump used: ${[...new Set(all.map((r) => r.usedMode))].join(', ')}]`,
     );
     console.log(`  reads: ${reads.length}/${all.length} (correct ${all.filter((r) => r.correct).length}, wrong ${reads.filter((r) => !r.correct).length})`);
-    console.log(`  median start() -> read event:       ${fmt(median(reads.map((r) => r.startToReadMs as number)))} ms`);
-    console.log(`  median first frame -> read event:   ${fmt(median(reads.map((r) => r.firstFrameToReadMs as number)))} ms (aim <= 1000)`);
-    console.log(`  median start() -> first frame:      ${fmt(median(all.map((r) => r.startToFirstFrameMs ?? NaN).filter((v) => !Number.isNaN(v))))} ms`);
-    console.log(`  median frames processed per second: ${fmt(median(all.map((r) => r.framesPerSecond)), 2)} (frames per read: median ${fmt(median(reads.map((r) => r.processed)))})`);
-    console.log(`  worker per frame (median of run means): pixels ${fmt(median(all.map((r) => r.decodeMsPerFrame)), 1)} ms, engine ${fmt(median(all.map((r) => r.engineMsPerFrame)))} ms`);
-    console.log(`  main-thread long tasks while scanning (first frame -> read): median count ${fmt(median(all.map((r) => r.longTasks)))}, longest ${fmt(Math.max(0, ...all.map((r) => r.longestTaskMs)))} ms (aim: none over 50 ms)`);
-    console.log(`  main-thread long tasks at start-up (start() -> first frame): median count ${fmt(median(all.map((r) => r.startupLongTasks)))}, longest ${fmt(Math.max(0, ...all.map((r) => r.startupLongestMs)))} ms`);
+    const startToRead = col((r) => r.startToReadMs, reads);
+    const firstToRead = col((r) => r.firstFrameToReadMs, reads);
+    console.log(`  start() -> read event:       median ${fmt(median(startToRead))} ms, p95 ${fmt(percentile(startToRead, 95))} ms`);
+    console.log(`  first frame -> read event:   median ${fmt(median(firstToRead))} ms, p95 ${fmt(percentile(firstToRead, 95))} ms (aim <= 1000)`);
+    console.log(`  start() -> first frame:      median ${fmt(median(col((r) => r.startToFirstFrameMs)))} ms`);
+    const s = (pick: (x: RunFigures['split']) => number | null): string => fmt(median(col((r) => pick(r.split))));
+    console.log(
+      `  start-up split (medians): camera open ${s((x) => x.camera)} ms | -> first request ${s((x) => x.toRequest)} ms` +
+        ` | worker busy before taking it ${s((x) => x.workerBusy)} ms | waiting for a camera frame ${s((x) => x.frameWait)} ms` +
+        ` | first frame read ${s((x) => x.firstFrame)} ms | further frames until the read ${s((x) => x.rest)} ms`,
+    );
+    console.log(`  frames processed per second: median ${fmt(median(col((r) => r.framesPerSecond)), 2)} (frames per read: median ${fmt(median(col((r) => r.processed, reads)))}; skipped by back-pressure: median ${fmt(median(col((r) => r.skipped)))})`);
+    console.log(`  worker per frame (median of run means): pixels ${fmt(median(col((r) => r.decodeMsPerFrame)), 1)} ms, engine ${fmt(median(col((r) => r.engineMsPerFrame)))} ms`);
+    const scanTasks = all.reduce((n, r) => n + r.longTasks, 0);
+    console.log(
+      `  main-thread long tasks while scanning (first frame -> read): ${scanTasks} in ${all.length} runs (median ${fmt(median(col((r) => r.longTasks)))}),` +
+        ` longest ${fmt(Math.max(0, ...all.map((r) => r.longestTaskMs)))} ms (aim: none over 50 ms)`,
+    );
+    console.log(
+      `  main-thread long tasks at start-up (start() -> first frame): ${all.reduce((n, r) => n + r.startupLongTasks, 0)} in ${all.length} runs,` +
+        ` longest ${fmt(Math.max(0, ...all.map((r) => r.startupLongestMs)))} ms`,
+    );
   }
   console.log(`load average at the end: ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores (figures are wall-clock: a loaded machine inflates them)`);
 }

@@ -9,7 +9,7 @@
  *   `<video>` on `requestVideoFrameCallback` (else animation frames) and posted to the reader.
  * @module
  */
-import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameSource, TrackFrameReader } from './frame-reader.ts';
+import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameReadTimings, FrameSource, TrackFrameReader } from './frame-reader.ts';
 
 /** Counters of a pump, for status displays and benchmarks. */
 export interface FramePumpStats {
@@ -25,6 +25,11 @@ export interface FramePumpStats {
   failed: number;
   /** `performance.now()` when the first frame was handed over, or null. */
   firstFrameAt: number | null;
+  /**
+   * The first answered frame, for start-up analysis: when it was requested and answered
+   * (`performance.now()` on this thread) and the worker's timings. Null until then.
+   */
+  first: { requestedAt: number; answeredAt: number; timings: FrameReadTimings } | null;
   /** Worker-side milliseconds of the last processed frame. */
   lastTotalMs: number;
   /** Worker-side milliseconds of all processed frames: frame → pixels. */
@@ -95,6 +100,7 @@ export class FramePump {
     skipped: 0,
     failed: 0,
     firstFrameAt: null,
+    first: null,
     lastTotalMs: 0,
     decodeMs: 0,
     engineMs: 0,
@@ -116,7 +122,7 @@ export class FramePump {
 
   /** A copy of the counters. */
   get stats(): FramePumpStats {
-    return { ...this.#stats };
+    return { ...this.#stats, first: this.#stats.first ? { ...this.#stats.first } : null };
   }
 
   /** Starts pulling frames (idempotent): in `track` mode where the reader can open the track, else from the video. */
@@ -175,7 +181,7 @@ export class FramePump {
           : 0;
         this.#stats.offered += 1 + gap;
         this.#stats.skipped += gap;
-        this.#count(response);
+        this.#count(response, sent);
         last = response;
         onResponse(response);
       } catch (error) {
@@ -195,7 +201,8 @@ export class FramePump {
     }
   }
 
-  #count(response: FrameReadResponse): void {
+  #count(response: FrameReadResponse, requestedAt: number): void {
+    this.#stats.first ??= { requestedAt, answeredAt: performance.now(), timings: response.timings };
     this.#stats.processed++;
     this.#stats.lastTotalMs = response.timings.total;
     this.#stats.decodeMs += response.timings.decode;
@@ -249,9 +256,10 @@ export class FramePump {
         frame.close();
         return;
       }
-      this.#stats.firstFrameAt ??= performance.now();
+      const sent = performance.now();
+      this.#stats.firstFrameAt ??= sent;
       const response = await reader.read({ ...(request ? request(width, height) : {}), frame });
-      this.#count(response);
+      this.#count(response, sent);
       if (!this.#running) return;
       onResponse(response);
     } catch (error) {

@@ -60,8 +60,6 @@ async function readTrackFrame(id: number, message: Partial<MrzTrackFrameRequest>
   } catch {
     next = { done: true, value: undefined };
   }
-  // Counted once the frame is here: a warm-up keeps running while the camera has not delivered yet.
-  received++;
   if (next.done) {
     if (streams.get(stream as number) === reader) streams.delete(stream as number);
     return errorResponse(id, 'stream-ended', 'The camera frame stream ended.');
@@ -78,7 +76,8 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
     const seen = received;
     let runs = 0;
     try {
-      runs = await warmUpEngine(engine, () => received !== seen);
+      // Once real frames were read, the engine is warm: a late warm-up would only delay the next frame.
+      if (seen === 0) runs = await warmUpEngine(engine, () => received !== seen);
     } catch {
       /* a failed warm-up only costs speed */
     }
@@ -101,8 +100,10 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
     }
     return { id, kind: 'track', stream: typeof stream === 'number' ? stream : -1 };
   }
-  if (message.kind === 'track-frame') return readTrackFrame(id, message as Partial<MrzTrackFrameRequest>);
+  // Counted on arrival, before the frame: a warm-up run in progress would delay the frame's delivery
+  // to this thread (it arrives as a task) as much as its reading.
   received++;
+  if (message.kind === 'track-frame') return readTrackFrame(id, message as Partial<MrzTrackFrameRequest>);
   if (message.kind === 'frame') {
     const { id: _id, kind: _kind, frame, ...options } = message as Partial<MrzFrameRequest>;
     if (!frame || typeof frame.close !== 'function') return errorResponse(id, 'bad-request', 'Expected a VideoFrame or ImageBitmap.');

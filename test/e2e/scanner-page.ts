@@ -17,8 +17,12 @@ interface ProbeEvent {
 const streams: MediaStream[] = [];
 const md = navigator.mediaDevices;
 const original = md.getUserMedia.bind(md);
+/** performance.now() when each getUserMedia call was made and when it resolved (benchmark start-up split). */
+const cameraTimes: { requested: number; resolved: number }[] = [];
 md.getUserMedia = async (constraints?: MediaStreamConstraints): Promise<MediaStream> => {
+  const requested = performance.now();
   const stream = await original(constraints);
+  cameraTimes.push({ requested, resolved: performance.now() });
   streams.push(stream);
   return stream;
 };
@@ -78,6 +82,7 @@ const probe = {
   el,
   events,
   longTasks,
+  cameraTimes,
   get submits(): number {
     return submits;
   },
