@@ -11,6 +11,16 @@
  */
 import type { FrameReader, FrameReadRequest, FrameReadResponse, FrameReadTimings, FrameSource, TrackFrameReader } from './frame-reader.ts';
 
+/** When the first frame of a scan was requested and answered, and the worker's share of it. */
+export interface FirstFrameTimes {
+  /** `performance.now()` when the frame was asked for (track mode) or posted (video mode). */
+  requestedAt: number;
+  /** `performance.now()` when its answer arrived. */
+  answeredAt: number;
+  /** The worker's timings of that frame. */
+  timings: FrameReadTimings;
+}
+
 /** Counters of a pump, for status displays and benchmarks. */
 export interface FramePumpStats {
   /** Where frames come from: `track` (read in the worker), `video` (posted from the preview), or null before the start. */
@@ -29,7 +39,7 @@ export interface FramePumpStats {
    * The first answered frame, for start-up analysis: when it was requested and answered
    * (`performance.now()` on this thread) and the worker's timings. Null until then.
    */
-  first: { requestedAt: number; answeredAt: number; timings: FrameReadTimings } | null;
+  first: FirstFrameTimes | null;
   /** Worker-side milliseconds of the last processed frame. */
   lastTotalMs: number;
   /** Worker-side milliseconds of all processed frames: frame → pixels. */
