@@ -47,7 +47,7 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
   const stored = await ctx.storage.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY));
   let cursor: string | null = typeof stored === 'string' ? stored : null;
   // First pull (no cursor): track what the cache holds so most changes are written without reading first.
-  const memo: CacheMemo | null = cursor === null ? { seeded: new Set(), known: new Map() } : null;
+  let memo: CacheMemo | null = cursor === null ? { seeded: new Set(), known: new Map() } : null;
   // The next page is requested while the current one is written (the server and IndexedDB work side by side);
   // pages are still applied strictly in order, each with its cursor in one transaction.
   let ahead: Promise<ChangePage> | null = null;
@@ -64,6 +64,7 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
     } catch (error) {
       ahead = null;
       if (error instanceof SyncError && error.code === 'gone') {
+        memo = null; // the resync writes what the lists hold: from here on, every cached version is read
         await resync(ctx, report);
         cursor = (await ctx.storage.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY))) as string;
         continue;

@@ -447,6 +447,39 @@ test('first pull writes without reading what it already knows, yet keeps newer c
   assert.ok(reads <= 4, `reads: ${reads}`);
 });
 
+test('a first pull whose cursor goes stale mid-way resyncs and then reads again: a listed entity deleted afterwards is removed', async () => {
+  const server = new MemoryTransport({ pageSize: 3 });
+  const ids: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const e = entity();
+    ids.push(e.id);
+    server.apply('records', 'put', e.id, e, 0);
+  }
+  let feedCalls = 0;
+  let deleted = false;
+  const transport: Transport = {
+    write: (r, o) => server.write(r, o),
+    changes: (cursor, o) => {
+      feedCalls += 1;
+      if (feedCalls === 2) server.prune(); // the cursor of page 1 is now too old: 410, full resync
+      return server.changes(cursor, o);
+    },
+    list: async (c, t, o) => {
+      const page = await server.list(c, t, o);
+      if (c === 'records' && !page.nextPageToken && !deleted) {
+        deleted = true;
+        server.apply('records', 'delete', ids[8]!, undefined, null); // after the lists: reaches us through the feed
+      }
+      return page;
+    },
+  };
+  const local = new MemorySyncStorage();
+  const report = await pull({ storage: local, transport, signal: new AbortController().signal });
+  assert.equal(report.resynced, true);
+  assert.equal(local.entity('records', ids[8]!), undefined, 'the deletion after the resync is applied');
+  assert.equal(local.all('records').length, 9);
+});
+
 test('a cursor that is gone triggers a full resync: missed deletions removed, pending writes kept', async () => {
   const server = new MemoryTransport({ pageSize: 4 });
   const local = new MemorySyncStorage();
