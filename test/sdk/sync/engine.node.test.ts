@@ -31,6 +31,18 @@ function ctx(storage: MemorySyncStorage, transport: Transport, extra: Partial<Se
   };
 }
 
+/** An in-process server holding `n` records (ids in creation order), feed pages of `pageSize`. */
+function serverWith(n: number, pageSize: number): { server: MemoryTransport; ids: string[] } {
+  const server = new MemoryTransport({ pageSize });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = entity();
+    ids.push(e.id);
+    server.apply('records', 'put', e.id, e, 0);
+  }
+  return { server, ids };
+}
+
 /** Push until the outbox is empty or stuck (bounded). */
 async function drain(storage: MemorySyncStorage, transport: Transport, extra: Partial<SenderContext> = {}): Promise<number> {
   let rounds = 0;
@@ -384,13 +396,7 @@ test('pull applies remote changes and deletions, keeps pending local writes, sto
 });
 
 test('first pull writes without reading what it already knows, yet keeps newer cached versions and local edits made before and during the pull', async () => {
-  const server = new MemoryTransport({ pageSize: 5 });
-  const ids: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const e = entity();
-    ids.push(e.id);
-    server.apply('records', 'put', e.id, e, 0);
-  }
+  const { server, ids } = serverWith(20, 5);
   const local = new MemorySyncStorage();
   // Before the pull (no cursor yet): ids[0] cached at a newer version than the feed's first change of it;
   // ids[1] edited locally (pending outbox entry).
@@ -448,13 +454,7 @@ test('first pull writes without reading what it already knows, yet keeps newer c
 });
 
 test('a first pull whose cursor goes stale mid-way resyncs and then reads again: a listed entity deleted afterwards is removed', async () => {
-  const server = new MemoryTransport({ pageSize: 3 });
-  const ids: string[] = [];
-  for (let i = 0; i < 10; i++) {
-    const e = entity();
-    ids.push(e.id);
-    server.apply('records', 'put', e.id, e, 0);
-  }
+  const { server, ids } = serverWith(10, 3);
   let feedCalls = 0;
   let deleted = false;
   const transport: Transport = {
