@@ -49,12 +49,15 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
   const low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
-  const skew = estimateSkew(inkMap(low, charSize / 2));
-  if (Math.abs(skew) > 0.001) spec = { ...spec, angle: spec.angle + skew };
+  const lowInk = inkMap(low, charSize / 2);
+  const skew = estimateSkew(lowInk);
+  const deskew = Math.abs(skew) > 0.001;
+  if (deskew) spec = { ...spec, angle: spec.angle + skew };
   // Perspective: a second half-resolution pass, deskewed, segmented; the text box of its best line
   // group (cap tops of the first line, baselines of the last, first and last cell edges) is a
   // quadrilateral whose homography straightens the band, so the character pitch is uniform.
-  const persp = perspectiveSpec(gray, spec, charSize, pyramid);
+  // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
+  const persp = perspectiveSpec(gray, spec, charSize, pyramid, deskew ? undefined : lowInk);
   if (persp) {
     const rect = rectify(gray, persp, pyramid);
     if (rect) {
@@ -98,12 +101,16 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * rectification and mapped through a homography onto an upright rectangle whose text line is
  * TARGET_LEN pixels long, with the same margins as the rotated-rectangle spec. Null when no line
  * group is found or the box is implausible (the caller falls back to the rotated rectangle).
+ * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>): RectSpec | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: InkMap): RectSpec | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
-  const half = rectify(gray, halfSpec, pyramid);
-  if (!half) return null;
-  const ink = inkMap(half, charSize / 2);
+  let ink = halfInk;
+  if (!ink) {
+    const half = rectify(gray, halfSpec, pyramid);
+    if (!half) return null;
+    ink = inkMap(half, charSize / 2);
+  }
   const lines = findLines(ink);
   if (lines.length === 0) return null;
   // Prefer the group with more lines (TD1 over a 2-line cut of it), then the cleaner cut: a
