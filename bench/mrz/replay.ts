@@ -8,7 +8,7 @@
  * Frames: the cached synthetic bench frames (.cache/mrz-bench, run the bench once first) and the
  * real samples with ground truth (rotations on, turn order 0, 2, 1, 3 as in `readMrz`).
  *
- * `node --import tsx bench/mrz/replay.ts [--synth 320] [--verbose] [--real-only]`
+ * `node --import tsx bench/mrz/replay.ts [--synth 320] [--verbose] [--real-only] [--tag NAME]`
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +27,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const SAMPLES = resolve(ROOT, '..', 'shared', 'mrz-samples');
 const BENCH = join(ROOT, '.cache', 'mrz-bench');
 const wHash = createHash('sha1').update(MODEL.data).digest('hex').slice(0, 10);
-const CACHE = join(ROOT, '.cache', 'mrz-replay', wHash);
+// --tag NAME: a separate cache (after an image-side change with the same weights).
+const CACHE = join(ROOT, '.cache', 'mrz-replay', wHash + (cli.has('tag') ? `-${cli.get('tag', '')}` : ''));
 mkdirSync(CACHE, { recursive: true });
 
 interface Hyp {

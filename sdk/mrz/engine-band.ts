@@ -9,7 +9,7 @@ import type { Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, inkMap, periodOf, type CellLine, type InkMap, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, findLines, GLYPH_SIZE, inkMap, periodOf, type CellLine, type InkMap, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -230,11 +230,51 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
         cost += c.fitCost;
       }
       if (cells.length !== count) continue;
+      alignStarts(a.ink, group, cells, n);
       out.push({ n, cells, fitCost: cost / count });
     }
   }
   out.sort((x, y) => x.fitCost - y.fitCost);
   return out;
+}
+
+/** Ink of cell `k` of a cut line (sum of its glyph raster). */
+function cellInk(c: CellLine, k: number): number {
+  let s = 0;
+  const o = k * GLYPH_SIZE;
+  for (let i = 0; i < GLYPH_SIZE; i++) s += c.glyphs[o + i] as number;
+  return s;
+}
+
+/** True when the first or last cell of a cut line is about blank (the cut slid past the text). */
+function blankEnd(c: CellLine): boolean {
+  let total = 0;
+  for (let k = 0; k < c.n; k++) total += cellInk(c, k);
+  const mean = total / c.n;
+  return cellInk(c, 0) < 0.35 * mean || cellInk(c, c.n - 1) < 0.35 * mean;
+}
+
+/**
+ * The lines of an MRZ start at the same column with the same pitch. When one line of a group was
+ * cut about a whole cell off the others (print or a smudge beside it moved its extent) and shows a
+ * blank end cell while the others do not, it is cut again over the others' extent, and the new cut
+ * replaces it when its end cells hold ink. `cells` is updated in place.
+ */
+function alignStarts(ink: InkMap, group: readonly TextLine[], cells: CellLine[], n: number): void {
+  const blank = cells.map(blankEnd);
+  const good = cells.filter((_, i) => !blank[i]);
+  if (good.length === 0 || good.length === cells.length) return;
+  const ref = good[0] as CellLine;
+  const p = ref.pitch;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i] as CellLine;
+    if (!blank[i]) continue;
+    const off = Math.abs((c.bounds[0] as number) - (ref.bounds[0] as number)) / p;
+    if (off < 0.6 || off > 1.6) continue;
+    const line = group[i] as TextLine;
+    const recut = cutLine(ink, { ...line, xa: Math.round((ref.bounds[0] as number) + 0.3 * p), xb: Math.round((ref.bounds[n] as number) - 0.3 * p) }, n);
+    if (recut && !blankEnd(recut)) cells[i] = recut;
+  }
 }
 
 function similar(group: readonly TextLine[]): boolean {
