@@ -23,8 +23,11 @@ function freePort() {
   });
 }
 
-/** Start a cluster; returns its connection URL and a `stop()` that removes it. */
-export async function startThrowawayPostgres() {
+/**
+ * Start a cluster; returns its connection URL and a `stop()` that removes it. `fsync` defaults to off (fast
+ * tests; the cluster is thrown away); benchmarks that quote write throughput pass `{ fsync: true }`.
+ */
+export async function startThrowawayPostgres({ fsync = false } = {}) {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'timpora-pg-'));
   chmodSync(dir, 0o777);
@@ -37,7 +40,7 @@ export async function startThrowawayPostgres() {
     else execFileSync(full, args, { stdio: 'pipe' });
   };
   run('initdb', ['-D', data, '-U', 'timpora', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${fsync ? 'on' : 'off'} -c max_connections=200`, 'start']);
   const url = `postgres://timpora@127.0.0.1:${port}/postgres`;
   return {
     url,
