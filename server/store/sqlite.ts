@@ -7,7 +7,9 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type {
   AuditEntry,
   AuditInput,
@@ -72,6 +74,63 @@ function migrateToRowidTables(db: Database.Database): void {
         ALTER TABLE ${table}_v2 RENAME TO ${table};`);
     }
   })();
+}
+
+/**
+ * `PRAGMA synchronous` of every connection. In WAL mode NORMAL syncs the WAL only at checkpoints, not per commit:
+ * a committed write survives a crash of the process (the OS has the WAL pages), but the last commits before a
+ * power loss or kernel crash may be lost (the database stays consistent). See server/README.md.
+ */
+export const SQLITE_SYNCHRONOUS = 'NORMAL';
+
+/** How often the checkpoint thread copies committed WAL frames into the database file. */
+const CHECKPOINT_EVERY_MS = 100;
+
+// The checkpoint thread: its own connection on the same file, PASSIVE checkpoints (never blocks the writer, never
+// takes the write lock), closed on request. `synchronous` as the writer's, so a checkpoint syncs as before.
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('synchronous = ' + workerData.synchronous);
+const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.everyMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * Moves WAL checkpoints off the event loop: the writer's connection stops auto-checkpointing (a checkpoint then
+ * ran inside the COMMIT of whichever write crossed 1,000 WAL pages, copying and syncing pages while every
+ * request waited) and a worker thread checkpoints instead. Returns a stop function; if the thread cannot start
+ * or fails, the writer goes back to auto-checkpointing.
+ */
+function startCheckpointer(db: Database.Database, path: string): () => Promise<void> {
+  db.pragma('wal_autocheckpoint = 0');
+  const fallback = (): void => {
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  };
+  let worker: Worker;
+  try {
+    worker = new Worker(CHECKPOINTER, {
+      eval: true,
+      execArgv: [], // plain CommonJS: no loaders (tsx) in the thread
+      workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path, everyMs: CHECKPOINT_EVERY_MS, synchronous: SQLITE_SYNCHRONOUS },
+    });
+  } catch {
+    fallback();
+    return async () => {};
+  }
+  worker.unref();
+  worker.on('error', fallback);
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return async () => {
+    worker.ref(); // keep the process alive until the thread has closed its connection
+    worker.postMessage('close');
+    await exited;
+  };
 }
 
 const SCHEMA = `
@@ -173,20 +232,24 @@ export class SqliteStore implements Store {
   private readonly groupTx: (group: readonly Queued[]) => Array<{ ok: WriteOutcome } | { error: unknown }>;
   private queued: Queued[] = [];
   private readonly auditTx: (entries: readonly AuditInput[]) => void;
+  private readonly stopCheckpointer: () => Promise<void> = async () => {};
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const db = new Database(options.path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${SQLITE_SYNCHRONOUS}`);
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     // Statement and savepoint journals (one savepoint per write in a group commit) in memory instead of temp
     // files: they only serve rollbacks inside an open transaction, so durability is unchanged.
     db.pragma('temp_store = MEMORY');
+    // The WAL is cut back to this size when it restarts after a complete checkpoint.
+    db.pragma('journal_size_limit = 67108864');
     migrateToRowidTables(db);
     db.exec(SCHEMA);
     this.db = db;
+    if (options.path !== ':memory:') this.stopCheckpointer = startCheckpointer(db, options.path);
     this.stmt = {
       get: db.prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE collection = ? AND id = ?'),
       insert: db.prepare(
@@ -266,6 +329,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) {
       this.flush();
+      // The checkpoint thread's connection first: closing the last connection checkpoints and removes the WAL.
+      await this.stopCheckpointer();
       this.db.close();
     }
   }
