@@ -2,6 +2,7 @@
 // events, form submits and main-thread long tasks, then mounts the element as the query string says.
 import '../../components/mrz-scanner/define.ts';
 import type { TimporaMrzScanner } from '../../components/mrz-scanner/mrz-scanner.ts';
+import { spyClones } from '../sdk/camera/fixtures.ts';
 
 interface ProbeEvent {
   type: 'read' | 'error';
@@ -29,13 +30,7 @@ md.getUserMedia = async (constraints?: MediaStreamConstraints): Promise<MediaStr
 
 // Clones too (the worker reads frames from a clone of the camera track): the camera is only
 // released when every clone has ended as well.
-const clones: MediaStreamTrack[] = [];
-const clone = MediaStreamTrack.prototype.clone;
-MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack): MediaStreamTrack {
-  const track = clone.call(this);
-  clones.push(track);
-  return track;
-};
+const { clones } = spyClones();
 // `?pump=video`: a browser without MediaStreamTrackProcessor (frames posted from the preview).
 if (new URLSearchParams(location.search).get('pump') === 'video') {
   delete (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;

@@ -106,6 +106,26 @@ export function spyStreams(): { streams: MediaStream[]; states(): string[]; rest
   };
 }
 
+/**
+ * Records every clone of a camera track (the MRZ worker reads frames from a clone, so the camera is
+ * only released once the clones end too). Call `restore()`.
+ */
+export function spyClones(): { clones: MediaStreamTrack[]; restore(): void } {
+  const clones: MediaStreamTrack[] = [];
+  const original = MediaStreamTrack.prototype.clone;
+  MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack): MediaStreamTrack {
+    const track = original.call(this);
+    clones.push(track);
+    return track;
+  };
+  return {
+    clones,
+    restore: () => {
+      MediaStreamTrack.prototype.clone = original;
+    },
+  };
+}
+
 /** Makes getUserMedia reject with a DOMException of `name`. Call the returned function to restore. */
 export function failGetUserMedia(name: string): () => void {
   const md = navigator.mediaDevices;

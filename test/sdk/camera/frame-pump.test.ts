@@ -5,21 +5,15 @@ import { FramePump } from '../../../sdk/camera/frame-pump.ts';
 import type { FrameReadResponse } from '../../../sdk/camera/frame-reader.ts';
 import { createWorkerFrameReader } from '../../../sdk/camera/worker-reader.ts';
 import type { FrameReader } from '../../../sdk/camera/frame-reader.ts';
-import { ScriptedReader, until } from './fixtures.ts';
+import { ScriptedReader, spyClones, until } from './fixtures.ts';
 
-/** Records the clones of camera tracks made while `run` is pending. */
+/** Runs `run` with every clone of a camera track recorded. */
 async function withCloneSpy<T>(run: (clones: MediaStreamTrack[]) => Promise<T>): Promise<T> {
-  const clones: MediaStreamTrack[] = [];
-  const original = MediaStreamTrack.prototype.clone;
-  MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack): MediaStreamTrack {
-    const track = original.call(this);
-    clones.push(track);
-    return track;
-  };
+  const spy = spyClones();
   try {
-    return await run(clones);
+    return await run(spy.clones);
   } finally {
-    MediaStreamTrack.prototype.clone = original;
+    spy.restore();
   }
 }
 
