@@ -65,6 +65,8 @@ interface RunFigures {
   /** Long tasks between the first frame and the read (or the end of the run): the scanning itself. */
   longTasks: number;
   longestTaskMs: number;
+  /** Each of those long tasks as `duration@start`, start in ms before the read event (or the end of the run). */
+  longTaskList: string[];
   /** Worker-side mean per processed frame: frame → pixels, and the engine. */
   decodeMsPerFrame: number;
   engineMsPerFrame: number;
@@ -150,6 +152,7 @@ async function runOnce(browser: Browser, server: PageServer, scenario: Scenario,
       startupLongestMs: startup.reduce((m, t) => Math.max(m, t.duration), 0),
       longTasks: tasks.length,
       longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
+      longTaskList: tasks.map((t) => `${Math.round(t.duration)}@-${Math.round(tEnd - t.start)}`),
       decodeMsPerFrame: processed > 0 ? (stats?.decodeMs ?? 0) / processed : 0,
       engineMsPerFrame: processed > 0 ? (stats?.engineMs ?? 0) / processed : 0,
       split: {
@@ -189,6 +192,7 @@ async function main(): Promise<void> {
           ` | pump ${r.usedMode ?? 'n/a'} | start->read ${fmt(r.startToReadMs)} ms | first frame->read ${fmt(r.firstFrameToReadMs)} ms` +
           ` | start->first frame ${fmt(r.startToFirstFrameMs)} ms | processed ${r.processed} (skipped ${r.skipped})` +
           ` | ${fmt(r.framesPerSecond, 2)} frames/s | long tasks while scanning ${r.longTasks}, longest ${fmt(r.longestTaskMs)} ms` +
+          (r.longTaskList.length ? ` (ms@ms before the read: ${r.longTaskList.join(' ')})` : '') +
           ` | at start-up ${r.startupLongTasks}, longest ${fmt(r.startupLongestMs)} ms` +
           ` | worker per frame: pixels ${fmt(r.decodeMsPerFrame)} ms, engine ${fmt(r.engineMsPerFrame)} ms`,
       );
