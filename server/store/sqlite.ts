@@ -228,8 +228,8 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmt;
   private readonly listCache = new Map<string, Database.Statement>();
-  private readonly writeTx: (req: WriteRequest) => WriteOutcome;
-  private readonly groupTx: (group: readonly Queued[]) => Array<{ ok: WriteOutcome } | { error: unknown }>;
+  private readonly writeTx: Database.Transaction<(req: WriteRequest) => WriteOutcome>;
+  private readonly groupTx: Database.Transaction<(group: readonly Queued[]) => Array<{ ok: WriteOutcome } | { error: unknown }>>;
   private queued: Queued[] = [];
   private readonly auditTx: (entries: readonly AuditInput[]) => void;
   private readonly stopCheckpointer: () => Promise<void> = async () => {};
@@ -425,7 +425,10 @@ export class SqliteStore implements Store {
     if (group.length === 0) return;
     let outcomes: Array<{ ok: WriteOutcome } | { error: unknown }>;
     try {
-      outcomes = group.length === 1 ? [{ ok: this.writeTx(group[0]!.request) }] : this.groupTx(group);
+      // BEGIN IMMEDIATE: the write lock is taken before the first read. A deferred transaction that reads (the
+      // idempotency check) and then writes fails at once with SQLITE_BUSY when another process sharing the file
+      // committed in between (a 500); immediate ones wait for the lock (busy_timeout) instead.
+      outcomes = group.length === 1 ? [{ ok: this.writeTx.immediate(group[0]!.request) }] : this.groupTx.immediate(group);
     } catch (error) {
       // The commit itself failed: nothing of the group is stored.
       for (const q of group) q.reject(error);
@@ -486,7 +489,7 @@ export class SqliteStore implements Store {
       this.stmt.pruneIdem.run(now - r.idempotencyTtlMs);
       return horizon;
     });
-    return tx();
+    return tx.immediate(); // reads then writes: take the write lock first (see flush)
   }
 }
 
