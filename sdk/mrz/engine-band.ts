@@ -230,8 +230,17 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
         cost += c.fitCost;
       }
       if (cells.length !== count) continue;
+      // Lines cut over an extent shorter than n cells rest on a placement prior (centred on the
+      // band); the other prior (first cell at the first glyph) is offered as the next hypothesis,
+      // and the check digits decide between them.
+      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutLine(a.ink, line, n, 'start') : cells[j])) : [];
       alignStarts(a.ink, group, cells, n);
       out.push({ n, cells, fitCost: cost / count });
+      if (starts.every((c): c is CellLine => !!c) && starts.some((c, j) => c.bounds[0] !== (cells[j] as CellLine).bounds[0])) {
+        alignStarts(a.ink, group, starts, n);
+        // Ranked right after the centred cut of the same lines.
+        out.push({ n, cells: starts, fitCost: cost / count + 1e-6 });
+      }
     }
   }
   out.sort((x, y) => x.fitCost - y.fitCost);

@@ -45,7 +45,19 @@ export interface CellLine {
   readonly fitCost: number;
   /** n glyph rasters of GLYPH_SIZE floats in [0, 1]. */
   readonly glyphs: Float32Array;
+  /**
+   * True when the inked extent was shorter than n cells and the comb was placed by the line's
+   * periodicity (the whole-cell offset then rests on a prior, see `cutLine`'s `anchor`).
+   */
+  readonly shortFit: boolean;
 }
+
+/**
+ * Where a comb fitted over an extent shorter than its n cells is placed: `centre` (on the band's
+ * centre; the band is centred on the MRZ by construction) or `start` (first cell at the first
+ * glyph: every MRZ line starts with a full glyph, only fillers trail).
+ */
+export type CombAnchor = 'centre' | 'start';
 
 /**
  * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
@@ -377,7 +389,7 @@ function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): 
  * extent is longer (neighbouring print); the n-cell window with the most ink inside and the
  * cleanest boundaries wins, ties broken by the same centring prior.
  */
-function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long', width: number): Comb {
+function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long', width: number, anchor: CombAnchor = 'centre'): Comb {
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
   let best = Infinity;
   let out: Comb = { x0: line.xa, p: pLo, r: 1 };
@@ -401,6 +413,11 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
       if (mode === 'span') {
         xFrom = line.xa - 0.42 * p;
         xTo = line.xa;
+        xStep = 0.042 * p;
+      } else if (mode === 'short' && anchor === 'start') {
+        // The first glyph sits in the first cell.
+        xFrom = line.xa - 0.45 * p;
+        xTo = line.xa + 0.05 * p;
         xStep = 0.042 * p;
       } else if (mode === 'short') {
         // The comb covers the ink: x0 <= xa (first glyph edge inside its cell), end >= xb.
@@ -441,7 +458,7 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
           const dr = (xe - line.xb) / (p * r);
           if (dl > 0.4) c += 6 * (dl - 0.4);
           if (dr > 0.4) c += 6 * (dr - 0.4);
-        } else {
+        } else if (mode !== 'short' || anchor === 'centre') {
           c += (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
         }
         if (c < best) {
@@ -458,7 +475,7 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
  * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
  * `n` characters (pitch implausible for its height).
  */
-export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null {
+export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre'): CellLine | null {
   const { width: w, data } = ink;
   const lh = line.bottom - line.top + 1;
   const span = line.xb - line.xa + 1;
@@ -494,6 +511,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
   // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit
   // the inked extent, so another layout that fits the line wins the ranking in lineGroups.
   let extentPenalty = 0;
+  let shortFit = false;
   const spanOk = !(pMax < 0.55 * lh || pMin > 2.2 * lh);
   comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width) : { x0: line.xa, p: pMin, r: 1 };
   // A window of n cells inside a longer inked extent (the 'long' fit: neighbouring print) only for
@@ -502,10 +520,11 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
   const long = spanCells > n + 1.2 && n >= 44;
   if (pAc > 0 && spanCells >= 0.3 * n && (spanCells < n - 1.2 || long)) {
     // Taken only when its boundaries fall on clearly cleaner columns than the span fit's.
-    const alt = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, long ? 'long' : 'short', ink.width);
+    const alt = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, long ? 'long' : 'short', ink.width, anchor);
     if (!spanOk || inkAtBoundaries(sm, line, n, alt) < 0.7 * inkAtBoundaries(sm, line, n, comb)) {
       comb = alt;
       extentPenalty = (0.3 * Math.abs(spanCells - n)) / n;
+      shortFit = !long;
     }
   }
   if (!spanOk && extentPenalty === 0) return null;
@@ -577,7 +596,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number): CellLine | null
     const b = bottoms[k] as number;
     rasterGlyph(ink, cx, (t + b) / 2, pk, b - t + 1, glyphs, k * GLYPH_SIZE);
   }
-  return { n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, glyphs };
+  return { n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, glyphs, shortFit };
 }
 
 /**
