@@ -703,6 +703,28 @@ const tapYj = new Int32Array(2 * GLYPH_H);
 const tapFy = new Float64Array(2 * GLYPH_H);
 
 /**
+ * The two supersampled taps of each of `n` output pixels along one axis: for tap j, the clamped source
+ * index pair (times `stride`) and the bilinear fraction between them.
+ */
+function sampleTaps(
+  origin: number, step: number, n: number, size: number, stride: number,
+  lo: Int32Array, hi: Int32Array, frac: Float64Array,
+): void {
+  for (let g = 0; g < n; g++) {
+    for (let k = 0; k < 2; k++) {
+      let v = origin + (g + 0.25 + 0.5 * k) * step - 0.5;
+      if (v < 0) v = 0;
+      else if (v > size - 1) v = size - 1;
+      const vi = Math.floor(v);
+      const j = 2 * g + k;
+      lo[j] = vi * stride;
+      hi[j] = (vi + 1 < size ? vi + 1 : vi) * stride;
+      frac[j] = v - vi;
+    }
+  }
+}
+
+/**
  * Rasterises one glyph window centred at (cx, cy): width 1.1 pitch, height 1.3 line height, into
  * GLYPH_W x GLYPH_H with 2x2 supersampled bilinear sampling.
  */
@@ -716,30 +738,8 @@ export function rasterGlyph(ink: FloatImage, cx: number, cy: number, pitch: numb
   const { width: w, height: h, data } = ink;
   // Sample taps depend on (gx, b) and (gy, a) only: computed once per glyph with the same
   // operations as per sample (bit-identical), then the four samples of a pixel are blended.
-  for (let gx = 0; gx < GLYPH_W; gx++) {
-    for (let b = 0; b < 2; b++) {
-      let x = x0 + (gx + 0.25 + 0.5 * b) * sx - 0.5;
-      if (x < 0) x = 0;
-      else if (x > w - 1) x = w - 1;
-      const xi = Math.floor(x);
-      const j = 2 * gx + b;
-      tapXi[j] = xi;
-      tapXj[j] = xi + 1 < w ? xi + 1 : xi;
-      tapFx[j] = x - xi;
-    }
-  }
-  for (let gy = 0; gy < GLYPH_H; gy++) {
-    for (let a = 0; a < 2; a++) {
-      let y = y0 + (gy + 0.25 + 0.5 * a) * sy - 0.5;
-      if (y < 0) y = 0;
-      else if (y > h - 1) y = h - 1;
-      const yi = Math.floor(y);
-      const j = 2 * gy + a;
-      tapYi[j] = yi * w;
-      tapYj[j] = (yi + 1 < h ? yi + 1 : yi) * w;
-      tapFy[j] = y - yi;
-    }
-  }
+  sampleTaps(x0, sx, GLYPH_W, w, 1, tapXi, tapXj, tapFx);
+  sampleTaps(y0, sy, GLYPH_H, h, w, tapYi, tapYj, tapFy);
   for (let gy = 0; gy < GLYPH_H; gy++) {
     for (let gx = 0; gx < GLYPH_W; gx++) {
       let s = 0;
