@@ -9,19 +9,20 @@
  * (`--cpu`: also the renderer's CPU profile of the pull).
  * Prints figures; asserts nothing.
  */
-import { build } from 'esbuild';
 import type { Page } from 'puppeteer-core';
 import {
   ROOT,
   ServerProcess,
   buildBundles,
+  bundleForBrowser,
   devToken,
   freePort,
+  harnessProxy,
   launchChromium,
+  openHarness,
   removeDir,
   tempDir,
 } from '../../test/e2e/sync-faults-lib.ts';
-import { startFaultProxy } from '../../test/e2e/sync-faults-proxy.ts';
 import type { SyncProfiler } from './profile-page.ts';
 import { argOf, seed } from './common.ts';
 
@@ -63,8 +64,7 @@ function printCpu(profile: CpuProfile): void {
 
 async function main(): Promise<void> {
   const { serverEntry } = await buildBundles();
-  const page = await build({ entryPoints: [`${ROOT}bench/sync/profile-page.ts`], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'warning' });
-  const pageJs = page.outputFiles[0]?.text ?? '';
+  const pageJs = await bundleForBrowser(`${ROOT}bench/sync/profile-page.ts`);
   const dir = tempDir('bench-sync-profile');
   let dbSpec = `sqlite:${dir}/profile.db`;
   let stopPg: (() => void) | undefined;
@@ -76,26 +76,14 @@ async function main(): Promise<void> {
   }
   const server = new ServerProcess(serverEntry, await freePort(), dbSpec);
   await server.start();
-  const html = '<!doctype html><meta charset="utf-8"><title>sync profile</title><script type="module" src="/__harness/profile.js"></script>';
-  const proxy = await startFaultProxy(
-    () => server.port,
-    new Map([
-      ['index.html', { type: 'text/html; charset=utf-8', body: html }],
-      ['profile.js', { type: 'text/javascript; charset=utf-8', body: pageJs }],
-    ]),
-  );
+  // The profiler page is served where the sync harness would be (same proxy, same origin set-up).
+  const proxy = await harnessProxy(() => server.port, pageJs);
   const browser = await launchChromium();
   try {
     const token = await devToken(proxy.origin, 'imi-jakut', 'officer', `profile-${Date.now()}`);
     const seedMs = await seed(proxy.origin, token, RECORDS);
     process.stdout.write(`bench/sync/profile (${args.includes('--pg') ? 'postgres' : 'sqlite'}): seeded ${RECORDS} records in ${seedMs.toFixed(0)} ms\n`);
-    const open = async (): Promise<Page> => {
-      const p = await (await browser.createBrowserContext()).newPage();
-      p.on('pageerror', (e) => process.stderr.write(`[page] ${String(e)}\n`));
-      await p.goto(`${proxy.origin}/__harness/index.html`);
-      await p.waitForFunction(() => 'syncProfiler' in globalThis, { timeout: 60_000 });
-      return p;
-    };
+    const open = (): Promise<Page> => openHarness(browser, proxy.origin, 'syncProfiler');
     const p1 = await open();
     // With --cpu: the renderer's CPU profile of the pull, self time by function (IndexedDB work of the browser
     // process is not in it: what the pull costs the page itself).

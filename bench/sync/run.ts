@@ -17,12 +17,12 @@
 import type { Page } from 'puppeteer-core';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import {
   ROOT,
   ServerProcess,
   buildBundles,
+  bundleForBrowser,
   call,
   devToken,
   freePort,
@@ -124,8 +124,7 @@ async function main(): Promise<void> {
   if (args.includes('--compare') && compare) {
     // The browser harness of another checkout (e.g. an export of the commit before a change), bundled
     // with that tree's sdk; the server stays this tree's.
-    const other = await build({ entryPoints: [resolve(compare, 'test/e2e/sync-faults-harness.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'warning' });
-    clients.push({ name: `(${compare})`, harnessJs: other.outputFiles[0]?.text ?? '' });
+    clients.push({ name: `(${compare})`, harnessJs: await bundleForBrowser(resolve(compare, 'test/e2e/sync-faults-harness.ts')) });
   }
   const dir = tempDir('bench-sync');
   const results: EngineFigures[] = [];
@@ -155,7 +154,7 @@ async function main(): Promise<void> {
     const push = median(r.pushDrained);
     const seq = r.pushSingle.length > 0 ? median(r.pushSingle) : Number.NaN;
     process.stdout.write(
-      `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${(seq / push).toFixed(2)}x\n`,
+      `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${Number.isNaN(seq) ? '-' : `${(seq / push).toFixed(2)}x`}\n`,
     );
   }
   if (!CLIENT_ONLY) {

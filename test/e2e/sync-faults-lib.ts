@@ -21,6 +21,14 @@ const CACHE = `${ROOT}.cache`;
 export const JWT_SECRET = 'sync-faults-secret-0123456789abcdef';
 
 /** Bundle the server entry (`server/main.ts`, dependencies external) and the browser harness. */
+/** One browser module (ESM, es2022) bundled in memory from `entry`: a harness page's script. */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const out = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'warning' });
+  const js = out.outputFiles[0]?.text;
+  if (!js) throw new Error(`browser bundle of ${entry} is empty`);
+  return js;
+}
+
 export async function buildBundles(): Promise<{ serverEntry: string; harnessJs: string }> {
   mkdirSync(CACHE, { recursive: true });
   // One file per process: a benchmark and a test running side by side never read a half-written bundle.
@@ -35,17 +43,7 @@ export async function buildBundles(): Promise<{ serverEntry: string; harnessJs: 
     outfile: serverEntry,
     logLevel: 'warning',
   });
-  const harness = await build({
-    entryPoints: [`${ROOT}test/e2e/sync-faults-harness.ts`],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    logLevel: 'warning',
-  });
-  const harnessJs = harness.outputFiles[0]?.text;
-  if (!harnessJs) throw new Error('harness bundle is empty');
+  const harnessJs = await bundleForBrowser(`${ROOT}test/e2e/sync-faults-harness.ts`);
   return { serverEntry, harnessJs };
 }
 
@@ -192,13 +190,16 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Open the harness page (a fresh incognito-like context unless `sameContext`). */
-export async function openHarness(browser: Browser, origin: string): Promise<Page> {
+/**
+ * Open the harness page in a fresh browser context, once its script has set `globalThis[ready]` (the sync
+ * harness, or another page script served by {@link harnessProxy}, such as the sync profiler).
+ */
+export async function openHarness(browser: Browser, origin: string, ready = 'syncHarness'): Promise<Page> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => process.stderr.write(`[page] ${String(e)}\n`));
   await page.goto(`${origin}/__harness/index.html`);
-  await page.waitForFunction(() => 'syncHarness' in globalThis, { timeout: 60_000 });
+  await page.waitForFunction((name) => name in globalThis, { timeout: 60_000 }, ready);
   return page;
 }
 
