@@ -3,7 +3,9 @@
  * transaction-level advisory lock so that commit order equals sequence order (a reader can never see seq 11
  * before seq 10 commits). The audit table is append-only at the database level: a trigger raises on UPDATE,
  * DELETE and TRUNCATE, and those privileges are revoked from PUBLIC. Writes are group-committed: those
- * arriving while a transaction is in flight share the next one (one WAL flush), each in its own subtransaction.
+ * arriving while a transaction is in flight share the next one (one WAL flush), decided and applied together by
+ * one set-based statement ({@link WRITE_SQL}) in which each write succeeds or fails on its own. Point reads
+ * (entities, idempotency answers) issued in one turn of the event loop share one query.
  * @module
  */
 import pg from 'pg';
@@ -116,47 +118,139 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (subject, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
--- One write (entity + audit + change + idempotency answer) in one call, inside its own subtransaction so a
--- batch of writes shares one transaction (group commit) while each write succeeds or fails on its own.
-CREATE OR REPLACE FUNCTION timpora_write(w jsonb) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  n integer;
-BEGIN
-  BEGIN
-    IF w ? 'idemKey' THEN
-      INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at)
-      VALUES (w->>'idemSubject', w->>'idemKey', w->>'idemFingerprint', (w->>'idemStatus')::integer, w->>'idemBody',
-              w->>'idemEtag', w->>'idemLocation', (w->>'at')::bigint)
-      ON CONFLICT DO NOTHING;
-      GET DIAGNOSTICS n = ROW_COUNT;
-      IF n <> 1 THEN RAISE EXCEPTION USING ERRCODE = 'TP001', MESSAGE = 'replay'; END IF;
-    END IF;
-    IF w->>'kind' = 'create' THEN
-      INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data)
-      VALUES (w->>'collection', w->>'id', (w->>'version')::integer, w->>'sourceAgency', w->>'status', w->>'updatedAt',
-              (w->>'deleted')::boolean, w->>'data')
-      ON CONFLICT DO NOTHING;
-      GET DIAGNOSTICS n = ROW_COUNT;
-      IF n <> 1 THEN RAISE EXCEPTION USING ERRCODE = 'TP001', MESSAGE = 'exists'; END IF;
-    ELSE
-      UPDATE entities SET version = (w->>'version')::integer, source_agency = w->>'sourceAgency', status = w->>'status',
-        updated_at = w->>'updatedAt', deleted = (w->>'deleted')::boolean, data = w->>'data'
-      WHERE collection = w->>'collection' AND id = w->>'id' AND version = (w->>'expectedVersion')::integer AND NOT deleted;
-      GET DIAGNOSTICS n = ROW_COUNT;
-      IF n <> 1 THEN RAISE EXCEPTION USING ERRCODE = 'TP001', MESSAGE = 'conflict'; END IF;
-    END IF;
-    INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields)
-      SELECT a->>'at', a->>'userId', a->>'agency', a->>'role', a->>'action', a->>'collection', a->>'entityId', (a->'fields')::text
-      FROM jsonb_array_elements(w->'audit') AS a;
-    INSERT INTO changes (collection, id, seq, op, at)
-      VALUES (w->>'collection', w->>'id', nextval('change_seq'), CASE WHEN w->>'kind' = 'delete' THEN 'delete' ELSE 'upsert' END, (w->>'at')::bigint)
-      ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, op = EXCLUDED.op, at = EXCLUDED.at;
-  EXCEPTION WHEN SQLSTATE 'TP001' THEN
-    RETURN SQLERRM;
-  END;
-  RETURN 'ok';
-END $$;
 `;
+}
+
+/**
+ * A group of writes in ONE statement (no per-write subtransaction, no per-write round trip). `$1` is a JSON array
+ * of writes in arrival order whose entities and idempotency keys are all distinct (the caller cuts the group
+ * where one repeats), `$2` the time. Every data-modifying CTE sees the same snapshot, and writers are serialized
+ * by the feed lock, so each write's outcome is decided here exactly as a single write at this point would be:
+ * `replay` (its idempotency key is taken), `exists` (create of an id that exists or existed), `conflict` (the row
+ * is not at `expected`, or deleted), else `ok`; only `ok` writes touch any table (entity, idempotency answer,
+ * audit rows, change row with the next sequence value in arrival order).
+ */
+const WRITE_SQL = `
+WITH w AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    ord integer, kind text, collection text, id text, expected integer, version integer, source_agency text,
+    status text, updated_at text, deleted boolean, data text, audit jsonb,
+    idem_subject text, idem_key text, idem_fingerprint text, idem_status integer, idem_body text, idem_etag text, idem_location text)
+), v AS (
+  SELECT w.*, CASE
+    WHEN w.idem_key IS NOT NULL AND EXISTS (SELECT 1 FROM idempotency i WHERE i.subject = w.idem_subject AND i.key = w.idem_key) THEN 'replay'
+    WHEN w.kind = 'create' AND EXISTS (SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id) THEN 'exists'
+    WHEN w.kind <> 'create' AND NOT EXISTS (
+      SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id AND e.version = w.expected AND NOT e.deleted) THEN 'conflict'
+    ELSE 'ok' END AS outcome
+  FROM w
+), ok AS (
+  SELECT * FROM v WHERE outcome = 'ok'
+), idem AS (
+  INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at)
+  SELECT idem_subject, idem_key, idem_fingerprint, idem_status, idem_body, idem_etag, idem_location, $2 FROM ok WHERE idem_key IS NOT NULL
+), created AS (
+  INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data)
+  SELECT collection, id, version, source_agency, status, updated_at, deleted, data FROM ok WHERE kind = 'create'
+), updated AS (
+  UPDATE entities e SET version = ok.version, source_agency = ok.source_agency, status = ok.status, updated_at = ok.updated_at,
+    deleted = ok.deleted, data = ok.data
+  FROM ok WHERE ok.kind <> 'create' AND e.collection = ok.collection AND e.id = ok.id
+), audited AS (
+  INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields)
+  SELECT a->>'at', a->>'userId', a->>'agency', a->>'role', a->>'action', a->>'collection', a->>'entityId', a->>'fields'
+  FROM ok CROSS JOIN LATERAL jsonb_array_elements(ok.audit) WITH ORDINALITY AS j(a, n) ORDER BY ok.ord, j.n
+), changed AS (
+  INSERT INTO changes (collection, id, seq, op, at)
+  SELECT collection, id, nextval('change_seq'), CASE WHEN kind = 'delete' THEN 'delete' ELSE 'upsert' END, $2 FROM ok ORDER BY ord
+  ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, op = EXCLUDED.op, at = EXCLUDED.at
+)
+SELECT ord, outcome FROM v ORDER BY ord`;
+
+/**
+ * Cuts `reqs` (arrival order) into runs in which no entity and no idempotency key repeats: each run is one
+ * {@link WRITE_SQL} statement, and a write that repeats a key lands in a later statement, which sees the
+ * earlier one's effect exactly as sequential writes would.
+ */
+function distinctRuns(reqs: readonly WriteRequest[]): WriteRequest[][] {
+  const runs: WriteRequest[][] = [];
+  let run: WriteRequest[] = [];
+  const seen = new Set<string>();
+  for (const r of reqs) {
+    // NUL cannot occur in PostgreSQL text, so it separates the parts unambiguously.
+    const keys = [`e\u0000${r.collection}\u0000${r.id}`];
+    if (r.idempotency) keys.push(`k\u0000${r.idempotency.subject}\u0000${r.idempotency.key}`);
+    if (keys.some((k) => seen.has(k))) {
+      runs.push(run);
+      run = [];
+      seen.clear();
+    }
+    run.push(r);
+    for (const k of keys) seen.add(k);
+  }
+  if (run.length) runs.push(run);
+  return runs;
+}
+
+/** One write as a row of {@link WRITE_SQL}'s `$1`. */
+function writeRow(r: WriteRequest, ord: number): Record<string, unknown> {
+  const i = r.idempotency;
+  return {
+    ord,
+    kind: r.kind,
+    collection: r.collection,
+    id: r.id,
+    expected: r.expectedVersion ?? -1,
+    version: r.next.version,
+    source_agency: r.next.sourceAgency,
+    status: r.status ?? null,
+    updated_at: r.next.updatedAt,
+    deleted: r.next.deleted,
+    data: r.next.data,
+    audit: r.audit.map((a) => ({ ...a, fields: JSON.stringify(a.fields) })),
+    idem_subject: i?.subject ?? null,
+    idem_key: i?.key ?? null,
+    idem_fingerprint: i?.fingerprint ?? null,
+    idem_status: i?.response.status ?? null,
+    idem_body: i?.response.body ?? null,
+    idem_etag: i?.response.etag ?? null,
+    idem_location: i?.response.location ?? null,
+  };
+}
+
+/**
+ * Coalesces point lookups by a two-part key issued in the same turn of the event loop (e.g. the items of one
+ * `/batch`, or concurrent requests) into one query per turn, instead of one round trip each.
+ */
+class LookupBatcher<V> {
+  private pending: { a: string; b: string; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[] = [];
+
+  /** `run` answers many keys at once, as a map from `keyOf(a, b)`. */
+  constructor(private readonly run: (as: string[], bs: string[]) => Promise<Map<string, V>>) {}
+
+  static keyOf(a: string, b: string): string {
+    return `${a}\u0000${b}`;
+  }
+
+  load(a: string, b: string): Promise<V | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ a, b, resolve, reject }) === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const found = await this.run(
+        batch.map((p) => p.a),
+        batch.map((p) => p.b),
+      );
+      for (const p of batch) p.resolve(found.get(LookupBatcher.keyOf(p.a, p.b)));
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+  }
 }
 
 /** Small stable 31-bit hash for advisory lock keys. */
@@ -213,14 +307,19 @@ export class PostgresStore implements Store {
     await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
 
-  async get(collection: Collection, id: string): Promise<StoredEntity | undefined> {
+  /** Point reads of entities, coalesced per turn of the event loop (see {@link LookupBatcher}). */
+  private readonly entityReads = new LookupBatcher<StoredEntity>(async (collections, ids) => {
     const r = await this.pool.query<EntityRow>({
-      name: 'get',
-      text: 'SELECT collection, id, version, source_agency, updated_at, deleted, data FROM entities WHERE collection = $1 AND id = $2',
-      values: [collection, id],
+      name: 'getMany',
+      text: `SELECT e.collection, e.id, e.version, e.source_agency, e.updated_at, e.deleted, e.data
+             FROM unnest($1::text[], $2::text[]) AS k(collection, id) JOIN entities e ON e.collection = k.collection AND e.id = k.id`,
+      values: [collections, ids],
     });
-    const row = r.rows[0];
-    return row ? toEntity(row) : undefined;
+    return new Map(r.rows.map((row) => [LookupBatcher.keyOf(row.collection, row.id), toEntity(row)]));
+  });
+
+  async get(collection: Collection, id: string): Promise<StoredEntity | undefined> {
+    return this.entityReads.load(collection, id);
   }
 
   async list(collection: Collection, q: ListQuery): Promise<StoredEntity[]> {
@@ -253,50 +352,55 @@ export class PostgresStore implements Store {
   }
 
   async changes(since: number, limit: number, collections: readonly Collection[]): Promise<{ horizon: number; rows: ChangeRow[] }> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const horizon = await this.horizon(c);
-      const r = await c.query<{ seq: string; collection: Collection; id: string; op: 'upsert' | 'delete' } & Partial<EntityRow>>(
-        `SELECT c.seq, c.collection, c.id, c.op, e.version, e.source_agency, e.updated_at, e.deleted, e.data
-         FROM changes c LEFT JOIN entities e ON e.collection = c.collection AND e.id = c.id
-         WHERE c.seq > $1 AND c.collection = ANY($2) ORDER BY c.seq LIMIT $3`,
-        [since, collections, limit],
-      );
-      await c.query('COMMIT');
-      const rows = r.rows.map((x): ChangeRow => {
-        const row: ChangeRow = { seq: Number(x.seq), collection: x.collection, id: x.id, op: x.op };
-        if (x.op === 'upsert' && typeof x.data === 'string') {
-          row.entity = toEntity({ collection: x.collection, id: x.id, version: x.version!, source_agency: x.source_agency!, updated_at: x.updated_at!, deleted: x.deleted!, data: x.data });
-        }
-        return row;
-      });
-      return { horizon, rows };
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
+    // One statement, so one snapshot: the horizon and the page agree without a transaction of their own. The
+    // horizon row is always there; a page without changes leaves the change columns null.
+    const r = await this.pool.query<{ horizon: string | null; seq: string | null; collection: Collection; id: string; op: 'upsert' | 'delete' } & Partial<EntityRow>>({
+      name: 'changes',
+      text: `SELECT h.horizon, c.seq, c.collection, c.id, c.op, e.version, e.source_agency, e.updated_at, e.deleted, e.data
+             FROM (SELECT (SELECT value FROM meta WHERE key = 'horizon') AS horizon) h
+             LEFT JOIN LATERAL (SELECT * FROM changes WHERE seq > $1 AND collection = ANY($2) ORDER BY seq LIMIT $3) c ON TRUE
+             LEFT JOIN entities e ON e.collection = c.collection AND e.id = c.id
+             ORDER BY c.seq`,
+      values: [since, collections, limit],
+    });
+    const horizon = Number(r.rows[0]?.horizon ?? 0);
+    const rows: ChangeRow[] = [];
+    for (const x of r.rows) {
+      if (x.seq === null) continue;
+      const row: ChangeRow = { seq: Number(x.seq), collection: x.collection, id: x.id, op: x.op };
+      if (x.op === 'upsert' && typeof x.data === 'string') {
+        row.entity = toEntity({ collection: x.collection, id: x.id, version: x.version!, source_agency: x.source_agency!, updated_at: x.updated_at!, deleted: x.deleted!, data: x.data });
+      }
+      rows.push(row);
     }
+    return { horizon, rows };
   }
 
-  async findIdempotent(subject: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const r = await this.pool.query<{ fingerprint: string; status: number; body: string; etag: string | null; location: string | null }>({
-      name: 'getIdem',
-      text: 'SELECT fingerprint, status, body, etag, location FROM idempotency WHERE subject = $1 AND key = $2',
-      values: [subject, key],
+  /** Idempotency answers, coalesced per turn of the event loop (see {@link LookupBatcher}). */
+  private readonly idempotencyReads = new LookupBatcher<IdempotencyRecord>(async (subjects, keys) => {
+    const r = await this.pool.query<{ subject: string; key: string; fingerprint: string; status: number; body: string; etag: string | null; location: string | null }>({
+      name: 'getIdemMany',
+      text: `SELECT i.subject, i.key, i.fingerprint, i.status, i.body, i.etag, i.location
+             FROM unnest($1::text[], $2::text[]) AS k(subject, key) JOIN idempotency i ON i.subject = k.subject AND i.key = k.key`,
+      values: [subjects, keys],
     });
-    const hit = r.rows[0];
-    if (!hit) return undefined;
-    const response: IdempotencyRecord['response'] = { status: hit.status, body: hit.body };
-    if (hit.etag !== null) response.etag = hit.etag;
-    if (hit.location !== null) response.location = hit.location;
-    return { fingerprint: hit.fingerprint, response };
+    const found = new Map<string, IdempotencyRecord>();
+    for (const hit of r.rows) {
+      const response: IdempotencyRecord['response'] = { status: hit.status, body: hit.body };
+      if (hit.etag !== null) response.etag = hit.etag;
+      if (hit.location !== null) response.location = hit.location;
+      found.set(LookupBatcher.keyOf(hit.subject, hit.key), { fingerprint: hit.fingerprint, response });
+    }
+    return found;
+  });
+
+  async findIdempotent(subject: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return this.idempotencyReads.load(subject, key);
   }
 
   /**
    * Group commit: writes arriving while a batch is in flight are sent together in ONE transaction (one WAL
-   * flush for many writes), each in its own subtransaction (`timpora_write`), in arrival order.
+   * flush for many writes), in arrival order, as few {@link WRITE_SQL} statements as repeats of a key allow.
    */
   async write(req: WriteRequest): Promise<WriteOutcome> {
     return new Promise<WriteOutcome>((resolve, reject) => {
@@ -339,48 +443,22 @@ export class PostgresStore implements Store {
 
   private async runBatch(reqs: WriteRequest[]): Promise<string[]> {
     const at = Date.now();
-    const payload = reqs.map((r) => {
-      const w: Record<string, unknown> = {
-        kind: r.kind,
-        collection: r.collection,
-        id: r.id,
-        expectedVersion: r.expectedVersion ?? -1,
-        version: r.next.version,
-        sourceAgency: r.next.sourceAgency,
-        status: r.status ?? null,
-        updatedAt: r.next.updatedAt,
-        deleted: r.next.deleted,
-        data: r.next.data,
-        audit: r.audit,
-        at,
-      };
-      if (r.idempotency) {
-        const i = r.idempotency;
-        Object.assign(w, {
-          idemSubject: i.subject,
-          idemKey: i.key,
-          idemFingerprint: i.fingerprint,
-          idemStatus: i.response.status,
-          idemBody: i.response.body,
-          idemEtag: i.response.etag ?? null,
-          idemLocation: i.response.location ?? null,
-        });
-      }
-      return w;
-    });
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
       // Commit order = sequence order, also across several server processes.
       await c.query({ name: 'feedLock', text: 'SELECT pg_advisory_xact_lock($1)', values: [this.feedLock] });
-      const r = await c.query<{ ord: string; outcome: string }>({
-        name: 'writeBatch',
-        text: 'SELECT w.ord, timpora_write(w.x) AS outcome FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS w(x, ord) ORDER BY w.ord',
-        values: [JSON.stringify(payload)],
-      });
-      await c.query('COMMIT');
       const out: string[] = [];
-      for (const row of r.rows) out[Number(row.ord) - 1] = row.outcome;
+      for (const run of distinctRuns(reqs)) {
+        const base = out.length;
+        const r = await c.query<{ ord: number; outcome: string }>({
+          name: 'writeMany',
+          text: WRITE_SQL,
+          values: [JSON.stringify(run.map((q, i) => writeRow(q, base + i))), at],
+        });
+        for (const row of r.rows) out[row.ord] = row.outcome;
+      }
+      await c.query('COMMIT');
       return out;
     } catch (e) {
       await c.query('ROLLBACK').catch(() => {});
@@ -469,13 +547,19 @@ export class PostgresStore implements Store {
 }
 
 async function insertAudit(c: pg.ClientBase | pg.Pool, entries: readonly AuditInput[]): Promise<void> {
-  // One multi-row INSERT per call.
-  const values: (string | number)[] = [];
-  const tuples: string[] = [];
+  // One statement with eight array parameters, whatever the number of entries (no statement text per size).
+  const cols: string[][] = [[], [], [], [], [], [], [], []];
   for (const a of entries) {
-    const b = values.length;
-    values.push(a.at, a.userId, a.agency, a.role, a.action, a.collection, a.entityId, JSON.stringify(a.fields));
-    tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8})`);
+    const row = [a.at, a.userId, a.agency, a.role, a.action, a.collection, a.entityId, JSON.stringify(a.fields)];
+    for (let i = 0; i < 8; i++) cols[i]!.push(row[i]!);
   }
-  await c.query(`INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields) VALUES ${tuples.join(', ')}`, values);
+  await c.query({
+    name: 'auditMany',
+    text: `INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields)
+           SELECT at, user_id, agency, role, action, collection, entity_id, fields
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+             WITH ORDINALITY AS a(at, user_id, agency, role, action, collection, entity_id, fields, n)
+           ORDER BY n`,
+    values: cols,
+  });
 }
