@@ -165,9 +165,17 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
     // Typical ink of this line's cells (the mean over the whole cut, fillers included).
     const level = meanInk(ink, x0, xn, c.top, c.bottom);
     if (!(level > 0)) return false;
-    // Two cells beyond each end, inset so a neighbouring glyph's edge does not count.
-    if (xn + 2 * p < ink.width && meanInk(ink, xn + 0.15 * p, xn + 1.85 * p, c.top, c.bottom) > 0.6 * level) right++;
-    if (x0 - 2 * p >= 0 && meanInk(ink, x0 - 1.85 * p, x0 - 0.15 * p, c.top, c.bottom) > 0.6 * level) left++;
+    // Two cells beyond each end, inset so a neighbouring glyph's edge does not count. Glyph-like:
+    // darker than the rows just above or below the line there (a continuing MRZ line has blank
+    // gaps between lines; a dark desk or the document's edge is as dark at every row).
+    const lh = c.bottom - c.top + 1;
+    const glyphs = (xa: number, xb: number): boolean => {
+      const m = meanInk(ink, xa, xb, c.top, c.bottom);
+      const gap = Math.min(meanInk(ink, xa, xb, c.top - 0.7 * lh, c.top - 0.25 * lh), meanInk(ink, xa, xb, c.bottom + 0.25 * lh, c.bottom + 0.7 * lh));
+      return m > 0.6 * level && m > 2 * gap;
+    };
+    if (xn + 2 * p < ink.width && glyphs(xn + 0.15 * p, xn + 1.85 * p)) right++;
+    if (x0 - 2 * p >= 0 && glyphs(x0 - 1.85 * p, x0 - 0.15 * p)) left++;
   }
   const lines = group.cells.length;
   return right === lines || left === lines;
