@@ -64,11 +64,53 @@ export function shippedModel(): Mlp {
   return cached;
 }
 
-/** Runs the network on one glyph; writes class probabilities into `probs`. */
+/**
+ * Runs the network on one glyph; writes class probabilities into `probs`. The first layer takes
+ * eight hidden units per pass over the input (each unit still sums its products in input order,
+ * so the result is the same as one unit at a time).
+ */
 export function forward(net: Mlp, x: Float32Array, offset: number, probs: Float32Array, hid?: Float32Array): void {
   const { inputs, hidden, outputs, w1, b1, w2, b2 } = net;
   const h = hid ?? new Float32Array(hidden);
-  for (let j = 0; j < hidden; j++) {
+  let j = 0;
+  for (; j + 8 <= hidden; j += 8) {
+    let s0 = b1[j] as number;
+    let s1 = b1[j + 1] as number;
+    let s2 = b1[j + 2] as number;
+    let s3 = b1[j + 3] as number;
+    let s4 = b1[j + 4] as number;
+    let s5 = b1[j + 5] as number;
+    let s6 = b1[j + 6] as number;
+    let s7 = b1[j + 7] as number;
+    const o0 = j * inputs;
+    const o1 = o0 + inputs;
+    const o2 = o1 + inputs;
+    const o3 = o2 + inputs;
+    const o4 = o3 + inputs;
+    const o5 = o4 + inputs;
+    const o6 = o5 + inputs;
+    const o7 = o6 + inputs;
+    for (let i = 0; i < inputs; i++) {
+      const xi = x[offset + i] as number;
+      s0 += (w1[o0 + i] as number) * xi;
+      s1 += (w1[o1 + i] as number) * xi;
+      s2 += (w1[o2 + i] as number) * xi;
+      s3 += (w1[o3 + i] as number) * xi;
+      s4 += (w1[o4 + i] as number) * xi;
+      s5 += (w1[o5 + i] as number) * xi;
+      s6 += (w1[o6 + i] as number) * xi;
+      s7 += (w1[o7 + i] as number) * xi;
+    }
+    h[j] = s0 > 0 ? s0 : 0;
+    h[j + 1] = s1 > 0 ? s1 : 0;
+    h[j + 2] = s2 > 0 ? s2 : 0;
+    h[j + 3] = s3 > 0 ? s3 : 0;
+    h[j + 4] = s4 > 0 ? s4 : 0;
+    h[j + 5] = s5 > 0 ? s5 : 0;
+    h[j + 6] = s6 > 0 ? s6 : 0;
+    h[j + 7] = s7 > 0 ? s7 : 0;
+  }
+  for (; j < hidden; j++) {
     let s = b1[j] as number;
     const o = j * inputs;
     for (let i = 0; i < inputs; i++) s += (w1[o + i] as number) * (x[offset + i] as number);
@@ -79,7 +121,7 @@ export function forward(net: Mlp, x: Float32Array, offset: number, probs: Float3
   for (let k = 0; k < outputs; k++) {
     let s = b2[k] as number;
     const o = k * hidden;
-    for (let j = 0; j < hidden; j++) s += (w2[o + j] as number) * (h[j] as number);
+    for (let i = 0; i < hidden; i++) s += (w2[o + i] as number) * (h[i] as number);
     s *= invT;
     probs[k] = s;
     if (s > max) max = s;
@@ -101,12 +143,22 @@ export function classifyGlyphs(glyphs: Float32Array, n: number, topK = 4, minP =
   const probs = new Float32Array(net.outputs);
   const hid = new Float32Array(net.hidden);
   const line: CharCandidates[] = [];
+  const taken = new Uint8Array(net.outputs);
   for (let g = 0; g < n; g++) {
     forward(net, glyphs, g * GLYPH_SIZE, probs, hid);
-    const alts: { ch: string; p: number }[] = [];
-    for (let k = 0; k < net.outputs; k++) alts.push({ ch: CLASSES[k] as string, p: probs[k] as number });
-    alts.sort((a, b) => b.p - a.p);
-    const top = alts.slice(0, topK).filter((a, i) => i === 0 || a.p >= minP);
+    // Top `topK` by probability, ties in class order (as a stable sort would give).
+    taken.fill(0);
+    const top: { ch: string; p: number }[] = [];
+    for (let r = 0; r < topK && r < net.outputs; r++) {
+      let bk = -1;
+      let bp = -Infinity;
+      for (let k = 0; k < net.outputs; k++) if (!taken[k] && ((probs[k] as number) > bp || bk < 0)) {
+        bk = k;
+        bp = probs[k] as number;
+      }
+      taken[bk] = 1;
+      if (r === 0 || bp >= minP) top.push({ ch: CLASSES[bk] as string, p: bp });
+    }
     line.push(top);
   }
   return line;

@@ -21,6 +21,8 @@ export interface FloatImage {
   readonly data: Float32Array;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Converts an RGBA or greyscale image to an engine greyscale image. The layout is inferred from
  * the buffer length (`4 * width * height` means RGBA). Returns null for malformed input.
@@ -32,6 +34,15 @@ export function toGray(image: RgbaImage | GrayImage): Gray8 | null {
   if (!data || typeof data.length !== 'number') return null;
   if (data.length >= n * 4) {
     const out = new Uint8Array(n);
+    if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
+      // One 32-bit load per pixel (R in the low byte): the same integer luma as below.
+      const px = new Uint32Array(data.buffer, data.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        const v = px[i] as number;
+        out[i] = ((v & 255) * 77 + ((v >>> 8) & 255) * 150 + ((v >>> 16) & 255) * 29) >> 8;
+      }
+      return { width, height, data: out };
+    }
     for (let i = 0, j = 0; i < n; i++, j += 4) {
       // ITU-R BT.601 luma, integer arithmetic.
       out[i] = ((data[j] as number) * 77 + (data[j + 1] as number) * 150 + (data[j + 2] as number) * 29) >> 8;
@@ -70,6 +81,49 @@ export function downscale(src: Gray8, factor: number): Gray8 {
     for (let x = 0; x < w; x++) out[o + x] = ((acc[x] as number) + (area >> 1)) / area;
   }
   return { width: w, height: h, data: out };
+}
+
+/**
+ * Downscales by `factor` and by `2 * factor` in one pass over the source: the same pixels as
+ * `downscale(src, factor)` and `downscale(src, 2 * factor)` (the coarse level sums the exact block
+ * sums of the fine one).
+ */
+export function downscaleTwo(src: Gray8, factor: number): [Gray8, Gray8] {
+  const f = Math.max(1, Math.floor(factor));
+  const w = Math.floor(src.width / f);
+  const h = Math.floor(src.height / f);
+  const w2 = Math.floor(src.width / (2 * f));
+  const h2 = Math.floor(src.height / (2 * f));
+  const out = new Uint8Array(w * h);
+  const out2 = new Uint8Array(w2 * h2);
+  const acc = new Uint32Array(w);
+  const acc2 = new Uint32Array(w2);
+  const sw = src.width;
+  const area = f * f;
+  const area2 = 4 * area;
+  const d = src.data;
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let dy = 0; dy < f; dy++) {
+      const row = (y * f + dy) * sw;
+      for (let x = 0, sx = row; x < w; x++) {
+        let s = 0;
+        for (let dx = 0; dx < f; dx++) s += d[sx++] as number;
+        acc[x] = (acc[x] as number) + s;
+      }
+    }
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = ((acc[x] as number) + (area >> 1)) / area;
+    const y2 = y >> 1;
+    if (y2 >= h2) continue;
+    if ((y & 1) === 0) acc2.fill(0);
+    for (let x = 0; x < w2; x++) acc2[x] = (acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number);
+    if ((y & 1) === 1) {
+      const o2 = y2 * w2;
+      for (let x = 0; x < w2; x++) out2[o2 + x] = ((acc2[x] as number) + (area2 >> 1)) / area2;
+    }
+  }
+  return [f === 1 ? src : { width: w, height: h, data: out }, { width: w2, height: h2, data: out2 }];
 }
 
 /** Rotates a greyscale image clockwise by `quarterTurns` x 90 degrees. */

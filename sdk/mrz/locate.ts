@@ -9,7 +9,7 @@
  * @module
  */
 
-import { blackHat8, downscale, otsu8, type Gray8 } from './image.ts';
+import { blackHat8, downscale, downscaleTwo, otsu8, type Gray8 } from './image.ts';
 
 /** A band hypothesis in full-resolution frame coordinates. */
 export interface BandCandidate {
@@ -81,11 +81,12 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
     if (long / (f1 * 2) >= 200) levels.push(f1 * 2);
   }
   const out: BandCandidate[] = [];
-  for (const f of levels) {
-    const small = downscale(gray, f);
-    const found = locateAtLevel(small, f);
-    for (const c of found) out.push(c);
-  }
+  // The fast pass's two levels (f, 2f) come from one pass over the frame.
+  const pair = levels.length === 2 && levels[1] === 2 * (levels[0] as number) ? downscaleTwo(gray, levels[0] as number) : null;
+  levels.forEach((f, i) => {
+    const small = pair ? (pair[i] as Gray8) : downscale(gray, f);
+    for (const c of locateAtLevel(small, f)) out.push(c);
+  });
   out.sort((a, b) => b.score - a.score);
   // Drop near-duplicates (same band found at two levels).
   const kept: BandCandidate[] = [];
