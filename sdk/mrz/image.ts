@@ -291,21 +291,40 @@ function otsuBin(hist: ArrayLike<number>, n: number): number {
 }
 
 /**
- * Otsu's threshold over values in [0, maxValue] (256 bins). Returns the threshold in value units.
+ * `Math.round(x)` (halves towards +Infinity; NaN and infinities pass through), up to the sign of a
+ * zero result, several times faster in V8's hot loops. `x + 0.5` is exact except just below 0.5
+ * (0.49999999999999994 + 0.5 rounds to 1), which the correction catches.
  */
-export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
-  const hist = new Float64Array(256);
-  const sc = 255 / (maxValue || 1);
+export function roundHalfUp(x: number): number {
+  const r = Math.floor(x + 0.5);
+  return r - 0.5 > x ? r - 1 : r;
+}
+
+/**
+ * Adds every value's bin (`Math.round((v - lo) * sc)` clamped to 0-255; NaN counts but bins
+ * nowhere) to the 256-bin `hist`; only values whose `mask` entry is set. Returns the count.
+ */
+function histogram256(values: Float32Array, lo: number, sc: number, hist: Uint32Array, mask?: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     if (mask && !mask[i]) continue;
     n++;
-    const r = Math.round((values[i] as number) * sc);
-    // Integer bin index (a double key takes the slow element path); NaN counts but bins nowhere.
+    const r = roundHalfUp(((values[i] as number) - lo) * sc);
+    // Integer bin index (a double key takes the slow element path).
     if (r !== r) continue;
     const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
     hist[b] = (hist[b] as number) + 1;
   }
+  return n;
+}
+
+/**
+ * Otsu's threshold over values in [0, maxValue] (256 bins). Returns the threshold in value units.
+ */
+export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
+  const hist = new Uint32Array(256);
+  const sc = 255 / (maxValue || 1);
+  const n = histogram256(values, 0, sc, hist, mask);
   if (n === 0) return maxValue / 2;
   return (otsuBin(hist, n) + 0.5) / sc;
 }
@@ -336,12 +355,7 @@ export function sampleBilinear(src: Gray8, x: number, y: number): number {
 export function percentile(values: Float32Array, p: number, lo: number, hi: number): number {
   const hist = new Uint32Array(256);
   const sc = 255 / (hi - lo || 1);
-  for (let i = 0; i < values.length; i++) {
-    const r = Math.round(((values[i] as number) - lo) * sc);
-    if (r !== r) continue;
-    const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
-    hist[b] = (hist[b] as number) + 1;
-  }
+  histogram256(values, lo, sc, hist);
   const target = p * values.length;
   let acc = 0;
   for (let i = 0; i < 256; i++) {
@@ -360,12 +374,18 @@ function grow(buf: Uint8Array, n: number): Uint8Array {
   return buf.length >= n ? buf : new Uint8Array(Math.max(n, buf.length * 2));
 }
 
+/** Larger of two small integers, without a branch (a data-dependent branch mispredicts on pixels). */
+function max8(a: number, b: number): number {
+  const d = a - b;
+  return a - (d & (d >> 31));
+}
+
 /**
- * Running max (`isMax`) or min over a centred window of `2^m + 1` pixels (m >= 1) along x
- * or y, by doubling: max of pairs, of pairs of pairs, ... Every
- * pass is a straight row-major loop (cache friendly); borders clamp.
+ * Running max over a centred window of `2^m + 1` pixels (m >= 1) along x or y, by doubling: max
+ * of pairs, of pairs of pairs, ... Every pass is a straight row-major loop (cache friendly);
+ * borders clamp. (A running min is 255 minus the running max of the inverted image.)
  */
-function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean, isMax: boolean): void {
+function windowMax8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean): void {
   const n = w * h;
   // tmp holds the max over [i, i + 2^j - 1] (clamped at the far border).
   tmp.set(src.subarray(0, n));
@@ -373,30 +393,13 @@ function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h
   for (let j = 0; j < m; j++) {
     if (alongY) {
       const lim = n - span * w;
-      if (isMax) for (let i = 0; i < lim; i++) {
-        const a = tmp[i] as number;
-        const b = tmp[i + span * w] as number;
-        tmp[i] = a > b ? a : b;
-      }
-      else for (let i = 0; i < lim; i++) {
-        const a = tmp[i] as number;
-        const b = tmp[i + span * w] as number;
-        tmp[i] = a < b ? a : b;
-      }
+      const sw = span * w;
+      for (let i = 0; i < lim; i++) tmp[i] = max8(tmp[i] as number, tmp[i + sw] as number);
     } else {
       for (let y = 0; y < h; y++) {
         const o = y * w;
         const lim = o + w - span;
-        if (isMax) for (let i = o; i < lim; i++) {
-          const a = tmp[i] as number;
-          const b = tmp[i + span] as number;
-          tmp[i] = a > b ? a : b;
-        }
-        else for (let i = o; i < lim; i++) {
-          const a = tmp[i] as number;
-          const b = tmp[i + span] as number;
-          tmp[i] = a < b ? a : b;
-        }
+        for (let i = o; i < lim; i++) tmp[i] = max8(tmp[i] as number, tmp[i + span] as number);
       }
     }
     span *= 2;
@@ -416,17 +419,18 @@ function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h
           pre.set(src.subarray(0, w));
           for (let q = 1; q < r && q < h; q++) {
             const oq = q * w;
-            if (isMax) for (let x = 0; x < w; x++) { const v = src[oq + x] as number; if (v > (pre[x] as number)) pre[x] = v; }
-            else for (let x = 0; x < w; x++) { const v = src[oq + x] as number; if (v < (pre[x] as number)) pre[x] = v; }
+            for (let x = 0; x < w; x++) pre[x] = max8(pre[x] as number, src[oq + x] as number);
           }
         }
-        if (isMax) for (let x = 0; x < w; x++) { const b = src[ob + x] as number; const v = b > (pre[x] as number) ? b : (pre[x] as number); pre[x] = v; dst[od + x] = v; }
-        else for (let x = 0; x < w; x++) { const b = src[ob + x] as number; const v = b < (pre[x] as number) ? b : (pre[x] as number); pre[x] = v; dst[od + x] = v; }
+        for (let x = 0; x < w; x++) {
+          const v = max8(src[ob + x] as number, pre[x] as number);
+          pre[x] = v;
+          dst[od + x] = v;
+        }
         continue;
       }
       const oa = (p - r) * w;
-      if (isMax) for (let x = 0; x < w; x++) { const a = tmp[oa + x] as number; const b = src[ob + x] as number; dst[od + x] = a > b ? a : b; }
-      else for (let x = 0; x < w; x++) { const a = tmp[oa + x] as number; const b = src[ob + x] as number; dst[od + x] = a < b ? a : b; }
+      for (let x = 0; x < w; x++) dst[od + x] = max8(tmp[oa + x] as number, src[ob + x] as number);
     }
     return;
   }
@@ -435,21 +439,17 @@ function window8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h
     const base = line * w;
     // Near border: exact prefix extremum of [0, p + r].
     let pre = src[base] as number;
-    for (let q = 1; q < r && q < len; q++) {
-      const v = src[base + q] as number;
-      pre = isMax ? (v > pre ? v : pre) : v < pre ? v : pre;
-    }
+    for (let q = 1; q < r && q < len; q++) pre = max8(src[base + q] as number, pre);
     for (let p = 0; p < len; p++) {
       const hiE = p + r > len - 1 ? len - 1 : p + r;
       const b = src[base + hiE] as number;
       if (p < r) {
-        pre = isMax ? (b > pre ? b : pre) : b < pre ? b : pre;
+        pre = max8(b, pre);
         dst[base + p] = pre;
         continue;
       }
       // Block [p - r, p + r - 1] plus element p + r.
-      const a = tmp[base + p - r] as number;
-      dst[base + p] = isMax ? (a > b ? a : b) : a < b ? a : b;
+      dst[base + p] = max8(tmp[base + p - r] as number, b);
     }
   }
 }
@@ -468,11 +468,13 @@ export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
   const a = scratchA;
   const b = scratchB;
   const t = lineG;
-  window8(data, a, t, w, h, m, false, true);
-  window8(a, b, t, w, h, m, true, true);
-  window8(b, a, t, w, h, m, false, false);
-  window8(a, b, t, w, h, m, true, false);
-  for (let i = 0; i < n; i++) out[i] = (b[i] as number) - (data[i] as number);
+  // Closing = erosion of the dilation; the erosion as 255 minus the dilation of the inverse.
+  windowMax8(data, a, t, w, h, m, false);
+  windowMax8(a, b, t, w, h, m, true);
+  for (let i = 0; i < n; i++) b[i] = 255 - (b[i] as number);
+  windowMax8(b, a, t, w, h, m, false);
+  windowMax8(a, b, t, w, h, m, true);
+  for (let i = 0; i < n; i++) out[i] = 255 - (b[i] as number) - (data[i] as number);
   return out;
 }
 
