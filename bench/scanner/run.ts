@@ -67,6 +67,11 @@ interface RunFigures {
   longestTaskMs: number;
   /** Each of those long tasks as `duration@start`, start in ms before the read event (or the end of the run). */
   longTaskList: string[];
+  /** Long tasks in the 500 ms after the read event (releasing the camera, rendering the result). */
+  afterReadTasks: number;
+  afterReadLongestMs: number;
+  /** What ran in each long task from start() to 500 ms after the read (Long Animation Frames attribution). */
+  attribution: string[];
   /** Worker-side mean per processed frame: frame → pixels, and the engine. */
   decodeMsPerFrame: number;
   engineMsPerFrame: number;
@@ -118,6 +123,14 @@ async function runOnce(browser: Browser, server: PageServer, scenario: Scenario,
       };
       events: { type: string; t: number; lines?: string[] }[];
       longTasks: { start: number; duration: number }[];
+      longFrames: {
+        start: number;
+        duration: number;
+        blocking: number;
+        renderAt: number | null;
+        styleLayout: number;
+        scripts: { invoker: string; type: string; source: string; duration: number; forcedLayout: number; at: number }[];
+      }[];
       cameraTimes: { requested: number; resolved: number }[];
     };
     const probe = (window as unknown as { __probe: Probe }).__probe;
@@ -133,6 +146,24 @@ async function runOnce(browser: Browser, server: PageServer, scenario: Scenario,
     const split = first ?? tEnd;
     const startup = probe.longTasks.filter((t) => t.start >= t0 && t.start < split);
     const tasks = probe.longTasks.filter((t) => t.start >= split && t.start <= tEnd);
+    // Let the tasks after the read (camera release, result rendering) finish and be reported.
+    await new Promise((r) => setTimeout(r, 500));
+    const after = probe.longTasks.filter((t) => t.start > tEnd && t.start <= tEnd + 500);
+    // (No named function declarations in here: tsx would wrap them in a `__name` helper the page lacks.)
+    const attribution = [...probe.longTasks.filter((t) => t.start >= t0 && t.start <= tEnd + 500)].map((t) => {
+      // The long animation frame holding this task (LoAF entries span the task plus any rendering).
+      const f = probe.longFrames.find((x) => x.start <= t.start + 1 && x.start + x.duration >= t.start + t.duration - 1);
+      const rel = Math.round(t.start - tEnd);
+      const phase = t.start < split ? 'start-up' : t.start <= tEnd ? 'scanning' : 'after read';
+      const head = `${phase} task ${Math.round(t.duration)} ms at ${rel >= 0 ? '+' : ''}${rel} ms from the read`;
+      if (!f) return `${head}: no long-animation-frame entry`;
+      const scripts = f.scripts
+        .filter((s) => s.duration >= 3)
+        .map((s) => `${s.type} ${s.invoker} -> ${s.source} ${Math.round(s.duration)} ms${s.forcedLayout >= 1 ? ` (forced layout ${Math.round(s.forcedLayout)} ms)` : ''}`);
+      const other = Math.round(t.duration - f.scripts.reduce((n, s) => n + s.duration, 0));
+      return `${head}: frame ${Math.round(f.duration)} ms, scripts [${scripts.join('; ') || 'none >= 3 ms'}], not in scripts ~${other} ms` +
+        (f.renderAt !== null ? `, rendering from +${Math.round(f.renderAt)} ms (style+layout ${Math.round(f.styleLayout)} ms)` : ', no rendering');
+    });
     const processed = stats?.processed ?? 0;
     const span = first !== null ? tEnd - first : 0;
     const cam = probe.cameraTimes.find((c) => c.requested >= t0);
@@ -153,6 +184,9 @@ async function runOnce(browser: Browser, server: PageServer, scenario: Scenario,
       longTasks: tasks.length,
       longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
       longTaskList: tasks.map((t) => `${Math.round(t.duration)}@-${Math.round(tEnd - t.start)}`),
+      afterReadTasks: after.length,
+      afterReadLongestMs: after.reduce((m, t) => Math.max(m, t.duration), 0),
+      attribution,
       decodeMsPerFrame: processed > 0 ? (stats?.decodeMs ?? 0) / processed : 0,
       engineMsPerFrame: processed > 0 ? (stats?.engineMs ?? 0) / processed : 0,
       split: {
@@ -194,8 +228,10 @@ async function main(): Promise<void> {
           ` | ${fmt(r.framesPerSecond, 2)} frames/s | long tasks while scanning ${r.longTasks}, longest ${fmt(r.longestTaskMs)} ms` +
           (r.longTaskList.length ? ` (ms@ms before the read: ${r.longTaskList.join(' ')})` : '') +
           ` | at start-up ${r.startupLongTasks}, longest ${fmt(r.startupLongestMs)} ms` +
+          ` | after the read ${r.afterReadTasks}, longest ${fmt(r.afterReadLongestMs)} ms` +
           ` | worker per frame: pixels ${fmt(r.decodeMsPerFrame)} ms, engine ${fmt(r.engineMsPerFrame)} ms`,
       );
+      for (const line of r.attribution) console.log(`    long task: ${line}`);
     }
   } finally {
     await browser.close();
@@ -239,6 +275,10 @@ async function main(): Promise<void> {
     console.log(
       `  main-thread long tasks at start-up (start() -> first frame): ${all.reduce((n, r) => n + r.startupLongTasks, 0)} in ${all.length} runs,` +
         ` longest ${fmt(Math.max(0, ...all.map((r) => r.startupLongestMs)))} ms`,
+    );
+    console.log(
+      `  main-thread long tasks in the 500 ms after the read: ${all.reduce((n, r) => n + r.afterReadTasks, 0)} in ${all.length} runs,` +
+        ` longest ${fmt(Math.max(0, ...all.map((r) => r.afterReadLongestMs)))} ms`,
     );
   }
   console.log(`load average at the end: ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores (figures are wall-clock: a loaded machine inflates them)`);

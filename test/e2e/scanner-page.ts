@@ -45,6 +45,65 @@ try {
   /* longtask unsupported */
 }
 
+/**
+ * Long animation frames (LoAF, Chromium 123+) over 50 ms: what ran in them. Each long task above is
+ * inside one, so the bench names its causes: the scripts (entry point and source, their own time and
+ * forced layout) and the rendering work (style/layout) at the frame's end.
+ */
+interface LongFrame {
+  start: number;
+  duration: number;
+  blocking: number;
+  /** ms from the frame's start to its rendering phase (null: no rendering). */
+  renderAt: number | null;
+  /** ms of style and layout at the end of the frame. */
+  styleLayout: number;
+  scripts: { invoker: string; type: string; source: string; duration: number; forcedLayout: number; at: number }[];
+}
+const longFrames: LongFrame[] = [];
+interface LoafScript {
+  invoker: string;
+  invokerType: string;
+  sourceURL: string;
+  sourceFunctionName: string;
+  sourceCharPosition: number;
+  startTime: number;
+  duration: number;
+  forcedStyleAndLayoutDuration: number;
+}
+interface LoafEntry extends PerformanceEntry {
+  blockingDuration: number;
+  renderStart: number;
+  styleAndLayoutStart: number;
+  scripts: LoafScript[];
+}
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as LoafEntry[]) {
+      if (e.duration <= 50) continue;
+      const end = e.startTime + e.duration;
+      longFrames.push({
+        start: e.startTime,
+        duration: e.duration,
+        blocking: e.blockingDuration,
+        renderAt: e.renderStart > 0 ? e.renderStart - e.startTime : null,
+        styleLayout: e.styleAndLayoutStart > 0 ? end - e.styleAndLayoutStart : 0,
+        scripts: e.scripts.map((s) => ({
+          invoker: s.invoker,
+          type: s.invokerType,
+          // Module path and function only (no query strings, no page data).
+          source: `${s.sourceFunctionName || '?'}@${s.sourceURL.replace(location.origin, '').replace(/\?.*$/, '')}:${s.sourceCharPosition}`,
+          duration: s.duration,
+          forcedLayout: s.forcedStyleAndLayoutDuration,
+          at: s.startTime - e.startTime,
+        })),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+} catch {
+  /* LoAF unsupported */
+}
+
 const events: ProbeEvent[] = [];
 let submits = 0;
 document.getElementById('host-form')?.addEventListener('submit', (e) => {
@@ -77,6 +136,7 @@ const probe = {
   el,
   events,
   longTasks,
+  longFrames,
   cameraTimes,
   get submits(): number {
     return submits;
