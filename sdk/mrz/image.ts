@@ -329,28 +329,6 @@ export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array):
   return (otsuBin(hist, n) + 0.5) / sc;
 }
 
-/** Bilinear sample of an 8-bit image at (x, y); outside pixels clamp to the border. */
-export function sampleBilinear(src: Gray8, x: number, y: number): number {
-  const w = src.width;
-  const h = src.height;
-  if (x < 0) x = 0;
-  else if (x > w - 1) x = w - 1;
-  if (y < 0) y = 0;
-  else if (y > h - 1) y = h - 1;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = x0 + 1 < w ? x0 + 1 : x0;
-  const y1 = y0 + 1 < h ? y0 + 1 : y0;
-  const fx = x - x0;
-  const fy = y - y0;
-  const d = src.data;
-  const a = d[y0 * w + x0] as number;
-  const b = d[y0 * w + x1] as number;
-  const c = d[y1 * w + x0] as number;
-  const e = d[y1 * w + x1] as number;
-  return (a + (b - a) * fx) * (1 - fy) + (c + (e - c) * fx) * fy;
-}
-
 /** Percentile (0-1) of a float array via a 256-bin histogram over [lo, hi]. */
 export function percentile(values: Float32Array, p: number, lo: number, hi: number): number {
   const hist = new Uint32Array(256);

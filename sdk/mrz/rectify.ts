@@ -5,7 +5,7 @@
  * @module
  */
 
-import { downscale, sampleBilinear, type FloatImage, type Gray8 } from './image.ts';
+import { downscale, type FloatImage, type Gray8 } from './image.ts';
 import type { Point } from './types.ts';
 
 /** A rotated rectangle in frame coordinates: origin corner, unit direction, extents. */
@@ -157,13 +157,43 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   const c = Math.cos(spec.angle);
   const s = Math.sin(spec.angle);
   const inv = 1 / spec.scale;
+  const { cx, cy, u0, v0 } = spec;
+  // u * c and u * s per column, computed once (the same products as per pixel).
+  const uc = new Float64Array(W);
+  const us = new Float64Array(W);
+  for (let x = 0; x < W; x++) {
+    const u = u0 + (x + 0.5) * inv;
+    uc[x] = u * c;
+    us[x] = u * s;
+  }
+  const sw = src.width;
+  const sw1 = sw - 1;
+  const sh1 = src.height - 1;
+  const sd = src.data;
   for (let y = 0; y < H; y++) {
-    const v = spec.v0 + (y + 0.5) * inv;
+    const v = v0 + (y + 0.5) * inv;
+    const vs = v * s;
+    const vc = v * c;
+    const o = y * W;
     for (let x = 0; x < W; x++) {
-      const u = spec.u0 + (x + 0.5) * inv;
-      const fx = spec.cx + u * c - v * s;
-      const fy = spec.cy + u * s + v * c;
-      out[y * W + x] = sampleBilinear(src, fx / f - 0.5, fy / f - 0.5);
+      // Bilinear sample at (fx, fy), borders clamped.
+      let fx = (cx + (uc[x] as number) - vs) / f - 0.5;
+      let fy = (cy + (us[x] as number) + vc) / f - 0.5;
+      if (fx < 0) fx = 0;
+      else if (fx > sw1) fx = sw1;
+      if (fy < 0) fy = 0;
+      else if (fy > sh1) fy = sh1;
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      const x1 = x0 + 1 < sw ? x0 + 1 : x0;
+      const y1 = y0 + 1 < sh1 + 1 ? y0 + 1 : y0;
+      const tx = fx - x0;
+      const ty = fy - y0;
+      const a = sd[y0 * sw + x0] as number;
+      const b = sd[y0 * sw + x1] as number;
+      const cc = sd[y1 * sw + x0] as number;
+      const e = sd[y1 * sw + x1] as number;
+      out[o + x] = (a + (b - a) * tx) * (1 - ty) + (cc + (e - cc) * tx) * ty;
     }
   }
   return { width: W, height: H, data: out, spec };
