@@ -1,11 +1,12 @@
 /**
- * PostgreSQL engine (pg). Writes run in one transaction each; the change-feed sequence is taken under a
+ * PostgreSQL engine (pg). Each group of writes runs in one transaction; the change-feed sequence is taken under a
  * transaction-level advisory lock so that commit order equals sequence order (a reader can never see seq 11
  * before seq 10 commits). The audit table is append-only at the database level: a trigger raises on UPDATE,
  * DELETE and TRUNCATE, and those privileges are revoked from PUBLIC. Writes are group-committed: those
- * arriving while a transaction is in flight share the next one (one WAL flush), decided and applied together by
- * one set-based statement ({@link WRITE_SQL}) in which each write succeeds or fails on its own. Point reads
- * (entities, idempotency answers) issued in one turn of the event loop share one query.
+ * arriving while a transaction is in flight share the next one (one WAL flush), sent as ONE statement (one round
+ * trip: `timpora_write_group` takes the lock and runs the set-based {@link WRITE_SQL}, in which each write succeeds
+ * or fails on its own, then the statement commits). Point reads (entities, idempotency answers) issued in one turn
+ * of the event loop share one query.
  * @module
  */
 import pg from 'pg';
@@ -58,6 +59,52 @@ function toEntity(r: EntityRow): StoredEntity {
     data: r.data,
   };
 }
+
+/**
+ * A run of writes in ONE statement (no per-write subtransaction, no per-write round trip), as `timpora_write_group`
+ * runs it for each run: `p_run` is a JSON array of writes in arrival order whose entities and idempotency keys are
+ * all distinct (see {@link distinctRuns}), `p_at` the time. Every data-modifying CTE sees the same snapshot, taken
+ * after the function acquired the feed lock, and every writer holds that lock until it commits, so each write's outcome is decided here exactly as a single write at this point would be:
+ * `replay` (its idempotency key is taken), `exists` (create of an id that exists or existed), `conflict` (the row
+ * is not at `expected`, or deleted), else `ok`; only `ok` writes touch any table (entity, idempotency answer,
+ * audit rows, change row with the next sequence value in arrival order).
+ */
+const WRITE_SQL = `
+WITH w AS (
+  SELECT * FROM jsonb_to_recordset(p_run) AS x(
+    ord integer, kind text, collection text, id text, expected integer, version integer, source_agency text,
+    status text, updated_at text, deleted boolean, data text, audit jsonb,
+    idem_subject text, idem_key text, idem_fingerprint text, idem_status integer, idem_body text, idem_etag text, idem_location text)
+), v AS (
+  SELECT w.*, CASE
+    WHEN w.idem_key IS NOT NULL AND EXISTS (SELECT 1 FROM idempotency i WHERE i.subject = w.idem_subject AND i.key = w.idem_key) THEN 'replay'
+    WHEN w.kind = 'create' AND EXISTS (SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id) THEN 'exists'
+    WHEN w.kind <> 'create' AND NOT EXISTS (
+      SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id AND e.version = w.expected AND NOT e.deleted) THEN 'conflict'
+    ELSE 'ok' END AS outcome
+  FROM w
+), ok AS (
+  SELECT * FROM v WHERE outcome = 'ok'
+), idem AS (
+  INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at)
+  SELECT idem_subject, idem_key, idem_fingerprint, idem_status, idem_body, idem_etag, idem_location, p_at FROM ok WHERE idem_key IS NOT NULL
+), created AS (
+  INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data)
+  SELECT collection, id, version, source_agency, status, updated_at, deleted, data FROM ok WHERE kind = 'create'
+), updated AS (
+  UPDATE entities e SET version = ok.version, source_agency = ok.source_agency, status = ok.status, updated_at = ok.updated_at,
+    deleted = ok.deleted, data = ok.data
+  FROM ok WHERE ok.kind <> 'create' AND e.collection = ok.collection AND e.id = ok.id
+), audited AS (
+  INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields)
+  SELECT a->>'at', a->>'userId', a->>'agency', a->>'role', a->>'action', a->>'collection', a->>'entityId', a->>'fields'
+  FROM ok CROSS JOIN LATERAL jsonb_array_elements(ok.audit) WITH ORDINALITY AS j(a, n) ORDER BY ok.ord, j.n
+), changed AS (
+  INSERT INTO changes (collection, id, seq, op, at)
+  SELECT collection, id, nextval('change_seq'), CASE WHEN kind = 'delete' THEN 'delete' ELSE 'upsert' END, p_at FROM ok ORDER BY ord
+  ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, op = EXCLUDED.op, at = EXCLUDED.at
+)
+SELECT ord, outcome FROM v ORDER BY ord`;
 
 function schemaSql(schema: string): string {
   return `
@@ -118,54 +165,21 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (subject, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
+-- A whole group commit in one call (one round trip, run in autocommit): the feed lock (commit order = sequence
+-- order, also across server processes), then each run of distinct keys as one statement (a fresh snapshot each:
+-- a later run sees the earlier ones). Returns each write's outcome by its position in the group.
+CREATE OR REPLACE FUNCTION timpora_write_group(p_runs jsonb, p_at bigint, p_lock bigint)
+RETURNS TABLE (w_ord integer, w_outcome text) LANGUAGE plpgsql AS $fn$
+DECLARE
+  p_run jsonb;
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_lock);
+  FOR p_run IN SELECT r FROM jsonb_array_elements(p_runs) AS r LOOP
+    RETURN QUERY ${WRITE_SQL};
+  END LOOP;
+END $fn$;
 `;
 }
-
-/**
- * A group of writes in ONE statement (no per-write subtransaction, no per-write round trip). `$1` is a JSON array
- * of writes in arrival order whose entities and idempotency keys are all distinct (the caller cuts the group
- * where one repeats), `$2` the time. Every data-modifying CTE sees the same snapshot, and writers are serialized
- * by the feed lock, so each write's outcome is decided here exactly as a single write at this point would be:
- * `replay` (its idempotency key is taken), `exists` (create of an id that exists or existed), `conflict` (the row
- * is not at `expected`, or deleted), else `ok`; only `ok` writes touch any table (entity, idempotency answer,
- * audit rows, change row with the next sequence value in arrival order).
- */
-const WRITE_SQL = `
-WITH w AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-    ord integer, kind text, collection text, id text, expected integer, version integer, source_agency text,
-    status text, updated_at text, deleted boolean, data text, audit jsonb,
-    idem_subject text, idem_key text, idem_fingerprint text, idem_status integer, idem_body text, idem_etag text, idem_location text)
-), v AS (
-  SELECT w.*, CASE
-    WHEN w.idem_key IS NOT NULL AND EXISTS (SELECT 1 FROM idempotency i WHERE i.subject = w.idem_subject AND i.key = w.idem_key) THEN 'replay'
-    WHEN w.kind = 'create' AND EXISTS (SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id) THEN 'exists'
-    WHEN w.kind <> 'create' AND NOT EXISTS (
-      SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id AND e.version = w.expected AND NOT e.deleted) THEN 'conflict'
-    ELSE 'ok' END AS outcome
-  FROM w
-), ok AS (
-  SELECT * FROM v WHERE outcome = 'ok'
-), idem AS (
-  INSERT INTO idempotency (subject, key, fingerprint, status, body, etag, location, created_at)
-  SELECT idem_subject, idem_key, idem_fingerprint, idem_status, idem_body, idem_etag, idem_location, $2 FROM ok WHERE idem_key IS NOT NULL
-), created AS (
-  INSERT INTO entities (collection, id, version, source_agency, status, updated_at, deleted, data)
-  SELECT collection, id, version, source_agency, status, updated_at, deleted, data FROM ok WHERE kind = 'create'
-), updated AS (
-  UPDATE entities e SET version = ok.version, source_agency = ok.source_agency, status = ok.status, updated_at = ok.updated_at,
-    deleted = ok.deleted, data = ok.data
-  FROM ok WHERE ok.kind <> 'create' AND e.collection = ok.collection AND e.id = ok.id
-), audited AS (
-  INSERT INTO audit (at, user_id, agency, role, action, collection, entity_id, fields)
-  SELECT a->>'at', a->>'userId', a->>'agency', a->>'role', a->>'action', a->>'collection', a->>'entityId', a->>'fields'
-  FROM ok CROSS JOIN LATERAL jsonb_array_elements(ok.audit) WITH ORDINALITY AS j(a, n) ORDER BY ok.ord, j.n
-), changed AS (
-  INSERT INTO changes (collection, id, seq, op, at)
-  SELECT collection, id, nextval('change_seq'), CASE WHEN kind = 'delete' THEN 'delete' ELSE 'upsert' END, $2 FROM ok ORDER BY ord
-  ON CONFLICT (collection, id) DO UPDATE SET seq = EXCLUDED.seq, op = EXCLUDED.op, at = EXCLUDED.at
-)
-SELECT ord, outcome FROM v ORDER BY ord`;
 
 /**
  * Cuts `reqs` (arrival order) into runs in which no entity and no idempotency key repeats: each run is one
@@ -192,7 +206,7 @@ function distinctRuns(reqs: readonly WriteRequest[]): WriteRequest[][] {
   return runs;
 }
 
-/** One write as a row of {@link WRITE_SQL}'s `$1`. */
+/** One write as a row of {@link WRITE_SQL}'s `p_run`. */
 function writeRow(r: WriteRequest, ord: number): Record<string, unknown> {
   const i = r.idempotency;
   return {
@@ -399,8 +413,8 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Group commit: writes arriving while a batch is in flight are sent together in ONE transaction (one WAL
-   * flush for many writes), in arrival order, as few {@link WRITE_SQL} statements as repeats of a key allow.
+   * Group commit: writes arriving while a batch is in flight are sent together in ONE statement and transaction
+   * (one round trip, one WAL flush for many writes), in arrival order.
    */
   async write(req: WriteRequest): Promise<WriteOutcome> {
     return new Promise<WriteOutcome>((resolve, reject) => {
@@ -442,30 +456,16 @@ export class PostgresStore implements Store {
   }
 
   private async runBatch(reqs: WriteRequest[]): Promise<string[]> {
-    const at = Date.now();
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      // Commit order = sequence order, also across several server processes.
-      await c.query({ name: 'feedLock', text: 'SELECT pg_advisory_xact_lock($1)', values: [this.feedLock] });
-      const out: string[] = [];
-      for (const run of distinctRuns(reqs)) {
-        const base = out.length;
-        const r = await c.query<{ ord: number; outcome: string }>({
-          name: 'writeMany',
-          text: WRITE_SQL,
-          values: [JSON.stringify(run.map((q, i) => writeRow(q, base + i))), at],
-        });
-        for (const row of r.rows) out[row.ord] = row.outcome;
-      }
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+    let ord = 0;
+    const runs = distinctRuns(reqs).map((run) => run.map((q) => writeRow(q, ord++)));
+    const r = await this.pool.query<{ w_ord: number; w_outcome: string }>({
+      name: 'writeGroup',
+      text: 'SELECT w_ord, w_outcome FROM timpora_write_group($1::jsonb, $2, $3)',
+      values: [JSON.stringify(runs), Date.now(), this.feedLock],
+    });
+    const out: string[] = [];
+    for (const row of r.rows) out[row.w_ord] = row.w_outcome;
+    return out;
   }
 
   private async outcome(req: WriteRequest, o: string): Promise<WriteOutcome> {

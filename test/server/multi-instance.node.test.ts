@@ -51,11 +51,13 @@ const PAIRS: Pair[] = [
 ];
 
 /**
- * Fault injection: instance A's COMMITs are delayed by 0 to 15 ms, so its transactions (holding lower change
- * sequence numbers) would commit after B's if nothing serialised them. Without the feed lock the incremental
- * reader below then skips changes; with it, it must not.
+ * Fault injection: every write transaction sleeps 0 to 15 ms after it took its change sequence numbers and
+ * before it commits (a statement trigger on `changes`; writes commit in the same statement that applies them),
+ * and instance A's explicit COMMITs (prune) are delayed alike, so transactions holding lower sequence numbers
+ * would commit after higher ones if nothing serialised them. Without the feed lock the incremental reader below
+ * then skips changes; with it, it must not.
  */
-function slowCommits(store: PostgresStore): void {
+async function slowCommits(store: PostgresStore): Promise<void> {
   type Client = { __slow?: boolean; query: (...args: unknown[]) => unknown };
   const patch = (client: Client): void => {
     if (client.__slow) return;
@@ -68,6 +70,10 @@ function slowCommits(store: PostgresStore): void {
   };
   // Every client the pool hands out (promise or callback style) gets the slow COMMIT.
   store.pool.on('connect', (client) => patch(client as unknown as Client));
+  await store.pool.query(`
+    CREATE OR REPLACE FUNCTION test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_sleep(random() * 0.015); RETURN NULL; END $$;
+    CREATE TRIGGER changes_slow_commit AFTER INSERT ON changes FOR EACH STATEMENT EXECUTE FUNCTION test_slow_commit();`);
 }
 
 for (const pair of PAIRS) {
@@ -80,8 +86,8 @@ for (const pair of PAIRS) {
       const o = pair.open();
       cleanup = o.cleanup;
       const storeA = o.a();
-      if (storeA instanceof PostgresStore) slowCommits(storeA);
       a = await createServer({ store: storeA, jwtSecret: SECRET, validateResponses: true });
+      if (storeA instanceof PostgresStore) await slowCommits(storeA);
       b = await createServer({ store: o.b(), jwtSecret: SECRET, validateResponses: true });
     });
     after(async () => {

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL engine's round trips: a group of concurrent writes is decided per write, in arrival order,
- * in ONE transaction with one statement per run of distinct keys; concurrent point reads share one query; a
+ * in ONE statement (its own transaction); concurrent point reads share one query; a
  * change-feed page is one statement; an audit append is one statement whatever its size.
  */
 import { after, before, describe, it } from 'node:test';
@@ -99,9 +99,9 @@ describe('PostgreSQL store round trips', { skip: PG_SKIP }, () => {
     const lost = outcomes[4];
     assert.ok(lost?.kind === 'conflict');
     assert.equal(lost.current?.version, 2);
-    // One transaction (no whole-group failure retried write by write), three statements (cut where a key repeats).
-    assert.equal(sent.filter((q) => q === 'BEGIN').length, 1, sent.join('\n'));
-    assert.equal(sent.filter((q) => q.includes('jsonb_to_recordset')).length, 3);
+    // One statement, one transaction: the group did not fail as a whole (to be retried write by write).
+    assert.equal(sent.filter((q) => q.includes('timpora_write_group')).length, 1, sent.join('\n'));
+    assert.equal(sent.filter((q) => q === 'BEGIN').length, 0);
     // A failed write left nothing behind: no idempotency answer, no audit entry, no change.
     assert.equal(await store.findIdempotent('u1', k2), undefined);
     const audited = async (id: string): Promise<string[]> => (await store.listAudit({ limit: 10, entityId: id })).map((x) => x.action);
@@ -130,7 +130,7 @@ describe('PostgreSQL store round trips', { skip: PG_SKIP }, () => {
     sent.length = 0;
     const outcomes = await Promise.all(ids.map((id) => store.write(create(id, randomUUID()))));
     assert.ok(outcomes.every((o) => o.kind === 'ok'));
-    assert.equal(sent.filter((q) => q.includes('jsonb_to_recordset')).length, 1);
+    assert.equal(sent.filter((q) => q.includes('timpora_write_group')).length, 1);
     const feed = await store.changes(head, 100, ['records']);
     assert.deepEqual(
       feed.rows.map((r) => r.id),
