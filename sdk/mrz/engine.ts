@@ -79,10 +79,15 @@ interface Prepared {
   readonly height: number;
 }
 
+/** The greyscale frame's buffer, reused between calls (the engine is synchronous, one frame at a time). */
+let grayBuf = new Uint8Array(0);
+
 function prepare(image: RgbaImage | GrayImage): Prepared | null {
   let gray: Gray8 | null;
   try {
-    gray = toGray(image);
+    const n = image.width * image.height;
+    if (n > grayBuf.length && n <= 64e6) grayBuf = new Uint8Array(n);
+    gray = toGray(image, grayBuf);
   } catch {
     return null;
   }

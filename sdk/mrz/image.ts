@@ -25,15 +25,17 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Converts an RGBA or greyscale image to an engine greyscale image. The layout is inferred from
- * the buffer length (`4 * width * height` means RGBA). Returns null for malformed input.
+ * the buffer length (`4 * width * height` means RGBA). Returns null for malformed input. An RGBA
+ * image is converted into `into` when that holds at least `width * height` bytes (a buffer the
+ * caller reuses between frames), else into a new buffer.
  */
-export function toGray(image: RgbaImage | GrayImage): Gray8 | null {
+export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 | null {
   const { width, height, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) return null;
   const n = width * height;
   if (!data || typeof data.length !== 'number') return null;
   if (data.length >= n * 4) {
-    const out = new Uint8Array(n);
+    const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
     if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
       // One 32-bit load per pixel (R in the low byte): the same integer luma as below.
       const px = new Uint32Array(data.buffer, data.byteOffset, n);
@@ -359,81 +361,38 @@ function max8(a: number, b: number): number {
 }
 
 /**
- * Running max over a centred window of `2^m + 1` pixels (m >= 1) along x or y, by doubling: max
- * of pairs, of pairs of pairs, ... Every pass is a straight row-major loop (cache friendly);
- * borders clamp. (A running min is 255 minus the running max of the inverted image.)
+ * Running max over a centred window of `2^m + 1` pixels (1 <= m <= 3) along x or y, borders
+ * clamped, in two row-major passes: the max over 3 pixels, then the max of three of those at
+ * offsets -d, 0 and +d (d = 2^(m-1) - 1, so the three cover the window without gaps). A running
+ * min is 255 minus the running max of the inverted image.
  */
 function windowMax8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean): void {
-  const n = w * h;
-  // tmp holds the max over [i, i + 2^j - 1] (clamped at the far border).
-  tmp.set(src.subarray(0, n));
-  let span = 1;
-  for (let j = 0; j < m; j++) {
-    if (alongY) {
-      const lim = n - span * w;
-      const sw = span * w;
-      for (let i = 0; i < lim; i++) tmp[i] = max8(tmp[i] as number, tmp[i + sw] as number);
-    } else {
-      for (let y = 0; y < h; y++) {
-        const o = y * w;
-        const lim = o + w - span;
-        for (let i = o; i < lim; i++) tmp[i] = max8(tmp[i] as number, tmp[i + span] as number);
-      }
-    }
-    span *= 2;
-  }
-  // Window [i - r, i + r] with r = span / 2: block [i - r, i + r - 1] plus element i + r.
-  const r = span >> 1;
+  const d = (1 << (m - 1)) - 1;
   if (alongY) {
-    // Row-major (cache friendly): output row p from rows p - r (block) and min(p + r, h - 1).
-    const pre = new Uint8Array(w);
-    for (let p = 0; p < h; p++) {
-      const hiE = p + r > h - 1 ? h - 1 : p + r;
-      const ob = hiE * w;
-      const od = p * w;
-      if (p < r) {
-        // Near border: running prefix extremum of rows [0, p + r].
-        if (p === 0) {
-          pre.set(src.subarray(0, w));
-          for (let q = 1; q < r && q < h; q++) {
-            const oq = q * w;
-            for (let x = 0; x < w; x++) pre[x] = max8(pre[x] as number, src[oq + x] as number);
-          }
-        }
-        for (let x = 0; x < w; x++) {
-          const v = max8(src[ob + x] as number, pre[x] as number);
-          pre[x] = v;
-          dst[od + x] = v;
-        }
-        continue;
-      }
-      const oa = (p - r) * w;
-      for (let x = 0; x < w; x++) dst[od + x] = max8(tmp[oa + x] as number, src[ob + x] as number);
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      const oa = (y > 0 ? y - 1 : 0) * w;
+      const ob = (y < h - 1 ? y + 1 : y) * w;
+      for (let x = 0; x < w; x++) tmp[o + x] = max8(max8(src[oa + x] as number, src[o + x] as number), src[ob + x] as number);
+    }
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      const oa = (y > d ? y - d : 0) * w;
+      const ob = (y < h - 1 - d ? y + d : h - 1) * w;
+      for (let x = 0; x < w; x++) dst[o + x] = max8(max8(tmp[oa + x] as number, tmp[o + x] as number), tmp[ob + x] as number);
     }
     return;
   }
-  const len = w;
-  for (let line = 0; line < h; line++) {
-    const base = line * w;
-    // Near border: exact prefix extremum of [0, p + r].
-    let pre = src[base] as number;
-    for (let q = 1; q < r && q < len; q++) pre = max8(src[base + q] as number, pre);
-    for (let p = 0; p < len; p++) {
-      const hiE = p + r > len - 1 ? len - 1 : p + r;
-      const b = src[base + hiE] as number;
-      if (p < r) {
-        pre = max8(b, pre);
-        dst[base + p] = pre;
-        continue;
-      }
-      // Block [p - r, p + r - 1] plus element p + r.
-      dst[base + p] = max8(tmp[base + p - r] as number, b);
-    }
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const e = o + w - 1;
+    for (let i = o; i <= e; i++) tmp[i] = max8(max8(src[i > o ? i - 1 : o] as number, src[i] as number), src[i < e ? i + 1 : e] as number);
+    for (let i = o; i <= e; i++) dst[i] = max8(max8(tmp[i - d > o ? i - d : o] as number, tmp[i] as number), tmp[i + d < e ? i + d : e] as number);
   }
 }
 
 /**
- * Morphological black-hat of an 8-bit image with a square of `2^m + 1` pixels (closing minus
+ * Morphological black-hat of an 8-bit image with a square of `2^m + 1` pixels, m = 1, 2 or 3 (closing minus
  * image): dark strokes thinner than the kernel light up. Writes into `out` (length >= width *
  * height) and returns it. Internal buffers are reused between calls.
  */
@@ -446,6 +405,7 @@ export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
   const a = scratchA;
   const b = scratchB;
   const t = lineG;
+  if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
   // Closing = erosion of the dilation; the erosion as 255 minus the dilation of the inverse.
   windowMax8(data, a, t, w, h, m, false);
   windowMax8(a, b, t, w, h, m, true);
