@@ -9,16 +9,23 @@ import type { Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, GLYPH_SIZE, inkMap, periodOf, type CellLine, type InkMap, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, findLines, GLYPH_SIZE, inkMap, periodOf, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
+/** Horizontal margin on each side of the rectified text, in line lengths. */
+const MARGIN = 0.06;
 
 /** A rectified, segmented band. */
 export interface BandAnalysis {
   readonly spec: RectSpec;
   readonly ink: InkMap;
   readonly lines: readonly TextLine[];
+  /**
+   * With a perspective rectification: where its text box lies (the cells of the line group it was
+   * measured from, `n` per line, fill it).
+   */
+  readonly box?: TextBox & { readonly n: number };
 }
 
 /** A group of consecutive lines cut at a given number of characters per line. */
@@ -39,17 +46,33 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     cx: cand.cx,
     cy: cand.cy,
     angle: cand.angle,
-    u0: cand.u0 - 0.06 * len,
-    u1: cand.u1 + 0.06 * len,
+    u0: cand.u0 - MARGIN * len,
+    u1: cand.u1 + MARGIN * len,
     v0: cand.v0 - Math.max(1.6 * t, 0.05 * len),
     v1: cand.v1 + Math.max(1.6 * t, 0.05 * len),
     scale: TARGET_LEN / len,
   };
   const charSize = TARGET_LEN / 40;
   // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
-  const low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
+  let low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
-  const lowInk = inkMap(low, charSize / 2);
+  let lowInk = inkMap(low, charSize / 2);
+  // A band found in part (the locator's box stops inside the MRZ): text lines that run into the
+  // window's left or right edge go on beyond it, so the window is widened on that side (at most
+  // twice) before anything is measured.
+  for (let grow = 0; grow < 2; grow++) {
+    const lines = findLines(lowInk);
+    let heavy = 0;
+    for (const l of lines) heavy = Math.max(heavy, l.mass);
+    const main = lines.filter((l) => l.mass >= 0.5 * heavy);
+    const left = main.length <= 3 && main.filter((l) => l.xa <= 1).length >= 2;
+    const right = main.length <= 3 && main.filter((l) => l.xb >= lowInk.width - 2).length >= 2;
+    if (!left && !right) break;
+    spec = { ...spec, u0: spec.u0 - (left ? 0.25 * len : 0), u1: spec.u1 + (right ? 0.25 * len : 0) };
+    low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
+    if (!low) return null;
+    lowInk = inkMap(low, charSize / 2);
+  }
   const skew = estimateSkew(lowInk);
   const deskew = Math.abs(skew) > 0.001;
   if (deskew) spec = { ...spec, angle: spec.angle + skew };
@@ -59,11 +82,11 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, pyramid, deskew ? undefined : lowInk);
   if (persp) {
-    const rect = rectify(gray, persp, pyramid);
+    const rect = rectify(gray, persp.spec, pyramid);
     if (rect) {
       const ink = inkMap(rect, charSize);
       const lines = findLines(ink);
-      if (lines.length > 0) return { spec: persp, ink, lines };
+      if (lines.length > 0) return { spec: persp.spec, ink, lines, box: { x0: MARGIN * TARGET_LEN, x1: (1 + MARGIN) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectify(gray, spec, pyramid);
@@ -103,7 +126,7 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * group is found or the box is implausible (the caller falls back to the rotated rectangle).
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: InkMap): RectSpec | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: InkMap): { spec: RectSpec; n: number } | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
   let ink = halfInk;
   if (!ink) {
@@ -118,7 +141,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   const a = { spec: halfSpec, ink, lines };
   // Without a TD1 group, the 2-line layout the line pitch suggests is cut first (the other only
   // when it yields no group).
-  const likely = likelyLayout(a, [36, 44]);
+  const likely = likelyLayout(a, [36, 44], TARGET_LEN / 2);
   const g = lineGroups(a, [30])[0] ?? (likely ? lineGroups(a, [likely])[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44])[0];
   if (!g) return null;
   const first = g.cells[0];
@@ -148,7 +171,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   if (!(len > 20 && hL > 2 && hR > 2) || hL / hR > 1.6 || hR / hL > 1.6) return null;
   // Output geometry: text box TARGET_LEN wide, its height at the same scale as at the centre.
   const boxH = (TARGET_LEN * (hL + hR)) / 2 / len;
-  const mx = 0.06 * TARGET_LEN;
+  const mx = MARGIN * TARGET_LEN;
   const k = TARGET_LEN / len;
   const lineH = (first.bottom - first.top + 1) * k;
   // Vertical margins: as the rotated rectangle's, and wide enough to keep every other text line
@@ -181,16 +204,17 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   if (!h) return null;
   // Frame pixels per output pixel along the text at the centre (for the source pyramid level).
   const scale = TARGET_LEN / Math.hypot(((quad[1] as Point).x + (quad[2] as Point).x - (quad[0] as Point).x - (quad[3] as Point).x) / 2, ((quad[1] as Point).y + (quad[2] as Point).y - (quad[0] as Point).y - (quad[3] as Point).y) / 2);
-  return { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h };
+  return { spec: { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h }, n };
 }
 
 /**
  * The layout (characters per line) the band most likely holds, from the character pitch of its
  * heaviest text line: the rectified text is about as long as every layout's line, so the pitch
  * (autocorrelation of the line's column ink profile) tells 30, 36 and 44 apart (28.7, 23.9 and 19.5
- * px at full rectified resolution). Null when the line shows no clear period.
+ * px at full rectified resolution). Null when the line shows no clear period. `textLen`: the
+ * text length the band was rectified to (default: the window width without its margins).
  */
-export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines'>, sizes: readonly (30 | 36 | 44)[]): 30 | 36 | 44 | null {
+export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines'>, sizes: readonly (30 | 36 | 44)[], textLen = a.ink.width / (1 + 2 * MARGIN)): 30 | 36 | 44 | null {
   let line = a.lines[0];
   for (const l of a.lines) if (line && l.mass > line.mass) line = l;
   if (!line || sizes.length === 0) return null;
@@ -203,7 +227,10 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines'>, sizes: read
   }
   const p = periodOf(prof, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
   if (!(p > 0)) return null;
-  const cells = (line.xb - line.xa + 1) / p;
+  // When the line's ink is shorter than the band's text length (faint or blurred filler tails,
+  // light print), its extent undercounts the cells and the band length counts them; never fewer
+  // cells than are inked.
+  const cells = Math.max(line.xb - line.xa + 1, textLen) / p;
   let best: 30 | 36 | 44 | null = null;
   for (const n of sizes) if (best === null || Math.abs(cells - n) < Math.abs(cells - best)) best = n;
   return best;
@@ -240,6 +267,15 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
         alignStarts(a.ink, group, starts, n);
         // Ranked right after the centred cut of the same lines.
         out.push({ n, cells: starts, fitCost: cost / count + 1e-6 });
+      }
+      // With a perspective rectification measured on this layout, the lines are also cut over its
+      // text box (faint filler tails or neighbouring print can shift a cut of the inked extent);
+      // that cut is ranked first, the cut of the inked extent right after it.
+      const box = a.box;
+      if (box && box.n === n) {
+        const boxed = group.map((line) => cutLine(a.ink, line, n, box));
+        const off = (c: CellLine, j: number): number => Math.abs((c.bounds[0] as number) - ((cells[j] as CellLine).bounds[0] as number)) + Math.abs((c.bounds[n] as number) - ((cells[j] as CellLine).bounds[n] as number));
+        if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) out.push({ n, cells: boxed, fitCost: cost / count - 1e-6 });
       }
     }
   }

@@ -52,12 +52,19 @@ export interface CellLine {
   readonly shortFit: boolean;
 }
 
+/** Where the text of a perspective-rectified band was measured to lie (x from x0 to x1, rectified). */
+export interface TextBox {
+  readonly x0: number;
+  readonly x1: number;
+}
+
 /**
  * Where a comb fitted over an extent shorter than its n cells is placed: `centre` (on the band's
  * centre; the band is centred on the MRZ by construction) or `start` (first cell at the first
- * glyph: every MRZ line starts with a full glyph, only fillers trail).
+ * glyph: every MRZ line starts with a full glyph, only fillers trail). A {@link TextBox} places
+ * the comb over that box whatever the line's inked extent (its n cells fill the box).
  */
-export type CombAnchor = 'centre' | 'start';
+export type CombAnchor = 'centre' | 'start' | TextBox;
 
 /**
  * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
@@ -389,7 +396,7 @@ function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): 
  * extent is longer (neighbouring print); the n-cell window with the most ink inside and the
  * cleanest boundaries wins, ties broken by the same centring prior.
  */
-function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long', width: number, anchor: CombAnchor = 'centre'): Comb {
+function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre'): Comb {
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
   let best = Infinity;
   let out: Comb = { x0: line.xa, p: pLo, r: 1 };
@@ -410,7 +417,12 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
       let xFrom: number;
       let xTo: number;
       let xStep: number;
-      if (mode === 'span') {
+      if (typeof anchor === 'object') {
+        // The comb starts at the box's left edge (within a third of a cell).
+        xFrom = anchor.x0 - 0.3 * p;
+        xTo = anchor.x0 + 0.3 * p;
+        xStep = 0.05 * p;
+      } else if (mode === 'span') {
         xFrom = line.xa - 0.42 * p;
         xTo = line.xa;
         xStep = 0.042 * p;
@@ -458,7 +470,7 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
           const dr = (xe - line.xb) / (p * r);
           if (dl > 0.4) c += 6 * (dl - 0.4);
           if (dr > 0.4) c += 6 * (dr - 0.4);
-        } else if (mode !== 'short' || anchor === 'centre') {
+        } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
           c += (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
         }
         if (c < best) {
@@ -513,12 +525,16 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   let extentPenalty = 0;
   let shortFit = false;
   const spanOk = !(pMax < 0.55 * lh || pMin > 2.2 * lh);
-  comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width) : { x0: line.xa, p: pMin, r: 1 };
+  if (typeof anchor === 'object') {
+    const pBox = (anchor.x1 - anchor.x0) / n;
+    if (pBox < 0.55 * lh || pBox > 2.2 * lh) return null;
+    comb = fitComb(sm, line, n, 0.99 * pBox, 1.01 * pBox, 'box', ink.width, anchor);
+  } else comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width) : { x0: line.xa, p: pMin, r: 1 };
   // A window of n cells inside a longer inked extent (the 'long' fit: neighbouring print) only for
   // the longest layout: a 30- or 36-cell window inside a 44-character line whose tail is fillers
   // can pass the shorter format's check digits, a wrong-but-valid read.
   const long = spanCells > n + 1.2 && n >= 44;
-  if (pAc > 0 && spanCells >= 0.3 * n && (spanCells < n - 1.2 || long)) {
+  if (typeof anchor !== 'object' && pAc > 0 && spanCells >= 0.3 * n && (spanCells < n - 1.2 || long)) {
     // Taken only when its boundaries fall on clearly cleaner columns than the span fit's.
     const alt = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, long ? 'long' : 'short', ink.width, anchor);
     if (!spanOk || inkAtBoundaries(sm, line, n, alt) < 0.7 * inkAtBoundaries(sm, line, n, comb)) {
@@ -527,7 +543,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
       shortFit = !long;
     }
   }
-  if (!spanOk && extentPenalty === 0) return null;
+  if (!spanOk && extentPenalty === 0 && typeof anchor !== 'object') return null;
   const bp = comb.p;
   const bx = comb.x0;
   const br = comb.r;
