@@ -4,7 +4,7 @@
  * records created on the server over HTTP through `POST /batch`.
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,57 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * CPU time (user + system, ms) used so far by process `root` and its descendants, by kind: Chromium's
+ * `--type=` (renderer, utility, gpu-process ...), `main` for the root itself. Linux `/proc` only (empty elsewhere).
+ * Two readings around a step give what the step cost each process, whatever the machine's load.
+ */
+export function processTreeCpu(root: number): Map<string, number> {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return new Map();
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(name);
+      const parent = Number(fields[1]);
+      children.set(parent, [...(children.get(parent) ?? []), pid]);
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const out = new Map<string, number>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    let kind = 'main';
+    if (pid !== root) {
+      try {
+        kind = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'other';
+      } catch {
+        kind = 'other';
+      }
+    }
+    // Clock ticks are 10 ms on Linux (USER_HZ 100).
+    out.set(kind, (out.get(kind) ?? 0) + (ticks.get(pid) ?? 0) * 10);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** CPU used per kind between two {@link processTreeCpu} readings. */
+export function cpuSince(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  return new Map([...after].map(([kind, ms]) => [kind, ms - (before.get(kind) ?? 0)]));
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   tempDir,
 } from '../../test/e2e/sync-faults-lib.ts';
 import type { SyncProfiler } from './profile-page.ts';
-import { argOf, seed } from './common.ts';
+import { argOf, cpuSince, processTreeCpu, seed } from './common.ts';
 
 const args = process.argv.slice(2);
 const RECORDS = argOf('records', 10_000);
@@ -93,13 +93,21 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    const cpu = (): Map<string, number> => {
+      const m = new Map([...processTreeCpu(browser.process()?.pid ?? 0)].map(([k, v]) => [`chromium ${k}`, v]));
+      m.set('server', processTreeCpu(server.child?.pid ?? 0).get('main') ?? 0);
+      return m;
+    };
+    const cpu0 = cpu();
     const pulled = (await p1.evaluate(
       (db, t, l) => (globalThis as unknown as { syncProfiler: SyncProfiler }).syncProfiler.pull(db, t, l || undefined),
       `profile-pull-${Date.now()}`,
       token,
       LIMIT,
     )) as Summary;
+    const pullCpu = cpuSince(cpu0, cpu());
     print(`pull of ${RECORDS} records`, pulled);
+    process.stdout.write(`  CPU during the pull (whole processes, includes the post-pull measurements above): ${[...pullCpu].map(([k, v]) => `${k} ${v} ms`).join(', ')}\n`);
     if (cdp) printCpu((await cdp.send('Profiler.stop')).profile);
     const p2 = await open();
     const pushed = (await p2.evaluate(
