@@ -16,12 +16,15 @@
  * its commits are flushed like a real deployment's, and prints fsync/synchronous_commit beside the figures.
  * `--baseline <dir>`: also benches the server of another checkout (e.g. `git worktree`/`git archive` of the
  * commit before a change, with node_modules linked) in the same run, as `sqlite@base` / `postgres@base`.
- * Run: `node --import tsx bench/sync/server.ts [--duration 10] [--connections 50] [--baseline dir] [--pg-fsync on|off]`
+ * `--sqlite-only` / `--pg-only`: one engine (shorter runs).
+ * CPU per request: `srv-CPU` is the server process; `db-CPU` the PostgreSQL cluster on the URL's local port
+ * (postmaster, its live processes and the reaped ones, from /proc), since a PostgreSQL write costs CPU there too.
+ * Run: `node --import tsx bench/sync/server.ts [--duration 10] [--connections 50] [--baseline dir] [--pg-fsync on|off] [--sqlite-only|--pg-only]`
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -40,6 +43,8 @@ const strArg = (name: string): string | undefined => {
 const BASELINE = strArg('baseline');
 const PG_FSYNC = strArg('pg-fsync') ?? 'on';
 const CONNECTIONS = argOf('connections', 50);
+const SQLITE_ONLY = args.includes('--sqlite-only');
+const PG_ONLY = args.includes('--pg-only');
 const SECRET = 'bench-secret-0123456789abcdef';
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -56,6 +61,8 @@ const RECORD = JSON.stringify({
 interface Figures {
   /** Server process CPU time (user + system) per 2xx answer, µs (Linux /proc; NaN elsewhere). */
   cpuUs: number;
+  /** Database cluster CPU time per 2xx answer, µs (PostgreSQL on a local port; NaN otherwise). */
+  dbCpuUs: number;
   rps: number;
   p50: number;
   p99: number;
@@ -105,19 +112,52 @@ async function token(base: string): Promise<string> {
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
+/** Fields of /proc/<pid>/stat after the command name (index 0 = state, 1 = ppid, 11/12 = utime/stime, 13/14 = reaped children's). */
+function procStat(pid: number | string | undefined): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU ticks (user + system) of a process and its threads, from /proc. */
 function cpuTicks(pid: number | undefined): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return NaN;
+  const f = procStat(pid);
+  return f ? Number(f[11]) + Number(f[12]) : NaN;
+}
+
+/** The postmaster of the local PostgreSQL cluster listening on `port` (its command line names the port), or undefined. */
+function postmasterOf(port: string): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.endsWith('/postgres')) && argv.join(' ').includes(`-p ${port}`)) return Number(d);
+    } catch {
+      // gone, or not ours to read
+    }
   }
+  return undefined;
+}
+
+/** CPU ticks of a cluster: the postmaster, the backends it reaped, and its live processes. */
+function clusterTicks(postmaster: number | undefined): number {
+  const f = postmaster === undefined ? undefined : procStat(postmaster);
+  if (!f) return NaN;
+  let t = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const c = procStat(d);
+    if (c && Number(c[1]) === postmaster) t += Number(c[11]) + Number(c[12]);
+  }
+  return t;
 }
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
-function run(opts: autocannon.Options, pid?: number): Promise<Figures> {
+function run(opts: autocannon.Options, pid?: number, postmaster?: number): Promise<Figures> {
   const t0 = cpuTicks(pid);
+  const d0 = clusterTicks(postmaster);
   let sent = 0;
   const counted: autocannon.Options = {
     ...opts,
@@ -134,6 +174,7 @@ function run(opts: autocannon.Options, pid?: number): Promise<Figures> {
       if (err) return reject(err);
       resolve({
         cpuUs: ((cpuTicks(pid) - t0) * TICK_US) / Math.max(1, r['2xx']),
+        dbCpuUs: ((clusterTicks(postmaster) - d0) * TICK_US) / Math.max(1, r['2xx']),
         rps: r.requests.average,
         p50: r.latency.p50,
         p99: r.latency.p99,
@@ -177,6 +218,8 @@ interface EngineSetup {
   db: string;
   port: number;
   env?: Record<string, string>;
+  /** PostgreSQL: the cluster's postmaster, for its CPU time. */
+  postmaster?: number;
   /** Counts rows and reads the durability settings (after the server stopped, or before the schema is dropped). */
   inspect(): Promise<{ rows: RowCounts; durability: string }>;
 }
@@ -207,9 +250,10 @@ async function benchEngine(e: EngineSetup): Promise<EngineFigures> {
       ],
     });
     const pid = child.pid;
-    const baseline = await run({ url: `${base}/health`, connections: CONNECTIONS, duration: Math.max(2, Math.round(DURATION / 2)) }, pid);
+    const pm = e.postmaster;
+    const baseline = await run({ url: `${base}/health`, connections: CONNECTIONS, duration: Math.max(2, Math.round(DURATION / 2)) }, pid, pm);
     const warm = await run(writeOpts(2)); // warm-up (JIT, caches, WAL)
-    const writes = await run(writeOpts(DURATION), pid);
+    const writes = await run(writeOpts(DURATION), pid, pm);
     // Ids for the read phase.
     const ids: string[] = [];
     let pageToken: string | undefined;
@@ -226,7 +270,7 @@ async function benchEngine(e: EngineSetup): Promise<EngineFigures> {
       connections: CONNECTIONS,
       duration: DURATION,
       requests: [{ method: 'GET', path: '/records/x', headers, setupRequest: (req) => ({ ...req, path: `/records/${ids[n++ % ids.length]}` }) }],
-    }, pid);
+    }, pid, pm);
     const batchItems = { created: 0, other: 0 };
     const batch = await run({
       url: base,
@@ -252,7 +296,7 @@ async function benchEngine(e: EngineSetup): Promise<EngineFigures> {
           },
         },
       ],
-    }, pid);
+    }, pid, pm);
     const created = { answered: warm.ok + writes.ok + batchItems.created, sent: warm.sent + writes.sent + batch.sent * BATCH };
     figures = { baseline, writes, reads, batch, batchItems, created };
   } finally {
@@ -318,13 +362,13 @@ async function main(): Promise<void> {
     }
   };
   let port = 18787;
-  for (const [suffix, root] of variants) {
+  for (const [suffix, root] of PG_ONLY ? [] : variants) {
     const file = join(dir, `bench${suffix.replace('@', '-')}.db`);
     await attempt(`sqlite${suffix}`, { name: `sqlite${suffix}`, root, db: `sqlite:${file}`, port: port++, inspect: () => inspectSqlite(file) });
   }
-  let pgUrl = process.env['TIMPORA_PG_URL'];
+  let pgUrl = SQLITE_ONLY ? undefined : process.env['TIMPORA_PG_URL'];
   let stopPg: (() => void) | undefined;
-  if (!pgUrl) {
+  if (!pgUrl && !SQLITE_ONLY) {
     try {
       const { startThrowawayPostgres } = await import('../../scripts/postgres.mjs');
       // Tests run the throwaway cluster with fsync=off; a throughput figure without flushes would flatter.
@@ -337,6 +381,7 @@ async function main(): Promise<void> {
   }
   if (pgUrl) {
     const url = pgUrl;
+    const postmaster = postmasterOf(new URL(url).port || '5432');
     const schemas: string[] = [];
     try {
       for (const [suffix, root] of variants) {
@@ -348,6 +393,7 @@ async function main(): Promise<void> {
           db: url,
           port: port++,
           env: { TIMPORA_PG_SCHEMA: schema, TIMPORA_PG_POOL: '20' },
+          ...(postmaster !== undefined ? { postmaster } : {}),
           inspect: () => inspectPostgres(url, schema),
         });
       }
@@ -366,23 +412,26 @@ async function main(): Promise<void> {
         }
       }
     }
-  } else {
+  } else if (!SQLITE_ONLY) {
     results.push(['postgres', 'skipped: no TIMPORA_PG_URL and scripts/postgres.mjs could not start a cluster']);
   }
   rmSync(dir, { recursive: true, force: true });
 
   const f = (x: number): string => x.toFixed(0).padStart(8);
-  process.stdout.write('\nengine         phase    req/s   p50 ms   p99 ms      2xx   non2xx   errors  srv-CPU µs/req  (=> req/s per core)\n');
+  const db = (x: Figures, per = 1): string => (Number.isNaN(x.dbCpuUs) ? '       -' : f(x.dbCpuUs / per));
+  process.stdout.write('\nengine         phase    req/s   p50 ms   p99 ms      2xx   non2xx   errors  srv-CPU µs/req  (=> req/s per core)  db-CPU µs/req\n');
   for (const [engine, r] of results) {
     if (typeof r === 'string') {
       process.stdout.write(`${engine.padEnd(14)} ${r}\n`);
       continue;
     }
     for (const [phase, x] of [['health', r.baseline], ['writes', r.writes], ['reads', r.reads]] as const) {
-      process.stdout.write(`${engine.padEnd(14)} ${phase.padEnd(6)} ${f(x.rps)} ${f(x.p50)} ${f(x.p99)} ${f(x.ok)} ${f(x.non2xx)} ${f(x.errors)} ${f(x.cpuUs)}        (${f(1e6 / x.cpuUs)})\n`);
+      process.stdout.write(`${engine.padEnd(14)} ${phase.padEnd(6)} ${f(x.rps)} ${f(x.p50)} ${f(x.p99)} ${f(x.ok)} ${f(x.non2xx)} ${f(x.errors)} ${f(x.cpuUs)}        (${f(1e6 / x.cpuUs)})  ${db(x)}\n`);
     }
     const b = r.batch;
-    process.stdout.write(`${engine.padEnd(14)} batch  ${f(b.rps)} ${f(b.p50)} ${f(b.p99)} ${f(b.ok)} ${f(b.non2xx)} ${f(b.errors)} ${f(b.cpuUs / BATCH)}/write  => batch×${BATCH} writes/s ${(b.rps * BATCH).toFixed(0)}\n`);
+    process.stdout.write(
+      `${engine.padEnd(14)} batch  ${f(b.rps)} ${f(b.p50)} ${f(b.p99)} ${f(b.ok)} ${f(b.non2xx)} ${f(b.errors)} ${f(b.cpuUs / BATCH)}/write  => batch×${BATCH} writes/s ${(b.rps * BATCH).toFixed(0)}  ${db(b, BATCH)}${Number.isNaN(b.dbCpuUs) ? '' : '/write'}\n`,
+    );
   }
   process.stdout.write('\nhonesty: creates answered 201 (warm-up + writes + batch items) <= rows in the database <= creates sent\n');
   for (const [engine, r] of results) {
@@ -410,7 +459,8 @@ async function main(): Promise<void> {
     const base = figures(`${engine}@base`);
     if (now && base) {
       process.stdout.write(
-        `ratio ${engine} this/base: writes/s ${(now.writes.rps / base.writes.rps).toFixed(2)}x, srv-CPU per write ${(now.writes.cpuUs / base.writes.cpuUs).toFixed(2)}x, batch writes/s ${(now.batch.rps / base.batch.rps).toFixed(2)}x\n`,
+        `ratio ${engine} this/base: writes/s ${(now.writes.rps / base.writes.rps).toFixed(2)}x, srv-CPU per write ${(now.writes.cpuUs / base.writes.cpuUs).toFixed(2)}x` +
+          `${Number.isNaN(now.writes.dbCpuUs) ? '' : `, db-CPU per write ${(now.writes.dbCpuUs / base.writes.dbCpuUs).toFixed(2)}x`}, batch writes/s ${(now.batch.rps / base.batch.rps).toFixed(2)}x\n`,
       );
     }
   }

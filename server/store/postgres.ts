@@ -482,8 +482,29 @@ export class PostgresStore implements Store {
     throw new Error(`unexpected write outcome ${o}`);
   }
 
+  /**
+   * Audit appends of one turn of the event loop (e.g. concurrent reads) share one INSERT and one commit; when that
+   * fails, each append is retried alone, so a bad one fails only itself.
+   */
   async appendAudit(entries: readonly AuditInput[]): Promise<void> {
-    if (entries.length) await insertAudit(this.pool, entries);
+    if (!entries.length) return;
+    return new Promise<void>((resolve, reject) => {
+      if (this.auditQueue.push({ entries, resolve, reject }) === 1) setImmediate(() => void this.flushAudit());
+    });
+  }
+
+  private auditQueue: { entries: readonly AuditInput[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  private async flushAudit(): Promise<void> {
+    const batch = this.auditQueue;
+    this.auditQueue = [];
+    try {
+      await insertAudit(this.pool, batch.length === 1 ? batch[0]!.entries : batch.flatMap((b) => b.entries));
+      for (const b of batch) b.resolve();
+    } catch (e) {
+      if (batch.length === 1) return batch[0]!.reject(e);
+      for (const b of batch) await insertAudit(this.pool, b.entries).then(b.resolve, b.reject);
+    }
   }
 
   async listAudit(q: AuditQuery): Promise<AuditEntry[]> {

@@ -193,4 +193,23 @@ describe('PostgreSQL store round trips', { skip: PG_SKIP }, () => {
       [...entries, ...entries.slice(0, 3)].map((x) => x.fields),
     );
   });
+
+  it('shares one statement among the audit appends of one turn; a failing append fails only itself', async () => {
+    const id = `shared-${randomUUID()}`;
+    sent.length = 0;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.appendAudit([{ ...audit(id, 'read'), fields: [`f${i}`] }])));
+    assert.equal(sent.length, 1, sent.join('\n'));
+    assert.equal((await store.listAudit({ limit: 100, entityId: id })).length, 30);
+    // PostgreSQL text refuses NUL: that append fails, the others of its turn are written.
+    const results = await Promise.allSettled([
+      store.appendAudit([audit(id, 'list')]),
+      store.appendAudit([{ ...audit(id, 'list'), userId: 'bad\u0000user' }]),
+      store.appendAudit([audit(id, 'list')]),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal((await store.listAudit({ limit: 100, entityId: id, action: 'list' })).length, 2);
+  });
 });
