@@ -150,6 +150,8 @@ async function main(): Promise<void> {
       await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
       await page.close();
     }
+    const cpuSummary: { tasks: number; over10: number; over20: number; max: number }[] = [];
+    const readCpu: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
       const page = await browser.newPage();
       await page.tracing.start({ categories: CATEGORIES });
@@ -189,6 +191,18 @@ async function main(): Promise<void> {
         return `${ms >= 0 ? '+' : ''}${ms.toFixed(0)} ms from the read`;
       };
       console.log(`run ${run}: ${marks.read ? 'read' : 'no read'}; start() at ${rel(mark.ts)}; ${long.length} main-thread tasks over ${MIN_MS} ms`);
+      // Load-independent view: the main thread's CPU per task from start() to 500 ms after the read.
+      const window = outer.filter((t) => t.ts >= mark.ts && t.ts <= (readMark?.ts ?? mark.ts) + 500_000 && t.tdur !== undefined);
+      const byCpu = [...window].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0));
+      const cpuOver = (ms: number): number => window.filter((t) => (t.tdur ?? 0) / 1000 > ms).length;
+      const top = byCpu.slice(0, 3).map((t) => `${((t.tdur ?? 0) / 1000).toFixed(1)} (wall ${((t.dur ?? 0) / 1000).toFixed(0)}) at ${rel(t.ts)}`);
+      console.log(`  main-thread CPU per task: ${window.length} tasks, ${cpuOver(10)} over 10 ms, ${cpuOver(20)} over 20 ms; largest: ${top.join(', ')}`);
+      // The task that delivered the read event (worker answer -> vote -> camera release -> event).
+      const dispatch = thread.find((e) => e.name === 'EventDispatch' && (e.args?.data as { type?: string } | undefined)?.type === 'timpora-mrz-read');
+      const readTask = dispatch ? outer.find((t) => t.ts <= dispatch.ts && t.ts + (t.dur ?? 0) >= dispatch.ts) : undefined;
+      if (readTask) console.log(`  the task delivering the read: CPU ${((readTask.tdur ?? 0) / 1000).toFixed(1)} ms, wall ${((readTask.dur ?? 0) / 1000).toFixed(1)} ms`);
+      if (readTask?.tdur !== undefined) readCpu.push(readTask.tdur / 1000);
+      cpuSummary.push({ tasks: window.length, over10: cpuOver(10), over20: cpuOver(20), max: (byCpu[0]?.tdur ?? 0) / 1000 });
       for (const t of long) {
         const cpu = t.tdur !== undefined ? `, on the CPU ${(t.tdur / 1000).toFixed(1)} ms` : '';
         console.log(`  task ${((t.dur ?? 0) / 1000).toFixed(1)} ms${cpu} at ${rel(t.ts)}`);
@@ -196,6 +210,13 @@ async function main(): Promise<void> {
         for (const line of describeJs(t, samples)) console.log(`    ${line}`);
       }
     }
+    const sum = (pick: (x: (typeof cpuSummary)[number]) => number): number => cpuSummary.reduce((n, x) => n + pick(x), 0);
+    const maxes = cpuSummary.map((x) => x.max).sort((a, b) => a - b);
+    console.log(
+      `summary (${cpuSummary.length} runs, start() -> read + 500 ms): main-thread tasks with over 10 ms CPU ${sum((x) => x.over10)}, over 20 ms ${sum((x) => x.over20)};` +
+        ` largest task CPU per run: median ${(maxes[Math.floor(maxes.length / 2)] ?? 0).toFixed(1)} ms, max ${(maxes[maxes.length - 1] ?? 0).toFixed(1)} ms;` +
+        ` CPU of the task delivering the read: ${readCpu.map((v) => v.toFixed(1)).join(', ')} ms`,
+    );
   } finally {
     await browser.close();
     await server.close();

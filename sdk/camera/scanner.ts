@@ -170,8 +170,11 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#listen();
     this.#setStatus('starting');
     this.#abort = new AbortController();
-    // Start and warm the engine worker while the camera opens (both take a while).
+    // Start the engine worker (if the page has not yet) while the camera opens. A warm-up run that
+    // begins now would still be running when the first frame comes (a cold run takes longer than
+    // opening the camera), so the warm-up starts no further run from here on.
     void this.options.reader.prepare?.().catch(() => undefined);
+    this.options.reader.stopWarmUp?.();
     const open = this.options.open ?? openCamera;
     let camera: CameraSession;
     try {
@@ -313,7 +316,13 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#lastEmitted = key;
     // The voted text with this frame's geometry.
     const read: MrzImageResult = { ...result, ...stable, corners: result.corners, timings: result.timings };
-    if (!this.options.continuous) this.#release();
+    if (!this.options.continuous) {
+      // The camera is released before anyone hears of the read (its tracks end here); detaching the
+      // preview (pause, srcObject: media pipeline teardown, several ms) waits for the next task so
+      // the task that delivers the read stays short.
+      this.#release(false);
+      this.#detachPreviewSoon();
+    }
     this.#setStatus('read');
     this.emit('read', { result: read, band });
     if (this.options.continuous) {
@@ -344,8 +353,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     return { x: left, y: top, width: right - left, height: bottom - top };
   }
 
-  /** Ends the scan: stops the pump and every camera track, detaches the preview. */
-  #release(): void {
+  /** Ends the scan: stops the pump and every camera track, and detaches the preview unless `detach` is false. */
+  #release(detach = true): void {
     this.#generation++;
     this.#abort?.abort();
     this.#abort = null;
@@ -353,12 +362,24 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#camera?.stop();
     this.#camera = null;
     this.#track = null;
+    if (detach) this.#detachPreview();
+    this.#voter = null;
+  }
+
+  #detachPreview(): void {
     const video = this.options.video;
     if (video.srcObject) {
       video.pause();
       video.srcObject = null;
     }
-    this.#voter = null;
+  }
+
+  /** Detaches the (already ended) preview in a later task, unless a new camera was attached meanwhile. */
+  #detachPreviewSoon(): void {
+    const generation = this.#generation;
+    setTimeout(() => {
+      if (generation === this.#generation && !this.#camera) this.#detachPreview();
+    }, 0);
   }
 
   #doc(): Document | null {
