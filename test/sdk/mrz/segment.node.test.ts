@@ -1,13 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { lineGroups } from '../../../sdk/mrz/engine-band.ts';
+import { lineGroups, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { cutLine, periodOf, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
 
 const haveFont = existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf') || existsSync('/usr/share/fonts/truetype/ocr-b/OCRB.ttf');
+
+/** The analysis of the first located band of a seeded bench frame ('normal' preset, JPEG). */
+async function benchBand(seed: number): Promise<BandAnalysis> {
+  const { analyseBand } = await import('../../../sdk/mrz/engine-band.ts');
+  const { locateBands } = await import('../../../sdk/mrz/locate.ts');
+  const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+  const gray = decodeGray(doc.image);
+  const band = locateBands(gray, { maxCandidates: 4 })[0];
+  assert.ok(band, `seed ${seed}: a band`);
+  const a = analyseBand(gray, band, new Map());
+  assert.ok(a, `seed ${seed}: band analysed`);
+  return a;
+}
+
+/** `readMrz` reads the seeded bench frame ('normal' preset, JPEG) exactly and validly. */
+async function assertReadsExactly(seed: number): Promise<void> {
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, `seed ${seed}: read`);
+  assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
+  assert.equal(r.valid, true, `seed ${seed}`);
+}
 
 function profile(len: number, period: number, phase = 0): Float64Array {
   const p = new Float64Array(len);
@@ -96,31 +119,16 @@ test('reading half on true-corner rectifications (20 normal/hard frames, all for
 });
 
 test('a line cut a whole cell off the others of its group (blank end cell) is cut again over their extent', { skip: !haveFont }, async () => {
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   // Seeded frames of the bench where one TD1 line's extent slid by a cell (print beside it): the
   // second line started a cell early (70073) or late (70143) while the other two did not.
-  for (const seed of [70073, 70143]) {
-    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
-    const r = readMrz(decodeGray(doc.image));
-    assert.ok(r, `seed ${seed}: read`);
-    assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
-    assert.equal(r.valid, true, `seed ${seed}`);
-  }
+  for (const seed of [70073, 70143]) await assertReadsExactly(seed);
 });
 
 test('a line whose ink stops short of its cells is also cut from its first glyph, and the check digits pick that cut', { skip: !haveFont }, async () => {
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  const { analyseBand } = await import('../../../sdk/mrz/engine-band.ts');
-  const { locateBands } = await import('../../../sdk/mrz/locate.ts');
   // Seeded bench frame (TD1): the second line's ink ends about half-way (faint tail), so its 30
   // cells are placed by the line's periodicity; centred on the band they start a cell before the
   // other lines, which reads every character one place late.
-  const doc = renderSynthetic(70216, { preset: 'normal', encoding: 'jpeg' });
-  const gray = decodeGray(doc.image);
-  const band = locateBands(gray, { maxCandidates: 4 })[0];
-  assert.ok(band);
-  const a = analyseBand(gray, band, new Map());
-  assert.ok(a);
+  const a = await benchBand(70216);
   const line = a.lines.find((l) => l.xb - l.xa < 0.6 * a.ink.width);
   assert.ok(line, 'a short line');
   const centred = cutLine(a.ink, line, 30);
@@ -134,35 +142,20 @@ test('a line whose ink stops short of its cells is also cut from its first glyph
   // Both cuts are offered; the read is exact and valid.
   const groups = lineGroups(a, [30]);
   assert.ok(groups.some((g) => g.cells.some((c) => c.bounds[0] === start.bounds[0])), 'start cut offered');
-  const r = readMrz(gray);
-  assert.ok(r, 'read');
-  assert.deepEqual(r.lines, doc.lines);
-  assert.equal(r.valid, true);
+  await assertReadsExactly(70216);
 });
 
 test('a band found in part (its text lines run into the window edge) is widened before it is measured', { skip: !haveFont }, async () => {
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   // Seeded bench frame (TD3): the located band stops inside the MRZ, so both lines reach the right
   // edge of its window; measured there, 36 cells fit and the text was rectified too long to read.
-  const doc = renderSynthetic(70141, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(r, 'read');
-  assert.deepEqual(r.lines, doc.lines);
-  assert.equal(r.valid, true);
+  await assertReadsExactly(70141);
 });
 
 test('with a perspective rectification, the lines are first cut over its text box', { skip: !haveFont }, async () => {
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  const { analyseBand } = await import('../../../sdk/mrz/engine-band.ts');
-  const { locateBands } = await import('../../../sdk/mrz/locate.ts');
   // Seeded bench frame (TD3) whose filler tails are faint: cut over their inked extent, the cells
   // drift by most of a cell towards the end of the lines.
-  const doc = renderSynthetic(70297, { preset: 'normal', encoding: 'jpeg' });
-  const gray = decodeGray(doc.image);
-  const band = locateBands(gray, { maxCandidates: 4 })[0];
-  assert.ok(band);
-  const a = analyseBand(gray, band, new Map());
-  assert.ok(a?.box, 'perspective text box');
+  const a = await benchBand(70297);
+  assert.ok(a.box, 'perspective text box');
   assert.equal(a.box.n, 44);
   const g = lineGroups(a, [44])[0];
   assert.ok(g);
@@ -170,8 +163,5 @@ test('with a perspective rectification, the lines are first cut over its text bo
     assert.ok(Math.abs(c.bounds[0]! - a.box.x0) < 0.5 * c.pitch, `first cell at the box: ${c.bounds[0]} vs ${a.box.x0}`);
     assert.ok(Math.abs(c.bounds[44]! - a.box.x1) < 0.5 * c.pitch, `last cell at the box: ${c.bounds[44]} vs ${a.box.x1}`);
   }
-  const r = readMrz(gray);
-  assert.ok(r, 'read');
-  assert.deepEqual(r.lines, doc.lines);
-  assert.equal(r.valid, true);
+  await assertReadsExactly(70297);
 });
