@@ -1,0 +1,223 @@
+// Speed-oriented rewrites of the MRZ engine's hot loops must compute exactly what the plain
+// formulas compute: each test checks one against a straightforward reference.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
+import { blackHat8, downscale, downscaleTwo, otsu, percentile, rectFilter, roundHalfUp, toFloat, toGray, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
+import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+function randomGray(w: number, h: number, seed: number): Gray8 {
+  const r = rng(seed);
+  const data = new Uint8Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(r() * 256);
+  return { width: w, height: h, data };
+}
+
+test('roundHalfUp equals Math.round, also next to halves and just below 0.5', () => {
+  const edge = [0.49999999999999994, -0.49999999999999994, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, -2.5000000000000004, 1.4999999999999998, 255.49999999999997, 4503599627370495.5, -4503599627370495.5, 1e-300, -1e-300, 0, 1e20, -1e20];
+  const r = rng(7);
+  for (let i = 0; i < 20000; i++) edge.push((r() - 0.5) * 1000, Math.floor((r() - 0.5) * 1000) + 0.5, (r() - 0.5) * 2 ** -(r() * 60));
+  for (const x of edge) assert.ok(roundHalfUp(x) === Math.round(x), `x = ${x}`);
+  assert.ok(Number.isNaN(roundHalfUp(Number.NaN)));
+  assert.equal(roundHalfUp(Infinity), Infinity);
+  assert.equal(roundHalfUp(-Infinity), -Infinity);
+});
+
+test('otsu and percentile bin values as Math.round does (reference histogram)', () => {
+  const r = rng(11);
+  const v = new Float32Array(5000);
+  for (let i = 0; i < v.length; i++) v[i] = i % 3 === 0 ? r() * 0.1 : r();
+  // Values on bin edges (k + 0.5) / 255 in float32.
+  for (let k = 0; k < 255; k++) v[k] = (k + 0.5) / 255;
+  const hist = new Float64Array(256);
+  for (const x of v) hist[Math.min(255, Math.max(0, Math.round(x * 255)))]++;
+  // Otsu over the reference histogram.
+  let sumAll = 0;
+  for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
+  let wB = 0;
+  let sumB = 0;
+  let best = 0;
+  let bestT = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t] as number;
+    if (wB === 0) continue;
+    const wF = v.length - wB;
+    if (wF === 0) break;
+    sumB += t * (hist[t] as number);
+    const between = wB * wF * (sumB / wB - (sumAll - sumB) / wF) ** 2;
+    if (between > best) {
+      best = between;
+      bestT = t;
+    }
+  }
+  assert.equal(otsu(v, 1), (bestT + 0.5) / 255);
+  let acc = 0;
+  let p90 = 1;
+  for (let i = 0; i < 256; i++) {
+    acc += hist[i] as number;
+    if (acc >= 0.9 * v.length) {
+      p90 = i / 255;
+      break;
+    }
+  }
+  assert.equal(percentile(v, 0.9, 0, 1), p90);
+});
+
+test('downscaleTwo gives downscale(f) and downscale(2f), odd sizes included', () => {
+  for (const [w, h, f] of [
+    [37, 23, 1],
+    [101, 57, 3],
+    [64, 48, 2],
+    [13, 11, 4],
+  ] as const) {
+    const g = randomGray(w, h, w * h);
+    const [a, b] = downscaleTwo(g, f);
+    const ra = downscale(g, f);
+    const rb = downscale(g, 2 * f);
+    assert.deepEqual([a.width, a.height, [...a.data]], [ra.width, ra.height, [...ra.data]]);
+    assert.deepEqual([b.width, b.height, [...b.data]], [rb.width, rb.height, [...rb.data]]);
+  }
+});
+
+test('toGray converts into a given buffer when it is large enough, else into a new one', () => {
+  const w = 9;
+  const h = 5;
+  const r = rng(3);
+  const rgba = new Uint8Array(w * h * 4);
+  for (let i = 0; i < rgba.length; i++) rgba[i] = Math.floor(r() * 256);
+  const fresh = toGray({ width: w, height: h, data: rgba });
+  const buf = new Uint8Array(w * h + 10).fill(7);
+  const into = toGray({ width: w, height: h, data: rgba }, buf);
+  assert.ok(fresh && into);
+  assert.equal(into.data.buffer, buf.buffer);
+  assert.equal(into.data.length, w * h);
+  assert.deepEqual([...into.data], [...fresh.data]);
+  for (let i = 0; i < w * h; i++) {
+    const j = 4 * i;
+    assert.equal(into.data[i], ((rgba[j] as number) * 77 + (rgba[j + 1] as number) * 150 + (rgba[j + 2] as number) * 29) >> 8);
+  }
+  const small = new Uint8Array(3);
+  const other = toGray({ width: w, height: h, data: rgba }, small);
+  assert.notEqual(other?.data.buffer, small.buffer);
+  // An unaligned RGBA view takes the byte-wise path with the same result.
+  const shifted = new Uint8Array(rgba.length + 1);
+  shifted.set(rgba, 1);
+  assert.deepEqual([...(toGray({ width: w, height: h, data: shifted.subarray(1) })?.data ?? [])], [...fresh.data]);
+});
+
+test('blackHat8 equals closing minus image for m = 1, 2, 3 and rejects other sizes', () => {
+  for (const m of [1, 2, 3]) {
+    for (const [w, h] of [
+      [1, 1],
+      [2, 7],
+      [17, 3],
+      [40, 29],
+    ] as const) {
+      const img = randomGray(w, h, 100 * m + w);
+      const got = blackHat8(img, m, new Uint8Array(w * h));
+      const k = (1 << m) + 1;
+      const closed = rectFilter(rectFilter(toFloat(img), k, k, true), k, k, false).data;
+      for (let i = 0; i < w * h; i++) assert.equal(got[i], (closed[i] as number) - (img.data[i] as number), `m ${m} ${w}x${h} pixel ${i}`);
+    }
+  }
+  assert.throws(() => blackHat8(randomGray(8, 8, 1), 4, new Uint8Array(64)), RangeError);
+});
+
+test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres (reference)', () => {
+  const g = randomGray(120, 80, 5);
+  const spec: RectSpec = { cx: 60.3, cy: 41.7, angle: 0.31, u0: -70, u1: 65, v0: -12, v1: 30, scale: 0.9 };
+  const out = rectify(g, spec);
+  assert.ok(out);
+  const c = Math.cos(spec.angle);
+  const s = Math.sin(spec.angle);
+  const at = (x: number, y: number): number => {
+    x = Math.min(g.width - 1, Math.max(0, x));
+    y = Math.min(g.height - 1, Math.max(0, y));
+    const x0 = Math.floor(x);
+    const y0 = Math.floor(y);
+    const x1 = Math.min(g.width - 1, x0 + 1);
+    const y1 = Math.min(g.height - 1, y0 + 1);
+    const fx = x - x0;
+    const fy = y - y0;
+    const p = (xx: number, yy: number): number => g.data[yy * g.width + xx] as number;
+    return (p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx) * (1 - fy) + (p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx) * fy;
+  };
+  for (let y = 0; y < out.height; y++) {
+    for (let x = 0; x < out.width; x++) {
+      const u = spec.u0 + (x + 0.5) / spec.scale;
+      const v = spec.v0 + (y + 0.5) / spec.scale;
+      const want = Math.fround(at(spec.cx + u * c - v * s - 0.5, spec.cy + u * s + v * c - 0.5));
+      assert.ok(Math.abs((out.data[y * out.width + x] as number) - want) < 1e-4, `pixel ${x},${y}`);
+    }
+  }
+});
+
+/** The network one hidden unit at a time, as written in the model's definition. */
+function referenceForward(net: Mlp, x: Float32Array, offset: number): Float32Array {
+  const h = new Float32Array(net.hidden);
+  for (let j = 0; j < net.hidden; j++) {
+    let s = net.b1[j] as number;
+    for (let i = 0; i < net.inputs; i++) s += (net.w1[j * net.inputs + i] as number) * (x[offset + i] as number);
+    h[j] = Math.max(0, s);
+  }
+  const p = new Float32Array(net.outputs);
+  let max = -Infinity;
+  for (let k = 0; k < net.outputs; k++) {
+    let s = net.b2[k] as number;
+    for (let j = 0; j < net.hidden; j++) s += (net.w2[k * net.hidden + j] as number) * (h[j] as number);
+    p[k] = s / net.temperature;
+    max = Math.max(max, p[k] as number);
+  }
+  let z = 0;
+  for (let k = 0; k < net.outputs; k++) {
+    p[k] = Math.exp((p[k] as number) - max);
+    z += p[k] as number;
+  }
+  for (let k = 0; k < net.outputs; k++) p[k] = (p[k] as number) / z;
+  return p;
+}
+
+test('forward computes the same probabilities as one hidden unit at a time', () => {
+  const net = shippedModel();
+  const r = rng(9);
+  const x = new Float32Array(GLYPH_SIZE * 6);
+  for (let i = 0; i < x.length; i++) x[i] = r() < 0.6 ? r() * 0.1 : r();
+  const probs = new Float32Array(net.outputs);
+  for (let g = 0; g < 6; g++) {
+    forward(net, x, g * GLYPH_SIZE, probs);
+    const want = referenceForward(net, x, g * GLYPH_SIZE);
+    for (let k = 0; k < net.outputs; k++) assert.ok(Math.abs((probs[k] as number) - (want[k] as number)) <= 1e-6 * Math.max(1e-30, want[k] as number) + 1e-12, `glyph ${g} class ${k}`);
+  }
+});
+
+test('classifyGlyphs lists the top alternatives by probability, ties in class order', () => {
+  // A network whose output ignores the input: classes 3, 1 and 2 tie on top, class 0 below.
+  const outputs = CLASSES.length;
+  const net: Mlp = {
+    inputs: GLYPH_SIZE,
+    hidden: 8,
+    outputs,
+    w1: new Float32Array(8 * GLYPH_SIZE),
+    b1: new Float32Array(8),
+    w2: new Float32Array(outputs * 8),
+    b2: new Float32Array(outputs).map((_, k) => (k >= 1 && k <= 3 ? 5 : k === 0 ? 4 : -20)),
+    temperature: 1,
+  };
+  const line = classifyGlyphs(new Float32Array(GLYPH_SIZE), 1, 4, 0.002, net);
+  const alts = line[0] ?? [];
+  assert.deepEqual(alts.map((a) => a.ch), [CLASSES[1], CLASSES[2], CLASSES[3], CLASSES[0]]);
+  assert.ok((alts[0]?.p ?? 0) > (alts[3]?.p ?? 1));
+  // Alternatives below minP are dropped, the first one always stays.
+  const strict = classifyGlyphs(new Float32Array(GLYPH_SIZE), 1, 4, 0.99, net)[0] ?? [];
+  assert.deepEqual(strict.map((a) => a.ch), [CLASSES[1]]);
+});
