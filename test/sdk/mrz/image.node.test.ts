@@ -40,7 +40,10 @@ test('otsu and percentile bin values as Math.round does (reference histogram)', 
   // Values on bin edges (k + 0.5) / 255 in float32.
   for (let k = 0; k < 255; k++) v[k] = (k + 0.5) / 255;
   const hist = new Float64Array(256);
-  for (const x of v) hist[Math.min(255, Math.max(0, Math.round(x * 255)))]++;
+  for (const x of v) {
+    const b = Math.min(255, Math.max(0, Math.round(x * 255)));
+    hist[b] = (hist[b] as number) + 1;
+  }
   // Otsu over the reference histogram.
   let sumAll = 0;
   for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
