@@ -34,6 +34,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeScannerClip } from '../../test/e2e/scanner-clip.ts';
 import type { Browser } from 'puppeteer-core';
+import type { LongFrame } from '../../test/e2e/scanner-page.ts';
 import { launchBrowser, startPageServer, type PageServer } from '../../test/e2e/scanner-harness.ts';
 
 const RUNS = Number(process.env['SCANNER_BENCH_RUNS'] ?? 5);
@@ -123,14 +124,7 @@ async function runOnce(browser: Browser, server: PageServer, scenario: Scenario,
       };
       events: { type: string; t: number; lines?: string[] }[];
       longTasks: { start: number; duration: number }[];
-      longFrames: {
-        start: number;
-        duration: number;
-        blocking: number;
-        renderAt: number | null;
-        styleLayout: number;
-        scripts: { invoker: string; type: string; source: string; duration: number; forcedLayout: number; at: number }[];
-      }[];
+      longFrames: LongFrame[];
       cameraTimes: { requested: number; resolved: number }[];
     };
     const probe = (window as unknown as { __probe: Probe }).__probe;

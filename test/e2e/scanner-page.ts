@@ -50,7 +50,7 @@ try {
  * inside one, so the bench names its causes: the scripts (entry point and source, their own time and
  * forced layout) and the rendering work (style/layout) at the frame's end.
  */
-interface LongFrame {
+export interface LongFrame {
   start: number;
   duration: number;
   blocking: number;
