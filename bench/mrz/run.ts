@@ -14,12 +14,18 @@
  *
  * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--no-tess] [--prepare-only]`
  * Writes bench/results/mrz-<timestamp>.json.
+ *
+ * `--compare <dir>`: paired speed comparison with the engine of another checkout (e.g. a `git archive`
+ * of an older commit, node_modules linked): per frame both engines run on the same decoded image,
+ * in alternating order, in Chromium and in Node, so machine load hits both alike. Prints medians,
+ * p95, read counts and how many frames both read identically; no tesseract.js.
  * @module
  */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { readMrz } from '../../sdk/mrz/engine.ts';
@@ -39,6 +45,7 @@ const N_NEG = Number(get('negatives', '20'));
 const TESS_SYNTH = Number(get('tess-synth', '40'));
 const TESS_REAL = get('tess-real', 'all');
 const NO_TESS = args.includes('--no-tess');
+const COMPARE = get('compare', '');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SAMPLES = resolve(ROOT, '..', 'shared', 'mrz-samples');
 const CACHE = join(ROOT, '.cache', 'mrz-bench');
@@ -262,6 +269,132 @@ async function bundleSize(): Promise<{ minBytes: number; gzipBytes: number; weig
   return { minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, weightsGzipBytes: gzipSync(w.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).length };
 }
 
+// ---- paired comparison with another checkout's engine (--compare)
+interface Pair {
+  a: Outcome;
+  b: Outcome;
+}
+
+async function compareChromium(items: Item[], otherRoot: string): Promise<Pair[]> {
+  const bundleOf = async (root: string): Promise<string> =>
+    (await build({ entryPoints: [join(root, 'bench/mrz/page-entry.ts')], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2022' })).outputFiles[0]?.text ?? '';
+  const jsA = await bundleOf(otherRoot);
+  const jsB = await bundleOf(ROOT);
+  const byId = new Map(items.map((it, i) => [String(i), it]));
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><meta charset="utf-8"><title>mrz compare</title><script src="/a.js"></script><script>globalThis.__mrzA = globalThis.__mrz;</script><script src="/b.js"></script>');
+    } else if (url === '/a.js' || url === '/b.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(url === '/a.js' ? jsA : jsB);
+    } else if (url.startsWith('/img/')) {
+      const it = byId.get(url.slice(5));
+      if (!it) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': extname(it.path) === '.png' ? 'image/png' : 'image/jpeg' });
+      res.end(readFileSync(it.path));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+  const out: Pair[] = [];
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const readPair = (idx: number, rotations: boolean, aFirst: boolean): Promise<Pair> =>
+      page.evaluate(
+        async (u: string, rot: boolean, first: boolean) => {
+          const blob = await (await fetch(u)).blob();
+          const bmp = await createImageBitmap(blob);
+          const c = new OffscreenCanvas(bmp.width, bmp.height);
+          const ctx = c.getContext('2d') as OffscreenCanvasRenderingContext2D;
+          ctx.drawImage(bmp, 0, 0);
+          const img = ctx.getImageData(0, 0, bmp.width, bmp.height);
+          type Eng = { readMrz: (i: ImageData, o: object) => { lines: string[]; valid: boolean } | null };
+          const g = globalThis as unknown as { __mrz: Eng; __mrzA: Eng };
+          // No named helper functions in here: the bundler's name shim does not exist in the page.
+          const order = first ? [g.__mrzA, g.__mrz] : [g.__mrz, g.__mrzA];
+          const res: { lines: string[] | null; valid: boolean; ms: number }[] = [];
+          for (const eng of order) {
+            const t0 = performance.now();
+            const r = eng.readMrz(img, { rotations: rot });
+            const ms = performance.now() - t0;
+            res.push({ lines: r ? [...r.lines] : null, valid: !!r?.valid, ms });
+          }
+          const [x, y] = res as [Outcome, Outcome];
+          return first ? { a: x, b: y } : { a: y, b: x };
+        },
+        `http://127.0.0.1:${port}/img/${idx}`,
+        rotations,
+        aFirst,
+      );
+    for (let i = 0; i < Math.min(5, items.length); i++) await readPair(i, false, true);
+    for (let i = 0; i < items.length; i++) {
+      out.push(await readPair(i, (items[i] as Item).rotations, i % 2 === 0));
+      if (i % 50 === 0) log(`  chromium pairs ${i + 1}/${items.length}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return out;
+}
+
+async function compareNode(items: Item[], otherRoot: string): Promise<Pair[]> {
+  type ReadFn = typeof readMrz;
+  const other = (await import(pathToFileURL(join(otherRoot, 'sdk/mrz/engine.ts')).href)) as { readMrz: ReadFn };
+  const run = (fn: ReadFn, img: Awaited<ReturnType<typeof loadRgba>>, rotations: boolean): Outcome => {
+    const t0 = performance.now();
+    const r = fn(img, { rotations });
+    return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms: performance.now() - t0 };
+  };
+  const out: Pair[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Item;
+    const img = await loadRgba(it.path);
+    if (i % 2 === 0) {
+      const a = run(other.readMrz, img, it.rotations);
+      out.push({ a, b: run(readMrz, img, it.rotations) });
+    } else {
+      const b = run(readMrz, img, it.rotations);
+      out.push({ a: run(other.readMrz, img, it.rotations), b });
+    }
+  }
+  return out;
+}
+
+async function runCompare(items: Item[], otherRoot: string): Promise<void> {
+  log(`paired comparison: A = ${otherRoot}, B = ${ROOT}`);
+  const envs: [string, Pair[]][] = [];
+  log('Chromium...');
+  envs.push(['Chromium', await compareChromium(items, otherRoot)]);
+  log('Node...');
+  envs.push(['Node', await compareNode(items, otherRoot)]);
+  const table = ['| engine / set                       |  img | exact & valid    | exact any | char acc | FA | FP | median ms |   p95 ms |', '|------------------------------------|------|------------------|-----------|----------|----|----|-----------|----------|'];
+  const notes: string[] = [];
+  for (const [env, pairs] of envs) {
+    const a = new Map(items.map((it, i) => [it.id, (pairs[i] as Pair).a]));
+    const b = new Map(items.map((it, i) => [it.id, (pairs[i] as Pair).b]));
+    for (const [name, set] of [
+      ['real (GT)', items.filter((i) => i.set === 'real')],
+      ['synthetic 1280x720', items.filter((i) => i.set !== 'real')],
+    ] as const) {
+      table.push(row(`A (${env}) ${name}`, summarise(set, a)));
+      table.push(row(`B (${env}) ${name}`, summarise(set, b)));
+    }
+    const same = pairs.filter((p) => JSON.stringify([p.a.lines, p.a.valid]) === JSON.stringify([p.b.lines, p.b.valid])).length;
+    const syn = items.map((it, i) => [it, pairs[i] as Pair] as const).filter(([it]) => it.set !== 'real');
+    const ratio = syn.map(([, p]) => p.b.ms / p.a.ms).sort((x, y) => x - y);
+    notes.push(`${env}: identical lines and validity on ${same}/${items.length} frames; median per-frame time ratio B/A on synthetic ${(ratio[ratio.length >> 1] ?? NaN).toFixed(3)}`);
+  }
+  process.stdout.write(['', 'MRZ engine paired comparison (A = other checkout, B = this one)', table.join('\n'), ...notes, ''].join('\n'));
+}
+
 // ---- main
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 function row(name: string, s: Summary): string {
@@ -275,6 +408,10 @@ const all = [...real, ...synth];
 log(`real ${real.length}, synthetic ${synth.filter((s) => s.set === 'synthetic').length}, negatives ${synth.filter((s) => s.set === 'negative').length}`);
 if (args.includes('--prepare-only')) {
   log('synthetic frames cached; --prepare-only given, stopping here.');
+  process.exit(0);
+}
+if (COMPARE) {
+  await runCompare(all, resolve(COMPARE));
   process.exit(0);
 }
 const size = await bundleSize();
