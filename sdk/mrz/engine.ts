@@ -86,7 +86,7 @@ function prepare(image: RgbaImage | GrayImage): Prepared | null {
   let gray: Gray8 | null;
   try {
     const n = image.width * image.height;
-    if (n > grayBuf.length && n <= 64e6) grayBuf = new Uint8Array(n);
+    if (n > grayBuf.length && n <= 16e6) grayBuf = new Uint8Array(n);
     gray = toGray(image, grayBuf);
   } catch {
     return null;

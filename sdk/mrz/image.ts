@@ -61,28 +61,7 @@ export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 |
 /** Downscales by an integer factor using area (box) averaging. Factor 1 returns the input. */
 export function downscale(src: Gray8, factor: number): Gray8 {
   const f = Math.max(1, Math.floor(factor));
-  if (f === 1) return src;
-  const w = Math.floor(src.width / f);
-  const h = Math.floor(src.height / f);
-  const out = new Uint8Array(w * h);
-  const acc = new Uint32Array(w);
-  const sw = src.width;
-  const area = f * f;
-  const d = src.data;
-  for (let y = 0; y < h; y++) {
-    acc.fill(0);
-    for (let dy = 0; dy < f; dy++) {
-      const row = (y * f + dy) * sw;
-      for (let x = 0, sx = row; x < w; x++) {
-        let s = 0;
-        for (let dx = 0; dx < f; dx++) s += d[sx++] as number;
-        acc[x] = (acc[x] as number) + s;
-      }
-    }
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[o + x] = ((acc[x] as number) + (area >> 1)) / area;
-  }
-  return { width: w, height: h, data: out };
+  return f === 1 ? src : (blockMeans(src, f, false)[0] as Gray8);
 }
 
 /**
@@ -92,10 +71,16 @@ export function downscale(src: Gray8, factor: number): Gray8 {
  */
 export function downscaleTwo(src: Gray8, factor: number): [Gray8, Gray8] {
   const f = Math.max(1, Math.floor(factor));
+  const [fine, coarse] = blockMeans(src, f, true);
+  return [f === 1 ? src : fine, coarse as Gray8];
+}
+
+/** Block means of `src` over f x f blocks and, with `coarse`, over 2f x 2f blocks. */
+function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | null] {
   const w = Math.floor(src.width / f);
   const h = Math.floor(src.height / f);
-  const w2 = Math.floor(src.width / (2 * f));
-  const h2 = Math.floor(src.height / (2 * f));
+  const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
+  const h2 = coarse ? Math.floor(src.height / (2 * f)) : 0;
   const out = new Uint8Array(w * h);
   const out2 = new Uint8Array(w2 * h2);
   const acc = new Uint32Array(w);
@@ -125,7 +110,7 @@ export function downscaleTwo(src: Gray8, factor: number): [Gray8, Gray8] {
       for (let x = 0; x < w2; x++) out2[o2 + x] = ((acc2[x] as number) + (area2 >> 1)) / area2;
     }
   }
-  return [f === 1 ? src : { width: w, height: h, data: out }, { width: w2, height: h2, data: out2 }];
+  return [{ width: w, height: h, data: out }, coarse ? { width: w2, height: h2, data: out2 } : null];
 }
 
 /** Rotates a greyscale image clockwise by `quarterTurns` x 90 degrees. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
-import { blackHat8, downscale, downscaleTwo, otsu, percentile, rectFilter, roundHalfUp, toFloat, toGray, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, toFloat, toGray, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
 
@@ -39,31 +39,15 @@ test('otsu and percentile bin values as Math.round does (reference histogram)', 
   for (let i = 0; i < v.length; i++) v[i] = i % 3 === 0 ? r() * 0.1 : r();
   // Values on bin edges (k + 0.5) / 255 in float32.
   for (let k = 0; k < 255; k++) v[k] = (k + 0.5) / 255;
+  // The Math.round bins as bytes: otsu8 over them is the reference threshold.
+  const bins = new Uint8Array(v.length);
   const hist = new Float64Array(256);
-  for (const x of v) {
+  v.forEach((x, i) => {
     const b = Math.min(255, Math.max(0, Math.round(x * 255)));
+    bins[i] = b;
     hist[b] = (hist[b] as number) + 1;
-  }
-  // Otsu over the reference histogram.
-  let sumAll = 0;
-  for (let i = 0; i < 256; i++) sumAll += i * (hist[i] as number);
-  let wB = 0;
-  let sumB = 0;
-  let best = 0;
-  let bestT = 128;
-  for (let t = 0; t < 256; t++) {
-    wB += hist[t] as number;
-    if (wB === 0) continue;
-    const wF = v.length - wB;
-    if (wF === 0) break;
-    sumB += t * (hist[t] as number);
-    const between = wB * wF * (sumB / wB - (sumAll - sumB) / wF) ** 2;
-    if (between > best) {
-      best = between;
-      bestT = t;
-    }
-  }
-  assert.equal(otsu(v, 1), (bestT + 0.5) / 255);
+  });
+  assert.equal(otsu(v, 1), (otsu8(bins, bins.length) + 0.5) / 255);
   let acc = 0;
   let p90 = 1;
   for (let i = 0; i < 256; i++) {
