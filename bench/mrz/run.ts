@@ -152,18 +152,18 @@ function summarise(items: Item[], out: Map<string, Outcome>): Summary {
 }
 
 // ---- engine in Chromium
-async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
-  const bundle = await build({ entryPoints: [join(ROOT, 'bench/mrz/page-entry.ts')], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2022' });
-  const js = bundle.outputFiles[0]?.text ?? '';
+/** Local HTTP server for a bench page: `/` is `html`, `scripts` by path, `/img/<index>` the items' files. */
+async function serveBenchPage(items: Item[], html: string, scripts: Record<string, string>): Promise<{ server: ReturnType<typeof createServer>; port: number }> {
   const byId = new Map(items.map((it, i) => [String(i), it]));
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
+    const script = scripts[url];
     if (url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>mrz bench</title><script src="/engine.js"></script>');
-    } else if (url === '/engine.js') {
+      res.end(html);
+    } else if (script !== undefined) {
       res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(js);
+      res.end(script);
     } else if (url.startsWith('/img/')) {
       const it = byId.get(url.slice(5));
       if (!it) {
@@ -175,7 +175,13 @@ async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
     } else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
+  const bundle = await build({ entryPoints: [join(ROOT, 'bench/mrz/page-entry.ts')], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2022' });
+  const js = bundle.outputFiles[0]?.text ?? '';
+  const { server, port } = await serveBenchPage(items, '<!doctype html><meta charset="utf-8"><title>mrz bench</title><script src="/engine.js"></script>', { '/engine.js': js });
   const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
   const out = new Map<string, Outcome>();
   try {
@@ -280,27 +286,8 @@ async function compareChromium(items: Item[], otherRoot: string): Promise<Pair[]
     (await build({ entryPoints: [join(root, 'bench/mrz/page-entry.ts')], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2022' })).outputFiles[0]?.text ?? '';
   const jsA = await bundleOf(otherRoot);
   const jsB = await bundleOf(ROOT);
-  const byId = new Map(items.map((it, i) => [String(i), it]));
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><meta charset="utf-8"><title>mrz compare</title><script src="/a.js"></script><script>globalThis.__mrzA = globalThis.__mrz;</script><script src="/b.js"></script>');
-    } else if (url === '/a.js' || url === '/b.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(url === '/a.js' ? jsA : jsB);
-    } else if (url.startsWith('/img/')) {
-      const it = byId.get(url.slice(5));
-      if (!it) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': extname(it.path) === '.png' ? 'image/png' : 'image/jpeg' });
-      res.end(readFileSync(it.path));
-    } else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
+  const html = '<!doctype html><meta charset="utf-8"><title>mrz compare</title><script src="/a.js"></script><script>globalThis.__mrzA = globalThis.__mrz;</script><script src="/b.js"></script>';
+  const { server, port } = await serveBenchPage(items, html, { '/a.js': jsA, '/b.js': jsB });
   const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
   const out: Pair[] = [];
   try {
