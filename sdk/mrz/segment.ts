@@ -394,7 +394,9 @@ function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): 
  * the comb covers the ink and, among the whole-cell offsets that do, the one centred nearest the
  * rectified band's centre wins (the band is centred on the MRZ by construction). `long`: the
  * extent is longer (neighbouring print); the n-cell window with the most ink inside and the
- * cleanest boundaries wins, ties broken by the same centring prior.
+ * cleanest boundaries wins, ties broken by the same centring prior. `box` (with a {@link TextBox}
+ * `anchor`): the n cells fill the box (pitch range from it), starting within a third of a cell of
+ * its left edge, whatever the inked extent.
  */
 function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre'): Comb {
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
