@@ -123,7 +123,8 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * Perspective rectification spec of a deskewed band: the text box is measured on a half-resolution
  * rectification and mapped through a homography onto an upright rectangle whose text line is
  * TARGET_LEN pixels long, with the same margins as the rotated-rectangle spec. Null when no line
- * group is found or the box is implausible (the caller falls back to the rotated rectangle).
+ * group is found or the box is implausible (the caller falls back to the rotated rectangle); else
+ * the spec and the characters per line (`n`) of the group the box was measured on.
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
 function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: InkMap): { spec: RectSpec; n: number } | null {
@@ -238,7 +239,8 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines'>, sizes: read
 
 /**
  * Cuts groups of consecutive, similar lines into cells: 3 lines of 30 (TD1), 2 lines of 36 (TD2,
- * MRV-B) or 44 (TD3, MRV-A). Groups are returned best fit first.
+ * MRV-B) or 44 (TD3, MRV-A). Groups are returned best fit first; alternative cuts of the same
+ * lines (over the perspective text box, from the first glyph) are ranked next to their cut.
  */
 export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44]): LineGroup[] {
   const out: LineGroup[] = [];
