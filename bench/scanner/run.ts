@@ -218,7 +218,8 @@ async function main(): Promise<void> {
       console.log(
         `${scenario}/${mode} run ${i + 1}: ${r.read ? (r.correct ? 'read (correct)' : 'read (WRONG text)') : `no read within ${TIMEOUT_MS} ms`}` +
           ` | pump ${r.usedMode ?? 'n/a'} | start->read ${fmt(r.startToReadMs)} ms | first frame->read ${fmt(r.firstFrameToReadMs)} ms` +
-          ` | start->first frame ${fmt(r.startToFirstFrameMs)} ms | processed ${r.processed} (skipped ${r.skipped})` +
+          ` | start->first frame ${fmt(r.startToFirstFrameMs)} ms | worker busy before the first frame ${fmt(r.split.workerBusy)} ms, its read ${fmt(r.split.firstFrame)} ms` +
+          ` | processed ${r.processed} (skipped ${r.skipped})` +
           ` | ${fmt(r.framesPerSecond, 2)} frames/s | long tasks while scanning ${r.longTasks}, longest ${fmt(r.longestTaskMs)} ms` +
           (r.longTaskList.length ? ` (ms@ms before the read: ${r.longTaskList.join(' ')})` : '') +
           ` | at start-up ${r.startupLongTasks}, longest ${fmt(r.startupLongestMs)} ms` +
