@@ -67,7 +67,6 @@ function timedTransport(inner: Transport): Transport {
 function timedStorage(inner: SyncStorage): SyncStorage {
   return {
     collections: inner.collections,
-    ...(inner.queuesTransactions ? { queuesTransactions: true } : {}),
     async transaction(collections, mode, fn) {
       const t0 = performance.now();
       let calls = 0;

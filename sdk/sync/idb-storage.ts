@@ -35,11 +35,6 @@ export class IdbSyncStorage implements SyncStorage {
     this.collections = options.collections ?? ['records', 'operations', 'agencies'];
   }
 
-  /** IndexedDB runs transactions over the same stores in the order they were begun (not so with encryption at rest, whose steps commit later). */
-  get queuesTransactions(): boolean {
-    return typeof (this.#store as Partial<SealedSyncStore>).sealedSyncTransaction !== 'function';
-  }
-
   transaction<T>(
     collections: readonly string[],
     mode: 'readonly' | 'readwrite',

@@ -16,8 +16,6 @@ interface MemoryState {
 /** In-memory sync storage. Use {@link MemorySyncStorage.localWrite} to simulate the store's writes. */
 export class MemorySyncStorage implements SyncStorage {
   readonly collections: readonly string[];
-  /** Transactions run one after the other in the order they were begun. */
-  readonly queuesTransactions = true;
   #state: MemoryState;
   #queue: Promise<unknown> = Promise.resolve();
   #writeListeners = new Set<() => void>();

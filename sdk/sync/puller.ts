@@ -48,57 +48,21 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
   let cursor: string | null = typeof stored === 'string' ? stored : null;
   // First pull (no cursor): track what the cache holds so most changes are written without reading first.
   let memo: CacheMemo | null = cursor === null ? { seeded: new Set(), known: new Map() } : null;
-  // The next page is requested while the current one is written (the server and IndexedDB work side by side).
+  // The next page is requested while the current one is written (the server and IndexedDB work side by side);
+  // pages are still applied strictly in order, each with its cursor in one transaction.
   let ahead: Promise<ChangePage> | null = null;
   const fetchPage = (from: string | null): Promise<ChangePage> => {
     const p = ctx.transport.changes(from, { signal: ctx.signal });
     p.catch(() => undefined); // observed when awaited; never an unhandled rejection if dropped
     return p;
   };
-  // Pages written ahead (first pull only, see beginAhead): begun before the previous page committed, oldest first.
-  const queue: AheadPage[] = [];
-  /** Waits until at most `keep` pages are in flight; false when a page written ahead was rolled back. */
-  const drain = async (keep: number): Promise<boolean> => {
-    while (queue.length > keep) {
-      const oldest = queue.shift() as AheadPage;
-      try {
-        await oldest.committed;
-      } catch (error) {
-        // Every later page checks the cursor this one writes, so it rolled back too.
-        await Promise.allSettled(queue.splice(0).map((p) => p.committed));
-        if (error instanceof AheadMiss || (error as { cause?: unknown } | null)?.cause instanceof AheadMiss) return false;
-        throw error;
-      }
-      report.applied += oldest.done.length;
-      report.skipped += oldest.skipped;
-      if (oldest.done.length > 0) {
-        ctx.storage.notify(oldest.done);
-        ctx.onApplied?.(oldest.done, false);
-      }
-    }
-    return true;
-  };
-  /** After a rollback: continue from the committed cursor, reading every cached version (no memo, no writing ahead). */
-  const restart = async (): Promise<void> => {
-    memo = null;
-    ahead = null;
-    const committed = await ctx.storage.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY));
-    cursor = typeof committed === 'string' ? committed : null;
-  };
   for (;;) {
-    if (ctx.signal.aborted) {
-      await drain(0);
-      throw new SyncError('aborted', 'Sync stopped.');
-    }
+    if (ctx.signal.aborted) throw new SyncError('aborted', 'Sync stopped.');
     let page: ChangePage;
     try {
       page = await (ahead ?? fetchPage(cursor));
     } catch (error) {
       ahead = null;
-      if (!(await drain(0))) {
-        await restart();
-        continue;
-      }
       if (error instanceof SyncError && error.code === 'gone') {
         memo = null; // the resync writes what the lists hold: from here on, every cached version is read
         await resync(ctx, report);
@@ -109,25 +73,9 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
     }
     ahead = page.hasMore ? fetchPage(page.cursor) : null;
     report.pages += 1;
-    const planned = memo && ctx.storage.queuesTransactions ? planAhead(ctx, page.changes, memo) : null;
-    if (planned) {
-      queue.push(beginAhead(ctx, planned, cursor, page.cursor));
-      if (!(await drain(1))) {
-        await restart();
-        continue;
-      }
-    } else {
-      if (!(await drain(0))) {
-        await restart();
-        continue;
-      }
-      await applyPage(ctx, page.changes, page.cursor, report, false, memo);
-    }
+    await applyPage(ctx, page.changes, page.cursor, report, false, memo);
     cursor = page.cursor;
-    if (!page.hasMore) {
-      if (await drain(0)) return report;
-      await restart();
-    }
+    if (!page.hasMore) return report;
   }
 }
 
@@ -192,7 +140,13 @@ async function applyPage(
   if (memo) {
     // A page naming an entity twice went one change after the other: its entities are read next time.
     const byKey = hasRepeats(relevant) ? null : new Map(relevant.map((c) => [entityKey(c), c]));
-    for (const change of done) remember(memo, change, byKey?.get(entityKey(change)));
+    for (const change of done) {
+      const k = entityKey(change);
+      const remote = byKey?.get(k);
+      if (!remote) memo.known.set(k, MUST_READ);
+      else if (change.op === 'delete') memo.known.delete(k);
+      else memo.known.set(k, remote.version ?? remote.entity?.version ?? 0);
+    }
   }
   report.skipped += skipped;
   report.applied += done.length;
@@ -227,98 +181,6 @@ interface CacheMemo {
 
 /** Marks an id whose cached version only a read can tell. */
 const MUST_READ = 'read';
-
-/** Records in the memo what applying `change` (from `remote`, when known) left in the cache. */
-function remember(memo: CacheMemo, change: LocalChange, remote: RemoteChange | undefined): void {
-  const k = entityKey(change);
-  if (!remote) memo.known.set(k, MUST_READ);
-  else if (change.op === 'delete') memo.known.delete(k);
-  else memo.known.set(k, remote.version ?? remote.entity?.version ?? 0);
-}
-
-/** A page decided from the memo alone, to be written ahead. */
-interface AheadPlan {
-  collections: string[];
-  /** Entities to write, by collection. */
-  puts: Map<string, SyncEntity[]>;
-  /** Entities to remove. */
-  deletes: RemoteChange[];
-  /** Every entity the page names: a pending outbox entry for one of them rolls the page back. */
-  keys: Set<string>;
-  done: LocalChange[];
-  skipped: number;
-}
-
-/** A page written ahead: its transaction, and what it applied once `committed` resolves. */
-interface AheadPage {
-  committed: Promise<void>;
-  done: LocalChange[];
-  skipped: number;
-}
-
-/** Rolls back a page written ahead: the page before it did not commit, or a local write is pending on it. */
-class AheadMiss extends Error {}
-
-/**
- * Decides a page of a first pull without reading the cache: possible when no entity repeats, every collection
- * was seen by this pull already and the memo vouches for every entity (null otherwise). Records the decisions
- * in the memo at once (the next page may be decided before this one commits; a rollback drops the memo).
- */
-function planAhead(ctx: PullContext, changes: readonly RemoteChange[], memo: CacheMemo): AheadPlan | null {
-  const relevant = changes.filter((c) => ctx.storage.collections.includes(c.collection));
-  if (hasRepeats(relevant)) return null;
-  for (const c of relevant) if (!memo.seeded.has(c.collection) || memo.known.get(entityKey(c)) === MUST_READ) return null;
-  const plan: AheadPlan = { collections: [...new Set(relevant.map((c) => c.collection))], puts: new Map(), deletes: [], keys: new Set(), done: [], skipped: 0 };
-  for (const change of relevant) {
-    plan.keys.add(entityKey(change));
-    const decision = decide(change, [], memo.known.get(entityKey(change)) as number | undefined);
-    if (decision.put) {
-      const list = plan.puts.get(change.collection);
-      if (list) list.push(decision.put);
-      else plan.puts.set(change.collection, [decision.put]);
-    } else if (decision.applied) plan.deletes.push(change);
-    if (!decision.applied) {
-      plan.skipped += 1;
-      continue;
-    }
-    const done = localChange(change);
-    plan.done.push(done);
-    remember(memo, done, change);
-  }
-  return plan;
-}
-
-/**
- * Writes a planned page without waiting for the page before it to commit, so IndexedDB always has a page to
- * work on. Transactions over the same stores run in the order they were begun, so this one's first reads
- * see the previous page's outcome: the stored cursor must be the one the previous page wrote (else that page
- * failed and this one rolls back), and no entity of the page may have a pending outbox entry (a local write
- * made during the pull, which must never be overwritten: roll back, continue reading the cache).
- */
-function beginAhead(ctx: PullContext, plan: AheadPlan, previousCursor: string | null, nextCursor: string): AheadPage {
-  const committed = ctx.storage.transaction(plan.collections, 'readwrite', async (tx) => {
-    const storedCursor = tx.getMeta(CURSOR_KEY);
-    const outbox = tx.outbox();
-    const writes: Promise<void>[] = [];
-    for (const [collection, list] of plan.puts) writes.push(putAll(tx, collection, list));
-    for (const change of plan.deletes) writes.push(tx.deleteEntity(change.collection, change.id));
-    writes.push(tx.putMeta(CURSOR_KEY, nextCursor));
-    const written = Promise.all(writes);
-    written.catch(() => undefined); // a rollback rejects them; observed below otherwise
-    const [stored, pending] = await Promise.all([storedCursor, outbox]);
-    if ((stored ?? null) !== previousCursor) throw new AheadMiss('The page before did not commit.');
-    if (pending.some((entry) => plan.keys.has(entityKey(entry)))) throw new AheadMiss('A local write is pending on this page.');
-    await written;
-  });
-  committed.catch(() => undefined); // observed when drained
-  return { committed, done: plan.done, skipped: plan.skipped };
-}
-
-/** One collection's entities of a page, with one call when the storage has it. */
-function putAll(tx: SyncStorageTx, collection: string, list: readonly SyncEntity[]): Promise<void> {
-  if (tx.putEntities) return tx.putEntities(collection, list);
-  return Promise.all(list.map((entity) => tx.putEntity(collection, entity))).then(() => undefined);
-}
 
 /** One change after the other (a page that names an entity twice: order matters). */
 async function applySequential(tx: SyncStorageTx, changes: readonly RemoteChange[]): Promise<PageOutcome> {
@@ -380,7 +242,10 @@ async function applyPipelined(tx: SyncStorageTx, changes: readonly RemoteChange[
     if (decision.applied) out.done.push(localChange(change));
     else out.skipped += 1;
   });
-  for (const [collection, list] of puts) writes.push(putAll(tx, collection, list));
+  for (const [collection, list] of puts) {
+    if (tx.putEntities) writes.push(tx.putEntities(collection, list));
+    else for (const entity of list) writes.push(tx.putEntity(collection, entity));
+  }
   await Promise.all(writes);
   return out;
 }

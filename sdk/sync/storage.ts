@@ -67,12 +67,6 @@ export interface SyncStorage {
     mode: 'readonly' | 'readwrite',
     fn: (tx: SyncStorageTx) => Promise<T>,
   ): Promise<T>;
-  /**
-   * True when transactions run in the order they were begun, each seeing what the ones before it committed
-   * (IndexedDB transactions over the same stores; the memory storage's queue). The first pull then begins
-   * a page's transaction before the previous page committed. Absent or false: one page after the other.
-   */
-  readonly queuesTransactions?: boolean;
   /** Tell this tab and other tabs that the engine changed these entities (after its transaction committed). */
   notify(changes: LocalChange[]): void;
   /** Listen to local writes made by the app (this tab and others); used to push promptly. Returns an unsubscribe. */

@@ -453,67 +453,6 @@ test('first pull writes without reading what it already knows, yet keeps newer c
   assert.ok(reads <= 4, `reads: ${reads}`);
 });
 
-/** `local` seen through a wrapper that counts the transactions begun and not yet settled (at most `max`). */
-function inFlightCounter(local: MemorySyncStorage, fail?: (n: number) => boolean): { storage: SyncStorage; max: () => number } {
-  let open = 0;
-  let max = 0;
-  let begun = 0;
-  const storage: SyncStorage = {
-    collections: local.collections,
-    queuesTransactions: true,
-    transaction: (collections, mode, fn) => {
-      open += 1;
-      max = Math.max(max, open);
-      const n = ++begun;
-      const run = local.transaction(collections, mode, async (tx) => {
-        const out = await fn(tx);
-        if (fail?.(n)) throw new Error(`storage failure in transaction ${n}`);
-        return out;
-      });
-      return run.finally(() => {
-        open -= 1;
-      });
-    },
-    notify: (c) => local.notify(c),
-    onLocalWrite: (l) => local.onLocalWrite(l),
-  };
-  return { storage, max: () => max };
-}
-
-test('first pull begins a page before the previous one committed and ends with every entity and the last cursor', async () => {
-  const { server, ids } = serverWith(25, 5);
-  const local = new MemorySyncStorage();
-  const { storage, max } = inFlightCounter(local);
-  const notified: string[] = [];
-  local.onChange((changes) => notified.push(...changes.map((c) => c.id)));
-  const report = await pull({ storage, transport: server, signal: new AbortController().signal });
-  assert.ok(max() >= 2, `transactions in flight at once: ${max()}`);
-  assert.equal(report.applied, 25);
-  assert.deepEqual(notified, ids, 'every page announced once, in feed order');
-  assert.equal(local.all('records').length, 25);
-  let last = await server.changes(null);
-  while (last.hasMore) last = await server.changes(last.cursor);
-  assert.equal(await local.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY)), last.cursor);
-});
-
-test('first pull: when a page fails, the page begun after it rolls back too and the cursor stays at the last committed page', async () => {
-  const { server, ids } = serverWith(25, 5);
-  const local = new MemorySyncStorage();
-  // Transaction 1 reads the cursor; 2 and 3 write pages 1 and 2; 4 (page 3) fails after its writes.
-  const { storage } = inFlightCounter(local, (n) => n === 4);
-  await assert.rejects(pull({ storage, transport: server, signal: new AbortController().signal }), /storage failure in transaction 4/);
-  assert.deepEqual(
-    local.all('records').map((e) => e.id).sort(),
-    ids.slice(0, 10).sort(),
-    'pages 1 and 2 kept; page 3 and the page written after it rolled back',
-  );
-  const page2 = await server.changes((await server.changes(null)).cursor);
-  assert.equal(await local.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY)), page2.cursor);
-  // The next pull continues from there and completes the cache.
-  await pull({ storage: local, transport: server, signal: new AbortController().signal });
-  assert.equal(local.all('records').length, 25);
-});
-
 test('a first pull whose cursor goes stale mid-way resyncs and then reads again: a listed entity deleted afterwards is removed', async () => {
   const { server, ids } = serverWith(10, 3);
   let feedCalls = 0;
