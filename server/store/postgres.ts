@@ -64,10 +64,11 @@ function toEntity(r: EntityRow): StoredEntity {
  * A run of writes in ONE statement (no per-write subtransaction, no per-write round trip), as `timpora_write_group`
  * runs it for each run: `p_run` is a JSON array of writes in arrival order whose entities and idempotency keys are
  * all distinct (see {@link distinctRuns}), `p_at` the time. Every data-modifying CTE sees the same snapshot, taken
- * after the function acquired the feed lock, and every writer holds that lock until it commits, so each write's outcome is decided here exactly as a single write at this point would be:
- * `replay` (its idempotency key is taken), `exists` (create of an id that exists or existed), `conflict` (the row
- * is not at `expected`, or deleted), else `ok`; only `ok` writes touch any table (entity, idempotency answer,
- * audit rows, change row with the next sequence value in arrival order).
+ * after the function acquired the feed lock, and every writer holds that lock until it commits, so each write's
+ * outcome is decided here exactly as a single write at this point would be: `replay` (its idempotency key is
+ * taken), `exists` (create of an id that exists or existed), `conflict` (the row is not at `expected`, or
+ * deleted), else `ok`; only `ok` writes touch any table (entity, idempotency answer, audit rows, change row with
+ * the next sequence value in arrival order).
  */
 const WRITE_SQL = `
 WITH w AS (
