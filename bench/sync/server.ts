@@ -16,10 +16,14 @@
  * its commits are flushed like a real deployment's, and prints fsync/synchronous_commit beside the figures.
  * `--baseline <dir>`: also benches the server of another checkout (e.g. `git worktree`/`git archive` of the
  * commit before a change, with node_modules linked) in the same run, as `sqlite@base` / `postgres@base`.
- * `--sqlite-only` / `--pg-only`: one engine (shorter runs).
+ * `--sqlite-only` / `--pg-only`: one engine (shorter runs). `--base-first`: bench the baseline before this tree
+ * (run both orders: the variant that runs first on a fresh cluster may also pay for warming it up).
  * CPU per request: `srv-CPU` is the server process; `db-CPU` the PostgreSQL cluster on the URL's local port
  * (postmaster, its live processes and the reaped ones, from /proc), since a PostgreSQL write costs CPU there too.
- * Run: `node --import tsx bench/sync/server.ts [--duration 10] [--connections 50] [--baseline dir] [--pg-fsync on|off] [--sqlite-only|--pg-only]`
+ * It is rough: a backend that exits during a phase brings its whole life's CPU into that phase, and autovacuum
+ * runs when it runs.
+ * Run: `node --import tsx bench/sync/server.ts [--duration 10] [--connections 50] [--baseline dir] [--pg-fsync on|off]
+ * [--sqlite-only|--pg-only] [--base-first]`
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -354,6 +358,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!;
   const variants: [suffix: string, root: string][] = [['', ROOT]];
   if (BASELINE) variants.push(['@base', BASELINE]);
+  if (args.includes('--base-first')) variants.reverse();
   const attempt = async (name: string, setup: EngineSetup): Promise<void> => {
     try {
       results.push([name, await benchEngine(setup)]);
