@@ -28,11 +28,6 @@ export interface FrameReader {
    */
   prepare?(): Promise<void>;
   /**
-   * Optional: a scan starts and its frames are coming, so a warm-up started by {@link prepare} must
-   * not begin another engine run (it would delay the first frame). The scanner calls it on `start()`.
-   */
-  stopWarmUp?(): void;
-  /**
    * Optional: read a camera track's frames where the reader runs (its worker), so the main thread
    * never handles a frame. Null when the browser cannot (the pump then posts frames from the video).
    */

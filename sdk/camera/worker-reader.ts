@@ -71,9 +71,6 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
       if (disposed) return;
       await client.warmUp().catch(() => 0);
     },
-    stopWarmUp(): void {
-      if (!disposed) client.stopWarmUp();
-    },
     openTrack(track: MediaStreamTrack): MrzWorkerTrack | null {
       const inner = disposed ? null : client.openTrack(track);
       if (!inner) return null;

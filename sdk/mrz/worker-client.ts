@@ -130,11 +130,6 @@ export interface MrzWorkerClient {
    */
   warmUp(): Promise<number>;
   /**
-   * Real frames are coming (a scan starts): the warm-up starts no further engine run, so the first
-   * frame waits at most for the run already in progress. Later {@link warmUp} calls do nothing.
-   */
-  stopWarmUp(): void;
-  /**
    * Hands a camera track's frames to the worker, off the main thread: a clone of `track` feeds a
    * `MediaStreamTrackProcessor` whose stream is transferred to the worker (Chromium delivers its frames
    * to the worker directly). Returns null where the browser lacks `MediaStreamTrackProcessor` or
@@ -242,12 +237,6 @@ export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): Mrz
       if (closed) return Promise.reject(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
       warm ??= post({ id: nextId++, kind: 'warm-up' }, []).then((r) => (r.kind === 'warm-up' ? r.runs : 0));
       return warm;
-    },
-    stopWarmUp() {
-      if (closed) return;
-      warm ??= Promise.resolve(0);
-      // Fire and forget: the answer (runs: 0) matches no waiting request and is dropped.
-      worker.postMessage({ id: nextId++, kind: 'warm-up', stop: true } satisfies MrzWorkerRequest, []);
     },
     openTrack(track) {
       const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor }).MediaStreamTrackProcessor;

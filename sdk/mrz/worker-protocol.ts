@@ -20,8 +20,7 @@
  * `Uint8ClampedArray`. `'frame'` is the camera path: the worker turns the frame into pixels itself
  * (the luma plane of a YUV `VideoFrame`, else an `OffscreenCanvas`), so the main thread never
  * touches pixels. `'warm-up'` runs the engine a few times on a drawn MRZ so the first camera frame
- * is read by optimised code; a real request arriving meanwhile cuts it short, and so does
- * `{ kind: 'warm-up', stop: true }`, sent when a scan starts (before its first frame).
+ * is read by optimised code; a real request arriving meanwhile cuts it short.
  *
  * The `'track-*'` requests read a live camera off the main thread: the page hands over the
  * `ReadableStream` of a `MediaStreamTrackProcessor` (Chromium: tracks themselves cannot be transferred
@@ -142,11 +141,6 @@ export interface MrzWarmUpRequest {
   readonly id: number;
   /** Discriminant. */
   readonly kind: 'warm-up';
-  /**
-   * True: real frames are coming (a scan starts), so a warm-up in progress starts no further run and
-   * a later warm-up request does nothing; answered at once with `runs: 0`.
-   */
-  readonly stop?: boolean;
 }
 
 /** Hands a camera track's frame stream (a `MediaStreamTrackProcessor`'s `readable`, transferred) to the worker. */

@@ -18,7 +18,6 @@ import {
   type MrzFrameRequest,
   type MrzTrackFrameRequest,
   type MrzTrackOpenRequest,
-  type MrzWarmUpRequest,
   type MrzWorkerRequest,
   type MrzWorkerResponse,
 } from './worker-protocol.ts';
@@ -72,11 +71,6 @@ async function readTrackFrame(id: number, message: Partial<MrzTrackFrameRequest>
 async function handle(data: unknown): Promise<MrzWorkerResponse> {
   const message = (data !== null && typeof data === 'object' ? data : {}) as Partial<MrzWorkerRequest>;
   const id = typeof message.id === 'number' ? message.id : -1;
-  if (message.kind === 'warm-up' && (message as Partial<MrzWarmUpRequest>).stop === true) {
-    // Frames are coming: a run in progress finishes, but no further run starts before them.
-    received++;
-    return { id, kind: 'warm-up', runs: 0, ms: 0 };
-  }
   if (message.kind === 'warm-up') {
     const t0 = performance.now();
     const seen = received;

@@ -52,28 +52,6 @@ describe('MRZ worker', () => {
     }
   });
 
-  it('warms up with engine runs, and starts none once a scan said its frames are coming', async () => {
-    const idle = createMrzWorkerClient();
-    const started = createMrzWorkerClient();
-    try {
-      // Nothing else asked: the warm-up runs the engine.
-      expect(await idle.warmUp()).to.be.greaterThan(0);
-      // A scan starts right away (before its first frame): no warm-up run may begin, so the first
-      // frame never waits behind one.
-      const warm = started.warmUp();
-      started.stopWarmUp();
-      expect(await warm).to.equal(0);
-      // A later warm-up (e.g. the page's idle one) keeps the first answer.
-      expect(await started.warmUp()).to.equal(0);
-      // Frames still read normally afterwards.
-      const { result } = await started.read(new ImageData(64, 64));
-      expect(result).to.equal(null);
-    } finally {
-      idle.terminate();
-      started.terminate();
-    }
-  });
-
   it('rejects pending and later requests after terminate', async () => {
     const client = createMrzWorkerClient({ transfer: false });
     const blank = new ImageData(64, 64);
