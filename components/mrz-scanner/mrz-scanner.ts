@@ -274,17 +274,6 @@ export class TimporaMrzScanner extends LitElement {
     this.ownReader = null;
   }
 
-  /**
-   * While the camera runs, each render waits for a task of its own: the state changes come from the
-   * worker's answers, and rendering in the same task as the answer's handling (pump, vote, camera
-   * release, the read event and its listeners) would make one long task of both.
-   * @internal
-   */
-  protected override async scheduleUpdate(): Promise<void> {
-    if (this.scanner?.active || this._status === 'read') await new Promise((r) => setTimeout(r, 0));
-    super.scheduleUpdate();
-  }
-
   override firstUpdated(): void {
     if (this.autostart) void this.start().catch(() => undefined);
   }

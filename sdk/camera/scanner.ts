@@ -170,9 +170,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#listen();
     this.#setStatus('starting');
     this.#abort = new AbortController();
-    // Start and warm the engine worker while the camera opens (both take a while). Measured: a warm-up
-    // run still going when the first frame comes delays it, but the frame is then read faster by more
-    // than that (bench/scanner, cold/video at load 3-4), so the warm-up is not cut short here.
+    // Start and warm the engine worker while the camera opens (both take a while).
     void this.options.reader.prepare?.().catch(() => undefined);
     const open = this.options.open ?? openCamera;
     let camera: CameraSession;
@@ -315,13 +313,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#lastEmitted = key;
     // The voted text with this frame's geometry.
     const read: MrzImageResult = { ...result, ...stable, corners: result.corners, timings: result.timings };
-    if (!this.options.continuous) {
-      // The camera is released before anyone hears of the read (its tracks end here); detaching the
-      // preview (pause, srcObject: media pipeline teardown, several ms) waits for the next task so
-      // the task that delivers the read stays short.
-      this.#release(false);
-      this.#detachPreviewSoon();
-    }
+    if (!this.options.continuous) this.#release();
     this.#setStatus('read');
     this.emit('read', { result: read, band });
     if (this.options.continuous) {
@@ -352,8 +344,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     return { x: left, y: top, width: right - left, height: bottom - top };
   }
 
-  /** Ends the scan: stops the pump and every camera track, and detaches the preview unless `detach` is false. */
-  #release(detach = true): void {
+  /** Ends the scan: stops the pump and every camera track, detaches the preview. */
+  #release(): void {
     this.#generation++;
     this.#abort?.abort();
     this.#abort = null;
@@ -361,24 +353,12 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#camera?.stop();
     this.#camera = null;
     this.#track = null;
-    if (detach) this.#detachPreview();
-    this.#voter = null;
-  }
-
-  #detachPreview(): void {
     const video = this.options.video;
     if (video.srcObject) {
       video.pause();
       video.srcObject = null;
     }
-  }
-
-  /** Detaches the (already ended) preview in a later task, unless a new camera was attached meanwhile. */
-  #detachPreviewSoon(): void {
-    const generation = this.#generation;
-    setTimeout(() => {
-      if (generation === this.#generation && !this.#camera) this.#detachPreview();
-    }, 0);
+    this.#voter = null;
   }
 
   #doc(): Document | null {
