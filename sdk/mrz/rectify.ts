@@ -185,8 +185,8 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       else if (fy > sh1) fy = sh1;
       const x0 = Math.floor(fx);
       const y0 = Math.floor(fy);
-      const x1 = x0 + 1 < sw ? x0 + 1 : x0;
-      const y1 = y0 + 1 < sh1 + 1 ? y0 + 1 : y0;
+      const x1 = x0 < sw1 ? x0 + 1 : x0;
+      const y1 = y0 < sh1 ? y0 + 1 : y0;
       const tx = fx - x0;
       const ty = fy - y0;
       const a = sd[y0 * sw + x0] as number;
