@@ -213,3 +213,45 @@ describe('PostgreSQL store round trips', { skip: PG_SKIP }, () => {
     assert.equal((await store.listAudit({ limit: 100, entityId: id, action: 'list' })).length, 2);
   });
 });
+
+describe('PostgreSQL store plans on a filled table', { skip: PG_SKIP }, () => {
+  const schema = `q_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  let filler: PostgresStore;
+  let store: PostgresStore;
+  const plans: string[] = [];
+
+  before(async () => {
+    filler = new PostgresStore({ connectionString: PG_URL ?? '', schema, poolSize: 1 });
+    await filler.init();
+    // Never analyzed, as in a fresh deployment: the planner goes by page counts and its default row estimates.
+    await filler.pool.query(`INSERT INTO entities SELECT 'records', 'r' || g, 1, 'imi-jakut', 'active', '${AT}', FALSE, '{}' FROM generate_series(1, 5000) g`);
+    await filler.pool.query(`INSERT INTO idempotency SELECT 'u1', 'k' || g, 'fp', 201, '{}', NULL, NULL, 0 FROM generate_series(1, 5000) g`);
+    // A second store on the same schema whose connections print every plan (auto_explain) as a notice.
+    store = new PostgresStore({ connectionString: PG_URL ?? '', schema, poolSize: 4 });
+    store.pool.on('connect', (client) => {
+      client.on('notice', (n) => plans.push(n.message ?? ''));
+      void client.query(
+        "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice",
+      );
+    });
+    await store.init();
+  });
+  after(async () => {
+    await store.close();
+    await filler.dropSchema();
+    await filler.close();
+  });
+
+  it('probes entities and idempotency keys by index in a group of writes and in coalesced point reads', async () => {
+    plans.length = 0;
+    const outcomes = await Promise.all(Array.from({ length: 60 }, (_, i) => store.write(create(`n${i}-${randomUUID()}`, randomUUID()))));
+    assert.ok(outcomes.every((o) => o.kind === 'ok'));
+    const got = await Promise.all(Array.from({ length: 60 }, (_, i) => store.get('records', `r${i + 1}`)));
+    assert.ok(got.every((e) => e?.version === 1));
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => store.findIdempotent('u1', `k${i + 1}`)));
+    assert.ok(answers.every((a) => a?.fingerprint === 'fp'));
+    assert.ok(plans.some((p) => p.includes('idempotency')) && plans.some((p) => p.includes('unnest')), 'auto_explain printed the plans');
+    const scans = plans.filter((p) => /Seq Scan on (entities|idempotency)/.test(p));
+    assert.deepEqual(scans, [], 'no statement reads a whole table');
+  });
+});
