@@ -8,6 +8,15 @@
  * between start() and the read (or the end of the run). Aim: read within 1 s of the first frame,
  * no main-thread task over 50 ms.
  *
+ * Two ways to serve the page (`SCANNER_BENCH_SERVE`, both by default):
+ * - `build`: a production build (`vite build` of the test page: the page one bundled module, the MRZ
+ *   worker one bundled module), served statically: what users get;
+ * - `dev`: the Vite dev server, which hands out every module (the worker's ~20) one request at a
+ *   time, untransformed until asked for: a slower worker start than any real deployment.
+ *
+ * `SCANNER_BENCH_BASELINE=<dir>` adds `base`: a production build of another checkout (e.g. `git archive`
+ * of an older commit with node_modules linked), run interleaved with `build` for a before/after pair.
+ *
  * Two scenarios, each `SCANNER_BENCH_RUNS` times on a fresh page:
  * - `idle`: start() a few seconds after the page loaded (the usual case: the officer opens the page,
  *   then presses "Mulai kamera"); the element has started and warmed the engine worker meanwhile;
@@ -26,7 +35,7 @@
  * against, so the figures are absolute.
  *
  * `npm run bench:scanner` (env: SCANNER_BENCH_RUNS=5, SCANNER_BENCH_TIMEOUT_MS=30000, SCANNER_BENCH_IDLE_MS=4000,
- * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold)
+ * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold, SCANNER_BENCH_SERVE=build,dev)
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,18 +44,22 @@ import { join } from 'node:path';
 import { makeScannerClip } from '../../test/e2e/scanner-clip.ts';
 import type { Browser } from 'puppeteer-core';
 import type { LongFrame } from '../../test/e2e/scanner-page.ts';
-import { launchBrowser, startPageServer, type PageServer } from '../../test/e2e/scanner-harness.ts';
+import { buildScannerPage, launchBrowser, startBuiltPageServer, startPageServer, type PageServer } from '../../test/e2e/scanner-harness.ts';
 
 const RUNS = Number(process.env['SCANNER_BENCH_RUNS'] ?? 5);
 const IDLE_MS = Number(process.env['SCANNER_BENCH_IDLE_MS'] ?? 4000);
 const TIMEOUT_MS = Number(process.env['SCANNER_BENCH_TIMEOUT_MS'] ?? 30_000);
 const MODES = (process.env['SCANNER_BENCH_MODES'] ?? 'track,video').split(',') as Mode[];
 const SCENARIOS = (process.env['SCANNER_BENCH_SCENARIOS'] ?? 'idle,cold').split(',') as Scenario[];
+const BASELINE = process.env['SCANNER_BENCH_BASELINE'];
+const SERVES = [...(BASELINE ? ['base'] : []), ...(process.env['SCANNER_BENCH_SERVE'] ?? 'build,dev').split(',')] as Serve[];
 
 type Mode = 'track' | 'video';
 type Scenario = 'idle' | 'cold';
+type Serve = 'base' | 'build' | 'dev';
 
 interface RunFigures {
+  serve: Serve;
   scenario: Scenario;
   /** Frame path asked for. */
   mode: Mode;
@@ -102,7 +115,7 @@ const known = (values: (number | null)[]): number[] => values.filter((v): v is n
 
 const fmt = (v: number | null, digits = 0): string => (v === null ? 'n/a' : v.toFixed(digits));
 
-async function runOnce(browser: Browser, server: PageServer, scenario: Scenario, mode: Mode, expected: string): Promise<RunFigures> {
+async function runOnce(browser: Browser, server: PageServer, serve: Serve, scenario: Scenario, mode: Mode, expected: string): Promise<RunFigures> {
   const page = await browser.newPage();
   await page.goto(server.pageUrl(mode === 'video' ? 'pump=video' : ''), { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
@@ -194,29 +207,37 @@ async function runOnce(browser: Browser, server: PageServer, scenario: Scenario,
     };
   }, TIMEOUT_MS, expected);
   await page.close();
-  return { ...measured, scenario, mode };
+  return { ...measured, serve, scenario, mode };
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-bench-'));
   const clip = await makeScannerClip(join(dir, 'passport.y4m'));
-  const server = await startPageServer();
+  const servers = new Map<Serve, PageServer>();
+  for (const serve of SERVES) {
+    if (serve !== 'dev') {
+      const out = join(dir, serve);
+      const files = await buildScannerPage(out, serve === 'base' ? BASELINE : undefined);
+      console.log(`production build${serve === 'base' ? ` of ${BASELINE}` : ''}: ${files.join(', ')}`);
+      servers.set(serve, await startBuiltPageServer(out));
+    } else servers.set(serve, await startPageServer());
+  }
   const browser = await launchBrowser({ clip: clip.path });
   const runs: RunFigures[] = [];
   console.log(`load average at the start: ${loadavg().map((v) => v.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   try {
-    // Warm-up: compile the page and worker modules once (not measured).
-    {
+    // Warm-up: load the page and worker once per server (HTTP cache, dev-server transforms; not measured).
+    for (const server of servers.values()) {
       const page = await browser.newPage();
       await page.goto(server.pageUrl(), { waitUntil: 'load' });
       await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
       await page.close();
     }
-    for (let i = 0; i < RUNS; i++) for (const scenario of SCENARIOS) for (const mode of MODES) {
-      const r = await runOnce(browser, server, scenario, mode, clip.lines.join('\n'));
+    for (let i = 0; i < RUNS; i++) for (const [serve, server] of servers) for (const scenario of SCENARIOS) for (const mode of MODES) {
+      const r = await runOnce(browser, server, serve, scenario, mode, clip.lines.join('\n'));
       runs.push(r);
       console.log(
-        `${scenario}/${mode} run ${i + 1}: ${r.read ? (r.correct ? 'read (correct)' : 'read (WRONG text)') : `no read within ${TIMEOUT_MS} ms`}` +
+        `${serve}/${scenario}/${mode} run ${i + 1}: ${r.read ? (r.correct ? 'read (correct)' : 'read (WRONG text)') : `no read within ${TIMEOUT_MS} ms`}` +
           ` | pump ${r.usedMode ?? 'n/a'} | start->read ${fmt(r.startToReadMs)} ms | first frame->read ${fmt(r.firstFrameToReadMs)} ms` +
           ` | start->first frame ${fmt(r.startToFirstFrameMs)} ms | worker busy before the first frame ${fmt(r.split.workerBusy)} ms, its read ${fmt(r.split.firstFrame)} ms` +
           ` | processed ${r.processed} (skipped ${r.skipped})` +
@@ -230,18 +251,19 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    await server.close();
+    for (const server of servers.values()) await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log('');
   console.log(`clip: ${clip.width}x${clip.height} ${clip.format}, ${clip.frames} frames at 30 fps (looped); ${RUNS} runs per scenario and frame path`);
-  for (const scenario of SCENARIOS) for (const mode of MODES) {
-    const all = runs.filter((r) => r.scenario === scenario && r.mode === mode);
+  for (const serve of SERVES) for (const scenario of SCENARIOS) for (const mode of MODES) {
+    const all = runs.filter((r) => r.serve === serve && r.scenario === scenario && r.mode === mode);
     const reads = all.filter((r) => r.read);
     const col = (pick: (r: RunFigures) => number | null, from = all): number[] => known(from.map(pick));
     console.log('');
     console.log(
-      `${scenario}/${mode}: ` +
+      `${serve}/${scenario}/${mode}: ` +
+        (serve === 'build' ? 'production build; ' : serve === 'base' ? `production build of ${BASELINE}; ` : 'Vite dev server; ') +
         (scenario === 'idle'
           ? `start() ${IDLE_MS} ms after page load (engine worker started and warmed up meanwhile)`
           : 'start() right after page load (worker start and warm-up overlap the scan)') +

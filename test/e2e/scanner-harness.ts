@@ -1,12 +1,14 @@
 /**
- * Shared set-up of the scanner e2e test and bench/scanner: a Vite dev server over the repository
- * (TypeScript, module workers) and Debian Chromium driven by puppeteer-core, optionally with the
- * fake camera fed from a y4m clip.
+ * Shared set-up of the scanner e2e test and bench/scanner: the scanner test page from a Vite dev server
+ * over the repository (TypeScript, module workers, one request per module) or as a production build
+ * (`vite build`: the page and the worker each one bundled module, served statically), and Debian
+ * Chromium driven by puppeteer-core, optionally with the fake camera fed from a y4m clip.
  * @module
  */
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, type ViteDevServer } from 'vite';
 import puppeteer, { type Browser, type KeyInput, type Page } from 'puppeteer-core';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from './static-browser.ts';
 
 // scripts/chromium.mjs is plain JS without typings: load it by URL and type the two exports here.
 const chromium = (await import(new URL('../../scripts/chromium.mjs', import.meta.url).href)) as {
@@ -16,6 +18,7 @@ const chromium = (await import(new URL('../../scripts/chromium.mjs', import.meta
 const { chromiumArgs, chromiumPath } = chromium;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const PAGE = 'test/e2e/scanner-page.html';
 
 /** A running dev server. */
 export interface PageServer {
@@ -33,7 +36,7 @@ export async function startPageServer(): Promise<PageServer> {
     logLevel: 'error',
     clearScreen: false,
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: { entries: ['test/e2e/scanner-page.html'], include: ['lit', 'lit/directives/class-map.js'] },
+    optimizeDeps: { entries: [PAGE], include: ['lit', 'lit/directives/class-map.js'] },
     worker: { format: 'es' },
   });
   await server.listen();
@@ -42,7 +45,36 @@ export async function startPageServer(): Promise<PageServer> {
   const origin = `http://localhost:${address.port}`;
   return {
     origin,
-    pageUrl: (query = '') => `${origin}/test/e2e/scanner-page.html${query ? `?${query}` : ''}`,
+    pageUrl: (query = '') => `${origin}/${PAGE}${query ? `?${query}` : ''}`,
+    close: () => server.close(),
+  };
+}
+
+/**
+ * Builds the scanner test page for production into `outDir` (what users get: minified, the page one
+ * module and the MRZ worker one module) and lists the JavaScript files written. `from`: the checkout
+ * to build (default this one; another tree, e.g. a `git archive` of an older commit, for before/after).
+ */
+export async function buildScannerPage(outDir: string, from = root): Promise<string[]> {
+  const output = await build({
+    root: from,
+    configFile: false,
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false, rollupOptions: { input: { page: PAGE } } },
+    worker: { format: 'es' },
+  });
+  const results = Array.isArray(output) ? output : [output];
+  const files: string[] = [];
+  for (const r of results) if ('output' in r) for (const o of r.output) if (o.fileName.endsWith('.js')) files.push(o.fileName);
+  return files;
+}
+
+/** Serves a production build made by {@link buildScannerPage} on 127.0.0.1 (a secure context). */
+export async function startBuiltPageServer(outDir: string): Promise<PageServer> {
+  const server = await serveStatic(outDir);
+  return {
+    origin: server.origin,
+    pageUrl: (query = '') => `${server.origin}/${PAGE}${query ? `?${query}` : ''}`,
     close: () => server.close(),
   };
 }
