@@ -78,12 +78,13 @@ WITH w AS (
     idem_subject text, idem_key text, idem_fingerprint text, idem_status integer, idem_body text, idem_etag text, idem_location text)
 ), v AS (
   SELECT w.*, CASE
-    WHEN w.idem_key IS NOT NULL AND EXISTS (SELECT 1 FROM idempotency i WHERE i.subject = w.idem_subject AND i.key = w.idem_key) THEN 'replay'
-    WHEN w.kind = 'create' AND EXISTS (SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id) THEN 'exists'
-    WHEN w.kind <> 'create' AND NOT EXISTS (
-      SELECT 1 FROM entities e WHERE e.collection = w.collection AND e.id = w.id AND e.version = w.expected AND NOT e.deleted) THEN 'conflict'
+    WHEN w.idem_key IS NOT NULL AND taken.hit THEN 'replay'
+    WHEN w.kind = 'create' AND cur.version IS NOT NULL THEN 'exists'
+    WHEN w.kind <> 'create' AND (cur.version IS NULL OR cur.version <> w.expected OR cur.deleted) THEN 'conflict'
     ELSE 'ok' END AS outcome
   FROM w
+  LEFT JOIN LATERAL (SELECT TRUE AS hit FROM idempotency i WHERE i.subject = w.idem_subject AND i.key = w.idem_key LIMIT 1) taken ON TRUE
+  LEFT JOIN LATERAL (SELECT e.version, e.deleted FROM entities e WHERE e.collection = w.collection AND e.id = w.id LIMIT 1) cur ON TRUE
 ), ok AS (
   SELECT * FROM v WHERE outcome = 'ok'
 ), idem AS (
@@ -169,9 +170,10 @@ CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
 -- A whole group commit in one call (one round trip, run in autocommit): the feed lock (commit order = sequence
 -- order, also across server processes), then each run of distinct keys as one statement (a fresh snapshot each:
 -- a later run sees the earlier ones). Returns each write's outcome by its position in the group.
--- enable_seqscan = off: the planner takes jsonb_to_recordset for 100 rows and then prefers hashing the whole
--- idempotency and entities tables once over 100 index probes, so every group read both tables in full (single
--- writes/s fell as the tables grew). The lookups here are by primary key: index probes are always right.
+-- Every lookup in it is a primary-key probe per write (LATERAL ... LIMIT 1, never a hash over the table: the
+-- planner takes jsonb_to_recordset for 100 rows and would read the whole idempotency and entities tables once per
+-- group, so single writes/s fell as the tables grew); enable_seqscan = off keeps probes on the index while the
+-- tables are new and small, when a cached plan would otherwise scan them for good.
 CREATE OR REPLACE FUNCTION timpora_write_group(p_runs jsonb, p_at bigint, p_lock bigint)
 RETURNS TABLE (w_ord integer, w_outcome text) LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
