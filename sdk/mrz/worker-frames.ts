@@ -16,6 +16,8 @@
 import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
 import { paddedBox } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
+import { decodeWarmUpImage } from './worker-warm-up.ts';
+import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
 
 /** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
 export type ReadMrzFunction = (
@@ -208,36 +210,21 @@ export async function processFrame(
   return { result: found, band, frameWidth, frameHeight, timings: { decode, engine, total: now() - t0 } };
 }
 
-/** ICAO 9303 specimen lines (TD3) drawn for the warm-up. */
-const WARM_UP_LINES = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
-
 /**
- * Runs the engine on a drawn two-line MRZ up to `runs` times so its code (locate, rectify, segment,
- * classify, correct) is compiled and optimised before the first camera frame. The drawn text is a
- * system monospace font, not OCR-B, so it is located and classified but need not read as valid: only
- * the warm code matters. Between runs it yields to the event loop and stops as soon as
- * `interrupted()` says a real request is waiting. Returns the number of runs done (0 without
- * `OffscreenCanvas`).
+ * Runs the engine up to `runs` times on a small image of a valid MRZ (ICAO 9303's TD3 specimen in
+ * OCR-B, `worker-warm-up.ts`), so the whole pipeline a successful read takes (locate, rectify,
+ * segment, classify, check digits, parse) is compiled and optimised before the first camera frame.
+ * A valid read stops the engine early, so each run is short and no fallback path is taken. Between
+ * runs it yields to the event loop and stops as soon as `interrupted()` says a real request is
+ * waiting, so a frame waits at most for the run in progress. Returns the number of runs done.
  */
 export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, runs = 3): Promise<number> {
-  if (typeof OffscreenCanvas === 'undefined') return 0;
-  // A small strip (the engine's cost grows with the pixel count): two lines like a TD3 band.
-  const canvas = new OffscreenCanvas(720, 160);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) return 0;
-  ctx.fillStyle = '#f4f1ea';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.fillStyle = '#111';
-  ctx.font = '16px monospace';
-  WARM_UP_LINES.forEach((line, i) => ctx.fillText(line, 40, 70 + i * 26, 640));
-  const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-  const gray = new Uint8Array(canvas.width * canvas.height);
-  for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4 + 1] as number;
+  const image = decodeWarmUpImage(WARM_UP_IMAGE);
   let done = 0;
   for (let i = 0; i < runs; i++) {
     await new Promise((r) => setTimeout(r, 0));
     if (interrupted()) break;
-    await readMrz({ width: canvas.width, height: canvas.height, data: gray }, {});
+    await readMrz(image, {});
     done++;
   }
   return done;

@@ -1,6 +1,10 @@
 // The MRZ engine in a real module Web Worker in headless Chromium, through the typed client.
 import { expect } from '@open-wc/testing';
 import { createMrzWorkerClient, MrzWorkerError } from '../../../sdk/mrz/worker-client.ts';
+import { readMrz } from '../../../sdk/mrz/engine.ts';
+import { warmUpEngine } from '../../../sdk/mrz/worker-frames.ts';
+import { WARM_UP_LINES } from '../../../sdk/mrz/worker-warm-up.ts';
+import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
 
 async function frame(url: URL): Promise<ImageData> {
   const blob = await (await fetch(url)).blob();
@@ -71,5 +75,47 @@ describe('MRZ worker', () => {
       code2 = (e as MrzWorkerError).code;
     }
     expect(code2).to.equal('terminated');
+  });
+
+  it('warms up through the whole pipeline: every run is a valid, parsed read of the stored MRZ', async () => {
+    const results: (MrzImageResult | null)[] = [];
+    const runs = await warmUpEngine((image, options) => {
+      const r = readMrz(image, options);
+      results.push(r);
+      return r;
+    }, () => false, 2);
+    expect(runs).to.equal(2);
+    expect(results).to.have.length(2);
+    for (const r of results) {
+      // Located, rectified, segmented, classified, check digits passed and the fields parsed.
+      expect(r?.valid).to.equal(true);
+      expect(r?.lines).to.deep.equal([...WARM_UP_LINES]);
+      expect(r?.format).to.equal('TD3');
+      expect(r?.fields.documentNumber).to.equal('L898902C3');
+      expect(r?.fields.birthDate).to.equal('1974-08-12');
+    }
+  });
+
+  it('stops warming up between runs once a real request waits', async () => {
+    let calls = 0;
+    let waiting = false;
+    const runs = await warmUpEngine(() => {
+      calls++;
+      waiting = true;
+      return null;
+    }, () => waiting, 5);
+    expect(runs).to.equal(1);
+    expect(calls).to.equal(1);
+  });
+
+  it('answers a warm-up request with the runs done in the worker', async () => {
+    const client = createMrzWorkerClient();
+    try {
+      expect(await client.warmUp()).to.equal(3);
+      // Idempotent: the same answer, no second warm-up.
+      expect(await client.warmUp()).to.equal(3);
+    } finally {
+      client.terminate();
+    }
   });
 });
