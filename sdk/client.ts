@@ -565,30 +565,17 @@ class AgenciesImpl extends CollectionImpl<'agencies', NewAgencyInput, AgencyFilt
 }
 
 function recordPlan(filter: RecordFilter | undefined, sort: RecordSort): Plan {
+  // Status and source-agency lists walk `upd` (or `ns`) and filter rows: since schema v3 records have no
+  // compound status/source index (two index entries less per record written; see sdk/store/schema.ts).
   const status = asSet(filter?.status);
   const src = filter?.sourceAgency;
-  let index = sort === 'name' ? 'ns' : 'upd';
-  let prefix: string | undefined;
-  let statusInIndex = false;
-  let srcInIndex = false;
-  if (sort === 'updatedAt') {
-    if (status && status.size === 1) {
-      index = 'st_upd';
-      prefix = [...status][0];
-      statusInIndex = true;
-    } else if (src !== undefined) {
-      index = 'src_upd';
-      prefix = src;
-      srcInIndex = true;
-    }
-  }
   const checks: ((r: ForeignerRecord) => boolean)[] = [];
-  if (status && !statusInIndex) checks.push((r) => status.has(r.status));
-  if (src !== undefined && !srcInIndex) checks.push((r) => r.sourceAgency === src);
+  if (status) checks.push((r) => status.has(r.status));
+  if (src !== undefined) checks.push((r) => r.sourceAgency === src);
   if (filter?.nationality !== undefined) checks.push((r) => r.identity?.nationality === filter.nationality);
   if (filter?.issuingState !== undefined) checks.push((r) => r.document?.issuingState === filter.issuingState);
   if (filter?.permitType !== undefined) checks.push((r) => r.permit?.type === filter.permitType);
-  return withChecks({ index, ...(prefix !== undefined ? { prefix } : {}) }, checks);
+  return withChecks({ index: sort === 'name' ? 'ns' : 'upd' }, checks);
 }
 
 function operationPlan(filter: OperationFilter | undefined, sort: OperationSort): Plan {

@@ -42,6 +42,7 @@ const VARIANTS: Variant[] = [
   { name: `put only, 6 indexes, pages of ${PAGE * 2}`, read: false, indexes: true, page: PAGE * 2, durability: 'default' },
   { name: 'put only, 6 indexes, relaxed', read: false, indexes: true, page: PAGE, durability: 'relaxed' },
   { name: 'put only, 6 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true },
+  { name: 'put only, 4 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true, only: ['upd', 'doc', 'nm', 'ns'] },
   { name: 'read + put, 6 indexes, a promise per request', read: true, indexes: true, page: PAGE, durability: 'default', promises: true },
 ];
 

@@ -33,7 +33,7 @@ import {
   tempDir,
 } from '../../test/e2e/sync-faults-lib.ts';
 import type { FaultProxy } from '../../test/e2e/sync-faults-proxy.ts';
-import { argOf, median, seed } from './common.ts';
+import { argOf, cpuSince, median, processTreeCpu, seed } from './common.ts';
 
 const args = process.argv.slice(2);
 const RECORDS = argOf('records', 10_000);
@@ -50,6 +50,8 @@ interface EngineFigures {
   engine: string;
   seedMs: number;
   pull: number[];
+  /** Chromium CPU during each pull (ms): browser process (IndexedDB backend) and renderer. */
+  pullCpu: { browser: number[]; renderer: number[] };
   pulled: number;
   pushDrained: number[];
   pushCycle: number[];
@@ -69,11 +71,13 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
   const proxies: FaultProxy[] = [];
   for (const c of clients) proxies.push(await harnessProxy(() => server.port, c.harnessJs));
   const browser = await launchChromium();
+  // CPU of Chromium's processes per pull (robust to machine load, unlike the wall time; Linux /proc only).
+  const root = browser.process()?.pid ?? 0;
   try {
     const token = await devToken(proxies[0]!.origin, 'imi-jakut', 'officer', `bench-${Date.now()}`);
     process.stdout.write(`[${label}] seeding ${RECORDS} records over HTTP...\n`);
     const seedMs = await seed(proxies[0]!.origin, token, RECORDS);
-    const figures: EngineFigures[] = clients.map((c) => ({ engine: clients.length > 1 ? `${label} ${c.name}` : label, seedMs, pull: [], pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] }));
+    const figures: EngineFigures[] = clients.map((c) => ({ engine: clients.length > 1 ? `${label} ${c.name}` : label, seedMs, pull: [], pullCpu: { browser: [], renderer: [] }, pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] }));
     // Client builds alternate within each run (rotating order), so load on the machine hits them alike.
     const rotation = (run: number): number[] => clients.map((_, i) => (i + run) % clients.length);
     for (let run = 0; run < RUNS; run++) {
@@ -81,12 +85,18 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
         const page: Page = await openHarness(browser, proxies[k]!.origin);
         await call(page, 'init', { dbName: `bench-pull-${run}-${Date.now()}`, agencyId: 'imi-jakut', token });
         await call(page, 'startLeading');
+        const cpuBefore = processTreeCpu(root);
         const pulled = await call(page, 'timedSync');
+        const cpu = cpuSince(cpuBefore, processTreeCpu(root));
         figures[k]!.pull.push(pulled.ms);
+        figures[k]!.pullCpu.browser.push(cpu.get('main') ?? 0);
+        figures[k]!.pullCpu.renderer.push(cpu.get('renderer') ?? 0);
         figures[k]!.pulled = pulled.records;
         await call(page, 'close');
         await page.browserContext().close();
-        process.stdout.write(`[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)}\n`);
+        process.stdout.write(
+          `[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)} (CPU browser process ${fmt(cpu.get('main') ?? 0)}, renderer ${fmt(cpu.get('renderer') ?? 0)})\n`,
+        );
       }
     }
     for (const batchSize of NO_SINGLE ? [100] : [100, 1]) {
@@ -148,13 +158,13 @@ async function main(): Promise<void> {
   } finally {
     removeDir(dir);
   }
-  process.stdout.write('\nengine    | initial pull (median)        | push, all acked (median) | push cycle incl. pull-back | push, 1 request/write | ratio single/batched\n');
+  process.stdout.write('\nengine    | initial pull (median)        | pull CPU browser / renderer | push, all acked (median) | push cycle incl. pull-back | push, 1 request/write | ratio single/batched\n');
   for (const r of results) {
     const pull = median(r.pull);
     const push = median(r.pushDrained);
     const seq = r.pushSingle.length > 0 ? median(r.pushSingle) : Number.NaN;
     process.stdout.write(
-      `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${Number.isNaN(seq) ? '-' : `${(seq / push).toFixed(2)}x`}\n`,
+      `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(median(r.pullCpu.browser))} / ${fmt(median(r.pullCpu.renderer))} | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${Number.isNaN(seq) ? '-' : `${(seq / push).toFixed(2)}x`}\n`,
     );
   }
   if (!CLIENT_ONLY) {

@@ -11,6 +11,11 @@
  * - v2: wrapped rows with computed keys (normalised document key, folded name tokens, compound sort keys
  *   that include the id for stable paging), indexes by source agency / lead agency, and the `outbox` and
  *   `drafts` stores. The v1→v2 migration rewrites every row in the upgrade transaction.
+ * - v3: `records` loses its `st_upd` and `src_upd` indexes (status and source-agency lists of records walk
+ *   `upd` and filter rows). Every index entry costs Chromium's IndexedDB backend about as much as another
+ *   index, and these two were 2 of the 7 entries each record wrote (measured: 10,000 rows put, browser-process
+ *   CPU 6.6 s with 6 indexes against 5.3 s with 4, `bench/sync/idb-pull-apply.ts`). The v2→v3 step only
+ *   deletes the two indexes: rows, outbox, meta and drafts stay as they are.
  * @module
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
@@ -18,7 +23,7 @@ import type { Agency, ForeignerRecord, Operation } from '../model/types.ts';
 import { documentKey, nameTokens, sortKey } from './fold.ts';
 
 /** Current schema version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** Default database name. */
 export const DEFAULT_DB_NAME = 'timpora-kit';
 
@@ -44,9 +49,9 @@ export interface Row<T> {
   v: T;
   /** `[updatedAt, id]` */
   upd: [string, string];
-  /** status */
+  /** status (keys the operations' `st_upd` index; records keep it unindexed since v3) */
   st?: string;
-  /** sourceAgency */
+  /** sourceAgency (keys the operations' `src_upd` index; records keep it unindexed since v3) */
   src?: string;
   /** records: `STATE|NUMBER` */
   doc?: string;
@@ -98,7 +103,7 @@ export interface DraftEntry<T = unknown> {
   updatedAt: number;
 }
 
-/** Index definitions of v2: name → keyPath (+ multiEntry). Shared with the benchmark so Dexie gets the same indexes. */
+/** Index definitions (current version): name → keyPath (+ multiEntry). Shared with the benchmark so Dexie gets the same indexes. */
 export const INDEXES: Readonly<
   Record<
     CollectionName,
@@ -120,8 +125,6 @@ export const INDEXES: Readonly<
     doc: { keyPath: 'doc' },
     nm: { keyPath: 'nm', multiEntry: true },
     ns: { keyPath: 'ns' },
-    st_upd: { keyPath: ['st', 'upd'] },
-    src_upd: { keyPath: ['src', 'upd'] },
   },
   operations: {
     upd: { keyPath: 'upd' },
@@ -205,6 +208,22 @@ export async function upgrade(db: IDBPDatabase<TimporaDB>, oldVersion: number, t
   if (oldVersion < 2) {
     await migrateV1toV2(db, tx);
   }
+  if (oldVersion < 3) {
+    migrateV2toV3(tx);
+  }
+}
+
+/** Record indexes of v2 that v3 dropped. */
+const DROPPED_IN_V3 = ['st_upd', 'src_upd'] as const;
+
+/**
+ * v2 → v3: drop the record indexes `st_upd` and `src_upd`. Nothing else changes: cached rows, outbox entries,
+ * meta and drafts are kept as they are.
+ * (A database created from v1 in the same upgrade already has v3's indexes.)
+ */
+function migrateV2toV3(tx: UpgradeTx): void {
+  const records = tx.objectStore('records');
+  for (const idx of DROPPED_IN_V3) if (records.indexNames.contains(idx)) records.deleteIndex(idx as never);
 }
 
 /** v1 → v2: wrap raw entities into rows with computed keys, replace indexes, add outbox and drafts. */

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createTimporaClient, type CollectionChange } from '../../../sdk/client.ts';
 import { BlockedError, QuotaExceededError, StorageUnavailableError, type ValidationError } from '../../../sdk/store/errors.ts';
-import { createSchemaV1, SCHEMA_VERSION } from '../../../sdk/store/schema.ts';
+import { createSchemaV1, SCHEMA_VERSION, toRow, type OutboxEntry } from '../../../sdk/store/schema.ts';
 import { TimporaStore } from '../../../sdk/store/store.ts';
 import type { ForeignerRecord } from '../../../sdk/model/types.ts';
 import { dropDb, recordInput, sleep, uniqueDb, until } from './fixtures.ts';
@@ -68,7 +68,97 @@ describe('store: migration v1 -> v2', () => {
       const db = await client.store.database();
       expect(db.version).to.equal(SCHEMA_VERSION);
       expect([...db.objectStoreNames].sort()).to.deep.equal(['agencies', 'drafts', 'meta', 'operations', 'outbox', 'records']);
-      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'src_upd', 'st_upd', 'upd']);
+      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd']);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+/** The v2 schema exactly as v2 created it (records with the `st_upd`/`src_upd` indexes v3 dropped). */
+function createSchemaV2(db: IDBDatabase): void {
+  const records = db.createObjectStore('records', { keyPath: 'id' });
+  records.createIndex('upd', 'upd');
+  records.createIndex('doc', 'doc');
+  records.createIndex('nm', 'nm', { multiEntry: true });
+  records.createIndex('ns', 'ns');
+  records.createIndex('st_upd', ['st', 'upd']);
+  records.createIndex('src_upd', ['src', 'upd']);
+  const ops = db.createObjectStore('operations', { keyPath: 'id' });
+  ops.createIndex('upd', 'upd');
+  ops.createIndex('start', 'start');
+  ops.createIndex('lead_start', ['lead', 'start']);
+  ops.createIndex('st_upd', ['st', 'upd']);
+  ops.createIndex('src_upd', ['src', 'upd']);
+  const agencies = db.createObjectStore('agencies', { keyPath: 'id' });
+  agencies.createIndex('upd', 'upd');
+  agencies.createIndex('nm', 'nm', { multiEntry: true });
+  agencies.createIndex('ns', 'ns');
+  agencies.createIndex('kind_ns', ['kind', 'ns']);
+  db.createObjectStore('meta');
+  db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('entity', ['collection', 'id']);
+  db.createObjectStore('drafts', { keyPath: 'key' });
+}
+
+describe('store: migration v2 -> v3', () => {
+  let name: string;
+  afterEach(() => dropDb(name));
+
+  it('drops the record status/source indexes and keeps every cached record, outbox entry, cursor and draft', async () => {
+    name = uniqueDb('migrate3');
+    const statuses = ['active', 'violation', 'closed'] as const;
+    const records: ForeignerRecord[] = Array.from({ length: 12 }, (_, i) => ({
+      ...rawV1Record(`rec-${String(i).padStart(2, '0')}`, `Müller${i}`, `12AB345${String(i).padStart(2, '0')}`),
+      updatedAt: `2024-02-${String(10 + i)}T00:00:00.000Z`,
+      status: statuses[i % 3]!,
+      sourceAgency: i % 2 ? 'polda-bali' : 'imi-jakut',
+    }));
+    const outbox: OutboxEntry[] = [
+      { collection: 'records', op: 'put', id: 'rec-01', entity: { ...records[1]!, notes: 'offline edit' }, baseVersion: 3, idempotencyKey: 'k-1', attempts: 2, nextAttemptAt: 5, createdAt: 1, lastError: 'network' },
+      { collection: 'records', op: 'delete', id: 'rec-02', baseVersion: 3, idempotencyKey: 'k-2', attempts: 0, nextAttemptAt: 0, createdAt: 2 },
+    ];
+    const v2 = await openRaw(name, 2, (db) => createSchemaV2(db));
+    await new Promise<void>((resolve, reject) => {
+      const tx = v2.transaction(['records', 'outbox', 'meta', 'drafts'], 'readwrite');
+      for (const r of records) tx.objectStore('records').put(toRow('records', r));
+      for (const e of outbox) tx.objectStore('outbox').add(e);
+      tx.objectStore('meta').put('cursor-77', 'sync.cursor');
+      tx.objectStore('drafts').put({ key: 'foreigner-form:new', value: { surname: 'X' }, updatedAt: 9 });
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    v2.close();
+
+    const client = createTimporaClient({ dbName: name });
+    try {
+      const db = await client.store.database();
+      expect(db.version).to.equal(3);
+      expect(SCHEMA_VERSION).to.equal(3);
+      const tx = db.transaction(['records', 'operations', 'agencies']);
+      expect([...tx.objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd']);
+      expect([...tx.objectStore('operations').indexNames].sort()).to.deep.equal(['lead_start', 'src_upd', 'st_upd', 'start', 'upd']);
+      expect([...tx.objectStore('agencies').indexNames].sort()).to.deep.equal(['kind_ns', 'nm', 'ns', 'upd']);
+      expect(await client.records.getMany(records.map((r) => r.id))).to.deep.equal(records);
+      expect(await client.store.outboxEntries()).to.deep.equal(outbox.map((e, i) => ({ ...e, seq: i + 1 })));
+      expect(await client.store.getMeta('sync.cursor')).to.equal('cursor-77');
+      expect((await client.drafts.get('foreigner-form:new'))?.value).to.deep.equal({ surname: 'X' });
+      // Lists by status and source agency (no index of their own any more) stay complete and in order.
+      const newestFirst = [...records].reverse();
+      const violation = await client.records.query({ filter: { status: 'violation' }, limit: 2 });
+      const rest = await client.records.query({ filter: { status: 'violation' }, limit: 2, cursor: violation.nextCursor! });
+      expect([...violation.items, ...rest.items].map((r) => r.id)).to.deep.equal(newestFirst.filter((r) => r.status === 'violation').map((r) => r.id));
+      expect(rest.nextCursor).to.equal(undefined);
+      expect((await client.records.query({ filter: { sourceAgency: 'polda-bali' }, direction: 'asc' })).items.map((r) => r.id)).to.deep.equal(
+        records.filter((r) => r.sourceAgency === 'polda-bali').map((r) => r.id),
+      );
+      expect(await client.records.count({ status: 'closed' })).to.equal(4);
+      expect(await client.records.count({ sourceAgency: 'imi-jakut', status: 'active' })).to.equal(2);
+      expect((await client.records.findByDocument('FRA', '12ab 345-05')).map((r) => r.id)).to.deep.equal(['rec-05']);
+      expect((await client.records.searchByName('muller1')).map((r) => r.id)).to.deep.equal(['rec-01', 'rec-10', 'rec-11']);
+      // Writes after the upgrade: a status change moves the record between the lists.
+      await client.records.put({ ...records[0]!, status: 'closed' });
+      expect(await client.records.count({ status: 'closed' })).to.equal(5);
+      expect(await client.records.count({ status: 'active' })).to.equal(3);
     } finally {
       await client.close();
     }
