@@ -463,9 +463,12 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
             const f = x - i;
             c += (sm[i] as number) * (1 - f) + (sm[i + 1] as number) * f;
           }
+          // Every term is >= 0 (sm is), so c only grows: once it reaches best this start loses.
+          if (c >= best) break;
         }
-        for (let x = Math.max(0, Math.floor(line.xa)); x < x0; x++) c += (sm[x] as number) * 2;
-        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length; x++) c += (sm[x] as number) * 2;
+        if (c >= best) continue;
+        for (let x = Math.max(0, Math.floor(line.xa)); x < x0 && c < best; x++) c += (sm[x] as number) * 2;
+        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length && c < best; x++) c += (sm[x] as number) * 2;
         if (mode === 'span') {
           // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
           const dl = (line.xa - x0) / p;
@@ -508,7 +511,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
-    const sorted = Array.from(sm.subarray(line.xa, line.xb + 1)).sort((a, b) => a - b);
+    const sorted = sm.slice(line.xa, line.xb + 1).sort();
     const base = sorted[Math.floor(sorted.length * 0.08)] ?? 0;
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
