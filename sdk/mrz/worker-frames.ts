@@ -16,7 +16,7 @@
 import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
 import { paddedBox } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
-import { decodeWarmUpImage } from './worker-warm-up.ts';
+import { decodeWarmUpImage, type WarmUpImage } from './worker-warm-up.ts';
 import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
 
 /** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
@@ -211,20 +211,31 @@ export async function processFrame(
 }
 
 /**
- * Runs the engine up to `runs` times on a small image of a valid MRZ (ICAO 9303's TD3 specimen in
- * OCR-B, `worker-warm-up.ts`), so the whole pipeline a successful read takes (locate, rectify,
- * segment, classify, check digits, parse) is compiled and optimised before the first camera frame.
- * A valid read stops the engine early, so each run is short and no fallback path is taken. Between
- * runs it yields to the event loop and stops as soon as `interrupted()` says a real request is
- * waiting, so a frame waits at most for the run in progress. Returns the number of runs done.
+ * The warm-up frame: the stored MRZ image (ICAO 9303's TD3 specimen in OCR-B, 16 px per character,
+ * `worker-warm-up.ts`) area-averaged to 3/4 size by {@link downscalePlane}, as a camera frame's luma
+ * plane is: a greyscale, anti-aliased 576x72 band at 12 px per character. @internal
+ */
+export function warmUpFrame(coded: WarmUpImage = WARM_UP_IMAGE): GrayImage {
+  const stored = decodeWarmUpImage(coded);
+  const width = Math.round(stored.width * 0.75);
+  const height = Math.round(stored.height * 0.75);
+  return { width, height, data: downscalePlane(stored.data, 0, stored.width, stored.width, stored.height, width, height) };
+}
+
+/**
+ * Runs the pixel step and the engine up to `runs` times on {@link warmUpFrame}, so the whole path of
+ * a successful camera read (luma downscale, locate, rectify, segment, classify, check digits, parse)
+ * is compiled and optimised before the first camera frame. A valid read stops the engine early, so
+ * each run is short and no fallback path is taken. Between runs it yields to the event loop and stops
+ * as soon as `interrupted()` says a real request is waiting, so a frame waits at most for the run in
+ * progress. Returns the number of runs done.
  */
 export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, runs = 3): Promise<number> {
-  const image = decodeWarmUpImage(WARM_UP_IMAGE);
   let done = 0;
   for (let i = 0; i < runs; i++) {
     await new Promise((r) => setTimeout(r, 0));
     if (interrupted()) break;
-    await readMrz(image, {});
+    await readMrz(warmUpFrame(), {});
     done++;
   }
   return done;

@@ -37,8 +37,18 @@ export function encodeRuns(ink: Uint8Array): string {
   return btoa(text);
 }
 
+/** A run-length coded black-and-white image ({@link encodeRuns}). @internal */
+export interface WarmUpImage {
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+  /** The runs, base64. */
+  readonly runs: string;
+}
+
 /** Decodes {@link encodeRuns} output into a greyscale image (ink 0, paper 255). @internal */
-export function decodeWarmUpImage(coded: { readonly width: number; readonly height: number; readonly runs: string }): GrayImage {
+export function decodeWarmUpImage(coded: WarmUpImage): GrayImage & { readonly data: Uint8Array } {
   const data = new Uint8Array(coded.width * coded.height).fill(255);
   const bytes = atob(coded.runs);
   let at = 0;

@@ -4,7 +4,7 @@ import { createMrzWorkerClient, MrzWorkerError } from '../../../sdk/mrz/worker-c
 import { readMrz } from '../../../sdk/mrz/engine.ts';
 import { warmUpEngine } from '../../../sdk/mrz/worker-frames.ts';
 import { WARM_UP_LINES } from '../../../sdk/mrz/worker-warm-up.ts';
-import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
+import type { GrayImage, MrzImageResult, RgbaImage } from '../../../sdk/mrz/types.ts';
 
 async function frame(url: URL): Promise<ImageData> {
   const blob = await (await fetch(url)).blob();
@@ -79,13 +79,21 @@ describe('MRZ worker', () => {
 
   it('warms up through the whole pipeline: every run is a valid, parsed read of the stored MRZ', async () => {
     const results: (MrzImageResult | null)[] = [];
+    const images: (RgbaImage | GrayImage)[] = [];
     const runs = await warmUpEngine((image, options) => {
+      images.push(image);
       const r = readMrz(image, options);
       results.push(r);
       return r;
     }, () => false, 2);
     expect(runs).to.equal(2);
     expect(results).to.have.length(2);
+    // The stored 16 px-per-character image area-averaged to 3/4 like a camera frame's luma plane:
+    // greyscale with anti-aliased edges.
+    for (const image of images) {
+      expect([image.width, image.height, image.data.length]).to.deep.equal([576, 72, 576 * 72]);
+      expect([...image.data].some((v) => v > 0 && v < 255)).to.equal(true);
+    }
     for (const r of results) {
       // Located, rectified, segmented, classified, check digits passed and the fields parsed.
       expect(r?.valid).to.equal(true);
