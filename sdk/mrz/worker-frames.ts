@@ -223,7 +223,7 @@ export function warmUpFrame(coded: WarmUpImage = WARM_UP_IMAGE): GrayImage {
 }
 
 /**
- * Runs the pixel step and the engine up to `runs` times on {@link warmUpFrame}, so the whole path of
+ * Runs the pixel step and the engine up to `runs` times on `warmUpFrame()`, so the whole path of
  * a successful camera read (luma downscale, locate, rectify, segment, classify, check digits, parse)
  * is compiled and optimised before the first camera frame. A valid read stops the engine early, so
  * each run is short and no fallback path is taken. Between runs it yields to the event loop and stops
