@@ -350,10 +350,12 @@ function max8(a: number, b: number): number {
 /**
  * Running max over a centred window of `2^m + 1` pixels (1 <= m <= 3) along x or y, borders
  * clamped, in two row-major passes: the max over 3 pixels, then the max of three of those at
- * offsets -d, 0 and +d (d = 2^(m-1) - 1, so the three cover the window without gaps). A running
- * min is 255 minus the running max of the inverted image.
+ * offsets -d, 0 and +d (d = 2^(m-1) - 1, so the three cover the window without gaps). The clamped
+ * ends of a row are loops of their own, so the interior runs without per-pixel index tests. Along
+ * y, `flip` writes 255 minus the max (minus `minus[i]` too when given) instead: a running min is
+ * 255 minus the running max of the inverted image.
  */
-function windowMax8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean): void {
+function windowMax8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number, h: number, m: number, alongY: boolean, flip = false, minus?: Uint8Array): void {
   const d = (1 << (m - 1)) - 1;
   if (alongY) {
     for (let y = 0; y < h; y++) {
@@ -366,15 +368,25 @@ function windowMax8(src: Uint8Array, dst: Uint8Array, tmp: Uint8Array, w: number
       const o = y * w;
       const oa = (y > d ? y - d : 0) * w;
       const ob = (y < h - 1 - d ? y + d : h - 1) * w;
-      for (let x = 0; x < w; x++) dst[o + x] = max8(max8(tmp[oa + x] as number, tmp[o + x] as number), tmp[ob + x] as number);
+      if (!flip) for (let x = 0; x < w; x++) dst[o + x] = max8(max8(tmp[oa + x] as number, tmp[o + x] as number), tmp[ob + x] as number);
+      else if (!minus) for (let x = 0; x < w; x++) dst[o + x] = 255 - max8(max8(tmp[oa + x] as number, tmp[o + x] as number), tmp[ob + x] as number);
+      else for (let x = 0; x < w; x++) dst[o + x] = 255 - max8(max8(tmp[oa + x] as number, tmp[o + x] as number), tmp[ob + x] as number) - (minus[o + x] as number);
     }
     return;
   }
   for (let y = 0; y < h; y++) {
     const o = y * w;
     const e = o + w - 1;
-    for (let i = o; i <= e; i++) tmp[i] = max8(max8(src[i > o ? i - 1 : o] as number, src[i] as number), src[i < e ? i + 1 : e] as number);
-    for (let i = o; i <= e; i++) dst[i] = max8(max8(tmp[i - d > o ? i - d : o] as number, tmp[i] as number), tmp[i + d < e ? i + d : e] as number);
+    // Max over i - 1 .. i + 1: the two ends clamped, then the interior.
+    tmp[o] = max8(src[o] as number, src[o < e ? o + 1 : e] as number);
+    for (let i = o + 1; i < e; i++) tmp[i] = max8(max8(src[i - 1] as number, src[i] as number), src[i + 1] as number);
+    if (e > o) tmp[e] = max8(src[e - 1] as number, src[e] as number);
+    // Max of tmp at i - d, i, i + d (indices clamped to the row): left end, interior, right end.
+    const a = Math.min(o + d, e + 1);
+    const b = Math.max(a, e - d + 1);
+    for (let i = o; i < a; i++) dst[i] = max8(max8(tmp[o] as number, tmp[i] as number), tmp[i + d < e ? i + d : e] as number);
+    for (let i = a; i < b; i++) dst[i] = max8(max8(tmp[i - d] as number, tmp[i] as number), tmp[i + d] as number);
+    for (let i = b; i <= e; i++) dst[i] = max8(max8(tmp[i - d > o ? i - d : o] as number, tmp[i] as number), tmp[e] as number);
   }
 }
 
@@ -393,13 +405,12 @@ export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
   const b = scratchB;
   const t = lineG;
   if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
-  // Closing = erosion of the dilation; the erosion as 255 minus the dilation of the inverse.
+  // Closing = erosion of the dilation; the erosion as 255 minus the dilation of the inverse (the
+  // inversions folded into the y passes), the last one also subtracting the image.
   windowMax8(data, a, t, w, h, m, false);
-  windowMax8(a, b, t, w, h, m, true);
-  for (let i = 0; i < n; i++) b[i] = 255 - (b[i] as number);
+  windowMax8(a, b, t, w, h, m, true, true);
   windowMax8(b, a, t, w, h, m, false);
-  windowMax8(a, b, t, w, h, m, true);
-  for (let i = 0; i < n; i++) out[i] = 255 - (b[i] as number) - (data[i] as number);
+  windowMax8(a, out, t, w, h, m, true, true, data);
   return out;
 }
 

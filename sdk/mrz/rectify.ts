@@ -158,13 +158,13 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   const s = Math.sin(spec.angle);
   const inv = 1 / spec.scale;
   const { cx, cy, u0, v0 } = spec;
-  // u * c and u * s per column, computed once (the same products as per pixel).
-  const uc = new Float64Array(W);
-  const us = new Float64Array(W);
+  // cx + u * c and cy + u * s per column, computed once (the same operations as per pixel).
+  const ax = new Float64Array(W);
+  const ay = new Float64Array(W);
   for (let x = 0; x < W; x++) {
     const u = u0 + (x + 0.5) * inv;
-    uc[x] = u * c;
-    us[x] = u * s;
+    ax[x] = cx + u * c;
+    ay[x] = cy + u * s;
   }
   const sw = src.width;
   const sw1 = sw - 1;
@@ -176,23 +176,25 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
     const vc = v * c;
     const o = y * W;
     for (let x = 0; x < W; x++) {
-      // Bilinear sample at (fx, fy), borders clamped.
-      let fx = (cx + (uc[x] as number) - vs) / f - 0.5;
-      let fy = (cy + (us[x] as number) + vc) / f - 0.5;
+      // Bilinear sample at (fx, fy), borders clamped (x / 1 is x: no division at full resolution).
+      let fx = f === 1 ? (ax[x] as number) - vs - 0.5 : ((ax[x] as number) - vs) / f - 0.5;
+      let fy = f === 1 ? (ay[x] as number) + vc - 0.5 : ((ay[x] as number) + vc) / f - 0.5;
       if (fx < 0) fx = 0;
       else if (fx > sw1) fx = sw1;
       if (fy < 0) fy = 0;
       else if (fy > sh1) fy = sh1;
-      const x0 = Math.floor(fx);
-      const y0 = Math.floor(fy);
-      const x1 = x0 < sw1 ? x0 + 1 : x0;
-      const y1 = y0 < sh1 ? y0 + 1 : y0;
+      // fx, fy >= 0: truncation is Math.floor.
+      const x0 = fx | 0;
+      const y0 = fy | 0;
       const tx = fx - x0;
       const ty = fy - y0;
-      const a = sd[y0 * sw + x0] as number;
-      const b = sd[y0 * sw + x1] as number;
-      const cc = sd[y1 * sw + x0] as number;
-      const e = sd[y1 * sw + x1] as number;
+      const i0 = y0 * sw + x0;
+      const dx = x0 < sw1 ? 1 : 0;
+      const dy = y0 < sh1 ? sw : 0;
+      const a = sd[i0] as number;
+      const b = sd[i0 + dx] as number;
+      const cc = sd[i0 + dy] as number;
+      const e = sd[i0 + dy + dx] as number;
       out[o + x] = (a + (b - a) * tx) * (1 - ty) + (cc + (e - cc) * tx) * ty;
     }
   }

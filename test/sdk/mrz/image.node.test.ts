@@ -109,6 +109,10 @@ test('blackHat8 equals closing minus image for m = 1, 2, 3 and rejects other siz
       [2, 7],
       [17, 3],
       [40, 29],
+      // Rows shorter than the window and than its clamped ends (d = 3 for m = 3).
+      [4, 9],
+      [7, 5],
+      [9, 2],
     ] as const) {
       const img = randomGray(w, h, 100 * m + w);
       const got = blackHat8(img, m, new Uint8Array(w * h));
@@ -145,6 +149,44 @@ test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres (
       const v = spec.v0 + (y + 0.5) / spec.scale;
       const want = Math.fround(at(spec.cx + u * c - v * s - 0.5, spec.cy + u * s + v * c - 0.5));
       assert.ok(Math.abs((out.data[y * out.width + x] as number) - want) < 1e-4, `pixel ${x},${y}`);
+    }
+  }
+});
+
+test('rotated-rectangle rectify is bit-exact to the plain formula, borders clamped, at full and reduced resolution', () => {
+  const g = randomGray(150, 90, 11);
+  for (const spec of [
+    // Full resolution, the window partly outside the frame (clamped borders on every side).
+    { cx: 20.4, cy: 70.9, angle: -0.42, u0: -60, u1: 75, v0: -30, v1: 35, scale: 0.95 },
+    // scale < 0.6: sampled on a 2x and a 3x downscaled copy (f = floor(1 / scale / 1.2)).
+    { cx: 75.2, cy: 44.1, angle: 0.2, u0: -80, u1: 80, v0: -40, v1: 40, scale: 0.4 },
+    { cx: 70.7, cy: 40.3, angle: 1.1, u0: -90, u1: 90, v0: -45, v1: 45, scale: 0.27 },
+  ] satisfies RectSpec[]) {
+    const f = spec.scale < 0.6 ? Math.max(1, Math.floor(1 / spec.scale / 1.2)) : 1;
+    const src = downscale(g, f);
+    const out = rectify(g, spec, new Map());
+    assert.ok(out);
+    const c = Math.cos(spec.angle);
+    const s = Math.sin(spec.angle);
+    const at = (fx: number, fy: number): number => {
+      fx = Math.min(src.width - 1, Math.max(0, fx));
+      fy = Math.min(src.height - 1, Math.max(0, fy));
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      const x1 = Math.min(src.width - 1, x0 + 1);
+      const y1 = Math.min(src.height - 1, y0 + 1);
+      const tx = fx - x0;
+      const ty = fy - y0;
+      const p = (xx: number, yy: number): number => src.data[yy * src.width + xx] as number;
+      return (p(x0, y0) + (p(x1, y0) - p(x0, y0)) * tx) * (1 - ty) + (p(x0, y1) + (p(x1, y1) - p(x0, y1)) * tx) * ty;
+    };
+    for (let y = 0; y < out.height; y++) {
+      for (let x = 0; x < out.width; x++) {
+        const u = spec.u0 + (x + 0.5) / spec.scale;
+        const v = spec.v0 + (y + 0.5) / spec.scale;
+        const want = Math.fround(at((spec.cx + u * c - v * s) / f - 0.5, (spec.cy + u * s + v * c) / f - 0.5));
+        assert.equal(out.data[y * out.width + x], want, `scale ${spec.scale} pixel ${x},${y}`);
+      }
     }
   }
 });
