@@ -165,3 +165,47 @@ test('with a perspective rectification, the lines are first cut over its text bo
   }
   await assertReadsExactly(70297);
 });
+
+test('normaliseGlyph: a faint glyph is scaled up to the stroke level (at most 3x); a full-contrast or blank one is unchanged', async () => {
+  const { normaliseGlyph } = await import('../../../sdk/mrz/classify.ts');
+  const { GLYPH_SIZE } = await import('../../../sdk/mrz/segment.ts');
+  const g = new Float32Array(2 * GLYPH_SIZE);
+  for (let i = 0; i < GLYPH_SIZE; i++) g[GLYPH_SIZE + i] = i % 7 === 0 ? 0.4 : i % 7 === 1 ? 0.1 : 0;
+  const out = new Float32Array(GLYPH_SIZE);
+  normaliseGlyph(g, GLYPH_SIZE, out);
+  for (let i = 0; i < GLYPH_SIZE; i++) assert.ok(Math.abs((out[i] as number) - 2.5 * (g[GLYPH_SIZE + i] as number)) < 1e-6, `pixel ${i}`);
+  // Blank: stays blank (no division by zero).
+  normaliseGlyph(g, 0, out);
+  assert.ok(out.every((v) => v === 0));
+  // Full contrast: unchanged. Very faint (0.1): gain capped at 3.
+  const full = Float32Array.from({ length: GLYPH_SIZE }, (_, i) => (i % 5 === 0 ? 1 : 0.2));
+  normaliseGlyph(full, 0, out);
+  assert.deepEqual(Array.from(out), Array.from(full));
+  const faint = Float32Array.from({ length: GLYPH_SIZE }, (_, i) => (i % 5 === 0 ? 0.1 : 0));
+  normaliseGlyph(faint, 0, out);
+  assert.ok(Math.abs((out[0] as number) - 0.3) < 1e-6);
+});
+
+test('glyphs faded to 40% ink (glare, lighting gradient) are classified as at full contrast', { skip: !haveFont && 'fonts-ocr-b missing' }, async () => {
+  const { classifyGlyphs } = await import('../../../sdk/mrz/classify.ts');
+  let total = 0;
+  let sure = 0;
+  for (const seed of [301, 302, 303]) {
+    const f = frame(seed);
+    const a = trueAnalysis(f);
+    assert.ok(a);
+    const g = lineGroups(a, [44])[0];
+    assert.ok(g);
+    g.cells.forEach((c, li) => {
+      const faded = c.glyphs.map((v) => 0.4 * v);
+      const alts = classifyGlyphs(faded, c.n);
+      for (let k = 0; k < c.n; k++) {
+        total++;
+        const top = alts[k]?.[0];
+        if (top && top.ch === f.lines[li]?.[k] && top.p >= 0.9) sure++;
+      }
+    });
+  }
+  // Without the per-glyph contrast normalisation, most faded glyphs fall below 0.9 or flip class.
+  assert.ok(sure >= 0.95 * total, `${sure}/${total} right with p >= 0.9`);
+});
