@@ -1,7 +1,7 @@
 /**
  * IndexedDB cost of applying pulled pages in this machine's headless Chromium, by ingredient: the read of the
- * cached entity before each write, the six record indexes (all, none, or without the two filter indexes
- * `st_upd`/`src_upd`), the page size and the transaction durability. Beside the wall time, the CPU time of the
+ * cached entity before each write, the six record indexes of schema v2 (all, none, or v3's four: without the
+ * two filter indexes `st_upd`/`src_upd`), the page size and the transaction durability. Beside the wall time, the CPU time of the
  * renderer and of the browser process (where Chromium runs the IndexedDB backend), which a loaded machine
  * inflates far less than the wall time.
  * Applies `--records` (default 10,000) record rows built with the store's own `toRow` (the bench records of
@@ -9,7 +9,7 @@
  * variant, every request of a page issued before the first answer is awaited (as the puller does), `--runs`
  * (default 3) rounds in rotating order; prints the median per variant.
  *
- * Run: `node --import tsx bench/sync/idb-pull-apply.ts [--records 10000] [--page 1000] [--runs 3]`.
+ * Run: `node --import tsx bench/sync/idb-pull-apply.ts [--records 10000] [--page 1000] [--runs 3] [--only <text>]`.
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
 import { INDEXES, toRow } from '../../sdk/store/schema.ts';
@@ -33,18 +33,29 @@ interface Variant {
   /** Only these record indexes (with `indexes`). */
   only?: string[];
 }
-const VARIANTS: Variant[] = [
+const ALL_VARIANTS: Variant[] = [
   { name: 'read + put, 6 indexes (before)', read: true, indexes: true, page: PAGE, durability: 'default' },
   { name: 'put only, 6 indexes', read: false, indexes: true, page: PAGE, durability: 'default' },
   { name: 'read + put, no indexes', read: true, indexes: false, page: PAGE, durability: 'default' },
   { name: 'put only, no indexes', read: false, indexes: false, page: PAGE, durability: 'default' },
+  { name: 'put only, 4 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true, only: ['upd', 'doc', 'nm', 'ns'] },
   { name: 'put only, 4 indexes (no st_upd, src_upd)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns'] },
   { name: `put only, 6 indexes, pages of ${PAGE * 2}`, read: false, indexes: true, page: PAGE * 2, durability: 'default' },
   { name: 'put only, 6 indexes, relaxed', read: false, indexes: true, page: PAGE, durability: 'relaxed' },
   { name: 'put only, 6 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true },
-  { name: 'put only, 4 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true, only: ['upd', 'doc', 'nm', 'ns'] },
   { name: 'read + put, 6 indexes, a promise per request', read: true, indexes: true, page: PAGE, durability: 'default', promises: true },
 ];
+
+/** The six record indexes of schema v2 (v3 dropped `st_upd` and `src_upd`; rows still carry `st` and `src`). */
+const V2_RECORD_INDEXES: Record<string, { keyPath: string | string[]; multiEntry?: boolean }> = {
+  ...INDEXES.records,
+  st_upd: { keyPath: ['st', 'upd'] },
+  src_upd: { keyPath: ['src', 'upd'] },
+};
+
+/** `--only <text>`: only the variants whose name contains the text (the first one listed is the 1.00x base). */
+const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : '';
+const VARIANTS = ALL_VARIANTS.filter((v) => v.name.includes(ONLY));
 
 async function main(): Promise<void> {
   const now = new Date().toISOString();
@@ -58,14 +69,16 @@ async function main(): Promise<void> {
       (globalThis as unknown as { rows: unknown[] }).rows = r;
     }, rows);
     const times: Record<string, number[]> = {};
+    /** Renderer time spent inside the put() calls themselves (serialisation, index key extraction). */
+    const issue: Record<string, number[]> = {};
     const cpu: Record<string, { renderer: number[]; browser: number[] }> = {};
     const root = browser.process()?.pid ?? 0;
     for (let run = 0; run < RUNS; run++) {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]!);
       for (const v of order) {
         const before = processTreeCpu(root);
-        const ms = await page.evaluate(
-          async (variant: Variant, indexes: Record<string, { keyPath: string | string[]; multiEntry?: boolean }>, name: string): Promise<number> => {
+        const [ms, issueMs] = await page.evaluate(
+          async (variant: Variant, indexes: Record<string, { keyPath: string | string[]; multiEntry?: boolean }>, name: string): Promise<[number, number]> => {
             const raw = (globalThis as unknown as { rows: Array<{ id: string; v: unknown }> }).rows;
             const all = variant.json ? raw.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : raw;
 
@@ -81,6 +94,7 @@ async function main(): Promise<void> {
               r.onerror = () => reject(r.error);
             });
             const t0 = performance.now();
+            let issue = 0;
             for (let start = 0; start < all.length; start += variant.page) {
               const chunk = all.slice(start, start + variant.page);
               await new Promise<void>((resolve, reject) => {
@@ -91,6 +105,7 @@ async function main(): Promise<void> {
                 const step = {
                   answered(): void {
                     if (--left > 0) return;
+                    const i0 = performance.now();
                     for (const r of chunk) {
                       if (!variant.promises) {
                         os.put(r);
@@ -102,6 +117,7 @@ async function main(): Promise<void> {
                         q.onerror = () => rej(q.error);
                       });
                     }
+                    issue += performance.now() - i0;
                     tx.objectStore('meta').put(String(start), 'cursor');
                   },
                 };
@@ -117,13 +133,14 @@ async function main(): Promise<void> {
               const d = indexedDB.deleteDatabase(name);
               d.onsuccess = d.onerror = r;
             });
-            return elapsed;
+            return [elapsed, issue];
           },
           v,
-          INDEXES.records as Record<string, { keyPath: string | string[]; multiEntry?: boolean }>,
+          V2_RECORD_INDEXES,
           `apply-${run}-${v.name}`,
         );
         (times[v.name] ??= []).push(ms);
+        (issue[v.name] ??= []).push(issueMs);
         const used = cpuSince(before, processTreeCpu(root));
         const c = (cpu[v.name] ??= { renderer: [], browser: [] });
         c.renderer.push(used.get('renderer') ?? 0);
@@ -135,7 +152,7 @@ async function main(): Promise<void> {
     for (const v of VARIANTS) {
       const m = median(times[v.name] ?? [0]);
       const c = cpu[v.name] ?? { renderer: [0], browser: [0] };
-      const cpuNote = root ? `; CPU renderer ${median(c.renderer).toFixed(0)} ms, browser ${median(c.browser).toFixed(0)} ms` : '';
+      const cpuNote = `; put() calls ${median(issue[v.name] ?? [0]).toFixed(0)} ms${root ? `; CPU renderer ${median(c.renderer).toFixed(0)} ms, browser ${median(c.browser).toFixed(0)} ms` : ''}`;
       process.stdout.write(`${v.name.padEnd(40)} ${m.toFixed(0).padStart(6)} ms  (${(m / base).toFixed(2)}x; runs ${(times[v.name] ?? []).map((x) => x.toFixed(0)).join(', ')}${cpuNote})\n`);
     }
   } finally {
