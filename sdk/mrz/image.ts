@@ -290,19 +290,28 @@ export function roundHalfUp(x: number): number {
 }
 
 /**
- * Adds every value's bin (`Math.round((v - lo) * sc)` clamped to 0-255; NaN counts but bins
- * nowhere) to the 256-bin `hist`; only values whose `mask` entry is set. Returns the count.
+ * The 256-bin histogram bin of `v` (`Math.round((v - lo) * sc)` clamped to 0-255), or -1 for NaN.
+ * Shared by {@link otsu}, {@link percentile} and callers that build those histograms on the fly
+ * (see {@link otsuOfHistogram}, {@link percentileOfHistogram}).
+ */
+export function bin256(v: number, lo: number, sc: number): number {
+  const r = roundHalfUp((v - lo) * sc);
+  // Integer bin index (a double key takes the slow element path).
+  if (r !== r) return -1;
+  return r < 0 ? 0 : r > 255 ? 255 : r | 0;
+}
+
+/**
+ * Adds every value's bin (see {@link bin256}; NaN counts but bins nowhere) to the 256-bin `hist`;
+ * only values whose `mask` entry is set. Returns the count.
  */
 function histogram256(values: Float32Array, lo: number, sc: number, hist: Uint32Array, mask?: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     if (mask && !mask[i]) continue;
     n++;
-    const r = roundHalfUp(((values[i] as number) - lo) * sc);
-    // Integer bin index (a double key takes the slow element path).
-    if (r !== r) continue;
-    const b = r < 0 ? 0 : r > 255 ? 255 : r | 0;
-    hist[b] = (hist[b] as number) + 1;
+    const b = bin256(values[i] as number, lo, sc);
+    if (b >= 0) hist[b] = (hist[b] as number) + 1;
   }
   return n;
 }
@@ -312,18 +321,33 @@ function histogram256(values: Float32Array, lo: number, sc: number, hist: Uint32
  */
 export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
   const hist = new Uint32Array(256);
-  const sc = 255 / (maxValue || 1);
-  const n = histogram256(values, 0, sc, hist, mask);
+  const n = histogram256(values, 0, 255 / (maxValue || 1), hist, mask);
+  return otsuOfHistogram(hist, n, maxValue);
+}
+
+/**
+ * What {@link otsu} returns for `n` values in [0, maxValue] whose bins (`bin256(v, 0, 255 /
+ * (maxValue || 1))`) are counted in `hist`.
+ */
+export function otsuOfHistogram(hist: Uint32Array, n: number, maxValue: number): number {
   if (n === 0) return maxValue / 2;
-  return (otsuBin(hist, n) + 0.5) / sc;
+  return (otsuBin(hist, n) + 0.5) / (255 / (maxValue || 1));
 }
 
 /** Percentile (0-1) of a float array via a 256-bin histogram over [lo, hi]. */
 export function percentile(values: Float32Array, p: number, lo: number, hi: number): number {
   const hist = new Uint32Array(256);
+  histogram256(values, lo, 255 / (hi - lo || 1), hist);
+  return percentileOfHistogram(hist, values.length, p, lo, hi);
+}
+
+/**
+ * What {@link percentile} returns for `n` values whose bins (`bin256(v, lo, 255 / (hi - lo || 1))`)
+ * are counted in `hist`.
+ */
+export function percentileOfHistogram(hist: Uint32Array, n: number, p: number, lo: number, hi: number): number {
   const sc = 255 / (hi - lo || 1);
-  histogram256(values, lo, sc, hist);
-  const target = p * values.length;
+  const target = p * n;
   let acc = 0;
   for (let i = 0; i < 256; i++) {
     acc += hist[i] as number;

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { boxBlur, otsu, percentile, rectFilter, type FloatImage } from './image.ts';
+import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, type FloatImage } from './image.ts';
 
 /** Glyph raster size fed to the classifier. */
 export const GLYPH_W = 16;
@@ -66,26 +66,30 @@ export interface TextBox {
  */
 export type CombAnchor = 'centre' | 'start' | TextBox;
 
+/** Block size of the background's reduced image. */
+const BG_BLOCK = 4;
+
 /**
  * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
  * on a 4x block-max reduced image, smoothed and bilinearly upsampled (16x fewer pixels to filter).
+ * Returns the upsampling's horizontal pass (every reduced row interpolated to full width, in
+ * doubles); {@link inkMap} blends two of those rows per output row (the vertical pass).
  */
-function background(img: FloatImage, charSize: number): Float32Array {
-  const B = 4;
+function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Array; sh: number } {
   const { width: w, height: h, data } = img;
-  const sw = Math.max(1, Math.ceil(w / B));
-  const sh = Math.max(1, Math.ceil(h / B));
+  const sw = Math.max(1, Math.ceil(w / BG_BLOCK));
+  const sh = Math.max(1, Math.ceil(h / BG_BLOCK));
   const small = new Float32Array(sw * sh);
   for (let y = 0; y < h; y++) {
     const o = y * w;
-    const so = ((y / B) | 0) * sw;
+    const so = ((y / BG_BLOCK) | 0) * sw;
     for (let x = 0; x < w; x++) {
       const v = data[o + x] as number;
-      const si = so + ((x / B) | 0);
+      const si = so + ((x / BG_BLOCK) | 0);
       if (v > (small[si] as number)) small[si] = v;
     }
   }
-  const k = Math.max(3, Math.round((charSize * 1.6) / B) | 1);
+  const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
   const filtered = boxBlur(rectFilter({ width: sw, height: sh, data: small }, k, k, true), 1, 1).data;
   // Bilinear upsampling, separable with the same operations as the direct formula
   // (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty: the horizontal interpolations of every
@@ -94,7 +98,7 @@ function background(img: FloatImage, charSize: number): Float32Array {
   const cx1 = new Int32Array(w);
   const ctx = new Float64Array(w);
   for (let x = 0; x < w; x++) {
-    let fx = (x + 0.5) / B - 0.5;
+    let fx = (x + 0.5) / BG_BLOCK - 0.5;
     if (fx < 0) fx = 0;
     else if (fx > sw - 1) fx = sw - 1;
     const x0 = Math.floor(fx);
@@ -112,9 +116,23 @@ function background(img: FloatImage, charSize: number): Float32Array {
       hrows[ho + x] = a + (b - a) * (ctx[x] as number);
     }
   }
-  const out = new Float32Array(w * h);
+  return { hrows, sh };
+}
+
+/**
+ * Flattens illumination (background = closing of the image, blurred) and returns normalised ink in
+ * [0, 1]. `charSize` is the expected character size in pixels.
+ */
+export function inkMap(img: FloatImage, charSize: number): InkMap {
+  const { width: w, height: h, data } = img;
+  const n = w * h;
+  const { hrows, sh } = backgroundRows(img, charSize);
+  // Ink against the background (the background value rounded to float as when it was stored in a
+  // Float32Array), with the histogram of otsu(ink, 1) built in the same pass.
+  const ink = new Float32Array(n);
+  const hist = new Uint32Array(256);
   for (let y = 0; y < h; y++) {
-    let fy = (y + 0.5) / B - 0.5;
+    let fy = (y + 0.5) / BG_BLOCK - 0.5;
     if (fy < 0) fy = 0;
     else if (fy > sh - 1) fy = sh - 1;
     const y0 = Math.floor(fy);
@@ -124,56 +142,51 @@ function background(img: FloatImage, charSize: number): Float32Array {
     const o0 = y0 * w;
     const o1 = y1 * w;
     const o = y * w;
-    for (let x = 0; x < w; x++) out[o + x] = (hrows[o0 + x] as number) * uy + (hrows[o1 + x] as number) * ty;
+    for (let x = 0; x < w; x++) {
+      const b = Math.fround((hrows[o0 + x] as number) * uy + (hrows[o1 + x] as number) * ty);
+      const v = (b - (data[o + x] as number)) / (b > 24 ? b : 24);
+      const f = Math.fround(v > 0 ? v : 0);
+      ink[o + x] = f;
+      const bi = bin256(f, 0, 255);
+      if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
+    }
   }
-  return out;
-}
-
-/**
- * Flattens illumination (background = closing of the image, blurred) and returns normalised ink in
- * [0, 1]. `charSize` is the expected character size in pixels.
- */
-export function inkMap(img: FloatImage, charSize: number): InkMap {
-  const bg = background(img, charSize);
-  const n = img.width * img.height;
-  const ink = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = bg[i] as number;
-    const v = (b - (img.data[i] as number)) / (b > 24 ? b : 24);
-    ink[i] = v > 0 ? v : 0;
-  }
-  const t0 = Math.max(0.12, otsu(ink, 1));
-  // Normalise by the typical ink level of stroke pixels.
+  const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
+  // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
+  hist.fill(0);
   let cnt = 0;
-  for (let i = 0; i < n; i++) if ((ink[i] as number) > t0) cnt++;
-  const strokes = new Float32Array(cnt);
-  for (let i = 0, j = 0; i < n; i++) if ((ink[i] as number) > t0) strokes[j++] = ink[i] as number;
-  const level = cnt > 10 ? Math.max(0.2, percentile(strokes, 0.9, 0, 1)) : 1;
+  for (let i = 0; i < n; i++) {
+    const v = ink[i] as number;
+    if (!(v > t0)) continue;
+    cnt++;
+    const bi = bin256(v, 0, 255);
+    if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
+  }
+  const level = cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
   const bin = new Uint8Array(n);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
-  for (let i = 0; i < n; i++) {
-    let v = (ink[i] as number) / level;
-    if (v > 1) v = 1;
-    ink[i] = v;
-    bin[i] = v > t ? 1 : 0;
-  }
   // Horizontal ink runs much longer than a character (document edges, dark desk, rules) are not
   // text: drop them from the mask so they cannot dominate the line profile.
   const maxRun = Math.max(8, Math.round(2 * charSize));
-  const w = img.width;
-  for (let y = 0; y < img.height; y++) {
+  for (let y = 0; y < h; y++) {
     const o = y * w;
     let start = -1;
-    for (let x = 0; x <= w; x++) {
-      const on = x < w && bin[o + x] === 1;
-      if (on && start < 0) start = x;
-      else if (!on && start >= 0) {
+    for (let x = 0; x < w; x++) {
+      let v = (ink[o + x] as number) / level;
+      if (v > 1) v = 1;
+      ink[o + x] = v;
+      const on = v > t;
+      bin[o + x] = on ? 1 : 0;
+      if (on) {
+        if (start < 0) start = x;
+      } else if (start >= 0) {
         if (x - start > maxRun) bin.fill(0, o + start, o + x);
         start = -1;
       }
     }
+    if (start >= 0 && w - start > maxRun) bin.fill(0, o + start, o + w);
   }
-  return { width: img.width, height: img.height, data: ink, bin };
+  return { width: w, height: h, data: ink, bin };
 }
 
 /** Estimates the residual skew (radians, within +-maxDeg) by maximising row-profile sharpness. */

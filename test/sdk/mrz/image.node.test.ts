@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
-import { blackHat8, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, toFloat, toGray, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, toFloat, toGray, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
-import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
+import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function rng(seed: number): () => number {
@@ -188,6 +188,89 @@ test('rotated-rectangle rectify is bit-exact to the plain formula, borders clamp
         assert.equal(out.data[y * out.width + x], want, `scale ${spec.scale} pixel ${x},${y}`);
       }
     }
+  }
+});
+
+/**
+ * inkMap as first written: background (4x block max, max filter, blur, direct bilinear upsampling
+ * into a Float32Array), ink, otsu over the ink, percentile over an array of the stroke values, mask,
+ * then long horizontal runs dropped in a pass of their own.
+ */
+function referenceInkMap(img: FloatImage, charSize: number): { ink: Float32Array; bin: Uint8Array } {
+  const { width: w, height: h, data } = img;
+  const B = 4;
+  const sw = Math.max(1, Math.ceil(w / B));
+  const sh = Math.max(1, Math.ceil(h / B));
+  const small = new Float32Array(sw * sh);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const si = Math.floor(y / B) * sw + Math.floor(x / B);
+    small[si] = Math.max(small[si] as number, data[y * w + x] as number);
+  }
+  const k = Math.max(3, Math.round((charSize * 1.6) / B) | 1);
+  const f = boxBlur(rectFilter({ width: sw, height: sh, data: small }, k, k, true), 1, 1).data;
+  const bg = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) / B - 0.5));
+    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) / B - 0.5));
+    const x0 = Math.floor(fx);
+    const y0 = Math.floor(fy);
+    const x1 = Math.min(sw - 1, x0 + 1);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const tx = fx - x0;
+    const ty = fy - y0;
+    const p = (xx: number, yy: number): number => f[yy * sw + xx] as number;
+    bg[y * w + x] = (p(x0, y0) + (p(x1, y0) - p(x0, y0)) * tx) * (1 - ty) + (p(x0, y1) + (p(x1, y1) - p(x0, y1)) * tx) * ty;
+  }
+  const n = w * h;
+  const ink = new Float32Array(n);
+  for (let i = 0; i < n; i++) ink[i] = Math.max(0, ((bg[i] as number) - (data[i] as number)) / Math.max(24, bg[i] as number));
+  const t0 = Math.max(0.12, otsu(ink, 1));
+  const strokes = Float32Array.from(ink.filter((v) => v > t0));
+  const level = strokes.length > 10 ? Math.max(0.2, percentile(strokes, 0.9, 0, 1)) : 1;
+  const t = Math.min(0.6, Math.max(0.25, t0 / level));
+  const bin = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = Math.min(1, (ink[i] as number) / level);
+    ink[i] = v;
+    bin[i] = v > t ? 1 : 0;
+  }
+  const maxRun = Math.max(8, Math.round(2 * charSize));
+  for (let y = 0; y < h; y++) {
+    let start = -1;
+    for (let x = 0; x <= w; x++) {
+      const on = x < w && bin[y * w + x] === 1;
+      if (on && start < 0) start = x;
+      else if (!on && start >= 0) {
+        if (x - start > maxRun) bin.fill(0, y * w + start, y * w + x);
+        start = -1;
+      }
+    }
+  }
+  return { ink, bin };
+}
+
+test('inkMap computes exactly what the plain background / otsu / percentile / run-filter passes compute', () => {
+  for (const [w, h, charSize, seed] of [
+    [203, 61, 21, 1],
+    [97, 30, 10.5, 2],
+    [9, 9, 4, 3],
+  ] as const) {
+    const r = rng(seed);
+    const data = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        // Lit paper (a gradient), glyph-like dark blocks, a long dark rule touching the right edge, noise.
+        let v = 150 + (80 * x) / w + 10 * r();
+        if ((x % 11 < 6 && y % 17 > 4 && y % 17 < 14) || (y === h - 3 && x > w / 3)) v = 40 + 30 * r();
+        data[y * w + x] = v;
+      }
+    }
+    const img = { width: w, height: h, data };
+    const got = inkMap(img, charSize);
+    const want = referenceInkMap(img, charSize);
+    assert.deepEqual([...got.data], [...want.ink], `${w}x${h} ink`);
+    assert.deepEqual([...got.bin], [...want.bin], `${w}x${h} mask`);
+    assert.ok(want.bin.some((b) => b === 1), 'some ink survives');
   }
 });
 
