@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, type FloatImage } from './image.ts';
+import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, type FloatImage } from './image.ts';
 
 /** Glyph raster size fed to the classifier. */
 export const GLYPH_W = 16;
@@ -213,8 +213,9 @@ export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
     const ta = Math.tan((d * Math.PI) / 180);
     hist.fill(0);
     for (let i = 0; i < m; i++) {
-      const yy = Math.round((ys[i] as number) - (xs[i] as number) * ta) + pad;
-      if (yy >= 0 && yy < hist.length) hist[yy] = (hist[yy] as number) + 1;
+      // roundHalfUp is Math.round up to the sign of a zero (lost in + pad), without its data-dependent branches.
+      const yy = roundHalfUp((ys[i] as number) - (xs[i] as number) * ta) + pad;
+      if (yy >= 0 && yy < hist.length) hist[yy | 0] = (hist[yy | 0] as number) + 1;
     }
     let s = 0;
     for (let i = 0; i < hist.length; i++) s += (hist[i] as number) * (hist[i] as number);

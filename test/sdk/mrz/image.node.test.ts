@@ -76,6 +76,29 @@ test('downscaleTwo gives downscale(f) and downscale(2f), odd sizes included', ()
   }
 });
 
+test('downscale is the rounded mean of each f x f block (plain reference), f = 2, 3, 4, 5', () => {
+  for (const [w, h, f] of [
+    [37, 23, 2],
+    [101, 57, 3],
+    [8, 7, 3],
+    [50, 41, 4],
+    [26, 11, 5],
+  ] as const) {
+    const g = randomGray(w, h, 7 * w + f);
+    const got = downscale(g, f);
+    const ow = Math.floor(w / f);
+    const oh = Math.floor(h / f);
+    assert.deepEqual([got.width, got.height], [ow, oh]);
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        let s = 0;
+        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += g.data[(y * f + dy) * w + x * f + dx] as number;
+        assert.equal(got.data[y * ow + x], Math.floor((s + ((f * f) >> 1)) / (f * f)), `${w}x${h} f ${f} at ${x},${y}`);
+      }
+    }
+  }
+});
+
 test('toGray converts into a given buffer when it is large enough, else into a new one', () => {
   const w = 9;
   const h = 5;
