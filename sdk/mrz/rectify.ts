@@ -86,6 +86,34 @@ export function homographyFromPoints(src: readonly Point[], dst: readonly Point[
   return h.every(Number.isFinite) ? h : null;
 }
 
+/**
+ * Bilinear sample of `sd` (row length `sw`, last column `sw1`, last row `sh1`) at (fx, fy), borders
+ * clamped. The two interpolated rows are mixed as `top + (bottom - top) ty` (`lerpRows`, the
+ * perspective path) or `top (1 - ty) + bottom ty` (the rotated path): each path keeps the
+ * arithmetic it was written with, so its output stays bit-identical.
+ */
+function sampleAt(sd: Uint8Array, sw: number, sw1: number, sh1: number, fx: number, fy: number, lerpRows: boolean): number {
+  if (fx < 0) fx = 0;
+  else if (fx > sw1) fx = sw1;
+  if (fy < 0) fy = 0;
+  else if (fy > sh1) fy = sh1;
+  // fx, fy >= 0 (or NaN): truncation is Math.floor.
+  const x0 = fx | 0;
+  const y0 = fy | 0;
+  const tx = fx - x0;
+  const ty = fy - y0;
+  const i0 = y0 * sw + x0;
+  const dx = x0 < sw1 ? 1 : 0;
+  const dy = y0 < sh1 ? sw : 0;
+  const a = sd[i0] as number;
+  const b = sd[i0 + dx] as number;
+  const c = sd[i0 + dy] as number;
+  const e = sd[i0 + dy + dx] as number;
+  const top = a + (b - a) * tx;
+  const bottom = c + (e - c) * tx;
+  return lerpRows ? top + (bottom - top) * ty : top * (1 - ty) + bottom * ty;
+}
+
 const MAX_PIXELS = 600_000;
 
 /**
@@ -108,14 +136,14 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
     }
   }
   const out = new Float32Array(W * H);
+  const sw = src.width;
+  const sw1 = sw - 1;
+  const sh1 = src.height - 1;
+  const sd = src.data;
   const m = spec.homography;
   if (m) {
     // Projective mapping: numerators and denominator are linear along a row.
     const invF = 1 / f;
-    const sw = src.width;
-    const sw1 = sw - 1;
-    const sh1 = src.height - 1;
-    const sd = src.data;
     for (let y = 0; y < H; y++) {
       const yc = y + 0.5;
       let nx = (m[0] as number) * 0.5 + (m[1] as number) * yc + (m[2] as number);
@@ -127,29 +155,12 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       const o = y * W;
       for (let x = 0; x < W; x++) {
         const id = invF / dd;
-        let fx = nx * id - 0.5;
-        let fy = ny * id - 0.5;
+        const fx = nx * id - 0.5;
+        const fy = ny * id - 0.5;
         nx += ax;
         ny += ay;
         dd += ad;
-        // Inline bilinear sample, border clamped.
-        if (fx < 0) fx = 0;
-        else if (fx > sw1) fx = sw1;
-        if (fy < 0) fy = 0;
-        else if (fy > sh1) fy = sh1;
-        const x0 = fx | 0;
-        const y0 = fy | 0;
-        const tx = fx - x0;
-        const ty = fy - y0;
-        const i0 = y0 * sw + x0;
-        const dx = x0 < sw1 ? 1 : 0;
-        const dy = y0 < sh1 ? sw : 0;
-        const a = sd[i0] as number;
-        const b = sd[i0 + dx] as number;
-        const c = sd[i0 + dy] as number;
-        const e = sd[i0 + dy + dx] as number;
-        const top = a + (b - a) * tx;
-        out[o + x] = top + (c + (e - c) * tx - top) * ty;
+        out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, true);
       }
     }
     return { width: W, height: H, data: out, spec };
@@ -166,36 +177,16 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
     ax[x] = cx + u * c;
     ay[x] = cy + u * s;
   }
-  const sw = src.width;
-  const sw1 = sw - 1;
-  const sh1 = src.height - 1;
-  const sd = src.data;
   for (let y = 0; y < H; y++) {
     const v = v0 + (y + 0.5) * inv;
     const vs = v * s;
     const vc = v * c;
     const o = y * W;
     for (let x = 0; x < W; x++) {
-      // Bilinear sample at (fx, fy), borders clamped (x / 1 is x: no division at full resolution).
-      let fx = f === 1 ? (ax[x] as number) - vs - 0.5 : ((ax[x] as number) - vs) / f - 0.5;
-      let fy = f === 1 ? (ay[x] as number) + vc - 0.5 : ((ay[x] as number) + vc) / f - 0.5;
-      if (fx < 0) fx = 0;
-      else if (fx > sw1) fx = sw1;
-      if (fy < 0) fy = 0;
-      else if (fy > sh1) fy = sh1;
-      // fx, fy >= 0: truncation is Math.floor.
-      const x0 = fx | 0;
-      const y0 = fy | 0;
-      const tx = fx - x0;
-      const ty = fy - y0;
-      const i0 = y0 * sw + x0;
-      const dx = x0 < sw1 ? 1 : 0;
-      const dy = y0 < sh1 ? sw : 0;
-      const a = sd[i0] as number;
-      const b = sd[i0 + dx] as number;
-      const cc = sd[i0 + dy] as number;
-      const e = sd[i0 + dy + dx] as number;
-      out[o + x] = (a + (b - a) * tx) * (1 - ty) + (cc + (e - cc) * tx) * ty;
+      // No division at full resolution (x / 1 is x).
+      const fx = f === 1 ? (ax[x] as number) - vs - 0.5 : ((ax[x] as number) - vs) / f - 0.5;
+      const fy = f === 1 ? (ay[x] as number) + vc - 0.5 : ((ay[x] as number) + vc) / f - 0.5;
+      out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, false);
     }
   }
   return { width: W, height: H, data: out, spec };

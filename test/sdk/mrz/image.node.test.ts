@@ -60,42 +60,38 @@ test('otsu and percentile bin values as Math.round does (reference histogram)', 
   assert.equal(percentile(v, 0.9, 0, 1), p90);
 });
 
-test('downscaleTwo gives downscale(f) and downscale(2f), odd sizes included', () => {
+/** The rounded mean of each f x f block, straight from the definition. */
+function referenceDownscale(g: Gray8, f: number): Gray8 {
+  const ow = Math.floor(g.width / f);
+  const oh = Math.floor(g.height / f);
+  const data = new Uint8Array(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      let s = 0;
+      for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += g.data[(y * f + dy) * g.width + x * f + dx] as number;
+      data[y * ow + x] = Math.floor((s + ((f * f) >> 1)) / (f * f));
+    }
+  }
+  return { width: ow, height: oh, data };
+}
+
+test('downscale and downscaleTwo give the rounded block means (plain reference), odd sizes included', () => {
   for (const [w, h, f] of [
     [37, 23, 1],
-    [101, 57, 3],
-    [64, 48, 2],
-    [13, 11, 4],
-  ] as const) {
-    const g = randomGray(w, h, w * h);
-    const [a, b] = downscaleTwo(g, f);
-    const ra = downscale(g, f);
-    const rb = downscale(g, 2 * f);
-    assert.deepEqual([a.width, a.height, [...a.data]], [ra.width, ra.height, [...ra.data]]);
-    assert.deepEqual([b.width, b.height, [...b.data]], [rb.width, rb.height, [...rb.data]]);
-  }
-});
-
-test('downscale is the rounded mean of each f x f block (plain reference), f = 2, 3, 4, 5', () => {
-  for (const [w, h, f] of [
     [37, 23, 2],
     [101, 57, 3],
     [8, 7, 3],
+    [64, 48, 2],
     [50, 41, 4],
     [26, 11, 5],
   ] as const) {
     const g = randomGray(w, h, 7 * w + f);
-    const got = downscale(g, f);
-    const ow = Math.floor(w / f);
-    const oh = Math.floor(h / f);
-    assert.deepEqual([got.width, got.height], [ow, oh]);
-    for (let y = 0; y < oh; y++) {
-      for (let x = 0; x < ow; x++) {
-        let s = 0;
-        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += g.data[(y * f + dy) * w + x * f + dx] as number;
-        assert.equal(got.data[y * ow + x], Math.floor((s + ((f * f) >> 1)) / (f * f)), `${w}x${h} f ${f} at ${x},${y}`);
-      }
-    }
+    const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
+    const want = flat(referenceDownscale(g, f));
+    assert.deepEqual(flat(downscale(g, f)), want, `downscale ${w}x${h} f ${f}`);
+    const [a, b] = downscaleTwo(g, f);
+    assert.deepEqual(flat(a), want, `downscaleTwo fine ${w}x${h} f ${f}`);
+    assert.deepEqual(flat(b), flat(referenceDownscale(g, 2 * f)), `downscaleTwo coarse ${w}x${h} f ${f}`);
   }
 });
 
@@ -147,38 +143,25 @@ test('blackHat8 equals closing minus image for m = 1, 2, 3 and rejects other siz
   assert.throws(() => blackHat8(randomGray(8, 8, 1), 4, new Uint8Array(64)), RangeError);
 });
 
-test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres (reference)', () => {
-  const g = randomGray(120, 80, 5);
-  const spec: RectSpec = { cx: 60.3, cy: 41.7, angle: 0.31, u0: -70, u1: 65, v0: -12, v1: 30, scale: 0.9 };
-  const out = rectify(g, spec);
-  assert.ok(out);
-  const c = Math.cos(spec.angle);
-  const s = Math.sin(spec.angle);
-  const at = (x: number, y: number): number => {
-    x = Math.min(g.width - 1, Math.max(0, x));
-    y = Math.min(g.height - 1, Math.max(0, y));
-    const x0 = Math.floor(x);
-    const y0 = Math.floor(y);
-    const x1 = Math.min(g.width - 1, x0 + 1);
-    const y1 = Math.min(g.height - 1, y0 + 1);
-    const fx = x - x0;
-    const fy = y - y0;
-    const p = (xx: number, yy: number): number => g.data[yy * g.width + xx] as number;
-    return (p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx) * (1 - fy) + (p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx) * fy;
-  };
-  for (let y = 0; y < out.height; y++) {
-    for (let x = 0; x < out.width; x++) {
-      const u = spec.u0 + (x + 0.5) / spec.scale;
-      const v = spec.v0 + (y + 0.5) / spec.scale;
-      const want = Math.fround(at(spec.cx + u * c - v * s - 0.5, spec.cy + u * s + v * c - 0.5));
-      assert.ok(Math.abs((out.data[y * out.width + x] as number) - want) < 1e-4, `pixel ${x},${y}`);
-    }
-  }
-});
+/** Bilinear sample of `g` at (x, y), borders clamped: (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty. */
+function referenceBilinear(g: Gray8, x: number, y: number): number {
+  x = Math.min(g.width - 1, Math.max(0, x));
+  y = Math.min(g.height - 1, Math.max(0, y));
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(g.width - 1, x0 + 1);
+  const y1 = Math.min(g.height - 1, y0 + 1);
+  const tx = x - x0;
+  const ty = y - y0;
+  const p = (xx: number, yy: number): number => g.data[yy * g.width + xx] as number;
+  return (p(x0, y0) + (p(x1, y0) - p(x0, y0)) * tx) * (1 - ty) + (p(x0, y1) + (p(x1, y1) - p(x0, y1)) * tx) * ty;
+}
 
-test('rotated-rectangle rectify is bit-exact to the plain formula, borders clamped, at full and reduced resolution', () => {
+test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres, bit-exact to the plain formula, borders clamped, at full and reduced resolution', () => {
   const g = randomGray(150, 90, 11);
   for (const spec of [
+    // Full resolution, inside the frame.
+    { cx: 60.3, cy: 41.7, angle: 0.31, u0: -70, u1: 65, v0: -12, v1: 30, scale: 0.9 },
     // Full resolution, the window partly outside the frame (clamped borders on every side).
     { cx: 20.4, cy: 70.9, angle: -0.42, u0: -60, u1: 75, v0: -30, v1: 35, scale: 0.95 },
     // scale < 0.6: sampled on a 2x and a 3x downscaled copy (f = floor(1 / scale / 1.2)).
@@ -191,23 +174,11 @@ test('rotated-rectangle rectify is bit-exact to the plain formula, borders clamp
     assert.ok(out);
     const c = Math.cos(spec.angle);
     const s = Math.sin(spec.angle);
-    const at = (fx: number, fy: number): number => {
-      fx = Math.min(src.width - 1, Math.max(0, fx));
-      fy = Math.min(src.height - 1, Math.max(0, fy));
-      const x0 = Math.floor(fx);
-      const y0 = Math.floor(fy);
-      const x1 = Math.min(src.width - 1, x0 + 1);
-      const y1 = Math.min(src.height - 1, y0 + 1);
-      const tx = fx - x0;
-      const ty = fy - y0;
-      const p = (xx: number, yy: number): number => src.data[yy * src.width + xx] as number;
-      return (p(x0, y0) + (p(x1, y0) - p(x0, y0)) * tx) * (1 - ty) + (p(x0, y1) + (p(x1, y1) - p(x0, y1)) * tx) * ty;
-    };
     for (let y = 0; y < out.height; y++) {
       for (let x = 0; x < out.width; x++) {
         const u = spec.u0 + (x + 0.5) / spec.scale;
         const v = spec.v0 + (y + 0.5) / spec.scale;
-        const want = Math.fround(at((spec.cx + u * c - v * s) / f - 0.5, (spec.cy + u * s + v * c) / f - 0.5));
+        const want = Math.fround(referenceBilinear(src, (spec.cx + u * c - v * s) / f - 0.5, (spec.cy + u * s + v * c) / f - 0.5));
         assert.equal(out.data[y * out.width + x], want, `scale ${spec.scale} pixel ${x},${y}`);
       }
     }
