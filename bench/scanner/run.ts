@@ -15,7 +15,8 @@
  *   time, untransformed until asked for: a slower worker start than any real deployment.
  *
  * `SCANNER_BENCH_BASELINE=<dir>` adds `base`: a production build of another checkout (e.g. `git archive`
- * of an older commit with node_modules linked), run interleaved with `build` for a before/after pair.
+ * of an older commit with node_modules linked), run interleaved with `build` for a before/after pair
+ * (the order of the serve modes flips every round).
  *
  * Two scenarios, each `SCANNER_BENCH_RUNS` times on a fresh page:
  * - `idle`: start() a few seconds after the page loaded (the usual case: the officer opens the page,
@@ -233,7 +234,10 @@ async function main(): Promise<void> {
       await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
       await page.close();
     }
-    for (let i = 0; i < RUNS; i++) for (const [serve, server] of servers) for (const scenario of SCENARIOS) for (const mode of MODES) {
+    // Every other round runs the serve modes in reverse, so neither side of a before/after pair always
+    // goes first (machine load drifts within a round).
+    const order = [...servers];
+    for (let i = 0; i < RUNS; i++) for (const [serve, server] of i % 2 ? [...order].reverse() : order) for (const scenario of SCENARIOS) for (const mode of MODES) {
       const r = await runOnce(browser, server, serve, scenario, mode, clip.lines.join('\n'));
       runs.push(r);
       console.log(
