@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Gray8 } from './image.ts';
+import type { FloatImage, Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
 import type { Point } from './types.ts';
@@ -56,24 +56,24 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
   let low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
-  let lowInk = inkMap(low, charSize / 2);
+  let lowInk = inkLines(low, charSize / 2);
   // A band found in part (the locator's box stops inside the MRZ): text lines that run into the
   // window's left or right edge go on beyond it, so the window is widened on that side (at most
   // twice) before anything is measured.
   for (let grow = 0; grow < 2; grow++) {
-    const lines = findLines(lowInk);
+    const lines = lowInk.lines;
     let heavy = 0;
     for (const l of lines) heavy = Math.max(heavy, l.mass);
     const main = lines.filter((l) => l.mass >= 0.5 * heavy);
     const left = main.length <= 3 && main.filter((l) => l.xa <= 1).length >= 2;
-    const right = main.length <= 3 && main.filter((l) => l.xb >= lowInk.width - 2).length >= 2;
+    const right = main.length <= 3 && main.filter((l) => l.xb >= lowInk.ink.width - 2).length >= 2;
     if (!left && !right) break;
     spec = { ...spec, u0: spec.u0 - (left ? 0.25 * len : 0), u1: spec.u1 + (right ? 0.25 * len : 0) };
     low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
     if (!low) return null;
-    lowInk = inkMap(low, charSize / 2);
+    lowInk = inkLines(low, charSize / 2);
   }
-  const skew = estimateSkew(lowInk);
+  const skew = estimateSkew(lowInk.ink);
   const deskew = Math.abs(skew) > 0.001;
   if (deskew) spec = { ...spec, angle: spec.angle + skew };
   // Perspective: a second half-resolution pass, deskewed, segmented; the text box of its best line
@@ -84,17 +84,67 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   if (persp) {
     const rect = rectify(gray, persp.spec, pyramid);
     if (rect) {
-      const ink = inkMap(rect, charSize);
-      const lines = findLines(ink);
+      const { ink, lines } = inkLines(rect, charSize);
       if (lines.length > 0) return { spec: persp.spec, ink, lines, box: { x0: MARGIN * TARGET_LEN, x1: (1 + MARGIN) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectify(gray, spec, pyramid);
   if (!rect) return null;
-  const ink = inkMap(rect, charSize);
-  const lines = findLines(ink);
+  const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
   return { spec, ink, lines };
+}
+
+/** Text lines at least half as long as the band's text (an MRZ line spans all of it). */
+function longLines(ink: InkMap, lines: readonly TextLine[]): number {
+  const textLen = ink.width / (1 + 2 * MARGIN);
+  let k = 0;
+  for (const l of lines) if (l.xb - l.xa >= 0.5 * textLen) k++;
+  return k;
+}
+
+/**
+ * The ink map with its binary mask re-thresholded at `factor` times its threshold (horizontal runs
+ * over `maxRun` dropped again, as the ink map does).
+ */
+function relaxed(ink: InkMap, factor: number, maxRun: number): InkMap {
+  const { width: w, height: h, data, bin: b0 } = ink;
+  // The ink map's threshold: the faintest ink it kept.
+  let t = Infinity;
+  for (let i = 0; i < b0.length; i++) if (b0[i] && (data[i] as number) < t) t = data[i] as number;
+  if (!Number.isFinite(t)) return ink;
+  t *= factor;
+  const bin = new Uint8Array(w * h);
+  for (let i = 0; i < bin.length; i++) bin[i] = (data[i] as number) >= t ? 1 : 0;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let start = -1;
+    for (let x = 0; x <= w; x++) {
+      const on = x < w && bin[o + x] === 1;
+      if (on && start < 0) start = x;
+      else if (!on && start >= 0) {
+        if (x - start > maxRun) bin.fill(0, o + start, o + x);
+        start = -1;
+      }
+    }
+  }
+  return { width: w, height: h, data, bin };
+}
+
+/**
+ * Ink map and text lines of a rectified band. The ink map's threshold follows its darkest ink; a
+ * dark desk or document edge inside the band sets it so high that blurred or light MRZ glyphs
+ * fall below it and no line spans even half the text. Then the mask is re-thresholded at 0.6 times
+ * the threshold, kept if that yields lines that do.
+ */
+function inkLines(img: FloatImage, charSize: number): { ink: InkMap; lines: TextLine[] } {
+  const ink = inkMap(img, charSize);
+  const lines = findLines(ink);
+  const k = longLines(ink, lines);
+  if (k >= 1) return { ink, lines };
+  const ink2 = relaxed(ink, 0.6, Math.max(8, Math.round(2 * charSize)));
+  const lines2 = findLines(ink2);
+  return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2 } : { ink, lines };
 }
 
 /** Least-squares line y = a + b x through the points; null when degenerate. */
@@ -127,15 +177,15 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * the spec and the characters per line (`n`) of the group the box was measured on.
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: InkMap): { spec: RectSpec; n: number } | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[] }): { spec: RectSpec; n: number } | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
-  let ink = halfInk;
-  if (!ink) {
+  let hi = halfInk;
+  if (!hi) {
     const half = rectify(gray, halfSpec, pyramid);
     if (!half) return null;
-    ink = inkMap(half, charSize / 2);
+    hi = inkLines(half, charSize / 2);
   }
-  const lines = findLines(ink);
+  const { ink, lines } = hi;
   if (lines.length === 0) return null;
   // Prefer the group with more lines (TD1 over a 2-line cut of it), then the cleaner cut: a
   // 3-line group of 30 wins over every 2-line one, so the 36/44 cuts are only needed without one.

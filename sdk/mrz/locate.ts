@@ -2,7 +2,10 @@
  * MRZ band localisation without learning: downscale, black-hat morphology (dark strokes on a light
  * ground), threshold, horizontal run-length smearing that merges the characters of a line, connected
  * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
- * thin components that lie parallel and close together form a band candidate.
+ * thin components that lie parallel and close together form a band candidate, ranked by length
+ * and MRZ-likeness (black print, inside the frame, 2-3 lines). A band is also offered continued
+ * over line pieces that are no components of their own, and two bands lying end to end (split by
+ * glare) are also offered joined.
  *
  * Works at one or two pyramid levels so that the character pitch at the working level stays in the
  * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted.
@@ -45,6 +48,10 @@ interface Comp {
   a0: number;
   a1: number;
   label: number;
+  /** Mean black-hat response of the component's ink pixels (before smearing). */
+  contrast: number;
+  /** True when the component touches the left or right edge of the working image. */
+  edge: boolean;
 }
 
 /** Options of {@link locateBands}. */
@@ -62,6 +69,8 @@ export interface LocateOptions {
 }
 
 const WORK_SIDE = 427;
+/** Band candidates formed per pyramid level (seeded by the longest lines first). */
+const MAX_SEEDS = 12;
 
 /** Finds MRZ band candidates in a greyscale frame, best first. Never throws on odd sizes. */
 export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandidate[] {
@@ -93,7 +102,12 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   const exclude = options.exclude ?? [];
   for (const c of out) {
     const dup = [...exclude, ...kept].some(
-      (k) => Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) && Math.abs(angleDiff(k.angle, c.angle)) < 0.1,
+      (k) =>
+        Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) &&
+        Math.abs(angleDiff(k.angle, c.angle)) < 0.1 &&
+        Math.min(k.length, c.length) >= 0.6 * Math.max(k.length, c.length) &&
+        // Variants of one band (its extension along the text) are no duplicates.
+        !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)),
     );
     if (!dup) kept.push(c);
     if (kept.length >= maxCandidates) break;
@@ -147,7 +161,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
     const o = y * w;
     for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
   }
-  const { comps, labels } = components(bin, w, h, labelBuf, stackBuf);
+  const { comps, labels } = components(bin, bh, w, h, labelBuf, stackBuf);
   const lines = comps.filter((c) => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45);
   // True extents along each line's axis (the centroid is off-centre when one end is sparse).
   if (lines.length > 0) {
@@ -169,9 +183,11 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
     }
   }
   lines.sort((a, b) => b.len - a.len);
+  let maxContrast = 1e-6;
+  for (const c of lines) if (c.contrast > maxContrast) maxContrast = c.contrast;
   const cands: BandCandidate[] = [];
   const used = new Uint8Array(lines.length);
-  for (let i = 0; i < lines.length && cands.length < 6; i++) {
+  for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) {
     if (used[i]) continue;
     const seed = lines[i] as Comp;
     const members: Comp[] = [seed];
@@ -187,6 +203,9 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
         if (used[j]) continue;
         const c = lines[j] as Comp;
         if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.09) continue;
+        // A much shorter, much blacker line is no part of a long grey one (an MRZ on a document
+        // lying on printed paper must not join the print's lines).
+        if (c.len < 0.6 * seed.len && seed.contrast < 0.75 * c.contrast) continue;
         let near = false;
         for (const m of members) {
           const dv = Math.abs((c.cx - m.cx) * vx + (c.cy - m.cy) * vy);
@@ -218,9 +237,23 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
       thick = Math.min(thick, m.thick);
     }
     const totalLen = members.reduce((s, m) => s + m.len, 0);
-    // Score: long lines, several parallel lines, text-like thickness.
-    const score = (totalLen / w) * (members.length >= 2 ? 1.5 : 1) + seed.len / (seed.thick * 40);
-    cands.push({
+    // Score: long lines, several parallel lines, text-like thickness; then MRZ-likeness: the MRZ
+    // is the frame's blackest print (contrast relative to the level's strongest line), lies inside
+    // the frame (print running off the left or right edge is background text), and has 2-3 lines
+    // (a taller block of aligned lines is body text).
+    let con = 0;
+    let edges = 0;
+    for (const m of members) {
+      con += m.contrast;
+      if (m.edge) edges++;
+    }
+    const rel = con / members.length / maxContrast;
+    const score =
+      ((totalLen / w) * (members.length >= 2 ? 1.5 : 1) + seed.len / (seed.thick * 40)) *
+      rel * rel *
+      (1 - (0.7 * edges) / members.length) *
+      (members.length > 3 ? 3 / members.length : 1);
+    const cand: BandCandidate = {
       cx: (seed.cx + 0.5) * f,
       cy: (seed.cy + 0.5) * f,
       angle: seed.angle,
@@ -231,13 +264,101 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
       lineThickness: thick * f,
       length: seed.len * f,
       score,
-    });
+    };
+    cands.push(cand);
+    // The band continued over its pieces that are no line of their own, ranked right after it.
+    const ext = extendAlong(bin, w, h, seed, u0, u1, v0, v1, thick);
+    if (ext) cands.push({ ...cand, u0: ext[0] * f, u1: ext[1] * f, score: score * 0.99 });
   }
-  return cands;
+  return joinCollinear(cands);
+}
+
+/**
+ * Pieces of the MRZ lines that are no line components of their own (filler runs whose chevrons the
+ * smearing did not join, a short tail after a gap) continue a band: its ends are walked outwards
+ * (at most 30% of its length) over columns across the band that hold ink, with gaps up to 0.6 line
+ * thickness. An end moves only over a dense run of several characters; null when neither does.
+ * Working-level coordinates; `u0`, `u1`, `v0`, `v1` relative to the seed line's centre.
+ */
+function extendAlong(bin: Uint8Array, w: number, h: number, seed: Comp, u0: number, u1: number, v0: number, v1: number, thick: number): [number, number] | null {
+  const { ux, uy } = seed;
+  const maxGap = Math.max(2, 0.6 * thick);
+  const limit = 0.3 * (u1 - u0);
+  const inkAt = (u: number): boolean => {
+    for (let v = v0; v <= v1; v += 1) {
+      const x = Math.round(seed.cx + u * ux - v * uy);
+      const y = Math.round(seed.cy + u * uy + v * ux);
+      if (x >= 0 && x < w && y >= 0 && y < h && bin[y * w + x]) return true;
+    }
+    return false;
+  };
+  const ends: [number, number] = [u0, u1];
+  let moved = false;
+  for (const dir of [-1, 1]) {
+    const from = dir < 0 ? u0 + 0.5 : u1 - 0.5;
+    let last = from;
+    let inked = 0;
+    for (let u = from + dir; Math.abs(u - from) <= limit && Math.abs(u - last) <= maxGap + 1; u += dir) {
+      if (inkAt(u)) {
+        last = u;
+        inked++;
+      }
+    }
+    const run = Math.abs(last - from);
+    if (run < 2 * thick || inked < 0.6 * run) continue;
+    ends[dir < 0 ? 0 : 1] = last + 0.5 * dir;
+    moved = true;
+  }
+  return moved ? ends : null;
+}
+
+/**
+ * Glare or a fold can split the MRZ into pieces that lie end to end: two candidates with the same
+ * angle, at the same height across the text and with similar line thickness, separated along the
+ * text by a gap shorter than the longer piece, are also offered joined (scored as both together).
+ */
+function joinCollinear(cands: BandCandidate[]): BandCandidate[] {
+  const out = [...cands];
+  for (let i = 0; i < cands.length; i++) {
+    const a = cands[i] as BandCandidate;
+    const co = Math.cos(a.angle);
+    const si = Math.sin(a.angle);
+    for (let j = 0; j < cands.length; j++) {
+      const b = cands[j] as BandCandidate;
+      if (j === i || b.score > a.score || (b.score === a.score && j < i)) continue;
+      if (Math.abs(angleDiff(a.angle, b.angle)) > 0.06) continue;
+      if (Math.max(a.lineThickness, b.lineThickness) > 1.6 * Math.min(a.lineThickness, b.lineThickness)) continue;
+      const du = (b.cx - a.cx) * co + (b.cy - a.cy) * si;
+      const dv = -(b.cx - a.cx) * si + (b.cy - a.cy) * co;
+      const ha = a.v1 - a.v0;
+      const hb = b.v1 - b.v0;
+      const vOverlap = Math.min(a.v1, dv + b.v1) - Math.max(a.v0, dv + b.v0);
+      if (vOverlap < 0.6 * Math.min(ha, hb)) continue;
+      const la = a.u1 - a.u0;
+      const lb = b.u1 - b.u0;
+      const gap = Math.max(a.u0, du + b.u0) - Math.min(a.u1, du + b.u1);
+      if (gap < -0.1 * Math.min(la, lb) || gap > 0.6 * Math.max(la, lb)) continue;
+      const u0 = Math.min(a.u0, du + b.u0);
+      const u1 = Math.max(a.u1, du + b.u1);
+      out.push({
+        cx: a.cx,
+        cy: a.cy,
+        angle: a.angle,
+        u0,
+        u1,
+        v0: Math.min(a.v0, dv + b.v0),
+        v1: Math.max(a.v1, dv + b.v1),
+        lineThickness: Math.min(a.lineThickness, b.lineThickness),
+        length: u1 - u0,
+        score: a.score + b.score,
+      });
+    }
+  }
+  return out;
 }
 
 /** 8-connected components of a binary map with first and second moments. */
-function components(bin: Uint8Array, w: number, h: number, labels: Int32Array, stack: Int32Array): { comps: Comp[]; labels: Int32Array } {
+function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, labels: Int32Array, stack: Int32Array): { comps: Comp[]; labels: Int32Array } {
   const N = w * h;
   labels.fill(0, 0, N);
   const out: Comp[] = [];
@@ -254,6 +375,10 @@ function components(bin: Uint8Array, w: number, h: number, labels: Int32Array, s
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
+    let inkN = 0;
+    let inkS = 0;
+    let xMin = w;
+    let xMax = -1;
     while (sp > 0) {
       const p = stack[--sp] as number;
       const y = (p / w) | 0;
@@ -264,6 +389,12 @@ function components(bin: Uint8Array, w: number, h: number, labels: Int32Array, s
       sxx += x * x;
       syy += y * y;
       sxy += x * y;
+      if (bin[p] === 1) {
+        inkN++;
+        inkS += bh[p] as number;
+      }
+      if (x < xMin) xMin = x;
+      if (x > xMax) xMax = x;
       for (let dy = -1; dy <= 1; dy++) {
         const yy = y + dy;
         if (yy < 0 || yy >= h) continue;
@@ -302,6 +433,8 @@ function components(bin: Uint8Array, w: number, h: number, labels: Int32Array, s
       a0: 0,
       a1: 0,
       label: lab,
+      contrast: inkN > 0 ? inkS / inkN : 0,
+      edge: xMin <= 0 || xMax >= w - 1,
     });
   }
   return { comps: out, labels };

@@ -158,3 +158,32 @@ test('documents without an MRZ on busy backgrounds give no valid read', () => {
     assert.ok(r === null || r.valid === false, `seed ${seed}`);
   }
 });
+
+/** The seeded bench frame (1280x720 JPEG, as bench/mrz/run.ts renders it) and its candidates. */
+function benchFrame(seed: number, preset: 'normal' | 'hard'): { corners: readonly Point[]; cands: BandCandidate[] } {
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  return { corners: doc.corners, cands: locateBands(gray) };
+}
+
+test('an MRZ on a document lying on printed text is the first candidate, not the text around it', () => {
+  // Seeded bench frames whose background is rows of grey print running off the frame: the long
+  // background lines used to absorb the MRZ lines into one block of text (no candidate covered
+  // the MRZ). The MRZ is the blackest print and lies inside the frame.
+  for (const seed of [70164, 70043]) {
+    const { corners, cands } = benchFrame(seed, 'normal');
+    const first = cands[0];
+    assert.ok(first, `seed ${seed}: a candidate`);
+    assert.ok(coverage(corners, first) >= 0.95, `seed ${seed}: the first candidate covers the MRZ`);
+  }
+});
+
+test('an MRZ split in two by glare is also offered joined', () => {
+  // Seeded bench frames where a glare spot cuts both MRZ lines: the two pieces are separate
+  // components that lie end to end; neither covers the MRZ alone.
+  for (const seed of [70086, 70098]) {
+    const { corners, cands } = benchFrame(seed, 'normal');
+    assert.ok(cands.some((c) => coverage(corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
+  }
+});
