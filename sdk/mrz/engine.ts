@@ -157,7 +157,8 @@ function meanInk(ink: InkMap, x0: number, x1: number, top: number, bottom: numbe
 
 /**
  * True when every line of the group has glyph-like ink in the cell just after its last cell (or
- * just before its first): the MRZ goes on beyond the cut, so the cut is not the whole line.
+ * just before its first), or runs off the rectified window there: the MRZ goes on (or may go on)
+ * beyond the cut, so the cut is not (proven to be) the whole line.
  */
 function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
   const n = group.n;
@@ -179,8 +180,10 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
       const gap = Math.min(meanInk(ink, xa, xb, c.top - 0.7 * lh, c.top - 0.25 * lh), meanInk(ink, xa, xb, c.bottom + 0.25 * lh, c.bottom + 0.7 * lh));
       return m > 0.6 * level && m > 2 * gap;
     };
-    if (xn + 2 * p < ink.width && glyphs(xn + 0.15 * p, xn + 1.85 * p)) right++;
-    if (x0 - 2 * p >= 0 && glyphs(x0 - 1.85 * p, x0 - 0.15 * p)) left++;
+    // A cut that runs off the rectified window (less than 1.5 cells left beyond it) cannot show
+    // that the line ends there: counted as going on.
+    if (xn > ink.width - 1.5 * p || (xn + 2 * p < ink.width && glyphs(xn + 0.15 * p, xn + 1.85 * p))) right++;
+    if (x0 < 1.5 * p || (x0 - 2 * p >= 0 && glyphs(x0 - 1.85 * p, x0 - 0.15 * p))) left++;
   }
   const lines = group.cells.length;
   return right === lines || left === lines;
