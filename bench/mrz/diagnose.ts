@@ -14,10 +14,14 @@
  * The true MRZ box comes from re-rendering the frame from its seed (scripts/mrz/synth.ts is
  * deterministic); the corners are cached next to the frame as `syn-<seed>.jpg.corners.json`.
  *
- * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--verbose] [--neg]`
+ * `--seed0 S` (default 70000, the bench's frames): another seed range, e.g. 72000, to check a change
+ * beyond the frames it was tuned on; frames missing from the cache are rendered as the bench does
+ * (same preset rule, JPEG) into `.cache/mrz-bench-<S>/`.
+ *
+ * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--verbose] [--neg]`
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { classifyGlyphs } from '../../sdk/mrz/classify.ts';
@@ -38,7 +42,9 @@ const N = Number(get('n', '320'));
 const FROM = Number(get('from', '0'));
 const VERBOSE = args.includes('--verbose');
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const CACHE = join(ROOT, '.cache', 'mrz-bench');
+const SEED0 = Number(get('seed0', '70000'));
+const CACHE = join(ROOT, '.cache', SEED0 === 70000 ? 'mrz-bench' : `mrz-bench-${SEED0}`);
+mkdirSync(CACHE, { recursive: true });
 
 interface Meta {
   lines: string[];
@@ -46,11 +52,16 @@ interface Meta {
   preset: string;
 }
 
+/** The bench's preset for a seed (bench/mrz/run.ts). */
+function presetOf(seed: number): 'clean' | 'normal' | 'hard' {
+  const r0 = createRng(seed)();
+  return r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
+}
+
 function truthCorners(seed: number, file: string, meta: Meta): { corners: Quad; tilt: number; scale: number } {
   const side = `${file}.corners.json`;
   if (existsSync(side)) return JSON.parse(readFileSync(side, 'utf8')) as { corners: Quad; tilt: number; scale: number };
-  const r0 = createRng(seed)();
-  const preset = r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
+  const preset = presetOf(seed);
   if (preset !== meta.preset) throw new Error(`preset mismatch for ${seed}`);
   const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
   if (doc.lines.join('\n') !== meta.lines.join('\n')) throw new Error(`re-render mismatch for ${seed}`);
@@ -70,8 +81,13 @@ const bump = (m: Map<string, number>, k: string): void => {
 let done = 0;
 const accs: number[] = [];
 for (let i = FROM; i < FROM + N; i++) {
-  const seed = 70000 + i;
+  const seed = SEED0 + i;
   const file = join(CACHE, `syn-${seed}.jpg`);
+  if (!existsSync(file) && SEED0 !== 70000) {
+    const doc = renderSynthetic(seed, { preset: presetOf(seed), encoding: 'jpeg' });
+    writeFileSync(file, doc.image);
+    writeFileSync(`${file}.json`, JSON.stringify({ lines: doc.lines, format: doc.format, preset: presetOf(seed) }));
+  }
   if (!existsSync(file)) continue;
   const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Meta;
   const truth = truthCorners(seed, file, meta);
