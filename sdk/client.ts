@@ -18,7 +18,7 @@ import { validateOperation } from './model/validate-operation.ts';
 import { hasErrors, type ValidationIssue } from './model/validation.ts';
 import { ConflictError, NotFoundError, StoreError, UnsupportedError, ValidationError } from './store/errors.ts';
 import { documentKey, queryTokens } from './store/fold.ts';
-import { INDEXES, type CollectionName, type CollectionTypes, type DraftEntry, type Row } from './store/schema.ts';
+import { DEFAULT_RECORD_STATUS, INDEXES, type CollectionName, type CollectionTypes, type DraftEntry, type Row } from './store/schema.ts';
 import { requestPersistentStorage, storageEstimate, TimporaStore, type ChangeSource, type StoreOptions, type WriteOp } from './store/store.ts';
 import { EncryptedTimporaStore, type EncryptionOptions } from './security/encrypted-store.ts';
 import { purgeExpired, wipeStore, type PurgeReport } from './security/retention.ts';
@@ -368,6 +368,11 @@ function indexKeyOf(row: Row<unknown>, index: string, collection: CollectionName
   return Array.isArray(def.keyPath) ? def.keyPath.map(get) : get(def.keyPath);
 }
 
+/** Every key of a compound index `[prefix, ...]` whose first component is `prefix`. */
+function prefixRange(prefix: string): IDBKeyRange {
+  return IDBKeyRange.bound([prefix, []], [prefix + '\u0000'], false, true);
+}
+
 function asSet(v: string | string[] | undefined): Set<string> | undefined {
   if (v === undefined) return undefined;
   return new Set(Array.isArray(v) ? v : [v]);
@@ -524,7 +529,7 @@ class CollectionImpl<C extends CollectionName, I, F, S extends string> implement
     const plan = this.planner(filter, this.defaultSort());
     if (!plan.filter) {
       if (plan.prefix === undefined) return this.store.count(this.name);
-      return this.store.count(this.name, plan.index, IDBKeyRange.bound([plan.prefix, []], [plan.prefix + '\u0000'], false, true));
+      return this.store.count(this.name, plan.index, prefixRange(plan.prefix));
     }
     let n = 0;
     let cursor: string | undefined;
@@ -544,6 +549,24 @@ class CollectionImpl<C extends CollectionName, I, F, S extends string> implement
 }
 
 class RecordsImpl extends CollectionImpl<'records', NewRecordInput, RecordFilter, RecordSort> implements RecordsCollection {
+  /**
+   * A count by status alone reads index counts, not rows: a status other than the default counts its entries
+   * in the sparse `xst_upd` index; the default status counts every row minus every `xst_upd` entry (each row of
+   * another status has exactly one, see `sparseStatus`). Like the paged count of other filters, the counts are
+   * separate reads, not one snapshot.
+   */
+  override async count(filter?: RecordFilter): Promise<number> {
+    const status = asSet(filter?.status);
+    const statusOnly = filter !== undefined && Object.entries(filter).every(([k, v]) => k === 'status' || v === undefined);
+    if (!status || !statusOnly || status.has('')) return super.count(filter);
+    const counts = [...status].map(async (s) => {
+      if (s !== DEFAULT_RECORD_STATUS) return this.store.count('records', 'xst_upd', prefixRange(s));
+      const [all, other] = await Promise.all([this.store.count('records'), this.store.count('records', 'xst_upd')]);
+      return all - other;
+    });
+    return (await Promise.all(counts)).reduce((a, b) => a + b, 0);
+  }
+
   async findByDocument(issuingState: string, number: string): Promise<ForeignerRecord[]> {
     const rows = await this.store.getAllByIndex('records', 'doc', documentKey(issuingState, number));
     return rows
@@ -564,18 +587,27 @@ class AgenciesImpl extends CollectionImpl<'agencies', NewAgencyInput, AgencyFilt
   }
 }
 
+/** The status a record list/count can read from the sparse `xst_upd` index: one status, not the default. */
+function sparseIndexed(status: Set<string>): string | undefined {
+  const [s] = status;
+  return status.size === 1 && s !== undefined && s !== '' && s !== DEFAULT_RECORD_STATUS ? s : undefined;
+}
+
 function recordPlan(filter: RecordFilter | undefined, sort: RecordSort): Plan {
-  // Status and source-agency lists walk `upd` (or `ns`) and filter rows: since schema v3 records have no
-  // compound status/source index (two index entries less per record written; see sdk/store/schema.ts).
+  // One status other than the default, newest first: the sparse `xst_upd` index (schema v4), whose entries
+  // under that status are exactly its rows in `upd` order. Everything else walks `upd` (or `ns`) and filters
+  // rows: records have no full status or source-agency index (see sdk/store/schema.ts, v3 and v4); the
+  // default status is most rows, so its filter rarely skips any.
   const status = asSet(filter?.status);
+  const rare = status && sort === 'updatedAt' ? sparseIndexed(status) : undefined;
   const src = filter?.sourceAgency;
   const checks: ((r: ForeignerRecord) => boolean)[] = [];
-  if (status) checks.push((r) => status.has(r.status));
+  if (status && rare === undefined) checks.push((r) => status.has(r.status));
   if (src !== undefined) checks.push((r) => r.sourceAgency === src);
   if (filter?.nationality !== undefined) checks.push((r) => r.identity?.nationality === filter.nationality);
   if (filter?.issuingState !== undefined) checks.push((r) => r.document?.issuingState === filter.issuingState);
   if (filter?.permitType !== undefined) checks.push((r) => r.permit?.type === filter.permitType);
-  return withChecks({ index: sort === 'name' ? 'ns' : 'upd' }, checks);
+  return withChecks(rare !== undefined ? { index: 'xst_upd', prefix: rare } : { index: sort === 'name' ? 'ns' : 'upd' }, checks);
 }
 
 function operationPlan(filter: OperationFilter | undefined, sort: OperationSort): Plan {
@@ -658,7 +690,7 @@ class ClientImpl implements TimporaClient {
     }
     const recordDefaults = (i: Record<string, unknown>): Record<string, unknown> => {
       if (i['findings'] === undefined) i['findings'] = [];
-      if (i['status'] === undefined) i['status'] = 'active';
+      if (i['status'] === undefined) i['status'] = DEFAULT_RECORD_STATUS;
       return i;
     };
     const opDefaults = (i: Record<string, unknown>): Record<string, unknown> => {

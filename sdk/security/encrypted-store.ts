@@ -3,7 +3,8 @@
  * `records` and `operations` rows, drafts and outbox entities are sealed with AES-GCM under a non-extractable key.
  *
  * Row layout of `records` with encryption on:
- * `{ id, v: { id, status, sourceAgency, version, createdAt, updatedAt, $sealed: { iv, ct } }, upd, st, src, doc, nm }`
+ * `{ id, v: { id, status, sourceAgency, version, createdAt, updatedAt, $sealed: { iv, ct } }, upd, st, xst, src, doc, nm }`
+ * (`xst` only for a status other than `active`)
  * - `$sealed` is the whole entity (every personal field: identity, document, permit, sponsor, address,
  *   occupation, arrival, findings, notes, restrictedNotes, photo, mrz, and anything added later), JSON,
  *   AES-GCM-256, fresh 96-bit IV per write, `records`+id as additional authenticated data. Reads return the
@@ -191,6 +192,7 @@ export class EncryptedTimporaStore extends TimporaStore {
     ]);
     const row: Row<CollectionTypes[C]> = { id: plain.id, v: { ...clear, $sealed: sealed } as unknown as CollectionTypes[C], upd: plain.upd, nm };
     if (plain.st !== undefined) row.st = plain.st;
+    if (plain.xst !== undefined) row.xst = plain.xst;
     if (plain.src !== undefined) row.src = plain.src;
     if (doc !== undefined) row.doc = doc;
     return row;

@@ -20,6 +20,7 @@ export {
 } from './store.ts';
 export {
   SCHEMA_VERSION,
+  DEFAULT_RECORD_STATUS,
   DEFAULT_DB_NAME,
   COLLECTIONS,
   INDEXES,

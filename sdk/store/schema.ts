@@ -16,14 +16,24 @@
  *   index, and these two were 2 of the 7 entries each record wrote (measured: 10,000 rows put, browser-process
  *   CPU 6.6 s with 6 indexes against 5.3 s with 4, `bench/sync/idb-pull-apply.ts`). The v2→v3 step only
  *   deletes the two indexes: rows, outbox, meta and drafts stay as they are.
+ * - v4: `records` gets a sparse status index `xst_upd` on `[xst, upd]`. A row carries `xst` only when its
+ *   status is not {@link DEFAULT_RECORD_STATUS} (IndexedDB adds no index entry for a row without the key), so
+ *   a pull of mostly `active` records writes almost no extra entries, while lists and counts of the rarer
+ *   statuses read the index instead of walking `upd`. The v2/v3→v4 step sets `xst` on the rows that need it
+ *   (in the upgrade transaction) and creates the index; nothing else changes.
  * @module
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Agency, ForeignerRecord, Operation } from '../model/types.ts';
+import type { Agency, ForeignerRecord, Operation, RecordStatus } from '../model/types.ts';
 import { documentKey, nameTokens, sortKey } from './fold.ts';
 
 /** Current schema version. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+/**
+ * The status new records get (the client's and `sdk/model`'s `newRecord` default) and most records keep: its
+ * rows have no `xst`, so no entry in the sparse `xst_upd` index.
+ */
+export const DEFAULT_RECORD_STATUS: RecordStatus = 'active';
 /** Default database name. */
 export const DEFAULT_DB_NAME = 'timpora-kit';
 
@@ -51,6 +61,11 @@ export interface Row<T> {
   upd: [string, string];
   /** status (keys the operations' `st_upd` index; records keep it unindexed since v3) */
   st?: string;
+  /**
+   * records: status when it is not {@link DEFAULT_RECORD_STATUS} (`''` for a missing or non-string status), absent
+   * otherwise; keys the sparse `xst_upd` index (see `sparseStatus`)
+   */
+  xst?: string;
   /** sourceAgency (keys the operations' `src_upd` index; records keep it unindexed since v3) */
   src?: string;
   /** records: `STATE|NUMBER` */
@@ -125,6 +140,7 @@ export const INDEXES: Readonly<
     doc: { keyPath: 'doc' },
     nm: { keyPath: 'nm', multiEntry: true },
     ns: { keyPath: 'ns' },
+    xst_upd: { keyPath: ['xst', 'upd'] },
   },
   operations: {
     upd: { keyPath: 'upd' },
@@ -149,6 +165,8 @@ export function toRow<C extends CollectionName>(collection: C, entity: Collectio
   if (collection === 'records') {
     const r = entity as ForeignerRecord;
     row.st = r.status;
+    const xst = sparseStatus(r.status);
+    if (xst !== undefined) row.xst = xst;
     if (r.document && typeof r.document.issuingState === 'string' && typeof r.document.number === 'string') {
       row.doc = documentKey(r.document.issuingState, r.document.number);
     }
@@ -168,6 +186,16 @@ export function toRow<C extends CollectionName>(collection: C, entity: Collectio
     row.kind = a.kind;
   }
   return row;
+}
+
+/**
+ * The `xst` key of a record row with this status: `undefined` (no key, no `xst_upd` entry) for
+ * {@link DEFAULT_RECORD_STATUS}, the status itself otherwise (`''` if it is not a string), so every row not of
+ * the default status has exactly one `xst_upd` entry and the default status counts as all rows minus the index.
+ */
+export function sparseStatus(status: unknown): string | undefined {
+  if (status === DEFAULT_RECORD_STATUS) return undefined;
+  return typeof status === 'string' ? status : '';
 }
 
 /** The database shape for `idb` typing (loose: rows are validated by the code that writes them). */
@@ -211,6 +239,29 @@ export async function upgrade(db: IDBPDatabase<TimporaDB>, oldVersion: number, t
   if (oldVersion < 3) {
     migrateV2toV3(tx);
   }
+  if (oldVersion < 4) {
+    await migrateV3toV4(tx);
+  }
+}
+
+/**
+ * v2/v3 → v4: set `xst` on every record row whose status is not the default (read from the row's clear `st`,
+ * which v2 and v3 rows carry with or without encryption at rest), then create the sparse `xst_upd` index.
+ * Rows of the default status, outbox entries, meta and drafts are not touched. (A database created from v1 in
+ * the same upgrade already has v4's rows and indexes.)
+ */
+async function migrateV3toV4(tx: UpgradeTx): Promise<void> {
+  const records = tx.objectStore('records');
+  if (records.indexNames.contains('xst_upd' as never)) return;
+  let cursor = await records.openCursor();
+  while (cursor) {
+    const row = cursor.value;
+    const xst = sparseStatus(row.st);
+    if (xst !== undefined && row.xst !== xst) await cursor.update({ ...row, xst });
+    cursor = await cursor.continue();
+  }
+  const def = INDEXES.records['xst_upd']!;
+  records.createIndex('xst_upd' as never, def.keyPath);
 }
 
 /** Record indexes of v2 that v3 dropped. */

@@ -406,4 +406,20 @@ describe('encryption at rest', () => {
     expect(String(plainRow['doc'])).to.contain('C01X00T47');
     expect(plainRow).to.have.property('ns');
   });
+
+  it('a record of a status other than active keeps its sparse status key in clear, so status lists and counts use the index', async () => {
+    const name = newDb();
+    const c = open({ dbName: name, encryption: {} });
+    const a = await c.records.put(fullRecord());
+    const v1 = await c.records.put({ ...fullRecord(), status: 'violation' } as NewRecordInput);
+    const v2 = await c.records.put({ ...fullRecord(), status: 'violation' } as NewRecordInput);
+    const rows = (await rawDump(name)).rows['records'] as Record<string, unknown>[];
+    expect(rows.filter((r) => 'xst' in r).map((r) => [r['id'], r['xst']])).to.have.deep.members([[v1.id, 'violation'], [v2.id, 'violation']]);
+    const first = await c.records.query({ filter: { status: 'violation' }, limit: 1, direction: 'asc' });
+    const rest = await c.records.query({ filter: { status: 'violation' }, limit: 1, direction: 'asc', cursor: first.nextCursor! });
+    expect([...first.items, ...rest.items]).to.deep.equal([v1, v2].sort((x, y) => (x.updatedAt < y.updatedAt ? -1 : x.updatedAt > y.updatedAt ? 1 : x.id < y.id ? -1 : 1)));
+    expect(await c.records.count({ status: 'violation' })).to.equal(2);
+    expect(await c.records.count({ status: 'active' })).to.equal(1);
+    expect((await c.records.query({ filter: { status: 'active' } })).items).to.deep.equal([a]);
+  });
 });

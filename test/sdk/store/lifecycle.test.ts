@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createTimporaClient, type CollectionChange } from '../../../sdk/client.ts';
 import { BlockedError, QuotaExceededError, StorageUnavailableError, type ValidationError } from '../../../sdk/store/errors.ts';
-import { createSchemaV1, SCHEMA_VERSION, toRow, type OutboxEntry } from '../../../sdk/store/schema.ts';
+import { createSchemaV1, SCHEMA_VERSION, toRow, type OutboxEntry, type Row } from '../../../sdk/store/schema.ts';
 import { TimporaStore } from '../../../sdk/store/store.ts';
 import type { ForeignerRecord } from '../../../sdk/model/types.ts';
 import { dropDb, recordInput, sleep, uniqueDb, until } from './fixtures.ts';
@@ -68,7 +68,7 @@ describe('store: migration v1 -> v2', () => {
       const db = await client.store.database();
       expect(db.version).to.equal(SCHEMA_VERSION);
       expect([...db.objectStoreNames].sort()).to.deep.equal(['agencies', 'drafts', 'meta', 'operations', 'outbox', 'records']);
-      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd']);
+      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd', 'xst_upd']);
     } finally {
       await client.close();
     }
@@ -100,70 +100,112 @@ function createSchemaV2(db: IDBDatabase): void {
   db.createObjectStore('drafts', { keyPath: 'key' });
 }
 
-describe('store: migration v2 -> v3', () => {
-  let name: string;
-  afterEach(() => dropDb(name));
+/** The v3 schema exactly as v3 created it (v2 without the records' `st_upd`/`src_upd`; no sparse `xst_upd`). */
+function createSchemaV3(db: IDBDatabase, tx: IDBTransaction): void {
+  createSchemaV2(db);
+  for (const idx of ['st_upd', 'src_upd']) tx.objectStore('records').deleteIndex(idx);
+}
 
-  it('drops the record status/source indexes and keeps every cached record, outbox entry, cursor and draft', async () => {
-    name = uniqueDb('migrate3');
-    const statuses = ['active', 'violation', 'closed'] as const;
-    const records: ForeignerRecord[] = Array.from({ length: 12 }, (_, i) => ({
-      ...rawV1Record(`rec-${String(i).padStart(2, '0')}`, `Müller${i}`, `12AB345${String(i).padStart(2, '0')}`),
-      updatedAt: `2024-02-${String(10 + i)}T00:00:00.000Z`,
-      status: statuses[i % 3]!,
-      sourceAgency: i % 2 ? 'polda-bali' : 'imi-jakut',
-    }));
-    const outbox: OutboxEntry[] = [
-      { collection: 'records', op: 'put', id: 'rec-01', entity: { ...records[1]!, notes: 'offline edit' }, baseVersion: 3, idempotencyKey: 'k-1', attempts: 2, nextAttemptAt: 5, createdAt: 1, lastError: 'network' },
-      { collection: 'records', op: 'delete', id: 'rec-02', baseVersion: 3, idempotencyKey: 'k-2', attempts: 0, nextAttemptAt: 0, createdAt: 2 },
-    ];
-    const v2 = await openRaw(name, 2, (db) => createSchemaV2(db));
-    await new Promise<void>((resolve, reject) => {
-      const tx = v2.transaction(['records', 'outbox', 'meta', 'drafts'], 'readwrite');
-      for (const r of records) tx.objectStore('records').put(toRow('records', r));
-      for (const e of outbox) tx.objectStore('outbox').add(e);
-      tx.objectStore('meta').put('cursor-77', 'sync.cursor');
-      tx.objectStore('drafts').put({ key: 'foreigner-form:new', value: { surname: 'X' }, updatedAt: 9 });
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    v2.close();
+/** A record row as v2/v3 wrote it: no `xst` key (v4 added it). */
+function oldRow(r: ForeignerRecord): Omit<Row<ForeignerRecord>, 'xst'> {
+  const { xst: _dropped, ...row } = toRow('records', r);
+  return row;
+}
 
-    const client = createTimporaClient({ dbName: name });
-    try {
-      const db = await client.store.database();
-      expect(db.version).to.equal(3);
-      expect(SCHEMA_VERSION).to.equal(3);
-      const tx = db.transaction(['records', 'operations', 'agencies']);
-      expect([...tx.objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd']);
-      expect([...tx.objectStore('operations').indexNames].sort()).to.deep.equal(['lead_start', 'src_upd', 'st_upd', 'start', 'upd']);
-      expect([...tx.objectStore('agencies').indexNames].sort()).to.deep.equal(['kind_ns', 'nm', 'ns', 'upd']);
-      expect(await client.records.getMany(records.map((r) => r.id))).to.deep.equal(records);
-      expect(await client.store.outboxEntries()).to.deep.equal(outbox.map((e, i) => ({ ...e, seq: i + 1 })));
-      expect(await client.store.getMeta('sync.cursor')).to.equal('cursor-77');
-      expect((await client.drafts.get('foreigner-form:new'))?.value).to.deep.equal({ surname: 'X' });
-      // Lists by status and source agency (no index of their own any more) stay complete and in order.
-      const newestFirst = [...records].reverse();
-      const violation = await client.records.query({ filter: { status: 'violation' }, limit: 2 });
-      const rest = await client.records.query({ filter: { status: 'violation' }, limit: 2, cursor: violation.nextCursor! });
-      expect([...violation.items, ...rest.items].map((r) => r.id)).to.deep.equal(newestFirst.filter((r) => r.status === 'violation').map((r) => r.id));
-      expect(rest.nextCursor).to.equal(undefined);
-      expect((await client.records.query({ filter: { sourceAgency: 'polda-bali' }, direction: 'asc' })).items.map((r) => r.id)).to.deep.equal(
-        records.filter((r) => r.sourceAgency === 'polda-bali').map((r) => r.id),
-      );
-      expect(await client.records.count({ status: 'closed' })).to.equal(4);
-      expect(await client.records.count({ sourceAgency: 'imi-jakut', status: 'active' })).to.equal(2);
-      expect((await client.records.findByDocument('FRA', '12ab 345-05')).map((r) => r.id)).to.deep.equal(['rec-05']);
-      expect((await client.records.searchByName('muller1')).map((r) => r.id)).to.deep.equal(['rec-01', 'rec-10', 'rec-11']);
-      // Writes after the upgrade: a status change moves the record between the lists.
-      await client.records.put({ ...records[0]!, status: 'closed' });
-      expect(await client.records.count({ status: 'closed' })).to.equal(5);
-      expect(await client.records.count({ status: 'active' })).to.equal(3);
-    } finally {
-      await client.close();
-    }
+/** Ids of the rows that have an entry in the records' sparse status index, in index order. */
+function sparseIndexIds(db: IDBDatabase): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const r = db.transaction('records').objectStore('records').index('xst_upd').getAllKeys();
+    r.onsuccess = () => resolve(r.result as string[]);
+    r.onerror = () => reject(r.error);
   });
-});
+}
+
+for (const from of [2, 3] as const) {
+  describe(`store: migration v${from} -> v4`, () => {
+    let name: string;
+    afterEach(() => dropDb(name));
+
+    it('adds the sparse status index (rows of the default status stay out of it) and keeps every cached record, outbox entry, cursor and draft', async () => {
+      name = uniqueDb(`migrate${from}`);
+      const statuses = ['active', 'violation', 'closed'] as const;
+      const records: ForeignerRecord[] = Array.from({ length: 12 }, (_, i) => ({
+        ...rawV1Record(`rec-${String(i).padStart(2, '0')}`, `Müller${i}`, `12AB345${String(i).padStart(2, '0')}`),
+        updatedAt: `2024-02-${String(10 + i)}T00:00:00.000Z`,
+        status: statuses[i % 3]!,
+        sourceAgency: i % 2 ? 'polda-bali' : 'imi-jakut',
+      }));
+      const outbox: OutboxEntry[] = [
+        { collection: 'records', op: 'put', id: 'rec-01', entity: { ...records[1]!, notes: 'offline edit' }, baseVersion: 3, idempotencyKey: 'k-1', attempts: 2, nextAttemptAt: 5, createdAt: 1, lastError: 'network' },
+        { collection: 'records', op: 'delete', id: 'rec-02', baseVersion: 3, idempotencyKey: 'k-2', attempts: 0, nextAttemptAt: 0, createdAt: 2 },
+      ];
+      const old = await openRaw(name, from, (db, tx) => (from === 2 ? createSchemaV2(db) : createSchemaV3(db, tx)));
+      await new Promise<void>((resolve, reject) => {
+        const tx = old.transaction(['records', 'outbox', 'meta', 'drafts'], 'readwrite');
+        for (const r of records) tx.objectStore('records').put(oldRow(r));
+        for (const e of outbox) tx.objectStore('outbox').add(e);
+        tx.objectStore('meta').put('cursor-77', 'sync.cursor');
+        tx.objectStore('drafts').put({ key: 'foreigner-form:new', value: { surname: 'X' }, updatedAt: 9 });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      old.close();
+
+      const client = createTimporaClient({ dbName: name });
+      try {
+        const db = await client.store.database();
+        expect(db.version).to.equal(4);
+        expect(SCHEMA_VERSION).to.equal(4);
+        const tx = db.transaction(['records', 'operations', 'agencies']);
+        expect([...tx.objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd', 'xst_upd']);
+        expect([...tx.objectStore('operations').indexNames].sort()).to.deep.equal(['lead_start', 'src_upd', 'st_upd', 'start', 'upd']);
+        expect([...tx.objectStore('agencies').indexNames].sort()).to.deep.equal(['kind_ns', 'nm', 'ns', 'upd']);
+        // Backfilled: exactly the rows not of the default status, by status then update time.
+        const byStatusThenUpd = (s: string): string[] => records.filter((r) => r.status === s).map((r) => r.id);
+        expect(await sparseIndexIds(db)).to.deep.equal([...byStatusThenUpd('closed'), ...byStatusThenUpd('violation')]);
+        expect(await client.records.getMany(records.map((r) => r.id))).to.deep.equal(records);
+        expect(await client.store.outboxEntries()).to.deep.equal(outbox.map((e, i) => ({ ...e, seq: i + 1 })));
+        expect(await client.store.getMeta('sync.cursor')).to.equal('cursor-77');
+        expect((await client.drafts.get('foreigner-form:new'))?.value).to.deep.equal({ surname: 'X' });
+        // A rare-status list, paged both directions, is complete and in order.
+        const violations = records.filter((r) => r.status === 'violation').map((r) => r.id);
+        for (const direction of ['desc', 'asc'] as const) {
+          const first = await client.records.query({ filter: { status: 'violation' }, limit: 3, direction });
+          const rest = await client.records.query({ filter: { status: 'violation' }, limit: 3, direction, cursor: first.nextCursor! });
+          expect([...first.items, ...rest.items].map((r) => r.id), direction).to.deep.equal(direction === 'asc' ? violations : [...violations].reverse());
+          expect(rest.nextCursor).to.equal(undefined);
+        }
+        expect((await client.records.query({ filter: { status: 'violation', sourceAgency: 'polda-bali' } })).items.map((r) => r.id)).to.deep.equal(['rec-07', 'rec-01']);
+        expect((await client.records.query({ filter: { status: 'active' } })).items.map((r) => r.id)).to.deep.equal(['rec-09', 'rec-06', 'rec-03', 'rec-00']);
+        expect((await client.records.query({ filter: { sourceAgency: 'polda-bali' }, direction: 'asc' })).items.map((r) => r.id)).to.deep.equal(
+          records.filter((r) => r.sourceAgency === 'polda-bali').map((r) => r.id),
+        );
+        expect(await client.records.count({ status: 'closed' })).to.equal(4);
+        expect(await client.records.count({ status: 'active' })).to.equal(4);
+        expect(await client.records.count({ status: ['active', 'violation'] })).to.equal(8);
+        expect(await client.records.count({ status: [] })).to.equal(0);
+        expect(await client.records.count({ sourceAgency: 'imi-jakut', status: 'active' })).to.equal(2);
+        expect((await client.records.findByDocument('FRA', '12ab 345-05')).map((r) => r.id)).to.deep.equal(['rec-05']);
+        expect((await client.records.searchByName('muller1')).map((r) => r.id)).to.deep.equal(['rec-01', 'rec-10', 'rec-11']);
+        // Writes after the upgrade: a status change moves the record in and out of the sparse index.
+        const moved = await client.records.put({ ...records[0]!, status: 'closed' });
+        expect(await client.records.count({ status: 'closed' })).to.equal(5);
+        expect(await client.records.count({ status: 'active' })).to.equal(3);
+        await client.records.put({ ...records[1]!, status: 'active' });
+        expect(await sparseIndexIds(db)).to.not.include('rec-01');
+        expect(await client.records.count({ status: 'active' })).to.equal(4);
+        expect(await client.records.count({ status: 'violation' })).to.equal(3);
+        // Deleted rows leave both counts.
+        await client.records.delete(moved.id);
+        expect(await client.records.count({ status: 'closed' })).to.equal(4);
+        expect(await client.records.count({ status: 'active' })).to.equal(4);
+        expect(await sparseIndexIds(db)).to.have.length(7);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+}
 
 describe('store: two tabs (two connections)', () => {
   it('each sees the other\'s writes and hears them through BroadcastChannel', async () => {
