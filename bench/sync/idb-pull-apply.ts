@@ -1,7 +1,8 @@
 /**
  * IndexedDB cost of applying pulled pages in this machine's headless Chromium, by ingredient: the read of the
  * cached entity before each write, the six record indexes of schema v2 (all, none, or v3's four: without the
- * two filter indexes `st_upd`/`src_upd`), the page size and the transaction durability. Beside the wall time, the CPU time of the
+ * two filter indexes `st_upd`/`src_upd`; v4's four plus the sparse status index `xst_upd` with 0, 10 or 100% of
+ * the rows not `active`), the page size and the transaction durability. Beside the wall time, the CPU time of the
  * renderer and of the browser process (where Chromium runs the IndexedDB backend), which a loaded machine
  * inflates far less than the wall time.
  * Applies `--records` (default 10,000) record rows built with the store's own `toRow` (the bench records of
@@ -32,6 +33,8 @@ interface Variant {
   promises?: boolean;
   /** Only these record indexes (with `indexes`). */
   only?: string[];
+  /** Every n-th row gets status `closed` (and so a sparse `xst` key); the rest stay `active`. */
+  rareEvery?: number;
 }
 const ALL_VARIANTS: Variant[] = [
   { name: 'read + put, 6 indexes (before)', read: true, indexes: true, page: PAGE, durability: 'default' },
@@ -40,14 +43,27 @@ const ALL_VARIANTS: Variant[] = [
   { name: 'put only, no indexes', read: false, indexes: false, page: PAGE, durability: 'default' },
   { name: 'put only, 4 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true, only: ['upd', 'doc', 'nm', 'ns'] },
   { name: 'put only, 4 indexes (no st_upd, src_upd)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns'] },
+  // Schema v4: v3's four plus the sparse status index, which only rows not `active` enter.
+  ...([0, 10, 1] as const).map((every): Variant => ({
+    name: `put only, 4 indexes (no st_upd, src_upd) + sparse xst_upd, ${every ? 100 / every : 0}% not active`,
+    read: false,
+    indexes: true,
+    page: PAGE,
+    durability: 'default',
+    only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'],
+    ...(every ? { rareEvery: every } : {}),
+  })),
   { name: `put only, 6 indexes, pages of ${PAGE * 2}`, read: false, indexes: true, page: PAGE * 2, durability: 'default' },
   { name: 'put only, 6 indexes, relaxed', read: false, indexes: true, page: PAGE, durability: 'relaxed' },
   { name: 'put only, 6 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true },
   { name: 'read + put, 6 indexes, a promise per request', read: true, indexes: true, page: PAGE, durability: 'default', promises: true },
 ];
 
-/** The six record indexes of schema v2 (v3 dropped `st_upd` and `src_upd`; rows still carry `st` and `src`). */
-const V2_RECORD_INDEXES: Record<string, { keyPath: string | string[]; multiEntry?: boolean }> = {
+/**
+ * The six record indexes of schema v2 (v3 dropped `st_upd` and `src_upd`; rows still carry `st` and `src`), plus
+ * v4's sparse `xst_upd`, which only the variants naming it in `only` create.
+ */
+const RECORD_INDEXES: Record<string, { keyPath: string | string[]; multiEntry?: boolean }> = {
   ...INDEXES.records,
   st_upd: { keyPath: ['st', 'upd'] },
   src_upd: { keyPath: ['src', 'upd'] },
@@ -80,13 +96,15 @@ async function main(): Promise<void> {
         const [ms, issueMs] = await page.evaluate(
           async (variant: Variant, indexes: Record<string, { keyPath: string | string[]; multiEntry?: boolean }>, name: string): Promise<[number, number]> => {
             const raw = (globalThis as unknown as { rows: Array<{ id: string; v: unknown }> }).rows;
-            const all = variant.json ? raw.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : raw;
+            const every = variant.rareEvery;
+            const mixed = every ? raw.map((r, i) => (i % every === 0 ? { ...r, v: { ...(r.v as object), status: 'closed' }, st: 'closed', xst: 'closed' } : r)) : raw;
+            const all = variant.json ? mixed.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : mixed;
 
             const db = await new Promise<IDBDatabase>((resolve, reject) => {
               const r = indexedDB.open(name, 1);
               r.onupgradeneeded = () => {
                 const s = r.result.createObjectStore('records', { keyPath: 'id' });
-                if (variant.indexes) for (const [n, d] of Object.entries(indexes)) if (!variant.only || variant.only.includes(n)) s.createIndex(n, d.keyPath, { multiEntry: d.multiEntry ?? false });
+                if (variant.indexes) for (const [n, d] of Object.entries(indexes)) if (variant.only ? variant.only.includes(n) : n !== 'xst_upd') s.createIndex(n, d.keyPath, { multiEntry: d.multiEntry ?? false });
                 r.result.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('entity', ['collection', 'id']);
                 r.result.createObjectStore('meta');
               };
@@ -136,7 +154,7 @@ async function main(): Promise<void> {
             return [elapsed, issue];
           },
           v,
-          V2_RECORD_INDEXES,
+          RECORD_INDEXES,
           `apply-${run}-${v.name}`,
         );
         (times[v.name] ??= []).push(ms);
