@@ -1,14 +1,13 @@
 // Browser side of bench/store/encryption.ts: the same synthetic records through Dexie (the peer), the Timpora
 // store without and with encryption at rest, in the same page. Bundled and driven by bench/store/encryption.ts.
-import Dexie, { type Table } from 'dexie';
 import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
 import { documentKey } from '../../sdk/store/fold.ts';
-import { toRow, type Row } from '../../sdk/store/schema.ts';
+import { toRow } from '../../sdk/store/schema.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
 import { EncryptedTimporaStore } from '../../sdk/security/encrypted-store.ts';
 import { queryTokens } from '../../sdk/store/fold.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
-import { makeRecords } from './page.ts';
+import { DexieDb, makeRecords } from './page.ts';
 import { createSyncFactory, syncOf } from '../../sdk/sync/client-factory.ts';
 import { MemoryTransport } from '../../sdk/sync/memory-transport.ts';
 import type { SyncEntity } from '../../sdk/sync/types.ts';
@@ -22,14 +21,6 @@ export interface EncLine {
   samples: number;
 }
 
-class DexieDb extends Dexie {
-  records!: Table<Row<ForeignerRecord>, string>;
-  constructor(name: string) {
-    super(name);
-    // Same indexes as sdk/store/schema.ts INDEXES.records (as in bench/store/page.ts).
-    this.version(1).stores({ records: 'id, upd, doc, *nm, ns, [st+upd], [src+upd]' });
-  }
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -161,7 +152,7 @@ export async function runEncryption(n: number, reps: { insert: number; lookups: 
     'page of 50 filtered by status, newest first',
     () => (['active', 'violation', 'closed'] as const)[Math.floor(r() * 3)] as ForeignerRecord['status'],
     (c, st) => c.records.query({ filter: { status: st }, limit: 50 }).then((p) => p.items),
-    (st) => dexie.records.where('[st+upd]').between([st, Dexie.minKey], [st, Dexie.maxKey]).reverse().limit(50).toArray(),
+    (st) => dexie.statusPage(st),
     (a, b, d) => {
       sameIds(a, b);
       sameCount(a, b, d);

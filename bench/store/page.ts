@@ -3,7 +3,7 @@
 import Dexie, { type Table } from 'dexie';
 import { createTimporaClient } from '../../sdk/client.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
-import { toRow, type Row } from '../../sdk/store/schema.ts';
+import { DEFAULT_RECORD_STATUS, toRow, type Row } from '../../sdk/store/schema.ts';
 import { documentKey, queryTokens } from '../../sdk/store/fold.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
 
@@ -112,12 +112,21 @@ function deleteDb(name: string): Promise<void> {
   });
 }
 
-class DexieDb extends Dexie {
+/** The peer: Dexie over the same rows with the same indexes as sdk/store/schema.ts INDEXES.records (v4). */
+export class DexieDb extends Dexie {
   records!: Table<Row<ForeignerRecord>, string>;
   constructor(name: string) {
     super(name);
-    // Same indexes as sdk/store/schema.ts INDEXES.records (upd, doc, *nm, ns, [st+upd], [src+upd]).
-    this.version(1).stores({ records: 'id, upd, doc, *nm, ns, [st+upd], [src+upd]' });
+    this.version(1).stores({ records: 'id, upd, doc, *nm, ns, [xst+upd]' });
+  }
+
+  /**
+   * Newest 50 of one status, read as the Timpora store reads it: the sparse `[xst+upd]` index for a status other
+   * than the default, a walk of `upd` keeping the default status's rows otherwise.
+   */
+  statusPage(st: string): Promise<Row<ForeignerRecord>[]> {
+    if (st === DEFAULT_RECORD_STATUS) return this.records.orderBy('upd').reverse().filter((row) => row.st === st).limit(50).toArray();
+    return this.records.where('[xst+upd]').between([st, Dexie.minKey], [st, Dexie.maxKey]).reverse().limit(50).toArray();
   }
 }
 
@@ -305,7 +314,7 @@ export async function runSize(n: number, reps: { insert: number; clientInsert: n
     reps.lookups,
     () => STATUSES[Math.floor(r() * STATUSES.length)] as string,
     (st: string) => client.records.query({ filter: { status: st as ForeignerRecord['status'] }, limit: 50 }).then((p) => p.items),
-    (st: string) => dexie.records.where('[st+upd]').between([st, Dexie.minKey], [st, Dexie.maxKey]).reverse().limit(50).toArray(),
+    (st: string) => dexie.statusPage(st),
     sameLength,
   );
 
