@@ -9,7 +9,7 @@ import type { FloatImage, Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, GLYPH_SIZE, inkMap, periodOf, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, findLines, GLYPH_SIZE, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -104,34 +104,6 @@ function longLines(ink: InkMap, lines: readonly TextLine[]): number {
 }
 
 /**
- * The ink map with its binary mask re-thresholded at `factor` times its threshold (horizontal runs
- * over `maxRun` dropped again, as the ink map does).
- */
-function relaxed(ink: InkMap, factor: number, maxRun: number): InkMap {
-  const { width: w, height: h, data, bin: b0 } = ink;
-  // The ink map's threshold: the faintest ink it kept.
-  let t = Infinity;
-  for (let i = 0; i < b0.length; i++) if (b0[i] && (data[i] as number) < t) t = data[i] as number;
-  if (!Number.isFinite(t)) return ink;
-  t *= factor;
-  const bin = new Uint8Array(w * h);
-  for (let i = 0; i < bin.length; i++) bin[i] = (data[i] as number) >= t ? 1 : 0;
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    let start = -1;
-    for (let x = 0; x <= w; x++) {
-      const on = x < w && bin[o + x] === 1;
-      if (on && start < 0) start = x;
-      else if (!on && start >= 0) {
-        if (x - start > maxRun) bin.fill(0, o + start, o + x);
-        start = -1;
-      }
-    }
-  }
-  return { width: w, height: h, data, bin };
-}
-
-/**
  * Ink map and text lines of a rectified band. The ink map's threshold follows its darkest ink; a
  * dark desk or document edge inside the band sets it so high that blurred or light MRZ glyphs
  * fall below it and no line spans even half the text. Then the mask is re-thresholded at 0.6 times
@@ -142,7 +114,7 @@ function inkLines(img: FloatImage, charSize: number): { ink: InkMap; lines: Text
   const lines = findLines(ink);
   const k = longLines(ink, lines);
   if (k >= 1) return { ink, lines };
-  const ink2 = relaxed(ink, 0.6, Math.max(8, Math.round(2 * charSize)));
+  const ink2 = remask(ink, 0.6 * ink.threshold, charSize);
   const lines2 = findLines(ink2);
   return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2 } : { ink, lines };
 }

@@ -17,6 +17,8 @@ export const GLYPH_SIZE = GLYPH_W * GLYPH_H;
 
 /** Ink map: 0 = background, 1 = full ink; plus a binary mask. */
 export interface InkMap extends FloatImage {
+  /** Ink above this level is in `bin`, unless it is part of a horizontal run too long for text. */
+  readonly threshold: number;
   readonly bin: Uint8Array;
 }
 
@@ -165,19 +167,43 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   const level = cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
   const bin = new Uint8Array(n);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
-  // Horizontal ink runs much longer than a character (document edges, dark desk, rules) are not
-  // text: drop them from the mask so they cannot dominate the line profile.
-  const maxRun = Math.max(8, Math.round(2 * charSize));
+  for (let i = 0; i < n; i++) {
+    let v = (ink[i] as number) / level;
+    if (v > 1) v = 1;
+    ink[i] = v;
+    bin[i] = v > t ? 1 : 0;
+  }
+  dropLongRuns(bin, w, h, maxTextRun(charSize));
+  return { width: w, height: h, data: ink, threshold: t, bin };
+}
+
+/**
+ * The ink map with its mask re-drawn at another `threshold` (long horizontal runs dropped as
+ * {@link inkMap} drops them); the ink itself is shared.
+ */
+export function remask(ink: InkMap, threshold: number, charSize: number): InkMap {
+  const { width: w, height: h, data } = ink;
+  const bin = new Uint8Array(w * h);
+  for (let i = 0; i < bin.length; i++) bin[i] = (data[i] as number) > threshold ? 1 : 0;
+  dropLongRuns(bin, w, h, maxTextRun(charSize));
+  return { width: w, height: h, data, threshold, bin };
+}
+
+/** Longest horizontal ink run that can be text at this character size. */
+function maxTextRun(charSize: number): number {
+  return Math.max(8, Math.round(2 * charSize));
+}
+
+/**
+ * Horizontal ink runs much longer than a character (document edges, dark desk, rules) are not
+ * text: they are cleared from the mask so they cannot dominate the line profile.
+ */
+function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): void {
   for (let y = 0; y < h; y++) {
     const o = y * w;
     let start = -1;
     for (let x = 0; x < w; x++) {
-      let v = (ink[o + x] as number) / level;
-      if (v > 1) v = 1;
-      ink[o + x] = v;
-      const on = v > t;
-      bin[o + x] = on ? 1 : 0;
-      if (on) {
+      if (bin[o + x]) {
         if (start < 0) start = x;
       } else if (start >= 0) {
         if (x - start > maxRun) bin.fill(0, o + start, o + x);
@@ -186,7 +212,6 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
     }
     if (start >= 0 && w - start > maxRun) bin.fill(0, o + start, o + w);
   }
-  return { width: w, height: h, data: ink, bin };
 }
 
 /** Estimates the residual skew (radians, within +-maxDeg) by maximising row-profile sharpness. */

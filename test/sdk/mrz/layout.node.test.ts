@@ -33,14 +33,14 @@ test('likelyLayout gives the line length of clean TD1, TD2 and TD3 documents', (
 test('likelyLayout is null without a periodic line, without lines or without layouts', () => {
   const w = 400;
   const h = 40;
-  const flat: InkMap = { width: w, height: h, data: new Float32Array(w * h), bin: new Uint8Array(w * h) };
+  const flat: InkMap = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin: new Uint8Array(w * h) };
   const line = { top: 10, bottom: 25, xa: 20, xb: 380, mass: 100 };
   assert.equal(likelyLayout({ ink: flat, lines: [line] }, [30, 36, 44]), null);
   assert.equal(likelyLayout({ ink: flat, lines: [] }, [30, 36, 44]), null);
   // Vertical strokes every 12 px: a clear period, so a layout; none when no layout is allowed.
   const data = new Float32Array(w * h);
   for (let y = 10; y <= 25; y++) for (let x = 20; x <= 380; x++) if (x % 12 < 3) data[y * w + x] = 1;
-  const striped: InkMap = { width: w, height: h, data, bin: new Uint8Array(w * h) };
+  const striped: InkMap = { width: w, height: h, data, threshold: 0.5, bin: new Uint8Array(w * h) };
   assert.equal(likelyLayout({ ink: striped, lines: [line] }, [30, 36, 44]), 30);
   assert.equal(likelyLayout({ ink: striped, lines: [line] }, []), null);
 });

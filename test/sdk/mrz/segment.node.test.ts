@@ -74,7 +74,7 @@ test('cutLine: a line whose right part is washed out (glare, faint fillers) is s
     data.fill(0, y * a.ink.width + cut, (y + 1) * a.ink.width);
     bin.fill(0, y * a.ink.width + cut, (y + 1) * a.ink.width);
   }
-  const ink: InkMap = { width: a.ink.width, height: a.ink.height, data, bin };
+  const ink: InkMap = { width: a.ink.width, height: a.ink.height, data, threshold: a.ink.threshold, bin };
   const truncated = { ...line, xb: Math.min(line.xb, cut - 1) };
   const c = cutLine(ink, truncated, n);
   assert.ok(c, 'cut');
