@@ -142,6 +142,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   // Float32Array), with the histogram of otsu(ink, 1) built in the same pass.
   const ink = new Float32Array(n);
   const hist = new Uint32Array(256);
+  let zeros = 0;
   for (let y = 0; y < h; y++) {
     let fy = (y + 0.5) / BG_BLOCK - 0.5;
     if (fy < 0) fy = 0;
@@ -158,6 +159,12 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
       const v = (b - (data[o + x] as number)) / (b > 24 ? b : 24);
       const f = Math.fround(v > 0 ? v : 0);
       ink[o + x] = f;
+      // Most pixels are background (no ink): counted apart, so runs of them do not increment one
+      // histogram entry back to back.
+      if (f === 0) {
+        zeros++;
+        continue;
+      }
       // bin256(f, 0, 255), inline: f >= 0 (never NaN), so roundHalfUp(255 f) is a truncation and a fix-up.
       const z = f * 255;
       const r = (z + 0.5) | 0;
@@ -165,6 +172,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
       hist[bi < 255 ? bi : 255] = (hist[bi < 255 ? bi : 255] as number) + 1;
     }
   }
+  hist[0] = (hist[0] as number) + zeros;
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
   hist.fill(0);
@@ -504,6 +512,17 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
         let c = 0;
         const xe = x0 + (kp[n] as number) + (q[n] as number);
+        // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
+        // is monotonic, so 0 + penalties is a lower bound of the final cost. A comb whose penalties
+        // alone reach best loses before any boundary is read.
+        if (mode === 'span') {
+          const dl = (line.xa - x0) / p;
+          const dr = (xe - line.xb) / (p * r);
+          let lb = 0;
+          if (dl > 0.4) lb += 6 * (dl - 0.4);
+          if (dr > 0.4) lb += 6 * (dr - 0.4);
+          if (lb >= best) continue;
+        } else if ((mode === 'long' || (mode === 'short' && anchor === 'centre')) && (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p >= best) continue;
         for (let k = 0; k <= n; k++) {
           // interp(sm, x), inlined.
           const x = x0 + (kp[k] as number) + (q[k] as number);
