@@ -7,9 +7,9 @@
 
 import type { FloatImage, Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
-import { homographyFromPoints, rectify, toFrame, type RectSpec } from './rectify.ts';
+import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, GLYPH_SIZE, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -37,6 +37,20 @@ export interface LineGroup {
   readonly fitCost: number;
 }
 
+/**
+ * Every rectified image of a band lives only until its ink map is made: one scratch buffer (grown
+ * as needed, the engine reads one frame at a time) holds them all.
+ */
+let rectBuf = new Float32Array(0);
+
+/** `rectify` into the shared scratch buffer: the result is valid until the next call. */
+function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8>): FloatImage | null {
+  const W = Math.round((spec.u1 - spec.u0) * spec.scale);
+  const H = Math.round((spec.v1 - spec.v0) * spec.scale);
+  if (W * H > rectBuf.length && W * H <= RECT_MAX_PIXELS) rectBuf = new Float32Array(W * H);
+  return rectify(gray, spec, pyramid, rectBuf);
+}
+
 /** Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside. */
 export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
@@ -54,7 +68,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   };
   const charSize = TARGET_LEN / 40;
   // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
-  let low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
+  let low = rectifyScratch(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
   let lowInk = inkLines(low, charSize / 2);
   // A band found in part (the locator's box stops inside the MRZ): text lines that run into the
@@ -69,7 +83,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     const right = main.length <= 3 && main.filter((l) => l.xb >= lowInk.ink.width - 2).length >= 2;
     if (!left && !right) break;
     spec = { ...spec, u0: spec.u0 - (left ? 0.25 * len : 0), u1: spec.u1 + (right ? 0.25 * len : 0) };
-    low = rectify(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
+    low = rectifyScratch(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
     if (!low) return null;
     lowInk = inkLines(low, charSize / 2);
   }
@@ -82,13 +96,13 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, pyramid, deskew ? undefined : lowInk);
   if (persp) {
-    const rect = rectify(gray, persp.spec, pyramid);
+    const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
       const { ink, lines } = inkLines(rect, charSize);
       if (lines.length > 0) return { spec: persp.spec, ink, lines, box: { x0: MARGIN * TARGET_LEN, x1: (1 + MARGIN) * TARGET_LEN, n: persp.n } };
     }
   }
-  const rect = rectify(gray, spec, pyramid);
+  const rect = rectifyScratch(gray, spec, pyramid);
   if (!rect) return null;
   const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
@@ -153,7 +167,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
   let hi = halfInk;
   if (!hi) {
-    const half = rectify(gray, halfSpec, pyramid);
+    const half = rectifyScratch(gray, halfSpec, pyramid);
     if (!half) return null;
     hi = inkLines(half, charSize / 2);
   }
@@ -307,20 +321,27 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
   return out;
 }
 
-/** Ink of cell `k` of a cut line (sum of its glyph raster). */
-function cellInk(c: CellLine, k: number): number {
+/** Ink of cell `k` of a cut line: the ink map summed over its columns and cap-box rows. */
+function cellInk(ink: InkMap, c: CellLine, k: number): number {
+  const { width: w, height: h, data } = ink;
+  const x0 = Math.max(0, Math.round(c.bounds[k] as number));
+  const x1 = Math.min(w, Math.round(c.bounds[k + 1] as number));
+  const y0 = Math.max(0, Math.round(c.tops[k] as number));
+  const y1 = Math.min(h - 1, Math.round(c.bottoms[k] as number));
   let s = 0;
-  const o = k * GLYPH_SIZE;
-  for (let i = 0; i < GLYPH_SIZE; i++) s += c.glyphs[o + i] as number;
+  for (let y = y0; y <= y1; y++) {
+    const o = y * w;
+    for (let x = x0; x < x1; x++) s += data[o + x] as number;
+  }
   return s;
 }
 
 /** True when the first or last cell of a cut line is about blank (the cut slid past the text). */
-function blankEnd(c: CellLine): boolean {
+function blankEnd(ink: InkMap, c: CellLine): boolean {
   let total = 0;
-  for (let k = 0; k < c.n; k++) total += cellInk(c, k);
+  for (let k = 0; k < c.n; k++) total += cellInk(ink, c, k);
   const mean = total / c.n;
-  return cellInk(c, 0) < 0.35 * mean || cellInk(c, c.n - 1) < 0.35 * mean;
+  return cellInk(ink, c, 0) < 0.35 * mean || cellInk(ink, c, c.n - 1) < 0.35 * mean;
 }
 
 /**
@@ -330,7 +351,7 @@ function blankEnd(c: CellLine): boolean {
  * replaces it when its end cells hold ink. `cells` is updated in place.
  */
 function alignStarts(ink: InkMap, group: readonly TextLine[], cells: CellLine[], n: number): void {
-  const blank = cells.map(blankEnd);
+  const blank = cells.map((c) => blankEnd(ink, c));
   const good = cells.filter((_, i) => !blank[i]);
   if (good.length === 0 || good.length === cells.length) return;
   const ref = good[0] as CellLine;
@@ -342,7 +363,7 @@ function alignStarts(ink: InkMap, group: readonly TextLine[], cells: CellLine[],
     if (off < 0.6 || off > 1.6) continue;
     const line = group[i] as TextLine;
     const recut = cutLine(ink, { ...line, xa: Math.round((ref.bounds[0] as number) + 0.3 * p), xb: Math.round((ref.bounds[n] as number) - 0.3 * p) }, n);
-    if (recut && !blankEnd(recut)) cells[i] = recut;
+    if (recut && !blankEnd(ink, recut)) cells[i] = recut;
   }
 }
 

@@ -177,24 +177,31 @@ function runFilter1D(
   const r = k >> 1;
   const pad = n + 2 * r;
   const fill = isMax ? -Infinity : Infinity;
-  // g: prefix extremum within blocks, h: suffix extremum within blocks, over padded signal.
+  // The padded signal into g, then g: prefix extremum within blocks of k, hbuf: suffix extremum
+  // within blocks (block ends tracked by counters, not by i % k).
   for (let i = 0; i < pad; i++) {
     const si = i - r;
-    const v = si >= 0 && si < n ? (src[offset + si * stride] as number) : fill;
-    if (i % k === 0) g[i] = v;
-    else {
-      const p = g[i - 1] as number;
-      g[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
-    }
+    g[i] = si >= 0 && si < n ? (src[offset + si * stride] as number) : fill;
   }
-  for (let i = pad - 1; i >= 0; i--) {
-    const si = i - r;
-    const v = si >= 0 && si < n ? (src[offset + si * stride] as number) : fill;
-    if (i === pad - 1 || (i + 1) % k === 0) hbuf[i] = v;
+  hbuf[pad - 1] = g[pad - 1] as number;
+  for (let i = pad - 2, c = (pad - 1) % k; i >= 0; i--) {
+    // c: position of i + 1 within its block; 0 means i + 1 starts a block, so i ends one.
+    const v = g[i] as number;
+    if (c === 0) hbuf[i] = v;
     else {
       const p = hbuf[i + 1] as number;
       hbuf[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
     }
+    c = c === 0 ? k - 1 : c - 1;
+  }
+  for (let i = 1, c = 1; i < pad; i++) {
+    if (c === k) c = 0;
+    if (c !== 0) {
+      const v = g[i] as number;
+      const p = g[i - 1] as number;
+      g[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
+    }
+    c++;
   }
   for (let i = 0; i < n; i++) {
     // Window in padded coordinates: [i, i + k - 1].

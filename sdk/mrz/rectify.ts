@@ -114,17 +114,20 @@ function sampleAt(sd: Uint8Array, sw: number, sw1: number, sh1: number, fx: numb
   return lerpRows ? top + (bottom - top) * ty : top * (1 - ty) + bottom * ty;
 }
 
-const MAX_PIXELS = 600_000;
+/** Largest rectified image (pixels); larger requests give null. */
+export const RECT_MAX_PIXELS = 600_000;
 
 /**
  * Samples the rectangle `spec` of `gray` into a float image (values 0-255). When the output is much
  * smaller than the source region, a downscaled copy of the source is sampled (cached per factor)
- * so that bilinear sampling does not alias.
+ * so that bilinear sampling does not alias. With `into` (at least as long as the output), the
+ * pixels are written there (a scratch buffer the caller reuses; every pixel is written) instead of
+ * into a new buffer.
  */
-export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8>): Rectified | null {
+export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8>, into?: Float32Array): Rectified | null {
   const W = Math.round((spec.u1 - spec.u0) * spec.scale);
   const H = Math.round((spec.v1 - spec.v0) * spec.scale);
-  if (!(W >= 8 && H >= 8) || W * H > MAX_PIXELS) return null;
+  if (!(W >= 8 && H >= 8) || W * H > RECT_MAX_PIXELS) return null;
   let src = gray;
   let f = 1;
   if (spec.scale < 0.6) {
@@ -135,7 +138,7 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       if (!cached && pyramid) pyramid.set(f, src);
     }
   }
-  const out = new Float32Array(W * H);
+  const out = into && into.length >= W * H ? into.subarray(0, W * H) : new Float32Array(W * H);
   const sw = src.width;
   const sw1 = sw - 1;
   const sh1 = src.height - 1;

@@ -45,7 +45,7 @@ export interface CellLine {
   readonly bounds: Float64Array;
   /** Mean normalised ink at the boundaries (lower is a cleaner fit). */
   readonly fitCost: number;
-  /** n glyph rasters of GLYPH_SIZE floats in [0, 1]. */
+  /** n glyph rasters of GLYPH_SIZE floats in [0, 1] (rasterised on first access). */
   readonly glyphs: Float32Array;
   /**
    * True when the inked extent was shorter than n cells and the comb was placed by the line's
@@ -71,6 +71,9 @@ export type CombAnchor = 'centre' | 'start' | TextBox;
 /** Block size of the background's reduced image. */
 const BG_BLOCK = 4;
 
+/** backgroundRows' output rows, reused (read by inkMap before the next call; one frame at a time). */
+let hrowsBuf = new Float64Array(0);
+
 /**
  * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
  * on a 4x block-max reduced image, smoothed and bilinearly upsampled (16x fewer pixels to filter).
@@ -82,13 +85,18 @@ function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Arra
   const sw = Math.max(1, Math.ceil(w / BG_BLOCK));
   const sh = Math.max(1, Math.ceil(h / BG_BLOCK));
   const small = new Float32Array(sw * sh);
+  // Block max, one block at a time (values are >= 0, so the zero start is neutral).
   for (let y = 0; y < h; y++) {
     const o = y * w;
     const so = ((y / BG_BLOCK) | 0) * sw;
-    for (let x = 0; x < w; x++) {
-      const v = data[o + x] as number;
-      const si = so + ((x / BG_BLOCK) | 0);
-      if (v > (small[si] as number)) small[si] = v;
+    for (let bx = 0, x = 0; bx < sw; bx++) {
+      let m = small[so + bx] as number;
+      const xe = x + BG_BLOCK < w ? x + BG_BLOCK : w;
+      for (; x < xe; x++) {
+        const v = data[o + x] as number;
+        if (v > m) m = v;
+      }
+      small[so + bx] = m;
     }
   }
   const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
@@ -108,7 +116,8 @@ function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Arra
     cx1[x] = x0 + 1 < sw ? x0 + 1 : x0;
     ctx[x] = fx - x0;
   }
-  const hrows = new Float64Array(sh * w);
+  if (hrowsBuf.length < sh * w) hrowsBuf = new Float64Array(sh * w);
+  const hrows = hrowsBuf;
   for (let sy = 0; sy < sh; sy++) {
     const so = sy * sw;
     const ho = sy * w;
@@ -133,6 +142,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   // Float32Array), with the histogram of otsu(ink, 1) built in the same pass.
   const ink = new Float32Array(n);
   const hist = new Uint32Array(256);
+  let zeros = 0;
   for (let y = 0; y < h; y++) {
     let fy = (y + 0.5) / BG_BLOCK - 0.5;
     if (fy < 0) fy = 0;
@@ -149,10 +159,20 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
       const v = (b - (data[o + x] as number)) / (b > 24 ? b : 24);
       const f = Math.fround(v > 0 ? v : 0);
       ink[o + x] = f;
-      const bi = bin256(f, 0, 255);
-      if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
+      // Most pixels are background (no ink): counted apart, so runs of them do not increment one
+      // histogram entry back to back.
+      if (f === 0) {
+        zeros++;
+        continue;
+      }
+      // bin256(f, 0, 255), inline: f >= 0 (never NaN), so roundHalfUp(255 f) is a truncation and a fix-up.
+      const z = f * 255;
+      const r = (z + 0.5) | 0;
+      const bi = r - 0.5 > z ? r - 1 : r;
+      hist[bi < 255 ? bi : 255] = (hist[bi < 255 ? bi : 255] as number) + 1;
     }
   }
+  hist[0] = (hist[0] as number) + zeros;
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
   hist.fill(0);
@@ -492,6 +512,17 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
         let c = 0;
         const xe = x0 + (kp[n] as number) + (q[n] as number);
+        // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
+        // is monotonic, so 0 + penalties is a lower bound of the final cost. A comb whose penalties
+        // alone reach best loses before any boundary is read.
+        if (mode === 'span') {
+          const dl = (line.xa - x0) / p;
+          const dr = (xe - line.xb) / (p * r);
+          let lb = 0;
+          if (dl > 0.4) lb += 6 * (dl - 0.4);
+          if (dr > 0.4) lb += 6 * (dr - 0.4);
+          if (lb >= best) continue;
+        } else if ((mode === 'long' || (mode === 'short' && anchor === 'centre')) && (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p >= best) continue;
         for (let k = 0; k <= n; k++) {
           // interp(sm, x), inlined.
           const x = x0 + (kp[k] as number) + (q[k] as number);
@@ -648,15 +679,24 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // Robust cap box: per-cell ink tops and bottoms (the row profile can be inflated by print or
   // noise just above or below a few cells); upper quartile of tops, lower quartile of bottoms.
   const { tops, bottoms } = capBoxes(ink, line, bounds, n);
-  const glyphs = new Float32Array(n * GLYPH_SIZE);
-  for (let k = 0; k < n; k++) {
-    const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2;
-    const pk = (expect[k + 1] as number) - (expect[k] as number);
-    const t = tops[k] as number;
-    const b = bottoms[k] as number;
-    rasterGlyph(ink, cx, (t + b) / 2, pk, b - t + 1, glyphs, k * GLYPH_SIZE);
-  }
-  return { n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, glyphs, shortFit };
+  // Most cuts are ranked and never classified: the glyphs are rasterised on first use.
+  let glyphs: Float32Array | null = null;
+  return {
+    n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, shortFit,
+    get glyphs(): Float32Array {
+      if (!glyphs) {
+        glyphs = new Float32Array(n * GLYPH_SIZE);
+        for (let k = 0; k < n; k++) {
+          const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2;
+          const pk = (expect[k + 1] as number) - (expect[k] as number);
+          const t = tops[k] as number;
+          const b = bottoms[k] as number;
+          rasterGlyph(ink, cx, (t + b) / 2, pk, b - t + 1, glyphs, k * GLYPH_SIZE);
+        }
+      }
+      return glyphs;
+    },
+  };
 }
 
 /**

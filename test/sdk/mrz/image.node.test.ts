@@ -185,6 +185,47 @@ test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres, 
   }
 });
 
+test('rectFilter equals the plain clamped window max and min for odd kernels 1-15 along x and y', () => {
+  for (const [w, h, seed] of [[1, 1, 3], [7, 5, 4], [23, 17, 5], [40, 9, 6]] as const) {
+    const g = randomGray(w, h, seed);
+    const img = toFloat(g);
+    for (const [kx, ky] of [[1, 1], [3, 1], [1, 5], [7, 3], [9, 9], [15, 11], [13, 15]] as const) {
+      for (const isMax of [true, false]) {
+        const out = rectFilter(img, kx, ky, isMax).data;
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            let want = isMax ? -Infinity : Infinity;
+            for (let yy = Math.max(0, y - (ky >> 1)); yy <= Math.min(h - 1, y + (ky >> 1)); yy++) {
+              for (let xx = Math.max(0, x - (kx >> 1)); xx <= Math.min(w - 1, x + (kx >> 1)); xx++) {
+                const v = img.data[yy * w + xx] as number;
+                want = isMax ? Math.max(want, v) : Math.min(want, v);
+              }
+            }
+            assert.equal(out[y * w + x], want, `${w}x${h} k ${kx}x${ky} ${isMax ? 'max' : 'min'} at ${x},${y}`);
+          }
+        }
+      }
+    }
+  }
+});
+
+test('rectify writes into a given buffer when it is long enough (the same pixels), else into a new one', () => {
+  const g = randomGray(120, 80, 12);
+  const spec: RectSpec = { cx: 60, cy: 40, angle: 0.12, u0: -50, u1: 50, v0: -20, v1: 20, scale: 1.1 };
+  const fresh = rectify(g, spec);
+  assert.ok(fresh);
+  const buf = new Float32Array(fresh.width * fresh.height + 50).fill(-1);
+  const into = rectify(g, spec, undefined, buf);
+  assert.ok(into);
+  assert.equal(into.data.buffer, buf.buffer);
+  assert.deepEqual([...into.data], [...fresh.data]);
+  const short = new Float32Array(10);
+  const other = rectify(g, spec, undefined, short);
+  assert.ok(other);
+  assert.notEqual(other.data.buffer, short.buffer);
+  assert.deepEqual([...other.data], [...fresh.data]);
+});
+
 /**
  * inkMap as first written: background (4x block max, max filter, blur, direct bilinear upsampling
  * into a Float32Array), ink, otsu over the ink, percentile over an array of the stroke values, mask,
