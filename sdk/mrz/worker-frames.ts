@@ -14,7 +14,7 @@
  * @module
  */
 import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
-import { paddedBox } from './region.ts';
+import { paddedBox, trackingRegion } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
 import { decodeWarmUpImage, type WarmUpImage } from './worker-warm-up.ts';
 import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
@@ -223,19 +223,61 @@ export function warmUpFrame(coded: WarmUpImage = WARM_UP_IMAGE): GrayImage {
 }
 
 /**
- * Runs the pixel step and the engine up to `runs` times on `warmUpFrame()`, so the whole path of
- * a successful camera read (luma downscale, locate, rectify, segment, classify, check digits, parse)
- * is compiled and optimised before the first camera frame. A valid read stops the engine early, so
- * each run is short and no fallback path is taken. Between runs it yields to the event loop and stops
- * as soon as `interrupted()` says a real request is waiting, so a frame waits at most for the run in
- * progress. Returns the number of runs done.
+ * One warm-up step: `band`, the engine alone on the stored MRZ image (`warmUpFrame()`); `frame`, a
+ * camera-sized frame holding that MRZ (`warmUpVideoFrame()`) through {@link processFrame} as the scanner's first frame
+ * goes (luma copy and downscale, whole-frame locate, band crop and JPEG encode); `region`, the same
+ * frame read only around the MRZ the last `frame` step found, as the scanner's confirming frame goes.
+ * Without WebCodecs, `frame` and `region` read the band instead.
  */
-export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, runs = 3): Promise<number> {
+export type WarmUpStep = 'band' | 'frame' | 'region';
+
+/**
+ * The worker's warm-up: the band first (short, and it compiles every stage), then the camera paths
+ * twice, so their hot loops are optimised for frames of a camera's size.
+ */
+export const WARM_UP_STEPS: readonly WarmUpStep[] = ['band', 'frame', 'region', 'frame', 'region'];
+
+/** Longest side of the warm-up frame's read: the scanner's default (`maxFrameSide`). */
+const WARM_UP_READ_SIDE = 960;
+
+/**
+ * A 1280x720 I420 `VideoFrame` (what cameras deliver): paper grey with the stored MRZ image at 1:1 in
+ * its lower part, so a read at {@link WARM_UP_READ_SIDE} sees the band at 12 px per character like
+ * {@link warmUpFrame}. Null without WebCodecs. The caller closes it. @internal
+ */
+export function warmUpVideoFrame(coded: WarmUpImage = WARM_UP_IMAGE, width = 1280, height = 720): VideoFrame | null {
+  if (typeof VideoFrame !== 'function') return null;
+  const stored = decodeWarmUpImage(coded);
+  const data = new Uint8Array(width * height * 1.5).fill(128);
+  data.fill(200, 0, width * height);
+  const x0 = (width - stored.width) >> 1;
+  const y0 = Math.round(height * 0.72);
+  for (let y = 0; y < stored.height; y++) {
+    for (let x = 0; x < stored.width; x++) data[(y0 + y) * width + x0 + x] = 40 + Math.round(((stored.data[y * stored.width + x] as number) * 160) / 255);
+  }
+  return new VideoFrame(data, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: 0 });
+}
+
+/**
+ * Runs the warm-up `steps` ({@link WARM_UP_STEPS}), so the whole path of a camera read (luma copy and
+ * downscale, locate, rectify, segment, classify, check digits, parse, band crop) is compiled and
+ * optimised before the first camera frame. A valid read stops the engine early, so no fallback path
+ * is taken. Before each step it yields to the event loop and stops as soon as `interrupted()` says a
+ * real request is waiting, so a frame waits at most for the step in progress. Returns the number of
+ * steps done.
+ */
+export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, steps: readonly WarmUpStep[] = WARM_UP_STEPS): Promise<number> {
   let done = 0;
-  for (let i = 0; i < runs; i++) {
+  let corners: readonly Point[] | null = null;
+  for (const step of steps) {
     await new Promise((r) => setTimeout(r, 0));
     if (interrupted()) break;
-    await readMrz(warmUpFrame(), {});
+    const frame = step === 'band' ? null : warmUpVideoFrame();
+    if (frame) {
+      const region = step === 'region' && corners ? trackingRegion(corners, frame.displayWidth, frame.displayHeight) : undefined;
+      const read = await processFrame({ frame, maxSide: WARM_UP_READ_SIDE, cropBand: true, ...(region ? { region } : {}) }, readMrz);
+      if (step === 'frame') corners = read.result?.corners ?? null;
+    } else await readMrz(warmUpFrame(), {});
     done++;
   }
   return done;
