@@ -304,9 +304,9 @@ export type WarmUpStep = 'band' | 'frame' | 'region';
 
 /**
  * The worker's warm-up: the band first (short, and it compiles every stage), then the camera paths
- * twice, so their hot loops are optimised for frames of a camera's size.
+ * on a camera-sized frame: whole frame, then around the MRZ found.
  */
-export const WARM_UP_STEPS: readonly WarmUpStep[] = ['band', 'frame', 'region', 'frame', 'region'];
+export const WARM_UP_STEPS: readonly WarmUpStep[] = ['band', 'frame', 'region'];
 
 /** Longest side of the warm-up frame's read: the scanner's default (`maxFrameSide`). */
 const WARM_UP_READ_SIDE = 960;
@@ -346,7 +346,14 @@ export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => 
     const frame = step === 'band' ? null : warmUpVideoFrame();
     if (frame) {
       const region = step === 'region' && corners ? trackingRegion(corners, frame.displayWidth, frame.displayHeight) : undefined;
-      const read = await processFrame({ frame, maxSide: WARM_UP_READ_SIDE, cropBand: true, ...(region ? { region } : {}) }, readMrz);
+      // The pixel copy yields to the event loop: a request that arrived meanwhile skips the engine run.
+      let skipped = false;
+      const engine: ReadMrzFunction = (image, options) => {
+        skipped = interrupted();
+        return skipped ? null : readMrz(image, options);
+      };
+      const read = await processFrame({ frame, maxSide: WARM_UP_READ_SIDE, cropBand: true, ...(region ? { region } : {}) }, engine);
+      if (skipped) break;
       if (step === 'frame') corners = read.result?.corners ?? null;
     } else await readMrz(warmUpFrame(), {});
     done++;

@@ -133,6 +133,18 @@ describe('MRZ worker', () => {
     expect(calls).to.equal(1);
   });
 
+  it('skips the engine run of a frame step when a request arrived during its pixel copy', async () => {
+    let calls = 0;
+    let checks = 0;
+    // False before the step, true once the frame's pixels were copied (the copy yields to the event loop).
+    const runs = await warmUpEngine(() => {
+      calls++;
+      return null;
+    }, () => ++checks > 1, ['frame', 'region']);
+    expect(calls).to.equal(0);
+    expect(runs).to.equal(0);
+  });
+
   it('answers a warm-up request with the runs done in the worker', async () => {
     const client = createMrzWorkerClient();
     try {
