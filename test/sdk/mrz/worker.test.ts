@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { createMrzWorkerClient, MrzWorkerError } from '../../../sdk/mrz/worker-client.ts';
 import { readMrz } from '../../../sdk/mrz/engine.ts';
-import { WARM_UP_STEPS, warmUpEngine } from '../../../sdk/mrz/worker-frames.ts';
+import { WARM_UP_STEPS, warmUpEngine, type ReadMrzFunction, type WarmUpStep } from '../../../sdk/mrz/worker-frames.ts';
 import { WARM_UP_LINES } from '../../../sdk/mrz/worker-warm-up.ts';
 import type { GrayImage, MrzImageResult, RgbaImage } from '../../../sdk/mrz/types.ts';
 
@@ -77,15 +77,21 @@ describe('MRZ worker', () => {
     expect(code2).to.equal('terminated');
   });
 
-  it('warms up through the whole pipeline: every run is a valid, parsed read of the stored MRZ', async () => {
-    const results: (MrzImageResult | null)[] = [];
+  /** Warms up with `steps` through the real engine, recording every image it read and every result. */
+  async function recordedWarmUp(steps: readonly WarmUpStep[]): Promise<{ runs: number; images: (RgbaImage | GrayImage)[]; results: (MrzImageResult | null)[] }> {
     const images: (RgbaImage | GrayImage)[] = [];
-    const runs = await warmUpEngine((image, options) => {
+    const results: (MrzImageResult | null)[] = [];
+    const engine: ReadMrzFunction = (image, options) => {
       images.push(image);
       const r = readMrz(image, options);
       results.push(r);
       return r;
-    }, () => false, ['band', 'band']);
+    };
+    return { runs: await warmUpEngine(engine, () => false, steps), images, results };
+  }
+
+  it('warms up through the whole pipeline: every run is a valid, parsed read of the stored MRZ', async () => {
+    const { runs, images, results } = await recordedWarmUp(['band', 'band']);
     expect(runs).to.equal(2);
     expect(results).to.have.length(2);
     // The stored 16 px-per-character image area-averaged to 3/4 like a camera frame's luma plane:
@@ -105,14 +111,7 @@ describe('MRZ worker', () => {
   });
 
   it('warms the camera paths up on a camera-sized frame: whole frame with the band crop, then around the MRZ found', async () => {
-    const images: (RgbaImage | GrayImage)[] = [];
-    const results: (MrzImageResult | null)[] = [];
-    const runs = await warmUpEngine((image, options) => {
-      images.push(image);
-      const r = readMrz(image, options);
-      results.push(r);
-      return r;
-    }, () => false, ['frame', 'region']);
+    const { runs, images, results } = await recordedWarmUp(['frame', 'region']);
     expect(runs).to.equal(2);
     // The 1280x720 frame read at 960 px (as the scanner reads), then a window around the band only.
     expect([images[0]?.width, images[0]?.height]).to.deep.equal([960, 540]);
