@@ -303,10 +303,11 @@ export function warmUpFrame(coded: WarmUpImage = WARM_UP_IMAGE): GrayImage {
 export type WarmUpStep = 'band' | 'frame' | 'region';
 
 /**
- * The worker's warm-up: the band first (short, and it compiles every stage), then the camera paths
- * on a camera-sized frame: whole frame, then around the MRZ found.
+ * The worker's warm-up: the band twice first (short steps, which compile and optimise every stage, so
+ * a camera frame arriving early waits little), then the camera paths on a camera-sized frame: whole
+ * frame, then around the MRZ found.
  */
-export const WARM_UP_STEPS: readonly WarmUpStep[] = ['band', 'frame', 'region'];
+export const WARM_UP_STEPS: readonly WarmUpStep[] = ['band', 'band', 'frame', 'region'];
 
 /** Longest side of the warm-up frame's read: the scanner's default (`maxFrameSide`). */
 const WARM_UP_READ_SIDE = 960;
