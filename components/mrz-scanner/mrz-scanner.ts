@@ -80,7 +80,7 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * the lines as keyboard input. The camera is released on `stop()`, when the element is removed,
  * when the page is hidden or left (`pagehide`) and after a read (unless `continuous`); while it is
  * open, a "Kamera menyala" / "Camera on" badge is shown over the preview. The engine runs in a Web
- * Worker that starts (and warms up) when the page is idle after the element is connected.
+ * Worker that starts (and warms up) as soon as the element is connected.
  *
  * @summary MRZ scanner with camera, photo, text and desk-reader inputs.
  *
@@ -232,41 +232,22 @@ export class TimporaMrzScanner extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.deskReader) this.desk.attach(this.ownerDocument);
-    this.scheduleWarmUp();
-  }
-
-  private warmUpHandle: { cancel(): void } | null = null;
-
-  /**
-   * Starts the engine worker and warms it up once the page is idle, so the first camera frame is
-   * read by compiled, optimised code instead of paying module load and JIT warm-up after `start()`.
-   */
-  private scheduleWarmUp(): void {
-    if (this.warmUpHandle) return;
-    const run = (): void => {
-      this.warmUpHandle = null;
+    // Start the engine worker and its warm-up now (after the first update, so a `reader` set right
+    // after the element was added is used): the first camera frame is then read by compiled,
+    // warmed-up code instead of paying module load and JIT warm-up after `start()`. The worker's
+    // load and warm-up run off the main thread.
+    void this.updateComplete.then(() => {
       if (!this.isConnected) return;
       try {
         void this.getReader().prepare?.();
       } catch {
         /* no workers: start() reports it */
       }
-    };
-    const w = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number; cancelIdleCallback?: (h: number) => void };
-    if (w.requestIdleCallback && w.cancelIdleCallback) {
-      const cancel = w.cancelIdleCallback;
-      const h = w.requestIdleCallback(run, { timeout: 1500 });
-      this.warmUpHandle = { cancel: () => cancel(h) };
-    } else {
-      const h = setTimeout(run, 300);
-      this.warmUpHandle = { cancel: () => clearTimeout(h) };
-    }
+    });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.warmUpHandle?.cancel();
-    this.warmUpHandle = null;
     this.desk.detach();
     this.scanner?.stop();
     this.scanner = null;

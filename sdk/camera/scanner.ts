@@ -12,7 +12,7 @@ import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
-import { paddedBox } from '../mrz/region.ts';
+import { trackingRegion } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
 export type ScanStatus =
@@ -122,6 +122,10 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #listening = false;
   #generation = 0;
   #frameNo = 0;
+  /** Frames with a read pushed to the current voter (0: the next frame cannot settle a vote of two). */
+  #voted = 0;
+  /** Whether the frame now with the reader was asked for a band crop. */
+  #cropAsked = false;
 
   constructor(options: MrzCameraScannerOptions) {
     super();
@@ -192,6 +196,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#attach(camera);
     this.#startedAt = performance.now();
     this.#voter = this.options.createVoter();
+    this.#voted = 0;
     this.#misses = 0;
     this.#lastEmitted = null;
     this.#pump?.stop();
@@ -205,9 +210,12 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         const region = this.options.region?.(w, h) ?? this.#trackRegion(w, h);
         // Fast, downscaled frames; while nothing is found, alternate with full-resolution frames.
         const full = this.#misses >= 2 && this.#frameNo++ % 2 === 1;
+        // The band crop (a JPEG encode in the worker) only where the frame may settle the vote: not
+        // the first frame with a read, which no vote of two frames settles.
+        this.#cropAsked = this.#voted > 0;
         return {
           maxSide: full ? Math.max(w, h) : (this.options.maxFrameSide ?? 960),
-          cropBand: true,
+          cropBand: this.#cropAsked,
           ...(region ? { region } : {}),
           ...(this.options.formats ? { formats: this.options.formats } : {}),
           ...(this.options.allowSpecimen ? { allowSpecimen: true } : {}),
@@ -246,7 +254,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       await this.#camera.switchCamera(deviceId);
       this.options.video.srcObject = this.#camera.stream;
       await this.#play();
-      this.#voter?.reset();
+      this.#resetVote();
       this.#pump?.start();
       this.emit('camera', this.#camera);
     } catch (error) {
@@ -290,7 +298,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       if (this.#misses >= MISSES_BEFORE_SEARCHING) {
         // The document left the view: in continuous mode the same MRZ may be read again.
         this.#lastEmitted = null;
-        this.#voter?.reset();
+        this.#resetVote();
         if (this.#status === 'holding') this.#setStatus('searching');
       }
       return;
@@ -301,8 +309,11 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       return;
     }
     voter.push(result);
+    this.#voted++;
     const stable = voter.stable();
-    if (!stable || !stable.valid || (!this.options.allowSpecimen && isSpecimen(stable))) {
+    // A voter that settles on a frame without a crop (one agreeing frame is enough for it): the
+    // next frame, asked for its crop, settles it again.
+    if (!stable || !stable.valid || (!this.options.allowSpecimen && isSpecimen(stable)) || (!band && !this.#cropAsked)) {
       if (this.#status === 'searching') this.#setStatus('holding');
       return;
     }
@@ -317,12 +328,17 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#setStatus('read');
     this.emit('read', { result: read, band });
     if (this.options.continuous) {
-      voter.reset();
+      this.#resetVote();
       // Stay in 'read' until the next frame changes it.
       queueMicrotask(() => {
         if (this.#status === 'read' && this.#camera) this.#setStatus('holding');
       });
     }
+  }
+
+  #resetVote(): void {
+    this.#voter?.reset();
+    this.#voted = 0;
   }
 
   #fail(error: CameraError): void {
@@ -332,16 +348,9 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.emit('error', error);
   }
 
-  /**
-   * The band of the last frame's read widened by a margin (a quarter of its width on each side,
-   * one and a half of its height above and below), or undefined when the last frame found nothing.
-   */
+  /** Where to read the next frame: around the MRZ of the last frame (`trackingRegion`), or undefined when it found none. */
   #trackRegion(w: number, h: number): FrameRect | undefined {
-    const corners = this.#track;
-    if (!corners) return undefined;
-    const { left, top, right, bottom } = paddedBox(corners, 0.25, 1.5, w, h);
-    if (right - left < 16 || bottom - top < 16) return undefined;
-    return { x: left, y: top, width: right - left, height: bottom - top };
+    return this.#track ? trackingRegion(this.#track, w, h) : undefined;
   }
 
   /** Ends the scan: stops the pump and every camera track, detaches the preview. */

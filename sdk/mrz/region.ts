@@ -35,3 +35,14 @@ export function paddedBox(points: readonly Point[], padX: number, padY: number, 
     bottom: Math.min(height, Math.ceil(y1 + my)),
   };
 }
+
+/**
+ * Where to read the frame after one that found the MRZ at `corners` (a `width` x `height` frame): the
+ * band's box widened by a quarter of its width on each side and one and a half of its height above and
+ * below (room for a hand-held document's motion between frames), or undefined when too small to read.
+ */
+export function trackingRegion(corners: readonly Point[], width: number, height: number): { x: number; y: number; width: number; height: number } | undefined {
+  const { left, top, right, bottom } = paddedBox(corners, 0.25, 1.5, width, height);
+  if (right - left < 16 || bottom - top < 16) return undefined;
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}

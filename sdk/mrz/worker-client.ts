@@ -124,8 +124,8 @@ export interface MrzWorkerClient {
   /** Reads a camera or photo frame; pixels are made in the worker. */
   readFrame(request: MrzWorkerFrameRequest): Promise<FrameReadResponse>;
   /**
-   * Warms the engine up (a few runs on a drawn MRZ) so the first real frame is read at full speed.
-   * Resolves with the number of runs done; a real request sent meanwhile cuts it short. Idempotent:
+   * Warms the engine up (the stored MRZ image alone, then in a camera-sized frame) so the first real
+   * frame is read at full speed. Resolves with the number of warm-up steps done; a real request sent meanwhile cuts it short. Idempotent:
    * later calls return the first call's promise.
    */
   warmUp(): Promise<number>;

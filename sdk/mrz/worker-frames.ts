@@ -14,7 +14,7 @@
  * @module
  */
 import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
-import { paddedBox } from './region.ts';
+import { paddedBox, trackingRegion } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
 import { decodeWarmUpImage, type WarmUpImage } from './worker-warm-up.ts';
 import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
@@ -94,10 +94,27 @@ export function downscalePlane(
 }
 
 /**
- * The luma plane of `region` of a YUV `VideoFrame`, downscaled to `w × h`; null when the frame is
- * not an 8-bit YUV frame whose display size equals its visible size (then the canvas path applies).
+ * The planes of a YUV `VideoFrame` rect as `copyTo` wrote them: what {@link lumaPixels} read, kept so
+ * the band crop of an I420/NV12 frame is made from it ({@link yuvCrop}) instead of drawing the frame.
  */
-async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: number): Promise<GrayImage | null> {
+interface YuvCopy {
+  readonly buffer: Uint8Array;
+  readonly layout: readonly PlaneLayout[];
+  /** The copied rect, relative to the visible rect (even-aligned). */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly format: VideoPixelFormat;
+  readonly colorSpace: VideoColorSpace;
+}
+
+/**
+ * The luma plane of `region` of a YUV `VideoFrame`, downscaled to `w × h`, and the planes copied; null
+ * when the frame is not an 8-bit YUV frame whose display size equals its visible size (then the canvas
+ * path applies).
+ */
+async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: number): Promise<{ image: GrayImage; copy: YuvCopy } | null> {
   if (!('format' in frame) || !frame.format || !LUMA_FORMATS.has(frame.format)) return null;
   const visible = frame.visibleRect;
   if (!visible || visible.width !== frame.displayWidth || visible.height !== frame.displayHeight) return null;
@@ -117,16 +134,70 @@ async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: n
   const dx = region.x - x0;
   const dy = region.y - y0;
   const data = downscalePlane(buffer, plane.offset + dy * plane.stride + dx, plane.stride, region.width, region.height, w, h);
-  return { width: w, height: h, data };
+  const copy = { buffer, layout, x: x0, y: y0, width: rect.width, height: rect.height, format: frame.format, colorSpace: frame.colorSpace };
+  return { image: { width: w, height: h, data }, copy };
 }
 
-async function cropBand(source: CanvasImageSource, corners: readonly Point[], limitW: number, limitH: number): Promise<Blob | null> {
+/**
+ * The `left..right × top..bottom` box (frame pixels) of an I420 or NV12 copy as RGBA (BT.709 or
+ * BT.601 as the frame's colour space says, full or limited range), or null when the copy does not
+ * cover the box or has another layout.
+ * @internal
+ */
+export function yuvCrop(copy: YuvCopy, left: number, top: number, right: number, bottom: number): ImageData | null {
+  const { buffer, layout, format } = copy;
+  const luma = layout[0];
+  const u = layout[1];
+  const nv12 = format === 'NV12';
+  const v = nv12 ? u : layout[2];
+  if (!luma || !u || !v || !(nv12 || format === 'I420' || format === 'I420A')) return null;
+  if (left < copy.x || top < copy.y || right > copy.x + copy.width || bottom > copy.y + copy.height || right <= left || bottom <= top) return null;
+  const bt709 = copy.colorSpace.matrix === 'bt709';
+  const kr = bt709 ? 1.5748 : 1.402;
+  const kgu = bt709 ? 0.1873 : 0.344136;
+  const kgv = bt709 ? 0.4681 : 0.714136;
+  const kb = bt709 ? 1.8556 : 1.772;
+  const full = copy.colorSpace.fullRange === true;
+  const ys = full ? 1 : 255 / 219;
+  const yo = full ? 0 : 16;
+  const cs = full ? 1 : 255 / 224;
+  const w = right - left;
+  const out = new ImageData(w, bottom - top);
+  const px = out.data;
+  let o = 0;
+  for (let y = top - copy.y; y < bottom - copy.y; y++) {
+    const yRow = luma.offset + y * luma.stride;
+    const uRow = u.offset + (y >> 1) * u.stride;
+    const vRow = v.offset + (y >> 1) * v.stride;
+    for (let x = left - copy.x; x < right - copy.x; x++) {
+      const cu = nv12 ? uRow + (x >> 1) * 2 : uRow + (x >> 1);
+      const cv = nv12 ? cu + 1 : vRow + (x >> 1);
+      const Y = ((buffer[yRow + x] as number) - yo) * ys;
+      const U = ((buffer[cu] as number) - 128) * cs;
+      const V = ((buffer[cv] as number) - 128) * cs;
+      px[o] = Y + kr * V;
+      px[o + 1] = Y - kgu * U - kgv * V;
+      px[o + 2] = Y + kb * U;
+      px[o + 3] = 255;
+      o += 4;
+    }
+  }
+  return out;
+}
+
+/**
+ * JPEG of the band (its corners padded a little) from `source`, or, for a YUV frame's copy that
+ * covers it, from the copied planes: no drawing of the whole frame.
+ */
+async function cropBand(source: CanvasImageSource, corners: readonly Point[], limitW: number, limitH: number, copy?: YuvCopy): Promise<Blob | null> {
   const { left: sx, top: sy, right: ex, bottom: ey } = paddedBox(corners, 0.03, 0.15, limitW, limitH);
   if (ex - sx < 2 || ey - sy < 2) return null;
   const out = new OffscreenCanvas(ex - sx, ey - sy);
   const ctx = out.getContext('2d');
   if (!ctx) return null;
-  ctx.drawImage(source, sx, sy, ex - sx, ey - sy, 0, 0, ex - sx, ey - sy);
+  const pixels = copy ? yuvCrop(copy, sx, sy, ex, ey) : null;
+  if (pixels) ctx.putImageData(pixels, 0, 0);
+  else ctx.drawImage(source, sx, sy, ex - sx, ey - sy, 0, 0, ex - sx, ey - sy);
   return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
@@ -161,7 +232,7 @@ export async function processFrame(
     decode += now() - td;
     if (luma) {
       const te = now();
-      const result = await readMrz(luma, engineOptions(request));
+      const result = await readMrz(luma.image, engineOptions(request));
       engine += now() - te;
       if (result) {
         const sx = region.width / w;
@@ -169,7 +240,7 @@ export async function processFrame(
         const map = (p: Point): Point => ({ x: region.x + p.x * sx, y: region.y + p.y * sy });
         const [a, b, c, d] = result.corners;
         found = { ...result, corners: [map(a), map(b), map(c), map(d)] };
-        if (request.cropBand && found.valid) band = await cropBand(frame, found.corners, frameWidth, frameHeight);
+        if (request.cropBand && found.valid) band = await cropBand(frame, found.corners, frameWidth, frameHeight, luma.copy);
       }
     } else {
       for (const q of request.rotations ? [0, 1, 2, 3] : [0]) {
@@ -223,19 +294,69 @@ export function warmUpFrame(coded: WarmUpImage = WARM_UP_IMAGE): GrayImage {
 }
 
 /**
- * Runs the pixel step and the engine up to `runs` times on `warmUpFrame()`, so the whole path of
- * a successful camera read (luma downscale, locate, rectify, segment, classify, check digits, parse)
- * is compiled and optimised before the first camera frame. A valid read stops the engine early, so
- * each run is short and no fallback path is taken. Between runs it yields to the event loop and stops
- * as soon as `interrupted()` says a real request is waiting, so a frame waits at most for the run in
- * progress. Returns the number of runs done.
+ * One warm-up step: `band`, the engine alone on the stored MRZ image (`warmUpFrame()`); `frame`, a
+ * camera-sized frame holding that MRZ (`warmUpVideoFrame()`) through {@link processFrame} as the scanner's first frame
+ * goes (luma copy and downscale, whole-frame locate, band crop and JPEG encode); `region`, the same
+ * frame read only around the MRZ the last `frame` step found, as the scanner's confirming frame goes.
+ * Without WebCodecs, `frame` and `region` read the band instead.
  */
-export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, runs = 3): Promise<number> {
+export type WarmUpStep = 'band' | 'frame' | 'region';
+
+/**
+ * The worker's warm-up: the band twice first (short steps, which compile and optimise every stage, so
+ * a camera frame arriving early waits little), then the camera paths on a camera-sized frame: whole
+ * frame, then around the MRZ found.
+ */
+export const WARM_UP_STEPS: readonly WarmUpStep[] = ['band', 'band', 'frame', 'region'];
+
+/** Longest side of the warm-up frame's read: the scanner's default (`maxFrameSide`). */
+const WARM_UP_READ_SIDE = 960;
+
+/**
+ * A 1280x720 I420 `VideoFrame` (what cameras deliver): paper grey with the stored MRZ image at 1:1 in
+ * its lower part, so a read at {@link WARM_UP_READ_SIDE} sees the band at 12 px per character like
+ * {@link warmUpFrame}. Null without WebCodecs. The caller closes it. @internal
+ */
+export function warmUpVideoFrame(coded: WarmUpImage = WARM_UP_IMAGE, width = 1280, height = 720): VideoFrame | null {
+  if (typeof VideoFrame !== 'function') return null;
+  const stored = decodeWarmUpImage(coded);
+  const data = new Uint8Array(width * height * 1.5).fill(128);
+  data.fill(200, 0, width * height);
+  const x0 = (width - stored.width) >> 1;
+  const y0 = Math.round(height * 0.72);
+  for (let y = 0; y < stored.height; y++) {
+    for (let x = 0; x < stored.width; x++) data[(y0 + y) * width + x0 + x] = 40 + Math.round(((stored.data[y * stored.width + x] as number) * 160) / 255);
+  }
+  return new VideoFrame(data, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: 0 });
+}
+
+/**
+ * Runs the warm-up `steps` ({@link WARM_UP_STEPS}), so the whole path of a camera read (luma copy and
+ * downscale, locate, rectify, segment, classify, check digits, parse, band crop) is compiled and
+ * optimised before the first camera frame. A valid read stops the engine early, so no fallback path
+ * is taken. Before each step it yields to the event loop and stops as soon as `interrupted()` says a
+ * real request is waiting, so a frame waits at most for the step in progress. Returns the number of
+ * steps done.
+ */
+export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => boolean, steps: readonly WarmUpStep[] = WARM_UP_STEPS): Promise<number> {
   let done = 0;
-  for (let i = 0; i < runs; i++) {
+  let corners: readonly Point[] | null = null;
+  for (const step of steps) {
     await new Promise((r) => setTimeout(r, 0));
     if (interrupted()) break;
-    await readMrz(warmUpFrame(), {});
+    const frame = step === 'band' ? null : warmUpVideoFrame();
+    if (frame) {
+      const region = step === 'region' && corners ? trackingRegion(corners, frame.displayWidth, frame.displayHeight) : undefined;
+      // The pixel copy yields to the event loop: a request that arrived meanwhile skips the engine run.
+      let skipped = false;
+      const engine: ReadMrzFunction = (image, options) => {
+        skipped = interrupted();
+        return skipped ? null : readMrz(image, options);
+      };
+      const read = await processFrame({ frame, maxSide: WARM_UP_READ_SIDE, cropBand: true, ...(region ? { region } : {}) }, engine);
+      if (skipped) break;
+      if (step === 'frame') corners = read.result?.corners ?? null;
+    } else await readMrz(warmUpFrame(), {});
     done++;
   }
   return done;

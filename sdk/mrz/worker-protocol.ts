@@ -19,8 +19,9 @@
  * `ImageData.data`) or greyscale (1 byte per pixel), as an `ArrayBuffer`, `Uint8Array` or
  * `Uint8ClampedArray`. `'frame'` is the camera path: the worker turns the frame into pixels itself
  * (the luma plane of a YUV `VideoFrame`, else an `OffscreenCanvas`), so the main thread never
- * touches pixels. `'warm-up'` runs the engine a few times on a stored image of a valid MRZ so the first camera frame
- * is read by optimised code; a real request arriving meanwhile cuts it short.
+ * touches pixels. `'warm-up'` reads a stored image of a valid MRZ, alone and inside a camera-sized frame
+ * (`WARM_UP_STEPS` in `worker-frames.ts`), so the first camera frame is read by optimised code; a real
+ * request arriving meanwhile cuts it short.
  *
  * The `'track-*'` requests read a live camera off the main thread: the page hands over the
  * `ReadableStream` of a `MediaStreamTrackProcessor` (Chromium: tracks themselves cannot be transferred
@@ -230,7 +231,7 @@ export interface MrzWarmUpResponse {
   readonly id: number;
   /** Discriminant. */
   readonly kind: 'warm-up';
-  /** Engine runs done (0 when cut short by a real request). */
+  /** Warm-up steps done (0 when cut short by a real request). */
   readonly runs: number;
   /** Milliseconds spent. */
   readonly ms: number;

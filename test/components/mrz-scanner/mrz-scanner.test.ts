@@ -55,6 +55,27 @@ describe('<timpora-mrz-scanner>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('starts and warms the engine up as soon as it is connected, with a reader set right after', async () => {
+    class PreparedReader extends ScriptedReader {
+      prepared = 0;
+      prepare(): Promise<void> {
+        this.prepared++;
+        return Promise.resolve();
+      }
+    }
+    const reader = new PreparedReader(() => null);
+    const el = document.createElement('timpora-mrz-scanner');
+    document.body.append(el);
+    el.reader = reader;
+    try {
+      await el.updateComplete;
+      // Not left for an idle period: the first update already started it.
+      expect(reader.prepared).to.equal(1);
+    } finally {
+      el.remove();
+    }
+  });
+
   it('speaks English with lang="en" and switches at run time', async () => {
     const el = await mount(html`<timpora-mrz-scanner lang="en"></timpora-mrz-scanner>`);
     expect(buttonByText(el, 'Start camera')).to.exist;

@@ -50,7 +50,7 @@ export class ScriptedReader implements FrameReader {
     const result = this.answer(this.calls);
     return {
       result,
-      band: result ? new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }) : null,
+      band: result && rest.cropBand ? new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }) : null,
       frameWidth,
       frameHeight,
       timings: { decode: 0, engine: this.delayMs, total: this.delayMs },

@@ -83,6 +83,53 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(frame.format).to.equal(null); // closed
   });
 
+  it('crops the band of an I420 frame from the copied planes, in colour, without drawing the frame', async () => {
+    const w = 640;
+    const h = 360;
+    // White page (BT.709 limited range), a band from x 160 to 480 and y 240 to 280: black on the left half, red on the right.
+    const data = new Uint8Array(w * h * 1.5).fill(128);
+    data.fill(235, 0, w * h);
+    for (let y = 240; y < 280; y++) {
+      data.fill(16, y * w + 160, y * w + 320);
+      data.fill(63, y * w + 320, y * w + 480);
+    }
+    for (let cy = 120; cy < 140; cy++) {
+      data.fill(102, w * h + cy * (w / 2) + 160, w * h + cy * (w / 2) + 240);
+      data.fill(240, w * h * 1.25 + cy * (w / 2) + 160, w * h * 1.25 + cy * (w / 2) + 240);
+    }
+    const frame = new VideoFrame(data, {
+      format: 'I420',
+      codedWidth: w,
+      codedHeight: h,
+      timestamp: 0,
+      colorSpace: { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: false },
+    });
+    const proto = OffscreenCanvasRenderingContext2D.prototype;
+    const draw = proto.drawImage;
+    const drawn: unknown[] = [];
+    proto.drawImage = function (this: OffscreenCanvasRenderingContext2D, ...args: unknown[]) {
+      drawn.push(args[0]);
+      return (draw as (...a: unknown[]) => void).apply(this, args);
+    } as typeof draw;
+    let res;
+    try {
+      res = await processFrame({ frame, cropBand: true }, blockFinder([]));
+    } finally {
+      proto.drawImage = draw;
+    }
+    expect(drawn.filter((d) => d instanceof VideoFrame)).to.have.length(0);
+    const bmp = await createImageBitmap(res.band!);
+    // The band padded by 3% of its width and 15% of its height.
+    expect([bmp.width, bmp.height]).to.deep.equal([340, 52]);
+    const c = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+    c.drawImage(bmp, 0, 0);
+    const at = (x: number, y: number): number[] => [...c.getImageData(x, y, 1, 1).data.slice(0, 3)];
+    const near = (got: number[], want: number[]): boolean => got.every((v, i) => Math.abs(v - (want[i] as number)) < 40);
+    expect(near(at(60, 26), [0, 0, 0]), `black ${at(60, 26).join()}`).to.equal(true);
+    expect(near(at(260, 26), [255, 0, 0]), `red ${at(260, 26).join()}`).to.equal(true);
+    expect(near(at(170, 2), [255, 255, 255]), `white ${at(170, 2).join()}`).to.equal(true);
+  });
+
   it('downscalePlane averages the source block each output pixel covers', () => {
     // 4x2 plane with a stride of 6: rows [0 10 20 30 x x], [40 50 60 70 x x]
     const src = new Uint8Array([0, 10, 20, 30, 99, 99, 40, 50, 60, 70, 99, 99]);

@@ -65,6 +65,29 @@ describe('sdk/camera MrzCameraScanner', () => {
     expect(reader.calls - calls).to.be.lessThan(2);
   });
 
+  it('asks for the band crop only on frames that may settle the vote', async () => {
+    // Frames: the MRZ, nothing, the MRZ again (settles), as a two-frame voter needs.
+    const reader = new ScriptedReader((n) => (n === 2 ? null : imageResult()));
+    const s = make(reader);
+    const read = new Promise<ScannerReadDetail>((resolve) => s.addEventListener('read', (e) => resolve(e.detail)));
+    await s.start();
+    const detail = await read;
+    expect(detail.band?.type).to.equal('image/jpeg');
+    expect(reader.requests.slice(0, 3).map((r) => r.cropBand)).to.deep.equal([false, true, true]);
+  });
+
+  it('a voter settled by a frame without a crop reports on the next frame, with its crop', async () => {
+    const reader = new ScriptedReader(() => imageResult());
+    const s = make(reader, { createVoter: () => new RepeatVoter(1) });
+    const bands: (Blob | null)[] = [];
+    s.addEventListener('read', (e) => bands.push(e.detail.band));
+    await s.start();
+    await until(() => bands.length > 0, 8000, 'read');
+    expect(reader.requests.slice(0, 2).map((r) => r.cropBand)).to.deep.equal([false, true]);
+    expect(reader.calls).to.equal(2);
+    expect(bands.map((b) => b?.type)).to.deep.equal(['image/jpeg']);
+  });
+
   it('never reports a read that the voter does not find valid', async () => {
     const invalid = { ...imageResult(), valid: false };
     const reader = new ScriptedReader(() => invalid);

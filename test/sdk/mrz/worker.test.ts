@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { createMrzWorkerClient, MrzWorkerError } from '../../../sdk/mrz/worker-client.ts';
 import { readMrz } from '../../../sdk/mrz/engine.ts';
-import { warmUpEngine } from '../../../sdk/mrz/worker-frames.ts';
+import { WARM_UP_STEPS, warmUpEngine, type ReadMrzFunction, type WarmUpStep } from '../../../sdk/mrz/worker-frames.ts';
 import { WARM_UP_LINES } from '../../../sdk/mrz/worker-warm-up.ts';
 import type { GrayImage, MrzImageResult, RgbaImage } from '../../../sdk/mrz/types.ts';
 
@@ -77,15 +77,21 @@ describe('MRZ worker', () => {
     expect(code2).to.equal('terminated');
   });
 
-  it('warms up through the whole pipeline: every run is a valid, parsed read of the stored MRZ', async () => {
-    const results: (MrzImageResult | null)[] = [];
+  /** Warms up with `steps` through the real engine, recording every image it read and every result. */
+  async function recordedWarmUp(steps: readonly WarmUpStep[]): Promise<{ runs: number; images: (RgbaImage | GrayImage)[]; results: (MrzImageResult | null)[] }> {
     const images: (RgbaImage | GrayImage)[] = [];
-    const runs = await warmUpEngine((image, options) => {
+    const results: (MrzImageResult | null)[] = [];
+    const engine: ReadMrzFunction = (image, options) => {
       images.push(image);
       const r = readMrz(image, options);
       results.push(r);
       return r;
-    }, () => false, 2);
+    };
+    return { runs: await warmUpEngine(engine, () => false, steps), images, results };
+  }
+
+  it('warms up through the whole pipeline: every run is a valid, parsed read of the stored MRZ', async () => {
+    const { runs, images, results } = await recordedWarmUp(['band', 'band']);
     expect(runs).to.equal(2);
     expect(results).to.have.length(2);
     // The stored 16 px-per-character image area-averaged to 3/4 like a camera frame's luma plane:
@@ -104,6 +110,16 @@ describe('MRZ worker', () => {
     }
   });
 
+  it('warms the camera paths up on a camera-sized frame: whole frame with the band crop, then around the MRZ found', async () => {
+    const { runs, images, results } = await recordedWarmUp(['frame', 'region']);
+    expect(runs).to.equal(2);
+    // The 1280x720 frame read at 960 px (as the scanner reads), then a window around the band only.
+    expect([images[0]?.width, images[0]?.height]).to.deep.equal([960, 540]);
+    const region = images[1] as GrayImage;
+    expect(region.width * region.height).to.be.lessThan((960 * 540) / 3);
+    for (const r of results) expect(r?.lines).to.deep.equal([...WARM_UP_LINES]);
+  });
+
   it('stops warming up between runs once a real request waits', async () => {
     let calls = 0;
     let waiting = false;
@@ -111,17 +127,29 @@ describe('MRZ worker', () => {
       calls++;
       waiting = true;
       return null;
-    }, () => waiting, 5);
+    }, () => waiting, ['band', 'band', 'band']);
     expect(runs).to.equal(1);
     expect(calls).to.equal(1);
+  });
+
+  it('skips the engine run of a frame step when a request arrived during its pixel copy', async () => {
+    let calls = 0;
+    let checks = 0;
+    // False before the step, true once the frame's pixels were copied (the copy yields to the event loop).
+    const runs = await warmUpEngine(() => {
+      calls++;
+      return null;
+    }, () => ++checks > 1, ['frame', 'region']);
+    expect(calls).to.equal(0);
+    expect(runs).to.equal(0);
   });
 
   it('answers a warm-up request with the runs done in the worker', async () => {
     const client = createMrzWorkerClient();
     try {
-      expect(await client.warmUp()).to.equal(3);
+      expect(await client.warmUp()).to.equal(WARM_UP_STEPS.length);
       // Idempotent: the same answer, no second warm-up.
-      expect(await client.warmUp()).to.equal(3);
+      expect(await client.warmUp()).to.equal(WARM_UP_STEPS.length);
     } finally {
       client.terminate();
     }
