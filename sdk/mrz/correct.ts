@@ -21,7 +21,9 @@
  * 5. Fields without a check digit (names, states, sex, document code) keep the most probable allowed
  *    character; states prefer the most probable combination that is a known code.
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
- *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity.
+ *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity; a
+ *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
+ *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}.
  * @module
  */
 import { isKnownStateCode } from '../model/countries.ts';
@@ -82,6 +84,17 @@ const TO_DIGIT: Readonly<Record<string, string>> = {
 const TO_LETTER: Readonly<Record<string, string>> = {
   '0': 'O', '1': 'I', '2': 'Z', '4': 'A', '5': 'S', '6': 'G', '7': 'T', '8': 'B',
 };
+
+/** Characters with a letter/digit look-alike (either map above). */
+const LOOKALIKES: ReadonlySet<string> = new Set([...Object.keys(TO_DIGIT), ...Object.keys(TO_LETTER)]);
+
+/**
+ * Probability a character with a letter/digit look-alike needs, in a mixed field no check digit
+ * covers (the optional data of MRV-A and MRV-B), for the read to be valid: the check digits cannot
+ * tell O from 0 there, and the classifier's own probability for such pairs runs high on blurred
+ * glyphs (a 0 at 0.95 for a printed O, bench seed 70299).
+ */
+export const UNCHECKED_LOOKALIKE_P = 0.99;
 
 interface Alt {
   ch: string;
@@ -432,10 +445,15 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
   }
   let minUnchecked = 1;
+  let unprovenLookalike = false;
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
       if (checked.has(key(l, c))) continue;
-      minUnchecked = Math.min(minUnchecked, (chosenP[l] as number[])[c] as number);
+      const p = (chosenP[l] as number[])[c] as number;
+      minUnchecked = Math.min(minUnchecked, p);
+      // A mixed field no check digit covers (visa optional data) may hold a letter or its digit
+      // look-alike: only the classifier tells O from 0 there, so it must be nearly certain.
+      if ((classes[l] as MrzCharClass[])[c] === 'alnum' && p < UNCHECKED_LOOKALIKE_P && LOOKALIKES.has((chosen[l] as string[])[c] as string)) unprovenLookalike = true;
     }
   }
   confidence = Math.min(confidence, minUnchecked);
@@ -448,7 +466,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  return { format, lines, confidence, ambiguous: ambiguous || overCorrected, forced, allChecksPass, corrections };
+  return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
 }
 
 /**

@@ -144,6 +144,25 @@ test('names have no check digit: a doubtful letter lowers confidence below the t
   assert.equal(w?.valid, false);
 });
 
+test('visa optional data has no check digit: a digit/letter look-alike there needs near certainty', () => {
+  // MRV-B line 2, optional data from position 28: the 0 of bench seed 70299 (a printed O read 0).
+  const base = ['VCCHLPETROVA<<SIRIPORN<<<<<<<<<<<<<<', 'P246737192IRN3608186F1406241OCWM<<<<'];
+  const asRead = [base[0] as string, (base[1] as string).slice(0, 28) + '0' + (base[1] as string).slice(29)];
+  const doubt = correctMrz(cands(asRead, { '1,28': [{ ch: '0', p: 0.95 }, { ch: 'O', p: 0.04 }] }), { now: NOW });
+  assert.ok(doubt);
+  assert.equal(doubt.format, 'MRVB');
+  assert.equal(doubt.lines[1]?.[28], '0');
+  assert.ok(doubt.confidence >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(doubt.valid, false);
+  // Nearly certain: valid. A character without a look-alike (C) at 0.95 keeps the usual threshold.
+  assert.equal(correctMrz(cands(asRead, { '1,28': [{ ch: '0', p: 0.995 }] }), { now: NOW })?.valid, true);
+  assert.equal(correctMrz(cands(base, { '1,29': [{ ch: 'C', p: 0.95 }, { ch: 'G', p: 0.04 }] }), { now: NOW })?.valid, true);
+  // Where the composite check digit covers the optional data (TD2), the check digits decide.
+  const td2 = randomMrz(3, { format: 'TD2' }).lines;
+  const ch = (td2[1] as string)[28] as string;
+  assert.equal(correctMrz(cands(td2, { '1,28': [{ ch, p: 0.95 }, { ch: ch === '<' ? 'K' : '<', p: 0.04 }] }), { now: NOW })?.valid, true);
+});
+
 test('fields with few allowed characters: alternatives outside them do not lower the confidence, the unlisted mass does', () => {
   // Document code of a passport: only P fits; Z beside it is impossible, R and digits are not.
   const code = correctMrz(cands(TD3, { '0,0': [{ ch: 'P', p: 0.7 }, { ch: 'Z', p: 0.29 }] }), { now: NOW });
