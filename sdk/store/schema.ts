@@ -78,7 +78,7 @@ export interface Row<T> {
   doc?: string;
   /**
    * records/agencies: folded name tokens (multiEntry). Rows the store writes leave out the token `ns` begins with
-   * ({@link leadToken}; see {@link toStoredRow}); {@link toRow} and sealed rows have every token.
+   * (`leadToken`; see {@link toStoredRow}); {@link toRow} and sealed rows have every token.
    */
   nm?: string[];
   /** records/agencies: `[folded full name, id]` */
@@ -199,7 +199,7 @@ export function toRow<C extends CollectionName>(collection: C, entity: Collectio
 
 /**
  * The row the store writes for an entity: {@link toRow} without the name token that the row's `ns` sort key
- * begins with ({@link compactNames}). Every writer of plain rows uses it (local writes, pulled pages, migrations).
+ * begins with (`compactNames`). Every writer of plain rows uses it (local writes, pulled pages, migrations).
  */
 export function toStoredRow<C extends CollectionName>(collection: C, entity: CollectionTypes[C]): Row<CollectionTypes[C]> {
   return compactNames(toRow(collection, entity));
