@@ -217,6 +217,7 @@ export function leadToken(sortKey: string): string | undefined {
   const m = LEAD_RE.exec(sortKey);
   return m ? m[0].slice(0, MAX_TOKEN_LENGTH) : undefined;
 }
+
 /**
  * Removes from `row.nm` the token `row.ns` begins with ({@link leadToken}), when `nm` has it; rows without `ns`
  * (sealed records) are returned unchanged. Returns the row.
