@@ -2,7 +2,7 @@
 // store without and with encryption at rest, in the same page. Bundled and driven by bench/store/encryption.ts.
 import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
 import { documentKey } from '../../sdk/store/fold.ts';
-import { toRow } from '../../sdk/store/schema.ts';
+import { toStoredRow } from '../../sdk/store/schema.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
 import { EncryptedTimporaStore } from '../../sdk/security/encrypted-store.ts';
 import { queryTokens } from '../../sdk/store/fold.ts';
@@ -64,7 +64,7 @@ export async function runEncryption(n: number, reps: { insert: number; lookups: 
         const db = new DexieDb(name);
         await db.open();
         const t0 = performance.now();
-        await db.records.bulkAdd(records.map((e) => toRow('records', e)));
+        await db.records.bulkAdd(records.map((e) => toStoredRow('records', e)));
         ins.dexie.push(performance.now() - t0);
         db.close();
       } else {
@@ -135,7 +135,7 @@ export async function runEncryption(n: number, reps: { insert: number; lookups: 
     'name-prefix search (3 letters, 50 hits)',
     () => (queryTokens((records[Math.floor(r() * n)] as ForeignerRecord).identity.surname)[0] ?? 'mul').slice(0, 3),
     (c, p) => c.records.searchByName(p, { limit: 50 }),
-    (p) => dexie.records.where('nm').startsWith(p).distinct().limit(50).toArray(),
+    (p) => dexie.namePrefix(p, 50),
     sameCount,
   );
   await timeAll(

@@ -3,7 +3,7 @@
 import Dexie, { type Table } from 'dexie';
 import { createTimporaClient } from '../../sdk/client.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
-import { DEFAULT_RECORD_STATUS, toRow, type Row } from '../../sdk/store/schema.ts';
+import { DEFAULT_RECORD_STATUS, toStoredRow, type Row } from '../../sdk/store/schema.ts';
 import { documentKey, queryTokens } from '../../sdk/store/fold.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
 
@@ -128,6 +128,18 @@ export class DexieDb extends Dexie {
     if (st === DEFAULT_RECORD_STATUS) return this.records.orderBy('upd').reverse().filter((row) => row.st === st).limit(50).toArray();
     return this.records.where('[xst+upd]').between([st, Dexie.minKey], [st, Dexie.maxKey]).reverse().limit(50).toArray();
   }
+
+  /**
+   * Up to `limit` rows with a name token starting with `prefix`, read as the Timpora store reads them since schema
+   * v5: rows whose sort key `ns` begins with it (their leading token, which `nm` leaves out), then `nm`.
+   */
+  async namePrefix(prefix: string, limit: number): Promise<Row<ForeignerRecord>[]> {
+    const lead = await this.records.where('ns').between([prefix], [prefix + '\uffff']).limit(limit).toArray();
+    if (lead.length >= limit) return lead;
+    const seen = new Set(lead.map((row) => row.id));
+    const rest = await this.records.where('nm').startsWith(prefix).filter((row) => !seen.has(row.id)).distinct().limit(limit - lead.length).toArray();
+    return [...lead, ...rest];
+  }
 }
 
 export interface Line {
@@ -170,7 +182,7 @@ export async function runSize(n: number, reps: { insert: number; clientInsert: n
         await db.open();
         await cpuMark(`dexie-${n}:start`);
         const t0 = performance.now();
-        await db.records.bulkAdd(records.map((e) => toRow('records', e)));
+        await db.records.bulkAdd(records.map((e) => toStoredRow('records', e)));
         insDexie.push(performance.now() - t0);
         await cpuMark(`dexie-${n}:end`);
         console.log(`[bench] ${n} dexie insert ${(performance.now() - t0).toFixed(0)} ms`);
@@ -276,7 +288,7 @@ export async function runSize(n: number, reps: { insert: number; clientInsert: n
     reps.lookups,
     prefixes,
     (p: string) => client.records.searchByName(p, { limit: 50 }),
-    (p: string) => dexie.records.where('nm').startsWith(p).distinct().limit(50).toArray(),
+    (p: string) => dexie.namePrefix(p, 50),
     sameLength,
   );
 

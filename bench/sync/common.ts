@@ -28,7 +28,8 @@ export function median(xs: number[]): number {
 
 /**
  * CPU time (user + system, ms) used so far by process `root` and its descendants, by kind: Chromium's
- * `--type=` (renderer, utility, gpu-process ...), `main` for the root itself. Linux `/proc` only (empty elsewhere).
+ * `--type=` (renderer, utility, gpu-process ...; `webui-renderer` for the renderers of the browser's own UI,
+ * `--top-chrome-webui`), `main` for the root itself. Linux `/proc` only (empty elsewhere).
  * Two readings around a step give what the step cost each process, whatever the machine's load.
  */
 export function processTreeCpu(root: number): Map<string, number> {
@@ -60,7 +61,10 @@ export function processTreeCpu(root: number): Map<string, number> {
     let kind = 'main';
     if (pid !== root) {
       try {
-        kind = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'other';
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        kind = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'other';
+        // The browser's own UI (e.g. the omnibox popup a new window preloads) runs in renderers of its own.
+        if (kind === 'renderer' && cmdline.includes('--top-chrome-webui')) kind = 'webui-renderer';
       } catch {
         kind = 'other';
       }
@@ -70,6 +74,25 @@ export function processTreeCpu(root: number): Map<string, number> {
     stack.push(...(children.get(pid) ?? []));
   }
   return out;
+}
+
+/**
+ * Waits until process `root` and its descendants are idle: less than `busyMs` of CPU in a `windowMs` window (at
+ * most `maxMs`). A window that was just created preloads the browser's own UI (Chromium 156: the omnibox popup
+ * WebUI, about 1 s of CPU) for a few seconds; a timed step that starts at once shares the machine's cores with it.
+ * Returns the time waited (ms).
+ */
+export async function settle(root: number, { windowMs = 500, busyMs = 50, maxMs = 15_000 } = {}): Promise<number> {
+  const t0 = performance.now();
+  const total = (): number => [...processTreeCpu(root).values()].reduce((a, b) => a + b, 0);
+  let before = total();
+  while (performance.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = total();
+    if (now - before < busyMs) break;
+    before = now;
+  }
+  return performance.now() - t0;
 }
 
 /** CPU used per kind between two {@link processTreeCpu} readings. */

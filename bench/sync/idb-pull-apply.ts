@@ -5,7 +5,7 @@
  * the rows not `active`), the page size and the transaction durability. Beside the wall time, the CPU time of the
  * renderer and of the browser process (where Chromium runs the IndexedDB backend), which a loaded machine
  * inflates far less than the wall time.
- * Applies `--records` (default 10,000) record rows built with the store's own `toRow` (the bench records of
+ * Applies `--records` (default 10,000) record rows built with the store's own `toStoredRow` (the bench records of
  * `seed.ts` as the server returns them) in pages of `--page` (default 1,000) into a fresh database per
  * variant, every request of a page issued before the first answer is awaited (as the puller does), `--runs`
  * (default 3) rounds in rotating order; prints the median per variant.
@@ -13,7 +13,7 @@
  * Run: `node --import tsx bench/sync/idb-pull-apply.ts [--records 10000] [--page 1000] [--runs 3] [--only <text>]`.
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
-import { INDEXES, toRow } from '../../sdk/store/schema.ts';
+import { INDEXES, toRow, toStoredRow } from '../../sdk/store/schema.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
 import { argOf, blankOriginPage, cpuSince, median, processTreeCpu, record } from './common.ts';
 
@@ -35,6 +35,8 @@ interface Variant {
   only?: string[];
   /** Every n-th row gets status `closed` (and so a sparse `xst` key); the rest stay `active`. */
   rareEvery?: number;
+  /** Rows as schema v4 wrote them (`toRow`: every name token in `nm`) instead of v5's `toStoredRow`. */
+  v4Rows?: boolean;
 }
 const ALL_VARIANTS: Variant[] = [
   { name: 'read + put, 6 indexes (before)', read: true, indexes: true, page: PAGE, durability: 'default' },
@@ -53,6 +55,9 @@ const ALL_VARIANTS: Variant[] = [
     only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'],
     ...(every ? { rareEvery: every } : {}),
   })),
+  // Schema v5 against v4: the same indexes, `nm` without the token `ns` begins with (one index entry less per row).
+  { name: 'v5 rows (nm without the leading name token)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'] },
+  { name: 'v4 rows (every name token in nm)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'], v4Rows: true },
   { name: `put only, 6 indexes, pages of ${PAGE * 2}`, read: false, indexes: true, page: PAGE * 2, durability: 'default' },
   { name: 'put only, 6 indexes, relaxed', read: false, indexes: true, page: PAGE, durability: 'relaxed' },
   { name: 'put only, 6 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true },
@@ -75,15 +80,20 @@ const VARIANTS = ALL_VARIANTS.filter((v) => v.name.includes(ONLY));
 
 async function main(): Promise<void> {
   const now = new Date().toISOString();
-  const rows = Array.from({ length: RECORDS }, (_, i) => {
-    const entity = { ...(JSON.parse(record(i)) as object), id: crypto.randomUUID(), version: 1, sourceAgency: 'imi-jakut', createdAt: now, updatedAt: now } as unknown as ForeignerRecord;
-    return toRow('records', entity);
+  const entities = Array.from({ length: RECORDS }, (_, i) => {
+    return { ...(JSON.parse(record(i)) as object), id: crypto.randomUUID(), version: 1, sourceAgency: 'imi-jakut', createdAt: now, updatedAt: now } as unknown as ForeignerRecord;
   });
+  const rows = entities.map((e) => toStoredRow('records', e));
+  const v4Rows = entities.map((e) => toRow('records', e));
   const { browser, page, close } = await blankOriginPage('idb pull apply');
   try {
-    await page.evaluate((r: unknown[]) => {
-      (globalThis as unknown as { rows: unknown[] }).rows = r;
-    }, rows);
+    await page.evaluate(
+      (r: unknown[], r4: unknown[]) => {
+        Object.assign(globalThis, { rows: r, v4Rows: r4 });
+      },
+      rows,
+      v4Rows,
+    );
     const times: Record<string, number[]> = {};
     /** Renderer time spent inside the put() calls themselves (serialisation, index key extraction). */
     const issue: Record<string, number[]> = {};
@@ -95,7 +105,8 @@ async function main(): Promise<void> {
         const before = processTreeCpu(root);
         const [ms, issueMs] = await page.evaluate(
           async (variant: Variant, indexes: Record<string, { keyPath: string | string[]; multiEntry?: boolean }>, name: string): Promise<[number, number]> => {
-            const raw = (globalThis as unknown as { rows: Array<{ id: string; v: unknown }> }).rows;
+            const g = globalThis as unknown as Record<'rows' | 'v4Rows', Array<{ id: string; v: unknown }>>;
+            const raw = variant.v4Rows ? g.v4Rows : g.rows;
             const every = variant.rareEvery;
             const mixed = every ? raw.map((r, i) => (i % every === 0 ? { ...r, v: { ...(r.v as object), status: 'closed' }, st: 'closed', xst: 'closed' } : r)) : raw;
             const all = variant.json ? mixed.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : mixed;

@@ -3,7 +3,7 @@
 // storage transaction, so a pull or push can be split into server, body download, JSON and IndexedDB time.
 import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
 import { createRecord } from '../../sdk/model/factory.ts';
-import { toRow } from '../../sdk/store/schema.ts';
+import { toStoredRow } from '../../sdk/store/schema.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
 import { HttpTransport } from '../../sdk/sync/http-transport.ts';
 import { IdbSyncStorage } from '../../sdk/sync/idb-storage.ts';
@@ -127,8 +127,8 @@ const profiler = {
       r.onsuccess = () => res(r.result as unknown[]);
     }))) as Array<{ v: never }>;
     const t1 = performance.now();
-    for (const row of rows) toRow('records', row.v);
-    span('toRow CPU (all records, separate)', t1, rows.length);
+    for (const row of rows) toStoredRow('records', row.v);
+    span('toStoredRow CPU (all records, separate)', t1, rows.length);
     const t2 = performance.now();
     const s = JSON.stringify(rows.map((r) => r.v));
     span('JSON.stringify of the pulled entities (separate)', t2, s.length);

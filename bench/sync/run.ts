@@ -9,7 +9,8 @@
  * write (6 in flight, the browser's connection limit per origin).
  *
  * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only --sqlite-only
- * --pg-only --no-single --compare <dir>`; `--no-single` skips the one-request-per-write push, for short runs;
+ * --pg-only --no-single --no-settle --compare <dir>`; `--no-single` skips the one-request-per-write push, for short runs;
+ * `--no-settle` starts each pull as soon as its page is ready instead of once the browser is idle;
  * `--compare <dir>` also measures the browser harness (and so the sdk) of another checkout, e.g. an export of
  * the commit before a change, alternating with this tree's run by run against the same server).
  * Prints figures; asserts nothing (benchmarks are not tests).
@@ -33,7 +34,7 @@ import {
   tempDir,
 } from '../../test/e2e/sync-faults-lib.ts';
 import type { FaultProxy } from '../../test/e2e/sync-faults-proxy.ts';
-import { argOf, cpuSince, median, processTreeCpu, seed } from './common.ts';
+import { argOf, cpuSince, median, processTreeCpu, seed, settle } from './common.ts';
 
 const args = process.argv.slice(2);
 const RECORDS = argOf('records', 10_000);
@@ -43,6 +44,8 @@ const CLIENT_ONLY = args.includes('--client-only');
 const SQLITE_ONLY = args.includes('--sqlite-only');
 const PG_ONLY = args.includes('--pg-only');
 const NO_SINGLE = args.includes('--no-single');
+/** `--no-settle`: time the pull right after the page opened, while the new window's own UI still loads. */
+const SETTLE = !args.includes('--no-settle');
 
 const fmt = (ms: number): string => (Number.isNaN(ms) ? "-" : `${(ms / 1000).toFixed(2)} s`);
 
@@ -50,8 +53,11 @@ interface EngineFigures {
   engine: string;
   seedMs: number;
   pull: number[];
-  /** Chromium CPU during each pull (ms): browser process (IndexedDB backend) and renderer. */
-  pullCpu: { browser: number[]; renderer: number[] };
+  /**
+   * CPU during each pull (ms): Chromium's browser process (IndexedDB backend), the page's renderer, the renderers of
+   * the browser's own UI (WebUI), and the server.
+   */
+  pullCpu: { browser: number[]; renderer: number[]; webui: number[]; server: number[] };
   pulled: number;
   pushDrained: number[];
   pushCycle: number[];
@@ -77,25 +83,33 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
     const token = await devToken(proxies[0]!.origin, 'imi-jakut', 'officer', `bench-${Date.now()}`);
     process.stdout.write(`[${label}] seeding ${RECORDS} records over HTTP...\n`);
     const seedMs = await seed(proxies[0]!.origin, token, RECORDS);
-    const figures: EngineFigures[] = clients.map((c) => ({ engine: clients.length > 1 ? `${label} ${c.name}` : label, seedMs, pull: [], pullCpu: { browser: [], renderer: [] }, pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] }));
+    const figures: EngineFigures[] = clients.map((c) => ({ engine: clients.length > 1 ? `${label} ${c.name}` : label, seedMs, pull: [], pullCpu: { browser: [], renderer: [], webui: [], server: [] }, pulled: 0, pushDrained: [], pushCycle: [], pushSingle: [] }));
     // Client builds alternate within each run (rotating order), so load on the machine hits them alike.
     const rotation = (run: number): number[] => clients.map((_, i) => (i + run) % clients.length);
     for (let run = 0; run < RUNS; run++) {
       for (const k of rotation(run)) {
         const page: Page = await openHarness(browser, proxies[k]!.origin);
         await call(page, 'init', { dbName: `bench-pull-${run}-${Date.now()}`, agencyId: 'imi-jakut', token });
+        // The new window's own UI loads for a few seconds after it opened: the pull (which leading starts) waits
+        // until the browser is idle.
+        const settledMs = SETTLE ? await settle(root) : 0;
         await call(page, 'startLeading');
+        const serverPid = server.child?.pid ?? 0;
         const cpuBefore = processTreeCpu(root);
+        const serverBefore = processTreeCpu(serverPid);
         const pulled = await call(page, 'timedSync');
         const cpu = cpuSince(cpuBefore, processTreeCpu(root));
+        const serverCpu = cpuSince(serverBefore, processTreeCpu(serverPid)).get('main') ?? 0;
         figures[k]!.pull.push(pulled.ms);
         figures[k]!.pullCpu.browser.push(cpu.get('main') ?? 0);
         figures[k]!.pullCpu.renderer.push(cpu.get('renderer') ?? 0);
+        figures[k]!.pullCpu.webui.push(cpu.get('webui-renderer') ?? 0);
+        figures[k]!.pullCpu.server.push(serverCpu);
         figures[k]!.pulled = pulled.records;
         await call(page, 'close');
         await page.browserContext().close();
         process.stdout.write(
-          `[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)} (CPU browser process ${fmt(cpu.get('main') ?? 0)}, renderer ${fmt(cpu.get('renderer') ?? 0)})\n`,
+          `[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)} (CPU browser process ${fmt(cpu.get('main') ?? 0)}, renderer ${fmt(cpu.get('renderer') ?? 0)}, browser UI renderers ${fmt(cpu.get('webui-renderer') ?? 0)}, server ${fmt(serverCpu)}; waited ${fmt(settledMs)} for an idle browser)\n`,
         );
       }
     }
@@ -105,6 +119,7 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
           const page: Page = await openHarness(browser, proxies[k]!.origin);
           await call(page, 'init', { dbName: `bench-push-${batchSize}-${run}-${Date.now()}`, agencyId: 'imi-jakut', token, concurrency: 6, batchSize });
           await call(page, 'writeOffline', WRITES, 0, 'bench');
+          if (SETTLE) await settle(root);
           const pushed = await call(page, 'timedPush');
           if (batchSize > 1) {
             figures[k]!.pushDrained.push(pushed.drainedMs);
@@ -158,13 +173,13 @@ async function main(): Promise<void> {
   } finally {
     removeDir(dir);
   }
-  process.stdout.write('\nengine    | initial pull (median)        | pull CPU browser / renderer | push, all acked (median) | push cycle incl. pull-back | push, 1 request/write | ratio single/batched\n');
+  process.stdout.write('\nengine    | initial pull (median)        | pull CPU browser / renderer / UI renderers / server | push, all acked (median) | push cycle incl. pull-back | push, 1 request/write | ratio single/batched\n');
   for (const r of results) {
     const pull = median(r.pull);
     const push = median(r.pushDrained);
     const seq = r.pushSingle.length > 0 ? median(r.pushSingle) : Number.NaN;
     process.stdout.write(
-      `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(median(r.pullCpu.browser))} / ${fmt(median(r.pullCpu.renderer))} | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${Number.isNaN(seq) ? '-' : `${(seq / push).toFixed(2)}x`}\n`,
+      `${r.engine.padEnd(9)} | ${fmt(pull)} for ${r.pulled} records (aim < 3 s) | ${fmt(median(r.pullCpu.browser))} / ${fmt(median(r.pullCpu.renderer))} / ${fmt(median(r.pullCpu.webui))} / ${fmt(median(r.pullCpu.server))} | ${fmt(push)} (aim < 2 s)      | ${fmt(median(r.pushCycle))}                     | ${fmt(seq)}         | ${Number.isNaN(seq) ? '-' : `${(seq / push).toFixed(2)}x`}\n`,
     );
   }
   if (!CLIENT_ONLY) {

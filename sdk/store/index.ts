@@ -25,6 +25,7 @@ export {
   COLLECTIONS,
   INDEXES,
   toRow,
+  toStoredRow,
   createSchemaV1,
   type CollectionName,
   type CollectionTypes,

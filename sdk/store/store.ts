@@ -3,7 +3,7 @@
  * the same transaction), indexed queries, cross-tab change notifications and typed errors.
  *
  * Most code uses it through `createTimporaClient()`; the sync engine (`sdk/sync`) uses the lower-level
- * {@link TimporaStore.transaction}, {@link toRow}/`row.v` and {@link TimporaStore.notify} to apply server
+ * {@link TimporaStore.transaction}, `toStoredRow`/`row.v` and {@link TimporaStore.notify} to apply server
  * changes and drain the outbox atomically.
  * @module
  */
@@ -26,7 +26,8 @@ import {
   DEFAULT_DB_NAME,
   INDEXES,
   SCHEMA_VERSION,
-  toRow,
+  rowHasTokenPrefix,
+  toStoredRow,
   upgrade,
   type CollectionName,
   type CollectionTypes,
@@ -469,19 +470,20 @@ export class TimporaStore {
   }
 
   /**
-   * Prefix search over the folded-token index `nm`: rows having, for every query token, a token that starts
-   * with it. Probes the index with the longest query token and checks the others on the row. Deduplicated,
-   * in index order, at most `limit`.
+   * Prefix search by name: rows having, for every query token, a name token that starts with it. Probes with the
+   * longest query token, first the sort-key index `ns` (rows whose name begins with the probe: their leading
+   * token, which `nm` does not hold since schema v5), then the folded-token index `nm` (the other tokens), and
+   * checks the other query tokens on the row. Deduplicated, in that order, at most `limit`.
    */
   async searchTokens<C extends 'records' | 'agencies'>(collection: C, tokens: readonly string[], limit: number): Promise<Row<CollectionTypes[C]>[]> {
     type R = Row<CollectionTypes[C]>;
     if (tokens.length === 0 || limit <= 0) return [];
     const probe = [...tokens].sort((a, b) => b.length - a.length)[0] as string;
     const others = tokens.filter((t) => t !== probe);
-    const matches = (row: R): boolean => others.every((t) => (row.nm ?? []).some((n) => n.startsWith(t)));
-    const range = IDBKeyRange.bound(probe, probe + '\uffff', false, true);
+    const matches = (row: R): boolean => others.every((t) => rowHasTokenPrefix(row, t));
+    const end = probe + '\uffff';
     return this.transaction([collection], 'readonly', async (tx) => {
-      const index = tx.objectStore(collection).index('nm') as IndexWithGetAllRecords;
+      const store = tx.objectStore(collection);
       const seen = new Set<string>();
       const out: R[] = [];
       const take = (row: R): boolean => {
@@ -490,21 +492,32 @@ export class TimporaStore {
         if (matches(row)) out.push(row);
         return out.length >= limit;
       };
+      // `ns` has one entry per row (`[sort key, id]`, unique): read in batches, each resuming after the last key.
+      const ns = store.index('ns');
+      const batch = limit + 4;
+      for (let from: IDBKeyRange = IDBKeyRange.bound([probe], [end], false, true); ; ) {
+        const rows = (await req(ns.getAll(from, batch))) as R[];
+        for (const row of rows) if (take(row)) return out;
+        const last = rows[rows.length - 1];
+        if (rows.length < batch || !last?.ns) break;
+        from = IDBKeyRange.bound(last.ns, [end], true, true);
+      }
+      const index = store.index('nm') as IndexWithGetAllRecords;
+      const range = IDBKeyRange.bound(probe, end, false, true);
       // Fast path: one batched read of index entries (key, primary key, value); enough unless many entries
       // repeat a row (a row matches through several tokens) or the other tokens reject rows.
       let resumeAt: { key: IDBValidKey; primaryKey: IDBValidKey } | undefined;
       if (typeof index.getAllRecords === 'function') {
-        const want = limit + 4;
-        const recs = (await req(index.getAllRecords({ query: range, count: want }))) as { key: IDBValidKey; primaryKey: IDBValidKey; value: unknown }[];
+        const recs = (await req(index.getAllRecords({ query: range, count: batch }))) as { key: IDBValidKey; primaryKey: IDBValidKey; value: unknown }[];
         for (const rec of recs) if (take(rec.value as R)) return out;
-        if (recs.length < want) return out;
+        if (recs.length < batch) return out;
         const last = recs[recs.length - 1] as { key: IDBValidKey; primaryKey: IDBValidKey };
         resumeAt = { key: last.key, primaryKey: last.primaryKey };
       }
       // Cursor walk (from the start, or just after the last entry the fast path read).
       return new Promise<R[]>((resolve, reject) => {
         const from = resumeAt;
-        const cursorReq = index.openCursor(from ? IDBKeyRange.bound(from.key, probe + '\uffff', false, true) : range);
+        const cursorReq = index.openCursor(from ? IDBKeyRange.bound(from.key, end, false, true) : range);
         let jumped = false;
         cursorReq.onerror = () => reject(toStoreError(cursorReq.error));
         cursorReq.onsuccess = () => {
@@ -591,14 +604,14 @@ export class TimporaStore {
           case 'create': {
             // No per-request handler (hot path): a duplicate id aborts the transaction with ConstraintError,
             // mapped to ConflictError below.
-            const row = toRow(collection, op.entity);
+            const row = toStoredRow(collection, op.entity);
             os.add(row);
             results[i] = { op: 'put', entity: op.entity };
             enqueue('put', row.id, 0, op.entity);
             break;
           }
           case 'replace': {
-            os.put(toRow(collection, op.entity));
+            os.put(toStoredRow(collection, op.entity));
             results[i] = { op: 'put', entity: op.entity };
             enqueue('put', (op.entity as { id: string }).id, (op.entity as { version?: number }).version ?? 0, op.entity);
             break;
@@ -609,7 +622,7 @@ export class TimporaStore {
               try {
                 const existing = (r.result as Row<T> | undefined)?.v;
                 const entity = op.build(existing);
-                os.put(toRow(collection, entity));
+                os.put(toStoredRow(collection, entity));
                 results[i] = { op: 'put', entity };
                 enqueue('put', op.id, (existing as { version?: number } | undefined)?.version ?? 0, entity);
               } catch (e) {

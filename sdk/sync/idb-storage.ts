@@ -1,12 +1,12 @@
 /**
  * {@link IdbSyncStorage}: the {@link SyncStorage} over the `sdk/store` IndexedDB database. Entities live in
- * the collection stores as rows (`toRow(entity)`, entity in `row.v`), the outbox in `outbox` (index `entity`
+ * the collection stores as rows (`toStoredRow(entity)`, entity in `row.v`), the outbox in `outbox` (index `entity`
  * on `[collection, id]`), the change-feed cursor in `meta`. Changes the engine makes are announced through
  * the store's `notify` with `source: 'remote'`, so every tab's widgets refresh.
  * @module
  */
 import { req } from '../store/idb-util.ts';
-import { toRow, type CollectionName, type Row } from '../store/schema.ts';
+import { toStoredRow, type CollectionName, type Row } from '../store/schema.ts';
 import type { StoreName, TimporaStore } from '../store/store.ts';
 import { SyncError } from './errors.ts';
 import type { LocalChange, SyncStorage, SyncStorageTx } from './storage.ts';
@@ -84,13 +84,13 @@ function wrap(tx: IDBTransaction): SyncStorageTx {
     },
     async putEntity(collection, entity) {
       if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
-      await req(entities(collection).put(toRow(collection, entity as never)));
+      await req(entities(collection).put(toStoredRow(collection, entity as never)));
     },
     async putEntities(collection, list) {
       if (!isCollection(collection)) throw new TypeError(`Unknown collection ${collection}`);
       const os = entities(collection);
       let last: IDBRequest | undefined;
-      for (const entity of list) last = os.put(toRow(collection, entity as never));
+      for (const entity of list) last = os.put(toStoredRow(collection, entity as never));
       if (last) await req(last);
     },
     async deleteEntity(collection, id) {

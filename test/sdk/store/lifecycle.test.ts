@@ -3,7 +3,7 @@ import { createTimporaClient, type CollectionChange } from '../../../sdk/client.
 import { BlockedError, QuotaExceededError, StorageUnavailableError, type ValidationError } from '../../../sdk/store/errors.ts';
 import { createSchemaV1, SCHEMA_VERSION, toRow, type OutboxEntry, type Row } from '../../../sdk/store/schema.ts';
 import { TimporaStore } from '../../../sdk/store/store.ts';
-import type { ForeignerRecord } from '../../../sdk/model/types.ts';
+import type { Agency, ForeignerRecord } from '../../../sdk/model/types.ts';
 import { dropDb, recordInput, sleep, uniqueDb, until } from './fixtures.ts';
 
 function openRaw(name: string, version: number, onUpgrade?: (db: IDBDatabase, tx: IDBTransaction, old: number) => void): Promise<IDBDatabase> {
@@ -14,6 +14,9 @@ function openRaw(name: string, version: number, onUpgrade?: (db: IDBDatabase, tx
     r.onerror = () => reject(r.error);
   });
 }
+
+/** An agency as every version stored it. */
+const kanim: Agency = { id: 'imi-jakut', sourceAgency: 'imi-jakut', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z', version: 1, name: 'Kanim Jakarta Utara', shortName: 'KIJ', kind: 'immigration' };
 
 function rawV1Record(id: string, surname: string, number: string): ForeignerRecord {
   return {
@@ -106,10 +109,28 @@ function createSchemaV3(db: IDBDatabase, tx: IDBTransaction): void {
   for (const idx of ['st_upd', 'src_upd']) tx.objectStore('records').deleteIndex(idx);
 }
 
-/** A record row as v2/v3 wrote it: no `xst` key (v4 added it). */
-function oldRow(r: ForeignerRecord): Omit<Row<ForeignerRecord>, 'xst'> {
-  const { xst: _dropped, ...row } = toRow('records', r);
-  return row;
+/** The v4 schema exactly as v4 created it (v3 plus the sparse `xst_upd`). */
+function createSchemaV4(db: IDBDatabase, tx: IDBTransaction): void {
+  createSchemaV3(db, tx);
+  tx.objectStore('records').createIndex('xst_upd', ['xst', 'upd']);
+}
+
+/**
+ * A record row as v2/v3 wrote it (no `xst` key: v4 added it), or v4 (with `xst`); both with every name token in
+ * `nm` (v5 leaves out the one `ns` begins with).
+ */
+function oldRow(r: ForeignerRecord, from: 2 | 3 | 4): Partial<Row<ForeignerRecord>> {
+  const { xst, ...row } = toRow('records', r);
+  return from === 4 && xst !== undefined ? { ...row, xst } : row;
+}
+
+/** The stored rows of a collection, as IndexedDB holds them. */
+function rawRows<T>(db: IDBDatabase, collection: string): Promise<Row<T>[]> {
+  return new Promise((resolve, reject) => {
+    const r = db.transaction(collection).objectStore(collection).getAll();
+    r.onsuccess = () => resolve(r.result as Row<T>[]);
+    r.onerror = () => reject(r.error);
+  });
 }
 
 /** Ids of the rows that have an entry in the records' sparse status index, in index order. */
@@ -121,12 +142,12 @@ function sparseIndexIds(db: IDBDatabase): Promise<string[]> {
   });
 }
 
-for (const from of [2, 3] as const) {
-  describe(`store: migration v${from} -> v4`, () => {
+for (const from of [2, 3, 4] as const) {
+  describe(`store: migration v${from} -> v5`, () => {
     let name: string;
     afterEach(() => dropDb(name));
 
-    it('adds the sparse status index (rows of the default status stay out of it) and keeps every cached record, outbox entry, cursor and draft', async () => {
+    it('has the sparse status index (rows of the default status stay out of it), compact name tokens, and keeps every cached record, outbox entry, cursor and draft', async () => {
       name = uniqueDb(`migrate${from}`);
       const statuses = ['active', 'violation', 'closed'] as const;
       const records: ForeignerRecord[] = Array.from({ length: 12 }, (_, i) => ({
@@ -139,10 +160,11 @@ for (const from of [2, 3] as const) {
         { collection: 'records', op: 'put', id: 'rec-01', entity: { ...records[1]!, notes: 'offline edit' }, baseVersion: 3, idempotencyKey: 'k-1', attempts: 2, nextAttemptAt: 5, createdAt: 1, lastError: 'network' },
         { collection: 'records', op: 'delete', id: 'rec-02', baseVersion: 3, idempotencyKey: 'k-2', attempts: 0, nextAttemptAt: 0, createdAt: 2 },
       ];
-      const old = await openRaw(name, from, (db, tx) => (from === 2 ? createSchemaV2(db) : createSchemaV3(db, tx)));
+      const old = await openRaw(name, from, (db, tx) => (from === 2 ? createSchemaV2(db) : from === 3 ? createSchemaV3(db, tx) : createSchemaV4(db, tx)));
       await new Promise<void>((resolve, reject) => {
-        const tx = old.transaction(['records', 'outbox', 'meta', 'drafts'], 'readwrite');
-        for (const r of records) tx.objectStore('records').put(oldRow(r));
+        const tx = old.transaction(['records', 'agencies', 'outbox', 'meta', 'drafts'], 'readwrite');
+        for (const r of records) tx.objectStore('records').put(oldRow(r, from));
+        tx.objectStore('agencies').put(toRow('agencies', kanim));
         for (const e of outbox) tx.objectStore('outbox').add(e);
         tx.objectStore('meta').put('cursor-77', 'sync.cursor');
         tx.objectStore('drafts').put({ key: 'foreigner-form:new', value: { surname: 'X' }, updatedAt: 9 });
@@ -154,8 +176,8 @@ for (const from of [2, 3] as const) {
       const client = createTimporaClient({ dbName: name });
       try {
         const db = await client.store.database();
-        expect(db.version).to.equal(4);
-        expect(SCHEMA_VERSION).to.equal(4);
+        expect(db.version).to.equal(5);
+        expect(SCHEMA_VERSION).to.equal(5);
         const tx = db.transaction(['records', 'operations', 'agencies']);
         expect([...tx.objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd', 'xst_upd']);
         expect([...tx.objectStore('operations').indexNames].sort()).to.deep.equal(['lead_start', 'src_upd', 'st_upd', 'start', 'upd']);
@@ -186,7 +208,14 @@ for (const from of [2, 3] as const) {
         expect(await client.records.count({ status: [] })).to.equal(0);
         expect(await client.records.count({ sourceAgency: 'imi-jakut', status: 'active' })).to.equal(2);
         expect((await client.records.findByDocument('FRA', '12ab 345-05')).map((r) => r.id)).to.deep.equal(['rec-05']);
+        // v5: `nm` lost the token `ns` begins with (the surname), for records and agencies; search still finds it.
+        expect((await rawRows<ForeignerRecord>(db, 'records')).map((r) => [r.id, r.nm])).to.deep.equal(records.map((r) => [r.id, ['jose']]));
+        expect((await rawRows(db, 'agencies')).map((r) => r.nm)).to.deep.equal([['jakarta', 'utara', 'kanimjakartautara', 'kij']]);
         expect((await client.records.searchByName('muller1')).map((r) => r.id)).to.deep.equal(['rec-01', 'rec-10', 'rec-11']);
+        expect((await client.records.searchByName('jos mull')).map((r) => r.id).sort()).to.deep.equal(records.map((r) => r.id));
+        expect((await client.records.searchByName('muller11 jo')).map((r) => r.id)).to.deep.equal(['rec-11']);
+        expect((await client.agencies.searchByName('kanim')).map((a) => a.id)).to.deep.equal(['imi-jakut']);
+        expect((await client.agencies.searchByName('kij')).map((a) => a.id)).to.deep.equal(['imi-jakut']);
         // Writes after the upgrade: a status change moves the record in and out of the sparse index.
         const moved = await client.records.put({ ...records[0]!, status: 'closed' });
         expect(await client.records.count({ status: 'closed' })).to.equal(5);
