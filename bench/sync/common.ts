@@ -95,6 +95,21 @@ export async function settle(root: number, { windowMs = 500, busyMs = 50, maxMs 
   return performance.now() - t0;
 }
 
+/**
+ * CPU time (ms, all cores, user + system) the whole machine has used since boot (`/proc/stat`; 0 elsewhere). Two
+ * readings around a step, minus the processes measured apart, give what other processes (e.g. a PostgreSQL
+ * cluster, which is not a child of the server) spent meanwhile.
+ */
+export function machineCpu(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user, nice, system, (idle, iowait), irq, softirq, steal; 10 ms clock ticks.
+    return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU used per kind between two {@link processTreeCpu} readings. */
 export function cpuSince(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   return new Map([...after].map(([kind, ms]) => [kind, ms - (before.get(kind) ?? 0)]));

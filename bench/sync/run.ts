@@ -34,7 +34,7 @@ import {
   tempDir,
 } from '../../test/e2e/sync-faults-lib.ts';
 import type { FaultProxy } from '../../test/e2e/sync-faults-proxy.ts';
-import { argOf, cpuSince, median, processTreeCpu, seed, settle } from './common.ts';
+import { argOf, cpuSince, machineCpu, median, processTreeCpu, seed, settle } from './common.ts';
 
 const args = process.argv.slice(2);
 const RECORDS = argOf('records', 10_000);
@@ -97,9 +97,12 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
         const serverPid = server.child?.pid ?? 0;
         const cpuBefore = processTreeCpu(root);
         const serverBefore = processTreeCpu(serverPid);
+        const machineBefore = machineCpu();
         const pulled = await call(page, 'timedSync');
         const cpu = cpuSince(cpuBefore, processTreeCpu(root));
         const serverCpu = cpuSince(serverBefore, processTreeCpu(serverPid)).get('main') ?? 0;
+        // Everything else the machine ran meanwhile: the database cluster for PostgreSQL, the harness, other jobs.
+        const otherCpu = Math.max(0, machineCpu() - machineBefore - serverCpu - [...cpu.values()].reduce((a, b) => a + b, 0));
         figures[k]!.pull.push(pulled.ms);
         figures[k]!.pullCpu.browser.push(cpu.get('main') ?? 0);
         figures[k]!.pullCpu.renderer.push(cpu.get('renderer') ?? 0);
@@ -109,7 +112,7 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
         await call(page, 'close');
         await page.browserContext().close();
         process.stdout.write(
-          `[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)} (CPU browser process ${fmt(cpu.get('main') ?? 0)}, renderer ${fmt(cpu.get('renderer') ?? 0)}, browser UI renderers ${fmt(cpu.get('webui-renderer') ?? 0)}, server ${fmt(serverCpu)}; waited ${fmt(settledMs)} for an idle browser)\n`,
+          `[${figures[k]!.engine}] pull run ${run + 1}: ${pulled.records} records in ${fmt(pulled.ms)} (CPU browser process ${fmt(cpu.get('main') ?? 0)}, renderer ${fmt(cpu.get('renderer') ?? 0)}, browser UI renderers ${fmt(cpu.get('webui-renderer') ?? 0)}, server ${fmt(serverCpu)}, other processes ${fmt(otherCpu)}; waited ${fmt(settledMs)} for an idle browser)\n`,
         );
       }
     }
