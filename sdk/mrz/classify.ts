@@ -17,18 +17,10 @@ export { CLASSES };
 /** Dequantised network parameters. */
 export interface Mlp {
   readonly inputs: number;
-  /** Units of the first hidden layer. */
   readonly hidden: number;
   readonly outputs: number;
-  /** First hidden layer: `hidden` rows of `inputs` weights, and biases. */
   readonly w1: Float32Array;
   readonly b1: Float32Array;
-  /**
-   * Optional second hidden layer (ReLU): `size` rows of `hidden` weights, and biases. Absent in a
-   * one-hidden-layer model.
-   */
-  readonly mid?: { readonly size: number; readonly w: Float32Array; readonly b: Float32Array };
-  /** Output layer: `outputs` rows of weights over the last hidden layer, and biases. */
   readonly w2: Float32Array;
   readonly b2: Float32Array;
   readonly temperature: number;
@@ -38,8 +30,6 @@ export interface Mlp {
 export interface PackedMlp {
   readonly inputs: number;
   readonly hidden: number;
-  /** Units of the second hidden layer, when there is one. */
-  readonly hidden2?: number;
   readonly outputs: number;
   readonly temperature: number;
   /** Base64 of the layout described at {@link decodeModel}. */
@@ -54,40 +44,28 @@ function decodeBase64(b64: string): Uint8Array {
 }
 
 /**
- * Decodes the packed model: for every layer in order (first hidden, second hidden when present,
- * output), float32 (little-endian) row scales then biases; then for every layer in order its int8
- * weights, row by row; weight = int8 * row scale.
+ * Decodes the packed model: float32 (little-endian) s1[hidden], b1[hidden], s2[out], b2[out], then
+ * int8 w1[hidden*inputs], w2[out*hidden]; weight = int8 * row scale.
  */
 export function decodeModel(m: PackedMlp): Mlp {
   const bytes = decodeBase64(m.data);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sizes = m.hidden2 ? [m.inputs, m.hidden, m.hidden2, m.outputs] : [m.inputs, m.hidden, m.outputs];
+  const { inputs, hidden, outputs } = m;
   let off = 0;
   const readF = (n: number): Float32Array => {
     const a = new Float32Array(n);
     for (let i = 0; i < n; i++, off += 4) a[i] = dv.getFloat32(off, true);
     return a;
   };
-  const layers = sizes.slice(1).map((rows) => ({ scale: readF(rows), b: readF(rows) }));
-  const ws = layers.map(({ scale }, l) => {
-    const cols = sizes[l] as number;
-    const w = new Float32Array(scale.length * cols);
-    for (let i = 0; i < w.length; i++, off++) w[i] = dv.getInt8(off) * (scale[Math.floor(i / cols)] as number);
-    return w;
-  });
-  const last = layers.length - 1;
-  const mid = last === 2 ? { size: sizes[2] as number, w: ws[1] as Float32Array, b: (layers[1] as { b: Float32Array }).b } : undefined;
-  return {
-    inputs: m.inputs,
-    hidden: m.hidden,
-    outputs: m.outputs,
-    w1: ws[0] as Float32Array,
-    b1: (layers[0] as { b: Float32Array }).b,
-    ...(mid ? { mid } : {}),
-    w2: ws[last] as Float32Array,
-    b2: (layers[last] as { b: Float32Array }).b,
-    temperature: m.temperature,
-  };
+  const s1 = readF(hidden);
+  const b1 = readF(hidden);
+  const s2 = readF(outputs);
+  const b2 = readF(outputs);
+  const w1 = new Float32Array(hidden * inputs);
+  for (let i = 0; i < w1.length; i++, off++) w1[i] = dv.getInt8(off) * (s1[Math.floor(i / inputs)] as number);
+  const w2 = new Float32Array(outputs * hidden);
+  for (let i = 0; i < w2.length; i++, off++) w2[i] = dv.getInt8(off) * (s2[Math.floor(i / hidden)] as number);
+  return { inputs, hidden, outputs, w1, b1, w2, b2, temperature: m.temperature };
 }
 
 let cached: Mlp | null = null;
@@ -98,21 +76,14 @@ export function shippedModel(): Mlp {
   return cached;
 }
 
-/** Length of the scratch buffer {@link forward} takes (every hidden layer's units). */
-export function hiddenUnits(net: Mlp): number {
-  return net.hidden + (net.mid?.size ?? 0);
-}
-
 /**
  * Runs the network on one glyph; writes class probabilities into `probs`. The first layer takes
  * eight hidden units per pass over the input (each unit still sums its products in input order,
- * so the result is the same as one unit at a time). `hid`: optional scratch of
- * {@link hiddenUnits} floats.
+ * so the result is the same as one unit at a time).
  */
 export function forward(net: Mlp, x: Float32Array, offset: number, probs: Float32Array, hid?: Float32Array): void {
-  const { inputs, hidden, outputs, w1, b1, w2, b2, mid } = net;
-  const scratch = hid ?? new Float32Array(hiddenUnits(net));
-  const h = scratch.subarray(0, hidden);
+  const { inputs, hidden, outputs, w1, b1, w2, b2 } = net;
+  const h = hid ?? new Float32Array(hidden);
   let j = 0;
   for (; j + 8 <= hidden; j += 8) {
     let s0 = b1[j] as number;
@@ -157,24 +128,12 @@ export function forward(net: Mlp, x: Float32Array, offset: number, probs: Float3
     for (let i = 0; i < inputs; i++) s += (w1[o + i] as number) * (x[offset + i] as number);
     h[j] = s > 0 ? s : 0;
   }
-  // Second hidden layer, when the model has one.
-  let last = h;
-  if (mid) {
-    last = scratch.subarray(hidden, hidden + mid.size);
-    for (let j = 0; j < mid.size; j++) {
-      let s = mid.b[j] as number;
-      const o = j * hidden;
-      for (let i = 0; i < hidden; i++) s += (mid.w[o + i] as number) * (h[i] as number);
-      last[j] = s > 0 ? s : 0;
-    }
-  }
-  const nLast = last.length;
   let max = -Infinity;
   const invT = 1 / net.temperature;
   for (let k = 0; k < outputs; k++) {
     let s = b2[k] as number;
-    const o = k * nLast;
-    for (let i = 0; i < nLast; i++) s += (w2[o + i] as number) * (last[i] as number);
+    const o = k * hidden;
+    for (let i = 0; i < hidden; i++) s += (w2[o + i] as number) * (h[i] as number);
     s *= invT;
     probs[k] = s;
     if (s > max) max = s;
@@ -223,7 +182,7 @@ export function normaliseGlyph(glyphs: Float32Array, offset: number, out: Float3
  */
 export function classifyGlyphs(glyphs: Float32Array, n: number, topK = 4, minP = 0.002, net: Mlp = shippedModel()): LineCandidates {
   const probs = new Float32Array(net.outputs);
-  const hid = new Float32Array(hiddenUnits(net));
+  const hid = new Float32Array(net.hidden);
   const line: CharCandidates[] = [];
   const taken = new Uint8Array(net.outputs);
   const x = new Float32Array(GLYPH_SIZE);

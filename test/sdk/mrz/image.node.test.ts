@@ -2,7 +2,7 @@
 // formulas compute: each test checks one against a straightforward reference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyGlyphs, decodeModel, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
+import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
 import { blackHat8, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, toFloat, toGray, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
@@ -311,26 +311,17 @@ test('inkMap computes exactly what the plain background / otsu / percentile / ru
 
 /** The network one hidden unit at a time, as written in the model's definition. */
 function referenceForward(net: Mlp, x: Float32Array, offset: number): Float32Array {
-  let h = new Float32Array(net.hidden);
+  const h = new Float32Array(net.hidden);
   for (let j = 0; j < net.hidden; j++) {
     let s = net.b1[j] as number;
     for (let i = 0; i < net.inputs; i++) s += (net.w1[j * net.inputs + i] as number) * (x[offset + i] as number);
     h[j] = Math.max(0, s);
   }
-  if (net.mid) {
-    const h2 = new Float32Array(net.mid.size);
-    for (let j = 0; j < net.mid.size; j++) {
-      let s = net.mid.b[j] as number;
-      for (let i = 0; i < net.hidden; i++) s += (net.mid.w[j * net.hidden + i] as number) * (h[i] as number);
-      h2[j] = Math.max(0, s);
-    }
-    h = h2;
-  }
   const p = new Float32Array(net.outputs);
   let max = -Infinity;
   for (let k = 0; k < net.outputs; k++) {
     let s = net.b2[k] as number;
-    for (let j = 0; j < h.length; j++) s += (net.w2[k * h.length + j] as number) * (h[j] as number);
+    for (let j = 0; j < net.hidden; j++) s += (net.w2[k * net.hidden + j] as number) * (h[j] as number);
     p[k] = s / net.temperature;
     max = Math.max(max, p[k] as number);
   }
@@ -354,52 +345,6 @@ test('forward computes the same probabilities as one hidden unit at a time', () 
     const want = referenceForward(net, x, g * GLYPH_SIZE);
     for (let k = 0; k < net.outputs; k++) assert.ok(Math.abs((probs[k] as number) - (want[k] as number)) <= 1e-6 * Math.max(1e-30, want[k] as number) + 1e-12, `glyph ${g} class ${k}`);
   }
-});
-
-/** Packs layers (row scales, biases, int8 weights) in the layout of decodeModel. */
-function packLayers(layers: { rows: number; cols: number; q: Int8Array; scale: number; bias: number }[]): string {
-  const nF = layers.reduce((a, l) => a + 2 * l.rows, 0);
-  const bytes = new Uint8Array(nF * 4 + layers.reduce((a, l) => a + l.q.length, 0));
-  const dv = new DataView(bytes.buffer);
-  let off = 0;
-  for (const l of layers) {
-    for (let r = 0; r < l.rows; r++, off += 4) dv.setFloat32(off, l.scale * (r + 1), true);
-    for (let r = 0; r < l.rows; r++, off += 4) dv.setFloat32(off, l.bias * (r % 3 - 1), true);
-  }
-  for (const l of layers) {
-    bytes.set(new Uint8Array(l.q.buffer), off);
-    off += l.q.length;
-  }
-  return Buffer.from(bytes).toString('base64');
-}
-
-test('decodeModel reads a model with a second hidden layer, and forward runs through it', () => {
-  const r = rng(4);
-  const sizes = [GLYPH_SIZE, 24, 12, CLASSES.length];
-  const layers = sizes.slice(1).map((rows, l) => {
-    const cols = sizes[l] as number;
-    return { rows, cols, q: new Int8Array(rows * cols).map(() => Math.round((r() - 0.5) * 254)), scale: 0.001 * (l + 1), bias: 0.05 };
-  });
-  const net = decodeModel({ inputs: GLYPH_SIZE, hidden: 24, hidden2: 12, outputs: CLASSES.length, temperature: 0.8, data: packLayers(layers) });
-  assert.equal(net.mid?.size, 12);
-  assert.equal(net.w2.length, CLASSES.length * 12);
-  // Weights are int8 times the row scale, per layer; the output layer follows the second one.
-  const [l1, l2, l3] = layers as [(typeof layers)[0], (typeof layers)[0], (typeof layers)[0]];
-  assert.equal(net.w1[GLYPH_SIZE + 5], Math.fround((l1.q[GLYPH_SIZE + 5] as number) * Math.fround(l1.scale * 2)));
-  assert.equal(net.mid?.w[24 * 3 + 1], Math.fround((l2.q[24 * 3 + 1] as number) * Math.fround(l2.scale * 4)));
-  assert.equal(net.w2[12 * 2], Math.fround((l3.q[12 * 2] as number) * Math.fround(l3.scale * 3)));
-  assert.equal(net.b2[2], Math.fround(0.05));
-  const x = new Float32Array(GLYPH_SIZE * 3);
-  for (let i = 0; i < x.length; i++) x[i] = r();
-  const probs = new Float32Array(net.outputs);
-  for (let g = 0; g < 3; g++) {
-    forward(net, x, g * GLYPH_SIZE, probs);
-    const want = referenceForward(net, x, g * GLYPH_SIZE);
-    for (let k = 0; k < net.outputs; k++) assert.ok(Math.abs((probs[k] as number) - (want[k] as number)) <= 1e-6 * Math.max(1e-30, want[k] as number) + 1e-12, `glyph ${g} class ${k}`);
-  }
-  // Without the second layer the same bytes do not describe this network.
-  const one = decodeModel({ inputs: GLYPH_SIZE, hidden: 24, outputs: CLASSES.length, temperature: 0.8, data: packLayers([l1, { ...l3, cols: 24, q: new Int8Array(CLASSES.length * 24) }]) });
-  assert.equal(one.mid, undefined);
 });
 
 test('classifyGlyphs lists the top alternatives by probability, ties in class order', () => {
