@@ -468,5 +468,10 @@ export function otsu8(values: Uint8Array, n: number): number {
     const v = values[i] as number;
     hist[v] = (hist[v] as number) + 1;
   }
+  return otsu8OfHistogram(hist, n);
+}
+
+/** What {@link otsu8} returns for `n` 8-bit values counted in the 256-bin `hist`. */
+export function otsu8OfHistogram(hist: Uint32Array, n: number): number {
   return otsuBin(hist, n);
 }
