@@ -90,29 +90,40 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
   const area2 = 4 * area;
   const d = src.data;
   for (let y = 0; y < h; y++) {
-    acc.fill(0);
-    for (let dy = 0; dy < f; dy++) {
-      const row = (y * f + dy) * sw;
-      if (f === 3) {
-        // The engine's usual factor (1280-pixel frames), unrolled.
-        for (let x = 0, sx = row; x < w; x++, sx += 3) acc[x] = (acc[x] as number) + ((d[sx] as number) + (d[sx + 1] as number) + (d[sx + 2] as number));
-        continue;
-      }
-      for (let x = 0, sx = row; x < w; x++) {
-        let s = 0;
-        for (let dx = 0; dx < f; dx++) s += d[sx++] as number;
-        acc[x] = (acc[x] as number) + s;
-      }
-    }
     const o = y * w;
-    for (let x = 0; x < w; x++) out[o + x] = ((acc[x] as number) + (area >> 1)) / area;
+    if (f === 3) {
+      // The engine's usual factor (1280-pixel frames): each block's nine pixels summed at once,
+      // no accumulation over rows.
+      const r0 = 3 * y * sw;
+      const r1 = r0 + sw;
+      const r2 = r1 + sw;
+      for (let x = 0, sx = 0; x < w; x++, sx += 3) {
+        const s =
+          (d[r0 + sx] as number) + (d[r0 + sx + 1] as number) + (d[r0 + sx + 2] as number) +
+          (d[r1 + sx] as number) + (d[r1 + sx + 1] as number) + (d[r1 + sx + 2] as number) +
+          (d[r2 + sx] as number) + (d[r2 + sx + 1] as number) + (d[r2 + sx + 2] as number);
+        acc[x] = s;
+        // floor((s + 4) / 9) as a multiply and shift: exact for every sum of nine bytes (s <= 2295).
+        out[o + x] = ((s + 4) * 7282) >>> 16;
+      }
+    } else {
+      acc.fill(0);
+      for (let dy = 0; dy < f; dy++) {
+        const row = (y * f + dy) * sw;
+        for (let x = 0, sx = row; x < w; x++) {
+          let s = 0;
+          for (let dx = 0; dx < f; dx++) s += d[sx++] as number;
+          acc[x] = (acc[x] as number) + s;
+        }
+      }
+      for (let x = 0; x < w; x++) out[o + x] = ((acc[x] as number) + (area >> 1)) / area;
+    }
     const y2 = y >> 1;
     if (y2 >= h2) continue;
-    if ((y & 1) === 0) acc2.fill(0);
-    for (let x = 0; x < w2; x++) acc2[x] = (acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number);
-    if ((y & 1) === 1) {
+    if ((y & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
+    else {
       const o2 = y2 * w2;
-      for (let x = 0; x < w2; x++) out2[o2 + x] = ((acc2[x] as number) + (area2 >> 1)) / area2;
+      for (let x = 0; x < w2; x++) out2[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + (area2 >> 1)) / area2;
     }
   }
   return [{ width: w, height: h, data: out }, coarse ? { width: w2, height: h2, data: out2 } : null];
@@ -457,5 +468,10 @@ export function otsu8(values: Uint8Array, n: number): number {
     const v = values[i] as number;
     hist[v] = (hist[v] as number) + 1;
   }
+  return otsu8OfHistogram(hist, n);
+}
+
+/** What {@link otsu8} returns for `n` 8-bit values counted in the 256-bin `hist`. */
+export function otsu8OfHistogram(hist: Uint32Array, n: number): number {
   return otsuBin(hist, n);
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { blackHat8, downscale, downscaleTwo, otsu8, type Gray8 } from './image.ts';
+import { blackHat8, downscale, downscaleTwo, otsu8OfHistogram, type Gray8 } from './image.ts';
 
 /** A band hypothesis in full-resolution frame coordinates. */
 export interface BandCandidate {
@@ -52,6 +52,11 @@ interface Comp {
   contrast: number;
   /** True when the component touches the left or right edge of the working image. */
   edge: boolean;
+  /** Pixel bounding box (inclusive). */
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
 }
 
 /** Options of {@link locateBands}. */
@@ -115,6 +120,11 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   return kept;
 }
 
+/** Sets the empty pixels of the row at `o` that have ink right above and below (value 3). */
+function closeGaps(bin: Uint8Array, w: number, o: number): void {
+  for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
+}
+
 function angleDiff(a: number, b: number): number {
   let d = a - b;
   while (d > Math.PI / 2) d -= Math.PI;
@@ -138,28 +148,32 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
   }
   // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
   const bh = blackHat8(small, 3, bhBuf);
-  let maxBh = 0;
-  for (let i = 0; i < n; i++) if ((bh[i] as number) > maxBh) maxBh = bh[i] as number;
+  // One histogram gives the strongest response (its top bin) and Otsu's threshold.
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) {
+    const v = bh[i] as number;
+    hist[v] = (hist[v] as number) + 1;
+  }
+  let maxBh = 255;
+  while (maxBh > 0 && hist[maxBh] === 0) maxBh--;
   if (maxBh < 20) return [];
-  const t = Math.max(otsu8(bh, n), 18);
+  const t = Math.max(otsu8OfHistogram(hist, n), 18);
   const bin = binBuf;
-  for (let i = 0; i < n; i++) bin[i] = (bh[i] as number) > t ? 1 : 0;
-  // Horizontal smearing: fill gaps up to G pixels between ink pixels in a row.
+  // Per row: threshold, then horizontal smearing (gaps up to G pixels between ink pixels are
+  // filled); one row behind, a light vertical closing of 1px gaps (joins rows of one line split by
+  // thin strokes; it reads the row above as already closed and the row below as smeared).
   const G = 6;
   for (let y = 0; y < h; y++) {
     const o = y * w;
     let last = -1;
     for (let x = 0; x < w; x++) {
-      if (bin[o + x]) {
+      if ((bh[o + x] as number) > t) {
+        bin[o + x] = 1;
         if (last >= 0 && x - last > 1 && x - last <= G + 1) for (let j = last + 1; j < x; j++) bin[o + j] = 2;
         last = x;
-      }
+      } else bin[o + x] = 0;
     }
-  }
-  // Light vertical closing of 1px gaps (joins rows of one line split by thin strokes).
-  for (let y = 1; y < h - 1; y++) {
-    const o = y * w;
-    for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
+    if (y >= 2) closeGaps(bin, w, o - w);
   }
   const { comps, labels } = components(bin, bh, w, h, labelBuf, stackBuf);
   const lines = comps.filter((c) => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45);
@@ -168,9 +182,20 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
     // Label -> index into `lines` (0 = not a line).
     const idx = new Int32Array(comps.length === 0 ? 1 : (comps[comps.length - 1] as Comp).label + 1);
     lines.forEach((c, i) => (idx[c.label] = i + 1));
-    for (let y = 0; y < h; y++) {
+    // Only the box that holds every line's pixels.
+    let ya = h;
+    let yb = -1;
+    let xa = w;
+    let xb = -1;
+    for (const c of lines) {
+      ya = Math.min(ya, c.yMin);
+      yb = Math.max(yb, c.yMax);
+      xa = Math.min(xa, c.xMin);
+      xb = Math.max(xb, c.xMax);
+    }
+    for (let y = ya; y <= yb; y++) {
       const o = y * w;
-      for (let x = 0; x < w; x++) {
+      for (let x = xa; x <= xb; x++) {
         const lab = labels[o + x] as number;
         if (!lab || lab >= idx.length) continue;
         const li = idx[lab] as number;
@@ -379,6 +404,8 @@ function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, label
     let inkS = 0;
     let xMin = w;
     let xMax = -1;
+    let yMin = h;
+    let yMax = -1;
     while (sp > 0) {
       const p = stack[--sp] as number;
       const y = (p / w) | 0;
@@ -395,6 +422,8 @@ function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, label
       }
       if (x < xMin) xMin = x;
       if (x > xMax) xMax = x;
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
       for (let dy = -1; dy <= 1; dy++) {
         const yy = y + dy;
         if (yy < 0 || yy >= h) continue;
@@ -435,6 +464,10 @@ function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, label
       label: lab,
       contrast: inkN > 0 ? inkS / inkN : 0,
       edge: xMin <= 0 || xMax >= w - 1,
+      xMin,
+      xMax,
+      yMin,
+      yMax,
     });
   }
   return { comps: out, labels };

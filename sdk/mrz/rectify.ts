@@ -114,6 +114,11 @@ function sampleAt(sd: Uint8Array, sw: number, sw1: number, sh1: number, fx: numb
   return lerpRows ? top + (bottom - top) * ty : top * (1 - ty) + bottom * ty;
 }
 
+/** True when (fx, fy) lies at least one pixel inside a source whose last column and row are `sw1`, `sh1`. */
+function inside(fx: number, fy: number, sw1: number, sh1: number): boolean {
+  return fx >= 1 && fx <= sw1 - 1 && fy >= 1 && fy <= sh1 - 1;
+}
+
 /** Largest rectified image (pixels); larger requests give null. */
 export const RECT_MAX_PIXELS = 600_000;
 
@@ -156,6 +161,10 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       const ay = m[3] as number;
       const ad = m[6] as number;
       const o = y * W;
+      // The row's samples lie on the segment between its end samples (the denominator keeps its
+      // sign along the row): when both ends are a pixel inside the source, no sample is clamped.
+      const de = dd + ad * (W - 1);
+      const unclamped = dd > 0 && de > 0 && inside((nx * invF) / dd - 0.5, (ny * invF) / dd - 0.5, sw1, sh1) && inside(((nx + ax * (W - 1)) * invF) / de - 0.5, ((ny + ay * (W - 1)) * invF) / de - 0.5, sw1, sh1);
       for (let x = 0; x < W; x++) {
         const id = invF / dd;
         const fx = nx * id - 0.5;
@@ -163,7 +172,20 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
         nx += ax;
         ny += ay;
         dd += ad;
-        out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, true);
+        if (!unclamped) {
+          out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, true);
+          continue;
+        }
+        // sampleAt without its clamps (never taken here), the same arithmetic.
+        const x0 = fx | 0;
+        const y0 = fy | 0;
+        const tx = fx - x0;
+        const i0 = y0 * sw + x0;
+        const a = sd[i0] as number;
+        const c = sd[i0 + sw] as number;
+        const top = a + ((sd[i0 + 1] as number) - a) * tx;
+        const bottom = c + ((sd[i0 + sw + 1] as number) - c) * tx;
+        out[o + x] = top + (bottom - top) * (fy - y0);
       }
     }
     return { width: W, height: H, data: out, spec };
@@ -185,11 +207,25 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
     const vs = v * s;
     const vc = v * c;
     const o = y * W;
+    // A row is a straight segment of the source: when both ends are a pixel inside, no sample is clamped.
+    const unclamped = inside(((ax[0] as number) - vs) / f - 0.5, ((ay[0] as number) + vc) / f - 0.5, sw1, sh1) && inside(((ax[W - 1] as number) - vs) / f - 0.5, ((ay[W - 1] as number) + vc) / f - 0.5, sw1, sh1);
     for (let x = 0; x < W; x++) {
       // No division at full resolution (x / 1 is x).
       const fx = f === 1 ? (ax[x] as number) - vs - 0.5 : ((ax[x] as number) - vs) / f - 0.5;
       const fy = f === 1 ? (ay[x] as number) + vc - 0.5 : ((ay[x] as number) + vc) / f - 0.5;
-      out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, false);
+      if (!unclamped) {
+        out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, false);
+        continue;
+      }
+      // sampleAt without its clamps (never taken here), the same arithmetic.
+      const x0 = fx | 0;
+      const y0 = fy | 0;
+      const tx = fx - x0;
+      const ty = fy - y0;
+      const i0 = y0 * sw + x0;
+      const a = sd[i0] as number;
+      const c = sd[i0 + sw] as number;
+      out[o + x] = (a + ((sd[i0 + 1] as number) - a) * tx) * (1 - ty) + (c + ((sd[i0 + sw + 1] as number) - c) * tx) * ty;
     }
   }
   return { width: W, height: H, data: out, spec };

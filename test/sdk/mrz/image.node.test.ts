@@ -167,6 +167,8 @@ test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres, 
     // scale < 0.6: sampled on a 2x and a 3x downscaled copy (f = floor(1 / scale / 1.2)).
     { cx: 75.2, cy: 44.1, angle: 0.2, u0: -80, u1: 80, v0: -40, v1: 40, scale: 0.4 },
     { cx: 70.7, cy: 40.3, angle: 1.1, u0: -90, u1: 90, v0: -45, v1: 45, scale: 0.27 },
+    // Downscaled copy, every row inside it (the unclamped row loop only).
+    { cx: 75.1, cy: 45.2, angle: 0.15, u0: -50, u1: 50, v0: -15, v1: 15, scale: 0.45 },
   ] satisfies RectSpec[]) {
     const f = spec.scale < 0.6 ? Math.max(1, Math.floor(1 / spec.scale / 1.2)) : 1;
     const src = downscale(g, f);
@@ -206,6 +208,52 @@ test('rectFilter equals the plain clamped window max and min for odd kernels 1-1
         }
       }
     }
+  }
+});
+
+test('perspective rectify samples bilinearly at the mapped pixel centres, bit-exact to the plain clamped formula, rows inside and across the borders', () => {
+  const g = randomGray(160, 100, 13);
+  // Rectified (x, y) -> frame: a mild perspective whose rows lie inside the frame, then one whose
+  // window runs over the frame's borders; full resolution and a 2x downscaled source.
+  for (const [m, scale] of [
+    [[0.9, 0.05, 20.3, -0.04, 0.95, 15.7, 0.0004, 0.0002, 1], 1],
+    [[1.3, 0.2, -25.1, 0.1, 1.4, -12.2, 0.001, -0.0007, 1], 1],
+    [[0.9, 0.05, 20.3, -0.04, 0.95, 15.7, 0.0004, 0.0002, 1], 0.4],
+  ] as const) {
+    const spec: RectSpec = { cx: 0, cy: 0, angle: 0, u0: 0, u1: 120 / scale, v0: 0, v1: 70 / scale, scale, homography: m };
+    const f = scale < 0.6 ? Math.max(1, Math.floor(1 / scale / 1.2)) : 1;
+    const src = downscale(g, f);
+    const out = rectify(g, spec, new Map());
+    assert.ok(out);
+    let inside = 0;
+    let clamped = 0;
+    for (let y = 0; y < out.height; y++) {
+      // The numerators and the denominator stepped along the row, as the engine steps them.
+      let nx = m[0] * 0.5 + m[1] * (y + 0.5) + m[2];
+      let ny = m[3] * 0.5 + m[4] * (y + 0.5) + m[5];
+      let dd = m[6] * 0.5 + m[7] * (y + 0.5) + m[8];
+      for (let x = 0; x < out.width; x++) {
+        const fx = nx * ((1 / f) / dd) - 0.5;
+        const fy = ny * ((1 / f) / dd) - 0.5;
+        nx += m[0];
+        ny += m[3];
+        dd += m[6];
+        if (fx >= 0 && fx <= src.width - 1 && fy >= 0 && fy <= src.height - 1) inside++;
+        else clamped++;
+        const cx = Math.min(src.width - 1, Math.max(0, fx));
+        const cy = Math.min(src.height - 1, Math.max(0, fy));
+        const x0 = Math.floor(cx);
+        const y0 = Math.floor(cy);
+        const x1 = Math.min(src.width - 1, x0 + 1);
+        const y1 = Math.min(src.height - 1, y0 + 1);
+        const p = (xx: number, yy: number): number => src.data[yy * src.width + xx] as number;
+        const top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * (cx - x0);
+        const bottom = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * (cx - x0);
+        assert.equal(out.data[y * out.width + x], Math.fround(top + (bottom - top) * (cy - y0)), `scale ${scale} pixel ${x},${y}`);
+      }
+    }
+    assert.ok(inside > 0);
+    if (m[2] < 0) assert.ok(clamped > 0);
   }
 });
 
