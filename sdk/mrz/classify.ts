@@ -63,9 +63,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export function decodeModel(m: PackedMlp): Mlp {
   const bytes = decodeBase64(m.data);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { inputs, hidden, outputs } = m;
   let off = 0;
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const readF = (n: number): Float32Array => {
     const a = new Float32Array(n);
     if (LITTLE_ENDIAN) new Uint8Array(a.buffer).set(bytes.subarray(off, off + 4 * n));
