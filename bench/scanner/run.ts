@@ -36,7 +36,9 @@
  * against, so the figures are absolute.
  *
  * `npm run bench:scanner` (env: SCANNER_BENCH_RUNS=5, SCANNER_BENCH_TIMEOUT_MS=30000, SCANNER_BENCH_IDLE_MS=4000,
- * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold, SCANNER_BENCH_SERVE=build,dev)
+ * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold, SCANNER_BENCH_SERVE=build,dev,
+ * SCANNER_BENCH_CPU=1: trace each run and add its CPU split from start() to the read, `cpu.ts`: on a
+ * shared 2-core machine a cold scan is bound by V8's optimising compilers as much as by the worker)
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,6 +48,7 @@ import { makeScannerClip } from '../../test/e2e/scanner-clip.ts';
 import type { Browser } from 'puppeteer-core';
 import type { LongFrame } from '../../test/e2e/scanner-page.ts';
 import { buildScannerPage, launchBrowser, startBuiltPageServer, startPageServer, type PageServer } from '../../test/e2e/scanner-harness.ts';
+import { CPU_TRACE_CATEGORIES, scanCpu, type ScanCpu } from './cpu.ts';
 
 const RUNS = Number(process.env['SCANNER_BENCH_RUNS'] ?? 5);
 const IDLE_MS = Number(process.env['SCANNER_BENCH_IDLE_MS'] ?? 4000);
@@ -53,6 +56,7 @@ const TIMEOUT_MS = Number(process.env['SCANNER_BENCH_TIMEOUT_MS'] ?? 30_000);
 const MODES = (process.env['SCANNER_BENCH_MODES'] ?? 'track,video').split(',') as Mode[];
 const SCENARIOS = (process.env['SCANNER_BENCH_SCENARIOS'] ?? 'idle,cold').split(',') as Scenario[];
 const BASELINE = process.env['SCANNER_BENCH_BASELINE'];
+const CPU = process.env['SCANNER_BENCH_CPU'] === '1';
 const SERVES = [...(BASELINE ? ['base'] : []), ...(process.env['SCANNER_BENCH_SERVE'] ?? 'build,dev').split(',')] as Serve[];
 
 type Mode = 'track' | 'video';
@@ -90,6 +94,8 @@ interface RunFigures {
   /** Worker-side mean per processed frame: frame → pixels, and the engine. */
   decodeMsPerFrame: number;
   engineMsPerFrame: number;
+  /** `SCANNER_BENCH_CPU=1`: CPU (thread time) from start() to the read, from a trace of the run. */
+  cpu: ScanCpu | null;
   /** Start-up split (ms), null where unknown. */
   split: {
     camera: number | null;
@@ -118,6 +124,7 @@ const fmt = (v: number | null, digits = 0): string => (v === null ? 'n/a' : v.to
 
 async function runOnce(browser: Browser, server: PageServer, serve: Serve, scenario: Scenario, mode: Mode, expected: string): Promise<RunFigures> {
   const page = await browser.newPage();
+  if (CPU) await page.tracing.start({ categories: CPU_TRACE_CATEGORIES });
   await page.goto(server.pageUrl(mode === 'video' ? 'pump=video' : ''), { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
   if (scenario === 'idle') await new Promise((r) => setTimeout(r, IDLE_MS));
@@ -143,11 +150,14 @@ async function runOnce(browser: Browser, server: PageServer, serve: Serve, scena
     };
     const probe = (window as unknown as { __probe: Probe }).__probe;
     const t0 = performance.now();
+    performance.mark('timpora-bench-start');
     void probe.el.start().catch(() => undefined);
     const deadline = t0 + timeoutMs;
     while (probe.events.length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const event = probe.events[0];
     const tEnd = event ? event.t : performance.now();
+    // (For SCANNER_BENCH_CPU: the end of the accounting window in the trace.)
+    performance.mark('timpora-bench-end', { startTime: tEnd });
     probe.el.stop();
     const stats = probe.el.scanStats;
     const first = stats?.firstFrameAt ?? null;
@@ -207,8 +217,9 @@ async function runOnce(browser: Browser, server: PageServer, serve: Serve, scena
       },
     };
   }, TIMEOUT_MS, expected);
+  const trace = CPU ? await page.tracing.stop() : undefined;
   await page.close();
-  return { ...measured, serve, scenario, mode };
+  return { ...measured, cpu: trace ? scanCpu(trace) : null, serve, scenario, mode };
 }
 
 async function main(): Promise<void> {
@@ -249,7 +260,8 @@ async function main(): Promise<void> {
           (r.longTaskList.length ? ` (ms@ms before the read: ${r.longTaskList.join(' ')})` : '') +
           ` | at start-up ${r.startupLongTasks}, longest ${fmt(r.startupLongestMs)} ms` +
           ` | after the read ${r.afterReadTasks}, longest ${fmt(r.afterReadLongestMs)} ms` +
-          ` | worker per frame: pixels ${fmt(r.decodeMsPerFrame)} ms, engine ${fmt(r.engineMsPerFrame)} ms`,
+          ` | worker per frame: pixels ${fmt(r.decodeMsPerFrame)} ms, engine ${fmt(r.engineMsPerFrame)} ms` +
+          (r.cpu ? ` | CPU start->read: worker ${fmt(r.cpu.worker)} ms, JIT ${fmt(r.cpu.jit)} ms, page main ${fmt(r.cpu.main)} ms` : ''),
       );
       for (const line of r.attribution) console.log(`    long task: ${line}`);
     }
@@ -288,6 +300,10 @@ async function main(): Promise<void> {
     );
     console.log(`  frames processed per second: median ${fmt(median(col((r) => r.framesPerSecond)), 2)} (frames per read: median ${fmt(median(col((r) => r.processed, reads)))}; skipped by back-pressure: median ${fmt(median(col((r) => r.skipped)))})`);
     console.log(`  worker per frame (median of run means): pixels ${fmt(median(col((r) => r.decodeMsPerFrame)), 1)} ms, engine ${fmt(median(col((r) => r.engineMsPerFrame)))} ms`);
+    if (CPU) {
+      const c = (pick: (x: ScanCpu) => number): string => fmt(median(col((r) => (r.cpu ? pick(r.cpu) : null))));
+      console.log(`  CPU from start() to the read (medians, thread time): MRZ worker ${c((x) => x.worker)} ms | V8 optimising compilers (Turbofan + Maglev jobs) ${c((x) => x.jit)} ms | page main thread ${c((x) => x.main)} ms`);
+    }
     const scanTasks = all.reduce((n, r) => n + r.longTasks, 0);
     console.log(
       `  main-thread long tasks while scanning (first frame -> read): ${scanTasks} in ${all.length} runs (median ${fmt(median(col((r) => r.longTasks)))}),` +

@@ -36,16 +36,30 @@ export interface PackedMlp {
   readonly data: string;
 }
 
+/** `Uint8Array.fromBase64` (TC39 base64, Chromium 140+; not in Node 20 nor in lib.dom yet). */
+type FromBase64 = (b64: string) => Uint8Array;
+
 function decodeBase64(b64: string): Uint8Array {
+  const native = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+  if (typeof native === 'function') return native(b64);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
 
+/** True where typed arrays are little-endian (every platform browsers ship on; checked anyway). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Decodes the packed model: float32 (little-endian) s1[hidden], b1[hidden], s2[out], b2[out], then
  * int8 w1[hidden*inputs], w2[out*hidden]; weight = int8 * row scale.
+ *
+ * Runs once, in the MRZ worker's first (cold) warm-up read, so it avoids per-element JavaScript
+ * where the platform has a native path: the base64 and the float32 blocks are copied natively,
+ * the int8 weights converted by a typed-array constructor and scaled one row per call (a loop
+ * nested in another is compiled on stack replacement and deoptimised at each inner exit). Same
+ * values as reading every number through a `DataView`.
  */
 export function decodeModel(m: PackedMlp): Mlp {
   const bytes = decodeBase64(m.data);
@@ -54,18 +68,29 @@ export function decodeModel(m: PackedMlp): Mlp {
   let off = 0;
   const readF = (n: number): Float32Array => {
     const a = new Float32Array(n);
-    for (let i = 0; i < n; i++, off += 4) a[i] = dv.getFloat32(off, true);
+    if (LITTLE_ENDIAN) new Uint8Array(a.buffer).set(bytes.subarray(off, off + 4 * n));
+    else for (let i = 0; i < n; i++) a[i] = dv.getFloat32(off + 4 * i, true);
+    off += 4 * n;
     return a;
   };
   const s1 = readF(hidden);
   const b1 = readF(hidden);
   const s2 = readF(outputs);
   const b2 = readF(outputs);
-  const w1 = new Float32Array(hidden * inputs);
-  for (let i = 0; i < w1.length; i++, off++) w1[i] = dv.getInt8(off) * (s1[Math.floor(i / inputs)] as number);
-  const w2 = new Float32Array(outputs * hidden);
-  for (let i = 0; i < w2.length; i++, off++) w2[i] = dv.getInt8(off) * (s2[Math.floor(i / hidden)] as number);
+  const readW = (rows: number, cols: number, scale: Float32Array): Float32Array => {
+    const w = new Float32Array(new Int8Array(bytes.buffer, bytes.byteOffset + off, rows * cols));
+    for (let r = 0; r < rows; r++) scaleRow(w, r * cols, cols, scale[r] as number);
+    off += rows * cols;
+    return w;
+  };
+  const w1 = readW(hidden, inputs, s1);
+  const w2 = readW(outputs, hidden, s2);
   return { inputs, hidden, outputs, w1, b1, w2, b2, temperature: m.temperature };
+}
+
+/** `w[at..at+n) *= s` (float32 products, as storing each int8 * scale into a Float32Array). */
+function scaleRow(w: Float32Array, at: number, n: number, s: number): void {
+  for (let i = at; i < at + n; i++) w[i] = (w[i] as number) * s;
 }
 
 let cached: Mlp | null = null;
