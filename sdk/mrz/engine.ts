@@ -219,6 +219,9 @@ const SHIFTS = [1, -1, 2, -2] as const;
  * Rectifies, segments and classifies the bands in order; `visit` returns true to stop. Per band,
  * the best group of the likely layout (see `likelyLayout`) is read first, so a frame that reads
  * validly there cuts no other layout; otherwise the three best-fitting groups of every layout follow.
+ * A band whose cut ran into its window's edge is looked at again in a wider window. Only when all of
+ * that failed, each band's best cut is tried with its lines aligned and moved by whole cells: the
+ * frames the first cuts read cost nothing more.
  */
 function readBands(
   g: Gray8,
@@ -234,21 +237,24 @@ function readBands(
   const sizes = sizesFor(options.formats);
   const pyramid = new Map<number, Gray8>();
   // Each band once with the default window, then (only when a cut ran into that window's edge)
-  // once more with a wider one.
+  // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
   const queue: { band: BandCandidate; margin?: number }[] = bands.map((band) => ({ band }));
-  for (let qi = 0; qi < queue.length; qi++) {
-    const { band, margin } = queue[qi] as { band: BandCandidate; margin?: number };
+  const fallbacks: (() => boolean)[] = [];
+  const look = ({ band, margin }: { band: BandCandidate; margin?: number }): boolean => {
     t = now();
     const a = analyseBand(g, band, pyramid, margin);
     t2 = now();
     timings.rectify += t2 - t;
-    if (!a) continue;
-    let offEdge = false;
+    if (!a) return false;
+    let widen = margin === undefined;
     const read = (group: LineGroup): boolean => {
       // A cut that stops inside a longer line (a band found only in part, or a 44-character line
       // cut as 36) can pass every check digit of the shorter format; skip it.
       if (continuesBeyond(a.ink, group)) {
-        offEdge ||= runsOffWindow(a.ink, group);
+        if (widen && runsOffWindow(a.ink, group)) {
+          widen = false;
+          queue.push({ band, margin: WIDE_MARGIN });
+        }
         return false;
       }
       // The wider window's 2-line cut must end in blank paper: faint filler cells beyond it (too
@@ -280,19 +286,24 @@ function readBands(
     timings.segment += now() - t;
     for (const group of all.slice(0, 3)) if (group !== first && read(group)) return true;
     // Nothing valid: the best cut with its lines aligned on one another, or moved by a cell
-    // (see alignedGroups, shiftedGroup).
+    // (see alignedGroups, shiftedGroup), later.
     const best = first ?? all[0];
     if (best) {
-      t = now();
-      const more = alignedGroups(a, best);
-      for (const s of SHIFTS) {
-        const moved = shiftedGroup(a, best, s);
-        if (moved) more.push(moved);
-      }
-      timings.segment += now() - t;
-      for (const group of more) if (read(group)) return true;
+      fallbacks.push(() => {
+        t = now();
+        const more = alignedGroups(a, best);
+        for (const s of SHIFTS) {
+          const moved = shiftedGroup(a, best, s);
+          if (moved) more.push(moved);
+        }
+        timings.segment += now() - t;
+        return more.some(read);
+      });
     }
-    if (offEdge && margin === undefined) queue.splice(qi + 1, 0, { band, margin: WIDE_MARGIN });
+    return false;
+  };
+  for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {
+    if (qi < queue.length ? look(queue[qi++] as { band: BandCandidate; margin?: number }) : (fallbacks[fi++] as () => boolean)()) return true;
   }
   return false;
 }
