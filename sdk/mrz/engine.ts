@@ -220,8 +220,8 @@ const SHIFTS = [1, -1, 2, -2] as const;
  * the best group of the likely layout (see `likelyLayout`) is read first, so a frame that reads
  * validly there cuts no other layout; otherwise the three best-fitting groups of every layout follow.
  * A band whose cut ran into its window's edge is looked at again in a wider window. Only when all of
- * that failed, each band's best cut is tried with its lines aligned and moved by whole cells: the
- * frames the first cuts read cost nothing more.
+ * that failed, each band's two best cuts are tried with their lines aligned and moved by whole
+ * cells: the frames the first cuts read cost nothing more.
  */
 function readBands(
   g: Gray8,
@@ -285,10 +285,10 @@ function readBands(
     all.sort((x, y) => x.fitCost - y.fitCost);
     timings.segment += now() - t;
     for (const group of all.slice(0, 3)) if (group !== first && read(group)) return true;
-    // Nothing valid: the best cut with its lines aligned on one another, or moved by a cell
-    // (see alignedGroups, shiftedGroup), later.
-    const best = first ?? all[0];
-    if (best) {
+    // Nothing valid: the two best cuts (the likely layout's first) with their lines aligned on one
+    // another, or moved by a cell (see alignedGroups, shiftedGroup), later.
+    for (const best of [...new Set([first ?? all[0], all[0], all[1]])].slice(0, 2)) {
+      if (!best) continue;
       fallbacks.push(() => {
         t = now();
         const more = alignedGroups(a, best);

@@ -291,6 +291,9 @@ test('no valid read: the best cut moved by whole cells, with its lines aligned o
   // cells off (240057; also needs the wider window below); one TD3 line cut over a longer extent
   // than the other drifts a cell along it (90276).
   for (const seed of [240057, 90276]) await assertReadsExactly(seed);
+  // The fallbacks also align and move the second-best cut: on these frames (90159 MRV-A, 90225
+  // TD1) none of the best cut's fallbacks reads validly and one of the second-best cut's does.
+  for (const seed of [90159, 90225]) await assertReadsExactly(seed);
 });
 
 test('a cut that runs into the window edge is read again in a wider window, where it must end in blank paper', { skip: !haveFont }, async () => {
