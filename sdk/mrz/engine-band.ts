@@ -19,6 +19,8 @@ const MARGIN = 0.06;
 /** A rectified, segmented band. */
 export interface BandAnalysis {
   readonly spec: RectSpec;
+  /** Horizontal margin of the window on each side of the text, in line lengths (default 0.06). */
+  readonly margin?: number;
   readonly ink: InkMap;
   readonly lines: readonly TextLine[];
   /**
@@ -33,6 +35,8 @@ export interface LineGroup {
   /** Characters per line (30, 36 or 44). */
   readonly n: number;
   readonly cells: readonly CellLine[];
+  /** The text lines the cells were cut from (same order). */
+  readonly lines: readonly TextLine[];
   /** Mean boundary ink of the cut (lower is better). */
   readonly fitCost: number;
 }
@@ -51,8 +55,12 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   return rectify(gray, spec, pyramid, rectBuf);
 }
 
-/** Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside. */
-export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>): BandAnalysis | null {
+/**
+ * Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside.
+ * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
+ * whose text runs into the default window's edge).
+ */
+export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
   if (!(len > 8)) return null;
   const t = Math.max(2, Math.min(cand.lineThickness, len / 8));
@@ -60,8 +68,8 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     cx: cand.cx,
     cy: cand.cy,
     angle: cand.angle,
-    u0: cand.u0 - MARGIN * len,
-    u1: cand.u1 + MARGIN * len,
+    u0: cand.u0 - margin * len,
+    u1: cand.u1 + margin * len,
     v0: cand.v0 - Math.max(1.6 * t, 0.05 * len),
     v1: cand.v1 + Math.max(1.6 * t, 0.05 * len),
     scale: TARGET_LEN / len,
@@ -94,19 +102,19 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // group (cap tops of the first line, baselines of the last, first and last cell edges) is a
   // quadrilateral whose homography straightens the band, so the character pitch is uniform.
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
-  const persp = perspectiveSpec(gray, spec, charSize, pyramid, deskew ? undefined : lowInk);
+  const persp = perspectiveSpec(gray, spec, charSize, margin, pyramid, deskew ? undefined : lowInk);
   if (persp) {
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
       const { ink, lines } = inkLines(rect, charSize);
-      if (lines.length > 0) return { spec: persp.spec, ink, lines, box: { x0: MARGIN * TARGET_LEN, x1: (1 + MARGIN) * TARGET_LEN, n: persp.n } };
+      if (lines.length > 0) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectifyScratch(gray, spec, pyramid);
   if (!rect) return null;
   const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
-  return { spec, ink, lines };
+  return { spec, margin, ink, lines };
 }
 
 /** Text lines at least half as long as the band's text (an MRZ line spans all of it). */
@@ -163,7 +171,7 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * the spec and the characters per line (`n`) of the group the box was measured on.
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[] }): { spec: RectSpec; n: number } | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[] }): { spec: RectSpec; n: number } | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
   let hi = halfInk;
   if (!hi) {
@@ -208,7 +216,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
   if (!(len > 20 && hL > 2 && hR > 2) || hL / hR > 1.6 || hR / hL > 1.6) return null;
   // Output geometry: text box TARGET_LEN wide, its height at the same scale as at the centre.
   const boxH = (TARGET_LEN * (hL + hR)) / 2 / len;
-  const mx = MARGIN * TARGET_LEN;
+  const mx = margin * TARGET_LEN;
   const k = TARGET_LEN / len;
   const lineH = (first.bottom - first.top + 1) * k;
   // Vertical margins: as the rotated rectangle's, and wide enough to keep every other text line
@@ -251,7 +259,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, pyramid?
  * px at full rectified resolution). Null when the line shows no clear period. `textLen`: the
  * text length the band was rectified to (default: the window width without its margins).
  */
-export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines'>, sizes: readonly (30 | 36 | 44)[], textLen = a.ink.width / (1 + 2 * MARGIN)): 30 | 36 | 44 | null {
+export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, sizes: readonly (30 | 36 | 44)[], textLen = a.ink.width / (1 + 2 * (a.margin ?? MARGIN))): 30 | 36 | 44 | null {
   let line = a.lines[0];
   for (const l of a.lines) if (line && l.mass > line.mass) line = l;
   if (!line || sizes.length === 0) return null;
@@ -300,11 +308,11 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // and the check digits decide between them.
       const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutLine(a.ink, line, n, 'start') : cells[j])) : [];
       alignStarts(a.ink, group, cells, n);
-      out.push({ n, cells, fitCost: cost / count });
+      out.push({ n, cells, lines: group, fitCost: cost / count });
       if (starts.every((c): c is CellLine => !!c) && starts.some((c, j) => c.bounds[0] !== (cells[j] as CellLine).bounds[0])) {
         alignStarts(a.ink, group, starts, n);
         // Ranked right after the centred cut of the same lines.
-        out.push({ n, cells: starts, fitCost: cost / count + 1e-6 });
+        out.push({ n, cells: starts, lines: group, fitCost: cost / count + 1e-6 });
       }
       // With a perspective rectification measured on this layout, the lines are also cut over its
       // text box (faint filler tails or neighbouring print can shift a cut of the inked extent);
@@ -313,12 +321,66 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       if (box && box.n === n) {
         const boxed = group.map((line) => cutLine(a.ink, line, n, box));
         const off = (c: CellLine, j: number): number => Math.abs((c.bounds[0] as number) - ((cells[j] as CellLine).bounds[0] as number)) + Math.abs((c.bounds[n] as number) - ((cells[j] as CellLine).bounds[n] as number));
-        if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) out.push({ n, cells: boxed, fitCost: cost / count - 1e-6 });
+        if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) out.push({ n, cells: boxed, lines: group, fitCost: cost / count - 1e-6 });
       }
     }
   }
   out.sort((x, y) => x.fitCost - y.fitCost);
   return out;
+}
+
+/**
+ * The cut `g` moved by `shift` whole cells (every line alike: the lines of an MRZ share their left
+ * edge and pitch), each line cut again over its moved extent. A fallback for groups that do not
+ * read validly: faint end glyphs (glare, light print) leave a comb over a short inked extent
+ * placed by a prior, which can be a cell or two off; the check digits decide. Null when a line
+ * cannot be cut there.
+ */
+export function shiftedGroup(a: BandAnalysis, g: LineGroup, shift: number): LineGroup | null {
+  const n = g.n;
+  const cells: CellLine[] = [];
+  for (let i = 0; i < g.cells.length; i++) {
+    const c = g.cells[i] as CellLine;
+    const line = g.lines[i] as TextLine;
+    const d = shift * c.pitch;
+    const recut = cutLine(a.ink, line, n, { x0: (c.bounds[0] as number) + d, x1: (c.bounds[n] as number) + d });
+    if (!recut) return null;
+    cells.push(recut);
+  }
+  return groupOf(n, cells, g.lines);
+}
+
+/**
+ * Fallback cuts of `g` whose lines disagree on their extent (one line's comb a fraction of a cell
+ * or more longer or shorter than another's: a wrong pitch drifts a whole cell along the line):
+ * the lines of an MRZ share their left edge and pitch, so for each line taken as the reference,
+ * the other lines are cut again over its extent. Empty when the lines already agree.
+ */
+export function alignedGroups(a: BandAnalysis, g: LineGroup): LineGroup[] {
+  const n = g.n;
+  const out: LineGroup[] = [];
+  for (const ref of g.cells) {
+    const x0 = ref.bounds[0] as number;
+    const x1 = ref.bounds[n] as number;
+    const tol = 0.3 * ref.pitch;
+    if (g.cells.every((c) => Math.abs((c.bounds[0] as number) - x0) < tol && Math.abs((c.bounds[n] as number) - x1) < tol)) continue;
+    const cells: CellLine[] = [];
+    for (let i = 0; i < g.cells.length; i++) {
+      const c = g.cells[i] as CellLine;
+      const recut = c === ref ? c : cutLine(a.ink, g.lines[i] as TextLine, n, { x0, x1 });
+      if (!recut) break;
+      cells.push(recut);
+    }
+    if (cells.length === g.cells.length) out.push(groupOf(n, cells, g.lines));
+  }
+  return out;
+}
+
+/** A line group of `cells`, its cost the mean of theirs. */
+function groupOf(n: number, cells: CellLine[], lines: readonly TextLine[]): LineGroup {
+  let cost = 0;
+  for (const c of cells) cost += c.fitCost;
+  return { n, cells, lines, fitCost: cost / cells.length };
 }
 
 /** Ink of cell `k` of a cut line: the ink map summed over its columns and cap-box rows. */

@@ -17,7 +17,7 @@
 
 import { classifyGlyphs } from './classify.ts';
 import { correctMrz } from './correct.ts';
-import { analyseBand, likelyLayout, lineGroups, type LineGroup } from './engine-band.ts';
+import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
 import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
 import { locateBands, type BandCandidate } from './locate.ts';
@@ -195,9 +195,38 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
 }
 
 /**
+ * True when every line of the cut is followed, within the window, by two cells of little ink (mean
+ * below half the line's own mean): the line ends there.
+ */
+function endsBlank(ink: InkMap, group: LineGroup): boolean {
+  return group.cells.every((c) => {
+    const xn = c.bounds[group.n] as number;
+    const p = c.pitch;
+    if (xn + 2 * p >= ink.width) return false;
+    const level = meanInk(ink, c.bounds[0] as number, xn, c.top, c.bottom);
+    const m = meanInk(ink, xn + 0.15 * p, xn + 1.85 * p, c.top, c.bottom);
+    return m < 0.5 * level;
+  });
+}
+
+/** True when a line of the cut ends less than 1.5 cells from the rectified window's edge. */
+function runsOffWindow(ink: InkMap, group: LineGroup): boolean {
+  return group.cells.some((c) => (c.bounds[group.n] as number) > ink.width - 1.5 * c.pitch || (c.bounds[0] as number) < 1.5 * c.pitch);
+}
+
+/** Window margin (line lengths per side) of the second look at a band whose cut ran into the edge. */
+const WIDE_MARGIN = 0.16;
+
+/** Whole-cell moves of the best cut tried when no cut of a band reads validly. */
+const SHIFTS = [1, -1, 2, -2] as const;
+
+/**
  * Rectifies, segments and classifies the bands in order; `visit` returns true to stop. Per band,
  * the best group of the likely layout (see `likelyLayout`) is read first, so a frame that reads
  * validly there cuts no other layout; otherwise the three best-fitting groups of every layout follow.
+ * A band whose cut ran into its window's edge is looked at again in a wider window. Only when all of
+ * that failed, each band's two best cuts are tried with their lines aligned and moved by whole
+ * cells: the frames the first cuts read cost nothing more.
  */
 function readBands(
   g: Gray8,
@@ -212,16 +241,30 @@ function readBands(
   let t2 = 0;
   const sizes = sizesFor(options.formats);
   const pyramid = new Map<number, Gray8>();
-  for (const band of bands) {
+  // Each band once with the default window, then (only when a cut ran into that window's edge)
+  // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
+  const queue: { band: BandCandidate; margin?: number }[] = bands.map((band) => ({ band }));
+  const fallbacks: (() => boolean)[] = [];
+  const look = ({ band, margin }: { band: BandCandidate; margin?: number }): boolean => {
     t = now();
-    const a = analyseBand(g, band, pyramid);
+    const a = analyseBand(g, band, pyramid, margin);
     t2 = now();
     timings.rectify += t2 - t;
-    if (!a) continue;
+    if (!a) return false;
+    let widen = margin === undefined;
     const read = (group: LineGroup): boolean => {
       // A cut that stops inside a longer line (a band found only in part, or a 44-character line
       // cut as 36) can pass every check digit of the shorter format; skip it.
-      if (continuesBeyond(a.ink, group)) return false;
+      if (continuesBeyond(a.ink, group)) {
+        if (widen && runsOffWindow(a.ink, group)) {
+          widen = false;
+          queue.push({ band, margin: WIDE_MARGIN });
+        }
+        return false;
+      }
+      // The wider window's 2-line cut must end in blank paper: faint filler cells beyond it (too
+      // light for continuesBeyond's glyph test) may be the tail of a longer line (TD1 has 3).
+      if (margin !== undefined && group.n !== 30 && !endsBlank(a.ink, group)) return false;
       t = now();
       const lines = group.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
       t2 = now();
@@ -247,6 +290,25 @@ function readBands(
     all.sort((x, y) => x.fitCost - y.fitCost);
     timings.segment += now() - t;
     for (const group of all.slice(0, 3)) if (group !== first && read(group)) return true;
+    // Nothing valid: the two best cuts (the likely layout's first) with their lines aligned on one
+    // another, or moved by a cell (see alignedGroups, shiftedGroup), later.
+    for (const best of [...new Set([first ?? all[0], all[0], all[1]])].slice(0, 2)) {
+      if (!best) continue;
+      fallbacks.push(() => {
+        t = now();
+        const more = alignedGroups(a, best);
+        for (const s of SHIFTS) {
+          const moved = shiftedGroup(a, best, s);
+          if (moved) more.push(moved);
+        }
+        timings.segment += now() - t;
+        return more.some(read);
+      });
+    }
+    return false;
+  };
+  for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {
+    if (qi < queue.length ? look(queue[qi++] as { band: BandCandidate; margin?: number }) : (fallbacks[fi++] as () => boolean)()) return true;
   }
   return false;
 }

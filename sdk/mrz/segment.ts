@@ -307,57 +307,101 @@ export function findLines(ink: InkMap): TextLine[] {
   const medH = heights[heights.length >> 1] ?? 0;
   const lines: TextLine[] = [];
   for (const [t, b] of merged) {
-    const lh = b - t + 1;
-    if (lh < Math.max(4, 0.45 * medH)) continue;
-    // Column extent: the longest cluster of inked columns (gaps up to ~1.5 line heights).
-    const colInk = new Uint16Array(w);
-    let mass = 0;
-    for (let y = t; y <= b; y++) {
-      const o = y * w;
-      for (let x = 0; x < w; x++) if (bin[o + x]) {
-        colInk[x] = (colInk[x] as number) + 1;
-        mass++;
-      }
-    }
-    const maxGap = Math.max(4, Math.round(0.9 * lh));
-    let bestA = -1;
-    let bestB = -1;
-    let bestMass = 0;
-    let ca = -1;
-    let cb = -1;
-    let cm = 0;
-    let gap = 0;
-    for (let x = 0; x < w; x++) {
-      const v = colInk[x] as number;
-      if (v > 0) {
-        if (ca < 0) {
-          ca = x;
-          cm = 0;
-        }
-        cb = x;
-        cm += v;
-        gap = 0;
-      } else if (ca >= 0) {
-        gap++;
-        if (gap > maxGap) {
-          if (cm > bestMass) {
-            bestMass = cm;
-            bestA = ca;
-            bestB = cb;
-          }
-          ca = -1;
-        }
-      }
-    }
-    if (ca >= 0 && cm > bestMass) {
-      bestMass = cm;
-      bestA = ca;
-      bestB = cb;
-    }
-    if (bestA < 0 || bestB - bestA < 6 * lh) continue;
-    lines.push({ top: t, bottom: b, xa: bestA, xb: bestB, mass });
+    if (b - t + 1 < Math.max(4, 0.45 * medH)) continue;
+    const l = lineAt(bin, w, t, b);
+    if (l) lines.push(l);
   }
-  return lines;
+  return splitTall(bin, w, prof, lines);
+}
+
+/**
+ * The text line over rows `t..b`: its column extent is the longest cluster of inked columns (gaps
+ * up to ~0.9 line heights); null when that is shorter than 6 line heights.
+ */
+function lineAt(bin: Uint8Array, w: number, t: number, b: number): TextLine | null {
+  const lh = b - t + 1;
+  const colInk = new Uint16Array(w);
+  let mass = 0;
+  for (let y = t; y <= b; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) if (bin[o + x]) {
+      colInk[x] = (colInk[x] as number) + 1;
+      mass++;
+    }
+  }
+  const maxGap = Math.max(4, Math.round(0.9 * lh));
+  let bestA = -1;
+  let bestB = -1;
+  let bestMass = 0;
+  let ca = -1;
+  let cb = -1;
+  let cm = 0;
+  let gap = 0;
+  for (let x = 0; x < w; x++) {
+    const v = colInk[x] as number;
+    if (v > 0) {
+      if (ca < 0) {
+        ca = x;
+        cm = 0;
+      }
+      cb = x;
+      cm += v;
+      gap = 0;
+    } else if (ca >= 0) {
+      gap++;
+      if (gap > maxGap) {
+        if (cm > bestMass) {
+          bestMass = cm;
+          bestA = ca;
+          bestB = cb;
+        }
+        ca = -1;
+      }
+    }
+  }
+  if (ca >= 0 && cm > bestMass) {
+    bestMass = cm;
+    bestA = ca;
+    bestB = cb;
+  }
+  if (bestA < 0 || bestB - bestA < 6 * lh) return null;
+  return { top: t, bottom: b, xa: bestA, xb: bestB, mass };
+}
+
+/**
+ * A text line more than 1.8 times as tall as a neighbouring line of about its length that it
+ * overlaps (an MRZ line merged with printed labels or a smudge just above or below it: the pair
+ * can never form a line group) is replaced by the window of that neighbour's height (the tallest
+ * such neighbour's) that holds the most ink of the row profile `prof` (MRZ glyphs are bolder and
+ * denser than labels), when the line there is still about as long.
+ */
+function splitTall(bin: Uint8Array, w: number, prof: Float64Array, lines: TextLine[]): TextLine[] {
+  if (lines.length < 2) return lines;
+  return lines.map((l, i) => {
+    const lh = l.bottom - l.top + 1;
+    let ref = 0;
+    for (const j of [i - 1, i + 1]) {
+      const o = lines[j];
+      if (!o) continue;
+      const ov = Math.min(o.xb, l.xb) - Math.max(o.xa, l.xa);
+      const lo = o.xb - o.xa;
+      if (lo >= 0.7 * (l.xb - l.xa) && ov >= 0.6 * lo && o.bottom - o.top + 1 < lh / 1.8) ref = Math.max(ref, o.bottom - o.top + 1);
+    }
+    if (ref === 0) return l;
+    let best = -1;
+    let top = l.top;
+    let sum = 0;
+    for (let y = l.top; y <= l.bottom; y++) {
+      sum += prof[y] as number;
+      if (y - ref >= l.top) sum -= prof[y - ref] as number;
+      if (y - ref + 1 >= l.top && sum > best) {
+        best = sum;
+        top = y - ref + 1;
+      }
+    }
+    const sub = lineAt(bin, w, top, top + ref - 1);
+    return sub && sub.xb - sub.xa >= 0.7 * (l.xb - l.xa) ? sub : l;
+  });
 }
 
 function interp(p: Float64Array, x: number): number {
