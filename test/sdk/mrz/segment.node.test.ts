@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
-import { cutLine, findLines, periodOf, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
+import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -300,4 +301,73 @@ test('a cut that runs into the window edge is read again in a wider window, wher
   // Seeded frames outside the bench range whose located band is off-centre: the true cut reaches
   // the window's right edge, so continuesBeyond rejects it (the line might go on).
   for (const seed of [90120, 90217]) await assertReadsExactly(seed);
+});
+
+/** The mask at `t` without horizontal runs longer than max(8, round(2 charSize)). */
+function referenceMask(ink: Float32Array, w: number, t: number, charSize: number): Uint8Array {
+  const bin = Uint8Array.from(ink, (v) => (v > t ? 1 : 0));
+  const maxRun = Math.max(8, Math.round(2 * charSize));
+  for (let o = 0; o < bin.length; o += w) {
+    let x = 0;
+    while (x < w) {
+      if (!bin[o + x]) {
+        x++;
+        continue;
+      }
+      let e = x;
+      while (e < w && bin[o + e]) e++;
+      if (e - x > maxRun) bin.fill(0, o + x, o + e);
+      x = e;
+    }
+  }
+  return bin;
+}
+
+/** estimateSkew written the plain way (every step-th ink pixel, sharpness per angle). */
+function referenceSkew(ink: InkMap): number {
+  const { width: w, height: h, bin } = ink;
+  const pts: [number, number][] = [];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bin[y * w + x]) pts.push([x - w / 2, y]);
+  if (pts.length < 50) return 0;
+  const step = Math.max(1, Math.floor(pts.length / 20000));
+  const sample = pts.filter((_, i) => i % step === 0).map(([x, y]) => [Math.fround(x), Math.fround(y)] as const);
+  const pad = Math.ceil(Math.tan((3 * Math.PI) / 180) * w) + 2;
+  let best = -1;
+  let bestA = 0;
+  for (let d = -3; d <= 3 + 1e-9; d += 0.2) {
+    const ta = Math.tan((d * Math.PI) / 180);
+    const hist = new Float64Array(h + 2 * pad);
+    for (const [x, y] of sample) {
+      const yy = roundHalfUp(y - x * ta) + pad;
+      if (yy >= 0 && yy < hist.length) hist[yy] = (hist[yy] as number) + 1;
+    }
+    let s = 0;
+    for (const c of hist) s += c * c;
+    if (s > best) {
+      best = s;
+      bestA = d;
+    }
+  }
+  return (bestA * Math.PI) / 180;
+}
+
+// inkMap itself is compared with a plain reference in image.node.test.ts (small synthetic images).
+test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the same bits as plain reference passes', { skip: !haveFont && 'fonts-ocr-b missing' }, () => {
+  for (const seed of [3, 11, 29]) {
+    const full = toFloat(decodeGray(renderSynthetic(seed, { preset: seed === 11 ? 'hard' : 'normal', encoding: 'jpeg' }).image));
+    // Whole frame, and crops whose width and height are not multiples of the 4-pixel block.
+    for (const [x0, y0, w, h] of [[0, 0, full.width, full.height], [200, 300, 401, 123], [13, 450, 97, 61]] as const) {
+      const data = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) data.set(full.data.subarray((y + y0) * full.width + x0, (y + y0) * full.width + x0 + w), y * w);
+      for (const charSize of [7, 16]) {
+        const tag = `seed ${seed} ${w}x${h} charSize ${charSize}`;
+        const got = inkMap({ width: w, height: h, data }, charSize);
+        assert.ok(Buffer.from(got.bin).equals(Buffer.from(referenceMask(got.data, w, got.threshold, charSize))), `${tag}: mask`);
+        assert.equal(estimateSkew(got), referenceSkew(got), `${tag}: skew`);
+        const re = remask(got, 0.6 * got.threshold, charSize);
+        assert.equal(re.data, got.data, `${tag}: remask shares the ink`);
+        assert.ok(Buffer.from(re.bin).equals(Buffer.from(referenceMask(got.data, w, 0.6 * got.threshold, charSize))), `${tag}: remask`);
+      }
+    }
+  }
 });
