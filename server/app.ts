@@ -752,8 +752,8 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
       throw new ApiError(410, 'cursor_expired', 'The cursor is older than the change-feed retention; resync from the lists.', { cursor: String(await store.head()) });
     }
     const page = rows.slice(0, limit);
-    // The body is written by hand: an entity the caller may see whole goes out as the JSON text it is stored as
-    // (no second serialisation of every entity of the page); the fields are those of JSON.stringify of the page.
+    // The body is written by hand, in the shape JSON.stringify gave it: an entity the caller may see whole goes out
+    // as the JSON text it is stored as (no copy and no second serialisation per entity).
     const entries: AuditInput[] = [];
     const at = new Date(now()).toISOString(); // one read: one time for every row of the page
     const parts = page.map((r) => {
