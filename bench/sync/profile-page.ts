@@ -5,7 +5,7 @@ import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
 import { createRecord } from '../../sdk/model/factory.ts';
 import { toStoredRow } from '../../sdk/store/schema.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
-import { HttpTransport, NEXT_CURSOR_HEADER } from '../../sdk/sync/http-transport.ts';
+import { HttpTransport } from '../../sdk/sync/http-transport.ts';
 import { IdbSyncStorage } from '../../sdk/sync/idb-storage.ts';
 import { pushOutbox } from '../../sdk/sync/outbox-sender.ts';
 import { pull } from '../../sdk/sync/puller.ts';
@@ -25,18 +25,10 @@ const span = (kind: string, start: number, n?: number): void => {
   spans.push({ kind, start, ms: performance.now() - start, ...(n !== undefined ? { n } : {}) });
 };
 
-/** Hide the server's `Timpora-Next-Cursor` header (the transport then asks for each page after the previous one arrived). */
-let hideNextCursor = false;
-
 /** fetch that records time to response headers (server + network) and to the whole body. */
 const timedFetch: typeof fetch = async (input, init) => {
   const t0 = performance.now();
-  let res = await fetch(input, init);
-  if (hideNextCursor && res.headers.has(NEXT_CURSOR_HEADER)) {
-    const headers = new Headers(res.headers);
-    headers.delete(NEXT_CURSOR_HEADER);
-    res = new Response(res.body, { status: res.status, statusText: res.statusText, headers });
-  }
+  const res = await fetch(input, init);
   const path = new URL(String(input)).pathname.slice(1) || '/';
   span(`http ${path} headers (server+net)`, t0);
   const text = res.text.bind(res);
@@ -128,8 +120,7 @@ let client: TimporaClient | null = null;
 
 const profiler = {
   /** Pull the whole feed into a fresh database; per-kind sums of the timed spans plus the wall time. */
-  async pull(dbName: string, token: string, changesLimit?: number, noAhead = false): Promise<ReturnType<typeof summary>> {
-    hideNextCursor = noAhead;
+  async pull(dbName: string, token: string, changesLimit?: number): Promise<ReturnType<typeof summary>> {
     const store = new TimporaStore({ dbName });
     await store.database();
     const transport = timedTransport(new HttpTransport({ baseUrl: location.origin, token, fetch: timedFetch, ...(changesLimit ? { changesLimit } : {}) }));

@@ -5,9 +5,8 @@
  * fetch) and IndexedDB transactions (row building included), plus the wall time. Spans overlap (the next
  * page is fetched while one is written; several batches are in flight), so the sums exceed the wall time.
  *
- * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu] [--no-ahead]`
- * (`--cpu`: also the renderer's CPU profile of the pull; `--no-ahead`: the server's `Timpora-Next-Cursor` header is hidden
- * from the transport, which then requests each page only after the previous one arrived). `idb write gap` spans: from a commit (or the step's
+ * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu]`
+ * (`--cpu`: also the renderer's CPU profile of the pull). `idb write gap` spans: from a commit (or the step's
  * start) to the next transaction's first write, while IndexedDB has nothing to write.
  * Prints figures; asserts nothing.
  */
@@ -102,11 +101,10 @@ async function main(): Promise<void> {
     };
     const cpu0 = cpu();
     const pulled = (await p1.evaluate(
-      (db, t, l, noAhead) => (globalThis as unknown as { syncProfiler: SyncProfiler }).syncProfiler.pull(db, t, l || undefined, noAhead),
+      (db, t, l) => (globalThis as unknown as { syncProfiler: SyncProfiler }).syncProfiler.pull(db, t, l || undefined),
       `profile-pull-${Date.now()}`,
       token,
       LIMIT,
-      args.includes('--no-ahead'),
     )) as Summary;
     const pullCpu = cpuSince(cpu0, cpu());
     print(`pull of ${RECORDS} records`, pulled);
