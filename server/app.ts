@@ -103,7 +103,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 const CORS_ALLOW_HEADERS = 'authorization, content-type, if-match, if-none-match, idempotency-key';
-const CORS_EXPOSE_HEADERS = 'etag, location, retry-after, idempotent-replayed, timpora-next-cursor';
+const CORS_EXPOSE_HEADERS = 'etag, location, retry-after, idempotent-replayed';
 
 /** Deepest JSON nesting accepted in a body (entities need about 6). */
 export const MAX_JSON_DEPTH = 32;
@@ -766,11 +766,8 @@ export async function createServer(options: ServerOptions): Promise<TimporaServe
     });
     // The answer leaves only once the page's audit rows are stored.
     await store.appendAudit(entries);
-    const cursor = String(page[page.length - 1]?.seq ?? since);
-    const hasMore = rows.length > limit;
-    // With more to come, the header names the next cursor: a client may ask for that page before this body arrived.
-    const headers: Record<string, string> = hasMore ? { 'timpora-next-cursor': cursor } : {};
-    return { status: 200, body: `{"changes":[${parts.join(',')}],"cursor":${JSON.stringify(cursor)},"hasMore":${hasMore}}`, headers };
+    const last = page[page.length - 1];
+    return { status: 200, body: `{"changes":[${parts.join(',')}],"cursor":${JSON.stringify(String(last ? last.seq : since))},"hasMore":${rows.length > limit}}`, headers: {} };
   });
 
   route('GET', '/audit', async (ctx) => {

@@ -73,20 +73,6 @@ export interface ErrorBody {
   };
 }
 
-/** Response header of `GET /changes` naming the next page's cursor (sent only when `hasMore`). */
-export const NEXT_CURSOR_HEADER = 'Timpora-Next-Cursor';
-
-/** A feed page requested before anybody asked for it. */
-interface AheadPage {
-  cursor: string;
-  signal: AbortSignal | undefined;
-  /** Asked for (by {@link HttpTransport.changes}). */
-  claimed: boolean;
-  /** The cursor after it, when its headers named one before it was asked for. */
-  next?: string;
-  page: Promise<ChangePage>;
-}
-
 /** HTTP client of the Timpora contract. */
 export class HttpTransport implements Transport {
   readonly #base: string;
@@ -96,8 +82,6 @@ export class HttpTransport implements Transport {
   readonly #listLimit: number;
   readonly #fetch: typeof fetch;
   #batch: boolean;
-  /** The feed page requested ahead (see {@link HttpTransport.changes}); taken by the call that asks for its cursor. */
-  #ahead: AheadPage | null = null;
 
   constructor(options: HttpTransportOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
@@ -234,42 +218,10 @@ export class HttpTransport implements Transport {
     }
   }
 
-  /**
-   * One page of the change feed. When the server names the next page's cursor in the `Timpora-Next-Cursor`
-   * header, that page is requested as soon as the headers arrived (while this page's body still downloads and is
-   * parsed), and the next call for that cursor with the same signal gets it. At most one page is requested ahead
-   * of the calls; it is dropped when the next call asks for another cursor.
-   */
-  changes(cursor: string | null, options: TransportCallOptions = {}): Promise<ChangePage> {
-    const ahead = this.#ahead;
-    this.#ahead = null;
-    if (ahead && ahead.cursor === cursor && ahead.signal === options.signal) {
-      ahead.claimed = true;
-      if (ahead.next !== undefined) this.#requestAhead(ahead.next, options);
-      return ahead.page;
-    }
-    return this.#changesPage(cursor, options, { claimed: true });
-  }
-
-  /** Starts the request of the page after `cursor`'s (see {@link HttpTransport.changes}). */
-  #requestAhead(cursor: string, options: TransportCallOptions): void {
-    const from: { claimed: boolean; next?: string } = { claimed: false };
-    const page = this.#changesPage(cursor, options, from);
-    page.catch(() => undefined); // observed by the call that takes it; a dropped page's failure is nobody's
-    this.#ahead = Object.assign(from, { cursor, signal: options.signal, page });
-  }
-
-  async #changesPage(cursor: string | null, options: TransportCallOptions, from: { claimed: boolean; next?: string }): Promise<ChangePage> {
+  async changes(cursor: string | null, options: TransportCallOptions = {}): Promise<ChangePage> {
     const query = new URLSearchParams({ limit: String(this.#changesLimit) });
     if (cursor) query.set('since', cursor);
-    const onResponse = (response: Response): void => {
-      const next = response.headers.get(NEXT_CURSOR_HEADER);
-      if (next === null || next === '') return;
-      // Only a page somebody asked for requests the one after it now; a page requested ahead does so once taken.
-      if (from.claimed) this.#requestAhead(next, options);
-      else from.next = next;
-    };
-    const { body } = await this.#request('GET', `/changes?${query}`, { ...options, onResponse });
+    const { body } = await this.#request('GET', `/changes?${query}`, options);
     const page = body as {
       changes: Array<{ collection: string; id: string; op: 'upsert' | 'delete'; entity?: SyncEntity }>;
       cursor: string;
@@ -309,7 +261,7 @@ export class HttpTransport implements Transport {
   async #request(
     method: string,
     path: string,
-    options: TransportCallOptions & { headers?: Record<string, string>; json?: unknown; onResponse?: (response: Response) => void },
+    options: TransportCallOptions & { headers?: Record<string, string>; json?: unknown },
   ): Promise<{ status: number; body: unknown }> {
     let refresh = false;
     for (;;) {
@@ -332,7 +284,6 @@ export class HttpTransport implements Transport {
         const init: RequestInit = { method, headers, signal: controller.signal, cache: 'no-store' };
         if (options.json !== undefined) init.body = JSON.stringify(options.json);
         response = await this.#fetch(`${this.#base}${path}`, init);
-        if (response.ok) options.onResponse?.(response);
         text = await response.text();
       } catch (error) {
         if (error instanceof SyncError) throw error;

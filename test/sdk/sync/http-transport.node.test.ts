@@ -162,43 +162,6 @@ describe('HttpTransport against the reference server', { skip: !sqlite }, () => 
     for (const id of ids) assert.ok(listed.has(id));
   });
 
-  it('requests the next feed page when the headers name its cursor, before this page is read; hands it to the call for that cursor', async () => {
-    const writer = new HttpTransport({ baseUrl: base, token: officerA });
-    const start = (await writer.list('records', null)).cursor;
-    for (let i = 0; i < 7; i++) {
-      const e = entity();
-      await writer.write({ collection: 'records', op: 'put', id: e.id, entity: e, baseVersion: 0, idempotencyKey: randomUUID() });
-    }
-    const log: string[] = [];
-    const headers: Array<string | null> = [];
-    const logging: typeof fetch = async (input, init) => {
-      const since = new URL(String(input)).searchParams.get('since');
-      log.push(`request ${since}`);
-      const res = await fetch(input, init);
-      headers.push(res.headers.get('timpora-next-cursor'));
-      return res;
-    };
-    const t = new HttpTransport({ baseUrl: base, token: officerB, changesLimit: 3, fetch: logging });
-    const signal = new AbortController().signal;
-    const first = await t.changes(start ?? null, { signal });
-    assert.equal(first.changes.length, 3);
-    assert.equal(first.hasMore, true);
-    assert.equal(headers[0], first.cursor, 'the header names the next cursor');
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(log, [`request ${start}`, `request ${first.cursor}`], 'the second page was requested before anybody asked');
-    const second = await t.changes(first.cursor, { signal });
-    assert.equal(log.filter((l) => l === `request ${first.cursor}`).length, 1, 'the call got the page requested ahead');
-    const third = await t.changes(second.cursor, { signal });
-    assert.equal(third.hasMore, false);
-    assert.equal(headers.at(-1), null, 'no header on the last page');
-    assert.equal(new Set([...first.changes, ...second.changes, ...third.changes].map((c) => c.id)).size, 7);
-    // Another cursor (or another signal) drops the page requested ahead and asks the server.
-    const again = await t.changes(start ?? null);
-    assert.deepEqual(again.changes.map((c) => c.id), first.changes.map((c) => c.id));
-    await t.changes(again.cursor, { signal });
-    assert.equal(log.filter((l) => l === `request ${again.cursor}`).length, 3, 'asked twice plus the page requested ahead once more');
-  });
-
   it('a cursor older than the retention window is `gone`; list pages carry the cursor to resume from', async () => {
     const small = await startServer(sqlite!, { retention: { maxRows: 2 }, pruneEvery: 1 });
     try {
@@ -292,25 +255,6 @@ describe('HttpTransport failure handling (fake fetch)', () => {
     assert.deepEqual(await u.writeBatch([req]), [null]);
     assert.deepEqual(await u.writeBatch([req]), [null]);
     assert.equal(calls.length, 3, 'a 5xx is not remembered as "no batch"');
-  });
-
-  it('a feed page requested ahead that fails fails the call that takes it, and nobody else', async () => {
-    let n = 0;
-    const flaky: typeof fetch = async (input) => {
-      n += 1;
-      const since = new URL(String(input)).searchParams.get('since');
-      if (since === '3') throw new TypeError('Failed to fetch');
-      const body = { changes: [], cursor: since === null ? '3' : '9', hasMore: since === null };
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', ...(body.hasMore ? { 'timpora-next-cursor': body.cursor } : {}) } });
-    };
-    const t = new HttpTransport({ baseUrl: 'http://api.test', fetch: flaky });
-    await t.changes(null);
-    await new Promise((r) => setTimeout(r, 10));
-    assert.equal(n, 2, 'the page after cursor 3 was requested ahead');
-    await assert.rejects(t.changes('3'), (e: unknown) => e instanceof SyncError && e.code === 'network');
-    await t.changes(null);
-    await new Promise((r) => setTimeout(r, 10));
-    assert.equal((await t.changes('7')).hasMore, false, 'a failed page requested ahead and dropped is no unhandled rejection');
   });
 
   it('times out with code timeout, and network failures are code network', async () => {
