@@ -94,12 +94,18 @@ export function collectionSpec(name: Collection): CollectionSpec {
 /** The entity as `role` may see it: restricted record fields removed for roles without access. */
 export function viewFor(collection: Collection, entity: Entity, role: Role): Entity {
   if (collection !== 'records' || canSeeRestricted(role)) return entity;
+  const findings = entity['findings'];
+  const hidden = Array.isArray(findings) && findings.some(isRestrictedFinding);
+  // Nothing to hide: the entity itself (callers may then send its stored JSON text as it is).
+  if (!hidden && !('restrictedNotes' in entity)) return entity;
   const out: Entity = { ...entity };
   delete out['restrictedNotes'];
-  if (Array.isArray(out['findings'])) {
-    out['findings'] = (out['findings'] as unknown[]).filter((f) => !(typeof f === 'object' && f !== null && (f as Entity)['restricted'] === true));
-  }
+  if (hidden) out['findings'] = (findings as unknown[]).filter((f) => !isRestrictedFinding(f));
   return out;
+}
+
+function isRestrictedFinding(f: unknown): boolean {
+  return typeof f === 'object' && f !== null && (f as Entity)['restricted'] === true;
 }
 
 /**

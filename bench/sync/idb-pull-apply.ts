@@ -29,6 +29,8 @@ interface Variant {
   durability: IDBTransactionDurability;
   /** Store the entity as a JSON string (cheaper structured clone). */
   json?: boolean;
+  /** Write with add() (no overwrite) instead of put(). */
+  add?: boolean;
   /** Await a promise per put (as `req()` does). */
   promises?: boolean;
   /** Only these record indexes (with `indexes`). */
@@ -58,6 +60,11 @@ const ALL_VARIANTS: Variant[] = [
   // Schema v5 against v4: the same indexes, `nm` without the token `ns` begins with (one index entry less per row).
   { name: 'v5 rows (nm without the leading name token)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'] },
   { name: 'v4 rows (every name token in nm)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'], v4Rows: true },
+  // Schema v5 rows by transaction size (one transaction per page).
+  ...[PAGE / 10, PAGE / 5, PAGE / 2, PAGE * 2, PAGE * 10].map((page): Variant => ({ name: `v5 rows, pages of ${page}`, read: false, indexes: true, page, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'] })),
+  { name: 'v5 rows, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'], json: true },
+  { name: 'v5 rows, no indexes', read: false, indexes: false, page: PAGE, durability: 'default' },
+  { name: 'v5 rows, add() instead of put()', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'], add: true },
   { name: `put only, 6 indexes, pages of ${PAGE * 2}`, read: false, indexes: true, page: PAGE * 2, durability: 'default' },
   { name: 'put only, 6 indexes, relaxed', read: false, indexes: true, page: PAGE, durability: 'relaxed' },
   { name: 'put only, 6 indexes, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', json: true },
@@ -74,9 +81,12 @@ const RECORD_INDEXES: Record<string, { keyPath: string | string[]; multiEntry?: 
   src_upd: { keyPath: ['src', 'upd'] },
 };
 
-/** `--only <text>`: only the variants whose name contains the text (the first one listed is the 1.00x base). */
+/**
+ * `--only <text>`: only the variants whose name contains the text, or one of several texts separated by `|` (the
+ * first one listed is the 1.00x base).
+ */
 const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : '';
-const VARIANTS = ALL_VARIANTS.filter((v) => v.name.includes(ONLY));
+const VARIANTS = ALL_VARIANTS.filter((v) => ONLY.split('|').some((text) => v.name.includes(text)));
 
 async function main(): Promise<void> {
   const now = new Date().toISOString();
@@ -137,7 +147,8 @@ async function main(): Promise<void> {
                     const i0 = performance.now();
                     for (const r of chunk) {
                       if (!variant.promises) {
-                        os.put(r);
+                        if (variant.add) os.add(r);
+                        else os.put(r);
                         continue;
                       }
                       void new Promise((res, rej) => {
@@ -158,19 +169,24 @@ async function main(): Promise<void> {
             }
             const elapsed = performance.now() - t0;
             db.close();
-            await new Promise((r) => {
-              const d = indexedDB.deleteDatabase(name);
-              d.onsuccess = d.onerror = r;
-            });
             return [elapsed, issue];
           },
           v,
           RECORD_INDEXES,
           `apply-${run}-${v.name}`,
         );
+        // CPU of the apply only: the database is deleted after the measurement.
+        const used = cpuSince(before, processTreeCpu(root));
+        await page.evaluate(
+          (name: string) =>
+            new Promise((r) => {
+              const d = indexedDB.deleteDatabase(name);
+              d.onsuccess = d.onerror = r;
+            }),
+          `apply-${run}-${v.name}`,
+        );
         (times[v.name] ??= []).push(ms);
         (issue[v.name] ??= []).push(issueMs);
-        const used = cpuSince(before, processTreeCpu(root));
         const c = (cpu[v.name] ??= { renderer: [], browser: [] });
         c.renderer.push(used.get('renderer') ?? 0);
         c.browser.push(used.get('main') ?? 0);

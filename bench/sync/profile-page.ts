@@ -64,6 +64,11 @@ function timedTransport(inner: Transport): Transport {
   };
 }
 
+/** When the last read-write transaction committed (0: none yet since `spans` was reset). */
+let lastCommit = 0;
+/** When the timed step started. */
+let stepStart = 0;
+
 function timedStorage(inner: SyncStorage): SyncStorage {
   return {
     collections: inner.collections,
@@ -81,6 +86,8 @@ function timedStorage(inner: SyncStorage): SyncStorage {
               if (!firstWrite && /^(put|delete|add)/.test(String(prop))) {
                 firstWrite = performance.now();
                 span(`idb ${mode} tx: until the first write (reads)`, t0);
+                // The database has nothing to write from the previous commit (or the step's start) until now.
+                span(lastCommit ? 'idb write gap: previous commit to this first write' : 'idb write gap: step start to the first write', lastCommit || stepStart);
               }
               return (v as (...x: unknown[]) => unknown).apply(target, a);
             };
@@ -89,6 +96,7 @@ function timedStorage(inner: SyncStorage): SyncStorage {
         return fn(counting);
       });
       span(`idb ${mode} tx`, t0, calls);
+      if (mode === 'readwrite') lastCommit = performance.now();
       if (firstWrite) span(`idb ${mode} tx: first write to commit`, firstWrite);
       return out;
     },
@@ -118,7 +126,8 @@ const profiler = {
     const transport = timedTransport(new HttpTransport({ baseUrl: location.origin, token, fetch: timedFetch, ...(changesLimit ? { changesLimit } : {}) }));
     const storage = timedStorage(new IdbSyncStorage({ store }));
     spans = [];
-    const t0 = performance.now();
+    lastCommit = 0;
+    const t0 = (stepStart = performance.now());
     await pull({ storage, transport, signal: new AbortController().signal });
     const wall = performance.now() - t0;
     // CPU of the row building alone (index keys of every pulled record), measured on a copy of the data.
@@ -153,7 +162,8 @@ const profiler = {
     const transport = timedTransport(new HttpTransport({ baseUrl: location.origin, token, fetch: timedFetch }));
     const storage = timedStorage(new IdbSyncStorage({ store: client.store }));
     spans = [];
-    const t0 = performance.now();
+    lastCommit = 0;
+    const t0 = (stepStart = performance.now());
     const report = await pushOutbox({
       storage,
       transport,

@@ -6,7 +6,8 @@
  * page is fetched while one is written; several batches are in flight), so the sums exceed the wall time.
  *
  * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu]`
- * (`--cpu`: also the renderer's CPU profile of the pull).
+ * (`--cpu`: also the renderer's CPU profile of the pull). `idb write gap` spans: from a commit (or the step's
+ * start) to the next transaction's first write, while IndexedDB has nothing to write.
  * Prints figures; asserts nothing.
  */
 import type { Page } from 'puppeteer-core';

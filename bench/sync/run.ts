@@ -9,16 +9,19 @@
  * write (6 in flight, the browser's connection limit per origin).
  *
  * Run: `npm run bench:sync` (options: `--records 10000 --writes 1000 --runs 3 --client-only --sqlite-only
- * --pg-only --no-single --no-settle --compare <dir>`; `--no-single` skips the one-request-per-write push, for short runs;
+ * --pg-only --no-single --no-settle --compare <dir> --compare-server`; `--no-single` skips the one-request-per-write push, for short runs;
  * `--no-settle` starts each pull as soon as its page is ready instead of once the browser is idle;
  * `--compare <dir>` also measures the browser harness (and so the sdk) of another checkout, e.g. an export of
- * the commit before a change, alternating with this tree's run by run against the same server).
+ * the commit before a change, alternating with this tree's run by run against the same server; with
+ * `--compare-server` that checkout's client talks to that checkout's own server, a second process on the same
+ * database, so server changes are compared too).
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
 import type { Page } from 'puppeteer-core';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
 import {
   ROOT,
   ServerProcess,
@@ -68,14 +71,23 @@ interface EngineFigures {
 interface ClientBuild {
   name: string;
   harnessJs: string;
+  /** The server bundle its client talks to (`--compare-server`: the compared tree's own; else this tree's). */
+  serverEntry: string;
 }
 
-async function benchEngine(label: string, dbSpec: string, serverEntry: string, clients: ClientBuild[]): Promise<EngineFigures[]> {
-  const server = new ServerProcess(serverEntry, await freePort(), dbSpec);
-  await server.start();
-  // One proxy (origin) per client build, all in front of the same server and database.
+async function benchEngine(label: string, dbSpec: string, clients: ClientBuild[]): Promise<EngineFigures[]> {
+  // One server process per server bundle, all on the same database; the first one seeds it.
+  const servers = new Map<string, ServerProcess>();
+  for (const c of clients) {
+    if (servers.has(c.serverEntry)) continue;
+    const s = new ServerProcess(c.serverEntry, await freePort(), dbSpec);
+    await s.start();
+    servers.set(c.serverEntry, s);
+  }
+  const serverOf = (k: number): ServerProcess => servers.get(clients[k]!.serverEntry)!;
+  // One proxy (origin) per client build, in front of that build's server.
   const proxies: FaultProxy[] = [];
-  for (const c of clients) proxies.push(await harnessProxy(() => server.port, c.harnessJs));
+  for (const [k, c] of clients.entries()) proxies.push(await harnessProxy(() => serverOf(k).port, c.harnessJs));
   const browser = await launchChromium();
   // CPU of Chromium's processes per pull (robust to machine load, unlike the wall time; Linux /proc only).
   const root = browser.process()?.pid ?? 0;
@@ -94,7 +106,7 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
         // until the browser is idle.
         const settledMs = SETTLE ? await settle(root) : 0;
         await call(page, 'startLeading');
-        const serverPid = server.child?.pid ?? 0;
+        const serverPid = serverOf(k).child?.pid ?? 0;
         const cpuBefore = processTreeCpu(root);
         const serverBefore = processTreeCpu(serverPid);
         const machineBefore = machineCpu();
@@ -140,24 +152,30 @@ async function benchEngine(label: string, dbSpec: string, serverEntry: string, c
   } finally {
     await browser.close().catch(() => undefined);
     for (const proxy of proxies) await proxy.close();
-    await server.stop();
+    for (const s of servers.values()) await s.stop();
   }
 }
 
 async function main(): Promise<void> {
   process.stdout.write(`bench/sync: headless Chromium + reference server; ${RECORDS} records pulled, ${WRITES} offline writes pushed, ${RUNS} runs each (median)\n`);
   const { serverEntry, harnessJs } = await buildBundles();
-  const clients: ClientBuild[] = [{ name: 'this tree', harnessJs }];
+  const clients: ClientBuild[] = [{ name: 'this tree', harnessJs, serverEntry }];
   const compare = args[args.indexOf('--compare') + 1];
+  let compareServer: string | undefined;
   if (args.includes('--compare') && compare) {
     // The browser harness of another checkout (e.g. an export of the commit before a change), bundled
-    // with that tree's sdk; the server stays this tree's.
-    clients.push({ name: `(${compare})`, harnessJs: await bundleForBrowser(resolve(compare, 'test/e2e/sync-faults-harness.ts')) });
+    // with that tree's sdk; the server stays this tree's unless --compare-server.
+    if (args.includes('--compare-server')) {
+      mkdirSync(`${ROOT}.tmp`, { recursive: true });
+      compareServer = `${ROOT}.tmp/bench-sync-compare-server-${process.pid}.mjs`;
+      await build({ entryPoints: [resolve(compare, 'server/main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: compareServer, logLevel: 'warning' });
+    }
+    clients.push({ name: `(${compare})`, harnessJs: await bundleForBrowser(resolve(compare, 'test/e2e/sync-faults-harness.ts')), serverEntry: compareServer ?? serverEntry });
   }
   const dir = tempDir('bench-sync');
   const results: EngineFigures[] = [];
   try {
-    if (!PG_ONLY) results.push(...(await benchEngine('sqlite', `sqlite:${dir}/bench.db`, serverEntry, clients)));
+    if (!PG_ONLY) results.push(...(await benchEngine('sqlite', `sqlite:${dir}/bench.db`, clients)));
     let pg = SQLITE_ONLY ? undefined : process.env['TIMPORA_PG_URL'];
     if (!pg && !SQLITE_ONLY) {
       // A throwaway cluster (scripts/postgres.mjs, the one PostgreSQL starter of the repo), shared with the
@@ -172,9 +190,10 @@ async function main(): Promise<void> {
         process.stdout.write(`PostgreSQL: skipped (${e instanceof Error ? e.message : String(e)})\n`);
       }
     }
-    if (pg) results.push(...(await benchEngine('postgres', pg, serverEntry, clients)));
+    if (pg) results.push(...(await benchEngine('postgres', pg, clients)));
   } finally {
     removeDir(dir);
+    if (compareServer) rmSync(compareServer, { force: true });
   }
   process.stdout.write('\nengine    | initial pull (median)        | pull CPU browser / renderer / UI renderers / server | push, all acked (median) | push cycle incl. pull-back | push, 1 request/write | ratio single/batched\n');
   for (const r of results) {

@@ -451,6 +451,41 @@ for (const engine of ENGINES) {
         assert.ok(entries.every((e: J) => !Number.isNaN(Date.parse(e.at))));
       });
 
+      it('audits a feed page once per record: one time for the page, the fields each reader saw (readers at the same time too)', async () => {
+        let tick = 0;
+        // A clock that moves on every time it is read: entries written at different moments get different times.
+        const t = await startServer(engine, { now: () => Date.now() + tick++ });
+        try {
+          const intel = await tokenFor(t, 'imi-jakut', 'intelligence');
+          const start = (await call(t, 'GET', '/records?limit=1', { token: intel })).json.cursor as string;
+          const ids: string[] = [];
+          for (const extra of [{}, { restrictedNotes: 'Informan: berkas BIN-9' }, { notes: 'ketiga' }]) {
+            const c = await call(t, 'POST', '/records', { token: intel, body: sampleRecord(extra) });
+            assert.equal(c.status, 201, c.raw);
+            ids.push(c.json.id as string);
+          }
+          const users = ['reader-1', 'reader-2'];
+          const tokens = await Promise.all(users.map((u) => tokenFor(t, 'polda-metro', 'officer', u)));
+          const pages = await Promise.all(tokens.map((token) => call(t, 'GET', `/changes?since=${start}`, { token })));
+          for (const p of pages) {
+            assert.deepEqual(p.json.changes.map((x: J) => x.id), ids);
+            assert.equal(p.json.changes[1].entity.restrictedNotes, undefined);
+            assert.equal(p.json.changes[2].entity.notes, 'ketiga');
+            assert.ok(!p.raw.includes('BIN-9'));
+          }
+          const log = (await call(t, 'GET', '/audit?action=feed&limit=100', { token: await tokenFor(t, 'timpora-pusat', 'admin') })).json.items as J[];
+          for (const user of users) {
+            const mine = log.filter((e) => e.userId === user);
+            assert.deepEqual(mine.map((e) => e.entityId), ids, user);
+            assert.equal(new Set(mine.map((e) => e.at)).size, 1, `${user}: one time for the page`);
+            assert.ok(mine.every((e) => e.role === 'officer' && e.agency === 'polda-metro' && e.collection === 'records'));
+            assert.ok(mine.every((e) => e.fields.includes('identity') && !e.fields.includes('restrictedNotes')), user);
+          }
+        } finally {
+          await t.close();
+        }
+      });
+
       it('supervisors read their own agency only; the audit log has no write API', async () => {
         const sup = await tokenFor(s, 'polda-metro', 'supervisor');
         const r = await call(s, 'GET', '/audit?limit=500', { token: sup });
