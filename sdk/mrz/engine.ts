@@ -217,6 +217,12 @@ function runsOffWindow(ink: InkMap, group: LineGroup): boolean {
 /** Window margin (line lengths per side) of the second look at a band whose cut ran into the edge. */
 const WIDE_MARGIN = 0.16;
 
+/** A band to rectify and read, with its window margin (undefined: the default one). */
+interface BandLook {
+  readonly band: BandCandidate;
+  readonly margin?: number;
+}
+
 /** Whole-cell moves of the best cut tried when no cut of a band reads validly. */
 const SHIFTS = [1, -1, 2, -2] as const;
 
@@ -243,9 +249,9 @@ function readBands(
   const pyramid = new Map<number, Gray8>();
   // Each band once with the default window, then (only when a cut ran into that window's edge)
   // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
-  const queue: { band: BandCandidate; margin?: number }[] = bands.map((band) => ({ band }));
+  const queue: BandLook[] = bands.map((band) => ({ band }));
   const fallbacks: (() => boolean)[] = [];
-  const look = ({ band, margin }: { band: BandCandidate; margin?: number }): boolean => {
+  const look = ({ band, margin }: BandLook): boolean => {
     t = now();
     const a = analyseBand(g, band, pyramid, margin);
     t2 = now();
@@ -308,7 +314,9 @@ function readBands(
     return false;
   };
   for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {
-    if (qi < queue.length ? look(queue[qi++] as { band: BandCandidate; margin?: number }) : (fallbacks[fi++] as () => boolean)()) return true;
+    // Queued looks first: a fallback's cut can still queue a wider look, taken before the next fallback.
+    const found = qi < queue.length ? look(queue[qi++] as BandLook) : (fallbacks[fi++] as () => boolean)();
+    if (found) return true;
   }
   return false;
 }
