@@ -1,7 +1,7 @@
 /**
  * Per-frame scratch memory of the MRZ engine. A fresh typed array is dear in Chromium (measured in
  * headless Chromium 156: a Float32Array and a Uint8Array of 200k elements allocated and filled
- * took 5-8x as long as filling reused ones, several times Node's cost): a frame's ink maps, masks
+ * took 7x or more as long as filling reused ones, several times Node's cost): a frame's ink maps, masks
  * and cell profiles, allocated anew for every frame, cost more there than the loops that fill them. Inside {@link withFramePool} the engine's
  * per-frame buffers come from pools kept between frames instead: a request gets the shortest free
  * buffer of its kind that is long enough (a new one when none is), and keeps it until the frame
