@@ -8,6 +8,7 @@
  */
 
 import { CLASSES } from './classify-alphabet.ts';
+import { float32, uint8 } from './scratch.ts';
 import { GLYPH_SIZE } from './segment.ts';
 import type { CharCandidates, LineCandidates } from './types.ts';
 import { MODEL } from './weights.ts';
@@ -206,11 +207,11 @@ export function normaliseGlyph(glyphs: Float32Array, offset: number, out: Float3
  * except the first).
  */
 export function classifyGlyphs(glyphs: Float32Array, n: number, topK = 4, minP = 0.002, net: Mlp = shippedModel()): LineCandidates {
-  const probs = new Float32Array(net.outputs);
-  const hid = new Float32Array(net.hidden);
+  const probs = float32(net.outputs);
+  const hid = float32(net.hidden);
   const line: CharCandidates[] = [];
-  const taken = new Uint8Array(net.outputs);
-  const x = new Float32Array(GLYPH_SIZE);
+  const taken = uint8(net.outputs);
+  const x = float32(GLYPH_SIZE);
   for (let g = 0; g < n; g++) {
     normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
     forward(net, x, 0, probs, hid);

@@ -8,6 +8,7 @@
 import type { FloatImage, Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
+import { float64 } from './scratch.ts';
 import type { Point } from './types.ts';
 import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
@@ -265,7 +266,7 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, 
   if (!line || sizes.length === 0) return null;
   const { width: w, data } = a.ink;
   const lh = line.bottom - line.top + 1;
-  const prof = new Float64Array(w);
+  const prof = float64(w, true);
   for (let y = line.top; y <= line.bottom; y++) {
     const o = y * w;
     for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);

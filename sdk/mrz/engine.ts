@@ -22,6 +22,7 @@ import type { InkMap } from './segment.ts';
 import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
 import { locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
+import { withFramePool } from './scratch.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
 
 /** Options of the engine's `readMrz()` and `recognizeMrz()` (run in the MRZ worker; see `MrzWorkerReadOptions`). */
@@ -326,6 +327,11 @@ function readBands(
  * hypothesis in the frame (for `MrzVoter`), without correction. Never throws.
  */
 export function recognizeMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzRecognitionSet {
+  // The frame's buffers come from pools kept between frames (see scratch.ts); nothing pooled escapes.
+  return withFramePool(() => recognizeFrame(image, options));
+}
+
+function recognizeFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzRecognitionSet {
   const timings = zeroTimings();
   const t0 = now();
   const candidates: MrzRecognition[] = [];
@@ -352,6 +358,10 @@ const MIN_REPORT_CONFIDENCE = 0.3;
  * invalid one (with `valid: false`), else null. Never throws.
  */
 export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzImageResult | null {
+  return withFramePool(() => readFrame(image, options));
+}
+
+function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzImageResult | null {
   const timings = zeroTimings();
   const t0 = now();
   let best: { r: MrzResult; rec: MrzRecognition } | null = null;

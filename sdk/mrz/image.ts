@@ -5,6 +5,7 @@
  * @module
  */
 
+import { float32, uint32, uint8 } from './scratch.ts';
 import type { GrayImage, RgbaImage } from './types.ts';
 
 /** A greyscale image owned by the engine (always a plain `Uint8Array`). */
@@ -81,10 +82,11 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
   const h = Math.floor(src.height / f);
   const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
   const h2 = coarse ? Math.floor(src.height / (2 * f)) : 0;
-  const out = new Uint8Array(w * h);
-  const out2 = new Uint8Array(w2 * h2);
-  const acc = new Uint32Array(w);
-  const acc2 = new Uint32Array(w2);
+  // Every element is written before it is read (pooled buffers are not zeroed).
+  const out = uint8(w * h);
+  const out2 = uint8(w2 * h2);
+  const acc = uint32(w);
+  const acc2 = uint32(w2);
   const sw = src.width;
   const area = f * f;
   const area2 = 4 * area;
@@ -136,7 +138,7 @@ export function rotateQuarter(src: Gray8, quarterTurns: number): Gray8 {
   const { width: w, height: h, data: d } = src;
   const ow = q === 2 ? w : h;
   const oh = q === 2 ? h : w;
-  const out = new Uint8Array(w * h);
+  const out = uint8(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = d[y * w + x] as number;
@@ -226,11 +228,11 @@ function runFilter1D(
 /** Separable rectangular max (dilation) or min (erosion) filter with an odd kernel `kx` x `ky`. */
 export function rectFilter(src: FloatImage, kx: number, ky: number, isMax: boolean): FloatImage {
   const { width: w, height: h } = src;
-  const tmp = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
+  const tmp = float32(w * h);
+  const out = float32(w * h);
   const m = Math.max(w, h) + Math.max(kx, ky) * 2 + 2;
-  const g = new Float32Array(m);
-  const hb = new Float32Array(m);
+  const g = float32(m);
+  const hb = float32(m);
   if (kx > 1) for (let y = 0; y < h; y++) runFilter1D(src.data, tmp, y * w, 1, w, kx, isMax, g, hb);
   else tmp.set(src.data);
   if (ky > 1) for (let x = 0; x < w; x++) runFilter1D(tmp, out, x, w, h, ky, isMax, g, hb);
@@ -241,8 +243,8 @@ export function rectFilter(src: FloatImage, kx: number, ky: number, isMax: boole
 /** Separable box blur with radius `rx`, `ry` (edges clamped), using running sums. */
 export function boxBlur(src: FloatImage, rx: number, ry: number): FloatImage {
   const { width: w, height: h, data } = src;
-  const tmp = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
+  const tmp = float32(w * h);
+  const out = float32(w * h);
   if (rx > 0) {
     for (let y = 0; y < h; y++) {
       const o = y * w;
@@ -269,7 +271,7 @@ export function boxBlur(src: FloatImage, rx: number, ry: number): FloatImage {
 
 /** Converts an 8-bit image to float. */
 export function toFloat(src: Gray8): FloatImage {
-  const out = new Float32Array(src.width * src.height);
+  const out = float32(src.width * src.height);
   const d = src.data;
   for (let i = 0; i < out.length; i++) out[i] = d[i] as number;
   return { width: src.width, height: src.height, data: out };
@@ -343,7 +345,7 @@ function histogram256(values: Float32Array, lo: number, sc: number, hist: Uint32
  * Otsu's threshold over values in [0, maxValue] (256 bins). Returns the threshold in value units.
  */
 export function otsu(values: Float32Array, maxValue: number, mask?: Uint8Array): number {
-  const hist = new Uint32Array(256);
+  const hist = uint32(256, true);
   const n = histogram256(values, 0, 255 / (maxValue || 1), hist, mask);
   return otsuOfHistogram(hist, n, maxValue);
 }
@@ -359,7 +361,7 @@ export function otsuOfHistogram(hist: Uint32Array, n: number, maxValue: number):
 
 /** Percentile (0-1) of a float array via a 256-bin histogram over [lo, hi]. */
 export function percentile(values: Float32Array, p: number, lo: number, hi: number): number {
-  const hist = new Uint32Array(256);
+  const hist = uint32(256, true);
   histogram256(values, lo, 255 / (hi - lo || 1), hist);
   return percentileOfHistogram(hist, values.length, p, lo, hi);
 }
@@ -463,7 +465,7 @@ export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
 
 /** Otsu's threshold of 8-bit values (the first `n`); returns the threshold value (strictly above is foreground). */
 export function otsu8(values: Uint8Array, n: number): number {
-  const hist = new Uint32Array(256);
+  const hist = uint32(256, true);
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
     hist[v] = (hist[v] as number) + 1;

@@ -13,6 +13,7 @@
  */
 
 import { blackHat8, downscale, downscaleTwo, otsu8OfHistogram, type Gray8 } from './image.ts';
+import { int32, uint32, uint8 } from './scratch.ts';
 
 /** A band hypothesis in full-resolution frame coordinates. */
 export interface BandCandidate {
@@ -149,7 +150,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
   // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
   const bh = blackHat8(small, 3, bhBuf);
   // One histogram gives the strongest response (its top bin) and Otsu's threshold.
-  const hist = new Uint32Array(256);
+  const hist = uint32(256, true);
   for (let i = 0; i < n; i++) {
     const v = bh[i] as number;
     hist[v] = (hist[v] as number) + 1;
@@ -180,7 +181,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
   // True extents along each line's axis (the centroid is off-centre when one end is sparse).
   if (lines.length > 0) {
     // Label -> index into `lines` (0 = not a line).
-    const idx = new Int32Array(comps.length === 0 ? 1 : (comps[comps.length - 1] as Comp).label + 1);
+    const idx = int32(comps.length === 0 ? 1 : (comps[comps.length - 1] as Comp).label + 1, true);
     lines.forEach((c, i) => (idx[c.label] = i + 1));
     // Only the box that holds every line's pixels.
     let ya = h;
@@ -211,7 +212,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
   let maxContrast = 1e-6;
   for (const c of lines) if (c.contrast > maxContrast) maxContrast = c.contrast;
   const cands: BandCandidate[] = [];
-  const used = new Uint8Array(lines.length);
+  const used = uint8(lines.length, true);
   for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) {
     if (used[i]) continue;
     const seed = lines[i] as Comp;

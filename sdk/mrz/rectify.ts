@@ -6,6 +6,7 @@
  */
 
 import { downscale, type FloatImage, type Gray8 } from './image.ts';
+import { float64 } from './scratch.ts';
 import type { Point } from './types.ts';
 
 /** A rotated rectangle in frame coordinates: origin corner, unit direction, extents. */
@@ -195,8 +196,8 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   const inv = 1 / spec.scale;
   const { cx, cy, u0, v0 } = spec;
   // cx + u * c and cy + u * s per column, computed once (the same operations as per pixel).
-  const ax = new Float64Array(W);
-  const ay = new Float64Array(W);
+  const ax = float64(W);
+  const ay = float64(W);
   for (let x = 0; x < W; x++) {
     const u = u0 + (x + 0.5) * inv;
     ax[x] = cx + u * c;

@@ -9,6 +9,7 @@
  */
 
 import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, type FloatImage } from './image.ts';
+import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
 
 /** Glyph raster size fed to the classifier. */
 export const GLYPH_W = 16;
@@ -84,7 +85,7 @@ function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Arra
   const { width: w, height: h, data } = img;
   const sw = Math.max(1, Math.ceil(w / BG_BLOCK));
   const sh = Math.max(1, Math.ceil(h / BG_BLOCK));
-  const small = new Float32Array(sw * sh);
+  const small = float32(sw * sh, true);
   // Block max, one block at a time (values are >= 0, so the zero start is neutral).
   for (let y = 0; y < h; y++) {
     const o = y * w;
@@ -104,9 +105,9 @@ function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Arra
   // Bilinear upsampling, separable with the same operations as the direct formula
   // (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty: the horizontal interpolations of every
   // reduced row are computed once (in doubles, as inline), then blended per output row.
-  const cx0 = new Int32Array(w);
-  const cx1 = new Int32Array(w);
-  const ctx = new Float64Array(w);
+  const cx0 = int32(w);
+  const cx1 = int32(w);
+  const ctx = float64(w);
   for (let x = 0; x < w; x++) {
     let fx = (x + 0.5) / BG_BLOCK - 0.5;
     if (fx < 0) fx = 0;
@@ -140,8 +141,9 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   const { hrows, sh } = backgroundRows(img, charSize);
   // Ink against the background (the background value rounded to float as when it was stored in a
   // Float32Array), with the histogram of otsu(ink, 1) built in the same pass.
-  const ink = new Float32Array(n);
-  const hist = new Uint32Array(256);
+  // Every element of ink and bin is written below (pooled buffers are not zeroed).
+  const ink = float32(n);
+  const hist = uint32(256, true);
   let zeros = 0;
   for (let y = 0; y < h; y++) {
     let fy = (y + 0.5) / BG_BLOCK - 0.5;
@@ -185,7 +187,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
     if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
   }
   const level = cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
-  const bin = new Uint8Array(n);
+  const bin = uint8(n);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
   for (let i = 0; i < n; i++) {
     let v = (ink[i] as number) / level;
@@ -203,7 +205,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
  */
 export function remask(ink: InkMap, threshold: number, charSize: number): InkMap {
   const { width: w, height: h, data } = ink;
-  const bin = new Uint8Array(w * h);
+  const bin = uint8(w * h);
   for (let i = 0; i < bin.length; i++) bin[i] = (data[i] as number) > threshold ? 1 : 0;
   dropLongRuns(bin, w, h, maxTextRun(charSize));
   return { width: w, height: h, data, threshold, bin };
@@ -242,8 +244,8 @@ export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
   if (count < 50) return 0;
   // At most ~20k sample pixels (every `step`-th ink pixel).
   const step = Math.max(1, Math.floor(count / 20000));
-  const xs = new Float32Array(Math.ceil(count / step));
-  const ys = new Float32Array(xs.length);
+  const xs = float32(Math.ceil(count / step));
+  const ys = float32(xs.length);
   let m = 0;
   let seen = 0;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bin[y * w + x] && seen++ % step === 0 && m < xs.length) {
@@ -251,7 +253,8 @@ export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
     ys[m++] = y;
   }
   const pad = Math.ceil(Math.tan((maxDeg * Math.PI) / 180) * w) + 2;
-  const hist = new Float64Array(h + 2 * pad);
+  // Cleared for every angle below.
+  const hist = float64(h + 2 * pad);
   let best = -1;
   let bestA = 0;
   for (let d = -maxDeg; d <= maxDeg + 1e-9; d += stepDeg) {
@@ -275,7 +278,7 @@ export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
 /** Finds text lines (row runs of ink) in a rectified band, top to bottom. */
 export function findLines(ink: InkMap): TextLine[] {
   const { width: w, height: h, bin } = ink;
-  const prof = new Float64Array(h);
+  const prof = float64(h);
   for (let y = 0; y < h; y++) {
     let s = 0;
     const o = y * w;
@@ -320,7 +323,7 @@ export function findLines(ink: InkMap): TextLine[] {
  */
 function lineAt(bin: Uint8Array, w: number, t: number, b: number): TextLine | null {
   const lh = b - t + 1;
-  const colInk = new Uint16Array(w);
+  const colInk = int32(w, true);
   let mass = 0;
   for (let y = t; y <= b; y++) {
     const o = y * w;
@@ -435,7 +438,7 @@ export function periodOf(sm: Float64Array, xa: number, xb: number, lo: number, h
   let mean = 0;
   for (let x = a; x <= b; x++) mean += sm[x] as number;
   mean /= len;
-  const d = new Float64Array(len);
+  const d = float64(len);
   let v0 = 0;
   for (let i = 0; i < len; i++) {
     const v = (sm[a + i] as number) - mean;
@@ -448,7 +451,7 @@ export function periodOf(sm: Float64Array, xa: number, xb: number, lo: number, h
     for (let i = 0; i + t < len; i++) s += (d[i] as number) * (d[i + t] as number);
     return s / (len - t) / (v0 / len);
   };
-  const R = new Float64Array(tMax + 2);
+  const R = float64(tMax + 2, true);
   for (let t = Math.max(1, tMin - 1); t <= tMax + 1 && t < len; t++) R[t] = ac(t);
   let best = -Infinity;
   let bt = 0;
@@ -509,8 +512,8 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const centre = width / 2;
   // Off the ink the pitch change is not observable: keep it small when extrapolating.
   const rMax = mode === 'span' ? 4 : 1;
-  const kp = new Float64Array(n + 1);
-  const q = new Float64Array(n + 1);
+  const kp = float64(n + 1);
+  const q = float64(n + 1);
   const last = sm.length - 1;
   for (let ri = -rMax; ri <= rMax; ri++) {
     const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
@@ -615,23 +618,27 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // Column profile of normalised ink over the line rows, scaled so a full vertical stroke ~ 1.
   const y0 = Math.max(0, line.top - 1);
   const y1 = Math.min(ink.height - 1, line.bottom + 1);
-  const prof = new Float64Array(w);
+  const prof = float64(w, true);
   for (let y = y0; y <= y1; y++) {
     const o = y * w;
     for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
   }
   for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) / lh;
-  const sm = new Float64Array(w);
+  const sm = float64(w);
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
-    const sorted = sm.slice(line.xa, line.xb + 1).sort();
+    // sm.slice(xa, xb + 1).sort() into a pooled copy (subarray takes its bounds as slice does).
+    const part = sm.subarray(line.xa, line.xb + 1);
+    const sorted = float64(part.length);
+    sorted.set(part);
+    sorted.sort();
     const base = sorted[Math.floor(sorted.length * 0.08)] ?? 0;
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
   // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
-  const expect = new Float64Array(n + 1);
+  const expect = float64(n + 1);
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
   // The pitch from the line's own periodicity: when the inked span is not n pitches long (faint
   // fillers or glare cut it short, neighbouring print makes it long), the span-derived pitch is
@@ -671,8 +678,8 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // Dynamic-programming refinement of each boundary (integer columns).
   const r = Math.max(2, Math.round(0.3 * meanPitch));
   const span2 = 2 * r + 1;
-  const cost = new Float64Array((n + 1) * span2);
-  const from = new Int32Array((n + 1) * span2);
+  const cost = float64((n + 1) * span2);
+  const from = int32((n + 1) * span2);
   const lambda = 8;
   for (let k = 0; k <= n; k++) {
     const base = Math.round(expect[k] as number);
@@ -712,7 +719,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
       bj = j;
     }
   }
-  const bounds = new Float64Array(n + 1);
+  const bounds = float64(n + 1);
   let fit = 0;
   for (let k = n; k >= 0; k--) {
     const x = Math.round(expect[k] as number) - r + bj;
@@ -729,7 +736,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, shortFit,
     get glyphs(): Float32Array {
       if (!glyphs) {
-        glyphs = new Float32Array(n * GLYPH_SIZE);
+        glyphs = float32(n * GLYPH_SIZE);
         for (let k = 0; k < n; k++) {
           const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2;
           const pk = (expect[k + 1] as number) - (expect[k] as number);
@@ -752,8 +759,8 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
 function capBoxes(ink: InkMap, line: TextLine, bounds: Float64Array, n: number): { tops: Float64Array; bottoms: Float64Array } {
   const { width: w, height: h, bin } = ink;
   const lh = line.bottom - line.top + 1;
-  const tops = new Float64Array(n).fill(line.top);
-  const bottoms = new Float64Array(n).fill(line.bottom);
+  const tops = float64(n).fill(line.top);
+  const bottoms = float64(n).fill(line.bottom);
   const y0 = Math.max(0, Math.round(line.top - 0.45 * lh));
   const y1 = Math.min(h - 1, Math.round(line.bottom + 0.45 * lh));
   const ks: number[] = [];
