@@ -175,9 +175,12 @@ function paperOnly(img: FloatImage, charSize: number): void {
       if (v > (bmax[bi] as number)) bmax[bi] = v;
     }
   }
+  let low = Infinity;
+  for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
   const sorted = bmax.slice().sort();
   const paper = sorted[sorted.length >> 1] as number;
   const dark = paper * OFF_PAPER;
+  if (!(low < dark)) return;
   // Connected regions of dark blocks (4-neighbours).
   const seen = new Uint8Array(bw * bh);
   const stack: number[] = [];
