@@ -268,9 +268,10 @@ function readBands(
         }
         return false;
       }
-      // The wider window's 2-line cut must end in blank paper: faint filler cells beyond it (too
-      // light for continuesBeyond's glyph test) may be the tail of a longer line (TD1 has 3).
-      if (margin !== undefined && group.n !== 30 && !endsBlank(a.ink, group)) return false;
+      // The wider window's 2-line cut, and every 36-cell cut, must end in blank paper: faint filler
+      // cells beyond it (too light for continuesBeyond's glyph test: glare, light print) may be
+      // the tail of a longer line (TD1 has 3; a 44-cell MRV-A cut as 36 passes MRV-B's digits).
+      if ((margin !== undefined || group.n === 36) && group.n !== 30 && !endsBlank(a.ink, group)) return false;
       t = now();
       const lines = group.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
       t2 = now();

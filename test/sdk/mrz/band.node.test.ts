@@ -45,3 +45,14 @@ test('a perspective rectification whose text box no line spans is dropped for th
   assert.equal(fullLines(a), 2, a.lines.map((l) => `${l.xa}-${l.xb}`).join(', '));
   assert.ok(lineGroups(a, [44]).length > 0, 'a group of 44');
 });
+
+test('a 36-cell cut of a 44-character line whose filler tail glare made faint is no valid MRV-B', { skip: !haveFont }, async () => {
+  // Bench frame 70300 (a 'hard' MRV-A): glare fades the filler tail of both lines, the desk beside
+  // the document is filled with paper, and the first 36 cells of each line pass MRV-B's check
+  // digits. Every 36-cell cut must end in blank paper, so the frame is not read as that MRV-B.
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const doc = renderSynthetic(70300, { preset: 'hard', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(!r || !r.valid || r.lines.join('\n') === doc.lines.join('\n'), `valid but wrong: ${r?.format} ${r?.lines.join(' / ')}`);
+  assert.equal(r?.format === 'MRVB' && r.valid, false);
+});
