@@ -196,7 +196,8 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
 
 /**
  * True when every line of the cut is followed, within the window, by two cells of little ink (mean
- * below half the line's own mean): the line ends there.
+ * below half the line's own mean) or of ink no darker than the rows just above or below the line
+ * there (the document's edge or a desk, not glyphs): the line ends there.
  */
 function endsBlank(ink: InkMap, group: LineGroup): boolean {
   return group.cells.every((c) => {
@@ -204,8 +205,13 @@ function endsBlank(ink: InkMap, group: LineGroup): boolean {
     const p = c.pitch;
     if (xn + 2 * p >= ink.width) return false;
     const level = meanInk(ink, c.bounds[0] as number, xn, c.top, c.bottom);
-    const m = meanInk(ink, xn + 0.15 * p, xn + 1.85 * p, c.top, c.bottom);
-    return m < 0.5 * level;
+    const xa = xn + 0.15 * p;
+    const xb = xn + 1.85 * p;
+    const m = meanInk(ink, xa, xb, c.top, c.bottom);
+    if (m < 0.5 * level) return true;
+    const lh = c.bottom - c.top + 1;
+    const gap = Math.min(meanInk(ink, xa, xb, c.top - 0.7 * lh, c.top - 0.25 * lh), meanInk(ink, xa, xb, c.bottom + 0.25 * lh, c.bottom + 0.7 * lh));
+    return m <= 1.5 * gap;
   });
 }
 
