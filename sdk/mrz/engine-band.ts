@@ -108,7 +108,10 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
       const { ink, lines } = inkLines(rect, charSize);
-      if (lines.length > 0) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
+      // The text box's group spans the box: when no line comes near that, the box was measured
+      // on something else (print or desk texture beside the MRZ taken into a line) and the
+      // rotated rectangle is read instead.
+      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN)) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectifyScratch(gray, spec, pyramid);
@@ -133,6 +136,7 @@ function longLines(ink: InkMap, lines: readonly TextLine[]): number {
  * the threshold, kept if that yields lines that do.
  */
 function inkLines(img: FloatImage, charSize: number): { ink: InkMap; lines: TextLine[] } {
+  paperOnly(img, charSize);
   const ink = inkMap(img, charSize);
   const lines = findLines(ink);
   const k = longLines(ink, lines);
@@ -140,6 +144,75 @@ function inkLines(img: FloatImage, charSize: number): { ink: InkMap; lines: Text
   const ink2 = remask(ink, 0.6 * ink.threshold, charSize);
   const lines2 = findLines(ink2);
   return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2 } : { ink, lines };
+}
+
+/** Brightest pixel of a block darker than this share of the paper's is off the document. */
+const OFF_PAPER = 0.5;
+/** Dark block regions smaller than this (blocks) that do not touch the window's edge are kept. */
+const MIN_OFF_BLOCKS = 8;
+
+/**
+ * Fills the parts of a rectified band that lie off the document (a dark desk beside or below it)
+ * with the paper's brightness, in place. The ink map measures ink against the local background, so
+ * noise and texture on a dark desk read as dense ink there: rows through it outweigh the MRZ's in
+ * the row profile (the whole window becomes one line) and set the ink level the MRZ is normalised
+ * by. A block (about a third of a character) whose brightest pixel is below half the paper's
+ * brightness (the median block's brightest pixel: the window is mostly document) holds no paper;
+ * connected regions of such blocks that touch the window's edge or are large are filled. MRZ
+ * strokes are thinner than a block, so a block of text always holds paper.
+ */
+function paperOnly(img: FloatImage, charSize: number): void {
+  const { width: w, height: h, data } = img;
+  const bs = Math.max(4, Math.round(charSize / 3));
+  const bw = Math.ceil(w / bs);
+  const bh = Math.ceil(h / bs);
+  const bmax = new Float32Array(bw * bh);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const bo = ((y / bs) | 0) * bw;
+    for (let x = 0; x < w; x++) {
+      const v = data[o + x] as number;
+      const bi = bo + ((x / bs) | 0);
+      if (v > (bmax[bi] as number)) bmax[bi] = v;
+    }
+  }
+  let low = Infinity;
+  for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
+  const sorted = bmax.slice().sort();
+  const paper = sorted[sorted.length >> 1] as number;
+  const dark = paper * OFF_PAPER;
+  if (!(low < dark)) return;
+  // Connected regions of dark blocks (4-neighbours).
+  const seen = new Uint8Array(bw * bh);
+  const stack: number[] = [];
+  const region: number[] = [];
+  for (let s = 0; s < bmax.length; s++) {
+    if (seen[s] || (bmax[s] as number) >= dark) continue;
+    seen[s] = 1;
+    stack.push(s);
+    region.length = 0;
+    let edge = false;
+    while (stack.length > 0) {
+      const b = stack.pop() as number;
+      region.push(b);
+      const bx = b % bw;
+      const by = (b / bw) | 0;
+      if (bx === 0 || by === 0 || bx === bw - 1 || by === bh - 1) edge = true;
+      for (const nb of [bx > 0 ? b - 1 : -1, bx < bw - 1 ? b + 1 : -1, by > 0 ? b - bw : -1, by < bh - 1 ? b + bw : -1]) {
+        if (nb < 0 || seen[nb] || (bmax[nb] as number) >= dark) continue;
+        seen[nb] = 1;
+        stack.push(nb);
+      }
+    }
+    if (!edge && region.length < MIN_OFF_BLOCKS) continue;
+    for (const b of region) {
+      const x0 = (b % bw) * bs;
+      const y0 = ((b / bw) | 0) * bs;
+      const x1 = Math.min(w, x0 + bs);
+      const y1 = Math.min(h, y0 + bs);
+      for (let y = y0; y < y1; y++) data.fill(paper, y * w + x0, y * w + x1);
+    }
+  }
 }
 
 /** Least-squares line y = a + b x through the points; null when degenerate. */

@@ -197,7 +197,8 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
 
 /**
  * True when every line of the cut is followed, within the window, by two cells of little ink (mean
- * below half the line's own mean): the line ends there.
+ * below half the line's own mean) or of ink no darker than the rows just above or below the line
+ * there (the document's edge or a desk, not glyphs): the line ends there.
  */
 function endsBlank(ink: InkMap, group: LineGroup): boolean {
   return group.cells.every((c) => {
@@ -205,8 +206,13 @@ function endsBlank(ink: InkMap, group: LineGroup): boolean {
     const p = c.pitch;
     if (xn + 2 * p >= ink.width) return false;
     const level = meanInk(ink, c.bounds[0] as number, xn, c.top, c.bottom);
-    const m = meanInk(ink, xn + 0.15 * p, xn + 1.85 * p, c.top, c.bottom);
-    return m < 0.5 * level;
+    const xa = xn + 0.15 * p;
+    const xb = xn + 1.85 * p;
+    const m = meanInk(ink, xa, xb, c.top, c.bottom);
+    if (m < 0.5 * level) return true;
+    const lh = c.bottom - c.top + 1;
+    const gap = Math.min(meanInk(ink, xa, xb, c.top - 0.7 * lh, c.top - 0.25 * lh), meanInk(ink, xa, xb, c.bottom + 0.25 * lh, c.bottom + 0.7 * lh));
+    return m <= 1.5 * gap;
   });
 }
 
@@ -269,9 +275,10 @@ function readBands(
         }
         return false;
       }
-      // The wider window's 2-line cut must end in blank paper: faint filler cells beyond it (too
-      // light for continuesBeyond's glyph test) may be the tail of a longer line (TD1 has 3).
-      if (margin !== undefined && group.n !== 30 && !endsBlank(a.ink, group)) return false;
+      // The wider window's 2-line cut, and every 36-cell cut, must end in blank paper: faint filler
+      // cells beyond it (too light for continuesBeyond's glyph test: glare, light print) may be
+      // the tail of a longer line (TD1 has 3; a 44-cell MRV-A cut as 36 passes MRV-B's digits).
+      if ((margin !== undefined || group.n === 36) && group.n !== 30 && !endsBlank(a.ink, group)) return false;
       t = now();
       const lines = group.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
       t2 = now();
