@@ -78,6 +78,29 @@ describe('sdk/camera FramePump', () => {
       });
     });
 
+    it('halt() stops reading at once and leaves the clone to stop() (or the next start())', async () => {
+      await withCloneSpy(async (clones) => {
+        const responses: FrameReadResponse[] = [];
+        const track = session?.track ?? null;
+        const pump = new FramePump({ video, reader, track: () => track, request: () => ({ maxSide: 320 }), onResponse: (r) => responses.push(r) });
+        pump.start();
+        await until(() => responses.length >= 2, 15000, '2 frames read in the worker');
+        pump.halt();
+        const answered = responses.length;
+        expect(pump.running).to.equal(false);
+        expect(clones[0]?.readyState).to.equal('live');
+        await new Promise((r) => setTimeout(r, 300));
+        // A read in flight at halt() is dropped; none follows.
+        expect(responses.length).to.equal(answered);
+        pump.start();
+        expect(clones[0]?.readyState).to.equal('ended');
+        await until(() => responses.length > answered, 15000, 'reads after the restart');
+        expect(clones.length).to.equal(2);
+        pump.stop();
+        expect(clones[1]?.readyState).to.equal('ended');
+      });
+    });
+
     it('falls back to video frames when the worker loses the track stream', async () => {
       await withCloneSpy(async (clones) => {
         let n = 0;
