@@ -134,6 +134,28 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(near(at(170, 2), [255, 255, 255]), `white ${at(170, 2).join()}`).to.equal(true);
   });
 
+  it('crops a band at odd coordinates exactly: the view widens to even coordinates, the image does not', async () => {
+    const w = 640;
+    const h = 360;
+    // Black band x 161-481, y 241-281 on white (BT.601 full range, chroma neutral).
+    const data = new Uint8Array(w * h * 1.5).fill(128);
+    data.fill(255, 0, w * h);
+    for (let y = 241; y < 281; y++) data.fill(0, y * w + 161, y * w + 481);
+    const frame = new VideoFrame(data, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0 });
+    const res = await processFrame({ frame, cropBand: true }, blockFinder([]));
+    const bmp = await createImageBitmap(res.band!);
+    // Padded box: x 151.4-490.6 -> 151-491, y 235-287.
+    expect([bmp.width, bmp.height]).to.deep.equal([340, 52]);
+    const c = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+    c.drawImage(bmp, 0, 0);
+    const lum = (x: number, y: number): number => c.getImageData(x, y, 1, 1).data[0] as number;
+    // The band starts 10 px in (161 - 151) and 6 px down (241 - 235): paper before, ink after.
+    expect(lum(7, 26)).to.be.greaterThan(180);
+    expect(lum(13, 26)).to.be.lessThan(80);
+    expect(lum(170, 3)).to.be.greaterThan(180);
+    expect(lum(170, 9)).to.be.lessThan(80);
+  });
+
   it('downscalePlane averages the source block each output pixel covers', () => {
     // 4x2 plane with a stride of 6: rows [0 10 20 30 x x], [40 50 60 70 x x]
     const src = new Uint8Array([0, 10, 20, 30, 99, 99, 40, 50, 60, 70, 99, 99]);
