@@ -345,6 +345,10 @@ export class TimporaMrzScanner extends LitElement {
       if (this.scanner !== scanner) return;
       this.showError(e.detail);
     });
+    // After a read the camera ends in the tasks after the event: the badge and the button follow it.
+    scanner.addEventListener('release', () => {
+      if (this.scanner === scanner) this.requestUpdate();
+    });
     this.setStatus('starting');
     await scanner.start();
   }

@@ -139,6 +139,9 @@ export class FramePump {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // A track reader left open by halt() is not reused.
+    this.#frames?.close();
+    this.#frames = null;
     const track = this.#options.track?.();
     const frames = track ? (this.#options.reader.openTrack?.(track) ?? null) : null;
     if (frames) void this.#pumpTrack(frames, track as MediaStreamTrack);
@@ -150,9 +153,18 @@ export class FramePump {
    * frame already with the reader still completes but is ignored.
    */
   stop(): void {
-    this.#running = false;
+    this.halt();
     this.#frames?.close();
     this.#frames = null;
+  }
+
+  /**
+   * Stops pulling frames at once, like {@link stop}, but leaves the reader's copy of the track open
+   * until {@link stop} (or the next {@link start}): ending a track is a slow native call (several ms,
+   * tens on a loaded machine) that a caller may run in a task of its own.
+   */
+  halt(): void {
+    this.#running = false;
     const video = this.#options.video;
     if (this.#handle !== null) {
       if (this.#usesFrameCallback) (video as VideoWithFrameCallback).cancelVideoFrameCallback(this.#handle);

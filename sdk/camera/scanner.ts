@@ -2,7 +2,10 @@
  * A framework-free live MRZ scanner: camera → frame pump → engine worker → multi-frame vote →
  * one `read` event. It owns the camera lifecycle: tracks are stopped on {@link MrzCameraScanner.stop},
  * when the page is hidden (`visibilitychange`, `pagehide`), after a successful read unless
- * `continuous`, and when the device is lost (reported as a `device_lost` error).
+ * `continuous`, and when the device is lost (reported as a `device_lost` error). After a read, the
+ * `read` event comes first and the camera is released in the tasks right after it (one native
+ * teardown call per task, so the task delivering the read stays short); `release` says when every
+ * track has ended.
  * `<timpora-mrz-scanner>` is a thin view over this class.
  * @module
  */
@@ -61,6 +64,11 @@ export interface MrzCameraScannerEventMap {
   error: CustomEvent<CameraError>;
   /** A camera was opened (first start, restart or switch). */
   camera: CustomEvent<CameraSession>;
+  /**
+   * The scanner let go of a camera: every track ended and the preview is detached (after `stop()`,
+   * a hidden page or a failure at once; after a read in the tasks right after the `read` event).
+   */
+  release: CustomEvent<null>;
 }
 
 /** Options of {@link MrzCameraScanner}. */
@@ -126,6 +134,11 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #voted = 0;
   /** Whether the frame now with the reader was asked for a band crop. */
   #cropAsked = false;
+  /** Teardown calls of a released scan still to run (`#detach`), one per task after a read. */
+  #teardown: (() => void)[] = [];
+  /** Whether `#teardown` ends a camera session (then `release` follows it). */
+  #teardownCamera = false;
+  #teardownTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: MrzCameraScannerOptions) {
     super();
@@ -169,6 +182,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
    * {@link CameraError} (also dispatched as `error`). Calling it while active is a no-op.
    */
   async start(): Promise<void> {
+    this.#finishTeardown();
     if (this.active) return;
     const generation = ++this.#generation;
     this.#listen();
@@ -247,6 +261,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
 
   /** Switches to another camera while running (or just remembers it when idle). */
   async switchCamera(deviceId: string): Promise<void> {
+    this.#finishTeardown();
     this.options.deviceId = deviceId;
     if (!this.#camera) return;
     this.#pump?.stop();
@@ -271,7 +286,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #attach(camera: CameraSession): void {
     this.#camera = camera;
     camera.addEventListener('ended', (event) => {
-      if (this.#camera !== camera) return;
+      // (A camera whose release is queued is ending anyway.)
+      if (this.#camera !== camera || this.#teardown.length > 0) return;
       this.#fail(event.detail);
     });
     const video = this.options.video;
@@ -324,10 +340,12 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#lastEmitted = key;
     // The voted text with this frame's geometry.
     const read: MrzImageResult = { ...result, ...stable, corners: result.corners, timings: result.timings };
-    if (!this.options.continuous) this.#release();
+    // Reading stops now; the camera teardown (native calls of several ms each) runs after the event.
+    if (!this.options.continuous) this.#detach();
     this.#setStatus('read');
     this.emit('read', { result: read, band });
-    if (this.options.continuous) {
+    if (!this.options.continuous) this.#scheduleTeardown();
+    else {
       this.#resetVote();
       // Stay in 'read' until the next frame changes it.
       queueMicrotask(() => {
@@ -353,21 +371,81 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     return this.#track ? trackingRegion(this.#track, w, h) : undefined;
   }
 
-  /** Ends the scan: stops the pump and every camera track, detaches the preview. */
+  /** Ends the scan now: stops the pump and every camera track, detaches the preview. */
   #release(): void {
+    this.#detach();
+    this.#finishTeardown();
+  }
+
+  /**
+   * Ends the scan without the slow part: no frame is read or answered after this; the native
+   * teardown (the worker's copy of the track, the camera tracks, the preview) is queued in
+   * `#teardown`, one call per step, for `#scheduleTeardown` or `#finishTeardown`. `camera` stays
+   * set until its tracks have ended.
+   */
+  #detach(): void {
     this.#generation++;
     this.#abort?.abort();
     this.#abort = null;
-    this.#pump?.stop();
-    this.#camera?.stop();
-    this.#camera = null;
+    const pump = this.#pump;
+    const camera = this.#camera;
+    pump?.halt();
     this.#track = null;
-    const video = this.options.video;
-    if (video.srcObject) {
-      video.pause();
-      video.srcObject = null;
-    }
     this.#voter = null;
+    const video = this.options.video;
+    const stream = video.srcObject;
+    const steps = this.#teardown;
+    if (pump) steps.push(() => pump.stop());
+    if (camera) {
+      steps.push(() => {
+        camera.stop();
+        if (this.#camera === camera) this.#camera = null;
+      });
+    }
+    if (stream) {
+      // Only while the preview still shows this stream (a new start() attaches another).
+      steps.push(() => {
+        if (video.srcObject === stream) video.pause();
+      });
+      steps.push(() => {
+        if (video.srcObject === stream) video.srcObject = null;
+      });
+    }
+    if (camera) this.#teardownCamera = true;
+  }
+
+  /** Runs the queued teardown one step per task (each a native call that may take a while). */
+  #scheduleTeardown(): void {
+    if (this.#teardownTimer !== null || this.#teardown.length === 0) return;
+    this.#teardownTimer = setTimeout(() => {
+      this.#teardownTimer = null;
+      this.#runTeardownStep();
+      if (this.#teardown.length > 0) this.#scheduleTeardown();
+      else this.#teardownDone();
+    }, 0);
+  }
+
+  /** Runs whatever teardown is still queued, now (stop(), a new start(), a hidden page). */
+  #finishTeardown(): void {
+    if (this.#teardownTimer !== null) clearTimeout(this.#teardownTimer);
+    this.#teardownTimer = null;
+    if (this.#teardown.length === 0) return;
+    while (this.#teardown.length > 0) this.#runTeardownStep();
+    this.#teardownDone();
+  }
+
+  #runTeardownStep(): void {
+    try {
+      this.#teardown.shift()?.();
+    } catch {
+      /* one failed call must not keep the others (and the camera light) from ending */
+    }
+  }
+
+  #teardownDone(): void {
+    if (!this.#teardownCamera) return;
+    this.#teardownCamera = false;
+    this.emit('release', null);
   }
 
   #doc(): Document | null {
@@ -378,6 +456,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     const doc = this.#doc();
     if (!doc) return;
     if (doc.visibilityState === 'hidden') {
+      this.#finishTeardown();
       if (this.active) {
         this.#release();
         this.#setStatus('paused');
@@ -390,6 +469,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   };
 
   #onPageHide = (): void => {
+    this.#finishTeardown();
     if (this.active || this.#status === 'paused') {
       this.#release();
       this.#setStatus('paused');

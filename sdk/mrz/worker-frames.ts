@@ -94,27 +94,10 @@ export function downscalePlane(
 }
 
 /**
- * The planes of a YUV `VideoFrame` rect as `copyTo` wrote them: what {@link lumaPixels} read, kept so
- * the band crop of an I420/NV12 frame is made from it ({@link yuvCrop}) instead of drawing the frame.
+ * The luma plane of `region` of a YUV `VideoFrame`, downscaled to `w × h`; null when the frame is not
+ * an 8-bit YUV frame whose display size equals its visible size (then the canvas path applies).
  */
-interface YuvCopy {
-  readonly buffer: Uint8Array;
-  readonly layout: readonly PlaneLayout[];
-  /** The copied rect, relative to the visible rect (even-aligned). */
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly format: VideoPixelFormat;
-  readonly colorSpace: VideoColorSpace;
-}
-
-/**
- * The luma plane of `region` of a YUV `VideoFrame`, downscaled to `w × h`, and the planes copied; null
- * when the frame is not an 8-bit YUV frame whose display size equals its visible size (then the canvas
- * path applies).
- */
-async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: number): Promise<{ image: GrayImage; copy: YuvCopy } | null> {
+async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: number): Promise<GrayImage | null> {
   if (!('format' in frame) || !frame.format || !LUMA_FORMATS.has(frame.format)) return null;
   const visible = frame.visibleRect;
   if (!visible || visible.width !== frame.displayWidth || visible.height !== frame.displayHeight) return null;
@@ -133,71 +116,49 @@ async function lumaPixels(frame: FrameSource, region: FrameRect, w: number, h: n
   if (!plane) return null;
   const dx = region.x - x0;
   const dy = region.y - y0;
-  const data = downscalePlane(buffer, plane.offset + dy * plane.stride + dx, plane.stride, region.width, region.height, w, h);
-  const copy = { buffer, layout, x: x0, y: y0, width: rect.width, height: rect.height, format: frame.format, colorSpace: frame.colorSpace };
-  return { image: { width: w, height: h, data }, copy };
+  return { width: w, height: h, data: downscalePlane(buffer, plane.offset + dy * plane.stride + dx, plane.stride, region.width, region.height, w, h) };
 }
 
 /**
- * The `left..right × top..bottom` box (frame pixels) of an I420 or NV12 copy as RGBA (BT.709 or
- * BT.601 as the frame's colour space says, full or limited range), or null when the copy does not
- * cover the box or has another layout.
- * @internal
+ * A view of the `left..right × top..bottom` box (frame pixels) of an upright YUV `VideoFrame`: a new
+ * `VideoFrame` over the same pixels (no copy) whose visible rect is the box widened to even
+ * coordinates (chroma samples), and where the box starts inside it. Drawing it converts only the box
+ * to RGB, natively: no JavaScript pixel loop (which runs unoptimised on a cold worker) and no
+ * conversion of the whole frame. Null where the browser refuses the view. The caller closes it.
  */
-export function yuvCrop(copy: YuvCopy, left: number, top: number, right: number, bottom: number): ImageData | null {
-  const { buffer, layout, format } = copy;
-  const luma = layout[0];
-  const u = layout[1];
-  const nv12 = format === 'NV12';
-  const v = nv12 ? u : layout[2];
-  if (!luma || !u || !v || !(nv12 || format === 'I420' || format === 'I420A')) return null;
-  if (left < copy.x || top < copy.y || right > copy.x + copy.width || bottom > copy.y + copy.height || right <= left || bottom <= top) return null;
-  const bt709 = copy.colorSpace.matrix === 'bt709';
-  const kr = bt709 ? 1.5748 : 1.402;
-  const kgu = bt709 ? 0.1873 : 0.344136;
-  const kgv = bt709 ? 0.4681 : 0.714136;
-  const kb = bt709 ? 1.8556 : 1.772;
-  const full = copy.colorSpace.fullRange === true;
-  const ys = full ? 1 : 255 / 219;
-  const yo = full ? 0 : 16;
-  const cs = full ? 1 : 255 / 224;
-  const w = right - left;
-  const out = new ImageData(w, bottom - top);
-  const px = out.data;
-  let o = 0;
-  for (let y = top - copy.y; y < bottom - copy.y; y++) {
-    const yRow = luma.offset + y * luma.stride;
-    const uRow = u.offset + (y >> 1) * u.stride;
-    const vRow = v.offset + (y >> 1) * v.stride;
-    for (let x = left - copy.x; x < right - copy.x; x++) {
-      const cu = nv12 ? uRow + (x >> 1) * 2 : uRow + (x >> 1);
-      const cv = nv12 ? cu + 1 : vRow + (x >> 1);
-      const Y = ((buffer[yRow + x] as number) - yo) * ys;
-      const U = ((buffer[cu] as number) - 128) * cs;
-      const V = ((buffer[cv] as number) - 128) * cs;
-      px[o] = Y + kr * V;
-      px[o + 1] = Y - kgu * U - kgv * V;
-      px[o + 2] = Y + kb * U;
-      px[o + 3] = 255;
-      o += 4;
-    }
+function bandView(frame: VideoFrame, left: number, top: number, right: number, bottom: number): { view: VideoFrame; dx: number; dy: number } | null {
+  const visible = frame.visibleRect;
+  if (!visible) return null;
+  const x0 = left & ~1;
+  const y0 = top & ~1;
+  const x1 = Math.min(visible.width, (right + 1) & ~1);
+  const y1 = Math.min(visible.height, (bottom + 1) & ~1);
+  try {
+    const view = new VideoFrame(frame, { visibleRect: { x: visible.x + x0, y: visible.y + y0, width: x1 - x0, height: y1 - y0 } });
+    return { view, dx: left - x0, dy: top - y0 };
+  } catch {
+    return null;
   }
-  return out;
 }
 
 /**
- * JPEG of the band (its corners padded a little) from `source`, or, for a YUV frame's copy that
- * covers it, from the copied planes: no drawing of the whole frame.
+ * JPEG of the band (its corners padded a little) from `source`; for an upright YUV camera frame
+ * (`yuv`), through {@link bandView}, so only the band is converted.
  */
-async function cropBand(source: CanvasImageSource, corners: readonly Point[], limitW: number, limitH: number, copy?: YuvCopy): Promise<Blob | null> {
+async function cropBand(source: CanvasImageSource, corners: readonly Point[], limitW: number, limitH: number, yuv = false): Promise<Blob | null> {
   const { left: sx, top: sy, right: ex, bottom: ey } = paddedBox(corners, 0.03, 0.15, limitW, limitH);
   if (ex - sx < 2 || ey - sy < 2) return null;
   const out = new OffscreenCanvas(ex - sx, ey - sy);
   const ctx = out.getContext('2d');
   if (!ctx) return null;
-  const pixels = copy ? yuvCrop(copy, sx, sy, ex, ey) : null;
-  if (pixels) ctx.putImageData(pixels, 0, 0);
-  else ctx.drawImage(source, sx, sy, ex - sx, ey - sy, 0, 0, ex - sx, ey - sy);
+  const band = yuv && typeof VideoFrame === 'function' && source instanceof VideoFrame ? bandView(source, sx, sy, ex, ey) : null;
+  if (band) {
+    try {
+      ctx.drawImage(band.view, -band.dx, -band.dy);
+    } finally {
+      band.view.close();
+    }
+  } else ctx.drawImage(source, sx, sy, ex - sx, ey - sy, 0, 0, ex - sx, ey - sy);
   return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
@@ -232,7 +193,7 @@ export async function processFrame(
     decode += now() - td;
     if (luma) {
       const te = now();
-      const result = await readMrz(luma.image, engineOptions(request));
+      const result = await readMrz(luma, engineOptions(request));
       engine += now() - te;
       if (result) {
         const sx = region.width / w;
@@ -240,7 +201,7 @@ export async function processFrame(
         const map = (p: Point): Point => ({ x: region.x + p.x * sx, y: region.y + p.y * sy });
         const [a, b, c, d] = result.corners;
         found = { ...result, corners: [map(a), map(b), map(c), map(d)] };
-        if (request.cropBand && found.valid) band = await cropBand(frame, found.corners, frameWidth, frameHeight, luma.copy);
+        if (request.cropBand && found.valid) band = await cropBand(frame as VideoFrame, found.corners, frameWidth, frameHeight, true);
       }
     } else {
       for (const q of request.rotations ? [0, 1, 2, 3] : [0]) {

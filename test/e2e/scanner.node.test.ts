@@ -108,6 +108,8 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
       assert.equal(event.source, 'camera');
       assert.equal(event.imageType, 'image/jpeg');
       assert.ok((event.imageSize ?? 0) > 500, 'band image has content');
+      // The camera is released in the tasks right after the read event (the read comes first).
+      await page.waitForFunction(() => (window as unknown as ProbeWindow).__probe.trackStates().every((s) => s === 'ended'), { timeout: 2000, polling: 10 });
       const state = await page.evaluate(() => {
         const p = (window as unknown as {
           __probe: {

@@ -96,7 +96,11 @@ describe('<timpora-mrz-scanner>', () => {
     expect(event.detail.source).to.equal('camera');
     expect(event.detail.result.lines).to.deep.equal(SPECIMEN_TD3);
     expect(event.detail.image?.type).to.equal('image/jpeg');
+    // The camera is released in the tasks right after the read event; the badge goes with it.
+    await until(() => spy.states().every((s) => s === 'ended'), 2000, 'camera released');
     expect(spy.states()).to.deep.equal(['ended']);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part="live-indicator"]')).to.equal(null);
     await el.updateComplete;
     expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain('Terbaca');
     expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('Terbaca');
@@ -118,7 +122,7 @@ describe('<timpora-mrz-scanner>', () => {
     await el.start();
     const e = (await read) as CustomEvent<MrzReadEventDetail>;
     expect(e.detail.result.fields.issuingState).to.equal('UTO');
-    expect(spy.states().every((s) => s === 'ended')).to.equal(true);
+    await until(() => spy.states().every((s) => s === 'ended'), 2000, 'camera released');
   });
 
   it('draws the detected outline scaled in frame coordinates', async () => {

@@ -57,13 +57,19 @@ describe('sdk/camera FramePump', () => {
     });
     afterEach(() => reader.dispose());
 
+    /** A started track-mode pump over the session's track, once `frames` frames were read in the worker. */
+    async function trackPump(frames: number): Promise<{ pump: FramePump; responses: FrameReadResponse[]; track: MediaStreamTrack | null }> {
+      const responses: FrameReadResponse[] = [];
+      const track = session?.track ?? null;
+      const pump = new FramePump({ video, reader, track: () => track, request: () => ({ maxSide: 320 }), onResponse: (r) => responses.push(r) });
+      pump.start();
+      await until(() => responses.length >= frames, 15000, `${frames} frames read in the worker`);
+      return { pump, responses, track };
+    }
+
     it('reads frames in the worker from a clone of the track and ends the clone on stop()', async () => {
       await withCloneSpy(async (clones) => {
-        const responses: FrameReadResponse[] = [];
-        const track = session?.track ?? null;
-        const pump = new FramePump({ video, reader, track: () => track, request: () => ({ maxSide: 320 }), onResponse: (r) => responses.push(r) });
-        pump.start();
-        await until(() => responses.length >= 3, 15000, '3 frames read in the worker');
+        const { pump, responses, track } = await trackPump(3);
         expect(pump.stats.mode).to.equal('track');
         expect(clones.length).to.equal(1);
         expect(clones[0]?.readyState).to.equal('live');
@@ -75,6 +81,25 @@ describe('sdk/camera FramePump', () => {
         pump.stop();
         expect(clones[0]?.readyState).to.equal('ended');
         expect(track?.readyState).to.equal('live'); // the page's own track is the scanner's to stop
+      });
+    });
+
+    it('halt() stops reading at once and leaves the clone to stop() (or the next start())', async () => {
+      await withCloneSpy(async (clones) => {
+        const { pump, responses } = await trackPump(2);
+        pump.halt();
+        const answered = responses.length;
+        expect(pump.running).to.equal(false);
+        expect(clones[0]?.readyState).to.equal('live');
+        await new Promise((r) => setTimeout(r, 300));
+        // A read in flight at halt() is dropped; none follows.
+        expect(responses.length).to.equal(answered);
+        pump.start();
+        expect(clones[0]?.readyState).to.equal('ended');
+        await until(() => responses.length > answered, 15000, 'reads after the restart');
+        expect(clones.length).to.equal(2);
+        pump.stop();
+        expect(clones[1]?.readyState).to.equal('ended');
       });
     });
 

@@ -83,7 +83,7 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(frame.format).to.equal(null); // closed
   });
 
-  it('crops the band of an I420 frame from the copied planes, in colour, without drawing the frame', async () => {
+  it('crops the band of an I420 frame in colour by drawing a view of the band only, not the whole frame', async () => {
     const w = 640;
     const h = 360;
     // White page (BT.709 limited range), a band from x 160 to 480 and y 240 to 280: black on the left half, red on the right.
@@ -108,7 +108,10 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     const draw = proto.drawImage;
     const drawn: unknown[] = [];
     proto.drawImage = function (this: OffscreenCanvasRenderingContext2D, ...args: unknown[]) {
-      drawn.push(args[0]);
+      // The visible rect of each VideoFrame drawn (read now: the view is closed right after).
+      const source = args[0];
+      const r = source instanceof VideoFrame ? source.visibleRect : null;
+      drawn.push(r ? { x: r.x, y: r.y, width: r.width, height: r.height } : source);
       return (draw as (...a: unknown[]) => void).apply(this, args);
     } as typeof draw;
     let res;
@@ -117,7 +120,8 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     } finally {
       proto.drawImage = draw;
     }
-    expect(drawn.filter((d) => d instanceof VideoFrame)).to.have.length(0);
+    // One draw: a view of the padded band (x 150-490, y 234-286), not the 640x360 frame.
+    expect(drawn).to.deep.equal([{ x: 150, y: 234, width: 340, height: 52 }]);
     const bmp = await createImageBitmap(res.band!);
     // The band padded by 3% of its width and 15% of its height.
     expect([bmp.width, bmp.height]).to.deep.equal([340, 52]);
@@ -128,6 +132,28 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(near(at(60, 26), [0, 0, 0]), `black ${at(60, 26).join()}`).to.equal(true);
     expect(near(at(260, 26), [255, 0, 0]), `red ${at(260, 26).join()}`).to.equal(true);
     expect(near(at(170, 2), [255, 255, 255]), `white ${at(170, 2).join()}`).to.equal(true);
+  });
+
+  it('crops a band at odd coordinates exactly: the view widens to even coordinates, the image does not', async () => {
+    const w = 640;
+    const h = 360;
+    // Black band x 161-481, y 241-281 on white (BT.601 full range, chroma neutral).
+    const data = new Uint8Array(w * h * 1.5).fill(128);
+    data.fill(255, 0, w * h);
+    for (let y = 241; y < 281; y++) data.fill(0, y * w + 161, y * w + 481);
+    const frame = new VideoFrame(data, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0 });
+    const res = await processFrame({ frame, cropBand: true }, blockFinder([]));
+    const bmp = await createImageBitmap(res.band!);
+    // Padded box: x 151.4-490.6 -> 151-491, y 235-287.
+    expect([bmp.width, bmp.height]).to.deep.equal([340, 52]);
+    const c = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+    c.drawImage(bmp, 0, 0);
+    const lum = (x: number, y: number): number => c.getImageData(x, y, 1, 1).data[0] as number;
+    // The band starts 10 px in (161 - 151) and 6 px down (241 - 235): paper before, ink after.
+    expect(lum(7, 26)).to.be.greaterThan(180);
+    expect(lum(13, 26)).to.be.lessThan(80);
+    expect(lum(170, 3)).to.be.greaterThan(180);
+    expect(lum(170, 9)).to.be.lessThan(80);
   });
 
   it('downscalePlane averages the source block each output pixel covers', () => {

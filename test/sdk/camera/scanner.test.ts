@@ -43,6 +43,9 @@ describe('sdk/camera MrzCameraScanner', () => {
     return scanner;
   }
 
+  /** Resolves with the next `release` event of `s` (every track ended, preview detached). */
+  const released = (s: MrzCameraScanner): Promise<void> => new Promise((resolve) => s.addEventListener('release', () => resolve(), { once: true }));
+
   it('reads once frames agree, then releases the camera', async () => {
     // Frames: nothing, nothing, then the MRZ.
     const reader = new ScriptedReader((n) => (n <= 2 ? null : imageResult()));
@@ -50,9 +53,11 @@ describe('sdk/camera MrzCameraScanner', () => {
     const statuses: ScanStatus[] = [];
     s.addEventListener('status', (e) => statuses.push(e.detail));
     const read = new Promise<ScannerReadDetail>((resolve) => s.addEventListener('read', (e) => resolve(e.detail)));
+    const release = released(s);
     await s.start();
     expect(spy.states()).to.deep.equal(['live']);
     const detail = await read;
+    await release;
     expect(detail.result.lines).to.deep.equal(imageResult().lines);
     expect(detail.result.corners[0]).to.deep.equal({ x: 100, y: 500 });
     expect(detail.band?.type).to.equal('image/jpeg');
@@ -153,9 +158,123 @@ describe('sdk/camera MrzCameraScanner', () => {
     const reader = new ScriptedReader((n) => (n % 2 ? imageResult() : null));
     const s = make(reader, { createVoter: () => new MrzVoter({ allowSpecimen: true }) });
     const read = new Promise<ScannerReadDetail>((resolve) => s.addEventListener('read', (e) => resolve(e.detail)));
+    const release = released(s);
     await s.start();
     expect((await read).result.fields.documentNumber).to.equal('L898902C3');
+    await release;
     expect(spy.states()).to.deep.equal(['ended']);
+  });
+
+  describe('camera release after a read (in the tasks after the read event)', () => {
+    /** Records, for each teardown call, how many tasks had begun since the read event. */
+    function watchTeardown(s: MrzCameraScanner): { calls: { what: string; task: number }[]; atRead: { states: string[]; srcObject: boolean; sameTask: string[] | null } | null } {
+      const log = { calls: [] as { what: string; task: number }[], atRead: null as { states: string[]; srcObject: boolean; sameTask: string[] | null } | null };
+      let task = 0;
+      // A message-channel ping-pong counts tasks (each onmessage is a task of its own).
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        task++;
+        if (task < 50) channel.port2.postMessage(0);
+      };
+      const pause = video.pause.bind(video);
+      video.pause = () => {
+        log.calls.push({ what: 'pause', task });
+        pause();
+      };
+      s.addEventListener('read', () => {
+        log.atRead = { states: spy.states(), srcObject: video.srcObject !== null, sameTask: null };
+        channel.port2.postMessage(0);
+        // Microtasks queued here still run in the task that delivered the read.
+        queueMicrotask(() => {
+          if (log.atRead) log.atRead.sameTask = spy.states();
+        });
+        const track = spy.streams[0]?.getVideoTracks()[0];
+        const stop = track?.stop.bind(track);
+        if (track && stop) {
+          track.stop = () => {
+            log.calls.push({ what: 'track.stop', task });
+            stop();
+          };
+        }
+      });
+      return log;
+    }
+
+    it('emits the read while the camera is still open and ends every track in later tasks, one call per task', async () => {
+      const s = make(new ScriptedReader(() => imageResult()));
+      const log = watchTeardown(s);
+      const release = released(s);
+      await s.start();
+      await release;
+      expect(log.atRead).to.deep.equal({ states: ['live'], srcObject: true, sameTask: ['live'] });
+      expect(spy.states()).to.deep.equal(['ended']);
+      expect(video.srcObject).to.equal(null);
+      expect(s.status).to.equal('read');
+      expect(s.camera).to.equal(null);
+      expect(s.active).to.equal(false);
+      // track.stop and pause ran after the read's task, and not in the same task.
+      expect(log.calls.map((c) => c.what)).to.deep.equal(['track.stop', 'pause']);
+      const [stop, pause] = log.calls;
+      expect(stop!.task).to.be.greaterThan(0);
+      expect(pause!.task).to.be.greaterThan(stop!.task);
+    });
+
+    it('stop() in the read listener ends every track at once', async () => {
+      const s = make(new ScriptedReader(() => imageResult()));
+      let atStop: string[] = [];
+      s.addEventListener('read', () => {
+        s.stop();
+        atStop = spy.states();
+      });
+      await s.start();
+      await until(() => atStop.length > 0, 8000, 'read');
+      expect(atStop).to.deep.equal(['ended']);
+      expect(video.srcObject).to.equal(null);
+      expect(s.status).to.equal('idle');
+    });
+
+    it('start() in the read listener ends the old camera first and keeps the new one', async () => {
+      let reads = 0;
+      const s = make(new ScriptedReader(() => (reads === 0 ? imageResult() : null)));
+      let restarted: Promise<void> | null = null;
+      // A phone camera cannot be opened twice: the old tracks must have ended when the new one is asked for.
+      let atOpen: string[] = [];
+      const md = navigator.mediaDevices;
+      const open = md.getUserMedia;
+      s.addEventListener('read', () => {
+        reads++;
+        md.getUserMedia = (constraints?: MediaStreamConstraints) => {
+          atOpen = spy.states();
+          return open.call(md, constraints);
+        };
+        restarted = s.start();
+      });
+      try {
+        await s.start();
+        await until(() => restarted !== null, 8000, 'read');
+        await restarted;
+      } finally {
+        md.getUserMedia = open;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(atOpen).to.deep.equal(['ended']);
+      expect(spy.states()).to.deep.equal(['ended', 'live']);
+      expect(video.srcObject).to.equal(spy.streams[1]);
+      expect(s.active).to.equal(true);
+    });
+
+    it('a page hidden between the read and the release ends every track at once', async () => {
+      const s = make(new ScriptedReader(() => imageResult()));
+      let atHide: string[] = [];
+      s.addEventListener('read', () => {
+        window.dispatchEvent(new Event('pagehide'));
+        atHide = spy.states();
+      });
+      await s.start();
+      await until(() => atHide.length > 0, 8000, 'read');
+      expect(atHide).to.deep.equal(['ended']);
+      expect(s.status).to.equal('read');
+    });
   });
 
   it('releases the camera when the page is hidden and resumes when visible', async () => {
