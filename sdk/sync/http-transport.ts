@@ -14,6 +14,7 @@
 import { SyncError, type SyncErrorCode, type SyncValidationIssue } from './errors.ts';
 import type {
   ChangePage,
+  ChangesOptions,
   ListPage,
   Transport,
   TransportCallOptions,
@@ -218,8 +219,8 @@ export class HttpTransport implements Transport {
     }
   }
 
-  async changes(cursor: string | null, options: TransportCallOptions = {}): Promise<ChangePage> {
-    const query = new URLSearchParams({ limit: String(this.#changesLimit) });
+  async changes(cursor: string | null, options: ChangesOptions = {}): Promise<ChangePage> {
+    const query = new URLSearchParams({ limit: String(options.limit ?? this.#changesLimit) });
     if (cursor) query.set('since', cursor);
     const { body } = await this.#request('GET', `/changes?${query}`, options);
     const page = body as {
