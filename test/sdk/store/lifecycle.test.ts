@@ -217,6 +217,10 @@ for (const from of [2, 3, 4, 5] as const) {
           records.map((r) => [r.id, ['jose', docToken(`FRA|${r.document.number}`)], undefined]),
         );
         for (const r of records) expect((await client.records.findByDocument('fra', r.document.number.toLowerCase())).map((x) => x.id)).to.deep.equal([r.id]);
+        // A document key is one exact key: a range lookup is refused (it would mix document keys and name tokens).
+        const range = await client.store.getAllByIndex('records', 'doc', IDBKeyRange.lowerBound('FRA')).catch((e: unknown) => e);
+        expect((range as { code?: string }).code).to.equal('unsupported');
+        expect(await client.records.searchByName('fra')).to.deep.equal([]);
         expect((await rawRows(db, 'agencies')).map((r) => r.nm)).to.deep.equal([['jakarta', 'utara', 'kanimjakartautara', 'kij']]);
         expect((await client.records.searchByName('muller1')).map((r) => r.id)).to.deep.equal(['rec-01', 'rec-10', 'rec-11']);
         expect((await client.records.searchByName('jos mull')).map((r) => r.id).sort()).to.deep.equal(records.map((r) => r.id));
