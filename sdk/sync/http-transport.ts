@@ -14,7 +14,6 @@
 import { SyncError, type SyncErrorCode, type SyncValidationIssue } from './errors.ts';
 import type {
   ChangePage,
-  ChangesOptions,
   ListPage,
   Transport,
   TransportCallOptions,
@@ -219,8 +218,8 @@ export class HttpTransport implements Transport {
     }
   }
 
-  async changes(cursor: string | null, options: ChangesOptions = {}): Promise<ChangePage> {
-    const query = new URLSearchParams({ limit: String(options.limit ?? this.#changesLimit) });
+  async changes(cursor: string | null, options: TransportCallOptions = {}): Promise<ChangePage> {
+    const query = new URLSearchParams({ limit: String(this.#changesLimit) });
     if (cursor) query.set('since', cursor);
     const { body } = await this.#request('GET', `/changes?${query}`, options);
     const page = body as {

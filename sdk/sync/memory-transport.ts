@@ -5,7 +5,7 @@
  * @module
  */
 import { SyncError } from './errors.ts';
-import type { ChangePage, ChangesOptions, ListPage, Transport, TransportCallOptions, WriteRequest, WriteResult } from './transport.ts';
+import type { ChangePage, ListPage, Transport, TransportCallOptions, WriteRequest, WriteResult } from './transport.ts';
 import type { RemoteChange, SyncEntity } from './types.ts';
 
 interface FeedRow {
@@ -118,7 +118,7 @@ export class MemoryTransport implements Transport {
     return { entity: structuredClone(stored), version: stored.version };
   }
 
-  async changes(cursor: string | null, options?: ChangesOptions): Promise<ChangePage> {
+  async changes(cursor: string | null, _options?: TransportCallOptions): Promise<ChangePage> {
     this.log.push({ kind: 'changes', detail: String(cursor) });
     const after = cursor === null ? 0 : Number(cursor);
     if (!Number.isInteger(after) || after < this.#prunedUpTo) {
@@ -129,7 +129,7 @@ export class MemoryTransport implements Transport {
     const latest = new Map<string, FeedRow>();
     for (const row of rows) latest.set(`${row.collection}/${row.id}`, row);
     const ordered = [...latest.values()].sort((a, b) => a.seq - b.seq);
-    const page = ordered.slice(0, Math.min(this.#pageSize, options?.limit ?? this.#pageSize));
+    const page = ordered.slice(0, this.#pageSize);
     const last = page.at(-1);
     const changes: RemoteChange[] = page.map((row) => {
       const entity = this.#store(row.collection).get(row.id);

@@ -14,13 +14,6 @@ import type { OutboxEntry, RemoteChange, SyncEntity } from './types.ts';
 /** Meta key of the change-feed cursor. */
 export const CURSOR_KEY = 'sync.cursor';
 
-/**
- * Size of a pull's first feed page. Nothing overlaps the wait for the first page (later pages are fetched while
- * the previous one is written), so a short first page lets writing start sooner; the rest come at the
- * transport's own page size.
- */
-export const FIRST_PAGE_LIMIT = 200;
-
 /** What the puller needs. */
 export interface PullContext {
   /** Local storage. */
@@ -58,10 +51,8 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
   // The next page is requested while the current one is written (the server and IndexedDB work side by side);
   // pages are still applied strictly in order, each with its cursor in one transaction.
   let ahead: Promise<ChangePage> | null = null;
-  let first = true;
   const fetchPage = (from: string | null): Promise<ChangePage> => {
-    const p = ctx.transport.changes(from, { signal: ctx.signal, ...(first ? { limit: FIRST_PAGE_LIMIT } : {}) });
-    first = false;
+    const p = ctx.transport.changes(from, { signal: ctx.signal });
     p.catch(() => undefined); // observed when awaited; never an unhandled rejection if dropped
     return p;
   };

@@ -27,12 +27,6 @@ export interface TransportCallOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@link Transport.changes}. */
-export interface ChangesOptions extends TransportCallOptions {
-  /** At most this many changes in the page (a positive integer; default: the transport's own page size). */
-  limit?: number;
-}
-
 /** One write to send; built from an outbox entry. */
 export interface WriteRequest {
   /** Collection of the entity. */
@@ -89,7 +83,7 @@ export interface Transport {
    */
   writeBatch?(requests: readonly WriteRequest[], options?: TransportCallOptions): Promise<Array<WriteResult | null>>;
   /** Changes after `cursor` (`null` = from the beginning). Throws `SyncError('gone')` when too old. */
-  changes(cursor: string | null, options?: ChangesOptions): Promise<ChangePage>;
+  changes(cursor: string | null, options?: TransportCallOptions): Promise<ChangePage>;
   /**
    * Optional: the feed's head cursor right now. When absent, a resync uses the `cursor` of its first list page.
    */

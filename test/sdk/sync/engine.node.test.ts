@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { MemorySyncStorage } from '../../../sdk/sync/memory-storage.ts';
 import { MemoryTransport } from '../../../sdk/sync/memory-transport.ts';
 import { pushOutbox, type SenderContext } from '../../../sdk/sync/outbox-sender.ts';
-import { pull, CURSOR_KEY, FIRST_PAGE_LIMIT } from '../../../sdk/sync/puller.ts';
+import { pull, CURSOR_KEY } from '../../../sdk/sync/puller.ts';
 import { resolveConflict, listConflicts, listFailed, retryFailed, discardFailed } from '../../../sdk/sync/resolution.ts';
 import { TimporaSync, type NetworkMonitor } from '../../../sdk/sync/sync-engine.ts';
 import { SyncError } from '../../../sdk/sync/errors.ts';
@@ -489,31 +489,6 @@ test('pull requests the next feed page while it writes the current one, and neve
   const report = await pull({ storage, transport, signal: new AbortController().signal });
   assert.equal(report.applied, 20);
   assert.deepEqual(seen, [2, 3, 4, 4]);
-});
-
-test("a pull's first feed page is short (writing starts sooner); the rest come at the transport's page size", async () => {
-  const { server } = serverWith(FIRST_PAGE_LIMIT + 600, 500);
-  const local = new MemorySyncStorage();
-  const limits: (number | undefined)[] = [];
-  const sizes: number[] = [];
-  const transport: Transport = {
-    write: (r, o) => server.write(r, o),
-    list: (c, t, o) => server.list(c, t, o),
-    changes: async (cursor, o) => {
-      limits.push(o?.limit);
-      const page = await server.changes(cursor, o);
-      sizes.push(page.changes.length);
-      return page;
-    },
-  };
-  const report = await pull({ storage: local, transport, signal: new AbortController().signal });
-  assert.equal(report.applied, FIRST_PAGE_LIMIT + 600);
-  assert.deepEqual(limits, [FIRST_PAGE_LIMIT, undefined, undefined]);
-  assert.deepEqual(sizes, [FIRST_PAGE_LIMIT, 500, 100]);
-  // The next pull (nothing new) asks for a short first page again.
-  limits.length = 0;
-  await pull({ storage: local, transport, signal: new AbortController().signal });
-  assert.deepEqual(limits, [FIRST_PAGE_LIMIT]);
 });
 
 test('a feed page that fails mid-pull loses nothing: the pages written before it keep their cursor and the next pull resumes there', async () => {

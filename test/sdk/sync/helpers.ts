@@ -4,7 +4,6 @@ import { SyncError } from '../../../sdk/sync/errors.ts';
 import type { MemoryTransport } from '../../../sdk/sync/memory-transport.ts';
 import type {
   ChangePage,
-  ChangesOptions,
   ListPage,
   Transport,
   TransportCallOptions,
@@ -62,7 +61,7 @@ export class FaultyTransport implements Transport {
     }
     return this.inner.write(request, options);
   }
-  changes(cursor: string | null, options?: ChangesOptions): Promise<ChangePage> {
+  changes(cursor: string | null, options?: TransportCallOptions): Promise<ChangePage> {
     return this.inner.changes(cursor, options);
   }
   list(collection: string, token: string | null, options?: TransportCallOptions): Promise<ListPage> {
