@@ -44,6 +44,11 @@ function serverWith(n: number, pageSize: number): { server: MemoryTransport; ids
   return { server, ids };
 }
 
+/** `server` with its change feed replaced by `changes` (which may call `server.changes`). */
+function withFeed(server: MemoryTransport, changes: Transport['changes']): Transport {
+  return { write: (r, o) => server.write(r, o), list: (c, t, o) => server.list(c, t, o), changes };
+}
+
 /** Push until the outbox is empty or stuck (bounded). */
 async function drain(storage: MemorySyncStorage, transport: Transport, extra: Partial<SenderContext> = {}): Promise<number> {
   let rounds = 0;
@@ -409,19 +414,15 @@ test('first pull writes without reading what it already knows, yet keeps newer c
   server.apply('records', 'put', ids[3]!, { ...server.get('records', ids[3]!)!, notes: 'theirs' }, null);
   server.apply('records', 'delete', ids[4]!, undefined, null);
   let pages = 0;
-  const transport: Transport = {
-    write: (r, o) => server.write(r, o),
-    list: (c, t, o) => server.list(c, t, o),
-    changes: async (cursor, o) => {
-      pages += 1;
-      if (pages === 3) {
-        // ids[5] came with page 1; now edited locally and on the server (the feed brings it again at its end).
-        await local.localWrite('records', 'put', { ...local.entity('records', ids[5]!)!, notes: 'mine during' });
-        server.apply('records', 'put', ids[5]!, { ...server.get('records', ids[5]!)!, notes: 'theirs later' }, null);
-      }
-      return server.changes(cursor, o);
-    },
-  };
+  const transport = withFeed(server, async (cursor, o) => {
+    pages += 1;
+    if (pages === 3) {
+      // ids[5] came with page 1; now edited locally and on the server (the feed brings it again at its end).
+      await local.localWrite('records', 'put', { ...local.entity('records', ids[5]!)!, notes: 'mine during' });
+      server.apply('records', 'put', ids[5]!, { ...server.get('records', ids[5]!)!, notes: 'theirs later' }, null);
+    }
+    return server.changes(cursor, o);
+  });
   let reads = 0;
   const counted: SyncStorage['transaction'] = (collections, mode, fn) =>
     local.transaction(collections, mode, (tx) =>
@@ -473,14 +474,10 @@ test('pull requests the next feed page while it writes the current one, and neve
   const { server } = serverWith(20, 5);
   const local = new MemorySyncStorage();
   let requested = 0;
-  const transport: Transport = {
-    write: (r, o) => server.write(r, o),
-    list: (c, t, o) => server.list(c, t, o),
-    changes: (cursor, o) => {
-      requested += 1;
-      return server.changes(cursor, o);
-    },
-  };
+  const transport = withFeed(server, (cursor, o) => {
+    requested += 1;
+    return server.changes(cursor, o);
+  });
   // Requests already made while each page is written: the page itself and the next one (4 pages of 5).
   const seen: number[] = [];
   const storage = watchedStorage(local, (phase) => {
@@ -497,18 +494,14 @@ test('a feed page that fails mid-pull loses nothing: the pages written before it
   const cursors: (string | null)[] = [];
   let calls = 0;
   let failAt = 3;
-  const transport: Transport = {
-    write: (r, o) => server.write(r, o),
-    list: (c, t, o) => server.list(c, t, o),
-    changes: async (cursor, o) => {
-      calls += 1;
-      cursors.push(cursor);
-      // The third page's request (made while the second page is written) fails once.
-      if (calls === failAt) throw new SyncError('network', 'connection reset');
-      const page = await server.changes(cursor, o);
-      return page;
-    },
-  };
+  const transport = withFeed(server, async (cursor, o) => {
+    calls += 1;
+    cursors.push(cursor);
+    // The third page's request (made while the second page is written) fails once.
+    if (calls === failAt) throw new SyncError('network', 'connection reset');
+    const page = await server.changes(cursor, o);
+    return page;
+  });
   let committed = 0;
   const storage = watchedStorage(local, (phase) => {
     if (phase === 'end') committed += 1;
