@@ -29,9 +29,10 @@
  *   changes.
  * - v6: `records` loses its `doc` index. A row's document key is one more entry of `nm`, marked with
  *   {@link DOC_TOKEN_MARK} (see {@link docToken}; no name token begins with it, so name searches never meet it), and a
- *   lookup by document reads `nm` at that token. Chromium's IndexedDB backend pays per index as well as per entry:
- *   applying 10,000 pulled rows with the document key in `nm` cost about as much browser-process CPU as rows with no
- *   document key at all (`bench/sync/idb-pull-apply.ts`). The v2-v5→v6 step moves each record row's `doc` into
+ *   lookup by document reads `nm` at that token. Same number of index entries, one index less: applying 10,000
+ *   pulled rows cost Chromium's browser process 7-22% less CPU with the document key in `nm` than in its own index
+ *   (three runs of `bench/sync/idb-pull-apply.ts` at load 3-10; an empty sparse index costs nothing measurable). The
+ *   whole pull (`bench:sync`) showed no difference beyond the noise at load 10-20. The v2-v5→v6 step moves each record row's `doc` into
  *   its `nm` (sealed rows too: their keyed-hash token moves as it is) and deletes the index; nothing else changes.
  * @module
  */
