@@ -2,7 +2,7 @@
 // store without and with encryption at rest, in the same page. Bundled and driven by bench/store/encryption.ts.
 import { createTimporaClient, type TimporaClient } from '../../sdk/client.ts';
 import { documentKey } from '../../sdk/store/fold.ts';
-import { toStoredRow } from '../../sdk/store/schema.ts';
+import { docToken, toStoredRow } from '../../sdk/store/schema.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
 import { EncryptedTimporaStore } from '../../sdk/security/encrypted-store.ts';
 import { queryTokens } from '../../sdk/store/fold.ts';
@@ -124,7 +124,7 @@ export async function runEncryption(n: number, reps: { insert: number; lookups: 
     'lookup by document',
     () => records[Math.floor(r() * n)] as ForeignerRecord,
     (c, rec) => c.records.findByDocument(rec.document.issuingState, rec.document.number),
-    (rec) => dexie.records.where('doc').equals(documentKey(rec.document.issuingState, rec.document.number)).toArray(),
+    (rec) => dexie.records.where('nm').equals(docToken(documentKey(rec.document.issuingState, rec.document.number))).toArray(),
     (a, b, d) => {
       sameIds(a, b);
       sameCount(a, b, d);

@@ -3,7 +3,7 @@
 import Dexie, { type Table } from 'dexie';
 import { createTimporaClient } from '../../sdk/client.ts';
 import { TimporaStore } from '../../sdk/store/store.ts';
-import { DEFAULT_RECORD_STATUS, toStoredRow, type Row } from '../../sdk/store/schema.ts';
+import { DEFAULT_RECORD_STATUS, docToken, toStoredRow, type Row } from '../../sdk/store/schema.ts';
 import { documentKey, queryTokens } from '../../sdk/store/fold.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
 
@@ -112,12 +112,12 @@ function deleteDb(name: string): Promise<void> {
   });
 }
 
-/** The peer: Dexie over the same rows with the same indexes as sdk/store/schema.ts INDEXES.records (v4). */
+/** The peer: Dexie over the same rows with the same indexes as sdk/store/schema.ts INDEXES.records (v6: the document key is an entry of nm). */
 export class DexieDb extends Dexie {
   records!: Table<Row<ForeignerRecord>, string>;
   constructor(name: string) {
     super(name);
-    this.version(1).stores({ records: 'id, upd, doc, *nm, ns, [xst+upd]' });
+    this.version(1).stores({ records: 'id, upd, *nm, ns, [xst+upd]' });
   }
 
   /**
@@ -271,7 +271,7 @@ export async function runSize(n: number, reps: { insert: number; clientInsert: n
     reps.lookups,
     () => records[Math.floor(r() * n)] as ForeignerRecord,
     (rec: ForeignerRecord) => client.records.findByDocument(rec.document.issuingState, rec.document.number),
-    (rec: ForeignerRecord) => dexie.records.where('doc').equals(documentKey(rec.document.issuingState, rec.document.number)).toArray(),
+    (rec: ForeignerRecord) => dexie.records.where('nm').equals(docToken(documentKey(rec.document.issuingState, rec.document.number))).toArray(),
     (a, b) => {
       sameLength(a, b);
       if (a.length !== 1) throw new Error('document not found');

@@ -13,7 +13,7 @@
  * Run: `node --import tsx bench/sync/idb-pull-apply.ts [--records 10000] [--page 1000] [--runs 3] [--only <text>]`.
  * Prints figures; asserts nothing (benchmarks are not tests).
  */
-import { INDEXES, toRow, toStoredRow } from '../../sdk/store/schema.ts';
+import { compactNames, INDEXES, toRow, toStoredRow } from '../../sdk/store/schema.ts';
 import type { ForeignerRecord } from '../../sdk/model/types.ts';
 import { argOf, blankOriginPage, cpuSince, median, processTreeCpu, record } from './common.ts';
 
@@ -37,8 +37,15 @@ interface Variant {
   only?: string[];
   /** Every n-th row gets status `closed` (and so a sparse `xst` key); the rest stay `active`. */
   rareEvery?: number;
-  /** Rows as schema v4 wrote them (`toRow`: every name token in `nm`) instead of v5's `toStoredRow`. */
+  /** Rows as schema v4 wrote them (`toRow`: every name token in `nm`) instead of v5's. */
   v4Rows?: boolean;
+  /** Rows as schema v6 writes them (`toStoredRow`: the document key in `nm`, no `doc` index) instead of v5's. */
+  v6Rows?: boolean;
+  /**
+   * Row shape experiment on v5 rows: `oneIndex` puts every key (`upd`, `ns`, `doc`, name tokens) into one
+   * multiEntry index `k` of tagged arrays (same entries, one index instead of four).
+   */
+  shape?: 'oneIndex';
 }
 const ALL_VARIANTS: Variant[] = [
   { name: 'read + put, 6 indexes (before)', read: true, indexes: true, page: PAGE, durability: 'default' },
@@ -59,6 +66,13 @@ const ALL_VARIANTS: Variant[] = [
   })),
   // Schema v5 against v4: the same indexes, `nm` without the token `ns` begins with (one index entry less per row).
   { name: 'v5 rows (nm without the leading name token)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'] },
+  { name: 'v5 rows without doc (one entry and index less)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'nm', 'ns', 'xst_upd'] },
+  // Schema v6 against v5: the document key is an entry of `nm` (same entries, one index less).
+  { name: 'v6 rows (doc in nm, no doc index)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'nm', 'ns', 'xst_upd'], v6Rows: true },
+  // Does an index cost a put when the row has no key for it (the sparse status index, all rows `active`)?
+  { name: 'v6 rows without the sparse xst_upd index', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'nm', 'ns'], v6Rows: true },
+  { name: 'v5 rows, every key in one multiEntry index', read: false, indexes: true, page: PAGE, durability: 'default', only: ['k', 'xst_upd'], shape: 'oneIndex' },
+  { name: 'v5 rows without upd', read: false, indexes: true, page: PAGE, durability: 'default', only: ['doc', 'nm', 'ns', 'xst_upd'] },
   { name: 'v4 rows (every name token in nm)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'], v4Rows: true },
   // Schema v5 rows by transaction size (one transaction per page).
   ...[PAGE / 10, PAGE / 5, PAGE / 2, PAGE * 2, PAGE * 10].map((page): Variant => ({ name: `v5 rows, pages of ${page}`, read: false, indexes: true, page, durability: 'default', only: ['upd', 'doc', 'nm', 'ns', 'xst_upd'] })),
@@ -79,6 +93,8 @@ const RECORD_INDEXES: Record<string, { keyPath: string | string[]; multiEntry?: 
   ...INDEXES.records,
   st_upd: { keyPath: ['st', 'upd'] },
   src_upd: { keyPath: ['src', 'upd'] },
+  doc: { keyPath: 'doc' },
+  k: { keyPath: 'k', multiEntry: true },
 };
 
 /**
@@ -93,16 +109,18 @@ async function main(): Promise<void> {
   const entities = Array.from({ length: RECORDS }, (_, i) => {
     return { ...(JSON.parse(record(i)) as object), id: crypto.randomUUID(), version: 1, sourceAgency: 'imi-jakut', createdAt: now, updatedAt: now } as unknown as ForeignerRecord;
   });
-  const rows = entities.map((e) => toStoredRow('records', e));
+  const rows = entities.map((e) => compactNames(toRow('records', e)));
   const v4Rows = entities.map((e) => toRow('records', e));
+  const v6Rows = entities.map((e) => toStoredRow('records', e));
   const { browser, page, close } = await blankOriginPage('idb pull apply');
   try {
     await page.evaluate(
-      (r: unknown[], r4: unknown[]) => {
-        Object.assign(globalThis, { rows: r, v4Rows: r4 });
+      (r: unknown[], r4: unknown[], r6: unknown[]) => {
+        Object.assign(globalThis, { rows: r, v4Rows: r4, v6Rows: r6 });
       },
       rows,
       v4Rows,
+      v6Rows,
     );
     const times: Record<string, number[]> = {};
     /** Renderer time spent inside the put() calls themselves (serialisation, index key extraction). */
@@ -115,17 +133,25 @@ async function main(): Promise<void> {
         const before = processTreeCpu(root);
         const [ms, issueMs] = await page.evaluate(
           async (variant: Variant, indexes: Record<string, { keyPath: string | string[]; multiEntry?: boolean }>, name: string): Promise<[number, number]> => {
-            const g = globalThis as unknown as Record<'rows' | 'v4Rows', Array<{ id: string; v: unknown }>>;
-            const raw = variant.v4Rows ? g.v4Rows : g.rows;
+            const g = globalThis as unknown as Record<'rows' | 'v4Rows' | 'v6Rows', Array<{ id: string; v: unknown }>>;
+            const raw = variant.v4Rows ? g.v4Rows : variant.v6Rows ? g.v6Rows : g.rows;
             const every = variant.rareEvery;
             const mixed = every ? raw.map((r, i) => (i % every === 0 ? { ...r, v: { ...(r.v as object), status: 'closed' }, st: 'closed', xst: 'closed' } : r)) : raw;
-            const all = variant.json ? mixed.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : mixed;
+            type R = { id: string; v: unknown; upd?: unknown[]; ns?: unknown[]; doc?: string; nm?: string[] };
+            const shaped = (mixed as R[]).map((r): R => {
+              if (variant.shape === 'oneIndex') {
+                const { doc, nm, ns, upd, ...rest } = r;
+                return { ...rest, k: [['u', ...(upd ?? [])], ['n', ...(ns ?? [])], ...(doc !== undefined ? [['d', doc]] : []), ...(nm ?? []).map((t) => ['t', t])] } as R;
+              }
+              return r;
+            });
+            const all = variant.json ? shaped.map((r) => ({ ...r, v: JSON.stringify(r.v) })) : shaped;
 
             const db = await new Promise<IDBDatabase>((resolve, reject) => {
               const r = indexedDB.open(name, 1);
               r.onupgradeneeded = () => {
                 const s = r.result.createObjectStore('records', { keyPath: 'id' });
-                if (variant.indexes) for (const [n, d] of Object.entries(indexes)) if (variant.only ? variant.only.includes(n) : n !== 'xst_upd') s.createIndex(n, d.keyPath, { multiEntry: d.multiEntry ?? false });
+                if (variant.indexes) for (const [n, d] of Object.entries(indexes)) if (variant.only ? variant.only.includes(n) : n !== 'xst_upd' && n !== 'k') s.createIndex(n, d.keyPath, { multiEntry: d.multiEntry ?? false });
                 r.result.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('entity', ['collection', 'id']);
                 r.result.createObjectStore('meta');
               };

@@ -38,7 +38,7 @@ import type { ForeignerRecord } from '../model/types.ts';
 import { ClosedError, ConflictError, NotFoundError, StoreError, toStoreError, UnsupportedError } from '../store/errors.ts';
 import { nameTokens } from '../store/fold.ts';
 import { req } from '../store/idb-util.ts';
-import { INDEXES, toRow, type CollectionName, type CollectionTypes, type DraftEntry, type OutboxEntry, type Row } from '../store/schema.ts';
+import { INDEXES, foldDocKey, toRow, type CollectionName, type CollectionTypes, type DraftEntry, type OutboxEntry, type Row } from '../store/schema.ts';
 import { TimporaStore, type IndexQuery, type StoreName, type StoreOptions, type WriteOp, type WriteResult } from '../store/store.ts';
 import { indexToken, isSealed, seal, unseal, type DataKeys, type Sealed } from './cipher.ts';
 import { KeyManager, type KeyManagerOptions } from './keys.ts';
@@ -195,7 +195,8 @@ export class EncryptedTimporaStore extends TimporaStore {
     if (plain.xst !== undefined) row.xst = plain.xst;
     if (plain.src !== undefined) row.src = plain.src;
     if (doc !== undefined) row.doc = doc;
-    return row;
+    // Schema v6: the keyed document token is an entry of `nm` (no `doc` index); lookups go through getAllByIndex.
+    return foldDocKey(row);
   }
 
   /** Builds the sealed row of a record (index tokens included). */

@@ -19,6 +19,7 @@ import {
   QuotaExceededError,
   StorageUnavailableError,
   StoreError,
+  UnsupportedError,
   toStoreError,
 } from './errors.ts';
 import {
@@ -26,6 +27,7 @@ import {
   DEFAULT_DB_NAME,
   INDEXES,
   SCHEMA_VERSION,
+  docToken,
   rowHasTokenPrefix,
   toStoredRow,
   upgrade,
@@ -421,10 +423,18 @@ export class TimporaStore {
     });
   }
 
-  /** Rows whose index `index` equals `key` (e.g. the document key), in primary-key order. */
+  /**
+   * Rows whose index `index` equals `key`, in primary-key order. `'doc'` on records looks up a document key
+   * (`STATE|NUMBER`, one key, no range): since schema v6 that is the `nm` index at `docToken(key)`.
+   */
   async getAllByIndex<C extends CollectionName>(collection: C, index: string, key: IDBValidKey | IDBKeyRange, limit?: number): Promise<Row<CollectionTypes[C]>[]> {
+    let [name, k] = [index, key];
+    if (collection === 'records' && index === 'doc') {
+      if (typeof key !== 'string') throw new UnsupportedError('range lookups of document keys');
+      [name, k] = ['nm', docToken(key)];
+    }
     return this.transaction([collection], 'readonly', async (tx) => {
-      return (await req(tx.objectStore(collection).index(index).getAll(key, limit))) as Row<CollectionTypes[C]>[];
+      return (await req(tx.objectStore(collection).index(name).getAll(k, limit))) as Row<CollectionTypes[C]>[];
     });
   }
 

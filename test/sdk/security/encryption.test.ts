@@ -5,6 +5,7 @@ import { createTimporaClient, type TimporaClient, type TimporaClientOptions } fr
 import type { ForeignerRecord } from '../../../sdk/model/types.ts';
 import type { NewRecordInput } from '../../../sdk/model/factory.ts';
 import type { EncryptedTimporaStore } from '../../../sdk/security/encrypted-store.ts';
+import { DOC_TOKEN_MARK } from '../../../sdk/store/schema.ts';
 import { dropDb, recordInput, uniqueDb } from '../store/fixtures.ts';
 import { rawDump, rawOpen, reqP } from './raw-dump.ts';
 
@@ -392,10 +393,14 @@ describe('encryption at rest', () => {
     const rec = await c.records.put(fullRecord());
     const dump = await rawDump(name);
     const row = (dump.rows['records'] as Record<string, unknown>[])[0] as Record<string, unknown>;
-    expect(Object.keys(row).sort()).to.deep.equal(['doc', 'id', 'nm', 'src', 'st', 'upd', 'v'].sort());
-    expect(row['doc']).to.match(/^[A-Za-z0-9_-]{22}$/);
-    expect(String(row['doc'])).to.not.contain('C01X00T47');
-    expect((row['nm'] as string[]).every((t) => /^[A-Za-z0-9_-]{22}$/.test(t))).to.equal(true);
+    // Schema v6: the document's keyed hash is the last entry of `nm`, marked (no `doc` index).
+    expect(Object.keys(row).sort()).to.deep.equal(['id', 'nm', 'src', 'st', 'upd', 'v'].sort());
+    const nm = row['nm'] as string[];
+    expect(nm.at(-1)?.startsWith(DOC_TOKEN_MARK)).to.equal(true);
+    expect(nm.at(-1)?.slice(DOC_TOKEN_MARK.length)).to.match(/^[A-Za-z0-9_-]{22}$/);
+    expect(nm.at(-1)).to.not.contain('C01X00T47');
+    expect(nm.slice(0, -1).every((t) => /^[A-Za-z0-9_-]{22}$/.test(t))).to.equal(true);
+    expect((await c.records.findByDocument(rec.document.issuingState, rec.document.number)).map((r) => r.id)).to.deep.equal([rec.id]);
     expect(row).to.not.have.property('ns');
     expect((row['upd'] as string[])[1]).to.equal(rec.id);
     // The same record without encryption does carry the clear keys (so the check above can fail).
@@ -403,7 +408,7 @@ describe('encryption at rest', () => {
     const p = open({ dbName: plainName });
     await p.records.put(fullRecord());
     const plainRow = ((await rawDump(plainName)).rows['records'] as Record<string, unknown>[])[0] as Record<string, unknown>;
-    expect(String(plainRow['doc'])).to.contain('C01X00T47');
+    expect((plainRow['nm'] as string[]).some((t) => t.includes('C01X00T47'))).to.equal(true);
     expect(plainRow).to.have.property('ns');
   });
 

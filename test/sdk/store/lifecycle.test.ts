@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createTimporaClient, type CollectionChange } from '../../../sdk/client.ts';
 import { BlockedError, QuotaExceededError, StorageUnavailableError, type ValidationError } from '../../../sdk/store/errors.ts';
-import { createSchemaV1, SCHEMA_VERSION, toRow, type OutboxEntry, type Row } from '../../../sdk/store/schema.ts';
+import { compactNames, createSchemaV1, docToken, SCHEMA_VERSION, toRow, type OutboxEntry, type Row } from '../../../sdk/store/schema.ts';
 import { TimporaStore } from '../../../sdk/store/store.ts';
 import type { Agency, ForeignerRecord } from '../../../sdk/model/types.ts';
 import { dropDb, recordInput, sleep, uniqueDb, until } from './fixtures.ts';
@@ -71,7 +71,7 @@ describe('store: migration v1 -> v2', () => {
       const db = await client.store.database();
       expect(db.version).to.equal(SCHEMA_VERSION);
       expect([...db.objectStoreNames].sort()).to.deep.equal(['agencies', 'drafts', 'meta', 'operations', 'outbox', 'records']);
-      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd', 'xst_upd']);
+      expect([...db.transaction('records').objectStore('records').indexNames].sort()).to.deep.equal(['nm', 'ns', 'upd', 'xst_upd']);
     } finally {
       await client.close();
     }
@@ -117,10 +117,12 @@ function createSchemaV4(db: IDBDatabase, tx: IDBTransaction): void {
 
 /**
  * A record row as v2/v3 wrote it (no `xst` key: v4 added it), or v4 (with `xst`); both with every name token in
- * `nm` (v5 leaves out the one `ns` begins with).
+ * `nm` (v5 leaves out the one `ns` begins with). v5 rows: `xst`, compact `nm`, the document key in `doc` (v6 moves
+ * it into `nm`).
  */
-function oldRow(r: ForeignerRecord, from: 2 | 3 | 4): Partial<Row<ForeignerRecord>> {
+function oldRow(r: ForeignerRecord, from: 2 | 3 | 4 | 5): Partial<Row<ForeignerRecord>> {
   const { xst, ...row } = toRow('records', r);
+  if (from === 5) return compactNames({ ...row, ...(xst !== undefined ? { xst } : {}) });
   return from === 4 && xst !== undefined ? { ...row, xst } : row;
 }
 
@@ -142,12 +144,12 @@ function sparseIndexIds(db: IDBDatabase): Promise<string[]> {
   });
 }
 
-for (const from of [2, 3, 4] as const) {
-  describe(`store: migration v${from} -> v5`, () => {
+for (const from of [2, 3, 4, 5] as const) {
+  describe(`store: migration v${from} -> v6`, () => {
     let name: string;
     afterEach(() => dropDb(name));
 
-    it('has the sparse status index (rows of the default status stay out of it), compact name tokens, and keeps every cached record, outbox entry, cursor and draft', async () => {
+    it('has the sparse status index (rows of the default status stay out of it), compact name tokens, the document key in nm, and keeps every cached record, outbox entry, cursor and draft', async () => {
       name = uniqueDb(`migrate${from}`);
       const statuses = ['active', 'violation', 'closed'] as const;
       const records: ForeignerRecord[] = Array.from({ length: 12 }, (_, i) => ({
@@ -160,11 +162,12 @@ for (const from of [2, 3, 4] as const) {
         { collection: 'records', op: 'put', id: 'rec-01', entity: { ...records[1]!, notes: 'offline edit' }, baseVersion: 3, idempotencyKey: 'k-1', attempts: 2, nextAttemptAt: 5, createdAt: 1, lastError: 'network' },
         { collection: 'records', op: 'delete', id: 'rec-02', baseVersion: 3, idempotencyKey: 'k-2', attempts: 0, nextAttemptAt: 0, createdAt: 2 },
       ];
+      // v5 created the same stores and indexes as v4 (it only changed what rows hold).
       const old = await openRaw(name, from, (db, tx) => (from === 2 ? createSchemaV2(db) : from === 3 ? createSchemaV3(db, tx) : createSchemaV4(db, tx)));
       await new Promise<void>((resolve, reject) => {
         const tx = old.transaction(['records', 'agencies', 'outbox', 'meta', 'drafts'], 'readwrite');
         for (const r of records) tx.objectStore('records').put(oldRow(r, from));
-        tx.objectStore('agencies').put(toRow('agencies', kanim));
+        tx.objectStore('agencies').put(from === 5 ? compactNames(toRow('agencies', kanim)) : toRow('agencies', kanim));
         for (const e of outbox) tx.objectStore('outbox').add(e);
         tx.objectStore('meta').put('cursor-77', 'sync.cursor');
         tx.objectStore('drafts').put({ key: 'foreigner-form:new', value: { surname: 'X' }, updatedAt: 9 });
@@ -176,10 +179,10 @@ for (const from of [2, 3, 4] as const) {
       const client = createTimporaClient({ dbName: name });
       try {
         const db = await client.store.database();
-        expect(db.version).to.equal(5);
-        expect(SCHEMA_VERSION).to.equal(5);
+        expect(db.version).to.equal(6);
+        expect(SCHEMA_VERSION).to.equal(6);
         const tx = db.transaction(['records', 'operations', 'agencies']);
-        expect([...tx.objectStore('records').indexNames].sort()).to.deep.equal(['doc', 'nm', 'ns', 'upd', 'xst_upd']);
+        expect([...tx.objectStore('records').indexNames].sort()).to.deep.equal(['nm', 'ns', 'upd', 'xst_upd']);
         expect([...tx.objectStore('operations').indexNames].sort()).to.deep.equal(['lead_start', 'src_upd', 'st_upd', 'start', 'upd']);
         expect([...tx.objectStore('agencies').indexNames].sort()).to.deep.equal(['kind_ns', 'nm', 'ns', 'upd']);
         // Backfilled: exactly the rows not of the default status, by status then update time.
@@ -209,7 +212,15 @@ for (const from of [2, 3, 4] as const) {
         expect(await client.records.count({ sourceAgency: 'imi-jakut', status: 'active' })).to.equal(2);
         expect((await client.records.findByDocument('FRA', '12ab 345-05')).map((r) => r.id)).to.deep.equal(['rec-05']);
         // v5: `nm` lost the token `ns` begins with (the surname), for records and agencies; search still finds it.
-        expect((await rawRows<ForeignerRecord>(db, 'records')).map((r) => [r.id, r.nm])).to.deep.equal(records.map((r) => [r.id, ['jose']]));
+        // v6: the document key is the last entry of `nm`, and no row keeps a `doc`.
+        expect((await rawRows<ForeignerRecord>(db, 'records')).map((r) => [r.id, r.nm, r.doc])).to.deep.equal(
+          records.map((r) => [r.id, ['jose', docToken(`FRA|${r.document.number}`)], undefined]),
+        );
+        for (const r of records) expect((await client.records.findByDocument('fra', r.document.number.toLowerCase())).map((x) => x.id)).to.deep.equal([r.id]);
+        // A document key is one exact key: a range lookup is refused (it would mix document keys and name tokens).
+        const range = await client.store.getAllByIndex('records', 'doc', IDBKeyRange.lowerBound('FRA')).catch((e: unknown) => e);
+        expect((range as { code?: string }).code).to.equal('unsupported');
+        expect(await client.records.searchByName('fra')).to.deep.equal([]);
         expect((await rawRows(db, 'agencies')).map((r) => r.nm)).to.deep.equal([['jakarta', 'utara', 'kanimjakartautara', 'kij']]);
         expect((await client.records.searchByName('muller1')).map((r) => r.id)).to.deep.equal(['rec-01', 'rec-10', 'rec-11']);
         expect((await client.records.searchByName('jos mull')).map((r) => r.id).sort()).to.deep.equal(records.map((r) => r.id));

@@ -8,6 +8,7 @@ import { pushOutbox, type SenderContext } from '../../../sdk/sync/outbox-sender.
 import { pull, CURSOR_KEY } from '../../../sdk/sync/puller.ts';
 import { resolveConflict, listConflicts, listFailed, retryFailed, discardFailed } from '../../../sdk/sync/resolution.ts';
 import { TimporaSync, type NetworkMonitor } from '../../../sdk/sync/sync-engine.ts';
+import { SyncError } from '../../../sdk/sync/errors.ts';
 import type { LockManagerLike } from '../../../sdk/sync/leader.ts';
 import type { SyncStorage } from '../../../sdk/sync/storage.ts';
 import type { ChangePage, ListPage, Transport, TransportCallOptions, WriteRequest, WriteResult } from '../../../sdk/sync/transport.ts';
@@ -41,6 +42,11 @@ function serverWith(n: number, pageSize: number): { server: MemoryTransport; ids
     server.apply('records', 'put', e.id, e, 0);
   }
   return { server, ids };
+}
+
+/** `server` with its change feed replaced by `changes` (which may call `server.changes`). */
+function withFeed(server: MemoryTransport, changes: Transport['changes']): Transport {
+  return { write: (r, o) => server.write(r, o), list: (c, t, o) => server.list(c, t, o), changes };
 }
 
 /** Push until the outbox is empty or stuck (bounded). */
@@ -408,19 +414,15 @@ test('first pull writes without reading what it already knows, yet keeps newer c
   server.apply('records', 'put', ids[3]!, { ...server.get('records', ids[3]!)!, notes: 'theirs' }, null);
   server.apply('records', 'delete', ids[4]!, undefined, null);
   let pages = 0;
-  const transport: Transport = {
-    write: (r, o) => server.write(r, o),
-    list: (c, t, o) => server.list(c, t, o),
-    changes: async (cursor, o) => {
-      pages += 1;
-      if (pages === 3) {
-        // ids[5] came with page 1; now edited locally and on the server (the feed brings it again at its end).
-        await local.localWrite('records', 'put', { ...local.entity('records', ids[5]!)!, notes: 'mine during' });
-        server.apply('records', 'put', ids[5]!, { ...server.get('records', ids[5]!)!, notes: 'theirs later' }, null);
-      }
-      return server.changes(cursor, o);
-    },
-  };
+  const transport = withFeed(server, async (cursor, o) => {
+    pages += 1;
+    if (pages === 3) {
+      // ids[5] came with page 1; now edited locally and on the server (the feed brings it again at its end).
+      await local.localWrite('records', 'put', { ...local.entity('records', ids[5]!)!, notes: 'mine during' });
+      server.apply('records', 'put', ids[5]!, { ...server.get('records', ids[5]!)!, notes: 'theirs later' }, null);
+    }
+    return server.changes(cursor, o);
+  });
   let reads = 0;
   const counted: SyncStorage['transaction'] = (collections, mode, fn) =>
     local.transaction(collections, mode, (tx) =>
@@ -451,6 +453,75 @@ test('first pull writes without reading what it already knows, yet keeps newer c
   assert.equal(report.skipped, 4); // ids[0] (cached newer), ids[1] and ids[5] (pending), ids[4] (deleted, never cached)
   // Only the entities cached or pending before the pull, or edited during it, were read (not all 21 changes).
   assert.ok(reads <= 4, `reads: ${reads}`);
+});
+
+/** `storage` with every read-write transaction reported to `onWrite` (before and after it ran). */
+function watchedStorage(local: MemorySyncStorage, onWrite: (phase: 'start' | 'end') => void): SyncStorage {
+  return {
+    collections: local.collections,
+    transaction: async (collections, mode, fn) => {
+      if (mode === 'readwrite') onWrite('start');
+      const out = await local.transaction(collections, mode, fn);
+      if (mode === 'readwrite') onWrite('end');
+      return out;
+    },
+    notify: (c) => local.notify(c),
+    onLocalWrite: (l) => local.onLocalWrite(l),
+  };
+}
+
+test('pull requests the next feed page while it writes the current one, and never more than one page ahead', async () => {
+  const { server } = serverWith(20, 5);
+  const local = new MemorySyncStorage();
+  let requested = 0;
+  const transport = withFeed(server, (cursor, o) => {
+    requested += 1;
+    return server.changes(cursor, o);
+  });
+  // Requests already made while each page is written: the page itself and the next one (4 pages of 5).
+  const seen: number[] = [];
+  const storage = watchedStorage(local, (phase) => {
+    if (phase === 'start') seen.push(requested);
+  });
+  const report = await pull({ storage, transport, signal: new AbortController().signal });
+  assert.equal(report.applied, 20);
+  assert.deepEqual(seen, [2, 3, 4, 4]);
+});
+
+test('a feed page that fails mid-pull loses nothing: the pages written before it keep their cursor and the next pull resumes there', async () => {
+  const { server, ids } = serverWith(20, 5);
+  const local = new MemorySyncStorage();
+  const cursors: (string | null)[] = [];
+  let calls = 0;
+  let failAt = 3;
+  const transport = withFeed(server, async (cursor, o) => {
+    calls += 1;
+    cursors.push(cursor);
+    // The third page's request (made while the second page is written) fails once.
+    if (calls === failAt) throw new SyncError('network', 'connection reset');
+    const page = await server.changes(cursor, o);
+    return page;
+  });
+  let committed = 0;
+  const storage = watchedStorage(local, (phase) => {
+    if (phase === 'end') committed += 1;
+  });
+  const failed = await pull({ storage, transport, signal: new AbortController().signal }).catch((e: unknown) => e);
+  assert.ok(failed instanceof SyncError && failed.code === 'network');
+  // Pages 1 and 2 were written (page 2 although the request for page 3 had already failed), with page 2's cursor.
+  assert.equal(committed, 2);
+  assert.deepEqual(local.all('records').map((e) => e.id).sort(), ids.slice(0, 10).sort());
+  const stored = await local.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY));
+  assert.equal(stored, cursors[2]);
+  assert.notEqual(stored, null);
+  // The next pull starts from that cursor and brings exactly the rest.
+  failAt = 0;
+  const resumedFrom = cursors.length;
+  const report = await pull({ storage, transport, signal: new AbortController().signal });
+  assert.equal(cursors[resumedFrom], stored);
+  assert.equal(report.applied, 10);
+  assert.equal(report.skipped, 0);
+  assert.deepEqual(local.all('records').map((e) => e.id).sort(), [...ids].sort());
 });
 
 test('a first pull whose cursor goes stale mid-way resyncs and then reads again: a listed entity deleted afterwards is removed', async () => {
