@@ -8,7 +8,7 @@
 import type { FloatImage, Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
-import { float64 } from './scratch.ts';
+import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
 import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
@@ -166,7 +166,8 @@ function paperOnly(img: FloatImage, charSize: number): void {
   const bs = Math.max(4, Math.round(charSize / 3));
   const bw = Math.ceil(w / bs);
   const bh = Math.ceil(h / bs);
-  const bmax = new Float32Array(bw * bh);
+  // From the frame's pools like every other per-frame buffer (zeroed: the block maxima start at 0).
+  const bmax = float32(bw * bh, true);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     const bo = ((y / bs) | 0) * bw;
@@ -178,12 +179,14 @@ function paperOnly(img: FloatImage, charSize: number): void {
   }
   let low = Infinity;
   for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
-  const sorted = bmax.slice().sort();
+  const sorted = float32(bmax.length);
+  sorted.set(bmax);
+  sorted.sort();
   const paper = sorted[sorted.length >> 1] as number;
   const dark = paper * OFF_PAPER;
   if (!(low < dark)) return;
   // Connected regions of dark blocks (4-neighbours).
-  const seen = new Uint8Array(bw * bh);
+  const seen = uint8(bw * bh, true);
   const stack: number[] = [];
   const region: number[] = [];
   for (let s = 0; s < bmax.length; s++) {

@@ -2,11 +2,11 @@
  * Per-frame scratch memory of the MRZ engine. A fresh typed array is dear in Chromium (measured in
  * headless Chromium 156: a Float32Array and a Uint8Array of 200k elements allocated and filled
  * took 7x or more as long as filling reused ones, several times Node's cost): a frame's ink maps, masks
- * and cell profiles, allocated anew for every frame, cost more there than the loops that fill them. Inside {@link withFramePool} the engine's
- * per-frame buffers come from pools kept between frames instead: a request gets the shortest free
- * buffer of its kind that is long enough (a new one when none is), and keeps it until the frame
- * ends, so a frame never hands out the same memory twice and the next frame reuses it. Outside a
- * scope every request is a fresh array.
+ * and cell profiles, allocated anew for every frame, cost more there than the loops that fill them.
+ * Inside {@link withFramePool} the engine's per-frame buffers come from pools kept between frames
+ * instead: a request gets the shortest free buffer of its kind that is long enough (a new one when
+ * none is), and keeps it until the frame ends, so a frame never hands out the same memory twice and
+ * the next frame reuses it. Outside a scope every request is a fresh array.
  *
  * Pooled buffers are NOT zeroed: callers write every element before they read it, or ask for a
  * `zeroed` one. Nothing allocated from the pool may outlive the scope (the engine returns only
@@ -140,5 +140,7 @@ export function withFramePool<T>(fn: () => T): T {
  * @internal
  */
 export function fillPools(value: number): void {
-  for (const s of ALL) for (const e of [...s.free, ...s.used]) new Uint8Array(e.buf.buffer, e.buf.byteOffset, e.buf.byteLength).fill(value);
+  for (const s of ALL) {
+    for (const e of [...s.free, ...s.used]) new Uint8Array(e.buf.buffer, e.buf.byteOffset, e.buf.byteLength).fill(value);
+  }
 }
