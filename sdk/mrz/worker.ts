@@ -18,6 +18,7 @@ import {
   type MrzFrameRequest,
   type MrzTrackFrameRequest,
   type MrzTrackOpenRequest,
+  type MrzWarmUpRequest,
   type MrzWorkerRequest,
   type MrzWorkerResponse,
 } from './worker-protocol.ts';
@@ -74,14 +75,22 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
   if (message.kind === 'warm-up') {
     const t0 = performance.now();
     const seen = received;
+    const delay = Number((message as Partial<MrzWarmUpRequest>).delay);
     let runs = 0;
     try {
       // Once real frames were read, the engine is warm: a late warm-up would only delay the next frame.
-      if (seen === 0) runs = await warmUpEngine(engine, () => received !== seen);
+      if (seen === 0) {
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        runs = await warmUpEngine(engine, () => received !== seen);
+      }
     } catch {
       /* a failed warm-up only costs speed */
     }
     return { id, kind: 'warm-up', runs, ms: performance.now() - t0 };
+  }
+  if (message.kind === 'warm-up-stop') {
+    received++;
+    return { id, kind: 'warm-up-stop' };
   }
   if (message.kind === 'track-open') {
     const { stream, readable } = message as Partial<MrzTrackOpenRequest>;

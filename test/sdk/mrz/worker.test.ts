@@ -144,6 +144,26 @@ describe('MRZ worker', () => {
     expect(runs).to.equal(0);
   });
 
+  it('a delayed warm-up runs every step when no scan starts meanwhile', async () => {
+    const client = createMrzWorkerClient();
+    try {
+      expect(await client.warmUp({ delay: 50 })).to.equal(WARM_UP_STEPS.length);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('a scan starting within the delay skips the warm-up: no step runs', async () => {
+    const client = createMrzWorkerClient();
+    try {
+      const warm = client.warmUp({ delay: 300 });
+      client.stopWarmUp();
+      expect(await warm).to.equal(0);
+    } finally {
+      client.terminate();
+    }
+  });
+
   it('answers a warm-up request with the runs done in the worker', async () => {
     const client = createMrzWorkerClient();
     try {
