@@ -9,7 +9,7 @@
  */
 
 import { readMrz } from './engine.ts';
-import { processFrame, warmUpEngine, type ReadMrzFunction } from './worker-frames.ts';
+import { processFrame, warmUpClassifier, warmUpEngine, type ReadMrzFunction } from './worker-frames.ts';
 import {
   errorResponse,
   handleMrzRequest,
@@ -34,6 +34,10 @@ const engine: ReadMrzFunction = (image, options) => readMrz(image, options.forma
 
 /** Requests other than warm-up received so far (a warm-up stops when this moves). */
 let received = 0;
+/** Of those, the ones carrying a frame or pixels (the classifier warm-up stops when this moves). */
+let reads = 0;
+/** The classifier warm-up, started when the worker loads (`install`). */
+let classifierWarm: Promise<number> = Promise.resolve(0);
 
 /** Open camera frame streams (`'track-open'`) by stream id. */
 const streams = new Map<number, ReadableStreamDefaultReader<VideoFrame>>();
@@ -80,6 +84,7 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
     try {
       // Once real frames were read, the engine is warm: a late warm-up would only delay the next frame.
       if (seen === 0) {
+        await classifierWarm;
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         runs = await warmUpEngine(engine, () => received !== seen);
       }
@@ -112,6 +117,7 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
   // Counted on arrival, before the frame: a warm-up run in progress would delay the frame's delivery
   // to this thread (it arrives as a task) as much as its reading.
   received++;
+  reads++;
   if (message.kind === 'track-frame') return readTrackFrame(id, message as Partial<MrzTrackFrameRequest>);
   if (message.kind === 'frame') {
     const { id: _id, kind: _kind, frame, ...options } = message as Partial<MrzFrameRequest>;
@@ -128,4 +134,7 @@ if (typeof scope.document === 'undefined' && typeof scope.addEventListener === '
   s.addEventListener('message', (ev) => {
     void handle(ev.data).then((response) => s.postMessage(response));
   });
+  // At once, in short slices, whatever comes next: it costs a scan starting now (its camera still
+  // opening) nothing, and any later read less.
+  classifierWarm = warmUpClassifier(() => reads !== 0).catch(() => 0);
 }
