@@ -235,7 +235,8 @@ export class TimporaMrzScanner extends LitElement {
     // Start the engine worker and its warm-up now (after the first update, so a `reader` set right
     // after the element was added is used): the first camera frame is then read by compiled,
     // warmed-up code instead of paying module load and JIT warm-up after `start()`. The worker's
-    // load and warm-up run off the main thread.
+    // load and warm-up run off the main thread; the warm-up waits a moment first, and a `start()`
+    // meanwhile (autostart, a script) skips it, as its steps would delay the first frame.
     void this.updateComplete.then(() => {
       if (!this.isConnected) return;
       try {

@@ -23,10 +23,17 @@ export interface FrameReader {
   /** Reads one frame (and closes it). */
   read(request: FrameReadRequest): Promise<FrameReadResponse>;
   /**
-   * Optional: get ready for the first frame (start the worker, compile and warm the engine up). The
-   * scanner calls it before it opens the camera, so both happen at once. Never rejects.
+   * Optional: get ready for the first frame while nothing else is going on (start the worker, compile
+   * and warm the engine up), e.g. when the scanner's element is connected. Never rejects.
    */
   prepare?(): Promise<void>;
+  /**
+   * Optional: a scan is starting and camera frames follow shortly. The reader drops whatever part of
+   * its warm-up has not begun, so the first frame waits at most for a step already running (a
+   * synthetic warm-up step delays the first frame more than it speeds it up). The scanner calls it
+   * before it opens the camera.
+   */
+  beginScan?(): void;
   /**
    * Optional: read a camera track's frames where the reader runs (its worker), so the main thread
    * never handles a frame. Null when the browser cannot (the pump then posts frames from the video).

@@ -36,6 +36,7 @@ export type {
   MrzPixelRequest,
   MrzFrameRequest,
   MrzWarmUpRequest,
+  MrzWarmUpStopRequest,
   MrzTrackOpenRequest,
   MrzTrackFrameRequest,
   MrzTrackCloseRequest,
@@ -44,5 +45,6 @@ export type {
   MrzRecognizeResponse,
   MrzFrameResponse,
   MrzWarmUpResponse,
+  MrzWarmUpStopResponse,
   MrzErrorResponse,
 } from '../mrz/worker-protocol.ts';

@@ -188,8 +188,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#listen();
     this.#setStatus('starting');
     this.#abort = new AbortController();
-    // Start and warm the engine worker while the camera opens (both take a while).
-    void this.options.reader.prepare?.().catch(() => undefined);
+    // Camera frames follow shortly: a warm-up not yet begun would only delay the first of them.
+    this.options.reader.beginScan?.();
     const open = this.options.open ?? openCamera;
     let camera: CameraSession;
     try {

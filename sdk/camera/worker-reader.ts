@@ -9,6 +9,9 @@ import { CameraError } from './errors.ts';
 import type { FrameReader, FrameReadOptions, FrameReadRequest, FrameReadResponse } from './frame-reader.ts';
 import { createMrzWorkerClient, MrzWorkerError, type MrzWorkerClient, type MrzWorkerLike, type MrzWorkerTrack } from '../mrz/worker-client.ts';
 
+/** Default {@link WorkerFrameReaderOptions.warmUpDelay}. */
+const WARM_UP_DELAY_MS = 500;
+
 /** Options of {@link createWorkerFrameReader}. */
 export interface WorkerFrameReaderOptions {
   /** Share this MRZ worker client (the reader then never terminates it). Default: a client of its own. */
@@ -17,12 +20,18 @@ export interface WorkerFrameReaderOptions {
   worker?: MrzWorkerLike;
   /** Longest side handed to the engine; larger frames are downscaled in the worker. Default 2400. */
   maxSide?: number;
+  /**
+   * Milliseconds the worker waits, once loaded, before `prepare()`'s warm-up starts (default 500): a
+   * scan starting meanwhile (`beginScan()`, e.g. an autostarted scanner) skips the warm-up and reads
+   * its first camera frame at once.
+   */
+  warmUpDelay?: number;
 }
 
 /**
  * A {@link FrameReader} backed by the MRZ Web Worker. Frames are transferred, so the caller must not
  * use a frame after handing it over. The worker starts when the reader is created; `prepare()` warms
- * the engine up.
+ * the engine up unless a scan starts first (`beginScan()`).
  *
  * @example
  * ```ts
@@ -69,7 +78,10 @@ export function createWorkerFrameReader(options: WorkerFrameReaderOptions = {}):
     },
     async prepare(): Promise<void> {
       if (disposed) return;
-      await client.warmUp().catch(() => 0);
+      await client.warmUp({ delay: options.warmUpDelay ?? WARM_UP_DELAY_MS }).catch(() => 0);
+    },
+    beginScan(): void {
+      if (!disposed) client.stopWarmUp();
     },
     openTrack(track: MediaStreamTrack): MrzWorkerTrack | null {
       const inner = disposed ? null : client.openTrack(track);

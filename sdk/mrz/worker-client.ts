@@ -125,10 +125,17 @@ export interface MrzWorkerClient {
   readFrame(request: MrzWorkerFrameRequest): Promise<FrameReadResponse>;
   /**
    * Warms the engine up (the stored MRZ image alone, then in a camera-sized frame) so the first real
-   * frame is read at full speed. Resolves with the number of warm-up steps done; a real request sent meanwhile cuts it short. Idempotent:
-   * later calls return the first call's promise.
+   * frame is read at full speed. Resolves with the number of warm-up steps done; a real request sent
+   * meanwhile, or {@link stopWarmUp}, cuts it short. `delay`: milliseconds the worker waits before the
+   * first step (a scan starting within them skips the warm-up altogether). Idempotent: later calls
+   * return the first call's promise.
    */
-  warmUp(): Promise<number>;
+  warmUp(options?: { readonly delay?: number }): Promise<number>;
+  /**
+   * A scan is starting and camera frames follow: the worker drops the warm-up steps not begun yet
+   * (the one running finishes), so the first frame waits at most for that step.
+   */
+  stopWarmUp(): void;
   /**
    * Hands a camera track's frames to the worker, off the main thread: a clone of `track` feeds a
    * `MediaStreamTrackProcessor` whose stream is transferred to the worker (Chromium delivers its frames
@@ -233,10 +240,15 @@ export function createMrzWorkerClient(options: MrzWorkerClientOptions = {}): Mrz
       if (r.kind !== 'frame') throw unexpected();
       return r.response;
     },
-    warmUp() {
+    warmUp(opts = {}) {
       if (closed) return Promise.reject(new MrzWorkerError('terminated', 'The MRZ worker was terminated.'));
-      warm ??= post({ id: nextId++, kind: 'warm-up' }, []).then((r) => (r.kind === 'warm-up' ? r.runs : 0));
+      const delay = opts.delay ?? 0;
+      warm ??= post({ id: nextId++, kind: 'warm-up', ...(delay > 0 ? { delay } : {}) }, []).then((r) => (r.kind === 'warm-up' ? r.runs : 0));
       return warm;
+    },
+    stopWarmUp() {
+      // Fire and forget (its answer is not waited for), like 'track-open'.
+      if (!closed) worker.postMessage({ id: nextId++, kind: 'warm-up-stop' } satisfies MrzWorkerRequest, []);
     },
     openTrack(track) {
       const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor }).MediaStreamTrackProcessor;

@@ -17,6 +17,8 @@ import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './t
 import { paddedBox, trackingRegion } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
 import { decodeWarmUpImage, type WarmUpImage } from './worker-warm-up.ts';
+import { classifyGlyphs, shippedModel } from './classify.ts';
+import { GLYPH_H, GLYPH_W } from './segment.ts';
 import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
 
 /** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
@@ -319,6 +321,39 @@ export async function warmUpEngine(readMrz: ReadMrzFunction, interrupted: () => 
       if (step === 'frame') corners = read.result?.corners ?? null;
     } else await readMrz(warmUpFrame(), {});
     done++;
+  }
+  return done;
+}
+
+/**
+ * The classifier's warm-up, in short slices: decode the shipped model, then classify `rounds` batches
+ * of `glyphs` synthetic glyph rasters (strokes on paper), yielding to the event loop before each and
+ * stopping as soon as `interrupted()` says a frame waits. On a cold worker the classifier is the first
+ * read's largest cost and allocator (unoptimised float arithmetic boxes every product, and the
+ * garbage collections follow); these slices get it compiled and optimised while a scan's camera is
+ * still opening, which {@link warmUpEngine}'s whole-pipeline steps are too long to do without
+ * delaying the first frame. Returns the batches classified.
+ */
+export async function warmUpClassifier(interrupted: () => boolean, rounds = 8, glyphs = 16): Promise<number> {
+  await new Promise((r) => setTimeout(r, 0));
+  if (interrupted()) return 0;
+  shippedModel();
+  const size = GLYPH_W * GLYPH_H;
+  const batch = new Float32Array(glyphs * size);
+  for (let g = 0; g < glyphs; g++) {
+    for (let i = 0; i < size; i++) {
+      const x = i % GLYPH_W;
+      const y = (i - x) / GLYPH_W;
+      // A different stroke pattern per glyph: columns, rows and a diagonal, each drawn or not.
+      const ink = (g & 1 && x % 5 === 2) || (g & 2 && y % 7 === 3) || (g & 4 && Math.abs(x - (y * GLYPH_W) / GLYPH_H) < 1.5);
+      batch[g * size + i] = ink ? 0.9 : 0.04;
+    }
+  }
+  let done = 0;
+  for (; done < rounds; done++) {
+    await new Promise((r) => setTimeout(r, 0));
+    if (interrupted()) break;
+    classifyGlyphs(batch, glyphs);
   }
   return done;
 }

@@ -9,7 +9,8 @@
  * | `'read'` (default)     | `image: { width, height, data }` pixels    | `'read'`         |
  * | `'recognize'`          | same                                       | `'recognize'`    |
  * | `'frame'`              | `frame: VideoFrame \| ImageBitmap` + crop, scale, rotations | `'frame'` |
- * | `'warm-up'`            | none                                       | `'warm-up'`      |
+ * | `'warm-up'`            | optional `delay` (ms before the first step) | `'warm-up'`      |
+ * | `'warm-up-stop'`       | none                                       | `'warm-up-stop'` |
  * | `'track-open'`         | `readable`: a camera track's frame stream  | `'track'`        |
  * | `'track-frame'`        | `stream` id + crop, scale                  | `'frame'`        |
  * | `'track-close'`        | `stream` id                                | `'track'`        |
@@ -21,7 +22,9 @@
  * (the luma plane of a YUV `VideoFrame`, else an `OffscreenCanvas`), so the main thread never
  * touches pixels. `'warm-up'` reads a stored image of a valid MRZ, alone and inside a camera-sized frame
  * (`WARM_UP_STEPS` in `worker-frames.ts`), so the first camera frame is read by optimised code; a real
- * request arriving meanwhile cuts it short.
+ * request arriving meanwhile cuts it short. `'warm-up-stop'` (a scan is starting: camera frames follow)
+ * cancels a warm-up still waiting out its `delay` and the steps after the one running: a synthetic
+ * step the first camera frame has to wait for costs that frame more than it saves it.
  *
  * The `'track-*'` requests read a live camera off the main thread: the page hands over the
  * `ReadableStream` of a `MediaStreamTrackProcessor` (Chromium: tracks themselves cannot be transferred
@@ -142,6 +145,20 @@ export interface MrzWarmUpRequest {
   readonly id: number;
   /** Discriminant. */
   readonly kind: 'warm-up';
+  /**
+   * Milliseconds to wait before the first step (default 0). Any other request arriving meanwhile (a
+   * frame, or `'warm-up-stop'`) cancels the warm-up, so a scan started right after the page loaded
+   * reads its first frame at once instead of after a synthetic one.
+   */
+  readonly delay?: number;
+}
+
+/** A scan is starting (camera frames follow): the warm-up stops before its next step. */
+export interface MrzWarmUpStopRequest {
+  /** Caller-chosen id echoed in the response. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'warm-up-stop';
 }
 
 /** Hands a camera track's frame stream (a `MediaStreamTrackProcessor`'s `readable`, transferred) to the worker. */
@@ -181,6 +198,7 @@ export type MrzWorkerRequest =
   | MrzPixelRequest
   | MrzFrameRequest
   | MrzWarmUpRequest
+  | MrzWarmUpStopRequest
   | MrzTrackOpenRequest
   | MrzTrackFrameRequest
   | MrzTrackCloseRequest;
@@ -237,6 +255,14 @@ export interface MrzWarmUpResponse {
   readonly ms: number;
 }
 
+/** Answer to `'warm-up-stop'`. */
+export interface MrzWarmUpStopResponse {
+  /** The request's id. */
+  readonly id: number;
+  /** Discriminant. */
+  readonly kind: 'warm-up-stop';
+}
+
 /** Answer to `'track-open'` and `'track-close'`. */
 export interface MrzTrackResponse {
   /** The request's id. */
@@ -270,6 +296,7 @@ export type MrzWorkerResponse =
   | MrzRecognizeResponse
   | MrzFrameResponse
   | MrzWarmUpResponse
+  | MrzWarmUpStopResponse
   | MrzTrackResponse
   | MrzErrorResponse;
 

@@ -9,7 +9,7 @@
  */
 
 import { readMrz } from './engine.ts';
-import { processFrame, warmUpEngine, type ReadMrzFunction } from './worker-frames.ts';
+import { processFrame, warmUpClassifier, warmUpEngine, type ReadMrzFunction } from './worker-frames.ts';
 import {
   errorResponse,
   handleMrzRequest,
@@ -18,6 +18,7 @@ import {
   type MrzFrameRequest,
   type MrzTrackFrameRequest,
   type MrzTrackOpenRequest,
+  type MrzWarmUpRequest,
   type MrzWorkerRequest,
   type MrzWorkerResponse,
 } from './worker-protocol.ts';
@@ -33,6 +34,10 @@ const engine: ReadMrzFunction = (image, options) => readMrz(image, options.forma
 
 /** Requests other than warm-up received so far (a warm-up stops when this moves). */
 let received = 0;
+/** Of those, the ones carrying a frame or pixels (the classifier warm-up stops when this moves). */
+let reads = 0;
+/** The classifier warm-up, started when the worker loads (`install`). */
+let classifierWarm: Promise<number> = Promise.resolve(0);
 
 /** Open camera frame streams (`'track-open'`) by stream id. */
 const streams = new Map<number, ReadableStreamDefaultReader<VideoFrame>>();
@@ -74,14 +79,23 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
   if (message.kind === 'warm-up') {
     const t0 = performance.now();
     const seen = received;
+    const delay = Number((message as Partial<MrzWarmUpRequest>).delay);
     let runs = 0;
     try {
       // Once real frames were read, the engine is warm: a late warm-up would only delay the next frame.
-      if (seen === 0) runs = await warmUpEngine(engine, () => received !== seen);
+      if (seen === 0) {
+        await classifierWarm;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        runs = await warmUpEngine(engine, () => received !== seen);
+      }
     } catch {
       /* a failed warm-up only costs speed */
     }
     return { id, kind: 'warm-up', runs, ms: performance.now() - t0 };
+  }
+  if (message.kind === 'warm-up-stop') {
+    received++;
+    return { id, kind: 'warm-up-stop' };
   }
   if (message.kind === 'track-open') {
     const { stream, readable } = message as Partial<MrzTrackOpenRequest>;
@@ -103,6 +117,7 @@ async function handle(data: unknown): Promise<MrzWorkerResponse> {
   // Counted on arrival, before the frame: a warm-up run in progress would delay the frame's delivery
   // to this thread (it arrives as a task) as much as its reading.
   received++;
+  reads++;
   if (message.kind === 'track-frame') return readTrackFrame(id, message as Partial<MrzTrackFrameRequest>);
   if (message.kind === 'frame') {
     const { id: _id, kind: _kind, frame, ...options } = message as Partial<MrzFrameRequest>;
@@ -119,4 +134,7 @@ if (typeof scope.document === 'undefined' && typeof scope.addEventListener === '
   s.addEventListener('message', (ev) => {
     void handle(ev.data).then((response) => s.postMessage(response));
   });
+  // At once, in short slices, whatever comes next: it costs a scan starting now (its camera still
+  // opening) nothing, and any later read less.
+  classifierWarm = warmUpClassifier(() => reads !== 0).catch(() => 0);
 }

@@ -70,6 +70,29 @@ describe('sdk/camera MrzCameraScanner', () => {
     expect(reader.calls - calls).to.be.lessThan(2);
   });
 
+  it('tells the reader a scan begins before the camera opens, and starts no warm-up of its own', async () => {
+    const order: string[] = [];
+    class WarmingReader extends ScriptedReader {
+      prepare(): Promise<void> {
+        order.push('prepare');
+        return Promise.resolve();
+      }
+      beginScan(): void {
+        order.push('beginScan');
+      }
+    }
+    const s = make(new WarmingReader(() => null), {
+      open: async (options) => {
+        order.push('open');
+        const { openCamera } = await import('../../../sdk/camera/camera.ts');
+        return openCamera(options);
+      },
+    });
+    await s.start();
+    // A warm-up begun now would hold up the first camera frame, so none is asked for.
+    expect(order).to.deep.equal(['beginScan', 'open']);
+  });
+
   it('asks for the band crop only on frames that may settle the vote', async () => {
     // Frames: the MRZ, nothing, the MRZ again (settles), as a two-frame voter needs.
     const reader = new ScriptedReader((n) => (n === 2 ? null : imageResult()));

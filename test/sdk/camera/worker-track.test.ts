@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { openCamera, type CameraSession } from '../../../sdk/camera/camera.ts';
 import { createMrzWorkerClient, MrzWorkerError, type MrzWorkerClient } from '../../../sdk/mrz/worker-client.ts';
+import { createWorkerFrameReader } from '../../../sdk/camera/worker-reader.ts';
 import { spyClones } from './fixtures.ts';
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -25,6 +26,18 @@ describe('MRZ worker: camera track read in the worker', () => {
   afterEach(() => {
     client.terminate();
     session.stop();
+  });
+
+  it("the worker frame reader's prepare() waits out its delay and beginScan() cancels it", async () => {
+    const reader = createWorkerFrameReader({ client, warmUpDelay: 300 });
+    try {
+      void reader.prepare?.();
+      reader.beginScan?.();
+      // warmUp() is idempotent: the promise of the reader's warm-up.
+      expect(await client.warmUp()).to.equal(0);
+    } finally {
+      reader.dispose();
+    }
   });
 
   it('answers each read with a newer camera frame and ends its clone on close()', async () => {

@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { createMrzWorkerClient, MrzWorkerError } from '../../../sdk/mrz/worker-client.ts';
 import { readMrz } from '../../../sdk/mrz/engine.ts';
-import { WARM_UP_STEPS, warmUpEngine, type ReadMrzFunction, type WarmUpStep } from '../../../sdk/mrz/worker-frames.ts';
+import { WARM_UP_STEPS, warmUpClassifier, warmUpEngine, type ReadMrzFunction, type WarmUpStep } from '../../../sdk/mrz/worker-frames.ts';
 import { WARM_UP_LINES } from '../../../sdk/mrz/worker-warm-up.ts';
 import type { GrayImage, MrzImageResult, RgbaImage } from '../../../sdk/mrz/types.ts';
 
@@ -142,6 +142,35 @@ describe('MRZ worker', () => {
     }, () => ++checks > 1, ['frame', 'region']);
     expect(calls).to.equal(0);
     expect(runs).to.equal(0);
+  });
+
+  it('warms the classifier up in slices, stopping at the first slice after a frame arrives', async () => {
+    expect(await warmUpClassifier(() => false, 3, 4)).to.equal(3);
+    // Interrupted before anything: not even the model decode.
+    expect(await warmUpClassifier(() => true, 3, 4)).to.equal(0);
+    let checks = 0;
+    // A frame arriving during the first batch: it finishes, no second one starts.
+    expect(await warmUpClassifier(() => ++checks > 2, 5, 4)).to.equal(1);
+  });
+
+  it('a delayed warm-up runs every step when no scan starts meanwhile', async () => {
+    const client = createMrzWorkerClient();
+    try {
+      expect(await client.warmUp({ delay: 50 })).to.equal(WARM_UP_STEPS.length);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  it('a scan starting within the delay skips the warm-up: no step runs', async () => {
+    const client = createMrzWorkerClient();
+    try {
+      const warm = client.warmUp({ delay: 300 });
+      client.stopWarmUp();
+      expect(await warm).to.equal(0);
+    } finally {
+      client.terminate();
+    }
   });
 
   it('answers a warm-up request with the runs done in the worker', async () => {
