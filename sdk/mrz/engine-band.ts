@@ -10,7 +10,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, estimateSlant, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -105,13 +105,23 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, margin, pyramid, deskew ? undefined : lowInk);
   if (persp) {
-    const rect = rectifyScratch(gray, persp.spec, pyramid);
+    let pspec = persp.spec;
+    const rect = rectifyScratch(gray, pspec, pyramid);
     if (rect) {
-      const { ink, lines } = inkLines(rect, charSize);
-      // The text box's group spans the box: when no line comes near that, the box was measured
-      // on something else (print or desk texture beside the MRZ taken into a line) and the
-      // rotated rectangle is read instead.
-      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN)) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
+      let { ink, lines } = inkLines(rect, charSize);
+      // The half-resolution slant is coarse (a dozen rows per line): a slant still left at full
+      // resolution is taken out once more.
+      const again = uprightAgain(pspec, ink, lines, margin);
+      const rect2 = again ? rectifyScratch(gray, again, pyramid) : null;
+      if (again && rect2) {
+        pspec = again;
+        ({ ink, lines } = inkLines(rect2, charSize));
+      }
+      // The text box's group spans the box: when no line comes near that, or only lines that run
+      // far beyond it (desk texture joined into a window-wide line), the box was measured on
+      // something else (print or desk texture beside the MRZ taken into a line) and the rotated
+      // rectangle is read instead.
+      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: pspec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectifyScratch(gray, spec, pyramid);
@@ -119,6 +129,48 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
   return { spec, margin, ink, lines };
+}
+
+/** Residual glyph slant (x per row) below which a perspective rectification is kept as it is. */
+const RESIDUAL_SLANT = 0.05;
+
+/**
+ * A perspective spec whose glyphs still lean (see estimateSlant: over the first and the last third
+ * of the text box, on the lines that span most of it) is sheared upright: the same window, its
+ * left and right edges tilted by those slants. Null when the glyphs stand upright already.
+ */
+function uprightAgain(spec: RectSpec, ink: InkMap, lines: readonly TextLine[], margin: number): RectSpec | null {
+  const m = spec.homography;
+  if (!m) return null;
+  const text = lines.filter((l) => l.xb - l.xa >= 0.6 * TARGET_LEN);
+  if (text.length === 0) return null;
+  const x0 = margin * TARGET_LEN;
+  const x1 = x0 + TARGET_LEN;
+  const sL = estimateSlant(ink, text, x0, x0 + TARGET_LEN / 3);
+  const sR = estimateSlant(ink, text, x1 - TARGET_LEN / 3, x1);
+  if (Math.abs(sL) < RESIDUAL_SLANT && Math.abs(sR) < RESIDUAL_SLANT) return null;
+  let top = Infinity;
+  let bottom = -Infinity;
+  for (const l of text) {
+    top = Math.min(top, l.top);
+    bottom = Math.max(bottom, l.bottom + 1);
+  }
+  const yMid = (top + bottom) / 2;
+  const H = ink.height;
+  const rect = [
+    { x: x0, y: 0 },
+    { x: x1, y: 0 },
+    { x: x1, y: H },
+    { x: x0, y: H },
+  ];
+  const quad = [
+    toFrame(spec, x0 - sL * yMid, 0),
+    toFrame(spec, x1 - sR * yMid, 0),
+    toFrame(spec, x1 + sR * (H - yMid), H),
+    toFrame(spec, x0 + sL * (H - yMid), H),
+  ];
+  const h = homographyFromPoints(rect, quad);
+  return h ? { ...spec, homography: h } : null;
 }
 
 /** Text lines at least half as long as the band's text (an MRZ line spans all of it). */
@@ -285,8 +337,19 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   }
   const bot = fitLine(cxs, bots);
   if (!top || !bot) return null;
-  const xL = Math.min(first.bounds[0] as number, last.bounds[0] as number);
-  const xR = Math.max(first.bounds[n] as number, last.bounds[n] as number);
+  // Glyph slant (see estimateSlant) over the first and the last third of the text: the box's left
+  // and right edges follow the glyphs' verticals there, so the homography stands them upright
+  // (in perspective, the slant changes along the line). Cell edges were cut on the slanted glyphs:
+  // each line's edges are taken at its middle row, and compared in the upright frame (x at the
+  // box's middle).
+  const x0 = first.bounds[0] as number;
+  const x1 = first.bounds[n] as number;
+  const sL = estimateSlant(ink, g.lines, x0, x0 + (x1 - x0) / 3);
+  const sR = estimateSlant(ink, g.lines, x1 - (x1 - x0) / 3, x1);
+  const yMid = (first.top + last.bottom + 1) / 2;
+  const upright = (c: CellLine, x: number, slant: number): number => x - slant * ((c.top + c.bottom + 1) / 2 - yMid);
+  const xL = Math.min(upright(first, x0, sL), upright(last, last.bounds[0] as number, sL));
+  const xR = Math.max(upright(first, x1, sR), upright(last, last.bounds[n] as number, sR));
   const len = xR - xL;
   const hL = bot.a + bot.b * xL - (top.a + top.b * xL);
   const hR = bot.a + bot.b * xR - (top.a + top.b * xR);
@@ -310,12 +373,12 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   }
   const W = Math.round(TARGET_LEN + 2 * mx);
   const H = Math.round(boxH + myTop + myBot);
-  const quad = [
-    toFrame(halfSpec, xL, top.a + top.b * xL),
-    toFrame(halfSpec, xR, top.a + top.b * xR),
-    toFrame(halfSpec, xR, bot.a + bot.b * xR),
-    toFrame(halfSpec, xL, bot.a + bot.b * xL),
-  ];
+  // A corner on the edge through (x, yMid) with the glyphs' slant, where that edge meets the line y = a + b x.
+  const corner = (x: number, slant: number, ln: { a: number; b: number }): Point => {
+    const y = (ln.a + ln.b * (x - slant * yMid)) / (1 - ln.b * slant);
+    return toFrame(halfSpec, x + slant * (y - yMid), y);
+  };
+  const quad = [corner(xL, sL, top), corner(xR, sR, top), corner(xR, sR, bot), corner(xL, sL, bot)];
   const rect = [
     { x: mx, y: myTop },
     { x: mx + TARGET_LEN, y: myTop },
