@@ -105,23 +105,14 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, margin, pyramid, deskew ? undefined : lowInk);
   if (persp) {
-    let pspec = persp.spec;
-    const rect = rectifyScratch(gray, pspec, pyramid);
+    const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
-      let { ink, lines } = inkLines(rect, charSize);
-      // The half-resolution slant is coarse (a dozen rows per line): a slant still left at full
-      // resolution is taken out once more.
-      const again = uprightAgain(pspec, ink, lines, margin);
-      const rect2 = again ? rectifyScratch(gray, again, pyramid) : null;
-      if (again && rect2) {
-        pspec = again;
-        ({ ink, lines } = inkLines(rect2, charSize));
-      }
+      const { ink, lines } = inkLines(rect, charSize);
       // The text box's group spans the box: when no line comes near that, or only lines that run
       // far beyond it (desk texture joined into a window-wide line), the box was measured on
       // something else (print or desk texture beside the MRZ taken into a line) and the rotated
       // rectangle is read instead.
-      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: pspec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
+      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectifyScratch(gray, spec, pyramid);
@@ -129,48 +120,6 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
   return { spec, margin, ink, lines };
-}
-
-/** Residual glyph slant (x per row) below which a perspective rectification is kept as it is. */
-const RESIDUAL_SLANT = 0.05;
-
-/**
- * A perspective spec whose glyphs still lean (see estimateSlant: over the first and the last third
- * of the text box, on the lines that span most of it) is sheared upright: the same window, its
- * left and right edges tilted by those slants. Null when the glyphs stand upright already.
- */
-function uprightAgain(spec: RectSpec, ink: InkMap, lines: readonly TextLine[], margin: number): RectSpec | null {
-  const m = spec.homography;
-  if (!m) return null;
-  const text = lines.filter((l) => l.xb - l.xa >= 0.6 * TARGET_LEN);
-  if (text.length === 0) return null;
-  const x0 = margin * TARGET_LEN;
-  const x1 = x0 + TARGET_LEN;
-  const sL = estimateSlant(ink, text, x0, x0 + TARGET_LEN / 3);
-  const sR = estimateSlant(ink, text, x1 - TARGET_LEN / 3, x1);
-  if (Math.abs(sL) < RESIDUAL_SLANT && Math.abs(sR) < RESIDUAL_SLANT) return null;
-  let top = Infinity;
-  let bottom = -Infinity;
-  for (const l of text) {
-    top = Math.min(top, l.top);
-    bottom = Math.max(bottom, l.bottom + 1);
-  }
-  const yMid = (top + bottom) / 2;
-  const H = ink.height;
-  const rect = [
-    { x: x0, y: 0 },
-    { x: x1, y: 0 },
-    { x: x1, y: H },
-    { x: x0, y: H },
-  ];
-  const quad = [
-    toFrame(spec, x0 - sL * yMid, 0),
-    toFrame(spec, x1 - sR * yMid, 0),
-    toFrame(spec, x1 + sR * (H - yMid), H),
-    toFrame(spec, x0 + sL * (H - yMid), H),
-  ];
-  const h = homographyFromPoints(rect, quad);
-  return h ? { ...spec, homography: h } : null;
 }
 
 /** Text lines at least half as long as the band's text (an MRZ line spans all of it). */
