@@ -61,7 +61,7 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
  * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
  * whose text runs into the default window's edge).
  */
-export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN): BandAnalysis | null {
+export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, upright = false): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
   if (!(len > 8)) return null;
   const t = Math.max(2, Math.min(cand.lineThickness, len / 8));
@@ -108,6 +108,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
       const { ink, lines } = inkLines(rect, charSize);
+      if (upright) return uprightLook(gray, persp.spec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, margin, pyramid);
       // The text box's group spans the box: when no line comes near that, or only lines that run
       // far beyond it (desk texture joined into a window-wide line), the box was measured on
       // something else (print or desk texture beside the MRZ taken into a line) and the rotated
@@ -119,7 +120,57 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   if (!rect) return null;
   const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
+  if (upright) {
+    let xa = Infinity;
+    let xb = -Infinity;
+    for (const l of lines) if (l.xb - l.xa >= 0.6 * TARGET_LEN) {
+      xa = Math.min(xa, l.xa);
+      xb = Math.max(xb, l.xb);
+    }
+    return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, margin, pyramid) : null;
+  }
   return { spec, margin, ink, lines };
+}
+
+/** Residual glyph slant (x per row) below which a rectification counts as upright. */
+const RESIDUAL_SLANT = 0.05;
+
+/**
+ * The band sheared upright at full resolution (`analyseBand`'s `upright` look): the glyph slant
+ * over the first and the last third of the text `x0`..`x1` of a rectification (on the lines that
+ * span most of it; the half-resolution slant of the perspective box is coarse, a dozen rows per
+ * line) tilts the window's left and right edges (a homography over the same window). Null when
+ * the glyphs stand upright already (nothing new to read).
+ */
+function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly TextLine[], x0: number, x1: number, charSize: number, margin: number, pyramid?: Map<number, Gray8>): BandAnalysis | null {
+  const text = lines.filter((l) => l.xb - l.xa >= 0.6 * TARGET_LEN);
+  if (text.length === 0) return null;
+  const third = (x1 - x0) / 3;
+  const sL = estimateSlant(ink, text, x0, x0 + third);
+  const sR = estimateSlant(ink, text, x1 - third, x1);
+  if (Math.abs(sL) < RESIDUAL_SLANT && Math.abs(sR) < RESIDUAL_SLANT) return null;
+  let top = Infinity;
+  let bottom = -Infinity;
+  for (const l of text) {
+    top = Math.min(top, l.top);
+    bottom = Math.max(bottom, l.bottom + 1);
+  }
+  const yMid = (top + bottom) / 2;
+  const H = ink.height;
+  const rect = [
+    { x: x0, y: 0 },
+    { x: x1, y: 0 },
+    { x: x1, y: H },
+    { x: x0, y: H },
+  ];
+  const quad = [toFrame(spec, x0 - sL * yMid, 0), toFrame(spec, x1 - sR * yMid, 0), toFrame(spec, x1 + sR * (H - yMid), H), toFrame(spec, x0 + sL * (H - yMid), H)];
+  const h = homographyFromPoints(rect, quad);
+  if (!h) return null;
+  const sheared: RectSpec = { ...spec, homography: h };
+  const img = rectifyScratch(gray, sheared, pyramid);
+  if (!img) return null;
+  const second = inkLines(img, charSize);
+  return second.lines.length > 0 ? { spec: sheared, margin, ink: second.ink, lines: second.lines } : null;
 }
 
 /** Text lines at least half as long as the band's text (an MRZ line spans all of it). */
