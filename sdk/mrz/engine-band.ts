@@ -59,7 +59,9 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
 /**
  * Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside.
  * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
- * whose text runs into the default window's edge).
+ * whose text runs into the default window's edge). `upright`: the engine's last look at a band
+ * nothing read, sheared upright at full resolution (see `uprightLook`); null when its glyphs
+ * already stand upright.
  */
 export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, upright = false): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
