@@ -10,7 +10,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, estimateSlant, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -59,9 +59,11 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
 /**
  * Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside.
  * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
- * whose text runs into the default window's edge).
+ * whose text runs into the default window's edge). `upright`: the engine's last look at a band
+ * nothing read, sheared upright at full resolution (see `uprightLook`); null when its glyphs
+ * already stand upright.
  */
-export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN): BandAnalysis | null {
+export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, upright = false): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
   if (!(len > 8)) return null;
   const t = Math.max(2, Math.min(cand.lineThickness, len / 8));
@@ -108,17 +110,69 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
       const { ink, lines } = inkLines(rect, charSize);
-      // The text box's group spans the box: when no line comes near that, the box was measured
-      // on something else (print or desk texture beside the MRZ taken into a line) and the
-      // rotated rectangle is read instead.
-      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN)) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
+      if (upright) return uprightLook(gray, persp.spec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, margin, pyramid);
+      // The text box's group spans the box: when no line comes near that, or only lines that run
+      // far beyond it (desk texture joined into a window-wide line), the box was measured on
+      // something else (print or desk texture beside the MRZ taken into a line) and the rotated
+      // rectangle is read instead.
+      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
     }
   }
   const rect = rectifyScratch(gray, spec, pyramid);
   if (!rect) return null;
   const { ink, lines } = inkLines(rect, charSize);
   if (lines.length === 0) return null;
+  if (upright) {
+    let xa = Infinity;
+    let xb = -Infinity;
+    for (const l of lines) if (l.xb - l.xa >= 0.6 * TARGET_LEN) {
+      xa = Math.min(xa, l.xa);
+      xb = Math.max(xb, l.xb);
+    }
+    return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, margin, pyramid) : null;
+  }
   return { spec, margin, ink, lines };
+}
+
+/** Residual glyph slant (x per row) below which a rectification counts as upright. */
+const RESIDUAL_SLANT = 0.05;
+
+/**
+ * The band sheared upright at full resolution (`analyseBand`'s `upright` look): the glyph slant
+ * over the first and the last third of the text `x0`..`x1` of a rectification (on the lines that
+ * span most of it; the half-resolution slant of the perspective box is coarse, a dozen rows per
+ * line) tilts the window's left and right edges (a homography over the same window). Null when
+ * the glyphs stand upright already (nothing new to read).
+ */
+function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly TextLine[], x0: number, x1: number, charSize: number, margin: number, pyramid?: Map<number, Gray8>): BandAnalysis | null {
+  const text = lines.filter((l) => l.xb - l.xa >= 0.6 * TARGET_LEN);
+  if (text.length === 0) return null;
+  const third = (x1 - x0) / 3;
+  const sL = estimateSlant(ink, text, x0, x0 + third);
+  const sR = estimateSlant(ink, text, x1 - third, x1);
+  if (Math.abs(sL) < RESIDUAL_SLANT && Math.abs(sR) < RESIDUAL_SLANT) return null;
+  let top = Infinity;
+  let bottom = -Infinity;
+  for (const l of text) {
+    top = Math.min(top, l.top);
+    bottom = Math.max(bottom, l.bottom + 1);
+  }
+  const yMid = (top + bottom) / 2;
+  const H = ink.height;
+  const rect = [
+    { x: x0, y: 0 },
+    { x: x1, y: 0 },
+    { x: x1, y: H },
+    { x: x0, y: H },
+  ];
+  const quad = [toFrame(spec, x0 - sL * yMid, 0), toFrame(spec, x1 - sR * yMid, 0), toFrame(spec, x1 + sR * (H - yMid), H), toFrame(spec, x0 + sL * (H - yMid), H)];
+  const h = homographyFromPoints(rect, quad);
+  if (!h) return null;
+  const sheared: RectSpec = { ...spec, homography: h };
+  const img = rectifyScratch(gray, sheared, pyramid);
+  if (!img) return null;
+  const second = inkLines(img, charSize);
+  return second.lines.length > 0 ? { spec: sheared, margin, ink: second.ink, lines: second.lines } : null;
 }
 
 /** Text lines at least half as long as the band's text (an MRZ line spans all of it). */
@@ -285,8 +339,19 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   }
   const bot = fitLine(cxs, bots);
   if (!top || !bot) return null;
-  const xL = Math.min(first.bounds[0] as number, last.bounds[0] as number);
-  const xR = Math.max(first.bounds[n] as number, last.bounds[n] as number);
+  // Glyph slant (see estimateSlant) over the first and the last third of the text: the box's left
+  // and right edges follow the glyphs' verticals there, so the homography stands them upright
+  // (in perspective, the slant changes along the line). Cell edges were cut on the slanted glyphs:
+  // each line's edges are taken at its middle row, and compared in the upright frame (x at the
+  // box's middle).
+  const x0 = first.bounds[0] as number;
+  const x1 = first.bounds[n] as number;
+  const sL = estimateSlant(ink, g.lines, x0, x0 + (x1 - x0) / 3);
+  const sR = estimateSlant(ink, g.lines, x1 - (x1 - x0) / 3, x1);
+  const yMid = (first.top + last.bottom + 1) / 2;
+  const upright = (c: CellLine, x: number, slant: number): number => x - slant * ((c.top + c.bottom + 1) / 2 - yMid);
+  const xL = Math.min(upright(first, x0, sL), upright(last, last.bounds[0] as number, sL));
+  const xR = Math.max(upright(first, x1, sR), upright(last, last.bounds[n] as number, sR));
   const len = xR - xL;
   const hL = bot.a + bot.b * xL - (top.a + top.b * xL);
   const hR = bot.a + bot.b * xR - (top.a + top.b * xR);
@@ -310,12 +375,12 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   }
   const W = Math.round(TARGET_LEN + 2 * mx);
   const H = Math.round(boxH + myTop + myBot);
-  const quad = [
-    toFrame(halfSpec, xL, top.a + top.b * xL),
-    toFrame(halfSpec, xR, top.a + top.b * xR),
-    toFrame(halfSpec, xR, bot.a + bot.b * xR),
-    toFrame(halfSpec, xL, bot.a + bot.b * xL),
-  ];
+  // A corner on the edge through (x, yMid) with the glyphs' slant, where that edge meets the line y = a + b x.
+  const corner = (x: number, slant: number, ln: { a: number; b: number }): Point => {
+    const y = (ln.a + ln.b * (x - slant * yMid)) / (1 - ln.b * slant);
+    return toFrame(halfSpec, x + slant * (y - yMid), y);
+  };
+  const quad = [corner(xL, sL, top), corner(xR, sR, top), corner(xR, sR, bot), corner(xL, sL, bot)];
   const rect = [
     { x: mx, y: myTop },
     { x: mx + TARGET_LEN, y: myTop },

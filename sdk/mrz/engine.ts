@@ -228,6 +228,8 @@ const WIDE_MARGIN = 0.16;
 interface BandLook {
   readonly band: BandCandidate;
   readonly margin?: number;
+  /** The band sheared upright at full resolution (see `analyseBand`): a fallback look. */
+  readonly upright?: boolean;
 }
 
 /** Whole-cell moves of the best cut tried when no cut of a band reads validly. */
@@ -258,9 +260,9 @@ function readBands(
   // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
   const queue: BandLook[] = bands.map((band) => ({ band }));
   const fallbacks: (() => boolean)[] = [];
-  const look = ({ band, margin }: BandLook): boolean => {
+  const look = ({ band, margin, upright }: BandLook): boolean => {
     t = now();
-    const a = analyseBand(g, band, pyramid, margin);
+    const a = analyseBand(g, band, pyramid, margin, upright);
     t2 = now();
     timings.rectify += t2 - t;
     if (!a) return false;
@@ -306,6 +308,8 @@ function readBands(
     for (const group of all.slice(0, 3)) if (group !== first && read(group)) return true;
     // Nothing valid: the two best cuts (the likely layout's first) with their lines aligned on one
     // another, or moved by a cell (see alignedGroups, shiftedGroup), later.
+    // The upright look is itself a fallback: it adds none.
+    if (upright) return false;
     for (const best of [...new Set([first ?? all[0], all[0], all[1]])].slice(0, 2)) {
       if (!best) continue;
       fallbacks.push(() => {
@@ -319,6 +323,10 @@ function readBands(
         return more.some(read);
       });
     }
+    // Last, the band sheared upright at full resolution when its glyphs still lean (a document seen
+    // at an angle whose half-resolution slant was off): a second rectification only for a band
+    // nothing else read.
+    if (margin === undefined) fallbacks.push(() => look({ band, upright: true }));
     return false;
   };
   for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {
