@@ -5,8 +5,8 @@
  * fetch) and IndexedDB transactions (row building included), plus the wall time. Spans overlap (the next
  * page is fetched while one is written; several batches are in flight), so the sums exceed the wall time.
  *
- * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu] [--timeline]`
- * (`--cpu`: also the renderer's CPU profile of the pull; `--timeline`: every span of the pull in time order). `idb write gap` spans: from a commit (or the step's
+ * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu] [--top 14] [--timeline]`
+ * (`--cpu`: also the renderer's CPU profile of the pull, its `--top` functions by self time; `--timeline`: every span of the pull in time order). `idb write gap` spans: from a commit (or the step's
  * start) to the next transaction's first write, while IndexedDB has nothing to write.
  * Prints figures; asserts nothing.
  */
@@ -69,7 +69,7 @@ function printCpu(profile: CpuProfile): void {
     self.set(name, (self.get(name) ?? 0) + dt);
   });
   process.stdout.write(`  renderer CPU profile: ${total.toFixed(0)} ms sampled; top self time:\n`);
-  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) process.stdout.write(`    ${ms.toFixed(0).padStart(6)} ms  ${name}\n`);
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, argOf('top', 14))) process.stdout.write(`    ${ms.toFixed(0).padStart(6)} ms  ${name}\n`);
 }
 
 async function main(): Promise<void> {
