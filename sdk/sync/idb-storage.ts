@@ -46,18 +46,14 @@ export class IdbSyncStorage implements SyncStorage {
     return this.#run(collections, mode, (tx) => fn(wrap(tx)));
   }
 
-  transactionAfter<T>(
-    after: Promise<unknown>,
-    collections: readonly string[],
-    mode: 'readonly' | 'readwrite',
-    fn: (tx: SyncStorageTx, ready: () => Promise<void>) => Promise<T>,
-  ): Promise<T> {
+  /** See {@link SyncStorage.transactionAfter}. */
+  readonly transactionAfter: NonNullable<SyncStorage['transactionAfter']> = (after, collections, mode, fn) => {
     // An encrypted store's step is optimistic (it reads in transactions of its own and checks them again when it
     // writes): nothing to keep open, it simply starts once `after` is done.
     const sealed = this.#sealed();
     if (sealed) return after.then(() => sealed(collections, mode, (tx) => fn(tx, () => Promise.resolve())));
     return this.#run(collections, mode, (tx) => fn(wrap(tx), () => keepOpenUntil(tx, after)));
-  }
+  };
 
   #sealed(): SealedSyncStore['sealedSyncTransaction'] | undefined {
     const sealed = (this.#store as Partial<SealedSyncStore>).sealedSyncTransaction;

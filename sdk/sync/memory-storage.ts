@@ -50,15 +50,9 @@ export class MemorySyncStorage implements SyncStorage {
     return result;
   }
 
-  transactionAfter<T>(
-    after: Promise<unknown>,
-    collections: readonly string[],
-    mode: 'readonly' | 'readwrite',
-    fn: (tx: SyncStorageTx, ready: () => Promise<void>) => Promise<T>,
-  ): Promise<T> {
-    // Queued now and run in turn (transactions are serialised); rolls back if `after` failed.
-    return this.transaction(collections, mode, (tx) => fn(tx, () => after.then(() => undefined)));
-  }
+  /** See {@link SyncStorage.transactionAfter}: queued now and run in turn (transactions are serialised). */
+  readonly transactionAfter: NonNullable<SyncStorage['transactionAfter']> = (after, collections, mode, fn) =>
+    this.transaction(collections, mode, (tx) => fn(tx, () => after.then(() => undefined)));
 
   notify(changes: LocalChange[]): void {
     for (const listener of this.#changeListeners) listener(changes);
