@@ -9,7 +9,7 @@ import { HttpTransport } from '../../sdk/sync/http-transport.ts';
 import { IdbSyncStorage } from '../../sdk/sync/idb-storage.ts';
 import { pushOutbox } from '../../sdk/sync/outbox-sender.ts';
 import { pull } from '../../sdk/sync/puller.ts';
-import type { SyncStorage, SyncStorageTx } from '../../sdk/sync/storage.ts';
+import type { SyncStorage } from '../../sdk/sync/storage.ts';
 import type { Transport } from '../../sdk/sync/transport.ts';
 
 /** One timed span. */
@@ -70,45 +70,36 @@ let lastCommit = 0;
 let stepStart = 0;
 
 function timedStorage(inner: SyncStorage): SyncStorage {
-  /** Runs one step through `open` (the inner storage's transaction), counting its calls and timing its phases. */
-  const timed = async <T, A extends unknown[]>(
-    mode: 'readonly' | 'readwrite',
-    fn: (tx: SyncStorageTx, ...rest: A) => Promise<T>,
-    open: (fn: (tx: SyncStorageTx, ...rest: A) => Promise<T>) => Promise<T>,
-  ): Promise<T> => {
-    const t0 = performance.now();
-    let calls = 0;
-    let firstWrite = 0;
-    const out = await open((tx, ...rest) => {
-      const counting = new Proxy(tx, {
-        get(target, prop, receiver) {
-          const v = Reflect.get(target, prop, receiver) as unknown;
-          if (typeof v !== 'function') return v;
-          return (...a: unknown[]) => {
-            calls += 1;
-            if (!firstWrite && /^(put|delete|add)/.test(String(prop))) {
-              firstWrite = performance.now();
-              span(`idb ${mode} tx: until the first write (reads)`, t0);
-              // The database has nothing to write from the previous commit (or the step's start) until now.
-              span(lastCommit ? 'idb write gap: previous commit to this first write' : 'idb write gap: step start to the first write', lastCommit || stepStart);
-            }
-            return (v as (...x: unknown[]) => unknown).apply(target, a);
-          };
-        },
-      });
-      return fn(counting, ...rest);
-    });
-    span(`idb ${mode} tx`, t0, calls);
-    if (mode === 'readwrite') lastCommit = performance.now();
-    if (firstWrite) span(`idb ${mode} tx: first write to commit`, firstWrite);
-    return out;
-  };
   return {
     collections: inner.collections,
-    transaction: (collections, mode, fn) => timed(mode, fn, (f) => inner.transaction(collections, mode, f)),
-    ...(inner.transactionAfter
-      ? { transactionAfter: (after, collections, mode, fn) => timed(mode, fn, (f) => inner.transactionAfter!(after, collections, mode, f)) }
-      : {}),
+    async transaction(collections, mode, fn) {
+      const t0 = performance.now();
+      let calls = 0;
+      let firstWrite = 0;
+      const out = await inner.transaction(collections, mode, (tx) => {
+        const counting = new Proxy(tx, {
+          get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver) as unknown;
+            if (typeof v !== 'function') return v;
+            return (...a: unknown[]) => {
+              calls += 1;
+              if (!firstWrite && /^(put|delete|add)/.test(String(prop))) {
+                firstWrite = performance.now();
+                span(`idb ${mode} tx: until the first write (reads)`, t0);
+                // The database has nothing to write from the previous commit (or the step's start) until now.
+                span(lastCommit ? 'idb write gap: previous commit to this first write' : 'idb write gap: step start to the first write', lastCommit || stepStart);
+              }
+              return (v as (...x: unknown[]) => unknown).apply(target, a);
+            };
+          },
+        });
+        return fn(counting);
+      });
+      span(`idb ${mode} tx`, t0, calls);
+      if (mode === 'readwrite') lastCommit = performance.now();
+      if (firstWrite) span(`idb ${mode} tx: first write to commit`, firstWrite);
+      return out;
+    },
     notify: (c) => inner.notify(c),
     onLocalWrite: (l) => inner.onLocalWrite(l),
   };

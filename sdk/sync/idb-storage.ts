@@ -22,7 +22,7 @@ export interface IdbSyncStorageOptions {
 
 /** A store that runs sync steps itself (`EncryptedTimporaStore`: encryption outside IndexedDB transactions). */
 interface SealedSyncStore {
-  sealedSyncTransaction<T>(collections: readonly string[], mode: 'readonly' | 'readwrite', fn: (tx: SyncStorageTx) => Promise<T>): Promise<T>;
+  sealedSyncTransaction(collections: readonly string[], mode: 'readonly' | 'readwrite', fn: (tx: SyncStorageTx) => Promise<unknown>): Promise<unknown>;
 }
 
 /** Sync storage on the Timpora IndexedDB database. */
@@ -41,28 +41,10 @@ export class IdbSyncStorage implements SyncStorage {
     fn: (tx: SyncStorageTx) => Promise<T>,
   ): Promise<T> {
     // Encryption at rest: the encrypted store runs the step itself, keeping WebCrypto out of the transaction.
-    const sealed = this.#sealed();
-    if (sealed) return sealed(collections, mode, fn);
-    return this.#run(collections, mode, (tx) => fn(wrap(tx)));
-  }
-
-  /** See {@link SyncStorage.transactionAfter}. */
-  readonly transactionAfter: NonNullable<SyncStorage['transactionAfter']> = (after, collections, mode, fn) => {
-    // An encrypted store's step is optimistic (it reads in transactions of its own and checks them again when it
-    // writes): nothing to keep open, it simply starts once `after` is done.
-    const sealed = this.#sealed();
-    if (sealed) return after.then(() => sealed(collections, mode, (tx) => fn(tx, () => Promise.resolve())));
-    return this.#run(collections, mode, (tx) => fn(wrap(tx), () => keepOpenUntil(tx, after)));
-  };
-
-  #sealed(): SealedSyncStore['sealedSyncTransaction'] | undefined {
     const sealed = (this.#store as Partial<SealedSyncStore>).sealedSyncTransaction;
-    return typeof sealed === 'function' ? (sealed.bind(this.#store) as SealedSyncStore['sealedSyncTransaction']) : undefined;
-  }
-
-  #run<T>(collections: readonly string[], mode: 'readonly' | 'readwrite', fn: (tx: IDBTransaction) => Promise<T>): Promise<T> {
+    if (typeof sealed === 'function') return sealed.call(this.#store, collections, mode, fn) as Promise<T>;
     const stores: StoreName[] = [...new Set([...collections.filter(isCollection), 'outbox' as const, 'meta' as const])];
-    return this.#store.transaction(stores, mode, fn).catch((error: unknown) => {
+    return this.#store.transaction(stores, mode, (tx) => fn(wrap(tx))).catch((error: unknown) => {
       // The store wraps whatever aborted the transaction; give our own typed errors back unchanged.
       const cause = (error as { cause?: unknown } | null)?.cause;
       throw cause instanceof SyncError ? cause : error;
@@ -90,29 +72,6 @@ export class IdbSyncStorage implements SyncStorage {
 
 function isCollection(name: string): name is CollectionName {
   return name === 'records' || name === 'operations' || name === 'agencies';
-}
-
-/**
- * Waits until `after` settled while keeping `tx` open (IndexedDB commits a transaction that has no request
- * pending): one small read of `meta` after the other. Read-write transactions over shared stores run in the order
- * they were opened, so the first read answers only once the transaction before this one ended, and a read or two
- * more cover the time until its outcome reached this tab. Rejects with `after`'s error (the transaction then aborts).
- */
-async function keepOpenUntil(tx: IDBTransaction, after: Promise<unknown>): Promise<void> {
-  let settled = false;
-  const outcome = after.then(
-    () => {
-      settled = true;
-    },
-    (error: unknown) => {
-      settled = true;
-      throw error;
-    },
-  );
-  outcome.catch(() => undefined); // awaited below, after the reads
-  const meta = tx.objectStore('meta');
-  while (!settled) await req(meta.count());
-  await outcome;
 }
 
 function wrap(tx: IDBTransaction): SyncStorageTx {

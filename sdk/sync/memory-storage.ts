@@ -50,10 +50,6 @@ export class MemorySyncStorage implements SyncStorage {
     return result;
   }
 
-  /** See {@link SyncStorage.transactionAfter}: queued now and run in turn (transactions are serialised). */
-  readonly transactionAfter: NonNullable<SyncStorage['transactionAfter']> = (after, collections, mode, fn) =>
-    this.transaction(collections, mode, (tx) => fn(tx, () => after.then(() => undefined)));
-
   notify(changes: LocalChange[]): void {
     for (const listener of this.#changeListeners) listener(changes);
   }

@@ -49,56 +49,34 @@ export async function pull(ctx: PullContext): Promise<PullReport> {
   // First pull (no cursor): track what the cache holds so most changes are written without reading first.
   let memo: CacheMemo | null = cursor === null ? { seeded: new Set(), known: new Map() } : null;
   // The next page is requested while the current one is written (the server and IndexedDB work side by side);
-  // pages are still applied strictly in order, each with its cursor in one transaction. With
-  // `storage.transactionAfter`, a page's transaction is also opened while the previous one commits (IndexedDB runs
-  // it right after, without waiting for this tab to open it) and decides once that page is done; a failed page fails
-  // the one queued behind it. At most two page transactions exist at a time, and one page is requested ahead.
+  // pages are still applied strictly in order, each with its cursor in one transaction.
   let ahead: Promise<ChangePage> | null = null;
-  const fetchPage = (from: string | null): Promise<ChangePage> => observed(ctx.transport.changes(from, { signal: ctx.signal }));
-  /** The last page's apply (its commit and bookkeeping), while it may still run. */
-  let previous: Promise<void> | null = null;
-  try {
-    for (;;) {
-      if (ctx.signal.aborted) throw new SyncError('aborted', 'Sync stopped.');
-      let page: ChangePage;
-      try {
-        page = await (ahead ?? fetchPage(cursor));
-      } catch (error) {
-        ahead = null;
-        if (error instanceof SyncError && error.code === 'gone') {
-          await previous;
-          previous = null;
-          memo = null; // the resync writes what the lists hold: from here on, every cached version is read
-          await resync(ctx, report);
-          cursor = (await ctx.storage.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY))) as string;
-          continue;
-        }
-        throw error;
+  const fetchPage = (from: string | null): Promise<ChangePage> => {
+    const p = ctx.transport.changes(from, { signal: ctx.signal });
+    p.catch(() => undefined); // observed when awaited; never an unhandled rejection if dropped
+    return p;
+  };
+  for (;;) {
+    if (ctx.signal.aborted) throw new SyncError('aborted', 'Sync stopped.');
+    let page: ChangePage;
+    try {
+      page = await (ahead ?? fetchPage(cursor));
+    } catch (error) {
+      ahead = null;
+      if (error instanceof SyncError && error.code === 'gone') {
+        memo = null; // the resync writes what the lists hold: from here on, every cached version is read
+        await resync(ctx, report);
+        cursor = (await ctx.storage.transaction([], 'readonly', (tx) => tx.getMeta(CURSOR_KEY))) as string;
+        continue;
       }
-      report.pages += 1;
-      const last: Promise<void> | null = previous;
-      // Queued behind the previous page (fails too if that one failed), or opened once that one ended.
-      const queued: Promise<void> | null = last && ctx.storage.transactionAfter ? observed(applyPage(ctx, page.changes, page.cursor, report, false, memo, last)) : null;
-      previous = queued ?? last;
-      await last;
-      ahead = page.hasMore ? fetchPage(page.cursor) : null;
-      previous = queued ?? observed(applyPage(ctx, page.changes, page.cursor, report, false, memo));
-      cursor = page.cursor;
-      if (!page.hasMore) {
-        await previous;
-        return report;
-      }
+      throw error;
     }
-  } finally {
-    // Leaving early (an error, an abort): the page transaction already opened still ends before the pull does.
-    await previous?.catch(() => undefined);
+    ahead = page.hasMore ? fetchPage(page.cursor) : null;
+    report.pages += 1;
+    await applyPage(ctx, page.changes, page.cursor, report, false, memo);
+    cursor = page.cursor;
+    if (!page.hasMore) return report;
   }
-}
-
-/** `p`, marked as handled: it is awaited later (or dropped), never an unhandled rejection meanwhile. */
-function observed<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
 }
 
 /**
@@ -151,20 +129,14 @@ async function applyPage(
   report: PullReport,
   fromResync: boolean,
   memo: CacheMemo | null = null,
-  after: Promise<unknown> | null = null,
 ): Promise<void> {
   const relevant = changes.filter((c) => ctx.storage.collections.includes(c.collection));
   const collections = [...new Set(relevant.map((c) => c.collection))];
-  const step = async (tx: SyncStorageTx, ready?: () => Promise<void>): Promise<PageOutcome> => {
-    const outcome = hasRepeats(relevant) ? await applySequential(tx, relevant, ready) : await applyPipelined(tx, relevant, memo, ready);
+  const { done, skipped } = await ctx.storage.transaction(collections, 'readwrite', async (tx) => {
+    const outcome = hasRepeats(relevant) ? await applySequential(tx, relevant) : await applyPipelined(tx, relevant, memo);
     if (cursor !== null) await tx.putMeta(CURSOR_KEY, cursor);
     return outcome;
-  };
-  // Queued behind `after` (the previous page): decided only once that page's outcome and bookkeeping are known.
-  const { done, skipped } =
-    after && ctx.storage.transactionAfter
-      ? await ctx.storage.transactionAfter(after, collections, 'readwrite', step)
-      : await ctx.storage.transaction(collections, 'readwrite', (tx) => step(tx));
+  });
   if (memo) {
     // A page naming an entity twice went one change after the other: its entities are read next time.
     const byKey = hasRepeats(relevant) ? null : new Map(relevant.map((c) => [entityKey(c), c]));
@@ -211,8 +183,7 @@ interface CacheMemo {
 const MUST_READ = 'read';
 
 /** One change after the other (a page that names an entity twice: order matters). */
-async function applySequential(tx: SyncStorageTx, changes: readonly RemoteChange[], ready?: () => Promise<void>): Promise<PageOutcome> {
-  await ready?.();
+async function applySequential(tx: SyncStorageTx, changes: readonly RemoteChange[]): Promise<PageOutcome> {
   const out: PageOutcome = { done: [], skipped: 0 };
   for (const change of changes) {
     if (await applyOne(tx, change)) out.done.push(localChange(change));
@@ -227,17 +198,14 @@ async function applySequential(tx: SyncStorageTx, changes: readonly RemoteChange
  * requests of one transaction in order; the outcome equals {@link applySequential} for distinct entities).
  * With a {@link CacheMemo}, only the entities it cannot vouch for are read.
  */
-async function applyPipelined(tx: SyncStorageTx, changes: readonly RemoteChange[], memo: CacheMemo | null, ready?: () => Promise<void>): Promise<PageOutcome> {
+async function applyPipelined(tx: SyncStorageTx, changes: readonly RemoteChange[], memo: CacheMemo | null): Promise<PageOutcome> {
   const out: PageOutcome = { done: [], skipped: 0 };
-  // One read of the outbox (usually empty or small) instead of one index lookup per change; issued before waiting
-  // for the previous page (`ready`), so its answer is there when that page is done.
-  const outboxRead = observed(tx.outbox());
+  // One read of the outbox (usually empty or small) instead of one index lookup per change.
+  const outboxRead = tx.outbox();
   const fresh = memo ? [...new Set(changes.map((c) => c.collection))].filter((c) => !memo.seeded.has(c)) : [];
-  const cachedRead = observed(Promise.all(fresh.map((c) => tx.entityIds(c))));
-  await ready?.();
   if (memo && fresh.length > 0) {
     // A collection's first page in this pull: what the cache and the outbox hold now must be read.
-    const [cached, pending] = await Promise.all([cachedRead, outboxRead]);
+    const [cached, pending] = await Promise.all([Promise.all(fresh.map((c) => tx.entityIds(c))), outboxRead]);
     fresh.forEach((collection, i) => {
       memo.seeded.add(collection);
       for (const id of cached[i] ?? []) memo.known.set(entityKey({ collection, id }), MUST_READ);

@@ -67,21 +67,6 @@ export interface SyncStorage {
     mode: 'readonly' | 'readwrite',
     fn: (tx: SyncStorageTx) => Promise<T>,
   ): Promise<T>;
-  /**
-   * Like {@link SyncStorage.transaction}, but queued behind `after` (an earlier step): the transaction is opened and
-   * `fn` called at once, so `fn` may issue reads (they see what the earlier transactions wrote); before it writes or
-   * relies on anything `after` did, `fn` awaits `ready()`, which resolves inside the transaction once `after`
-   * settled and rejects with its error if it failed (the transaction then rolls back, nothing written). IndexedDB
-   * runs read-write transactions over shared stores in the order they were opened, so the puller's next page starts
-   * writing right after the previous page committed. Optional: without it the engine opens each page's transaction
-   * after the previous one ended.
-   */
-  transactionAfter?<T>(
-    after: Promise<unknown>,
-    collections: readonly string[],
-    mode: 'readonly' | 'readwrite',
-    fn: (tx: SyncStorageTx, ready: () => Promise<void>) => Promise<T>,
-  ): Promise<T>;
   /** Tell this tab and other tabs that the engine changed these entities (after its transaction committed). */
   notify(changes: LocalChange[]): void;
   /** Listen to local writes made by the app (this tab and others); used to push promptly. Returns an unsubscribe. */

@@ -115,49 +115,6 @@ describe('sdk/sync on IndexedDB', () => {
     expect((await c.records.get(r2.id))?.notes).to.equal('remote only');
   });
 
-  it('transactionAfter: a transaction queued behind another reads what it wrote, stays open while waiting, and rolls back if it failed', async () => {
-    const dbName = uniqueDb('sync-after');
-    dbs.push(dbName);
-    const store = new TimporaStore({ dbName });
-    const storage = new IdbSyncStorage({ store });
-    const [e1, e2, e3, e4] = [remoteRecord(), remoteRecord(), remoteRecord(), remoteRecord()];
-    try {
-      const first = storage.transaction(['records'], 'readwrite', async (tx) => {
-        await tx.putEntity('records', e1);
-        await tx.putMeta('step', 'first');
-      });
-      // Settles 100 ms after the first one committed: the queued transaction must stay open that long.
-      const gate = first.then(() => new Promise<void>((resolve) => setTimeout(resolve, 100)));
-      const second = storage.transactionAfter(gate, ['records'], 'readwrite', async (tx, ready) => {
-        const seen = tx.getMeta('step'); // issued before waiting: answered once the first one committed
-        await ready();
-        await tx.putEntity('records', e2);
-        return seen;
-      });
-      expect(await second).to.equal('first');
-      expect((await store.get('records', e2.id))?.id).to.equal(e2.id);
-      expect((await store.get('records', e1.id))?.id).to.equal(e1.id);
-      const failing = storage.transaction(['records'], 'readwrite', async (tx) => {
-        await tx.putEntity('records', e3);
-        throw new Error('boom');
-      });
-      let ranAfterReady = false;
-      const third = storage.transactionAfter(failing, ['records'], 'readwrite', async (tx, ready) => {
-        await ready();
-        ranAfterReady = true;
-        await tx.putEntity('records', e4);
-      });
-      const [a, b] = await Promise.allSettled([failing, third]);
-      expect(a.status).to.equal('rejected');
-      expect(b.status).to.equal('rejected');
-      expect(ranAfterReady).to.equal(false);
-      expect(await store.get('records', e3.id)).to.equal(undefined);
-      expect(await store.get('records', e4.id)).to.equal(undefined);
-    } finally {
-      store.close();
-    }
-  });
-
   it('a conflict survives a reload and is resolved from the new instance', async () => {
     const server = new MemoryTransport();
     const dbName = uniqueDb('sync');
