@@ -5,8 +5,9 @@
  * fetch) and IndexedDB transactions (row building included), plus the wall time. Spans overlap (the next
  * page is fetched while one is written; several batches are in flight), so the sums exceed the wall time.
  *
- * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu] [--top 14] [--timeline]`
- * (`--cpu`: also the renderer's CPU profile of the pull, its `--top` functions by self time; `--timeline`: every span of the pull in time order). `idb write gap` spans: from a commit (or the step's
+ * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu]
+ * [--top 14] [--timeline]` (`--cpu`: also the renderer's CPU profile of the pull, its `--top` functions by self
+ * time; `--timeline`: every span of the pull in time order). `idb write gap` spans: from a commit (or the step's
  * start) to the next transaction's first write, while IndexedDB has nothing to write.
  * Prints figures; asserts nothing.
  */
