@@ -70,6 +70,7 @@ const ALL_VARIANTS: Variant[] = [
   // Schema v6 against v5: the document key is an entry of `nm` (same entries, one index less).
   { name: 'v6 rows (doc in nm, no doc index)', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'nm', 'ns', 'xst_upd'], v6Rows: true },
   // Does an index cost a put when the row has no key for it (the sparse status index, all rows `active`)?
+  { name: 'v6 rows, entity as JSON text', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'nm', 'ns', 'xst_upd'], v6Rows: true, json: true },
   { name: 'v6 rows without the sparse xst_upd index', read: false, indexes: true, page: PAGE, durability: 'default', only: ['upd', 'nm', 'ns'], v6Rows: true },
   { name: 'v5 rows, every key in one multiEntry index', read: false, indexes: true, page: PAGE, durability: 'default', only: ['k', 'xst_upd'], shape: 'oneIndex' },
   { name: 'v5 rows without upd', read: false, indexes: true, page: PAGE, durability: 'default', only: ['doc', 'nm', 'ns', 'xst_upd'] },

@@ -120,7 +120,7 @@ let client: TimporaClient | null = null;
 
 const profiler = {
   /** Pull the whole feed into a fresh database; per-kind sums of the timed spans plus the wall time. */
-  async pull(dbName: string, token: string, changesLimit?: number): Promise<ReturnType<typeof summary>> {
+  async pull(dbName: string, token: string, changesLimit?: number): Promise<{ summary: ReturnType<typeof summary>; timeline: Span[] }> {
     const store = new TimporaStore({ dbName });
     await store.database();
     const transport = timedTransport(new HttpTransport({ baseUrl: location.origin, token, fetch: timedFetch, ...(changesLimit ? { changesLimit } : {}) }));
@@ -130,6 +130,8 @@ const profiler = {
     const t0 = (stepStart = performance.now());
     await pull({ storage, transport, signal: new AbortController().signal });
     const wall = performance.now() - t0;
+    // The pull's spans on one time line (ms since its start), before the separate measurements below.
+    const timeline = spans.map((s) => ({ ...s, start: s.start - t0 }));
     // CPU of the row building alone (index keys of every pulled record), measured on a copy of the data.
     const rows = (await store.transaction(['records'], 'readonly', (tx) => new Promise<unknown[]>((res) => {
       const r = tx.objectStore('records').getAll();
@@ -145,7 +147,7 @@ const profiler = {
     JSON.parse(s);
     span('JSON.parse of the pulled entities (separate)', t3, s.length);
     store.close();
-    return summary(wall);
+    return { summary: summary(wall), timeline };
   },
 
   /** Write `n` records offline (through the client, outbox entries durable), then push them once. */

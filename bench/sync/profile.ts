@@ -5,8 +5,9 @@
  * fetch) and IndexedDB transactions (row building included), plus the wall time. Spans overlap (the next
  * page is fetched while one is written; several batches are in flight), so the sums exceed the wall time.
  *
- * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu]`
- * (`--cpu`: also the renderer's CPU profile of the pull). `idb write gap` spans: from a commit (or the step's
+ * Run: `node --import tsx bench/sync/profile.ts [--records 10000] [--writes 1000] [--limit 1000] [--pg] [--cpu]
+ * [--top 14] [--timeline]` (`--cpu`: also the renderer's CPU profile of the pull, its `--top` functions by self
+ * time; `--timeline`: every span of the pull in time order). `idb write gap` spans: from a commit (or the step's
  * start) to the next transaction's first write, while IndexedDB has nothing to write.
  * Prints figures; asserts nothing.
  */
@@ -32,13 +33,22 @@ const RECORDS = argOf('records', 10_000);
 const WRITES = argOf('writes', 1000);
 const LIMIT = argOf('limit', 0);
 
-type Summary = Awaited<ReturnType<SyncProfiler['pull']>>;
+type Summary = Awaited<ReturnType<SyncProfiler['push']>>;
+type Timeline = Awaited<ReturnType<SyncProfiler['pull']>>['timeline'];
 
 function print(title: string, s: Summary): void {
   process.stdout.write(`\n${title}: wall ${s.wall.ms.toFixed(0)} ms\n`);
   for (const [kind, v] of Object.entries(s)) {
     if (kind === 'wall') continue;
     process.stdout.write(`  ${kind.padEnd(52)} ${String(v.count).padStart(4)}x  ${v.ms.toFixed(0).padStart(6)} ms  (${(v.ms / v.count).toFixed(1)} ms each${v.n ? `, n=${v.n}` : ''})\n`);
+  }
+}
+
+/** `--timeline`: every span of the pull, in start order (ms since the pull's start). */
+function printTimeline(timeline: Timeline): void {
+  process.stdout.write('  time line (start → end, ms since the pull began):\n');
+  for (const t of [...timeline].sort((a, b) => a.start - b.start)) {
+    process.stdout.write(`    ${t.start.toFixed(0).padStart(6)} → ${(t.start + t.ms).toFixed(0).padStart(6)}  ${t.kind}\n`);
   }
 }
 
@@ -60,7 +70,7 @@ function printCpu(profile: CpuProfile): void {
     self.set(name, (self.get(name) ?? 0) + dt);
   });
   process.stdout.write(`  renderer CPU profile: ${total.toFixed(0)} ms sampled; top self time:\n`);
-  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) process.stdout.write(`    ${ms.toFixed(0).padStart(6)} ms  ${name}\n`);
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, argOf('top', 14))) process.stdout.write(`    ${ms.toFixed(0).padStart(6)} ms  ${name}\n`);
 }
 
 async function main(): Promise<void> {
@@ -105,9 +115,10 @@ async function main(): Promise<void> {
       `profile-pull-${Date.now()}`,
       token,
       LIMIT,
-    )) as Summary;
+    )) as Awaited<ReturnType<SyncProfiler['pull']>>;
     const pullCpu = cpuSince(cpu0, cpu());
-    print(`pull of ${RECORDS} records`, pulled);
+    print(`pull of ${RECORDS} records`, pulled.summary);
+    if (args.includes('--timeline')) printTimeline(pulled.timeline);
     process.stdout.write(`  CPU during the pull (whole processes, includes the post-pull measurements above): ${[...pullCpu].map(([k, v]) => `${k} ${v} ms`).join(', ')}\n`);
     if (cdp) printCpu((await cdp.send('Profiler.stop')).profile);
     const p2 = await open();
