@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FloatImage, Gray8 } from './image.ts';
+import { selectKth, type FloatImage, type Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
@@ -171,18 +171,22 @@ function paperOnly(img: FloatImage, charSize: number): void {
   for (let y = 0; y < h; y++) {
     const o = y * w;
     const bo = ((y / bs) | 0) * bw;
-    for (let x = 0; x < w; x++) {
-      const v = data[o + x] as number;
-      const bi = bo + ((x / bs) | 0);
-      if (v > (bmax[bi] as number)) bmax[bi] = v;
+    // One block at a time: no division per pixel.
+    for (let bx = 0, x = 0; bx < bw; bx++) {
+      let m = bmax[bo + bx] as number;
+      const xe = x + bs < w ? x + bs : w;
+      for (; x < xe; x++) {
+        const v = data[o + x] as number;
+        if (v > m) m = v;
+      }
+      bmax[bo + bx] = m;
     }
   }
   let low = Infinity;
   for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
   const sorted = float32(bmax.length);
   sorted.set(bmax);
-  sorted.sort();
-  const paper = sorted[sorted.length >> 1] as number;
+  const paper = selectKth(sorted, sorted.length >> 1);
   const dark = paper * OFF_PAPER;
   if (!(low < dark)) return;
   // Connected regions of dark blocks (4-neighbours).

@@ -381,6 +381,42 @@ export function percentileOfHistogram(hist: Uint32Array, n: number, p: number, l
   return hi;
 }
 
+/**
+ * The `k`-th smallest value of `a` (0-based), as `a.slice().sort()[k]` gives it for finite values,
+ * found by quickselect in O(n): `a` is reordered in place (pass a scratch copy). A typed array's
+ * `sort()` costs several times as much in Chromium (it sorts every element to read one).
+ */
+export function selectKth(a: Float32Array | Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot, then Hoare's partition.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // [lo, j] <= pivot <= [i, hi]; values strictly between j and i equal the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
+}
+
 /** Scratch buffers reused across calls (the engine is single-threaded per worker). */
 let scratchA: Uint8Array = new Uint8Array(0);
 let scratchB: Uint8Array = new Uint8Array(0);

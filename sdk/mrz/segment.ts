@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, type FloatImage } from './image.ts';
+import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
 import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
 
 /** Glyph raster size fed to the classifier. */
@@ -628,12 +628,12 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
-    // sm.slice(xa, xb + 1).sort() into a pooled copy (subarray takes its bounds as slice does).
+    // The 8th percentile of sm.slice(xa, xb + 1), selected in a pooled copy (subarray takes its
+    // bounds as slice does).
     const part = sm.subarray(line.xa, line.xb + 1);
     const sorted = float64(part.length);
     sorted.set(part);
-    sorted.sort();
-    const base = sorted[Math.floor(sorted.length * 0.08)] ?? 0;
+    const base = sorted.length > 0 ? selectKth(sorted, Math.floor(sorted.length * 0.08)) : 0;
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
