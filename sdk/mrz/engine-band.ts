@@ -79,7 +79,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
   let low = rectifyScratch(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
-  let lowInk = inkLines(low, charSize / 2);
+  let lowInk = inkLines(low, charSize / 2, true);
   // A band found in part (the locator's box stops inside the MRZ): text lines that run into the
   // window's left or right edge go on beyond it, so the window is widened on that side (at most
   // twice) before anything is measured.
@@ -94,7 +94,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     spec = { ...spec, u0: spec.u0 - (left ? 0.25 * len : 0), u1: spec.u1 + (right ? 0.25 * len : 0) };
     low = rectifyScratch(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
     if (!low) return null;
-    lowInk = inkLines(low, charSize / 2);
+    lowInk = inkLines(low, charSize / 2, true);
   }
   const skew = estimateSkew(lowInk.ink);
   const deskew = Math.abs(skew) > 0.001;
@@ -104,10 +104,13 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // quadrilateral whose homography straightens the band, so the character pitch is uniform.
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, margin, pyramid, deskew ? undefined : lowInk);
+  // The desk fill at full resolution only where the half-resolution window showed off-document
+  // regions (most bands lie on the document: the fill finds nothing there, yet scans every pixel).
+  const desk = persp?.desk ?? lowInk.desk;
   if (persp) {
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
-      const { ink, lines } = inkLines(rect, charSize);
+      const { ink, lines } = inkLines(rect, charSize, desk);
       // The text box's group spans the box: when no line comes near that, the box was measured
       // on something else (print or desk texture beside the MRZ taken into a line) and the
       // rotated rectangle is read instead.
@@ -116,7 +119,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   }
   const rect = rectifyScratch(gray, spec, pyramid);
   if (!rect) return null;
-  const { ink, lines } = inkLines(rect, charSize);
+  const { ink, lines } = inkLines(rect, charSize, desk);
   if (lines.length === 0) return null;
   return { spec, margin, ink, lines };
 }
@@ -135,15 +138,15 @@ function longLines(ink: InkMap, lines: readonly TextLine[]): number {
  * fall below it and no line spans even half the text. Then the mask is re-thresholded at 0.6 times
  * the threshold, kept if that yields lines that do.
  */
-function inkLines(img: FloatImage, charSize: number): { ink: InkMap; lines: TextLine[] } {
-  paperOnly(img, charSize);
+function inkLines(img: FloatImage, charSize: number, paper: boolean): { ink: InkMap; lines: TextLine[]; desk: boolean } {
+  const desk = paper && paperOnly(img, charSize);
   const ink = inkMap(img, charSize);
   const lines = findLines(ink);
   const k = longLines(ink, lines);
-  if (k >= 1) return { ink, lines };
+  if (k >= 1) return { ink, lines, desk };
   const ink2 = remask(ink, 0.6 * ink.threshold, charSize);
   const lines2 = findLines(ink2);
-  return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2 } : { ink, lines };
+  return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2, desk } : { ink, lines, desk };
 }
 
 /** Brightest pixel of a block darker than this share of the paper's is off the document. */
@@ -161,7 +164,7 @@ const MIN_OFF_BLOCKS = 8;
  * connected regions of such blocks that touch the window's edge or are large are filled. MRZ
  * strokes are thinner than a block, so a block of text always holds paper.
  */
-function paperOnly(img: FloatImage, charSize: number): void {
+function paperOnly(img: FloatImage, charSize: number): boolean {
   const { width: w, height: h, data } = img;
   const bs = Math.max(4, Math.round(charSize / 3));
   const bw = Math.ceil(w / bs);
@@ -188,9 +191,10 @@ function paperOnly(img: FloatImage, charSize: number): void {
   sorted.set(bmax);
   const paper = selectKth(sorted, sorted.length >> 1);
   const dark = paper * OFF_PAPER;
-  if (!(low < dark)) return;
+  if (!(low < dark)) return false;
   // Connected regions of dark blocks (4-neighbours).
   const seen = uint8(bw * bh, true);
+  let filled = false;
   const stack: number[] = [];
   const region: number[] = [];
   for (let s = 0; s < bmax.length; s++) {
@@ -212,6 +216,7 @@ function paperOnly(img: FloatImage, charSize: number): void {
       }
     }
     if (!edge && region.length < MIN_OFF_BLOCKS) continue;
+    filled = true;
     for (const b of region) {
       const x0 = (b % bw) * bs;
       const y0 = ((b / bw) | 0) * bs;
@@ -220,6 +225,7 @@ function paperOnly(img: FloatImage, charSize: number): void {
       for (let y = y0; y < y1; y++) data.fill(paper, y * w + x0, y * w + x1);
     }
   }
+  return filled;
 }
 
 /** Least-squares line y = a + b x through the points; null when degenerate. */
@@ -252,13 +258,13 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * the spec and the characters per line (`n`) of the group the box was measured on.
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[] }): { spec: RectSpec; n: number } | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[]; desk: boolean }): { spec: RectSpec; n: number; desk: boolean } | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
   let hi = halfInk;
   if (!hi) {
     const half = rectifyScratch(gray, halfSpec, pyramid);
     if (!half) return null;
-    hi = inkLines(half, charSize / 2);
+    hi = inkLines(half, charSize / 2, true);
   }
   const { ink, lines } = hi;
   if (lines.length === 0) return null;
@@ -330,7 +336,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   if (!h) return null;
   // Frame pixels per output pixel along the text at the centre (for the source pyramid level).
   const scale = TARGET_LEN / Math.hypot(((quad[1] as Point).x + (quad[2] as Point).x - (quad[0] as Point).x - (quad[3] as Point).x) / 2, ((quad[1] as Point).y + (quad[2] as Point).y - (quad[0] as Point).y - (quad[3] as Point).y) / 2);
-  return { spec: { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h }, n };
+  return { spec: { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h }, n, desk: hi.desk };
 }
 
 /**
