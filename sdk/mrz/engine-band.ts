@@ -10,7 +10,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -384,7 +384,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       const cells: CellLine[] = [];
       let cost = 0;
       for (const line of group) {
-        const c = cutLine(a.ink, line, n);
+        const c = cutOnce(a.ink, line, n, 'centre');
         if (!c) break;
         cells.push(c);
         cost += c.fitCost;
@@ -393,7 +393,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // Lines cut over an extent shorter than n cells rest on a placement prior (centred on the
       // band); the other prior (first cell at the first glyph) is offered as the next hypothesis,
       // and the check digits decide between them.
-      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutLine(a.ink, line, n, 'start') : cells[j])) : [];
+      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutOnce(a.ink, line, n, 'start') : cells[j])) : [];
       alignStarts(a.ink, group, cells, n);
       out.push({ n, cells, lines: group, fitCost: cost / count });
       if (starts.every((c): c is CellLine => !!c) && starts.some((c, j) => c.bounds[0] !== (cells[j] as CellLine).bounds[0])) {
@@ -406,7 +406,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // that cut is ranked first, the cut of the inked extent right after it.
       const box = a.box;
       if (box && box.n === n) {
-        const boxed = group.map((line) => cutLine(a.ink, line, n, box));
+        const boxed = group.map((line) => cutOnce(a.ink, line, n, box));
         const off = (c: CellLine, j: number): number => Math.abs((c.bounds[0] as number) - ((cells[j] as CellLine).bounds[0] as number)) + Math.abs((c.bounds[n] as number) - ((cells[j] as CellLine).bounds[n] as number));
         if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) out.push({ n, cells: boxed, lines: group, fitCost: cost / count - 1e-6 });
       }
@@ -414,6 +414,25 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
   }
   out.sort((x, y) => x.fitCost - y.fitCost);
   return out;
+}
+
+/**
+ * Cuts of a line (see `cutLine`) per ink map, line and anchor, by layout: a line lies in up to
+ * three consecutive groups of each layout, and `lineGroups` runs once per layout and look.
+ */
+const cutCache = new WeakMap<InkMap, Map<TextLine, Map<CombAnchor, (CellLine | null | undefined)[]>>>();
+
+/** `cutLine(ink, line, n, anchor)`, computed once per ink map, line, layout and anchor. */
+function cutOnce(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor): CellLine | null {
+  let byLine = cutCache.get(ink);
+  if (!byLine) cutCache.set(ink, (byLine = new Map()));
+  let byAnchor = byLine.get(line);
+  if (!byAnchor) byLine.set(line, (byAnchor = new Map()));
+  let byN = byAnchor.get(anchor);
+  if (!byN) byAnchor.set(anchor, (byN = []));
+  let c = byN[n];
+  if (c === undefined) byN[n] = c = cutLine(ink, line, n, anchor);
+  return c;
 }
 
 /**
