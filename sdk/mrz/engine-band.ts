@@ -5,7 +5,7 @@
  * @module
  */
 
-import { selectKth, type FloatImage, type Gray8 } from './image.ts';
+import { blockMax, selectKth, type FloatImage, type Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
@@ -167,24 +167,7 @@ const MIN_OFF_BLOCKS = 8;
 function paperOnly(img: FloatImage, charSize: number): boolean {
   const { width: w, height: h, data } = img;
   const bs = Math.max(4, Math.round(charSize / 3));
-  const bw = Math.ceil(w / bs);
-  const bh = Math.ceil(h / bs);
-  // From the frame's pools like every other per-frame buffer (zeroed: the block maxima start at 0).
-  const bmax = float32(bw * bh, true);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    const bo = ((y / bs) | 0) * bw;
-    // One block at a time: no division per pixel.
-    for (let bx = 0, x = 0; bx < bw; bx++) {
-      let m = bmax[bo + bx] as number;
-      const xe = x + bs < w ? x + bs : w;
-      for (; x < xe; x++) {
-        const v = data[o + x] as number;
-        if (v > m) m = v;
-      }
-      bmax[bo + bx] = m;
-    }
-  }
+  const { width: bw, height: bh, data: bmax } = blockMax(img, bs);
   let low = Infinity;
   for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
   const sorted = float32(bmax.length);

@@ -225,6 +225,33 @@ function runFilter1D(
   }
 }
 
+/**
+ * Maxima of `img` over `bs` x `bs` blocks (the last row and column of blocks clipped to the
+ * image): a `ceil(width / bs)` x `ceil(height / bs)` image from the frame's pools. Values must be
+ * >= 0 (an empty block would be 0).
+ */
+export function blockMax(img: FloatImage, bs: number): FloatImage {
+  const { width: w, height: h, data } = img;
+  const bw = Math.max(1, Math.ceil(w / bs));
+  const bh = Math.max(1, Math.ceil(h / bs));
+  const out = float32(bw * bh, true);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const bo = ((y / bs) | 0) * bw;
+    // One block at a time: no division per pixel.
+    for (let bx = 0, x = 0; bx < bw; bx++) {
+      let m = out[bo + bx] as number;
+      const xe = x + bs < w ? x + bs : w;
+      for (; x < xe; x++) {
+        const v = data[o + x] as number;
+        if (v > m) m = v;
+      }
+      out[bo + bx] = m;
+    }
+  }
+  return { width: bw, height: bh, data: out };
+}
+
 /** Separable rectangular max (dilation) or min (erosion) filter with an odd kernel `kx` x `ky`. */
 export function rectFilter(src: FloatImage, kx: number, ky: number, isMax: boolean): FloatImage {
   const { width: w, height: h } = src;

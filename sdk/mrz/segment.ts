@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
+import { bin256, blockMax, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
 import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
 
 /** Glyph raster size fed to the classifier. */
@@ -109,26 +109,12 @@ let hrowsBuf = new Float64Array(0);
  * doubles); {@link inkMap} blends two of those rows per output row (the vertical pass).
  */
 function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Array; sh: number } {
-  const { width: w, height: h, data } = img;
-  const sw = Math.max(1, Math.ceil(w / BG_BLOCK));
-  const sh = Math.max(1, Math.ceil(h / BG_BLOCK));
-  const small = float32(sw * sh, true);
-  // Block max, one block at a time (values are >= 0, so the zero start is neutral).
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    const so = ((y / BG_BLOCK) | 0) * sw;
-    for (let bx = 0, x = 0; bx < sw; bx++) {
-      let m = small[so + bx] as number;
-      const xe = x + BG_BLOCK < w ? x + BG_BLOCK : w;
-      for (; x < xe; x++) {
-        const v = data[o + x] as number;
-        if (v > m) m = v;
-      }
-      small[so + bx] = m;
-    }
-  }
+  const w = img.width;
+  const small = blockMax(img, BG_BLOCK);
+  const sw = small.width;
+  const sh = small.height;
   const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
-  const filtered = boxBlur(rectFilter({ width: sw, height: sh, data: small }, k, k, true), 1, 1).data;
+  const filtered = boxBlur(rectFilter(small, k, k, true), 1, 1).data;
   // Bilinear upsampling, separable with the same operations as the direct formula
   // (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty: the horizontal interpolations of every
   // reduced row are computed once (in doubles, as inline), then blended per output row.
