@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { FloatImage, Gray8 } from './image.ts';
+import { blockMax, selectKth, type FloatImage, type Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, estimateSlant, findLines, inkMap, periodOf, remask, type CellLine, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { cutLine, estimateSkew, estimateSlant, findLines, inkMap, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -81,7 +81,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // Residual skew from a cheap quarter-resolution pass (the perspective fit below refines it).
   let low = rectifyScratch(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
   if (!low) return null;
-  let lowInk = inkLines(low, charSize / 2);
+  let lowInk = inkLines(low, charSize / 2, true);
   // A band found in part (the locator's box stops inside the MRZ): text lines that run into the
   // window's left or right edge go on beyond it, so the window is widened on that side (at most
   // twice) before anything is measured.
@@ -96,7 +96,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     spec = { ...spec, u0: spec.u0 - (left ? 0.25 * len : 0), u1: spec.u1 + (right ? 0.25 * len : 0) };
     low = rectifyScratch(gray, { ...spec, scale: spec.scale / 2 }, pyramid);
     if (!low) return null;
-    lowInk = inkLines(low, charSize / 2);
+    lowInk = inkLines(low, charSize / 2, true);
   }
   const skew = estimateSkew(lowInk.ink);
   const deskew = Math.abs(skew) > 0.001;
@@ -106,11 +106,14 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // quadrilateral whose homography straightens the band, so the character pitch is uniform.
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, margin, pyramid, deskew ? undefined : lowInk);
+  // The desk fill at full resolution only where the half-resolution window showed off-document
+  // regions (most bands lie on the document: the fill finds nothing there, yet scans every pixel).
+  const desk = persp?.desk ?? lowInk.desk;
   if (persp) {
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
-      const { ink, lines } = inkLines(rect, charSize);
-      if (upright) return uprightLook(gray, persp.spec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, margin, pyramid);
+      const { ink, lines } = inkLines(rect, charSize, desk);
+      if (upright) return uprightLook(gray, persp.spec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid);
       // The text box's group spans the box: when no line comes near that, or only lines that run
       // far beyond it (desk texture joined into a window-wide line), the box was measured on
       // something else (print or desk texture beside the MRZ taken into a line) and the rotated
@@ -120,7 +123,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   }
   const rect = rectifyScratch(gray, spec, pyramid);
   if (!rect) return null;
-  const { ink, lines } = inkLines(rect, charSize);
+  const { ink, lines } = inkLines(rect, charSize, desk);
   if (lines.length === 0) return null;
   if (upright) {
     let xa = Infinity;
@@ -129,7 +132,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
       xa = Math.min(xa, l.xa);
       xb = Math.max(xb, l.xb);
     }
-    return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, margin, pyramid) : null;
+    return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, desk, margin, pyramid) : null;
   }
   return { spec, margin, ink, lines };
 }
@@ -144,7 +147,7 @@ const RESIDUAL_SLANT = 0.05;
  * line) tilts the window's left and right edges (a homography over the same window). Null when
  * the glyphs stand upright already (nothing new to read).
  */
-function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly TextLine[], x0: number, x1: number, charSize: number, margin: number, pyramid?: Map<number, Gray8>): BandAnalysis | null {
+function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly TextLine[], x0: number, x1: number, charSize: number, desk: boolean, margin: number, pyramid?: Map<number, Gray8>): BandAnalysis | null {
   const text = lines.filter((l) => l.xb - l.xa >= 0.6 * TARGET_LEN);
   if (text.length === 0) return null;
   const third = (x1 - x0) / 3;
@@ -171,7 +174,7 @@ function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly T
   const sheared: RectSpec = { ...spec, homography: h };
   const img = rectifyScratch(gray, sheared, pyramid);
   if (!img) return null;
-  const second = inkLines(img, charSize);
+  const second = inkLines(img, charSize, desk);
   return second.lines.length > 0 ? { spec: sheared, margin, ink: second.ink, lines: second.lines } : null;
 }
 
@@ -189,15 +192,15 @@ function longLines(ink: InkMap, lines: readonly TextLine[]): number {
  * fall below it and no line spans even half the text. Then the mask is re-thresholded at 0.6 times
  * the threshold, kept if that yields lines that do.
  */
-function inkLines(img: FloatImage, charSize: number): { ink: InkMap; lines: TextLine[] } {
-  paperOnly(img, charSize);
+function inkLines(img: FloatImage, charSize: number, paper: boolean): { ink: InkMap; lines: TextLine[]; desk: boolean } {
+  const desk = paper && paperOnly(img, charSize);
   const ink = inkMap(img, charSize);
   const lines = findLines(ink);
   const k = longLines(ink, lines);
-  if (k >= 1) return { ink, lines };
+  if (k >= 1) return { ink, lines, desk };
   const ink2 = remask(ink, 0.6 * ink.threshold, charSize);
   const lines2 = findLines(ink2);
-  return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2 } : { ink, lines };
+  return longLines(ink2, lines2) > k ? { ink: ink2, lines: lines2, desk } : { ink, lines, desk };
 }
 
 /** Brightest pixel of a block darker than this share of the paper's is off the document. */
@@ -215,32 +218,20 @@ const MIN_OFF_BLOCKS = 8;
  * connected regions of such blocks that touch the window's edge or are large are filled. MRZ
  * strokes are thinner than a block, so a block of text always holds paper.
  */
-function paperOnly(img: FloatImage, charSize: number): void {
+function paperOnly(img: FloatImage, charSize: number): boolean {
   const { width: w, height: h, data } = img;
   const bs = Math.max(4, Math.round(charSize / 3));
-  const bw = Math.ceil(w / bs);
-  const bh = Math.ceil(h / bs);
-  // From the frame's pools like every other per-frame buffer (zeroed: the block maxima start at 0).
-  const bmax = float32(bw * bh, true);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    const bo = ((y / bs) | 0) * bw;
-    for (let x = 0; x < w; x++) {
-      const v = data[o + x] as number;
-      const bi = bo + ((x / bs) | 0);
-      if (v > (bmax[bi] as number)) bmax[bi] = v;
-    }
-  }
+  const { width: bw, height: bh, data: bmax } = blockMax(img, bs);
   let low = Infinity;
   for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
   const sorted = float32(bmax.length);
   sorted.set(bmax);
-  sorted.sort();
-  const paper = sorted[sorted.length >> 1] as number;
+  const paper = selectKth(sorted, sorted.length >> 1);
   const dark = paper * OFF_PAPER;
-  if (!(low < dark)) return;
+  if (!(low < dark)) return false;
   // Connected regions of dark blocks (4-neighbours).
   const seen = uint8(bw * bh, true);
+  let filled = false;
   const stack: number[] = [];
   const region: number[] = [];
   for (let s = 0; s < bmax.length; s++) {
@@ -262,6 +253,7 @@ function paperOnly(img: FloatImage, charSize: number): void {
       }
     }
     if (!edge && region.length < MIN_OFF_BLOCKS) continue;
+    filled = true;
     for (const b of region) {
       const x0 = (b % bw) * bs;
       const y0 = ((b / bw) | 0) * bs;
@@ -270,6 +262,7 @@ function paperOnly(img: FloatImage, charSize: number): void {
       for (let y = y0; y < y1; y++) data.fill(paper, y * w + x0, y * w + x1);
     }
   }
+  return filled;
 }
 
 /** Least-squares line y = a + b x through the points; null when degenerate. */
@@ -302,13 +295,13 @@ function fitLine(xs: readonly number[], ys: readonly number[]): { a: number; b: 
  * the spec and the characters per line (`n`) of the group the box was measured on.
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[] }): { spec: RectSpec; n: number } | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[]; desk: boolean }): { spec: RectSpec; n: number; desk: boolean } | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
   let hi = halfInk;
   if (!hi) {
     const half = rectifyScratch(gray, halfSpec, pyramid);
     if (!half) return null;
-    hi = inkLines(half, charSize / 2);
+    hi = inkLines(half, charSize / 2, true);
   }
   const { ink, lines } = hi;
   if (lines.length === 0) return null;
@@ -391,7 +384,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   if (!h) return null;
   // Frame pixels per output pixel along the text at the centre (for the source pyramid level).
   const scale = TARGET_LEN / Math.hypot(((quad[1] as Point).x + (quad[2] as Point).x - (quad[0] as Point).x - (quad[3] as Point).x) / 2, ((quad[1] as Point).y + (quad[2] as Point).y - (quad[0] as Point).y - (quad[3] as Point).y) / 2);
-  return { spec: { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h }, n };
+  return { spec: { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h }, n, desk: hi.desk };
 }
 
 /**
@@ -439,7 +432,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       const cells: CellLine[] = [];
       let cost = 0;
       for (const line of group) {
-        const c = cutLine(a.ink, line, n);
+        const c = cutOnce(a.ink, line, n, 'centre');
         if (!c) break;
         cells.push(c);
         cost += c.fitCost;
@@ -448,7 +441,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // Lines cut over an extent shorter than n cells rest on a placement prior (centred on the
       // band); the other prior (first cell at the first glyph) is offered as the next hypothesis,
       // and the check digits decide between them.
-      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutLine(a.ink, line, n, 'start') : cells[j])) : [];
+      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutOnce(a.ink, line, n, 'start') : cells[j])) : [];
       alignStarts(a.ink, group, cells, n);
       out.push({ n, cells, lines: group, fitCost: cost / count });
       if (starts.every((c): c is CellLine => !!c) && starts.some((c, j) => c.bounds[0] !== (cells[j] as CellLine).bounds[0])) {
@@ -461,7 +454,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // that cut is ranked first, the cut of the inked extent right after it.
       const box = a.box;
       if (box && box.n === n) {
-        const boxed = group.map((line) => cutLine(a.ink, line, n, box));
+        const boxed = group.map((line) => cutOnce(a.ink, line, n, box));
         const off = (c: CellLine, j: number): number => Math.abs((c.bounds[0] as number) - ((cells[j] as CellLine).bounds[0] as number)) + Math.abs((c.bounds[n] as number) - ((cells[j] as CellLine).bounds[n] as number));
         if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) out.push({ n, cells: boxed, lines: group, fitCost: cost / count - 1e-6 });
       }
@@ -469,6 +462,25 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
   }
   out.sort((x, y) => x.fitCost - y.fitCost);
   return out;
+}
+
+/**
+ * Cuts of a line (see `cutLine`) per ink map, line and anchor, by layout: a line lies in up to
+ * three consecutive groups of each layout, and `lineGroups` runs once per layout and look.
+ */
+const cutCache = new WeakMap<InkMap, Map<TextLine, Map<CombAnchor, (CellLine | null | undefined)[]>>>();
+
+/** `cutLine(ink, line, n, anchor)`, computed once per ink map, line, layout and anchor. */
+function cutOnce(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor): CellLine | null {
+  let byLine = cutCache.get(ink);
+  if (!byLine) cutCache.set(ink, (byLine = new Map()));
+  let byAnchor = byLine.get(line);
+  if (!byAnchor) byLine.set(line, (byAnchor = new Map()));
+  let byN = byAnchor.get(anchor);
+  if (!byN) byAnchor.set(anchor, (byN = []));
+  let c = byN[n];
+  if (c === undefined) byN[n] = c = cutLine(ink, line, n, anchor);
+  return c;
 }
 
 /**

@@ -31,7 +31,11 @@ export interface ReadMrzOptions {
   readonly formats?: readonly MrzFormat[];
   /** Still images: also try the frame rotated by 90, 180 and 270 degrees (default false). */
   readonly rotations?: boolean;
-  /** Maximum band candidates examined per orientation (default 4). */
+  /**
+   * Maximum band candidates examined per orientation (default 3: of 817 valid reads on the bench's
+   * and three held-out synthetic sets and the real samples, none came from a 4th band, while a
+   * frame that reads nothing examined each band it was given).
+   */
   readonly maxBands?: number;
 }
 
@@ -130,7 +134,7 @@ function scan(
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
-  const maxCandidates = options.maxBands ?? 4;
+  const maxCandidates = options.maxBands ?? 3;
   const tried = locateBands(g, { maxCandidates });
   let t2 = now();
   timings.locate += t2 - t;

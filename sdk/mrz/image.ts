@@ -225,6 +225,33 @@ function runFilter1D(
   }
 }
 
+/**
+ * Maxima of `img` over `bs` x `bs` blocks (the last row and column of blocks clipped to the
+ * image): a `ceil(width / bs)` x `ceil(height / bs)` image from the frame's pools. Values must be
+ * >= 0 (an empty block would be 0).
+ */
+export function blockMax(img: FloatImage, bs: number): FloatImage {
+  const { width: w, height: h, data } = img;
+  const bw = Math.max(1, Math.ceil(w / bs));
+  const bh = Math.max(1, Math.ceil(h / bs));
+  const out = float32(bw * bh, true);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const bo = ((y / bs) | 0) * bw;
+    // One block at a time: no division per pixel.
+    for (let bx = 0, x = 0; bx < bw; bx++) {
+      let m = out[bo + bx] as number;
+      const xe = x + bs < w ? x + bs : w;
+      for (; x < xe; x++) {
+        const v = data[o + x] as number;
+        if (v > m) m = v;
+      }
+      out[bo + bx] = m;
+    }
+  }
+  return { width: bw, height: bh, data: out };
+}
+
 /** Separable rectangular max (dilation) or min (erosion) filter with an odd kernel `kx` x `ky`. */
 export function rectFilter(src: FloatImage, kx: number, ky: number, isMax: boolean): FloatImage {
   const { width: w, height: h } = src;
@@ -379,6 +406,42 @@ export function percentileOfHistogram(hist: Uint32Array, n: number, p: number, l
     if (acc >= target) return lo + i / sc;
   }
   return hi;
+}
+
+/**
+ * The `k`-th smallest value of `a` (0-based), as `a.slice().sort()[k]` gives it for finite values,
+ * found by quickselect in O(n): `a` is reordered in place (pass a scratch copy). A typed array's
+ * `sort()` costs several times as much in Chromium (it sorts every element to read one).
+ */
+export function selectKth(a: Float32Array | Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot, then Hoare's partition.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // [lo, j] <= pivot <= [i, hi]; values strictly between j and i equal the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
 }
 
 /** Scratch buffers reused across calls (the engine is single-threaded per worker). */

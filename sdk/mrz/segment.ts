@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bin256, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, type FloatImage } from './image.ts';
+import { bin256, blockMax, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
 import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
 
 /** Glyph raster size fed to the classifier. */
@@ -72,6 +72,33 @@ export type CombAnchor = 'centre' | 'start' | TextBox;
 /** Block size of the background's reduced image. */
 const BG_BLOCK = 4;
 
+/**
+ * Scratch arrays that live only during one call of the function that takes them (cutLine and the
+ * helpers it calls, lineAt, findLines: none calls itself or another user of the same slot), kept
+ * in module slots instead of the frame's pools: the failing frames cut hundreds of lines, and
+ * pooled buffers stay taken until the frame ends. Not zeroed unless `zeroed`.
+ */
+const T_PROF = 0;
+const T_SM = 1;
+const T_SORTED = 2;
+const T_COST = 3;
+const T_KP = 4;
+const T_Q = 5;
+const T_AC = 6;
+const T_ACR = 7;
+const T_ROWS = 8;
+const tempF64: Float64Array[] = [];
+let tempI32 = new Int32Array(0);
+let tempCol = new Int32Array(0);
+
+function temp64(slot: number, n: number, zeroed = false): Float64Array {
+  let b = tempF64[slot];
+  if (!b || b.length < n) tempF64[slot] = b = new Float64Array(Math.max(n, 2 * (b?.length ?? 0)));
+  const v = b.length === n ? b : b.subarray(0, n);
+  if (zeroed) v.fill(0);
+  return v;
+}
+
 /** backgroundRows' output rows, reused (read by inkMap before the next call; one frame at a time). */
 let hrowsBuf = new Float64Array(0);
 
@@ -82,26 +109,12 @@ let hrowsBuf = new Float64Array(0);
  * doubles); {@link inkMap} blends two of those rows per output row (the vertical pass).
  */
 function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Array; sh: number } {
-  const { width: w, height: h, data } = img;
-  const sw = Math.max(1, Math.ceil(w / BG_BLOCK));
-  const sh = Math.max(1, Math.ceil(h / BG_BLOCK));
-  const small = float32(sw * sh, true);
-  // Block max, one block at a time (values are >= 0, so the zero start is neutral).
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    const so = ((y / BG_BLOCK) | 0) * sw;
-    for (let bx = 0, x = 0; bx < sw; bx++) {
-      let m = small[so + bx] as number;
-      const xe = x + BG_BLOCK < w ? x + BG_BLOCK : w;
-      for (; x < xe; x++) {
-        const v = data[o + x] as number;
-        if (v > m) m = v;
-      }
-      small[so + bx] = m;
-    }
-  }
+  const w = img.width;
+  const small = blockMax(img, BG_BLOCK);
+  const sw = small.width;
+  const sh = small.height;
   const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
-  const filtered = boxBlur(rectFilter({ width: sw, height: sh, data: small }, k, k, true), 1, 1).data;
+  const filtered = boxBlur(rectFilter(small, k, k, true), 1, 1).data;
   // Bilinear upsampling, separable with the same operations as the direct formula
   // (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty: the horizontal interpolations of every
   // reduced row are computed once (in doubles, as inline), then blended per output row.
@@ -334,7 +347,7 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
 /** Finds text lines (row runs of ink) in a rectified band, top to bottom. */
 export function findLines(ink: InkMap): TextLine[] {
   const { width: w, height: h, bin } = ink;
-  const prof = float64(h);
+  const prof = temp64(T_ROWS, h);
   for (let y = 0; y < h; y++) {
     let s = 0;
     const o = y * w;
@@ -379,7 +392,8 @@ export function findLines(ink: InkMap): TextLine[] {
  */
 function lineAt(bin: Uint8Array, w: number, t: number, b: number): TextLine | null {
   const lh = b - t + 1;
-  const colInk = int32(w, true);
+  if (tempCol.length < w) tempCol = new Int32Array(Math.max(w, 2 * tempCol.length));
+  const colInk = tempCol.subarray(0, w).fill(0);
   let mass = 0;
   for (let y = t; y <= b; y++) {
     const o = y * w;
@@ -494,7 +508,7 @@ export function periodOf(sm: Float64Array, xa: number, xb: number, lo: number, h
   let mean = 0;
   for (let x = a; x <= b; x++) mean += sm[x] as number;
   mean /= len;
-  const d = float64(len);
+  const d = temp64(T_AC, len);
   let v0 = 0;
   for (let i = 0; i < len; i++) {
     const v = (sm[a + i] as number) - mean;
@@ -507,7 +521,7 @@ export function periodOf(sm: Float64Array, xa: number, xb: number, lo: number, h
     for (let i = 0; i + t < len; i++) s += (d[i] as number) * (d[i + t] as number);
     return s / (len - t) / (v0 / len);
   };
-  const R = float64(tMax + 2, true);
+  const R = temp64(T_ACR, tMax + 2, true);
   for (let t = Math.max(1, tMin - 1); t <= tMax + 1 && t < len; t++) R[t] = ac(t);
   let best = -Infinity;
   let bt = 0;
@@ -568,8 +582,8 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const centre = width / 2;
   // Off the ink the pitch change is not observable: keep it small when extrapolating.
   const rMax = mode === 'span' ? 4 : 1;
-  const kp = float64(n + 1);
-  const q = float64(n + 1);
+  const kp = temp64(T_KP, n + 1);
+  const q = temp64(T_Q, n + 1);
   const last = sm.length - 1;
   for (let ri = -rMax; ri <= rMax; ri++) {
     const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
@@ -674,22 +688,22 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // Column profile of normalised ink over the line rows, scaled so a full vertical stroke ~ 1.
   const y0 = Math.max(0, line.top - 1);
   const y1 = Math.min(ink.height - 1, line.bottom + 1);
-  const prof = float64(w, true);
+  const prof = temp64(T_PROF, w, true);
   for (let y = y0; y <= y1; y++) {
     const o = y * w;
     for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
   }
   for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) / lh;
-  const sm = float64(w);
+  const sm = temp64(T_SM, w);
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
-    // sm.slice(xa, xb + 1).sort() into a pooled copy (subarray takes its bounds as slice does).
+    // The 8th percentile of sm.slice(xa, xb + 1), selected in a pooled copy (subarray takes its
+    // bounds as slice does).
     const part = sm.subarray(line.xa, line.xb + 1);
-    const sorted = float64(part.length);
+    const sorted = temp64(T_SORTED, part.length);
     sorted.set(part);
-    sorted.sort();
-    const base = sorted[Math.floor(sorted.length * 0.08)] ?? 0;
+    const base = sorted.length > 0 ? selectKth(sorted, Math.floor(sorted.length * 0.08)) : 0;
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
@@ -734,8 +748,9 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // Dynamic-programming refinement of each boundary (integer columns).
   const r = Math.max(2, Math.round(0.3 * meanPitch));
   const span2 = 2 * r + 1;
-  const cost = float64((n + 1) * span2);
-  const from = int32((n + 1) * span2);
+  const cost = temp64(T_COST, (n + 1) * span2);
+  if (tempI32.length < (n + 1) * span2) tempI32 = new Int32Array(Math.max((n + 1) * span2, 2 * tempI32.length));
+  const from = tempI32;
   const lambda = 8;
   for (let k = 0; k <= n; k++) {
     const base = Math.round(expect[k] as number);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
-import { blackHat8, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, toFloat, toGray, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, selectKth, toFloat, toGray, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
 
@@ -92,6 +92,19 @@ test('downscale and downscaleTwo give the rounded block means (plain reference),
     const [a, b] = downscaleTwo(g, f);
     assert.deepEqual(flat(a), want, `downscaleTwo fine ${w}x${h} f ${f}`);
     assert.deepEqual(flat(b), flat(referenceDownscale(g, 2 * f)), `downscaleTwo coarse ${w}x${h} f ${f}`);
+  }
+});
+
+test('selectKth gives the element a sorted copy holds at k: ties, runs, constant, sorted and reversed input', () => {
+  const r = rng(11);
+  for (let t = 0; t < 4000; t++) {
+    const n = 1 + Math.floor(r() * 300);
+    const a = t % 2 ? new Float32Array(n) : new Float64Array(n);
+    const mode = t % 5;
+    for (let i = 0; i < n; i++) a[i] = mode === 0 ? Math.floor(r() * 4) : mode === 1 ? 0.25 : mode === 2 ? i : mode === 3 ? n - i : r() * 100;
+    const k = Math.floor(r() * n);
+    const want = a.slice().sort()[k];
+    assert.equal(selectKth(a.slice(), k), want, `n = ${n}, k = ${k}, mode ${mode}`);
   }
 });
 
