@@ -698,8 +698,8 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
-    // The 8th percentile of sm.slice(xa, xb + 1), selected in a pooled copy (subarray takes its
-    // bounds as slice does).
+    // The 8th percentile of sm.slice(xa, xb + 1), selected in a scratch copy (selectKth reorders
+    // it; subarray takes its bounds as slice does).
     const part = sm.subarray(line.xa, line.xb + 1);
     const sorted = temp64(T_SORTED, part.length);
     sorted.set(part);
