@@ -99,8 +99,9 @@ describe('<timpora-mrz-scanner>', () => {
     // The camera is released in the tasks right after the read event; the badge goes with it.
     await until(() => spy.states().every((s) => s === 'ended'), 2000, 'camera released');
     expect(spy.states()).to.deep.equal(['ended']);
-    await el.updateComplete;
-    expect(shadow(el).querySelector('[part="live-indicator"]')).to.equal(null);
+    // The badge goes with the scanner's 'release' event, after the last release step (a task or
+    // more after the tracks end).
+    await until(() => shadow(el).querySelector('[part="live-indicator"]') === null, 2000, 'live badge gone');
     await el.updateComplete;
     expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain('Terbaca');
     expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('Terbaca');
