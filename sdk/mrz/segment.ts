@@ -585,9 +585,19 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const kp = temp64(T_KP, n + 1);
   const q = temp64(T_Q, n + 1);
   const last = sm.length - 1;
-  for (let ri = -rMax; ri <= rMax; ri++) {
+  // Two passes over the same combs in the same order. The first evaluates a sparse subset (every
+  // other pitch ratio, every fourth pitch, every other start) to reach a low cost early, so the
+  // second (every other comb) abandons most combs after a few boundaries. The winner is the same
+  // as one pass's: the first comb (in pass order) of least cost, i.e. the least (cost, order)
+  // pair; a comb ordered before the current best also wins on a tie (\`before\`).
+  let bestOrder = -1;
+  const xCount = 1 << 20;
+  for (let pass = 0; pass < 2; pass++) for (let ri = -rMax; ri <= rMax; ri++) {
+    const seedR = (ri & 1) === 0;
     const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
     for (let si = 0; si <= steps; si++) {
+      const seedP = seedR && si % (steps >= 12 ? 4 : 2) === 0;
+      if (pass === 0 && !seedP) continue;
       const pm = pLo + ((pHi - pLo) * si) / steps;
       const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
       const total = combAt(0, p, r, n);
@@ -626,7 +636,14 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         kp[k] = k * p;
         q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
       }
+      let xi = -1;
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
+        xi++;
+        const seed = seedP && (xi & 1) === 0;
+        if (pass === 0 ? !seed : seed) continue;
+        const order = ((ri + rMax) * (steps + 1) + si) * xCount + xi;
+        // A comb ordered before the best wins a tie: it loses only on a higher cost.
+        const before = order < bestOrder;
         let c = 0;
         const xe = x0 + (kp[n] as number) + (q[n] as number);
         // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
@@ -638,8 +655,11 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
           let lb = 0;
           if (dl > 0.4) lb += 6 * (dl - 0.4);
           if (dr > 0.4) lb += 6 * (dr - 0.4);
-          if (lb >= best) continue;
-        } else if ((mode === 'long' || (mode === 'short' && anchor === 'centre')) && (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p >= best) continue;
+          if (before ? lb > best : lb >= best) continue;
+        } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
+          const lb = (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
+          if (before ? lb > best : lb >= best) continue;
+        }
         for (let k = 0; k <= n; k++) {
           // interp(sm, x), inlined.
           const x = x0 + (kp[k] as number) + (q[k] as number);
@@ -650,12 +670,12 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
             const f = x - i;
             c += (sm[i] as number) * (1 - f) + (sm[i + 1] as number) * f;
           }
-          // Every term is >= 0 (sm is), so c only grows: once it reaches best this start loses.
-          if (c >= best) break;
+          // Every term is >= 0 (sm is), so c only grows: once it passes best this start loses.
+          if (before ? c > best : c >= best) break;
         }
-        if (c >= best) continue;
-        for (let x = Math.max(0, Math.floor(line.xa)); x < x0 && c < best; x++) c += (sm[x] as number) * 2;
-        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length && c < best; x++) c += (sm[x] as number) * 2;
+        if (before ? c > best : c >= best) continue;
+        for (let x = Math.max(0, Math.floor(line.xa)); x < x0 && (before ? c <= best : c < best); x++) c += (sm[x] as number) * 2;
+        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length && (before ? c <= best : c < best); x++) c += (sm[x] as number) * 2;
         if (mode === 'span') {
           // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
           const dl = (line.xa - x0) / p;
@@ -665,8 +685,9 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
           c += (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
         }
-        if (c < best) {
+        if (before ? c <= best : c < best) {
           best = c;
+          bestOrder = order;
           out = { x0, p, r };
         }
       }
