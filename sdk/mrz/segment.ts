@@ -190,16 +190,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   hist[0] = (hist[0] as number) + zeros;
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
-  hist.fill(0);
-  let cnt = 0;
-  for (let i = 0; i < n; i++) {
-    const v = ink[i] as number;
-    if (!(v > t0)) continue;
-    cnt++;
-    const bi = bin256(v, 0, 255);
-    if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
-  }
-  const level = cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
+  const level = strokeLevel(ink, n, hist, t0);
   const bin = uint8(n);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
   for (let i = 0; i < n; i++) {
@@ -210,6 +201,40 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   }
   dropLongRuns(bin, w, h, maxTextRun(charSize));
   return { width: w, height: h, data: ink, threshold: t, bin };
+}
+
+/**
+ * The 90th percentile (256 bins over [0, 1]) of the ink values above `t0`, at least 0.2 (1 with
+ * 10 such values or fewer). `hist` holds the bins of all `n` values (`bin256(v, 0, 255)`), so
+ * the values above t0 are the bins above t0's bin plus an unknown part `c` of t0's own bin. The
+ * percentile's bin can only fall (or stay) as `c` grows: when it is the same for none and for all
+ * of that bin, it is the answer without a second pass over the values (most bands: the strokes'
+ * level lies well above the threshold). Else the values are counted again. `hist` is clobbered.
+ */
+function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number): number {
+  // t0's bin: every value in a higher bin is above t0, every value in a lower one below it.
+  const kb = bin256(t0, 0, 255);
+  let above = 0;
+  for (let b = kb + 1; b < 256; b++) above += hist[b] as number;
+  const inBin = hist[kb] as number;
+  if (above > 10) {
+    hist.fill(0, 0, kb);
+    hist[kb] = 0;
+    const none = percentileOfHistogram(hist, above, 0.9, 0, 1);
+    hist[kb] = inBin;
+    const all = percentileOfHistogram(hist, above + inBin, 0.9, 0, 1);
+    if (none === all) return Math.max(0.2, none);
+  }
+  hist.fill(0);
+  let cnt = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ink[i] as number;
+    if (!(v > t0)) continue;
+    cnt++;
+    const bi = bin256(v, 0, 255);
+    if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
+  }
+  return cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
 }
 
 /**
