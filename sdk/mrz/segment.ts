@@ -76,10 +76,10 @@ const BG_BLOCK = 4;
  * Scratch arrays that live only during one call of the function that takes them (cutLine and the
  * helpers it calls, lineAt, findLines: none calls itself or another user of the same slot), kept
  * in module slots instead of the frame's pools: the failing frames cut hundreds of lines, and
- * pooled buffers stay taken until the frame ends. Not zeroed unless `zeroed`.
+ * pooled buffers stay taken until the frame ends (only each distinct line's profile, see
+ * `lineProfile`, is pooled). Not zeroed unless `zeroed`.
  */
 const T_PROF = 0;
-const T_SM = 1;
 const T_SORTED = 2;
 const T_COST = 3;
 const T_KP = 4;
@@ -721,16 +721,24 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   return out;
 }
 
+/** Profiles of the lines cut in an ink map, by the line's rows and extent (see {@link lineProfile}). */
+const profileCache = new WeakMap<InkMap, Map<string, { sm: Float64Array; pAc: number }>>();
+
 /**
- * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
- * `n` characters (pitch implausible for its height).
+ * The column profile of `line` that {@link cutLine} fits its combs to (normalised ink over the
+ * line's rows, smoothed, its background level removed) and the profile's period over the line
+ * (0 when none). They depend on the line's rows and extent only, not on the layout or the anchor
+ * of the cut: computed once per ink map and line (a line is cut for up to three layouts, two
+ * anchors and the fallbacks' moved cuts). The profile lives in the frame's pool (read only).
  */
-export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre'): CellLine | null {
+function lineProfile(ink: InkMap, line: TextLine): { sm: Float64Array; pAc: number } {
+  let byLine = profileCache.get(ink);
+  if (!byLine) profileCache.set(ink, (byLine = new Map()));
+  const key = `${line.top},${line.bottom},${line.xa},${line.xb}`;
+  const known = byLine.get(key);
+  if (known) return known;
   const { width: w, data } = ink;
   const lh = line.bottom - line.top + 1;
-  const span = line.xb - line.xa + 1;
-  const pMin = (0.98 * span) / n;
-  const pMax = (1.03 * span) / (n - 0.7);
   // Column profile of normalised ink over the line rows, scaled so a full vertical stroke ~ 1.
   const y0 = Math.max(0, line.top - 1);
   const y1 = Math.min(ink.height - 1, line.bottom + 1);
@@ -740,7 +748,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
   }
   for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) / lh;
-  const sm = temp64(T_SM, w);
+  const sm = float64(w);
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
@@ -752,6 +760,23 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     const base = sorted.length > 0 ? selectKth(sorted, Math.floor(sorted.length * 0.08)) : 0;
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
+  const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
+  const out = { sm, pAc };
+  byLine.set(key, out);
+  return out;
+}
+
+/**
+ * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
+ * `n` characters (pitch implausible for its height).
+ */
+export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre'): CellLine | null {
+  const w = ink.width;
+  const lh = line.bottom - line.top + 1;
+  const span = line.xb - line.xa + 1;
+  const pMin = (0.98 * span) / n;
+  const pMax = (1.03 * span) / (n - 0.7);
+  const { sm, pAc } = lineProfile(ink, line);
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
   // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
   const expect = float64(n + 1);
@@ -759,7 +784,6 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // The pitch from the line's own periodicity: when the inked span is not n pitches long (faint
   // fillers or glare cut it short, neighbouring print makes it long), the span-derived pitch is
   // wrong by several percent and the cells drift by whole characters.
-  const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
   const spanCells = pAc > 0 ? span / pAc : n;
   let comb: Comb;
   // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit
