@@ -333,9 +333,13 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   const dy = float32(total);
   const lineOf = uint8(total);
   let m = 0;
+  let xMin = w;
+  let xMax = 0;
   lines.forEach((l, li) => {
     const mid = (l.top + l.bottom) / 2;
     for (let y = l.top; y <= l.bottom; y++) for (let x = xa(l); x <= xb(l); x++) if (bin[y * w + x]) {
+      if (x < xMin) xMin = x;
+      if (x > xMax) xMax = x;
       xs[m] = x;
       dy[m] = y - mid;
       lineOf[m++] = li;
@@ -344,8 +348,10 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   let half = 0;
   for (const l of lines) half = Math.max(half, (l.bottom - l.top) / 2);
   const pad = Math.ceil(maxSlant * half) + 2;
-  const span = w + 2 * pad;
-  // One column histogram per line (cleared for every slant).
+  // One column histogram per line (cleared for every slant), over the columns the sheared ink
+  // can reach only (those from xMin - pad + 2 to xMax + pad - 2): the sums of squares skip only
+  // zeros, so they are the same as over the whole width.
+  const span = xMax - xMin + 1 + 2 * pad;
   const hist = float64(span * lines.length);
   let best = -1;
   let bestS = 0;
@@ -355,7 +361,7 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
     hist.fill(0);
     for (let i = 0; i < m; i++) {
       // Nearest column (a split between two columns would favour whole-pixel shifts, i.e. slant 0).
-      const x0 = roundHalfUp((xs[i] as number) - s * (dy[i] as number)) + pad;
+      const x0 = roundHalfUp((xs[i] as number) - s * (dy[i] as number)) - xMin + pad;
       if (x0 >= 0 && x0 < span) hist[(lineOf[i] as number) * span + x0] = (hist[(lineOf[i] as number) * span + x0] as number) + 1;
     }
     let sum = 0;
