@@ -617,11 +617,12 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const q = temp64(T_Q, n + 1);
   const last = sm.length - 1;
   // Two passes over the same combs in the same order. The first evaluates a sparse subset (every
-  // other pitch ratio, every fourth pitch, every other start) to reach a low cost early, so the
-  // second (every other comb) abandons most combs after a few boundaries. The winner is the same
-  // as one pass's: the first comb (in pass order) of least cost, i.e. the least (cost, order)
-  // pair; a comb ordered before the current best also wins on a tie (\`before\`).
+  // other pitch ratio, every fourth pitch (second in the short modes), every other start) to reach
+  // a low cost early, so the second (every other comb) abandons most combs after a few boundaries.
+  // The winner is the same as one pass's: the first comb (in pass order) of least cost, i.e. the
+  // least (cost, order) pair; a comb ordered before the current best also wins on a tie (`before`).
   let bestOrder = -1;
+  // Starts per (ratio, pitch) row are far fewer (a few dozen, at most a few thousand).
   const xCount = 1 << 20;
   for (let pass = 0; pass < 2; pass++) for (let ri = -rMax; ri <= rMax; ri++) {
     const seedR = (ri & 1) === 0;
