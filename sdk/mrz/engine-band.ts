@@ -29,6 +29,13 @@ export interface BandAnalysis {
    * measured from, `n` per line, fill it).
    */
   readonly box?: TextBox & { readonly n: number };
+  /**
+   * The engine's last look at a band nothing read: the band sheared upright at full resolution
+   * (see `uprightLook`), measured on this analysis's own full-resolution ink map (no second
+   * rectification of the band just to measure its lean). Null when the glyphs already stand
+   * upright. Valid while this analysis's buffers are (the frame being read).
+   */
+  readonly upright?: () => BandAnalysis | null;
 }
 
 /** A group of consecutive lines cut at a given number of characters per line. */
@@ -59,11 +66,11 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
 /**
  * Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside.
  * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
- * whose text runs into the default window's edge). `upright`: the engine's last look at a band
- * nothing read, sheared upright at full resolution (see `uprightLook`); null when its glyphs
- * already stand upright.
+ * whose text runs into the default window's edge). `upright`: the band's upright look (the
+ * analysis's own `upright`, see `uprightLook`) instead; null when its glyphs already stand upright.
  */
 export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, upright = false): BandAnalysis | null {
+  if (upright) return analyseBand(gray, cand, pyramid, margin)?.upright?.() ?? null;
   const len = cand.u1 - cand.u0;
   if (!(len > 8)) return null;
   const t = Math.max(2, Math.min(cand.lineThickness, len / 8));
@@ -113,19 +120,33 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
     const rect = rectifyScratch(gray, persp.spec, pyramid);
     if (rect) {
       const { ink, lines } = inkLines(rect, charSize, desk);
-      if (upright) return uprightLook(gray, persp.spec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid);
+      // The upright look starts from this perspective rectification even when the rotated
+      // rectangle is read instead.
+      const perspSpec = persp.spec;
+      const upright = (): BandAnalysis | null => uprightLook(gray, perspSpec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid);
       // The text box's group spans the box: when no line comes near that, or only lines that run
       // far beyond it (desk texture joined into a window-wide line), the box was measured on
       // something else (print or desk texture beside the MRZ taken into a line) and the rotated
       // rectangle is read instead.
-      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: persp.spec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n } };
+      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: perspSpec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n }, upright };
+      const rotated = rotatedLook(gray, spec, charSize, desk, margin, pyramid);
+      return rotated ? { ...rotated, upright } : null;
     }
   }
+  return rotatedLook(gray, spec, charSize, desk, margin, pyramid, true);
+}
+
+/**
+ * The band rectified as a rotated rectangle (`spec`); null when no text line is found. With
+ * `uprightFromHere`, its upright look starts from this rectification (over its long lines' extent).
+ */
+function rotatedLook(gray: Gray8, spec: RectSpec, charSize: number, desk: boolean, margin: number, pyramid?: Map<number, Gray8>, uprightFromHere = false): BandAnalysis | null {
   const rect = rectifyScratch(gray, spec, pyramid);
   if (!rect) return null;
   const { ink, lines } = inkLines(rect, charSize, desk);
   if (lines.length === 0) return null;
-  if (upright) {
+  if (!uprightFromHere) return { spec, margin, ink, lines };
+  const upright = (): BandAnalysis | null => {
     let xa = Infinity;
     let xb = -Infinity;
     for (const l of lines) if (l.xb - l.xa >= 0.6 * TARGET_LEN) {
@@ -133,8 +154,8 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
       xb = Math.max(xb, l.xb);
     }
     return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, desk, margin, pyramid) : null;
-  }
-  return { spec, margin, ink, lines };
+  };
+  return { spec, margin, ink, lines, upright };
 }
 
 /** Residual glyph slant (x per row) below which a rectification counts as upright. */

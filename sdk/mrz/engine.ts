@@ -17,7 +17,7 @@
 
 import { classifyGlyphs } from './classify.ts';
 import { correctMrz } from './correct.ts';
-import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type LineGroup } from './engine-band.ts';
+import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
 import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
 import { locateBands, type BandCandidate } from './locate.ts';
@@ -232,8 +232,8 @@ const WIDE_MARGIN = 0.16;
 interface BandLook {
   readonly band: BandCandidate;
   readonly margin?: number;
-  /** The band sheared upright at full resolution (see `analyseBand`): a fallback look. */
-  readonly upright?: boolean;
+  /** The band sheared upright at full resolution (its first look's `upright`): a fallback look. */
+  readonly upright?: () => BandAnalysis | null;
 }
 
 /** Whole-cell moves of the best cut tried when no cut of a band reads validly. */
@@ -266,7 +266,7 @@ function readBands(
   const fallbacks: (() => boolean)[] = [];
   const look = ({ band, margin, upright }: BandLook): boolean => {
     t = now();
-    const a = analyseBand(g, band, pyramid, margin, upright);
+    const a = upright ? upright() : analyseBand(g, band, pyramid, margin);
     t2 = now();
     timings.rectify += t2 - t;
     if (!a) return false;
@@ -329,8 +329,9 @@ function readBands(
     }
     // Last, the band sheared upright at full resolution when its glyphs still lean (a document seen
     // at an angle whose half-resolution slant was off): a second rectification only for a band
-    // nothing else read.
-    if (margin === undefined) fallbacks.push(() => look({ band, upright: true }));
+    // nothing else read, its lean measured on this look's ink map.
+    const uprightLook = a.upright;
+    if (margin === undefined && uprightLook) fallbacks.push(() => look({ band, upright: uprightLook }));
     return false;
   };
   for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {

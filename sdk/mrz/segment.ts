@@ -76,10 +76,10 @@ const BG_BLOCK = 4;
  * Scratch arrays that live only during one call of the function that takes them (cutLine and the
  * helpers it calls, lineAt, findLines: none calls itself or another user of the same slot), kept
  * in module slots instead of the frame's pools: the failing frames cut hundreds of lines, and
- * pooled buffers stay taken until the frame ends. Not zeroed unless `zeroed`.
+ * pooled buffers stay taken until the frame ends (only each distinct line's profile, see
+ * `lineProfile`, is pooled). Not zeroed unless `zeroed`.
  */
 const T_PROF = 0;
-const T_SM = 1;
 const T_SORTED = 2;
 const T_COST = 3;
 const T_KP = 4;
@@ -190,16 +190,7 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   hist[0] = (hist[0] as number) + zeros;
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
-  hist.fill(0);
-  let cnt = 0;
-  for (let i = 0; i < n; i++) {
-    const v = ink[i] as number;
-    if (!(v > t0)) continue;
-    cnt++;
-    const bi = bin256(v, 0, 255);
-    if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
-  }
-  const level = cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
+  const level = strokeLevel(ink, n, hist, t0);
   const bin = uint8(n);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
   for (let i = 0; i < n; i++) {
@@ -210,6 +201,40 @@ export function inkMap(img: FloatImage, charSize: number): InkMap {
   }
   dropLongRuns(bin, w, h, maxTextRun(charSize));
   return { width: w, height: h, data: ink, threshold: t, bin };
+}
+
+/**
+ * The 90th percentile (256 bins over [0, 1]) of the ink values above `t0`, at least 0.2 (1 with
+ * 10 such values or fewer). `hist` holds the bins of all `n` values (`bin256(v, 0, 255)`), so
+ * the values above t0 are the bins above t0's bin plus an unknown part `c` of t0's own bin. The
+ * percentile's bin can only fall (or stay) as `c` grows: when it is the same for none and for all
+ * of that bin, it is the answer without a second pass over the values (most bands: the strokes'
+ * level lies well above the threshold). Else the values are counted again. `hist` is clobbered.
+ */
+function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number): number {
+  // t0's bin: every value in a higher bin is above t0, every value in a lower one below it.
+  const kb = bin256(t0, 0, 255);
+  let above = 0;
+  for (let b = kb + 1; b < 256; b++) above += hist[b] as number;
+  const inBin = hist[kb] as number;
+  if (above > 10) {
+    hist.fill(0, 0, kb);
+    hist[kb] = 0;
+    const none = percentileOfHistogram(hist, above, 0.9, 0, 1);
+    hist[kb] = inBin;
+    const all = percentileOfHistogram(hist, above + inBin, 0.9, 0, 1);
+    if (none === all) return Math.max(0.2, none);
+  }
+  hist.fill(0);
+  let cnt = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ink[i] as number;
+    if (!(v > t0)) continue;
+    cnt++;
+    const bi = bin256(v, 0, 255);
+    if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
+  }
+  return cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
 }
 
 /**
@@ -308,9 +333,13 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   const dy = float32(total);
   const lineOf = uint8(total);
   let m = 0;
+  let xMin = w;
+  let xMax = 0;
   lines.forEach((l, li) => {
     const mid = (l.top + l.bottom) / 2;
     for (let y = l.top; y <= l.bottom; y++) for (let x = xa(l); x <= xb(l); x++) if (bin[y * w + x]) {
+      if (x < xMin) xMin = x;
+      if (x > xMax) xMax = x;
       xs[m] = x;
       dy[m] = y - mid;
       lineOf[m++] = li;
@@ -319,8 +348,10 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   let half = 0;
   for (const l of lines) half = Math.max(half, (l.bottom - l.top) / 2);
   const pad = Math.ceil(maxSlant * half) + 2;
-  const span = w + 2 * pad;
-  // One column histogram per line (cleared for every slant).
+  // One column histogram per line (cleared for every slant), over the columns the sheared ink
+  // can reach only (those from xMin - pad + 2 to xMax + pad - 2): the sums of squares skip only
+  // zeros, so they are the same as over the whole width.
+  const span = xMax - xMin + 1 + 2 * pad;
   const hist = float64(span * lines.length);
   let best = -1;
   let bestS = 0;
@@ -330,7 +361,7 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
     hist.fill(0);
     for (let i = 0; i < m; i++) {
       // Nearest column (a split between two columns would favour whole-pixel shifts, i.e. slant 0).
-      const x0 = roundHalfUp((xs[i] as number) - s * (dy[i] as number)) + pad;
+      const x0 = roundHalfUp((xs[i] as number) - s * (dy[i] as number)) - xMin + pad;
       if (x0 >= 0 && x0 < span) hist[(lineOf[i] as number) * span + x0] = (hist[(lineOf[i] as number) * span + x0] as number) + 1;
     }
     let sum = 0;
@@ -585,9 +616,20 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const kp = temp64(T_KP, n + 1);
   const q = temp64(T_Q, n + 1);
   const last = sm.length - 1;
-  for (let ri = -rMax; ri <= rMax; ri++) {
+  // Two passes over the same combs in the same order. The first evaluates a sparse subset (every
+  // other pitch ratio, every fourth pitch (second in the short modes), every other start) to reach
+  // a low cost early, so the second (every other comb) abandons most combs after a few boundaries.
+  // The winner is the same as one pass's: the first comb (in pass order) of least cost, i.e. the
+  // least (cost, order) pair; a comb ordered before the current best also wins on a tie (`before`).
+  let bestOrder = -1;
+  // Starts per (ratio, pitch) row are far fewer (a few dozen, at most a few thousand).
+  const xCount = 1 << 20;
+  for (let pass = 0; pass < 2; pass++) for (let ri = -rMax; ri <= rMax; ri++) {
+    const seedR = (ri & 1) === 0;
     const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
     for (let si = 0; si <= steps; si++) {
+      const seedP = seedR && si % (steps >= 12 ? 4 : 2) === 0;
+      if (pass === 0 && !seedP) continue;
       const pm = pLo + ((pHi - pLo) * si) / steps;
       const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
       const total = combAt(0, p, r, n);
@@ -626,7 +668,14 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         kp[k] = k * p;
         q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
       }
+      let xi = -1;
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
+        xi++;
+        const seed = seedP && (xi & 1) === 0;
+        if (pass === 0 ? !seed : seed) continue;
+        const order = ((ri + rMax) * (steps + 1) + si) * xCount + xi;
+        // A comb ordered before the best wins a tie: it loses only on a higher cost.
+        const before = order < bestOrder;
         let c = 0;
         const xe = x0 + (kp[n] as number) + (q[n] as number);
         // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
@@ -638,8 +687,11 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
           let lb = 0;
           if (dl > 0.4) lb += 6 * (dl - 0.4);
           if (dr > 0.4) lb += 6 * (dr - 0.4);
-          if (lb >= best) continue;
-        } else if ((mode === 'long' || (mode === 'short' && anchor === 'centre')) && (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p >= best) continue;
+          if (before ? lb > best : lb >= best) continue;
+        } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
+          const lb = (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
+          if (before ? lb > best : lb >= best) continue;
+        }
         for (let k = 0; k <= n; k++) {
           // interp(sm, x), inlined.
           const x = x0 + (kp[k] as number) + (q[k] as number);
@@ -650,12 +702,12 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
             const f = x - i;
             c += (sm[i] as number) * (1 - f) + (sm[i + 1] as number) * f;
           }
-          // Every term is >= 0 (sm is), so c only grows: once it reaches best this start loses.
-          if (c >= best) break;
+          // Every term is >= 0 (sm is), so c only grows: once it passes best this start loses.
+          if (before ? c > best : c >= best) break;
         }
-        if (c >= best) continue;
-        for (let x = Math.max(0, Math.floor(line.xa)); x < x0 && c < best; x++) c += (sm[x] as number) * 2;
-        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length && c < best; x++) c += (sm[x] as number) * 2;
+        if (before ? c > best : c >= best) continue;
+        for (let x = Math.max(0, Math.floor(line.xa)); x < x0 && (before ? c <= best : c < best); x++) c += (sm[x] as number) * 2;
+        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length && (before ? c <= best : c < best); x++) c += (sm[x] as number) * 2;
         if (mode === 'span') {
           // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
           const dl = (line.xa - x0) / p;
@@ -665,8 +717,9 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
           c += (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
         }
-        if (c < best) {
+        if (before ? c <= best : c < best) {
           best = c;
+          bestOrder = order;
           out = { x0, p, r };
         }
       }
@@ -675,16 +728,24 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   return out;
 }
 
+/** Profiles of the lines cut in an ink map, by the line's rows and extent (see {@link lineProfile}). */
+const profileCache = new WeakMap<InkMap, Map<string, { sm: Float64Array; pAc: number }>>();
+
 /**
- * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
- * `n` characters (pitch implausible for its height).
+ * The column profile of `line` that {@link cutLine} fits its combs to (normalised ink over the
+ * line's rows, smoothed, its background level removed) and the profile's period over the line
+ * (0 when none). They depend on the line's rows and extent only, not on the layout or the anchor
+ * of the cut: computed once per ink map and line (a line is cut for up to three layouts, two
+ * anchors and the fallbacks' moved cuts). The profile lives in the frame's pool (read only).
  */
-export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre'): CellLine | null {
+function lineProfile(ink: InkMap, line: TextLine): { sm: Float64Array; pAc: number } {
+  let byLine = profileCache.get(ink);
+  if (!byLine) profileCache.set(ink, (byLine = new Map()));
+  const key = `${line.top},${line.bottom},${line.xa},${line.xb}`;
+  const known = byLine.get(key);
+  if (known) return known;
   const { width: w, data } = ink;
   const lh = line.bottom - line.top + 1;
-  const span = line.xb - line.xa + 1;
-  const pMin = (0.98 * span) / n;
-  const pMax = (1.03 * span) / (n - 0.7);
   // Column profile of normalised ink over the line rows, scaled so a full vertical stroke ~ 1.
   const y0 = Math.max(0, line.top - 1);
   const y1 = Math.min(ink.height - 1, line.bottom + 1);
@@ -694,7 +755,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) + (data[o + x] as number);
   }
   for (let x = 0; x < w; x++) prof[x] = (prof[x] as number) / lh;
-  const sm = temp64(T_SM, w);
+  const sm = float64(w);
   for (let x = 0; x < w; x++) sm[x] = 0.25 * (prof[Math.max(0, x - 1)] as number) + 0.5 * (prof[x] as number) + 0.25 * (prof[Math.min(w - 1, x + 1)] as number);
   // Remove the line's background level so empty gaps cost ~0.
   {
@@ -706,6 +767,23 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     const base = sorted.length > 0 ? selectKth(sorted, Math.floor(sorted.length * 0.08)) : 0;
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
+  const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
+  const out = { sm, pAc };
+  byLine.set(key, out);
+  return out;
+}
+
+/**
+ * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
+ * `n` characters (pitch implausible for its height).
+ */
+export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre'): CellLine | null {
+  const w = ink.width;
+  const lh = line.bottom - line.top + 1;
+  const span = line.xb - line.xa + 1;
+  const pMin = (0.98 * span) / n;
+  const pMax = (1.03 * span) / (n - 0.7);
+  const { sm, pAc } = lineProfile(ink, line);
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
   // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
   const expect = float64(n + 1);
@@ -713,7 +791,6 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // The pitch from the line's own periodicity: when the inked span is not n pitches long (faint
   // fillers or glare cut it short, neighbouring print makes it long), the span-derived pitch is
   // wrong by several percent and the cells drift by whole characters.
-  const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
   const spanCells = pAc > 0 ? span / pAc : n;
   let comb: Comb;
   // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit

@@ -370,6 +370,40 @@ test('inkMap computes exactly what the plain background / otsu / percentile / ru
   }
 });
 
+test('inkMap matches the plain passes over faint, mid and dark strokes (stroke level at, near and far above the threshold)', () => {
+  const r = rng(44);
+  for (let trial = 0; trial < 40; trial++) {
+    const w = 60 + Math.floor(r() * 90);
+    const h = 20 + Math.floor(r() * 30);
+    // Stroke darkness from barely visible to black; stroke share from sparse to dense.
+    const depth = 0.05 + r() * 0.9;
+    const spread = r() * 0.3;
+    const dense = 3 + Math.floor(r() * 8);
+    const data = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const paper = 200 + 20 * r();
+      const stroke = x % 11 < dense && y % 13 > 3 && y % 13 < 11;
+      data[y * w + x] = stroke ? paper * (1 - depth * (1 - spread * r())) : paper;
+    }
+    if (trial < 4) {
+      // Faint strokes whose ink straddles the 0.12 floor of the threshold (both sides of its
+      // histogram bin), a few dark ones: the stroke level's bin depends on how much of the
+      // threshold's bin lies above it.
+      for (let i = 0; i < w * h; i++) {
+        const x = i % w;
+        const y = (i / w) | 0;
+        data[i] = x % 9 < 4 && y % 11 > 2 && y % 11 < 9 ? (x % 23 === 0 ? 100 : 200 * (1 - (trial & 1 ? 0.1205 : 0.1195) - 0.002 * ((x + y) % 3))) : 200;
+      }
+    }
+    const img = { width: w, height: h, data };
+    const charSize = 8 + r() * 10;
+    const got = inkMap(img, charSize);
+    const want = referenceInkMap(img, charSize);
+    assert.deepEqual([...got.data], [...want.ink], `trial ${trial} ink`);
+    assert.deepEqual([...got.bin], [...want.bin], `trial ${trial} mask`);
+  }
+});
+
 /** The network one hidden unit at a time, as written in the model's definition. */
 function referenceForward(net: Mlp, x: Float32Array, offset: number): Float32Array {
   const h = new Float32Array(net.hidden);
