@@ -470,17 +470,19 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
 }
 
-/** The letter/digit pairs OCR-B glyphs are read as each other (MRZ-NOTES), both ways. */
-const TWIN: Readonly<Record<string, string>> = { O: '0', '0': 'O', I: '1', '1': 'I', Z: '2', '2': 'Z', S: '5', '5': 'S', B: '8', '8': 'B', G: '6', '6': 'G' };
+/** Characters OCR-B glyphs are read as each other (MRZ-NOTES), both ways, in mixed fields. */
+const TWINS: Readonly<Record<string, readonly string[]>> = {
+  O: ['0'], '0': ['O'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], S: ['5'], '5': ['S'], B: ['8'], '8': ['B'], G: ['6', 'Q'], '6': ['G'], Q: ['G'],
+};
 
-/** Most uncertain look-alike positions tried by {@link hiddenLookalikeSwap} (pairs grow quadratically). */
-const MAX_SWAP_POSITIONS = 8;
+/** Most uncertain look-alike swaps tried by {@link hiddenLookalikeSwap} (pairs grow quadratically). */
+const MAX_SWAPS = 8;
 
 /**
  * True when swapping one or two uncertain look-alikes in the checked mixed fields (document
  * number, personal number) for their twins keeps every check digit passing, and the classifier
  * alone does not rule that reading out. The check digits cannot tell such readings apart: O (24)
- * and 0 (0) at weights 3 and 7 add 240 to the sum, and G (16) for 6 always adds a multiple of 10.
+ * and 0 (0) at weights 3 and 7 add 240 to the sum, and G (16) for 6 or Q (26) always adds a multiple of 10.
  * The swapped reading's odds against the chosen one are taken as the product, over the swapped
  * positions, of (the twin's probability + the mass of characters not listed) / the chosen one's;
  * like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must stay under
@@ -494,16 +496,16 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
   for (const k of order) {
     const l = Math.floor(k / W);
     const c = k % W;
-    const twin = TWIN[(lines[l] as string)[c] as string];
+    const twins = TWINS[(lines[l] as string)[c] as string];
     const p = (chosenP[l] as number[])[c] as number;
-    if ((classes[l] as MrzCharClass[])[c] !== 'alnum' || twin === undefined || p >= UNCHECKED_LOOKALIKE_P) continue;
+    if ((classes[l] as MrzCharClass[])[c] !== 'alnum' || twins === undefined || p >= UNCHECKED_LOOKALIKE_P) continue;
     const a = (alts[l] as Alt[][])[c] as Alt[];
     const unlisted = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
-    doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9) });
+    for (const twin of twins) doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9) });
   }
   if (doubt.length === 0) return false;
   doubt.sort((a, b) => b.odds - a.odds);
-  doubt.length = Math.min(doubt.length, MAX_SWAP_POSITIONS);
+  doubt.length = Math.min(doubt.length, MAX_SWAPS);
   const trial = lines.map((s) => [...s]);
   const passes = (): boolean => Object.values(computeChecks(layout, trial.map((s) => s.join('')))).every(Boolean);
   const swapped = (d: (typeof doubt)[number], fn: () => boolean): boolean => {
@@ -519,7 +521,7 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
     if (a.odds >= maxOdds && swapped(a, passes)) return true;
     for (let j = i + 1; j < doubt.length; j++) {
       const b = doubt[j] as (typeof doubt)[number];
-      if (a.odds * b.odds >= maxOdds && swapped(a, () => swapped(b, passes))) return true;
+      if ((b.l !== a.l || b.c !== a.c) && a.odds * b.odds >= maxOdds && swapped(a, () => swapped(b, passes))) return true;
     }
   }
   return false;

@@ -133,6 +133,11 @@ test('a confusion invisible to the check digit (6/G, value difference 10) is not
   const clear = correctMrz(cands(lines, { '1,2': [{ ch: '6', p: 0.995 }, { ch: 'G', p: 0.004 }] }), { now: NOW });
   assert.equal(clear?.valid, true);
   assert.deepEqual(clear.lines, lines);
+  // G and Q are 10 apart too.
+  const gq = [lines[0] as string, gLine.slice(0, 43) + computeCheckDigit(gLine.slice(0, 10) + gLine.slice(13, 20) + gLine.slice(21, 43))];
+  assert.ok(parseMrz(gq, { now: NOW }).valid);
+  assert.equal(correctMrz(cands(gq, { '1,2': [{ ch: 'G', p: 0.97 }, { ch: 'Q', p: 0.02 }] }), { now: NOW })?.valid, false);
+  assert.equal(correctMrz(cands(gq, { '1,2': [{ ch: 'G', p: 0.995 }, { ch: 'Q', p: 0.004 }] }), { now: NOW })?.valid, true);
 });
 
 test('two O/0 swaps that cancel in the check sum (weights 3 and 7) are not proven by the check digits', () => {
