@@ -29,7 +29,7 @@
 import { isKnownStateCode } from '../model/countries.ts';
 import { mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
-import { interpretMrz, type MrzParseOptions } from './interpret.ts';
+import { computeChecks, interpretMrz, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
 
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
@@ -459,6 +459,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   confidence = Math.min(confidence, minUnchecked);
 
   const lines = chosen.map((l) => l.join(''));
+  if (allChecksPass && !unprovenLookalike && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order)) unprovenLookalike = true;
   const corrections: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
@@ -467,6 +468,63 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
   }
   return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+}
+
+/** Characters OCR-B glyphs are read as each other (MRZ-NOTES), both ways, in mixed fields. */
+const TWINS: Readonly<Record<string, readonly string[]>> = {
+  O: ['0'], '0': ['O'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], S: ['5'], '5': ['S'], B: ['8'], '8': ['B'], G: ['6', 'Q'], '6': ['G'], Q: ['G'],
+};
+
+/** Most uncertain look-alike swaps tried by {@link hiddenLookalikeSwap} (pairs grow quadratically). */
+const MAX_SWAPS = 8;
+
+/**
+ * True when swapping one or two uncertain look-alikes in the checked mixed fields (document
+ * number, personal number) for their twins keeps every check digit passing, and the classifier
+ * alone does not rule that reading out. The check digits cannot tell such readings apart: O (24)
+ * and 0 (0) at weights 3 and 7 add 240 to the sum, and G (16) for 6 or Q (26) always adds a multiple of 10.
+ * The swapped reading's odds against the chosen one are taken as the product, over the swapped
+ * positions, of (the twin's probability + the mass of characters not listed) / the chosen one's;
+ * like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must stay under
+ * 1 in 99. Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
+ * 0.45 and 0.07 (odds 1 in 16), reported valid.
+ */
+function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[][], alts: readonly (readonly (readonly Alt[])[])[], lines: readonly string[], chosenP: readonly number[][], order: readonly number[]): boolean {
+  const W = layout.lineLength;
+  const maxOdds = (1 - UNCHECKED_LOOKALIKE_P) / UNCHECKED_LOOKALIKE_P;
+  const doubt: { l: number; c: number; twin: string; odds: number }[] = [];
+  for (const k of order) {
+    const l = Math.floor(k / W);
+    const c = k % W;
+    const twins = TWINS[(lines[l] as string)[c] as string];
+    const p = (chosenP[l] as number[])[c] as number;
+    if ((classes[l] as MrzCharClass[])[c] !== 'alnum' || twins === undefined || p >= UNCHECKED_LOOKALIKE_P) continue;
+    const a = (alts[l] as Alt[][])[c] as Alt[];
+    const unlisted = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
+    for (const twin of twins) doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9) });
+  }
+  if (doubt.length === 0) return false;
+  doubt.sort((a, b) => b.odds - a.odds);
+  doubt.length = Math.min(doubt.length, MAX_SWAPS);
+  const trial = lines.map((s) => [...s]);
+  const passes = (): boolean => Object.values(computeChecks(layout, trial.map((s) => s.join('')))).every(Boolean);
+  const swapped = (d: (typeof doubt)[number], fn: () => boolean): boolean => {
+    const row = trial[d.l] as string[];
+    const was = row[d.c] as string;
+    row[d.c] = d.twin;
+    const pass = fn();
+    row[d.c] = was;
+    return pass;
+  };
+  for (let i = 0; i < doubt.length; i++) {
+    const a = doubt[i] as (typeof doubt)[number];
+    if (a.odds >= maxOdds && swapped(a, passes)) return true;
+    for (let j = i + 1; j < doubt.length; j++) {
+      const b = doubt[j] as (typeof doubt)[number];
+      if ((b.l !== a.l || b.c !== a.c) && a.odds * b.odds >= maxOdds && swapped(a, () => swapped(b, passes))) return true;
+    }
+  }
+  return false;
 }
 
 /**

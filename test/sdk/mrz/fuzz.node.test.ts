@@ -220,7 +220,10 @@ test('correct on 2500 noisy reads: no wrong-but-valid, valid implies parse-valid
     }
   }
   assert.equal(wrongValid, 0);
-  assert.ok(valid > 900, `valid ${valid}`);
+  // About 590 of 2500: this noise model leaves every correct character at p 0.95-1 with its
+  // look-alike listed beside it, and a 6 or G in a document or personal number (invisible to the
+  // check digit) or two O/0 that cancel out must be 1-in-99 sure (correct.ts, hiddenLookalikeSwap).
+  assert.ok(valid > 500, `valid ${valid}`);
   assert.ok(corrected > 60, `valid reads that needed corrections: ${corrected}`);
   assert.ok(exact > valid);
 });
