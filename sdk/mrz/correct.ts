@@ -331,6 +331,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   let confidence = 1;
   let ambiguous = false;
   let overCorrected = false;
+  let checkBlind = false;
   const allChecksPass = beam.length > 0;
   if (allChecksPass) {
     beam.sort((x, y) => y.lp - x.lp);
@@ -348,8 +349,22 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const other = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
       if (q > 0) otherTerm += (other / q) * 0.1;
     }
-    const posterior = pBest / (passMass + droppedMass * 0.1 + pBest * otherTerm);
+    const denominator = passMass + droppedMass * 0.1 + pBest * otherTerm;
+    const posterior = pBest / denominator;
     confidence = Math.min(confidence, posterior);
+    // A mixed field (document number, optional data) may hold letters and digits, so a swap the
+    // check digits cannot see (G/Q or 6/G: values 10 apart; two O/0 swaps whose weights cancel)
+    // leaves two passing readings that only the classifier tells apart, as in a field no check
+    // digit covers: there a character with a look-alike must be as certain as there
+    // ({@link UNCHECKED_LOOKALIKE_P}; held-out seed 90115: `2O4397O61` for `204397061`, O at 0.93).
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i] as number;
+      if ((classes[Math.floor(k / W)] as MrzCharClass[])[k % W] !== 'alnum') continue;
+      if (!LOOKALIKES.has(best.s[i] as string)) continue;
+      let agree = 0;
+      for (const h of beam) if (h.s.charCodeAt(i) === best.s.charCodeAt(i)) agree += Math.exp(h.lp);
+      if (agree < passMass && agree / denominator < UNCHECKED_LOOKALIKE_P) checkBlind = true;
+    }
     const runnerUp = beam[1];
     if (runnerUp && Math.exp(runnerUp.lp) >= AMBIGUITY_RATIO * pBest) ambiguous = true;
     for (let i = 0; i < order.length; i++) {
@@ -466,7 +481,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+  return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike || checkBlind, forced, allChecksPass, corrections };
 }
 
 /**

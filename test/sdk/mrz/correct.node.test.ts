@@ -126,10 +126,30 @@ test('a confusion invisible to the check digit (6/G, value difference 10) is not
   const r = correctMrz(cands(lines, { '1,2': [{ ch: 'G', p: 0.55 }, { ch: '6', p: 0.44 }] }), { now: NOW });
   assert.ok(r);
   assert.equal(r.valid, false);
-  // With a clear classifier preference it is accepted (the digits cannot help either way).
-  const clear = correctMrz(cands(lines, { '1,2': [{ ch: '6', p: 0.97 }, { ch: 'G', p: 0.02 }] }), { now: NOW });
+  // The digits cannot help either way, so only near certainty makes it valid (as in a field no
+  // check digit covers): 0.97 is not enough, 0.995 is.
+  const fair = correctMrz(cands(lines, { '1,2': [{ ch: '6', p: 0.97 }, { ch: 'G', p: 0.02 }] }), { now: NOW });
+  assert.deepEqual(fair?.lines, lines);
+  assert.equal(fair?.valid, false);
+  const clear = correctMrz(cands(lines, { '1,2': [{ ch: '6', p: 0.995 }, { ch: 'G', p: 0.004 }] }), { now: NOW });
   assert.ok(clear?.valid);
   assert.deepEqual(clear.lines, lines);
+});
+
+test('two O/0 swaps whose check-digit weights cancel (3 + 7) are not proven by the digits', () => {
+  // Held-out seed 90115 (TD2): document number 204397061 read 2O4397O61, O at 0.55 and 0.93;
+  // O and 0 differ by 24, and 24 * (3 + 7) is 0 mod 10, so both readings pass every check digit.
+  const truth = ['ACBELDUPONT<<CLAIRE<<<<<<<<<<<<<<<<<', '2043970612BEL1801204F3706255<<<<<<<6'];
+  assert.ok(parseMrz(truth, { now: NOW }).valid);
+  const swapped = [truth[0] as string, '2O4397O612BEL1801204F3706255<<<<<<<6'];
+  assert.ok(parseMrz(swapped, { now: NOW }).valid, 'the swapped reading passes too');
+  const r = correctMrz(cands(truth, { '1,1': [{ ch: 'O', p: 0.55 }, { ch: '0', p: 0.45 }], '1,6': [{ ch: 'O', p: 0.93 }, { ch: '0', p: 0.07 }] }), { now: NOW });
+  assert.deepEqual(r?.lines, swapped);
+  assert.equal(r?.valid, false);
+  // One doubtful O/0 alone is settled by the check digit (a single swap changes it).
+  const one = correctMrz(cands(truth, { '1,6': [{ ch: 'O', p: 0.6 }, { ch: '0', p: 0.4 }] }), { now: NOW });
+  assert.deepEqual(one?.lines, truth);
+  assert.equal(one?.valid, true);
 });
 
 test('names have no check digit: a doubtful letter lowers confidence below the threshold', () => {
