@@ -23,7 +23,8 @@
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
  *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity; a
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
- *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}.
+ *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}, and so does one in a checked mixed
+ *    field (document number) where another passing reading differs (a swap the digits cannot see).
  * @module
  */
 import { isKnownStateCode } from '../model/countries.ts';
