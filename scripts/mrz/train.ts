@@ -26,9 +26,11 @@
  * checked on `train-data-true.ts --via-band --count 80 --seed 530000` (9708 glyphs): fine-tuning
  * 1-2 epochs at lr 0.0005 (with and without --pair-weight 1..2) and widening to --hidden 192 (lr
  * 0.001, 2 epochs). Glyph accuracy stayed 97.8% (unsure right first choices 2.97% -> 2.2-2.8%),
- * held-out frames 90000..90299 did not read more, and every net trained with the locate-path
- * glyphs read the T of KWIATKOWSKA in the real sample 100_pass-polx as I at 0.92-0.93 (a false
- * accept in a name; the shipped net says I at 0.81, not valid). None was shipped.
+ * held-out frames 90000..90299 did not read more (1 epoch on the via-band glyphs alone: 241 vs 242
+ * with correct.ts's check-blind rule, and 2 false accepts without it), and the nets trained longer
+ * or with the locate-path glyphs (2 epochs; + train-data.ts glyphs; --hidden 192) read the T of
+ * KWIATKOWSKA in the real sample 100_pass-polx as I at 0.92-0.93 (a false accept in a name; the
+ * shipped net says I at 0.81, not valid). None was shipped.
  *
  * The shipped weights (see the header of sdk/mrz/weights.ts for the exact data files and flags)
  * are the weights of commit 15824dd (trained by the train.ts of commit ca44711 with the commands
