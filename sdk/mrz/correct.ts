@@ -4,7 +4,11 @@
  *
  * How it decides:
  * 1. Format from line count and length (3x30 TD1; 2x44 TD3 or MRV-A; 2x36 TD2 or MRV-B, by the
- *    first character `V`; when that character is uncertain both readings are tried).
+ *    first character `V`; when that character is uncertain both readings are tried). A 2x36 line 1
+ *    that reads `IDFRA` is tried as the French identity card (FRA_ID) first, and last when `IDFRA`
+ *    is only among the alternatives; the first format whose check digits all pass is kept.
+ *    FRA_ID's composite covers every other field, so the beam also chooses code, state, names and
+ *    sex; those keep the classifier-alone rules of step 5-6 on top (names: `PART(<{1,2}PART)*<*`).
  * 2. Each position is restricted to what its field may hold. Digits-only fields (dates, check
  *    digits) map letter look-alikes to digits (`O`/`Q`/`D`/`U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4,
  *    `S`->5, `G`->6, `T`->7, `B`->8); letters-only fields (codes, names, states) map the
@@ -381,12 +385,29 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   // --- Unchecked fields.
   const checked = new Set(order);
   const fieldOf = (name: string): { line: number; start: number; end: number } | undefined => layout.fields.find((f) => f.field === name);
+  // Fields that only the FRA_ID composite covers (code, state, names, sex): the beam chose their
+  // characters, and they must also clear the classifier-alone rules they meet in the ICAO
+  // formats, where no check digit covers them (one composite digit over 71 characters proves little).
+  const classifierRule = new Set<number>();
+  const isChecked = (fs: { line: number; start: number; end: number }): boolean => checked.has(key(fs.line, fs.start));
+  const markClassifierRule = (fs: { line: number; start: number; end: number }): void => {
+    for (let c = fs.start; c < fs.end; c++) classifierRule.add(key(fs.line, c));
+  };
+  const chosenAltP = (l: number, c: number): number => ((alts[l] as Alt[][])[c] as Alt[]).find((x) => x.ch === (chosen[l] as string[])[c])?.p ?? 0;
   // States: most probable known code among the alternatives; each letter's probability is taken
   // among the alternatives that keep the code known.
   for (const name of ['issuingState', 'nationality'] as const) {
     const fs = fieldOf(name);
     if (!fs) continue;
     const pos = [0, 1, 2].map((i) => ((alts[fs.line] as Alt[][])[fs.start + i] as Alt[]).slice(0, 4));
+    if (isChecked(fs)) {
+      // Keep the beam's code (the composite covers it); interpretMrz rejects an unknown one.
+      markClassifierRule(fs);
+      const chars = [0, 1, 2].map((i) => (chosen[fs.line] as string[])[fs.start + i] as string);
+      const post = constrainedPosteriors(pos, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }));
+      for (let i = 0; i < 3; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
+      continue;
+    }
     let best: { code: string; p: number; ps: number[] } | null = null;
     for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
       const code = a0.ch + a1.ch + a2.ch;
@@ -402,7 +423,21 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       }
     }
   }
-  // Names: most probable spelling that follows the ICAO name grammar.
+  // Names: most probable spelling that follows the ICAO name grammar. FRA_ID's two name spans
+  // (the composite covers them): the beam's spelling, which must follow the name-list grammar.
+  for (const fs of layout.fields) {
+    if ((fs.field !== 'surname' && fs.field !== 'givenNames') || !isChecked(fs)) continue;
+    markClassifierRule(fs);
+    const nameAlts = (alts[fs.line] as Alt[][]).slice(fs.start, fs.end);
+    const chars = (chosen[fs.line] as string[]).slice(fs.start, fs.end);
+    const ok = fs.field === 'surname' ? isNameList : (t: readonly string[]): boolean => isNameList(t) || t.every((ch) => ch === '<');
+    if (!ok(chars)) {
+      forced = true;
+      continue;
+    }
+    const post = constrainedPosteriors(nameAlts, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), ok);
+    for (let i = 0; i < chars.length; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
+  }
   {
     const fs = fieldOf('name');
     if (fs) {
@@ -431,14 +466,19 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       let rawListed = 0;
       for (const x of raw) rawListed += x.p > 0 && x.p <= 1 ? x.p : 0;
       const kept = a.reduce((t, x) => t + x.p, 0);
-      const top = a[0] as Alt;
-      (chosenP[fs.line] as number[])[fs.start] = top.p / Math.max(1e-12, kept + Math.max(0, 1 - rawListed));
+      // FRA_ID: the beam chose it (the composite covers it); elsewhere the top allowed one.
+      if (isChecked(fs)) markClassifierRule(fs);
+      const p = isChecked(fs) ? chosenAltP(fs.line, fs.start) : (a[0] as Alt).p;
+      (chosenP[fs.line] as number[])[fs.start] = p / Math.max(1e-12, kept + Math.max(0, 1 - rawListed));
     }
   }
-  // Document code: first letter must fit the format.
+  // Document code: first letter must fit the format (FRA_ID: the beam's, covered by the composite).
   {
     const a = (alts[0] as Alt[][])[0] as Alt[];
-    const ok = a.find((x) => layout.codeFirst.includes(x.ch));
+    const code = fieldOf('documentCode');
+    const beamCode = code && isChecked(code);
+    if (code && beamCode) markClassifierRule(code);
+    const ok = beamCode ? a.find((x) => x.ch === (chosen[0] as string[])[0] && layout.codeFirst.includes(x.ch)) : a.find((x) => layout.codeFirst.includes(x.ch));
     if (ok) {
       (chosen[0] as string[])[0] = ok.ch;
       (chosenP[0] as number[])[0] = (constrainedPosteriors([a], [ok.ch], [ok.p], (t) => layout.codeFirst.includes(t[0] as string))[0] as number);
@@ -448,7 +488,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   let unprovenLookalike = false;
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
-      if (checked.has(key(l, c))) continue;
+      if (checked.has(key(l, c)) && !classifierRule.has(key(l, c))) continue;
       const p = (chosenP[l] as number[])[c] as number;
       minUnchecked = Math.min(minUnchecked, p);
       // A mixed field no check digit covers (visa optional data) may hold a letter or its digit
@@ -576,6 +616,29 @@ const NAME_NEXT: readonly (readonly [number, number])[] = [
   [-1, 3],
 ];
 
+/**
+ * FRA_ID name spans: `PART(<{1,2}PART)*<*` (names separated by `<` or `<<`, fillers at the end;
+ * may end anywhere when truncated). States: 0 start, 1 in a part, 2 one filler, 3 two fillers,
+ * 4 trailing fillers.
+ */
+const NAME_LIST_NEXT: readonly (readonly [number, number])[] = [
+  [1, -1],
+  [1, 2],
+  [1, 3],
+  [1, 4],
+  [-1, 4],
+];
+
+/** Whether a FRA_ID name span (surname or given names) follows {@link NAME_LIST_NEXT}. */
+export function isNameList(chars: readonly string[]): boolean {
+  let st = 0;
+  for (const ch of chars) {
+    st = (NAME_LIST_NEXT[st] as readonly [number, number])[ch === '<' ? 1 : 0];
+    if (st < 0) return false;
+  }
+  return st !== 0;
+}
+
 /** Whether a name field spelling follows the automaton. */
 export function isGrammaticalName(chars: readonly string[]): boolean {
   let st = 0;
@@ -628,6 +691,21 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
   return { chars: chars.reverse(), ps: ps.reverse() };
 }
 
+/**
+ * Whether line 1 starts `IDFRA` (the French identity card): `top` when the first allowed letters
+ * spell it, `alternative` when each position lists its letter, else null.
+ */
+function frenchCardStart(line: LineCandidates, minP: number): 'top' | 'alternative' | null {
+  let top = true;
+  for (let i = 0; i < 5; i++) {
+    const a = restrictAlternatives(line[i] ?? [], 'alpha', minP);
+    const want = 'IDFRA'[i] as string;
+    if (!a.some((x) => x.ch === want)) return null;
+    if (a[0]?.ch !== want) top = false;
+  }
+  return top ? 'top' : 'alternative';
+}
+
 function topChar(pos: readonly CharAlternative[] | undefined): string {
   return pos?.[0]?.ch ?? '';
 }
@@ -655,8 +733,13 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   const topV = topChar(first) === 'V';
   if (lines.length === 3 && len === 30) formats = ['TD1'];
   else if (len === 44) formats = topV ? ['MRVA', ...(first.length > 1 ? (['TD3'] as const) : [])] : vP > 0 ? ['TD3', 'MRVA'] : ['TD3'];
-  else if (len === 36) formats = topV ? ['MRVB', ...(first.length > 1 ? (['TD2'] as const) : [])] : vP > 0 ? ['TD2', 'MRVB'] : ['TD2'];
-  else return null;
+  else if (len === 36) {
+    formats = topV ? ['MRVB', ...(first.length > 1 ? (['TD2'] as const) : [])] : vP > 0 ? ['TD2', 'MRVB'] : ['TD2'];
+    // French identity card: first when line 1 reads `IDFRA`, last when only the alternatives allow it.
+    const fra = frenchCardStart(lines[0] as LineCandidates, opts.minAlternativeP);
+    if (fra === 'top') formats.unshift('FRA_ID');
+    else if (fra === 'alternative') formats.push('FRA_ID');
+  } else return null;
   if (lines.length === 3 && len !== 30) return null;
   if (lines.length === 2 && len === 30) return null;
 

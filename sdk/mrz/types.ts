@@ -4,8 +4,15 @@
  * @module
  */
 
-/** ICAO 9303 layouts the engine reads. */
-export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB';
+/**
+ * Layouts the engine reads: the ICAO 9303 ones (`TD1` 3x30, `TD2` 2x36, `TD3` 2x44, visas `MRVA`
+ * 2x44 and `MRVB` 2x36), and `FRA_ID`, the French national identity card issued 1988-2021 (2x36,
+ * line 1 starting `IDFRA`; not ICAO TD2). A `FRA_ID` result has no expiry date in its MRZ
+ * (`expiryDate` is null), reports `nationality` `FRA` (the card is issued to French citizens only;
+ * the MRZ has no nationality field), the 12-character card number as `documentNumber`, and the
+ * administrative code of line 1 (positions 31-36, often empty) as `optional1`.
+ */
+export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB' | 'FRA_ID';
 
 /** A greyscale image: one byte per pixel, row-major, 0 = black. */
 export interface GrayImage {
