@@ -6,7 +6,8 @@
  * 1. Format from line count and length (3x30 TD1; 2x44 TD3 or MRV-A; 2x36 TD2 or MRV-B, by the
  *    first character `V`; when that character is uncertain both readings are tried). A 2x36 line 1
  *    that reads `IDFRA` is tried as the French identity card (FRA_ID) first, and last when `IDFRA`
- *    is only among the alternatives; the first format whose check digits all pass is kept.
+ *    is only among the alternatives; the first format whose check digits all pass is kept, and
+ *    the read is not valid when FRA_ID and another format both pass all theirs.
  *    FRA_ID's composite covers every other field, so the beam also chooses code, state, names and
  *    sex; those keep the classifier-alone rules of step 5-6 on top (names: `PART(<{1,2}PART)*<*`).
  * 2. Each position is restricted to what its field may hold. Digits-only fields (dates, check
@@ -744,11 +745,19 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   if (lines.length === 2 && len === 30) return null;
 
   let pick: Solved | null = null;
+  // FRA_ID against TD2 (or MRV-B): every format is solved, and when both the French layout and
+  // another one pass all their check digits the layout is unproven.
+  const solveAll = formats.includes('FRA_ID');
+  let rivalPasses = false;
   for (const f of formats) {
     const s = solve(f, lines, opts);
     if (!s) continue;
+    if (pick?.allChecksPass) {
+      if (s.allChecksPass && (s.format === 'FRA_ID' || pick.format === 'FRA_ID')) rivalPasses = true;
+      continue;
+    }
     if (!pick || (s.allChecksPass && !pick.allChecksPass)) pick = s;
-    if (pick.allChecksPass) break;
+    if (pick.allChecksPass && !solveAll) break;
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
@@ -758,7 +767,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
     ...parseOptions,
     confidence: +confidence.toFixed(4),
     corrections: pick.corrections,
-    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && confidence >= threshold,
+    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && confidence >= threshold,
   });
 }
 

@@ -17,6 +17,8 @@
  *   decides): surname on line 1, given names on line 2 (`<<` between names), no expiry date
  *   (`expiryDate` null), `nationality` reported as `FRA` (no such field; the card is for French
  *   citizens only), the 12-character card number, and the administrative code as `optional1`.
+ *   When the French check digits fail but the TD2 ones all pass, the lines are read as TD2 (the
+ *   `mrz` package reads every `IDFRA` 2x36 as French, so that TD2 reading has no cross-check).
  * - For TD1/TD2/TD3/FRA_ID the verdicts are cross-checked with the `mrz` npm package: a check digit counts
  *   as passed only when both implementations agree it passes. (The camera path, correct.ts, skips
  *   the package for speed; tests keep the two implementations in agreement.)
@@ -104,7 +106,11 @@ export function normalizeMrzInput(input: string | readonly string[]): string[] {
 export function parseMrz(lines: string | readonly string[], options: MrzParseOptions = {}): MrzResult {
   const clean = normalizeMrzInput(lines);
   const format = detectFormat(clean.length, (clean[0] as string).length, clean[0] as string) as MrzFormat;
-  return interpretMrz(format, clean, { ...options, crossChecks: packageChecks(format, clean) });
+  const result = interpretMrz(format, clean, { ...options, crossChecks: packageChecks(format, clean) });
+  if (format !== 'FRA_ID' || Object.values(result.checks).every(Boolean)) return result;
+  // `IDFRA` whose French check digits fail: a TD2 whose check digits all pass is read as TD2.
+  const td2 = interpretMrz('TD2', clean, { ...options, crossChecks: packageChecks('TD2', clean) });
+  return Object.values(td2.checks).every(Boolean) ? td2 : result;
 }
 
 /** Outcome of {@link safeParseMrz}. */
