@@ -76,7 +76,7 @@ export interface MrzFields {
   readonly issuingState: string;
   /** Document number, fillers removed (TD1 long numbers joined). */
   readonly documentNumber: string;
-  /** Nationality code (ICAO; `D` for Germany). */
+  /** Nationality code (ICAO; `D` for Germany). `FRA_ID` has no such field: `FRA`, its issuing state. */
   readonly nationality: string;
   /** Primary identifier, `<` turned into spaces. */
   readonly surname: string;
@@ -86,9 +86,12 @@ export interface MrzFields {
   readonly sex: 'M' | 'F' | 'X';
   /** Date of birth, ISO; null when not a real date. */
   readonly birthDate: string | null;
-  /** Date of expiry, ISO; null when not a real date. */
+  /** Date of expiry, ISO; null when not a real date, and always for `FRA_ID` (no expiry in its MRZ). */
   readonly expiryDate: string | null;
-  /** Personal number / optional data, fillers removed (`optional1` for TD1 line 1, `optional2` line 2). */
+  /**
+   * Personal number / optional data, fillers removed (`optional1` for TD1 line 1, `optional2` line 2;
+   * for `FRA_ID` the administrative code at the end of line 1).
+   */
   readonly optional1: string;
   /** Optional data of line 2 (TD1) or the personal number (TD3). */
   readonly optional2: string;
