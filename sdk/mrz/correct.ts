@@ -8,8 +8,10 @@
  *    that reads `IDFRA` is tried as the French identity card (FRA_ID) first, and last when `IDFRA`
  *    is only among the alternatives; the first format whose check digits all pass is kept, and
  *    the read is not valid when FRA_ID and another format both pass all theirs.
- *    FRA_ID's composite covers every other field, so the beam also chooses code, state, names and
- *    sex; those keep the classifier-alone rules of step 5-6 on top (names: `PART(<{1,2}PART)*<*`).
+ *    FRA_ID's composite covers every other field; code, state, names and sex are chosen first by
+ *    the rules of step 5 (names: `PART(<{1,2}PART)*<*`), enter the search fixed (so the posterior
+ *    measures numbers and dates), must still pass the composite, and keep the classifier-alone
+ *    confidence of step 6.
  * 2. Each position is restricted to what its field may hold. Digits-only fields (dates, check
  *    digits) map letter look-alikes to digits (`O`/`Q`/`D`/`U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4,
  *    `S`->5, `G`->6, `T`->7, `B`->8); letters-only fields (codes, names, states) map the
@@ -296,12 +298,28 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     return ((h.acc >>> (4 * id)) & 15) === d.charCodeAt(0) - 48;
   };
 
+  // FRA_ID: the composite also covers code, state, names and sex, about which one check digit says
+  // little (K and `<` differ by 20, a multiple of 10). They are chosen first by the rules they follow
+  // in the ICAO formats, where no check digit covers them, and enter the search fixed: the posterior
+  // then measures the number and date fields, and the composite must still pass with those letters.
+  const fixed = new Set<number>();
+  let beamAlts = alts;
+  if (format === 'FRA_ID') {
+    const pre = prechooseLetterFields(layout, alts, opts.allowSpecimen);
+    if (pre.forced) forced = true;
+    for (const k of pre.chars.keys()) fixed.add(k);
+    beamAlts = alts.map((line, l) => line.map((a, c) => {
+      const ch = pre.chars.get(key(l, c));
+      return ch === undefined ? a : [{ ch, p: 1 }];
+    }));
+  }
+
   // --- Beam search.
   let beam: Hyp[] = [{ s: '', lp: 0, acc: 0 }];
   let droppedMass = 0;
   for (let step = 0; step < order.length; step++) {
     const k = order[step] as number;
-    const a = (alts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
+    const a = (beamAlts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
     const cl = contrib[step];
     const ready = readyAt[step] as number[];
     let next: Hyp[] = [];
@@ -347,7 +365,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     let otherTerm = 0;
     for (let i = 0; i < order.length; i++) {
       const k = order[i] as number;
-      const a = (alts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
+      const a = (beamAlts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
       const ch = best.s[i] as string;
       const q = a.find((x) => x.ch === ch)?.p ?? 0;
       const other = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
@@ -373,7 +391,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const l = Math.floor(k / W);
       const c = k % W;
       const a = (alts[l] as Alt[][])[c] as Alt[];
-      if ((chosen[l] as string[])[c] === (a[0] as Alt).ch) continue;
+      if (fixed.has(k) || (chosen[l] as string[])[c] === (a[0] as Alt).ch) continue;
       const g = groupOf.get(k) ?? -1; // -1: covered by the composite only
       perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
       if (((chosenP[l] as number[])[c] as number) < MIN_CORRECTION_P) overCorrected = true;
@@ -431,7 +449,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     markClassifierRule(fs);
     const nameAlts = (alts[fs.line] as Alt[][]).slice(fs.start, fs.end);
     const chars = (chosen[fs.line] as string[]).slice(fs.start, fs.end);
-    const ok = fs.field === 'surname' ? isNameList : (t: readonly string[]): boolean => isNameList(t) || t.every((ch) => ch === '<');
+    const ok = isNameList;
     if (!ok(chars)) {
       forced = true;
       continue;
@@ -619,15 +637,17 @@ const NAME_NEXT: readonly (readonly [number, number])[] = [
 
 /**
  * FRA_ID name spans: `PART(<{1,2}PART)*<*` (names separated by `<` or `<<`, fillers at the end;
- * may end anywhere when truncated). States: 0 start, 1 in a part, 2 one filler, 3 two fillers,
- * 4 trailing fillers.
+ * may end anywhere when truncated), or fillers only (no given name; an empty surname is rejected
+ * by interpretMrz). States: 0 start, 1 in a part, 2 one filler, 3 two fillers, 4 trailing
+ * fillers, 5 empty field.
  */
 const NAME_LIST_NEXT: readonly (readonly [number, number])[] = [
-  [1, -1],
+  [1, 5],
   [1, 2],
   [1, 3],
   [1, 4],
   [-1, 4],
+  [-1, 5],
 ];
 
 /** Whether a FRA_ID name span (surname or given names) follows {@link NAME_LIST_NEXT}. */
@@ -654,8 +674,12 @@ export function isGrammaticalName(chars: readonly string[]): boolean {
  * Viterbi over the name positions' alternatives with the name automaton: the most probable
  * well-formed spelling, or null when none exists among the alternatives.
  */
-export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { chars: string[]; ps: number[] } | null {
-  const S = NAME_NEXT.length;
+export function bestGrammaticalName(
+  positions: readonly (readonly Alt[])[],
+  table: readonly (readonly [number, number])[] = NAME_NEXT,
+  accepts: (state: number) => boolean = (st) => st !== 0 && st !== 7,
+): { chars: string[]; ps: number[] } | null {
+  const S = table.length;
   let score = new Array<number>(S).fill(-Infinity);
   score[0] = 0;
   const back: { prev: number; ch: string; p: number }[][] = [];
@@ -666,7 +690,7 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
       const sc = score[st] as number;
       if (sc === -Infinity) continue;
       for (const a of alts) {
-        const to = (NAME_NEXT[st] as readonly [number, number])[a.ch === '<' ? 1 : 0];
+        const to = (table[st] as readonly [number, number])[a.ch === '<' ? 1 : 0];
         if (to < 0) continue;
         const v = sc + Math.log(Math.max(a.p, 1e-12));
         if (v > (next[to] as number)) {
@@ -679,8 +703,8 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
     score = next;
   }
   let end = -1;
-  for (let st = 1; st < S; st++) if ((score[st] as number) > -Infinity && (end < 0 || (score[st] as number) > (score[end] as number))) end = st;
-  if (end < 0 || end === 7) return null;
+  for (let st = 0; st < S; st++) if (accepts(st) && (score[st] as number) > -Infinity && (end < 0 || (score[st] as number) > (score[end] as number))) end = st;
+  if (end < 0) return null;
   const chars: string[] = [];
   const ps: number[] = [];
   for (let i = back.length - 1; i >= 0; i--) {
@@ -690,6 +714,47 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
     end = b.prev;
   }
   return { chars: chars.reverse(), ps: ps.reverse() };
+}
+
+/**
+ * FRA_ID letter fields, chosen before the check-digit search: document code (first letter fitting
+ * the format), issuing state (most probable known code), both name spans (most probable spelling
+ * of the name-list grammar) and sex (top allowed). Keys are `line * 36 + column`. `forced` when a
+ * name span has no well-formed spelling among the alternatives (its top characters are kept).
+ */
+function prechooseLetterFields(layout: MrzLayout, alts: readonly (readonly (readonly Alt[])[])[], allowSpecimen: boolean): { chars: Map<number, string>; forced: boolean } {
+  const W = layout.lineLength;
+  const chars = new Map<number, string>();
+  let forced = false;
+  const at = (l: number, c: number): readonly Alt[] => (alts[l] as readonly (readonly Alt[])[])[c] as readonly Alt[];
+  for (const fs of layout.fields) {
+    if (fs.field === 'documentCode') {
+      const a0 = at(fs.line, fs.start);
+      chars.set(fs.line * W + fs.start, (a0.find((x) => layout.codeFirst.includes(x.ch)) ?? (a0[0] as Alt)).ch);
+      for (let c = fs.start + 1; c < fs.end; c++) chars.set(fs.line * W + c, (at(fs.line, c)[0] as Alt).ch);
+    } else if (fs.field === 'issuingState') {
+      const pos = [0, 1, 2].map((i) => at(fs.line, fs.start + i).slice(0, 4));
+      let best = pos.map((a) => (a[0] as Alt).ch).join('');
+      let bestP = -1;
+      for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
+        const code = a0.ch + a1.ch + a2.ch;
+        const p = a0.p * a1.p * a2.p;
+        if (p > bestP && isKnownStateCode(code, { allowSpecimen })) {
+          best = code;
+          bestP = p;
+        }
+      }
+      for (let i = 0; i < 3; i++) chars.set(fs.line * W + fs.start + i, best[i] as string);
+    } else if (fs.field === 'surname' || fs.field === 'givenNames') {
+      const span = Array.from({ length: fs.end - fs.start }, (_, i) => at(fs.line, fs.start + i));
+      const best = bestGrammaticalName(span, NAME_LIST_NEXT, (st) => st !== 0);
+      if (!best) forced = true;
+      span.forEach((a, i) => chars.set(fs.line * W + fs.start + i, best ? (best.chars[i] as string) : (a[0] as Alt).ch));
+    } else if (fs.field === 'sex') {
+      chars.set(fs.line * W + fs.start, (at(fs.line, fs.start)[0] as Alt).ch);
+    }
+  }
+  return { chars, forced };
 }
 
 /**

@@ -335,12 +335,22 @@ test('French identity card: a wrong check digit, or a doubtful name letter the c
   assert.equal(doubt?.format, 'FRA_ID');
   assert.equal(doubt?.lines[1], FRA[1]);
   assert.equal(doubt?.valid, false);
-  // Surname: K (value 20) for a filler at weight 1 leaves the composite unchanged, so the check
-  // digits pass either way; a letter after the trailing fillers breaks the name grammar: not valid.
-  const bad = correctMrz(cands(FRA, { '0,20': [{ ch: 'K', p: 0.6 }, { ch: '<', p: 0.39 }] }), { now: NOW });
-  assert.equal(bad?.format, 'FRA_ID');
-  assert.ok(bad && Object.values(bad.checks).every(Boolean));
-  assert.equal(bad?.valid, false);
+});
+
+test('French identity card: the name grammar reads a letter among trailing fillers as a filler, as in the ICAO formats', () => {
+  // K (value 20) for a filler leaves the composite unchanged, so only the grammar decides.
+  const r = correctMrz(cands(FRA, { '0,20': [{ ch: 'K', p: 0.6 }, { ch: '<', p: 0.39 }] }), { now: NOW });
+  assert.equal(r?.format, 'FRA_ID');
+  assert.deepEqual(r?.lines, FRA);
+  assert.equal(r?.valid, true);
+  // Given names separated by `<<` are well formed.
+  const l1 = 'IDFRADUPONT<<<<<<<<<<<<<<<<<<<<<<<<<';
+  const head = '8806923102858JEAN<<PIERRE<<5001013M';
+  const lines = [l1, `${head}${computeCheckDigit(l1 + head)}`];
+  const j = correctMrz(cands(lines), { now: NOW });
+  assert.equal(j?.format, 'FRA_ID');
+  assert.equal(j?.valid, true);
+  assert.equal(j?.fields.givenNames, 'JEAN PIERRE');
 });
 
 test('2x36: TD2 stays TD2; IDFRA only among the alternatives is tried after TD2', () => {
