@@ -264,5 +264,6 @@ test('French identity cards (FRA_ID): 300 random ones parse valid as FRA_ID; 600
     assert.ok(r.confidence >= MRZ_CONFIDENCE_THRESHOLD);
     assert.ok(parseMrz(r.lines, { now: NOW }).valid);
   }
-  assert.ok(valid > 30, `valid ${valid}`);
+  // 172 of 600 at the time of writing (the ICAO formats above: about 590 of 2500).
+  assert.ok(valid > 100, `valid ${valid}`);
 });
