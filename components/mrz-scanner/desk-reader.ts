@@ -8,7 +8,7 @@
 
 const MRZ_CHAR = /^[A-Z0-9<]$/;
 
-/** Line lengths of complete MRZs: TD1 3×30, TD2/MRV-B 2×36, TD3/MRV-A 2×44. */
+/** Line lengths of complete MRZs: TD1 3×30, TD2/MRV-B/French ID (FRA_ID) 2×36, TD3/MRV-A 2×44. */
 function isComplete(lines: readonly string[]): boolean {
   const [a, b, c] = lines;
   if (lines.length === 2 && a && b) return (a.length === 44 && b.length === 44) || (a.length === 36 && b.length === 36);

@@ -47,7 +47,7 @@ export interface MrzErrorEventDetail {
   readonly error: CameraError | ScannerInputError;
 }
 
-const ALL_FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
+const ALL_FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB', 'FRA_ID'];
 
 const formatsConverter = {
   fromAttribute(value: string | null): MrzFormat[] | undefined {
@@ -89,7 +89,7 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * @event timpora-mrz-error - The camera or a fallback failed. `detail: MrzErrorEventDetail` (`{ error }` with a
  *   stable `code`). Bubbles, composed.
  *
- * @attr formats - Space-separated formats to accept (`TD1 TD2 TD3 MRVA MRVB`). Default: all.
+ * @attr formats - Space-separated formats to accept (`TD1 TD2 TD3 MRVA MRVB FRA_ID`). Default: all.
  * @attr continuous - Keep scanning after a read; a new event only for a different MRZ.
  * @attr camera - `deviceId` of the camera to use. Default: the rear camera.
  * @attr autostart - Start the camera when connected.

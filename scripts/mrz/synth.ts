@@ -141,6 +141,7 @@ const DOC_MM: Record<MrzFormat, [number, number]> = {
   TD3: [125, 88],
   MRVA: [120, 80],
   MRVB: [105, 74],
+  FRA_ID: [105, 74],
 };
 const PITCH_MM = 2.54;
 
@@ -313,6 +314,7 @@ const TITLES: Record<MrzFormat, readonly string[]> = {
   TD3: ['PASSPORT', 'PASPOR', 'PASSEPORT', 'REISEPASS', 'PASAPORTE'],
   MRVA: ['VISA', 'VISA / VISA', 'VISUM'],
   MRVB: ['VISA', 'VISUM', 'VISA / VISA'],
+  FRA_ID: ['CARTE NATIONALE D\'IDENTITE'],
 };
 
 const LABELS = [

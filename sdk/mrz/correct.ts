@@ -4,7 +4,14 @@
  *
  * How it decides:
  * 1. Format from line count and length (3x30 TD1; 2x44 TD3 or MRV-A; 2x36 TD2 or MRV-B, by the
- *    first character `V`; when that character is uncertain both readings are tried).
+ *    first character `V`; when that character is uncertain both readings are tried). A 2x36 line 1
+ *    that reads `IDFRA` is tried as the French identity card (FRA_ID) first, and last when `IDFRA`
+ *    is only among the alternatives; the first format whose check digits all pass is kept, and
+ *    the read is not valid when FRA_ID and another format both pass all theirs.
+ *    FRA_ID's composite covers every other field; code, state, names and sex are chosen first by
+ *    the rules of step 5 (names: `PART(<{1,2}PART)*<*`), enter the search fixed (so the posterior
+ *    measures numbers and dates), must still pass the composite, and keep the classifier-alone
+ *    confidence of step 6.
  * 2. Each position is restricted to what its field may hold. Digits-only fields (dates, check
  *    digits) map letter look-alikes to digits (`O`/`Q`/`D`/`U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4,
  *    `S`->5, `G`->6, `T`->7, `B`->8); letters-only fields (codes, names, states) map the
@@ -291,12 +298,28 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     return ((h.acc >>> (4 * id)) & 15) === d.charCodeAt(0) - 48;
   };
 
+  // FRA_ID: the composite also covers code, state, names and sex, about which one check digit says
+  // little (K and `<` differ by 20, a multiple of 10). They are chosen first by the rules they follow
+  // in the ICAO formats, where no check digit covers them, and enter the search fixed: the posterior
+  // then measures the number and date fields, and the composite must still pass with those letters.
+  const fixed = new Set<number>();
+  let beamAlts = alts;
+  if (format === 'FRA_ID') {
+    const pre = prechooseLetterFields(layout, alts, opts.allowSpecimen);
+    if (pre.forced) forced = true;
+    for (const k of pre.chars.keys()) fixed.add(k);
+    beamAlts = alts.map((line, l) => line.map((a, c) => {
+      const ch = pre.chars.get(key(l, c));
+      return ch === undefined ? a : [{ ch, p: 1 }];
+    }));
+  }
+
   // --- Beam search.
   let beam: Hyp[] = [{ s: '', lp: 0, acc: 0 }];
   let droppedMass = 0;
   for (let step = 0; step < order.length; step++) {
     const k = order[step] as number;
-    const a = (alts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
+    const a = (beamAlts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
     const cl = contrib[step];
     const ready = readyAt[step] as number[];
     let next: Hyp[] = [];
@@ -342,7 +365,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     let otherTerm = 0;
     for (let i = 0; i < order.length; i++) {
       const k = order[i] as number;
-      const a = (alts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
+      const a = (beamAlts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
       const ch = best.s[i] as string;
       const q = a.find((x) => x.ch === ch)?.p ?? 0;
       const other = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
@@ -368,7 +391,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const l = Math.floor(k / W);
       const c = k % W;
       const a = (alts[l] as Alt[][])[c] as Alt[];
-      if ((chosen[l] as string[])[c] === (a[0] as Alt).ch) continue;
+      if (fixed.has(k) || (chosen[l] as string[])[c] === (a[0] as Alt).ch) continue;
       const g = groupOf.get(k) ?? -1; // -1: covered by the composite only
       perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
       if (((chosenP[l] as number[])[c] as number) < MIN_CORRECTION_P) overCorrected = true;
@@ -381,12 +404,29 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   // --- Unchecked fields.
   const checked = new Set(order);
   const fieldOf = (name: string): { line: number; start: number; end: number } | undefined => layout.fields.find((f) => f.field === name);
+  // Fields that only the FRA_ID composite covers (code, state, names, sex): the beam chose their
+  // characters, and they must also clear the classifier-alone rules they meet in the ICAO
+  // formats, where no check digit covers them (one composite digit over 71 characters proves little).
+  const classifierRule = new Set<number>();
+  const isChecked = (fs: { line: number; start: number; end: number }): boolean => checked.has(key(fs.line, fs.start));
+  const markClassifierRule = (fs: { line: number; start: number; end: number }): void => {
+    for (let c = fs.start; c < fs.end; c++) classifierRule.add(key(fs.line, c));
+  };
+  const chosenAltP = (l: number, c: number): number => ((alts[l] as Alt[][])[c] as Alt[]).find((x) => x.ch === (chosen[l] as string[])[c])?.p ?? 0;
   // States: most probable known code among the alternatives; each letter's probability is taken
   // among the alternatives that keep the code known.
   for (const name of ['issuingState', 'nationality'] as const) {
     const fs = fieldOf(name);
     if (!fs) continue;
     const pos = [0, 1, 2].map((i) => ((alts[fs.line] as Alt[][])[fs.start + i] as Alt[]).slice(0, 4));
+    if (isChecked(fs)) {
+      // Keep the beam's code (the composite covers it); interpretMrz rejects an unknown one.
+      markClassifierRule(fs);
+      const chars = [0, 1, 2].map((i) => (chosen[fs.line] as string[])[fs.start + i] as string);
+      const post = constrainedPosteriors(pos, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }));
+      for (let i = 0; i < 3; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
+      continue;
+    }
     let best: { code: string; p: number; ps: number[] } | null = null;
     for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
       const code = a0.ch + a1.ch + a2.ch;
@@ -402,7 +442,21 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       }
     }
   }
-  // Names: most probable spelling that follows the ICAO name grammar.
+  // Names: most probable spelling that follows the ICAO name grammar. FRA_ID's two name spans
+  // (the composite covers them): the beam's spelling, which must follow the name-list grammar.
+  for (const fs of layout.fields) {
+    if ((fs.field !== 'surname' && fs.field !== 'givenNames') || !isChecked(fs)) continue;
+    markClassifierRule(fs);
+    const nameAlts = (alts[fs.line] as Alt[][]).slice(fs.start, fs.end);
+    const chars = (chosen[fs.line] as string[]).slice(fs.start, fs.end);
+    const ok = isNameList;
+    if (!ok(chars)) {
+      forced = true;
+      continue;
+    }
+    const post = constrainedPosteriors(nameAlts, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), ok);
+    for (let i = 0; i < chars.length; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
+  }
   {
     const fs = fieldOf('name');
     if (fs) {
@@ -431,14 +485,19 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       let rawListed = 0;
       for (const x of raw) rawListed += x.p > 0 && x.p <= 1 ? x.p : 0;
       const kept = a.reduce((t, x) => t + x.p, 0);
-      const top = a[0] as Alt;
-      (chosenP[fs.line] as number[])[fs.start] = top.p / Math.max(1e-12, kept + Math.max(0, 1 - rawListed));
+      // FRA_ID: the beam chose it (the composite covers it); elsewhere the top allowed one.
+      if (isChecked(fs)) markClassifierRule(fs);
+      const p = isChecked(fs) ? chosenAltP(fs.line, fs.start) : (a[0] as Alt).p;
+      (chosenP[fs.line] as number[])[fs.start] = p / Math.max(1e-12, kept + Math.max(0, 1 - rawListed));
     }
   }
-  // Document code: first letter must fit the format.
+  // Document code: first letter must fit the format (FRA_ID: the beam's, covered by the composite).
   {
     const a = (alts[0] as Alt[][])[0] as Alt[];
-    const ok = a.find((x) => layout.codeFirst.includes(x.ch));
+    const code = fieldOf('documentCode');
+    const beamCode = code && isChecked(code);
+    if (code && beamCode) markClassifierRule(code);
+    const ok = beamCode ? a.find((x) => x.ch === (chosen[0] as string[])[0] && layout.codeFirst.includes(x.ch)) : a.find((x) => layout.codeFirst.includes(x.ch));
     if (ok) {
       (chosen[0] as string[])[0] = ok.ch;
       (chosenP[0] as number[])[0] = (constrainedPosteriors([a], [ok.ch], [ok.p], (t) => layout.codeFirst.includes(t[0] as string))[0] as number);
@@ -448,7 +507,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   let unprovenLookalike = false;
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
-      if (checked.has(key(l, c))) continue;
+      if (checked.has(key(l, c)) && !classifierRule.has(key(l, c))) continue;
       const p = (chosenP[l] as number[])[c] as number;
       minUnchecked = Math.min(minUnchecked, p);
       // A mixed field no check digit covers (visa optional data) may hold a letter or its digit
@@ -576,6 +635,31 @@ const NAME_NEXT: readonly (readonly [number, number])[] = [
   [-1, 3],
 ];
 
+/**
+ * FRA_ID name spans: `PART(<{1,2}PART)*<*` (names separated by `<` or `<<`, fillers at the end;
+ * may end anywhere when truncated), or fillers only (no given name; an empty surname is rejected
+ * by interpretMrz). States: 0 start, 1 in a part, 2 one filler, 3 two fillers, 4 trailing
+ * fillers, 5 empty field.
+ */
+const NAME_LIST_NEXT: readonly (readonly [number, number])[] = [
+  [1, 5],
+  [1, 2],
+  [1, 3],
+  [1, 4],
+  [-1, 4],
+  [-1, 5],
+];
+
+/** Whether a FRA_ID name span (surname or given names) follows {@link NAME_LIST_NEXT}. */
+export function isNameList(chars: readonly string[]): boolean {
+  let st = 0;
+  for (const ch of chars) {
+    st = (NAME_LIST_NEXT[st] as readonly [number, number])[ch === '<' ? 1 : 0];
+    if (st < 0) return false;
+  }
+  return st !== 0;
+}
+
 /** Whether a name field spelling follows the automaton. */
 export function isGrammaticalName(chars: readonly string[]): boolean {
   let st = 0;
@@ -590,8 +674,12 @@ export function isGrammaticalName(chars: readonly string[]): boolean {
  * Viterbi over the name positions' alternatives with the name automaton: the most probable
  * well-formed spelling, or null when none exists among the alternatives.
  */
-export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { chars: string[]; ps: number[] } | null {
-  const S = NAME_NEXT.length;
+export function bestGrammaticalName(
+  positions: readonly (readonly Alt[])[],
+  table: readonly (readonly [number, number])[] = NAME_NEXT,
+  accepts: (state: number) => boolean = (st) => st !== 0 && st !== 7,
+): { chars: string[]; ps: number[] } | null {
+  const S = table.length;
   let score = new Array<number>(S).fill(-Infinity);
   score[0] = 0;
   const back: { prev: number; ch: string; p: number }[][] = [];
@@ -602,7 +690,7 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
       const sc = score[st] as number;
       if (sc === -Infinity) continue;
       for (const a of alts) {
-        const to = (NAME_NEXT[st] as readonly [number, number])[a.ch === '<' ? 1 : 0];
+        const to = (table[st] as readonly [number, number])[a.ch === '<' ? 1 : 0];
         if (to < 0) continue;
         const v = sc + Math.log(Math.max(a.p, 1e-12));
         if (v > (next[to] as number)) {
@@ -615,8 +703,8 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
     score = next;
   }
   let end = -1;
-  for (let st = 1; st < S; st++) if ((score[st] as number) > -Infinity && (end < 0 || (score[st] as number) > (score[end] as number))) end = st;
-  if (end < 0 || end === 7) return null;
+  for (let st = 0; st < S; st++) if (accepts(st) && (score[st] as number) > -Infinity && (end < 0 || (score[st] as number) > (score[end] as number))) end = st;
+  if (end < 0) return null;
   const chars: string[] = [];
   const ps: number[] = [];
   for (let i = back.length - 1; i >= 0; i--) {
@@ -626,6 +714,62 @@ export function bestGrammaticalName(positions: readonly (readonly Alt[])[]): { c
     end = b.prev;
   }
   return { chars: chars.reverse(), ps: ps.reverse() };
+}
+
+/**
+ * FRA_ID letter fields, chosen before the check-digit search: document code (first letter fitting
+ * the format), issuing state (most probable known code), both name spans (most probable spelling
+ * of the name-list grammar) and sex (top allowed). Keys are `line * 36 + column`. `forced` when a
+ * name span has no well-formed spelling among the alternatives (its top characters are kept).
+ */
+function prechooseLetterFields(layout: MrzLayout, alts: readonly (readonly (readonly Alt[])[])[], allowSpecimen: boolean): { chars: Map<number, string>; forced: boolean } {
+  const W = layout.lineLength;
+  const chars = new Map<number, string>();
+  let forced = false;
+  const at = (l: number, c: number): readonly Alt[] => (alts[l] as readonly (readonly Alt[])[])[c] as readonly Alt[];
+  for (const fs of layout.fields) {
+    if (fs.field === 'documentCode') {
+      const a0 = at(fs.line, fs.start);
+      chars.set(fs.line * W + fs.start, (a0.find((x) => layout.codeFirst.includes(x.ch)) ?? (a0[0] as Alt)).ch);
+      for (let c = fs.start + 1; c < fs.end; c++) chars.set(fs.line * W + c, (at(fs.line, c)[0] as Alt).ch);
+    } else if (fs.field === 'issuingState') {
+      const pos = [0, 1, 2].map((i) => at(fs.line, fs.start + i).slice(0, 4));
+      let best = pos.map((a) => (a[0] as Alt).ch).join('');
+      let bestP = -1;
+      for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
+        const code = a0.ch + a1.ch + a2.ch;
+        const p = a0.p * a1.p * a2.p;
+        if (p > bestP && isKnownStateCode(code, { allowSpecimen })) {
+          best = code;
+          bestP = p;
+        }
+      }
+      for (let i = 0; i < 3; i++) chars.set(fs.line * W + fs.start + i, best[i] as string);
+    } else if (fs.field === 'surname' || fs.field === 'givenNames') {
+      const span = Array.from({ length: fs.end - fs.start }, (_, i) => at(fs.line, fs.start + i));
+      const best = bestGrammaticalName(span, NAME_LIST_NEXT, (st) => st !== 0);
+      if (!best) forced = true;
+      span.forEach((a, i) => chars.set(fs.line * W + fs.start + i, best ? (best.chars[i] as string) : (a[0] as Alt).ch));
+    } else if (fs.field === 'sex') {
+      chars.set(fs.line * W + fs.start, (at(fs.line, fs.start)[0] as Alt).ch);
+    }
+  }
+  return { chars, forced };
+}
+
+/**
+ * Whether line 1 starts `IDFRA` (the French identity card): `top` when the first allowed letters
+ * spell it, `alternative` when each position lists its letter, else null.
+ */
+function frenchCardStart(line: LineCandidates, minP: number): 'top' | 'alternative' | null {
+  let top = true;
+  for (let i = 0; i < 5; i++) {
+    const a = restrictAlternatives(line[i] ?? [], 'alpha', minP);
+    const want = 'IDFRA'[i] as string;
+    if (!a.some((x) => x.ch === want)) return null;
+    if (a[0]?.ch !== want) top = false;
+  }
+  return top ? 'top' : 'alternative';
 }
 
 function topChar(pos: readonly CharAlternative[] | undefined): string {
@@ -655,17 +799,30 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   const topV = topChar(first) === 'V';
   if (lines.length === 3 && len === 30) formats = ['TD1'];
   else if (len === 44) formats = topV ? ['MRVA', ...(first.length > 1 ? (['TD3'] as const) : [])] : vP > 0 ? ['TD3', 'MRVA'] : ['TD3'];
-  else if (len === 36) formats = topV ? ['MRVB', ...(first.length > 1 ? (['TD2'] as const) : [])] : vP > 0 ? ['TD2', 'MRVB'] : ['TD2'];
-  else return null;
+  else if (len === 36) {
+    formats = topV ? ['MRVB', ...(first.length > 1 ? (['TD2'] as const) : [])] : vP > 0 ? ['TD2', 'MRVB'] : ['TD2'];
+    // French identity card: first when line 1 reads `IDFRA`, last when only the alternatives allow it.
+    const fra = frenchCardStart(lines[0] as LineCandidates, opts.minAlternativeP);
+    if (fra === 'top') formats.unshift('FRA_ID');
+    else if (fra === 'alternative') formats.push('FRA_ID');
+  } else return null;
   if (lines.length === 3 && len !== 30) return null;
   if (lines.length === 2 && len === 30) return null;
 
   let pick: Solved | null = null;
+  // FRA_ID against TD2 (or MRV-B): every format is solved, and when both the French layout and
+  // another one pass all their check digits the layout is unproven.
+  const solveAll = formats.includes('FRA_ID');
+  let rivalPasses = false;
   for (const f of formats) {
     const s = solve(f, lines, opts);
     if (!s) continue;
+    if (pick?.allChecksPass) {
+      if (s.allChecksPass && (s.format === 'FRA_ID' || pick.format === 'FRA_ID')) rivalPasses = true;
+      continue;
+    }
     if (!pick || (s.allChecksPass && !pick.allChecksPass)) pick = s;
-    if (pick.allChecksPass) break;
+    if (pick.allChecksPass && !solveAll) break;
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
@@ -675,7 +832,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
     ...parseOptions,
     confidence: +confidence.toFixed(4),
     corrections: pick.corrections,
-    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && confidence >= threshold,
+    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && confidence >= threshold,
   });
 }
 

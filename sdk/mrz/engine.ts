@@ -70,9 +70,9 @@ function zeroTimings(): MrzTimings {
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function sizesFor(formats: readonly MrzFormat[] | undefined): (30 | 36 | 44)[] {
-  const f = formats && formats.length > 0 ? formats : (['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as const);
+  const f = formats && formats.length > 0 ? formats : (['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB', 'FRA_ID'] as const);
   const s = new Set<30 | 36 | 44>();
-  for (const x of f) s.add(x === 'TD1' ? 30 : x === 'TD2' || x === 'MRVB' ? 36 : 44);
+  for (const x of f) s.add(x === 'TD1' ? 30 : x === 'TD2' || x === 'MRVB' || x === 'FRA_ID' ? 36 : 44);
   return [...s];
 }
 

@@ -1,6 +1,6 @@
 /**
- * ICAO 9303 MRZ layouts: where each field and check digit sits, and which characters a field may
- * hold. Shared by the parser (parse.ts), the check-digit correction (correct.ts) and the generators.
+ * MRZ layouts (ICAO 9303, plus the French national identity card of 1988-2021): where each field
+ * and check digit sits, and which characters a field may hold. Shared by the parser (parse.ts), the check-digit correction (correct.ts) and the generators.
  * Positions are 0-based `[line, start, end)` (end exclusive).
  * @module
  */
@@ -30,7 +30,12 @@ export type MrzFieldName =
   | 'expiryDate'
   | 'optional1'
   | 'optional2'
-  | 'name';
+  /** ICAO name field: primary and secondary identifiers separated by `<<`. */
+  | 'name'
+  /** Surname alone (FRA_ID line 1). */
+  | 'surname'
+  /** Given names alone, separated by `<<` (FRA_ID line 2). */
+  | 'givenNames';
 
 /** A span of one line. */
 export interface MrzSpan {
@@ -192,6 +197,29 @@ export const LAYOUTS: Readonly<Record<MrzFormat, MrzLayout>> = {
     ],
     checks: line2HeadChecks(),
   },
+  // French national identity card (1988-2021), as the `mrz` package's FRENCH_NATIONAL_ID: no expiry
+  // date, no nationality; the composite covers all of line 1 and line 2 up to the sex.
+  FRA_ID: {
+    format: 'FRA_ID',
+    lineCount: 2,
+    lineLength: 36,
+    codeFirst: 'I',
+    fields: [
+      f('documentCode', 0, 0, 2, 'alpha'),
+      f('issuingState', 0, 2, 5, 'alpha'),
+      f('surname', 0, 5, 30, 'alpha'),
+      f('optional1', 0, 30, 36, 'alnum'),
+      f('documentNumber', 1, 0, 12, 'alnum'),
+      f('givenNames', 1, 13, 27, 'alpha'),
+      f('birthDate', 1, 27, 33, 'digitOrFiller'),
+      f('sex', 1, 34, 35, 'sex'),
+    ],
+    checks: [
+      c('documentNumber', 1, 12, [s(1, 0, 12)]),
+      c('birthDate', 1, 33, [s(1, 27, 33)]),
+      c('composite', 1, 35, [s(0, 0, 36), s(1, 0, 35)]),
+    ],
+  },
 };
 
 /** Line count and length of each format. */
@@ -201,13 +229,16 @@ export function formatShape(format: MrzFormat): MrzShape {
 }
 
 /**
- * Format from the shape of the lines (count x length) and the first character of line 1
- * (`V` = visa). Returns null when the shape matches no ICAO layout.
+ * Format from the shape of the lines (count x length) and the start of line 1 (`V` = visa; 2x36
+ * starting `IDFRA` = French national identity card, as the `mrz` package decides). `lineStart` may
+ * be just the first character (then `FRA_ID` is never chosen). Returns null when the shape matches
+ * no layout.
  */
-export function detectFormat(lineCount: number, lineLength: number, firstChar: string): MrzFormat | null {
+export function detectFormat(lineCount: number, lineLength: number, lineStart: string): MrzFormat | null {
+  const firstChar = lineStart[0] ?? '';
   if (lineCount === 3 && lineLength === 30) return 'TD1';
   if (lineCount === 2 && lineLength === 44) return firstChar === 'V' ? 'MRVA' : 'TD3';
-  if (lineCount === 2 && lineLength === 36) return firstChar === 'V' ? 'MRVB' : 'TD2';
+  if (lineCount === 2 && lineLength === 36) return firstChar === 'V' ? 'MRVB' : lineStart.startsWith('IDFRA') ? 'FRA_ID' : 'TD2';
   return null;
 }
 

@@ -1,5 +1,6 @@
 /**
- * `sdk/mrz`: reading machine readable zones (ICAO 9303 TD1, TD2, TD3, MRV-A, MRV-B).
+ * `sdk/mrz`: reading machine readable zones (ICAO 9303 TD1, TD2, TD3, MRV-A, MRV-B, and the French
+ * national identity card of 1988-2021, `FRA_ID`).
  *
  * Text side: check digits, layouts, parsing typed or read lines, check-digit correction of
  * classifier output, cross-frame voting. Image side: the reading engine (`readMrz`) and its

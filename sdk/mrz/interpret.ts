@@ -1,5 +1,6 @@
 /**
- * Interpretation of MRZ lines of a known format: fields, check digits, dates, validity rules. Shared
+ * Interpretation of MRZ lines of a known format: fields, check digits, dates, validity rules (FRA_ID:
+ * two name spans, no expiry date, nationality = issuing state, see types.ts). Shared
  * by parse.ts (typed/pasted text) and correct.ts (classifier output). Kept free of the `mrz` npm
  * package so the camera path's bundle stays small; the rules are documented in parse.ts.
  * @module
@@ -39,6 +40,11 @@ function cut(lines: readonly string[], line: number, start: number, end: number)
 /** Trims fillers at both ends; inner fillers become spaces. */
 function cleanOptional(v: string): string {
   return v.replace(/^<+|<+$/g, '').replace(/</g, ' ');
+}
+
+/** Fillers (single or runs) become single spaces, trimmed. */
+function spaced(v: string): string {
+  return v.replace(/</g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function splitName(field: string): { surname: string; givenNames: string } {
@@ -160,12 +166,18 @@ export function interpretMrz(format: MrzFormat, lines: readonly string[], option
   const natRaw = get('nationality');
   const sexRaw = get('sex');
   const birth = resolveMrzDate(get('birthDate'), 'birth', now);
-  const expiry = resolveMrzDate(get('expiryDate'), 'expiry', now);
-  const nameRaw = get('name');
-  const { surname, givenNames } = splitName(nameRaw);
+  // FRA_ID has no expiry date: nothing to reject, and null.
+  const hasExpiry = layout.fields.some((x) => x.field === 'expiryDate');
+  const expiry: DateRead = hasExpiry ? resolveMrzDate(get('expiryDate'), 'expiry', now) : { iso: null, ok: true };
+  // FRA_ID: surname and given names in two spans (names separated by `<<`), no nationality field
+  // (the card is issued to French citizens only: the issuing state stands in for it).
+  const twoSpans = format === 'FRA_ID';
+  const nameRaw = twoSpans ? get('surname') + get('givenNames') : get('name');
+  const { surname, givenNames } = twoSpans ? { surname: spaced(get('surname')), givenNames: spaced(get('givenNames')) } : splitName(nameRaw);
+  const natField = twoSpans ? issuerRaw : natRaw;
 
   let documentNumber = get('documentNumber').replace(/<+$/, '');
-  let optional1 = format === 'TD1' ? get('optional1') : '';
+  let optional1 = format === 'TD1' || format === 'FRA_ID' ? get('optional1') : '';
   if (format === 'TD1') {
     const long = td1LongNumber(lines);
     if (long) {
@@ -178,7 +190,7 @@ export function interpretMrz(format: MrzFormat, lines: readonly string[], option
     documentCode: codeRaw.replace(/<+/g, ''),
     issuingState: issuerRaw.replace(/<+$/, ''),
     documentNumber,
-    nationality: natRaw.replace(/<+$/, ''),
+    nationality: natField.replace(/<+$/, ''),
     surname,
     givenNames,
     sex,
@@ -189,7 +201,7 @@ export function interpretMrz(format: MrzFormat, lines: readonly string[], option
   };
 
   const codeOk = layout.codeFirst.includes(codeRaw[0] ?? '') && /^[A-Z<]$/.test(codeRaw[1] ?? '');
-  const statesOk = isKnownStateCode(issuerRaw, { allowSpecimen }) && isKnownStateCode(natRaw, { allowSpecimen });
+  const statesOk = isKnownStateCode(issuerRaw, { allowSpecimen }) && isKnownStateCode(natField, { allowSpecimen });
   const sexOk = /^[MF<X]$/.test(sexRaw);
   const namesOk = ALPHA_NAME.test(nameRaw) && surname.length > 0;
   const checksOk = layout.checks.every((ck) => checks[ck.name] === true);

@@ -1,6 +1,6 @@
 /**
  * Parsing typed, pasted or OCR-read MRZ text into the engine's {@link MrzResult} shape, for TD1, TD2,
- * TD3, MRV-A and MRV-B.
+ * TD3, MRV-A, MRV-B and the French national identity card of 1988-2021 (`FRA_ID`).
  *
  * Rules (documented behaviour, covered by tests):
  * - Input: one string (lines separated by newlines; a single run of 90/88/72 characters is split by
@@ -13,7 +13,13 @@
  *   state `UTO` unless `allowSpecimen: false`); dates are possible calendar dates (unknown parts
  *   written as `<` or `00` are allowed and give `null`); sex is `M`, `F`, `<` (or `X`); the document
  *   code starts with the letter of its format (`P`, `V`, or `A`/`C`/`I`); names hold letters only.
- * - For TD1/TD2/TD3 the verdicts are cross-checked with the `mrz` npm package: a check digit counts
+ * - French identity card (`FRA_ID`, 2x36 with line 1 starting `IDFRA`, as the `mrz` package
+ *   decides): surname on line 1, given names on line 2 (`<<` between names), no expiry date
+ *   (`expiryDate` null), `nationality` reported as `FRA` (no such field; the card is for French
+ *   citizens only), the 12-character card number, and the administrative code as `optional1`.
+ *   When the French check digits fail but the TD2 ones all pass, the lines are read as TD2 (the
+ *   `mrz` package reads every `IDFRA` 2x36 as French, so that TD2 reading has no cross-check).
+ * - For TD1/TD2/TD3/FRA_ID the verdicts are cross-checked with the `mrz` npm package: a check digit counts
  *   as passed only when both implementations agree it passes. (The camera path, correct.ts, skips
  *   the package for speed; tests keep the two implementations in agreement.)
  * - Specimens: `allowSpecimen` defaults to true, because a reader reports whether it read the
@@ -43,7 +49,7 @@ export type MrzParseErrorCode =
   | 'empty'
   /** A character outside `A-Z0-9<`. */
   | 'invalid-characters'
-  /** Line count or lengths match no ICAO format (3x30, 2x36, 2x44). */
+  /** Line count or lengths match no format (3x30, 2x36, 2x44). */
   | 'invalid-shape';
 
 /** Thrown by {@link parseMrz} when the text cannot be an MRZ at all. */
@@ -99,8 +105,12 @@ export function normalizeMrzInput(input: string | readonly string[]): string[] {
  */
 export function parseMrz(lines: string | readonly string[], options: MrzParseOptions = {}): MrzResult {
   const clean = normalizeMrzInput(lines);
-  const format = detectFormat(clean.length, (clean[0] as string).length, (clean[0] as string)[0] ?? '') as MrzFormat;
-  return interpretMrz(format, clean, { ...options, crossChecks: packageChecks(format, clean) });
+  const format = detectFormat(clean.length, (clean[0] as string).length, clean[0] as string) as MrzFormat;
+  const result = interpretMrz(format, clean, { ...options, crossChecks: packageChecks(format, clean) });
+  if (format !== 'FRA_ID' || Object.values(result.checks).every(Boolean)) return result;
+  // `IDFRA` whose French check digits fail: a TD2 whose check digits all pass is read as TD2.
+  const td2 = interpretMrz('TD2', clean, { ...options, crossChecks: packageChecks('TD2', clean) });
+  return Object.values(td2.checks).every(Boolean) ? td2 : result;
 }
 
 /** Outcome of {@link safeParseMrz}. */
@@ -144,15 +154,19 @@ const PACKAGE_FIELDS: Record<PackageCheckField, CheckDigitName> = {
   compositeCheckDigit: 'composite',
 };
 
+/** The `mrz` package's name of each format it parses. */
+const PACKAGE_FORMATS: Partial<Record<MrzFormat, string>> = { TD1: 'TD1', TD2: 'TD2', TD3: 'TD3', FRA_ID: 'FRENCH_NATIONAL_ID' };
+
 /**
- * Check-digit verdicts of the `mrz` package for TD1/TD2/TD3 (null when it does not cover the
- * format or fails on the input).
+ * Check-digit verdicts of the `mrz` package for TD1/TD2/TD3/FRA_ID (null when it does not cover the
+ * format, reads the lines as another format, or fails on the input).
  */
 export function packageChecks(format: MrzFormat, lines: readonly string[]): Partial<Record<CheckDigitName, boolean>> | null {
-  if (format !== 'TD1' && format !== 'TD2' && format !== 'TD3') return null;
+  const packageFormat = PACKAGE_FORMATS[format];
+  if (packageFormat === undefined) return null;
   try {
     const r = mrzPackageParse([...lines]);
-    if (r.format !== format) return null;
+    if (r.format !== packageFormat) return null;
     const out: Partial<Record<CheckDigitName, boolean>> = {};
     for (const d of r.details) {
       const name = d.field !== null ? PACKAGE_FIELDS[d.field as PackageCheckField] : undefined;

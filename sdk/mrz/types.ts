@@ -4,8 +4,15 @@
  * @module
  */
 
-/** ICAO 9303 layouts the engine reads. */
-export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB';
+/**
+ * Layouts the engine reads: the ICAO 9303 ones (`TD1` 3x30, `TD2` 2x36, `TD3` 2x44, visas `MRVA`
+ * 2x44 and `MRVB` 2x36), and `FRA_ID`, the French national identity card issued 1988-2021 (2x36,
+ * line 1 starting `IDFRA`; not ICAO TD2). A `FRA_ID` result has no expiry date in its MRZ
+ * (`expiryDate` is null), reports `nationality` `FRA` (the card is issued to French citizens only;
+ * the MRZ has no nationality field), the 12-character card number as `documentNumber`, and the
+ * administrative code of line 1 (positions 31-36, often empty) as `optional1`.
+ */
+export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB' | 'FRA_ID';
 
 /** A greyscale image: one byte per pixel, row-major, 0 = black. */
 export interface GrayImage {
@@ -69,7 +76,7 @@ export interface MrzFields {
   readonly issuingState: string;
   /** Document number, fillers removed (TD1 long numbers joined). */
   readonly documentNumber: string;
-  /** Nationality code (ICAO; `D` for Germany). */
+  /** Nationality code (ICAO; `D` for Germany). `FRA_ID` has no such field: `FRA`, its issuing state. */
   readonly nationality: string;
   /** Primary identifier, `<` turned into spaces. */
   readonly surname: string;
@@ -79,9 +86,12 @@ export interface MrzFields {
   readonly sex: 'M' | 'F' | 'X';
   /** Date of birth, ISO; null when not a real date. */
   readonly birthDate: string | null;
-  /** Date of expiry, ISO; null when not a real date. */
+  /** Date of expiry, ISO; null when not a real date, and always for `FRA_ID` (no expiry in its MRZ). */
   readonly expiryDate: string | null;
-  /** Personal number / optional data, fillers removed (`optional1` for TD1 line 1, `optional2` line 2). */
+  /**
+   * Personal number / optional data, fillers removed (`optional1` for TD1 line 1, `optional2` line 2;
+   * for `FRA_ID` the administrative code at the end of line 1).
+   */
   readonly optional1: string;
   /** Optional data of line 2 (TD1) or the personal number (TD3). */
   readonly optional2: string;

@@ -297,3 +297,70 @@ test('sharpen (calibration exponent): identity at 1, sharper above 1, turns a co
   const badUnder = bad.map((l) => [...l].map((ch) => [{ ch, p: 0.5 }]));
   assert.equal(correctMrz(badUnder, { now: NOW, sharpen: 3.5 })?.valid, false);
 });
+
+const FRA = ['IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<', '9409923102854CORINNE<<<<<<<6512068F4'];
+
+test('French identity card (FRA_ID): confident candidates read valid as FRA_ID, unchanged', () => {
+  const r = correctMrz(cands(FRA), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.format, 'FRA_ID');
+  assert.deepEqual(r.lines, FRA);
+  assert.equal(r.valid, true, `conf ${r.confidence}`);
+  assert.deepEqual(r.corrections, []);
+  assert.equal(r.fields.surname, 'BERTHIER');
+  assert.equal(r.fields.givenNames, 'CORINNE');
+  assert.equal(r.fields.expiryDate, null);
+  assert.equal(r.fields.nationality, 'FRA');
+});
+
+test('French identity card: O read for 0 in the document number is corrected because the check digit proves it', () => {
+  // 940992310285: position 2 is `0`; the classifier prefers `O`.
+  const r = correctMrz(cands(FRA, { '1,2': [{ ch: 'O', p: 0.7 }, { ch: '0', p: 0.28 }] }), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.format, 'FRA_ID');
+  assert.deepEqual(r.lines, FRA);
+  assert.equal(r.valid, true);
+  assert.deepEqual(r.corrections, [[1, 2]]);
+  // Without the `0` among the alternatives nothing proves a reading: not valid.
+  const w = correctMrz(cands(FRA, { '1,2': [{ ch: 'O', p: 0.7 }, { ch: 'Q', p: 0.28 }] }), { now: NOW });
+  assert.equal(w?.valid, false);
+});
+
+test('French identity card: a wrong check digit, or a doubtful name letter the composite happens to prove, is not valid', () => {
+  const wrong = correctMrz(cands([FRA[0] as string, (FRA[1] as string).slice(0, 35) + '5']), { now: NOW });
+  assert.equal(wrong?.valid, false);
+  // Given names: O of CORINNE (line 2, column 14) at 0.6 against Q. The composite rules Q out, but
+  // names keep the classifier-alone rule they have in the ICAO formats.
+  const doubt = correctMrz(cands(FRA, { '1,14': [{ ch: 'O', p: 0.6 }, { ch: 'Q', p: 0.39 }] }), { now: NOW });
+  assert.equal(doubt?.format, 'FRA_ID');
+  assert.equal(doubt?.lines[1], FRA[1]);
+  assert.equal(doubt?.valid, false);
+});
+
+test('French identity card: the name grammar reads a letter among trailing fillers as a filler, as in the ICAO formats', () => {
+  // K (value 20) for a filler leaves the composite unchanged, so only the grammar decides.
+  const r = correctMrz(cands(FRA, { '0,20': [{ ch: 'K', p: 0.6 }, { ch: '<', p: 0.39 }] }), { now: NOW });
+  assert.equal(r?.format, 'FRA_ID');
+  assert.deepEqual(r?.lines, FRA);
+  assert.equal(r?.valid, true);
+  // Given names separated by `<<` are well formed.
+  const l1 = 'IDFRADUPONT<<<<<<<<<<<<<<<<<<<<<<<<<';
+  const head = '8806923102858JEAN<<PIERRE<<5001013M';
+  const lines = [l1, `${head}${computeCheckDigit(l1 + head)}`];
+  const j = correctMrz(cands(lines), { now: NOW });
+  assert.equal(j?.format, 'FRA_ID');
+  assert.equal(j?.valid, true);
+  assert.equal(j?.fields.givenNames, 'JEAN PIERRE');
+});
+
+test('2x36: TD2 stays TD2; IDFRA only among the alternatives is tried after TD2', () => {
+  const td2 = ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'];
+  const r = correctMrz(cands(td2), { now: NOW });
+  assert.equal(r?.format, 'TD2');
+  assert.equal(r?.valid, true);
+  // French card whose first letter the classifier doubts (L over I): TD2 fails its checks, FRA_ID
+  // passes them with the I.
+  const f = correctMrz(cands(FRA, { '0,0': [{ ch: 'L', p: 0.6 }, { ch: 'I', p: 0.39 }] }), { now: NOW });
+  assert.equal(f?.format, 'FRA_ID');
+  assert.deepEqual(f?.lines, FRA);
+});

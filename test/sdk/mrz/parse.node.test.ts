@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeCheckDigit } from '../../../sdk/mrz/checkdigit.ts';
-import { MrzParseError, parseMrz, resolveMrzDate, safeParseMrz } from '../../../sdk/mrz/parse.ts';
+import { MrzParseError, packageChecks, parseMrz, resolveMrzDate, safeParseMrz } from '../../../sdk/mrz/parse.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const samples = resolve(repoRoot, '../shared/mrz-samples');
@@ -62,9 +62,9 @@ test('ICAO specimens of every format parse valid with the right fields', { skip:
 
 test('every ground-truth MRZ of the shared samples: check digits pass; valid except documented exceptions', { skip: !haveSamples && 'shared samples missing' }, () => {
   const gt = JSON.parse(readFileSync(resolve(samples, 'ground-truth.json'), 'utf8')) as Record<string, { mrz?: string[] | null } | string>;
-  // Not valid by design: nationality "132" is no state code (ROU variant); the French national ID
-  // card uses a national 2x36 layout that is not an ICAO format.
-  const expectedInvalid = new Set(['passporteye/testdata/100_id-rou.jpg', 'mrz-detection/id1.jpg']);
+  // Not valid by design: nationality "132" is no state code (ROU variant). (The French national ID
+  // card, mrz-detection/id1.jpg, reads valid as FRA_ID.)
+  const expectedInvalid = new Set(['passporteye/testdata/100_id-rou.jpg']);
   let n = 0;
   for (const [name, entry] of Object.entries(gt)) {
     if (typeof entry !== 'object' || !entry.mrz) continue;
@@ -83,6 +83,70 @@ test('every ground-truth MRZ of the shared samples: check digits pass; valid exc
   const r = parseMrz(rou.mrz, { now: NOW });
   assert.ok(Object.values(r.checks).every(Boolean));
   assert.equal(r.fields.nationality, '132');
+});
+
+const FRA = ['IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<', '9409923102854CORINNE<<<<<<<6512068F4'];
+
+/** A French identity card MRZ with its three check digits computed. */
+function frenchCard(surname: string, admin: string, number: string, given: string, birth: string, sex: string): string[] {
+  const l1 = `IDFRA${surname.padEnd(25, '<')}${admin.padEnd(6, '<')}`;
+  const head = `${number}${computeCheckDigit(number)}${given.padEnd(14, '<')}${birth}${computeCheckDigit(birth)}${sex}`;
+  return [l1, `${head}${computeCheckDigit(l1 + head)}`];
+}
+
+test('French national identity card (FRA_ID, 2x36 starting IDFRA): valid with its fields, nationality FRA, no expiry', () => {
+  const r = parseMrz(FRA, { now: NOW });
+  assert.equal(r.format, 'FRA_ID');
+  assert.equal(r.valid, true);
+  assert.deepEqual(r.fields, {
+    documentCode: 'ID', issuingState: 'FRA', documentNumber: '940992310285', nationality: 'FRA', surname: 'BERTHIER',
+    givenNames: 'CORINNE', sex: 'F', birthDate: '1965-12-06', expiryDate: null, optional1: '', optional2: '',
+  });
+  assert.deepEqual(r.checks, { documentNumber: true, birthDate: true, composite: true });
+  // One run of 72 characters splits the same way.
+  assert.deepEqual(parseMrz(FRA.join(''), { now: NOW }).fields, r.fields);
+  // Compound surname, given names separated by `<<`, an administrative code.
+  const c = parseMrz(frenchCard('DUPONT<DURAND', '931042', '880692310285', 'JEAN<<PIERRE', '500101', 'M'), { now: NOW });
+  assert.equal(c.format, 'FRA_ID');
+  assert.equal(c.valid, true, JSON.stringify(c.checks));
+  assert.equal(c.fields.surname, 'DUPONT DURAND');
+  assert.equal(c.fields.givenNames, 'JEAN PIERRE');
+  assert.equal(c.fields.optional1, '931042');
+  assert.equal(c.fields.sex, 'M');
+});
+
+test('French identity card: a wrong check digit gives valid false, and our verdicts agree with the mrz package', () => {
+  const wrongComposite = [FRA[0] as string, (FRA[1] as string).slice(0, 35) + '5'];
+  const a = parseMrz(wrongComposite, { now: NOW });
+  assert.equal(a.format, 'FRA_ID');
+  assert.equal(a.valid, false);
+  assert.deepEqual(a.checks, { documentNumber: true, birthDate: true, composite: false });
+  assert.deepEqual(packageChecks('FRA_ID', wrongComposite), { documentNumber: true, birthDate: true, composite: false });
+  // Document number 0 read as 8: its own digit and the composite fail.
+  const wrongNumber = [FRA[0] as string, '9489' + (FRA[1] as string).slice(4)];
+  const b = parseMrz(wrongNumber, { now: NOW });
+  assert.equal(b.valid, false);
+  assert.equal(b.checks.documentNumber, false);
+  // A digit inside the names is no name.
+  const digitName = parseMrz(['IDFRABERTH1ER<<<<<<<<<<<<<<<<<<<<<<<', FRA[1] as string], { now: NOW });
+  assert.equal(digitName.valid, false);
+  // The package agrees with ours on the valid card.
+  assert.deepEqual(packageChecks('FRA_ID', FRA), { documentNumber: true, birthDate: true, composite: true });
+});
+
+test('2x36 lines not starting IDFRA stay TD2 (and visas MRVB)', () => {
+  const td2 = ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'];
+  const r = parseMrz(td2, { now: NOW });
+  assert.equal(r.format, 'TD2');
+  assert.equal(r.valid, true);
+  // A French TD2-shaped line 1 without the IDFRA start (code I<) is TD2 too.
+  assert.equal(parseMrz(['I<FRABERTHIER<<CORINNE<<<<<<<<<<<<<<', 'D231458907FRA7408122F1204159<<<<<<<6'], { now: NOW }).format, 'TD2');
+  // A TD2 that starts IDFRA (from the fuzz test's random generator): the French check digits fail, the TD2 ones
+  // pass, so it reads TD2.
+  const idfraTd2 = parseMrz(['IDFRALEE<<AHMED<<<<<<<<<<<<<<<<<<<<<', '2072790197FRA7410183M3111068<<<<<<<4'], { now: NOW });
+  assert.equal(idfraTd2.format, 'TD2');
+  assert.equal(idfraTd2.valid, true);
+  assert.equal(idfraTd2.fields.givenNames, 'AHMED');
 });
 
 test('Germany D<< and issuer BDR', () => {
