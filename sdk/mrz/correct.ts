@@ -449,12 +449,11 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     markClassifierRule(fs);
     const nameAlts = (alts[fs.line] as Alt[][]).slice(fs.start, fs.end);
     const chars = (chosen[fs.line] as string[]).slice(fs.start, fs.end);
-    const ok = isNameList;
-    if (!ok(chars)) {
+    if (!isNameList(chars)) {
       forced = true;
       continue;
     }
-    const post = constrainedPosteriors(nameAlts, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), ok);
+    const post = constrainedPosteriors(nameAlts, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), isNameList);
     for (let i = 0; i < chars.length; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
   }
   {
@@ -541,8 +540,8 @@ const MAX_SWAPS = 8;
  * True when swapping one or two uncertain look-alikes in the checked mixed fields (document
  * number, personal number) for their twins keeps every check digit passing, and the classifier
  * alone does not rule that reading out. The check digits cannot tell such readings apart: O (24)
- * and 0 (0) at weights 3 and 7 add 240 to the sum, and G (16) for 6 or Q (26) always adds a multiple of 10.
- * The swapped reading's odds against the chosen one are taken as the product, over the swapped
+ * and 0 (0) at weights 3 and 7 add 240 to the sum, and G (16) for 6 or Q (26) always adds a
+ * multiple of 10. The swapped reading's odds against the chosen one are taken as the product, over the swapped
  * positions, of (the twin's probability + the mass of characters not listed) / the chosen one's;
  * like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must stay under
  * 1 in 99. Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at

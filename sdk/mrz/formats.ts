@@ -1,6 +1,7 @@
 /**
  * MRZ layouts (ICAO 9303, plus the French national identity card of 1988-2021): where each field
- * and check digit sits, and which characters a field may hold. Shared by the parser (parse.ts), the check-digit correction (correct.ts) and the generators.
+ * and check digit sits, and which characters a field may hold. Shared by the parser (parse.ts),
+ * the check-digit correction (correct.ts) and the generators.
  * Positions are 0-based `[line, start, end)` (end exclusive).
  * @module
  */
