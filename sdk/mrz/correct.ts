@@ -427,12 +427,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       for (let i = 0; i < 3; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
       continue;
     }
-    let best: { code: string; p: number; ps: number[] } | null = null;
-    for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
-      const code = a0.ch + a1.ch + a2.ch;
-      const p = a0.p * a1.p * a2.p;
-      if (isKnownStateCode(code, { allowSpecimen: opts.allowSpecimen }) && (!best || p > best.p)) best = { code, p, ps: [a0.p, a1.p, a2.p] };
-    }
+    const best = bestKnownCode(pos, opts.allowSpecimen);
     if (best) {
       const chars = [...best.code];
       const post = constrainedPosteriors(pos, chars, best.ps, (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }));
@@ -733,17 +728,8 @@ function prechooseLetterFields(layout: MrzLayout, alts: readonly (readonly (read
       for (let c = fs.start + 1; c < fs.end; c++) chars.set(fs.line * W + c, (at(fs.line, c)[0] as Alt).ch);
     } else if (fs.field === 'issuingState') {
       const pos = [0, 1, 2].map((i) => at(fs.line, fs.start + i).slice(0, 4));
-      let best = pos.map((a) => (a[0] as Alt).ch).join('');
-      let bestP = -1;
-      for (const a0 of pos[0] as Alt[]) for (const a1 of pos[1] as Alt[]) for (const a2 of pos[2] as Alt[]) {
-        const code = a0.ch + a1.ch + a2.ch;
-        const p = a0.p * a1.p * a2.p;
-        if (p > bestP && isKnownStateCode(code, { allowSpecimen })) {
-          best = code;
-          bestP = p;
-        }
-      }
-      for (let i = 0; i < 3; i++) chars.set(fs.line * W + fs.start + i, best[i] as string);
+      const code = bestKnownCode(pos, allowSpecimen)?.code ?? pos.map((a) => (a[0] as Alt).ch).join('');
+      for (let i = 0; i < 3; i++) chars.set(fs.line * W + fs.start + i, code[i] as string);
     } else if (fs.field === 'surname' || fs.field === 'givenNames') {
       const span = Array.from({ length: fs.end - fs.start }, (_, i) => at(fs.line, fs.start + i));
       const best = bestGrammaticalName(span, NAME_LIST_NEXT, (st) => st !== 0);
@@ -754,6 +740,17 @@ function prechooseLetterFields(layout: MrzLayout, alts: readonly (readonly (read
     }
   }
   return { chars, forced };
+}
+
+/** The most probable known state code spelled by three positions' alternatives, or null. */
+function bestKnownCode(pos: readonly (readonly Alt[])[], allowSpecimen: boolean): { code: string; p: number; ps: number[] } | null {
+  let best: { code: string; p: number; ps: number[] } | null = null;
+  for (const a0 of pos[0] ?? []) for (const a1 of pos[1] ?? []) for (const a2 of pos[2] ?? []) {
+    const code = a0.ch + a1.ch + a2.ch;
+    const p = a0.p * a1.p * a2.p;
+    if ((!best || p > best.p) && isKnownStateCode(code, { allowSpecimen })) best = { code, p, ps: [a0.p, a1.p, a2.p] };
+  }
+  return best;
 }
 
 /**

@@ -66,11 +66,10 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
 /**
  * Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside.
  * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
- * whose text runs into the default window's edge). `upright`: the band's upright look (the
- * analysis's own `upright`, see `uprightLook`) instead; null when its glyphs already stand upright.
+ * whose text runs into the default window's edge). The result's `upright` gives the band's upright
+ * look, the engine's last fallback.
  */
-export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, upright = false): BandAnalysis | null {
-  if (upright) return analyseBand(gray, cand, pyramid, margin)?.upright?.() ?? null;
+export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
   if (!(len > 8)) return null;
   const t = Math.max(2, Math.min(cand.lineThickness, len / 8));

@@ -131,12 +131,12 @@ test('a document seen at an angle (its verticals 9 degrees off the text line\'s 
 test('when nothing reads, a band whose glyphs still lean at full resolution is sheared upright and read again', { skip: !haveFont }, async () => {
   // Held-out frame 90165 (normal preset): the half-resolution slant of its perspective box was off,
   // the glyphs still leant and one name letter stayed below the confidence threshold (exact but
-  // invalid). The upright look (analyseBand's `upright`) reads it.
+  // invalid). The upright look (the analysis's `upright`) reads it.
   const doc = renderSynthetic(90165, { preset: 'normal', encoding: 'jpeg' });
   const gray = decodeGray(doc.image);
   const band = locateBands(gray, { maxCandidates: 4 })[0];
   assert.ok(band);
-  const a = analyseBand(gray, band, new Map(), undefined, true);
+  const a = analyseBand(gray, band, new Map())?.upright?.();
   assert.ok(a?.spec.homography, 'an upright look');
   const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   const r = readMrz(gray);
