@@ -10,6 +10,7 @@ import type { FramePumpStats } from '../../sdk/camera/frame-pump.ts';
 import { createWorkerFrameReader } from '../../sdk/camera/worker-reader.ts';
 import { MrzCameraScanner, isSpecimen, type FrameVoter, type ScanStatus } from '../../sdk/camera/scanner.ts';
 import type { MrzFormat, MrzResult, Point } from '../../sdk/mrz/types.ts';
+import { LAYOUTS } from '../../sdk/mrz/formats.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
 
@@ -47,7 +48,8 @@ export interface MrzErrorEventDetail {
   readonly error: CameraError | ScannerInputError;
 }
 
-const ALL_FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB', 'FRA_ID'];
+/** Every format the engine knows (its layouts; parse.ts already brings them into the bundle). */
+const ALL_FORMATS = Object.keys(LAYOUTS) as readonly MrzFormat[];
 
 const formatsConverter = {
   fromAttribute(value: string | null): MrzFormat[] | undefined {

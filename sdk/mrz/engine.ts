@@ -19,6 +19,7 @@ import { classifyGlyphs } from './classify.ts';
 import { correctMrz } from './correct.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
+import { LAYOUTS } from './formats.ts';
 import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
 import { locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
@@ -70,10 +71,8 @@ function zeroTimings(): MrzTimings {
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function sizesFor(formats: readonly MrzFormat[] | undefined): (30 | 36 | 44)[] {
-  const f = formats && formats.length > 0 ? formats : (['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB', 'FRA_ID'] as const);
-  const s = new Set<30 | 36 | 44>();
-  for (const x of f) s.add(x === 'TD1' ? 30 : x === 'TD2' || x === 'MRVB' || x === 'FRA_ID' ? 36 : 44);
-  return [...s];
+  const f = formats && formats.length > 0 ? formats : (Object.keys(LAYOUTS) as MrzFormat[]);
+  return [...new Set(f.map((x) => LAYOUTS[x].lineLength as 30 | 36 | 44))];
 }
 
 interface Prepared {
