@@ -18,7 +18,10 @@
  * beyond the frames it was tuned on; frames missing from the cache are rendered as the bench does
  * (same preset rule, JPEG) into `.cache/mrz-bench-<S>/`.
  *
- * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--verbose] [--neg]`
+ * `--format F` (with `--seed0`): every frame of format F, e.g. `FRA_ID` (the French identity card, which
+ * the bench's random formats never draw), cached in `.cache/mrz-bench-<S>-<F>/`.
+ *
+ * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--format F] [--verbose] [--neg]`
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ import { locateBands, type BandCandidate } from '../../sdk/mrz/locate.ts';
 import { createRng } from '../../scripts/mrz/random-mrz.ts';
 import { renderSynthetic } from '../../scripts/mrz/synth.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
+import type { MrzFormat } from '../../sdk/mrz/types.ts';
 import { candQuad, iou, matches, type Quad } from './quad.ts';
 
 const args = process.argv.slice(2);
@@ -43,7 +47,9 @@ const FROM = Number(get('from', '0'));
 const VERBOSE = args.includes('--verbose');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SEED0 = Number(get('seed0', '70000'));
-const CACHE = join(ROOT, '.cache', SEED0 === 70000 ? 'mrz-bench' : `mrz-bench-${SEED0}`);
+const FORMAT = get('format', '') as MrzFormat | '';
+if (FORMAT && SEED0 === 70000) throw new Error('--format needs its own --seed0 (70000 is the bench set)');
+const CACHE = join(ROOT, '.cache', SEED0 === 70000 ? 'mrz-bench' : `mrz-bench-${SEED0}${FORMAT ? `-${FORMAT}` : ''}`);
 mkdirSync(CACHE, { recursive: true });
 
 interface Meta {
@@ -58,12 +64,17 @@ function presetOf(seed: number): 'clean' | 'normal' | 'hard' {
   return r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
 }
 
+/** The frame of a seed, rendered as the bench does (or with the `--format` asked for). */
+function render(seed: number): ReturnType<typeof renderSynthetic> {
+  return renderSynthetic(seed, { preset: presetOf(seed), encoding: 'jpeg', ...(FORMAT ? { format: FORMAT } : {}) });
+}
+
 function truthCorners(seed: number, file: string, meta: Meta): { corners: Quad; tilt: number; scale: number } {
   const side = `${file}.corners.json`;
   if (existsSync(side)) return JSON.parse(readFileSync(side, 'utf8')) as { corners: Quad; tilt: number; scale: number };
   const preset = presetOf(seed);
   if (preset !== meta.preset) throw new Error(`preset mismatch for ${seed}`);
-  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  const doc = render(seed);
   if (doc.lines.join('\n') !== meta.lines.join('\n')) throw new Error(`re-render mismatch for ${seed}`);
   const c = doc.corners;
   const tilt = (Math.atan2(c[1].y - c[0].y, c[1].x - c[0].x) * 180) / Math.PI;
@@ -84,7 +95,7 @@ for (let i = FROM; i < FROM + N; i++) {
   const seed = SEED0 + i;
   const file = join(CACHE, `syn-${seed}.jpg`);
   if (!existsSync(file) && SEED0 !== 70000) {
-    const doc = renderSynthetic(seed, { preset: presetOf(seed), encoding: 'jpeg' });
+    const doc = render(seed);
     writeFileSync(file, doc.image);
     writeFileSync(`${file}.json`, JSON.stringify({ lines: doc.lines, format: doc.format, preset: presetOf(seed) }));
   }

@@ -8,6 +8,9 @@
  * - document numbers shorter than 9 characters padded with `<`;
  * - the ICAO specimen state `UTO` (only when `allowSpecimen` is set).
  *
+ * The French national identity card of 1988-2021 (`FRA_ID`, not ICAO) only when asked for with
+ * `format: 'FRA_ID'`: a random format is always one of the ICAO five, so seeds keep their documents.
+ *
  * Used by fuzz tests, benchmarks and the synthetic image generator (scripts/mrz/synth.ts).
  * Deterministic: the same seed always gives the same MRZ.
  *
@@ -75,7 +78,7 @@ export interface RandomMrz {
 
 /** Options of {@link randomMrz}. */
 export interface RandomMrzOptions {
-  /** Fixed format; random (TD3 most frequent) when omitted. */
+  /** Fixed format; random ICAO format (TD3 most frequent) when omitted, never `FRA_ID`. */
   format?: MrzFormat;
   /** Probability of applying quirks (non-ISO codes, German `D<<`, long TD1 numbers...). Default 0.25. */
   quirkRate?: number;
@@ -178,6 +181,54 @@ function namesFromField(field: string): { surname: string; givenNames: string } 
   };
 }
 
+const FRENCH_SURNAMES = [
+  'MARTIN', 'BERNARD', 'DUBOIS', 'THOMAS', 'ROBERT', 'RICHARD', 'PETIT', 'DURAND', 'LEROY', 'MOREAU', 'SIMON',
+  'LAURENT', 'LEFEBVRE', 'MICHEL', 'GARCIA', 'DAVID', 'BERTRAND', 'ROUX', 'VINCENT', 'FOURNIER', 'MOREL',
+  'GIRARD', 'ANDRE', 'MERCIER', 'DUPONT', 'LAMBERT', 'BONNET', 'FRANCOIS', 'MARTINEZ', 'NGUYEN', 'DE<LA<FONTAINE',
+  'LE<GALL', 'BEN<SAID', 'SAINT<CLAIR', 'GUILLAUME<DESCHAMPS', 'VAN<DER<MEULEN<BOUCHARD',
+] as const;
+const FRENCH_GIVEN_MALE = ['JEAN', 'PIERRE', 'MICHEL', 'NICOLAS', 'FRANCOIS', 'LUC', 'JULIEN', 'THIBAULT', 'KARIM', 'JEAN<LOUIS', 'MAXIMILIEN'] as const;
+const FRENCH_GIVEN_FEMALE = ['MARIE', 'CORINNE', 'SOPHIE', 'CAMILLE', 'ELODIE', 'AMELIE', 'NATHALIE', 'FATOU', 'ANNE<SOPHIE', 'GENEVIEVE'] as const;
+
+/**
+ * French national identity card (1988-2021): line 1 `IDFRA` + surname (25) + administrative code
+ * (6: department and office); line 2 card number (12: issue year and month, department, serial) +
+ * check digit + given names (14, separated by `<<`) + birth date + check digit + sex + composite
+ * check digit over both lines.
+ */
+function randomFrenchCard(rng: Rng): RandomMrz {
+  const sex: 'M' | 'F' = rng() < 0.5 ? 'M' : 'F';
+  const surname = pick(rng, FRENCH_SURNAMES);
+  const givenList = sex === 'F' ? FRENCH_GIVEN_FEMALE : FRENCH_GIVEN_MALE;
+  const given = [pick(rng, givenList), ...(rng() < 0.5 ? [pick(rng, givenList)] : [])].join('<<');
+  const department = pick(rng, ['075', '069', '013', '033', '059', '092', '093', '006', '02A', '974']);
+  const admin = rng() < 0.2 ? '' : department + randChars(rng, DIGITS, 3);
+  const issued = randomDate(rng, 1988, 2021);
+  const number = yymmdd(issued).slice(0, 4) + department + randChars(rng, DIGITS, 5);
+  const birth = randomDate(rng, 1932, 2010);
+  const line1 = 'IDFRA' + pad(surname, 25) + pad(admin, 6);
+  const head = number + cd(number) + pad(given, 14) + yymmdd(birth) + cd(yymmdd(birth)) + sex;
+  const lines = [line1, head + cd(line1 + head)];
+  return {
+    format: 'FRA_ID',
+    lines,
+    fields: {
+      documentCode: 'ID',
+      issuingState: 'FRA',
+      documentNumber: number,
+      nationality: 'FRA',
+      surname: surname.replace(/</g, ' '),
+      givenNames: pad(given, 14).replace(/<+$/, '').replace(/<+/g, ' '),
+      sex,
+      birthDate: birth,
+      expiryDate: '',
+      optional1: admin,
+      optional2: '',
+    },
+    quirks: [],
+  };
+}
+
 function pickFormat(rng: Rng): MrzFormat {
   const r = rng();
   if (r < 0.45) return 'TD3';
@@ -192,6 +243,7 @@ function pickFormat(rng: Rng): MrzFormat {
  */
 export function randomMrz(seed: number | Rng, options: RandomMrzOptions = {}): RandomMrz {
   const rng = typeof seed === 'function' ? seed : createRng(seed);
+  if (options.format === 'FRA_ID') return randomFrenchCard(rng);
   const format = options.format ?? pickFormat(rng);
   const quirkRate = options.quirkRate ?? 0.25;
   const quirks: string[] = [];

@@ -1,16 +1,16 @@
 /**
  * Seeded synthetic MRZ document-image generator (training data, tests and benchmarks).
  *
- * Renders a fake identity document (TD1 card, TD2 card, TD3 passport page, MRV-A / MRV-B visa) with a
- * textured background, guilloche-like lines, a photo box and printed labels, the MRZ set in OCR-B
- * (Debian `fonts-ocr-b`, public domain) at the ICAO pitch (2.54 mm per character, 10 per inch), then
- * places it in a larger frame with tilt, perspective, scale, lighting gradient, glare, blur, noise and
+ * Renders a fake identity document (TD1 card, TD2 card, TD3 passport page, MRV-A / MRV-B visa, French
+ * identity card) with a textured background, guilloche-like lines, a photo box and printed labels, the
+ * MRZ set in OCR-B (Debian `fonts-ocr-b`, public domain) at the ICAO pitch (2.54 mm per character, 10
+ * per inch), then places it in a larger frame with tilt, perspective, scale, lighting gradient, glare, blur, noise and
  * JPEG compression. Same seed + same options = same image (byte-identical on the same machine).
  *
  * ## Options ({@link SynthOptions}, all optional)
  * | option | default | meaning |
  * |---|---|---|
- * | `format` | random | `TD1`, `TD2`, `TD3`, `MRVA`, `MRVB` |
+ * | `format` | random ICAO format | `TD1`, `TD2`, `TD3`, `MRVA`, `MRVB`, or `FRA_ID` (French identity card, only when asked for) |
  * | `lines` | random valid MRZ | explicit MRZ lines to print (format inferred from them) |
  * | `width`, `height` | 1280 x 720 | frame size in pixels |
  * | `randomSize` | false | random frame size between 480x360 and 1920x1080 (landscape or portrait) |
@@ -157,7 +157,7 @@ function formatOf(lines: readonly string[]): MrzFormat {
   if (lines.length === 3) return 'TD1';
   const visa = (lines[0] ?? '').startsWith('V');
   if (len === 44) return visa ? 'MRVA' : 'TD3';
-  return visa ? 'MRVB' : 'TD2';
+  return visa ? 'MRVB' : (lines[0] ?? '').startsWith('IDFRA') ? 'FRA_ID' : 'TD2';
 }
 
 /** Solves the homography mapping src[i] -> dst[i] (4 points). Returns 3x3 row-major. */

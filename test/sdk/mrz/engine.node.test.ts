@@ -60,6 +60,7 @@ const CLEAN = [
   { seed: 103, format: 'TD1' },
   { seed: 104, format: 'MRVA' },
   { seed: 105, format: 'MRVB' },
+  { seed: 106, format: 'FRA_ID' },
 ] as const;
 
 test('clean synthetic documents read exactly, valid, with corners around the MRZ', () => {

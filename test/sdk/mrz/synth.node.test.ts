@@ -23,7 +23,7 @@ test('same seed, same options: identical image; different seed: different image'
 });
 
 test('ground truth: valid MRZ of the format, corners inside the frame, one quad per line', { skip: !haveFont && 'fonts-ocr-b missing' }, async () => {
-  for (const format of ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'] as const) {
+  for (const format of ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB', 'FRA_ID'] as const) {
     const r = renderSynthetic(1000 + format.length, { format, preset: 'clean', width: 800, height: 500 });
     assert.equal(r.format, format);
     assert.equal(r.mime, 'image/png');
@@ -57,6 +57,29 @@ test('explicit lines are printed as given', { skip: !haveFont && 'fonts-ocr-b mi
   const lines = ['V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'L8988901C4XXX4009078F9612109<<<<<<<<'];
   const r = renderSynthetic(3, { lines, preset: 'clean' });
   assert.equal(r.format, 'MRVB');
+  assert.deepEqual(r.lines, lines);
+});
+
+test('French identity cards only when asked for: valid FRA_ID lines whose parsed fields are the generated ones', () => {
+  const drawn = new Set(Array.from({ length: 400 }, (_, i) => randomMrz(i).format));
+  assert.ok(!drawn.has('FRA_ID') && drawn.size === 5, [...drawn].join());
+  for (let seed = 0; seed < 200; seed++) {
+    const m = randomMrz(seed, { format: 'FRA_ID' });
+    const r = parseMrz(m.lines, { now: NOW });
+    assert.equal(r.format, 'FRA_ID', m.lines.join('|'));
+    assert.equal(r.valid, true, m.lines.join('|'));
+    const f = m.fields;
+    assert.deepEqual(
+      [r.fields.surname, r.fields.givenNames, r.fields.documentNumber, r.fields.birthDate, r.fields.sex, r.fields.optional1],
+      [f.surname, f.givenNames, f.documentNumber, f.birthDate, f.sex, f.optional1],
+    );
+  }
+});
+
+test('explicit IDFRA lines are printed as a French identity card', { skip: !haveFont && 'fonts-ocr-b missing' }, () => {
+  const lines = ['IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<', '9409923102854CORINNE<<<<<<<6512068F4'];
+  const r = renderSynthetic(4, { lines, preset: 'clean' });
+  assert.equal(r.format, 'FRA_ID');
   assert.deepEqual(r.lines, lines);
 });
 
