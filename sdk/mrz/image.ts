@@ -39,11 +39,13 @@ export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 |
   if (data.length >= n * 4) {
     const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
     if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
-      // One 32-bit load per pixel (R in the low byte): the same integer luma as below.
-      const px = new Uint32Array(data.buffer, data.byteOffset, n);
+      // One 32-bit load per pixel (R in the low byte): the same integer luma as below. R and B
+      // weighted by one multiply: (R + B * 2^16) * (29 + 77 * 2^16) holds 77 R + 29 B in bits
+      // 16-31 (29 R < 2^16 does not carry into them; the B * 77 * 2^32 term falls off).
+      const px = new Int32Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) {
         const v = px[i] as number;
-        out[i] = ((v & 255) * 77 + ((v >>> 8) & 255) * 150 + ((v >>> 16) & 255) * 29) >> 8;
+        out[i] = ((Math.imul(v & 0xff00ff, 0x4d001d) >>> 16) + ((v >>> 8) & 255) * 150) >> 8;
       }
       return { width, height, data: out };
     }
@@ -449,6 +451,7 @@ export function selectKth(a: Float32Array | Float64Array, k: number): number {
 let scratchA: Uint8Array = new Uint8Array(0);
 let scratchB: Uint8Array = new Uint8Array(0);
 let lineG: Uint8Array = new Uint8Array(0);
+let scratchC: Uint8Array = new Uint8Array(0);
 let rowWords = new Int32Array(0);
 let midWords = new Int32Array(0);
 
@@ -609,21 +612,26 @@ export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
   const a32 = words(a, n);
   const b32 = words(b, n);
   const t32 = words(t, n);
-  // The image into b's layout (only the pixels; the padding is never read along x).
-  for (let y = 0; y < h; y++) b.set(data.subarray(y * w, y * w + w), y * stride + 4);
+  scratchC = grow(scratchC, n);
+  const c = scratchC;
+  const c32 = words(c, n);
+  // The image in the same layout (only the pixels; the padding is never read along x).
+  for (let y = 0; y < h; y++) c.set(data.subarray(y * w, y * w + w), y * stride + 4);
   // Closing = erosion of the dilation; the erosion as 255 minus the dilation of the inverse (the
   // inversions folded into the y passes).
-  if (LITTLE_ENDIAN) rowMax4x8(b32, a32, rowWords, midWords, w, wr, h, m);
-  else rowMax8(b.subarray(4), stride, a.subarray(4), stride, t.subarray(4), w, h, m);
+  if (LITTLE_ENDIAN) rowMax4x8(c32, a32, rowWords, midWords, w, wr, h, m);
+  else rowMax8(c.subarray(4), stride, a.subarray(4), stride, t.subarray(4), w, h, m);
   columnMax8(a32, b32, t32, wr, h, m, true);
   if (LITTLE_ENDIAN) rowMax4x8(b32, a32, rowWords, midWords, w, wr, h, m);
   else rowMax8(b.subarray(4), stride, a.subarray(4), stride, t.subarray(4), w, h, m);
   columnMax8(a32, b32, t32, wr, h, m, true);
-  // Closing minus image (the closing is never below the image).
+  // Closing minus image, a word at a time: the closing is never below the image, so no pixel
+  // byte borrows (bytes past the row's end lie above its pixels in the last word), then the rows
+  // copied out.
   for (let y = 0; y < h; y++) {
-    const o = y * w;
-    const p = y * stride + 4;
-    for (let x = 0; x < w; x++) out[o + x] = (b[p + x] as number) - (data[o + x] as number);
+    const r = y * wr;
+    for (let j = r + 1; j < r + wr - 1; j++) a32[j] = ((b32[j] as number) - (c32[j] as number)) | 0;
+    out.set(a.subarray(y * stride + 4, y * stride + 4 + w), y * w);
   }
   return out;
 }

@@ -108,6 +108,23 @@ test('selectKth gives the element a sorted copy holds at k: ties, runs, constant
   }
 });
 
+test('toGray gives the BT.601 integer luma for every red and blue pair, any green and alpha', () => {
+  // 65536 pixels: every (R, B), G and alpha varying with them (alpha above 127 makes the word negative).
+  const n = 65536;
+  const rgba = new Uint8Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    rgba[4 * i] = i & 255;
+    rgba[4 * i + 1] = (i * 7 + (i >> 8)) & 255;
+    rgba[4 * i + 2] = i >> 8;
+    rgba[4 * i + 3] = (i * 13) & 255;
+  }
+  const got = toGray({ width: 256, height: 256, data: rgba })?.data ?? new Uint8Array(0);
+  for (let i = 0; i < n; i++) {
+    const want = ((rgba[4 * i] as number) * 77 + (rgba[4 * i + 1] as number) * 150 + (rgba[4 * i + 2] as number) * 29) >> 8;
+    assert.equal(got[i], want, `pixel ${i}`);
+  }
+});
+
 test('toGray converts into a given buffer when it is large enough, else into a new one', () => {
   const w = 9;
   const h = 5;
