@@ -3,6 +3,10 @@
  * downscaling, quarter-turn rotation, separable min/max filters (van Herk / Gil-Werman; the 8-bit
  * black-hat four pixels per 32-bit word), box blur and Otsu thresholds. Pure TypeScript, no DOM:
  * runs in Web Workers and in Node.
+ *
+ * Speed (session 11): blackHat8 about 0.45-0.5x of d1ddd69's time in Node and Chromium (SWAR byte
+ * maxima), toGray one multiply less per pixel; same bytes. Tried and dropped: a blockMax
+ * specialised for 4x4 blocks (about 0.9x of a 4% share).
  * @module
  */
 
