@@ -2,7 +2,8 @@
 // packed layout describes it (scripts/mrz/train.ts writes it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeModel, type Mlp, type PackedMlp } from '../../../sdk/mrz/classify.ts';
+import { CLASSES, classifyGlyphs, decodeModel, forward, normaliseGlyph, shippedModel, type Mlp, type PackedMlp } from '../../../sdk/mrz/classify.ts';
+import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
 import { MODEL } from '../../../sdk/mrz/weights.ts';
 
 function referenceDecode(m: PackedMlp): Mlp {
@@ -70,4 +71,87 @@ test('decodeModel reads a small packed model with negative weights and scales', 
   assert.deepEqual([...net.w2], [8, -0.875]);
   assert.deepEqual([...net.b2], [-3]);
   assertSame(net, referenceDecode(packed));
+});
+
+/**
+ * The forward pass as shipped before the float64 and batched first layer (d1ddd69): float32 weights,
+ * each hidden unit summed from its bias in input order in doubles, stored as float32.
+ */
+function float32Forward(net: Mlp, x: Float32Array, offset: number): Float32Array {
+  const h = new Float32Array(net.hidden);
+  for (let j = 0; j < net.hidden; j++) {
+    let s = net.b1[j] as number;
+    for (let i = 0; i < net.inputs; i++) s += (net.w1[j * net.inputs + i] as number) * (x[offset + i] as number);
+    h[j] = s > 0 ? s : 0;
+  }
+  const p = new Float32Array(net.outputs);
+  let max = -Infinity;
+  const invT = 1 / net.temperature;
+  for (let k = 0; k < net.outputs; k++) {
+    let s = net.b2[k] as number;
+    for (let i = 0; i < net.hidden; i++) s += (net.w2[k * net.hidden + i] as number) * (h[i] as number);
+    s *= invT;
+    p[k] = s;
+    if (s > max) max = s;
+  }
+  let z = 0;
+  for (let k = 0; k < net.outputs; k++) {
+    const e = Math.exp((p[k] as number) - max);
+    p[k] = e;
+    z += e;
+  }
+  for (let k = 0; k < net.outputs; k++) p[k] = (p[k] as number) / z;
+  return p;
+}
+
+function glyphRng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+test('forward and the batched classifyGlyphs give the float32 reference probabilities bit for bit', () => {
+  const net = shippedModel();
+  const r = glyphRng(11);
+  // 7 glyphs: one batch of four and three left over (the one-glyph path); faint ones get normalised.
+  const n = 7;
+  const glyphs = new Float32Array(GLYPH_SIZE * n);
+  for (let i = 0; i < glyphs.length; i++) glyphs[i] = r() < 0.6 ? 0.02 + r() * 0.05 : r() * (i < 2 * GLYPH_SIZE ? 0.4 : 1);
+  const line = classifyGlyphs(glyphs, n, CLASSES.length, 0);
+  assert.equal(line.length, n);
+  const x = new Float32Array(GLYPH_SIZE);
+  const probs = new Float32Array(net.outputs);
+  for (let g = 0; g < n; g++) {
+    normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
+    const want = float32Forward(net, x, 0);
+    forward(net, x, 0, probs);
+    assert.deepEqual([...probs], [...want], `forward, glyph ${g}`);
+    const got = line[g] ?? [];
+    assert.equal(got.length, net.outputs);
+    for (const alt of got) assert.ok(Object.is(alt.p, want[CLASSES.indexOf(alt.ch)]), `classifyGlyphs, glyph ${g}, ${alt.ch}`);
+  }
+});
+
+test('classifyGlyphs batches a net with an odd hidden layer the same as one glyph at a time', () => {
+  const r = glyphRng(5);
+  const hidden = 5;
+  const outputs = CLASSES.length;
+  const net: Mlp = {
+    inputs: GLYPH_SIZE,
+    hidden,
+    outputs,
+    w1: new Float32Array(hidden * GLYPH_SIZE).map(() => Math.fround(r() - 0.5)),
+    b1: new Float32Array(hidden).map(() => Math.fround(r() - 0.5)),
+    w2: new Float32Array(outputs * hidden).map(() => Math.fround(2 * r() - 1)),
+    b2: new Float32Array(outputs).map(() => Math.fround(r() - 0.5)),
+    temperature: 0.6,
+  };
+  const n = 5;
+  const glyphs = new Float32Array(GLYPH_SIZE * n).map(() => r());
+  const line = classifyGlyphs(glyphs, n, outputs, 0, net);
+  const x = new Float32Array(GLYPH_SIZE);
+  for (let g = 0; g < n; g++) {
+    normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
+    const want = float32Forward(net, x, 0);
+    for (const alt of line[g] ?? []) assert.ok(Object.is(alt.p, want[CLASSES.indexOf(alt.ch)]), `glyph ${g}, ${alt.ch}`);
+  }
 });

@@ -108,6 +108,23 @@ test('selectKth gives the element a sorted copy holds at k: ties, runs, constant
   }
 });
 
+test('toGray gives the BT.601 integer luma for every red and blue pair, any green and alpha', () => {
+  // 65536 pixels: every (R, B), G and alpha varying with them (alpha above 127 makes the word negative).
+  const n = 65536;
+  const rgba = new Uint8Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    rgba[4 * i] = i & 255;
+    rgba[4 * i + 1] = (i * 7 + (i >> 8)) & 255;
+    rgba[4 * i + 2] = i >> 8;
+    rgba[4 * i + 3] = (i * 13) & 255;
+  }
+  const got = toGray({ width: 256, height: 256, data: rgba })?.data ?? new Uint8Array(0);
+  for (let i = 0; i < n; i++) {
+    const want = ((rgba[4 * i] as number) * 77 + (rgba[4 * i + 1] as number) * 150 + (rgba[4 * i + 2] as number) * 29) >> 8;
+    assert.equal(got[i], want, `pixel ${i}`);
+  }
+});
+
 test('toGray converts into a given buffer when it is large enough, else into a new one', () => {
   const w = 9;
   const h = 5;
@@ -154,6 +171,36 @@ test('blackHat8 equals closing minus image for m = 1, 2, 3 and rejects other siz
     }
   }
   assert.throws(() => blackHat8(randomGray(8, 8, 1), 4, new Uint8Array(64)), RangeError);
+});
+
+test('blackHat8 (four pixels per word) matches the closing on every row length mod 4 and on byte extremes', () => {
+  // Values around the high bit and the ends of a byte: the word-wise maximum's edge cases.
+  const extremes = [0, 1, 126, 127, 128, 129, 254, 255];
+  const r = rng(77);
+  for (const m of [1, 2, 3]) {
+    for (const [w, h] of [
+      [3, 4],
+      [5, 6],
+      [12, 5],
+      [13, 11],
+      [14, 3],
+      [31, 9],
+      [64, 10],
+      [426, 12],
+    ] as const) {
+      const data = new Uint8Array(w * h);
+      for (let i = 0; i < data.length; i++) data[i] = extremes[Math.floor(r() * extremes.length)] as number;
+      const img = { width: w, height: h, data };
+      // Written into a longer, dirty buffer and from a frame reused at another size: no stale bytes leak in.
+      blackHat8(randomGray(w + 5, h + 3, w), m, new Uint8Array((w + 5) * (h + 3)));
+      const out = new Uint8Array(w * h + 7).fill(99);
+      const got = blackHat8(img, m, out);
+      const k = (1 << m) + 1;
+      const closed = rectFilter(rectFilter(toFloat(img), k, k, true), k, k, false).data;
+      for (let i = 0; i < w * h; i++) assert.equal(got[i], (closed[i] as number) - (data[i] as number), `m ${m} ${w}x${h} pixel ${i}`);
+      assert.equal(out[w * h], 99, 'nothing written past the image');
+    }
+  }
 });
 
 /** Bilinear sample of `g` at (x, y), borders clamped: (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty. */
