@@ -187,3 +187,16 @@ test('an MRZ split in two by glare is also offered joined', () => {
     assert.ok(cands.some((c) => coverage(corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
   }
 });
+
+test('an MRZ joined to labels or print around its lines is split out of the block', () => {
+  // Seeded bench frames where the MRZ lines, the labels between them and the print above merge
+  // into one component that is no line (too thick for its length): no candidate covered the MRZ
+  // before the block was split along its text direction.
+  for (const [seed, preset] of [
+    [70020, 'hard'],
+    [70068, 'normal'],
+  ] as const) {
+    const { corners, cands } = benchFrame(seed, preset);
+    assert.ok(cands.some((c) => coverage(corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
+  }
+});
