@@ -5,9 +5,10 @@
  * thin components that lie parallel and close together form a band candidate, ranked by length
  * and MRZ-likeness (black print, inside the frame, 2-3 lines). A band is also offered continued
  * over line pieces that are no components of their own, and two bands lying end to end (split by
- * glare) are also offered joined. Components that are no line (MRZ lines merged with labels between
- * them or print around them) are split into strips along their sharpest projection; the strips
- * form bands among themselves, ranked below bands of whole line components.
+ * glare) are also offered joined. On request (the engine's fine pass), components that are no line
+ * (MRZ lines merged with labels between them or print around them) are split into strips along
+ * their sharpest projection; the strips form bands among themselves, ranked below bands of whole
+ * line components.
  *
  * Works at one or two pyramid levels so that the character pitch at the working level stays in the
  * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted.
@@ -74,6 +75,12 @@ export interface LocateOptions {
   readonly fine?: boolean;
   /** Candidates already examined (see `fine`). */
   readonly exclude?: readonly BandCandidate[];
+  /**
+   * Also split components that are no line into strips (see `splitBlock`): MRZ lines merged with
+   * labels between them or print around them. Costs a few percent of the locate time, so the
+   * engine asks for it only in its fine pass (frames the fast pass could not read).
+   */
+  readonly split?: boolean;
 }
 
 const WORK_SIDE = 427;
@@ -92,6 +99,11 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
     if (f1 > 1) levels.push(f1 - 1);
     const f2 = Math.max(1, Math.round(long / 320));
     if (f2 !== f1 && f2 !== f1 * 2 && f2 !== f1 - 1) levels.push(f2);
+    // Splitting blocks: at the fast pass's levels too (its whole-line bands are excluded below).
+    if (options.split) {
+      if (!levels.includes(f1)) levels.push(f1);
+      if (long / (f1 * 2) >= 200 && !levels.includes(f1 * 2)) levels.push(f1 * 2);
+    }
   } else {
     levels.push(f1);
     // A coarser level catches documents that fill a large frame (pitch too big for the kernels).
@@ -102,7 +114,7 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   const pair = levels.length === 2 && levels[1] === 2 * (levels[0] as number) ? downscaleTwo(gray, levels[0] as number) : null;
   levels.forEach((f, i) => {
     const small = pair ? (pair[i] as Gray8) : downscale(gray, f);
-    for (const c of locateAtLevel(small, f)) out.push(c);
+    for (const c of locateAtLevel(small, f, options.split ?? false)) out.push(c);
   });
   out.sort((a, b) => b.score - a.score);
   // Drop near-duplicates (same band found at two levels).
@@ -140,7 +152,7 @@ let binBuf = new Uint8Array(0);
 let labelBuf = new Int32Array(0);
 let stackBuf = new Int32Array(0);
 
-function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
+function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[] {
   const { width: w, height: h } = small;
   const n = w * h;
   if (bhBuf.length < n) {
@@ -186,7 +198,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
   // is minus the block's number: a band joins only lines of one block, or only whole components.
   const strips: Comp[] = [];
   let blocks = 0;
-  for (const c of [...comps].sort((a, b) => b.n - a.n)) {
+  for (const c of split ? [...comps].sort((a, b) => b.n - a.n) : []) {
     if (blocks >= MAX_BLOCKS) break;
     if (isLine(c) || c.xMax - c.xMin + 1 < 40 || c.n > BLOCK_MAX_PIXELS) continue;
     blocks++;
@@ -324,6 +336,8 @@ const STRIP_SCORE = 0.8;
 const JOIN_GAP = 1;
 /** Blocks larger than this (pixels) are desk texture or a page of print, not split. */
 const BLOCK_MAX_PIXELS = 12000;
+/** Pixels of a block sampled for its text direction. */
+const ANGLE_SAMPLES = 1500;
 
 /**
  * Splits a component that is no line (text lines joined by labels or print between and around
@@ -345,8 +359,8 @@ function splitBlock(c: Comp, bin: Uint8Array, bh: Uint8Array, labels: Int32Array
   }
   const diag = Math.ceil(Math.hypot(c.xMax - c.xMin + 1, c.yMax - c.yMin + 1)) + 2;
   const hist = float64(diag);
-  // Sharpness of the projection at angle a (sum of squared row counts; every `stride`-th pixel).
-  const stride = k > 4000 ? 2 : 1;
+  // Sharpness of the projection at angle a (sum of squared row counts over a sample of the pixels).
+  const stride = Math.max(1, Math.ceil(k / ANGLE_SAMPLES));
   const sharpness = (a: number): number => {
     const si = Math.sin(a);
     const co = Math.cos(a);
@@ -380,9 +394,10 @@ function splitBlock(c: Comp, bin: Uint8Array, bh: Uint8Array, labels: Int32Array
   const si = Math.sin(bestAngle);
   const co = Math.cos(bestAngle);
   hist.fill(0, 0, diag);
-  const vOf = (i: number): number => Math.round(-((xs[i] as number) - c.xMin) * si + ((ys[i] as number) - c.yMin) * co + 0.5 * diag);
+  const vs = int32(k);
   for (let i = 0; i < k; i++) {
-    const v = vOf(i);
+    const v = Math.round(-((xs[i] as number) - c.xMin) * si + ((ys[i] as number) - c.yMin) * co + 0.5 * diag);
+    vs[i] = v;
     if (v >= 0 && v < diag) hist[v] = (hist[v] as number) + 1;
   }
   let peak = 0;
@@ -395,15 +410,15 @@ function splitBlock(c: Comp, bin: Uint8Array, bh: Uint8Array, labels: Int32Array
     }
     let vb = v;
     while (vb + 1 < diag && (hist[vb + 1] as number) > 0.4 * peak) vb++;
-    const strip = stripComp(c, xs, ys, k, vOf, v, vb, bin, bh, w);
+    const strip = stripComp(c, xs, ys, vs, k, v, vb, bin, bh, w);
     if (strip) out.push(strip);
     v = vb + 1;
   }
   return out;
 }
 
-/** The component of the pixels of `c` whose projection `vOf` lies in `va..vb`; null when too few. */
-function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, k: number, vOf: (i: number) => number, va: number, vb: number, bin: Uint8Array, bh: Uint8Array, w: number): Comp | null {
+/** The component of the pixels of `c` whose projection `vs` lies in `va..vb`; null when too few. */
+function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, vs: Int32Array, k: number, va: number, vb: number, bin: Uint8Array, bh: Uint8Array, w: number): Comp | null {
   let n = 0;
   let sx = 0;
   let sy = 0;
@@ -417,7 +432,7 @@ function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, k: number, vOf: (i: 
   let yMin = Infinity;
   let yMax = -1;
   for (let i = 0; i < k; i++) {
-    const v = vOf(i);
+    const v = vs[i] as number;
     if (v < va || v > vb) continue;
     const x = xs[i] as number;
     const y = ys[i] as number;
@@ -452,7 +467,7 @@ function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, k: number, vOf: (i: 
   let a0 = Infinity;
   let a1 = -Infinity;
   for (let i = 0; i < k; i++) {
-    const v = vOf(i);
+    const v = vs[i] as number;
     if (v < va || v > vb) continue;
     const a = ((xs[i] as number) - mx) * ux + ((ys[i] as number) - my) * uy;
     a0 = Math.min(a0, a);
