@@ -325,7 +325,7 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     const ext = extendAlong(bin, w, h, seed, u0, u1, v0, v1, thick);
     if (ext) cands.push({ ...cand, u0: ext[0] * f, u1: ext[1] * f, score: score * 0.99 });
   }
-  return joinCollinear(cands);
+  return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
 
 /** Blocks (components that are no line) split into lines per pyramid level, largest first. */
@@ -333,7 +333,12 @@ const MAX_BLOCKS = 4;
 /** Score factor of bands of split-off lines (a whole line component's band ranks first). */
 const STRIP_SCORE = 0.8;
 /** Longest gap (in lengths of the longer piece) between two collinear pieces offered joined. */
-const JOIN_GAP = 1;
+const JOIN_GAP = 0.6;
+/**
+ * The same when blocks are split (the fine pass): a glare spot that wipes a third of the MRZ leaves
+ * a gap as long as the longer piece (one piece often a block, split only there).
+ */
+const SPLIT_JOIN_GAP = 1;
 /** Blocks larger than this (pixels) are desk texture or a page of print, not split. */
 const BLOCK_MAX_PIXELS = 12000;
 /** Pixels of a block sampled for its text direction. */
@@ -536,10 +541,10 @@ function extendAlong(bin: Uint8Array, w: number, h: number, seed: Comp, u0: numb
 /**
  * Glare or a fold can split the MRZ into pieces that lie end to end: two candidates with the same
  * angle, at the same height across the text and with similar line thickness, separated along the
- * text by a gap up to the longer piece's length (a glare spot can wipe a third of the MRZ), are
- * also offered joined (scored as both together).
+ * text by a gap up to `maxGap` times the longer piece's length, are also offered joined (scored as
+ * both together).
  */
-function joinCollinear(cands: BandCandidate[]): BandCandidate[] {
+function joinCollinear(cands: BandCandidate[], maxGap: number): BandCandidate[] {
   const out = [...cands];
   for (let i = 0; i < cands.length; i++) {
     const a = cands[i] as BandCandidate;
@@ -559,7 +564,7 @@ function joinCollinear(cands: BandCandidate[]): BandCandidate[] {
       const la = a.u1 - a.u0;
       const lb = b.u1 - b.u0;
       const gap = Math.max(a.u0, du + b.u0) - Math.min(a.u1, du + b.u1);
-      if (gap < -0.1 * Math.min(la, lb) || gap > JOIN_GAP * Math.max(la, lb)) continue;
+      if (gap < -0.1 * Math.min(la, lb) || gap > maxGap * Math.max(la, lb)) continue;
       const u0 = Math.min(a.u0, du + b.u0);
       const u1 = Math.max(a.u1, du + b.u1);
       out.push({
