@@ -140,12 +140,12 @@ function scan(
   timings.locate += t2 - t;
   if (readBands(g, tried, prep, quarterTurns, options, timings, visit)) return true;
   if (!fine) return false;
-  // Fast pass found nothing readable: a finer locate pass (which also splits text blocks into lines
-  // at the fast pass's levels: an MRZ merged with labels or print), skipping the bands already
-  // examined, reading only its best band (the costly frames are the ones that find nothing; the
+  // Fast pass found nothing readable: a finer locate pass (when the fast pass found no band at all,
+  // it also splits text blocks into lines at the fast pass's levels: an MRZ merged with labels or
+  // print), skipping the bands already examined, reading only its best band (the costly frames are the ones that find nothing; the
   // bench's and the held-out frames the fine pass rescues were all read from its first band).
   t = now();
-  const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: true });
+  const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0 && tried.length === 0 });
   t2 = now();
   timings.locate += t2 - t;
   return readBands(g, more, prep, quarterTurns, options, timings, visit);
