@@ -78,7 +78,8 @@ export interface LocateOptions {
   /**
    * Also split components that are no line into strips (see `splitBlock`): MRZ lines merged with
    * labels between them or print around them. Costs a few percent of the locate time, so the
-   * engine asks for it only in its fine pass (frames the fast pass could not read).
+   * engine asks for it only in its fine pass, for upright frames whose fast pass found no band;
+   * with `fine`, the fast pass's levels are then worked at too.
    */
   readonly split?: boolean;
 }
