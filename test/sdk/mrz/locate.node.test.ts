@@ -187,3 +187,20 @@ test('an MRZ split in two by glare is also offered joined', () => {
     assert.ok(cands.some((c) => coverage(corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
   }
 });
+
+test('an MRZ joined to labels or print around its lines is split out of the block (fine pass)', () => {
+  // Seeded bench frames where the MRZ lines, the labels between them and the print above merge
+  // into one component that is no line (too thick for its length): no candidate covered the MRZ
+  // before the block was split along its text direction. The fast pass does not split.
+  for (const [seed, preset] of [
+    [70020, 'hard'],
+    [70068, 'normal'],
+  ] as const) {
+    const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+    const gray = toGray(decodeGray(doc.image));
+    assert.ok(gray);
+    assert.ok(!locateBands(gray).some((c) => coverage(doc.corners, c) >= 0.95), `seed ${seed}: not in the fast pass`);
+    const split = locateBands(gray, { fine: true, split: true });
+    assert.ok(split.some((c) => coverage(doc.corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
+  }
+});
