@@ -4,8 +4,11 @@
  * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
  * thin components that lie parallel and close together form a band candidate, ranked by length
  * and MRZ-likeness (black print, inside the frame, 2-3 lines). A band is also offered continued
- * over line pieces that are no components of their own, and two bands lying end to end (split by
- * glare) are also offered joined. On request (the engine's fine pass), components that are no line
+ * over line pieces that are no components of their own, bridged over a glare spot to the pieces
+ * of its lines beyond it (too short to be lines), and two bands lying end to end (split by glare)
+ * are also offered joined. Candidates of one band found at two levels are kept once; a parallel
+ * band beside it (sharing no rows across the text: the document's edge or print just below an
+ * MRZ) is no duplicate, however close the centres. On request (the engine's fine pass), components that are no line
  * (MRZ lines merged with labels between them or print around them) are split into strips along
  * their sharpest projection; the strips form bands among themselves, ranked below bands of whole
  * line components.
@@ -127,6 +130,9 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
         Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) &&
         Math.abs(angleDiff(k.angle, c.angle)) < 0.1 &&
         Math.min(k.length, c.length) >= 0.6 * Math.max(k.length, c.length) &&
+        // Parallel bands side by side (an MRZ and the document's edge or a line of print just
+        // below it) are no duplicates however close their centres: a duplicate shares rows.
+        overlapsAcross(k, c) &&
         // Variants of one band (its extension along the text) are no duplicates.
         !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)),
     );
@@ -139,6 +145,12 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
 /** Sets the empty pixels of the row at `o` that have ink right above and below (value 3). */
 function closeGaps(bin: Uint8Array, w: number, o: number): void {
   for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
+}
+
+/** True when the extents of `a` and `b` across the text (in `a`'s direction) overlap. */
+function overlapsAcross(a: BandCandidate, b: BandCandidate): boolean {
+  const dv = -(b.cx - a.cx) * Math.sin(a.angle) + (b.cy - a.cy) * Math.cos(a.angle);
+  return Math.min(a.v1, dv + b.v1) > Math.max(a.v0, dv + b.v0);
 }
 
 function angleDiff(a: number, b: number): number {
@@ -325,6 +337,9 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     // The band continued over its pieces that are no line of their own, ranked right after it.
     const ext = extendAlong(bin, w, h, seed, u0, u1, v0, v1, thick);
     if (ext) cands.push({ ...cand, u0: ext[0] * f, u1: ext[1] * f, score: score * 0.99 });
+    // The band bridged over a gap (glare) to pieces of its lines too short to be lines, next.
+    const far = bridgeAcross(comps, seed, ext ? ext[0] : u0, ext ? ext[1] : u1, v0, v1, thick, con / members.length, (ua, ub) => paperAlong(bh, small.data, w, h, seed, ua, ub, v0, v1));
+    if (far) cands.push({ ...cand, u0: far[0] * f, u1: far[1] * f, score: score * 0.98 });
   }
   return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
@@ -537,6 +552,85 @@ function extendAlong(bin: Uint8Array, w: number, h: number, seed: Comp, u0: numb
     moved = true;
   }
   return moved ? ends : null;
+}
+
+/**
+ * A glare spot over the MRZ wipes a stretch of both lines; beyond it, what is left of the lines
+ * can be pieces too short to be lines of their own (a few filler chevrons), so no band of theirs
+ * is joined end to end (`joinCollinear`). Pieces parallel to the band, within its extent across
+ * the text, about as thin and as black as its lines, beginning less than half the band's length
+ * beyond an end across a gap whose paper is lighter than along the band (glare, not a gap in
+ * print), continue it there (repeatedly, up to twice the band's length in all). Returns
+ * the new ends, or null when no piece continues the band. Working-level coordinates, relative to
+ * the seed line's centre.
+ */
+function bridgeAcross(
+  comps: readonly Comp[],
+  seed: Comp,
+  u0: number,
+  u1: number,
+  v0: number,
+  v1: number,
+  thick: number,
+  contrast: number,
+  paper: (ua: number, ub: number) => number,
+): [number, number] | null {
+  const { ux, uy } = seed;
+  const len = u1 - u0;
+  // Glare brightens the paper: a gap no lighter than the band's own paper is a gap in print.
+  // (Measured only once a piece qualifies: most bands have none.)
+  let level = -1;
+  const glare = (ua: number, ub: number): boolean => {
+    if (level < 0) level = paper(u0, u1);
+    return paper(ua, ub) >= level + GLARE_STEP;
+  };
+  let a = u0;
+  let b = u1;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of comps) {
+      if (c.len < 20 || c.len < 5 * c.thick || c.thick > 2 * thick || c.contrast < 0.5 * contrast) continue;
+      if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.12) continue;
+      const du = (c.cx - seed.cx) * ux + (c.cy - seed.cy) * uy;
+      const dv = -(c.cx - seed.cx) * uy + (c.cy - seed.cy) * ux;
+      if (dv < v0 - 0.5 * thick || dv > v1 + 0.5 * thick) continue;
+      // (A piece's extent from its moments: pixel extents are measured for lines only.)
+      const pa = du - 0.5 * c.len;
+      const pb = du + 0.5 * c.len;
+      if (pa > b && pa - b < 0.5 * len && pb - a <= 2 * len && glare(b, pa)) {
+        b = pb;
+        grew = true;
+      } else if (pb < a && a - pb < 0.5 * len && b - pa <= 2 * len && glare(pb, a)) {
+        a = pa;
+        grew = true;
+      }
+    }
+  }
+  return a < u0 || b > u1 ? [a, b] : null;
+}
+
+/** How much lighter (8-bit) the paper in a gap must be than along the band to count as glare. */
+const GLARE_STEP = 25;
+
+/**
+ * Mean paper level (the black-hat's closing, `bh + img`: the light ground around the strokes) over
+ * `ua..ub` along a band and `v0..v1` across it; 0 when nothing of it lies in the image.
+ */
+function paperAlong(bh: Uint8Array, img: Uint8Array, w: number, h: number, seed: Comp, ua: number, ub: number, v0: number, v1: number): number {
+  const { ux, uy } = seed;
+  let s = 0;
+  let n = 0;
+  for (let u = ua; u <= ub; u += 1) {
+    for (let v = v0; v <= v1; v += 1) {
+      const x = Math.round(seed.cx + u * ux - v * uy);
+      const y = Math.round(seed.cy + u * uy + v * ux);
+      if (x < 0 || x >= w || y < 0 || y >= h) continue;
+      const p = y * w + x;
+      s += (bh[p] as number) + (img[p] as number);
+      n++;
+    }
+  }
+  return n ? s / n : 0;
 }
 
 /**
