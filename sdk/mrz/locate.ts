@@ -4,8 +4,14 @@
  * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
  * thin components that lie parallel and close together form a band candidate, ranked by length
  * and MRZ-likeness (black print, inside the frame, 2-3 lines). A band is also offered continued
- * over line pieces that are no components of their own, and two bands lying end to end (split by
- * glare) are also offered joined.
+ * over line pieces that are no components of their own, bridged over a glare spot to the pieces
+ * of its lines beyond it (too short to be lines), and two bands lying end to end (split by glare)
+ * are also offered joined. Candidates of one band found at two levels are kept once; a parallel
+ * band beside it (sharing no rows across the text: the document's edge or print just below an
+ * MRZ) is no duplicate, however close the centres. On request (the engine's fine pass), components that are no line
+ * (MRZ lines merged with labels between them or print around them) are split into strips along
+ * their sharpest projection; the strips form bands among themselves, ranked below bands of whole
+ * line components.
  *
  * Works at one or two pyramid levels so that the character pitch at the working level stays in the
  * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted.
@@ -13,7 +19,7 @@
  */
 
 import { blackHat8, downscale, downscaleTwo, otsu8OfHistogram, type Gray8 } from './image.ts';
-import { int32, uint32, uint8 } from './scratch.ts';
+import { float64, int32, uint32, uint8 } from './scratch.ts';
 
 /** A band hypothesis in full-resolution frame coordinates. */
 export interface BandCandidate {
@@ -72,6 +78,13 @@ export interface LocateOptions {
   readonly fine?: boolean;
   /** Candidates already examined (see `fine`). */
   readonly exclude?: readonly BandCandidate[];
+  /**
+   * Also split components that are no line into strips (see `splitBlock`): MRZ lines merged with
+   * labels between them or print around them. Costs a few percent of the locate time, so the
+   * engine asks for it only in its fine pass, for upright frames whose fast pass found no band;
+   * with `fine`, the fast pass's levels are then worked at too.
+   */
+  readonly split?: boolean;
 }
 
 const WORK_SIDE = 427;
@@ -90,6 +103,11 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
     if (f1 > 1) levels.push(f1 - 1);
     const f2 = Math.max(1, Math.round(long / 320));
     if (f2 !== f1 && f2 !== f1 * 2 && f2 !== f1 - 1) levels.push(f2);
+    // Splitting blocks: at the fast pass's levels too (its whole-line bands are excluded below).
+    if (options.split) {
+      if (!levels.includes(f1)) levels.push(f1);
+      if (long / (f1 * 2) >= 200 && !levels.includes(f1 * 2)) levels.push(f1 * 2);
+    }
   } else {
     levels.push(f1);
     // A coarser level catches documents that fill a large frame (pitch too big for the kernels).
@@ -100,7 +118,7 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   const pair = levels.length === 2 && levels[1] === 2 * (levels[0] as number) ? downscaleTwo(gray, levels[0] as number) : null;
   levels.forEach((f, i) => {
     const small = pair ? (pair[i] as Gray8) : downscale(gray, f);
-    for (const c of locateAtLevel(small, f)) out.push(c);
+    for (const c of locateAtLevel(small, f, options.split ?? false)) out.push(c);
   });
   out.sort((a, b) => b.score - a.score);
   // Drop near-duplicates (same band found at two levels).
@@ -112,6 +130,9 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
         Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) &&
         Math.abs(angleDiff(k.angle, c.angle)) < 0.1 &&
         Math.min(k.length, c.length) >= 0.6 * Math.max(k.length, c.length) &&
+        // Parallel bands side by side (an MRZ and the document's edge or a line of print just
+        // below it) are no duplicates however close their centres: a duplicate shares rows.
+        overlapsAcross(k, c) &&
         // Variants of one band (its extension along the text) are no duplicates.
         !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)),
     );
@@ -126,6 +147,12 @@ function closeGaps(bin: Uint8Array, w: number, o: number): void {
   for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
 }
 
+/** True when the extents of `a` and `b` across the text (in `a`'s direction) overlap. */
+function overlapsAcross(a: BandCandidate, b: BandCandidate): boolean {
+  const dv = -(b.cx - a.cx) * Math.sin(a.angle) + (b.cy - a.cy) * Math.cos(a.angle);
+  return Math.min(a.v1, dv + b.v1) > Math.max(a.v0, dv + b.v0);
+}
+
 function angleDiff(a: number, b: number): number {
   let d = a - b;
   while (d > Math.PI / 2) d -= Math.PI;
@@ -138,7 +165,7 @@ let binBuf = new Uint8Array(0);
 let labelBuf = new Int32Array(0);
 let stackBuf = new Int32Array(0);
 
-function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
+function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[] {
   const { width: w, height: h } = small;
   const n = w * h;
   if (bhBuf.length < n) {
@@ -177,7 +204,19 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
     if (y >= 2) closeGaps(bin, w, o - w);
   }
   const { comps, labels } = components(bin, bh, w, h, labelBuf, stackBuf);
-  const lines = comps.filter((c) => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45);
+  const isLine = (c: Comp): boolean => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45;
+  const lines = comps.filter(isLine);
+  // Lines cut out of blocks that are no line themselves (an MRZ joined to labels or print just
+  // above, below or between its lines); their extents are measured here, not below. Their label
+  // is minus the block's number: a band joins only lines of one block, or only whole components.
+  const strips: Comp[] = [];
+  let blocks = 0;
+  for (const c of split ? [...comps].sort((a, b) => b.n - a.n) : []) {
+    if (blocks >= MAX_BLOCKS) break;
+    if (isLine(c) || c.xMax - c.xMin + 1 < 40 || c.n > BLOCK_MAX_PIXELS) continue;
+    blocks++;
+    for (const s of splitBlock(c, bin, bh, labels, w)) if (isLine(s)) strips.push({ ...s, label: -blocks });
+  }
   // True extents along each line's axis (the centroid is off-centre when one end is sparse).
   if (lines.length > 0) {
     // Label -> index into `lines` (0 = not a line).
@@ -208,6 +247,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
       }
     }
   }
+  for (const s of strips) lines.push(s);
   lines.sort((a, b) => b.len - a.len);
   let maxContrast = 1e-6;
   for (const c of lines) if (c.contrast > maxContrast) maxContrast = c.contrast;
@@ -228,6 +268,7 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
       for (let j = 0; j < lines.length; j++) {
         if (used[j]) continue;
         const c = lines[j] as Comp;
+        if (Math.min(c.label, 0) !== Math.min(seed.label, 0)) continue;
         if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.09) continue;
         // A much shorter, much blacker line is no part of a long grey one (an MRZ on a document
         // lying on printed paper must not join the print's lines).
@@ -278,7 +319,8 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
       ((totalLen / w) * (members.length >= 2 ? 1.5 : 1) + seed.len / (seed.thick * 40)) *
       rel * rel *
       (1 - (0.7 * edges) / members.length) *
-      (members.length > 3 ? 3 / members.length : 1);
+      (members.length > 3 ? 3 / members.length : 1) *
+      (seed.label < 0 ? STRIP_SCORE : 1);
     const cand: BandCandidate = {
       cx: (seed.cx + 0.5) * f,
       cy: (seed.cy + 0.5) * f,
@@ -295,8 +337,182 @@ function locateAtLevel(small: Gray8, f: number): BandCandidate[] {
     // The band continued over its pieces that are no line of their own, ranked right after it.
     const ext = extendAlong(bin, w, h, seed, u0, u1, v0, v1, thick);
     if (ext) cands.push({ ...cand, u0: ext[0] * f, u1: ext[1] * f, score: score * 0.99 });
+    // The band bridged over a gap (glare) to pieces of its lines too short to be lines, next.
+    const far = bridgeAcross(comps, seed, ext ? ext[0] : u0, ext ? ext[1] : u1, v0, v1, thick, con / members.length, (ua, ub) => paperAlong(bh, small.data, w, h, seed, ua, ub, v0, v1));
+    if (far) cands.push({ ...cand, u0: far[0] * f, u1: far[1] * f, score: score * 0.98 });
   }
-  return joinCollinear(cands);
+  return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
+}
+
+/** Blocks (components that are no line) split into lines per pyramid level, largest first. */
+const MAX_BLOCKS = 4;
+/** Score factor of bands of split-off lines (a whole line component's band ranks first). */
+const STRIP_SCORE = 0.8;
+/** Longest gap (in lengths of the longer piece) between two collinear pieces offered joined. */
+const JOIN_GAP = 0.6;
+/**
+ * The same when blocks are split (the fine pass): a glare spot that wipes a third of the MRZ leaves
+ * a gap as long as the longer piece (one piece often a block, split only there).
+ */
+const SPLIT_JOIN_GAP = 1;
+/** Blocks larger than this (pixels) are desk texture or a page of print, not split. */
+const BLOCK_MAX_PIXELS = 12000;
+/** Pixels of a block sampled for its text direction. */
+const ANGLE_SAMPLES = 1500;
+
+/**
+ * Splits a component that is no line (text lines joined by labels or print between and around
+ * them) into strips along its dominant text direction: the angle whose projection across it is
+ * sharpest (most of its pixels on few rows), then the runs of that projection above 40% of its
+ * peak. Each strip becomes a component of the strip's pixels (moments, extents, contrast).
+ */
+function splitBlock(c: Comp, bin: Uint8Array, bh: Uint8Array, labels: Int32Array, w: number): Comp[] {
+  const xs = int32(c.n);
+  const ys = int32(c.n);
+  let k = 0;
+  for (let y = c.yMin; y <= c.yMax; y++) {
+    const o = y * w;
+    for (let x = c.xMin; x <= c.xMax; x++) if (labels[o + x] === c.label && k < c.n) {
+      xs[k] = x;
+      ys[k] = y;
+      k++;
+    }
+  }
+  const diag = Math.ceil(Math.hypot(c.xMax - c.xMin + 1, c.yMax - c.yMin + 1)) + 2;
+  const hist = float64(diag);
+  // Sharpness of the projection at angle a (sum of squared row counts over a sample of the pixels).
+  const stride = Math.max(1, Math.ceil(k / ANGLE_SAMPLES));
+  const sharpness = (a: number): number => {
+    const si = Math.sin(a);
+    const co = Math.cos(a);
+    hist.fill(0, 0, diag);
+    for (let i = 0; i < k; i += stride) {
+      const v = Math.round(-((xs[i] as number) - c.xMin) * si + ((ys[i] as number) - c.yMin) * co + 0.5 * diag);
+      if (v >= 0 && v < diag) hist[v] = (hist[v] as number) + 1;
+    }
+    let sq = 0;
+    for (let v = 0; v < diag; v++) sq += (hist[v] as number) * (hist[v] as number);
+    return sq;
+  };
+  // Coarse angles, then finer ones around the best.
+  let bestScore = -1;
+  let bestAngle = 0;
+  for (let a = -0.42; a <= 0.42 + 1e-9; a += 0.06) {
+    const sq = sharpness(a);
+    if (sq > bestScore) {
+      bestScore = sq;
+      bestAngle = a;
+    }
+  }
+  const coarse = bestAngle;
+  for (let a = coarse - 0.04; a <= coarse + 0.04 + 1e-9; a += 0.01) {
+    const sq = sharpness(a);
+    if (sq > bestScore) {
+      bestScore = sq;
+      bestAngle = a;
+    }
+  }
+  const si = Math.sin(bestAngle);
+  const co = Math.cos(bestAngle);
+  hist.fill(0, 0, diag);
+  const vs = int32(k);
+  for (let i = 0; i < k; i++) {
+    const v = Math.round(-((xs[i] as number) - c.xMin) * si + ((ys[i] as number) - c.yMin) * co + 0.5 * diag);
+    vs[i] = v;
+    if (v >= 0 && v < diag) hist[v] = (hist[v] as number) + 1;
+  }
+  let peak = 0;
+  for (let v = 0; v < diag; v++) peak = Math.max(peak, hist[v] as number);
+  const out: Comp[] = [];
+  for (let v = 0; v < diag; ) {
+    if ((hist[v] as number) <= 0.4 * peak) {
+      v++;
+      continue;
+    }
+    let vb = v;
+    while (vb + 1 < diag && (hist[vb + 1] as number) > 0.4 * peak) vb++;
+    const strip = stripComp(c, xs, ys, vs, k, v, vb, bin, bh, w);
+    if (strip) out.push(strip);
+    v = vb + 1;
+  }
+  return out;
+}
+
+/** The component of the pixels of `c` whose projection `vs` lies in `va..vb`; null when too few. */
+function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, vs: Int32Array, k: number, va: number, vb: number, bin: Uint8Array, bh: Uint8Array, w: number): Comp | null {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  let inkN = 0;
+  let inkS = 0;
+  let xMin = Infinity;
+  let xMax = -1;
+  let yMin = Infinity;
+  let yMax = -1;
+  for (let i = 0; i < k; i++) {
+    const v = vs[i] as number;
+    if (v < va || v > vb) continue;
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+    const p = y * w + x;
+    if (bin[p] === 1) {
+      inkN++;
+      inkS += bh[p] as number;
+    }
+    xMin = Math.min(xMin, x);
+    xMax = Math.max(xMax, x);
+    yMin = Math.min(yMin, y);
+    yMax = Math.max(yMax, y);
+  }
+  if (n < 40) return null;
+  const mx = sx / n;
+  const my = sy / n;
+  const cxx = sxx / n - mx * mx;
+  const cyy = syy / n - my * my;
+  const cxy = sxy / n - mx * my;
+  const tr = cxx + cyy;
+  const det = cxx * cyy - cxy * cxy;
+  const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+  const angle = 0.5 * Math.atan2(2 * cxy, cxx - cyy);
+  const ux = Math.cos(angle);
+  const uy = Math.sin(angle);
+  let a0 = Infinity;
+  let a1 = -Infinity;
+  for (let i = 0; i < k; i++) {
+    const v = vs[i] as number;
+    if (v < va || v > vb) continue;
+    const a = ((xs[i] as number) - mx) * ux + ((ys[i] as number) - my) * uy;
+    a0 = Math.min(a0, a);
+    a1 = Math.max(a1, a);
+  }
+  return {
+    n,
+    cx: mx,
+    cy: my,
+    angle,
+    len: Math.sqrt(12 * (tr / 2 + disc)),
+    thick: Math.sqrt(12 * Math.max(0, tr / 2 - disc)),
+    ux,
+    uy,
+    a0,
+    a1,
+    label: -1,
+    contrast: inkN > 0 ? inkS / inkN : 0,
+    edge: c.edge && (xMin <= 0 || xMax >= w - 1),
+    xMin,
+    xMax,
+    yMin,
+    yMax,
+  };
 }
 
 /**
@@ -339,11 +555,91 @@ function extendAlong(bin: Uint8Array, w: number, h: number, seed: Comp, u0: numb
 }
 
 /**
+ * A glare spot over the MRZ wipes a stretch of both lines; beyond it, what is left of the lines
+ * can be pieces too short to be lines of their own (a few filler chevrons), so no band of theirs
+ * is joined end to end (`joinCollinear`). Pieces parallel to the band, within its extent across
+ * the text, about as thin and as black as its lines, beginning less than half the band's length
+ * beyond an end across a gap whose paper is lighter than along the band (glare, not a gap in
+ * print), continue it there (repeatedly, up to twice the band's length in all). Returns
+ * the new ends, or null when no piece continues the band. Working-level coordinates, relative to
+ * the seed line's centre.
+ */
+function bridgeAcross(
+  comps: readonly Comp[],
+  seed: Comp,
+  u0: number,
+  u1: number,
+  v0: number,
+  v1: number,
+  thick: number,
+  contrast: number,
+  paper: (ua: number, ub: number) => number,
+): [number, number] | null {
+  const { ux, uy } = seed;
+  const len = u1 - u0;
+  // Glare brightens the paper: a gap no lighter than the band's own paper is a gap in print.
+  // (Measured only once a piece qualifies: most bands have none.)
+  let level = -1;
+  const glare = (ua: number, ub: number): boolean => {
+    if (level < 0) level = paper(u0, u1);
+    return paper(ua, ub) >= level + GLARE_STEP;
+  };
+  let a = u0;
+  let b = u1;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of comps) {
+      if (c.len < 20 || c.len < 5 * c.thick || c.thick > 2 * thick || c.contrast < 0.5 * contrast) continue;
+      if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.12) continue;
+      const du = (c.cx - seed.cx) * ux + (c.cy - seed.cy) * uy;
+      const dv = -(c.cx - seed.cx) * uy + (c.cy - seed.cy) * ux;
+      if (dv < v0 - 0.5 * thick || dv > v1 + 0.5 * thick) continue;
+      // (A piece's extent from its moments: pixel extents are measured for lines only.)
+      const pa = du - 0.5 * c.len;
+      const pb = du + 0.5 * c.len;
+      if (pa > b && pa - b < 0.5 * len && pb - a <= 2 * len && glare(b, pa)) {
+        b = pb;
+        grew = true;
+      } else if (pb < a && a - pb < 0.5 * len && b - pa <= 2 * len && glare(pb, a)) {
+        a = pa;
+        grew = true;
+      }
+    }
+  }
+  return a < u0 || b > u1 ? [a, b] : null;
+}
+
+/** How much lighter (8-bit) the paper in a gap must be than along the band to count as glare. */
+const GLARE_STEP = 25;
+
+/**
+ * Mean paper level (the black-hat's closing, `bh + img`: the light ground around the strokes) over
+ * `ua..ub` along a band and `v0..v1` across it; 0 when nothing of it lies in the image.
+ */
+function paperAlong(bh: Uint8Array, img: Uint8Array, w: number, h: number, seed: Comp, ua: number, ub: number, v0: number, v1: number): number {
+  const { ux, uy } = seed;
+  let s = 0;
+  let n = 0;
+  for (let u = ua; u <= ub; u += 1) {
+    for (let v = v0; v <= v1; v += 1) {
+      const x = Math.round(seed.cx + u * ux - v * uy);
+      const y = Math.round(seed.cy + u * uy + v * ux);
+      if (x < 0 || x >= w || y < 0 || y >= h) continue;
+      const p = y * w + x;
+      s += (bh[p] as number) + (img[p] as number);
+      n++;
+    }
+  }
+  return n ? s / n : 0;
+}
+
+/**
  * Glare or a fold can split the MRZ into pieces that lie end to end: two candidates with the same
  * angle, at the same height across the text and with similar line thickness, separated along the
- * text by a gap shorter than the longer piece, are also offered joined (scored as both together).
+ * text by a gap up to `maxGap` times the longer piece's length, are also offered joined (scored as
+ * both together).
  */
-function joinCollinear(cands: BandCandidate[]): BandCandidate[] {
+function joinCollinear(cands: BandCandidate[], maxGap: number): BandCandidate[] {
   const out = [...cands];
   for (let i = 0; i < cands.length; i++) {
     const a = cands[i] as BandCandidate;
@@ -363,7 +659,7 @@ function joinCollinear(cands: BandCandidate[]): BandCandidate[] {
       const la = a.u1 - a.u0;
       const lb = b.u1 - b.u0;
       const gap = Math.max(a.u0, du + b.u0) - Math.min(a.u1, du + b.u1);
-      if (gap < -0.1 * Math.min(la, lb) || gap > 0.6 * Math.max(la, lb)) continue;
+      if (gap < -0.1 * Math.min(la, lb) || gap > maxGap * Math.max(la, lb)) continue;
       const u0 = Math.min(a.u0, du + b.u0);
       const u1 = Math.max(a.u1, du + b.u1);
       out.push({

@@ -187,3 +187,55 @@ test('an MRZ split in two by glare is also offered joined', () => {
     assert.ok(cands.some((c) => coverage(corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
   }
 });
+
+test('an MRZ joined to labels or print around its lines is split out of the block (fine pass)', () => {
+  // Seeded bench frames where the MRZ lines, the labels between them and the print above merge
+  // into one component that is no line (too thick for its length): no candidate covered the MRZ
+  // before the block was split along its text direction. The fast pass does not split.
+  for (const [seed, preset] of [
+    [70020, 'hard'],
+    [70068, 'normal'],
+  ] as const) {
+    const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+    const gray = toGray(decodeGray(doc.image));
+    assert.ok(gray);
+    assert.ok(!locateBands(gray).some((c) => coverage(doc.corners, c) >= 0.95), `seed ${seed}: not in the fast pass`);
+    const split = locateBands(gray, { fine: true, split: true });
+    assert.ok(split.some((c) => coverage(doc.corners, c) >= 0.95), `seed ${seed}: a candidate covers the MRZ`);
+  }
+});
+
+test('an MRZ with a dark band parallel just below it is not dropped as its near-duplicate', () => {
+  // Bench seed 70017: the frame's dark bottom strip lies 60 px below the MRZ, parallel to it, with
+  // centres closer than a quarter of the MRZ's length; it scores higher (blacker), and the MRZ was
+  // dropped as a duplicate of it (duplicates now share rows across the text).
+  const doc = renderSynthetic(70017, { preset: 'hard', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const cands = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(cands.some((c) => coverage(doc.corners, c) >= 0.95), 'a candidate covers the MRZ');
+});
+
+test('a band cut short by glare is also offered bridged to the pieces of its lines beyond the gap', () => {
+  // Seed 170149 (held-out, normal): a glare spot wipes both lines at two thirds of their length;
+  // beyond it only filler pieces too short to be lines are left. The band is found up to the glare,
+  // and also offered continued over the pieces, covering the whole MRZ.
+  const doc = renderSynthetic(170149, { preset: 'normal', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const cands = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(cands.some((c) => coverage(doc.corners, c) < 0.8), 'the band up to the glare');
+  assert.ok(cands.some((c) => coverage(doc.corners, c) >= 0.95), 'the band bridged over the glare');
+});
+
+test('bridging over glare gaps offers nothing when no pieces lie beyond a band', () => {
+  // Two clean MRZ-like lines of bars on white: no pieces beyond them, so no bridged variant.
+  const w = 640;
+  const h = 240;
+  const data = new Uint8Array(w * h).fill(230);
+  for (const y0 of [100, 124]) for (let x = 100; x < 540; x += 12) for (let y = y0; y < y0 + 14; y++) for (let dx = 0; dx < 6; dx++) data[y * w + x + dx] = 30;
+  const cands = locateBands({ width: w, height: h, data }, { maxCandidates: 8 });
+  assert.ok(cands.length >= 1);
+  const lengths = new Set(cands.filter((c) => Math.abs(c.cy - cands[0]!.cy) < 30).map((c) => Math.round(c.u1 - c.u0)));
+  for (const len of lengths) assert.ok(len <= 460, `no band longer than the lines (${len})`);
+});
