@@ -2,9 +2,13 @@
  * Segmentation of a rectified MRZ band: illumination-flattened ink map, residual skew estimate,
  * text lines from the row profile, then character cells from the column profile. The character
  * pitch is fixed by the format (30, 36 or 44 cells), so cells are fitted as a comb (global pitch
- * and phase) and refined by dynamic programming (each boundary may move a little towards an ink
- * minimum, deviations from the pitch are penalised). Touching or broken glyphs therefore do not
- * change the number of cells.
+ * and phase, plus a linear pitch change along the line for perspective) and refined by dynamic
+ * programming (each boundary may move a little towards an ink minimum, deviations from the pitch
+ * are penalised). Touching or broken glyphs therefore do not change the number of cells. The
+ * pitch-change search covers +-8% around none and, for span fits, also the change the line's own
+ * periods show (`linePitchRatio`: first third against last third): a band rectified without its
+ * perspective changes pitch by up to a third along the line, beyond what the refinement recovers
+ * (the cells then slip a whole character mid-line).
  * @module
  */
 
@@ -797,7 +801,7 @@ function lineProfile(ink: InkMap, line: TextLine): LineProfile {
     const third = (line.xb - line.xa) / 3;
     const pL = periodOf(sm, line.xa, line.xa + third, 0.6 * pAc, 1.6 * pAc);
     const pR = periodOf(sm, line.xb - third, line.xb, 0.6 * pAc, 1.6 * pAc);
-    const q = pL > 0 && pR > 0 ? pR / pL : 1;
+    const q = pL > 0 && pR > 0 ? pR / pL : 0;
     if (q > 0.6 && q < 1.7) rEst = 1 + (q - 1) / (5 / 6 - q / 6);
   }
   const out = { sm, pAc, rEst };
