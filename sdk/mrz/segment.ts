@@ -2,9 +2,13 @@
  * Segmentation of a rectified MRZ band: illumination-flattened ink map, residual skew estimate,
  * text lines from the row profile, then character cells from the column profile. The character
  * pitch is fixed by the format (30, 36 or 44 cells), so cells are fitted as a comb (global pitch
- * and phase) and refined by dynamic programming (each boundary may move a little towards an ink
- * minimum, deviations from the pitch are penalised). Touching or broken glyphs therefore do not
- * change the number of cells.
+ * and phase, plus a linear pitch change along the line for perspective) and refined by dynamic
+ * programming (each boundary may move a little towards an ink minimum, deviations from the pitch
+ * are penalised). Touching or broken glyphs therefore do not change the number of cells. The
+ * pitch-change search covers +-8% around none and, for span fits, also the change the line's own
+ * periods show (`linePitchRatio`: first third against last third): a band rectified without its
+ * perspective changes pitch by up to a third along the line, beyond what the refinement recovers
+ * (the cells then slip a whole character mid-line).
  * @module
  */
 
@@ -605,7 +609,7 @@ function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): 
  * `anchor`): the n cells fill the box (pitch range from it), starting within a third of a cell of
  * its left edge, whatever the inked extent.
  */
-function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre'): Comb {
+function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre', rEst = 1): Comb {
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
   let best = Infinity;
   let out: Comb = { x0: line.xa, p: pLo, r: 1 };
@@ -613,6 +617,11 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   const centre = width / 2;
   // Off the ink the pitch change is not observable: keep it small when extrapolating.
   const rMax = mode === 'span' ? 4 : 1;
+  // Span fits also cover the pitch ratio the line's own periods suggest (a band rectified without
+  // its perspective, or with a poor one, changes pitch by up to a third along the line).
+  const rEstIdx = mode === 'span' ? Math.round((rEst - 1) / 0.02) : 0;
+  const rLo = Math.min(-rMax, rEstIdx - 3);
+  const rHi = Math.max(rMax, rEstIdx + 3);
   const kp = temp64(T_KP, n + 1);
   const q = temp64(T_Q, n + 1);
   const last = sm.length - 1;
@@ -624,7 +633,7 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
   let bestOrder = -1;
   // Starts per (ratio, pitch) row are far fewer (a few dozen, at most a few thousand).
   const xCount = 1 << 20;
-  for (let pass = 0; pass < 2; pass++) for (let ri = -rMax; ri <= rMax; ri++) {
+  for (let pass = 0; pass < 2; pass++) for (let ri = rLo; ri <= rHi; ri++) {
     const seedR = (ri & 1) === 0;
     const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
     for (let si = 0; si <= steps; si++) {
@@ -673,7 +682,7 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
         xi++;
         const seed = seedP && (xi & 1) === 0;
         if (pass === 0 ? !seed : seed) continue;
-        const order = ((ri + rMax) * (steps + 1) + si) * xCount + xi;
+        const order = ((ri - rLo) * (steps + 1) + si) * xCount + xi;
         // A comb ordered before the best wins a tie: it loses only on a higher cost.
         const before = order < bestOrder;
         let c = 0;
@@ -729,7 +738,23 @@ function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: 
 }
 
 /** Profiles of the lines cut in an ink map, by the line's rows and extent (see {@link lineProfile}). */
-const profileCache = new WeakMap<InkMap, Map<string, { sm: Float64Array; pAc: number }>>();
+const profileCache = new WeakMap<InkMap, Map<string, LineProfile>>();
+
+/** A line's column profile, its period and the ratio of its pitch at the end and at the start (0: unclear). */
+interface LineProfile {
+  readonly sm: Float64Array;
+  readonly pAc: number;
+  readonly rEst: number;
+}
+
+/**
+ * The ratio of the character pitch at the end of `line` to that at its start, from the periods of
+ * its first and last thirds (the pitch taken as linear along the line); 0 when unclear. Measured
+ * on the ink itself, whatever the line's inked extent (faint filler tails).
+ */
+export function linePitchRatio(ink: InkMap, line: TextLine): number {
+  return lineProfile(ink, line).rEst;
+}
 
 /**
  * The column profile of `line` that {@link cutLine} fits its combs to (normalised ink over the
@@ -738,7 +763,7 @@ const profileCache = new WeakMap<InkMap, Map<string, { sm: Float64Array; pAc: nu
  * of the cut: computed once per ink map and line (a line is cut for up to three layouts, two
  * anchors and the fallbacks' moved cuts). The profile lives in the frame's pool (read only).
  */
-function lineProfile(ink: InkMap, line: TextLine): { sm: Float64Array; pAc: number } {
+function lineProfile(ink: InkMap, line: TextLine): LineProfile {
   let byLine = profileCache.get(ink);
   if (!byLine) profileCache.set(ink, (byLine = new Map()));
   const key = `${line.top},${line.bottom},${line.xa},${line.xb}`;
@@ -768,7 +793,18 @@ function lineProfile(ink: InkMap, line: TextLine): { sm: Float64Array; pAc: numb
     for (let x = 0; x < w; x++) sm[x] = Math.max(0, (sm[x] as number) - base);
   }
   const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
-  const out = { sm, pAc };
+  // Pitch ratio along the line (end over start) from the periods of its first and last thirds,
+  // the pitch taken as linear along the line (their centres lie at 1/6 and 5/6 of it); 1 when
+  // either is unclear or far from the whole line's period (another harmonic).
+  let rEst = 0;
+  if (pAc > 0) {
+    const third = (line.xb - line.xa) / 3;
+    const pL = periodOf(sm, line.xa, line.xa + third, 0.6 * pAc, 1.6 * pAc);
+    const pR = periodOf(sm, line.xb - third, line.xb, 0.6 * pAc, 1.6 * pAc);
+    const q = pL > 0 && pR > 0 ? pR / pL : 0;
+    if (q > 0.6 && q < 1.7) rEst = 1 + (q - 1) / (5 / 6 - q / 6);
+  }
+  const out = { sm, pAc, rEst };
   byLine.set(key, out);
   return out;
 }
@@ -783,7 +819,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   const span = line.xb - line.xa + 1;
   const pMin = (0.98 * span) / n;
   const pMax = (1.03 * span) / (n - 0.7);
-  const { sm, pAc } = lineProfile(ink, line);
+  const { sm, pAc, rEst } = lineProfile(ink, line);
   // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
   // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
   const expect = float64(n + 1);
@@ -802,7 +838,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     const pBox = (anchor.x1 - anchor.x0) / n;
     if (pBox < 0.55 * lh || pBox > 2.2 * lh) return null;
     comb = fitComb(sm, line, n, 0.99 * pBox, 1.01 * pBox, 'box', ink.width, anchor);
-  } else comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width) : { x0: line.xa, p: pMin, r: 1 };
+  } else comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width, 'centre', rEst > 0 ? rEst : 1) : { x0: line.xa, p: pMin, r: 1 };
   // A window of n cells inside a longer inked extent (the 'long' fit: neighbouring print) only for
   // the longest layout: a 30- or 36-cell window inside a 44-character line whose tail is fillers
   // can pass the shorter format's check digits, a wrong-but-valid read.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, findLines, inkMap, periodOf, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, findLines, inkMap, linePitchRatio, periodOf, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -375,4 +375,46 @@ test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the 
       }
     }
   }
+});
+
+test('linePitchRatio: the pitch change along a line (end over start), 0 without a clear period; a span cut follows it', () => {
+  // 44 glyph-like blocks whose pitch grows linearly from 16 to 20 px (ratio 1.25, a document seen
+  // in perspective and rectified without it).
+  const n = 44;
+  const w = 1000;
+  const h = 40;
+  const p0 = 16;
+  const r = 1.25;
+  const at = (k: number): number => 60 + k * p0 + ((r - 1) * p0 * k * (k - 1)) / (2 * (n - 1));
+  const data = new Float32Array(w * h);
+  const bin = new Uint8Array(w * h);
+  for (let k = 0; k < n; k++) {
+    const x0 = Math.round(at(k) + 0.2 * p0);
+    const x1 = Math.round(at(k + 1) - 0.2 * p0);
+    for (let y = 10; y < 30; y++) for (let x = x0; x < x1; x++) {
+      data[y * w + x] = 1;
+      bin[y * w + x] = 1;
+    }
+  }
+  const ink: InkMap = { width: w, height: h, data, threshold: 0.5, bin };
+  const lines = findLines(ink);
+  assert.equal(lines.length, 1);
+  const line = lines[0]!;
+  const est = linePitchRatio(ink, line);
+  assert.ok(Math.abs(est - r) < 0.06, `ratio ${est.toFixed(3)}`);
+  // The span cut's cells sit on the blocks although the pitch changes by more than the default
+  // ratio search (+-8%) covers.
+  const c = cutLine(ink, line, n);
+  assert.ok(c);
+  for (let k = 0; k < n; k++) {
+    const centre = (c.bounds[k]! + c.bounds[k + 1]!) / 2;
+    const truth = (at(k) + at(k + 1)) / 2;
+    assert.ok(Math.abs(centre - truth) < 0.3 * (at(k + 1) - at(k)), `cell ${k}: ${centre.toFixed(1)} vs ${truth.toFixed(1)}`);
+  }
+  // A line of uniform blocks: no pitch change. A blank line: unclear.
+  const flat = blockInk(1000, 40, [{ top: 10, bottom: 29, x0: 60, x1: 940, pitch: 20, cw: 12 }]);
+  const flatLine = findLines(flat)[0]!;
+  assert.ok(Math.abs(linePitchRatio(flat, flatLine) - 1) < 0.03);
+  const blank: InkMap = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin: new Uint8Array(w * h) };
+  assert.equal(linePitchRatio(blank, { top: 10, bottom: 29, xa: 60, xb: 900, mass: 0 }), 0);
 });
