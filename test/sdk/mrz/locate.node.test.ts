@@ -239,3 +239,20 @@ test('bridging over glare gaps offers nothing when no pieces lie beyond a band',
   const lengths = new Set(cands.filter((c) => Math.abs(c.cy - cands[0]!.cy) < 30).map((c) => Math.round(c.u1 - c.u0)));
   for (const len of lengths) assert.ok(len <= 460, `no band longer than the lines (${len})`);
 });
+
+test('locate finds the same band at every row length mod 4 (weak responses skipped a word at a time)', () => {
+  // Two lines of bars on a slightly noisy ground (responses below 16 and above), frames 637-640 wide.
+  const found: string[] = [];
+  for (let w = 637; w <= 640; w++) {
+    const h = 241;
+    const data = new Uint8Array(w * h);
+    for (let i = 0; i < data.length; i++) data[i] = 225 + ((i * 7919) % 23);
+    for (const y0 of [100, 124]) for (let x = 100; x < 540; x += 12) for (let y = y0; y < y0 + 14; y++) for (let dx = 0; dx < 6; dx++) data[y * w + x + dx] = 30;
+    const first = locateBands({ width: w, height: h, data }, { maxCandidates: 3 })[0];
+    assert.ok(first, `width ${w}: a band`);
+    assert.ok(first.cy > 98 && first.cy < 140 && Math.abs(first.cx - 320) < 12, `width ${w}: centre (${first.cx}, ${first.cy})`);
+    found.push(`${first.cx.toFixed(1)},${first.cy.toFixed(1)},${Math.round(first.u1 - first.u0)}`);
+  }
+  // The band does not depend on the row length (the bars and the ground are the same in each).
+  assert.equal(new Set(found).size, 1, `bands ${found.join(' | ')}`);
+});
