@@ -794,8 +794,8 @@ function lineProfile(ink: InkMap, line: TextLine): LineProfile {
   }
   const pAc = periodOf(sm, line.xa, line.xb, Math.max(3, 0.55 * lh), 1.9 * lh);
   // Pitch ratio along the line (end over start) from the periods of its first and last thirds,
-  // the pitch taken as linear along the line (their centres lie at 1/6 and 5/6 of it); 1 when
-  // either is unclear or far from the whole line's period (another harmonic).
+  // the pitch taken as linear along the line (their centres lie at 1/6 and 5/6 of it); 0 (unclear)
+  // when either period is not found near the whole line's or they differ beyond 0.6-1.7x.
   let rEst = 0;
   if (pAc > 0) {
     const third = (line.xb - line.xa) / 3;
