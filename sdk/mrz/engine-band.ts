@@ -14,7 +14,7 @@
 
 import { blockMax, selectKth, type FloatImage, type Gray8 } from './image.ts';
 import type { BandCandidate } from './locate.ts';
-import { homographyFromPoints, RECT_MAX_PIXELS, rectify, toFrame, type RectSpec } from './rectify.ts';
+import { homographyFromPoints, RECT_MAX_PIXELS, rectify, solveLinear, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
 import { cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
@@ -335,9 +335,9 @@ export function pitchRatio(cells: readonly CellLine[], n: number): number {
       t0 += y; t1 += x * y; t2 += x2 * y;
     }
     const m = [[s0, s1, s2, t0], [s1, s2, s3, t1], [s2, s3, s4, t2]];
-    const sol = solve3(m);
+    const sol = solveLinear(m);
     if (!sol) return 0;
-    const [u, v, w] = sol;
+    const [u, v, w] = sol as [number, number, number];
     let res = 0;
     for (let k = 0; k <= n; k++) {
       const x = k - kc;
@@ -376,25 +376,6 @@ function foreshortening(cut: number, periods: readonly number[], heights: number
   // Unconfirmed, the cut's ratio is taken only near the heights' (a box measured on something
   // else than the MRZ, desk texture joined to its lines, measures nothing).
   return cut > 0 && Math.abs(Math.log(cut / heights)) < 0.25 ? cut : 0;
-}
-
-/** Solves a 3x3 linear system given as augmented rows; null when singular. */
-function solve3(m: number[][]): [number, number, number] | null {
-  for (let c = 0; c < 3; c++) {
-    let piv = c;
-    for (let r = c + 1; r < 3; r++) if (Math.abs((m[r] as number[])[c] as number) > Math.abs((m[piv] as number[])[c] as number)) piv = r;
-    const pr = m[piv] as number[];
-    if (Math.abs(pr[c] as number) < 1e-12) return null;
-    m[piv] = m[c] as number[];
-    m[c] = pr;
-    for (let r = 0; r < 3; r++) {
-      if (r === c) continue;
-      const row = m[r] as number[];
-      const f = (row[c] as number) / (pr[c] as number);
-      for (let j = c; j < 4; j++) row[j] = (row[j] as number) - f * (pr[j] as number);
-    }
-  }
-  return [((m[0] as number[])[3] as number) / ((m[0] as number[])[0] as number), ((m[1] as number[])[3] as number) / ((m[1] as number[])[1] as number), ((m[2] as number[])[3] as number) / ((m[2] as number[])[2] as number)];
 }
 
 /**

@@ -58,7 +58,6 @@ export function toFrame(spec: RectSpec, x: number, y: number): Point {
  * the points are degenerate.
  */
 export function homographyFromPoints(src: readonly Point[], dst: readonly Point[]): number[] | null {
-  // 8x9 augmented system, Gaussian elimination with partial pivoting.
   const A: number[][] = [];
   for (let i = 0; i < 4; i++) {
     const s = src[i] as Point;
@@ -66,25 +65,36 @@ export function homographyFromPoints(src: readonly Point[], dst: readonly Point[
     A.push([s.x, s.y, 1, 0, 0, 0, -d.x * s.x, -d.x * s.y, d.x]);
     A.push([0, 0, 0, s.x, s.y, 1, -d.y * s.x, -d.y * s.y, d.y]);
   }
-  for (let c = 0; c < 8; c++) {
-    let piv = c;
-    for (let r = c + 1; r < 8; r++) if (Math.abs((A[r] as number[])[c] as number) > Math.abs((A[piv] as number[])[c] as number)) piv = r;
-    const pr = A[piv] as number[];
-    if (Math.abs(pr[c] as number) < 1e-12) return null;
-    A[piv] = A[c] as number[];
-    A[c] = pr;
-    for (let r = 0; r < 8; r++) {
-      if (r === c) continue;
-      const row = A[r] as number[];
-      const f = (row[c] as number) / (pr[c] as number);
-      if (f === 0) continue;
-      for (let k = c; k < 9; k++) row[k] = (row[k] as number) - f * (pr[k] as number);
-    }
-  }
-  const h: number[] = [];
-  for (let r = 0; r < 8; r++) h.push(((A[r] as number[])[8] as number) / ((A[r] as number[])[r] as number));
+  const h = solveLinear(A);
+  if (!h) return null;
   h.push(1);
   return h.every(Number.isFinite) ? h : null;
+}
+
+/**
+ * Solves the n x (n + 1) augmented system `rows` (Gauss-Jordan elimination with partial pivoting;
+ * `rows` is overwritten). Null when a pivot is (near) zero.
+ */
+export function solveLinear(rows: number[][]): number[] | null {
+  const n = rows.length;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs((rows[r] as number[])[c] as number) > Math.abs((rows[piv] as number[])[c] as number)) piv = r;
+    const pr = rows[piv] as number[];
+    if (Math.abs(pr[c] as number) < 1e-12) return null;
+    rows[piv] = rows[c] as number[];
+    rows[c] = pr;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const row = rows[r] as number[];
+      const f = (row[c] as number) / (pr[c] as number);
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++) row[k] = (row[k] as number) - f * (pr[k] as number);
+    }
+  }
+  const x: number[] = [];
+  for (let r = 0; r < n; r++) x.push(((rows[r] as number[])[n] as number) / ((rows[r] as number[])[r] as number));
+  return x;
 }
 
 /**
