@@ -465,6 +465,24 @@ function splitBlock(c: Comp, bin: Uint8Array, bh: Uint8Array, labels: Int32Array
   return out;
 }
 
+/**
+ * Centre, direction and extents of a pixel set from its moments (n pixels, coordinate sums and
+ * sums of products): the principal axes, with length and thickness those of a uniform rectangle
+ * of the same second moments (sqrt(12 lambda)).
+ */
+function principalAxes(n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number): Pick<Comp, 'cx' | 'cy' | 'angle' | 'len' | 'thick' | 'ux' | 'uy'> {
+  const mx = sx / n;
+  const my = sy / n;
+  const cxx = sxx / n - mx * mx;
+  const cyy = syy / n - my * my;
+  const cxy = sxy / n - mx * my;
+  const tr = cxx + cyy;
+  const det = cxx * cyy - cxy * cxy;
+  const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+  const angle = 0.5 * Math.atan2(2 * cxy, cxx - cyy);
+  return { cx: mx, cy: my, angle, len: Math.sqrt(12 * (tr / 2 + disc)), thick: Math.sqrt(12 * Math.max(0, tr / 2 - disc)), ux: Math.cos(angle), uy: Math.sin(angle) };
+}
+
 /** The component of the pixels of `c` whose projection `vs` lies in `va..vb`; null when too few. */
 function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, vs: Int32Array, k: number, va: number, vb: number, bin: Uint8Array, bh: Uint8Array, w: number): Comp | null {
   let n = 0;
@@ -501,17 +519,8 @@ function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, vs: Int32Array, k: n
     yMax = Math.max(yMax, y);
   }
   if (n < 40) return null;
-  const mx = sx / n;
-  const my = sy / n;
-  const cxx = sxx / n - mx * mx;
-  const cyy = syy / n - my * my;
-  const cxy = sxy / n - mx * my;
-  const tr = cxx + cyy;
-  const det = cxx * cyy - cxy * cxy;
-  const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
-  const angle = 0.5 * Math.atan2(2 * cxy, cxx - cyy);
-  const ux = Math.cos(angle);
-  const uy = Math.sin(angle);
+  const axes = principalAxes(n, sx, sy, sxx, syy, sxy);
+  const { cx: mx, cy: my, ux, uy } = axes;
   let a0 = Infinity;
   let a1 = -Infinity;
   for (let i = 0; i < k; i++) {
@@ -523,13 +532,7 @@ function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, vs: Int32Array, k: n
   }
   return {
     n,
-    cx: mx,
-    cy: my,
-    angle,
-    len: Math.sqrt(12 * (tr / 2 + disc)),
-    thick: Math.sqrt(12 * Math.max(0, tr / 2 - disc)),
-    ux,
-    uy,
+    ...axes,
     a0,
     a1,
     label: -1,
@@ -763,26 +766,9 @@ function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, label
       }
     }
     if (n < 40) continue;
-    const mx = sx / n;
-    const my = sy / n;
-    const cxx = sxx / n - mx * mx;
-    const cyy = syy / n - my * my;
-    const cxy = sxy / n - mx * my;
-    const tr = cxx + cyy;
-    const det = cxx * cyy - cxy * cxy;
-    const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
-    const l1 = tr / 2 + disc;
-    const l2 = Math.max(0, tr / 2 - disc);
-    const angle = 0.5 * Math.atan2(2 * cxy, cxx - cyy);
     out.push({
       n,
-      cx: mx,
-      cy: my,
-      angle,
-      len: Math.sqrt(12 * l1),
-      thick: Math.sqrt(12 * l2),
-      ux: Math.cos(angle),
-      uy: Math.sin(angle),
+      ...principalAxes(n, sx, sy, sxx, syy, sxy),
       a0: 0,
       a1: 0,
       label: lab,
