@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { analyseBand, lineGroups, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
-import * as rectifyModule from '../../../sdk/mrz/rectify.ts';
+import { homographyFromPoints, toFrame } from '../../../sdk/mrz/rectify.ts';
 import type { Point } from '../../../sdk/mrz/types.ts';
-import { estimateSlant, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { estimateSlant, type CellLine, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
 
@@ -148,7 +148,6 @@ test('when nothing reads, a band whose glyphs still lean at full resolution is s
 
 /** Local pitch at the end over that at the start of each true MRZ line of `doc`, in the rectified band `a`. */
 function rectifiedPitchRatios(a: BandAnalysis, lineCorners: readonly (readonly Point[])[], n: number): { ratios: number[]; centres: number[][] } {
-  const { toFrame, homographyFromPoints } = rectifyModule;
   const W = a.ink.width;
   const H = a.ink.height;
   const rect = [{ x: 0, y: 0 }, { x: W, y: 0 }, { x: W, y: H }, { x: 0, y: H }];
@@ -172,6 +171,16 @@ function rectifiedPitchRatios(a: BandAnalysis, lineCorners: readonly (readonly P
   return { ratios, centres };
 }
 
+/** Every cell centre of the group's lines lies within 0.3 pitch of the true centre (`centres`, per line). */
+function assertCellsOnTruth(cells: readonly CellLine[], centres: readonly (readonly number[])[], n: number, what: string): void {
+  cells.forEach((c, i) => {
+    for (let k = 0; k < n; k++) {
+      const centre = (c.bounds[k]! + c.bounds[k + 1]!) / 2;
+      assert.ok(Math.abs(centre - centres[i]![k]!) < 0.3 * c.pitch, `${what} line ${i} cell ${k}: ${centre.toFixed(1)} vs ${centres[i]![k]!.toFixed(1)}`);
+    }
+  });
+}
+
 test('a passport seen in strong perspective (its pitch 23% wider at one end) is rectified to a uniform pitch, and its cut follows the glyphs', { skip: !haveFont }, () => {
   // Held-out frame 90000 ('normal'): the box's heights, measured a pixel off at half resolution,
   // set the foreshortening to 11% instead of 23%; the rectified pitch still grew by 11% along the
@@ -186,12 +195,7 @@ test('a passport seen in strong perspective (its pitch 23% wider at one end) is 
   for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.04, `rectified pitch ratio ${r.toFixed(3)}`);
   const g = lineGroups(a, [44])[0];
   assert.ok(g);
-  g.cells.forEach((c, i) => {
-    for (let k = 0; k < 44; k++) {
-      const centre = (c.bounds[k]! + c.bounds[k + 1]!) / 2;
-      assert.ok(Math.abs(centre - centres[i]![k]!) < 0.3 * c.pitch, `line ${i} cell ${k}: ${centre.toFixed(1)} vs ${centres[i]![k]!.toFixed(1)}`);
-    }
-  });
+  assertCellsOnTruth(g.cells, centres, 44, 'seed 90000');
 });
 
 test('a band whose cut over a short inked extent fits the wrong foreshortening takes the lines\' periods', { skip: !haveFont }, () => {
@@ -236,11 +240,6 @@ test('a cut over the perspective text box with inkier boundaries than the cut of
     assert.ok(first && first.anchor === 'centre', `seed ${seed}: the extent's cut first`);
     assert.ok(first.fitCost < boxed.fitCost);
     const { centres } = rectifiedPitchRatios(a, doc.lineCorners, n);
-    first.cells.forEach((c, i) => {
-      for (let k = 0; k < n; k++) {
-        const centre = (c.bounds[k]! + c.bounds[k + 1]!) / 2;
-        assert.ok(Math.abs(centre - centres[i]![k]!) < 0.3 * c.pitch, `seed ${seed} line ${i} cell ${k}`);
-      }
-    });
+    assertCellsOnTruth(first.cells, centres, n, `seed ${seed}`);
   }
 });
