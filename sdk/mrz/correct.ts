@@ -13,7 +13,7 @@
  *    measures numbers and dates), must still pass the composite, and keep the classifier-alone
  *    confidence of step 6.
  * 2. Each position is restricted to what its field may hold. Digits-only fields (dates, check
- *    digits) map letter look-alikes to digits (`O`/`Q`/`D`/`U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4,
+ *    digits, the French card number's issue month) map letter look-alikes to digits (`O`/`Q`/`D`/`U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4,
  *    `S`->5, `G`->6, `T`->7, `B`->8); letters-only fields (codes, names, states) map the
  *    reverse (0->O, 1->I, 2->Z, 4->A, 5->S, 6->G, 7->T, 8->B); sex is `M`/`F`/`<`. Mixed fields
  *    (document number, optional data) keep the classifier's own alternatives.
@@ -24,7 +24,9 @@
  *    passing combinations (plus a conservative estimate for combinations the beam did not keep and
  *    for characters outside the alternatives). A correction is accepted only through this
  *    posterior: when two different combinations pass with similar probability (runner-up at least
- *    {@link AMBIGUITY_RATIO} of the best), the result is not valid.
+ *    {@link AMBIGUITY_RATIO} of the best), the result is not valid. Nor is it when one check
+ *    digit's own field holds more than two doubtful characters (chosen below 0.85): three wrong
+ *    ones pass together one time in ten, and the posterior then rests on the classifier's odds alone.
  * 5. Fields without a check digit (names, states, sex, document code) keep the most probable allowed
  *    character; states prefer the most probable combination that is a known code.
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
@@ -397,6 +399,16 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (((chosenP[l] as number[])[c] as number) < MIN_CORRECTION_P) overCorrected = true;
     }
     for (const n of perGroup.values()) if (n > 1) overCorrected = true;
+    // One check digit vouches for at most two doubtful characters of its own field: with three,
+    // a wrong combination passes one time in ten, and only the classifier's odds at each doubt
+    // (overconfident on blur) separate it from the truth.
+    const doubts = new Map<number, number>();
+    for (const k of order) {
+      const g = groupOf.get(k);
+      if (g === undefined || fixed.has(k)) continue;
+      if ((((chosenP[Math.floor(k / W)] as number[])[k % W]) as number) < DOUBTFUL_P) doubts.set(g, (doubts.get(g) ?? 0) + 1);
+    }
+    for (const n of doubts.values()) if (n > 2) overCorrected = true;
   } else {
     confidence = 0;
   }
@@ -604,6 +616,9 @@ function constrainedPosteriors(positions: readonly (readonly Alt[])[], chars: re
     return (ps[i] as number) / Math.max(1e-12, kept + rest);
   });
 }
+
+/** A checked character chosen below this probability is doubtful (see the two-doubts rule in solve). */
+const DOUBTFUL_P = 0.85;
 
 /** A correction to an alternative below this probability is never trusted. */
 const MIN_CORRECTION_P = 0.1;

@@ -263,5 +263,7 @@ export function positionClasses(layout: MrzLayout): MrzCharClass[][] {
   for (const ck of layout.checks) (out[ck.line] as MrzCharClass[])[ck.pos] = ck.fillerWhenEmpty ? 'digitOrFiller' : 'digit';
   // TD1 line-1 position 15 (the document-number check digit) may be `<` for long numbers.
   if (layout.format === 'TD1') (out[0] as MrzCharClass[])[14] = 'digitOrFiller';
+  // FRA_ID's card number starts with the issue year and month (the `mrz` package's issue date).
+  if (layout.format === 'FRA_ID') for (let i = 0; i < 4; i++) (out[1] as MrzCharClass[])[i] = 'digit';
   return out;
 }

@@ -314,16 +314,50 @@ test('French identity card (FRA_ID): confident candidates read valid as FRA_ID, 
 });
 
 test('French identity card: O read for 0 in the document number is corrected because the check digit proves it', () => {
-  // 940992310285: position 2 is `0`; the classifier prefers `O`.
-  const r = correctMrz(cands(FRA, { '1,2': [{ ch: 'O', p: 0.7 }, { ch: '0', p: 0.28 }] }), { now: NOW });
+  // 940992310285: position 8 (serial) is `0`; the classifier prefers `O`.
+  const r = correctMrz(cands(FRA, { '1,8': [{ ch: 'O', p: 0.7 }, { ch: '0', p: 0.28 }] }), { now: NOW });
   assert.ok(r);
   assert.equal(r.format, 'FRA_ID');
   assert.deepEqual(r.lines, FRA);
   assert.equal(r.valid, true);
-  assert.deepEqual(r.corrections, [[1, 2]]);
+  assert.deepEqual(r.corrections, [[1, 8]]);
   // Without the `0` among the alternatives nothing proves a reading: not valid.
-  const w = correctMrz(cands(FRA, { '1,2': [{ ch: 'O', p: 0.7 }, { ch: 'Q', p: 0.28 }] }), { now: NOW });
+  const w = correctMrz(cands(FRA, { '1,8': [{ ch: 'O', p: 0.7 }, { ch: 'Q', p: 0.28 }] }), { now: NOW });
   assert.equal(w?.valid, false);
+});
+
+test('French identity card: the card number starts with the issue month, digits only (two cancelling O/0 swaps there are read as 0)', () => {
+  // Issued 2000-05: `00` at weights 7 and 3, where O for 0 twice leaves every check digit passing.
+  const number = '000592310285';
+  const line1 = 'IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<';
+  const head = number + computeCheckDigit(number) + 'CORINNE<<<<<<<6512068F';
+  const lines = [line1, head + computeCheckDigit(line1 + head)];
+  const swapped = { '1,0': [{ ch: 'O', p: 0.9 }, { ch: '0', p: 0.09 }], '1,1': [{ ch: 'O', p: 0.9 }, { ch: '0', p: 0.09 }] };
+  const r = correctMrz(cands(lines, swapped), { now: NOW });
+  assert.equal(r?.format, 'FRA_ID');
+  assert.deepEqual(r?.lines, lines);
+  assert.equal(r?.fields.documentNumber, number);
+  // The same swaps in the department and serial part (alphanumeric there) stay unproven.
+  const later = { '1,4': [{ ch: 'O', p: 0.9 }, { ch: '0', p: 0.09 }], '1,5': [{ ch: 'O', p: 0.9 }, { ch: '0', p: 0.09 }] };
+  const dept = ['IDFRABERTHIER<<<<<<<<<<<<<<<<<<<<<<<', ''];
+  const n2 = '940500310285';
+  const h2 = n2 + computeCheckDigit(n2) + 'CORINNE<<<<<<<6512068F';
+  dept[1] = h2 + computeCheckDigit(dept[0] + h2);
+  assert.equal(correctMrz(cands(dept, later), { now: NOW })?.valid, false);
+});
+
+test('one check digit vouches for at most two doubtful characters: three doubts that cancel in the sum are not valid', () => {
+  // 3->8 (+5 at weight 1), 5->S (+69 at weight 3), O->0 (-24 at weight 1): the sum moves by 50, so
+  // the wrong number passes its check digit and the composite (same weights 36 places on).
+  const lines = ['IDFRAETTWPEYNMHJ<<<<<<<<<<<<<<<<<<<<', '01375OMWTVU33XAUE<<<<<<<<<<9609196F1'];
+  const doubt = (wrong: string, right: string): CharAlternative[] => [{ ch: wrong, p: 0.7 }, { ch: right, p: 0.28 }];
+  const r = correctMrz(cands(lines, { '1,2': doubt('8', '3'), '1,4': doubt('S', '5'), '1,5': doubt('0', 'O') }), { now: NOW });
+  assert.equal(r?.lines[1], '0187S0MWTVU33XAUE<<<<<<<<<<9609196F1');
+  assert.equal(r?.valid, false);
+  // Two doubts that the check digit settles stay valid.
+  const two = correctMrz(cands(FRA, { '1,8': [{ ch: 'O', p: 0.7 }, { ch: '0', p: 0.28 }], '1,10': [{ ch: '8', p: 0.8 }, { ch: 'B', p: 0.19 }] }), { now: NOW });
+  assert.deepEqual(two?.lines, FRA);
+  assert.equal(two?.valid, true);
 });
 
 test('French identity card: a wrong check digit, or a doubtful name letter the composite happens to prove, is not valid', () => {

@@ -236,7 +236,9 @@ function randomFrenchCard(rng: Rng): string[] {
   const surname = rng() < 0.3 ? `${letters(3 + Math.floor(rng() * 6))}<${letters(3 + Math.floor(rng() * 8))}` : letters(2 + Math.floor(rng() * 12));
   const given = rng() < 0.4 ? `${letters(3 + Math.floor(rng() * 3))}<<${letters(2 + Math.floor(rng() * 5))}` : letters(2 + Math.floor(rng() * 10));
   const admin = rng() < 0.5 ? '' : alnum(6);
-  const number = alnum(12);
+  // Card number: issue year and month (digits only; correct.ts reads them so), office, serial.
+  const digits = (n: number): string => Array.from({ length: n }, () => String(Math.floor(rng() * 10))).join('');
+  const number = digits(4) + Array.from({ length: 3 }, () => MRZ_ALPHABET[1 + Math.floor(rng() * 35)] as string).join('') + digits(5);
   const pad = (v: number): string => String(v).padStart(2, '0');
   const birth = `${pad(Math.floor(rng() * 100))}${pad(1 + Math.floor(rng() * 12))}${pad(1 + Math.floor(rng() * 28))}`;
   const l1 = `IDFRA${surname.padEnd(25, '<')}${admin.padEnd(6, '<')}`;
