@@ -16,8 +16,8 @@
  *    digits, the French card number's issue month) map letter look-alikes to digits (`O`/`Q`/`D`/
  *    `U`->0, `I`/`L`/`J`->1, `Z`->2, `A`->4, `S`->5, `G`->6, `T`->7, `B`->8); letters-only fields
  *    (codes, names, states) map the reverse (0->O, 1->I, 2->Z, 4->A, 5->S, 6->G, 7->T, 8->B); sex
- *    is `M`/`F`/`<`. Mixed fields
- *    (document number, optional data) keep the classifier's own alternatives.
+ *    is `M`/`F`/`<`. Mixed fields (document number, optional data) keep the classifier's own
+ *    alternatives.
  * 3. A beam search over every position covered by a check digit (document number, dates, personal
  *    number, composite) keeps only combinations whose check digits pass, ranked by the product of
  *    probabilities.
