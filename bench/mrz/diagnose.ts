@@ -16,25 +16,25 @@
  *
  * `--seed0 S` (default 70000, the bench's frames): another seed range, e.g. 72000, to check a change
  * beyond the frames it was tuned on; frames missing from the cache are rendered as the bench does
- * (same preset rule, JPEG) into `.cache/mrz-bench-<S>/`.
+ * (same preset rule, JPEG) into `.cache/mrz-frames-<S>/`.
  *
  * `--format F` (with `--seed0`): every frame of format F, e.g. `FRA_ID` (the French identity card, which
- * the bench's random formats never draw), cached in `.cache/mrz-bench-<S>-<F>/`.
+ * the bench's random formats never draw), cached in `.cache/mrz-frames-<S>-<F>/`.
  *
  * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--format F] [--verbose] [--neg]`
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { classifyGlyphs } from '../../sdk/mrz/classify.ts';
 import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
 import { toGray } from '../../sdk/mrz/image.ts';
 import { locateBands, type BandCandidate } from '../../sdk/mrz/locate.ts';
-import { createRng } from '../../scripts/mrz/random-mrz.ts';
 import { renderSynthetic } from '../../scripts/mrz/synth.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
 import type { MrzFormat } from '../../sdk/mrz/types.ts';
+import { benchPreset, framesDir } from './frames.ts';
 import { candQuad, iou, matches, type Quad } from './quad.ts';
 
 const args = process.argv.slice(2);
@@ -45,11 +45,10 @@ const get = (k: string, d: string): string => {
 const N = Number(get('n', '320'));
 const FROM = Number(get('from', '0'));
 const VERBOSE = args.includes('--verbose');
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const SEED0 = Number(get('seed0', '70000'));
 const FORMAT = get('format', '') as MrzFormat | '';
 if (FORMAT && SEED0 === 70000) throw new Error('--format needs its own --seed0 (70000 is the bench set)');
-const CACHE = join(ROOT, '.cache', SEED0 === 70000 ? 'mrz-bench' : `mrz-bench-${SEED0}${FORMAT ? `-${FORMAT}` : ''}`);
+const CACHE = framesDir(SEED0, FORMAT);
 mkdirSync(CACHE, { recursive: true });
 
 interface Meta {
@@ -58,21 +57,15 @@ interface Meta {
   preset: string;
 }
 
-/** The bench's preset for a seed (bench/mrz/run.ts). */
-function presetOf(seed: number): 'clean' | 'normal' | 'hard' {
-  const r0 = createRng(seed)();
-  return r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
-}
-
 /** The frame of a seed, rendered as the bench does (or with the `--format` asked for). */
 function render(seed: number): ReturnType<typeof renderSynthetic> {
-  return renderSynthetic(seed, { preset: presetOf(seed), encoding: 'jpeg', ...(FORMAT ? { format: FORMAT } : {}) });
+  return renderSynthetic(seed, { preset: benchPreset(seed), encoding: 'jpeg', ...(FORMAT ? { format: FORMAT } : {}) });
 }
 
 function truthCorners(seed: number, file: string, meta: Meta): { corners: Quad; tilt: number; scale: number } {
   const side = `${file}.corners.json`;
   if (existsSync(side)) return JSON.parse(readFileSync(side, 'utf8')) as { corners: Quad; tilt: number; scale: number };
-  const preset = presetOf(seed);
+  const preset = benchPreset(seed);
   if (preset !== meta.preset) throw new Error(`preset mismatch for ${seed}`);
   const doc = render(seed);
   if (doc.lines.join('\n') !== meta.lines.join('\n')) throw new Error(`re-render mismatch for ${seed}`);
@@ -97,7 +90,7 @@ for (let i = FROM; i < FROM + N; i++) {
   if (!existsSync(file) && SEED0 !== 70000) {
     const doc = render(seed);
     writeFileSync(file, doc.image);
-    writeFileSync(`${file}.json`, JSON.stringify({ lines: doc.lines, format: doc.format, preset: presetOf(seed) }));
+    writeFileSync(`${file}.json`, JSON.stringify({ lines: doc.lines, format: doc.format, preset: benchPreset(seed) }));
   }
   if (!existsSync(file)) continue;
   const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Meta;

@@ -7,11 +7,12 @@
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { toGray } from '../../sdk/mrz/image.ts';
 import { locateBands } from '../../sdk/mrz/locate.ts';
 import type { Point } from '../../sdk/mrz/types.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
+import { framesDir } from './frames.ts';
 import { candQuad, iou, matches } from './quad.ts';
 
 const args = process.argv.slice(2);
@@ -22,7 +23,7 @@ const get = (k: string, d: string): string => {
 const N = Number(get('n', '320'));
 const MAX = Number(get('max', '4'));
 const VERBOSE = args.includes('--verbose');
-const CACHE = join(resolve(import.meta.dirname, '..', '..'), '.cache', 'mrz-bench');
+const CACHE = framesDir();
 
 const ranks = new Map<number, number>();
 let total = 0;

@@ -5,7 +5,7 @@
  * most confident one, as `readMrz` picks) in seconds. Use it to try correction and threshold
  * changes; confirm kept changes with `npm run bench:mrz` (which also runs the fine locate pass).
  *
- * Frames: the cached synthetic bench frames (.cache/mrz-bench, run the bench once first) and the
+ * Frames: the cached synthetic bench frames (.cache/mrz-frames, run the bench once first) and the
  * real samples with ground truth (rotations on, turn order 0, 2, 1, 3 as in `readMrz`).
  *
  * `node --import tsx bench/mrz/replay.ts [--synth 320] [--verbose] [--real-only] [--tag NAME]`
@@ -19,13 +19,13 @@ import { recognizeMrz } from '../../sdk/mrz/engine.ts';
 import type { LineCandidates, MrzResult } from '../../sdk/mrz/types.ts';
 import { MODEL } from '../../sdk/mrz/weights.ts';
 import { cliArgs, loadRgba } from '../../scripts/mrz/train-io.ts';
+import { framesDir, ROOT } from './frames.ts';
 
 const cli = cliArgs();
 const N_SYNTH = Number(cli.get('synth', '320'));
 const VERBOSE = cli.has('verbose');
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const SAMPLES = resolve(ROOT, '..', 'shared', 'mrz-samples');
-const BENCH = join(ROOT, '.cache', 'mrz-bench');
+const BENCH = framesDir();
 const wHash = createHash('sha1').update(MODEL.data).digest('hex').slice(0, 10);
 // --tag NAME: a separate cache (after an image-side change with the same weights).
 const CACHE = join(ROOT, '.cache', 'mrz-replay', wHash + (cli.has('tag') ? `-${cli.get('tag', '')}` : ''));

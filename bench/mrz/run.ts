@@ -5,7 +5,8 @@
  * Sets:
  * - real: every image of ../shared/mrz-samples with ground truth (still images: rotations on);
  * - synthetic: seeded 1280x720 frames from scripts/mrz/synth.ts (video frames: rotations off),
- *   cached in .cache/mrz-bench/ (first run renders them), plus no-MRZ frames (false positives).
+ *   cached in .cache/mrz-frames/ (first run renders them; preset per bench/mrz/frames.ts), plus
+ *   no-MRZ frames (false positives).
  *
  * Speed: the engine runs in headless Chromium (bundled with esbuild, served from a local HTTP
  * server) on the decoded frame; the figure is the engine call alone. It also runs in Node, where
@@ -32,8 +33,8 @@ import { readMrz } from '../../sdk/mrz/engine.ts';
 import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
-import { createRng } from '../../scripts/mrz/random-mrz.ts';
 import { renderSynthetic } from '../../scripts/mrz/synth.ts';
+import { benchPreset, framesDir, ROOT } from './frames.ts';
 
 const args = process.argv.slice(2);
 const get = (k: string, d: string): string => {
@@ -46,9 +47,8 @@ const TESS_SYNTH = Number(get('tess-synth', '40'));
 const TESS_REAL = get('tess-real', 'all');
 const NO_TESS = args.includes('--no-tess');
 const COMPARE = get('compare', '');
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const SAMPLES = resolve(ROOT, '..', 'shared', 'mrz-samples');
-const CACHE = join(ROOT, '.cache', 'mrz-bench');
+const CACHE = framesDir();
 
 interface Item {
   id: string;
@@ -91,8 +91,7 @@ function synthItems(): Item[] {
     const file = join(CACHE, `${neg ? 'neg' : 'syn'}-${seed}.jpg`);
     const meta = `${file}.json`;
     if (!existsSync(file) || !existsSync(meta)) {
-      const r0 = createRng(seed)();
-      const preset = r0 < 0.15 ? 'clean' : r0 < 0.85 ? 'normal' : 'hard';
+      const preset = benchPreset(seed);
       const doc = renderSynthetic(seed, { preset, noMrz: neg, encoding: 'jpeg' });
       writeFileSync(file, doc.image);
       writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset }));
