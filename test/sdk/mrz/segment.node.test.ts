@@ -329,17 +329,17 @@ function referenceMask(ink: Float32Array, w: number, t: number, charSize: number
 }
 
 /** estimateSkew written the plain way (every step-th ink pixel, sharpness per angle). */
-function referenceSkew(ink: InkMap): number {
+function referenceSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
   const { width: w, height: h, bin } = ink;
   const pts: [number, number][] = [];
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bin[y * w + x]) pts.push([x - w / 2, y]);
   if (pts.length < 50) return 0;
   const step = Math.max(1, Math.floor(pts.length / 20000));
   const sample = pts.filter((_, i) => i % step === 0).map(([x, y]) => [Math.fround(x), Math.fround(y)] as const);
-  const pad = Math.ceil(Math.tan((3 * Math.PI) / 180) * w) + 2;
+  const pad = Math.ceil(Math.tan((maxDeg * Math.PI) / 180) * w) + 2;
   let best = -1;
   let bestA = 0;
-  for (let d = -3; d <= 3 + 1e-9; d += 0.2) {
+  for (let d = -maxDeg; d <= maxDeg + 1e-9; d += stepDeg) {
     const ta = Math.tan((d * Math.PI) / 180);
     const hist = new Float64Array(h + 2 * pad);
     for (const [x, y] of sample) {
@@ -355,6 +355,30 @@ function referenceSkew(ink: InkMap): number {
   }
   return (bestA * Math.PI) / 180;
 }
+
+test('estimateSkew (column runs) equals the per-pixel reference: random masks, odd and even widths, half-integer shifts, sparse masks', () => {
+  let seed = 12345;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const [w, h, density] of [[97, 31, 0.2], [96, 40, 0.05], [482, 70, 0.12], [301, 9, 0.5], [64, 64, 0.01]] as const) {
+    const bin = new Uint8Array(w * h);
+    // Tilted stripes (a skew to find) plus noise.
+    const tilt = (rand() - 0.5) * 0.08;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const yy = y + tilt * (x - w / 2);
+      if (rand() < density || (Math.floor(yy) % 7 === 0 && rand() < 0.6)) bin[y * w + x] = 1;
+    }
+    const ink = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin } as InkMap;
+    assert.equal(estimateSkew(ink), referenceSkew(ink), `${w}x${h}`);
+    // tan(45 deg) is 0.9999999999999999: with an odd width every column's shift lies a hair from a
+    // half-integer, the path that rounds each pixel on its own.
+    assert.equal(estimateSkew(ink, 45, 45), referenceSkew(ink, 45, 45), `${w}x${h} at 45 degrees`);
+    assert.equal(estimateSkew(ink, 10, 0.7), referenceSkew(ink, 10, 0.7), `${w}x${h} within 10 degrees`);
+  }
+  // Fewer than 50 ink pixels: no skew measured.
+  const few = new Uint8Array(50 * 20);
+  for (let i = 0; i < 49; i++) few[i * 7] = 1;
+  assert.equal(estimateSkew({ width: 50, height: 20, data: new Float32Array(1000), threshold: 0.5, bin: few } as InkMap), 0);
+});
 
 // inkMap itself is compared with a plain reference in image.node.test.ts (small synthetic images).
 test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the same bits as plain reference passes', { skip: !haveFont && 'fonts-ocr-b missing' }, () => {
