@@ -384,27 +384,44 @@ export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
  */
 export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0, to = ink.width - 1, maxSlant = 0.4, step = 0.02): number {
   const { width: w, bin } = ink;
-  const xa = (l: TextLine): number => Math.max(l.xa, Math.round(from));
-  const xb = (l: TextLine): number => Math.min(l.xb, Math.round(to));
+  const lo = Math.round(from);
+  const hi = Math.round(to);
   let total = 0;
-  for (const l of lines) for (let y = l.top; y <= l.bottom; y++) for (let x = xa(l); x <= xb(l); x++) total += bin[y * w + x] as number;
+  let rows = 0;
+  for (const l of lines) {
+    rows += l.bottom - l.top + 1;
+    const xa = Math.max(l.xa, lo);
+    const xb = Math.min(l.xb, hi);
+    for (let y = l.top; y <= l.bottom; y++) for (let x = xa; x <= xb; x++) total += bin[y * w + x] as number;
+  }
   if (total < 50) return 0;
-  const xs = float32(total);
-  const dy = float32(total);
-  const lineOf = uint8(total);
+  // The ink pixels' columns, row by row (row j's are xs[rowStart[j]] .. xs[rowStart[j + 1] - 1]),
+  // with each row's offset from its line's middle and its line.
+  const xs = int32(total);
+  const rowStart = int32(rows + 1);
+  const rowDy = float64(rows);
+  const rowLine = int32(rows);
   let m = 0;
+  let j = 0;
   let xMin = w;
   let xMax = 0;
   lines.forEach((l, li) => {
     const mid = (l.top + l.bottom) / 2;
-    for (let y = l.top; y <= l.bottom; y++) for (let x = xa(l); x <= xb(l); x++) if (bin[y * w + x]) {
-      if (x < xMin) xMin = x;
-      if (x > xMax) xMax = x;
-      xs[m] = x;
-      dy[m] = y - mid;
-      lineOf[m++] = li;
+    const xa = Math.max(l.xa, lo);
+    const xb = Math.min(l.xb, hi);
+    for (let y = l.top; y <= l.bottom; y++, j++) {
+      rowStart[j] = m;
+      // As a float, as the per-pixel offsets were kept (y - mid is a whole or half number: exact).
+      rowDy[j] = Math.fround(y - mid);
+      rowLine[j] = li;
+      for (let x = xa; x <= xb; x++) if (bin[y * w + x]) {
+        if (x < xMin) xMin = x;
+        if (x > xMax) xMax = x;
+        xs[m++] = x;
+      }
     }
   });
+  rowStart[rows] = m;
   let half = 0;
   for (const l of lines) half = Math.max(half, (l.bottom - l.top) / 2);
   const pad = Math.ceil(maxSlant * half) + 2;
@@ -419,13 +436,40 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   for (let k = -steps; k <= steps; k++) {
     const s = k * step;
     hist.fill(0);
-    for (let i = 0; i < m; i++) {
-      // Nearest column (a split between two columns would favour whole-pixel shifts, i.e. slant 0).
-      const x0 = roundHalfUp((xs[i] as number) - s * (dy[i] as number)) - xMin + pad;
-      if (x0 >= 0 && x0 < span) hist[(lineOf[i] as number) * span + x0] = (hist[(lineOf[i] as number) * span + x0] as number) + 1;
-    }
+    // The sum of squares kept as the counts grow ((c + 1)^2 = c^2 + 2c + 1): whole numbers, exact.
     let sum = 0;
-    for (let i = 0; i < hist.length; i++) sum += (hist[i] as number) * (hist[i] as number);
+    for (let r = 0; r < rows; r++) {
+      const p = s * (rowDy[r] as number);
+      const lineBase = (rowLine[r] as number) * span;
+      const e = rowStart[r + 1] as number;
+      // A pixel at column x lands in column roundHalfUp(x - p), which is x + roundHalfUp(-p) unless
+      // p lies a hair from a half-integer (no half-integer between x - p and its rounding): one
+      // shift per row and slant; a row a hair from one rounds each pixel as before.
+      const q = -p;
+      const f = q - Math.floor(q);
+      if (Math.abs(f - 0.5) >= 1e-7) {
+        const sh = (roundHalfUp(q) - xMin + pad) | 0;
+        for (let i = rowStart[r] as number; i < e; i++) {
+          const col = (xs[i] as number) + sh;
+          if (col >= 0 && col < span) {
+            const idx = lineBase + col;
+            const c = hist[idx] as number;
+            hist[idx] = c + 1;
+            sum += 2 * c + 1;
+          }
+        }
+      } else {
+        for (let i = rowStart[r] as number; i < e; i++) {
+          const col = roundHalfUp((xs[i] as number) - p) - xMin + pad;
+          if (col >= 0 && col < span) {
+            const idx = (lineBase + col) | 0;
+            const c = hist[idx] as number;
+            hist[idx] = c + 1;
+            sum += 2 * c + 1;
+          }
+        }
+      }
+    }
     // Ties (and near-ties) go to the smaller slant: the search runs outwards from 0 in effect.
     if (sum > best * (1 + 1e-9) || (Math.abs(sum - best) <= best * 1e-9 && Math.abs(s) < Math.abs(bestS))) {
       best = sum;
