@@ -374,6 +374,15 @@ test('estimateSkew (column runs) equals the per-pixel reference: random masks, o
     assert.equal(estimateSkew(ink, 45, 45), referenceSkew(ink, 45, 45), `${w}x${h} at 45 degrees`);
     assert.equal(estimateSkew(ink, 10, 0.7), referenceSkew(ink, 10, 0.7), `${w}x${h} within 10 degrees`);
   }
+  // A 45-degree diagonal (40 pixels) and a shorter level line (34 pixels): with every shift a hair
+  // from a half-integer, only the per-pixel rounding puts the whole diagonal into one bin at 45
+  // degrees (1600 against the level line's 1156 at 0).
+  const diag = new Uint8Array(81 * 50);
+  for (let x = 20; x < 60; x++) diag[(x - 20) * 81 + x] = 1;
+  for (let x = 10; x < 44; x++) diag[45 * 81 + x] = 1;
+  const diagInk = { width: 81, height: 50, data: new Float32Array(81 * 50), threshold: 0.5, bin: diag } as InkMap;
+  assert.equal(referenceSkew(diagInk, 45, 45), Math.PI / 4);
+  assert.equal(estimateSkew(diagInk, 45, 45), Math.PI / 4);
   // Fewer than 50 ink pixels: no skew measured.
   const few = new Uint8Array(50 * 20);
   for (let i = 0; i < 49; i++) few[i * 7] = 1;
