@@ -73,8 +73,8 @@ export interface TextBox {
  */
 export type CombAnchor = 'centre' | 'start' | TextBox;
 
-/** Block size of the background's reduced image. */
-const BG_BLOCK = 4;
+/** Block size of the background's reduced image (a caller that has `blockMax(img, BG_BLOCK)` may pass it to {@link inkMap}). */
+export const BG_BLOCK = 4;
 
 /**
  * Scratch arrays that live only during one call of the function that takes them (cutLine and the
@@ -112,9 +112,9 @@ let hrowsBuf = new Float64Array(0);
  * Returns the upsampling's horizontal pass (every reduced row interpolated to full width, in
  * doubles); {@link inkMap} blends two of those rows per output row (the vertical pass).
  */
-function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Array; sh: number } {
+function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage): { hrows: Float64Array; sh: number } {
   const w = img.width;
-  const small = blockMax(img, BG_BLOCK);
+  const small = blocks ?? blockMax(img, BG_BLOCK);
   const sw = small.width;
   const sh = small.height;
   const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
@@ -150,12 +150,13 @@ function backgroundRows(img: FloatImage, charSize: number): { hrows: Float64Arra
 
 /**
  * Flattens illumination (background = closing of the image, blurred) and returns normalised ink in
- * [0, 1]. `charSize` is the expected character size in pixels.
+ * [0, 1]. `charSize` is the expected character size in pixels. `blocks`: `blockMax(img, BG_BLOCK)`
+ * when the caller has it already (read only).
  */
-export function inkMap(img: FloatImage, charSize: number): InkMap {
+export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): InkMap {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  const { hrows, sh } = backgroundRows(img, charSize);
+  const { hrows, sh } = backgroundRows(img, charSize, blocks);
   // Ink against the background (the background value rounded to float as when it was stored in a
   // Float32Array), with the histogram of otsu(ink, 1) built in the same pass.
   // Every element of ink and bin is written below (pooled buffers are not zeroed).
