@@ -1160,6 +1160,9 @@ function sampleTaps(
   }
 }
 
+/** rasterGlyph's horizontal interpolations per source row and column tap (grown as needed). */
+let rowLerps = new Float64Array(0);
+
 /**
  * Rasterises one glyph window centred at (cx, cy): width 1.1 pitch, height 1.3 line height, into
  * GLYPH_W x GLYPH_H with 2x2 supersampled bilinear sampling.
@@ -1175,28 +1178,47 @@ export function rasterGlyph(ink: FloatImage, cx: number, cy: number, pitch: numb
   // Sample taps depend on (gx, b) and (gy, a) only: computed once per glyph with the same
   // operations as per sample (bit-identical), then the four samples of a pixel are blended.
   sampleTaps(x0, sx, GLYPH_W, w, 1, tapXi, tapXj, tapFx);
-  sampleTaps(y0, sy, GLYPH_H, h, w, tapYi, tapYj, tapFy);
+  sampleTaps(y0, sy, GLYPH_H, h, 1, tapYi, tapYj, tapFy);
+  // A source row's interpolation at a column tap (p + (q - p) fx) serves the row taps of
+  // neighbouring output rows too: computed once per row and column tap (the same operations, the
+  // same doubles), then blended per sample in the same order.
+  let rLo = h;
+  let rHi = 0;
+  for (let j = 0; j < 2 * GLYPH_H; j++) {
+    rLo = Math.min(rLo, tapYi[j] as number);
+    rHi = Math.max(rHi, tapYj[j] as number);
+  }
+  const rows = rHi - rLo + 1;
+  const taps = 2 * GLYPH_W;
+  if (rowLerps.length < rows * taps) rowLerps = new Float64Array(rows * taps);
+  const L = rowLerps;
+  for (let r = 0; r < rows; r++) {
+    const o = (rLo + r) * w;
+    const lo = r * taps;
+    for (let jb = 0; jb < taps; jb++) {
+      const p = data[o + (tapXi[jb] as number)] as number;
+      const q = data[o + (tapXj[jb] as number)] as number;
+      L[lo + jb] = p + (q - p) * (tapFx[jb] as number);
+    }
+  }
   for (let gy = 0; gy < GLYPH_H; gy++) {
-    for (let gx = 0; gx < GLYPH_W; gx++) {
-      let s = 0;
-      for (let a = 0; a < 2; a++) {
-        const ja = 2 * gy + a;
-        const oi = tapYi[ja] as number;
-        const oj = tapYj[ja] as number;
-        const fy = tapFy[ja] as number;
-        for (let b = 0; b < 2; b++) {
-          const jb = 2 * gx + b;
-          const xi = tapXi[jb] as number;
-          const xj = tapXj[jb] as number;
-          const fx = tapFx[jb] as number;
-          const p = data[oi + xi] as number;
-          const q = data[oi + xj] as number;
-          const u = data[oj + xi] as number;
-          const v = data[oj + xj] as number;
-          s += (p + (q - p) * fx) * (1 - fy) + (u + (v - u) * fx) * fy;
-        }
-      }
-      out[offset + gy * GLYPH_W + gx] = s / 4;
+    const i0 = ((tapYi[2 * gy] as number) - rLo) * taps;
+    const j0 = ((tapYj[2 * gy] as number) - rLo) * taps;
+    const f0 = tapFy[2 * gy] as number;
+    const g0 = 1 - f0;
+    const i1 = ((tapYi[2 * gy + 1] as number) - rLo) * taps;
+    const j1 = ((tapYj[2 * gy + 1] as number) - rLo) * taps;
+    const f1 = tapFy[2 * gy + 1] as number;
+    const g1 = 1 - f1;
+    const o = offset + gy * GLYPH_W;
+    for (let gx = 0, jb = 0; gx < GLYPH_W; gx++, jb += 2) {
+      // The four samples summed in the order a = 0, 1 and b = 0, 1 (from 0: the first sum is exact).
+      const s =
+        (L[i0 + jb] as number) * g0 + (L[j0 + jb] as number) * f0 +
+        ((L[i0 + jb + 1] as number) * g0 + (L[j0 + jb + 1] as number) * f0) +
+        ((L[i1 + jb] as number) * g1 + (L[j1 + jb] as number) * f1) +
+        ((L[i1 + jb + 1] as number) * g1 + (L[j1 + jb + 1] as number) * f1);
+      out[o + gx] = s / 4;
     }
   }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, findLines, inkMap, linePitchRatio, periodOf, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -450,4 +450,60 @@ test('linePitchRatio: the pitch change along a line (end over start), 0 without 
   assert.ok(Math.abs(linePitchRatio(flat, flatLine) - 1) < 0.03);
   const blank: InkMap = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin: new Uint8Array(w * h) };
   assert.equal(linePitchRatio(blank, { top: 10, bottom: 29, xa: 60, xb: 900, mass: 0 }), 0);
+});
+
+/** rasterGlyph written the plain way: four bilinear samples per output pixel, each read from the image. */
+function referenceRaster(ink: { width: number; height: number; data: Float32Array }, cx: number, cy: number, pitch: number, lh: number): Float32Array {
+  const out = new Float32Array(GLYPH_SIZE);
+  const ww = 1.1 * pitch;
+  const hh = 1.3 * lh;
+  const x0 = cx - ww / 2;
+  const y0 = cy - hh / 2;
+  const sx = ww / GLYPH_W;
+  const sy = hh / GLYPH_H;
+  const { width: w, height: h, data } = ink;
+  const tap = (origin: number, step: number, g: number, k: number, size: number): [number, number, number] => {
+    let v = origin + (g + 0.25 + 0.5 * k) * step - 0.5;
+    if (v < 0) v = 0;
+    else if (v > size - 1) v = size - 1;
+    const vi = Math.floor(v);
+    return [vi, vi + 1 < size ? vi + 1 : vi, v - vi];
+  };
+  for (let gy = 0; gy < GLYPH_H; gy++) {
+    for (let gx = 0; gx < GLYPH_W; gx++) {
+      let s = 0;
+      for (let a = 0; a < 2; a++) {
+        const [yi, yj, fy] = tap(y0, sy, gy, a, h);
+        for (let b = 0; b < 2; b++) {
+          const [xi, xj, fx] = tap(x0, sx, gx, b, w);
+          const p = data[yi * w + xi] as number;
+          const q = data[yi * w + xj] as number;
+          const u = data[yj * w + xi] as number;
+          const v = data[yj * w + xj] as number;
+          s += (p + (q - p) * fx) * (1 - fy) + (u + (v - u) * fx) * fy;
+        }
+      }
+      out[gy * GLYPH_W + gx] = s / 4;
+    }
+  }
+  return out;
+}
+
+test('rasterGlyph (row interpolations shared between taps) gives the bits of four plain bilinear samples per pixel, inside the image and clamped at its edges', () => {
+  let seed = 99;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const w = 120;
+  const h = 50;
+  const data = new Float32Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = rand() < 0.3 ? rand() : 0;
+  const ink = { width: w, height: h, data };
+  const out = new Float32Array(3 * GLYPH_SIZE).fill(-1);
+  // Cells inside, at every edge and corner (clamped taps), tiny and large cells.
+  for (const [cx, cy, pitch, lh] of [[60, 25, 19.5, 22], [60.3, 24.7, 17.2, 20.4], [2, 25, 19, 22], [118, 25, 19, 22], [60, 1, 19, 22], [60, 48.5, 19, 22], [0, 0, 30, 40], [119, 49, 23, 31], [60, 25, 3, 4], [60, 25, 110, 48], [60, 25, 40, 90]] as const) {
+    rasterGlyph(ink, cx, cy, pitch, lh, out, GLYPH_SIZE);
+    const want = referenceRaster(ink, cx, cy, pitch, lh);
+    for (let i = 0; i < GLYPH_SIZE; i++) assert.ok(Object.is(out[GLYPH_SIZE + i], want[i]), `cell at ${cx},${cy} (${pitch}x${lh}), pixel ${i}: ${out[GLYPH_SIZE + i]} vs ${want[i]}`);
+  }
+  // Only the raster at `offset` is written.
+  assert.ok(out.subarray(0, GLYPH_SIZE).every((v) => v === -1) && out.subarray(2 * GLYPH_SIZE).every((v) => v === -1));
 });
