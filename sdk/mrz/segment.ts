@@ -293,8 +293,7 @@ function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): vo
  */
 export function estimateSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
   const { width: w, height: h, bin } = ink;
-  let count = 0;
-  for (let i = 0; i < bin.length; i++) count += bin[i] as number;
+  const count = maskCount(bin, wordsOf(bin), 0, bin.length);
   if (count < 50) return 0;
   // At most ~20k sample pixels (every `step`-th ink pixel, in row order).
   const step = Math.max(1, Math.floor(count / 20000));
@@ -480,14 +479,44 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   return bestS;
 }
 
+/** A 32-bit view of a mask's bytes (for {@link maskCount}); null when its offset is not word-aligned. */
+function wordsOf(bin: Uint8Array): Uint32Array | null {
+  return bin.byteOffset % 4 === 0 ? new Uint32Array(bin.buffer, bin.byteOffset, bin.length >> 2) : null;
+}
+
+/**
+ * Set pixels of the 0/1 mask `bin` in [from, to): four bytes per 32-bit word of `words` (its view,
+ * see {@link wordsOf}; each byte lane counts at most 255 words before it is added up), the
+ * unaligned ends byte by byte. The same whole number as a byte-by-byte sum.
+ */
+function maskCount(bin: Uint8Array, words: Uint32Array | null, from: number, to: number): number {
+  let s = 0;
+  let x = from;
+  if (words) {
+    for (; x < to && (x & 3) !== 0; x++) s += bin[x] as number;
+    let acc = 0;
+    let k = 0;
+    for (; x + 4 <= to; x += 4) {
+      acc += words[x >> 2] as number;
+      if (++k === 255) {
+        s += (acc & 0xff) + ((acc >>> 8) & 0xff) + ((acc >>> 16) & 0xff) + (acc >>> 24);
+        acc = 0;
+        k = 0;
+      }
+    }
+    s += (acc & 0xff) + ((acc >>> 8) & 0xff) + ((acc >>> 16) & 0xff) + (acc >>> 24);
+  }
+  for (; x < to; x++) s += bin[x] as number;
+  return s;
+}
+
 /** Finds text lines (row runs of ink) in a rectified band, top to bottom. */
 export function findLines(ink: InkMap): TextLine[] {
   const { width: w, height: h, bin } = ink;
   const prof = temp64(T_ROWS, h);
+  const words = wordsOf(bin);
   for (let y = 0; y < h; y++) {
-    let s = 0;
-    const o = y * w;
-    for (let x = 0; x < w; x++) s += bin[o + x] as number;
+    const s = maskCount(bin, words, y * w, y * w + w);
     prof[y] = s;
   }
   let max = 0;
@@ -1064,12 +1093,13 @@ function capBoxes(ink: InkMap, line: TextLine, bounds: Float64Array, n: number):
     let gap = 0;
     let last = -1;
     for (let y = y0; y <= y1 + 2; y++) {
-      let c = 0;
+      // Whether the row holds ink in the cell (the first inked column settles it).
+      let inked = false;
       if (y <= y1) {
         const o = y * w;
-        for (let x = xa; x <= xb; x++) c += bin[o + x] as number;
+        for (let x = xa; x <= xb && !inked; x++) inked = bin[o + x] !== 0;
       }
-      if (c > 0) {
+      if (inked) {
         if (rs < 0) rs = y;
         last = y;
         gap = 0;

@@ -507,3 +507,25 @@ test('rasterGlyph (row interpolations shared between taps) gives the bits of fou
   // Only the raster at `offset` is written.
   assert.ok(out.subarray(0, GLYPH_SIZE).every((v) => v === -1) && out.subarray(2 * GLYPH_SIZE).every((v) => v === -1));
 });
+
+test('findLines counts a row\'s mask four bytes at a time: the same lines as from a mask at an unaligned offset (counted byte by byte), any width, rows of over 1020 set pixels', () => {
+  let seed = 4242;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const w of [301, 962, 963, 1297]) {
+    const h = 60;
+    const bin = new Uint8Array(w * h);
+    // Three text-like lines (dense rows), sparse noise elsewhere; one line fully set (flushes the byte lanes).
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const inLine = (y >= 8 && y < 18) || (y >= 26 && y < 35);
+      bin[y * w + x] = y >= 44 && y < 52 ? 1 : inLine ? (rand() < 0.45 ? 1 : 0) : rand() < 0.02 ? 1 : 0;
+    }
+    const aligned = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin } as InkMap;
+    const shifted = new Uint8Array(w * h + 1).subarray(1);
+    shifted.set(bin);
+    assert.equal(shifted.byteOffset % 4, 1);
+    const unaligned = { ...aligned, bin: shifted };
+    const got = findLines(aligned);
+    assert.ok(got.length >= 2, `width ${w}: lines found`);
+    assert.deepEqual(got, findLines(unaligned), `width ${w}`);
+  }
+});
