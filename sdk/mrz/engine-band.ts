@@ -17,7 +17,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, solveLinear, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { BG_BLOCK, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 const TARGET_LEN = 860;
@@ -222,8 +222,11 @@ function longLines(ink: InkMap, lines: readonly TextLine[]): number {
  * the threshold, kept if that yields lines that do.
  */
 function inkLines(img: FloatImage, charSize: number, paper: boolean): { ink: InkMap; lines: TextLine[]; desk: boolean } {
-  const desk = paper && paperOnly(img, charSize);
-  const ink = inkMap(img, charSize);
+  // The desk test's block maxima are the ink map's background blocks when their sizes agree (at
+  // half resolution) and it filled nothing: the same pass over the image is not made twice.
+  const off = paper ? paperOnly(img, charSize) : null;
+  const desk = off?.filled ?? false;
+  const ink = inkMap(img, charSize, off && !off.filled && off.size === BG_BLOCK ? off.blocks : undefined);
   const lines = findLines(ink);
   const k = longLines(ink, lines);
   if (k >= 1) return { ink, lines, desk };
@@ -245,19 +248,21 @@ const MIN_OFF_BLOCKS = 8;
  * by. A block (about a third of a character) whose brightest pixel is below half the paper's
  * brightness (the median block's brightest pixel: the window is mostly document) holds no paper;
  * connected regions of such blocks that touch the window's edge or are large are filled. MRZ
- * strokes are thinner than a block, so a block of text always holds paper.
+ * strokes are thinner than a block, so a block of text always holds paper. Returns whether anything
+ * was filled, and the block maxima (blocks of `size` pixels) measured before any fill.
  */
-function paperOnly(img: FloatImage, charSize: number): boolean {
+function paperOnly(img: FloatImage, charSize: number): { filled: boolean; blocks: FloatImage; size: number } {
   const { width: w, height: h, data } = img;
   const bs = Math.max(4, Math.round(charSize / 3));
-  const { width: bw, height: bh, data: bmax } = blockMax(img, bs);
+  const blocks = blockMax(img, bs);
+  const { width: bw, height: bh, data: bmax } = blocks;
   let low = Infinity;
   for (let i = 0; i < bmax.length; i++) if ((bmax[i] as number) < low) low = bmax[i] as number;
   const sorted = float32(bmax.length);
   sorted.set(bmax);
   const paper = selectKth(sorted, sorted.length >> 1);
   const dark = paper * OFF_PAPER;
-  if (!(low < dark)) return false;
+  if (!(low < dark)) return { filled: false, blocks, size: bs };
   // Connected regions of dark blocks (4-neighbours).
   const seen = uint8(bw * bh, true);
   let filled = false;
@@ -291,7 +296,7 @@ function paperOnly(img: FloatImage, charSize: number): boolean {
       for (let y = y0; y < y1; y++) data.fill(paper, y * w + x0, y * w + x1);
     }
   }
-  return filled;
+  return { filled, blocks, size: bs };
 }
 
 /** Least-squares line y = a + b x through the points; null when degenerate. */

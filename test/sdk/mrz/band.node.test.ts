@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { analyseBand, lineGroups, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, toFrame } from '../../../sdk/mrz/rectify.ts';
+import { roundHalfUp } from '../../../sdk/mrz/image.ts';
 import type { Point } from '../../../sdk/mrz/types.ts';
 import { estimateSlant, type CellLine, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
@@ -107,6 +108,59 @@ test('estimateSlant: the lean of vertical strokes (x per row), 0 for upright one
   assert.ok(Math.abs(estimateSlant(mixed, [line], 160, 290) + 0.1) <= 0.04);
   // Too little ink: 0.
   assert.equal(estimateSlant(slantedStrokes(0.2), [{ ...line, xa: 10, xb: 12 }]), 0);
+});
+
+/** estimateSlant written the plain way: every ink pixel sheared and rounded on its own, sums of squares at the end. */
+function referenceSlant(ink: InkMap, lines: readonly { top: number; bottom: number; xa: number; xb: number }[], from: number, to: number, maxSlant = 0.4, step = 0.02): number {
+  const { width: w, bin } = ink;
+  const px: { x: number; dy: number; li: number }[] = [];
+  lines.forEach((l, li) => {
+    for (let y = l.top; y <= l.bottom; y++) for (let x = Math.max(l.xa, Math.round(from)); x <= Math.min(l.xb, Math.round(to)); x++) if (bin[y * w + x]) px.push({ x, dy: Math.fround(y - (l.top + l.bottom) / 2), li });
+  });
+  if (px.length < 50) return 0;
+  let half = 0;
+  for (const l of lines) half = Math.max(half, (l.bottom - l.top) / 2);
+  const pad = Math.ceil(maxSlant * half) + 2;
+  const xMin = Math.min(...px.map((p) => p.x));
+  const span = Math.max(...px.map((p) => p.x)) - xMin + 1 + 2 * pad;
+  let best = -1;
+  let bestS = 0;
+  const steps = Math.round(maxSlant / step);
+  for (let k = -steps; k <= steps; k++) {
+    const s = k * step;
+    const hist = new Float64Array(span * lines.length);
+    for (const p of px) {
+      const x0 = roundHalfUp(p.x - s * p.dy) - xMin + pad;
+      if (x0 >= 0 && x0 < span) hist[p.li * span + x0] = (hist[p.li * span + x0] as number) + 1;
+    }
+    let sum = 0;
+    for (const c of hist) sum += c * c;
+    if (sum > best * (1 + 1e-9) || (Math.abs(sum - best) <= best * 1e-9 && Math.abs(s) < Math.abs(bestS))) {
+      best = sum;
+      bestS = s;
+    }
+  }
+  return bestS;
+}
+
+test('estimateSlant (one shift per row and slant) equals the per-pixel reference: random strokes, several lines and column ranges, half-integer shifts', () => {
+  let seed = 777;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const slant of [0, 0.13, -0.27, 0.35]) {
+    const ink = slantedStrokes(slant);
+    // Noise and broken strokes.
+    for (let i = 0; i < ink.bin.length; i++) if (rand() < 0.05) ink.bin[i] = 1 - (ink.bin[i] as number);
+    const lines = [{ top: 10, bottom: 20, xa: 10, xb: 290, mass: 0 }, { top: 21, bottom: 31, xa: 14, xb: 280, mass: 0 }];
+    for (const [from, to] of [[0, 299], [10, 140], [150.4, 289.6]] as const) {
+      assert.equal(estimateSlant(ink, lines, from, to), referenceSlant(ink, lines, from, to), `slant ${slant} over ${from}-${to}`);
+      // Slant steps of a quarter: rows 2 from their line's middle land exactly half a column over
+      // (the path that rounds every pixel on its own).
+      assert.equal(estimateSlant(ink, lines, from, to, 0.5, 0.25), referenceSlant(ink, lines, from, to, 0.5, 0.25), `slant ${slant} over ${from}-${to}, quarter steps`);
+      // Steps of 0.1: 3 x 0.1 x 5 rows is 1.5000000000000002, a hair above a half (x - p rounds
+      // to x - 1.5 and then up, where the exact x - p would round down).
+      assert.equal(estimateSlant(ink, lines, from, to, 0.4, 0.1), referenceSlant(ink, lines, from, to, 0.4, 0.1), `slant ${slant} over ${from}-${to}, tenth steps`);
+    }
+  }
 });
 
 test('a document seen at an angle (its verticals 9 degrees off the text line\'s perpendicular): the rectified glyphs stand upright and the frame reads', { skip: !haveFont }, async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, findLines, inkMap, linePitchRatio, periodOf, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -329,17 +329,17 @@ function referenceMask(ink: Float32Array, w: number, t: number, charSize: number
 }
 
 /** estimateSkew written the plain way (every step-th ink pixel, sharpness per angle). */
-function referenceSkew(ink: InkMap): number {
+function referenceSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {
   const { width: w, height: h, bin } = ink;
   const pts: [number, number][] = [];
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bin[y * w + x]) pts.push([x - w / 2, y]);
   if (pts.length < 50) return 0;
   const step = Math.max(1, Math.floor(pts.length / 20000));
   const sample = pts.filter((_, i) => i % step === 0).map(([x, y]) => [Math.fround(x), Math.fround(y)] as const);
-  const pad = Math.ceil(Math.tan((3 * Math.PI) / 180) * w) + 2;
+  const pad = Math.ceil(Math.tan((maxDeg * Math.PI) / 180) * w) + 2;
   let best = -1;
   let bestA = 0;
-  for (let d = -3; d <= 3 + 1e-9; d += 0.2) {
+  for (let d = -maxDeg; d <= maxDeg + 1e-9; d += stepDeg) {
     const ta = Math.tan((d * Math.PI) / 180);
     const hist = new Float64Array(h + 2 * pad);
     for (const [x, y] of sample) {
@@ -355,6 +355,39 @@ function referenceSkew(ink: InkMap): number {
   }
   return (bestA * Math.PI) / 180;
 }
+
+test('estimateSkew (column runs) equals the per-pixel reference: random masks, odd and even widths, half-integer shifts, sparse masks', () => {
+  let seed = 12345;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const [w, h, density] of [[97, 31, 0.2], [96, 40, 0.05], [482, 70, 0.12], [301, 9, 0.5], [64, 64, 0.01]] as const) {
+    const bin = new Uint8Array(w * h);
+    // Tilted stripes (a skew to find) plus noise.
+    const tilt = (rand() - 0.5) * 0.08;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const yy = y + tilt * (x - w / 2);
+      if (rand() < density || (Math.floor(yy) % 7 === 0 && rand() < 0.6)) bin[y * w + x] = 1;
+    }
+    const ink = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin } as InkMap;
+    assert.equal(estimateSkew(ink), referenceSkew(ink), `${w}x${h}`);
+    // tan(45 deg) is 0.9999999999999999: with an odd width every column's shift lies a hair from a
+    // half-integer, the path that rounds each pixel on its own.
+    assert.equal(estimateSkew(ink, 45, 45), referenceSkew(ink, 45, 45), `${w}x${h} at 45 degrees`);
+    assert.equal(estimateSkew(ink, 10, 0.7), referenceSkew(ink, 10, 0.7), `${w}x${h} within 10 degrees`);
+  }
+  // A 45-degree diagonal (40 pixels) and a shorter level line (34 pixels): with every shift a hair
+  // from a half-integer, only the per-pixel rounding puts the whole diagonal into one bin at 45
+  // degrees (1600 against the level line's 1156 at 0).
+  const diag = new Uint8Array(81 * 50);
+  for (let x = 20; x < 60; x++) diag[(x - 20) * 81 + x] = 1;
+  for (let x = 10; x < 44; x++) diag[45 * 81 + x] = 1;
+  const diagInk = { width: 81, height: 50, data: new Float32Array(81 * 50), threshold: 0.5, bin: diag } as InkMap;
+  assert.equal(referenceSkew(diagInk, 45, 45), Math.PI / 4);
+  assert.equal(estimateSkew(diagInk, 45, 45), Math.PI / 4);
+  // Fewer than 50 ink pixels: no skew measured.
+  const few = new Uint8Array(50 * 20);
+  for (let i = 0; i < 49; i++) few[i * 7] = 1;
+  assert.equal(estimateSkew({ width: 50, height: 20, data: new Float32Array(1000), threshold: 0.5, bin: few } as InkMap), 0);
+});
 
 // inkMap itself is compared with a plain reference in image.node.test.ts (small synthetic images).
 test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the same bits as plain reference passes', { skip: !haveFont && 'fonts-ocr-b missing' }, () => {
@@ -417,4 +450,82 @@ test('linePitchRatio: the pitch change along a line (end over start), 0 without 
   assert.ok(Math.abs(linePitchRatio(flat, flatLine) - 1) < 0.03);
   const blank: InkMap = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin: new Uint8Array(w * h) };
   assert.equal(linePitchRatio(blank, { top: 10, bottom: 29, xa: 60, xb: 900, mass: 0 }), 0);
+});
+
+/** rasterGlyph written the plain way: four bilinear samples per output pixel, each read from the image. */
+function referenceRaster(ink: { width: number; height: number; data: Float32Array }, cx: number, cy: number, pitch: number, lh: number): Float32Array {
+  const out = new Float32Array(GLYPH_SIZE);
+  const ww = 1.1 * pitch;
+  const hh = 1.3 * lh;
+  const x0 = cx - ww / 2;
+  const y0 = cy - hh / 2;
+  const sx = ww / GLYPH_W;
+  const sy = hh / GLYPH_H;
+  const { width: w, height: h, data } = ink;
+  const tap = (origin: number, step: number, g: number, k: number, size: number): [number, number, number] => {
+    let v = origin + (g + 0.25 + 0.5 * k) * step - 0.5;
+    if (v < 0) v = 0;
+    else if (v > size - 1) v = size - 1;
+    const vi = Math.floor(v);
+    return [vi, vi + 1 < size ? vi + 1 : vi, v - vi];
+  };
+  for (let gy = 0; gy < GLYPH_H; gy++) {
+    for (let gx = 0; gx < GLYPH_W; gx++) {
+      let s = 0;
+      for (let a = 0; a < 2; a++) {
+        const [yi, yj, fy] = tap(y0, sy, gy, a, h);
+        for (let b = 0; b < 2; b++) {
+          const [xi, xj, fx] = tap(x0, sx, gx, b, w);
+          const p = data[yi * w + xi] as number;
+          const q = data[yi * w + xj] as number;
+          const u = data[yj * w + xi] as number;
+          const v = data[yj * w + xj] as number;
+          s += (p + (q - p) * fx) * (1 - fy) + (u + (v - u) * fx) * fy;
+        }
+      }
+      out[gy * GLYPH_W + gx] = s / 4;
+    }
+  }
+  return out;
+}
+
+test('rasterGlyph (row interpolations shared between taps) gives the bits of four plain bilinear samples per pixel, inside the image and clamped at its edges', () => {
+  let seed = 99;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const w = 120;
+  const h = 50;
+  const data = new Float32Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = rand() < 0.3 ? rand() : 0;
+  const ink = { width: w, height: h, data };
+  const out = new Float32Array(3 * GLYPH_SIZE).fill(-1);
+  // Cells inside, at every edge and corner (clamped taps), tiny and large cells.
+  for (const [cx, cy, pitch, lh] of [[60, 25, 19.5, 22], [60.3, 24.7, 17.2, 20.4], [2, 25, 19, 22], [118, 25, 19, 22], [60, 1, 19, 22], [60, 48.5, 19, 22], [0, 0, 30, 40], [119, 49, 23, 31], [60, 25, 3, 4], [60, 25, 110, 48], [60, 25, 40, 90]] as const) {
+    rasterGlyph(ink, cx, cy, pitch, lh, out, GLYPH_SIZE);
+    const want = referenceRaster(ink, cx, cy, pitch, lh);
+    for (let i = 0; i < GLYPH_SIZE; i++) assert.ok(Object.is(out[GLYPH_SIZE + i], want[i]), `cell at ${cx},${cy} (${pitch}x${lh}), pixel ${i}: ${out[GLYPH_SIZE + i]} vs ${want[i]}`);
+  }
+  // Only the raster at `offset` is written.
+  assert.ok(out.subarray(0, GLYPH_SIZE).every((v) => v === -1) && out.subarray(2 * GLYPH_SIZE).every((v) => v === -1));
+});
+
+test('findLines counts a row\'s mask four bytes at a time: the same lines as from a mask at an unaligned offset (counted byte by byte), any width, rows of over 1020 set pixels', () => {
+  let seed = 4242;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const w of [301, 962, 963, 1297]) {
+    const h = 60;
+    const bin = new Uint8Array(w * h);
+    // Three text-like lines (dense rows), sparse noise elsewhere; one line fully set (flushes the byte lanes).
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const inLine = (y >= 8 && y < 18) || (y >= 26 && y < 35);
+      bin[y * w + x] = y >= 44 && y < 52 ? 1 : inLine ? (rand() < 0.45 ? 1 : 0) : rand() < 0.02 ? 1 : 0;
+    }
+    const aligned = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin } as InkMap;
+    const shifted = new Uint8Array(w * h + 1).subarray(1);
+    shifted.set(bin);
+    assert.equal(shifted.byteOffset % 4, 1);
+    const unaligned = { ...aligned, bin: shifted };
+    const got = findLines(aligned);
+    assert.ok(got.length >= 2, `width ${w}: lines found`);
+    assert.deepEqual(got, findLines(unaligned), `width ${w}`);
+  }
 });
