@@ -123,6 +123,11 @@ interface Scratch {
   readonly pad2: Float64Array;
   readonly feat: Float64Array;
   readonly hid: Float64Array;
+  readonly logits: Float64Array;
+  readonly mean: Float64Array;
+  /** The MLP's probabilities and hidden layer (ensemble). */
+  readonly mlpProbs: Float32Array;
+  mlpHidden: Float32Array;
 }
 
 const scratches = new WeakMap<Cnn, Scratch>();
@@ -136,6 +141,10 @@ function scratchOf(net: Cnn): Scratch {
       pad2: new Float64Array(net.conv1 * PW2 * PH2),
       feat: new Float64Array(net.conv2 * POOL2_H * POOL2_W),
       hid: new Float64Array(net.dense),
+      logits: new Float64Array(net.outputs),
+      mean: new Float64Array(net.outputs),
+      mlpProbs: new Float32Array(net.outputs),
+      mlpHidden: new Float32Array(0),
     };
     scratches.set(net, s);
   }
@@ -236,7 +245,7 @@ function softmax(logits: Float64Array, n: number, temperature: number, probs: Fl
 
 /** Class probabilities of one glyph (`x` from `offset`, contrast-normalised) by the CNN alone. */
 export function cnnForward(net: Cnn, x: Float32Array, offset: number, probs: Float32Array): void {
-  const logits = new Float64Array(net.outputs);
+  const { logits } = scratchOf(net);
   cnnLogits(net, x, offset, logits);
   softmax(logits, net.outputs, net.temperature, probs);
 }
@@ -247,12 +256,12 @@ export function cnnForward(net: Cnn, x: Float32Array, offset: number, probs: Flo
  */
 export function ensembleForward(cnn: Cnn, mlp: Mlp, x: Float32Array, offset: number, probs: Float32Array): void {
   const n = cnn.outputs;
-  const logits = new Float64Array(n);
+  const s = scratchOf(cnn);
+  const { logits, mean, mlpProbs: pm } = s;
   cnnLogits(cnn, x, offset, logits);
-  const pm = new Float32Array(n);
-  mlpForward(mlp, x, offset, pm);
+  if (s.mlpHidden.length < mlp.hidden) s.mlpHidden = new Float32Array(mlp.hidden);
+  mlpForward(mlp, x, offset, pm, s.mlpHidden);
   // log p_cnn = logits / T_cnn - logsumexp; the constant cancels in the softmax below.
-  const mean = new Float64Array(n);
   for (let k = 0; k < n; k++) mean[k] = 0.5 * ((logits[k] as number) / cnn.temperature + Math.log(Math.max(1e-30, pm[k] as number)));
   softmax(mean, n, cnn.ensembleTemperature, probs);
 }
