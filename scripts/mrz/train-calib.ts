@@ -3,13 +3,16 @@
  * confident (p >= the correction threshold: what the false-accept guard relies on) and how often
  * a right one is not (what rejects reads), plus the worst confusions, on glyph files written by
  * train-data*.ts that the weights were not trained on.
- * `node --import tsx scripts/mrz/train-calib.ts --weights sdk/mrz/weights.ts --data a.bin,b.bin [--temperature T]`
+ * `node --import tsx scripts/mrz/train-calib.ts --weights sdk/mrz/weights.ts --data a.bin,b.bin [--temperature T]
+ *   [--cnn sdk/mrz/cnn-weights.ts --mode cnn|ensemble]` (with `--cnn`: the second-opinion CNN of
+ * cnn.ts alone, or its ensemble with the MLP of `--weights`, as the engine's second reading).
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { classifyGlyphs, decodeModel, type PackedMlp } from '../../sdk/mrz/classify.ts';
+import { classifyGlyphsSecond, decodeCnn, type PackedCnn } from '../../sdk/mrz/cnn.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { cliArgs } from './train-io.ts';
@@ -18,6 +21,9 @@ const cli = cliArgs();
 const packed = ((await import(pathToFileURL(resolve(cli.get('weights', 'sdk/mrz/weights.ts'))).href)) as { MODEL: PackedMlp }).MODEL;
 const fixedT = Number(cli.get('temperature', '0'));
 const net = { ...decodeModel(packed), ...(fixedT > 0 ? { temperature: fixedT } : {}) };
+const cnnFile = cli.get('cnn', '');
+const mode = cli.get('mode', 'ensemble');
+const cnn = cnnFile ? decodeCnn(((await import(pathToFileURL(resolve(cnnFile)).href)) as { CNN_MODEL: PackedCnn }).CNN_MODEL) : null;
 const REC = GLYPH_SIZE + 1;
 const x = new Float32Array(GLYPH_SIZE);
 let n = 0;
@@ -30,7 +36,8 @@ for (const f of cli.get('data', '').split(',')) {
   for (let off = 0; off + REC <= buf.length; off += REC) {
     const label = buf[off] as number;
     for (let p = 0; p < GLYPH_SIZE; p++) x[p] = (buf[off + 1 + p] as number) / 255;
-    const top = classifyGlyphs(x, 1, 1, 0, net)[0]?.[0] ?? { ch: '?', p: 0 };
+    const line = cnn ? classifyGlyphsSecond(x, 1, 1, 0, cnn, mode === 'cnn' ? null : net) : classifyGlyphs(x, 1, 1, 0, net);
+    const top = line[0]?.[0] ?? { ch: '?', p: 0 };
     const arg = CLASSES.indexOf(top.ch);
     n++;
     const p = top.p;
@@ -45,4 +52,4 @@ for (const f of cli.get('data', '').split(',')) {
   }
 }
 const worst = [...confusion].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v}`).join(', ');
-console.log(`glyphs ${n}: acc ${((100 * ok) / n).toFixed(2)}%, wrong with p>=0.9 ${wrongConfident} (${((100 * wrongConfident) / n).toFixed(3)}%), right with p<0.9 ${rightUnsure} (${((100 * rightUnsure) / n).toFixed(2)}%), T ${net.temperature}\n  worst: ${worst}`);
+console.log(`glyphs ${n}: acc ${((100 * ok) / n).toFixed(2)}%, wrong with p>=0.9 ${wrongConfident} (${((100 * wrongConfident) / n).toFixed(3)}%), right with p<0.9 ${rightUnsure} (${((100 * rightUnsure) / n).toFixed(2)}%), ${cnn ? `${mode} (cnn T ${cnn.temperature}, ensemble T ${cnn.ensembleTemperature}), mlp ` : ''}T ${net.temperature}\n  worst: ${worst}`);

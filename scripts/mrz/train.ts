@@ -58,15 +58,15 @@
  * held-out check (90000..90299, 180000..180199) and eval-half.ts (50000..50299).)
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeModel, normaliseGlyph, type PackedMlp } from '../../sdk/mrz/classify.ts';
+import { decodeModel, type PackedMlp } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
-import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
+import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { generate } from './train-data.ts';
-import { cliArgs, writeGlyphFile } from './train-io.ts';
+import { classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
 const get = cli.get;
@@ -108,49 +108,28 @@ for (const [a, b] of CONFUSABLE) {
   (partners[ia] as number[]).push(ib);
   (partners[ib] as number[]).push(ia);
 }
-const REC = D + 1;
 
-// ---- data
-const bufs: Buffer[] = [];
-for (const f of dataFiles) {
-  if (!existsSync(f)) {
-    process.stderr.write(`${f} missing: generating (500 synthetic documents)...\n`);
-    writeGlyphFile(f, 500, 1000, 25, generate, () => f);
-  }
-  bufs.push(readFileSync(f));
-}
-const all = Buffer.concat(bufs);
-const N = Math.floor(all.length / REC);
+// ---- data (train-glyphs.ts: shared with train-cnn.ts)
+const { all, n: N, perFile } = readGlyphFiles(dataFiles);
 // Records of the files named in --calib (default: all) calibrate the softmax temperature.
 const calibFiles = new Set(get('calib', dataFiles.join(',')).split(','));
 const calibMask = new Uint8Array(N);
 {
   let start = 0;
   dataFiles.forEach((f, i) => {
-    const count = Math.floor((bufs[i] as Buffer).length / REC);
+    const count = perFile[i] as number;
     if (calibFiles.has(f)) calibMask.fill(1, start, Math.min(N, start + count));
     start += count;
   });
 }
 const rng = createRng(SEED);
-const order = new Int32Array(N);
-for (let i = 0; i < N; i++) order[i] = i;
-for (let i = N - 1; i > 0; i--) {
-  const j = Math.floor(rng() * (i + 1));
-  const t = order[i] as number;
-  order[i] = order[j] as number;
-  order[j] = t;
-}
+const order = shuffledOrder(N, rng);
 // Hold out whole records (the jittered twin of a held-out glyph may be in train: acceptable for
 // calibration; the accuracy that matters is measured end-to-end by the bench).
 const nVal = Math.floor(N * 0.08);
 const valIdx = order.subarray(0, nVal);
 const trainIdx = order.subarray(nVal);
-const counts = new Float64Array(C);
-for (const i of trainIdx) counts[all[i * REC] as number]! += 1;
-const meanCount = trainIdx.length / C;
-const classW = new Float32Array(C);
-for (let c = 0; c < C; c++) classW[c] = Math.min(3, Math.sqrt(meanCount / Math.max(1, counts[c] as number)));
+const { weights: classW, counts } = classWeights(all, trainIdx);
 process.stderr.write(`samples ${N} (train ${trainIdx.length}, val ${nVal}); per class min ${Math.min(...counts)} max ${Math.max(...counts)}\n`);
 
 // ---- model: dense layers sizes[l] -> sizes[l + 1], ReLU on every hidden layer, softmax output
@@ -196,59 +175,7 @@ const acts = sizes.map((n, l) => (l === 0 ? x : new Float32Array(n)));
 const o = acts[NL] as Float32Array;
 const deltas = sizes.map((n) => new Float32Array(n));
 
-const blurTmp = new Float32Array(D);
-/** Separable 3-tap blur `[a, 1 - 2a, a]` of the raster `x` in place (edges clamped). */
-function blur3(a: number): void {
-  const c = 1 - 2 * a;
-  for (let yy = 0; yy < GLYPH_H; yy++) {
-    const o = yy * GLYPH_W;
-    for (let xx = 0; xx < GLYPH_W; xx++) {
-      const l = x[o + Math.max(0, xx - 1)] as number;
-      const r = x[o + Math.min(GLYPH_W - 1, xx + 1)] as number;
-      blurTmp[o + xx] = a * (l + r) + c * (x[o + xx] as number);
-    }
-  }
-  for (let yy = 0; yy < GLYPH_H; yy++) {
-    const up = Math.max(0, yy - 1) * GLYPH_W;
-    const dn = Math.min(GLYPH_H - 1, yy + 1) * GLYPH_W;
-    const o = yy * GLYPH_W;
-    for (let xx = 0; xx < GLYPH_W; xx++) x[o + xx] = a * ((blurTmp[up + xx] as number) + (blurTmp[dn + xx] as number)) + c * (blurTmp[o + xx] as number);
-  }
-}
-
-function load(idx: number, augment: boolean): number {
-  const off = idx * REC;
-  const label = all[off] as number;
-  if (!augment) {
-    for (let p = 0; p < D; p++) x[p] = (all[off + 1 + p] as number) / 255;
-    normaliseGlyph(x, 0, x);
-    return label;
-  }
-  const gain = 0.75 + 0.5 * rng();
-  const noise = rng() * 0.08;
-  const sx = rng() < 0.15 ? (rng() < 0.5 ? -1 : 1) : 0;
-  const sy = rng() < 0.15 ? (rng() < 0.5 ? -1 : 1) : 0;
-  for (let yy = 0; yy < GLYPH_H; yy++) {
-    for (let xx = 0; xx < GLYPH_W; xx++) {
-      const X = Math.min(GLYPH_W - 1, Math.max(0, xx + sx));
-      const Y = Math.min(GLYPH_H - 1, Math.max(0, yy + sy));
-      x[yy * GLYPH_W + xx] = ((all[off + 1 + Y * GLYPH_W + X] as number) / 255) * gain;
-    }
-  }
-  // Defocus: one or two passes of a 3-tap blur (before the sensor noise), for a share --blur of glyphs.
-  if (BLUR > 0 && rng() < BLUR) {
-    const passes = rng() < 0.5 ? 1 : 2;
-    const a = 0.15 + 0.18 * rng();
-    for (let k = 0; k < passes; k++) blur3(a);
-  }
-  for (let p = 0; p < D; p++) {
-    const v = (x[p] as number) + (rng() - 0.5) * 2 * noise;
-    x[p] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
-  // The engine normalises each glyph's contrast before the network (classify.ts): so does training.
-  normaliseGlyph(x, 0, x);
-  return label;
-}
+const load = glyphLoader(all, x, rng, BLUR);
 
 function forward(): void {
   for (let l = 0; l < NL; l++) {
@@ -356,12 +283,7 @@ const totalSteps = Math.ceil(trainIdx.length / BATCH) * EPOCHS;
 let s = 0;
 for (let ep = 0; ep < EPOCHS; ep++) {
   // Reshuffle the training order each epoch.
-  for (let i = trainIdx.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = trainIdx[i] as number;
-    trainIdx[i] = trainIdx[j] as number;
-    trainIdx[j] = t;
-  }
+  shuffleInPlace(trainIdx, rng);
   let inBatch = 0;
   for (const i of trainIdx) {
     const label = load(i, true);

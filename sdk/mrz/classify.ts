@@ -47,7 +47,8 @@ export interface PackedMlp {
 /** `Uint8Array.fromBase64` (TC39 base64, Chromium 140+; not in Node 20 nor in lib.dom yet). */
 type FromBase64 = (b64: string) => Uint8Array;
 
-function decodeBase64(b64: string): Uint8Array {
+/** Bytes of a base64 string (native where the platform has it). */
+export function decodeBase64(b64: string): Uint8Array {
   const native = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
   if (typeof native === 'function') return native(b64);
   const bin = atob(b64);
@@ -373,21 +374,29 @@ export function classifyGlyphs(glyphs: Float32Array, n: number, topK = 4, minP =
         hiddenOne(net, wide, x, 0, hid);
         outputLayer(net, wide, hid, 0, probs);
       }
-      // Top `topK` by probability, ties in class order (as a stable sort would give).
-      taken.fill(0);
-      const top: { ch: string; p: number }[] = [];
-      for (let r = 0; r < topK && r < net.outputs; r++) {
-        let bk = -1;
-        let bp = -Infinity;
-        for (let k = 0; k < net.outputs; k++) if (!taken[k] && ((probs[k] as number) > bp || bk < 0)) {
-          bk = k;
-          bp = probs[k] as number;
-        }
-        taken[bk] = 1;
-        if (r === 0 || bp >= minP) top.push({ ch: CLASSES[bk] as string, p: bp });
-      }
-      line.push(top);
+      line.push(topChoices(probs, net.outputs, topK, minP, taken));
     }
   }
   return line;
+}
+
+/**
+ * The top `topK` classes of `probs[0, outputs)` by probability, ties in class order (as a stable
+ * sort would give); alternatives below `minP` dropped except the first. `taken`: scratch of
+ * `outputs` bytes.
+ */
+export function topChoices(probs: Float32Array, outputs: number, topK: number, minP: number, taken: Uint8Array): CharCandidates {
+  taken.fill(0, 0, outputs);
+  const top: { ch: string; p: number }[] = [];
+  for (let r = 0; r < topK && r < outputs; r++) {
+    let bk = -1;
+    let bp = -Infinity;
+    for (let k = 0; k < outputs; k++) if (!taken[k] && ((probs[k] as number) > bp || bk < 0)) {
+      bk = k;
+      bp = probs[k] as number;
+    }
+    taken[bk] = 1;
+    if (r === 0 || bp >= minP) top.push({ ch: CLASSES[bk] as string, p: bp });
+  }
+  return top;
 }

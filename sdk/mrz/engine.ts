@@ -3,7 +3,9 @@
  * (`correctMrz`: check-digit correction and parsing).
  *
  * Pure TypeScript without DOM: runs in a Web Worker (see `worker.ts`) and in Node (CLI, bench,
- * tests). The classifier weights ship inside the package (`weights.ts`); nothing is fetched.
+ * tests). The classifier weights ship inside the package (`weights.ts`, and the second-opinion
+ * CNN's `cnn-weights.ts`, read by `readMrz` only for cuts the first reading did not validate);
+ * nothing is fetched.
  *
  * @example
  * ```ts
@@ -16,6 +18,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
+import { classifyGlyphsSecond } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
@@ -137,7 +140,7 @@ function scan(
   const tried = locateBands(g, { maxCandidates });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, tried, prep, quarterTurns, options, timings, visit)) return true;
+  if (readBands(g, tried, prep, quarterTurns, options, timings, visit, fine)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -149,7 +152,7 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0 && tried.length === 0 });
   t2 = now();
   timings.locate += t2 - t;
-  return readBands(g, more, prep, quarterTurns, options, timings, visit);
+  return readBands(g, more, prep, quarterTurns, options, timings, visit, fine);
 }
 
 /** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
@@ -247,7 +250,9 @@ const SHIFTS = [1, -1, 2, -2] as const;
  * validly there cuts no other layout; otherwise the three best-fitting groups of every layout follow.
  * A band whose cut ran into its window's edge is looked at again in a wider window. Only when all of
  * that failed, each band's two best cuts are tried with their lines aligned and moved by whole
- * cells: the frames the first cuts read cost nothing more.
+ * cells: the frames the first cuts read cost nothing more. With `secondOpinion` (readMrz), a cut
+ * whose first reading `visit` did not accept is read again by the second-opinion classifier
+ * (cnn.ts: the CNN and MLP ensemble) and visited once more before the next cut.
  */
 function readBands(
   g: Gray8,
@@ -257,6 +262,7 @@ function readBands(
   options: ReadMrzOptions,
   timings: MrzTimings,
   visit: (rec: MrzRecognition) => boolean,
+  secondOpinion = false,
 ): boolean {
   let t = 0;
   let t2 = 0;
@@ -296,7 +302,13 @@ function readBands(
         const q = unrotatePoint(p.x, p.y, quarterTurns, prep.gray.width, prep.gray.height);
         return { x: q.x * prep.factor, y: q.y * prep.factor };
       }) as [Point, Point, Point, Point];
-      return visit({ lines, lineLength: group.n, corners, fitCost: group.fitCost, quarterTurns });
+      const rec = { lines, lineLength: group.n, corners, fitCost: group.fitCost, quarterTurns };
+      if (visit(rec)) return true;
+      if (!secondOpinion) return false;
+      t = now();
+      const second = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
+      timings.classify += now() - t;
+      return visit({ ...rec, lines: second });
     };
     t = now();
     const likely = likelyLayout(a, sizes);

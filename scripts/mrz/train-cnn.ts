@@ -1,0 +1,431 @@
+/**
+ * Trains the second-opinion glyph classifier (sdk/mrz/cnn.ts: conv 3x3 1 -> C1, ReLU, pool 2x2;
+ * conv 3x3 -> C2, ReLU, pool; dense -> D (ReLU) -> 37) and writes `sdk/mrz/cnn-weights.ts`.
+ *
+ * Same data, split and on-line augmentation as the MLP's train.ts (train-glyphs.ts); Adam with a
+ * cosine schedule, batch 32, class-weighted cross-entropy, seeded and single-threaded (a run is
+ * reproducible). After training the weights are quantised (int8, one scale per output channel /
+ * row), and on the held-out records, through the run-time forward pass of cnn.ts, the softmax
+ * temperature is fitted (least negative log-likelihood), then the temperature of the ensemble with
+ * the shipped MLP (`--mlp`; cnn.ts `ensembleForward`).
+ *
+ * `node --import tsx scripts/mrz/train-cnn.ts --data a.bin,b.bin [--epochs 6] [--c1 8] [--c2 16]
+ *   [--dense 64] [--blur 0.3] [--lr 0.002] [--seed 7] [--mlp sdk/mrz/weights.ts] [--out sdk/mrz/cnn-weights.ts]`
+ * Check on glyph files it was not trained on with
+ * `scripts/mrz/train-calib.ts --cnn sdk/mrz/cnn-weights.ts --mode cnn|ensemble --data ...`.
+ *
+ * The shipped weights (session 12): glyphs cut by the segmenter of f9e2523,
+ * ```
+ * node --import tsx scripts/mrz/train-data-true.ts --via-band --out .cache/s12cnn-t2.bin --count 150 --seed 610000
+ * node --import tsx scripts/mrz/train-data.ts --out .cache/s12cnn-d2.bin --count 150 --seed 620000
+ * node --import tsx scripts/mrz/train-cnn.ts --data .cache/s10read-t1.bin,.cache/s10read-d1.bin,.cache/s12cnn-t2.bin,.cache/s12cnn-d2.bin \
+ *   --epochs 8 --c1 8 --c2 16 --dense 64
+ * ```
+ * (s10read-t1/d1: see train.ts; 114100 glyphs in all, about 130 s per epoch on one busy core).
+ * On `.cache/s10read-eval.bin` (9708 glyphs, seeds 530000, trained on by neither net;
+ * `train-calib.ts`): MLP 97.78% right, 28 wrong at p >= 0.9, 288 right at p < 0.9; this CNN alone
+ * 97.94%, 5, 294; the ensemble 98.21%, 9, 292 (errors 216 -> 174). Tried and dropped: 16/32/64
+ * (4x the second convolution's work): 95.68% held-out after its first epoch against 95.61% for
+ * 8/16/64, stopped for time (about 460 s per epoch).
+ * @module
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { decodeModel, forward as mlpForward, type PackedMlp } from '../../sdk/mrz/classify.ts';
+import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
+import { cnnLogits, cnnShapes, POOL1_H, POOL1_W, POOL2_H, POOL2_W, type Cnn } from '../../sdk/mrz/cnn.ts';
+import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
+import { createRng } from './random-mrz.ts';
+import { classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { cliArgs } from './train-io.ts';
+
+const cli = cliArgs();
+const get = cli.get;
+const dataFiles = get('data', '.cache/s10read-t1.bin,.cache/s10read-d1.bin').split(',');
+const EPOCHS = Number(get('epochs', '6'));
+const C1 = Number(get('c1', '8'));
+const C2 = Number(get('c2', '16'));
+const DH = Number(get('dense', '64'));
+const BLUR = Number(get('blur', '0.3'));
+const LR = Number(get('lr', '0.002'));
+const SEED = Number(get('seed', '7'));
+const MLP_FILE = get('mlp', 'sdk/mrz/weights.ts');
+const OUT = get('out', 'sdk/mrz/cnn-weights.ts');
+const C = CLASSES.length;
+const W = GLYPH_W;
+const H = GLYPH_H;
+const PW1 = W + 2;
+const PW2 = POOL1_W + 2;
+const PH2 = POOL1_H + 2;
+const A1 = W * H;
+const A2 = POOL1_W * POOL1_H;
+const F = C2 * POOL2_H * POOL2_W;
+
+// ---- data (shared with train.ts)
+const { all, n: N } = readGlyphFiles(dataFiles);
+const rng = createRng(SEED);
+const order = shuffledOrder(N, rng);
+const nVal = Math.floor(N * 0.08);
+const valIdx = order.subarray(0, nVal);
+const trainIdx = order.subarray(nVal);
+const { weights: classW } = classWeights(all, trainIdx);
+process.stderr.write(`samples ${N} (train ${trainIdx.length}, val ${nVal}); net ${C1}/${C2}/${DH}\n`);
+const x = new Float32Array(GLYPH_SIZE);
+const load = glyphLoader(all, x, rng, BLUR);
+
+// ---- parameters (layout of cnn.ts: [out][in][3][3] for the convolutions, [out][in] dense)
+const shapes = cnnShapes(C1, C2, DH, C);
+const gauss = (): number => {
+  const u = Math.max(1e-12, rng());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+};
+const Ws = shapes.map(([r, c]) => {
+  const w = new Float32Array(r * c);
+  for (let i = 0; i < w.length; i++) w[i] = gauss() * Math.sqrt(2 / c);
+  return w;
+});
+const Bs = shapes.map(([r]) => new Float32Array(r));
+const params = Ws.flatMap((w, l) => [w, Bs[l] as Float32Array]);
+const grads = params.map((p) => new Float32Array(p.length));
+const m1 = params.map((p) => new Float32Array(p.length));
+const m2 = params.map((p) => new Float32Array(p.length));
+const [w0, w1, w2, w3] = Ws as [Float32Array, Float32Array, Float32Array, Float32Array];
+const [b0, b1, b2, b3] = Bs as [Float32Array, Float32Array, Float32Array, Float32Array];
+const [gw0, gb0, gw1, gb1, gw2, gb2, gw3, gb3] = grads as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+
+// ---- activations of one glyph
+const pad1 = new Float64Array(PW1 * (H + 2));
+const a1 = new Float64Array(C1 * A1);
+const p1 = new Float64Array(C1 * PW2 * PH2);
+const arg1 = new Int32Array(C1 * A2);
+const a2 = new Float64Array(C2 * A2);
+const feat = new Float64Array(F);
+const arg2 = new Int32Array(F);
+const hid = new Float64Array(DH);
+const prob = new Float64Array(C);
+const dh = new Float64Array(DH);
+const dfeat = new Float64Array(F);
+const da2 = new Float64Array(C2 * A2);
+const dp1 = new Float64Array(C1 * PW2 * PH2);
+const da1 = new Float64Array(C1 * A1);
+
+/** 3x3 convolution over zero-padded planes (as cnn.ts conv3). */
+function conv(src: Float64Array, inCh: number, w: number, h: number, k: Float32Array, b: Float32Array, outCh: number, dst: Float64Array): void {
+  const pw = w + 2;
+  const plane = pw * (h + 2);
+  for (let oc = 0; oc < outCh; oc++) {
+    const o = oc * w * h;
+    dst.fill(b[oc] as number, o, o + w * h);
+    for (let ic = 0; ic < inCh; ic++) {
+      const so = ic * plane;
+      const wo = (oc * inCh + ic) * 9;
+      for (let t = 0; t < 9; t++) {
+        const kv = k[wo + t] as number;
+        const dy = (t / 3) | 0;
+        const dx = t - 3 * dy;
+        for (let y = 0; y < h; y++) {
+          const row = so + (y + dy) * pw + dx;
+          const out = o + y * w;
+          for (let xx = 0; xx < w; xx++) dst[out + xx] = (dst[out + xx] as number) + kv * (src[row + xx] as number);
+        }
+      }
+    }
+  }
+}
+
+/** ReLU + 2x2 max-pool; `arg` gets the winning pre-activation index (-1 when the unit is off). */
+function pool(src: Float64Array, ch: number, w: number, h: number, dst: Float64Array, pad: number, arg: Int32Array): void {
+  const ow = w >> 1;
+  const oh = h >> 1;
+  const dw = ow + 2 * pad;
+  const plane = dw * (oh + 2 * pad);
+  if (pad > 0) dst.fill(0);
+  for (let c = 0; c < ch; c++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        const i0 = c * w * h + 2 * y * w + 2 * xx;
+        let bi = i0;
+        if ((src[i0 + 1] as number) > (src[bi] as number)) bi = i0 + 1;
+        if ((src[i0 + w] as number) > (src[bi] as number)) bi = i0 + w;
+        if ((src[i0 + w + 1] as number) > (src[bi] as number)) bi = i0 + w + 1;
+        const v = src[bi] as number;
+        dst[c * plane + (y + pad) * dw + xx + pad] = v > 0 ? v : 0;
+        arg[c * ow * oh + y * ow + xx] = v > 0 ? bi : -1;
+      }
+    }
+  }
+}
+
+function forward(): void {
+  pad1.fill(0);
+  for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) pad1[(y + 1) * PW1 + xx + 1] = x[y * W + xx] as number;
+  conv(pad1, 1, W, H, w0, b0, C1, a1);
+  pool(a1, C1, W, H, p1, 1, arg1);
+  conv(p1, C1, POOL1_W, POOL1_H, w1, b1, C2, a2);
+  pool(a2, C2, POOL1_W, POOL1_H, feat, 0, arg2);
+  for (let j = 0; j < DH; j++) {
+    let s = b2[j] as number;
+    const o = j * F;
+    for (let i = 0; i < F; i++) s += (w2[o + i] as number) * (feat[i] as number);
+    hid[j] = s > 0 ? s : 0;
+  }
+  let max = -Infinity;
+  for (let k = 0; k < C; k++) {
+    let s = b3[k] as number;
+    const o = k * DH;
+    for (let j = 0; j < DH; j++) s += (w3[o + j] as number) * (hid[j] as number);
+    prob[k] = s;
+    if (s > max) max = s;
+  }
+  let z = 0;
+  for (let k = 0; k < C; k++) {
+    prob[k] = Math.exp((prob[k] as number) - max);
+    z += prob[k] as number;
+  }
+  for (let k = 0; k < C; k++) prob[k] = (prob[k] as number) / z;
+}
+
+/**
+ * Weight gradients (and input gradient `din` when given) of a convolution, from `dout`: only the
+ * outputs with a gradient (after ReLU and max-pool, a quarter or fewer) are visited.
+ */
+function convBack(src: Float64Array, inCh: number, w: number, h: number, k: Float32Array, gk: Float32Array, gb: Float32Array, outCh: number, dout: Float64Array, din: Float64Array | null): void {
+  const pw = w + 2;
+  const plane = pw * (h + 2);
+  din?.fill(0);
+  for (let oc = 0; oc < outCh; oc++) {
+    const o = oc * w * h;
+    for (let y = 0; y < h; y++) {
+      for (let xx = 0; xx < w; xx++) {
+        const d = dout[o + y * w + xx] as number;
+        if (d === 0) continue;
+        gb[oc] = (gb[oc] as number) + d;
+        for (let ic = 0; ic < inCh; ic++) {
+          const base = ic * plane + y * pw + xx;
+          const wo = (oc * inCh + ic) * 9;
+          for (let dy = 0; dy < 3; dy++) {
+            const r = base + dy * pw;
+            const t = wo + dy * 3;
+            gk[t] = (gk[t] as number) + d * (src[r] as number);
+            gk[t + 1] = (gk[t + 1] as number) + d * (src[r + 1] as number);
+            gk[t + 2] = (gk[t + 2] as number) + d * (src[r + 2] as number);
+            if (din) {
+              din[r] = (din[r] as number) + (k[t] as number) * d;
+              din[r + 1] = (din[r + 1] as number) + (k[t + 1] as number) * d;
+              din[r + 2] = (din[r + 2] as number) + (k[t + 2] as number) * d;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function backward(label: number, weight: number): void {
+  dh.fill(0);
+  for (let k = 0; k < C; k++) {
+    const d = ((prob[k] as number) - (k === label ? 1 : 0)) * weight;
+    gb3[k] = (gb3[k] as number) + d;
+    const o = k * DH;
+    for (let j = 0; j < DH; j++) {
+      gw3[o + j] = (gw3[o + j] as number) + d * (hid[j] as number);
+      dh[j] = (dh[j] as number) + d * (w3[o + j] as number);
+    }
+  }
+  dfeat.fill(0);
+  for (let j = 0; j < DH; j++) {
+    if ((hid[j] as number) <= 0) continue;
+    const d = dh[j] as number;
+    gb2[j] = (gb2[j] as number) + d;
+    const o = j * F;
+    for (let i = 0; i < F; i++) {
+      gw2[o + i] = (gw2[o + i] as number) + d * (feat[i] as number);
+      dfeat[i] = (dfeat[i] as number) + d * (w2[o + i] as number);
+    }
+  }
+  da2.fill(0);
+  for (let i = 0; i < F; i++) {
+    const a = arg2[i] as number;
+    if (a >= 0) da2[a] = (da2[a] as number) + (dfeat[i] as number);
+  }
+  convBack(p1, C1, POOL1_W, POOL1_H, w1, gw1, gb1, C2, da2, dp1);
+  da1.fill(0);
+  for (let c = 0; c < C1; c++) {
+    for (let y = 0; y < POOL1_H; y++) {
+      for (let xx = 0; xx < POOL1_W; xx++) {
+        const a = arg1[c * A2 + y * POOL1_W + xx] as number;
+        if (a >= 0) da1[a] = (da1[a] as number) + (dp1[c * PW2 * PH2 + (y + 1) * PW2 + xx + 1] as number);
+      }
+    }
+  }
+  convBack(pad1, 1, W, H, w0, gw0, gb0, C1, da1, null);
+}
+
+let step = 0;
+function adam(lr: number, batch: number): void {
+  step++;
+  const b1c = 1 - Math.pow(0.9, step);
+  const b2c = 1 - Math.pow(0.999, step);
+  for (let p = 0; p < params.length; p++) {
+    const P = params[p] as Float32Array;
+    const G = grads[p] as Float32Array;
+    const M = m1[p] as Float32Array;
+    const V = m2[p] as Float32Array;
+    const decay = p % 2 === 0 ? 1e-4 : 0;
+    for (let i = 0; i < P.length; i++) {
+      const g = (G[i] as number) / batch + decay * (P[i] as number);
+      const m = 0.9 * (M[i] as number) + 0.1 * g;
+      const v = 0.999 * (V[i] as number) + 0.001 * g * g;
+      M[i] = m;
+      V[i] = v;
+      P[i] = (P[i] as number) - (lr * (m / b1c)) / (Math.sqrt(v / b2c) + 1e-8);
+    }
+    G.fill(0);
+  }
+}
+
+function evaluate(idx: Int32Array): number {
+  let ok = 0;
+  for (const i of idx) {
+    const label = load(i, false);
+    forward();
+    let arg = 0;
+    for (let k = 1; k < C; k++) if ((prob[k] as number) > (prob[arg] as number)) arg = k;
+    if (arg === label) ok++;
+  }
+  return ok / idx.length;
+}
+
+const BATCH = 32;
+const t0 = Date.now();
+const totalSteps = Math.ceil(trainIdx.length / BATCH) * EPOCHS;
+let s = 0;
+for (let ep = 0; ep < EPOCHS; ep++) {
+  shuffleInPlace(trainIdx, rng);
+  let inBatch = 0;
+  let seen = 0;
+  for (const i of trainIdx) {
+    const label = load(i, true);
+    forward();
+    backward(label, classW[label] as number);
+    if (++inBatch === BATCH) {
+      adam(LR * 0.5 * (1 + Math.cos((Math.PI * s) / totalSteps)), BATCH);
+      s++;
+      inBatch = 0;
+    }
+    if (++seen % 20000 === 0) process.stderr.write(`  ${seen} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+  }
+  process.stderr.write(`epoch ${ep + 1}/${EPOCHS}: val acc ${(evaluate(valIdx) * 100).toFixed(2)}% (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+}
+
+// ---- quantise (int8, one scale per output row / channel)
+const qs = Ws.map((w, l) => {
+  const [rows, cols] = shapes[l] as [number, number];
+  const q = new Int8Array(rows * cols);
+  const scale = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let m = 0;
+    for (let c = 0; c < cols; c++) m = Math.max(m, Math.abs(w[r * cols + c] as number));
+    const sc = m / 127 || 1e-8;
+    scale[r] = sc;
+    for (let c = 0; c < cols; c++) q[r * cols + c] = Math.round((w[r * cols + c] as number) / sc);
+  }
+  return { q, scale };
+});
+const deq = qs.map(({ q, scale }, l) => {
+  const cols = (shapes[l] as [number, number])[1];
+  const out = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = (q[i] as number) * (scale[Math.floor(i / cols)] as number);
+  return out;
+});
+
+// ---- temperatures, on the held-out records, through the run-time forward pass
+const quantised: Cnn = { conv1: C1, conv2: C2, dense: DH, outputs: C, temperature: 1, ensembleTemperature: 1, w: deq as [Float32Array, Float32Array, Float32Array, Float32Array], b: Bs as [Float32Array, Float32Array, Float32Array, Float32Array] };
+const mlp = decodeModel(((await import(pathToFileURL(resolve(MLP_FILE)).href)) as { MODEL: PackedMlp }).MODEL);
+const valLogits = new Float64Array(nVal * C);
+const valMlp = new Float32Array(nVal * C);
+const valLabel = new Uint8Array(nVal);
+{
+  const lg = new Float64Array(C);
+  const pm = new Float32Array(C);
+  valIdx.forEach((i, v) => {
+    valLabel[v] = load(i, false);
+    cnnLogits(quantised, x, 0, lg);
+    valLogits.set(lg, v * C);
+    mlpForward(mlp, x, 0, pm);
+    for (let k = 0; k < C; k++) valMlp[v * C + k] = Math.log(Math.max(1e-30, pm[k] as number));
+  });
+}
+/** Mean NLL and accuracy of the scores `s(v, k) / T` over the held-out glyphs. */
+function fit(score: (v: number, k: number) => number, T: number): { nll: number; acc: number } {
+  let nll = 0;
+  let ok = 0;
+  for (let v = 0; v < nVal; v++) {
+    let max = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < C; k++) {
+      const sv = score(v, k) / T;
+      if (sv > max) {
+        max = sv;
+        arg = k;
+      }
+    }
+    let z = 0;
+    for (let k = 0; k < C; k++) z += Math.exp(score(v, k) / T - max);
+    nll -= score(v, valLabel[v] as number) / T - max - Math.log(z);
+    if (arg === valLabel[v]) ok++;
+  }
+  return { nll: nll / nVal, acc: ok / nVal };
+}
+function bestT(score: (v: number, k: number) => number): { T: number; nll: number; acc: number } {
+  let best = { T: 1, nll: Infinity, acc: 0 };
+  for (let T = 0.3; T <= 3.001; T += 0.05) {
+    const r = fit(score, T);
+    if (r.nll < best.nll) best = { T, ...r };
+  }
+  return best;
+}
+const cnnFit = bestT((v, k) => valLogits[v * C + k] as number);
+const ensFit = bestT((v, k) => 0.5 * ((valLogits[v * C + k] as number) / cnnFit.T + (valMlp[v * C + k] as number)));
+const mlpFit = fit((v, k) => valMlp[v * C + k] as number, 1);
+process.stderr.write(
+  `quantised, held-out ${nVal}: cnn acc ${(cnnFit.acc * 100).toFixed(2)}% nll ${cnnFit.nll.toFixed(4)} at T ${cnnFit.T.toFixed(2)}; ensemble acc ${(ensFit.acc * 100).toFixed(2)}% nll ${ensFit.nll.toFixed(4)} at T ${ensFit.T.toFixed(2)}; mlp acc ${(mlpFit.acc * 100).toFixed(2)}% nll ${mlpFit.nll.toFixed(4)}\n`,
+);
+
+// ---- pack (cnn.ts decodeCnn): float32 scale and bias per layer, then the int8 weights per layer
+const nF = shapes.reduce((a, [r]) => a + 2 * r, 0);
+const bytes = new Uint8Array(nF * 4 + qs.reduce((a, q) => a + q.q.length, 0));
+const dv = new DataView(bytes.buffer);
+let off = 0;
+qs.forEach(({ scale }, l) => {
+  for (const f of [scale, Bs[l] as Float32Array]) for (const v of f) {
+    dv.setFloat32(off, v, true);
+    off += 4;
+  }
+});
+for (const { q } of qs) {
+  bytes.set(new Uint8Array(q.buffer), off);
+  off += q.length;
+}
+const b64 = Buffer.from(bytes).toString('base64');
+writeFileSync(
+  OUT,
+  `// Generated by scripts/mrz/train-cnn.ts (seed ${SEED}, ${EPOCHS} epochs, --c1 ${C1} --c2 ${C2} --dense ${DH} --blur ${BLUR} --lr ${LR}, ${N} glyphs). Do not edit.
+// Data: ${dataFiles.join(', ')}. Held-out (${nVal} records) accuracy after int8 quantisation: ${(cnnFit.acc * 100).toFixed(2)}% at
+// temperature ${cnnFit.T.toFixed(2)}; ensemble with ${MLP_FILE}: ${(ensFit.acc * 100).toFixed(2)}% at temperature ${ensFit.T.toFixed(2)}.
+
+/** Packed int8 weights of the second-opinion glyph CNN (see cnn.ts for the layout). */
+export const CNN_MODEL = {
+  conv1: ${C1},
+  conv2: ${C2},
+  dense: ${DH},
+  outputs: ${C},
+  temperature: ${cnnFit.T.toFixed(3)},
+  ensembleTemperature: ${ensFit.T.toFixed(3)},
+  data:
+    '${b64}',
+} as const;
+`,
+);
+process.stderr.write(`wrote ${OUT} (${bytes.length} bytes, ${b64.length} base64 chars)\n`);
