@@ -8,16 +8,19 @@
  * `scripts/mrz/train-cnn.ts` into `cnn-weights.ts`.
  *
  * {@link classifyGlyphsSecond} gives the ensemble of both nets (normalised geometric mean of their
- * calibrated probabilities at a fitted temperature), the form the engine uses: every cut that
- * readMrz's first reading did not validate is read again in full (engine.ts readBands).
+ * calibrated probabilities at a fitted temperature), the form the engine uses: the best-ranked cut
+ * of each band look, when readMrz's first reading of it did not validate, is read again in full
+ * (engine.ts readBands).
  *
  * Measured (session 12, 8/16/64 net; scripts/mrz/train-cnn.ts has the glyph figures): read counts
  * 70000 263/320 (main 262), held-out 90000 248/300 (246), 170000 167/200 (165), 240000 161/200
- * (156), FRA_ID 83/100 (81), real 22/23 (21), 0 false accepts everywhere. Cost: paired bench
- * median per-frame ratio 1.08 (Chromium) / 1.10 (Node), p95 about 2x (the frames that fail
- * anyway read every cut twice). Tried and dropped, both lost held-out 90244 (247/300): re-reading
- * only the glyphs the MLP gave p < 0.99, and skipping the second reading of cuts with more than a
- * quarter of such glyphs.
+ * (156), FRA_ID 83/100 (81), real 22/23 (21), 0 false accepts everywhere, when every cut that did
+ * not validate was read again; that cost a paired-bench median per-frame ratio of 1.08 (Chromium)
+ * / 1.10 (Node) and about 2x the p95 (frames that fail anyway read every cut twice). Reading only
+ * each look's best-ranked cut again keeps all but two of those reads (170000 166, 240000 160; the
+ * rest the same). Tried and dropped, both lost held-out 90244 (247/300): re-reading only the
+ * glyphs the MLP gave p < 0.99, and skipping the second reading of cuts with more than a quarter
+ * of such glyphs.
  * @module
  */
 
