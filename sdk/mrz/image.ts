@@ -47,10 +47,7 @@ export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 |
       // weighted by one multiply: (R + B * 2^16) * (29 + 77 * 2^16) holds 77 R + 29 B in bits
       // 16-31 (29 R < 2^16 does not carry into them; the B * 77 * 2^32 term falls off).
       const px = new Int32Array(data.buffer, data.byteOffset, n);
-      for (let i = 0; i < n; i++) {
-        const v = px[i] as number;
-        out[i] = ((Math.imul(v & 0xff00ff, 0x4d001d) >>> 16) + ((v >>> 8) & 255) * 150) >> 8;
-      }
+      for (let i = 0; i < n; i++) out[i] = lumaOfWord(px[i] as number);
       return { width, height, data: out };
     }
     for (let i = 0, j = 0; i < n; i++, j += 4) {
@@ -64,6 +61,91 @@ export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 |
     return { width, height, data: out };
   }
   return null;
+}
+
+/** BT.601 integer luma of a pixel read as one little-endian 32-bit word (R in the low byte); see {@link toGray}. */
+function lumaOfWord(v: number): number {
+  return ((Math.imul(v & 0xff00ff, 0x4d001d) >>> 16) + ((v >>> 8) & 255) * 150) >> 8;
+}
+
+/**
+ * {@link toGray} and {@link downscaleTwo}`(gray, factor)` at once: the same bytes, and for the usual
+ * case (factor 3, RGBA words) in one pass over the RGBA pixels: each 3x3 block's nine luma values
+ * are stored and summed while still in registers, so the grey frame is not read back for the
+ * pyramid (about half the time of the two calls in Node). Other cases make the two calls.
+ */
+export function toGrayTwo(image: RgbaImage | GrayImage, factor: number, into?: Uint8Array): { gray: Gray8; levels: [Gray8, Gray8] } | null {
+  const { width: W, height: H, data } = image;
+  const f = Math.max(1, Math.floor(factor));
+  const n = W * H;
+  const fused =
+    f === 3 && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
+    !!data && typeof data.length === 'number' && data.length >= n * 4 && data.byteOffset % 4 === 0;
+  if (!fused) {
+    const gray = toGray(image, into);
+    return gray ? { gray, levels: downscaleTwo(gray, f) } : null;
+  }
+  const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
+  const px = new Int32Array(data.buffer, data.byteOffset, n);
+  // As blockMeans with f = 3 (same sizes, sums and rounding).
+  const w = Math.floor(W / 3);
+  const h = Math.floor(H / 3);
+  const w2 = Math.floor(W / 6);
+  const h2 = Math.floor(H / 6);
+  const fine = uint8(w * h);
+  const coarse = uint8(w2 * h2);
+  const acc = uint32(w);
+  const acc2 = uint32(w2);
+  for (let by = 0; by < h; by++) {
+    const r0 = 3 * by * W;
+    const r1 = r0 + W;
+    const r2 = r1 + W;
+    const o = by * w;
+    for (let bx = 0, a = r0, b = r1, c = r2; bx < w; bx++, a += 3, b += 3, c += 3) {
+      const g0 = lumaOfWord(px[a] as number);
+      const g1 = lumaOfWord(px[a + 1] as number);
+      const g2 = lumaOfWord(px[a + 2] as number);
+      const g3 = lumaOfWord(px[b] as number);
+      const g4 = lumaOfWord(px[b + 1] as number);
+      const g5 = lumaOfWord(px[b + 2] as number);
+      const g6 = lumaOfWord(px[c] as number);
+      const g7 = lumaOfWord(px[c + 1] as number);
+      const g8 = lumaOfWord(px[c + 2] as number);
+      out[a] = g0;
+      out[a + 1] = g1;
+      out[a + 2] = g2;
+      out[b] = g3;
+      out[b + 1] = g4;
+      out[b + 2] = g5;
+      out[c] = g6;
+      out[c + 1] = g7;
+      out[c + 2] = g8;
+      const sum = g0 + g1 + g2 + g3 + g4 + g5 + g6 + g7 + g8;
+      acc[bx] = sum;
+      out3(fine, o + bx, sum);
+    }
+    // Columns beyond the last whole block: grey only.
+    for (let x = 3 * w; x < W; x++) {
+      out[r0 + x] = lumaOfWord(px[r0 + x] as number);
+      out[r1 + x] = lumaOfWord(px[r1 + x] as number);
+      out[r2 + x] = lumaOfWord(px[r2 + x] as number);
+    }
+    const y2 = by >> 1;
+    if (y2 >= h2) continue;
+    if ((by & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
+    else {
+      const o2 = y2 * w2;
+      for (let x = 0; x < w2; x++) coarse[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + 18) / 36;
+    }
+  }
+  // Rows beyond the last whole block: grey only.
+  for (let i = 3 * h * W; i < n; i++) out[i] = lumaOfWord(px[i] as number);
+  return { gray: { width: W, height: H, data: out }, levels: [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }] };
+}
+
+/** The rounded mean of a 3x3 block's sum `s` stored at `out[i]`: floor((s + 4) / 9) as a multiply and shift (exact for s <= 2295). */
+function out3(out: Uint8Array, i: number, s: number): void {
+  out[i] = ((s + 4) * 7282) >>> 16;
 }
 
 /** Downscales by an integer factor using area (box) averaging. Factor 1 returns the input. */
@@ -112,8 +194,7 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
           (d[r1 + sx] as number) + (d[r1 + sx + 1] as number) + (d[r1 + sx + 2] as number) +
           (d[r2 + sx] as number) + (d[r2 + sx + 1] as number) + (d[r2 + sx + 2] as number);
         acc[x] = s;
-        // floor((s + 4) / 9) as a multiply and shift: exact for every sum of nine bytes (s <= 2295).
-        out[o + x] = ((s + 4) * 7282) >>> 16;
+        out3(out, o + x, s);
       }
     } else {
       acc.fill(0);

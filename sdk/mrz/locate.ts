@@ -85,11 +85,30 @@ export interface LocateOptions {
    * with `fine`, the fast pass's levels are then worked at too.
    */
   readonly split?: boolean;
+  /**
+   * Block-mean levels of `gray` already made, by factor (see `downscale`; e.g. by `toGrayTwo` with
+   * the grey frame, for {@link fastLevels}); levels made here are added, so a later pass and the
+   * band rectification (the same map) reuse them.
+   */
+  readonly pyramid?: Map<number, Gray8>;
 }
 
 const WORK_SIDE = 427;
 /** Band candidates formed per pyramid level (seeded by the longest lines first). */
 const MAX_SEEDS = 12;
+
+/**
+ * The pyramid factors the fast pass (no `fine`) works at for a `width` x `height` frame: the level
+ * whose long side is about {@link WORK_SIDE}, and twice as coarse when that is still 200 pixels or
+ * more (documents that fill a large frame: pitch too big for the kernels). Empty for frames too
+ * small to locate in.
+ */
+export function fastLevels(width: number, height: number): number[] {
+  if (width < 24 || height < 16) return [];
+  const long = Math.max(width, height);
+  const f1 = Math.max(1, Math.round(long / WORK_SIDE));
+  return long / (f1 * 2) >= 200 ? [f1, f1 * 2] : [f1];
+}
 
 /** Finds MRZ band candidates in a greyscale frame, best first. Never throws on odd sizes. */
 export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandidate[] {
@@ -97,29 +116,29 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   if (gray.width < 24 || gray.height < 16) return [];
   const long = Math.max(gray.width, gray.height);
   const f1 = Math.max(1, Math.round(long / WORK_SIDE));
-  const levels: number[] = [];
+  let levels: number[] = [];
   if (options.fine) {
     // Finer pass: one level below the fast one, plus the coarse level of the old two-level scheme.
     if (f1 > 1) levels.push(f1 - 1);
     const f2 = Math.max(1, Math.round(long / 320));
     if (f2 !== f1 && f2 !== f1 * 2 && f2 !== f1 - 1) levels.push(f2);
     // Splitting blocks: at the fast pass's levels too (its whole-line bands are excluded below).
-    if (options.split) {
-      if (!levels.includes(f1)) levels.push(f1);
-      if (long / (f1 * 2) >= 200 && !levels.includes(f1 * 2)) levels.push(f1 * 2);
-    }
-  } else {
-    levels.push(f1);
-    // A coarser level catches documents that fill a large frame (pitch too big for the kernels).
-    if (long / (f1 * 2) >= 200) levels.push(f1 * 2);
-  }
+    if (options.split) for (const f of fastLevels(gray.width, gray.height)) if (!levels.includes(f)) levels.push(f);
+  } else levels = fastLevels(gray.width, gray.height);
   const out: BandCandidate[] = [];
-  // The fast pass's two levels (f, 2f) come from one pass over the frame.
-  const pair = levels.length === 2 && levels[1] === 2 * (levels[0] as number) ? downscaleTwo(gray, levels[0] as number) : null;
-  levels.forEach((f, i) => {
-    const small = pair ? (pair[i] as Gray8) : downscale(gray, f);
+  const pyramid = options.pyramid ?? new Map<number, Gray8>();
+  // Two levels f and 2f not made yet come from one pass over the frame.
+  const [fa, fb] = levels as [number, number | undefined];
+  if (levels.length === 2 && fb === 2 * fa && fa > 1 && !pyramid.has(fa) && !pyramid.has(fb)) {
+    const [fine, coarse] = downscaleTwo(gray, fa);
+    pyramid.set(fa, fine);
+    pyramid.set(fb, coarse);
+  }
+  for (const f of levels) {
+    let small = f > 1 ? pyramid.get(f) : gray;
+    if (!small) pyramid.set(f, (small = downscale(gray, f)));
     for (const c of locateAtLevel(small, f, options.split ?? false)) out.push(c);
-  });
+  }
   out.sort((a, b) => b.score - a.score);
   // Drop near-duplicates (same band found at two levels).
   const kept: BandCandidate[] = [];

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readMrz } from '../../../sdk/mrz/engine.ts';
-import { blackHat8, rectFilter, toFloat, toGray } from '../../../sdk/mrz/image.ts';
-import { locateBands, type BandCandidate } from '../../../sdk/mrz/locate.ts';
+import { blackHat8, downscale, rectFilter, toFloat, toGray, toGrayTwo, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { fastLevels, locateBands, type BandCandidate } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, rectify, toFrame } from '../../../sdk/mrz/rectify.ts';
 import type { Point } from '../../../sdk/mrz/types.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -255,4 +255,43 @@ test('locate finds the same band at every row length mod 4 (weak responses skipp
   }
   // The band does not depend on the row length (the bars and the ground are the same in each).
   assert.equal(new Set(found).size, 1, `bands ${found.join(' | ')}`);
+});
+
+test('locate with a pyramid: the same bands, the levels it makes are added, the levels given are used', () => {
+  // Bench seeds 70020 (the fine pass splits a block) and 70017; a 1280x720 frame works at 3 and 6.
+  for (const seed of [70020, 70017]) {
+    const doc = renderSynthetic(seed, { preset: seed === 70020 ? 'hard' : 'normal', encoding: 'jpeg' });
+    const rgba = decodeGray(doc.image);
+    const gray = toGray(rgba);
+    assert.ok(gray);
+    const copy = { ...gray, data: gray.data.slice() };
+    assert.deepEqual(fastLevels(gray.width, gray.height), [3, 6]);
+    const plain = locateBands(copy, { maxCandidates: 3 });
+    const fine = locateBands(copy, { maxCandidates: 1, fine: true, exclude: plain, split: true });
+    // Levels made along with the grey frame (toGrayTwo), then each pass adds its own.
+    const two = toGrayTwo(rgba, 3);
+    assert.ok(two);
+    const pyramid = new Map<number, Gray8>([
+      [3, two.levels[0]],
+      [6, two.levels[1]],
+    ]);
+    assert.deepEqual(locateBands(copy, { maxCandidates: 3, pyramid }), plain, `seed ${seed}: fast pass`);
+    assert.deepEqual([...pyramid.keys()], [3, 6]);
+    assert.deepEqual(locateBands(copy, { maxCandidates: 1, fine: true, exclude: plain, split: true, pyramid }), fine, `seed ${seed}: fine pass`);
+    assert.deepEqual([...pyramid.keys()].sort(), [2, 3, 4, 6]);
+    for (const [f, level] of pyramid) assert.deepEqual(level.data, downscale(copy, f).data, `seed ${seed}: level ${f}`);
+    // Given levels are used as they are: blank ones find nothing.
+    const blankLevel = (w: number, h: number): Gray8 => ({ width: w, height: h, data: new Uint8Array(w * h).fill(200) });
+    if (seed === 70017) assert.ok(plain.length > 0, 'bands to lose');
+    assert.deepEqual(locateBands(copy, { maxCandidates: 3, pyramid: new Map([[3, blankLevel(426, 240)], [6, blankLevel(213, 120)]]) }), []);
+  }
+});
+
+test('fastLevels: one level for small frames, two for large ones, none for tiny ones', () => {
+  assert.deepEqual(fastLevels(1280, 720), [3, 6]);
+  assert.deepEqual(fastLevels(720, 1280), [3, 6]);
+  assert.deepEqual(fastLevels(640, 480), [1, 2]);
+  assert.deepEqual(fastLevels(300, 200), [1]);
+  assert.deepEqual(fastLevels(1920, 1080), [4, 8]);
+  assert.deepEqual(fastLevels(20, 20), []);
 });
