@@ -43,9 +43,7 @@ export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 |
   if (data.length >= n * 4) {
     const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
     if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
-      // One 32-bit load per pixel (R in the low byte): the same integer luma as below. R and B
-      // weighted by one multiply: (R + B * 2^16) * (29 + 77 * 2^16) holds 77 R + 29 B in bits
-      // 16-31 (29 R < 2^16 does not carry into them; the B * 77 * 2^32 term falls off).
+      // One 32-bit load per pixel (R in the low byte): the same integer luma as below.
       const px = new Int32Array(data.buffer, data.byteOffset, n);
       for (let i = 0; i < n; i++) out[i] = lumaOfWord(px[i] as number);
       return { width, height, data: out };
@@ -63,9 +61,14 @@ export function toGray(image: RgbaImage | GrayImage, into?: Uint8Array): Gray8 |
   return null;
 }
 
-/** BT.601 integer luma of a pixel read as one little-endian 32-bit word (R in the low byte); see {@link toGray}. */
+/**
+ * BT.601 integer luma `(77 R + 150 G + 29 B) >> 8` of a pixel read as one little-endian 32-bit word
+ * (R in the low byte), in two multiplies: `(R + B 2^16) (29 + 77 2^16)` holds 77 R + 29 B in bits
+ * 16-31 over 29 R in bits 0-15 (no carry; the B 77 2^32 term falls off), `(G 2^8) (150 2^8)` adds
+ * 150 G there, the sum (at most 65280) does not overflow bit 31, and bits 24-31 are the luma.
+ */
 function lumaOfWord(v: number): number {
-  return ((Math.imul(v & 0xff00ff, 0x4d001d) >>> 16) + ((v >>> 8) & 255) * 150) >> 8;
+  return (Math.imul(v & 0xff00ff, 0x4d001d) + Math.imul(v & 0xff00, 0x9600)) >>> 24;
 }
 
 /**

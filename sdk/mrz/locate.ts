@@ -64,6 +64,8 @@ interface Comp {
   xMax: number;
   yMin: number;
   yMax: number;
+  /** Its first pixel run (see {@link Runs}; its runs follow in raster order), -1 for a strip. */
+  run: number;
 }
 
 /** Options of {@link locateBands}. */
@@ -184,8 +186,6 @@ let binBuf = new Uint8Array(0);
 /** Word views of `bhBuf` and `binBuf` (both from offset 0: the same alignment). */
 let bh32Buf = new Uint32Array(0);
 let bin32Buf = new Uint32Array(0);
-let labelBuf = new Int32Array(0);
-let stackBuf = new Int32Array(0);
 
 function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[] {
   const { width: w, height: h } = small;
@@ -195,8 +195,6 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     binBuf = new Uint8Array(n);
     bh32Buf = new Uint32Array(bhBuf.buffer, 0, n >> 2);
     bin32Buf = new Uint32Array(binBuf.buffer, 0, n >> 2);
-    labelBuf = new Int32Array(n);
-    stackBuf = new Int32Array(n);
   }
   // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
   const bh = blackHat8(small, 3, bhBuf);
@@ -249,7 +247,8 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     }
     if (y >= 2) closeGaps(bin, w, o - w);
   }
-  const { comps, labels } = components(bin, bh, w, h, labelBuf, stackBuf);
+  const runs = pixelRuns(bin, w, h);
+  const comps = components(runs, bin, bh, w, h);
   const isLine = (c: Comp): boolean => c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45;
   const lines = comps.filter(isLine);
   // Lines cut out of blocks that are no line themselves (an MRZ joined to labels or print just
@@ -261,36 +260,19 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     if (blocks >= MAX_BLOCKS) break;
     if (isLine(c) || c.xMax - c.xMin + 1 < 40 || c.n > BLOCK_MAX_PIXELS) continue;
     blocks++;
-    for (const s of splitBlock(c, bin, bh, labels, w)) if (isLine(s)) strips.push({ ...s, label: -blocks });
+    for (const s of splitBlock(c, runs, bin, bh, w)) if (isLine(s)) strips.push({ ...s, label: -blocks });
   }
-  // True extents along each line's axis (the centroid is off-centre when one end is sparse).
-  if (lines.length > 0) {
-    // Label -> index into `lines` (0 = not a line).
-    const idx = int32(comps.length === 0 ? 1 : (comps[comps.length - 1] as Comp).label + 1, true);
-    lines.forEach((c, i) => (idx[c.label] = i + 1));
-    // Only the box that holds every line's pixels.
-    let ya = h;
-    let yb = -1;
-    let xa = w;
-    let xb = -1;
-    for (const c of lines) {
-      ya = Math.min(ya, c.yMin);
-      yb = Math.max(yb, c.yMax);
-      xa = Math.min(xa, c.xMin);
-      xb = Math.max(xb, c.xMax);
-    }
-    for (let y = ya; y <= yb; y++) {
-      const o = y * w;
-      for (let x = xa; x <= xb; x++) {
-        const lab = labels[o + x] as number;
-        if (!lab || lab >= idx.length) continue;
-        const li = idx[lab] as number;
-        if (!li) continue;
-        const c = lines[li - 1] as Comp;
-        const a = (x - c.cx) * c.ux + (y - c.cy) * c.uy;
-        if (a < c.a0) c.a0 = a;
-        if (a > c.a1) c.a1 = a;
-      }
+  // True extents along each line's axis (the centroid is off-centre when one end is sparse). The
+  // projection grows monotonically along a row, so a run's extremes lie at its two ends.
+  for (const c of lines) {
+    for (let r = c.run; r >= 0; r = runs.next[r] as number) {
+      const ya = ((runs.y[r] as number) - c.cy) * c.uy;
+      const a = ((runs.x0[r] as number) - c.cx) * c.ux + ya;
+      const b = ((runs.x1[r] as number) - c.cx) * c.ux + ya;
+      if (a < c.a0) c.a0 = a;
+      if (a > c.a1) c.a1 = a;
+      if (b < c.a0) c.a0 = b;
+      if (b > c.a1) c.a1 = b;
     }
   }
   for (const s of strips) lines.push(s);
@@ -412,13 +394,14 @@ const ANGLE_SAMPLES = 1500;
  * sharpest (most of its pixels on few rows), then the runs of that projection above 40% of its
  * peak. Each strip becomes a component of the strip's pixels (moments, extents, contrast).
  */
-function splitBlock(c: Comp, bin: Uint8Array, bh: Uint8Array, labels: Int32Array, w: number): Comp[] {
+function splitBlock(c: Comp, runs: Runs, bin: Uint8Array, bh: Uint8Array, w: number): Comp[] {
   const xs = int32(c.n);
   const ys = int32(c.n);
+  // Its pixels in raster order (its runs are).
   let k = 0;
-  for (let y = c.yMin; y <= c.yMax; y++) {
-    const o = y * w;
-    for (let x = c.xMin; x <= c.xMax; x++) if (labels[o + x] === c.label && k < c.n) {
+  for (let r = c.run; r >= 0; r = runs.next[r] as number) {
+    const y = runs.y[r] as number;
+    for (let x = runs.x0[r] as number, x1 = runs.x1[r] as number; x <= x1 && k < c.n; x++) {
       xs[k] = x;
       ys[k] = y;
       k++;
@@ -561,6 +544,7 @@ function stripComp(c: Comp, xs: Int32Array, ys: Int32Array, vs: Int32Array, k: n
     xMax,
     yMin,
     yMax,
+    run: -1,
   };
 }
 
@@ -728,18 +712,132 @@ function joinCollinear(cands: BandCandidate[], maxGap: number): BandCandidate[] 
   return out;
 }
 
-/** 8-connected components of a binary map with first and second moments. */
-function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, labels: Int32Array, stack: Int32Array): { comps: Comp[]; labels: Int32Array } {
-  const N = w * h;
-  labels.fill(0, 0, N);
+/**
+ * The horizontal runs of set pixels of a binary map, in raster order, linked into 8-connected
+ * components: `next` chains each component's runs in raster order from its first run (the one
+ * holding its first pixel in raster order), -1 ending a chain.
+ */
+interface Runs {
+  readonly count: number;
+  readonly y: Int32Array;
+  /** First and last pixel of the run (inclusive). */
+  readonly x0: Int32Array;
+  readonly x1: Int32Array;
+  /** Root run of the run's component (its first run). */
+  readonly root: Int32Array;
+  readonly next: Int32Array;
+}
+
+let runY = new Int32Array(0);
+let runX0 = new Int32Array(0);
+let runX1 = new Int32Array(0);
+let runRoot = new Int32Array(0);
+let runNext = new Int32Array(0);
+let runTail = new Int32Array(0);
+
+/**
+ * Runs of the non-zero pixels of `bin` (w x h), joined into 8-connected components by union-find
+ * between the runs of neighbouring rows (runs touch when they overlap or meet diagonally). Labelling
+ * runs instead of pixels visits each set pixel once, with no neighbour tests.
+ */
+function pixelRuns(bin: Uint8Array, w: number, h: number): Runs {
+  // At most one run per two pixels of a row (plus one).
+  const most = h * ((w + 2) >> 1);
+  if (runY.length < most) {
+    runY = new Int32Array(most);
+    runX0 = new Int32Array(most);
+    runX1 = new Int32Array(most);
+    runRoot = new Int32Array(most);
+    runNext = new Int32Array(most);
+    runTail = new Int32Array(most);
+  }
+  const ry = runY;
+  const rx0 = runX0;
+  const rx1 = runX1;
+  const root = runRoot;
+  const bin32 = new Uint32Array(bin.buffer, bin.byteOffset, bin.length >> 2);
+  const aligned = (bin.byteOffset & 3) === 0;
+  let count = 0;
+  let prevStart = 0;
+  const find = (r: number): number => {
+    while (root[r] !== r) {
+      const up = root[root[r] as number] as number;
+      root[r] = up;
+      r = up;
+    }
+    return r;
+  };
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const start = count;
+    for (let x = 0; x < w; ) {
+      // Four empty pixels at once (word-aligned).
+      if (aligned && ((o + x) & 3) === 0 && x + 4 <= w && bin32[(o + x) >> 2] === 0) {
+        x += 4;
+        continue;
+      }
+      if (!bin[o + x]) {
+        x++;
+        continue;
+      }
+      let x1 = x;
+      while (x1 + 1 < w && bin[o + x1 + 1]) x1++;
+      ry[count] = y;
+      rx0[count] = x;
+      rx1[count] = x1;
+      root[count] = count;
+      count++;
+      x = x1 + 2;
+    }
+    // Join with the previous row's runs that overlap or touch diagonally (two pointers).
+    for (let i = prevStart, j = start; i < start && j < count; ) {
+      const a0 = rx0[i] as number;
+      const a1 = rx1[i] as number;
+      const b0 = rx0[j] as number;
+      const b1 = rx1[j] as number;
+      if (a1 + 1 < b0) i++;
+      else if (b1 + 1 < a0) j++;
+      else {
+        // The earlier root stays the root: a component's root is its first run.
+        const ra = find(i);
+        const rb = find(j);
+        if (ra < rb) root[rb] = ra;
+        else if (rb < ra) root[ra] = rb;
+        if (a1 < b1) i++;
+        else j++;
+      }
+    }
+    prevStart = start;
+  }
+  // Every run points at its root; chains in raster order (appended at each root's tail).
+  const next = runNext;
+  const tail = runTail;
+  for (let r = 0; r < count; r++) {
+    const q = find(r);
+    root[r] = q;
+    next[r] = -1;
+    if (q === r) tail[r] = r;
+    else {
+      next[tail[q] as number] = r;
+      tail[q] = r;
+    }
+  }
+  return { count, y: ry, x0: rx0, x1: rx1, root, next };
+}
+
+/**
+ * 8-connected components of a binary map (its runs, see {@link pixelRuns}) with first and second
+ * moments, in raster order of their first pixels; labels count every component (also those too
+ * small to keep), as a flood fill in raster order numbers them. The sums are integers (exact in any
+ * order).
+ */
+function components(runs: Runs, bin: Uint8Array, bh: Uint8Array, w: number, h: number): Comp[] {
   const out: Comp[] = [];
-  let next = 1;
-  for (let start = 0; start < N; start++) {
-    if (!bin[start] || labels[start]) continue;
-    const lab = next++;
-    let sp = 0;
-    stack[sp++] = start;
-    labels[start] = lab;
+  const { count, root, next } = runs;
+  let nextLabel = 1;
+  for (let first = 0; first < count; first++) {
+    if (root[first] !== first) continue;
+    const lab = nextLabel++;
     let n = 0;
     let sx = 0;
     let sy = 0;
@@ -752,37 +850,31 @@ function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, label
     let xMax = -1;
     let yMin = h;
     let yMax = -1;
-    while (sp > 0) {
-      const p = stack[--sp] as number;
-      const y = (p / w) | 0;
-      const x = p - y * w;
-      n++;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      syy += y * y;
-      sxy += x * y;
-      if (bin[p] === 1) {
-        inkN++;
-        inkS += bh[p] as number;
-      }
-      if (x < xMin) xMin = x;
-      if (x > xMax) xMax = x;
-      if (y < yMin) yMin = y;
-      if (y > yMax) yMax = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= w) continue;
-          const q = yy * w + xx;
-          if (bin[q] && !labels[q]) {
-            labels[q] = lab;
-            stack[sp++] = q;
-          }
+    for (let r = first; r >= 0; r = next[r] as number) {
+      const y = runs.y[r] as number;
+      const x0 = runs.x0[r] as number;
+      const x1 = runs.x1[r] as number;
+      const len = x1 - x0 + 1;
+      // Sums of x and x^2 over x0..x1.
+      const sumX = ((x0 + x1) * len) / 2;
+      const sumXX = (x1 * (x1 + 1) * (2 * x1 + 1) - (x0 - 1) * x0 * (2 * x0 - 1)) / 6;
+      n += len;
+      sx += sumX;
+      sy += y * len;
+      sxx += sumXX;
+      syy += y * y * len;
+      sxy += y * sumX;
+      const o = y * w;
+      for (let p = o + x0; p <= o + x1; p++) {
+        if (bin[p] === 1) {
+          inkN++;
+          inkS += bh[p] as number;
         }
       }
+      if (x0 < xMin) xMin = x0;
+      if (x1 > xMax) xMax = x1;
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
     }
     if (n < 40) continue;
     out.push({
@@ -797,7 +889,17 @@ function components(bin: Uint8Array, bh: Uint8Array, w: number, h: number, label
       xMax,
       yMin,
       yMax,
+      run: first,
     });
   }
-  return { comps: out, labels };
+  return out;
+}
+
+/**
+ * Test aid: the components (at least 40 pixels) of a binary map `bin` (non-zero is set; 1 is ink,
+ * weighed by `bh` in `contrast`) as locate measures them.
+ * @internal
+ */
+export function binaryComponents(bin: Uint8Array, bh: Uint8Array, w: number, h: number): Omit<Comp, 'run' | 'a0' | 'a1'>[] {
+  return components(pixelRuns(bin, w, h), bin, bh, w, h).map(({ run: _run, a0: _a0, a1: _a1, ...c }) => c);
 }
