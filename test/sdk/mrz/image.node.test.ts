@@ -164,6 +164,8 @@ test('toGrayTwo gives toGray and downscaleTwo of it: fused factor 3 at any size,
     [50, 41, 4],
     [37, 23, 2],
     [37, 23, 1],
+    // Wider than the fused pass's block sums hold (3072): the two calls.
+    [3100, 4, 3],
   ] as const) {
     const rgba = new Uint8Array(w * h * 4);
     for (let i = 0; i < rgba.length; i++) rgba[i] = Math.floor(r() * 256);
