@@ -163,9 +163,20 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   return kept;
 }
 
-/** Sets the empty pixels of the row at `o` that have ink right above and below (value 3). */
-function closeGaps(bin: Uint8Array, w: number, o: number): void {
-  for (let x = 0; x < w; x++) if (!bin[o + x] && bin[o - w + x] && bin[o + w + x]) bin[o + x] = 3;
+/**
+ * Sets the empty pixels of the row at `o` that have ink right above and below (value 3). Four
+ * pixels with nothing above (one word of `bin32`, the words of `bin`) are passed over at once.
+ */
+function closeGaps(bin: Uint8Array, bin32: Uint32Array, w: number, o: number): void {
+  const a = o - w;
+  let x = 0;
+  // Up to the first whole word of the row above.
+  for (; x < w && ((a + x) & 3) !== 0; x++) if (!bin[o + x] && bin[a + x] && bin[o + w + x]) bin[o + x] = 3;
+  for (; x + 4 <= w; x += 4) {
+    if (bin32[(a + x) >> 2] === 0) continue;
+    for (let k = x; k < x + 4; k++) if (!bin[o + k] && bin[a + k] && bin[o + w + k]) bin[o + k] = 3;
+  }
+  for (; x < w; x++) if (!bin[o + x] && bin[a + x] && bin[o + w + x]) bin[o + x] = 3;
 }
 
 /** True when the extents of `a` and `b` across the text (in `a`'s direction) overlap. */
@@ -181,6 +192,8 @@ function angleDiff(a: number, b: number): number {
   return d;
 }
 
+/** The four histograms of black-hat responses (see `locateAtLevel`). */
+const QUAD_HIST = new Uint32Array(1024);
 let bhBuf = new Uint8Array(0);
 let binBuf = new Uint8Array(0);
 /** Word views of `bhBuf` and `binBuf` (both from offset 0: the same alignment). */
@@ -199,21 +212,25 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
   // Black-hat: closing minus image highlights dark strokes thinner than the kernel.
   const bh = blackHat8(small, 3, bhBuf);
   // One histogram gives the strongest response (its top bin) and Otsu's threshold. Counted in four
-  // (by pixel index mod 4) and summed: most responses are small, so neighbours often share a bin,
-  // and one histogram would wait on its own last increment.
-  const quad = uint32(1024, true);
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const v0 = bh[i] as number;
-    const v1 = (bh[i + 1] as number) + 256;
-    const v2 = (bh[i + 2] as number) + 512;
-    const v3 = (bh[i + 3] as number) + 768;
+  // (by pixel index mod 4: the bytes of a word of `bh32`) and summed: most responses are small, so
+  // neighbours often share a bin, and one histogram would wait on its own last increment. In a
+  // fixed module array (tighter code than a pooled one's in Chromium).
+  const quad = QUAD_HIST;
+  quad.fill(0);
+  const words = n >> 2;
+  const bhWords = bh32Buf;
+  for (let k = 0; k < words; k++) {
+    const v = bhWords[k] as number;
+    const v0 = v & 255;
+    const v1 = ((v >>> 8) & 255) + 256;
+    const v2 = ((v >>> 16) & 255) + 512;
+    const v3 = (v >>> 24) + 768;
     quad[v0] = (quad[v0] as number) + 1;
     quad[v1] = (quad[v1] as number) + 1;
     quad[v2] = (quad[v2] as number) + 1;
     quad[v3] = (quad[v3] as number) + 1;
   }
-  for (; i < n; i++) quad[bh[i] as number] = (quad[bh[i] as number] as number) + 1;
+  for (let i = words << 2; i < n; i++) quad[bh[i] as number] = (quad[bh[i] as number] as number) + 1;
   const hist = uint32(256);
   for (let v = 0; v < 256; v++) hist[v] = (quad[v] as number) + (quad[v + 256] as number) + (quad[v + 512] as number) + (quad[v + 768] as number);
   let maxBh = 255;
@@ -221,23 +238,32 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
   if (maxBh < 20) return [];
   const t = Math.max(otsu8OfHistogram(hist, n), 18);
   const bin = binBuf;
-  // Word views of the black-hat and the binary image (t >= 18: a byte below 16 is never ink).
+  // Word views of the black-hat and the binary image.
   const bh32 = bh32Buf;
   const bin32 = bin32Buf;
   // Per row: threshold, then horizontal smearing (gaps up to G pixels between ink pixels are
   // filled); one row behind, a light vertical closing of 1px gaps (joins rows of one line split by
   // thin strokes; it reads the row above as already closed and the row below as smeared).
   const G = 6;
+  // Four responses tested against t at once (SWAR): per byte, (v & 0x7f) + (127 - t) sets the high
+  // bit exactly when v's low seven bits exceed t (t < 128), or v's own high bit does; for t >= 128
+  // both must (v >= 128 and its low bits above t - 128). No byte carries into the next.
+  const lowT = t < 128;
+  const addT = Math.imul(lowT ? 127 - t : 255 - t, 0x01010101);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     let last = -1;
     for (let x = 0; x < w; x++) {
-      // Four weak responses at once (every byte below 16, so at most t): no ink. The two buffers
-      // share their alignment (whole words from offset 0).
-      if (((o + x) & 3) === 0 && x + 4 <= w && ((bh32[(o + x) >> 2] as number) & 0xf0f0f0f0) === 0) {
-        bin32[(o + x) >> 2] = 0;
-        x += 3;
-        continue;
+      // Four responses none above t at once: no ink. The two buffers share their alignment (whole
+      // words from offset 0).
+      if (((o + x) & 3) === 0 && x + 4 <= w) {
+        const v = bh32[(o + x) >> 2] as number;
+        const sum = ((v & 0x7f7f7f7f) + addT) | 0;
+        if (((lowT ? sum | v : sum & v) & 0x80808080) === 0) {
+          bin32[(o + x) >> 2] = 0;
+          x += 3;
+          continue;
+        }
       }
       if ((bh[o + x] as number) > t) {
         bin[o + x] = 1;
@@ -245,7 +271,7 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
         last = x;
       } else bin[o + x] = 0;
     }
-    if (y >= 2) closeGaps(bin, w, o - w);
+    if (y >= 2) closeGaps(bin, bin32, w, o - w);
   }
   const runs = pixelRuns(bin, w, h);
   const comps = components(runs, bin, bh, w, h);
