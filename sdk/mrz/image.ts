@@ -6,7 +6,10 @@
  *
  * Speed (session 11): blackHat8 about 0.45-0.5x of d1ddd69's time in Node and Chromium (SWAR byte
  * maxima), toGray one multiply less per pixel; same bytes. Tried and dropped: a blockMax
- * specialised for 4x4 blocks (about 0.9x of a 4% share).
+ * specialised for 4x4 blocks (about 0.9x of a 4% share). Session 12: toGrayTwo makes the grey
+ * frame and the locate pass's two levels in one pass (Chromium 0.8x of toGray + downscaleTwo); a
+ * loop over each 3x3 block's nine pixels was slower in Chromium than the two calls, row loops with
+ * per-column block sums faster; pooled arrays in that loop cost about 10% against fixed module ones.
  * @module
  */
 

@@ -14,7 +14,14 @@
  * line components.
  *
  * Works at one or two pyramid levels so that the character pitch at the working level stays in the
- * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted.
+ * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted. The
+ * levels come from a pyramid the caller may share (the engine makes the fast pass's two with the
+ * grey frame, see `toGrayTwo`, and its band rectifications reuse them).
+ *
+ * Speed (session 12, same bands byte for byte): components are labelled by pixel runs joined with
+ * union-find (no flood fill, no label image); the threshold skips words whose four responses are
+ * all at most t, closeGaps words with nothing above; the histogram is counted from words. In
+ * Chromium the black-hat is now about 60% of a locate call (the next place to look).
  * @module
  */
 
