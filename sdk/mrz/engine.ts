@@ -23,8 +23,8 @@ import { correctMrz } from './correct.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
 import { LAYOUTS } from './formats.ts';
-import { downscale, rotateQuarter, toGray, unrotatePoint, type Gray8 } from './image.ts';
-import { locateBands, type BandCandidate } from './locate.ts';
+import { downscale, rotateQuarter, toGray, toGrayTwo, unrotatePoint, type Gray8 } from './image.ts';
+import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
 import { withFramePool } from './scratch.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
@@ -80,6 +80,11 @@ function sizesFor(formats: readonly MrzFormat[] | undefined): (30 | 36 | 44)[] {
 
 interface Prepared {
   readonly gray: Gray8;
+  /**
+   * Block-mean levels of the upright `gray` by factor (see `downscale`), shared by its locate passes
+   * and band rectifications; the fast locate pass's levels are made with the grey frame.
+   */
+  readonly pyramid: Map<number, Gray8>;
   /** Frame pixels per working pixel. */
   readonly factor: number;
   readonly width: number;
@@ -91,17 +96,30 @@ let grayBuf = new Uint8Array(0);
 
 function prepare(image: RgbaImage | GrayImage): Prepared | null {
   let gray: Gray8 | null;
+  const pyramid = new Map<number, Gray8>();
   try {
-    const n = image.width * image.height;
+    const { width, height } = image;
+    const n = width * height;
     if (n > grayBuf.length && n <= 16e6) grayBuf = new Uint8Array(n);
-    gray = toGray(image, grayBuf);
+    // Frames the engine reads at full size: the fast locate pass's two levels made along with the
+    // grey frame (see toGrayTwo; the same bytes as downscaling it).
+    const levels = Math.max(width, height) <= MAX_SIDE ? fastLevels(width, height) : [];
+    const [f, f2] = levels as [number, number | undefined];
+    if (levels.length === 2 && f2 === 2 * f && f > 1) {
+      const two = toGrayTwo(image, f, grayBuf);
+      gray = two?.gray ?? null;
+      if (two) {
+        pyramid.set(f, two.levels[0]);
+        pyramid.set(f2, two.levels[1]);
+      }
+    } else gray = toGray(image, grayBuf);
   } catch {
     return null;
   }
   if (!gray || gray.width < 24 || gray.height < 16) return null;
   const long = Math.max(gray.width, gray.height);
   const factor = long > MAX_SIDE ? Math.ceil(long / MAX_SIDE) : 1;
-  return { gray: downscale(gray, factor), factor, width: gray.width, height: gray.height };
+  return { gray: downscale(gray, factor), pyramid, factor, width: gray.width, height: gray.height };
 }
 
 function groupCorners(group: LineGroup, spec: RectSpec): [Point, Point, Point, Point] {
@@ -136,11 +154,13 @@ function scan(
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
+  // The levels of the upright frame, or of this orientation's own (made as needed).
+  const pyramid = quarterTurns === 0 ? prep.pyramid : new Map<number, Gray8>();
   const maxCandidates = options.maxBands ?? 3;
-  const tried = locateBands(g, { maxCandidates });
+  const tried = locateBands(g, { maxCandidates, pyramid });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, tried, prep, quarterTurns, options, timings, visit, fine)) return true;
+  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -149,10 +169,10 @@ function scan(
   // with labels or print; splitting every failing frame, or every orientation, cost 4-14% time on
   // those frames and read no more).
   t = now();
-  const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0 && tried.length === 0 });
+  const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0 && tried.length === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  return readBands(g, more, prep, quarterTurns, options, timings, visit, fine);
+  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine);
 }
 
 /** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
@@ -256,6 +276,7 @@ const SHIFTS = [1, -1, 2, -2] as const;
  */
 function readBands(
   g: Gray8,
+  pyramid: Map<number, Gray8>,
   bands: readonly BandCandidate[],
   prep: Prepared,
   quarterTurns: number,
@@ -267,7 +288,6 @@ function readBands(
   let t = 0;
   let t2 = 0;
   const sizes = sizesFor(options.formats);
-  const pyramid = new Map<number, Gray8>();
   // Each band once with the default window, then (only when a cut ran into that window's edge)
   // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
   const queue: BandLook[] = bands.map((band) => ({ band }));

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readMrz } from '../../../sdk/mrz/engine.ts';
-import { blackHat8, rectFilter, toFloat, toGray } from '../../../sdk/mrz/image.ts';
-import { locateBands, type BandCandidate } from '../../../sdk/mrz/locate.ts';
+import { blackHat8, downscale, rectFilter, toFloat, toGray, toGrayTwo, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { binaryComponents, fastLevels, locateBands, type BandCandidate } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, rectify, toFrame } from '../../../sdk/mrz/rectify.ts';
 import type { Point } from '../../../sdk/mrz/types.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -255,4 +255,136 @@ test('locate finds the same band at every row length mod 4 (weak responses skipp
   }
   // The band does not depend on the row length (the bars and the ground are the same in each).
   assert.equal(new Set(found).size, 1, `bands ${found.join(' | ')}`);
+});
+
+test('locate with a pyramid: the same bands, the levels it makes are added, the levels given are used', () => {
+  // Bench seeds 70020 (the fine pass splits a block) and 70017; a 1280x720 frame works at 3 and 6.
+  for (const seed of [70020, 70017]) {
+    const doc = renderSynthetic(seed, { preset: seed === 70020 ? 'hard' : 'normal', encoding: 'jpeg' });
+    const rgba = decodeGray(doc.image);
+    const gray = toGray(rgba);
+    assert.ok(gray);
+    const copy = { ...gray, data: gray.data.slice() };
+    assert.deepEqual(fastLevels(gray.width, gray.height), [3, 6]);
+    const plain = locateBands(copy, { maxCandidates: 3 });
+    const fine = locateBands(copy, { maxCandidates: 1, fine: true, exclude: plain, split: true });
+    // Levels made along with the grey frame (toGrayTwo), then each pass adds its own.
+    const two = toGrayTwo(rgba, 3);
+    assert.ok(two);
+    const pyramid = new Map<number, Gray8>([
+      [3, two.levels[0]],
+      [6, two.levels[1]],
+    ]);
+    assert.deepEqual(locateBands(copy, { maxCandidates: 3, pyramid }), plain, `seed ${seed}: fast pass`);
+    assert.deepEqual([...pyramid.keys()], [3, 6]);
+    assert.deepEqual(locateBands(copy, { maxCandidates: 1, fine: true, exclude: plain, split: true, pyramid }), fine, `seed ${seed}: fine pass`);
+    assert.deepEqual([...pyramid.keys()].sort(), [2, 3, 4, 6]);
+    for (const [f, level] of pyramid) assert.deepEqual(level.data, downscale(copy, f).data, `seed ${seed}: level ${f}`);
+    // Given levels are used as they are: blank ones find nothing.
+    const blankLevel = (w: number, h: number): Gray8 => ({ width: w, height: h, data: new Uint8Array(w * h).fill(200) });
+    if (seed === 70017) assert.ok(plain.length > 0, 'bands to lose');
+    assert.deepEqual(locateBands(copy, { maxCandidates: 3, pyramid: new Map([[3, blankLevel(426, 240)], [6, blankLevel(213, 120)]]) }), []);
+  }
+});
+
+test('fastLevels: one level for small frames, two for large ones, none for tiny ones', () => {
+  assert.deepEqual(fastLevels(1280, 720), [3, 6]);
+  assert.deepEqual(fastLevels(720, 1280), [3, 6]);
+  assert.deepEqual(fastLevels(640, 480), [1, 2]);
+  assert.deepEqual(fastLevels(300, 200), [1]);
+  assert.deepEqual(fastLevels(1920, 1080), [4, 8]);
+  assert.deepEqual(fastLevels(20, 20), []);
+});
+
+/** 8-connected components by flood fill in raster order (the plain definition), with locate's sums. */
+function referenceComponents(bin: Uint8Array, bh: Uint8Array, w: number, h: number): { label: number; n: number; sx: number; sy: number; sxx: number; syy: number; sxy: number; inkN: number; inkS: number; box: number[] }[] {
+  const labels = new Int32Array(w * h);
+  const out = [];
+  let next = 1;
+  for (let start = 0; start < w * h; start++) {
+    if (!bin[start] || labels[start]) continue;
+    const lab = next++;
+    const stack = [start];
+    labels[start] = lab;
+    const c = { label: lab, n: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0, inkN: 0, inkS: 0, box: [w, -1, h, -1] };
+    while (stack.length) {
+      const p = stack.pop() as number;
+      const x = p % w;
+      const y = (p - x) / w;
+      c.n++;
+      c.sx += x;
+      c.sy += y;
+      c.sxx += x * x;
+      c.syy += y * y;
+      c.sxy += x * y;
+      if (bin[p] === 1) {
+        c.inkN++;
+        c.inkS += bh[p] as number;
+      }
+      c.box = [Math.min(c.box[0] as number, x), Math.max(c.box[1] as number, x), Math.min(c.box[2] as number, y), Math.max(c.box[3] as number, y)];
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx < 0 || xx >= w || yy < 0 || yy >= h) continue;
+        const q = yy * w + xx;
+        if (bin[q] && !labels[q]) {
+          labels[q] = lab;
+          stack.push(q);
+        }
+      }
+    }
+    if (c.n >= 40) out.push(c);
+  }
+  return out;
+}
+
+test('locate components (runs joined by union-find) equal a flood fill: labels, moments, ink, boxes', () => {
+  let seed = 12345;
+  const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  for (let t = 0; t < 60; t++) {
+    const w = 5 + Math.floor(rand() * 90);
+    const h = 3 + Math.floor(rand() * 60);
+    const bin = new Uint8Array(w * h);
+    const bh = new Uint8Array(w * h);
+    const density = [0.3, 0.5, 0.7][t % 3] as number;
+    for (let i = 0; i < w * h; i++) {
+      bin[i] = rand() < density ? 1 + Math.floor(rand() * 3) : 0;
+      bh[i] = Math.floor(rand() * 256);
+    }
+    // U shapes and staircases: arms that start apart and meet lower down, pixels touching only diagonally.
+    if (w > 12 && h > 8) {
+      for (let y = 1; y < h - 1; y++) bin[y * w + 2] = bin[y * w + 9] = 1;
+      for (let x = 2; x <= 9; x++) bin[(h - 2) * w + x] = 1;
+      for (let k = 0; k < Math.min(w, h) - 1; k++) bin[k * w + (w - 1 - k)] = 2;
+    }
+    const got = binaryComponents(bin, bh, w, h);
+    const want = referenceComponents(bin, bh, w, h);
+    assert.equal(got.length, want.length, `map ${t}: ${w}x${h}`);
+    want.forEach((c, i) => {
+      const g = got[i];
+      assert.ok(g, `map ${t}: component ${i}`);
+      assert.equal(g.label, c.label, `map ${t}: label`);
+      assert.equal(g.n, c.n);
+      assert.deepEqual([g.xMin, g.xMax, g.yMin, g.yMax], c.box);
+      assert.equal(g.contrast, c.inkN > 0 ? c.inkS / c.inkN : 0);
+      assert.equal(g.cx, c.sx / c.n);
+      assert.equal(g.cy, c.sy / c.n);
+      assert.equal(g.edge, c.box[0] === 0 || c.box[1] === w - 1);
+      // Second moments: the principal axes of the same sums.
+      const mx = c.sx / c.n;
+      const my = c.sy / c.n;
+      const cxx = c.sxx / c.n - mx * mx;
+      const cyy = c.syy / c.n - my * my;
+      const cxy = c.sxy / c.n - mx * my;
+      const disc = Math.sqrt(Math.max(0, ((cxx + cyy) * (cxx + cyy)) / 4 - (cxx * cyy - cxy * cxy)));
+      assert.equal(g.angle, 0.5 * Math.atan2(2 * cxy, cxx - cyy));
+      assert.equal(g.len, Math.sqrt(12 * ((cxx + cyy) / 2 + disc)));
+      assert.equal(g.thick, Math.sqrt(12 * Math.max(0, (cxx + cyy) / 2 - disc)));
+    });
+  }
+  // Nothing set, or a single long run: no component, one.
+  assert.deepEqual(binaryComponents(new Uint8Array(400), new Uint8Array(400), 40, 10), []);
+  const row = new Uint8Array(400);
+  row.fill(1, 40, 80);
+  assert.equal(binaryComponents(row, new Uint8Array(400), 40, 10).length, 1);
 });
