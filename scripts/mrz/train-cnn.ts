@@ -37,7 +37,7 @@ import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { cnnLogits, cnnShapes, POOL1_H, POOL1_W, POOL2_H, POOL2_W, type Cnn } from '../../sdk/mrz/cnn.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -88,8 +88,7 @@ const Ws = shapes.map(([r, c]) => {
 const Bs = shapes.map(([r]) => new Float32Array(r));
 const params = Ws.flatMap((w, l) => [w, Bs[l] as Float32Array]);
 const grads = params.map((p) => new Float32Array(p.length));
-const m1 = params.map((p) => new Float32Array(p.length));
-const m2 = params.map((p) => new Float32Array(p.length));
+const adam = adamOptimiser(params, grads);
 const [w0, w1, w2, w3] = Ws as [Float32Array, Float32Array, Float32Array, Float32Array];
 const [b0, b1, b2, b3] = Bs as [Float32Array, Float32Array, Float32Array, Float32Array];
 const [gw0, gb0, gw1, gb1, gw2, gb2, gw3, gb3] = grads as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
@@ -262,28 +261,6 @@ function backward(label: number, weight: number): void {
   convBack(pad1, 1, W, H, w0, gw0, gb0, C1, da1, null);
 }
 
-let step = 0;
-function adam(lr: number, batch: number): void {
-  step++;
-  const b1c = 1 - Math.pow(0.9, step);
-  const b2c = 1 - Math.pow(0.999, step);
-  for (let p = 0; p < params.length; p++) {
-    const P = params[p] as Float32Array;
-    const G = grads[p] as Float32Array;
-    const M = m1[p] as Float32Array;
-    const V = m2[p] as Float32Array;
-    const decay = p % 2 === 0 ? 1e-4 : 0;
-    for (let i = 0; i < P.length; i++) {
-      const g = (G[i] as number) / batch + decay * (P[i] as number);
-      const m = 0.9 * (M[i] as number) + 0.1 * g;
-      const v = 0.999 * (V[i] as number) + 0.001 * g * g;
-      M[i] = m;
-      V[i] = v;
-      P[i] = (P[i] as number) - (lr * (m / b1c)) / (Math.sqrt(v / b2c) + 1e-8);
-    }
-    G.fill(0);
-  }
-}
 
 function evaluate(idx: Int32Array): number {
   let ok = 0;

@@ -135,3 +135,34 @@ export function glyphLoader(all: Buffer, x: Float32Array, rng: Rng, blur: number
     return label;
   };
 }
+
+/**
+ * Adam (beta 0.9 / 0.999) over `[weights, biases, weights, biases, ...]`, with weight decay 1e-4 on
+ * the weights: each call takes one step from the gradients summed over `batch` glyphs and clears them.
+ */
+export function adamOptimiser(params: readonly Float32Array[], grads: readonly Float32Array[]): (lr: number, batch: number) => void {
+  const m1 = params.map((p) => new Float32Array(p.length));
+  const m2 = params.map((p) => new Float32Array(p.length));
+  let step = 0;
+  return (lr, batch) => {
+    step++;
+    const b1c = 1 - Math.pow(0.9, step);
+    const b2c = 1 - Math.pow(0.999, step);
+    for (let p = 0; p < params.length; p++) {
+      const P = params[p] as Float32Array;
+      const G = grads[p] as Float32Array;
+      const M = m1[p] as Float32Array;
+      const V = m2[p] as Float32Array;
+      const decay = p % 2 === 0 ? 1e-4 : 0;
+      for (let i = 0; i < P.length; i++) {
+        const g = (G[i] as number) / batch + decay * (P[i] as number);
+        const m = 0.9 * (M[i] as number) + 0.1 * g;
+        const v = 0.999 * (V[i] as number) + 0.001 * g * g;
+        M[i] = m;
+        V[i] = v;
+        P[i] = (P[i] as number) - (lr * (m / b1c)) / (Math.sqrt(v / b2c) + 1e-8);
+      }
+      G.fill(0);
+    }
+  };
+}

@@ -65,7 +65,7 @@ import { decodeModel, type PackedMlp } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -166,8 +166,7 @@ if (INIT) {
 }
 const params = Ws.flatMap((w, l) => [w, Bs[l] as Float32Array]);
 const grads = params.map((p) => new Float32Array(p.length));
-const m1 = params.map((p) => new Float32Array(p.length));
-const m2 = params.map((p) => new Float32Array(p.length));
+const adam = adamOptimiser(params, grads);
 
 const x = new Float32Array(D);
 /** Activations per layer: acts[0] is the input, acts[NL] the output probabilities. */
@@ -231,28 +230,6 @@ function backward(label: number, weight: number): void {
   }
 }
 
-let step = 0;
-function adam(lr: number, batch: number): void {
-  step++;
-  const b1c = 1 - Math.pow(0.9, step);
-  const b2c = 1 - Math.pow(0.999, step);
-  for (let p = 0; p < params.length; p++) {
-    const P = params[p] as Float32Array;
-    const G = grads[p] as Float32Array;
-    const M = m1[p] as Float32Array;
-    const V = m2[p] as Float32Array;
-    const decay = p % 2 === 0 ? 1e-4 : 0;
-    for (let i = 0; i < P.length; i++) {
-      const g = (G[i] as number) / batch + decay * (P[i] as number);
-      const m = 0.9 * (M[i] as number) + 0.1 * g;
-      const v = 0.999 * (V[i] as number) + 0.001 * g * g;
-      M[i] = m;
-      V[i] = v;
-      P[i] = (P[i] as number) - (lr * (m / b1c)) / (Math.sqrt(v / b2c) + 1e-8);
-    }
-    G.fill(0);
-  }
-}
 
 function evaluate(idx: Int32Array, temperature = 1): { acc: number; nll: number } {
   let ok = 0;
