@@ -407,7 +407,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     for (const k of order) {
       const g = groupOf.get(k);
       if (g === undefined || fixed.has(k)) continue;
-      if ((((chosenP[Math.floor(k / W)] as number[])[k % W]) as number) < DOUBTFUL_P) doubts.set(g, (doubts.get(g) ?? 0) + 1);
+      if (((chosenP[Math.floor(k / W)] as number[])[k % W] as number) < DOUBTFUL_P) doubts.set(g, (doubts.get(g) ?? 0) + 1);
     }
     for (const n of doubts.values()) if (n > 2) overCorrected = true;
   } else {

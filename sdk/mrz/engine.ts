@@ -4,7 +4,7 @@
  *
  * Pure TypeScript without DOM: runs in a Web Worker (see `worker.ts`) and in Node (CLI, bench,
  * tests). The classifier weights ship inside the package (`weights.ts`, and the second-opinion
- * CNN's `cnn-weights.ts`, read by `readMrz` only for cuts the first reading did not validate);
+ * CNN's `cnn-weights.ts`, read by `readMrz` only when a band look's best cut did not validate);
  * nothing is fetched.
  *
  * @example
