@@ -159,7 +159,7 @@ test('documents without an MRZ on busy backgrounds give no valid read', () => {
   }
 });
 
-/** The seeded bench frame (1280x720 JPEG, as bench/mrz/run.ts renders it) and its candidates. */
+/** A seeded frame (1280x720 JPEG at the preset session 11's bench gave the seed) and its candidates. */
 function benchFrame(seed: number, preset: 'normal' | 'hard'): { corners: readonly Point[]; cands: BandCandidate[] } {
   const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
   const gray = toGray(decodeGray(doc.image));
