@@ -37,7 +37,7 @@ import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { cnnLogits, cnnShapes, POOL1_H, POOL1_W, POOL2_H, POOL2_W, type Cnn } from '../../sdk/mrz/cnn.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, denseBackward, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -103,6 +103,7 @@ const feat = new Float64Array(F);
 const arg2 = new Int32Array(F);
 const hid = new Float64Array(DH);
 const prob = new Float64Array(C);
+const dlogits = new Float64Array(C);
 const dh = new Float64Array(DH);
 const dfeat = new Float64Array(F);
 const da2 = new Float64Array(C2 * A2);
@@ -222,27 +223,10 @@ function convBack(src: Float64Array, inCh: number, w: number, h: number, k: Floa
 }
 
 function backward(label: number, weight: number): void {
-  dh.fill(0);
-  for (let k = 0; k < C; k++) {
-    const d = ((prob[k] as number) - (k === label ? 1 : 0)) * weight;
-    gb3[k] = (gb3[k] as number) + d;
-    const o = k * DH;
-    for (let j = 0; j < DH; j++) {
-      gw3[o + j] = (gw3[o + j] as number) + d * (hid[j] as number);
-      dh[j] = (dh[j] as number) + d * (w3[o + j] as number);
-    }
-  }
-  dfeat.fill(0);
-  for (let j = 0; j < DH; j++) {
-    if ((hid[j] as number) <= 0) continue;
-    const d = dh[j] as number;
-    gb2[j] = (gb2[j] as number) + d;
-    const o = j * F;
-    for (let i = 0; i < F; i++) {
-      gw2[o + i] = (gw2[o + i] as number) + d * (feat[i] as number);
-      dfeat[i] = (dfeat[i] as number) + d * (w2[o + i] as number);
-    }
-  }
+  for (let k = 0; k < C; k++) dlogits[k] = ((prob[k] as number) - (k === label ? 1 : 0)) * weight;
+  denseBackward(dlogits, C, hid, DH, w3, gw3, gb3, dh);
+  // The features are pooled ReLU outputs: a zero feature (arg2 -1) takes no gradient either way.
+  denseBackward(dh, DH, feat, F, w2, gw2, gb2, dfeat);
   da2.fill(0);
   for (let i = 0; i < F; i++) {
     const a = arg2[i] as number;

@@ -166,3 +166,26 @@ export function adamOptimiser(params: readonly Float32Array[], grads: readonly F
     }
   };
 }
+
+/** A layer's activations or deltas (the MLP trainer works in float32, the CNN trainer in float64). */
+type Vec = Float32Array | Float64Array;
+
+/**
+ * Backward pass of a dense layer `w` (`nOut` x `nIn`, row-major) on its input `a`: adds `d * a` to
+ * the weight gradients and `d` to the bias gradients for each output delta `d`, and, when `dIn` is
+ * given, sets it to the input deltas through the ReLU that made `a` (none where `a <= 0`).
+ */
+export function denseBackward(dOut: Vec, nOut: number, a: Vec, nIn: number, w: Float32Array, gw: Float32Array, gb: Float32Array, dIn: Vec | null): void {
+  dIn?.fill(0);
+  for (let j = 0; j < nOut; j++) {
+    const d = dOut[j] as number;
+    if (d === 0) continue;
+    gb[j] = (gb[j] as number) + d;
+    const off = j * nIn;
+    for (let i = 0; i < nIn; i++) {
+      gw[off + i] = (gw[off + i] as number) + d * (a[i] as number);
+      if (dIn) dIn[i] = (dIn[i] as number) + d * (w[off + i] as number);
+    }
+  }
+  if (dIn) for (let i = 0; i < nIn; i++) if ((a[i] as number) <= 0) dIn[i] = 0;
+}

@@ -65,7 +65,7 @@ import { decodeModel, type PackedMlp } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, classWeights, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, denseBackward, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -206,27 +206,8 @@ function backward(label: number, weight: number): void {
   const top = deltas[NL] as Float32Array;
   for (let k = 0; k < C; k++) top[k] = ((o[k] as number) - (k === label ? 1 : 0)) * weight;
   for (let l = NL - 1; l >= 0; l--) {
-    const nIn = sizes[l] as number;
-    const nOut = sizes[l + 1] as number;
-    const a = acts[l] as Float32Array;
-    const w = Ws[l] as Float32Array;
-    const gw = grads[2 * l] as Float32Array;
-    const gb = grads[2 * l + 1] as Float32Array;
-    const dOut = deltas[l + 1] as Float32Array;
     const dIn = l > 0 ? (deltas[l] as Float32Array) : null;
-    dIn?.fill(0);
-    for (let j = 0; j < nOut; j++) {
-      const d = dOut[j] as number;
-      if (d === 0) continue;
-      gb[j] = (gb[j] as number) + d;
-      const off = j * nIn;
-      for (let i = 0; i < nIn; i++) {
-        gw[off + i] = (gw[off + i] as number) + d * (a[i] as number);
-        if (dIn) dIn[i] = (dIn[i] as number) + d * (w[off + i] as number);
-      }
-    }
-    // ReLU: no gradient through inactive units.
-    if (dIn) for (let i = 0; i < nIn; i++) if ((a[i] as number) <= 0) dIn[i] = 0;
+    denseBackward(deltas[l + 1] as Float32Array, sizes[l + 1] as number, acts[l] as Float32Array, sizes[l] as number, Ws[l] as Float32Array, grads[2 * l] as Float32Array, grads[2 * l + 1] as Float32Array, dIn);
   }
 }
 
