@@ -9,6 +9,15 @@
  * square of the local scale, so a height a pixel off at half resolution left the rectified pitch
  * changing by 10% along the line (measured on held-out 90000: up to 15% on clean frames), and
  * cuts slipping a cell mid-line.
+ *
+ * The full-resolution perspective window is tight (session 13): blank rows of 0.9 line heights
+ * (at least 2% of the line length) above and below the text box, where the rotated rectangle keeps
+ * 1.6 (at least 5%). That window is about a quarter of a frame's time, and the tight one has about a
+ * quarter fewer rows. The loose window stays as the band's first fallback look (`loose`): a box
+ * measured on two lines of a three-line TD1 cuts the third off, and blank rows set the ink map's
+ * levels a little differently. Tried and dropped: keeping the quarter-resolution look when its
+ * residual skew is one 0.2-degree step (no deskewed second look): the box measured on the
+ * skewed lines was worse and the frames slower (paired ratio 1.01, sum 1.17).
  * @module
  */
 
@@ -23,6 +32,14 @@ import { BG_BLOCK, cutLine, estimateSkew, estimateSlant, findLines, inkMap, line
 const TARGET_LEN = 860;
 /** Horizontal margin on each side of the rectified text, in line lengths. */
 const MARGIN = 0.06;
+/**
+ * Vertical margin of the perspective window above and below the text box: the larger of this many
+ * line heights and this share of TARGET_LEN (the rotated rectangle's 1.6 and 0.05 are the loose
+ * look's). The full-resolution window is a quarter of a frame's time; the tight one has about a
+ * quarter fewer rows.
+ */
+const TIGHT_LINES = 0.9;
+const TIGHT_LEN = 0.02;
 
 /** A rectified, segmented band. */
 export interface BandAnalysis {
@@ -43,6 +60,13 @@ export interface BandAnalysis {
    * upright. Valid while this analysis's buffers are (the frame being read).
    */
   readonly upright?: () => BandAnalysis | null;
+  /**
+   * With a perspective rectification in the tight window: the same band in the loose one (the
+   * rotated rectangle's vertical margins), a fallback look for a band the tight window did not
+   * read. Undefined when the windows are the same (other lines of the band fill the margins).
+   * Valid while this analysis's buffers are.
+   */
+  readonly loose?: () => BandAnalysis | null;
 }
 
 /** A group of consecutive lines cut at a given number of characters per line. */
@@ -125,18 +149,43 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // regions (most bands lie on the document: the fill finds nothing there, yet scans every pixel).
   const desk = persp?.desk ?? lowInk.desk;
   if (persp) {
-    const rect = rectifyScratch(gray, persp.spec, pyramid);
-    if (rect) {
-      const { ink, lines } = inkLines(rect, charSize, desk);
-      // The upright look starts from this perspective rectification even when the rotated
-      // rectangle is read instead.
-      const perspSpec = persp.spec;
-      const upright = (): BandAnalysis | null => uprightLook(gray, perspSpec, ink, lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid);
+    const perspLook = (ps: RectSpec): { spec: RectSpec; ink: InkMap; lines: TextLine[] } | null => {
+      const rect = rectifyScratch(gray, ps, pyramid);
+      return rect ? { spec: ps, ...inkLines(rect, charSize, desk) } : null;
+    };
+    const tight = perspLook(persp.spec);
+    if (tight) {
+      // The loose window (the rotated rectangle's vertical margins), made once when needed.
+      const looseSpec = persp.loose;
+      let looseMemo: { spec: RectSpec; ink: InkMap; lines: TextLine[] } | null | undefined;
+      const looseLook = (): { spec: RectSpec; ink: InkMap; lines: TextLine[] } | null => {
+        if (looseMemo === undefined) looseMemo = looseSpec ? perspLook(looseSpec) : null;
+        return looseMemo;
+      };
       // The text box's group spans the box: when no line comes near that, or only lines that run
       // far beyond it (desk texture joined into a window-wide line), the box was measured on
       // something else (print or desk texture beside the MRZ taken into a line) and the rotated
-      // rectangle is read instead.
-      if (lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN)) return { spec: perspSpec, margin, ink, lines, box: { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n }, upright };
+      // rectangle is read instead. A tight window that shows no such line is looked at loose first.
+      const spans = (lines: readonly TextLine[]): boolean => lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN);
+      const main = spans(tight.lines) ? tight : looseSpec && (looseLook()?.lines.length ?? 0) > 0 && spans((looseLook() as { lines: TextLine[] }).lines) ? looseLook() : null;
+      // The upright look starts from the loose perspective rectification once it was made (the
+      // engine's loose look comes before its upright one), else from the tight one, even when the
+      // rotated rectangle is read instead.
+      const upright = (): BandAnalysis | null => {
+        const base = looseMemo ?? tight;
+        return uprightLook(gray, base.spec, base.ink, base.lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid);
+      };
+      const box = { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n };
+      if (main) {
+        const loose =
+          main === tight && looseSpec
+            ? (): BandAnalysis | null => {
+                const l = looseLook();
+                return l && l.lines.length > 0 ? { spec: l.spec, margin, ink: l.ink, lines: l.lines, box } : null;
+              }
+            : undefined;
+        return { spec: main.spec, margin, ink: main.ink, lines: main.lines, box, upright, loose };
+      }
       const rotated = rotatedLook(gray, spec, charSize, desk, margin, pyramid);
       return rotated ? { ...rotated, upright } : null;
     }
@@ -391,7 +440,7 @@ function foreshortening(cut: number, periods: readonly number[], heights: number
  * the spec and the characters per line (`n`) of the group the box was measured on.
  * `halfInk`: the ink map of that half-resolution rectification when the caller already has it.
  */
-function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[]; desk: boolean }): { spec: RectSpec; n: number; desk: boolean } | null {
+function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: number, pyramid?: Map<number, Gray8>, halfInk?: { ink: InkMap; lines: TextLine[]; desk: boolean }): { spec: RectSpec; loose?: RectSpec; n: number; desk: boolean } | null {
   const halfSpec: RectSpec = { ...spec, scale: spec.scale / 2 };
   let hi = halfInk;
   if (!hi) {
@@ -469,37 +518,47 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   const mx = margin * TARGET_LEN;
   const k = TARGET_LEN / len;
   const lineH = (first.bottom - first.top + 1) * k;
-  // Vertical margins: as the rotated rectangle's, and wide enough to keep every other text line
-  // of the band that overlaps the group (a third MRZ line the group missed).
-  let myTop = Math.max(1.6 * lineH, 0.05 * TARGET_LEN);
-  let myBot = myTop;
+  // Vertical margins (output pixels above the box and below it): the least that holds every other
+  // text line of the band that overlaps the group (a third MRZ line the group missed).
+  let lineTop = 0;
+  let lineBot = 0;
   const yTopC = top.a + top.b * ((xL + xR) / 2);
   const yBotC = bot.a + bot.b * ((xL + xR) / 2);
   for (const l of lines) {
     const ov = Math.min(l.xb, xR) - Math.max(l.xa, xL);
     if (ov < 0.5 * len) continue;
-    if (l.top < yTopC) myTop = Math.max(myTop, (yTopC - l.top) * k + 0.3 * lineH);
-    if (l.bottom + 1 > yBotC) myBot = Math.max(myBot, (l.bottom + 1 - yBotC) * k + 0.3 * lineH);
+    if (l.top < yTopC) lineTop = Math.max(lineTop, (yTopC - l.top) * k + 0.3 * lineH);
+    if (l.bottom + 1 > yBotC) lineBot = Math.max(lineBot, (l.bottom + 1 - yBotC) * k + 0.3 * lineH);
   }
   const W = Math.round(TARGET_LEN + 2 * mx);
-  const H = Math.round(boxH + myTop + myBot);
   // A corner on the edge through (x, yMid) with the glyphs' slant, where that edge meets the line y = a + b x.
   const corner = (x: number, slant: number, ln: { a: number; b: number }): Point => {
     const y = (ln.a + ln.b * (x - slant * yMid)) / (1 - ln.b * slant);
     return toFrame(halfSpec, x + slant * (y - yMid), y);
   };
   const quad = [corner(xL, sL, top), corner(xR, sR, top), corner(xR, sR, bot), corner(xL, sL, bot)];
-  const rect = [
-    { x: mx, y: myTop },
-    { x: mx + TARGET_LEN, y: myTop },
-    { x: mx + TARGET_LEN, y: myTop + boxH },
-    { x: mx, y: myTop + boxH },
-  ];
-  const h = homographyFromPoints(rect, quad);
-  if (!h) return null;
   // Frame pixels per output pixel along the text at the centre (for the source pyramid level).
   const scale = TARGET_LEN / Math.hypot(((quad[1] as Point).x + (quad[2] as Point).x - (quad[0] as Point).x - (quad[3] as Point).x) / 2, ((quad[1] as Point).y + (quad[2] as Point).y - (quad[0] as Point).y - (quad[3] as Point).y) / 2);
-  return { spec: { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h }, n, desk: hi.desk };
+  // The window with a blank margin of `m` output pixels above and below the lines kept.
+  const withMargin = (m: number): RectSpec | null => {
+    const myTop = Math.max(m, lineTop);
+    const myBot = Math.max(m, lineBot);
+    const H = Math.round(boxH + myTop + myBot);
+    const rect = [
+      { x: mx, y: myTop },
+      { x: mx + TARGET_LEN, y: myTop },
+      { x: mx + TARGET_LEN, y: myTop + boxH },
+      { x: mx, y: myTop + boxH },
+    ];
+    const h = homographyFromPoints(rect, quad);
+    return h ? { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h } : null;
+  };
+  const tight = withMargin(Math.max(TIGHT_LINES * lineH, TIGHT_LEN * TARGET_LEN));
+  if (!tight) return null;
+  // The rotated rectangle's margins: a fallback look for a band the tight window did not read.
+  const looseM = Math.max(1.6 * lineH, 0.05 * TARGET_LEN);
+  const loose = looseM > Math.min(lineTop, lineBot) + 0.5 ? withMargin(looseM) : null;
+  return { spec: tight, loose: loose ?? undefined, n, desk: hi.desk };
 }
 
 /**

@@ -257,8 +257,11 @@ const WIDE_MARGIN = 0.16;
 interface BandLook {
   readonly band: BandCandidate;
   readonly margin?: number;
-  /** The band sheared upright at full resolution (its first look's `upright`): a fallback look. */
-  readonly upright?: () => BandAnalysis | null;
+  /**
+   * A fallback look at the band from its first look: in the loose window (`loose`) or sheared
+   * upright at full resolution (`upright`).
+   */
+  readonly fallback?: () => BandAnalysis | null;
 }
 
 /** Whole-cell moves of the best cut tried when no cut of a band reads validly. */
@@ -269,10 +272,12 @@ const SHIFTS = [1, -1, 2, -2] as const;
  * the best group of the likely layout (see `likelyLayout`) is read first, so a frame that reads
  * validly there cuts no other layout; otherwise the three best-fitting groups of every layout follow.
  * A band whose cut ran into its window's edge is looked at again in a wider window. Only when all of
- * that failed, each band's two best cuts are tried with their lines aligned and moved by whole
- * cells: the frames the first cuts read cost nothing more. With `secondOpinion` (readMrz), a look's
- * best-ranked cut whose first reading `visit` did not accept is read again by the second-opinion
- * classifier (cnn.ts: the CNN and MLP ensemble) and visited once more before the next cut.
+ * that failed, each band is looked at in its loose window (see `BandAnalysis.loose`; the first look's
+ * window is tight), then its two best cuts are tried with their lines aligned and moved by whole
+ * cells, then it is sheared upright: the frames the first cuts read cost nothing more. With
+ * `secondOpinion` (readMrz), a look's best-ranked cut whose first reading `visit` did not accept is
+ * read again by the second-opinion classifier (cnn.ts: the CNN and MLP ensemble) and visited once
+ * more before the next cut.
  */
 function readBands(
   g: Gray8,
@@ -292,9 +297,9 @@ function readBands(
   // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
   const queue: BandLook[] = bands.map((band) => ({ band }));
   const fallbacks: (() => boolean)[] = [];
-  const look = ({ band, margin, upright }: BandLook): boolean => {
+  const look = ({ band, margin, fallback }: BandLook): boolean => {
     t = now();
-    const a = upright ? upright() : analyseBand(g, band, pyramid, margin);
+    const a = fallback ? fallback() : analyseBand(g, band, pyramid, margin);
     t2 = now();
     timings.rectify += t2 - t;
     if (!a) return false;
@@ -348,8 +353,13 @@ function readBands(
     for (const group of all.slice(0, 3)) if (group !== first && read(group, secondOpinion && !first && group === all[0])) return true;
     // Nothing valid: the two best cuts (the likely layout's first) with their lines aligned on one
     // another, or moved by a cell (see alignedGroups, shiftedGroup), later.
-    // The upright look is itself a fallback: it adds none.
-    if (upright) return false;
+    // A fallback look adds no fallbacks.
+    if (fallback) return false;
+    // First, the band in the loose window (a tight one can leave too few blank rows for the ink
+    // map's levels, or cut a line the half-resolution box missed): before the moved cuts, as the
+    // loose window was the only one before the tight one.
+    const looseLook = a.loose;
+    if (margin === undefined && looseLook) fallbacks.push(() => look({ band, fallback: looseLook }));
     for (const best of [...new Set([first ?? all[0], all[0], all[1]])].slice(0, 2)) {
       if (!best) continue;
       fallbacks.push(() => {
@@ -367,7 +377,7 @@ function readBands(
     // at an angle whose half-resolution slant was off): a second rectification only for a band
     // nothing else read, its lean measured on this look's ink map.
     const uprightLook = a.upright;
-    if (margin === undefined && uprightLook) fallbacks.push(() => look({ band, upright: uprightLook }));
+    if (margin === undefined && uprightLook) fallbacks.push(() => look({ band, fallback: uprightLook }));
     return false;
   };
   for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {

@@ -50,6 +50,41 @@ test('a perspective rectification whose text box no line spans is dropped for th
   assert.ok(lineGroups(a, [44]).length > 0, 'a group of 44');
 });
 
+test('the perspective window is tight: about a line height of blank rows around the MRZ, a quarter fewer rows than the loose window, its fallback look', { skip: !haveFont }, () => {
+  // Held-out passport 90000 ('normal', in strong perspective).
+  const { a } = firstBand(90000, 'normal');
+  assert.ok(a.box && a.loose, 'a perspective look with a loose fallback');
+  const loose = a.loose();
+  assert.ok(loose, 'the loose look');
+  assert.equal(loose.ink.width, a.ink.width);
+  assert.ok(a.ink.height < 0.85 * loose.ink.height, `${a.ink.height} rows against ${loose.ink.height}`);
+  assert.deepEqual(loose.box, a.box);
+  for (const b of [a, loose]) {
+    assert.equal(fullLines(b), 2, b.lines.map((l) => `${l.top}-${l.bottom}`).join(', '));
+    assert.ok(lineGroups(b, [44]).length > 0, 'a group of 44');
+  }
+  // The end-of-line tests read the rows 0.25-0.7 line heights above and below a line: still inside.
+  const mrz = a.lines.filter((l) => l.xb - l.xa >= 0.8 * (a.ink.width / 1.12));
+  const first = mrz[0]!;
+  const last = mrz[mrz.length - 1]!;
+  const lh = first.bottom - first.top + 1;
+  assert.ok(first.top >= 0.7 * lh && a.ink.height - 1 - last.bottom >= 0.7 * lh, `lines ${first.top}-${last.bottom} of ${a.ink.height} rows`);
+});
+
+test('an ID card whose half-resolution box held two of its three lines: the tight window cuts off the third, the loose one holds it and the frame reads', { skip: !haveFont }, async () => {
+  // Held-out frame 90151 ('normal' TD1, tilted about 15 degrees): the half-resolution cut took the
+  // first two lines for a TD2 and the box was measured on them.
+  const { a, lines } = firstBand(90151, 'normal');
+  assert.equal(lineGroups(a, [30]).length, 0, 'no three-line group in the tight window');
+  const loose = a.loose?.();
+  assert.ok(loose, 'a loose look');
+  assert.ok(lineGroups(loose, [30]).length > 0, 'a group of 30 in the loose window');
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const r = readMrz(decodeGray(renderSynthetic(90151, { preset: 'normal', encoding: 'jpeg' }).image));
+  assert.ok(r?.valid, 'valid read');
+  assert.deepEqual(r.lines, lines);
+});
+
 test('a 36-cell cut of a 44-character line whose filler tail glare made faint is no valid MRV-B', { skip: !haveFont }, async () => {
   // Bench frame 70300 (a 'hard' MRV-A): glare fades the filler tail of both lines, the desk beside
   // the document is filled with paper, and the first 36 cells of each line pass MRV-B's check
