@@ -15,8 +15,7 @@
  * 1.6 (at least 5%). That window is about a quarter of a frame's time, and the tight one has about a
  * quarter fewer rows. The loose window stays as the band's first fallback look (`loose`): a box
  * measured on two lines of a three-line TD1 cuts the third off, and blank rows set the ink map's
- * levels a little differently. A wider look (a cut that ran into the window's edge) keeps the loose
- * window only: tight, it lost two frames that read there before. Tried and dropped: keeping the quarter-resolution look when its
+ * levels a little differently. Tried and dropped: keeping the quarter-resolution look when its
  * residual skew is one 0.2-degree step (no deskewed second look): the box measured on the
  * skewed lines was worse and the frames slower (paired ratio 1.01, sum 1.17).
  * @module
@@ -554,15 +553,10 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
     const h = homographyFromPoints(rect, quad);
     return h ? { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / scale, v0: 0, v1: H / scale, scale, homography: h } : null;
   };
-  // The rotated rectangle's margins: the loose window, a fallback look for a band the tight window
-  // did not read; the only window of a wider look (see `analyseBand`).
-  const looseM = Math.max(1.6 * lineH, 0.05 * TARGET_LEN);
-  if (margin !== MARGIN) {
-    const only = withMargin(looseM);
-    return only ? { spec: only, n, desk: hi.desk } : null;
-  }
   const tight = withMargin(Math.max(TIGHT_LINES * lineH, TIGHT_LEN * TARGET_LEN));
   if (!tight) return null;
+  // The rotated rectangle's margins: a fallback look for a band the tight window did not read.
+  const looseM = Math.max(1.6 * lineH, 0.05 * TARGET_LEN);
   const loose = looseM > Math.min(lineTop, lineBot) + 0.5 ? withMargin(looseM) : null;
   return { spec: tight, loose: loose ?? undefined, n, desk: hi.desk };
 }
