@@ -15,7 +15,10 @@
  * 1.6 (at least 5%). That window is about a quarter of a frame's time, and the tight one has about a
  * quarter fewer rows. The loose window stays as the band's first fallback look (`loose`): a box
  * measured on two lines of a three-line TD1 cuts the third off, and blank rows set the ink map's
- * levels a little differently. Tried and dropped: keeping the quarter-resolution look when its
+ * levels a little differently. A wider look (a cut that ran into the window's edge) is tight too,
+ * without a loose fallback: loose only, it read 5 frames fewer over the five synthetic sets (bench
+ * 262 -> 259, 90000 249 -> 248, 170000 160 -> 159, 240000 155 -> 154, French 79 -> 80). Tried and
+ * dropped: keeping the quarter-resolution look when its
  * residual skew is one 0.2-degree step (no deskewed second look): the box measured on the
  * skewed lines was worse and the frames slower (paired ratio 1.01, sum 1.17).
  * @module
