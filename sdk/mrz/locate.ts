@@ -314,8 +314,8 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
   for (const c of lines) if (c.contrast > maxContrast) maxContrast = c.contrast;
   const cands: BandCandidate[] = [];
   const used = uint8(lines.length, true);
-  for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) {
-    if (used[i]) continue;
+  // A band grown from line i (not yet in a band) and its variants.
+  const seedBand = (i: number): void => {
     const seed = lines[i] as Comp;
     const members: Comp[] = [seed];
     used[i] = 1;
@@ -331,9 +331,11 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
         const c = lines[j] as Comp;
         if (Math.min(c.label, 0) !== Math.min(seed.label, 0)) continue;
         if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.09) continue;
-        // A much shorter, much blacker line is no part of a long grey one (an MRZ on a document
-        // lying on printed paper must not join the print's lines).
-        if (c.len < 0.6 * seed.len && seed.contrast < 0.75 * c.contrast) continue;
+        // A much blacker line clearly shorter than a grey one is no part of its band, whichever
+        // seeds it (an MRZ on a document lying on printed paper must not join the print's lines,
+        // which run on past it).
+        const [black, grey] = c.contrast > seed.contrast ? [c, seed] : [seed, c];
+        if (grey.contrast < 0.75 * black.contrast && black.len < BLACK_LEN * grey.len) continue;
         let near = false;
         for (const m of members) {
           const dv = Math.abs((c.cx - m.cx) * vx + (c.cy - m.cy) * vy);
@@ -401,10 +403,24 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     // The band bridged over a gap (glare) to pieces of its lines too short to be lines, next.
     const far = bridgeAcross(comps, seed, ext ? ext[0] : u0, ext ? ext[1] : u1, v0, v1, thick, con / members.length, (ua, ub) => paperAlong(bh, small.data, w, h, seed, ua, ub, v0, v1));
     if (far) cands.push({ ...cand, u0: far[0] * f, u1: far[1] * f, score: score * 0.98 });
+  };
+  for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) if (!used[i]) seedBand(i);
+  // The longest lines can all be print around the document (a page of text under it) while the
+  // MRZ, shorter at the frame's scale, is the blackest print: the black lines left over seed bands too.
+  for (let i = 0, extra = 0; i < lines.length && extra < EXTRA_SEEDS; i++) {
+    if (used[i] || (lines[i] as Comp).contrast < EXTRA_SEED_CONTRAST * maxContrast) continue;
+    seedBand(i);
+    extra++;
   }
   return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
 
+/** Longest (in lengths of the grey line) a much blacker line may be and still stay out of its band. */
+const BLACK_LEN = 0.8;
+/** Bands seeded per pyramid level, after the longest lines' ones, by the blackest lines left. */
+const EXTRA_SEEDS = 2;
+/** Contrast (relative to the level's blackest line) of a line that seeds one of those bands. */
+const EXTRA_SEED_CONTRAST = 0.75;
 /** Blocks (components that are no line) split into lines per pyramid level, largest first. */
 const MAX_BLOCKS = 4;
 /** Score factor of bands of split-off lines (a whole line component's band ranks first). */
