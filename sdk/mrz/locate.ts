@@ -331,11 +331,11 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
         const c = lines[j] as Comp;
         if (Math.min(c.label, 0) !== Math.min(seed.label, 0)) continue;
         if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.09) continue;
-        // A much blacker line clearly shorter than a grey one is no part of its band, whichever
-        // seeds it (an MRZ on a document lying on printed paper must not join the print's lines,
-        // which run on past it).
-        const [black, grey] = c.contrast > seed.contrast ? [c, seed] : [seed, c];
-        if (grey.contrast < 0.75 * black.contrast && black.len < BLACK_LEN * grey.len) continue;
+        // A much shorter, much blacker line is no part of a long grey one (an MRZ on a document
+        // lying on printed paper must not join the print's lines, which run on past it); nor is a
+        // clearly shorter line twice as black (a large MRZ is most of the print's length).
+        if (c.len < 0.6 * seed.len && seed.contrast < 0.75 * c.contrast) continue;
+        if (c.len < BLACK_LEN * seed.len && seed.contrast < 0.55 * c.contrast) continue;
         let near = false;
         for (const m of members) {
           const dv = Math.abs((c.cx - m.cx) * vx + (c.cy - m.cy) * vy);
@@ -415,7 +415,7 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
   return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
 
-/** Longest (in lengths of the grey line) a much blacker line may be and still stay out of its band. */
+/** Longest (in lengths of the seed line) a line twice as black may be and still stay out of its band. */
 const BLACK_LEN = 0.8;
 /** Bands seeded per pyramid level, after the longest lines' ones, by the blackest lines left. */
 const EXTRA_SEEDS = 2;
