@@ -534,7 +534,9 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, 
 /**
  * Cuts groups of consecutive, similar lines into cells: 3 lines of 30 (TD1), 2 lines of 36 (TD2,
  * MRV-B) or 44 (TD3, MRV-A). Groups are returned best fit first; alternative cuts of the same
- * lines (over the perspective text box, from the first glyph) are ranked next to their cut.
+ * lines (over the perspective text box, from the first glyph) are ranked next to their cut. Lines
+ * alike in height and spacing that do not overlap along the text (each found only in part) are
+ * cut over their joint extent, ranked after all others.
  */
 export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44]): LineGroup[] {
   const out: LineGroup[] = [];

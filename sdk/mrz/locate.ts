@@ -3,7 +3,9 @@
  * ground), threshold, horizontal run-length smearing that merges the characters of a line, connected
  * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
  * thin components that lie parallel and close together form a band candidate, ranked by length
- * and MRZ-likeness (black print, inside the frame, 2-3 lines). A band is also offered continued
+ * and MRZ-likeness (black print, inside the frame, 2-3 lines). Bands grow from the longest lines
+ * first, then from the blackest lines left (an MRZ on a page of print is shorter than the print's
+ * lines, and a much blacker line stays out of a grey line's band). A band is also offered continued
  * over line pieces that are no components of their own, bridged over a glare spot to the pieces
  * of its lines beyond it (too short to be lines), and two bands lying end to end (split by glare)
  * are also offered joined. Candidates of one band found at two levels are kept once; a parallel
