@@ -534,11 +534,12 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, 
 /**
  * Cuts groups of consecutive, similar lines into cells: 3 lines of 30 (TD1), 2 lines of 36 (TD2,
  * MRV-B) or 44 (TD3, MRV-A). Groups are returned best fit first; alternative cuts of the same
- * lines (over the perspective text box, from the first glyph) are ranked next to their cut. Lines
- * alike in height and spacing that do not overlap along the text (each found only in part) are
- * cut over their joint extent, ranked after all others.
+ * lines (over the perspective text box, from the first glyph) are ranked next to their cut. With
+ * `jointExtent` (the engine's reading, not the perspective measurement: such a cut says nothing of
+ * the layout), lines alike in height and spacing that do not overlap along the text (each found
+ * only in part) are also cut over their joint extent, ranked after all others.
  */
-export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44]): LineGroup[] {
+export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44], jointExtent = false): LineGroup[] {
   const out: LineGroup[] = [];
   const L = a.lines;
   for (const n of sizes) {
@@ -550,7 +551,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // their joint extent (the lines of an MRZ share it), ranked after every other group.
       let penalty = 0;
       if (!similar(group)) {
-        if (!similar(group, false)) continue;
+        if (!jointExtent || !similar(group, false)) continue;
         const xa = Math.min(...group.map((l) => l.xa));
         const xb = Math.max(...group.map((l) => l.xb));
         group = group.map((l) => ({ ...l, xa, xb }));
