@@ -4,8 +4,8 @@
  * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
  * thin components that lie parallel and close together form a band candidate, ranked by length
  * and MRZ-likeness (black print, inside the frame, 2-3 lines). Bands grow from the longest lines
- * first, then from the blackest lines left (an MRZ on a page of print is shorter than the print's
- * lines, and a much blacker line stays out of a grey line's band). A band is also offered continued
+ * first; a much blacker line stays out of a grey line's band (an MRZ on a page of print is shorter
+ * than the print's lines). A band is also offered continued
  * over line pieces that are no components of their own, bridged over a glare spot to the pieces
  * of its lines beyond it (too short to be lines), and two bands lying end to end (split by glare)
  * are also offered joined. Candidates of one band found at two levels are kept once; a parallel
@@ -407,22 +407,11 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     if (far) cands.push({ ...cand, u0: far[0] * f, u1: far[1] * f, score: score * 0.98 });
   };
   for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) if (!used[i]) seedBand(i);
-  // The longest lines can all be print around the document (a page of text under it) while the
-  // MRZ, shorter at the frame's scale, is the blackest print: the black lines left over seed bands too.
-  for (let i = 0, extra = 0; i < lines.length && extra < EXTRA_SEEDS; i++) {
-    if (used[i] || (lines[i] as Comp).contrast < EXTRA_SEED_CONTRAST * maxContrast) continue;
-    seedBand(i);
-    extra++;
-  }
   return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
 
 /** Longest (in lengths of the seed line) a line twice as black may be and still stay out of its band. */
 const BLACK_LEN = 0.8;
-/** Bands seeded per pyramid level, after the longest lines' ones, by the blackest lines left. */
-const EXTRA_SEEDS = 2;
-/** Contrast (relative to the level's blackest line) of a line that seeds one of those bands. */
-const EXTRA_SEED_CONTRAST = 0.75;
 /** Blocks (components that are no line) split into lines per pyramid level, largest first. */
 const MAX_BLOCKS = 4;
 /** Score factor of bands of split-off lines (a whole line component's band ranks first). */

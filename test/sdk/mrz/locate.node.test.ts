@@ -160,11 +160,11 @@ test('documents without an MRZ on busy backgrounds give no valid read', () => {
 });
 
 /** A seeded frame (1280x720 JPEG at the preset session 11's bench gave the seed) and its candidates. */
-function benchFrame(seed: number, preset: 'normal' | 'hard', maxCandidates?: number): { corners: readonly Point[]; cands: BandCandidate[] } {
+function benchFrame(seed: number, preset: 'normal' | 'hard'): { corners: readonly Point[]; cands: BandCandidate[] } {
   const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
   const gray = toGray(decodeGray(doc.image));
   assert.ok(gray);
-  return { corners: doc.corners, cands: locateBands(gray, maxCandidates ? { maxCandidates } : {}) };
+  return { corners: doc.corners, cands: locateBands(gray) };
 }
 
 test('an MRZ on a document lying on printed text is the first candidate, not the text around it', () => {
@@ -205,14 +205,6 @@ test('MRZ lines somewhat blacker than the longer line they lie beside still form
   const { corners, cands } = benchFrame(70262, 'hard');
   assert.ok(cands[0] && coverage(corners, cands[0]) >= 0.95, 'the first candidate covers the MRZ');
   // (With the labels above it: the band of the MRZ alone left out its first two lines.)
-});
-
-test('the blackest line left after the longest lines seed their bands seeds one too', () => {
-  // Held-out 90118 ('normal' TD3, tilted 22 degrees on a page of grey print): more than 30 print
-  // lines are longer than the MRZ (its two lines merged into one blurred component, twice as black
-  // as the print); seeded by length only, the MRZ formed no band at all.
-  const { corners, cands } = benchFrame(90118, 'normal', 12);
-  assert.ok(cands.some((c) => fitsMrz(corners, c)), 'a candidate covers the MRZ, not the print around it');
 });
 
 test('an MRZ split in two by glare is also offered joined', () => {
