@@ -596,18 +596,31 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, 
 /**
  * Cuts groups of consecutive, similar lines into cells: 3 lines of 30 (TD1), 2 lines of 36 (TD2,
  * MRV-B) or 44 (TD3, MRV-A). Groups are returned best fit first; alternative cuts of the same
- * lines (over the perspective text box, from the first glyph) are ranked next to their cut.
+ * lines (over the perspective text box, from the first glyph) are ranked next to their cut. With
+ * `jointExtent` (the engine's reading, not the perspective measurement: such a cut says nothing of
+ * the layout), lines alike in height and spacing that do not overlap along the text (each found
+ * only in part) are also cut over their joint extent, ranked after all others.
  */
-export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44]): LineGroup[] {
+export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44], jointExtent = false): LineGroup[] {
   const out: LineGroup[] = [];
   const L = a.lines;
   for (const n of sizes) {
     const count = n === 30 ? 3 : 2;
     for (let i = 0; i + count <= L.length; i++) {
-      const group = L.slice(i, i + count);
-      if (!similar(group)) continue;
+      let group = L.slice(i, i + count);
+      // Lines alike in height and spacing whose inked extents do not overlap (each found only in
+      // part: glare or light print breaks a line, and the line finder keeps one piece) are cut over
+      // their joint extent (the lines of an MRZ share it), ranked after every other group.
+      let penalty = 0;
+      if (!similar(group)) {
+        if (!jointExtent || !similar(group, false)) continue;
+        const xa = Math.min(...group.map((l) => l.xa));
+        const xb = Math.max(...group.map((l) => l.xb));
+        group = group.map((l) => ({ ...l, xa, xb }));
+        penalty = JOINT_EXTENT_PENALTY;
+      }
       const cells: CellLine[] = [];
-      let cost = 0;
+      let cost = penalty * count;
       for (const line of group) {
         const c = cutOnce(a.ink, line, n, 'centre');
         if (!c) break;
@@ -639,7 +652,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
         if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) {
           let boxCost = 0;
           for (const c of boxed) boxCost += c.fitCost;
-          boxCost /= count;
+          boxCost = boxCost / count + penalty;
           out.push({ n, cells: boxed, lines: group, fitCost: boxCost <= cost / count ? cost / count - 1e-6 : boxCost, anchor: 'box' });
         }
       }
@@ -768,7 +781,14 @@ function alignStarts(ink: InkMap, group: readonly TextLine[], cells: CellLine[],
   }
 }
 
-function similar(group: readonly TextLine[]): boolean {
+/** Added to the fit cost of a group cut over its lines' joint extent (see `lineGroups`): ranked last. */
+const JOINT_EXTENT_PENALTY = 1;
+
+/**
+ * True when consecutive lines are alike in height, spaced like the lines of one MRZ and (with
+ * `overlap`, the default) overlap along the text over most of the shorter one.
+ */
+function similar(group: readonly TextLine[], overlap = true): boolean {
   const first = group[0];
   if (!first) return false;
   const h0 = first.bottom - first.top + 1;
@@ -780,6 +800,7 @@ function similar(group: readonly TextLine[]): boolean {
     const gap = (g.top + g.bottom) / 2 - (prev.top + prev.bottom) / 2;
     const hh = Math.max(h, h0);
     if (gap < 1.05 * hh || gap > 3.2 * hh) return false;
+    if (!overlap) continue;
     // Horizontal overlap of the two lines.
     const ov = Math.min(g.xb, prev.xb) - Math.max(g.xa, prev.xa);
     if (ov < 0.6 * Math.min(g.xb - g.xa, prev.xb - prev.xa)) return false;

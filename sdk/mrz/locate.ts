@@ -3,7 +3,9 @@
  * ground), threshold, horizontal run-length smearing that merges the characters of a line, connected
  * components, and principal axes (PCA) of each component for its angle, length and thickness. Long
  * thin components that lie parallel and close together form a band candidate, ranked by length
- * and MRZ-likeness (black print, inside the frame, 2-3 lines). A band is also offered continued
+ * and MRZ-likeness (black print, inside the frame, 2-3 lines). Bands grow from the longest lines
+ * first; a much blacker line stays out of a grey line's band (an MRZ on a page of print is shorter
+ * than the print's lines). A band is also offered continued
  * over line pieces that are no components of their own, bridged over a glare spot to the pieces
  * of its lines beyond it (too short to be lines), and two bands lying end to end (split by glare)
  * are also offered joined. Candidates of one band found at two levels are kept once; a parallel
@@ -314,8 +316,8 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
   for (const c of lines) if (c.contrast > maxContrast) maxContrast = c.contrast;
   const cands: BandCandidate[] = [];
   const used = uint8(lines.length, true);
-  for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) {
-    if (used[i]) continue;
+  // A band grown from line i (not yet in a band) and its variants.
+  const seedBand = (i: number): void => {
     const seed = lines[i] as Comp;
     const members: Comp[] = [seed];
     used[i] = 1;
@@ -332,8 +334,10 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
         if (Math.min(c.label, 0) !== Math.min(seed.label, 0)) continue;
         if (Math.abs(angleDiff(c.angle, seed.angle)) > 0.09) continue;
         // A much shorter, much blacker line is no part of a long grey one (an MRZ on a document
-        // lying on printed paper must not join the print's lines).
+        // lying on printed paper must not join the print's lines, which run on past it); nor is a
+        // clearly shorter line twice as black (a large MRZ is most of the print's length).
         if (c.len < 0.6 * seed.len && seed.contrast < 0.75 * c.contrast) continue;
+        if (c.len < BLACK_LEN * seed.len && seed.contrast < 0.55 * c.contrast) continue;
         let near = false;
         for (const m of members) {
           const dv = Math.abs((c.cx - m.cx) * vx + (c.cy - m.cy) * vy);
@@ -401,10 +405,13 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     // The band bridged over a gap (glare) to pieces of its lines too short to be lines, next.
     const far = bridgeAcross(comps, seed, ext ? ext[0] : u0, ext ? ext[1] : u1, v0, v1, thick, con / members.length, (ua, ub) => paperAlong(bh, small.data, w, h, seed, ua, ub, v0, v1));
     if (far) cands.push({ ...cand, u0: far[0] * f, u1: far[1] * f, score: score * 0.98 });
-  }
+  };
+  for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) if (!used[i]) seedBand(i);
   return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
 
+/** Longest (in lengths of the seed line) a line twice as black may be and still stay out of its band. */
+const BLACK_LEN = 0.8;
 /** Blocks (components that are no line) split into lines per pyramid level, largest first. */
 const MAX_BLOCKS = 4;
 /** Score factor of bands of split-off lines (a whole line component's band ranks first). */

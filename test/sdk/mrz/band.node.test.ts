@@ -332,3 +332,40 @@ test('a cut over the perspective text box with inkier boundaries than the cut of
     assertCellsOnTruth(first.cells, centres, n, `seed ${seed}`);
   }
 });
+
+test('two MRZ lines each found only in part (no overlap along the text) are cut over their joint extent, ranked last', { skip: !haveFont }, async () => {
+  // Held-out 170017 ('normal' MRV-A): a glare spot lightens the middle of both lines, and the line
+  // finder keeps the left half of the first line and the right half of the second. Lines that do
+  // not overlap formed no group at all; cut over their joint extent, they read.
+  const { a, lines } = firstBand(170017, 'normal');
+  const overlap = (i: number): number => Math.min(a.lines[i]!.xb, a.lines[i + 1]!.xb) - Math.max(a.lines[i]!.xa, a.lines[i + 1]!.xa);
+  assert.ok(a.lines.some((_, i) => i + 1 < a.lines.length && overlap(i) < 0), 'two consecutive lines that do not overlap');
+  assert.equal(lineGroups(a, [44]).length, 0, 'no group without joint extents (the perspective measurement)');
+  const groups = lineGroups(a, [44], true);
+  const joint = groups[0];
+  assert.ok(joint, 'a group of 44');
+  assert.ok(joint.fitCost >= 1, 'ranked after every group of overlapping lines');
+  // Both lines cut over the same extent.
+  assert.ok(Math.abs(joint.cells[0]!.bounds[0]! - joint.cells[1]!.bounds[0]!) < joint.cells[0]!.pitch);
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const r = readMrz(decodeGray(renderSynthetic(170017, { preset: 'normal', encoding: 'jpeg' }).image));
+  assert.ok(r?.valid, 'valid read');
+  assert.deepEqual(r.lines, lines);
+});
+
+test('lines of a different height or spacing are not grouped over their joint extent', { skip: !haveFont }, () => {
+  // The joint-extent group asks everything of the lines but their overlap: every group of a band is
+  // still made of lines alike in height and spaced like MRZ lines.
+  for (const [seed, preset] of [[170017, 'normal'], [90081, 'normal'], [70300, 'hard']] as const) {
+    const { a } = firstBand(seed, preset);
+    for (const g of lineGroups(a, [30, 36, 44], true)) {
+      for (let i = 1; i < g.lines.length; i++) {
+        const h0 = g.lines[i - 1]!.bottom - g.lines[i - 1]!.top + 1;
+        const h = g.lines[i]!.bottom - g.lines[i]!.top + 1;
+        assert.ok(h <= 1.8 * h0 && h0 <= 1.8 * h, `seed ${seed}: heights ${h0}, ${h}`);
+        const gap = (g.lines[i]!.top + g.lines[i]!.bottom) / 2 - (g.lines[i - 1]!.top + g.lines[i - 1]!.bottom) / 2;
+        assert.ok(gap >= 1.05 * Math.max(h, h0) && gap <= 3.2 * Math.max(h, h0), `seed ${seed}: spacing ${gap}`);
+      }
+    }
+  }
+});

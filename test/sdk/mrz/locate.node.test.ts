@@ -179,6 +179,34 @@ test('an MRZ on a document lying on printed text is the first candidate, not the
   }
 });
 
+/** True when band `c` covers the MRZ box `corners` along its text, tightly across it (not a block of print around it). */
+function fitsMrz(corners: readonly Point[], c: BandCandidate): boolean {
+  const [c0, c1, , c3] = corners as [Point, Point, Point, Point];
+  const tilt = Math.atan2(c1.y - c0.y, c1.x - c0.x);
+  const height = Math.hypot(c3.x - c0.x, c3.y - c0.y);
+  return coverage(corners, c) >= 0.95 && Math.abs(c.angle - tilt) < (4 * Math.PI) / 180 && c.v1 - c.v0 < 2 * height;
+}
+
+test('large MRZ lines on a document lying on printed text are not absorbed into a print line running on past them', () => {
+  // Bench frame 70135 ('clean' MRV-A at 0.64 of the frame width): the grey print line just below
+  // the document runs the frame's width; the MRZ lines are 0.66 of its length and twice as black.
+  // The print line seeded first and took both MRZ lines (no band of the MRZ alone).
+  const doc = renderSynthetic(70135, { preset: 'clean', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const first = locateBands(gray, { maxCandidates: 3 })[0];
+  assert.ok(first && fitsMrz(doc.corners, first), 'the first candidate covers the MRZ, not the print around it');
+});
+
+test('MRZ lines somewhat blacker than the longer line they lie beside still form one band with it', () => {
+  // Bench frame 70262 ('hard' TD1): the last MRZ line, joined to the card's lower edge, is the
+  // longest and greyest line (contrast 37 against 53-56, the others 0.79-0.84 of its length): the
+  // MRZ's own lines, not print, so they stay in its band.
+  const { corners, cands } = benchFrame(70262, 'hard');
+  assert.ok(cands[0] && coverage(corners, cands[0]) >= 0.95, 'the first candidate covers the MRZ');
+  // (With the labels above it: the band of the MRZ alone left out its first two lines.)
+});
+
 test('an MRZ split in two by glare is also offered joined', () => {
   // Seeded bench frames where a glare spot cuts both MRZ lines: the two pieces are separate
   // components that lie end to end; neither covers the MRZ alone.
