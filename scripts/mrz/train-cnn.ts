@@ -71,7 +71,7 @@ import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { cnnLogits, cnnShapes, decodeCnn, POOL1_H, POOL1_W, POOL2_H, POOL2_W, type Cnn, type PackedCnn } from '../../sdk/mrz/cnn.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, classWeights, denseBackward, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, CONFUSABLE, denseBackward, glyphLoader, lookAlikePartners, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -101,18 +101,8 @@ const CALIB = get('calib', '');
 /** `--cnn-share A`: a fixed CNN share of the ensemble's pool (default: fitted with its temperature, 0.3..0.8). */
 const FIXED_SHARE = Number(get('cnn-share', '0'));
 const C = CLASSES.length;
-/** Look-alike pairs (train.ts's, plus those of session 12's rejected names: A/Q, I/T, H/M). */
-const CONFUSABLE: readonly (readonly [string, string])[] = [
-  ['H', 'M'], ['I', 'Z'], ['T', 'I'], ['E', 'K'], ['O', '0'], ['D', '0'], ['O', 'D'], ['O', 'Q'], ['B', '8'], ['S', '5'], ['I', '1'], ['Z', '2'], ['G', '6'], ['N', 'H'], ['M', 'N'], ['E', 'F'], ['C', 'G'], ['U', 'V'], ['A', 'Q'],
-];
-const partners: number[][] = [...CLASSES].map(() => []);
-for (const [a, b] of CONFUSABLE) {
-  const ia = CLASSES.indexOf(a);
-  const ib = CLASSES.indexOf(b);
-  if (ia < 0 || ib < 0) throw new Error(`unknown class in pair ${a}/${b}`);
-  (partners[ia] as number[]).push(ib);
-  (partners[ib] as number[]).push(ia);
-}
+/** Look-alike pairs: train.ts's, plus A/Q of session 12's rejected names (I/T and H/M are in train.ts's). */
+const partners = lookAlikePartners([...CONFUSABLE, ['A', 'Q']]);
 const W = GLYPH_W;
 const H = GLYPH_H;
 const PW1 = W + 2;

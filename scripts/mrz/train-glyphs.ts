@@ -17,6 +17,24 @@ import type { Rng } from './random-mrz.ts';
 import { generate } from './train-data.ts';
 import { writeGlyphFile } from './train-io.ts';
 
+/** Look-alike pairs seen in rejected reads (session 10 failure analysis) and the classic O/0 ones: the MLP trainer's `--pair-weight` list. */
+export const CONFUSABLE: readonly (readonly [string, string])[] = [
+  ['H', 'M'], ['I', 'Z'], ['T', 'I'], ['E', 'K'], ['O', '0'], ['D', '0'], ['O', 'D'], ['O', 'Q'], ['B', '8'], ['S', '5'], ['I', '1'], ['Z', '2'], ['G', '6'], ['N', 'H'], ['M', 'N'], ['E', 'F'], ['C', 'G'], ['U', 'V'],
+];
+
+/** Class indices of every class's look-alikes in `pairs` (for hard-negative weighting). */
+export function lookAlikePartners(pairs: readonly (readonly [string, string])[]): number[][] {
+  const partners: number[][] = [...CLASSES].map(() => []);
+  for (const [a, b] of pairs) {
+    const ia = CLASSES.indexOf(a);
+    const ib = CLASSES.indexOf(b);
+    if (ia < 0 || ib < 0) throw new Error(`unknown class in pair ${a}/${b}`);
+    (partners[ia] as number[]).push(ib);
+    (partners[ib] as number[]).push(ia);
+  }
+  return partners;
+}
+
 /** Bytes per record: the label, then the raster. */
 export const GLYPH_RECORD = GLYPH_SIZE + 1;
 

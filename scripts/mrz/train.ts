@@ -65,7 +65,7 @@ import { decodeModel, type PackedMlp } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, classWeights, denseBackward, glyphLoader, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, CONFUSABLE, denseBackward, glyphLoader, lookAlikePartners, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -93,21 +93,10 @@ const OUT = get('out', 'sdk/mrz/weights.ts');
  * glyphs the net still confuses count more. 0: off.
  */
 const PAIR_W = Number(get('pair-weight', '0'));
-/** Look-alike pairs seen in rejected reads (session 10 failure analysis) and the classic O/0 ones. */
-const CONFUSABLE: readonly (readonly [string, string])[] = [
-  ['H', 'M'], ['I', 'Z'], ['T', 'I'], ['E', 'K'], ['O', '0'], ['D', '0'], ['O', 'D'], ['O', 'Q'], ['B', '8'], ['S', '5'], ['I', '1'], ['Z', '2'], ['G', '6'], ['N', 'H'], ['M', 'N'], ['E', 'F'], ['C', 'G'], ['U', 'V'],
-];
 const C = CLASSES.length;
 const D = GLYPH_SIZE;
 /** Class indices of every class's look-alikes ({@link CONFUSABLE}). */
-const partners: number[][] = [...CLASSES].map(() => []);
-for (const [a, b] of CONFUSABLE) {
-  const ia = CLASSES.indexOf(a);
-  const ib = CLASSES.indexOf(b);
-  if (ia < 0 || ib < 0) throw new Error(`unknown class in pair ${a}/${b}`);
-  (partners[ia] as number[]).push(ib);
-  (partners[ib] as number[]).push(ia);
-}
+const partners = lookAlikePartners(CONFUSABLE);
 
 // ---- data (train-glyphs.ts: shared with train-cnn.ts)
 const { all, n: N, perFile } = readGlyphFiles(dataFiles);

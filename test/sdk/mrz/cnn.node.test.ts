@@ -111,10 +111,10 @@ test('cnnLogits reads the glyph at its offset', () => {
   assert.deepEqual([...b], [...a]);
 });
 
-test('ensembleForward is the normalised geometric mean of both nets at the ensemble temperature', () => {
-  const net = decodeCnn(randomPacked(7).packed);
+/** Both nets' probabilities of one random glyph and their ensemble. */
+function pooled(net: Cnn, seed: number): { pc: Float32Array; pm: Float32Array; pe: Float32Array } {
   const mlp = shippedModel();
-  const g = randomGlyph(70);
+  const g = randomGlyph(seed);
   normaliseGlyph(g, 0, g);
   const pc = new Float32Array(net.outputs);
   const pm = new Float32Array(net.outputs);
@@ -122,33 +122,31 @@ test('ensembleForward is the normalised geometric mean of both nets at the ensem
   cnnForward(net, g, 0, pc);
   mlpForward(mlp, g, 0, pm);
   ensembleForward(net, mlp, g, 0, pe);
-  const raw = [...pc].map((p, k) => Math.pow(p * (pm[k] as number), 1 / (2 * net.ensembleTemperature)));
+  return { pc, pm, pe };
+}
+
+/** `pe` is `raw` normalised, and sums to 1. */
+function assertNormalised(raw: number[], pe: Float32Array): void {
   const z = raw.reduce((a, v) => a + v, 0);
   raw.forEach((v, k) => assert.ok(Math.abs(v / z - (pe[k] as number)) < 1e-5, `class ${k}`));
   assert.ok(Math.abs(pe.reduce((a, v) => a + v, 0) - 1) < 1e-5);
+}
+
+test('ensembleForward is the normalised geometric mean of both nets at the ensemble temperature', () => {
+  const net = decodeCnn(randomPacked(7).packed);
+  const { pc, pm, pe } = pooled(net, 70);
+  assertNormalised([...pc].map((p, k) => Math.pow(p * (pm[k] as number), 1 / (2 * net.ensembleTemperature))), pe);
 });
 
 test('ensembleForward weights the nets by the CNN share of the pool', () => {
-  const packed = { ...randomPacked(8).packed, ensembleCnnShare: 0.8 };
-  const net = decodeCnn(packed);
+  const net = decodeCnn({ ...randomPacked(8).packed, ensembleCnnShare: 0.8 });
   assert.equal(net.ensembleCnnShare, 0.8);
-  assert.equal(decodeCnn(randomPacked(8).packed).ensembleCnnShare, 0.5, 'absent: the plain geometric mean');
-  const mlp = shippedModel();
-  const g = randomGlyph(71);
-  normaliseGlyph(g, 0, g);
-  const pc = new Float32Array(net.outputs);
-  const pm = new Float32Array(net.outputs);
-  const pe = new Float32Array(net.outputs);
-  cnnForward(net, g, 0, pc);
-  mlpForward(mlp, g, 0, pm);
-  ensembleForward(net, mlp, g, 0, pe);
-  const raw = [...pc].map((p, k) => Math.pow(Math.pow(p, 0.8) * Math.pow(pm[k] as number, 0.2), 1 / net.ensembleTemperature));
-  const z = raw.reduce((a, v) => a + v, 0);
-  raw.forEach((v, k) => assert.ok(Math.abs(v / z - (pe[k] as number)) < 1e-5, `class ${k}`));
+  const even = decodeCnn(randomPacked(8).packed);
+  assert.equal(even.ensembleCnnShare, 0.5, 'absent: the plain geometric mean');
+  const { pc, pm, pe } = pooled(net, 71);
+  assertNormalised([...pc].map((p, k) => Math.pow(Math.pow(p, 0.8) * Math.pow(pm[k] as number, 0.2), 1 / net.ensembleTemperature)), pe);
   // A different share gives a different pool (the weight is used, not ignored).
-  const even = new Float32Array(net.outputs);
-  ensembleForward(decodeCnn(randomPacked(8).packed), mlp, g, 0, even);
-  assert.ok(even.some((v, k) => Math.abs(v - (pe[k] as number)) > 1e-4));
+  assert.ok(pooled(even, 71).pe.some((v, k) => Math.abs(v - (pe[k] as number)) > 1e-4));
 });
 
 test('shipped CNN: decodes, probabilities sum to 1, second readings are sorted candidate lists', () => {
