@@ -170,7 +170,11 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
       // something else (print or desk texture beside the MRZ taken into a line) and the rotated
       // rectangle is read instead. A tight window that shows no such line is looked at loose first.
       const spans = (lines: readonly TextLine[]): boolean => lines.some((l) => l.xb - l.xa >= 0.6 * TARGET_LEN && l.xb - l.xa <= (1 + margin) * TARGET_LEN);
-      const main = spans(tight.lines) ? tight : looseSpec && (looseLook()?.lines.length ?? 0) > 0 && spans((looseLook() as { lines: TextLine[] }).lines) ? looseLook() : null;
+      const looseIfSpans = (): ReturnType<typeof looseLook> => {
+        const l = looseLook();
+        return l && spans(l.lines) ? l : null;
+      };
+      const main = spans(tight.lines) ? tight : looseIfSpans();
       // The upright look starts from the loose perspective rectification once it was made (the
       // engine's loose look comes before its upright one), else from the tight one, even when the
       // rotated rectangle is read instead.
