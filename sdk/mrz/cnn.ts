@@ -273,8 +273,9 @@ export function cnnForward(net: Cnn, x: Float32Array, offset: number, probs: Flo
 
 /**
  * Ensemble of one glyph: `p ∝ (p_cnn^a * p_mlp^(1 - a))^(1 / ensembleTemperature)` from both nets'
- * calibrated probabilities (`a` = `ensembleCnnShare`; both fitted on glyphs neither net was trained
- * on, scripts/mrz/train-cnn.ts `--calib`) (`x` from `offset`, contrast-normalised), into `probs`.
+ * calibrated probabilities (`a` = `ensembleCnnShare`; share and temperature fitted by
+ * scripts/mrz/train-cnn.ts on its held-out split, or `--calib` files) (`x` from `offset`,
+ * contrast-normalised), into `probs`.
  */
 export function ensembleForward(cnn: Cnn, mlp: Mlp, x: Float32Array, offset: number, probs: Float32Array): void {
   const n = cnn.outputs;
