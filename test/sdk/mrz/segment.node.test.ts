@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, fitComb, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -528,4 +528,180 @@ test('findLines counts a row\'s mask four bytes at a time: the same lines as fro
     assert.ok(got.length >= 2, `width ${w}: lines found`);
     assert.deepEqual(got, findLines(unaligned), `width ${w}`);
   }
+});
+
+/**
+ * fitComb before its left-out-ink lower bound (session 14), verbatim but for its scratch arrays:
+ * the plain reference the fast search must match bit for bit.
+ */
+function fitCombReference(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre', rEst = 1): Comb {
+  const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
+  let best = Infinity;
+  let out: Comb = { x0: line.xa, p: pLo, r: 1 };
+  const steps = mode === 'span' ? 24 : 6;
+  const centre = width / 2;
+  // Off the ink the pitch change is not observable: keep it small when extrapolating.
+  const rMax = mode === 'span' ? 4 : 1;
+  // Span fits also cover the pitch ratio the line's own periods suggest (a band rectified without
+  // its perspective, or with a poor one, changes pitch by up to a third along the line).
+  const rEstIdx = mode === 'span' ? Math.round((rEst - 1) / 0.02) : 0;
+  const rLo = Math.min(-rMax, rEstIdx - 3);
+  const rHi = Math.max(rMax, rEstIdx + 3);
+  const kp = new Float64Array(n + 1);
+  const q = new Float64Array(n + 1);
+  const last = sm.length - 1;
+  // Two passes over the same combs in the same order. The first evaluates a sparse subset (every
+  // other pitch ratio, every fourth pitch (second in the short modes), every other start) to reach
+  // a low cost early, so the second (every other comb) abandons most combs after a few boundaries.
+  // The winner is the same as one pass's: the first comb (in pass order) of least cost, i.e. the
+  // least (cost, order) pair; a comb ordered before the current best also wins on a tie (`before`).
+  let bestOrder = -1;
+  // Starts per (ratio, pitch) row are far fewer (a few dozen, at most a few thousand).
+  const xCount = 1 << 20;
+  for (let pass = 0; pass < 2; pass++) for (let ri = rLo; ri <= rHi; ri++) {
+    const seedR = (ri & 1) === 0;
+    const r = 1 + ri * (mode === 'span' ? 0.02 : 0.01);
+    for (let si = 0; si <= steps; si++) {
+      const seedP = seedR && si % (steps >= 12 ? 4 : 2) === 0;
+      if (pass === 0 && !seedP) continue;
+      const pm = pLo + ((pHi - pLo) * si) / steps;
+      const p = pm / (1 + ((r - 1) * (n - 1)) / (2 * n));
+      const total = combAt(0, p, r, n);
+      // Start positions to try.
+      let xFrom: number;
+      let xTo: number;
+      let xStep: number;
+      if (typeof anchor === 'object') {
+        // The comb starts at the box's left edge (within a third of a cell).
+        xFrom = anchor.x0 - 0.3 * p;
+        xTo = anchor.x0 + 0.3 * p;
+        xStep = 0.05 * p;
+      } else if (mode === 'span') {
+        xFrom = line.xa - 0.42 * p;
+        xTo = line.xa;
+        xStep = 0.042 * p;
+      } else if (mode === 'short' && anchor === 'start') {
+        // The first glyph sits in the first cell.
+        xFrom = line.xa - 0.45 * p;
+        xTo = line.xa + 0.05 * p;
+        xStep = 0.042 * p;
+      } else if (mode === 'short') {
+        // The comb covers the ink: x0 <= xa (first glyph edge inside its cell), end >= xb.
+        xFrom = line.xb - total - 0.05 * p;
+        xTo = line.xa + 0.05 * p;
+        xStep = 0.1 * p;
+      } else {
+        xFrom = line.xa - 0.45 * p;
+        xTo = line.xb + 0.45 * p - total;
+        xStep = 0.1 * p;
+      }
+      if (xTo < xFrom) xTo = xFrom;
+      // combAt(x0, p, r, k) = x0 + kp[k] + q[k] with the same operations (bit-identical), the
+      // x0-independent terms computed once per (p, r).
+      for (let k = 0; k <= n; k++) {
+        kp[k] = k * p;
+        q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
+      }
+      let xi = -1;
+      for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
+        xi++;
+        const seed = seedP && (xi & 1) === 0;
+        if (pass === 0 ? !seed : seed) continue;
+        const order = ((ri - rLo) * (steps + 1) + si) * xCount + xi;
+        // A comb ordered before the best wins a tie: it loses only on a higher cost.
+        const before = order < bestOrder;
+        let c = 0;
+        const xe = x0 + (kp[n] as number) + (q[n] as number);
+        // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
+        // is monotonic, so 0 + penalties is a lower bound of the final cost. A comb whose penalties
+        // alone reach best loses before any boundary is read.
+        if (mode === 'span') {
+          const dl = (line.xa - x0) / p;
+          const dr = (xe - line.xb) / (p * r);
+          let lb = 0;
+          if (dl > 0.4) lb += 6 * (dl - 0.4);
+          if (dr > 0.4) lb += 6 * (dr - 0.4);
+          if (before ? lb > best : lb >= best) continue;
+        } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
+          const lb = (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
+          if (before ? lb > best : lb >= best) continue;
+        }
+        for (let k = 0; k <= n; k++) {
+          // interp(sm, x), inlined.
+          const x = x0 + (kp[k] as number) + (q[k] as number);
+          if (x <= 0) c += sm[0] as number;
+          else if (x >= last) c += sm[last] as number;
+          else {
+            const i = Math.floor(x);
+            const f = x - i;
+            c += (sm[i] as number) * (1 - f) + (sm[i + 1] as number) * f;
+          }
+          // Every term is >= 0 (sm is), so c only grows: once it passes best this start loses.
+          if (before ? c > best : c >= best) break;
+        }
+        if (before ? c > best : c >= best) continue;
+        for (let x = Math.max(0, Math.floor(line.xa)); x < x0 && (before ? c <= best : c < best); x++) c += (sm[x] as number) * 2;
+        for (let x = Math.max(0, Math.ceil(xe)); x <= line.xb && x < sm.length && (before ? c <= best : c < best); x++) c += (sm[x] as number) * 2;
+        if (mode === 'span') {
+          // The outer glyph edges sit inside the end cells: the comb may not overhang the ink.
+          const dl = (line.xa - x0) / p;
+          const dr = (xe - line.xb) / (p * r);
+          if (dl > 0.4) c += 6 * (dl - 0.4);
+          if (dr > 0.4) c += 6 * (dr - 0.4);
+        } else if (mode === 'long' || (mode === 'short' && anchor === 'centre')) {
+          c += (0.5 * Math.abs((x0 + xe) / 2 - centre)) / p;
+        }
+        if (before ? c <= best : c < best) {
+          best = c;
+          bestOrder = order;
+          out = { x0, p, r };
+        }
+      }
+    }
+  }
+  return out;
+}
+
+
+/** A glyph-like column profile (>= 0): strokes every `pitch` pixels over [xa, xb], noise elsewhere, ink beyond it with `print`. */
+function glyphProfile(rand: () => number, w: number, xa: number, xb: number, pitch: number, print: boolean): Float64Array {
+  const sm = new Float64Array(w);
+  const phase = rand() * pitch;
+  for (let x = 0; x < w; x++) {
+    const t = (((x - xa - phase) % pitch) + pitch) % pitch;
+    const inText = x >= xa && x <= xb;
+    const stroke = t > 0.25 * pitch && t < 0.75 * pitch ? 0.3 + rand() : 0.05 * rand();
+    sm[x] = inText || (print && rand() < 0.7) ? stroke : rand() < 0.1 ? 0.2 * rand() : 0;
+  }
+  return sm;
+}
+
+test('fitComb (dropping combs by their left-out ink first) returns the reference comb bit for bit: every mode, anchors, lines shorter and longer than n cells, exact ties', () => {
+  let seed = 7;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  let checked = 0;
+  for (let trial = 0; trial < 120; trial++) {
+    const n = [30, 36, 44][trial % 3] as number;
+    const w = trial % 2 === 0 ? 963 : 482;
+    const pitch = (0.6 + 0.8 * rand()) * (w / 1.12 / n);
+    const cells = n * (0.5 + 1.2 * rand());
+    const xa = Math.round(10 + rand() * 60);
+    const xb = Math.min(w - 2, Math.round(xa + cells * pitch));
+    // Every fourth profile is all zeros inside the text (every comb ties).
+    const sm = trial % 4 === 3 ? new Float64Array(w) : glyphProfile(rand, w, xa, xb, pitch, trial % 5 === 0);
+    const line = { top: 10, bottom: 30, xa, xb, mass: 1 };
+    const span = xb - xa + 1;
+    const calls: [number, number, 'span' | 'short' | 'long' | 'box', CombAnchor, number][] = [
+      [(0.98 * span) / n, (1.03 * span) / (n - 0.7), 'span', 'centre', trial % 3 === 0 ? 1 : 0.8 + 0.5 * rand()],
+      [0.985 * pitch, 1.015 * pitch, 'short', 'centre', 1],
+      [0.985 * pitch, 1.015 * pitch, 'short', 'start', 1],
+      [0.985 * pitch, 1.015 * pitch, 'long', 'centre', 1],
+      [0.99 * pitch, 1.01 * pitch, 'box', { x0: xa + rand() * pitch, x1: xa + n * pitch }, 1],
+    ];
+    for (const [pLo, pHi, mode, anchor, rEst] of calls) {
+      assert.deepEqual(fitComb(sm, line, n, pLo, pHi, mode, w, anchor, rEst), fitCombReference(sm, line, n, pLo, pHi, mode, w, anchor, rEst), `trial ${trial} ${mode}`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 600);
 });
