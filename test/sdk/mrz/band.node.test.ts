@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { analyseBand, lineGroups, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
+import { analyseBand, lineGroups, paperOnly, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, toFrame } from '../../../sdk/mrz/rectify.ts';
-import { roundHalfUp } from '../../../sdk/mrz/image.ts';
+import { blockMax, roundHalfUp } from '../../../sdk/mrz/image.ts';
 import type { Point } from '../../../sdk/mrz/types.ts';
 import { estimateSlant, type CellLine, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
@@ -368,4 +368,34 @@ test('lines of a different height or spacing are not grouped over their joint ex
       }
     }
   }
+});
+
+test('paperOnly fills a dark desk with the paper brightness and returns the block maxima of the image as filled (the ink map\'s background blocks)', () => {
+  let seed = 3;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (const [w, h, charSize] of [[482, 61, 10.75], [483, 63, 12], [963, 130, 21.5]] as const) {
+    const data = new Float32Array(w * h);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        // Paper with glyph-like strokes, a dark noisy desk along the bottom and right (touching the edge), and a small dark blot inside.
+        const desk = y > 0.75 * h || x > 0.9 * w;
+        const stroke = y > 10 && y < 25 && x % 9 < 2;
+        const blot = x > 100 && x < 106 && y > 30 && y < 35;
+        data[y * w + x] = desk ? 30 + 20 * rand() : stroke || blot ? 40 : 200 + 20 * rand();
+      }
+    const img = { width: w, height: h, data };
+    const before = blockMax(img, Math.max(4, Math.round(charSize / 3)));
+    const beforeData = before.data.slice();
+    const off = paperOnly(img, charSize);
+    assert.equal(off.filled, true, `${w}x${h}: the desk is filled`);
+    assert.ok((data[(h - 1) * w + 5] as number) > 150, `${w}x${h}: desk pixels now paper`);
+    assert.ok((data[32 * w + 103] as number) < 50, `${w}x${h}: a small blot inside the paper is kept`);
+    assert.deepEqual(off.blocks, blockMax(img, off.size), `${w}x${h}: the block maxima of the filled image`);
+    assert.notDeepEqual(off.blocks.data, beforeData, `${w}x${h}: the fill changed them`);
+  }
+  // Nothing dark: nothing filled, the image's own block maxima.
+  const plain = { width: 100, height: 40, data: new Float32Array(4000).fill(180) };
+  const off = paperOnly(plain, 10.75);
+  assert.equal(off.filled, false);
+  assert.deepEqual(off.blocks, blockMax(plain, off.size));
 });
