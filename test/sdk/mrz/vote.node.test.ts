@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { candidatesFromLines, correctMrz } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
-import { MrzVoter } from '../../../sdk/mrz/vote.ts';
+import { fuseAgreeingReadings, LOOKS_WORTH, MrzVoter, type FrameReading } from '../../../sdk/mrz/vote.ts';
 import type { CharAlternative, LineCandidates } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
 
@@ -93,4 +93,63 @@ test('invalid frames alone never give a stable result', () => {
   const r = parseMrz(bad, { now: NOW });
   for (let i = 0; i < 5; i++) v.push(r, candidatesFromLines(bad, 0.99));
   assert.equal(v.stable(), null);
+});
+
+// --- One frame's looks (engine): fuseAgreeingReadings.
+
+function reading(c: LineCandidates[]): FrameReading {
+  const result = correctMrz(c, { now: NOW });
+  assert.ok(result);
+  return { candidates: c, result };
+}
+
+const VISA = ['V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L8988901C4XXX4009078F96121096ZE184226B<<<<<<'];
+
+test('two looks agreeing on an unchecked visa look-alike prove it together; one look alone does not', () => {
+  // Optional data (no check digit): `1` at 0.97 with `I` at 0.03 is below UNCHECKED_LOOKALIKE_P in each look.
+  const col = (VISA[1] as string).indexOf('1', 28);
+  const look = (): LineCandidates[] => cands(VISA, { [`1,${col}`]: [{ ch: '1', p: 0.97 }, { ch: 'I', p: 0.03 }] });
+  const one = reading(look());
+  assert.equal(one.result.format, 'MRVA');
+  assert.equal(one.result.valid, false);
+  assert.equal(fuseAgreeingReadings([one], { now: NOW }), null, 'a single reading is no agreement');
+  // The same look visited twice counts once.
+  assert.equal(fuseAgreeingReadings([one, reading(look())], { now: NOW }), null);
+  const other = look();
+  ((other[0] as CharAlternative[][])[2] as CharAlternative[])[0] = { ch: 'U', p: 0.99 }; // another look: other probabilities
+  const fused = fuseAgreeingReadings([one, reading(other)], { now: NOW });
+  assert.ok(fused);
+  assert.equal(fused.result.valid, true);
+  assert.deepEqual(fused.result.lines, VISA);
+  assert.deepEqual(fused.agreeing, [0, 1]);
+});
+
+test('an aligned look that reads another name letter keeps the agreeing looks from validating', () => {
+  // Name letter (no check digit) at col 7: `I` at 0.85 in two looks; fused, it clears the threshold.
+  const a = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.85 }, { ch: 'L', p: 0.15 }] }, 0.995));
+  const b = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.85 }, { ch: 'L', p: 0.15 }] }, 0.994));
+  assert.equal(a.result.valid, false);
+  const two = fuseAgreeingReadings([a, b], { now: NOW });
+  assert.ok(two);
+  assert.deepEqual(two.result.lines, TD3);
+  // A third look of the same cut reads `L` there: the evidence is split, nothing validates.
+  const c = reading(cands(TD3, { '0,7': [{ ch: 'L', p: 0.85 }, { ch: 'I', p: 0.15 }] }, 0.993));
+  assert.equal(fuseAgreeingReadings([a, b, c], { now: NOW }), null);
+});
+
+test('many looks at one frame count as at most LOOKS_WORTH independent readings', () => {
+  // Nine looks, a name letter at 0.7 in each: worth 2 readings it stays below the threshold.
+  const looks = Array.from({ length: 9 }, (_, i) => reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.7 }, { ch: 'L', p: 0.3 }] }, 0.995 - i * 0.0001)));
+  assert.equal(LOOKS_WORTH, 2);
+  assert.equal(fuseAgreeingReadings(looks, { now: NOW }), null);
+  // Were they independent (worth 3 here), the same looks would validate.
+  assert.equal(fuseAgreeingReadings(looks, { now: NOW, independent: 3 })?.result.valid, true);
+});
+
+test('looks whose check digits fail, or that agree on nothing, give no fused read', () => {
+  const bad = [TD3[0] as string, (TD3[1] as string).slice(0, 9) + '7' + (TD3[1] as string).slice(10)];
+  const wrongCheck = [reading(cands(bad, {}, 0.995)), reading(cands(bad, {}, 0.994))];
+  assert.equal(wrongCheck[0]?.result.checks.documentNumber, false);
+  assert.equal(fuseAgreeingReadings(wrongCheck, { now: NOW }), null);
+  assert.equal(fuseAgreeingReadings([], { now: NOW }), null);
 });
