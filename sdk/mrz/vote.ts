@@ -52,8 +52,10 @@ function checksPass(r: MrzResult): boolean {
  * a quarter of the characters different; a cut moved by a cell differs almost everywhere). Fusion
  * is {@link fuseVotes} worth at most `independent` (default {@link LOOKS_WORTH}) readings, so
  * correlated looks do not pass for independent ones, and aligned readings that disagree pull the
- * fused probabilities down. The fused candidates go through {@link correctMrz} with every one of
- * its rules; the result is returned only when it is valid and spells the agreed text. Readings
+ * fused probabilities down. An aligned reading that passes every check digit with other characters
+ * (the looks disagree on a name letter, say) leaves no fused read at all. The fused candidates go
+ * through {@link correctMrz} with every one of its rules; the result is returned only when it is
+ * valid and spells the agreed text. Readings
  * with identical candidates (a look visited twice) count once. Returns the valid result and the
  * indices of the readings that agreed, or null.
  */
@@ -97,6 +99,13 @@ export function fuseAgreeingReadings(readings: readonly FrameReading[], options:
     });
     return diff <= total / 4;
   });
+  // A look of the same cut that also passes every check digit but reads other characters is an
+  // alternative proven as well as the agreed one: no fused read (see the module doc).
+  const dissent = aligned.some((i) => {
+    const r = at(i).result;
+    return checksPass(r) && (r.format !== target.format || r.lines.join('|') !== lines.join('|'));
+  });
+  if (dissent) return null;
   const worth = Math.min(independent ?? LOOKS_WORTH, Math.sqrt(aligned.length));
   const fused = fuseVotes(aligned.map((i) => candidateVotes(at(i).candidates)), worth);
   const result = correctMrz(fused, correctOptions);

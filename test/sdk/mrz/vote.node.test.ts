@@ -137,6 +137,25 @@ test('an aligned look that reads another name letter keeps the agreeing looks fr
   assert.equal(fuseAgreeingReadings([a, b, c], { now: NOW }), null);
 });
 
+test('a look that passes every check digit with another name letter vetoes the fused read', () => {
+  // Two looks read `I` at 0.89 (each alone invalid); a third reads `L` at 0.55 with `I` at 0.45.
+  // Fused as independent readings `I` would clear the threshold, but the dissenting look is a
+  // reading proven by the check digits as well as the agreed one.
+  const a = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.89 }, { ch: 'L', p: 0.11 }] }, 0.995));
+  const b = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.89 }, { ch: 'L', p: 0.11 }] }, 0.994));
+  const c = reading(cands(TD3, { '0,7': [{ ch: 'L', p: 0.55 }, { ch: 'I', p: 0.45 }] }, 0.993));
+  assert.equal(a.result.valid, false);
+  assert.equal(c.result.lines[0]?.[7], 'L');
+  assert.equal(fuseAgreeingReadings([a, b], { now: NOW })?.result.valid, true);
+  assert.equal(fuseAgreeingReadings([a, b, c], { now: NOW, independent: 3 }), null);
+  // A look whose check digits fail does not veto (it still weighs in the fusion).
+  const broken = cands(TD3, {}, 0.994);
+  (broken[1] as CharAlternative[][])[9] = [{ ch: '7', p: 0.995 }];
+  const d = reading(broken);
+  assert.equal(d.result.checks.documentNumber, false);
+  assert.equal(fuseAgreeingReadings([a, b, d], { now: NOW })?.result.valid, true);
+});
+
 test('many looks at one frame count as at most LOOKS_WORTH independent readings', () => {
   // Nine looks, a name letter at 0.7 in each: worth 2 readings it stays below the threshold.
   const looks = Array.from({ length: 9 }, (_, i) => reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.7 }, { ch: 'L', p: 0.3 }] }, 0.995 - i * 0.0001)));
