@@ -301,6 +301,10 @@ function readBands(
   // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
   const queue: BandLook[] = bands.map((band) => ({ band }));
   const fallbacks: (() => boolean)[] = [];
+  // Bands already queued for the wider look: the loose and upright fallback looks also have the
+  // default margin, and their cuts running into the edge queued the same wider look (and its moved
+  // cuts) once more, on frames that read nothing (the same readings again).
+  const widened = new Set<BandCandidate>();
   const look = ({ band, margin, fallback, loose }: BandLook): boolean => {
     t = now();
     const a = fallback ? fallback() : analyseBand(g, band, pyramid, margin);
@@ -312,8 +316,9 @@ function readBands(
       // A cut that stops inside a longer line (a band found only in part, or a 44-character line
       // cut as 36) can pass every check digit of the shorter format; skip it.
       if (continuesBeyond(a.ink, group)) {
-        if (widen && runsOffWindow(a.ink, group)) {
+        if (widen && !widened.has(band) && runsOffWindow(a.ink, group)) {
           widen = false;
+          widened.add(band);
           queue.push({ band, margin: WIDE_MARGIN });
         }
         return false;
