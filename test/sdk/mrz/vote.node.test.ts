@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { candidatesFromLines, correctMrz } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
-import { fuseAgreeingReadings, LOOKS_WORTH, MrzVoter, type FrameReading } from '../../../sdk/mrz/vote.ts';
+import { FUSED_THRESHOLD, fuseAgreeingReadings, LOOKS_WORTH, MrzVoter, type FrameReading } from '../../../sdk/mrz/vote.ts';
 import type { CharAlternative, LineCandidates } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
 
@@ -124,44 +124,45 @@ test('two looks agreeing on an unchecked visa look-alike prove it together; one 
   assert.deepEqual(fused.agreeing, [0, 1]);
 });
 
-test('an aligned look that reads another name letter keeps the agreeing looks from validating', () => {
-  // Name letter (no check digit) at col 7: `I` at 0.85 in two looks; fused, it clears the threshold.
-  const a = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.85 }, { ch: 'L', p: 0.15 }] }, 0.995));
-  const b = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.85 }, { ch: 'L', p: 0.15 }] }, 0.994));
-  assert.equal(a.result.valid, false);
-  const two = fuseAgreeingReadings([a, b], { now: NOW });
-  assert.ok(two);
-  assert.deepEqual(two.result.lines, TD3);
-  // A third look of the same cut reads `L` there: the evidence is split, nothing validates.
-  const c = reading(cands(TD3, { '0,7': [{ ch: 'L', p: 0.85 }, { ch: 'I', p: 0.15 }] }, 0.993));
-  assert.equal(fuseAgreeingReadings([a, b, c], { now: NOW }), null);
+const nameLook = (ch: string, p: number, other: string, base: number): FrameReading => reading(cands(TD3, { '0,7': [{ ch, p }, { ch: other, p: 1 - p }] }, base));
+
+test('looks agreeing on a doubtful name letter validate only above the stricter fused threshold', () => {
+  // Name letter (no check digit) at col 7: `I` at 0.88 in each look, invalid alone.
+  const three = [nameLook('I', 0.88, 'L', 0.995), nameLook('I', 0.88, 'L', 0.994), nameLook('I', 0.88, 'L', 0.993)];
+  assert.equal(three[0]?.result.valid, false);
+  const fused = fuseAgreeingReadings(three, { now: NOW });
+  assert.ok(fused);
+  assert.deepEqual(fused.result.lines, TD3);
+  assert.ok(fused.result.confidence >= FUSED_THRESHOLD);
+  // Two looks at 0.85 fuse to about 0.92: over the corrector's 0.9, under FUSED_THRESHOLD.
+  const two = [nameLook('I', 0.85, 'L', 0.995), nameLook('I', 0.85, 'L', 0.994)];
+  assert.equal(fuseAgreeingReadings(two, { now: NOW }), null);
 });
 
 test('a look that passes every check digit with another name letter vetoes the fused read', () => {
-  // Two looks read `I` at 0.89 (each alone invalid); a third reads `L` at 0.55 with `I` at 0.45.
-  // Fused as independent readings `I` would clear the threshold, but the dissenting look is a
-  // reading proven by the check digits as well as the agreed one.
-  const a = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.89 }, { ch: 'L', p: 0.11 }] }, 0.995));
-  const b = reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.89 }, { ch: 'L', p: 0.11 }] }, 0.994));
-  const c = reading(cands(TD3, { '0,7': [{ ch: 'L', p: 0.55 }, { ch: 'I', p: 0.45 }] }, 0.993));
-  assert.equal(a.result.valid, false);
-  assert.equal(c.result.lines[0]?.[7], 'L');
-  assert.equal(fuseAgreeingReadings([a, b], { now: NOW })?.result.valid, true);
-  assert.equal(fuseAgreeingReadings([a, b, c], { now: NOW, independent: 3 }), null);
+  // Three looks read `I` at 0.89 (each alone invalid), a fourth reads `L` at 0.55 with `I` at 0.45.
+  // Fused, `I` would clear the threshold, but the dissenting look is a reading the check digits
+  // prove as well as the agreed one.
+  const agree = [nameLook('I', 0.89, 'L', 0.995), nameLook('I', 0.89, 'L', 0.994), nameLook('I', 0.89, 'L', 0.993)];
+  const dissent = nameLook('L', 0.55, 'I', 0.992);
+  assert.equal(agree[0]?.result.valid, false);
+  assert.equal(dissent.result.lines[0]?.[7], 'L');
+  assert.equal(fuseAgreeingReadings(agree, { now: NOW })?.result.valid, true);
+  assert.equal(fuseAgreeingReadings([...agree, dissent], { now: NOW, independent: 4 }), null);
   // A look whose check digits fail does not veto (it still weighs in the fusion).
-  const broken = cands(TD3, {}, 0.994);
+  const broken = cands(TD3, {}, 0.991);
   (broken[1] as CharAlternative[][])[9] = [{ ch: '7', p: 0.995 }];
   const d = reading(broken);
   assert.equal(d.result.checks.documentNumber, false);
-  assert.equal(fuseAgreeingReadings([a, b, d], { now: NOW })?.result.valid, true);
+  assert.equal(fuseAgreeingReadings([...agree, d], { now: NOW })?.result.valid, true);
 });
 
 test('many looks at one frame count as at most LOOKS_WORTH independent readings', () => {
-  // Nine looks, a name letter at 0.7 in each: worth 2 readings it stays below the threshold.
-  const looks = Array.from({ length: 9 }, (_, i) => reading(cands(TD3, { '0,7': [{ ch: 'I', p: 0.7 }, { ch: 'L', p: 0.3 }] }, 0.995 - i * 0.0001)));
+  // Nine looks, a name letter at 0.75 in each: worth 2 readings (odds 9) it stays invalid.
+  const looks = Array.from({ length: 9 }, (_, i) => nameLook('I', 0.75, 'L', 0.995 - i * 0.0001));
   assert.equal(LOOKS_WORTH, 2);
   assert.equal(fuseAgreeingReadings(looks, { now: NOW }), null);
-  // Were they independent (worth 3 here), the same looks would validate.
+  // Were they independent (worth 3 here, odds 27), the same looks would validate.
   assert.equal(fuseAgreeingReadings(looks, { now: NOW, independent: 3 })?.result.valid, true);
 });
 
