@@ -19,7 +19,8 @@
  * Within one frame, the engine reads a band in several looks (rectifications, cuts, two
  * classifiers); when none validates alone, the text most of them correct to is read again from their
  * fused candidates, the looks counted as at most {@link LOOKS_WORTH} independent readings (they
- * share the frame's blur and the classifier's confusions). On held-out frames this validated
+ * share the frame's blur and the classifier's confusions); a look that passes every check digit
+ * with other characters vetoes it, and the fused read needs {@link FUSED_THRESHOLD}. On held-out frames this validated
  * exact reads whose only fault was one unchecked character (a name letter, or a visa look-alike
  * that needs 0.99) that every look read the same.
  * @module
