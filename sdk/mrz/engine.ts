@@ -5,7 +5,8 @@
  * Pure TypeScript without DOM: runs in a Web Worker (see `worker.ts`) and in Node (CLI, bench,
  * tests). The classifier weights ship inside the package (`weights.ts`, and the second-opinion
  * CNN's `cnn-weights.ts`, read by `readMrz` only when a band look's best cut did not validate);
- * nothing is fetched.
+ * nothing is fetched. A frame that no look reads validly is given one more chance from the looks
+ * together (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames.
  *
  * @example
  * ```ts
@@ -20,6 +21,7 @@
 import { classifyGlyphs } from './classify.ts';
 import { classifyGlyphsSecond } from './cnn.ts';
 import { correctMrz } from './correct.ts';
+import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
 import { LAYOUTS } from './formats.ts';
@@ -299,6 +301,10 @@ function readBands(
   // once more with a wider one; the fallback cuts of a band only once every band's own cuts failed.
   const queue: BandLook[] = bands.map((band) => ({ band }));
   const fallbacks: (() => boolean)[] = [];
+  // Bands already queued for the wider look: the loose and upright fallback looks also have the
+  // default margin, and their cuts running into the edge queued the same wider look (and its moved
+  // cuts) once more, on frames that read nothing (the same readings again).
+  const widened = new Set<BandCandidate>();
   const look = ({ band, margin, fallback, loose }: BandLook): boolean => {
     t = now();
     const a = fallback ? fallback() : analyseBand(g, band, pyramid, margin);
@@ -310,8 +316,9 @@ function readBands(
       // A cut that stops inside a longer line (a band found only in part, or a 44-character line
       // cut as 36) can pass every check digit of the shorter format; skip it.
       if (continuesBeyond(a.ink, group)) {
-        if (widen && runsOffWindow(a.ink, group)) {
+        if (widen && !widened.has(band) && runsOffWindow(a.ink, group)) {
           widen = false;
+          widened.add(band);
           queue.push({ band, margin: WIDE_MARGIN });
         }
         return false;
@@ -420,14 +427,37 @@ function recognizeFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): 
   return { candidates, timings };
 }
 
+/** One visited recognition and its correction. */
+interface Reading {
+  readonly r: MrzResult;
+  readonly rec: MrzRecognition;
+}
+
+/**
+ * A frame none of whose readings validated: the text the most distinct looks agree on, read again
+ * from their fused evidence (see `fuseAgreeingReadings`), per orientation in reading order; its
+ * corners are those of the most confident agreeing reading. Null when no fused read validates.
+ */
+function agreedReading(readings: readonly Reading[], turns: readonly number[]): Reading | null {
+  for (const q of turns) {
+    const own = readings.filter((x) => x.rec.quarterTurns === q);
+    const agreed = fuseAgreeingReadings(own.map((x) => ({ candidates: x.rec.lines, result: x.r })));
+    if (!agreed) continue;
+    const corners = agreed.agreeing.map((i) => own[i] as Reading).reduce((a, b) => (b.r.confidence > a.r.confidence ? b : a)).rec;
+    return { r: agreed.result, rec: corners };
+  }
+  return null;
+}
+
 /** Correction confidence below which an invalid read is not worth returning. */
 const MIN_REPORT_CONFIDENCE = 0.3;
 
 /**
  * Reads the MRZ of a still image or video frame: locates the band (any position, scale, tilt up to
  * about 20 degrees; with `rotations`, also 90/180/270), segments and classifies the characters and
- * corrects them with the check digits. Returns the first valid read, else the most confident
- * invalid one (with `valid: false`), else null. Never throws.
+ * corrects them with the check digits. Returns the first valid read, else the text the frame's
+ * looks agree on when their fused evidence validates it (see `agreedReading`), else the most
+ * confident invalid one (with `valid: false`), else null. Never throws.
  */
 export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzImageResult | null {
   return withFramePool(() => readFrame(image, options));
@@ -437,6 +467,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   const timings = zeroTimings();
   const t0 = now();
   let best: { r: MrzResult; rec: MrzRecognition } | null = null;
+  const readings: Reading[] = [];
+  let stopped = false;
   try {
     const prep = prepare(image);
     if (prep) {
@@ -453,10 +485,20 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           }
           timings.correct += now() - t;
           if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
+          readings.push({ r, rec });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
         }, true);
-        if (stop) break;
+        if (stop) {
+          stopped = true;
+          break;
+        }
+      }
+      if (!stopped) {
+        const t = now();
+        const agreed = agreedReading(readings, turns);
+        timings.correct += now() - t;
+        if (agreed) best = agreed;
       }
     }
   } catch {
