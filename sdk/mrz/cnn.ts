@@ -26,6 +26,17 @@
  * 0.80 (was an even 0.5): read counts 70000 261/320 (main 258), held-out 90000 247/300 (246),
  * 170000 165/200 (158), 240000 155/200 (154), FRA_ID 81/100 (80), real 22/23 (22), 0 false accepts
  * everywhere (train-cnn.ts has the glyph figures and the commands).
+ *
+ * Session 14, tried and dropped (no frame read more; scripts/mrz/tta-eval.ts has the glyph figures):
+ * test-time averaging as a third reading of the second-opinion cut (the glyphs the ensemble gave
+ * p < 0.99 read again from windows moved by fractions of the pitch and cap height, the ensemble's
+ * probabilities pooled): held-out 90000 read 252/300 as main, frame for frame, both with a log
+ * pool of +-0.12 pitch and with a mean pool of +-0.06 pitch and +-0.05 cap height (0 false accepts).
+ * On fresh via-band glyphs averaging removes a few errors but softens the right reads about as a
+ * higher temperature would; on the frames' gating glyphs (visa optional-data 0 at 0.96-0.99, where
+ * the MLP alone says 0.99+; name H at 0.7-0.95) it lowered more than it raised. A CNN share of
+ * 0.70 (slightly better on glyphs: .cache/s10read-eval.bin 98.30%, 7 wrong at p >= 0.9, 228 right
+ * at p < 0.9, against 98.29%, 9, 231) read 251/300 on 90000 (lost 90134).
  * @module
  */
 
