@@ -33,8 +33,8 @@
  * probabilities pooled): held-out 90000 read 252/300 as main, frame for frame, both with a log
  * pool of +-0.12 pitch and with a mean pool of +-0.06 pitch and +-0.05 cap height (0 false accepts).
  * On fresh via-band glyphs averaging removes a few errors but softens the right reads about as a
- * higher temperature would; on the frames' gating glyphs (visa optional-data 0 at 0.96-0.99, where
- * the MLP alone says 0.99+; name H at 0.7-0.95) it lowered more than it raised. A CNN share of
+ * higher temperature would; on the frames' gating glyphs (visa optional-data 0 at 0.90-0.99, often
+ * 0.99+ by the MLP alone; name H at 0.7-0.95) it lowered more than it raised. A CNN share of
  * 0.70 (slightly better on glyphs: .cache/s10read-eval.bin 98.30%, 7 wrong at p >= 0.9, 228 right
  * at p < 0.9, against 98.29%, 9, 231) read 251/300 on 90000 (lost 90134).
  * @module
