@@ -320,4 +320,56 @@ export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, 
   return line;
 }
 
+/** A cut line as {@link bestMovedReading} needs it (segment.ts `CellLine`). */
+export interface MovableLine {
+  readonly n: number;
+  /** Rasterises cell `k`'s glyph with its window moved by `dx` pitches and `dy` cap heights, scaled by `scale`. */
+  rasterAt(k: number, dx: number, dy: number, scale: number, out: Float32Array, offset: number): void;
+}
+
+/** How sure a reading of a line is: the sum of the logs of every position's first-choice probability. */
+export function readingScore(line: LineCandidates): number {
+  let s = 0;
+  for (const alts of line) s += Math.log(Math.max(1e-9, alts[0]?.p ?? 0));
+  return s;
+}
+
+/**
+ * The ensemble's reading (as {@link classifyGlyphsSecond}) of cut line `cell` with every glyph
+ * window moved by `dx` pitches and `dy` cap heights.
+ */
+export function classifyGlyphsMoved(cell: MovableLine, dx: number, dy: number, topK = 4, minP = 0.002, cnn: Cnn = shippedCnn(), mlp: Mlp = shippedModel()): LineCandidates {
+  const raw = new Float32Array(GLYPH_SIZE);
+  const x = new Float32Array(GLYPH_SIZE);
+  const probs = new Float32Array(cnn.outputs);
+  const taken = new Uint8Array(cnn.outputs);
+  const line: CharCandidates[] = [];
+  for (let k = 0; k < cell.n; k++) {
+    cell.rasterAt(k, dx, dy, 1, raw, 0);
+    normaliseGlyph(raw, 0, x);
+    ensembleForward(cnn, mlp, x, 0, probs);
+    line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
+  }
+  return line;
+}
+
+/**
+ * Of `base` (the ensemble's reading of `cell` as cut) and the ensemble's readings with every window
+ * of the line moved by each of `moves` ([dx pitches, dy cap heights]), the one with the highest
+ * {@link readingScore}; `base` itself (the same object) unless a move scores strictly higher.
+ */
+export function bestMovedReading(cell: MovableLine, base: LineCandidates, moves: readonly (readonly [number, number])[], cnn: Cnn = shippedCnn(), mlp: Mlp = shippedModel()): LineCandidates {
+  let best = base;
+  let bestScore = readingScore(base);
+  for (const [dx, dy] of moves) {
+    const line = classifyGlyphsMoved(cell, dx, dy, 4, 0.002, cnn, mlp);
+    const score = readingScore(line);
+    if (score > bestScore) {
+      bestScore = score;
+      best = line;
+    }
+  }
+  return best;
+}
+
 export { CLASSES };
