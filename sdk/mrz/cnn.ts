@@ -26,6 +26,22 @@
  * 0.80 (was an even 0.5): read counts 70000 261/320 (main 258), held-out 90000 247/300 (246),
  * 170000 165/200 (158), 240000 155/200 (154), FRA_ID 81/100 (80), real 22/23 (22), 0 false accepts
  * everywhere (train-cnn.ts has the glyph figures and the commands).
+ *
+ * Session 14, tried and dropped (no frame read more; scripts/mrz/tta-eval.ts has the glyph figures):
+ * test-time averaging as a third reading of the second-opinion cut (the glyphs the ensemble gave
+ * p < 0.99 read again from windows moved by fractions of the pitch and cap height, the ensemble's
+ * probabilities pooled): held-out 90000 read 252/300 as main, frame for frame, both with a log
+ * pool of +-0.12 pitch and with a mean pool of +-0.06 pitch and +-0.05 cap height (0 false accepts).
+ * On fresh via-band glyphs averaging removes a few errors but softens the right reads about as a
+ * higher temperature would; on the frames' gating glyphs (visa optional-data 0 at 0.90-0.99, often
+ * 0.99+ by the MLP alone; name H at 0.7-0.95) it lowered more than it raised. A CNN share of
+ * 0.70 (slightly better on glyphs: .cache/s10read-eval.bin 98.30%, 7 wrong at p >= 0.9, 228 right
+ * at p < 0.9, against 98.29%, 9, 231) read 251/300 on 90000 (lost 90134).
+ * Kept instead ({@link bestMovedReading}, engine.ts readBands' last resort): each line of that cut
+ * read again with all its windows moved by the same amount (+-0.08 pitch, +-0.06 cap height), the
+ * surest reading per line (largest sum of log first-choice probabilities): a cut a little off its
+ * glyphs. Read counts 70000 268/320 (main 265), 90000 253/300 (252), 170000 168/200 (166),
+ * 240000 160/200 (158), FRA_ID 82/100 (80), real 22/23, 0 false accepts, no frame lost.
  * @module
  */
 
@@ -307,6 +323,58 @@ export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, 
     line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
   }
   return line;
+}
+
+/** A cut line as {@link bestMovedReading} needs it (segment.ts `CellLine`). */
+export interface MovableLine {
+  readonly n: number;
+  /** Rasterises cell `k`'s glyph with its window moved by `dx` pitches and `dy` cap heights, scaled by `scale`. */
+  rasterAt(k: number, dx: number, dy: number, scale: number, out: Float32Array, offset: number): void;
+}
+
+/** How sure a reading of a line is: the sum of the logs of every position's first-choice probability. */
+export function readingScore(line: LineCandidates): number {
+  let s = 0;
+  for (const alts of line) s += Math.log(Math.max(1e-9, alts[0]?.p ?? 0));
+  return s;
+}
+
+/**
+ * The ensemble's reading (as {@link classifyGlyphsSecond}) of cut line `cell` with every glyph
+ * window moved by `dx` pitches and `dy` cap heights.
+ */
+export function classifyGlyphsMoved(cell: MovableLine, dx: number, dy: number, topK = 4, minP = 0.002, cnn: Cnn = shippedCnn(), mlp: Mlp = shippedModel()): LineCandidates {
+  const raw = new Float32Array(GLYPH_SIZE);
+  const x = new Float32Array(GLYPH_SIZE);
+  const probs = new Float32Array(cnn.outputs);
+  const taken = new Uint8Array(cnn.outputs);
+  const line: CharCandidates[] = [];
+  for (let k = 0; k < cell.n; k++) {
+    cell.rasterAt(k, dx, dy, 1, raw, 0);
+    normaliseGlyph(raw, 0, x);
+    ensembleForward(cnn, mlp, x, 0, probs);
+    line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
+  }
+  return line;
+}
+
+/**
+ * Of `base` (the ensemble's reading of `cell` as cut) and the ensemble's readings with every window
+ * of the line moved by each of `moves` ([dx pitches, dy cap heights]), the one with the highest
+ * {@link readingScore}; `base` itself (the same object) unless a move scores strictly higher.
+ */
+export function bestMovedReading(cell: MovableLine, base: LineCandidates, moves: readonly (readonly [number, number])[], cnn: Cnn = shippedCnn(), mlp: Mlp = shippedModel()): LineCandidates {
+  let best = base;
+  let bestScore = readingScore(base);
+  for (const [dx, dy] of moves) {
+    const line = classifyGlyphsMoved(cell, dx, dy, 4, 0.002, cnn, mlp);
+    const score = readingScore(line);
+    if (score > bestScore) {
+      bestScore = score;
+      best = line;
+    }
+  }
+  return best;
 }
 
 export { CLASSES };

@@ -19,7 +19,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { classifyGlyphsSecond } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -272,6 +272,17 @@ interface BandLook {
 const SHIFTS = [1, -1, 2, -2] as const;
 
 /**
+ * Whole-line moves of the glyph windows ([pitches, cap heights]) of the second-opinion cut, read
+ * when its ensemble reading did not validate (see `bestMovedReading`).
+ */
+const LINE_MOVES = [
+  [0.08, 0],
+  [-0.08, 0],
+  [0, 0.06],
+  [0, -0.06],
+] as const;
+
+/**
  * Rectifies, segments and classifies the bands in order; `visit` returns true to stop. Per band,
  * the best group of the likely layout (see `likelyLayout`) is read first, so a frame that reads
  * validly there cuts no other layout; otherwise the three best-fitting groups of every layout follow.
@@ -281,7 +292,9 @@ const SHIFTS = [1, -1, 2, -2] as const;
  * cells, then it is sheared upright: the frames the first cuts read cost nothing more. With
  * `secondOpinion` (readMrz), a look's best-ranked cut whose first reading `visit` did not accept is
  * read again by the second-opinion classifier (cnn.ts: the CNN and MLP ensemble) and visited once
- * more before the next cut.
+ * more before the next cut; when that reading fails too, its lines are read by the ensemble with
+ * their glyph windows moved as a whole ({@link LINE_MOVES}) and the surest reading of each line is
+ * visited (only when some line's changed), once everything else failed.
  */
 function readBands(
   g: Gray8,
@@ -305,6 +318,8 @@ function readBands(
   // default margin, and their cuts running into the edge queued the same wider look (and its moved
   // cuts) once more, on frames that read nothing (the same readings again).
   const widened = new Set<BandCandidate>();
+  // The moved readings of the second-opinion cuts (see `read`), after every fallback.
+  const lastResorts: (() => boolean)[] = [];
   const look = ({ band, margin, fallback, loose }: BandLook): boolean => {
     t = now();
     const a = fallback ? fallback() : analyseBand(g, band, pyramid, margin);
@@ -342,7 +357,19 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      return visit({ ...rec, lines: again });
+      if (visit({ ...rec, lines: again })) return true;
+      // Once every look and fallback of every band failed: each line of that cut read by the
+      // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
+      // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
+      // nothing more (read right after the second opinion, it cost the bench's frames read by a
+      // later cut: paired median ratio 1.06, p95 +47%, Chromium). The cut's buffers are the frame's.
+      lastResorts.push(() => {
+        t = now();
+        const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
+        timings.classify += now() - t;
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved });
+      });
+      return false;
     };
     t = now();
     const likely = likelyLayout(a, sizes);
@@ -398,6 +425,7 @@ function readBands(
     const found = qi < queue.length ? look(queue[qi++] as BandLook) : (fallbacks[fi++] as () => boolean)();
     if (found) return true;
   }
+  for (const moved of lastResorts) if (moved()) return true;
   return false;
 }
 

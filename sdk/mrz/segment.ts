@@ -77,6 +77,12 @@ export interface CellLine {
    * periodicity (the whole-cell offset then rests on a prior, see `cutLine`'s `anchor`).
    */
   readonly shortFit: boolean;
+  /**
+   * Rasterises cell `k`'s glyph again into `out` at `offset` with its window moved by `dx` pitches
+   * and `dy` cap heights and scaled by `scale` (the engine's last reading of a cut moves a whole
+   * line's windows, see cnn.ts `bestMovedReading`). With 0, 0, 1 it writes the glyph of `glyphs`.
+   */
+  rasterAt(k: number, dx: number, dy: number, scale: number, out: Float32Array, offset: number): void;
 }
 
 /** Where the text of a perspective-rectified band was measured to lie (x from x0 to x1, rectified). */
@@ -1129,21 +1135,25 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   const { tops, bottoms } = capBoxes(ink, line, bounds, n);
   // Most cuts are ranked and never classified: the glyphs are rasterised on first use.
   let glyphs: Float32Array | null = null;
+  // The glyph window of cell k: centred on the cell, the comb's own pitch wide (expect, as bounds
+  // and the cap boxes, is the frame's: pooled buffers stay taken until the frame ends).
+  const rasterAt = (k: number, dx: number, dy: number, scale: number, out: Float32Array, offset: number): void => {
+    const pk = (expect[k + 1] as number) - (expect[k] as number);
+    const t = tops[k] as number;
+    const b = bottoms[k] as number;
+    const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2 + dx * pk;
+    rasterGlyph(ink, cx, (t + b) / 2 + dy * (b - t + 1), scale * pk, scale * (b - t + 1), out, offset);
+  };
   return {
     n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, shortFit,
     get glyphs(): Float32Array {
       if (!glyphs) {
         glyphs = float32(n * GLYPH_SIZE);
-        for (let k = 0; k < n; k++) {
-          const cx = ((bounds[k] as number) + (bounds[k + 1] as number)) / 2;
-          const pk = (expect[k + 1] as number) - (expect[k] as number);
-          const t = tops[k] as number;
-          const b = bottoms[k] as number;
-          rasterGlyph(ink, cx, (t + b) / 2, pk, b - t + 1, glyphs, k * GLYPH_SIZE);
-        }
+        for (let k = 0; k < n; k++) rasterAt(k, 0, 0, 1, glyphs, k * GLYPH_SIZE);
       }
       return glyphs;
     },
+    rasterAt,
   };
 }
 

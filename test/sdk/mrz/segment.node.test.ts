@@ -706,3 +706,38 @@ test('fitComb (dropping combs by their left-out ink first) returns the reference
   }
   assert.equal(checked, 600);
 });
+
+test('cutLine rasterAt: unmoved it writes the bits of the glyph raster; moved, the window moves by pitches and cap heights', () => {
+  const ink = blockInk(1000, 40, [{ top: 10, bottom: 29, x0: 60, x1: 940, pitch: 20, cw: 12 }]);
+  const line = findLines(ink)[0]!;
+  const c = cutLine(ink, line, 44);
+  assert.ok(c);
+  const out = new Float32Array(GLYPH_SIZE + 3);
+  const centroid = (a: Float32Array, o: number): { x: number; y: number } => {
+    let m = 0;
+    let sx = 0;
+    let sy = 0;
+    for (let y = 0; y < GLYPH_H; y++) for (let x = 0; x < GLYPH_W; x++) {
+      const v = a[o + y * GLYPH_W + x]!;
+      m += v;
+      sx += v * x;
+      sy += v * y;
+    }
+    return { x: sx / m, y: sy / m };
+  };
+  for (const k of [0, 20, 43]) {
+    c.rasterAt(k, 0, 0, 1, out, 3);
+    assert.deepEqual(out.subarray(3), c.glyphs.subarray(k * GLYPH_SIZE, (k + 1) * GLYPH_SIZE), `cell ${k}`);
+    const at = centroid(out, 3);
+    // A window moved right by a tenth of the pitch shows the block further left by 0.1 / 1.1 of the
+    // raster's width (the window is 1.1 pitches wide; the next block stays outside); moved down by
+    // a tenth of the cap height, higher up by 0.1 / 1.3 of its height (the window is 1.3 high).
+    c.rasterAt(k, 0.1, 0, 1, out, 3);
+    const right = centroid(out, 3);
+    assert.ok(Math.abs(at.x - right.x - (0.1 / 1.1) * GLYPH_W) < 0.3, `cell ${k}: x ${at.x.toFixed(2)} -> ${right.x.toFixed(2)}`);
+    assert.ok(Math.abs(at.y - right.y) < 0.2);
+    c.rasterAt(k, 0, 0.1, 1, out, 3);
+    const down = centroid(out, 3);
+    assert.ok(Math.abs(at.y - down.y - (0.1 / 1.3) * GLYPH_H) < 0.3, `cell ${k}: y ${at.y.toFixed(2)} -> ${down.y.toFixed(2)}`);
+  }
+});
