@@ -257,25 +257,31 @@ for (const bar of BARS) {
 }
 
 /**
+ * The ensemble's pool of one glyph (as cnn.ts `ensembleForward`): the CNN's and the MLP's log
+ * probabilities weighted `share` : 1 - `share`, over temperature `t`; its top class and probability.
+ */
+function logPool(pm: ArrayLike<number>, pc: ArrayLike<number>, share: number, t: number): { top: number; p: number } {
+  const out = new Float64Array(C);
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) {
+    out[c] = (share * Math.log(Math.max(1e-30, pc[c] as number)) + (1 - share) * Math.log(Math.max(1e-30, pm[c] as number))) / t;
+    max = Math.max(max, out[c] as number);
+  }
+  let z = 0;
+  for (let c = 0; c < C; c++) z += out[c] = Math.exp((out[c] as number) - max);
+  let top = 0;
+  for (let c = 1; c < C; c++) if ((out[c] as number) > (out[top] as number)) top = c;
+  return { top, p: (out[top] as number) / z };
+}
+
+/**
  * `--combine`: the ensemble's pool p ∝ (p_cnn^a p_mlp^(1-a))^(1/T) for other shares and
  * temperatures, and the agreement rule (both nets' first choice the same: the larger of the two
  * nets' probabilities and the ensemble's).
  */
 if (cli.has('combine')) {
   const withNets = reads.filter((r) => r.mlp && r.cnn);
-  const combo = (r: GlyphRead, a: number, t: number): { top: number; p: number } => {
-    const out = new Float64Array(C);
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) {
-      out[c] = (a * Math.log(Math.max(1e-30, (r.cnn as Float32Array)[c] as number)) + (1 - a) * Math.log(Math.max(1e-30, (r.mlp as Float32Array)[c] as number))) / t;
-      max = Math.max(max, out[c] as number);
-    }
-    let z = 0;
-    for (let c = 0; c < C; c++) z += out[c] = Math.exp((out[c] as number) - max);
-    let top = 0;
-    for (let c = 1; c < C; c++) if ((out[c] as number) > (out[top] as number)) top = c;
-    return { top, p: (out[top] as number) / z };
-  };
+  const combo = (r: GlyphRead, a: number, t: number): { top: number; p: number } => logPool(r.mlp as Float32Array, r.cnn as Float32Array, a, t);
   const argmax = (v: Float32Array): number => {
     let top = 0;
     for (let c = 1; c < C; c++) if ((v[c] as number) > (v[top] as number)) top = c;
@@ -308,19 +314,7 @@ if (cli.has('nets')) {
     for (const i of set) for (let c = 0; c < C; c++) out[c] = (out[c] as number) + ((vs[i] as Float32Array)[c] as number) / set.length;
     return out;
   };
-  const pool = (pm: ArrayLike<number>, pc: ArrayLike<number>): { top: number; p: number } => {
-    const out = new Float64Array(C);
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) {
-      out[c] = (a * Math.log(Math.max(1e-30, pc[c] as number)) + (1 - a) * Math.log(Math.max(1e-30, pm[c] as number))) / te;
-      max = Math.max(max, out[c] as number);
-    }
-    let z = 0;
-    for (let c = 0; c < C; c++) z += out[c] = Math.exp((out[c] as number) - max);
-    let top = 0;
-    for (let c = 1; c < C; c++) if ((out[c] as number) > (out[top] as number)) top = c;
-    return { top, p: (out[top] as number) / z };
-  };
+  const pool = (pm: ArrayLike<number>, pc: ArrayLike<number>): { top: number; p: number } => logPool(pm, pc, a, te);
   const withV = (r: GlyphRead): boolean => !!r.mlpV && r.mlpV.length > 0;
   for (const bar of [0.9, 0.99]) {
     for (const name of ['x.06', 'x.12', 'xy.06/.05', 'xy+s', 'all']) {
