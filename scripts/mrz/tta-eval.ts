@@ -209,8 +209,7 @@ function pool(r: GlyphRead, set: number[], mode: 'prob' | 'log', gamma = 1): { t
   if (mode === 'log') {
     let max = -Infinity;
     for (let c = 0; c < C; c++) max = Math.max(max, (out[c] as number) / set.length);
-    let z = 0;
-    for (let c = 0; c < C; c++) z += out[c] = Math.exp((out[c] as number) / set.length - max);
+    for (let c = 0; c < C; c++) out[c] = Math.exp((out[c] as number) / set.length - max);
   }
   if (gamma !== 1) for (let c = 0; c < C; c++) out[c] = Math.pow(out[c] as number, gamma);
   let z = 0;
