@@ -344,18 +344,9 @@ export function readingScore(line: LineCandidates): number {
  * window moved by `dx` pitches and `dy` cap heights.
  */
 export function classifyGlyphsMoved(cell: MovableLine, dx: number, dy: number, topK = 4, minP = 0.002, cnn: Cnn = shippedCnn(), mlp: Mlp = shippedModel()): LineCandidates {
-  const raw = new Float32Array(GLYPH_SIZE);
-  const x = new Float32Array(GLYPH_SIZE);
-  const probs = new Float32Array(cnn.outputs);
-  const taken = new Uint8Array(cnn.outputs);
-  const line: CharCandidates[] = [];
-  for (let k = 0; k < cell.n; k++) {
-    cell.rasterAt(k, dx, dy, 1, raw, 0);
-    normaliseGlyph(raw, 0, x);
-    ensembleForward(cnn, mlp, x, 0, probs);
-    line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
-  }
-  return line;
+  const glyphs = new Float32Array(cell.n * GLYPH_SIZE);
+  for (let k = 0; k < cell.n; k++) cell.rasterAt(k, dx, dy, 1, glyphs, k * GLYPH_SIZE);
+  return classifyGlyphsSecond(glyphs, cell.n, topK, minP, cnn, mlp);
 }
 
 /**

@@ -494,7 +494,7 @@ export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = 
 function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzImageResult | null {
   const timings = zeroTimings();
   const t0 = now();
-  let best: { r: MrzResult; rec: MrzRecognition } | null = null;
+  let best: Reading | null = null;
   const readings: Reading[] = [];
   let stopped = false;
   try {
@@ -533,7 +533,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
     best = null;
   }
   timings.total = now() - t0;
-  const found = best as { r: MrzResult; rec: MrzRecognition } | null;
+  const found = best as Reading | null;
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) return null;
   return { ...found.r, corners: found.rec.corners, timings };

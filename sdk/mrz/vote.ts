@@ -146,7 +146,7 @@ function shapeFormat(lines: readonly (readonly unknown[])[] | readonly string[])
 }
 
 /** Per-position votes (char -> probability, duplicates merged) of one reading's candidates. */
-export function candidateVotes(candidates: readonly LineCandidates[]): Map<string, number>[][] {
+function candidateVotes(candidates: readonly LineCandidates[]): Map<string, number>[][] {
   return candidates.map((line) =>
     line.map((pos: readonly CharAlternative[]) => {
       const m = new Map<string, number>();
@@ -164,7 +164,7 @@ export function candidateVotes(candidates: readonly LineCandidates[]): Map<strin
  * readings the n are worth, so correlated readings (same blur, same glare) do not count as n.
  * The mass the readings left unassigned stays unassigned (the corrector treats it as "other").
  */
-export function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])[])[], independent: number): LineCandidates[] {
+function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])[])[], independent: number): LineCandidates[] {
   const first = readings[0];
   if (!first) return [];
   const ex = Math.max(1, Math.min(readings.length, independent)) / readings.length;
