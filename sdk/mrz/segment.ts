@@ -34,7 +34,9 @@
  * values a step into four interleaved tables, and the background's horizontal interpolation takes
  * each pair of reduced columns once per run of columns (inkMap 0.74x CPU on 145 band images of 60
  * median bench frames, paired in one process). Built inside the first pass, the histogram had taken
- * about as long as the rest of that pass.
+ * about as long as the rest of that pass. estimateSlant keeps its column histograms from one slant
+ * to the next and moves a row's pixels only when the row's whole-column shift changes (most rows
+ * keep it over several 0.02 steps): 0.43x CPU over the thirds of the lines of those band images.
  * @module
  */
 
@@ -510,50 +512,58 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   let half = 0;
   for (const l of lines) half = Math.max(half, (l.bottom - l.top) / 2);
   const pad = Math.ceil(maxSlant * half) + 2;
-  // One column histogram per line (cleared for every slant), over the columns the sheared ink
+  // One column histogram per line (kept from slant to slant, see below), over the columns the sheared ink
   // can reach only (those from xMin - pad + 2 to xMax + pad - 2): the sums of squares skip only
   // zeros, so they are the same as over the whole width.
   const span = xMax - xMin + 1 + 2 * pad;
-  const hist = float64(span * lines.length);
+  const hist = float64(span * lines.length, true);
   let best = -1;
   let bestS = 0;
   const steps = Math.round(maxSlant / step);
+  // Each row's pixels stay in the histogram from one slant to the next and are moved only when
+  // the row's placement changes: its whole-column shift (most rows keep theirs over several
+  // slant steps), or always for a row placed pixel by pixel (below). `placed[r]`: 0 not yet, 1 by
+  // the shift `rowSh[r]`, 2 pixel by pixel at the offset `rowP[r]`.
+  const placed = uint8(rows, true);
+  const rowSh = int32(rows);
+  const rowP = float64(rows);
+  // The sum of squares kept as the counts change ((c + 1)^2 = c^2 + 2c + 1, (c - 1)^2 = c^2 - 2c
+  // + 1): whole numbers, exact, the same as summed afresh at every slant.
+  let sum = 0;
   for (let k = -steps; k <= steps; k++) {
     const s = k * step;
-    hist.fill(0);
-    // The sum of squares kept as the counts grow ((c + 1)^2 = c^2 + 2c + 1): whole numbers, exact.
-    let sum = 0;
     for (let r = 0; r < rows; r++) {
       const p = s * (rowDy[r] as number);
-      const lineBase = (rowLine[r] as number) * span;
-      const e = rowStart[r + 1] as number;
       // A pixel at column x lands in column roundHalfUp(x - p), which is x + roundHalfUp(-p) unless
       // p lies a hair from a half-integer (no half-integer between x - p and its rounding): one
       // shift per row and slant; a row a hair from one rounds each pixel as before.
       const q = -p;
       const f = q - Math.floor(q);
-      if (Math.abs(f - 0.5) >= 1e-7) {
-        const sh = (roundHalfUp(q) - xMin + pad) | 0;
+      const exact = Math.abs(f - 0.5) < 1e-7;
+      const sh = exact ? 0 : (roundHalfUp(q) - xMin + pad) | 0;
+      const was = placed[r] as number;
+      if (!exact && was === 1 && rowSh[r] === sh) continue;
+      const lineBase = (rowLine[r] as number) * span;
+      const e = rowStart[r + 1] as number;
+      // Out at the old placement, then in at the new one.
+      for (let pass = was === 0 ? 1 : 0; pass < 2; pass++) {
+        const byPixel = pass === 0 ? was === 2 : exact;
+        const shift = pass === 0 ? (rowSh[r] as number) : sh;
+        const at = pass === 0 ? (rowP[r] as number) : p;
+        const d = pass === 0 ? -1 : 1;
         for (let i = rowStart[r] as number; i < e; i++) {
-          const col = (xs[i] as number) + sh;
-          if (col >= 0 && col < span) {
-            const idx = lineBase + col;
-            const c = hist[idx] as number;
-            hist[idx] = c + 1;
-            sum += 2 * c + 1;
-          }
-        }
-      } else {
-        for (let i = rowStart[r] as number; i < e; i++) {
-          const col = roundHalfUp((xs[i] as number) - p) - xMin + pad;
+          const col = byPixel ? roundHalfUp((xs[i] as number) - at) - xMin + pad : (xs[i] as number) + shift;
           if (col >= 0 && col < span) {
             const idx = (lineBase + col) | 0;
             const c = hist[idx] as number;
-            hist[idx] = c + 1;
-            sum += 2 * c + 1;
+            hist[idx] = c + d;
+            sum += d > 0 ? 2 * c + 1 : 1 - 2 * c;
           }
         }
       }
+      placed[r] = exact ? 2 : 1;
+      rowSh[r] = sh;
+      rowP[r] = p;
     }
     // Ties (and near-ties) go to the smaller slant: the search runs outwards from 0 in effect.
     if (sum > best * (1 + 1e-9) || (Math.abs(sum - best) <= best * 1e-9 && Math.abs(s) < Math.abs(bestS))) {
