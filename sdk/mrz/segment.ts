@@ -657,9 +657,11 @@ function lineAt(bin: Uint8Array, w: number, t: number, b: number): TextLine | nu
   let mass = 0;
   for (let y = t; y <= b; y++) {
     const o = y * w;
-    for (let x = 0; x < w; x++) if (bin[o + x]) {
-      colInk[x] = (colInk[x] as number) + 1;
-      mass++;
+    // Mask entries are 0 or 1: added without a branch.
+    for (let x = 0; x < w; x++) {
+      const v = bin[o + x] as number;
+      colInk[x] = (colInk[x] as number) + v;
+      mass += v;
     }
   }
   const maxGap = Math.max(4, Math.round(0.9 * lh));
