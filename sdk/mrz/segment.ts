@@ -33,8 +33,8 @@
  * Session 15 (same bits): the ink histogram is built in a pass of its own over the stored ink, four
  * values a step into four interleaved tables, and the background's horizontal interpolation takes
  * each pair of reduced columns once per run of columns (inkMap 0.74x CPU on 145 band images of 60
- * median bench frames, paired in one process). Built inside the first pass, the histogram had taken
- * about as long as the rest of that pass. estimateSlant keeps its column histograms from one slant
+ * median bench frames, paired in one process). Binned inside the first pass, the histogram had taken
+ * more than half of that pass. estimateSlant keeps its column histograms from one slant
  * to the next and moves a row's pixels only when the row's whole-column shift changes (most rows
  * keep it over several 0.02 steps): 0.43x CPU over the thirds of the lines of those band images.
  * @module
@@ -253,8 +253,8 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
 /**
  * The 256-bin histogram (`bin256(v, 0, 255)`) of the first `n` ink values (in [0, 1], never NaN),
  * for otsu(ink, 1), in a frame-pooled buffer. Its own pass over the stored values, four values a
- * step into four interleaved tables: built inside the ink map's first pass, the same counts took
- * about twice as long in all (inkMap 0.75x on the bench's band images with this pass).
+ * step into four interleaved tables. Binned inside the ink map's first pass, the histogram took
+ * more than half of that pass (inkMap 0.74x CPU on the bench's band images with its own pass).
  */
 function inkHistogram(ink: Float32Array, n: number): Uint32Array {
   const hist = uint32(256, true);
