@@ -919,11 +919,12 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
       }
       if (xTo < xFrom) xTo = xFrom;
       // combAt(x0, p, r, k) = x0 + kp[k] + q[k] with the same operations (bit-identical), the
-      // x0-independent terms computed once per (p, r).
-      for (let k = 0; k <= n; k++) {
-        kp[k] = k * p;
-        q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
-      }
+      // x0-independent terms computed once per (p, r): the far end's at once (the bounds below
+      // need only those), the others once a comb of this (p, r) has its boundaries read (every
+      // comb of many a (p, r) is dropped unread).
+      const kpn = n * p;
+      const qn = ((r - 1) * p * n * (n - 1)) / (2 * n);
+      let terms = false;
       let xi = -1;
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
         xi++;
@@ -933,7 +934,7 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
         // A comb ordered before the best wins a tie: it loses only on a higher cost.
         const before = order < bestOrder;
         let c = 0;
-        const xe = x0 + (kp[n] as number) + (q[n] as number);
+        const xe = x0 + kpn + qn;
         // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
         // is monotonic, so 0 + penalties is a lower bound of the final cost. A comb whose penalties
         // alone reach best loses before any boundary is read.
@@ -965,6 +966,13 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
         // just below best (c >= best exactly when c > it), or sooner lose - outLb (the left-out ink
         // still to come; within the slack, as above).
         const cap = Math.min(before ? best : bestBelow, lose - outLb);
+        if (!terms) {
+          for (let k = 0; k <= n; k++) {
+            kp[k] = k * p;
+            q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
+          }
+          terms = true;
+        }
         if (x0 > 0 && xe < last) {
           // interp(sm, x), inlined, the same arithmetic; no boundary is clamped (they increase
           // from x0 to xe: the pitch stays above 0.4 p with every ratio searched), and x > 0 makes
