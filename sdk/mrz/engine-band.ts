@@ -25,6 +25,10 @@
  * Session 14: the half-resolution desk test's block maxima serve the ink map's background also
  * when the test filled a desk (the fill is block-aligned: a filled block's maximum is the paper
  * value), one `blockMax` pass fewer on about 1.1 half-resolution windows per reading bench frame.
+ *
+ * Session 15: a shorter full-resolution line (TARGET_LEN 760 or 700 instead of 860, the classifiers
+ * as trained) was measured and dropped: 760 gave a false accept on the bench (70161, TD1, 0.908);
+ * 700 read bench 70000 275/320 (main 272) but held-out 90000 253/300 (main 258: 7 lost, 2 gained).
  * @module
  */
 
@@ -446,6 +450,12 @@ function foreshortening(cut: number, periods: readonly number[], heights: number
   return cut > 0 && Math.abs(Math.log(cut / heights)) < 0.25 ? cut : 0;
 }
 
+/** The best 2-line group of a half-resolution look: the likely layout's first, else the other's. */
+function twoLineGroup(a: BandAnalysis): LineGroup | undefined {
+  const likely = likelyLayout(a, [36, 44], TARGET_LEN / 2);
+  return (likely ? lineGroups(a, [likely])[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44])[0];
+}
+
 /**
  * Perspective rectification spec of a deskewed band: the text box is measured on a half-resolution
  * rectification and mapped through a homography onto an upright rectangle whose text line is
@@ -468,9 +478,8 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   // 3-line group of 30 wins over every 2-line one, so the 36/44 cuts are only needed without one.
   const a = { spec: halfSpec, ink, lines };
   // Without a TD1 group, the 2-line layout the line pitch suggests is cut first (the other only
-  // when it yields no group).
-  const likely = likelyLayout(a, [36, 44], TARGET_LEN / 2);
-  const g = lineGroups(a, [30])[0] ?? (likely ? lineGroups(a, [likely])[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44])[0];
+  // when it yields no group); the pitch is measured only then.
+  const g = lineGroups(a, [30])[0] ?? twoLineGroup(a);
   if (!g) return null;
   const first = g.cells[0];
   const last = g.cells[g.cells.length - 1];

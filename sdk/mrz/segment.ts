@@ -29,6 +29,20 @@
  * profile (0.86x CPU on 1011 fits captured from 40 bench frames, the same combs).
  * inkMap normalises, masks and clears long runs in one pass, and counts ink-free pixels in the
  * histogram like the others (same bits; inkMap 0.91x CPU on 123 band images of the bench).
+ *
+ * Session 15 (same bits): the ink histogram is built in a pass of its own over the stored ink, four
+ * values a step into four interleaved tables, and the background's horizontal interpolation takes
+ * each pair of reduced columns once per run of columns (inkMap 0.74x CPU on 145 band images of 60
+ * median bench frames, paired in one process). Binned inside the first pass, the histogram had taken
+ * more than half of that pass. estimateSlant keeps its column histograms from one slant
+ * to the next and moves a row's pixels only when the row's whole-column shift changes (most rows
+ * keep it over several 0.02 steps): 0.43x CPU over the thirds of the lines of those band images.
+ * fitComb computes a (pitch, ratio)'s boundary terms only once one of its combs is read (its
+ * bounds need the far end's terms only; cutting 0.975x). lineAt adds the mask without a branch.
+ * Tried and dropped: binning with Math.round (inkMap 1.12x), a separate mask pass and run clearing
+ * (0.83x against 0.74x fused), the DP's pitch penalties tabled by step (0.997x, as in session 12),
+ * skipping a (pitch, ratio) whose first comb's overhang passes the best cost (no gain), rasterGlyph
+ * sharing a source column's samples between its two column taps (0.94-0.98x, not kept).
  * @module
  */
 
@@ -168,10 +182,13 @@ function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage):
   for (let sy = 0; sy < sh; sy++) {
     const so = sy * sw;
     const ho = sy * w;
-    for (let x = 0; x < w; x++) {
-      const a = filtered[so + (cx0[x] as number)] as number;
-      const b = filtered[so + (cx1[x] as number)] as number;
-      hrows[ho + x] = a + (b - a) * (ctx[x] as number);
+    // cx0 (and with it cx1) is the same over runs of BG_BLOCK columns: a and b - a once per run.
+    let x = 0;
+    while (x < w) {
+      const c0 = cx0[x] as number;
+      const a = filtered[so + c0] as number;
+      const d = (filtered[so + (cx1[x] as number)] as number) - a;
+      for (; x < w && cx0[x] === c0; x++) hrows[ho + x] = a + d * (ctx[x] as number);
     }
   }
   return { hrows, sh };
@@ -187,10 +204,8 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
   const n = w * h;
   const { hrows, sh } = backgroundRows(img, charSize, blocks);
   // Ink against the background (the background value rounded to float as when it was stored in a
-  // Float32Array), with the histogram of otsu(ink, 1) built in the same pass.
-  // Every element of ink and bin is written below (pooled buffers are not zeroed).
+  // Float32Array). Every element of ink and bin is written below (pooled buffers are not zeroed).
   const ink = float32(n);
-  const hist = uint32(256, true);
   for (let y = 0; y < h; y++) {
     let fy = (y + 0.5) / BG_BLOCK - 0.5;
     if (fy < 0) fy = 0;
@@ -205,17 +220,10 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
     for (let x = 0; x < w; x++) {
       const b = Math.fround((hrows[o0 + x] as number) * uy + (hrows[o1 + x] as number) * ty);
       const v = (b - (data[o + x] as number)) / (b > 24 ? b : 24);
-      const f = Math.fround(v > 0 ? v : 0);
-      ink[o + x] = f;
-      // An ink-free pixel (f = 0) falls in bin 0 like any other value (counting those apart, to
-      // spare back-to-back increments of one entry, cost more in branches than it saved: inkMap
-      // 0.96x on the bench's band images). bin256(f, 0, 255), inline: f >= 0 (never NaN), so roundHalfUp(255 f) is a truncation and a fix-up.
-      const z = f * 255;
-      const r = (z + 0.5) | 0;
-      const bi = r - 0.5 > z ? r - 1 : r;
-      hist[bi < 255 ? bi : 255] = (hist[bi < 255 ? bi : 255] as number) + 1;
+      ink[o + x] = Math.fround(v > 0 ? v : 0);
     }
   }
+  const hist = inkHistogram(ink, n);
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
   const level = strokeLevel(ink, n, hist, t0);
@@ -246,6 +254,51 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
     if (start >= 0 && w - start > maxRun) bin.fill(0, o + start, o + w);
   }
   return { width: w, height: h, data: ink, threshold: t, bin };
+}
+
+/**
+ * The 256-bin histogram (`bin256(v, 0, 255)`) of the first `n` ink values (in [0, 1], never NaN),
+ * for otsu(ink, 1), in a frame-pooled buffer. Its own pass over the stored values, four values a
+ * step into four interleaved tables. Binned inside the ink map's first pass, the histogram took
+ * more than half of that pass (inkMap 0.74x CPU on the bench's band images with its own pass).
+ */
+function inkHistogram(ink: Float32Array, n: number): Uint32Array {
+  const hist = uint32(256, true);
+  // Table 4 b + j counts bin b of the values at indices j mod 4.
+  const lanes = int32(1024, true);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    // bin256(f, 0, 255), inline: f >= 0, so roundHalfUp(255 f) is a truncation and a fix-up.
+    const z0 = (ink[i] as number) * 255;
+    const z1 = (ink[i + 1] as number) * 255;
+    const z2 = (ink[i + 2] as number) * 255;
+    const z3 = (ink[i + 3] as number) * 255;
+    const r0 = (z0 + 0.5) | 0;
+    const r1 = (z1 + 0.5) | 0;
+    const r2 = (z2 + 0.5) | 0;
+    const r3 = (z3 + 0.5) | 0;
+    const b0 = r0 - 0.5 > z0 ? r0 - 1 : r0;
+    const b1 = r1 - 0.5 > z1 ? r1 - 1 : r1;
+    const b2 = r2 - 0.5 > z2 ? r2 - 1 : r2;
+    const b3 = r3 - 0.5 > z3 ? r3 - 1 : r3;
+    const l0 = (b0 < 255 ? b0 : 255) << 2;
+    const l1 = ((b1 < 255 ? b1 : 255) << 2) | 1;
+    const l2 = ((b2 < 255 ? b2 : 255) << 2) | 2;
+    const l3 = ((b3 < 255 ? b3 : 255) << 2) | 3;
+    lanes[l0] = (lanes[l0] as number) + 1;
+    lanes[l1] = (lanes[l1] as number) + 1;
+    lanes[l2] = (lanes[l2] as number) + 1;
+    lanes[l3] = (lanes[l3] as number) + 1;
+  }
+  for (; i < n; i++) {
+    const z = (ink[i] as number) * 255;
+    const r = (z + 0.5) | 0;
+    const b = r - 0.5 > z ? r - 1 : r;
+    const l = (b < 255 ? b : 255) << 2;
+    lanes[l] = (lanes[l] as number) + 1;
+  }
+  for (let b = 0; b < 256; b++) hist[b] = (lanes[4 * b] as number) + (lanes[4 * b + 1] as number) + (lanes[4 * b + 2] as number) + (lanes[4 * b + 3] as number);
+  return hist;
 }
 
 /**
@@ -465,50 +518,58 @@ export function estimateSlant(ink: InkMap, lines: readonly TextLine[], from = 0,
   let half = 0;
   for (const l of lines) half = Math.max(half, (l.bottom - l.top) / 2);
   const pad = Math.ceil(maxSlant * half) + 2;
-  // One column histogram per line (cleared for every slant), over the columns the sheared ink
+  // One column histogram per line (kept from slant to slant, see below), over the columns the sheared ink
   // can reach only (those from xMin - pad + 2 to xMax + pad - 2): the sums of squares skip only
   // zeros, so they are the same as over the whole width.
   const span = xMax - xMin + 1 + 2 * pad;
-  const hist = float64(span * lines.length);
+  const hist = float64(span * lines.length, true);
   let best = -1;
   let bestS = 0;
   const steps = Math.round(maxSlant / step);
+  // Each row's pixels stay in the histogram from one slant to the next and are moved only when
+  // the row's placement changes: its whole-column shift (most rows keep theirs over several
+  // slant steps), or always for a row placed pixel by pixel (below). `placed[r]`: 0 not yet, 1 by
+  // the shift `rowSh[r]`, 2 pixel by pixel at the offset `rowP[r]`.
+  const placed = uint8(rows, true);
+  const rowSh = int32(rows);
+  const rowP = float64(rows);
+  // The sum of squares kept as the counts change ((c + 1)^2 = c^2 + 2c + 1, (c - 1)^2 = c^2 - 2c
+  // + 1): whole numbers, exact, the same as summed afresh at every slant.
+  let sum = 0;
   for (let k = -steps; k <= steps; k++) {
     const s = k * step;
-    hist.fill(0);
-    // The sum of squares kept as the counts grow ((c + 1)^2 = c^2 + 2c + 1): whole numbers, exact.
-    let sum = 0;
     for (let r = 0; r < rows; r++) {
       const p = s * (rowDy[r] as number);
-      const lineBase = (rowLine[r] as number) * span;
-      const e = rowStart[r + 1] as number;
       // A pixel at column x lands in column roundHalfUp(x - p), which is x + roundHalfUp(-p) unless
       // p lies a hair from a half-integer (no half-integer between x - p and its rounding): one
       // shift per row and slant; a row a hair from one rounds each pixel as before.
       const q = -p;
       const f = q - Math.floor(q);
-      if (Math.abs(f - 0.5) >= 1e-7) {
-        const sh = (roundHalfUp(q) - xMin + pad) | 0;
+      const exact = Math.abs(f - 0.5) < 1e-7;
+      const sh = exact ? 0 : (roundHalfUp(q) - xMin + pad) | 0;
+      const was = placed[r] as number;
+      if (!exact && was === 1 && rowSh[r] === sh) continue;
+      const lineBase = (rowLine[r] as number) * span;
+      const e = rowStart[r + 1] as number;
+      // Out at the old placement, then in at the new one.
+      for (let pass = was === 0 ? 1 : 0; pass < 2; pass++) {
+        const byPixel = pass === 0 ? was === 2 : exact;
+        const shift = pass === 0 ? (rowSh[r] as number) : sh;
+        const at = pass === 0 ? (rowP[r] as number) : p;
+        const d = pass === 0 ? -1 : 1;
         for (let i = rowStart[r] as number; i < e; i++) {
-          const col = (xs[i] as number) + sh;
-          if (col >= 0 && col < span) {
-            const idx = lineBase + col;
-            const c = hist[idx] as number;
-            hist[idx] = c + 1;
-            sum += 2 * c + 1;
-          }
-        }
-      } else {
-        for (let i = rowStart[r] as number; i < e; i++) {
-          const col = roundHalfUp((xs[i] as number) - p) - xMin + pad;
+          const col = byPixel ? roundHalfUp((xs[i] as number) - at) - xMin + pad : (xs[i] as number) + shift;
           if (col >= 0 && col < span) {
             const idx = (lineBase + col) | 0;
             const c = hist[idx] as number;
-            hist[idx] = c + 1;
-            sum += 2 * c + 1;
+            hist[idx] = c + d;
+            sum += d > 0 ? 2 * c + 1 : 1 - 2 * c;
           }
         }
       }
+      placed[r] = exact ? 2 : 1;
+      rowSh[r] = sh;
+      rowP[r] = p;
     }
     // Ties (and near-ties) go to the smaller slant: the search runs outwards from 0 in effect.
     if (sum > best * (1 + 1e-9) || (Math.abs(sum - best) <= best * 1e-9 && Math.abs(s) < Math.abs(bestS))) {
@@ -602,9 +663,11 @@ function lineAt(bin: Uint8Array, w: number, t: number, b: number): TextLine | nu
   let mass = 0;
   for (let y = t; y <= b; y++) {
     const o = y * w;
-    for (let x = 0; x < w; x++) if (bin[o + x]) {
-      colInk[x] = (colInk[x] as number) + 1;
-      mass++;
+    // Mask entries are 0 or 1: added without a branch.
+    for (let x = 0; x < w; x++) {
+      const v = bin[o + x] as number;
+      colInk[x] = (colInk[x] as number) + v;
+      mass += v;
     }
   }
   const maxGap = Math.max(4, Math.round(0.9 * lh));
@@ -862,11 +925,12 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
       }
       if (xTo < xFrom) xTo = xFrom;
       // combAt(x0, p, r, k) = x0 + kp[k] + q[k] with the same operations (bit-identical), the
-      // x0-independent terms computed once per (p, r).
-      for (let k = 0; k <= n; k++) {
-        kp[k] = k * p;
-        q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
-      }
+      // x0-independent terms computed once per (p, r): the far end's at once (the bounds below
+      // need only those), the others once a comb of this (p, r) has its boundaries read (every
+      // comb of many a (p, r) is dropped unread).
+      const kpn = n * p;
+      const qn = ((r - 1) * p * n * (n - 1)) / (2 * n);
+      let terms = false;
       let xi = -1;
       for (let x0 = xFrom; x0 <= xTo + 1e-9; x0 += xStep) {
         xi++;
@@ -876,7 +940,7 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
         // A comb ordered before the best wins a tie: it loses only on a higher cost.
         const before = order < bestOrder;
         let c = 0;
-        const xe = x0 + (kp[n] as number) + (q[n] as number);
+        const xe = x0 + kpn + qn;
         // The overhang (span) or centring penalties are added last, to a sum of terms >= 0: rounding
         // is monotonic, so 0 + penalties is a lower bound of the final cost. A comb whose penalties
         // alone reach best loses before any boundary is read.
@@ -908,6 +972,13 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
         // just below best (c >= best exactly when c > it), or sooner lose - outLb (the left-out ink
         // still to come; within the slack, as above).
         const cap = Math.min(before ? best : bestBelow, lose - outLb);
+        if (!terms) {
+          for (let k = 0; k <= n; k++) {
+            kp[k] = k * p;
+            q[k] = ((r - 1) * p * k * (k - 1)) / (2 * n);
+          }
+          terms = true;
+        }
         if (x0 > 0 && xe < last) {
           // interp(sm, x), inlined, the same arithmetic; no boundary is clamped (they increase
           // from x0 to xe: the pitch stays above 0.4 p with every ratio searched), and x > 0 makes

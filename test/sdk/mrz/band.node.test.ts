@@ -198,6 +198,32 @@ test('estimateSlant (one shift per row and slant) equals the per-pixel reference
   }
 });
 
+test('estimateSlant (rows moved only when their placement changes) equals the per-pixel reference: random masks, lines of odd and even heights, random ranges and steps', () => {
+  let seed = 4242;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let trial = 0; trial < 40; trial++) {
+    const width = 60 + Math.floor(rand() * 200);
+    const height = 70;
+    const bin = new Uint8Array(width * height);
+    const density = 0.02 + rand() * 0.4;
+    for (let i = 0; i < bin.length; i++) bin[i] = rand() < density ? 1 : 0;
+    const ink = { width, height, data: new Float32Array(width * height), threshold: 0.5, bin } as InkMap;
+    // One to three lines; heights odd and even (half-row and whole-row offsets from the middle).
+    const lines: { top: number; bottom: number; xa: number; xb: number; mass: number }[] = [];
+    let top = 1 + Math.floor(rand() * 4);
+    for (let l = 1 + Math.floor(rand() * 3); l > 0; l--) {
+      const h = 6 + Math.floor(rand() * 14);
+      if (top + h >= height) break;
+      lines.push({ top, bottom: top + h - 1, xa: Math.floor(rand() * 10), xb: width - 1 - Math.floor(rand() * 10), mass: 0 });
+      top += h + Math.floor(rand() * 4);
+    }
+    const from = rand() * width * 0.5;
+    const to = from + rand() * width * 0.6;
+    const [maxSlant, step] = ([[0.4, 0.02], [0.5, 0.25], [0.4, 0.1], [0.3, 0.03]] as const)[trial % 4] as readonly [number, number];
+    assert.equal(estimateSlant(ink, lines, from, to, maxSlant, step), referenceSlant(ink, lines, from, to, maxSlant, step), `trial ${trial}`);
+  }
+});
+
 test('a document seen at an angle (its verticals 9 degrees off the text line\'s perpendicular): the rectified glyphs stand upright and the frame reads', { skip: !haveFont }, async () => {
   // Bench frame 70240 (hard preset): the MRZ box's side edges lean about 9 degrees against its
   // text line; rotating the line level left the glyphs leaning (SIRIPORN read as SZRZP0RN).
