@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
-import { blackHat8, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, selectKth, toFloat, toGray, toGrayTwo, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, blockMax, blockMaxReference, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, selectKth, toFloat, toGray, toGrayTwo, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
 
@@ -93,6 +93,43 @@ test('downscale and downscaleTwo give the rounded block means (plain reference),
     assert.deepEqual(flat(a), want, `downscaleTwo fine ${w}x${h} f ${f}`);
     assert.deepEqual(flat(b), flat(referenceDownscale(g, 2 * f)), `downscaleTwo coarse ${w}x${h} f ${f}`);
   }
+});
+
+test('blockMax (bit patterns, columns first) equals the float compares: block sizes 1-9, clipped edges, ties, -0, negatives, infinities and NaNs', () => {
+  const r = rng(23);
+  const same = (a: FloatImage, b: FloatImage, what: string): void => {
+    assert.equal(a.width, b.width, what);
+    assert.equal(a.height, b.height, what);
+    for (let i = 0; i < b.data.length; i++) assert.ok(Object.is(a.data[i], b.data[i]), `${what}: block ${i}: ${a.data[i]} vs ${b.data[i]}`);
+  };
+  for (let t = 0; t < 400; t++) {
+    const w = 1 + Math.floor(r() * 70);
+    const h = 1 + Math.floor(r() * 40);
+    const bs = 1 + (t % 9);
+    const data = new Float32Array(w * h);
+    const mode = t % 4;
+    for (let i = 0; i < data.length; i++) {
+      const u = r();
+      // Pixels (mode 0), few distinct values (ties), tiny values next to 0, and odd values.
+      data[i] = mode === 0 ? u * 255 : mode === 1 ? Math.floor(u * 3) : mode === 2 ? u * 1e-40 : 0;
+      if (mode === 3) {
+        const odd = [-0, -1, -Infinity, Infinity, NaN, -NaN, 3.5, 1e-45, 255];
+        data[i] = u < 0.5 ? u * 100 : (odd[Math.floor(r() * odd.length)] as number);
+      }
+    }
+    const img = { width: w, height: h, data };
+    same(blockMax(img, bs), blockMaxReference(img, bs), `${w}x${h} bs ${bs} mode ${mode}`);
+  }
+  // A NaN is skipped: the block's other values (or 0) give its maximum; a negative NaN's pattern too.
+  const nanBits = new Int32Array([0x7fc00000, 0x7fffffff, -1]);
+  const nans = new Float32Array(nanBits.buffer);
+  const img = { width: 4, height: 2, data: new Float32Array([nans[0] as number, 2, nans[1] as number, nans[2] as number, 1, 0.5, -3, -0]) };
+  assert.deepEqual([...blockMax(img, 2).data], [2, 0]);
+  // A buffer shorter than the image (never the engine's) is read as the float compares read it.
+  const short = { width: 5, height: 3, data: new Float32Array([1, 2, 3, 4, 5, 6, 7]) };
+  same(blockMax(short, 2), blockMaxReference(short, 2), 'short buffer');
+  // No pixels: one empty block.
+  assert.deepEqual([...blockMax({ width: 0, height: 0, data: new Float32Array(0) }, 4).data], [0]);
 });
 
 test('selectKth gives the element a sorted copy holds at k: ties, runs, constant, sorted and reversed input', () => {
