@@ -10,6 +10,9 @@
  * frame and the locate pass's two levels in one pass (Chromium 0.8x of toGray + downscaleTwo); a
  * loop over each 3x3 block's nine pixels was slower in Chromium than the two calls, row loops with
  * per-column block sums faster; pooled arrays in that loop cost about 10% against fixed module ones.
+ * Session 15: the engine's frame is converted on demand (`toGrayLevels`, `Gray8.ready`): only the
+ * levels for every pixel, the grey pixels where the band windows read them (about 15% of a bench
+ * frame). blockMax compares the floats' bit patterns with int32 Math.max (a cmov in Chromium).
  * @module
  */
 
@@ -21,6 +24,20 @@ export interface Gray8 {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
+  /**
+   * Set on a frame converted on demand (see {@link toGrayLevels}): `data` holds its pixels only
+   * where `ready` was called for (pixels `x0..x1` of rows `y0..y1`, inclusive, clamped to the
+   * image); elsewhere it holds anything. A reader of `data` calls {@link readyGray} first.
+   */
+  readonly ready?: (x0: number, y0: number, x1: number, y1: number) => void;
+}
+
+/**
+ * Makes the pixels `x0..x1` of rows `y0..y1` (inclusive; default the whole image) of `g` valid in
+ * `g.data`: a no-op unless `g` is converted on demand (see {@link toGrayLevels}).
+ */
+export function readyGray(g: Gray8, x0 = 0, y0 = 0, x1 = g.width - 1, y1 = g.height - 1): void {
+  if (g.ready) g.ready(x0, y0, x1, y1);
 }
 
 /** A float image (one channel), row-major. */
@@ -148,6 +165,127 @@ function out3(out: Uint8Array, i: number, s: number): void {
   out[i] = ((s + 4) * 7282) >>> 16;
 }
 
+/**
+ * {@link toGrayTwo}`(image, factor, into)` for the engine: the same levels and, for the usual case
+ * (factor 3, RGBA words), a grey frame converted on demand (see `Gray8.ready`): a reading frame's
+ * band windows, all the engine reads at full resolution, are about 15% of a bench frame, so the
+ * locate levels are made from each pixel's luma without storing it (0.72x of toGrayTwo's time in
+ * Chromium, 1280x720 bench frames) and rows are converted where rectification asks. Other cases
+ * give toGrayTwo's (eager) frame.
+ */
+export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?: Uint8Array): { gray: Gray8; levels: [Gray8, Gray8] } | null {
+  const { width: W, height: H, data } = image;
+  const n = W * H;
+  const fused =
+    Math.floor(factor) === 3 && W <= 3 * BLOCK_SUMS.length && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
+    !!data && typeof data.length === 'number' && data.length >= n * 4 && data.byteOffset % 4 === 0;
+  if (!fused) return toGrayTwo(image, factor, into);
+  const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
+  const px = new Int32Array(data.buffer, data.byteOffset, n);
+  // As toGrayTwo, without storing the grey pixels (the luma written out by hand: Chromium did not
+  // inline lumaOfWord here).
+  const w = Math.floor(W / 3);
+  const h = Math.floor(H / 3);
+  const w2 = Math.floor(W / 6);
+  const h2 = Math.floor(H / 6);
+  const fine = uint8(w * h);
+  const coarse = uint8(w2 * h2);
+  const acc = BLOCK_SUMS;
+  const acc2 = PAIR_SUMS;
+  for (let by = 0; by < h; by++) {
+    acc.fill(0, 0, w);
+    for (let dy = 0; dy < 3; dy++) {
+      for (let x = 0, i = (3 * by + dy) * W; x < w; x++, i += 3) {
+        const a = px[i] as number;
+        const b = px[i + 1] as number;
+        const c = px[i + 2] as number;
+        acc[x] =
+          (acc[x] as number) +
+          ((Math.imul(a & 0xff00ff, 0x4d001d) + Math.imul(a & 0xff00, 0x9600)) >>> 24) +
+          ((Math.imul(b & 0xff00ff, 0x4d001d) + Math.imul(b & 0xff00, 0x9600)) >>> 24) +
+          ((Math.imul(c & 0xff00ff, 0x4d001d) + Math.imul(c & 0xff00, 0x9600)) >>> 24);
+      }
+    }
+    const o = by * w;
+    for (let x = 0; x < w; x++) out3(fine, o + x, acc[x] as number);
+    const y2 = by >> 1;
+    if (y2 >= h2) continue;
+    if ((by & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
+    else {
+      const o2 = y2 * w2;
+      for (let x = 0; x < w2; x++) coarse[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + 18) / 36;
+    }
+  }
+  return { gray: new GrayOnDemand(W, H, out, px), levels: [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }] };
+}
+
+/** Per row, the first and one past the last pixel of {@link GrayOnDemand}'s one converted stretch (empty when equal). */
+let readyFrom = new Int32Array(0);
+let readyTo = new Int32Array(0);
+
+/**
+ * A grey frame converted from its RGBA words on demand, a stretch of each row at a time: each row
+ * keeps one converted stretch, widened to cover every request (the gap between two requests is
+ * converted too). The row state is shared by all such frames: only the newest one may be read.
+ */
+class GrayOnDemand implements Gray8 {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+  private readonly px: Int32Array;
+
+  constructor(width: number, height: number, data: Uint8Array, px: Int32Array) {
+    this.width = width;
+    this.height = height;
+    this.data = data;
+    this.px = px;
+    if (readyFrom.length < height) {
+      readyFrom = new Int32Array(height);
+      readyTo = new Int32Array(height);
+    } else {
+      readyFrom.fill(0, 0, height);
+      readyTo.fill(0, 0, height);
+    }
+  }
+
+  ready(x0: number, y0: number, x1: number, y1: number): void {
+    const { width: w, height: h } = this;
+    // Clamped, integer bounds (NaN: the whole image).
+    const xa = x0 >= 0 ? Math.floor(x0) : 0;
+    const xb = x1 <= w - 1 ? Math.ceil(x1) : w - 1;
+    const ya = y0 >= 0 ? Math.floor(y0) : 0;
+    const yb = y1 <= h - 1 ? Math.ceil(y1) : h - 1;
+    if (xa > xb) return;
+    const from = readyFrom;
+    const to = readyTo;
+    for (let y = ya; y <= yb; y++) {
+      const a = from[y] as number;
+      const b = to[y] as number;
+      if (a >= b) {
+        this.convert(y, xa, xb + 1);
+        from[y] = xa;
+        to[y] = xb + 1;
+        continue;
+      }
+      if (xa < a) {
+        this.convert(y, xa, a);
+        from[y] = xa;
+      }
+      if (xb + 1 > b) {
+        this.convert(y, b, xb + 1);
+        to[y] = xb + 1;
+      }
+    }
+  }
+
+  /** Converts pixels `x0` to `x1 - 1` of row `y`. */
+  private convert(y: number, x0: number, x1: number): void {
+    const out = this.data;
+    const px = this.px;
+    for (let i = y * this.width + x0, e = y * this.width + x1; i < e; i++) out[i] = lumaOfWord(px[i] as number);
+  }
+}
+
 /** Downscales by an integer factor using area (box) averaging. Factor 1 returns the input. */
 export function downscale(src: Gray8, factor: number): Gray8 {
   const f = Math.max(1, Math.floor(factor));
@@ -167,6 +305,7 @@ export function downscaleTwo(src: Gray8, factor: number): [Gray8, Gray8] {
 
 /** Block means of `src` over f x f blocks and, with `coarse`, over 2f x 2f blocks. */
 function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | null] {
+  readyGray(src);
   const w = Math.floor(src.width / f);
   const h = Math.floor(src.height / f);
   const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
@@ -223,6 +362,7 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
 export function rotateQuarter(src: Gray8, quarterTurns: number): Gray8 {
   const q = ((quarterTurns % 4) + 4) % 4;
   if (q === 0) return src;
+  readyGray(src);
   const { width: w, height: h, data: d } = src;
   const ow = q === 2 ? w : h;
   const oh = q === 2 ? h : w;
@@ -458,6 +598,7 @@ export function boxBlur(src: FloatImage, rx: number, ry: number): FloatImage {
 
 /** Converts an 8-bit image to float. */
 export function toFloat(src: Gray8): FloatImage {
+  readyGray(src);
   const out = float32(src.width * src.height);
   const d = src.data;
   for (let i = 0; i < out.length; i++) out[i] = d[i] as number;
@@ -754,8 +895,9 @@ function columnMax8(src: Int32Array, dst: Int32Array, tmp: Int32Array, wr: numbe
  * pixel-wise pass along x.
  */
 export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
-  const { width: w, height: h, data } = src;
   if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
+  readyGray(src);
+  const { width: w, height: h, data } = src;
   // Rows of whole words: a zero word, the pixels, zeros to the word's end, a zero word.
   const wr = ((w + 3) >> 2) + 2;
   const stride = 4 * wr;

@@ -27,7 +27,7 @@
  * @module
  */
 
-import { blackHat8, downscale, downscaleTwo, otsu8OfHistogram, type Gray8 } from './image.ts';
+import { blackHat8, downscale, downscaleTwo, otsu8OfHistogram, readyGray, type Gray8 } from './image.ts';
 import { float64, int32, uint32, uint8 } from './scratch.ts';
 
 /** A band hypothesis in full-resolution frame coordinates. */
@@ -210,6 +210,8 @@ let bh32Buf = new Uint32Array(0);
 let bin32Buf = new Uint32Array(0);
 
 function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[] {
+  // (The frame itself at factor 1: its black-hat and paper levels read every pixel.)
+  readyGray(small);
   const { width: w, height: h } = small;
   const n = w * h;
   if (bhBuf.length < n) {
