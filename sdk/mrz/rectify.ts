@@ -2,6 +2,11 @@
  * Rectification: bilinear sampling of a rotated rectangle (optionally a perspective quad, through a
  * homography) of the frame into an axis-aligned float image, plus the mapping back to frame
  * coordinates (for the overlay corners).
+ *
+ * Session 15: a frame converted on demand (the engine's, see `toGrayLevels`) is readied in the box
+ * around the window's four corner samples before sampling (`readySource`). Tried and dropped: a
+ * loop of its own for clamped rows and for full resolution (the branches are loop-invariant;
+ * Chromium: 1.01x on 31 captured perspective windows, 1.03x on 41 rotated ones).
  * @module
  */
 
