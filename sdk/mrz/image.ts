@@ -101,10 +101,7 @@ export function toGrayTwo(image: RgbaImage | GrayImage, factor: number, into?: U
   const { width: W, height: H, data } = image;
   const f = Math.max(1, Math.floor(factor));
   const n = W * H;
-  const fused =
-    f === 3 && W <= 3 * BLOCK_SUMS.length && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
-    !!data && typeof data.length === 'number' && data.length >= n * 4 && data.byteOffset % 4 === 0;
-  if (!fused) {
+  if (!fusedFactorThree(image, f)) {
     const gray = toGray(image, into);
     return gray ? { gray, levels: downscaleTwo(gray, f) } : null;
   }
@@ -153,6 +150,18 @@ export function toGrayTwo(image: RgbaImage | GrayImage, factor: number, into?: U
 }
 
 /**
+ * True when {@link toGrayTwo} and {@link toGrayLevels} take their one pass over RGBA words: factor
+ * `f` 3, a well-formed RGBA image whose rows fit the block sums, 32-bit aligned, little-endian.
+ */
+function fusedFactorThree(image: RgbaImage | GrayImage, f: number): boolean {
+  const { width: W, height: H, data } = image;
+  return (
+    f === 3 && W <= 3 * BLOCK_SUMS.length && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
+    !!data && typeof data.length === 'number' && data.length >= W * H * 4 && data.byteOffset % 4 === 0
+  );
+}
+
+/**
  * Block sums of one row of blocks (and of two blocks side by side) in {@link toGrayTwo}: fixed
  * module arrays, whose accesses the JIT compiles tighter than a pooled array's (1280x720 frames:
  * about 0.9x of the time in Chromium).
@@ -176,10 +185,7 @@ function out3(out: Uint8Array, i: number, s: number): void {
 export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?: Uint8Array): { gray: Gray8; levels: [Gray8, Gray8] } | null {
   const { width: W, height: H, data } = image;
   const n = W * H;
-  const fused =
-    Math.floor(factor) === 3 && W <= 3 * BLOCK_SUMS.length && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
-    !!data && typeof data.length === 'number' && data.length >= n * 4 && data.byteOffset % 4 === 0;
-  if (!fused) return toGrayTwo(image, factor, into);
+  if (!fusedFactorThree(image, Math.floor(factor))) return toGrayTwo(image, factor, into);
   const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
   const px = new Int32Array(data.buffer, data.byteOffset, n);
   // As toGrayTwo, without storing the grey pixels (the luma written out by hand: Chromium did not
