@@ -199,8 +199,17 @@ export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?
   const acc = BLOCK_SUMS;
   const acc2 = PAIR_SUMS;
   for (let by = 0; by < h; by++) {
-    acc.fill(0, 0, w);
-    for (let dy = 0; dy < 3; dy++) {
+    // The block row's first pixel row sets the column sums (no zeroing pass: 0.96x in Chromium and Node).
+    for (let x = 0, i = 3 * by * W; x < w; x++, i += 3) {
+      const a = px[i] as number;
+      const b = px[i + 1] as number;
+      const c = px[i + 2] as number;
+      acc[x] =
+        ((Math.imul(a & 0xff00ff, 0x4d001d) + Math.imul(a & 0xff00, 0x9600)) >>> 24) +
+        ((Math.imul(b & 0xff00ff, 0x4d001d) + Math.imul(b & 0xff00, 0x9600)) >>> 24) +
+        ((Math.imul(c & 0xff00ff, 0x4d001d) + Math.imul(c & 0xff00, 0x9600)) >>> 24);
+    }
+    for (let dy = 1; dy < 3; dy++) {
       for (let x = 0, i = (3 * by + dy) * W; x < w; x++, i += 3) {
         const a = px[i] as number;
         const b = px[i + 1] as number;
