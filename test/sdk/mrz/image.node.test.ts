@@ -525,6 +525,22 @@ test('perspective rectify samples bilinearly at the mapped pixel centres, bit-ex
   }
 });
 
+test('rectify reads a frame that is a view into a larger buffer (pixel pairs read at its offset) as a copy of it', () => {
+  const g = randomGray(120, 80, 14);
+  const big = new Uint8Array(g.data.length + 7).fill(255);
+  big.set(g.data, 3);
+  const view = { width: 120, height: 80, data: big.subarray(3, 3 + g.data.length) };
+  for (const spec of [
+    { cx: 60, cy: 40, angle: 0.12, u0: -50, u1: 50, v0: -20, v1: 20, scale: 1.1 },
+    { cx: 60, cy: 40, angle: 0, u0: -40, u1: 40, v0: -15, v1: 15, scale: 1, homography: [1, 0.02, 20, -0.01, 1, 25, 0.0003, 0.0001, 1] },
+  ] satisfies RectSpec[]) {
+    const want = rectify(g, spec);
+    const got = rectify(view, spec);
+    assert.ok(want && got);
+    assert.deepEqual([...got.data], [...want.data]);
+  }
+});
+
 test('rectify writes into a given buffer when it is long enough (the same pixels), else into a new one', () => {
   const g = randomGray(120, 80, 12);
   const spec: RectSpec = { cx: 60, cy: 40, angle: 0.12, u0: -50, u1: 50, v0: -20, v1: 20, scale: 1.1 };
