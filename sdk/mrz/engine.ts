@@ -25,7 +25,7 @@ import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { InkMap } from './segment.ts';
 import { LAYOUTS } from './formats.ts';
-import { downscale, rotateQuarter, toGray, toGrayTwo, unrotatePoint, type Gray8 } from './image.ts';
+import { downscale, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { toFrame, type RectSpec } from './rectify.ts';
 import { withFramePool } from './scratch.ts';
@@ -81,6 +81,7 @@ function sizesFor(formats: readonly MrzFormat[] | undefined): (30 | 36 | 44)[] {
 }
 
 interface Prepared {
+  /** The working frame; possibly converted on demand (see `toGrayLevels`: readers call `readyGray`). */
   readonly gray: Gray8;
   /**
    * Block-mean levels of the upright `gray` by factor (see `downscale`), shared by its locate passes
@@ -104,11 +105,12 @@ function prepare(image: RgbaImage | GrayImage): Prepared | null {
     const n = width * height;
     if (n > grayBuf.length && n <= 16e6) grayBuf = new Uint8Array(n);
     // Frames the engine reads at full size: the fast locate pass's two levels made along with the
-    // grey frame (see toGrayTwo; the same bytes as downscaling it).
+    // grey frame (see toGrayLevels; the same bytes as downscaling it), which is converted where
+    // it is read (the band windows; the whole frame only for a finer pass or another orientation).
     const levels = Math.max(width, height) <= MAX_SIDE ? fastLevels(width, height) : [];
     const [f, f2] = levels as [number, number | undefined];
     if (levels.length === 2 && f2 === 2 * f && f > 1) {
-      const two = toGrayTwo(image, f, grayBuf);
+      const two = toGrayLevels(image, f, grayBuf);
       gray = two?.gray ?? null;
       if (two) {
         pyramid.set(f, two.levels[0]);

@@ -10,6 +10,9 @@
  * frame and the locate pass's two levels in one pass (Chromium 0.8x of toGray + downscaleTwo); a
  * loop over each 3x3 block's nine pixels was slower in Chromium than the two calls, row loops with
  * per-column block sums faster; pooled arrays in that loop cost about 10% against fixed module ones.
+ * Session 15: the engine's frame is converted on demand (`toGrayLevels`, `Gray8.ready`): only the
+ * levels for every pixel, the grey pixels where the band windows read them (about 15% of a bench
+ * frame). blockMax compares the floats' bit patterns with int32 Math.max (a cmov in Chromium).
  * @module
  */
 
@@ -21,6 +24,20 @@ export interface Gray8 {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
+  /**
+   * Set on a frame converted on demand (see {@link toGrayLevels}): `data` holds its pixels only
+   * where `ready` was called for (pixels `x0..x1` of rows `y0..y1`, inclusive, clamped to the
+   * image); elsewhere it holds anything. A reader of `data` calls {@link readyGray} first.
+   */
+  readonly ready?: (x0: number, y0: number, x1: number, y1: number) => void;
+}
+
+/**
+ * Makes the pixels `x0..x1` of rows `y0..y1` (inclusive; default the whole image) of `g` valid in
+ * `g.data`: a no-op unless `g` is converted on demand (see {@link toGrayLevels}).
+ */
+export function readyGray(g: Gray8, x0 = 0, y0 = 0, x1 = g.width - 1, y1 = g.height - 1): void {
+  if (g.ready) g.ready(x0, y0, x1, y1);
 }
 
 /** A float image (one channel), row-major. */
@@ -84,10 +101,7 @@ export function toGrayTwo(image: RgbaImage | GrayImage, factor: number, into?: U
   const { width: W, height: H, data } = image;
   const f = Math.max(1, Math.floor(factor));
   const n = W * H;
-  const fused =
-    f === 3 && W <= 3 * BLOCK_SUMS.length && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
-    !!data && typeof data.length === 'number' && data.length >= n * 4 && data.byteOffset % 4 === 0;
-  if (!fused) {
+  if (!fusedFactorThree(image, f)) {
     const gray = toGray(image, into);
     return gray ? { gray, levels: downscaleTwo(gray, f) } : null;
   }
@@ -136,6 +150,18 @@ export function toGrayTwo(image: RgbaImage | GrayImage, factor: number, into?: U
 }
 
 /**
+ * True when {@link toGrayTwo} and {@link toGrayLevels} take their one pass over RGBA words: factor
+ * `f` 3, a well-formed RGBA image whose rows fit the block sums, 32-bit aligned, little-endian.
+ */
+function fusedFactorThree(image: RgbaImage | GrayImage, f: number): boolean {
+  const { width: W, height: H, data } = image;
+  return (
+    f === 3 && W <= 3 * BLOCK_SUMS.length && LITTLE_ENDIAN && Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0 &&
+    !!data && typeof data.length === 'number' && data.length >= W * H * 4 && data.byteOffset % 4 === 0
+  );
+}
+
+/**
  * Block sums of one row of blocks (and of two blocks side by side) in {@link toGrayTwo}: fixed
  * module arrays, whose accesses the JIT compiles tighter than a pooled array's (1280x720 frames:
  * about 0.9x of the time in Chromium).
@@ -146,6 +172,134 @@ const PAIR_SUMS = new Uint32Array(512);
 /** The rounded mean of a 3x3 block's sum `s` stored at `out[i]`: floor((s + 4) / 9) as a multiply and shift (exact for s <= 2295). */
 function out3(out: Uint8Array, i: number, s: number): void {
   out[i] = ((s + 4) * 7282) >>> 16;
+}
+
+/**
+ * {@link toGrayTwo}`(image, factor, into)` for the engine: the same levels and, for the usual case
+ * (factor 3, RGBA words), a grey frame converted on demand (see `Gray8.ready`): a reading frame's
+ * band windows, all the engine reads at full resolution, are about 15% of a bench frame, so the
+ * locate levels are made from each pixel's luma without storing it (0.72x of toGrayTwo's time in
+ * Chromium, 1280x720 bench frames) and rows are converted where rectification asks. Other cases
+ * give toGrayTwo's (eager) frame.
+ */
+export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?: Uint8Array): { gray: Gray8; levels: [Gray8, Gray8] } | null {
+  const { width: W, height: H, data } = image;
+  const n = W * H;
+  if (!fusedFactorThree(image, Math.floor(factor))) return toGrayTwo(image, factor, into);
+  const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
+  const px = new Int32Array(data.buffer, data.byteOffset, n);
+  // As toGrayTwo, without storing the grey pixels (the luma written out by hand: Chromium did not
+  // inline lumaOfWord here).
+  const w = Math.floor(W / 3);
+  const h = Math.floor(H / 3);
+  const w2 = Math.floor(W / 6);
+  const h2 = Math.floor(H / 6);
+  const fine = uint8(w * h);
+  const coarse = uint8(w2 * h2);
+  const acc = BLOCK_SUMS;
+  const acc2 = PAIR_SUMS;
+  for (let by = 0; by < h; by++) {
+    // The block row's first pixel row sets the column sums (no zeroing pass: 0.96x in Chromium and Node).
+    for (let x = 0, i = 3 * by * W; x < w; x++, i += 3) {
+      const a = px[i] as number;
+      const b = px[i + 1] as number;
+      const c = px[i + 2] as number;
+      acc[x] =
+        ((Math.imul(a & 0xff00ff, 0x4d001d) + Math.imul(a & 0xff00, 0x9600)) >>> 24) +
+        ((Math.imul(b & 0xff00ff, 0x4d001d) + Math.imul(b & 0xff00, 0x9600)) >>> 24) +
+        ((Math.imul(c & 0xff00ff, 0x4d001d) + Math.imul(c & 0xff00, 0x9600)) >>> 24);
+    }
+    for (let dy = 1; dy < 3; dy++) {
+      for (let x = 0, i = (3 * by + dy) * W; x < w; x++, i += 3) {
+        const a = px[i] as number;
+        const b = px[i + 1] as number;
+        const c = px[i + 2] as number;
+        acc[x] =
+          (acc[x] as number) +
+          ((Math.imul(a & 0xff00ff, 0x4d001d) + Math.imul(a & 0xff00, 0x9600)) >>> 24) +
+          ((Math.imul(b & 0xff00ff, 0x4d001d) + Math.imul(b & 0xff00, 0x9600)) >>> 24) +
+          ((Math.imul(c & 0xff00ff, 0x4d001d) + Math.imul(c & 0xff00, 0x9600)) >>> 24);
+      }
+    }
+    const o = by * w;
+    // out3 written out (Chromium called it here).
+    for (let x = 0; x < w; x++) fine[o + x] = (((acc[x] as number) + 4) * 7282) >>> 16;
+    const y2 = by >> 1;
+    if (y2 >= h2) continue;
+    if ((by & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
+    else {
+      const o2 = y2 * w2;
+      for (let x = 0; x < w2; x++) coarse[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + 18) / 36;
+    }
+  }
+  return { gray: new GrayOnDemand(W, H, out, px), levels: [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }] };
+}
+
+/** Per row, the first and one past the last pixel of {@link GrayOnDemand}'s one converted stretch (empty when equal). */
+let readyFrom = new Int32Array(0);
+let readyTo = new Int32Array(0);
+
+/**
+ * A grey frame converted from its RGBA words on demand, a stretch of each row at a time: each row
+ * keeps one converted stretch, widened to cover every request (the gap between two requests is
+ * converted too). The row state is shared by all such frames: only the newest one may be read.
+ */
+class GrayOnDemand implements Gray8 {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+  private readonly px: Int32Array;
+
+  constructor(width: number, height: number, data: Uint8Array, px: Int32Array) {
+    this.width = width;
+    this.height = height;
+    this.data = data;
+    this.px = px;
+    if (readyFrom.length < height) {
+      readyFrom = new Int32Array(height);
+      readyTo = new Int32Array(height);
+    } else {
+      readyFrom.fill(0, 0, height);
+      readyTo.fill(0, 0, height);
+    }
+  }
+
+  ready(x0: number, y0: number, x1: number, y1: number): void {
+    const { width: w, height: h } = this;
+    // Clamped, integer bounds (NaN: the whole image).
+    const xa = x0 >= 0 ? Math.floor(x0) : 0;
+    const xb = x1 <= w - 1 ? Math.ceil(x1) : w - 1;
+    const ya = y0 >= 0 ? Math.floor(y0) : 0;
+    const yb = y1 <= h - 1 ? Math.ceil(y1) : h - 1;
+    if (xa > xb) return;
+    const from = readyFrom;
+    const to = readyTo;
+    for (let y = ya; y <= yb; y++) {
+      const a = from[y] as number;
+      const b = to[y] as number;
+      if (a >= b) {
+        this.convert(y, xa, xb + 1);
+        from[y] = xa;
+        to[y] = xb + 1;
+        continue;
+      }
+      if (xa < a) {
+        this.convert(y, xa, a);
+        from[y] = xa;
+      }
+      if (xb + 1 > b) {
+        this.convert(y, b, xb + 1);
+        to[y] = xb + 1;
+      }
+    }
+  }
+
+  /** Converts pixels `x0` to `x1 - 1` of row `y`. */
+  private convert(y: number, x0: number, x1: number): void {
+    const out = this.data;
+    const px = this.px;
+    for (let i = y * this.width + x0, e = y * this.width + x1; i < e; i++) out[i] = lumaOfWord(px[i] as number);
+  }
 }
 
 /** Downscales by an integer factor using area (box) averaging. Factor 1 returns the input. */
@@ -167,6 +321,7 @@ export function downscaleTwo(src: Gray8, factor: number): [Gray8, Gray8] {
 
 /** Block means of `src` over f x f blocks and, with `coarse`, over 2f x 2f blocks. */
 function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | null] {
+  readyGray(src);
   const w = Math.floor(src.width / f);
   const h = Math.floor(src.height / f);
   const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
@@ -223,6 +378,7 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
 export function rotateQuarter(src: Gray8, quarterTurns: number): Gray8 {
   const q = ((quarterTurns % 4) + 4) % 4;
   if (q === 0) return src;
+  readyGray(src);
   const { width: w, height: h, data: d } = src;
   const ow = q === 2 ? w : h;
   const oh = q === 2 ? h : w;
@@ -313,20 +469,92 @@ function runFilter1D(
   }
 }
 
+/** blockMax's running maxima of one row of blocks, per column (the floats' bit patterns). */
+let blockColumns = new Int32Array(0);
+
 /**
  * Maxima of `img` over `bs` x `bs` blocks (the last row and column of blocks clipped to the
  * image): a `ceil(width / bs)` x `ceil(height / bs)` image from the frame's pools. Values must be
  * >= 0 (an empty block would be 0).
+ *
+ * The same values as comparing the floats (`if (v > m) m = v` from m = 0; see
+ * {@link blockMaxReference}), on their bit patterns: a non-negative float's pattern, read as an
+ * int32, orders like its value, and negative values (negative ints) lose to 0 as they do there.
+ * Int32 `Math.max` has no data-dependent branch in Chromium (the float compare mispredicted on
+ * pixels), and each row of blocks is reduced a whole image row at a time into per-column maxima
+ * first (0.5x of the float loop in Chromium on 120 captured band images; about 1.15x in Node 20).
+ * A positive NaN's pattern exceeds every number's: a block whose maximum is one (NaN, which the
+ * float compare skips) is done again with the float compare.
  */
 export function blockMax(img: FloatImage, bs: number): FloatImage {
   const { width: w, height: h, data } = img;
   const bw = Math.max(1, Math.ceil(w / bs));
   const bh = Math.max(1, Math.ceil(h / bs));
-  const out = float32(bw * bh, true);
+  // Every block is written below (a degenerate image has none: zeros).
+  const out = float32(bw * bh, !(w > 0 && h > 0));
+  if (!(w > 0 && h > 0)) return { width: bw, height: bh, data: out };
+  // A short buffer (never the engine's): the float compares, which skip the missing values.
+  if (data.length < w * h) return blockMaxReference(img, bs);
+  const bits = new Int32Array(data.buffer, data.byteOffset, w * h);
+  const outBits = new Int32Array(out.buffer, out.byteOffset, bw * bh);
+  if (blockColumns.length < w) blockColumns = new Int32Array(w);
+  const col = blockColumns;
+  let nan = false;
+  for (let by = 0; by < bh; by++) {
+    const y0 = by * bs;
+    const y1 = y0 + bs < h ? y0 + bs : h;
+    // The first row: negative patterns (negative values, -0, negative NaNs) as 0.
+    for (let x = 0, o = y0 * w; x < w; x++) {
+      const v = bits[o + x] as number;
+      col[x] = v & ~(v >> 31);
+    }
+    for (let y = y0 + 1; y < y1; y++) {
+      const o = y * w;
+      for (let x = 0; x < w; x++) col[x] = Math.max(col[x] as number, bits[o + x] as number);
+    }
+    const bo = by * bw;
+    for (let bx = 0, x = 0; bx < bw; bx++) {
+      let m = 0;
+      const xe = x + bs < w ? x + bs : w;
+      for (; x < xe; x++) m = Math.max(m, col[x] as number);
+      outBits[bo + bx] = m;
+      if (m > FLOAT_INFINITY_BITS) nan = true;
+    }
+  }
+  if (nan) {
+    for (let i = 0; i < bw * bh; i++) {
+      if ((outBits[i] as number) <= FLOAT_INFINITY_BITS) continue;
+      const bx = i % bw;
+      const by = (i - bx) / bw;
+      let m = 0;
+      for (let y = by * bs; y < Math.min(h, by * bs + bs); y++) {
+        for (let x = bx * bs; x < Math.min(w, bx * bs + bs); x++) {
+          const v = data[y * w + x] as number;
+          if (v > m) m = v;
+        }
+      }
+      out[i] = m;
+    }
+  }
+  return { width: bw, height: bh, data: out };
+}
+
+/** The bit pattern of a float32 +Infinity (larger patterns, up to 2^31 - 1, are positive NaNs). */
+const FLOAT_INFINITY_BITS = 0x7f800000;
+
+/**
+ * {@link blockMax} as plain float compares, the reference its bit-pattern loop must match (the
+ * implementation before session 15). Tests only.
+ * @internal
+ */
+export function blockMaxReference(img: FloatImage, bs: number): FloatImage {
+  const { width: w, height: h, data } = img;
+  const bw = Math.max(1, Math.ceil(w / bs));
+  const bh = Math.max(1, Math.ceil(h / bs));
+  const out = new Float32Array(bw * bh);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     const bo = ((y / bs) | 0) * bw;
-    // One block at a time: no division per pixel.
     for (let bx = 0, x = 0; bx < bw; bx++) {
       let m = out[bo + bx] as number;
       const xe = x + bs < w ? x + bs : w;
@@ -386,6 +614,7 @@ export function boxBlur(src: FloatImage, rx: number, ry: number): FloatImage {
 
 /** Converts an 8-bit image to float. */
 export function toFloat(src: Gray8): FloatImage {
+  readyGray(src);
   const out = float32(src.width * src.height);
   const d = src.data;
   for (let i = 0; i < out.length; i++) out[i] = d[i] as number;
@@ -682,8 +911,9 @@ function columnMax8(src: Int32Array, dst: Int32Array, tmp: Int32Array, wr: numbe
  * pixel-wise pass along x.
  */
 export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
-  const { width: w, height: h, data } = src;
   if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
+  readyGray(src);
+  const { width: w, height: h, data } = src;
   // Rows of whole words: a zero word, the pixels, zeros to the word's end, a zero word.
   const wr = ((w + 3) >> 2) + 2;
   const stride = 4 * wr;

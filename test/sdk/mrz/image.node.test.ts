@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
-import { blackHat8, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, selectKth, toFloat, toGray, toGrayTwo, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, blockMax, blockMaxReference, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, readyGray, rotateQuarter, selectKth, toFloat, toGray, toGrayLevels, toGrayTwo, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
 
@@ -93,6 +93,43 @@ test('downscale and downscaleTwo give the rounded block means (plain reference),
     assert.deepEqual(flat(a), want, `downscaleTwo fine ${w}x${h} f ${f}`);
     assert.deepEqual(flat(b), flat(referenceDownscale(g, 2 * f)), `downscaleTwo coarse ${w}x${h} f ${f}`);
   }
+});
+
+test('blockMax (bit patterns, columns first) equals the float compares: block sizes 1-9, clipped edges, ties, -0, negatives, infinities and NaNs', () => {
+  const r = rng(23);
+  const same = (a: FloatImage, b: FloatImage, what: string): void => {
+    assert.equal(a.width, b.width, what);
+    assert.equal(a.height, b.height, what);
+    for (let i = 0; i < b.data.length; i++) assert.ok(Object.is(a.data[i], b.data[i]), `${what}: block ${i}: ${a.data[i]} vs ${b.data[i]}`);
+  };
+  for (let t = 0; t < 400; t++) {
+    const w = 1 + Math.floor(r() * 70);
+    const h = 1 + Math.floor(r() * 40);
+    const bs = 1 + (t % 9);
+    const data = new Float32Array(w * h);
+    const mode = t % 4;
+    for (let i = 0; i < data.length; i++) {
+      const u = r();
+      // Pixels (mode 0), few distinct values (ties), tiny values next to 0, and odd values.
+      data[i] = mode === 0 ? u * 255 : mode === 1 ? Math.floor(u * 3) : mode === 2 ? u * 1e-40 : 0;
+      if (mode === 3) {
+        const odd = [-0, -1, -Infinity, Infinity, NaN, -NaN, 3.5, 1e-45, 255];
+        data[i] = u < 0.5 ? u * 100 : (odd[Math.floor(r() * odd.length)] as number);
+      }
+    }
+    const img = { width: w, height: h, data };
+    same(blockMax(img, bs), blockMaxReference(img, bs), `${w}x${h} bs ${bs} mode ${mode}`);
+  }
+  // A NaN is skipped: the block's other values (or 0) give its maximum; a negative NaN's pattern too.
+  const nanBits = new Int32Array([0x7fc00000, 0x7fffffff, -1]);
+  const nans = new Float32Array(nanBits.buffer);
+  const img = { width: 4, height: 2, data: new Float32Array([nans[0] as number, 2, nans[1] as number, nans[2] as number, 1, 0.5, -3, -0]) };
+  assert.deepEqual([...blockMax(img, 2).data], [2, 0]);
+  // A buffer shorter than the image (never the engine's) is read as the float compares read it.
+  const short = { width: 5, height: 3, data: new Float32Array([1, 2, 3, 4, 5, 6, 7]) };
+  same(blockMax(short, 2), blockMaxReference(short, 2), 'short buffer');
+  // No pixels: one empty block.
+  assert.deepEqual([...blockMax({ width: 0, height: 0, data: new Float32Array(0) }, 4).data], [0]);
 });
 
 test('selectKth gives the element a sorted copy holds at k: ties, runs, constant, sorted and reversed input', () => {
@@ -194,6 +231,132 @@ test('toGrayTwo gives toGray and downscaleTwo of it: fused factor 3 at any size,
   assert.equal(toGrayTwo({ width: 10, height: 10, data: new Uint8Array(7) }, 3), null);
   assert.equal(toGrayTwo({ width: 0, height: 10, data: new Uint8Array(0) }, 3), null);
   assert.equal(toGrayTwo({ width: 2.5, height: 10, data: new Uint8Array(100) }, 3), null);
+});
+
+/** RGBA of random pixels and the frame toGray makes of it. */
+function randomRgba(w: number, h: number, seed: number): { image: { width: number; height: number; data: Uint8Array }; gray: Gray8 } {
+  const r = rng(seed);
+  const data = new Uint8Array(w * h * 4);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(r() * 256);
+  const image = { width: w, height: h, data };
+  const gray = toGray(image);
+  assert.ok(gray);
+  return { image, gray: { width: w, height: h, data: gray.data.slice() } };
+}
+
+/** toGrayLevels' frame converted on demand, into a buffer full of a stale value (a previous frame's pixels). */
+function onDemand(image: { width: number; height: number; data: Uint8Array }, stale = 0xab): Gray8 {
+  const got = toGrayLevels(image, 3, new Uint8Array(image.width * image.height).fill(stale));
+  assert.ok(got?.gray.ready, 'converted on demand');
+  return got.gray;
+}
+
+test('toGrayLevels gives toGrayTwo\'s levels; its frame is converted on demand for factor 3 RGBA words, else toGrayTwo\'s', () => {
+  const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
+  for (const [w, h, f] of [
+    [1280, 20, 3],
+    [37, 23, 3],
+    [38, 25, 3],
+    [6, 6, 3],
+    [5, 4, 3],
+    [50, 41, 4],
+    [37, 23, 2],
+    [3100, 4, 3],
+  ] as const) {
+    const { image, gray } = randomRgba(w, h, w + h + f);
+    const want = toGrayTwo(image, f);
+    assert.ok(want);
+    const got = toGrayLevels(image, f, new Uint8Array(w * h).fill(7));
+    assert.ok(got, `${w}x${h} f ${f}`);
+    assert.deepEqual(flat(got.levels[0]), flat(want.levels[0]), `fine ${w}x${h} f ${f}`);
+    assert.deepEqual(flat(got.levels[1]), flat(want.levels[1]), `coarse ${w}x${h} f ${f}`);
+    const lazy = f === 3 && w <= 3072;
+    assert.equal(!!got.gray.ready, lazy, `${w}x${h} f ${f}: on demand`);
+    readyGray(got.gray);
+    assert.deepEqual(flat(got.gray), flat(gray), `grey ${w}x${h} f ${f}`);
+  }
+  // Unaligned RGBA and grey input: toGrayTwo's eager frame; malformed input: null.
+  const { image, gray } = randomRgba(30, 12, 3);
+  const shifted = new Uint8Array(image.data.length + 1);
+  shifted.set(image.data, 1);
+  const un = toGrayLevels({ width: 30, height: 12, data: shifted.subarray(1) }, 3);
+  assert.ok(un && !un.gray.ready);
+  assert.deepEqual([...un.gray.data], [...gray.data]);
+  assert.equal(toGrayLevels(gray, 3)?.gray.ready, undefined);
+  assert.equal(toGrayLevels({ width: 10, height: 10, data: new Uint8Array(7) }, 3), null);
+  assert.equal(toGrayLevels({ width: 2.5, height: 10, data: new Uint8Array(100) }, 3), null);
+});
+
+test('a frame converted on demand holds toGray\'s pixels where asked (row stretches widened, gaps filled), the rest untouched', () => {
+  const r = rng(31);
+  for (let t = 0; t < 60; t++) {
+    const w = 3 + Math.floor(r() * 60);
+    const h = 3 + Math.floor(r() * 30);
+    const { image, gray } = randomRgba(w, h, 100 + t);
+    const g = onDemand(image, 0xab);
+    // Which pixels must be valid: per row, the span from the first to the last pixel asked for.
+    const lo = new Array<number>(h).fill(Infinity);
+    const hi = new Array<number>(h).fill(-Infinity);
+    for (let k = 0; k < 1 + (t % 5); k++) {
+      // Some requests reach outside the image or are fractional, empty or NaN (clamped; NaN: the whole extent).
+      const x0 = Math.floor(r() * (w + 10)) - 5 + (k === 2 ? 0.4 : 0);
+      const x1 = x0 + Math.floor(r() * w) - (k === 3 ? w : 0);
+      const y0 = Math.floor(r() * (h + 6)) - 3;
+      const y1 = k === 4 ? NaN : y0 + Math.floor(r() * h);
+      readyGray(g, x0, y0, x1, y1);
+      const xa = Math.max(0, Math.floor(x0));
+      const xb = Math.min(w - 1, Math.ceil(x1));
+      const ya = Math.max(0, Math.floor(y0));
+      const yb = Number.isNaN(y1) ? h - 1 : Math.min(h - 1, Math.ceil(y1));
+      if (xa > xb) continue;
+      for (let y = ya; y <= yb; y++) {
+        lo[y] = Math.min(lo[y] as number, xa);
+        hi[y] = Math.max(hi[y] as number, xb);
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        const want = x >= (lo[y] as number) && x <= (hi[y] as number) ? gray.data[i] : 0xab;
+        assert.equal(g.data[i], want, `case ${t}: ${w}x${h} pixel ${x},${y}`);
+      }
+    }
+  }
+});
+
+test('rectify, downscale, rotateQuarter, toFloat and blackHat8 read a frame converted on demand as the whole frame (windows in, across and off the borders)', () => {
+  const r = rng(37);
+  const { image, gray } = randomRgba(161, 97, 41);
+  for (let t = 0; t < 300; t++) {
+    // A fresh frame each time, over stale pixels that differ from every grey value's neighbours.
+    const g = onDemand(image, t & 255);
+    const scale = t % 7 === 0 ? 0.3 + r() * 0.3 : 0.6 + r() * 1.2;
+    const len = 20 + r() * 150;
+    const hgt = 8 + r() * 40;
+    let spec: RectSpec = { cx: -30 + r() * 220, cy: -20 + r() * 140, angle: (r() - 0.5) * 1.2, u0: -len / 2, u1: len / 2, v0: -hgt / 2, v1: hgt / 2, scale };
+    if (t % 2) {
+      // A perspective window: a mild projective map of the output pixel grid; every tenth one has a
+      // denominator that changes sign over the window (read whole).
+      const W = Math.round(len * scale);
+      const H = Math.round(hgt * scale);
+      const p = t % 10 === 1 ? -2 / W : (r() - 0.5) * 0.004;
+      const a = Math.cos(spec.angle) / scale;
+      const b = Math.sin(spec.angle) / scale;
+      spec = { ...spec, homography: [a, -b, spec.cx - 40, b, a, spec.cy - 10, p, (r() - 0.5) * 0.004, 1] };
+      assert.ok(W >= 1 && H >= 1);
+    }
+    const want = rectify(gray, spec);
+    const got = rectify(g, spec);
+    assert.equal(got === null, want === null, `case ${t}`);
+    if (got && want) assert.deepEqual([...got.data], [...want.data], `case ${t}: ${JSON.stringify(spec)}`);
+  }
+  const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
+  assert.deepEqual(flat(downscale(onDemand(image), 2)), flat(downscale(gray, 2)));
+  assert.deepEqual(flat(downscaleTwo(onDemand(image), 3)[1]), flat(downscaleTwo(gray, 3)[1]));
+  assert.deepEqual(flat(rotateQuarter(onDemand(image), 1)), flat(rotateQuarter(gray, 1)));
+  assert.deepEqual([...toFloat(onDemand(image)).data], [...toFloat(gray).data]);
+  const n = 161 * 97;
+  assert.deepEqual([...blackHat8(onDemand(image), 3, new Uint8Array(n))], [...blackHat8(gray, 3, new Uint8Array(n))]);
 });
 
 test('blackHat8 equals closing minus image for m = 1, 2, 3 and rejects other sizes', () => {
@@ -359,6 +522,22 @@ test('perspective rectify samples bilinearly at the mapped pixel centres, bit-ex
     }
     assert.ok(inside > 0);
     if (m[2] < 0) assert.ok(clamped > 0);
+  }
+});
+
+test('rectify reads a frame that is a view into a larger buffer (pixel pairs read at its offset) as a copy of it', () => {
+  const g = randomGray(120, 80, 14);
+  const big = new Uint8Array(g.data.length + 7).fill(255);
+  big.set(g.data, 3);
+  const view = { width: 120, height: 80, data: big.subarray(3, 3 + g.data.length) };
+  for (const spec of [
+    { cx: 60, cy: 40, angle: 0.12, u0: -50, u1: 50, v0: -20, v1: 20, scale: 1.1 },
+    { cx: 60, cy: 40, angle: 0, u0: -40, u1: 40, v0: -15, v1: 15, scale: 1, homography: [1, 0.02, 20, -0.01, 1, 25, 0.0003, 0.0001, 1] },
+  ] satisfies RectSpec[]) {
+    const want = rectify(g, spec);
+    const got = rectify(view, spec);
+    assert.ok(want && got);
+    assert.deepEqual([...got.data], [...want.data]);
   }
 });
 
