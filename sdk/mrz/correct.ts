@@ -23,20 +23,27 @@
  *    probabilities.
  * 4. The chosen combination's posterior is its probability divided by the probability of all
  *    passing combinations (plus a conservative estimate for combinations the beam did not keep and
- *    for characters outside the alternatives; mass the classifier gave characters the position
- *    cannot hold even through a look-alike, such as H in a check digit, is no such character and
- *    is left out, as it is from the unchecked positions' shares in step 6). A correction is
- *    accepted only through this posterior: when two different combinations pass with similar
- *    probability (runner-up at least {@link AMBIGUITY_RATIO} of the best), the result is not valid. Nor is it when one check
+ *    for characters outside the alternatives). A correction is accepted only through this
+ *    posterior: when two different combinations pass with similar probability (runner-up at least
+ *    {@link AMBIGUITY_RATIO} of the best), the result is not valid. Nor is it when one check
  *    digit's own field holds more than two doubtful characters (chosen below 0.85): three wrong
  *    ones pass together one time in ten, and the posterior then rests on the classifier's odds alone.
  * 5. Fields without a check digit (names, states, sex, document code) keep the most probable allowed
  *    character; states prefer the most probable combination that is a known code.
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
- *    position; for names, states and the code letter, its share among the alternatives that keep the
- *    field well formed and the unlisted mass). `valid` = every parse rule holds, confidence >=
- *    threshold and no ambiguity; a letter or digit with a look-alike in a mixed field no check
- *    digit covers (visa optional data) also needs probability >= {@link UNCHECKED_LOOKALIKE_P}.
+ *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity; a
+ *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
+ *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}.
+ *
+ * Tried and dropped (session 15): leaving out of the unlisted mass what the classifier gave
+ * characters a position cannot hold even through a look-alike (3 in a name, H in a check digit),
+ * both in the posterior's estimate for other characters and in the unchecked letters' shares. Frames:
+ * bench 272 -> 273 (70069), held-out 170000 169 -> 170, the rest the same, 0 false accepts. But
+ * replaying real glyph outputs into random documents (scripts/mrz/replay-stress.ts, 6000
+ * documents): 1863 valid, 28 wrong (this code) -> 1944, 31 (new: name letters D->B, E->C, T->I);
+ * in the posterior alone 1921, 30 (documents a doubtful check-digit field had blocked, validated
+ * with a wrong name letter). On fresh via-band glyphs the letters' shares at >= 0.9 gained 4 right
+ * first choices and 1 wrong (T read 1 at 0.898 beside 3).
  * @module
  */
 import { isKnownStateCode } from '../model/countries.ts';
@@ -293,10 +300,6 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       return [{ ch: pos[0]?.ch ?? '<', p: 0 }];
     }),
   );
-  // Mass the classifier gave characters the position cannot hold, even through a look-alike (3 in a
-  // name, H in a date): no evidence for or against any allowed character, so it is left out of the
-  // mass unlisted characters may hold (see `outsideClassMass`).
-  const outside: number[][] = sharp.map((line, li) => line.map((pos, ci) => outsideClassMass(pos, (classes[li] as MrzCharClass[])[ci] as MrzCharClass)));
   const chosen: string[][] = alts.map((line) => line.map((a) => (a[0] as Alt).ch));
   const chosenP: number[][] = alts.map((line) => line.map((a) => (a[0] as Alt).p));
 
@@ -378,7 +381,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const a = (beamAlts[Math.floor(k / W)] as Alt[][])[k % W] as Alt[];
       const ch = best.s[i] as string;
       const q = a.find((x) => x.ch === ch)?.p ?? 0;
-      const other = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0) - (fixed.has(k) ? 0 : ((outside[Math.floor(k / W)] as number[])[k % W] as number)));
+      const other = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
       if (q > 0) otherTerm += (other / q) * 0.1;
     }
     const posterior = pBest / (passMass + droppedMass * 0.1 + pBest * otherTerm);
@@ -432,7 +435,6 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   const markClassifierRule = (fs: { line: number; start: number; end: number }): void => {
     for (let c = fs.start; c < fs.end; c++) classifierRule.add(key(fs.line, c));
   };
-  const outsideOf = (l: number, start: number, end: number): number[] => (outside[l] as number[]).slice(start, end);
   const chosenAltP = (l: number, c: number): number => ((alts[l] as Alt[][])[c] as Alt[]).find((x) => x.ch === (chosen[l] as string[])[c])?.p ?? 0;
   // States: most probable known code among the alternatives; each letter's probability is taken
   // among the alternatives that keep the code known.
@@ -444,14 +446,14 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       // Keep the beam's code (the composite covers it); interpretMrz rejects an unknown one.
       markClassifierRule(fs);
       const chars = [0, 1, 2].map((i) => (chosen[fs.line] as string[])[fs.start + i] as string);
-      const post = constrainedPosteriors(pos, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }), outsideOf(fs.line, fs.start, fs.start + 3));
+      const post = constrainedPosteriors(pos, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }));
       for (let i = 0; i < 3; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
       continue;
     }
     const best = bestKnownCode(pos, opts.allowSpecimen);
     if (best) {
       const chars = [...best.code];
-      const post = constrainedPosteriors(pos, chars, best.ps, (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }), outsideOf(fs.line, fs.start, fs.start + 3));
+      const post = constrainedPosteriors(pos, chars, best.ps, (t) => isKnownStateCode(t.join(''), { allowSpecimen: opts.allowSpecimen }));
       for (let i = 0; i < 3; i++) {
         (chosen[fs.line] as string[])[fs.start + i] = chars[i] as string;
         (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
@@ -469,7 +471,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       forced = true;
       continue;
     }
-    const post = constrainedPosteriors(nameAlts, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), isNameList, outsideOf(fs.line, fs.start, fs.end));
+    const post = constrainedPosteriors(nameAlts, chars, chars.map((_, i) => chosenAltP(fs.line, fs.start + i)), isNameList);
     for (let i = 0; i < chars.length; i++) (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
   }
   {
@@ -479,7 +481,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const best = bestGrammaticalName(nameAlts);
       if (best) {
         // Probability of the chosen letter among the alternatives that keep the name well formed.
-        const post = constrainedPosteriors(nameAlts, best.chars, best.ps, isGrammaticalName, outsideOf(fs.line, fs.start, fs.end));
+        const post = constrainedPosteriors(nameAlts, best.chars, best.ps, isGrammaticalName);
         for (let i = 0; i < best.chars.length; i++) {
           (chosen[fs.line] as string[])[fs.start + i] = best.chars[i] as string;
           (chosenP[fs.line] as number[])[fs.start + i] = post[i] as number;
@@ -515,7 +517,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     const ok = beamCode ? a.find((x) => x.ch === (chosen[0] as string[])[0] && layout.codeFirst.includes(x.ch)) : a.find((x) => layout.codeFirst.includes(x.ch));
     if (ok) {
       (chosen[0] as string[])[0] = ok.ch;
-      (chosenP[0] as number[])[0] = (constrainedPosteriors([a], [ok.ch], [ok.p], (t) => layout.codeFirst.includes(t[0] as string), outsideOf(0, 0, 1))[0] as number);
+      (chosenP[0] as number[])[0] = (constrainedPosteriors([a], [ok.ch], [ok.p], (t) => layout.codeFirst.includes(t[0] as string))[0] as number);
     }
   }
   let minUnchecked = 1;
@@ -604,11 +606,10 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
 /**
  * Probability of each chosen character among the alternatives that keep the whole spelling
  * acceptable (`ok`, tried with one position changed at a time): `p(chosen) / (p(acceptable
- * alternatives) + unlisted mass)`. Alternatives the field class dropped because no character of the
- * class looks like them (3 or 9 in a name: `outside`, per position) are left out of the unlisted
- * mass; pruned allowed alternatives still count in it.
+ * alternatives) + unlisted mass)`. Alternatives the field class already dropped (a digit that is no
+ * letter look-alike, say) count as unlisted, so they still lower the result.
  */
-function constrainedPosteriors(positions: readonly (readonly Alt[])[], chars: readonly string[], ps: readonly number[], ok: (trial: string[]) => boolean, outside: readonly number[]): number[] {
+function constrainedPosteriors(positions: readonly (readonly Alt[])[], chars: readonly string[], ps: readonly number[], ok: (trial: string[]) => boolean): number[] {
   return chars.map((ch, i) => {
     const pa = positions[i] as readonly Alt[];
     let kept = 0;
@@ -622,34 +623,9 @@ function constrainedPosteriors(positions: readonly (readonly Alt[])[], chars: re
         if (ok(trial)) kept += a.p;
       }
     }
-    const rest = Math.max(0, 1 - listed - (outside[i] ?? 0));
+    const rest = Math.max(0, 1 - listed);
     return (ps[i] as number) / Math.max(1e-12, kept + rest);
   });
-}
-
-/**
- * Probability a position's alternatives give characters its class cannot hold, directly or through a
- * look-alike mapping (restrictAlternatives): on fresh via-band glyphs (scripts/mrz/tta-eval.ts's
- * cache, seeds 720000-720299), leaving that mass out of a letter's or digit's share kept the 0.9 bar
- * as reliable (letters: 12 more right first choices at >= 0.9, 1 more wrong; digits: 87 more right,
- * 1 more wrong). Frames (session 15): bench 272 -> 273, held-out 170000 169 -> 170, the other sets
- * the same, 0 false accepts. Replaying real glyph outputs into random documents
- * (.tmp/s15/reads/replaystress.ts, 6000 non-visa documents) it validates about three times as many
- * documents at about the same share of wrong ones (main 210 valid, 2 wrong; this 683, 9 wrong, most
- * of them other characters the extra reads exposed, one an E read C 0.78 beside 9 0.13).
- */
-function outsideClassMass(cands: readonly CharAlternative[], cls: MrzCharClass): number {
-  const allowed = CLASS_CHARS[cls];
-  const toDigits = cls === 'digit' || cls === 'digitOrFiller';
-  const toLetters = cls === 'alpha' || cls === 'sex';
-  let m = 0;
-  for (const a of cands) {
-    if (a.ch.length === 1 && allowed.indexOf(a.ch) >= 0) continue;
-    const mapped = toDigits ? TO_DIGIT[a.ch] : toLetters ? TO_LETTER[a.ch] : undefined;
-    if (mapped !== undefined && allowed.indexOf(mapped) >= 0) continue;
-    m += a.p > 0 ? (a.p < 1 ? a.p : 1) : 0;
-  }
-  return m;
 }
 
 /** A checked character chosen below this probability is doubtful (see the two-doubts rule in solve). */

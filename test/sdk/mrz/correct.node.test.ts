@@ -213,30 +213,6 @@ test('fields with few allowed characters: alternatives outside them do not lower
   assert.equal(stateDoubt.valid, false);
 });
 
-test('mass on characters a position cannot hold (3 in a name, H in a check digit) is no doubt about the allowed ones; unlisted mass still is', () => {
-  // A name letter read S at 0.80 beside 3 (no letter looks like 3): S among what a name may hold.
-  const digitBeside = correctMrz(cands(TD3, { '0,9': [{ ch: 'S', p: 0.8 }, { ch: '3', p: 0.18 }] }), { now: NOW });
-  assert.deepEqual(digitBeside?.lines, TD3);
-  assert.equal(digitBeside?.valid, true, `confidence ${digitBeside?.confidence}`);
-  // A letter beside it is a real doubt; so is mass the classifier left unlisted.
-  assert.equal(correctMrz(cands(TD3, { '0,9': [{ ch: 'S', p: 0.8 }, { ch: 'E', p: 0.18 }] }), { now: NOW })?.valid, false);
-  assert.equal(correctMrz(cands(TD3, { '0,9': [{ ch: 'S', p: 0.6 }, { ch: '3', p: 0.1 }] }), { now: NOW })?.valid, false);
-  // Mostly 3, S second: S is chosen (a name holds no 3) but not proven.
-  const mostly3 = correctMrz(cands(TD3, { '0,9': [{ ch: '3', p: 0.6 }, { ch: 'S', p: 0.3 }] }), { now: NOW });
-  assert.equal(mostly3?.lines[0]?.[9], 'S');
-  assert.equal(mostly3?.valid, false);
-  // The composite check digit (0) read H at 0.6, 0 at 0.35 (held-out frame 90156 read 8 so): the
-  // check digits prove 0, and H is no estimate of other digits that could pass.
-  const checkDigit = correctMrz(cands(TD3, { '1,43': [{ ch: 'H', p: 0.6 }, { ch: '0', p: 0.35 }] }), { now: NOW });
-  assert.deepEqual(checkDigit?.lines, TD3);
-  assert.equal(checkDigit?.valid, true, `confidence ${checkDigit?.confidence}`);
-  // The same 0 with the rest of the mass unlisted (it may be digits) stays unproven, and a wrong
-  // digit beside H gives no passing reading at all.
-  assert.equal(correctMrz(cands(TD3, { '1,43': [{ ch: '0', p: 0.35 }] }), { now: NOW })?.valid, false);
-  const wrongDigit = correctMrz(cands(TD3, { '1,43': [{ ch: 'H', p: 0.6 }, { ch: '8', p: 0.35 }] }), { now: NOW });
-  assert.equal(wrongDigit?.valid, false);
-});
-
 test('name grammar: a letter inside the trailing fillers is read as a filler when offered', () => {
   assert.equal(isGrammaticalName([...'ERIKSSON<<ANNA<MARIA<<<<<K<<<']), false);
   assert.equal(isGrammaticalName([...'ERIKSSON<<ANNA<MARIA<<<<<<<<<']), true);
