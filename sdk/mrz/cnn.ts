@@ -42,6 +42,13 @@
  * surest reading per line (largest sum of log first-choice probabilities): a cut a little off its
  * glyphs. Read counts 70000 268/320 (main 265), 90000 253/300 (252), 170000 168/200 (166),
  * 240000 160/200 (158), FRA_ID 82/100 (80), real 22/23, 0 false accepts, no frame lost.
+ *
+ * Session 15, tried and dropped: a fourth fine-tune (3 epochs, lr 0.0005, --pair-weight 1) adding
+ * 50408 fresh via-band glyphs (seeds 740000, 760000; 214004 in all): its held-out accuracy stayed
+ * 97.8% per epoch, and it came out softer (CNN temperature refitted 0.90 -> 1.05). Ensemble on
+ * `.cache/s13glyphs-c1.bin` 94.75% -> 94.85% (wrong at p >= 0.9: 63 -> 41; right at p < 0.9:
+ * 534 -> 629), on `.cache/s10read-eval.bin` 98.29% -> 98.28% (9 -> 5; 231 -> 279): more rejected
+ * right reads for the same accuracy, not counted on frames (train-cnn.ts has the command).
  * @module
  */
 
