@@ -6,13 +6,13 @@
  *
  * Speed (session 11): blackHat8 about 0.45-0.5x of d1ddd69's time in Node and Chromium (SWAR byte
  * maxima), toGray one multiply less per pixel; same bytes. Tried and dropped: a blockMax
- * specialised for 4x4 blocks (about 0.9x of a 4% share). Session 12: toGrayTwo makes the grey
- * frame and the locate pass's two levels in one pass (Chromium 0.8x of toGray + downscaleTwo); a
+ * specialised for 4x4 blocks (about 0.9x of a 4% share). Session 12: the grey frame and the
+ * locate pass's two levels made in one pass (Chromium 0.8x of toGray + downscaleTwo); a
  * loop over each 3x3 block's nine pixels was slower in Chromium than the two calls, row loops with
  * per-column block sums faster; pooled arrays in that loop cost about 10% against fixed module ones.
  * Session 15: the engine's frame is converted on demand (`toGrayLevels`, `Gray8.ready`): only the
  * levels for every pixel, the grey pixels where the band windows read them (about 15% of a bench
- * frame). blockMax compares the floats' bit patterns with int32 Math.max (a cmov in Chromium).
+ * frame; session 12's one pass, which also stored every grey pixel, is gone). blockMax compares the floats' bit patterns with int32 Math.max (a cmov in Chromium).
  * @module
  */
 
@@ -92,65 +92,7 @@ function lumaOfWord(v: number): number {
 }
 
 /**
- * {@link toGray} and {@link downscaleTwo}`(gray, factor)` at once: the same bytes, and for the usual
- * case (factor 3, RGBA words) in one pass over the RGBA pixels: each pixel's luma is added to its
- * block's sum while still in a register, so the grey frame is not read back for the pyramid (0.55x
- * of the two calls in Node, 0.8x in Chromium, 1280x720 bench frames). Other cases make the two calls.
- */
-export function toGrayTwo(image: RgbaImage | GrayImage, factor: number, into?: Uint8Array): { gray: Gray8; levels: [Gray8, Gray8] } | null {
-  const { width: W, height: H, data } = image;
-  const f = Math.max(1, Math.floor(factor));
-  const n = W * H;
-  if (!fusedFactorThree(image, f)) {
-    const gray = toGray(image, into);
-    return gray ? { gray, levels: downscaleTwo(gray, f) } : null;
-  }
-  const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
-  const px = new Int32Array(data.buffer, data.byteOffset, n);
-  // As blockMeans with f = 3 (same sizes, sums and rounding).
-  const w = Math.floor(W / 3);
-  const h = Math.floor(H / 3);
-  const w2 = Math.floor(W / 6);
-  const h2 = Math.floor(H / 6);
-  const fine = uint8(w * h);
-  const coarse = uint8(w2 * h2);
-  const acc = BLOCK_SUMS;
-  const acc2 = PAIR_SUMS;
-  for (let by = 0; by < h; by++) {
-    // Row by row: each pixel's luma stored and added to its block's column sum (three plain loops
-    // over a row ran faster in Chromium and Node than one loop over the nine pixels of each block).
-    acc.fill(0, 0, w);
-    for (let dy = 0; dy < 3; dy++) {
-      const r = (3 * by + dy) * W;
-      for (let x = 0, i = r; x < w; x++, i += 3) {
-        const a = lumaOfWord(px[i] as number);
-        const b = lumaOfWord(px[i + 1] as number);
-        const c = lumaOfWord(px[i + 2] as number);
-        out[i] = a;
-        out[i + 1] = b;
-        out[i + 2] = c;
-        acc[x] = (acc[x] as number) + a + b + c;
-      }
-      // Columns beyond the last whole block: grey only.
-      for (let i = r + 3 * w; i < r + W; i++) out[i] = lumaOfWord(px[i] as number);
-    }
-    const o = by * w;
-    for (let x = 0; x < w; x++) out3(fine, o + x, acc[x] as number);
-    const y2 = by >> 1;
-    if (y2 >= h2) continue;
-    if ((by & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
-    else {
-      const o2 = y2 * w2;
-      for (let x = 0; x < w2; x++) coarse[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + 18) / 36;
-    }
-  }
-  // Rows beyond the last whole block: grey only.
-  for (let i = 3 * h * W; i < n; i++) out[i] = lumaOfWord(px[i] as number);
-  return { gray: { width: W, height: H, data: out }, levels: [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }] };
-}
-
-/**
- * True when {@link toGrayTwo} and {@link toGrayLevels} take their one pass over RGBA words: factor
+ * True when {@link toGrayLevels} takes its one pass over RGBA words: factor
  * `f` 3, a well-formed RGBA image whose rows fit the block sums, 32-bit aligned, little-endian.
  */
 function fusedFactorThree(image: RgbaImage | GrayImage, f: number): boolean {
@@ -162,7 +104,7 @@ function fusedFactorThree(image: RgbaImage | GrayImage, f: number): boolean {
 }
 
 /**
- * Block sums of one row of blocks (and of two blocks side by side) in {@link toGrayTwo}: fixed
+ * Block sums of one row of blocks (and of two blocks side by side) in {@link toGrayLevels}: fixed
  * module arrays, whose accesses the JIT compiles tighter than a pooled array's (1280x720 frames:
  * about 0.9x of the time in Chromium).
  */
@@ -175,21 +117,26 @@ function out3(out: Uint8Array, i: number, s: number): void {
 }
 
 /**
- * {@link toGrayTwo}`(image, factor, into)` for the engine: the same levels and, for the usual case
- * (factor 3, RGBA words), a grey frame converted on demand (see `Gray8.ready`): a reading frame's
- * band windows, all the engine reads at full resolution, are about 15% of a bench frame, so the
- * locate levels are made from each pixel's luma without storing it (0.72x of toGrayTwo's time in
- * Chromium, 1280x720 bench frames) and rows are converted where rectification asks. Other cases
- * give toGrayTwo's (eager) frame.
+ * The engine's grey frame and the locate pass's two levels: the same pixels as {@link toGray}
+ * `(image, into)` and {@link downscaleTwo}`(gray, factor)`. For the usual case (factor 3, RGBA
+ * words) the grey frame is converted on demand (see `Gray8.ready`): a reading frame's band windows,
+ * all the engine reads at full resolution, are about 15% of a bench frame, so the levels are made
+ * in one pass from each pixel's luma without storing it (0.72x of session 12's fused grey frame
+ * and levels in Chromium, 1280x720 bench frames) and rows are converted where rectification asks.
+ * Other cases give the eager frame and `downscaleTwo` of it.
  */
 export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?: Uint8Array): { gray: Gray8; levels: [Gray8, Gray8] } | null {
   const { width: W, height: H, data } = image;
   const n = W * H;
-  if (!fusedFactorThree(image, Math.floor(factor))) return toGrayTwo(image, factor, into);
+  if (!fusedFactorThree(image, Math.floor(factor))) {
+    const gray = toGray(image, into);
+    return gray ? { gray, levels: downscaleTwo(gray, factor) } : null;
+  }
   const out = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
   const px = new Int32Array(data.buffer, data.byteOffset, n);
-  // As toGrayTwo, without storing the grey pixels (the luma written out by hand: Chromium did not
-  // inline lumaOfWord here).
+  // Row by row, each pixel's luma added to its block's column sum (faster in Chromium and Node than
+  // a loop over each block's nine pixels); the luma written out by hand: Chromium did not inline
+  // lumaOfWord here.
   const w = Math.floor(W / 3);
   const h = Math.floor(H / 3);
   const w2 = Math.floor(W / 6);
@@ -235,26 +182,41 @@ export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?
   return { gray: new GrayOnDemand(W, H, out, px), levels: [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }] };
 }
 
-/** Per row, the first and one past the last pixel of {@link GrayOnDemand}'s one converted stretch (empty when equal). */
+/**
+ * Per row, the first and one past the last pixel of {@link GrayOnDemand}'s one converted stretch
+ * (empty when equal), for the frame numbered `readyFrame` (module arrays: one frame is read at a time).
+ */
 let readyFrom = new Int32Array(0);
 let readyTo = new Int32Array(0);
+let readyFrame = 0;
+let framesMade = 0;
 
 /**
  * A grey frame converted from its RGBA words on demand, a stretch of each row at a time: each row
  * keeps one converted stretch, widened to cover every request (the gap between two requests is
- * converted too). The row state is shared by all such frames: only the newest one may be read.
+ * converted too). The row state is shared by all such frames and belongs to the last one readied:
+ * readying another frame starts its state afresh (its pixels converted again, as another frame
+ * may have written the same buffer).
  */
 class GrayOnDemand implements Gray8 {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
   private readonly px: Int32Array;
+  private readonly frame = ++framesMade;
 
   constructor(width: number, height: number, data: Uint8Array, px: Int32Array) {
     this.width = width;
     this.height = height;
     this.data = data;
     this.px = px;
+    this.own();
+  }
+
+  /** Makes the row state this frame's, with no row converted. */
+  private own(): void {
+    const height = this.height;
+    readyFrame = this.frame;
     if (readyFrom.length < height) {
       readyFrom = new Int32Array(height);
       readyTo = new Int32Array(height);
@@ -272,6 +234,7 @@ class GrayOnDemand implements Gray8 {
     const ya = y0 >= 0 ? Math.floor(y0) : 0;
     const yb = y1 <= h - 1 ? Math.ceil(y1) : h - 1;
     if (xa > xb) return;
+    if (readyFrame !== this.frame) this.own();
     const from = readyFrom;
     const to = readyTo;
     for (let y = ya; y <= yb; y++) {

@@ -18,7 +18,7 @@
  * Works at one or two pyramid levels so that the character pitch at the working level stays in the
  * few-pixel range the kernels are sized for. Angles up to about +-25 degrees are accepted. The
  * levels come from a pyramid the caller may share (the engine makes the fast pass's two with the
- * grey frame, see `toGrayTwo`, and its band rectifications reuse them).
+ * grey frame, see `toGrayLevels`, and its band rectifications reuse them).
  *
  * Speed (session 12, same bands byte for byte): components are labelled by pixel runs joined with
  * union-find (no flood fill, no label image); the threshold skips words whose four responses are
@@ -99,7 +99,7 @@ export interface LocateOptions {
    */
   readonly split?: boolean;
   /**
-   * Block-mean levels of `gray` already made, by factor (see `downscale`; e.g. by `toGrayTwo` with
+   * Block-mean levels of `gray` already made, by factor (see `downscale`; e.g. by `toGrayLevels` with
    * the grey frame, for {@link fastLevels}); levels made here are added, so a later pass and the
    * band rectification (the same map) reuse them.
    */

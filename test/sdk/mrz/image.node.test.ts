@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
-import { blackHat8, blockMax, blockMaxReference, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, readyGray, rotateQuarter, selectKth, toFloat, toGray, toGrayLevels, toGrayTwo, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, blockMax, blockMaxReference, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, readyGray, rotateQuarter, selectKth, toFloat, toGray, toGrayLevels, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
 
@@ -188,51 +188,6 @@ test('toGray converts into a given buffer when it is large enough, else into a n
   assert.deepEqual([...(toGray({ width: w, height: h, data: shifted.subarray(1) })?.data ?? [])], [...fresh.data]);
 });
 
-test('toGrayTwo gives toGray and downscaleTwo of it: fused factor 3 at any size, other factors, unaligned and grey input', () => {
-  const r = rng(5);
-  const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
-  for (const [w, h, f] of [
-    [1280, 20, 3],
-    [37, 23, 3],
-    [38, 25, 3],
-    [6, 6, 3],
-    [5, 4, 3],
-    [2, 2, 3],
-    [50, 41, 4],
-    [37, 23, 2],
-    [37, 23, 1],
-    // Wider than the fused pass's block sums hold (3072): the two calls.
-    [3100, 4, 3],
-  ] as const) {
-    const rgba = new Uint8Array(w * h * 4);
-    for (let i = 0; i < rgba.length; i++) rgba[i] = Math.floor(r() * 256);
-    const image = { width: w, height: h, data: rgba };
-    const gray = toGray(image);
-    assert.ok(gray);
-    const grayCopy = { ...gray, data: gray.data.slice() };
-    const [fine, coarse] = downscaleTwo(grayCopy, f);
-    const into = new Uint8Array(w * h + 3).fill(9);
-    for (const got of [toGrayTwo(image, f), toGrayTwo(image, f, into)]) {
-      assert.ok(got, `${w}x${h} f ${f}`);
-      assert.deepEqual(flat(got.gray), flat(grayCopy), `grey ${w}x${h} f ${f}`);
-      assert.deepEqual(flat(got.levels[0]), flat(fine), `fine ${w}x${h} f ${f}`);
-      assert.deepEqual(flat(got.levels[1]), flat(coarse), `coarse ${w}x${h} f ${f}`);
-    }
-    assert.equal(toGrayTwo(image, f, into)?.gray.data.buffer, into.buffer);
-    // Unaligned RGBA (byte-wise path) and grey input give the same.
-    const shifted = new Uint8Array(rgba.length + 1);
-    shifted.set(rgba, 1);
-    const un = toGrayTwo({ width: w, height: h, data: shifted.subarray(1) }, f);
-    assert.deepEqual(un && [flat(un.gray), flat(un.levels[0]), flat(un.levels[1])], [flat(grayCopy), flat(fine), flat(coarse)]);
-    const fromGray = toGrayTwo(grayCopy, f);
-    assert.deepEqual(fromGray && [flat(fromGray.gray), flat(fromGray.levels[0]), flat(fromGray.levels[1])], [flat(grayCopy), flat(fine), flat(coarse)]);
-  }
-  // Malformed input: null, as toGray.
-  assert.equal(toGrayTwo({ width: 10, height: 10, data: new Uint8Array(7) }, 3), null);
-  assert.equal(toGrayTwo({ width: 0, height: 10, data: new Uint8Array(0) }, 3), null);
-  assert.equal(toGrayTwo({ width: 2.5, height: 10, data: new Uint8Array(100) }, 3), null);
-});
-
 /** RGBA of random pixels and the frame toGray makes of it. */
 function randomRgba(w: number, h: number, seed: number): { image: { width: number; height: number; data: Uint8Array }; gray: Gray8 } {
   const r = rng(seed);
@@ -251,7 +206,7 @@ function onDemand(image: { width: number; height: number; data: Uint8Array }, st
   return got.gray;
 }
 
-test('toGrayLevels gives toGrayTwo\'s levels; its frame is converted on demand for factor 3 RGBA words, else toGrayTwo\'s', () => {
+test('toGrayLevels gives toGray and downscaleTwo of it; its frame is converted on demand for factor 3 RGBA words, else eager', () => {
   const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
   for (const [w, h, f] of [
     [1280, 20, 3],
@@ -259,31 +214,40 @@ test('toGrayLevels gives toGrayTwo\'s levels; its frame is converted on demand f
     [38, 25, 3],
     [6, 6, 3],
     [5, 4, 3],
+    [2, 2, 3],
     [50, 41, 4],
     [37, 23, 2],
+    [37, 23, 1],
+    // Wider than the one pass's block sums hold (3072): toGray and downscaleTwo.
     [3100, 4, 3],
   ] as const) {
     const { image, gray } = randomRgba(w, h, w + h + f);
-    const want = toGrayTwo(image, f);
-    assert.ok(want);
-    const got = toGrayLevels(image, f, new Uint8Array(w * h).fill(7));
-    assert.ok(got, `${w}x${h} f ${f}`);
-    assert.deepEqual(flat(got.levels[0]), flat(want.levels[0]), `fine ${w}x${h} f ${f}`);
-    assert.deepEqual(flat(got.levels[1]), flat(want.levels[1]), `coarse ${w}x${h} f ${f}`);
-    const lazy = f === 3 && w <= 3072;
-    assert.equal(!!got.gray.ready, lazy, `${w}x${h} f ${f}: on demand`);
-    readyGray(got.gray);
-    assert.deepEqual(flat(got.gray), flat(gray), `grey ${w}x${h} f ${f}`);
+    const [fine, coarse] = downscaleTwo(gray, f);
+    const into = new Uint8Array(w * h + 3).fill(7);
+    for (const got of [toGrayLevels(image, f), toGrayLevels(image, f, into)]) {
+      assert.ok(got, `${w}x${h} f ${f}`);
+      assert.deepEqual(flat(got.levels[0]), flat(fine), `fine ${w}x${h} f ${f}`);
+      assert.deepEqual(flat(got.levels[1]), flat(coarse), `coarse ${w}x${h} f ${f}`);
+      const lazy = f === 3 && w <= 3072;
+      assert.equal(!!got.gray.ready, lazy, `${w}x${h} f ${f}: on demand`);
+      readyGray(got.gray);
+      assert.deepEqual(flat(got.gray), flat(gray), `grey ${w}x${h} f ${f}`);
+    }
+    assert.equal(toGrayLevels(image, f, into)?.gray.data.buffer, into.buffer);
   }
-  // Unaligned RGBA and grey input: toGrayTwo's eager frame; malformed input: null.
+  // Unaligned RGBA (byte-wise path) and grey input: the eager frame; malformed input: null.
   const { image, gray } = randomRgba(30, 12, 3);
   const shifted = new Uint8Array(image.data.length + 1);
   shifted.set(image.data, 1);
   const un = toGrayLevels({ width: 30, height: 12, data: shifted.subarray(1) }, 3);
   assert.ok(un && !un.gray.ready);
   assert.deepEqual([...un.gray.data], [...gray.data]);
-  assert.equal(toGrayLevels(gray, 3)?.gray.ready, undefined);
+  assert.deepEqual(un.levels.map(flat), downscaleTwo(gray, 3).map(flat));
+  const fromGray = toGrayLevels(gray, 3);
+  assert.equal(fromGray?.gray.ready, undefined);
+  assert.deepEqual(fromGray && flat(fromGray.gray), flat(gray));
   assert.equal(toGrayLevels({ width: 10, height: 10, data: new Uint8Array(7) }, 3), null);
+  assert.equal(toGrayLevels({ width: 0, height: 10, data: new Uint8Array(0) }, 3), null);
   assert.equal(toGrayLevels({ width: 2.5, height: 10, data: new Uint8Array(100) }, 3), null);
 });
 

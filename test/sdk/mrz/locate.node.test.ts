@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readMrz } from '../../../sdk/mrz/engine.ts';
-import { blackHat8, downscale, rectFilter, toFloat, toGray, toGrayTwo, type Gray8 } from '../../../sdk/mrz/image.ts';
+import { blackHat8, downscale, rectFilter, toFloat, toGray, toGrayLevels, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { binaryComponents, fastLevels, locateBands, type BandCandidate } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, rectify, toFrame } from '../../../sdk/mrz/rectify.ts';
 import type { Point } from '../../../sdk/mrz/types.ts';
@@ -296,8 +296,8 @@ test('locate with a pyramid: the same bands, the levels it makes are added, the 
     assert.deepEqual(fastLevels(gray.width, gray.height), [3, 6]);
     const plain = locateBands(copy, { maxCandidates: 3 });
     const fine = locateBands(copy, { maxCandidates: 1, fine: true, exclude: plain, split: true });
-    // Levels made along with the grey frame (toGrayTwo), then each pass adds its own.
-    const two = toGrayTwo(rgba, 3);
+    // Levels made along with the grey frame (toGrayLevels), then each pass adds its own.
+    const two = toGrayLevels(rgba, 3);
     assert.ok(two);
     const pyramid = new Map<number, Gray8>([
       [3, two.levels[0]],
