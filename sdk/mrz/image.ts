@@ -12,7 +12,8 @@
  * per-column block sums faster; pooled arrays in that loop cost about 10% against fixed module ones.
  * Session 15: the engine's frame is converted on demand (`toGrayLevels`, `Gray8.ready`): only the
  * levels for every pixel, the grey pixels where the band windows read them (about 15% of a bench
- * frame; session 12's one pass, which also stored every grey pixel, is gone). blockMax compares the floats' bit patterns with int32 Math.max (a cmov in Chromium).
+ * frame; session 12's one pass, which also stored every grey pixel, is gone). blockMax compares
+ * the floats' bit patterns with int32 Math.max (a cmov in Chromium).
  * @module
  */
 
@@ -507,7 +508,8 @@ const FLOAT_INFINITY_BITS = 0x7f800000;
 
 /**
  * {@link blockMax} as plain float compares, the reference its bit-pattern loop must match (the
- * implementation before session 15). Tests only.
+ * implementation before session 15); blockMax itself uses it only for a buffer shorter than its
+ * image.
  * @internal
  */
 export function blockMaxReference(img: FloatImage, bs: number): FloatImage {
