@@ -8,6 +8,7 @@ import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward
 import { CNN_MODEL } from '../../../sdk/mrz/cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import { createRng } from '../../../scripts/mrz/random-mrz.ts';
+import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
 
 /** Packs random int8 weights per the documented layout; returns the package and its int8/scales/biases. */
 function randomPacked(seed: number, conv1 = 3, conv2 = 5, dense = 7): { packed: PackedCnn; q: Int8Array[]; scales: Float32Array[]; biases: Float32Array[] } {
@@ -226,34 +227,35 @@ test('bestMovedReading: the reading as cut unless a moved one is surer; then the
   assert.deepEqual(classifyGlyphsMoved(line, 0, 0), classifyGlyphsSecond(glyphs, 5));
 });
 
-test('a frame whose second opinion leaves a name letter doubtful is read, exactly, with its windows moved', async () => {
+/** A synthetic frame as the bench renders it (JPEG), and what readMrz makes of it. */
+async function readSynthetic(seed: number, preset: 'normal' | 'hard'): Promise<{ truth: readonly string[]; read: MrzImageResult | null }> {
   const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   const { renderSynthetic } = await import('../../../scripts/mrz/synth.ts');
   const { decodeGray } = await import('../../../scripts/mrz/train-data.ts');
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  return { truth: doc.lines, read: readMrz(decodeGray(doc.image)) };
+}
+
+test('a frame whose second opinion leaves a name letter doubtful is read, exactly, with its windows moved', async () => {
   // Held-out synthetic frame 90012 as the bench renders it (normal TD3, tilted 10.6 degrees): as cut,
   // the surname's H reads 0.54 (MLP) and 0.75 (ensemble), below the 0.9 a name letter needs, and the
   // read was exact but invalid (main c40015a); the moved windows read every letter surely enough.
-  const doc = renderSynthetic(90012, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
+  const { truth, read: r } = await readSynthetic(90012, 'normal');
   assert.ok(r?.valid, 'read valid');
-  assert.deepEqual(r.lines, doc.lines);
+  assert.deepEqual(r.lines, truth);
 });
 
 test('a frame whose looks fail until the second opinion reads a cut it did not read at once is read, exactly; a doubtful one is never read wrong', async () => {
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  const { renderSynthetic } = await import('../../../scripts/mrz/synth.ts');
-  const { decodeGray } = await import('../../../scripts/mrz/train-data.ts');
   // Held-out synthetic frame 90192 as the bench renders it (normal MRV-B): main f0c9210 read it exact
   // but invalid (0.839: name letters and a document-number zero below 0.9 in every reading it made);
   // the second opinion of a cut other than its look's best-ranked one, read once everything else
   // failed, validates it.
-  const doc = renderSynthetic(90192, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
+  const { truth, read: r } = await readSynthetic(90192, 'normal');
   assert.ok(r?.valid, `read valid (confidence ${r?.confidence})`);
-  assert.deepEqual(r.lines, doc.lines);
+  assert.deepEqual(r.lines, truth);
   // Held-out 90226 (hard TD3; a name letter E read 8 or B in most looks): the later readings
   // never make a wrong read valid.
-  const hard = renderSynthetic(90226, { preset: 'hard', encoding: 'jpeg' });
-  const h = readMrz(decodeGray(hard.image));
-  assert.ok(!h?.valid || h.lines.join('\n') === hard.lines.join('\n'), 'no wrong read reported valid');
+  const hard = await readSynthetic(90226, 'hard');
+  const h = hard.read;
+  assert.ok(!h?.valid || h.lines.join('\n') === hard.truth.join('\n'), 'no wrong read reported valid');
 });
