@@ -288,6 +288,20 @@ test('a frame converted on demand holds toGray\'s pixels where asked (row stretc
   }
 });
 
+test('two frames converted on demand, alive at once and readied in turn, each hold their own pixels', () => {
+  const a = randomRgba(40, 20, 51);
+  const b = randomRgba(40, 20, 52);
+  const ga = onDemand(a.image);
+  const gb = onDemand(b.image);
+  for (let turn = 0; turn < 3; turn++) {
+    readyGray(ga, 0, 0, 19, 9);
+    readyGray(gb);
+    readyGray(ga);
+    assert.deepEqual([...ga.data], [...a.gray.data], `turn ${turn}: first frame`);
+    assert.deepEqual([...gb.data], [...b.gray.data], `turn ${turn}: second frame`);
+  }
+});
+
 test('rectify, downscale, rotateQuarter, toFloat and blackHat8 read a frame converted on demand as the whole frame (windows in, across and off the borders)', () => {
   const r = rng(37);
   const { image, gray } = randomRgba(161, 97, 41);
