@@ -313,6 +313,35 @@ export function forward(net: Mlp, x: Float32Array, offset: number, probs: Float3
   outputLayer(net, wide, h, 0, probs);
 }
 
+/**
+ * The probabilities of `n` consecutive glyphs (`x`, {@link GLYPH_SIZE} apart, contrast-normalised
+ * already) into `probs` (`outputs` apart): {@link forward}'s of each glyph bit for bit, the first
+ * layer {@link BATCH} glyphs per pass as in {@link classifyGlyphs}.
+ */
+export function forwardGlyphs(net: Mlp, x: Float32Array, n: number, probs: Float32Array): void {
+  const wide = wideOf(net);
+  const hid = float32(net.hidden * BATCH);
+  const out = float32(net.outputs);
+  const xs = float64(GLYPH_SIZE * BATCH);
+  for (let g0 = 0; g0 < n; g0 += BATCH) {
+    const batch = n - g0 >= BATCH;
+    if (batch) {
+      const o = g0 * GLYPH_SIZE;
+      for (let i = 0; i < GLYPH_SIZE * BATCH; i++) xs[i] = x[o + i] as number;
+      hiddenFour(net, wide, xs, hid);
+    }
+    const end = batch ? g0 + BATCH : n;
+    for (let g = g0; g < end; g++) {
+      if (batch) outputLayer(net, wide, hid, (g - g0) * net.hidden, out);
+      else {
+        hiddenOne(net, wide, x, g * GLYPH_SIZE, hid);
+        outputLayer(net, wide, hid, 0, out);
+      }
+      probs.set(out.subarray(0, net.outputs), g * net.outputs);
+    }
+  }
+}
+
 /** Ink level a glyph's strokes are scaled to (the ink map normalises the line's strokes to about 1). */
 const STROKE_LEVEL = 1;
 /** Largest gain applied to a faint glyph. */

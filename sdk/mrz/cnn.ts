@@ -49,11 +49,19 @@
  * `.cache/s13glyphs-c1.bin` 94.75% -> 94.85% (wrong at p >= 0.9: 63 -> 41; right at p < 0.9:
  * 534 -> 629), on `.cache/s10read-eval.bin` 98.29% -> 98.28% (9 -> 5; 231 -> 279): more rejected
  * right reads for the same accuracy, not counted on frames (train-cnn.ts has the command).
+ *
+ * Speed (session 16): the forward pass ({@link cnnLogits}) fuses the first convolution with its
+ * ReLU and pool (weights and a pool window's four sums in registers), and the second convolution
+ * and the dense layers sum only their nonzero inputs (gathered once, four outputs per pass), in the
+ * reference's order: the same bits as {@link cnnLogitsReference} (tests on random and shipped
+ * nets). {@link classifyGlyphsSecond} reads a line's MLP half four glyphs per pass (classify.ts
+ * `forwardGlyphs`). classifyGlyphsSecond 0.41x CPU on random lines (Node); real sample 100_id-rou
+ * (which reads many cuts twice) 0.54x, other real samples unchanged (they validate on the MLP).
  * @module
  */
 
 import { CLASSES } from './classify-alphabet.ts';
-import { decodeBase64, forward as mlpForward, normaliseGlyph, shippedModel, topChoices, type Mlp } from './classify.ts';
+import { decodeBase64, forward as mlpForward, forwardGlyphs, normaliseGlyph, shippedModel, topChoices, type Mlp } from './classify.ts';
 import { CNN_MODEL } from './cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from './segment.ts';
 import type { CharCandidates, LineCandidates } from './types.ts';
@@ -259,9 +267,21 @@ function dense(src: Float64Array, cols: number, weights: Float32Array, bias: Flo
 
 /**
  * The net's logits (before the temperature) of one glyph raster (`x` from `offset`, already
- * contrast-normalised) into `logits`.
+ * contrast-normalised) into `logits`: {@link cnnLogitsReference}'s values bit for bit, by the
+ * fast path ({@link fastLogits}) whenever skipping zero inputs is exact for the net.
  */
 export function cnnLogits(net: Cnn, x: Float32Array, offset: number, logits: Float32Array | Float64Array): void {
+  const f = fastOf(net);
+  if (f) fastLogits(net, f, x, offset, logits);
+  else cnnLogitsReference(net, x, offset, logits);
+}
+
+/**
+ * The plain forward pass (one tap at a time over whole planes, every product summed): the
+ * reference {@link cnnLogits}' fast path must match bit for bit, and its path for a net whose
+ * weights are not all finite or whose biases hold a -0.
+ */
+export function cnnLogitsReference(net: Cnn, x: Float32Array, offset: number, logits: Float32Array | Float64Array): void {
   const s = scratchOf(net);
   const { pad1, conv, pad2, feat, hid } = s;
   pad1.fill(0);
@@ -272,6 +292,214 @@ export function cnnLogits(net: Cnn, x: Float32Array, offset: number, logits: Flo
   reluPool(conv, net.conv2, POOL1_W, POOL1_H, feat, 0);
   dense(feat, feat.length, net.w[2], net.b[2], net.dense, hid, true);
   dense(hid, net.dense, net.w[3], net.b[3], net.outputs, logits, false);
+}
+
+/**
+ * The fast forward pass's parameters and scratch: the weights as float64 (the same values: the hot
+ * loops then load doubles), the padded planes with their zero borders written once, and the
+ * gathered nonzero inputs of a layer (index, value).
+ */
+interface FastCnn {
+  readonly w: readonly [Float64Array, Float64Array, Float64Array, Float64Array];
+  readonly b: readonly [Float64Array, Float64Array, Float64Array, Float64Array];
+  readonly pad1: Float64Array;
+  readonly pad2: Float64Array;
+  readonly conv: Float64Array;
+  readonly feat: Float64Array;
+  readonly hid: Float64Array;
+  readonly idx: Int32Array;
+  readonly val: Float64Array;
+}
+
+const fastNets = new WeakMap<Cnn, FastCnn | null>();
+
+/**
+ * The fast pass's state of `net`; null when skipping zero inputs would not be exact. Every sum
+ * starts at its bias and adds products in the reference's order; a product with a zero input is
+ * a signed zero when the weight is finite, and adding a signed zero leaves any sum but -0 as it
+ * is. A sum is -0 only when it starts at a -0 bias (round-to-nearest gives +0 for an exact
+ * cancellation), so with finite weights and no -0 bias, leaving those products out gives the
+ * same bits.
+ */
+function fastOf(net: Cnn): FastCnn | null {
+  let f = fastNets.get(net);
+  if (f !== undefined) return f;
+  const exact = net.w.every((w) => w.every((v) => Number.isFinite(v))) && net.b.every((b) => b.every((v) => !Object.is(v, -0)));
+  const gather = Math.max(net.conv1 * 9, net.conv2 * POOL2_H * POOL2_W, net.dense);
+  f = exact
+    ? {
+        w: net.w.map((w) => new Float64Array(w)) as unknown as FastCnn['w'],
+        b: net.b.map((b) => new Float64Array(b)) as unknown as FastCnn['b'],
+        pad1: new Float64Array(PW1 * PH1),
+        pad2: new Float64Array(net.conv1 * PW2 * PH2),
+        conv: new Float64Array(net.conv2 * POOL1_H * POOL1_W),
+        feat: new Float64Array(net.conv2 * POOL2_H * POOL2_W),
+        hid: new Float64Array(net.dense),
+        idx: new Int32Array(gather),
+        val: new Float64Array(gather),
+      }
+    : null;
+  fastNets.set(net, f);
+  return f;
+}
+
+/**
+ * {@link cnnLogitsReference} with the same bits, faster: the first convolution keeps its nine
+ * weights and each 2x2 pool window's four sums in registers (ReLU and pool on the spot, no conv
+ * plane stored); the second convolution and both dense layers gather their nonzero inputs once
+ * (ReLU leaves many zeros, the padding more) and take four output channels / rows per pass over
+ * them, each sum in the reference's order without its zero products (exact: see {@link fastOf}).
+ */
+function fastLogits(net: Cnn, f: FastCnn, x: Float32Array, offset: number, logits: Float32Array | Float64Array): void {
+  const { pad1, pad2, conv, feat, hid, idx, val } = f;
+  const c1 = net.conv1;
+  const c2 = net.conv2;
+  for (let y = 0; y < GLYPH_H; y++) {
+    const o = (y + 1) * PW1 + 1;
+    const xo = offset + y * GLYPH_W;
+    for (let xx = 0; xx < GLYPH_W; xx++) pad1[o + xx] = x[xo + xx] as number;
+  }
+  // Convolution 1, ReLU and pool into pad2's interior.
+  const w0 = f.w[0];
+  const plane2 = PW2 * PH2;
+  for (let oc = 0; oc < c1; oc++) {
+    const bo = f.b[0][oc] as number;
+    const kw = oc * 9;
+    const k0 = w0[kw] as number, k1 = w0[kw + 1] as number, k2 = w0[kw + 2] as number;
+    const k3 = w0[kw + 3] as number, k4 = w0[kw + 4] as number, k5 = w0[kw + 5] as number;
+    const k6 = w0[kw + 6] as number, k7 = w0[kw + 7] as number, k8 = w0[kw + 8] as number;
+    for (let py = 0; py < POOL1_H; py++) {
+      const out = oc * plane2 + (py + 1) * PW2 + 1;
+      for (let px = 0; px < POOL1_W; px++) {
+        // Sums at (2py, 2px) [a], (2py, 2px+1) [b], (2py+1, 2px) [c], (2py+1, 2px+1) [d].
+        const r0 = 2 * py * PW1 + 2 * px;
+        const r1 = r0 + PW1;
+        const r2 = r1 + PW1;
+        const r3 = r2 + PW1;
+        const p00 = pad1[r0] as number, p01 = pad1[r0 + 1] as number, p02 = pad1[r0 + 2] as number, p03 = pad1[r0 + 3] as number;
+        const p10 = pad1[r1] as number, p11 = pad1[r1 + 1] as number, p12 = pad1[r1 + 2] as number, p13 = pad1[r1 + 3] as number;
+        const p20 = pad1[r2] as number, p21 = pad1[r2 + 1] as number, p22 = pad1[r2 + 2] as number, p23 = pad1[r2 + 3] as number;
+        const p30 = pad1[r3] as number, p31 = pad1[r3 + 1] as number, p32 = pad1[r3 + 2] as number, p33 = pad1[r3 + 3] as number;
+        let a = bo;
+        let b = bo;
+        let c = bo;
+        let d = bo;
+        a += k0 * p00; b += k0 * p01; c += k0 * p10; d += k0 * p11;
+        a += k1 * p01; b += k1 * p02; c += k1 * p11; d += k1 * p12;
+        a += k2 * p02; b += k2 * p03; c += k2 * p12; d += k2 * p13;
+        a += k3 * p10; b += k3 * p11; c += k3 * p20; d += k3 * p21;
+        a += k4 * p11; b += k4 * p12; c += k4 * p21; d += k4 * p22;
+        a += k5 * p12; b += k5 * p13; c += k5 * p22; d += k5 * p23;
+        a += k6 * p20; b += k6 * p21; c += k6 * p30; d += k6 * p31;
+        a += k7 * p21; b += k7 * p22; c += k7 * p31; d += k7 * p32;
+        a += k8 * p22; b += k8 * p23; c += k8 * p32; d += k8 * p33;
+        const m = Math.max(a, b, c, d);
+        pad2[out + px] = m > 0 ? m : 0;
+      }
+    }
+  }
+  // Convolution 2 into conv (pre-activation), per output pixel over its nonzero inputs.
+  const w1 = f.w[1];
+  const b1 = f.b[1];
+  const taps = c1 * 9;
+  const area = POOL1_H * POOL1_W;
+  for (let y = 0; y < POOL1_H; y++) {
+    for (let xx = 0; xx < POOL1_W; xx++) {
+      let n = 0;
+      for (let ic = 0; ic < c1; ic++) {
+        const so = ic * plane2 + y * PW2 + xx;
+        for (let dy = 0; dy < 3; dy++) {
+          const row = so + dy * PW2;
+          for (let dx = 0; dx < 3; dx++) {
+            const v = pad2[row + dx] as number;
+            if (v !== 0) {
+              idx[n] = ic * 9 + dy * 3 + dx;
+              val[n] = v;
+              n++;
+            }
+          }
+        }
+      }
+      const at = y * POOL1_W + xx;
+      let oc = 0;
+      for (; oc + 4 <= c2; oc += 4) {
+        const o0 = oc * taps;
+        const o1 = o0 + taps;
+        const o2 = o1 + taps;
+        const o3 = o2 + taps;
+        let s0 = b1[oc] as number;
+        let s1 = b1[oc + 1] as number;
+        let s2 = b1[oc + 2] as number;
+        let s3 = b1[oc + 3] as number;
+        for (let t = 0; t < n; t++) {
+          const j = idx[t] as number;
+          const v = val[t] as number;
+          s0 += (w1[o0 + j] as number) * v;
+          s1 += (w1[o1 + j] as number) * v;
+          s2 += (w1[o2 + j] as number) * v;
+          s3 += (w1[o3 + j] as number) * v;
+        }
+        conv[oc * area + at] = s0;
+        conv[(oc + 1) * area + at] = s1;
+        conv[(oc + 2) * area + at] = s2;
+        conv[(oc + 3) * area + at] = s3;
+      }
+      for (; oc < c2; oc++) {
+        const o = oc * taps;
+        let s = b1[oc] as number;
+        for (let t = 0; t < n; t++) s += (w1[o + (idx[t] as number)] as number) * (val[t] as number);
+        conv[oc * area + at] = s;
+      }
+    }
+  }
+  reluPool(conv, c2, POOL1_W, POOL1_H, feat, 0);
+  denseNonzero(feat, feat.length, f.w[2], f.b[2], net.dense, hid, true, idx, val);
+  denseNonzero(hid, net.dense, f.w[3], f.b[3], net.outputs, logits, false, idx, val);
+}
+
+/**
+ * `dense` over the nonzero entries of `src` only (exact: see {@link fastOf}), four rows per pass;
+ * `idx` / `val`: scratch of at least `cols` entries.
+ */
+function denseNonzero(src: Float64Array, cols: number, weights: Float64Array, bias: Float64Array, rows: number, dst: Float64Array | Float32Array, relu: boolean, idx: Int32Array, val: Float64Array): void {
+  let n = 0;
+  for (let i = 0; i < cols; i++) {
+    const v = src[i] as number;
+    if (v !== 0) {
+      idx[n] = i;
+      val[n] = v;
+      n++;
+    }
+  }
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * cols;
+    const o1 = o0 + cols;
+    const o2 = o1 + cols;
+    const o3 = o2 + cols;
+    let s0 = bias[r] as number;
+    let s1 = bias[r + 1] as number;
+    let s2 = bias[r + 2] as number;
+    let s3 = bias[r + 3] as number;
+    for (let t = 0; t < n; t++) {
+      const i = idx[t] as number;
+      const v = val[t] as number;
+      s0 += (weights[o0 + i] as number) * v;
+      s1 += (weights[o1 + i] as number) * v;
+      s2 += (weights[o2 + i] as number) * v;
+      s3 += (weights[o3 + i] as number) * v;
+    }
+    dst[r] = relu && s0 < 0 ? 0 : s0;
+    dst[r + 1] = relu && s1 < 0 ? 0 : s1;
+    dst[r + 2] = relu && s2 < 0 ? 0 : s2;
+    dst[r + 3] = relu && s3 < 0 ? 0 : s3;
+  }
+  for (; r < rows; r++) {
+    const o = r * cols;
+    let s = bias[r] as number;
+    for (let t = 0; t < n; t++) s += (weights[o + (idx[t] as number)] as number) * (val[t] as number);
+    dst[r] = relu && s < 0 ? 0 : s;
+  }
 }
 
 /** Softmax of `logits / temperature` into `probs`. */
@@ -301,15 +529,23 @@ export function cnnForward(net: Cnn, x: Float32Array, offset: number, probs: Flo
  * contrast-normalised), into `probs`.
  */
 export function ensembleForward(cnn: Cnn, mlp: Mlp, x: Float32Array, offset: number, probs: Float32Array): void {
-  const n = cnn.outputs;
   const s = scratchOf(cnn);
   const { logits, mean, mlpProbs: pm } = s;
   cnnLogits(cnn, x, offset, logits);
   if (s.mlpHidden.length < mlp.hidden) s.mlpHidden = new Float32Array(mlp.hidden);
   mlpForward(mlp, x, offset, pm, s.mlpHidden);
+  pool(cnn, logits, pm, 0, mean, probs);
+}
+
+/**
+ * The ensemble's probabilities (into `probs`) of one glyph from the CNN's `logits` and the MLP's
+ * probabilities (`pm` from `at`); `mean`: scratch of `outputs` doubles.
+ */
+function pool(cnn: Cnn, logits: Float64Array, pm: Float32Array, at: number, mean: Float64Array, probs: Float32Array): void {
+  const n = cnn.outputs;
   // log p_cnn = logits / T_cnn - logsumexp; the constant cancels in the softmax below.
   const a = cnn.ensembleCnnShare;
-  for (let k = 0; k < n; k++) mean[k] = (a * (logits[k] as number)) / cnn.temperature + (1 - a) * Math.log(Math.max(1e-30, pm[k] as number));
+  for (let k = 0; k < n; k++) mean[k] = (a * (logits[k] as number)) / cnn.temperature + (1 - a) * Math.log(Math.max(1e-30, pm[at + k] as number));
   softmax(mean, n, cnn.ensembleTemperature, probs);
 }
 
@@ -319,14 +555,28 @@ export function ensembleForward(cnn: Cnn, mlp: Mlp, x: Float32Array, offset: num
  * `mlp` is null.
  */
 export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, minP = 0.002, cnn: Cnn = shippedCnn(), mlp: Mlp | null = shippedModel()): LineCandidates {
-  const x = new Float32Array(GLYPH_SIZE);
   const probs = new Float32Array(cnn.outputs);
   const taken = new Uint8Array(cnn.outputs);
   const line: CharCandidates[] = [];
+  if (!mlp) {
+    const x = new Float32Array(GLYPH_SIZE);
+    for (let g = 0; g < n; g++) {
+      normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
+      cnnForward(cnn, x, 0, probs);
+      line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
+    }
+    return line;
+  }
+  // As ensembleForward glyph by glyph; the MLP reads the whole line first, its first layer four
+  // glyphs per pass (classify.ts forwardGlyphs: the same probabilities bit for bit).
+  const xs = new Float32Array(n * GLYPH_SIZE);
+  for (let g = 0; g < n; g++) normaliseGlyph(glyphs, g * GLYPH_SIZE, xs.subarray(g * GLYPH_SIZE));
+  const pm = new Float32Array(n * mlp.outputs);
+  forwardGlyphs(mlp, xs, n, pm);
+  const { logits, mean } = scratchOf(cnn);
   for (let g = 0; g < n; g++) {
-    normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
-    if (mlp) ensembleForward(cnn, mlp, x, 0, probs);
-    else cnnForward(cnn, x, 0, probs);
+    cnnLogits(cnn, xs, g * GLYPH_SIZE, logits);
+    pool(cnn, logits, pm, g * mlp.outputs, mean, probs);
     line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
   }
   return line;

@@ -2,7 +2,7 @@
 // packed layout describes it (scripts/mrz/train.ts writes it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLASSES, classifyGlyphs, decodeModel, forward, normaliseGlyph, shippedModel, type Mlp, type PackedMlp } from '../../../sdk/mrz/classify.ts';
+import { CLASSES, classifyGlyphs, decodeModel, forward, forwardGlyphs, normaliseGlyph, shippedModel, type Mlp, type PackedMlp } from '../../../sdk/mrz/classify.ts';
 import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
 import { MODEL } from '../../../sdk/mrz/weights.ts';
 
@@ -153,5 +153,21 @@ test('classifyGlyphs batches a net with an odd hidden layer the same as one glyp
     normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
     const want = float32Forward(net, x, 0);
     for (const alt of line[g] ?? []) assert.ok(Object.is(alt.p, want[CLASSES.indexOf(alt.ch)]), `glyph ${g}, ${alt.ch}`);
+  }
+});
+
+test('forwardGlyphs gives forward\'s probabilities of every glyph bit for bit (batches of four and the rest)', () => {
+  const net = shippedModel();
+  const r = glyphRng(23);
+  for (const n of [1, 3, 4, 6, 9]) {
+    const xs = new Float32Array(GLYPH_SIZE * n);
+    for (let i = 0; i < xs.length; i++) xs[i] = r() < 0.5 ? 0 : r();
+    const got = new Float32Array(n * net.outputs).fill(NaN);
+    forwardGlyphs(net, xs, n, got);
+    const want = new Float32Array(net.outputs);
+    for (let g = 0; g < n; g++) {
+      forward(net, xs, g * GLYPH_SIZE, want);
+      for (let k = 0; k < net.outputs; k++) assert.ok(Object.is(got[g * net.outputs + k], want[k]), `n ${n}, glyph ${g}, class ${k}`);
+    }
   }
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLASSES, forward as mlpForward, normaliseGlyph, shippedModel } from '../../../sdk/mrz/classify.ts';
-import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, cnnLogits, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
+import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, cnnLogits, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
 import { CNN_MODEL } from '../../../sdk/mrz/cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import { createRng } from '../../../scripts/mrz/random-mrz.ts';
@@ -96,6 +96,62 @@ test('cnnLogits matches the nested-loop reference on random nets and glyphs', ()
       cnnLogits(net, g, 0, got);
       const want = referenceLogits(net, g);
       want.forEach((v, k) => assert.ok(Math.abs((got[k] as number) - v) <= 1e-9 * Math.max(1, Math.abs(v)), `seed ${seed} class ${k}: ${got[k]} vs ${v}`));
+    }
+  }
+});
+
+/** Glyphs with some zero pixels, none, mostly zeros, all zeros, all ones. */
+function mixedGlyphs(seed: number): Float32Array[] {
+  const r = createRng(seed);
+  const some = Float32Array.from({ length: GLYPH_SIZE }, () => (r() < 0.5 ? 0 : r()));
+  const none = Float32Array.from({ length: GLYPH_SIZE }, () => 0.01 + r());
+  return [some, none, randomGlyph(seed), new Float32Array(GLYPH_SIZE), new Float32Array(GLYPH_SIZE).fill(1)];
+}
+
+/** cnnLogits and cnnLogitsReference give the same bits (signed zeros included) on `glyphs`. */
+function assertSameLogits(net: Cnn, glyphs: readonly Float32Array[], what: string): void {
+  const got = new Float64Array(net.outputs);
+  const want = new Float64Array(net.outputs);
+  glyphs.forEach((g, i) => {
+    cnnLogits(net, g, 0, got);
+    cnnLogitsReference(net, g, 0, want);
+    for (let k = 0; k < net.outputs; k++) assert.ok(Object.is(got[k], want[k]), `${what}, glyph ${i}, class ${k}: ${got[k]} vs ${want[k]}`);
+  });
+}
+
+test('cnnLogits (fused, zero inputs skipped) gives the reference pass\'s bits: random nets of odd sizes, the shipped net', () => {
+  for (const [seed, c1, c2, d] of [[21, 3, 5, 7], [22, 4, 8, 8], [23, 1, 1, 1], [24, 8, 16, 64], [25, 5, 6, 9]] as const) {
+    assertSameLogits(decodeCnn(randomPacked(seed, c1, c2, d).packed), mixedGlyphs(seed), `seed ${seed}`);
+  }
+  const shipped = shippedCnn();
+  const glyphs = mixedGlyphs(30);
+  for (const g of glyphs) normaliseGlyph(g, 0, g);
+  assertSameLogits(shipped, glyphs, 'shipped');
+});
+
+test('cnnLogits: a net with a -0 bias or a weight that is not finite is read by the reference pass (same bits)', () => {
+  const base = decodeCnn(randomPacked(26).packed);
+  const negZero: Cnn = { ...base, b: [Float32Array.from(base.b[0], (v, i) => (i === 0 ? -0 : v)), base.b[1], base.b[2], base.b[3]] };
+  assertSameLogits(negZero, mixedGlyphs(26), '-0 bias');
+  const inf: Cnn = { ...base, w: [base.w[0], Float32Array.from(base.w[1], (v, i) => (i === 4 ? Infinity : v)), base.w[2], base.w[3]] };
+  assertSameLogits(inf, mixedGlyphs(27), 'infinite weight');
+});
+
+test('classifyGlyphsSecond gives ensembleForward\'s candidates glyph by glyph (the MLP read a line at a time)', () => {
+  const cnn = shippedCnn();
+  const mlp = shippedModel();
+  const r = createRng(31);
+  for (const n of [1, 4, 7]) {
+    const glyphs = Float32Array.from({ length: n * GLYPH_SIZE }, () => (r() < 0.4 ? 0 : r() * 0.8));
+    const line = classifyGlyphsSecond(glyphs, n, CLASSES.length, 0);
+    const x = new Float32Array(GLYPH_SIZE);
+    const pe = new Float32Array(cnn.outputs);
+    for (let g = 0; g < n; g++) {
+      normaliseGlyph(glyphs, g * GLYPH_SIZE, x);
+      ensembleForward(cnn, mlp, x, 0, pe);
+      const got = line[g] ?? [];
+      assert.equal(got.length, cnn.outputs);
+      for (const alt of got) assert.ok(Object.is(alt.p, pe[CLASSES.indexOf(alt.ch)]), `n ${n}, glyph ${g}, ${alt.ch}`);
     }
   }
 });
