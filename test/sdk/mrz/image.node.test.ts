@@ -93,6 +93,11 @@ test('downscale and downscaleTwo give the rounded block means (plain reference),
     assert.deepEqual(flat(a), want, `downscaleTwo fine ${w}x${h} f ${f}`);
     assert.deepEqual(flat(b), flat(referenceDownscale(g, 2 * f)), `downscaleTwo coarse ${w}x${h} f ${f}`);
   }
+  // Factor 2's own path at its extremes: every pixel 255 (sums at the top of the byte's range), 0, and 1-3 (rounding).
+  for (const v of [255, 0, 1, 2, 3]) {
+    const g: Gray8 = { width: 9, height: 5, data: new Uint8Array(45).fill(v) };
+    assert.deepEqual([...downscale(g, 2).data], [...referenceDownscale(g, 2).data], `all ${v}`);
+  }
 });
 
 test('blockMax (bit patterns, columns first) equals the float compares: block sizes 1-9, clipped edges, ties, -0, negatives, infinities and NaNs', () => {
