@@ -11,6 +11,13 @@
  * unit at a time bit for bit. classifyGlyphs about 0.66-0.70x of d1ddd69's CPU time in Node, about
  * 0.78x (0.64-0.93) in Chromium, interleaved microbenchmarks. Earlier tried and dropped: an
  * input-sparse forward (glyph rasters have no zero inputs).
+ *
+ * Session 16: the output layer sums only the hidden layer's nonzero units (ReLU zeros), in order:
+ * the same bits whenever the weights are finite and no output bias is -0 (checked once per net),
+ * 0.65x of the output layer (Chromium and Node microbench). Tried and dropped (microbench,
+ * Chromium / Node, same bits): the first layer as 4 units x 2 glyphs (1.09 / 1.09), with
+ * interleaved glyph and weight layouts (1.12 / 0.91), as 3 units x 4 glyphs (1.14 / 1.04); the
+ * output layer 8 classes a pass (0.94 / 0.98, less than the zero skipping).
  * @module
  */
 
@@ -119,6 +126,13 @@ interface WideMlp {
   readonly b1: Float64Array;
   readonly w2: Float64Array;
   readonly b2: Float64Array;
+  /**
+   * The output layer may leave out its zero inputs (ReLU zeros of the hidden layer) with the same
+   * bits: every weight finite (a zero input's product is a signed zero) and no output bias -0 (each
+   * sum starts at its bias, so it is never -0: round-to-nearest gives +0 for an exact
+   * cancellation; adding a signed zero leaves any other sum as it is).
+   */
+  readonly skipZeros: boolean;
 }
 
 const wideNets = new WeakMap<Mlp, WideMlp>();
@@ -126,7 +140,8 @@ const wideNets = new WeakMap<Mlp, WideMlp>();
 function wideOf(net: Mlp): WideMlp {
   let w = wideNets.get(net);
   if (!w) {
-    w = { w1: new Float64Array(net.w1), b1: new Float64Array(net.b1), w2: new Float64Array(net.w2), b2: new Float64Array(net.b2) };
+    const skipZeros = net.w2.every((v) => Number.isFinite(v)) && net.b2.every((v) => !Object.is(v, -0));
+    w = { w1: new Float64Array(net.w1), b1: new Float64Array(net.b1), w2: new Float64Array(net.w2), b2: new Float64Array(net.b2), skipZeros };
     wideNets.set(net, w);
   }
   return w;
@@ -253,15 +268,67 @@ function hiddenFour(net: Mlp, wide: WideMlp, x: Float64Array, h: Float32Array): 
 
 /** Unrounded logits of the output layer (float64 scratch, one glyph at a time). */
 let logits = new Float64Array(0);
+/** The nonzero hidden units of one glyph: their indices and values (see `outputLayer`). */
+let liveIdx = new Int32Array(0);
+let liveVal = new Float64Array(0);
 
-/** Output layer and temperature-scaled softmax of one glyph's hidden layer (`h` from `at`) into `probs`. */
+/**
+ * Output layer and temperature-scaled softmax of one glyph's hidden layer (`h` from `at`) into
+ * `probs`. With `wide.skipZeros`, only the nonzero hidden units are summed, in order (the same
+ * bits; ReLU leaves many zeros): the output layer about 0.65x in Chromium and Node (microbench).
+ */
 function outputLayer(net: Mlp, wide: WideMlp, h: Float32Array, at: number, probs: Float32Array): void {
   if (logits.length < net.outputs) logits = new Float64Array(net.outputs);
   const { hidden, outputs } = net;
   const { w2, b2 } = wide;
   const invT = 1 / net.temperature;
-  // Four classes per pass over the hidden layer (four independent sums, each in hidden-unit order).
   let k = 0;
+  if (wide.skipZeros) {
+    if (liveIdx.length < hidden) {
+      liveIdx = new Int32Array(hidden);
+      liveVal = new Float64Array(hidden);
+    }
+    const idx = liveIdx;
+    const val = liveVal;
+    let n = 0;
+    for (let i = 0; i < hidden; i++) {
+      const v = h[at + i] as number;
+      if (v !== 0) {
+        idx[n] = i;
+        val[n] = v;
+        n++;
+      }
+    }
+    for (; k + 4 <= outputs; k += 4) {
+      let s0 = b2[k] as number;
+      let s1 = b2[k + 1] as number;
+      let s2 = b2[k + 2] as number;
+      let s3 = b2[k + 3] as number;
+      const o0 = k * hidden;
+      const o1 = o0 + hidden;
+      const o2 = o1 + hidden;
+      const o3 = o2 + hidden;
+      for (let t = 0; t < n; t++) {
+        const i = idx[t] as number;
+        const v = val[t] as number;
+        s0 += (w2[o0 + i] as number) * v;
+        s1 += (w2[o1 + i] as number) * v;
+        s2 += (w2[o2 + i] as number) * v;
+        s3 += (w2[o3 + i] as number) * v;
+      }
+      logits[k] = s0 * invT;
+      logits[k + 1] = s1 * invT;
+      logits[k + 2] = s2 * invT;
+      logits[k + 3] = s3 * invT;
+    }
+    for (; k < outputs; k++) {
+      let s = b2[k] as number;
+      const o = k * hidden;
+      for (let t = 0; t < n; t++) s += (w2[o + (idx[t] as number)] as number) * (val[t] as number);
+      logits[k] = s * invT;
+    }
+  }
+  // Four classes per pass over the hidden layer (four independent sums, each in hidden-unit order).
   for (; k + 4 <= outputs; k += 4) {
     let s0 = b2[k] as number;
     let s1 = b2[k + 1] as number;

@@ -171,3 +171,32 @@ test('forwardGlyphs gives forward\'s probabilities of every glyph bit for bit (b
     }
   }
 });
+
+test('the output layer over the nonzero hidden units only gives the reference bits; a -0 output bias or a non-finite weight sums every unit', () => {
+  const r = glyphRng(41);
+  const hidden = 9;
+  const outputs = CLASSES.length;
+  // Hidden biases mostly negative: many ReLU zeros, some glyphs with every hidden unit zero.
+  const base: Mlp = {
+    inputs: GLYPH_SIZE,
+    hidden,
+    outputs,
+    w1: new Float32Array(hidden * GLYPH_SIZE).map(() => Math.fround((r() - 0.5) * 0.02)),
+    b1: new Float32Array(hidden).map((_, j) => Math.fround(j < 3 ? r() - 0.5 : -0.3 - r())),
+    w2: new Float32Array(outputs * hidden).map(() => Math.fround(2 * r() - 1)),
+    b2: new Float32Array(outputs).map((_, k) => (k === 5 ? 0 : Math.fround(r() - 0.5))),
+    temperature: 0.6,
+  };
+  const negZero: Mlp = { ...base, b2: base.b2.map((v, k) => (k === 7 ? -0 : v)) };
+  const huge: Mlp = { ...base, w2: base.w2.map((v, i) => (i === 11 ? Infinity : v)) };
+  const n = 6;
+  const glyphs = new Float32Array(GLYPH_SIZE * n).map((_, i) => (i < GLYPH_SIZE ? 0 : r()));
+  for (const [name, net] of [['base', base], ['-0 bias', negZero], ['infinite weight', huge]] as const) {
+    const probs = new Float32Array(n * outputs);
+    forwardGlyphs(net, glyphs, n, probs);
+    for (let g = 0; g < n; g++) {
+      const want = float32Forward(net, glyphs, g * GLYPH_SIZE);
+      for (let k = 0; k < outputs; k++) assert.ok(Object.is(probs[g * outputs + k], want[k]), `${name}, glyph ${g}, class ${k}`);
+    }
+  }
+});
