@@ -57,6 +57,10 @@
  * nets). {@link classifyGlyphsSecond} reads a line's MLP half four glyphs per pass (classify.ts
  * `forwardGlyphs`). classifyGlyphsSecond 0.41x CPU on random lines (Node); real sample 100_id-rou
  * (which reads many cuts twice) 0.54x, other real samples unchanged (they validate on the MLP).
+ * Tried and dropped (same bits, classifyGlyphsSecond on 120 captured lines of via-band glyphs,
+ * interleaved, Chromium / Node): eight output channels a pass in the second convolution (1.00 /
+ * 1.02); the nonzero gather without a branch (always written, kept by advancing the count: 0.80
+ * on random glyphs in Chromium, but 1.02 / 1.08 on the captured ones).
  * @module
  */
 
