@@ -51,16 +51,19 @@
  * right reads for the same accuracy, not counted on frames (train-cnn.ts has the command).
  *
  * Speed (session 16): the forward pass ({@link cnnLogits}) fuses the first convolution with its
- * ReLU and pool (weights and a pool window's four sums in registers), and the second convolution
- * and the dense layers sum only their nonzero inputs (gathered once, four outputs per pass), in the
- * reference's order: the same bits as {@link cnnLogitsReference} (tests on random and shipped
- * nets). {@link classifyGlyphsSecond} reads a line's MLP half four glyphs per pass (classify.ts
+ * ReLU and pool (weights and a pool window's four sums in registers); the second convolution takes
+ * two output pixels and four channels per pass over its taps (each weight loaded serves two
+ * products; 0.84x Chromium, 0.90x Node of classifyGlyphsSecond against summing its nonzero inputs
+ * only, on 120 captured lines); the dense layers sum only their nonzero inputs (gathered once,
+ * four outputs per pass), all in the reference's order: the same bits as
+ * {@link cnnLogitsReference} (tests on random and shipped nets). {@link classifyGlyphsSecond} reads a line's MLP half four glyphs per pass (classify.ts
  * `forwardGlyphs`). classifyGlyphsSecond 0.41x CPU on random lines (Node); real sample 100_id-rou
  * (which reads many cuts twice) 0.54x, other real samples unchanged (they validate on the MLP).
  * Tried and dropped (same bits, classifyGlyphsSecond on 120 captured lines of via-band glyphs,
- * interleaved, Chromium / Node): eight output channels a pass in the second convolution (1.00 /
- * 1.02); the nonzero gather without a branch (always written, kept by advancing the count: 0.80
- * on random glyphs in Chromium, but 1.02 / 1.08 on the captured ones).
+ * interleaved, Chromium / Node), both on the second convolution over its nonzero inputs (most are
+ * not zero): eight output channels a pass (1.00 / 1.02); the gather without a branch (always
+ * written, kept by advancing the count: 0.80 on random glyphs in Chromium, 1.02 / 1.08 on the
+ * captured ones).
  * @module
  */
 
@@ -313,6 +316,8 @@ interface FastCnn {
   readonly hid: Float64Array;
   readonly idx: Int32Array;
   readonly val: Float64Array;
+  /** Offset in pad2 of each tap (ic, dy, dx) of the second convolution from its output pixel's. */
+  readonly tapOffsets: Int32Array;
 }
 
 const fastNets = new WeakMap<Cnn, FastCnn | null>();
@@ -341,6 +346,7 @@ function fastOf(net: Cnn): FastCnn | null {
         hid: new Float64Array(net.dense),
         idx: new Int32Array(gather),
         val: new Float64Array(gather),
+        tapOffsets: Int32Array.from({ length: net.conv1 * 9 }, (_, j) => Math.floor(j / 9) * PW2 * PH2 + Math.floor((j % 9) / 3) * PW2 + (j % 3)),
       }
     : null;
   fastNets.set(net, f);
@@ -350,9 +356,10 @@ function fastOf(net: Cnn): FastCnn | null {
 /**
  * {@link cnnLogitsReference} with the same bits, faster: the first convolution keeps its nine
  * weights and each 2x2 pool window's four sums in registers (ReLU and pool on the spot, no conv
- * plane stored); the second convolution and both dense layers gather their nonzero inputs once
- * (ReLU leaves many zeros, the padding more) and take four output channels / rows per pass over
- * them, each sum in the reference's order without its zero products (exact: see {@link fastOf}).
+ * plane stored); the second convolution sums every tap in the reference's order, two output pixels
+ * and four channels per pass; both dense layers gather their nonzero inputs once (ReLU leaves
+ * many zeros) and take four rows per pass over them, each sum in the reference's order without
+ * its zero products (exact: see {@link fastOf}).
  */
 function fastLogits(net: Cnn, f: FastCnn, x: Float32Array, offset: number, logits: Float32Array | Float64Array): void {
   const { pad1, pad2, conv, feat, hid, idx, val } = f;
@@ -402,57 +409,66 @@ function fastLogits(net: Cnn, f: FastCnn, x: Float32Array, offset: number, logit
       }
     }
   }
-  // Convolution 2 into conv (pre-activation), per output pixel over its nonzero inputs.
+  // Convolution 2 into conv (pre-activation): every tap summed in the reference's order (ic, dy,
+  // dx), two neighbouring output pixels and four output channels per pass (each weight loaded
+  // serves two products).
   const w1 = f.w[1];
   const b1 = f.b[1];
   const taps = c1 * 9;
   const area = POOL1_H * POOL1_W;
+  const off = f.tapOffsets;
   for (let y = 0; y < POOL1_H; y++) {
-    for (let xx = 0; xx < POOL1_W; xx++) {
-      let n = 0;
-      for (let ic = 0; ic < c1; ic++) {
-        const so = ic * plane2 + y * PW2 + xx;
-        for (let dy = 0; dy < 3; dy++) {
-          const row = so + dy * PW2;
-          for (let dx = 0; dx < 3; dx++) {
-            const v = pad2[row + dx] as number;
-            if (v !== 0) {
-              idx[n] = ic * 9 + dy * 3 + dx;
-              val[n] = v;
-              n++;
-            }
-          }
-        }
-      }
+    for (let xx = 0; xx < POOL1_W; xx += 2) {
+      const base = y * PW2 + xx;
       const at = y * POOL1_W + xx;
+      const pair = xx + 1 < POOL1_W;
       let oc = 0;
-      for (; oc + 4 <= c2; oc += 4) {
+      for (; pair && oc + 4 <= c2; oc += 4) {
         const o0 = oc * taps;
         const o1 = o0 + taps;
         const o2 = o1 + taps;
         const o3 = o2 + taps;
-        let s0 = b1[oc] as number;
-        let s1 = b1[oc + 1] as number;
-        let s2 = b1[oc + 2] as number;
-        let s3 = b1[oc + 3] as number;
-        for (let t = 0; t < n; t++) {
-          const j = idx[t] as number;
-          const v = val[t] as number;
-          s0 += (w1[o0 + j] as number) * v;
-          s1 += (w1[o1 + j] as number) * v;
-          s2 += (w1[o2 + j] as number) * v;
-          s3 += (w1[o3 + j] as number) * v;
+        let a0 = b1[oc] as number;
+        let a1 = b1[oc + 1] as number;
+        let a2 = b1[oc + 2] as number;
+        let a3 = b1[oc + 3] as number;
+        let e0 = a0;
+        let e1 = a1;
+        let e2 = a2;
+        let e3 = a3;
+        for (let j = 0; j < taps; j++) {
+          const p = base + (off[j] as number);
+          const va = pad2[p] as number;
+          const vb = pad2[p + 1] as number;
+          const u0 = w1[o0 + j] as number;
+          const u1 = w1[o1 + j] as number;
+          const u2 = w1[o2 + j] as number;
+          const u3 = w1[o3 + j] as number;
+          a0 += u0 * va;
+          e0 += u0 * vb;
+          a1 += u1 * va;
+          e1 += u1 * vb;
+          a2 += u2 * va;
+          e2 += u2 * vb;
+          a3 += u3 * va;
+          e3 += u3 * vb;
         }
-        conv[oc * area + at] = s0;
-        conv[(oc + 1) * area + at] = s1;
-        conv[(oc + 2) * area + at] = s2;
-        conv[(oc + 3) * area + at] = s3;
+        conv[oc * area + at] = a0;
+        conv[(oc + 1) * area + at] = a1;
+        conv[(oc + 2) * area + at] = a2;
+        conv[(oc + 3) * area + at] = a3;
+        conv[oc * area + at + 1] = e0;
+        conv[(oc + 1) * area + at + 1] = e1;
+        conv[(oc + 2) * area + at + 1] = e2;
+        conv[(oc + 3) * area + at + 1] = e3;
       }
       for (; oc < c2; oc++) {
         const o = oc * taps;
-        let s = b1[oc] as number;
-        for (let t = 0; t < n; t++) s += (w1[o + (idx[t] as number)] as number) * (val[t] as number);
-        conv[oc * area + at] = s;
+        for (let q = 0; q < (pair ? 2 : 1); q++) {
+          let sum = b1[oc] as number;
+          for (let j = 0; j < taps; j++) sum += (w1[o + j] as number) * (pad2[base + q + (off[j] as number)] as number);
+          conv[oc * area + at + q] = sum;
+        }
       }
     }
   }
