@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { classifyGlyphs, decodeModel, type Mlp } from '../../sdk/mrz/classify.ts';
 import { correctMrz } from '../../sdk/mrz/correct.ts';
-import { analyseBand, lineGroups, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
+import { analyseBand, lineGroups, TARGET_LEN, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
 import type { Gray8 } from '../../sdk/mrz/image.ts';
 import { homographyFromPoints, rectify, type RectSpec } from '../../sdk/mrz/rectify.ts';
 import { findLines, inkMap } from '../../sdk/mrz/segment.ts';
@@ -88,11 +88,11 @@ export function trueBand(corners: Quad, nLines: number): BandCandidate {
 
 /**
  * Straightens the band with the homography of the TRUE text box onto an upright rectangle whose
- * lines are 860 px long (the engine's working size), with margins, then builds the ink map and
+ * lines are TARGET_LEN px long (the engine's working size, engine-band.ts), with margins, then builds the ink map and
  * finds the lines with the engine's own segmenter.
  */
 export function trueAnalysis(f: HalfFrame): BandAnalysis | null {
-  const L = 860;
+  const L = TARGET_LEN;
   const [tl, tr, br, bl] = f.corners;
   const len = (Math.hypot(tr.x - tl.x, tr.y - tl.y) + Math.hypot(br.x - bl.x, br.y - bl.y)) / 2;
   const hgt = (Math.hypot(bl.x - tl.x, bl.y - tl.y) + Math.hypot(br.x - tr.x, br.y - tr.y)) / 2;

@@ -58,6 +58,29 @@
  * ```
  * (held-out accuracy 97.81 / 97.72 / 97.84% per epoch, about 10 min on a loaded core).
  *
+ * Session 16, tried and dropped (sdk/mrz/engine-band.ts has the read counts): classifiers adapted to a
+ * shorter full-resolution line. With `TARGET_LEN = 700` in engine-band.ts (eval-half.ts's true
+ * analysis follows it; 8.3 GB RSS at --count 240: keep --count <= 90 per file for 4 GB):
+ * ```
+ * node --import tsx scripts/mrz/train-data-true.ts --via-band --out .cache/s16line-t1.bin --count 240 --seed 810000
+ * node --import tsx scripts/mrz/train-data-true.ts --via-band --out .cache/s16line-t2.bin --count 240 --seed 830000
+ * node --import tsx scripts/mrz/train-cnn.ts --data .cache/s16line-t1.bin,.cache/s16line-t2.bin,.cache/s13glyphs-t5.bin,.cache/s15reads-t6.bin,.cache/s15reads-t7.bin \
+ *   --epochs 3 --c1 8 --c2 16 --dense 64 --lr 0.0005 --pair-weight 1 --init sdk/mrz/cnn-weights.ts --out .cache/s16line-cnn-ft1.ts
+ * node --import tsx scripts/mrz/train.ts --init sdk/mrz/weights.ts --lr 0.0005 --data .cache/s16line-t1.bin,.cache/s16line-t2.bin,.cache/s15reads-t6.bin,.cache/s15reads-t7.bin \
+ *   --epochs 1 --seed 7 --blur 0.3 --temperature 0.6 --out .cache/s16line-mlp-ft1.ts
+ * node --import tsx scripts/mrz/train-cnn.ts <the --data and net flags of ft1> --epochs 0 --init .cache/s16line-cnn-ft1.ts \
+ *   --mlp .cache/s16line-mlp-ft1.ts --out .cache/s16line-cnn-ft1m.ts
+ * ```
+ * (131608 glyphs, 97.23 / 97.42 / 97.44% held-out per epoch, 5 min; quantised CNN 97.47% at T 0.95,
+ * ensemble 97.72% (share 0.75) with the shipped MLP, 97.79% (T 1.05, share 0.70) with s16line-mlp-ft1
+ * (97.29%; its split differs, partly trained on). Then with `TARGET_LEN = 760`, glyphs
+ * `--count 90` at seeds 850000, 860000, 870000, 880000 (.cache/s16line-u<seed>.bin), CNN 2 more
+ * epochs at --lr 0.0004 from s16line-cnn-ft1m on those + s16line-t1 + s15reads-t7
+ * (.cache/s16line-cnn-ft2.ts, 98.25%), MLP 1 epoch from s16line-mlp-ft1 likewise
+ * (.cache/s16line-mlp-ft2.ts), share refitted (.cache/s16line-cnn-ft2m.ts). Best pair for reads:
+ * ft1m + mlp-ft1 at 760 (held-out 90000 260/300 but 240000 158/200 against 161); the 760-tuned pair
+ * read 90000 257.
+ *
  * Session 12's net (the init above):
  * ```
  * node --import tsx scripts/mrz/train-data-true.ts --via-band --out .cache/s12cnn-t2.bin --count 150 --seed 610000

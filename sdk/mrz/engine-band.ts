@@ -29,6 +29,16 @@
  * Session 15: a shorter full-resolution line (TARGET_LEN 760 or 700 instead of 860, the classifiers
  * as trained) was measured and dropped: 760 gave a false accept on the bench (70161, TD1, 0.908);
  * 700 read bench 70000 275/320 (main 272) but held-out 90000 253/300 (main 258: 7 lost, 2 gained).
+ *
+ * Session 16: shorter lines with the classifiers fine-tuned on glyphs cut by the shorter pipeline
+ * (scripts/mrz/train-cnn.ts has the commands), dropped: no length read at least as well as 860 on
+ * every held-out set. Read counts 70000 / 90000 / 170000 / 240000 / FRA_ID (860 as shipped: 272 / 259
+ * / 169 / 161 / 82), 0 false accepts in all: 700, CNN tuned at 700: 275 / 254; 700, CNN and MLP
+ * tuned at 700: 90000 255; 760 with those: 274 / 260 / 170 / 158 / 82, real 22/23; 760, tuned
+ * once more at 760: 90000 257; 760, CNN tuned at 700 with the shipped MLP: 240000 158; 800 with the
+ * 700-tuned pair: 240000 161, 90000 257. The frames lost are mostly small bands (scale 0.3-0.45:
+ * TD3 read-rejected, partial bands), not glyph errors the fine-tuning fixed. Paired Chromium
+ * median time ratio against 860 (`bench:mrz --compare`, load 6): 700 0.890, 760 0.919.
  * @module
  */
 
@@ -40,7 +50,7 @@ import type { Point } from './types.ts';
 import { BG_BLOCK, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
-const TARGET_LEN = 860;
+export const TARGET_LEN = 860;
 /** Horizontal margin on each side of the rectified text, in line lengths. */
 const MARGIN = 0.06;
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { alignedGroups, lineGroups, shiftedGroup, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
+import { alignedGroups, lineGroups, shiftedGroup, TARGET_LEN, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
 import { cutLine, estimateSkew, fitComb, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
@@ -62,7 +62,7 @@ test('cutLine: a line whose right part is washed out (glare, faint fillers) is s
   const a = trueAnalysis(f);
   assert.ok(a && a.lines.length >= 2);
   const n = 44;
-  const L = 860;
+  const L = TARGET_LEN;
   const mx = 0.06 * L;
   const pitch = L / n;
   const line = a.lines[1];
@@ -96,11 +96,11 @@ test('lineGroups on a clean TD3 band: the 44-cell cut ranks first and every cell
   const g = groups[0];
   assert.ok(g);
   assert.equal(g.n, 44);
-  const pitch = 860 / 44;
+  const pitch = TARGET_LEN / 44;
   for (const c of g.cells) {
     for (let k = 0; k < 44; k++) {
       const centre = ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2;
-      assert.ok(Math.abs(centre - (0.06 * 860 + (k + 0.5) * pitch)) < 0.3 * pitch);
+      assert.ok(Math.abs(centre - (0.06 * TARGET_LEN + (k + 0.5) * pitch)) < 0.3 * pitch);
     }
   }
 });
