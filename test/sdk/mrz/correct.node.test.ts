@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCheckDigit, MRZ_ALPHABET } from '../../../sdk/mrz/checkdigit.ts';
-import { MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
+import { INFERRED_LETTER_P, MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { CharAlternative, LineCandidates, MrzFormat } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
@@ -189,6 +189,28 @@ test('visa optional data has no check digit: a digit/letter look-alike there nee
   const td2 = randomMrz(3, { format: 'TD2' }).lines;
   const ch = (td2[1] as string)[28] as string;
   assert.equal(correctMrz(cands(td2, { '1,28': [{ ch, p: 0.95 }, { ch: ch === '<' ? 'K' : '<', p: 0.04 }] }), { now: NOW })?.valid, true);
+});
+
+test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is not a valid G; O read as 0 is', () => {
+  // Replay stress (seeds 720000): one A glyph read 6 at 0.931 made 8 of 28 wrong-but-valid reads.
+  const a = correctMrz(cands(TD3, { '0,15': [{ ch: '6', p: 0.931 }, { ch: 'A', p: 0.041 }, { ch: 'W', p: 0.009 }, { ch: '4', p: 0.009 }] }), { now: NOW });
+  assert.equal(a?.lines[0]?.slice(15, 19), 'GNNA');
+  assert.ok((a?.confidence ?? 0) >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(a?.valid, false);
+  // The same mapped letter above INFERRED_LETTER_P is valid.
+  const sure = correctMrz(cands(TD3, { '0,15': [{ ch: '6', p: INFERRED_LETTER_P + 0.02 }] }), { now: NOW });
+  assert.equal(sure?.valid, true);
+  // 0 for O is the one digit/letter pair the classifier confuses on sound glyphs: the O of UTO read
+  // 0 at 0.93 keeps the ordinary threshold. So does a letter that is the classifier's own first choice.
+  const o = correctMrz(cands(TD3, { '0,4': [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.06 }] }), { now: NOW });
+  assert.deepEqual(o?.lines, TD3);
+  assert.equal(o?.valid, true);
+  assert.equal(correctMrz(cands(TD3, { '0,15': [{ ch: 'A', p: 0.93 }, { ch: '6', p: 0.06 }] }), { now: NOW })?.valid, true);
+  // The document code's second letter is unchecked too: 2 (Z) at 0.945 (a D in the stress).
+  const td1 = randomMrz(5, { format: 'TD1' }).lines;
+  const code = correctMrz(cands(td1, { '0,1': [{ ch: '2', p: 0.945 }, { ch: 'D', p: 0.034 }] }), { now: NOW });
+  assert.equal(code?.lines[0]?.[1], 'Z');
+  assert.equal(code?.valid, false);
 });
 
 test('fields with few allowed characters: alternatives outside them do not lower the confidence, the unlisted mass does', () => {
