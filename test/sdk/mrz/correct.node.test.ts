@@ -213,6 +213,20 @@ test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is no
   assert.equal(code?.valid, false);
 });
 
+test('a correction to a low alternative beside a doubtful first choice: the truth may be unlisted, the check digit alone does not prove it', () => {
+  // French card number, column 8 is a 7; read 1 / 5 / H. H (17) differs from 7 by 10, so the
+  // wrong number passes its check digit and the composite; 1 and 5 fail both.
+  const lines = ['IDFRAROUX<<<<<<<<<<<<<<<<<<<<<02A879', '041002A275427ELODIE<<<<<<<<5901102F2'];
+  const r = correctMrz(cands(lines, { '1,8': [{ ch: '1', p: 0.45 }, { ch: '5', p: 0.44 }, { ch: 'H', p: 0.11 }] }), { now: NOW });
+  assert.equal(r?.format, 'FRA_ID');
+  assert.equal(r?.lines[1], '041002A2H5427ELODIE<<<<<<<<5901102F2');
+  assert.equal(r?.valid, false);
+  // A correction the same check digit proves from a sound second choice stays valid (column 8, a 7).
+  const ok = correctMrz(cands(lines, { '1,8': [{ ch: '1', p: 0.6 }, { ch: '7', p: 0.39 }] }), { now: NOW });
+  assert.deepEqual(ok?.lines, lines);
+  assert.equal(ok?.valid, true);
+});
+
 test('fields with few allowed characters: alternatives outside them do not lower the confidence, the unlisted mass does', () => {
   // Document code of a passport: only P fits; Z beside it is impossible, R and digits are not.
   const code = correctMrz(cands(TD3, { '0,0': [{ ch: 'P', p: 0.7 }, { ch: 'Z', p: 0.29 }] }), { now: NOW });
