@@ -25,7 +25,8 @@
  * /tmp/tta-reads-800000.bin` (19650 glyphs, 607 wrong first choices against 213 in the first, so
  * far fewer valid documents; harder seeds or changed glyphs since session 14, not checked): main
  * 297 valid, 15 wrong. correct.ts's
- * INFERRED_LETTER_P and unlisted floor: 1817 / 17 and 278 / 8 (its header lists the rest).
+ * INFERRED_LETTER_P, unlisted floor and 3/X, 4/E twins: 1765 / 15 and 270 / 5 (its header lists
+ * the rest).
  * @module
  */
 import { readFileSync } from 'node:fs';

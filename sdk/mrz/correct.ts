@@ -53,15 +53,17 @@
  * F: names and the document code's second letter; 3 K read `<` at 0.999 (two names, one document
  * number's first character); 2 3 read 8 with X second (X passes: 30 apart); a visa optional 5 read 3
  * at 0.995; a TD1 optional-data pair. Kept: {@link INFERRED_LETTER_P} (28 -> 17, 1838 valid; 15 ->
- * 11, 292) and the unlisted floor of the posterior (with it 17 / 1817 and 8 / 278). Frames: every
+ * 11, 292), the unlisted floor of the posterior (with it 17 / 1817 and 8 / 278) and 3/X and 4/E as
+ * check-blind twins in {@link hiddenLookalikeSwap} (with them 15 / 1765 and 5 / 270). Frames: every
  * set read as main (bench 272/320, held-out 259/300, 169/200, 161/200, French 82/100, real 22/23,
- * 0 false accepts). Dropped (figures in the session-16 report): a bar on every unchecked letter
- * (0.95: 10 and 9 wrong, but 1521 and 186 valid, and 36 frames lost), the same without look-alike
+ * 0 false accepts). Dropped (each on main alone; more in the session-16 report): a bar on every
+ * unchecked letter (0.95: 10 and 9 wrong, but 1521 and 186 valid, and 36 frames lost), the same
+ * without look-alike
  * merges (0.9: 12 / 1517, 103 frames and 8 real samples), only 0 -> O mapped in letter fields (11 /
  * 1702, 12 frames), the bar also for letters the grammar or state list chose over the first choice
  * (same wrong, 1802 / 285 valid, fuzz test 590 -> 408 valid), K/`<` as check-blind twins (27 / 1723,
- * 4 frames; the K at 0.999 is above every bar), 3/X (24 / 1832, 1 frame), 4/E (28 / 1836, 1 frame),
- * a floor of 0.5 instead of 0.25 (23 / 1752, 4 frames).
+ * 4 frames; the K at 0.999 is above every bar), a floor of 0.5 instead of 0.25 (23 / 1752, 4
+ * frames). Every pair 10, 20 or 30 apart as twins: 16 / 1346 and 4 / 179.
  * @module
  */
 import { isKnownStateCode } from '../model/countries.ts';
@@ -586,9 +588,14 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
 }
 
-/** Characters OCR-B glyphs are read as each other (MRZ-NOTES), both ways, in mixed fields. */
+/**
+ * Characters OCR-B glyphs are read as each other (MRZ-NOTES), both ways, in mixed fields; and 3/X
+ * and 4/E, 30 and 10 apart, that the replay stress showed read for each other with the truth
+ * unlisted (a 3 read 8 0.56 / X 0.30; a 4 read 8 / S / E 0.17).
+ */
 const TWINS: Readonly<Record<string, readonly string[]>> = {
   O: ['0'], '0': ['O'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], S: ['5'], '5': ['S'], B: ['8'], '8': ['B'], G: ['6', 'Q'], '6': ['G'], Q: ['G'],
+  '3': ['X'], X: ['3'], '4': ['E'], E: ['4'],
 };
 
 /** Most uncertain look-alike swaps tried by {@link hiddenLookalikeSwap} (pairs grow quadratically). */
