@@ -9,7 +9,9 @@
  * their count.
  *
  * `node --import tsx scripts/mrz/replay-stress.ts --cache f.bin [--docs 3000] [--boost 1]
- *   [--formats TD1,TD2,TD3,MRVA,MRVB,FRA_ID] [--tree .]` (`--tree`: the checkout whose correct.ts runs).
+ *   [--formats TD1,TD2,TD3,MRVA,MRVB,FRA_ID] [--tree .] [--explain]` (`--tree`: the checkout whose
+ *   correct.ts runs; `--explain`: under each wrong read, the positions it got wrong with the
+ *   candidates they were given).
  *
  * Session 15 (cache of seeds 720000-720299, 20042 glyphs; 6000 documents of all six formats):
  * main f0c9210 reports 1863 valid, 28 of them wrong: 21 an unchecked letter read wrong at 0.91-0.96
@@ -18,6 +20,13 @@
  * read < at 0.997 as a document number's first character) and one visa optional-data 5 read 3.
  * TD1/TD2/TD3/FRA_ID only: 1893 valid, 35 wrong. This measure made session 15 drop a correct.ts
  * change that read more frames (its header has the figures).
+ *
+ * Session 16: a second cache, `scripts/mrz/tta-eval.ts --count 300 --seed 800000 --cache
+ * /tmp/tta-reads-800000.bin` (19650 glyphs, 607 wrong first choices against 213 in the first, so
+ * far fewer valid documents; harder seeds or changed glyphs since session 14, not checked): main
+ * 297 valid, 15 wrong. correct.ts's
+ * INFERRED_LETTER_P, unlisted floor and 3/X, 4/E twins: 1765 / 15 and 270 / 5 (its header lists
+ * the rest).
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -35,6 +44,7 @@ const tree = resolve(cli.get('tree', '.'));
 const { correctMrz } = (await import(pathToFileURL(`${tree}/sdk/mrz/correct.ts`).href)) as { correctMrz: typeof CorrectMrz };
 const docs = Number(cli.get('docs', '3000'));
 const boost = Number(cli.get('boost', '1'));
+const explain = cli.has('explain');
 const formats = cli.get('formats', 'TD1,TD2,TD3,MRVA,MRVB,FRA_ID').split(',') as MrzFormat[];
 const cache = deserialize(readFileSync(cli.get('cache', '/tmp/tta-reads-720000.bin'))) as {
   reads: { label: number; baseTop: number; baseP: number; probs: Float32Array[] }[];
@@ -79,6 +89,14 @@ for (let i = 0; i < docs; i++) {
   if (r.lines.join('|') !== lines.join('|')) {
     wrong++;
     console.log(`WRONG ${r.format} ${r.confidence.toFixed(3)} ${lines.join('|')} -> ${r.lines.join('|')}`);
+    if (explain) {
+      // Each differing position: line, column, truth -> read, and the candidates it was given.
+      lines.forEach((l, li) => [...l].forEach((ch, c) => {
+        if ((r.lines[li] as string)[c] === ch) return;
+        const alts = ((cands[li] as CharAlternative[][])[c] as CharAlternative[]).map((a) => `${a.ch}:${a.p.toFixed(3)}`).join(' ');
+        console.log(`  L${li + 1}:${c + 1} ${ch} -> ${(r.lines[li] as string)[c]}  [${alts}]`);
+      }));
+    }
   }
 }
 console.log(`SUMMARY ${tree} docs ${docs} boost ${boost}: valid ${valid}, wrong-but-valid ${wrong}`);

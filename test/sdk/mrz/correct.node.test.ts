@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCheckDigit, MRZ_ALPHABET } from '../../../sdk/mrz/checkdigit.ts';
-import { MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
+import { INFERRED_LETTER_P, MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { CharAlternative, LineCandidates, MrzFormat } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
@@ -140,6 +140,21 @@ test('a confusion invisible to the check digit (6/G, value difference 10) is not
   assert.equal(correctMrz(cands(gq, { '1,2': [{ ch: 'G', p: 0.995 }, { ch: 'Q', p: 0.004 }] }), { now: NOW })?.valid, true);
 });
 
+test('3/X and 4/E (30 and 10 apart) are invisible to the check digits: an unlisted 3 or 4 beside a doubtful X or E is not proven', () => {
+  // Replay stress: a 3 read 8 0.56 / X 0.30 (X passes, 8 fails) made two wrong-but-valid reads.
+  // Specimen document number L898902C3: column 8 is a 3.
+  const x = correctMrz(cands(TD3, { '1,8': [{ ch: '8', p: 0.563 }, { ch: 'X', p: 0.302 }, { ch: 'R', p: 0.045 }, { ch: 'K', p: 0.043 }] }), { now: NOW });
+  assert.equal(x?.lines[1]?.slice(0, 9), 'L898902CX');
+  assert.equal(x?.valid, false);
+  // Personal number ZE184226B: column 32 is a 4, read E at 0.9 with the 4 unlisted.
+  const e = correctMrz(cands(TD3, { '1,32': [{ ch: 'E', p: 0.9 }, { ch: '8', p: 0.05 }] }), { now: NOW });
+  assert.equal(e?.lines[1]?.[32], 'E');
+  assert.equal(e?.valid, false);
+  // Nearly certain ones stay valid.
+  assert.equal(correctMrz(cands(TD3, { '1,8': [{ ch: '3', p: 0.995 }, { ch: 'X', p: 0.004 }] }), { now: NOW })?.valid, true);
+  assert.equal(correctMrz(cands(TD3, { '1,32': [{ ch: '4', p: 0.995 }, { ch: 'E', p: 0.004 }] }), { now: NOW })?.valid, true);
+});
+
 test('two O/0 swaps that cancel in the check sum (weights 3 and 7) are not proven by the check digits', () => {
   // Held-out frame 90115 (TD2) read 2O4397O61 for 204397061, O at 0.55 and 0.93, and reported it
   // valid: 24 x 3 + 24 x 7 = 240 leaves every check digit unchanged.
@@ -186,9 +201,46 @@ test('visa optional data has no check digit: a digit/letter look-alike there nee
   assert.equal(correctMrz(cands(asRead, { '1,28': [{ ch: '0', p: 0.995 }] }), { now: NOW })?.valid, true);
   assert.equal(correctMrz(cands(base, { '1,29': [{ ch: 'C', p: 0.95 }, { ch: 'G', p: 0.04 }] }), { now: NOW })?.valid, true);
   // Where the composite check digit covers the optional data (TD2), the check digits decide.
+  // (Column 29, an R: the X at 28 has a twin the check digits cannot tell from it, 3.)
   const td2 = randomMrz(3, { format: 'TD2' }).lines;
-  const ch = (td2[1] as string)[28] as string;
-  assert.equal(correctMrz(cands(td2, { '1,28': [{ ch, p: 0.95 }, { ch: ch === '<' ? 'K' : '<', p: 0.04 }] }), { now: NOW })?.valid, true);
+  const ch = (td2[1] as string)[29] as string;
+  assert.equal(correctMrz(cands(td2, { '1,29': [{ ch, p: 0.95 }, { ch: ch === '<' ? 'K' : '<', p: 0.04 }] }), { now: NOW })?.valid, true);
+});
+
+test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is not a valid G; O read as 0 is', () => {
+  // Replay stress (seeds 720000): one A glyph read 6 at 0.931 made 8 of 28 wrong-but-valid reads.
+  const a = correctMrz(cands(TD3, { '0,15': [{ ch: '6', p: 0.931 }, { ch: 'A', p: 0.041 }, { ch: 'W', p: 0.009 }, { ch: '4', p: 0.009 }] }), { now: NOW });
+  assert.equal(a?.lines[0]?.slice(15, 19), 'GNNA');
+  assert.ok((a?.confidence ?? 0) >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(a?.valid, false);
+  // The same mapped letter above INFERRED_LETTER_P is valid.
+  const sure = correctMrz(cands(TD3, { '0,15': [{ ch: '6', p: INFERRED_LETTER_P + 0.02 }] }), { now: NOW });
+  assert.equal(sure?.valid, true);
+  // 0 for O is the one digit/letter pair the classifier confuses on sound glyphs: the O of UTO read
+  // 0 at 0.93 keeps the ordinary threshold. So does a letter that is the classifier's own first choice.
+  const o = correctMrz(cands(TD3, { '0,4': [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.06 }] }), { now: NOW });
+  assert.deepEqual(o?.lines, TD3);
+  assert.equal(o?.valid, true);
+  assert.equal(correctMrz(cands(TD3, { '0,15': [{ ch: 'A', p: 0.93 }, { ch: '6', p: 0.06 }] }), { now: NOW })?.valid, true);
+  // The document code's second letter is unchecked too: 2 (Z) at 0.945 (a D in the stress).
+  const td1 = randomMrz(5, { format: 'TD1' }).lines;
+  const code = correctMrz(cands(td1, { '0,1': [{ ch: '2', p: 0.945 }, { ch: 'D', p: 0.034 }] }), { now: NOW });
+  assert.equal(code?.lines[0]?.[1], 'Z');
+  assert.equal(code?.valid, false);
+});
+
+test('a correction to a low alternative beside a doubtful first choice: the truth may be unlisted, the check digit alone does not prove it', () => {
+  // French card number, column 8 is a 7; read 1 / 5 / H. H (17) differs from 7 by 10, so the
+  // wrong number passes its check digit and the composite; 1 and 5 fail both.
+  const lines = ['IDFRAROUX<<<<<<<<<<<<<<<<<<<<<02A879', '041002A275427ELODIE<<<<<<<<5901102F2'];
+  const r = correctMrz(cands(lines, { '1,8': [{ ch: '1', p: 0.45 }, { ch: '5', p: 0.44 }, { ch: 'H', p: 0.11 }] }), { now: NOW });
+  assert.equal(r?.format, 'FRA_ID');
+  assert.equal(r?.lines[1], '041002A2H5427ELODIE<<<<<<<<5901102F2');
+  assert.equal(r?.valid, false);
+  // A correction the same check digit proves from a sound second choice stays valid (column 8, a 7).
+  const ok = correctMrz(cands(lines, { '1,8': [{ ch: '1', p: 0.6 }, { ch: '7', p: 0.39 }] }), { now: NOW });
+  assert.deepEqual(ok?.lines, lines);
+  assert.equal(ok?.valid, true);
 });
 
 test('fields with few allowed characters: alternatives outside them do not lower the confidence, the unlisted mass does', () => {

@@ -221,10 +221,12 @@ test('correct on 2500 noisy reads: no wrong-but-valid, valid implies parse-valid
     }
   }
   assert.equal(wrongValid, 0);
-  // About 590 of 2500: this noise model leaves every correct character at p 0.95-1 with its
+  // About 490 of 2500: this noise model leaves every correct character at p 0.95-1 with its
   // look-alike listed beside it, and a 6 or G in a document or personal number (invisible to the
   // check digit) or two O/0 that cancel out must be 1-in-99 sure (correct.ts, hiddenLookalikeSwap).
-  assert.ok(valid > 500, `valid ${valid}`);
+  // It always lists the truth, which real glyphs often do not below a first choice of 0.9, so the
+  // posterior's floor on the unlisted mass (correct.ts, UNLISTED_FLOOR) took it from about 590.
+  assert.ok(valid > 450, `valid ${valid}`);
   assert.ok(corrected > 60, `valid reads that needed corrections: ${corrected}`);
   assert.ok(exact > valid);
 });
