@@ -88,8 +88,8 @@ export function trueBand(corners: Quad, nLines: number): BandCandidate {
 
 /**
  * Straightens the band with the homography of the TRUE text box onto an upright rectangle whose
- * lines are TARGET_LEN px long (the engine's working size, engine-band.ts), with margins, then builds the ink map and
- * finds the lines with the engine's own segmenter.
+ * lines are TARGET_LEN px long (the engine's working size, engine-band.ts), with margins, then
+ * builds the ink map and finds the lines with the engine's own segmenter.
  */
 export function trueAnalysis(f: HalfFrame): BandAnalysis | null {
   const L = TARGET_LEN;

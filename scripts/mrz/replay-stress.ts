@@ -24,9 +24,8 @@
  * Session 16: a second cache, `scripts/mrz/tta-eval.ts --count 300 --seed 800000 --cache
  * /tmp/tta-reads-800000.bin` (19650 glyphs, 607 wrong first choices against 213 in the first, so
  * far fewer valid documents; harder seeds or changed glyphs since session 14, not checked): main
- * 297 valid, 15 wrong. correct.ts's
- * INFERRED_LETTER_P, unlisted floor and 3/X, 4/E twins: 1765 / 15 and 270 / 5 (its header lists
- * the rest).
+ * 297 valid, 15 wrong. correct.ts's INFERRED_LETTER_P, unlisted floor and 3/X, 4/E twins: 1765 /
+ * 15 and 270 / 5 (its header lists the rest).
  * @module
  */
 import { readFileSync } from 'node:fs';

@@ -56,9 +56,10 @@
  * products; 0.84x Chromium, 0.90x Node of classifyGlyphsSecond against summing its nonzero inputs
  * only, on 120 captured lines); the dense layers sum only their nonzero inputs (gathered once,
  * four outputs per pass), all in the reference's order: the same bits as
- * {@link cnnLogitsReference} (tests on random and shipped nets). {@link classifyGlyphsSecond} reads a line's MLP half four glyphs per pass (classify.ts
- * `forwardGlyphs`). classifyGlyphsSecond 0.41x CPU on random lines (Node); real sample 100_id-rou
- * (which reads many cuts twice) 0.54x, other real samples unchanged (they validate on the MLP).
+ * {@link cnnLogitsReference} (tests on random and shipped nets). {@link classifyGlyphsSecond}
+ * reads a line's MLP half four glyphs per pass (classify.ts `forwardGlyphs`). classifyGlyphsSecond
+ * 0.41x CPU on random lines (Node); real sample 100_id-rou (which reads many cuts twice) 0.54x,
+ * other real samples unchanged (they validate on the MLP).
  * Tried and dropped (same bits, classifyGlyphsSecond on 120 captured lines of via-band glyphs,
  * interleaved, Chromium / Node), both on the second convolution over its nonzero inputs (most are
  * not zero): eight output channels a pass (1.00 / 1.02); the gather without a branch (always

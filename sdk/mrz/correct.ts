@@ -58,8 +58,7 @@
  * set read as main (bench 272/320, held-out 259/300, 169/200, 161/200, French 82/100, real 22/23,
  * 0 false accepts). Dropped (each on main alone; more in the session-16 report): a bar on every
  * unchecked letter (0.95: 10 and 9 wrong, but 1521 and 186 valid, and 36 frames lost), the same
- * without look-alike
- * merges (0.9: 12 / 1517, 103 frames and 8 real samples), only 0 -> O mapped in letter fields (11 /
+ * without look-alike merges (0.9: 12 / 1517, 103 frames and 8 real samples), only 0 -> O mapped in letter fields (11 /
  * 1702, 12 frames), the bar also for letters the grammar or state list chose over the first choice
  * (same wrong, 1802 / 285 valid, fuzz test 590 -> 408 valid), K/`<` as check-blind twins (27 / 1723,
  * 4 frames; the K at 0.999 is above every bar), a floor of 0.5 instead of 0.25 (23 / 1752, 4
