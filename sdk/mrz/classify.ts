@@ -268,7 +268,7 @@ function hiddenFour(net: Mlp, wide: WideMlp, x: Float64Array, h: Float32Array): 
 
 /** Unrounded logits of the output layer (float64 scratch, one glyph at a time). */
 let logits = new Float64Array(0);
-/** The nonzero hidden units of one glyph: their indices and values (see `outputLayer`). */
+/** The hidden units one glyph's output layer sums: their indices and values (see `outputLayer`). */
 let liveIdx = new Int32Array(0);
 let liveVal = new Float64Array(0);
 
@@ -280,55 +280,25 @@ let liveVal = new Float64Array(0);
 function outputLayer(net: Mlp, wide: WideMlp, h: Float32Array, at: number, probs: Float32Array): void {
   if (logits.length < net.outputs) logits = new Float64Array(net.outputs);
   const { hidden, outputs } = net;
-  const { w2, b2 } = wide;
+  const { w2, b2, skipZeros } = wide;
   const invT = 1 / net.temperature;
-  let k = 0;
-  if (wide.skipZeros) {
-    if (liveIdx.length < hidden) {
-      liveIdx = new Int32Array(hidden);
-      liveVal = new Float64Array(hidden);
-    }
-    const idx = liveIdx;
-    const val = liveVal;
-    let n = 0;
-    for (let i = 0; i < hidden; i++) {
-      const v = h[at + i] as number;
-      if (v !== 0) {
-        idx[n] = i;
-        val[n] = v;
-        n++;
-      }
-    }
-    for (; k + 4 <= outputs; k += 4) {
-      let s0 = b2[k] as number;
-      let s1 = b2[k + 1] as number;
-      let s2 = b2[k + 2] as number;
-      let s3 = b2[k + 3] as number;
-      const o0 = k * hidden;
-      const o1 = o0 + hidden;
-      const o2 = o1 + hidden;
-      const o3 = o2 + hidden;
-      for (let t = 0; t < n; t++) {
-        const i = idx[t] as number;
-        const v = val[t] as number;
-        s0 += (w2[o0 + i] as number) * v;
-        s1 += (w2[o1 + i] as number) * v;
-        s2 += (w2[o2 + i] as number) * v;
-        s3 += (w2[o3 + i] as number) * v;
-      }
-      logits[k] = s0 * invT;
-      logits[k + 1] = s1 * invT;
-      logits[k + 2] = s2 * invT;
-      logits[k + 3] = s3 * invT;
-    }
-    for (; k < outputs; k++) {
-      let s = b2[k] as number;
-      const o = k * hidden;
-      for (let t = 0; t < n; t++) s += (w2[o + (idx[t] as number)] as number) * (val[t] as number);
-      logits[k] = s * invT;
+  if (liveIdx.length < hidden) {
+    liveIdx = new Int32Array(hidden);
+    liveVal = new Float64Array(hidden);
+  }
+  const idx = liveIdx;
+  const val = liveVal;
+  let n = 0;
+  for (let i = 0; i < hidden; i++) {
+    const v = h[at + i] as number;
+    if (v !== 0 || !skipZeros) {
+      idx[n] = i;
+      val[n] = v;
+      n++;
     }
   }
-  // Four classes per pass over the hidden layer (four independent sums, each in hidden-unit order).
+  // Four classes per pass over the units (four independent sums, each in hidden-unit order).
+  let k = 0;
   for (; k + 4 <= outputs; k += 4) {
     let s0 = b2[k] as number;
     let s1 = b2[k + 1] as number;
@@ -338,8 +308,9 @@ function outputLayer(net: Mlp, wide: WideMlp, h: Float32Array, at: number, probs
     const o1 = o0 + hidden;
     const o2 = o1 + hidden;
     const o3 = o2 + hidden;
-    for (let i = 0; i < hidden; i++) {
-      const v = h[at + i] as number;
+    for (let t = 0; t < n; t++) {
+      const i = idx[t] as number;
+      const v = val[t] as number;
       s0 += (w2[o0 + i] as number) * v;
       s1 += (w2[o1 + i] as number) * v;
       s2 += (w2[o2 + i] as number) * v;
@@ -353,7 +324,7 @@ function outputLayer(net: Mlp, wide: WideMlp, h: Float32Array, at: number, probs
   for (; k < outputs; k++) {
     let s = b2[k] as number;
     const o = k * hidden;
-    for (let i = 0; i < hidden; i++) s += (w2[o + i] as number) * (h[at + i] as number);
+    for (let t = 0; t < n; t++) s += (w2[o + (idx[t] as number)] as number) * (val[t] as number);
     logits[k] = s * invT;
   }
   // The maximum of the unrounded logits, each stored as float32 (as before the four-class passes).
