@@ -62,7 +62,9 @@
  * 1702, 12 frames), the bar also for letters the grammar or state list chose over the first choice
  * (same wrong, 1802 / 285 valid, fuzz test 590 -> 408 valid), K/`<` as check-blind twins (27 / 1723,
  * 4 frames; the K at 0.999 is above every bar), a floor of 0.5 instead of 0.25 (23 / 1752, 4
- * frames). Every pair 10, 20 or 30 apart as twins: 16 / 1346 and 4 / 179.
+ * frames). Every pair 10, 20 or 30 apart as twins: 16 / 1346 and 4 / 179. Then (lead): a document
+ * number starting with a filler is not valid (the K read `<`): 14 / 1764 and 5 / 270, frames as
+ * before (replay of every frame's correctMrz inputs).
  * @module
  */
 import { isKnownStateCode } from '../model/countries.ts';
@@ -574,6 +576,10 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
   }
   confidence = Math.min(confidence, minUnchecked);
+  // A document number is left-aligned, so it never starts with a filler; its check digit cannot
+  // see a K read `<` there (20 apart, weight 7 in the first place: the replay stress had one at 0.999).
+  const docNumber = fieldOf('documentNumber');
+  if (docNumber && (chosen[docNumber.line] as string[])[docNumber.start] === '<') unprovenLookalike = true;
 
   const lines = chosen.map((l) => l.join(''));
   if (allChecksPass && !unprovenLookalike && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order)) unprovenLookalike = true;

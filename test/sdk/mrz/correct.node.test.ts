@@ -155,6 +155,21 @@ test('3/X and 4/E (30 and 10 apart) are invisible to the check digits: an unlist
   assert.equal(correctMrz(cands(TD3, { '1,32': [{ ch: '4', p: 0.995 }, { ch: 'E', p: 0.004 }] }), { now: NOW })?.valid, true);
 });
 
+test('a document number never starts with a filler: a K read `<` (invisible to its check digit) is not valid', () => {
+  // Replay stress: a document number's first K read `<` at 0.999 (K is 20, `<` 0; weight 7).
+  const doc = 'KO5224957';
+  const line2 = `${doc}${computeCheckDigit(doc)}UTO7608058M2805173<<<<<<<<<<<<<<<`;
+  const lines = ['P<UTOTANAKA<<YUKI<<<<<<<<<<<<<<<<<<<<<<<<<<<', line2 + computeCheckDigit(line2.slice(0, 10) + line2.slice(13, 20) + line2.slice(21, 43))];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const filler = `<${(lines[1] as string).slice(1)}`;
+  assert.ok(parseMrz([lines[0] as string, filler], { now: NOW }).checks.documentNumber, 'the filler passes the check digit too');
+  const r = correctMrz(cands(lines, { '1,0': [{ ch: '<', p: 0.999 }, { ch: 'K', p: 0.001 }] }), { now: NOW });
+  assert.equal(r?.lines[1], filler);
+  assert.equal(r?.valid, false);
+  // Read as printed, it stays valid.
+  assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
+});
+
 test('two O/0 swaps that cancel in the check sum (weights 3 and 7) are not proven by the check digits', () => {
   // Held-out frame 90115 (TD2) read 2O4397O61 for 204397061, O at 0.55 and 0.93, and reported it
   // valid: 24 x 3 + 24 x 7 = 240 leaves every check digit unchanged.
