@@ -13,7 +13,7 @@
  * input-sparse forward (glyph rasters have no zero inputs).
  *
  * Session 16: the output layer sums only the hidden layer's nonzero units (ReLU zeros), in order:
- * the same bits whenever the weights are finite and no output bias is -0 (checked once per net),
+ * the same probabilities whenever the output weights are finite (checked once per net),
  * 0.65x of the output layer (Chromium and Node microbench). Tried and dropped (microbench,
  * Chromium / Node, same bits): the first layer as 4 units x 2 glyphs (1.09 / 1.09), with
  * interleaved glyph and weight layouts (1.12 / 0.91), as 3 units x 4 glyphs (1.14 / 1.04); the
@@ -128,9 +128,9 @@ interface WideMlp {
   readonly b2: Float64Array;
   /**
    * The output layer may leave out its zero inputs (ReLU zeros of the hidden layer) with the same
-   * bits: every weight finite (a zero input's product is a signed zero) and no output bias -0 (each
-   * sum starts at its bias, so it is never -0: round-to-nearest gives +0 for an exact
-   * cancellation; adding a signed zero leaves any other sum as it is).
+   * probabilities: when every weight is finite, a zero input's product is a signed zero, and adding
+   * one leaves a sum as it is except a -0 (a -0 bias with no other term), whose softmax term equals
+   * +0's. (cnn.ts must also refuse -0 biases: its logits are compared bit for bit.)
    */
   readonly skipZeros: boolean;
 }
@@ -140,7 +140,7 @@ const wideNets = new WeakMap<Mlp, WideMlp>();
 function wideOf(net: Mlp): WideMlp {
   let w = wideNets.get(net);
   if (!w) {
-    const skipZeros = net.w2.every((v) => Number.isFinite(v)) && net.b2.every((v) => !Object.is(v, -0));
+    const skipZeros = net.w2.every((v) => Number.isFinite(v));
     w = { w1: new Float64Array(net.w1), b1: new Float64Array(net.b1), w2: new Float64Array(net.w2), b2: new Float64Array(net.b2), skipZeros };
     wideNets.set(net, w);
   }

@@ -131,20 +131,28 @@ test('forward and the batched classifyGlyphs give the float32 reference probabil
   }
 });
 
-test('classifyGlyphs batches a net with an odd hidden layer the same as one glyph at a time', () => {
-  const r = glyphRng(5);
-  const hidden = 5;
+/**
+ * A random net of float32 weights with `hidden` units: first-layer weights uniform in +-w1Scale/2,
+ * hidden unit j's bias `bias1(j)` (default uniform in +-0.5), output weights in +-1, biases in +-0.5.
+ */
+function randomMlp(r: () => number, hidden: number, w1Scale = 1, bias1 = (_j: number): number => r() - 0.5): Mlp {
   const outputs = CLASSES.length;
-  const net: Mlp = {
+  return {
     inputs: GLYPH_SIZE,
     hidden,
     outputs,
-    w1: new Float32Array(hidden * GLYPH_SIZE).map(() => Math.fround(r() - 0.5)),
-    b1: new Float32Array(hidden).map(() => Math.fround(r() - 0.5)),
+    w1: new Float32Array(hidden * GLYPH_SIZE).map(() => Math.fround((r() - 0.5) * w1Scale)),
+    b1: new Float32Array(hidden).map((_, j) => Math.fround(bias1(j))),
     w2: new Float32Array(outputs * hidden).map(() => Math.fround(2 * r() - 1)),
     b2: new Float32Array(outputs).map(() => Math.fround(r() - 0.5)),
     temperature: 0.6,
   };
+}
+
+test('classifyGlyphs batches a net with an odd hidden layer the same as one glyph at a time', () => {
+  const r = glyphRng(5);
+  const outputs = CLASSES.length;
+  const net = randomMlp(r, 5);
   const n = 5;
   const glyphs = new Float32Array(GLYPH_SIZE * n).map(() => r());
   const line = classifyGlyphs(glyphs, n, outputs, 0, net);
@@ -172,21 +180,13 @@ test('forwardGlyphs gives forward\'s probabilities of every glyph bit for bit (b
   }
 });
 
-test('the output layer over the nonzero hidden units only gives the reference bits; a -0 output bias or a non-finite weight sums every unit', () => {
+test('the output layer over the nonzero hidden units only gives the reference bits (a -0 output bias too); a non-finite weight sums every unit', () => {
   const r = glyphRng(41);
-  const hidden = 9;
   const outputs = CLASSES.length;
-  // Hidden biases mostly negative: many ReLU zeros, some glyphs with every hidden unit zero.
-  const base: Mlp = {
-    inputs: GLYPH_SIZE,
-    hidden,
-    outputs,
-    w1: new Float32Array(hidden * GLYPH_SIZE).map(() => Math.fround((r() - 0.5) * 0.02)),
-    b1: new Float32Array(hidden).map((_, j) => Math.fround(j < 3 ? r() - 0.5 : -0.3 - r())),
-    w2: new Float32Array(outputs * hidden).map(() => Math.fround(2 * r() - 1)),
-    b2: new Float32Array(outputs).map((_, k) => (k === 5 ? 0 : Math.fround(r() - 0.5))),
-    temperature: 0.6,
-  };
+  // Hidden biases mostly negative: many ReLU zeros, some glyphs with every hidden unit zero; one
+  // output bias +0.
+  const base = randomMlp(r, 9, 0.02, (j) => (j < 3 ? r() - 0.5 : -0.3 - r()));
+  base.b2[5] = 0;
   const negZero: Mlp = { ...base, b2: base.b2.map((v, k) => (k === 7 ? -0 : v)) };
   const huge: Mlp = { ...base, w2: base.w2.map((v, i) => (i === 11 ? Infinity : v)) };
   const n = 6;
