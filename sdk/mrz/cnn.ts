@@ -50,6 +50,15 @@
  * 534 -> 629), on `.cache/s10read-eval.bin` 98.29% -> 98.28% (9 -> 5; 231 -> 279): more rejected
  * right reads for the same accuracy, not counted on frames (train-cnn.ts has the command).
  *
+ * Session 17, tried and dropped: a larger net, 16/32/128 (3.6x the multiply-adds, 93 kB of int8
+ * weights), widened from the shipped net and fine-tuned 2 epochs on the same 214004 glyphs: held-out
+ * 97.89%, the 8/16/64 plateau. At its fitted temperatures it is softer (ensemble on
+ * `.cache/s13glyphs-c1.bin` 94.82%, wrong at p >= 0.9 41, right at p < 0.9 597; shipped 94.75%,
+ * 63, 534) and read 70000 271/320 (main 272); at the shipped temperatures its glyph figures are the
+ * shipped net's (94.77%, 61, 522) and it read 70000 272/320, 90000 258/300 (259), other frames
+ * won and lost one for one, 0 false accepts. The classifier's capacity is not what holds the
+ * doubtful letters back (train-cnn.ts has the commands and figures).
+ *
  * Speed (session 16): the forward pass ({@link cnnLogits}) fuses the first convolution with its
  * ReLU and pool (weights and a pool window's four sums in registers); the second convolution takes
  * two output pixels and four channels per pass over its taps (each weight loaded serves two

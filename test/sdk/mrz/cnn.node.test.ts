@@ -8,6 +8,7 @@ import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward
 import { CNN_MODEL } from '../../../sdk/mrz/cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import { createRng } from '../../../scripts/mrz/random-mrz.ts';
+import { widenInto } from '../../../scripts/mrz/cnn-widen.ts';
 import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
 
 /** Packs random int8 weights per the documented layout; returns the package and its int8/scales/biases. */
@@ -120,7 +121,7 @@ function assertSameLogits(net: Cnn, glyphs: readonly Float32Array[], what: strin
 }
 
 test('cnnLogits (fused, zero inputs skipped) gives the reference pass\'s bits: random nets of odd sizes, the shipped net', () => {
-  for (const [seed, c1, c2, d] of [[21, 3, 5, 7], [22, 4, 8, 8], [23, 1, 1, 1], [24, 8, 16, 64], [25, 5, 6, 9]] as const) {
+  for (const [seed, c1, c2, d] of [[21, 3, 5, 7], [22, 4, 8, 8], [23, 1, 1, 1], [24, 8, 16, 64], [25, 5, 6, 9], [28, 16, 32, 128]] as const) {
     assertSameLogits(decodeCnn(randomPacked(seed, c1, c2, d).packed), mixedGlyphs(seed), `seed ${seed}`);
   }
   const shipped = shippedCnn();
@@ -154,6 +155,24 @@ test('classifyGlyphsSecond gives ensembleForward\'s candidates glyph by glyph (t
       for (const alt of got) assert.ok(Object.is(alt.p, pe[CLASSES.indexOf(alt.ch)]), `n ${n}, glyph ${g}, ${alt.ch}`);
     }
   }
+});
+
+test('widenInto (train-cnn.ts --init of a smaller net): the widened net gives the small net\'s logits; a net too small is refused', () => {
+  const small = decodeCnn(randomPacked(41, 3, 5, 7).packed);
+  const big = decodeCnn(randomPacked(42, 4, 8, 10).packed);
+  widenInto(small, 4, 8, 10, big.w, big.b);
+  const widened: Cnn = { ...big, temperature: small.temperature };
+  for (const g of mixedGlyphs(43)) {
+    const a = new Float64Array(small.outputs);
+    const b = new Float64Array(small.outputs);
+    cnnLogitsReference(small, g, 0, a);
+    cnnLogitsReference(widened, g, 0, b);
+    a.forEach((v, k) => assert.ok(Math.abs((b[k] as number) - v) <= 1e-9 * Math.max(1, Math.abs(v)), `class ${k}: ${b[k]} vs ${v}`));
+  }
+  // The new units are there: their incoming weights are kept (random), their outgoing ones zero.
+  assert.ok(big.w[0].subarray(27).some((v) => v !== 0));
+  assert.ok(big.w[3].every((v, i) => i % 10 < 7 || v === 0));
+  assert.throws(() => widenInto(big, 3, 8, 10, small.w, small.b), /does not fit/);
 });
 
 test('cnnLogits reads the glyph at its offset', () => {
