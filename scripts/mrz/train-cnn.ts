@@ -100,7 +100,19 @@
  * net's temperatures (CNN 0.90, ensemble 1.05; .cache/s17net-w1t.ts) it is the shipped net's
  * figures again: 98.32% (7; 239), 94.77% (61; 522). Read counts (`/work/main/.tmp/s12/count.ts`,
  * main 272 and 259): as fitted 70000 271/320; at T 0.90 70000 272/320 (+70281, -70161),
- * 90000 258/300 (-90270), 0 false accepts. Logs: .cache/s17net-*.
+ * 90000 258/300 (-90270), 0 false accepts. A third epoch did not leave the plateau:
+ * ```
+ * node --import tsx scripts/mrz/train-cnn.ts --data $D --epochs 1 --c1 16 --c2 32 --dense 128 --lr 0.0003 --pair-weight 1 \
+ *   --init .cache/s17net-w1.ts --out .cache/s17net-w2.ts
+ * ```
+ * (held-out 97.93%; ensemble s10read-eval 98.29% (6; 261), s13glyphs-c1 94.80% (44; 575) at its
+ * fitted CNN T 1.05 / ensemble T 1.00; at the shipped temperatures (.cache/s17net-w2t.ts) 98.28%
+ * (8; 225), 94.76% (62; 526), which read 70000 271/320 and 90000 258/300: 0 false accepts, but
+ * more frames read wrong (not reported valid): 70007, 70179, 90032, 90067 read wrong, 70241 no longer).
+ * The 11 exact-but-invalid frames of 70000 on main (`bench/mrz/diagnose.ts --seed0 70000 --n 320
+ * --verbose`, .cache/s17net-diag70000-main.log) are all small bands (scale 0.25-0.42), 10 of them
+ * tilted 11.8-19.1 degrees: glyphs of small tilted bands, not the net's size, look like the lever.
+ * Logs, weights and per-frame counts: .cache/s17net-*.
  *
  * Session 12's net (the init above):
  * ```
