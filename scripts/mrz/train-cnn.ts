@@ -111,7 +111,11 @@
  * more frames read wrong (not reported valid): 70007, 70179, 90032, 90067 read wrong, 70241 no longer).
  * The 11 exact-but-invalid frames of 70000 on main (`bench/mrz/diagnose.ts --seed0 70000 --n 320
  * --verbose`, .cache/s17net-diag70000-main.log) are all small bands (scale 0.25-0.42), 10 of them
- * tilted 11.8-19.1 degrees: glyphs of small tilted bands, not the net's size, look like the lever.
+ * tilted 11.8-19.1 degrees. By the frames' `.corners.json` (scale, tilt) and main's per-frame
+ * counts (12 exact-invalid by count.ts), 12 of the 148 frames at scale <= 0.42 are exact but
+ * invalid (10 of the 91 also tilted >= 11.8 degrees), 0 of the 172 larger ones: glyphs of small
+ * tilted bands (how many the training files hold was not checked), not the net's size, look like
+ * the lever.
  * Logs, weights and per-frame counts: .cache/s17net-*.
  *
  * Session 12's net (the init above):
