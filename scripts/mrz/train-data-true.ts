@@ -8,7 +8,10 @@
  * jittered copy (position, pitch, height), so training sees what the engine sees.
  *
  * Output: records `[label byte][GLYPH_SIZE bytes]`, appended per chunk.
- * `node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t.bin --count 1200 --seed 200000`
+ * `node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t.bin --count 1200 --seed 200000
+ *   [--via-band] [--max-px-per-mm P]` (`--max-px-per-mm`: keep only documents drawn at most P frame
+ * pixels per mm, synth.ts `framePxPerMm`: small bands; at 4.5 about a quarter of the documents
+ * are kept and about 2000-3700 glyphs come out of `--count 90`; session 17, see train-cnn.ts).
  * @module
  */
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
@@ -50,7 +53,7 @@ export interface TrueDataStats {
 }
 
 /** Generates glyph records for `count` frames starting at `seed`. */
-export function generateTrue(count: number, seed: number, onRecord: GlyphSink, stats: TrueDataStats, useBand = false): void {
+export function generateTrue(count: number, seed: number, onRecord: GlyphSink, stats: TrueDataStats, useBand = false, maxPxPerMm = Infinity): void {
   const raster = new Float32Array(GLYPH_SIZE);
   const bytes = new Uint8Array(GLYPH_SIZE);
   for (let i = 0; i < count; i++) {
@@ -60,6 +63,8 @@ export function generateTrue(count: number, seed: number, onRecord: GlyphSink, s
     const preset = r0 < 0.1 ? 'clean' : r0 < 0.6 ? 'normal' : 'hard';
     const format = pick(rng, FORMATS);
     const doc = renderSynthetic(s, { preset, format, randomSize: rng() < 0.3 });
+    // `--max-px-per-mm`: only documents drawn at most this large (small bands).
+    if ((doc.params.framePxPerMm as number) > maxPxPerMm) continue;
     stats.docs++;
     const gray = decodeGray(doc.image);
     const f: HalfFrame = { seed: s, preset: preset === 'hard' ? 'hard' : 'normal', format, lines: doc.lines, corners: doc.corners, lineCorners: doc.lineCorners, gray };
@@ -110,5 +115,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cli = cliArgs();
   const stats: TrueDataStats = { docs: 0, lines: 0, alignedLines: 0, glyphs: 0 };
   const viaBand = cli.has('via-band');
-  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, (n, seed, sink) => generateTrue(n, seed, sink, stats, viaBand), () => JSON.stringify(stats));
+  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, (n, seed, sink) => generateTrue(n, seed, sink, stats, viaBand, Number(cli.get('max-px-per-mm', 'Infinity'))), () => JSON.stringify(stats));
 }

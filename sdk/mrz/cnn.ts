@@ -58,7 +58,8 @@
  * shipped net's (94.77%, 61, 522) and it read 70000 272/320, 90000 258/300 (259), other frames
  * won and lost one for one, 0 false accepts; a third epoch (held-out 97.93%) read 271 and 258.
  * The classifier's capacity is not what holds the doubtful letters back (train-cnn.ts has the
- * commands and figures).
+ * commands and figures). The exact-but-invalid frames of 70000 are all small bands (scale <= 0.42);
+ * the shipped net fine-tuned on glyphs of small bands only read 268 and 258 (0 false accepts).
  *
  * Speed (session 16): the forward pass ({@link cnnLogits}) fuses the first convolution with its
  * ReLU and pool (weights and a pool window's four sums in registers); the second convolution takes
