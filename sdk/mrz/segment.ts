@@ -45,11 +45,12 @@
  * sharing a source column's samples between its two column taps (0.94-0.98x, not kept).
  *
  * Session 17 (frames whose band is found but whose read is rejected; probes in .tmp/s17/cut): of
- * the 17 + 13 such frames of bench 70000 and held-out 90000, about 9 are cut on their glyphs but the
- * glyphs do not read (blur, small bands: classifier work), 7 have cells that drift by one to seven
- * cells along the line (pitch or pitch change wrong), 5 have lines split, merged or only partly
- * found, 2 have a right cut that a gate rejects (continuesBeyond / endsBlank), 2 a window off the
- * text. One drift cause is fixed here: a span comb is chosen by the ink at its own unrefined
+ * the 18 + 13 such frames of bench 70000 and held-out 90000, 10 are cut on their glyphs but the
+ * glyphs do not read (blur, small bands: classifier work), 5 more have a right cut among the ranked
+ * ones with 2-20 glyphs wrong, 8 have cells that drift by one to seven cells along the line (pitch
+ * or pitch change wrong, or a window or box off the text), 5 have lines split, merged or only
+ * partly found, 1 a right cut that a gate rejects (70132, endsBlank), 1 a box 2.7 cells off the
+ * text, 1 no lines. One drift cause is fixed here: a span comb is chosen by the ink at its own unrefined
  * boundaries, and where the line's periods show a clearly different pitch change (`rEst`, more than
  * 0.05 apart) the comb could sit on clean gaps for most of the line and slip a cell in its last
  * third (held-out 90234: 18% change, comb 10%). cutLine now refines a second comb near `rEst` and
@@ -58,6 +59,8 @@
  * Read counts (`.tmp/s12/counts.sh`, against main 64f1a07): bench 70000 272 / 320, held-out 90000
  * 259 -> 260 (90099 reads; 90234 is now cut on its glyphs, exact but invalid at 0.85: classifier),
  * 170000 169, 240000 161, French 82, real 22/23, 0 false accepts; every other frame keeps its status.
+ * Paired bench against 64f1a07 (load 3-4.4): median ratio Chromium 1.005, Node 0.989, lines and
+ * validity identical on 363/363 (the second comb is fitted only on lines > 0.05 off their periods).
  * Tried and dropped: the second comb at half resolution too (240000 lost 240066 and gained 240054:
  * 161 either way), and a bar of 0.85x the first comb's cost (240066 still lost, 240054 not gained:
  * 240000 160). Left (probes' counts above): unreadable glyphs on good cuts (cap boxes a third too
