@@ -116,12 +116,6 @@ export interface CellLine {
    */
   readonly shortFit: boolean;
   /**
-   * Whether cutLine refined a second span comb near the line's own pitch-change estimate: `taken`
-   * (its cells follow it) or `kept` (the first comb was cleaner); undefined when it did not try.
-   * The lines of an MRZ share their pitch change: `lineGroups` recuts a group whose lines disagree.
-   */
-  readonly nearRatio?: 'taken' | 'kept';
-  /**
    * Rasterises cell `k`'s glyph again into `out` at `offset` with its window moved by `dx` pitches
    * and `dy` cap heights and scaled by `scale` (the engine's last reading of a cut moves a whole
    * line's windows, see cnn.ts `bestMovedReading`). With 0, 0, 1 it writes the glyph of `glyphs`.
@@ -1263,15 +1257,12 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
   // the cells) are cleaner is kept: a comb with the wrong pitch change can sit on clean columns
   // for most of the line and then slip a whole cell (filler runs are periodic), which the
   // refinement (a third of a cell each way) cannot undo.
-  let nearRatio: 'taken' | 'kept' | undefined;
   if (tryNearRatio && spanComb && rEst > 0 && Math.abs(comb.r - rEst) > NEAR_RATIO_GAP) {
-    nearRatio = 'kept';
     const near = fitComb(sm, line, n, pMin, pMax, 'span', w, 'centre', rEst, true);
     const expect2 = float64(n + 1);
     const bounds2 = float64(n + 1);
     const fit2 = refineComb(sm, w, n, near, expect2, bounds2);
     if (fit2 + inkOutside(sm, line, bounds2, n) < fit + inkOutside(sm, line, bounds, n)) {
-      nearRatio = 'taken';
       expect = expect2;
       bounds = bounds2;
       fit = fit2;
@@ -1293,7 +1284,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     rasterGlyph(ink, cx, (t + b) / 2 + dy * (b - t + 1), scale * pk, scale * (b - t + 1), out, offset);
   };
   return {
-    n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, shortFit, nearRatio,
+    n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, shortFit,
     get glyphs(): Float32Array {
       if (!glyphs) {
         glyphs = float32(n * GLYPH_SIZE);
