@@ -59,8 +59,9 @@
  * Read counts (`.tmp/s12/counts.sh`, against main 64f1a07): bench 70000 272 / 320, held-out 90000
  * 259 -> 260 (90099 reads; 90234 is now cut on its glyphs, exact but invalid at 0.85: classifier),
  * 170000 169, 240000 161, French 82, real 22/23, 0 false accepts; every other frame keeps its status.
- * Paired bench against 64f1a07 (load 3-4.4): median ratio Chromium 1.005, Node 0.989, lines and
- * validity identical on 363/363 (the second comb is fitted only on lines > 0.05 off their periods).
+ * Paired bench against 64f1a07 (`bench:mrz --compare`): median ratio Chromium 1.005 / Node 0.989
+ * (load 3-4.4), again on the final tree 1.000 / 0.997 (load 1.2-3.5); lines and validity identical
+ * on 363/363 (the second comb is fitted only on lines > 0.05 off their periods' ratio).
  * Tried and dropped: the second comb at half resolution too (240000 lost 240066 and gained 240054:
  * 161 either way), and a bar of 0.85x the first comb's cost (240066 still lost, 240054 not gained:
  * 240000 160). Left (probes' counts above): unreadable glyphs on good cuts (cap boxes a third too
