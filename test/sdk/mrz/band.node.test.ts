@@ -326,6 +326,23 @@ test('a band whose cut over a short inked extent fits the wrong foreshortening t
   for (const r of rectifiedPitchRatios(a, doc.lineCorners, 44).ratios) assert.ok(Math.abs(r - 1) < 0.04, `rectified pitch ratio ${r.toFixed(3)}`);
 });
 
+test('a line whose pitch still changes along it after rectification is cut with the pitch change its periods show, not a comb that slips a cell', { skip: !haveFont }, () => {
+  // Held-out frame 90234 ('normal' TD3): the rectified pitch still grows by about 18% along the
+  // line (the lines' periods say so too). The span comb chosen by the ink at its own boundaries
+  // took a smaller change; refined, its last 15 cells sat a whole cell before their glyphs (the
+  // frame read nothing). A second comb near the periods' ratio has cleaner refined boundaries.
+  const doc = renderSynthetic(90234, { preset: 'normal', encoding: 'jpeg' });
+  const gray = decodeGray(doc.image);
+  const band = locateBands(gray, { maxCandidates: 4 })[0];
+  assert.ok(band);
+  const a = analyseBand(gray, band, new Map());
+  assert.ok(a, 'band analysed');
+  const { centres } = rectifiedPitchRatios(a, doc.lineCorners, 44);
+  const g = lineGroups(a, [44])[0];
+  assert.ok(g, 'a group of 44');
+  assertCellsOnTruth(g.cells, centres, 44, 'seed 90234');
+});
+
 test('held-out passports whose rectified pitch drifted a cell mid-line now read exactly', { skip: !haveFont }, async () => {
   // 90081 ('normal' TD3, 18% pitch change): read wrong before; 90213 ('hard' MRV-A): read nothing.
   const { readMrz } = await import('../../../sdk/mrz/engine.ts');
