@@ -420,7 +420,14 @@ test('locate components (runs joined by union-find) equal a flood fill: labels, 
 test('a dark strip along the top or bottom edge of the frame is no line (the black-hat clamps rows there)', () => {
   // A desk or shadow beyond the document, thinner than the black-hat's kernel, along the frame's
   // last (or first) rows: its rows are clamped at the edge, so it lit up as a long black line and
-  // ranked above the MRZ (held-out 170122, bench 70043, 70156). Two MRZ-like lines of bars stay.
+  // ranked above the MRZ (held-out 170122, bench 70043, 70156).
+  const doc = renderSynthetic(170122, { preset: 'hard', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const cands = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(cands[0] && fitsMrz(doc.corners, cands[0]), 'the first candidate covers the MRZ');
+  assert.ok(!cands.some((c) => c.cy > gray.height - 12), 'no band along the bottom edge');
+  // Two MRZ-like lines of bars with such a strip below or above them: the band stays, no other.
   const w = 1280;
   const h = 720;
   for (const rows of [[717, 718, 719], [0, 1, 2]]) {
