@@ -430,11 +430,11 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
       v1: v1 * f,
       lineThickness: thick * f,
       length: seed.len * f,
-      score,
+      // (Against the seed's own thickness: a thin member, e.g. a line of small print joined to the
+      // band, says nothing of the MRZ's character size.)
+      score: score * aspectFactor(u1 - u0, seed.thick),
     };
-    // (Against the seed's own thickness: a thin member, e.g. a line of small print joined to the
-    // band, says nothing of the MRZ's character size.)
-    cands.push({ ...cand, score: score * aspectFactor(u1 - u0, seed.thick) });
+    cands.push(cand);
     // The band continued over its pieces that are no line of their own, ranked right after it.
     const ext = extendAlong(bin, w, h, seed, u0, u1, v0, v1, thick);
     if (ext) cands.push({ ...cand, u0: ext[0] * f, u1: ext[1] * f, score: score * 0.99 * aspectFactor(ext[1] - ext[0], seed.thick) });
@@ -453,10 +453,14 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
 const MAX_ASPECT = 90;
 const LONG_LINE_SCORE = 0.3;
 
-/** Score factor of a band `length` long whose thinnest line is `thick` (see {@link MAX_ASPECT}). */
+/**
+ * Score factor of a band `length` long whose line is `thick` (the seed line's thickness; a joined
+ * band's thinner piece's), see {@link MAX_ASPECT}.
+ */
 function aspectFactor(length: number, thick: number): number {
   return length > MAX_ASPECT * thick ? LONG_LINE_SCORE : 1;
 }
+
 /** Longest (in lengths of the seed line) a line twice as black may be and still stay out of its band. */
 const BLACK_LEN = 0.8;
 /** Blocks (components that are no line) split into lines per pyramid level, largest first. */
