@@ -416,3 +416,68 @@ test('locate components (runs joined by union-find) equal a flood fill: labels, 
   row.fill(1, 40, 80);
   assert.equal(binaryComponents(row, new Uint8Array(400), 40, 10).length, 1);
 });
+
+test('a dark strip along the top or bottom edge of the frame is no line (the black-hat clamps rows there)', () => {
+  // A desk or shadow beyond the document, thinner than the black-hat's kernel, along the frame's
+  // last (or first) rows: its rows are clamped at the edge, so it lit up as a long black line and
+  // ranked above the MRZ (held-out 170122, bench 70043, 70156).
+  const doc = renderSynthetic(170122, { preset: 'hard', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const cands = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(cands[0] && fitsMrz(doc.corners, cands[0]), 'the first candidate covers the MRZ');
+  assert.ok(!cands.some((c) => c.cy > gray.height - 12), 'no band along the bottom edge');
+  // Two MRZ-like lines of bars with such a strip below or above them: the band stays, no other.
+  const w = 1280;
+  const h = 720;
+  for (const rows of [[717, 718, 719], [0, 1, 2]]) {
+    const data = new Uint8Array(w * h).fill(200);
+    for (const y of rows) data.fill(20, y * w, y * w + w);
+    for (const y0 of [300, 330]) for (let x = 300; x < 900; x += 14) for (let y = y0; y < y0 + 18; y++) for (let dx = 0; dx < 7; dx++) data[y * w + x + dx] = 40;
+    for (const fine of [false, true]) {
+      const cands = locateBands({ width: w, height: h, data }, { maxCandidates: 8, fine, split: fine });
+      assert.ok(cands.some((c) => Math.abs(c.cy - 324) < 20 && c.u1 - c.u0 > 550), `rows ${rows[0]}, fine ${fine}: the MRZ-like band`);
+      assert.ok(!cands.some((c) => c.cy < 12 || c.cy > h - 12), `rows ${rows[0]}, fine ${fine}: no band along the frame's edge`);
+    }
+  }
+});
+
+test('a line of print running across the frame ranks below the MRZ (longer than an MRZ line can be for its thickness)', () => {
+  // Held-out 90243 ('normal' TD3 at 20 degrees on a page of print): the print's lines run 1000+ px
+  // at 7 px thickness (an MRZ line is about 50 thicknesses long); the MRZ was the fast pass's 6th
+  // candidate, below four print lines, and the frame read nothing.
+  const doc = renderSynthetic(90243, { preset: 'normal', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const cands = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(cands.some((c) => fitsMrz(doc.corners, c)), 'one of the three bands read covers the MRZ');
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r?.valid);
+  assert.deepEqual(r.lines, doc.lines);
+});
+
+test('the fine pass offers a glare-split band joined to the piece the fast pass found', () => {
+  // Held-out 240198 ('hard' TD3): glare splits the MRZ; the fast pass finds only the left piece
+  // (excluded from the fine pass), the fine level only the right one: neither covers the MRZ, and
+  // the levels' own joins never see both.
+  const doc = renderSynthetic(240198, { preset: 'hard', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const fast = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(!fast.some((c) => coverage(doc.corners, c) >= 0.95), 'no fast band covers the MRZ');
+  const fine = locateBands(gray, { maxCandidates: 1, fine: true, exclude: fast });
+  assert.ok(fine[0] && fitsMrz(doc.corners, fine[0]), 'the fine pass offers the joined band first');
+  // Without pieces already examined, nothing is joined across levels.
+  const alone = locateBands(gray, { maxCandidates: 8, fine: true });
+  assert.ok(!alone.some((c) => c.u1 - c.u0 > (fine[0] as BandCandidate).u1 - (fine[0] as BandCandidate).u0 - 1 && coverage(doc.corners, c) >= 0.95), 'no joined band without exclude');
+});
+
+test('the fine pass splits blocks also when the fast pass found bands (the MRZ merged with labels)', () => {
+  // Bench 70270 ('normal' TD2): the first MRZ line merges with the labels printed across it into a
+  // block; the fast pass found the second line alone (and print), none of which reads. Splitting
+  // only frames whose fast pass found no band left the MRZ unread.
+  const doc = renderSynthetic(70270, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r?.valid, 'a valid read');
+  assert.deepEqual(r.lines, doc.lines);
+});
