@@ -169,12 +169,11 @@ function scan(
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
   // the held-out frames the fine pass rescues were all read from its first band). An upright frame
-  // also has its text blocks split into lines (an MRZ merged with labels or print). Session 17: split
-  // also when the fast pass found bands (an MRZ line merged with labels beside the other line's band:
-  // bench 70270); before, only frames with no band were split (splitting every failing frame had
-  // read no more then: the strips of a page of print outranked the MRZ, which locate's bar on
-  // lines too long for their thickness now stops; splitting every orientation cost 4-14% time on
-  // those frames).
+  // also has its text blocks split into lines (an MRZ merged with labels or print), even when the
+  // fast pass found bands (one MRZ line merged with labels beside the other line's band: bench
+  // 70270). Until session 17 that read fewer frames: strips of a page of print outranked the MRZ,
+  // which locate's bar on lines too long for their thickness now stops. Splitting every
+  // orientation cost 4-14% time on those frames and read no more.
   t = now();
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();

@@ -13,14 +13,14 @@ import { decodeGray } from '../../../scripts/mrz/train-data.ts';
 const haveFont = existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf') || existsSync('/usr/share/fonts/truetype/ocr-b/OCRB.ttf');
 
 /** The analysis of the first located band of a seeded frame (the bench's JPEG encoding). */
-function firstBand(seed: number, preset: 'normal' | 'hard'): { a: BandAnalysis; lines: readonly string[] } {
+function firstBand(seed: number, preset: 'normal' | 'hard'): { a: BandAnalysis; lines: readonly string[]; lineCorners: readonly (readonly Point[])[] } {
   const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
   const gray = decodeGray(doc.image);
   const band = locateBands(gray, { maxCandidates: 4 })[0];
   assert.ok(band, `seed ${seed}: a band`);
   const a = analyseBand(gray, band, new Map());
   assert.ok(a, `seed ${seed}: band analysed`);
-  return { a, lines: doc.lines };
+  return { a, lines: doc.lines, lineCorners: doc.lineCorners };
 }
 
 /** The lines of `a` that span at least 80% of its text (the MRZ lines of a well-rectified band). */
@@ -300,13 +300,9 @@ test('a passport seen in strong perspective (its pitch 23% wider at one end) is 
   // Held-out frame 90000 ('normal'): the box's heights, measured a pixel off at half resolution,
   // set the foreshortening to 11% instead of 23%; the rectified pitch still grew by 11% along the
   // line. The cut lines' pitch ratio (confirmed by the lines' periods) straightens it.
-  const doc = renderSynthetic(90000, { preset: 'normal', encoding: 'jpeg' });
-  const gray = decodeGray(doc.image);
-  const band = locateBands(gray, { maxCandidates: 4 })[0];
-  assert.ok(band);
-  const a = analyseBand(gray, band, new Map());
-  assert.ok(a?.box, 'perspective rectification');
-  const { ratios, centres } = rectifiedPitchRatios(a, doc.lineCorners, 44);
+  const { a, lineCorners } = firstBand(90000, 'normal');
+  assert.ok(a.box, 'perspective rectification');
+  const { ratios, centres } = rectifiedPitchRatios(a, lineCorners, 44);
   for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.04, `rectified pitch ratio ${r.toFixed(3)}`);
   const g = lineGroups(a, [44])[0];
   assert.ok(g);
@@ -317,13 +313,9 @@ test('a band whose cut over a short inked extent fits the wrong foreshortening t
   // Held-out frame 90083 ('normal'): faint filler tails end the lines' ink 1.5 cells early, the
   // half-resolution cut over that extent measures no pitch change, the lines' periods 15% (the
   // truth). Rectified with the periods' ratio (blended with the heights'), the pitch is uniform.
-  const doc = renderSynthetic(90083, { preset: 'normal', encoding: 'jpeg' });
-  const gray = decodeGray(doc.image);
-  const band = locateBands(gray, { maxCandidates: 4 })[0];
-  assert.ok(band);
-  const a = analyseBand(gray, band, new Map());
-  assert.ok(a?.box, 'perspective rectification');
-  for (const r of rectifiedPitchRatios(a, doc.lineCorners, 44).ratios) assert.ok(Math.abs(r - 1) < 0.04, `rectified pitch ratio ${r.toFixed(3)}`);
+  const { a, lineCorners } = firstBand(90083, 'normal');
+  assert.ok(a.box, 'perspective rectification');
+  for (const r of rectifiedPitchRatios(a, lineCorners, 44).ratios) assert.ok(Math.abs(r - 1) < 0.04, `rectified pitch ratio ${r.toFixed(3)}`);
 });
 
 test('a line whose pitch still changes along it after rectification is cut with the pitch change its periods show, not a comb that slips a cell', { skip: !haveFont }, () => {
@@ -331,13 +323,8 @@ test('a line whose pitch still changes along it after rectification is cut with 
   // line (the lines' periods say so too). The span comb chosen by the ink at its own boundaries
   // took a smaller change; refined, its last 15 cells sat a whole cell before their glyphs (the
   // frame read nothing). A second comb near the periods' ratio has cleaner refined boundaries.
-  const doc = renderSynthetic(90234, { preset: 'normal', encoding: 'jpeg' });
-  const gray = decodeGray(doc.image);
-  const band = locateBands(gray, { maxCandidates: 4 })[0];
-  assert.ok(band);
-  const a = analyseBand(gray, band, new Map());
-  assert.ok(a, 'band analysed');
-  const { centres } = rectifiedPitchRatios(a, doc.lineCorners, 44);
+  const { a, lineCorners } = firstBand(90234, 'normal');
+  const { centres } = rectifiedPitchRatios(a, lineCorners, 44);
   const g = lineGroups(a, [44])[0];
   assert.ok(g, 'a group of 44');
   assertCellsOnTruth(g.cells, centres, 44, 'seed 90234');
