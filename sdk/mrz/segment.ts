@@ -68,6 +68,22 @@
  * short or tall on some, but no cap-box variant read any of them: best 11-24 characters wrong),
  * windows off the text (the perspective box, the band's length), gates on right cuts (70132:
  * a valid 36-cell cut whose following cells are not blank).
+ *
+ * Session 17 (small bands; probes in .tmp/s17/small): the 12 exact-but-invalid frames of bench 70000
+ * are all small bands, held back by unchecked letters at 0.65-0.89. Their glyph rasters, against the
+ * same letters on large bands (23450 glyphs of 320 frames, the right cut of each): no residual slant
+ * (per-class row-centroid slope within 0.004 px per row of the large bands', uncorrelated with tilt),
+ * vertical placement and extent within 0.1 raster px; only blur differs (ink mass +27%, gradient per
+ * ink -30%; the doubtful ones -60%). The cap box grows with blur (cap over pitch 1.01 at 25+ px
+ * pitch, 1.19 below 9 px), yet no re-raster of those cuts read the small bands' letters better than
+ * as cut: height x0.85 to x1.15, width x0.92 / x1.08, offsets of +-0.06 cap heights, shear +-0.04 and
+ * +-0.08, ink gamma 0.7 / 1.4. Training's small via-band glyphs are as blurred (train-data-true.ts
+ * --max-px-per-mm 4.5). What the failing frames share is the generator's motion blur (a 5-9 px box
+ * along the frame's axes, so oblique to a tilted band's text; 7 of the 12, 6 of held-out 90000's 10)
+ * or a strong Gaussian blur, on a pitch of 8-12 px: information lost, not an engine defect. Tilt
+ * goes with small size (a tilted document is drawn smaller to fit: median 4.8 px/mm at 10-20 degrees,
+ * 6.3 below 5). Tried and dropped: glyph windows 8% wider (better letters on large bands in the
+ * probe) read 70000 262/320 and 90000 245/300 with a false accept (90291).
  * @module
  */
 
