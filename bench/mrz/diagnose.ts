@@ -3,7 +3,8 @@
  * frame that is not read exactly and validly by the stage where it dies:
  *
  * - `not-found`: locate returned no candidate at all;
- * - `wrong-band`: candidates, but none matches the true MRZ box (`matches` in quad.ts: the region
+ * - `wrong-band`: candidates (the bands readMrz reads: the fast pass's three, then the fine pass's
+ *   one), but none matches the true MRZ box (`matches` in quad.ts: the region
  *   rectified for it covers >= 90% of the box, is at most 8x its area, angle within 4 degrees;
  *   `partial` when the best IoU is still >= 0.2: a band that is cut or merged with other text);
  * - `band-ok/no-lines`: a candidate matches, but rectify + line finding yields no text line;
@@ -104,7 +105,10 @@ for (let i = FROM; i < FROM + N; i++) {
   else if (r && r.valid) cls = 'ok';
   else {
     const gray = toGray(img);
-    const cands = gray ? locateBands(gray, { maxCandidates: 4 }) : [];
+    // The bands readMrz reads (engine.ts scan): the fast pass's three, then the fine pass's one
+    // (blocks split, the fast bands excluded) when none of those reads.
+    const fast = gray ? locateBands(gray, { maxCandidates: 3 }) : [];
+    const cands = gray && !fast.some((c) => matches(c, truth.corners)) ? [...fast, ...locateBands(gray, { maxCandidates: 1, fine: true, exclude: fast, split: true })] : fast;
     const ious = cands.map((c) => iou(candQuad(c), truth.corners));
     const best = Math.max(0, ...ious);
     const mi = cands.findIndex((c) => matches(c, truth.corners));
