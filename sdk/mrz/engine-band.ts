@@ -471,7 +471,7 @@ function foreshortening(cut: number, periods: readonly number[], heights: number
 /** The best 2-line group of a half-resolution look: the likely layout's first, else the other's. */
 function twoLineGroup(a: BandAnalysis): LineGroup | undefined {
   const likely = likelyLayout(a, [36, 44], TARGET_LEN / 2);
-  return (likely ? lineGroups(a, [likely], false, false)[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44], false, false)[0];
+  return (likely ? lineGroups(a, [likely], { nearRatio: false })[0] : undefined) ?? lineGroups(a, likely ? [likely === 36 ? 44 : 36] : [36, 44], { nearRatio: false })[0];
 }
 
 /**
@@ -499,7 +499,7 @@ function perspectiveSpec(gray: Gray8, spec: RectSpec, charSize: number, margin: 
   // when it yields no group); the pitch is measured only then.
   // The half-resolution cuts keep their first span comb (see cutLine's `tryNearRatio`): taking
   // the second one there changed the measured box of held-out 240066, which then read nothing.
-  const g = lineGroups(a, [30], false, false)[0] ?? twoLineGroup(a);
+  const g = lineGroups(a, [30], { nearRatio: false })[0] ?? twoLineGroup(a);
   if (!g) return null;
   const first = g.cells[0];
   const last = g.cells[g.cells.length - 1];
@@ -639,9 +639,11 @@ export function likelyLayout(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>, 
  * lines (over the perspective text box, from the first glyph) are ranked next to their cut. With
  * `jointExtent` (the engine's reading, not the perspective measurement: such a cut says nothing of
  * the layout), lines alike in height and spacing that do not overlap along the text (each found
- * only in part) are also cut over their joint extent, ranked after all others.
+ * only in part) are also cut over their joint extent, ranked after all others. `nearRatio: false`
+ * (the half-resolution perspective measurement) keeps each line's first span comb (cutLine's
+ * `tryNearRatio`).
  */
-export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44], jointExtent = false, nearRatio = true): LineGroup[] {
+export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [30, 36, 44], { jointExtent = false, nearRatio = true }: { jointExtent?: boolean; nearRatio?: boolean } = {}): LineGroup[] {
   const out: LineGroup[] = [];
   const L = a.lines;
   for (const n of sizes) {
@@ -704,15 +706,14 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
 
 /**
  * Cuts of a line (see `cutLine`) per ink map, line and anchor, by layout: a line lies in up to
- * three consecutive groups of each layout, and `lineGroups` runs once per layout and look.
+ * three consecutive groups of each layout, and `lineGroups` runs once per layout and look. One
+ * cache for cuts without cutLine's second comb, one for cuts with it.
  */
-const cutCache = new WeakMap<InkMap, Map<TextLine, Map<CombAnchor, (CellLine | null | undefined)[]>>>();
+const cutCaches = [false, true].map(() => new WeakMap<InkMap, Map<TextLine, Map<CombAnchor, (CellLine | null | undefined)[]>>>());
 
-/**
- * `cutLine(ink, line, n, anchor, nearRatio)`, computed once per ink map, line, layout and anchor
- * (an ink map is cut either with `nearRatio` or without: the half-resolution looks without).
- */
+/** `cutLine(ink, line, n, anchor, nearRatio)`, computed once per ink map, line, layout, anchor and `nearRatio`. */
 function cutOnce(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor, nearRatio: boolean): CellLine | null {
+  const cutCache = cutCaches[nearRatio ? 1 : 0] as (typeof cutCaches)[number];
   let byLine = cutCache.get(ink);
   if (!byLine) cutCache.set(ink, (byLine = new Map()));
   let byAnchor = byLine.get(line);

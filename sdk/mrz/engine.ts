@@ -395,7 +395,7 @@ function readBands(
     t = now();
     const likely = likelyLayout(a, sizes);
     const bySize = new Map<number, LineGroup[]>();
-    if (likely !== null) bySize.set(likely, lineGroups(a, [likely], true));
+    if (likely !== null) bySize.set(likely, lineGroups(a, [likely], { jointExtent: true }));
     const first = likely !== null ? bySize.get(likely)?.[0] : undefined;
     timings.segment += now() - t;
     // The second opinion reads only the look's best-ranked cut again: on every failed cut it cost
@@ -407,7 +407,7 @@ function readBands(
     if (first && read(first, second, secondOpinion && !second)) return true;
     t = now();
     const all: LineGroup[] = [];
-    for (const n of sizes) for (const x of bySize.get(n) ?? lineGroups(a, [n], true)) all.push(x);
+    for (const n of sizes) for (const x of bySize.get(n) ?? lineGroups(a, [n], { jointExtent: true })) all.push(x);
     // Stable sort: the same order as lineGroups(a, sizes).
     all.sort((x, y) => x.fitCost - y.fitCost);
     timings.segment += now() - t;

@@ -872,12 +872,17 @@ function doubleBelow(v: number): number {
   return belowF64[0] as number;
 }
 
+/** Boundary k of an n-cell comb: pitch `p` at the left end, changing linearly to `r` times it at the right. */
+function combBoundary(c: Comb, n: number, k: number): number {
+  return c.x0 + k * c.p + ((c.r - 1) * c.p * k * (k - 1)) / (2 * n);
+}
+
 /** Mean profile value at the comb's boundaries that lie within the inked extent of the line. */
 function inkAtBoundaries(sm: Float64Array, line: TextLine, n: number, c: Comb): number {
   let sum = 0;
   let cnt = 0;
   for (let k = 0; k <= n; k++) {
-    const x = c.x0 + k * c.p + ((c.r - 1) * c.p * k * (k - 1)) / (2 * n);
+    const x = combBoundary(c, n, k);
     if (x < line.xa || x > line.xb) continue;
     sum += interp(sm, x);
     cnt++;
@@ -1151,10 +1156,7 @@ const NEAR_RATIO_GAP = 0.05;
  * returns the summed profile at the refined boundaries.
  */
 function refineComb(sm: Float64Array, w: number, n: number, comb: Comb, expect: Float64Array, bounds: Float64Array): number {
-  const bp = comb.p;
-  const bx = comb.x0;
-  const br = comb.r;
-  for (let k = 0; k <= n; k++) expect[k] = bx + k * bp + ((br - 1) * bp * k * (k - 1)) / (2 * n);
+  for (let k = 0; k <= n; k++) expect[k] = combBoundary(comb, n, k);
   const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
   // Dynamic-programming refinement of each boundary (integer columns).
   const r = Math.max(2, Math.round(0.3 * meanPitch));

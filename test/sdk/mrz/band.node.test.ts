@@ -371,7 +371,7 @@ test('two MRZ lines each found only in part (no overlap along the text) are cut 
   const overlap = (i: number): number => Math.min(a.lines[i]!.xb, a.lines[i + 1]!.xb) - Math.max(a.lines[i]!.xa, a.lines[i + 1]!.xa);
   assert.ok(a.lines.some((_, i) => i + 1 < a.lines.length && overlap(i) < 0), 'two consecutive lines that do not overlap');
   assert.equal(lineGroups(a, [44]).length, 0, 'no group without joint extents (the perspective measurement)');
-  const groups = lineGroups(a, [44], true);
+  const groups = lineGroups(a, [44], { jointExtent: true });
   const joint = groups[0];
   assert.ok(joint, 'a group of 44');
   assert.ok(joint.fitCost >= 1, 'ranked after every group of overlapping lines');
@@ -388,7 +388,7 @@ test('lines of a different height or spacing are not grouped over their joint ex
   // still made of lines alike in height and spaced like MRZ lines.
   for (const [seed, preset] of [[170017, 'normal'], [90081, 'normal'], [70300, 'hard']] as const) {
     const { a } = firstBand(seed, preset);
-    for (const g of lineGroups(a, [30, 36, 44], true)) {
+    for (const g of lineGroups(a, [30, 36, 44], { jointExtent: true })) {
       for (let i = 1; i < g.lines.length; i++) {
         const h0 = g.lines[i - 1]!.bottom - g.lines[i - 1]!.top + 1;
         const h = g.lines[i]!.bottom - g.lines[i]!.top + 1;
