@@ -5,12 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readMrz, recognizeMrz } from '../../../sdk/mrz/engine.ts';
+import { endsBlank, readMrz, recognizeMrz } from '../../../sdk/mrz/engine.ts';
 import { classifyGlyphs } from '../../../sdk/mrz/classify.ts';
+import { correctMrz } from '../../../sdk/mrz/correct.ts';
 import { analyseBand, lineGroups, type LineGroup } from '../../../sdk/mrz/engine-band.ts';
 import { toGray } from '../../../sdk/mrz/image.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
-import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
+import { GLYPH_SIZE, type CellLine } from '../../../sdk/mrz/segment.ts';
 import { handleMrzRequest } from '../../../sdk/mrz/worker-protocol.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
 import { loadRgba } from '../../../scripts/mrz/train-io.ts';
@@ -214,5 +215,45 @@ test('a blurred MRZ beside a dark desk still yields its text lines and a line gr
     assert.ok(groups.length > 0, `seed ${seed}: a group of 44`);
     const text = (groups[0] as LineGroup).cells;
     assert.equal(text.length, 2, `seed ${seed}: two lines`);
+  }
+});
+
+test('a 36-character line followed by ink without glyph rhythm (a glare ring, the card edge) is read', () => {
+  // Seeded bench frame (an ID card, TD2, tilted): beyond the MRZ's last cell, a glare ring and the
+  // card's edge are as inked as the line; the exact, valid 36-cell cut was refused as possibly
+  // the start of a 44-character visa line.
+  const doc = renderSynthetic(70132, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, 'read');
+  assert.deepEqual(r.lines, doc.lines);
+  assert.equal(r.valid, true);
+});
+
+test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
+  // Seeded bench visas (MRV-A; 70300's filler tail faded by glare): their exact 44-cell cut, cut
+  // short after 36 cells, would pass MRV-B's check digits. It must not count as a line's end, and
+  // with only MRV-B asked for, nothing valid is read.
+  for (const seed of [70300, 70268]) {
+    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+    assert.equal((doc.lines[0] as string).length, 44);
+    const g = toGray(decodeGray(doc.image));
+    assert.ok(g);
+    let exact: LineGroup | undefined;
+    let ink: Parameters<typeof endsBlank>[0] | undefined;
+    for (const band of locateBands(g)) {
+      const a = analyseBand(g, band, new Map());
+      if (!a) continue;
+      exact = lineGroups(a, [44]).find((x) => correctMrz(x.cells.map((c) => classifyGlyphs(c.glyphs, c.n)))?.lines.join('|') === doc.lines.join('|'));
+      if (exact) {
+        ink = a.ink;
+        break;
+      }
+    }
+    assert.ok(exact && ink, `seed ${seed}: an exact 44-cell cut`);
+    const cutShort: LineGroup = { ...exact, n: 36, cells: exact.cells.map((c): CellLine => ({ ...c, n: 36, bounds: c.bounds.subarray(0, 37) })) };
+    assert.equal(endsBlank(ink, exact), true, `seed ${seed}: the whole line ends in blank paper`);
+    assert.equal(endsBlank(ink, cutShort), false, `seed ${seed}: cut after 36 cells, the line goes on`);
+    const r = readMrz(decodeGray(doc.image), { formats: ['MRVB'] });
+    assert.ok(!r?.valid, `seed ${seed}: no valid MRV-B read (${r?.lines.join(' | ')})`);
   }
 });
