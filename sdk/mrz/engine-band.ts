@@ -107,8 +107,8 @@ export interface LineGroup {
   readonly lines: readonly TextLine[];
   /** Mean boundary ink of the cut (lower is better). */
   readonly fitCost: number;
-  /** How the lines were placed: over their inked extent, from their first glyph, or over the perspective text box. */
-  readonly anchor?: 'centre' | 'start' | 'box';
+  /** How the lines were placed: over their inked extent, from their first glyph, up to their last glyph, or over the perspective text box. */
+  readonly anchor?: 'centre' | 'start' | 'end' | 'box';
 }
 
 /**
@@ -680,6 +680,14 @@ export function lineGroups(a: BandAnalysis, sizes: readonly (30 | 36 | 44)[] = [
         alignStarts(a.ink, group, starts, n);
         // Ranked right after the centred cut of the same lines.
         out.push({ n, cells: starts, lines: group, fitCost: cost / count + 1e-6, anchor: 'start' });
+      }
+      // The third prior: the last cell at the last glyph (a line whose first glyphs are too faint
+      // or smeared for the line finder: bench 70302), ranked after the other two, offered when it
+      // places some line apart from both (the engine reads it after its three best cuts).
+      const ends = cells.some((c) => c.shortFit) ? group.map((line, j) => ((cells[j] as CellLine).shortFit ? cutOnce(a.ink, line, n, 'end', nearRatio) : cells[j])) : [];
+      if (ends.every((c): c is CellLine => !!c) && ends.some((c, j) => c.bounds[n] !== (cells[j] as CellLine).bounds[n] && c.bounds[0] !== (starts[j] ?? cells[j])?.bounds[0])) {
+        alignStarts(a.ink, group, ends, n);
+        out.push({ n, cells: ends, lines: group, fitCost: cost / count + 2e-6, anchor: 'end' });
       }
       // With a perspective rectification measured on this layout, the lines are also cut over its
       // text box (faint filler tails or neighbouring print can shift a cut of the inked extent).

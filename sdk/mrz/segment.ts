@@ -149,10 +149,12 @@ export interface TextBox {
 /**
  * Where a comb fitted over an extent shorter than its n cells is placed: `centre` (on the band's
  * centre; the band is centred on the MRZ by construction) or `start` (first cell at the first
- * glyph: every MRZ line starts with a full glyph, only fillers trail). A {@link TextBox} places
- * the comb over that box whatever the line's inked extent (its n cells fill the box).
+ * glyph: every MRZ line starts with a full glyph, only fillers trail) or `end` (last cell at the
+ * last glyph: a line whose first glyphs are too faint or smeared for the ink map's lines while its
+ * end is sharp). A {@link TextBox} places the comb over that box whatever the line's inked extent
+ * (its n cells fill the box).
  */
-export type CombAnchor = 'centre' | 'start' | TextBox;
+export type CombAnchor = 'centre' | 'start' | 'end' | TextBox;
 
 /** Block size of the background's reduced image (a caller that has `blockMax(img, BG_BLOCK)` may pass it to {@link inkMap}). */
 export const BG_BLOCK = 4;
@@ -959,6 +961,11 @@ export function fitComb(sm: Float64Array, line: TextLine, n: number, pLo: number
         // The first glyph sits in the first cell.
         xFrom = line.xa - 0.45 * p;
         xTo = line.xa + 0.05 * p;
+        xStep = 0.042 * p;
+      } else if (mode === 'short' && anchor === 'end') {
+        // The last glyph sits in the last cell.
+        xFrom = line.xb - total - 0.05 * p;
+        xTo = line.xb - total + 0.45 * p;
         xStep = 0.042 * p;
       } else if (mode === 'short') {
         // The comb covers the ink: x0 <= xa (first glyph edge inside its cell), end >= xb.

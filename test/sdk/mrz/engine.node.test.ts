@@ -257,3 +257,24 @@ test('a 44-character visa line cut after 36 cells does not end there (its filler
     assert.ok(!r?.valid, `seed ${seed}: no valid MRV-B read (${r?.lines.join(' | ')})`);
   }
 });
+
+test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
+  // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
+  // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
+  // that extent were off by whole cells; the line's sharp end places the cut.
+  const doc = renderSynthetic(70302, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, 'read');
+  assert.deepEqual(r.lines, doc.lines);
+  assert.equal(r.valid, true);
+});
+
+test('cuts placed from the last glyph are read after the three best cuts, not instead of one of them', () => {
+  // Held-out passport (seed 90188): ranked among the three best cuts, a cut placed from the lines'
+  // last glyph pushed out the centred cut that reads; the frame then read exact but not valid.
+  const doc = renderSynthetic(90188, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, 'read');
+  assert.deepEqual(r.lines, doc.lines);
+  assert.equal(r.valid, true);
+});
