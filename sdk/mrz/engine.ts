@@ -445,16 +445,17 @@ function readBands(
     // Stable sort: the same order as lineGroups(a, sizes).
     all.sort((x, y) => x.fitCost - y.fitCost);
     timings.segment += now() - t;
-    // Cuts placed from a line's last glyph (see lineGroups) take no place among the three best: in
-    // that ranking they pushed out a cut that read (held-out 90188); they are read after them.
-    const ends = all.filter((x) => x.anchor === 'end');
-    const ranked = ends.length > 0 ? all.filter((x) => x.anchor !== 'end') : all;
-    for (const group of ranked.slice(0, 3)) {
+    for (const group of all.slice(0, 3)) {
       if (group === first) continue;
-      const atOnce = second && !first && group === ranked[0];
+      const atOnce = second && !first && group === all[0];
       if (read(group, atOnce, secondOpinion && !atOnce)) return true;
     }
-    for (const group of ends.slice(0, 2)) if (read(group, false, secondOpinion)) return true;
+    // Then the two best cuts placed from the lines' last glyph (see lineGroups' `lastGlyph`), made
+    // only now: among the three best they pushed out a cut that read (held-out 90188).
+    t = now();
+    const ends = lineGroups(a, sizes, { jointExtent: true, lastGlyph: true }).slice(0, 2);
+    timings.segment += now() - t;
+    for (const group of ends) if (read(group, false, secondOpinion)) return true;
     // Nothing valid: the two best cuts (the likely layout's first) with their lines aligned on one
     // another, or moved by a cell (see alignedGroups, shiftedGroup), later.
     // A fallback look adds no fallbacks.
@@ -464,7 +465,7 @@ function readBands(
     // loose window was the only one before the tight one.
     const looseLook = a.loose;
     if (margin === undefined && looseLook) fallbacks.push(() => look({ band, fallback: looseLook, loose: true }));
-    for (const best of [...new Set([first ?? ranked[0], ranked[0], ranked[1]])].slice(0, 2)) {
+    for (const best of [...new Set([first ?? all[0], all[0], all[1]])].slice(0, 2)) {
       if (!best) continue;
       fallbacks.push(() => {
         t = now();
