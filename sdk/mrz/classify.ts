@@ -18,6 +18,14 @@
  * Chromium / Node, same bits): the first layer as 4 units x 2 glyphs (1.09 / 1.09), with
  * interleaved glyph and weight layouts (1.12 / 0.91), as 3 units x 4 glyphs (1.14 / 1.04); the
  * output layer 8 classes a pass (0.94 / 0.98, less than the zero skipping).
+ *
+ * Session 18: where WebAssembly SIMD compiles, the first layer runs as simd.ts's kernel (four units
+ * of four glyphs per pass, f64x2 lanes; the same bits): classifyGlyphs on 88 glyphs about 0.35x in
+ * Node, the engine's paired-bench median per frame 0.915x Chromium, 0.919x Node against 0185640,
+ * every read the same. Under a Content Security Policy without `'wasm-unsafe-eval'` (demo/csp.js
+ * as of session 18) compiling is refused and the JavaScript loops below run. Tried and dropped:
+ * the output layer as a SIMD kernel too (over the live units, five class pairs a pass): paired
+ * 1.007 Chromium / 0.998 Node against the first layer alone.
  * @module
  */
 
