@@ -21,6 +21,7 @@
  */
 
 import { float32, uint32, uint8 } from './scratch.ts';
+import { simdBlackHat } from './simd.ts';
 import type { GrayImage, RgbaImage } from './types.ts';
 
 /** A greyscale image owned by the engine (always a plain `Uint8Array`). */
@@ -891,6 +892,14 @@ function columnMax8(src: Int32Array, dst: Int32Array, tmp: Int32Array, wr: numbe
 export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
   if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
   readyGray(src);
+  // The same bytes by WebAssembly SIMD where it compiles (simd.ts), else the word passes below.
+  if (simdBlackHat(src.data, src.width, src.height, m, out)) return out;
+  return blackHat8Words(src, m, out);
+}
+
+/** {@link blackHat8} by the JavaScript passes, four pixels per 32-bit word (`src` readied). */
+export function blackHat8Words(src: Gray8, m: number, out: Uint8Array): Uint8Array {
+  if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
   const { width: w, height: h, data } = src;
   // Rows of whole words: a zero word, the pixels, zeros to the word's end, a zero word.
   const wr = ((w + 3) >> 2) + 2;

@@ -1,7 +1,8 @@
-// The WebAssembly SIMD kernel of the MLP's first layer (simd.ts) against plain JavaScript sums, bit for bit.
+// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { simdLayer } from '../../../sdk/mrz/simd.ts';
+import { blackHat8Words } from '../../../sdk/mrz/image.ts';
+import { simdBlackHat, simdLayer } from '../../../sdk/mrz/simd.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -38,6 +39,28 @@ test('the SIMD first layer gives the JavaScript sums bit for bit (random nets; z
         for (let i = 0; i < inputs; i++) s += w[j * inputs + i]! * xs[g]![i]!;
         assert.ok(Object.is(simd.out[16 * (j >> 2) + 4 * g + (j & 3)], s), `${hidden}x${inputs}: glyph ${g}, unit ${j}`);
       }
+    }
+  }
+});
+
+test('simdBlackHat gives blackHat8Words\' bytes (every m, row lengths around the 16-byte runs, one-pixel images, byte extremes)', () => {
+  const r = rng(9);
+  for (const [w, h] of [
+    [1, 1],
+    [1, 9],
+    [7, 1],
+    [15, 5],
+    [16, 16],
+    [17, 3],
+    [33, 20],
+    [426, 240],
+  ] as const) {
+    for (const m of [1, 2, 3]) {
+      const data = new Uint8Array(w * h).map(() => (r() < 0.1 ? 0 : r() < 0.1 ? 255 : Math.floor(r() * 256)));
+      const want = blackHat8Words({ width: w, height: h, data }, m, new Uint8Array(w * h));
+      const got = new Uint8Array(w * h).fill(7);
+      assert.ok(simdBlackHat(data, w, h, m, got), 'Node compiles the kernels');
+      assert.deepEqual([...got], [...want], `${w}x${h}, m ${m}`);
     }
   }
 });
