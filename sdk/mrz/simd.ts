@@ -1,14 +1,19 @@
 /**
- * The MLP's first layer (classify.ts `hiddenFour`) as a WebAssembly SIMD kernel: four hidden units
- * of four glyphs per pass over the inputs, two units per f64x2 lane pair. Each sum starts at its
- * unit's bias and adds `weight * input` in input order, every product and sum rounded to double as
- * JavaScript's `s += w * x` (f64x2.mul and f64x2.add are plain IEEE operations per lane, never
- * fused): the same bits as the JavaScript loops (tests compare them on random and shipped nets).
+ * WebAssembly SIMD kernels of the engine's two hottest plain loops, each giving the JavaScript
+ * path's exact values:
+ * - the MLP's first layer (classify.ts `hiddenFour`): four hidden units of four glyphs per pass over
+ *   the inputs, two units per f64x2 lane pair. Each sum starts at its unit's bias and adds
+ *   `weight * input` in input order, every product and sum rounded to double as JavaScript's
+ *   `s += w * x` (f64x2.mul and f64x2.add are plain IEEE operations per lane, never fused);
+ * - the locate pass's black-hat (image.ts `blackHat8`): byte-wise maxima over the whole window, 16
+ *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0).
  *
- * The module is assembled here from its instructions (about 200 bytes, nothing fetched) and
+ * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
  * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
- * `script-src`), {@link simdLayer} returns null and classify.ts keeps its JavaScript loops.
+ * `script-src`; demo/csp.js has none as of session 18: Chromium refuses with a CompileError, no
+ * violation logged), {@link simdLayer} returns null and {@link simdBlackHat} false, and the
+ * callers keep their JavaScript loops.
  * @module
  */
 
