@@ -18,12 +18,21 @@
  * Chromium / Node, same bits): the first layer as 4 units x 2 glyphs (1.09 / 1.09), with
  * interleaved glyph and weight layouts (1.12 / 0.91), as 3 units x 4 glyphs (1.14 / 1.04); the
  * output layer 8 classes a pass (0.94 / 0.98, less than the zero skipping).
+ *
+ * Session 18: where WebAssembly SIMD compiles, the first layer runs as simd.ts's kernel (four units
+ * of four glyphs per pass, f64x2 lanes; the same bits): classifyGlyphs on 88 glyphs about 0.35x in
+ * Node, the engine's paired-bench median per frame 0.915x Chromium, 0.919x Node against 0185640,
+ * every read the same. Under a Content Security Policy without `'wasm-unsafe-eval'` (demo/csp.js
+ * as of session 18) compiling is refused and the JavaScript loops below run. Tried and dropped:
+ * the output layer as a SIMD kernel too (over the live units, five class pairs a pass): paired
+ * 1.007 Chromium / 0.998 Node against the first layer alone.
  * @module
  */
 
 import { CLASSES } from './classify-alphabet.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import { GLYPH_SIZE } from './segment.ts';
+import { simdLayer, type SimdLayer } from './simd.ts';
 import type { CharCandidates, LineCandidates } from './types.ts';
 import { MODEL } from './weights.ts';
 
@@ -201,6 +210,48 @@ function hiddenOne(net: Mlp, wide: WideMlp, x: Float32Array, offset: number, h: 
   }
 }
 
+const simdNets = new WeakMap<Mlp, SimdLayer | null>();
+
+/** The net's first layer as a WebAssembly SIMD kernel (simd.ts), or null where there is none. */
+function simdOf(net: Mlp): SimdLayer | null {
+  let s = simdNets.get(net);
+  if (s === undefined) {
+    s = simdLayer(net.w1, net.b1, net.hidden, net.inputs);
+    simdNets.set(net, s);
+  }
+  return s;
+}
+
+/**
+ * Hidden layers of `count` (1 to 4) glyphs by the SIMD kernel: glyph b's inputs `x` from
+ * `xAt + b * inputs`, its units into `h` from `b * hidden` (ReLU, float32): the same bits as
+ * {@link hiddenOne} / {@link hiddenFour}. Lanes of absent glyphs hold stale inputs; their sums are
+ * not read (each glyph's sums use only its own lane).
+ */
+function hiddenSimd(net: Mlp, simd: SimdLayer, x: Float32Array, xAt: number, count: number, h: Float32Array): void {
+  const { inputs } = net;
+  const sx = simd.x;
+  for (let b = 0; b < count; b++) {
+    const o = xAt + b * inputs;
+    for (let i = 0; i < inputs; i++) sx[4 * i + b] = x[o + i] as number;
+  }
+  simdHidden(net, simd, count, h);
+}
+
+/** {@link hiddenSimd} once `simd.x` holds the glyphs' inputs. */
+function simdHidden(net: Mlp, simd: SimdLayer, count: number, h: Float32Array): void {
+  const { hidden } = net;
+  simd.run();
+  const out = simd.out;
+  for (let b = 0; b < count; b++) {
+    const ho = b * hidden;
+    for (let j = 0; j < hidden; j++) {
+      const v = out[16 * (j >> 2) + 4 * b + (j & 3)] as number;
+      h[ho + j] = v > 0 ? v : 0;
+    }
+  }
+}
+
 /** Glyphs whose hidden layers are computed in one pass over the first layer's weights. */
 const BATCH = 4;
 
@@ -360,6 +411,18 @@ export function forwardGlyphs(net: Mlp, x: Float32Array, n: number, probs: Float
   const wide = wideOf(net);
   const hid = float32(net.hidden * BATCH);
   const out = float32(net.outputs);
+  const simd = net.inputs === GLYPH_SIZE ? simdOf(net) : null;
+  if (simd) {
+    for (let g0 = 0; g0 < n; g0 += BATCH) {
+      const count = Math.min(BATCH, n - g0);
+      hiddenSimd(net, simd, x, g0 * GLYPH_SIZE, count, hid);
+      for (let b = 0; b < count; b++) {
+        outputLayer(net, wide, hid, b * net.hidden, out);
+        probs.set(out.subarray(0, net.outputs), (g0 + b) * net.outputs);
+      }
+    }
+    return;
+  }
   const xs = float64(GLYPH_SIZE * BATCH);
   for (let g0 = 0; g0 < n; g0 += BATCH) {
     const batch = n - g0 >= BATCH;
@@ -420,6 +483,24 @@ export function classifyGlyphs(glyphs: Float32Array, n: number, topK = 4, minP =
   const hid = float32(net.hidden * BATCH);
   const line: CharCandidates[] = [];
   const taken = uint8(net.outputs);
+  const simd = net.inputs === GLYPH_SIZE ? simdOf(net) : null;
+  if (simd) {
+    const x = float32(GLYPH_SIZE);
+    const sx = simd.x;
+    for (let g0 = 0; g0 < n; g0 += BATCH) {
+      const count = Math.min(BATCH, n - g0);
+      for (let b = 0; b < count; b++) {
+        normaliseGlyph(glyphs, (g0 + b) * GLYPH_SIZE, x);
+        for (let i = 0; i < GLYPH_SIZE; i++) sx[4 * i + b] = x[i] as number;
+      }
+      simdHidden(net, simd, count, hid);
+      for (let b = 0; b < count; b++) {
+        outputLayer(net, wide, hid, b * net.hidden, probs);
+        line.push(topChoices(probs, net.outputs, topK, minP, taken));
+      }
+    }
+    return line;
+  }
   const x = float32(GLYPH_SIZE);
   // The normalised glyphs of a batch, as doubles (the float32 values normaliseGlyph stores).
   const xs = float64(GLYPH_SIZE * BATCH);

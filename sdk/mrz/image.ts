@@ -16,11 +16,15 @@
  * the floats' bit patterns with int32 Math.max (a cmov in Chromium). Session 16: `blockMeans`
  * has a path of its own for factor 2 (still images of 600-850 pixels locate at level 2): each
  * block's four pixels summed at once, the mean by a shift; downscale by 2 of a 600x420 image 0.37x
- * (Node), the same bytes.
+ * (Node), the same bytes. Session 18: blackHat8 runs as simd.ts's WebAssembly SIMD kernels where
+ * they compile (16 pixels per byte-wise max over the whole window, zero padding; the same bytes):
+ * 0.06x of the word passes on a 426x240 level (Node), engine paired-bench median 0.921x Chromium,
+ * 0.923x Node; the word passes (`blackHat8Words`) remain for a CSP without `'wasm-unsafe-eval'`.
  * @module
  */
 
 import { float32, uint32, uint8 } from './scratch.ts';
+import { simdBlackHat } from './simd.ts';
 import type { GrayImage, RgbaImage } from './types.ts';
 
 /** A greyscale image owned by the engine (always a plain `Uint8Array`). */
@@ -891,6 +895,14 @@ function columnMax8(src: Int32Array, dst: Int32Array, tmp: Int32Array, wr: numbe
 export function blackHat8(src: Gray8, m: number, out: Uint8Array): Uint8Array {
   if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
   readyGray(src);
+  // The same bytes by WebAssembly SIMD where it compiles (simd.ts), else the word passes below.
+  if (simdBlackHat(src.data, src.width, src.height, m, out)) return out;
+  return blackHat8Words(src, m, out);
+}
+
+/** {@link blackHat8} by the JavaScript passes, four pixels per 32-bit word (`src` readied). */
+export function blackHat8Words(src: Gray8, m: number, out: Uint8Array): Uint8Array {
+  if (!(m >= 1 && m <= 3)) throw new RangeError('blackHat8: m must be 1, 2 or 3');
   const { width: w, height: h, data } = src;
   // Rows of whole words: a zero word, the pixels, zeros to the word's end, a zero word.
   const wr = ((w + 3) >> 2) + 2;

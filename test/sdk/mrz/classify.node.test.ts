@@ -185,18 +185,21 @@ test('the output layer over the nonzero hidden units only gives the reference bi
   const outputs = CLASSES.length;
   // Hidden biases mostly negative: many ReLU zeros, some glyphs with every hidden unit zero; one
   // output bias +0.
-  const base = randomMlp(r, 9, 0.02, (j) => (j < 3 ? r() - 0.5 : -0.3 - r()));
-  base.b2[5] = 0;
-  const negZero: Mlp = { ...base, b2: base.b2.map((v, k) => (k === 7 ? -0 : v)) };
-  const huge: Mlp = { ...base, w2: base.w2.map((v, i) => (i === 11 ? Infinity : v)) };
-  const n = 6;
-  const glyphs = new Float32Array(GLYPH_SIZE * n).map((_, i) => (i < GLYPH_SIZE ? 0 : r()));
-  for (const [name, net] of [['base', base], ['-0 bias', negZero], ['infinite weight', huge]] as const) {
-    const probs = new Float32Array(n * outputs);
-    forwardGlyphs(net, glyphs, n, probs);
-    for (let g = 0; g < n; g++) {
-      const want = float32Forward(net, glyphs, g * GLYPH_SIZE);
-      for (let k = 0; k < outputs; k++) assert.ok(Object.is(probs[g * outputs + k], want[k]), `${name}, glyph ${g}, class ${k}`);
+  // 9 hidden units: the JavaScript loops; 12: the WebAssembly SIMD kernels (simd.ts) where they compile.
+  for (const hidden of [9, 12]) {
+    const base = randomMlp(r, hidden, 0.02, (j) => (j < 3 ? r() - 0.5 : -0.3 - r()));
+    base.b2[5] = 0;
+    const negZero: Mlp = { ...base, b2: base.b2.map((v, k) => (k === 7 ? -0 : v)) };
+    const huge: Mlp = { ...base, w2: base.w2.map((v, i) => (i === 11 ? Infinity : v)) };
+    const n = 6;
+    const glyphs = new Float32Array(GLYPH_SIZE * n).map((_, i) => (i < GLYPH_SIZE ? 0 : r()));
+    for (const [name, net] of [['base', base], ['-0 bias', negZero], ['infinite weight', huge]] as const) {
+      const probs = new Float32Array(n * outputs);
+      forwardGlyphs(net, glyphs, n, probs);
+      for (let g = 0; g < n; g++) {
+        const want = float32Forward(net, glyphs, g * GLYPH_SIZE);
+        for (let k = 0; k < outputs; k++) assert.ok(Object.is(probs[g * outputs + k], want[k]), `${name}, glyph ${g}, class ${k}`);
+      }
     }
   }
 });

@@ -1,0 +1,312 @@
+/**
+ * WebAssembly SIMD kernels of the engine's two hottest plain loops, each giving the JavaScript
+ * path's exact values:
+ * - the MLP's first layer (classify.ts `hiddenFour`): four hidden units of four glyphs per pass over
+ *   the inputs, two units per f64x2 lane pair. Each sum starts at its unit's bias and adds
+ *   `weight * input` in input order, every product and sum rounded to double as JavaScript's
+ *   `s += w * x` (f64x2.mul and f64x2.add are plain IEEE operations per lane, never fused);
+ * - the locate pass's black-hat (image.ts `blackHat8`): byte-wise maxima over the whole window, 16
+ *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0).
+ *
+ * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
+ * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
+ * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
+ * `script-src`; demo/csp.js has none as of session 18: Chromium refuses with a CompileError, no
+ * violation logged), {@link simdLayer} returns null and {@link simdBlackHat} false, and the
+ * callers keep their JavaScript loops.
+ * @module
+ */
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (the i32.const immediates). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Opcodes.
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I32_CONST = 0x41;
+const I32_NE = 0x47;
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const I32_SHL = 0x74;
+const LOOP = 0x03;
+const BR_IF = 0x0d;
+const END = 0x0b;
+const EMPTY = 0x40;
+const I32 = 0x7f;
+const V128 = 0x7b;
+const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+/** v128 load / store with an alignment hint (log2 bytes; 4: 16-byte aligned, 0: any). */
+const V128_LOAD = (offset: number, align = 4): number[] => [...simd(0), align, ...uleb(offset)];
+const V128_STORE = (offset: number, align = 4): number[] => [...simd(11), align, ...uleb(offset)];
+const I8X16_SPLAT = simd(15);
+const V128_XOR = simd(81);
+const I8X16_SUB = simd(113);
+const I8X16_MAX_U = simd(121);
+const I32_MUL = 0x6c;
+const V128_LOAD64_SPLAT = (offset: number): number[] => [...simd(10), 3, ...uleb(offset)];
+const F64X2_ADD = simd(240);
+const F64X2_MUL = simd(242);
+
+/**
+ * `layer(w, b, x, out, quads, inputs)` (byte addresses, all 16-byte aligned):
+ * - `w`: weights, quad-major: for quad q (units 4q..4q+3) and input i, the four units' doubles;
+ * - `b`: the biases (doubles, unit order);
+ * - `x`: four glyphs interleaved: input i of glyph g at double `4 i + g`;
+ * - `out`: pre-activation sums, unit 4q+u of glyph g at double `16 q + 4 g + u`.
+ */
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  // Locals: params w 0, b 1, x 2, out 3, quads 4, inputs 5; xEnd 6, xp 7; acc 8..15 (glyph g: 8+2g
+  // units 4q, 4q+1; 9+2g units 4q+2, 4q+3); wLo 16, wHi 17, splat 18.
+  const body: number[] = [];
+  const op = (...b: (number | number[])[]): void => {
+    for (const x of b) if (typeof x === 'number') body.push(x);
+    else body.push(...x);
+  };
+  op(LOCAL_GET, 2, LOCAL_GET, 5, I32_CONST, ...sleb(5), I32_SHL, I32_ADD, LOCAL_SET, 6);
+  op(LOOP, EMPTY);
+  for (let g = 0; g < 4; g++) {
+    op(LOCAL_GET, 1, V128_LOAD(0), LOCAL_SET, 8 + 2 * g);
+    op(LOCAL_GET, 1, V128_LOAD(16), LOCAL_SET, 9 + 2 * g);
+  }
+  op(LOCAL_GET, 2, LOCAL_SET, 7);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0), LOCAL_SET, 16);
+  op(LOCAL_GET, 0, V128_LOAD(16), LOCAL_SET, 17);
+  for (let g = 0; g < 4; g++) {
+    op(LOCAL_GET, 8 + 2 * g, LOCAL_GET, 16, LOCAL_GET, 7, V128_LOAD64_SPLAT(8 * g), LOCAL_TEE, 18, F64X2_MUL, F64X2_ADD, LOCAL_SET, 8 + 2 * g);
+    op(LOCAL_GET, 9 + 2 * g, LOCAL_GET, 17, LOCAL_GET, 18, F64X2_MUL, F64X2_ADD, LOCAL_SET, 9 + 2 * g);
+  }
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(32), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 7, I32_CONST, ...sleb(32), I32_ADD, LOCAL_TEE, 7, LOCAL_GET, 6, I32_NE, BR_IF, 0);
+  op(END);
+  for (let g = 0; g < 4; g++) {
+    op(LOCAL_GET, 3, LOCAL_GET, 8 + 2 * g, V128_STORE(32 * g));
+    op(LOCAL_GET, 3, LOCAL_GET, 9 + 2 * g, V128_STORE(32 * g + 16));
+  }
+  op(LOCAL_GET, 3, I32_CONST, ...sleb(128), I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(32), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END);
+  op(END);
+  const layer = [...vec([[...uleb(2), I32], [...uleb(11), V128]]), ...body];
+  const windowMax = windowMaxCode();
+  const subtract = subtractCode();
+  const i32s = (n: number): number[] => vec(Array.from({ length: n }, () => [I32]));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...i32s(6), ...vec([])], [0x60, ...i32s(9), ...vec([])], [0x60, ...i32s(3), ...vec([])]])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('layer'), 0x00, 0], [...name('windowMax'), 0x00, 1], [...name('subtract'), 0x00, 2]])),
+    ...section(10, vec([[...uleb(layer.length), ...layer], [...uleb(windowMax.length), ...windowMax], [...uleb(subtract.length), ...subtract]])),
+  ]);
+}
+
+/**
+ * `windowMax(src, dst, first, rows, vecs, stride, r, step, invert)` (byte addresses and counts):
+ * for `rows` rows `stride` bytes apart from byte `first`, and `vecs` runs of 16 bytes each from a
+ * row's start, the byte-wise maximum of the `2 r + 1` runs `step` bytes apart centred on it in
+ * `src` (r >= 1), stored at the same place of `dst` (inverted, 255 minus it, when `invert` is -1;
+ * 0: as is).
+ */
+function windowMaxCode(): number[] {
+  // Locals: params src 0, dst 1, first 2, rows 3, vecs 4, stride 5, r 6, step 7, invert 8;
+  // p 9, end 10, q 11, qEnd 12, span 13; acc 14, mask 15.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 8, I8X16_SPLAT, LOCAL_SET, 15);
+  op(LOCAL_GET, 6, LOCAL_GET, 7, I32_MUL, LOCAL_SET, 13);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 2, LOCAL_SET, 9);
+  op(LOCAL_GET, 2, LOCAL_GET, 4, I32_CONST, ...sleb(4), I32_SHL, I32_ADD, LOCAL_SET, 10);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, LOCAL_GET, 9, I32_ADD, LOCAL_GET, 13, I32_SUB, LOCAL_TEE, 11, V128_LOAD(0, 0), LOCAL_SET, 14);
+  op(LOCAL_GET, 0, LOCAL_GET, 9, I32_ADD, LOCAL_GET, 13, I32_ADD, LOCAL_SET, 12);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 14, LOCAL_GET, 11, LOCAL_GET, 7, I32_ADD, LOCAL_TEE, 11, V128_LOAD(0, 0), I8X16_MAX_U, LOCAL_SET, 14);
+  op(LOCAL_GET, 11, LOCAL_GET, 12, I32_NE, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 1, LOCAL_GET, 9, I32_ADD, LOCAL_GET, 14, LOCAL_GET, 15, V128_XOR, V128_STORE(0, 0));
+  op(LOCAL_GET, 9, I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, 9, LOCAL_GET, 10, I32_NE, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 2, LOCAL_GET, 5, I32_ADD, LOCAL_SET, 2);
+  op(LOCAL_GET, 3, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 3, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(5), I32], [...uleb(2), V128]]), ...body];
+}
+
+/** `subtract(a, c, vecs)`: byte-wise `c -= a` (wrapping) over `vecs` runs of 16 bytes. */
+function subtractCode(): number[] {
+  const { body, op } = emitter();
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 1, LOCAL_GET, 1, V128_LOAD(0, 0), LOCAL_GET, 0, V128_LOAD(0, 0), I8X16_SUB, V128_STORE(0, 0));
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([]), ...body];
+}
+
+/** The body's instruction stream and an appender. */
+function emitter(): { body: number[]; op: (...b: (number | number[])[]) => void } {
+  const body: number[] = [];
+  return {
+    body,
+    op: (...b) => {
+      for (const x of b) if (typeof x === 'number') body.push(x);
+      else body.push(...x);
+    },
+  };
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel; null where it cannot be compiled (no WebAssembly or SIMD, or a CSP). */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(kernelBytes()) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** One net's first layer in WebAssembly memory: the weights copied once, the glyphs per call. */
+export interface SimdLayer {
+  /** Four glyphs' inputs, interleaved (input i of glyph g at `4 i + g`): fill, then call {@link run}. */
+  readonly x: Float64Array;
+  /** Pre-activation sums after {@link run}: unit `4 q + u` of glyph g at `16 q + 4 g + u`. */
+  readonly out: Float64Array;
+  readonly run: () => void;
+}
+
+/**
+ * The first layer (`hidden` x `inputs`, row-major weights `w`, biases `b`) as a SIMD kernel, or
+ * null when `hidden` is not a multiple of four or the kernel cannot be compiled here.
+ */
+export function simdLayer(w: ArrayLike<number>, b: ArrayLike<number>, hidden: number, inputs: number): SimdLayer | null {
+  if (hidden % 4 !== 0 || hidden === 0 || inputs === 0) return null;
+  const mod = kernelModule();
+  if (!mod) return null;
+  const bAt = 0;
+  const wAt = align16(bAt + 8 * hidden);
+  const xAt = align16(wAt + 8 * hidden * inputs);
+  const outAt = align16(xAt + 32 * inputs);
+  const bytes = outAt + 32 * hidden;
+  try {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    const instance = new WebAssembly.Instance(mod, { e: { m: memory } });
+    const layer = instance.exports.layer as (w: number, b: number, x: number, out: number, quads: number, inputs: number) => void;
+    const buf = memory.buffer;
+    new Float64Array(buf, bAt, hidden).set(Array.from({ length: hidden }, (_, j) => b[j] as number));
+    const wq = new Float64Array(buf, wAt, hidden * inputs);
+    for (let q = 0; q < hidden / 4; q++) {
+      for (let i = 0; i < inputs; i++) for (let u = 0; u < 4; u++) wq[(q * inputs + i) * 4 + u] = w[(4 * q + u) * inputs + i] as number;
+    }
+    const quads = hidden / 4;
+    return {
+      x: new Float64Array(buf, xAt, 4 * inputs),
+      out: new Float64Array(buf, outAt, 4 * hidden),
+      run: () => layer(wAt, bAt, xAt, outAt, quads, inputs),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/** The image kernels' instance and memory (one frame at a time: the engine is synchronous). */
+interface ImageKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly windowMax: (src: number, dst: number, first: number, rows: number, vecs: number, stride: number, r: number, step: number, invert: number) => void;
+  readonly subtract: (a: number, c: number, vecs: number) => void;
+}
+
+let imageKernels: ImageKernels | null | undefined;
+
+function imageKernelsOf(): ImageKernels | null {
+  if (imageKernels !== undefined) return imageKernels;
+  imageKernels = null;
+  const mod = kernelModule();
+  if (!mod) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const { exports } = new WebAssembly.Instance(mod, { e: { m: memory } });
+    imageKernels = { memory, windowMax: exports.windowMax as ImageKernels['windowMax'], subtract: exports.subtract as ImageKernels['subtract'] };
+  } catch {
+    imageKernels = null;
+  }
+  return imageKernels;
+}
+
+/**
+ * Morphological black-hat of `w` x `h` bytes `data` (row-major) with a square of `2^m + 1` pixels
+ * (m = 1, 2 or 3) into `out`: image.ts `blackHat8`'s bytes, by SIMD kernels. Each pass is the
+ * byte-wise maximum over the whole window with zero padding, which equals the window clamped to the
+ * image (pixels are >= 0 and the clamped window holds every pixel the padded one does); the
+ * erosion is 255 minus the dilation of the inverse. False (nothing written) where the kernels
+ * cannot be compiled.
+ */
+export function simdBlackHat(data: Uint8Array, w: number, h: number, m: number, out: Uint8Array): boolean {
+  const k = imageKernelsOf();
+  if (!k || w <= 0 || h <= 0) return false;
+  const r = 1 << (m - 1);
+  // Rows: 16 zero bytes, the pixels and zeros up to whole runs of 16, 32 zero bytes; 4 zero rows above and below.
+  const vecs = (w + 15) >> 4;
+  const stride = 16 + 16 * vecs + 32;
+  const plane = stride * (h + 8);
+  const first = 4 * stride + 16;
+  const need = 3 * plane;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  const mem = new Uint8Array(k.memory.buffer, 0, need);
+  const a = 0;
+  const b = plane;
+  const c = 2 * plane;
+  mem.fill(0);
+  for (let y = 0; y < h; y++) mem.set(data.subarray(y * w, y * w + w), a + first + y * stride);
+  // Dilation along x then y (inverted), and again on the inverse: the closing.
+  k.windowMax(a, b, first, h, vecs, stride, r, 1, 0);
+  k.windowMax(b, c, first, h, vecs, stride, r, stride, -1);
+  // The inverse's padding must be zero for the next pass along x: the bytes past each row's end.
+  for (let y = 0; y < h; y++) mem.fill(0, c + first + y * stride + w, c + first + y * stride + w + 32);
+  k.windowMax(c, b, first, h, vecs, stride, r, 1, 0);
+  k.windowMax(b, c, first, h, vecs, stride, r, stride, -1);
+  // Closing minus image (never negative).
+  k.subtract(a + first, c + first, (h * stride) >> 4);
+  for (let y = 0; y < h; y++) out.set(mem.subarray(c + first + y * stride, c + first + y * stride + w), y * w);
+  return true;
+}
