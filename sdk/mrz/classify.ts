@@ -23,7 +23,7 @@
  * of four glyphs per pass, f64x2 lanes; the same bits): classifyGlyphs on 88 glyphs about 0.35x in
  * Node, the engine's paired-bench median per frame 0.915x Chromium, 0.919x Node against 0185640,
  * every read the same. Under a Content Security Policy without `'wasm-unsafe-eval'` (demo/csp.js
- * as of session 18) compiling is refused and the JavaScript loops below run. Tried and dropped:
+ * has it) compiling is refused and the JavaScript loops below run. Tried and dropped:
  * the output layer as a SIMD kernel too (over the live units, five class pairs a pass): paired
  * 1.007 Chromium / 0.998 Node against the first layer alone.
  * @module

@@ -11,9 +11,10 @@
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
  * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
- * `script-src`; demo/csp.js has none as of session 18: Chromium refuses with a CompileError, no
- * violation logged), {@link simdLayer} returns null and {@link simdBlackHat} false, and the
- * callers keep their JavaScript loops.
+ * `script-src`, which demo/csp.js and docs/en/security.md give; without it Chromium throws a
+ * CompileError and reports one `wasm-eval` violation per worker, as the module is compiled once),
+ * {@link simdLayer} returns null and {@link simdBlackHat} false, and the callers keep their
+ * JavaScript loops.
  * @module
  */
 
