@@ -700,16 +700,17 @@ export function findLines(ink: InkMap): TextLine[] {
 function lineAt(bin: Uint8Array, w: number, t: number, b: number): TextLine | null {
   const lh = b - t + 1;
   if (tempCol.length < w) tempCol = new Int32Array(Math.max(w, 2 * tempCol.length));
-  const colInk = tempCol.subarray(0, w).fill(0);
+  const colInk = tempCol.subarray(0, w);
   let mass = 0;
-  for (let y = t; y <= b; y++) {
-    const o = y * w;
-    // Mask entries are 0 or 1: added without a branch.
-    for (let x = 0; x < w; x++) {
-      const v = bin[o + x] as number;
-      colInk[x] = (colInk[x] as number) + v;
-      mass += v;
-    }
+  // Column by column, each column's rows summed in a register (the line's rows stay in cache);
+  // mask entries are 0 or 1: added without a branch.
+  const o0 = t * w;
+  const oe = b * w;
+  for (let x = 0; x < w; x++) {
+    let c = 0;
+    for (let i = o0 + x; i <= oe + x; i += w) c += bin[i] as number;
+    colInk[x] = c;
+    mass += c;
   }
   const maxGap = Math.max(4, Math.round(0.9 * lh));
   let bestA = -1;
