@@ -348,7 +348,8 @@ function inkHistogram(ink: Float32Array, n: number): Uint32Array {
  * the values above t0 are the bins above t0's bin plus an unknown part `c` of t0's own bin. The
  * percentile's bin can only fall (or stay) as `c` grows: when it is the same for none and for all
  * of that bin, it is the answer without a second pass over the values (most bands: the strokes'
- * level lies well above the threshold). Else the values are counted again. `hist` is clobbered.
+ * level lies well above the threshold). Else the values above t0 are counted (session 18: not
+ * binned again: the higher bins hold theirs already, the rest lie in t0's bin). `hist` is clobbered.
  */
 function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number): number {
   // t0's bin: every value in a higher bin is above t0, every value in a lower one below it.
@@ -356,23 +357,20 @@ function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number
   let above = 0;
   for (let b = kb + 1; b < 256; b++) above += hist[b] as number;
   const inBin = hist[kb] as number;
+  // Only the values above t0 count: none of a lower bin.
+  hist.fill(0, 0, kb);
   if (above > 10) {
-    hist.fill(0, 0, kb);
     hist[kb] = 0;
     const none = percentileOfHistogram(hist, above, 0.9, 0, 1);
     hist[kb] = inBin;
     const all = percentileOfHistogram(hist, above + inBin, 0.9, 0, 1);
     if (none === all) return Math.max(0.2, none);
   }
-  hist.fill(0);
+  // The values above t0 are those of the higher bins (binned already) and the part of t0's bin
+  // above it: counted, not binned again (all of them fall in that bin).
   let cnt = 0;
-  for (let i = 0; i < n; i++) {
-    const v = ink[i] as number;
-    if (!(v > t0)) continue;
-    cnt++;
-    const bi = bin256(v, 0, 255);
-    if (bi >= 0) hist[bi] = (hist[bi] as number) + 1;
-  }
+  for (let i = 0; i < n; i++) cnt += (ink[i] as number) > t0 ? 1 : 0;
+  hist[kb] = cnt - above;
   return cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
 }
 
