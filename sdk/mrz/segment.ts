@@ -84,6 +84,17 @@
  * goes with small size (a tilted document is drawn smaller to fit: median 4.8 px/mm at 10-20 degrees,
  * 6.3 below 5). Tried and dropped: glyph windows 8% wider (better letters on large bands in the
  * probe) read 70000 262/320 and 90000 245/300 with a false accept (90291).
+ *
+ * Session 18 (rectify stage speed, same bits; probes in .tmp/s18/rect): the stage's sub-steps per
+ * read frame of bench 70000 in Node (medians, load 5.6, so about 1.8x the quiet figures): full-
+ * resolution ink map 6.4 ms, full rectify 2.0, half-resolution rectify 1.8 (a third of it the frame's
+ * on-demand grey conversion), half-resolution cut 2.0, ink map 1.6, skew 0.7, desk tests 0.7 + 0.5,
+ * findLines 0.5 + 0.2, slant 0.3. Inside the ink map (Chromium, captured band images): background
+ * 0.56 ms (block maxima 0.15, max filter 0.30), first pass 0.46, histogram 0.37, stroke level 0.11,
+ * second pass 0.62. lineAt sums a line's columns one column at a time (a register per column, no
+ * column array read and written per row); strokeLevel's second look counts the values above t0
+ * instead of binning them again (image.ts has blockMax's and rectFilter's). Paired bench against
+ * main 0185640: Chromium 0.976, Node 0.968, lines and validity identical on 363/363.
  * @module
  */
 
