@@ -398,60 +398,34 @@ export function unrotatePoint(x: number, y: number, quarterTurns: number, w: num
 }
 
 /**
- * 1-D running max (or min) over windows of size `k` centred on each element, in O(n)
- * (van Herk / Gil-Werman). Reads `n` values from `src` at `offset + i * stride`.
+ * In place, over `n` rows of `w` values (w = 1: one line of values): every value of row i, for i
+ * up to n - k, becomes the maximum (or minimum) of its column over rows i to i + k - 1. The
+ * window doubles pass by pass (1, 2, 4, ...), then one pass closes the gap to k. A pass reads
+ * only values it has not moved yet, so its elements are independent (no chain of compares along
+ * the line, as in van Herk's running extremum) and rows are read contiguously (no strided walks).
  */
-function runFilter1D(
-  src: Float32Array,
-  dst: Float32Array,
-  offset: number,
-  stride: number,
-  n: number,
-  k: number,
-  isMax: boolean,
-  g: Float32Array,
-  hbuf: Float32Array,
-): void {
-  const r = k >> 1;
-  const pad = n + 2 * r;
-  const fill = isMax ? -Infinity : Infinity;
-  // The padded signal into g, then g: prefix extremum within blocks of k, hbuf: suffix extremum
-  // within blocks (block ends tracked by counters, not by i % k).
-  for (let i = 0; i < pad; i++) {
-    const si = i - r;
-    g[i] = si >= 0 && si < n ? (src[offset + si * stride] as number) : fill;
-  }
-  hbuf[pad - 1] = g[pad - 1] as number;
-  for (let i = pad - 2, c = (pad - 1) % k; i >= 0; i--) {
-    // c: position of i + 1 within its block; 0 means i + 1 starts a block, so i ends one.
-    const v = g[i] as number;
-    if (c === 0) hbuf[i] = v;
-    else {
-      const p = hbuf[i + 1] as number;
-      hbuf[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
+function windowExtrema(g: Float32Array, n: number, w: number, k: number, isMax: boolean): void {
+  let span = 1;
+  while (span < k) {
+    const s = 2 * span <= k ? span : k - span;
+    const end = (n - s) * w;
+    const d = s * w;
+    if (isMax) {
+      for (let i = 0; i < end; i++) {
+        const a = g[i] as number;
+        const b = g[i + d] as number;
+        g[i] = b > a ? b : a;
+      }
+    } else {
+      for (let i = 0; i < end; i++) {
+        const a = g[i] as number;
+        const b = g[i + d] as number;
+        g[i] = b < a ? b : a;
+      }
     }
-    c = c === 0 ? k - 1 : c - 1;
-  }
-  for (let i = 1, c = 1; i < pad; i++) {
-    if (c === k) c = 0;
-    if (c !== 0) {
-      const v = g[i] as number;
-      const p = g[i - 1] as number;
-      g[i] = isMax ? (v > p ? v : p) : v < p ? v : p;
-    }
-    c++;
-  }
-  for (let i = 0; i < n; i++) {
-    // Window in padded coordinates: [i, i + k - 1].
-    const a = hbuf[i] as number;
-    const j = i + k - 1;
-    const b = (j < pad ? g[j] : g[pad - 1]) as number;
-    dst[offset + i * stride] = isMax ? (a > b ? a : b) : a < b ? a : b;
+    span += s;
   }
 }
-
-/** blockMax's running maxima of one row of blocks, per column (the floats' bit patterns). */
-let blockColumns = new Int32Array(0);
 
 /**
  * Maxima of `img` over `bs` x `bs` blocks (the last row and column of blocks clipped to the
@@ -462,8 +436,10 @@ let blockColumns = new Int32Array(0);
  * {@link blockMaxReference}), on their bit patterns: a non-negative float's pattern, read as an
  * int32, orders like its value, and negative values (negative ints) lose to 0 as they do there.
  * Int32 `Math.max` has no data-dependent branch in Chromium (the float compare mispredicted on
- * pixels), and each row of blocks is reduced a whole image row at a time into per-column maxima
- * first (0.5x of the float loop in Chromium on 120 captured band images; about 1.15x in Node 20).
+ * pixels; 0.5x of the float loop in Chromium on 120 captured band images). Session 18: each block
+ * is reduced on its own into one register (no per-column maxima stored and read back per row),
+ * four rows a column at a time when a block has four (the ink map's background blocks): about
+ * 0.7x of the column-first loop on captured band images, in Node and in Chromium.
  * A positive NaN's pattern exceeds every number's: a block whose maximum is one (NaN, which the
  * float compare skips) is done again with the float compare.
  */
@@ -478,26 +454,34 @@ export function blockMax(img: FloatImage, bs: number): FloatImage {
   if (data.length < w * h) return blockMaxReference(img, bs);
   const bits = new Int32Array(data.buffer, data.byteOffset, w * h);
   const outBits = new Int32Array(out.buffer, out.byteOffset, bw * bh);
-  if (blockColumns.length < w) blockColumns = new Int32Array(w);
-  const col = blockColumns;
   let nan = false;
   for (let by = 0; by < bh; by++) {
     const y0 = by * bs;
     const y1 = y0 + bs < h ? y0 + bs : h;
-    // The first row: negative patterns (negative values, -0, negative NaNs) as 0.
-    for (let x = 0, o = y0 * w; x < w; x++) {
-      const v = bits[o + x] as number;
-      col[x] = v & ~(v >> 31);
-    }
-    for (let y = y0 + 1; y < y1; y++) {
-      const o = y * w;
-      for (let x = 0; x < w; x++) col[x] = Math.max(col[x] as number, bits[o + x] as number);
-    }
     const bo = by * bw;
-    for (let bx = 0, x = 0; bx < bw; bx++) {
+    if (y1 - y0 === 4) {
+      // Four rows (the ink map's background blocks): each column's four at once.
+      const o0 = y0 * w;
+      const o1 = o0 + w;
+      const o2 = o1 + w;
+      const o3 = o2 + w;
+      for (let bx = 0, x0 = 0; bx < bw; bx++, x0 += bs) {
+        const x1 = x0 + bs < w ? x0 + bs : w;
+        let m = 0;
+        for (let x = x0; x < x1; x++) m = Math.max(m, Math.max(Math.max(bits[o0 + x] as number, bits[o1 + x] as number), Math.max(bits[o2 + x] as number, bits[o3 + x] as number)));
+        outBits[bo + bx] = m;
+        if (m > FLOAT_INFINITY_BITS) nan = true;
+      }
+      continue;
+    }
+    for (let bx = 0, x0 = 0; bx < bw; bx++, x0 += bs) {
+      const x1 = x0 + bs < w ? x0 + bs : w;
+      // From 0: negative patterns (negative values, -0, negative NaNs) lose to it.
       let m = 0;
-      const xe = x + bs < w ? x + bs : w;
-      for (; x < xe; x++) m = Math.max(m, col[x] as number);
+      for (let y = y0; y < y1; y++) {
+        const o = y * w;
+        for (let i = o + x0, e = o + x1; i < e; i++) m = Math.max(m, bits[i] as number);
+      }
       outBits[bo + bx] = m;
       if (m > FLOAT_INFINITY_BITS) nan = true;
     }
@@ -550,18 +534,35 @@ export function blockMaxReference(img: FloatImage, bs: number): FloatImage {
   return { width: bw, height: bh, data: out };
 }
 
-/** Separable rectangular max (dilation) or min (erosion) filter with an odd kernel `kx` x `ky`. */
+/**
+ * Separable rectangular max (dilation) or min (erosion) filter with an odd kernel `kx` x `ky`,
+ * windows clamped at the edges. Session 18: windows doubled pass by pass over padded rows (see
+ * `windowExtrema`), all rows in one pass along x, instead of van Herk's running extremum per row
+ * and per (strided) column: the same values for inputs without NaN (its own reference test).
+ */
 export function rectFilter(src: FloatImage, kx: number, ky: number, isMax: boolean): FloatImage {
-  const { width: w, height: h } = src;
-  const tmp = float32(w * h);
+  const { width: w, height: h, data } = src;
   const out = float32(w * h);
-  const m = Math.max(w, h) + Math.max(kx, ky) * 2 + 2;
-  const g = float32(m);
-  const hb = float32(m);
-  if (kx > 1) for (let y = 0; y < h; y++) runFilter1D(src.data, tmp, y * w, 1, w, kx, isMax, g, hb);
-  else tmp.set(src.data);
-  if (ky > 1) for (let x = 0; x < w; x++) runFilter1D(tmp, out, x, w, h, ky, isMax, g, hb);
-  else out.set(tmp);
+  const fill = isMax ? -Infinity : Infinity;
+  const rx = kx >> 1;
+  const ry = ky >> 1;
+  // Rows padded by rx values of `fill` left and right and by ry rows of `fill` above and below.
+  // The horizontal passes run over all image rows at once (a window of a valid column never leaves
+  // its row's pads; columns w and on of a row end up holding anything, and are never read); then
+  // row y, column x of the output is the extremum of column x over padded rows y to y + ky - 1.
+  const pw = w + 2 * rx;
+  const rows = float32((h + 2 * ry) * pw);
+  rows.fill(fill, 0, ry * pw);
+  rows.fill(fill, (ry + h) * pw, (h + 2 * ry) * pw);
+  for (let y = 0; y < h; y++) {
+    const o = (ry + y) * pw;
+    rows.fill(fill, o, o + rx);
+    rows.set(data.subarray(y * w, y * w + w), o + rx);
+    rows.fill(fill, o + rx + w, o + pw);
+  }
+  if (kx > 1) windowExtrema(rows.subarray(ry * pw, (ry + h) * pw), h * pw, 1, kx, isMax);
+  if (ky > 1) windowExtrema(rows, h + 2 * ry, pw, ky, isMax);
+  for (let y = 0; y < h; y++) out.set(rows.subarray(y * pw, y * pw + w), y * w);
   return { width: w, height: h, data: out };
 }
 

@@ -438,11 +438,11 @@ test('rotated-rectangle rectify samples bilinearly at the mapped pixel centres, 
   }
 });
 
-test('rectFilter equals the plain clamped window max and min for odd kernels 1-15 along x and y', () => {
-  for (const [w, h, seed] of [[1, 1, 3], [7, 5, 4], [23, 17, 5], [40, 9, 6]] as const) {
+test('rectFilter (windows doubled over padded rows) equals the plain clamped window max and min for odd kernels 1-31 along x and y, images 1xN and Nx1 too', () => {
+  for (const [w, h, seed] of [[1, 1, 3], [7, 5, 4], [23, 17, 5], [40, 9, 6], [1, 13, 7], [13, 1, 8], [241, 25, 9]] as const) {
     const g = randomGray(w, h, seed);
     const img = toFloat(g);
-    for (const [kx, ky] of [[1, 1], [3, 1], [1, 5], [7, 3], [9, 9], [15, 11], [13, 15]] as const) {
+    for (const [kx, ky] of [[1, 1], [3, 1], [1, 5], [7, 3], [9, 9], [15, 11], [13, 15], [31, 5], [5, 31]] as const) {
       for (const isMax of [true, false]) {
         const out = rectFilter(img, kx, ky, isMax).data;
         for (let y = 0; y < h; y++) {

@@ -530,6 +530,56 @@ test('findLines counts a row\'s mask four bytes at a time: the same lines as fro
   }
 });
 
+test('findLines sums a line\'s columns column by column: every line\'s extent and mass equal the row-major column sums\' longest cluster (gaps, widths 1-963, one-row lines)', () => {
+  let seed = 777;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  // The session-17 lineAt over rows t..b: column sums row by row, then the heaviest cluster of inked columns.
+  const reference = (bin: Uint8Array, w: number, t: number, b: number): { xa: number; xb: number; mass: number } | null => {
+    const lh = b - t + 1;
+    const col = new Int32Array(w);
+    let mass = 0;
+    for (let y = t; y <= b; y++) for (let x = 0; x < w; x++) {
+      col[x] = (col[x] as number) + (bin[y * w + x] as number);
+      mass += bin[y * w + x] as number;
+    }
+    const maxGap = Math.max(4, Math.round(0.9 * lh));
+    let best: { xa: number; xb: number; m: number } | null = null;
+    let ca = -1, cb = -1, cm = 0, gap = 0;
+    for (let x = 0; x <= w; x++) {
+      const v = x < w ? (col[x] as number) : 0;
+      if (x < w && v > 0) {
+        if (ca < 0) (ca = x), (cm = 0);
+        cb = x;
+        cm += v;
+        gap = 0;
+      } else if (ca >= 0 && (++gap > maxGap || x === w)) {
+        if (!best || cm > best.m) best = { xa: ca, xb: cb, m: cm };
+        ca = -1;
+      }
+    }
+    return best && best.xb - best.xa >= 6 * lh ? { xa: best.xa, xb: best.xb, mass } : null;
+  };
+  let checked = 0;
+  for (const w of [1, 7, 64, 301, 963]) for (const h of [1, 5, 40]) {
+    const bin = new Uint8Array(w * h);
+    // Dense bands of rows with column gaps of random length, sparse noise elsewhere.
+    for (let y = 0; y < h; y++) {
+      const dense = h < 5 || (y % 20 >= 4 && y % 20 < 13);
+      let on = true;
+      for (let x = 0; x < w; x++) {
+        if (rand() < 0.02) on = !on;
+        bin[y * w + x] = dense ? (on && rand() < 0.5 ? 1 : 0) : rand() < 0.01 ? 1 : 0;
+      }
+    }
+    const ink = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin } as InkMap;
+    for (const l of findLines(ink)) {
+      assert.deepEqual({ xa: l.xa, xb: l.xb, mass: l.mass }, reference(bin, w, l.top, l.bottom), `${w}x${h} rows ${l.top}-${l.bottom}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 4, `lines checked: ${checked}`);
+});
+
 /**
  * fitComb before its left-out-ink lower bound (session 14), verbatim but for its scratch arrays:
  * the plain reference the fast search must match bit for bit.
