@@ -6,15 +6,17 @@
  *   `weight * input` in input order, every product and sum rounded to double as JavaScript's
  *   `s += w * x` (f64x2.mul and f64x2.add are plain IEEE operations per lane, never fused);
  * - the locate pass's black-hat (image.ts `blackHat8`): byte-wise maxima over the whole window, 16
- *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0).
+ *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
+ * - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
+ *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN.
  *
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
  * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
  * `script-src`, which demo/csp.js and docs/en/security.md give; without it Chromium throws a
  * CompileError and reports one `wasm-eval` violation per worker, as the module is compiled once),
- * {@link simdLayer} returns null and {@link simdBlackHat} false, and the callers keep their
- * JavaScript loops.
+ * {@link simdLayer} returns null and {@link simdBlackHat} and {@link simdMaxFilter} false, and
+ * the callers keep their JavaScript loops.
  * @module
  */
 
@@ -71,6 +73,7 @@ const I8X16_SPLAT = simd(15);
 const V128_XOR = simd(81);
 const I8X16_SUB = simd(113);
 const I8X16_MAX_U = simd(121);
+const I32X4_MAX_S = simd(184);
 const I32_MUL = 0x6c;
 const V128_LOAD64_SPLAT = (offset: number): number[] => [...simd(10), 3, ...uleb(offset)];
 const F64X2_ADD = simd(240);
@@ -118,16 +121,17 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   op(END);
   op(END);
   const layer = [...vec([[...uleb(2), I32], [...uleb(11), V128]]), ...body];
-  const windowMax = windowMaxCode();
+  const windowMax = windowMaxCode(I8X16_MAX_U);
+  const windowMax32 = windowMaxCode(I32X4_MAX_S);
   const subtract = subtractCode();
   const i32s = (n: number): number[] => vec(Array.from({ length: n }, () => [I32]));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...i32s(6), ...vec([])], [0x60, ...i32s(9), ...vec([])], [0x60, ...i32s(3), ...vec([])]])),
     ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...name('layer'), 0x00, 0], [...name('windowMax'), 0x00, 1], [...name('subtract'), 0x00, 2]])),
-    ...section(10, vec([[...uleb(layer.length), ...layer], [...uleb(windowMax.length), ...windowMax], [...uleb(subtract.length), ...subtract]])),
+    ...section(3, vec([[0], [1], [2], [1]])),
+    ...section(7, vec([[...name('layer'), 0x00, 0], [...name('windowMax'), 0x00, 1], [...name('subtract'), 0x00, 2], [...name('windowMax32'), 0x00, 3]])),
+    ...section(10, vec([[...uleb(layer.length), ...layer], [...uleb(windowMax.length), ...windowMax], [...uleb(subtract.length), ...subtract], [...uleb(windowMax32.length), ...windowMax32]])),
   ]);
 }
 
@@ -136,9 +140,9 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
  * for `rows` rows `stride` bytes apart from byte `first`, and `vecs` runs of 16 bytes each from a
  * row's start, the byte-wise maximum of the `2 r + 1` runs `step` bytes apart centred on it in
  * `src` (r >= 1), stored at the same place of `dst` (inverted, 255 minus it, when `invert` is -1;
- * 0: as is).
+ * 0: as is). `windowMax32` is the same with signed 32-bit lanes (`maxOp` i32x4.max_s).
  */
-function windowMaxCode(): number[] {
+function windowMaxCode(maxOp: number[]): number[] {
   // Locals: params src 0, dst 1, first 2, rows 3, vecs 4, stride 5, r 6, step 7, invert 8;
   // p 9, end 10, q 11, qEnd 12, span 13; acc 14, mask 15.
   const { body, op } = emitter();
@@ -151,7 +155,7 @@ function windowMaxCode(): number[] {
   op(LOCAL_GET, 0, LOCAL_GET, 9, I32_ADD, LOCAL_GET, 13, I32_SUB, LOCAL_TEE, 11, V128_LOAD(0, 0), LOCAL_SET, 14);
   op(LOCAL_GET, 0, LOCAL_GET, 9, I32_ADD, LOCAL_GET, 13, I32_ADD, LOCAL_SET, 12);
   op(LOOP, EMPTY);
-  op(LOCAL_GET, 14, LOCAL_GET, 11, LOCAL_GET, 7, I32_ADD, LOCAL_TEE, 11, V128_LOAD(0, 0), I8X16_MAX_U, LOCAL_SET, 14);
+  op(LOCAL_GET, 14, LOCAL_GET, 11, LOCAL_GET, 7, I32_ADD, LOCAL_TEE, 11, V128_LOAD(0, 0), maxOp, LOCAL_SET, 14);
   op(LOCAL_GET, 11, LOCAL_GET, 12, I32_NE, BR_IF, 0);
   op(END);
   op(LOCAL_GET, 1, LOCAL_GET, 9, I32_ADD, LOCAL_GET, 14, LOCAL_GET, 15, V128_XOR, V128_STORE(0, 0));
@@ -254,6 +258,7 @@ interface ImageKernels {
   readonly memory: WebAssembly.Memory;
   readonly windowMax: (src: number, dst: number, first: number, rows: number, vecs: number, stride: number, r: number, step: number, invert: number) => void;
   readonly subtract: (a: number, c: number, vecs: number) => void;
+  readonly windowMax32: ImageKernels['windowMax'];
 }
 
 let imageKernels: ImageKernels | null | undefined;
@@ -266,7 +271,12 @@ function imageKernelsOf(): ImageKernels | null {
   try {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const { exports } = new WebAssembly.Instance(mod, { e: { m: memory } });
-    imageKernels = { memory, windowMax: exports.windowMax as ImageKernels['windowMax'], subtract: exports.subtract as ImageKernels['subtract'] };
+    imageKernels = {
+      memory,
+      windowMax: exports.windowMax as ImageKernels['windowMax'],
+      subtract: exports.subtract as ImageKernels['subtract'],
+      windowMax32: exports.windowMax32 as ImageKernels['windowMax'],
+    };
   } catch {
     imageKernels = null;
   }
@@ -309,5 +319,54 @@ export function simdBlackHat(data: Uint8Array, w: number, h: number, m: number, 
   // Closing minus image (never negative).
   k.subtract(a + first, c + first, (h * stride) >> 4);
   for (let y = 0; y < h; y++) out.set(mem.subarray(c + first + y * stride, c + first + y * stride + w), y * w);
+  return true;
+}
+
+
+/**
+ * Separable max filter (odd `kx` x `ky` window, clamped at the edges) of `w` x `h` floats `data`
+ * into `out`: image.ts `rectFilter(.., true)`'s values, by the SIMD window maxima on the floats' bit
+ * patterns (i32x4.max_s). Only for values that are all +0 or positive and not NaN (the ink map's
+ * block maxima): their patterns, read as int32, order like the values, and every window holds its
+ * own pixel, so zero padding (+0) equals the clamped window. False (nothing written) where a value
+ * is negative, -0 or NaN, or the kernels cannot be compiled.
+ */
+export function simdMaxFilter(data: Float32Array, w: number, h: number, kx: number, ky: number, out: Float32Array): boolean {
+  if (w <= 0 || h <= 0 || data.length < w * h) return false;
+  const bits = new Int32Array(data.buffer, data.byteOffset, w * h);
+  for (let i = 0; i < w * h; i++) {
+    const b = bits[i] as number;
+    if (b < 0 || b > 0x7f800000) return false;
+  }
+  const k = imageKernelsOf();
+  if (!k) return false;
+  const rx = kx >> 1;
+  const ry = ky >> 1;
+  // Rows: rx floats of zeros (rounded up to 16 bytes), the floats and zeros up to whole runs of 16
+  // bytes, as many zeros again; ry zero rows above and below. Strides and addresses in bytes.
+  const pad = (4 * rx + 15) & ~15;
+  const vecs = (4 * w + 15) >> 4;
+  const stride = pad + 16 * vecs + pad;
+  const plane = stride * (h + 2 * ry);
+  const first = ry * stride + pad;
+  const need = 2 * plane;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  const mem = new Float32Array(k.memory.buffer, 0, need >> 2);
+  mem.fill(0);
+  const a = 0;
+  const b = plane;
+  for (let y = 0; y < h; y++) mem.set(data.subarray(y * w, y * w + w), (a + first + y * stride) >> 2);
+  // Along x (a to b), then along y (b to a; a's padding is still zero).
+  let at = a;
+  if (rx > 0) {
+    k.windowMax32(a, b, first, h, vecs, stride, rx, 4, 0);
+    at = b;
+  }
+  if (ry > 0) {
+    k.windowMax32(at, at === a ? b : a, first, h, vecs, stride, ry, stride, 0);
+    at = at === a ? b : a;
+  }
+  for (let y = 0; y < h; y++) out.set(mem.subarray((at + first + y * stride) >> 2, (at + first + y * stride + 4 * w) >> 2), y * w);
   return true;
 }

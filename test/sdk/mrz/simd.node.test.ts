@@ -1,8 +1,8 @@
-// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte.
+// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blackHat8Words } from '../../../sdk/mrz/image.ts';
-import { simdBlackHat, simdLayer } from '../../../sdk/mrz/simd.ts';
+import { blackHat8Words, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
+import { simdBlackHat, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -63,4 +63,36 @@ test('simdBlackHat gives blackHat8Words\' bytes (every m, row lengths around the
       assert.deepEqual([...got], [...want], `${w}x${h}, m ${m}`);
     }
   }
+});
+
+test('simdMaxFilter gives rectFilterScalar\'s max filter bit for bit (random sizes incl. 1xN and Nx1, kernels 1-31, zeros, ties, huge values, +Infinity)', () => {
+  const r = rng(11);
+  const sizes: [number, number][] = [[1, 1], [1, 17], [23, 1], [3, 2], [4, 4], [5, 7], [241, 25], [250, 26]];
+  for (let i = 0; i < 24; i++) sizes.push([1 + Math.floor(r() * 300), 1 + Math.floor(r() * 40)]);
+  for (const [w, h] of sizes) {
+    const data = new Float32Array(w * h).map(() => {
+      const u = r();
+      return u < 0.1 ? 0 : u < 0.15 ? 255 : u < 0.17 ? 3.4e38 : u < 0.18 ? Infinity : u < 0.2 ? 1e-45 : r() * 255;
+    });
+    for (const [kx, ky] of [[1, 1], [3, 1], [1, 3], [3, 3], [9, 9], [7, 11], [31, 5], [5, 31], [2 * Math.floor(r() * 16) + 1, 2 * Math.floor(r() * 16) + 1]] as const) {
+      const img = { width: w, height: h, data };
+      const want = rectFilterScalar(img, kx, ky, true, new Float32Array(w * h)).data;
+      const got = new Float32Array(w * h).fill(-7);
+      assert.ok(simdMaxFilter(data, w, h, kx, ky, got), 'Node compiles the kernels');
+      assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${w}x${h} k ${kx}x${ky}`);
+      assert.deepEqual(new Uint32Array(rectFilter(img, kx, ky, true).data.slice().buffer), new Uint32Array(want.buffer), `rectFilter ${w}x${h} k ${kx}x${ky}`);
+    }
+  }
+});
+
+test('simdMaxFilter refuses negative values, -0 and NaN (rectFilter keeps its JavaScript values there) and an empty image', () => {
+  for (const bad of [-1, -0, NaN, -Infinity]) {
+    const data = new Float32Array([1, 2, bad, 4, 5, 6]);
+    const got = new Float32Array(6).fill(9);
+    assert.equal(simdMaxFilter(data, 3, 2, 3, 3, got), false, String(bad));
+    assert.deepEqual([...got], [9, 9, 9, 9, 9, 9]);
+    const img = { width: 3, height: 2, data };
+    assert.deepEqual([...rectFilter(img, 3, 3, true).data], [...rectFilterScalar(img, 3, 3, true, new Float32Array(6)).data]);
+  }
+  assert.equal(simdMaxFilter(new Float32Array(0), 0, 0, 3, 3, new Float32Array(0)), false);
 });
