@@ -23,11 +23,13 @@
  * The ink map background's max filter (`rectFilter(.., true)` over non-negative floats) runs as
  * simd.ts's `simdMaxFilter` (i32x4 maxima of the bit patterns, the same values): 0.15x of the JS
  * passes on a 241x25 image, k 5-13 (Node); engine paired bench 0.985x Chromium, 0.971x Node.
+ * blockMax with 4x4 blocks runs as `simdBlockMax4` (0.16x in Node on 963x100, the copy into
+ * WebAssembly memory included); both kernels: paired bench 0.972x Chromium, 0.966x Node.
  * @module
  */
 
 import { float32, uint32, uint8 } from './scratch.ts';
-import { simdBlackHat, simdMaxFilter } from './simd.ts';
+import { simdBlackHat, simdBlockMax4, simdMaxFilter } from './simd.ts';
 import type { GrayImage, RgbaImage } from './types.ts';
 
 /** A greyscale image owned by the engine (always a plain `Uint8Array`). */
@@ -444,7 +446,8 @@ function windowExtrema(g: Float32Array, n: number, w: number, k: number, isMax: 
  * four rows a column at a time when a block has four (the ink map's background blocks): about
  * 0.7x of the column-first loop on captured band images, in Node and in Chromium.
  * A positive NaN's pattern exceeds every number's: a block whose maximum is one (NaN, which the
- * float compare skips) is done again with the float compare.
+ * float compare skips) is done again with the float compare. Blocks of 4 (the ink map's) run as
+ * simd.ts's `simdBlockMax4` where the kernels compile (the same int32 maxima, zero-padded).
  */
 export function blockMax(img: FloatImage, bs: number): FloatImage {
   const { width: w, height: h, data } = img;
@@ -457,38 +460,10 @@ export function blockMax(img: FloatImage, bs: number): FloatImage {
   if (data.length < w * h) return blockMaxReference(img, bs);
   const bits = new Int32Array(data.buffer, data.byteOffset, w * h);
   const outBits = new Int32Array(out.buffer, out.byteOffset, bw * bh);
+  // The SIMD kernel for blocks of four (the ink map's background), else the int32 loops.
+  if (!(bs === 4 && simdBlockMax4(bits, w, h, outBits))) blockMaxScalar(bits, w, h, bs, outBits, bw, bh);
   let nan = false;
-  for (let by = 0; by < bh; by++) {
-    const y0 = by * bs;
-    const y1 = y0 + bs < h ? y0 + bs : h;
-    const bo = by * bw;
-    if (y1 - y0 === 4) {
-      // Four rows (the ink map's background blocks): each column's four at once.
-      const o0 = y0 * w;
-      const o1 = o0 + w;
-      const o2 = o1 + w;
-      const o3 = o2 + w;
-      for (let bx = 0, x0 = 0; bx < bw; bx++, x0 += bs) {
-        const x1 = x0 + bs < w ? x0 + bs : w;
-        let m = 0;
-        for (let x = x0; x < x1; x++) m = Math.max(m, Math.max(Math.max(bits[o0 + x] as number, bits[o1 + x] as number), Math.max(bits[o2 + x] as number, bits[o3 + x] as number)));
-        outBits[bo + bx] = m;
-        if (m > FLOAT_INFINITY_BITS) nan = true;
-      }
-      continue;
-    }
-    for (let bx = 0, x0 = 0; bx < bw; bx++, x0 += bs) {
-      const x1 = x0 + bs < w ? x0 + bs : w;
-      // From 0: negative patterns (negative values, -0, negative NaNs) lose to it.
-      let m = 0;
-      for (let y = y0; y < y1; y++) {
-        const o = y * w;
-        for (let i = o + x0, e = o + x1; i < e; i++) m = Math.max(m, bits[i] as number);
-      }
-      outBits[bo + bx] = m;
-      if (m > FLOAT_INFINITY_BITS) nan = true;
-    }
-  }
+  for (let i = 0; i < bw * bh; i++) if ((outBits[i] as number) > FLOAT_INFINITY_BITS) nan = true;
   if (nan) {
     for (let i = 0; i < bw * bh; i++) {
       if ((outBits[i] as number) <= FLOAT_INFINITY_BITS) continue;
@@ -505,6 +480,39 @@ export function blockMax(img: FloatImage, bs: number): FloatImage {
     }
   }
   return { width: bw, height: bh, data: out };
+}
+
+/** blockMax's int32 loops (`bits`: the image's float patterns), into `outBits`. */
+function blockMaxScalar(bits: Int32Array, w: number, h: number, bs: number, outBits: Int32Array, bw: number, bh: number): void {
+  for (let by = 0; by < bh; by++) {
+    const y0 = by * bs;
+    const y1 = y0 + bs < h ? y0 + bs : h;
+    const bo = by * bw;
+    if (y1 - y0 === 4) {
+      // Four rows (the ink map's background blocks): each column's four at once.
+      const o0 = y0 * w;
+      const o1 = o0 + w;
+      const o2 = o1 + w;
+      const o3 = o2 + w;
+      for (let bx = 0, x0 = 0; bx < bw; bx++, x0 += bs) {
+        const x1 = x0 + bs < w ? x0 + bs : w;
+        let m = 0;
+        for (let x = x0; x < x1; x++) m = Math.max(m, Math.max(Math.max(bits[o0 + x] as number, bits[o1 + x] as number), Math.max(bits[o2 + x] as number, bits[o3 + x] as number)));
+        outBits[bo + bx] = m;
+      }
+      continue;
+    }
+    for (let bx = 0, x0 = 0; bx < bw; bx++, x0 += bs) {
+      const x1 = x0 + bs < w ? x0 + bs : w;
+      // From 0: negative patterns (negative values, -0, negative NaNs) lose to it.
+      let m = 0;
+      for (let y = y0; y < y1; y++) {
+        const o = y * w;
+        for (let i = o + x0, e = o + x1; i < e; i++) m = Math.max(m, bits[i] as number);
+      }
+      outBits[bo + bx] = m;
+    }
+  }
 }
 
 /** The bit pattern of a float32 +Infinity (larger patterns, up to 2^31 - 1, are positive NaNs). */

@@ -8,15 +8,16 @@
  * - the locate pass's black-hat (image.ts `blackHat8`): byte-wise maxima over the whole window, 16
  *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
  * - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
- *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN.
+ *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN;
+ * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`).
  *
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
  * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
  * `script-src`, which demo/csp.js and docs/en/security.md give; without it Chromium throws a
  * CompileError and reports one `wasm-eval` violation per worker, as the module is compiled once),
- * {@link simdLayer} returns null and {@link simdBlackHat} and {@link simdMaxFilter} false, and
- * the callers keep their JavaScript loops.
+ * {@link simdLayer} returns null and the image kernels false, and the callers keep their
+ * JavaScript loops.
  * @module
  */
 
@@ -74,6 +75,9 @@ const V128_XOR = simd(81);
 const I8X16_SUB = simd(113);
 const I8X16_MAX_U = simd(121);
 const I32X4_MAX_S = simd(184);
+const I8X16_SHUFFLE = (lanes: number[]): number[] => [...simd(13), ...lanes];
+const I32X4_EXTRACT_LANE0 = [...simd(27), 0];
+const I32_STORE = [0x36, 2, 0];
 const I32_MUL = 0x6c;
 const V128_LOAD64_SPLAT = (offset: number): number[] => [...simd(10), 3, ...uleb(offset)];
 const F64X2_ADD = simd(240);
@@ -123,15 +127,16 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   const layer = [...vec([[...uleb(2), I32], [...uleb(11), V128]]), ...body];
   const windowMax = windowMaxCode(I8X16_MAX_U);
   const windowMax32 = windowMaxCode(I32X4_MAX_S);
+  const blockMax4 = blockMax4Code();
   const subtract = subtractCode();
   const i32s = (n: number): number[] => vec(Array.from({ length: n }, () => [I32]));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...i32s(6), ...vec([])], [0x60, ...i32s(9), ...vec([])], [0x60, ...i32s(3), ...vec([])]])),
+    ...section(1, vec([[0x60, ...i32s(6), ...vec([])], [0x60, ...i32s(9), ...vec([])], [0x60, ...i32s(3), ...vec([])], [0x60, ...i32s(5), ...vec([])]])),
     ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [2], [1]])),
-    ...section(7, vec([[...name('layer'), 0x00, 0], [...name('windowMax'), 0x00, 1], [...name('subtract'), 0x00, 2], [...name('windowMax32'), 0x00, 3]])),
-    ...section(10, vec([[...uleb(layer.length), ...layer], [...uleb(windowMax.length), ...windowMax], [...uleb(subtract.length), ...subtract], [...uleb(windowMax32.length), ...windowMax32]])),
+    ...section(3, vec([[0], [1], [2], [1], [3]])),
+    ...section(7, vec([[...name('layer'), 0x00, 0], [...name('windowMax'), 0x00, 1], [...name('subtract'), 0x00, 2], [...name('windowMax32'), 0x00, 3], [...name('blockMax4'), 0x00, 4]])),
+    ...section(10, vec([[...uleb(layer.length), ...layer], [...uleb(windowMax.length), ...windowMax], [...uleb(subtract.length), ...subtract], [...uleb(windowMax32.length), ...windowMax32], [...uleb(blockMax4.length), ...blockMax4]])),
   ]);
 }
 
@@ -166,6 +171,38 @@ function windowMaxCode(maxOp: number[]): number[] {
   op(END);
   op(END);
   return [...vec([[...uleb(5), I32], [...uleb(2), V128]]), ...body];
+}
+
+/**
+ * `blockMax4(src, dst, groups, vecs, stride)` (byte addresses and counts): for `groups` groups of
+ * four rows `stride` bytes apart from `src`, and each of a row's `vecs` runs of four int32, the
+ * signed maximum of the 16 values and 0, stored as one int32 at `dst` onwards (block order).
+ */
+function blockMax4Code(): number[] {
+  // Locals: params src 0, dst 1, groups 2, vecs 3, stride 4; p 5, end 6; acc 7, zero 8 (never set).
+  const { body, op } = emitter();
+  const high = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+  const odd = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, LOCAL_SET, 5);
+  op(LOCAL_GET, 0, LOCAL_GET, 3, I32_CONST, ...sleb(4), I32_SHL, I32_ADD, LOCAL_SET, 6);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 5, V128_LOAD(0, 0));
+  op(LOCAL_GET, 5, LOCAL_GET, 4, I32_ADD, V128_LOAD(0, 0), I32X4_MAX_S);
+  op(LOCAL_GET, 5, LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, V128_LOAD(0, 0), I32X4_MAX_S);
+  op(LOCAL_GET, 5, LOCAL_GET, 4, I32_CONST, ...sleb(3), I32_MUL, I32_ADD, V128_LOAD(0, 0), I32X4_MAX_S);
+  op(LOCAL_GET, 8, I32X4_MAX_S, LOCAL_TEE, 7);
+  op(LOCAL_GET, 7, LOCAL_GET, 7, I8X16_SHUFFLE(high), I32X4_MAX_S, LOCAL_TEE, 7);
+  op(LOCAL_GET, 7, LOCAL_GET, 7, I8X16_SHUFFLE(odd), I32X4_MAX_S, LOCAL_SET, 7);
+  op(LOCAL_GET, 1, LOCAL_GET, 7, I32X4_EXTRACT_LANE0, I32_STORE);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, 5, LOCAL_GET, 6, I32_NE, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 0, LOCAL_GET, 4, I32_CONST, ...sleb(2), I32_SHL, I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(2), I32], [...uleb(2), V128]]), ...body];
 }
 
 /** `subtract(a, c, vecs)`: byte-wise `c -= a` (wrapping) over `vecs` runs of 16 bytes. */
@@ -259,6 +296,7 @@ interface ImageKernels {
   readonly windowMax: (src: number, dst: number, first: number, rows: number, vecs: number, stride: number, r: number, step: number, invert: number) => void;
   readonly subtract: (a: number, c: number, vecs: number) => void;
   readonly windowMax32: ImageKernels['windowMax'];
+  readonly blockMax4: (src: number, dst: number, groups: number, vecs: number, stride: number) => void;
 }
 
 let imageKernels: ImageKernels | null | undefined;
@@ -276,6 +314,7 @@ function imageKernelsOf(): ImageKernels | null {
       windowMax: exports.windowMax as ImageKernels['windowMax'],
       subtract: exports.subtract as ImageKernels['subtract'],
       windowMax32: exports.windowMax32 as ImageKernels['windowMax'],
+      blockMax4: exports.blockMax4 as ImageKernels['blockMax4'],
     };
   } catch {
     imageKernels = null;
@@ -368,5 +407,38 @@ export function simdMaxFilter(data: Float32Array, w: number, h: number, kx: numb
     at = at === a ? b : a;
   }
   for (let y = 0; y < h; y++) out.set(mem.subarray((at + first + y * stride) >> 2, (at + first + y * stride + 4 * w) >> 2), y * w);
+  return true;
+}
+
+/**
+ * Maxima of `w` x `h` floats' bit patterns (as int32) and 0 over 4 x 4 blocks into `outBits`
+ * (`ceil(w / 4)` x `ceil(h / 4)`): image.ts `blockMax`'s int32 loop for blocks of four, the
+ * clipped last blocks zero-padded (0 is where its maxima start). False (nothing written) where the
+ * kernels cannot be compiled.
+ */
+export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: Int32Array): boolean {
+  if (w <= 0 || h <= 0 || bits.length < w * h) return false;
+  const k = imageKernelsOf();
+  if (!k) return false;
+  const vecs = (w + 3) >> 2;
+  const groups = (h + 3) >> 2;
+  const stride = 16 * vecs;
+  const src = 0;
+  const dst = 4 * groups * stride;
+  const need = dst + 4 * vecs * groups;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  const mem = new Int32Array(k.memory.buffer, 0, need >> 2);
+  if (w === 4 * vecs) mem.set(bits.subarray(0, w * h));
+  else {
+    const sw = 4 * vecs;
+    for (let y = 0; y < h; y++) {
+      mem.set(bits.subarray(y * w, y * w + w), y * sw);
+      mem.fill(0, y * sw + w, y * sw + sw);
+    }
+  }
+  mem.fill(0, h * 4 * vecs, 4 * groups * 4 * vecs);
+  k.blockMax4(src, dst, groups, vecs, stride);
+  outBits.set(mem.subarray(dst >> 2, (dst >> 2) + vecs * groups));
   return true;
 }

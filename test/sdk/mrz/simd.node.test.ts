@@ -1,8 +1,8 @@
-// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter bit for bit.
+// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter and the 4x4 block maxima bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blackHat8Words, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
-import { simdBlackHat, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
+import { blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
+import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -95,4 +95,34 @@ test('simdMaxFilter refuses negative values, -0 and NaN (rectFilter keeps its Ja
     assert.deepEqual([...rectFilter(img, 3, 3, true).data], [...rectFilterScalar(img, 3, 3, true, new Float32Array(6)).data]);
   }
   assert.equal(simdMaxFilter(new Float32Array(0), 0, 0, 3, 3, new Float32Array(0)), false);
+});
+
+test('simdBlockMax4 gives the int32 maxima (from 0) of every 4x4 block, and blockMax the float reference\'s bits (random sizes incl. 1xN and Nx1; negatives, -0, NaN, Infinity)', () => {
+  const r = rng(13);
+  const sizes: [number, number][] = [[1, 1], [1, 23], [19, 1], [4, 4], [5, 5], [8, 3], [963, 100], [962, 99]];
+  for (let i = 0; i < 30; i++) sizes.push([1 + Math.floor(r() * 200), 1 + Math.floor(r() * 60)]);
+  for (const [w, h] of sizes) {
+    for (const special of [false, true]) {
+      const data = new Float32Array(w * h).map(() => {
+        const u = r();
+        if (!special) return u < 0.1 ? 0 : r() * 255;
+        return u < 0.05 ? NaN : u < 0.1 ? -0 : u < 0.2 ? -r() * 9 : u < 0.22 ? Infinity : u < 0.24 ? -Infinity : r() * 255;
+      });
+      const bits = new Int32Array(data.buffer);
+      const bw = Math.ceil(w / 4);
+      const bh = Math.ceil(h / 4);
+      const want = new Int32Array(bw * bh);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const j = (y >> 2) * bw + (x >> 2);
+        want[j] = Math.max(want[j] as number, bits[y * w + x] as number);
+      }
+      const got = new Int32Array(bw * bh).fill(-5);
+      assert.ok(simdBlockMax4(bits, w, h, got), 'Node compiles the kernels');
+      assert.deepEqual(got, want, `${w}x${h}`);
+      const img = { width: w, height: h, data };
+      assert.deepEqual(new Uint32Array(blockMax(img, 4).data.slice().buffer), new Uint32Array(blockMaxReference(img, 4).data.buffer), `blockMax ${w}x${h}`);
+    }
+  }
+  assert.equal(simdBlockMax4(new Int32Array(0), 0, 0, new Int32Array(0)), false);
+  assert.equal(simdBlockMax4(new Int32Array(3), 2, 2, new Int32Array(1)), false, 'a buffer shorter than the image');
 });
