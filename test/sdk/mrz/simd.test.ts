@@ -1,0 +1,56 @@
+// The WebAssembly SIMD kernels (simd.ts) in headless Chromium, where the scanner's engine runs: they
+// compile there, and give the JavaScript passes' exact values (simd.node.test.ts covers the edge
+// cases at length in Node).
+import { expect } from '@open-wc/testing';
+import { blackHat8Words, blockMaxReference, rectFilterScalar } from '../../../sdk/mrz/image.ts';
+import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+describe('MRZ SIMD kernels in Chromium', () => {
+  it('the first layer gives the JavaScript sums bit for bit', () => {
+    const r = rng(5);
+    const [hidden, inputs] = [16, 320];
+    const w = new Float32Array(hidden * inputs).map(() => Math.fround(r() - 0.5));
+    const b = new Float32Array(hidden).map(() => Math.fround(r() - 0.5));
+    const simd = simdLayer(w, b, hidden, inputs);
+    expect(simd, 'Chromium compiles the kernel').to.not.equal(null);
+    if (!simd) return;
+    const xs = Array.from({ length: 4 }, () => new Float32Array(inputs).map(() => (r() < 0.3 ? 0 : Math.fround(r()))));
+    for (let i = 0; i < inputs; i++) for (let g = 0; g < 4; g++) simd.x[4 * i + g] = xs[g]![i]!;
+    simd.run();
+    for (let g = 0; g < 4; g++) {
+      for (let j = 0; j < hidden; j++) {
+        let s = b[j]!;
+        for (let i = 0; i < inputs; i++) s += w[j * inputs + i]! * xs[g]![i]!;
+        expect(Object.is(simd.out[16 * (j >> 2) + 4 * g + (j & 3)], s), `glyph ${g}, unit ${j}`).to.equal(true);
+      }
+    }
+  });
+
+  it('the black-hat, max filter and 4x4 block maxima give the JavaScript passes\' values', () => {
+    const r = rng(7);
+    for (const [w, h] of [[1, 9], [17, 3], [241, 25], [963, 100]] as const) {
+      const bytes = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
+      for (const m of [1, 2, 3]) {
+        const got = new Uint8Array(w * h);
+        expect(simdBlackHat(bytes, w, h, m, got), 'Chromium compiles the kernels').to.equal(true);
+        expect([...got]).to.deep.equal([...blackHat8Words({ width: w, height: h, data: bytes }, m, new Uint8Array(w * h))]);
+      }
+      const data = new Float32Array(w * h).map(() => (r() < 0.1 ? 0 : r() * 255));
+      const img = { width: w, height: h, data };
+      for (const [kx, ky] of [[3, 3], [9, 5]] as const) {
+        const got = new Float32Array(w * h);
+        expect(simdMaxFilter(data, w, h, kx, ky, got)).to.equal(true);
+        expect([...new Uint32Array(got.buffer)]).to.deep.equal([...new Uint32Array(rectFilterScalar(img, kx, ky, true, new Float32Array(w * h)).data.buffer)]);
+      }
+      const bw = Math.ceil(w / 4);
+      const got = new Int32Array(bw * Math.ceil(h / 4));
+      expect(simdBlockMax4(new Int32Array(data.buffer), w, h, got)).to.equal(true);
+      expect([...got]).to.deep.equal([...new Int32Array(blockMaxReference(img, 4).data.slice().buffer)]);
+    }
+  });
+});
