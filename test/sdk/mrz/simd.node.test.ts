@@ -3,11 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
 import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { firstLayerMismatch, rng } from './simd-check.ts';
 
 test('simdLayer refuses a hidden layer that is not a multiple of four, or an empty one', () => {
   assert.equal(simdLayer([], [], 6, 10), null);
@@ -31,15 +27,7 @@ test('the SIMD first layer gives the JavaScript sums bit for bit (random nets; z
     const xs = Array.from({ length: 4 }, (_, g) =>
       new Float32Array(inputs).map((_, i) => (g === 3 && i < special.length ? (special[i] as number) : r() < 0.3 ? 0 : Math.fround(r()))),
     );
-    for (let i = 0; i < inputs; i++) for (let g = 0; g < 4; g++) simd.x[4 * i + g] = xs[g]![i]!;
-    simd.run();
-    for (let g = 0; g < 4; g++) {
-      for (let j = 0; j < hidden; j++) {
-        let s = b[j]!;
-        for (let i = 0; i < inputs; i++) s += w[j * inputs + i]! * xs[g]![i]!;
-        assert.ok(Object.is(simd.out[16 * (j >> 2) + 4 * g + (j & 3)], s), `${hidden}x${inputs}: glyph ${g}, unit ${j}`);
-      }
-    }
+    assert.equal(firstLayerMismatch(simd, w, b, xs, hidden, inputs), null);
   }
 });
 
