@@ -64,6 +64,15 @@ const CLEAN = [
   { seed: 106, format: 'FRA_ID' },
 ] as const;
 
+/** A seeded bench frame (JPEG, as the bench caches it) reads exactly and validly. */
+function assertBenchFrameReads(seed: number, preset: 'normal' | 'hard' = 'normal'): void {
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, `seed ${seed}: read`);
+  assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
+  assert.equal(r.valid, true, `seed ${seed}`);
+}
+
 test('clean synthetic documents read exactly, valid, with corners around the MRZ', () => {
   for (const { seed, format } of CLEAN) {
     const doc = renderSynthetic(seed, { preset: 'clean', format });
@@ -190,13 +199,7 @@ test('classifier: sorted alternatives with probabilities that sum to at most 1',
 test('a cut whose lines end at the document edge (dark desk beyond) is read: the desk is no MRZ continuing past the cut', () => {
   // Seeded bench frames (visas) whose MRZ ends about a cell before the document edge: the dark
   // desk beyond the last cell is as inked as a glyph, but also in the rows between the lines.
-  for (const [seed, preset] of [[70145, 'hard'], [70138, 'normal']] as const) {
-    const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
-    const r = readMrz(decodeGray(doc.image));
-    assert.ok(r, `seed ${seed}: read`);
-    assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
-    assert.equal(r.valid, true, `seed ${seed}`);
-  }
+  for (const [seed, preset] of [[70145, 'hard'], [70138, 'normal']] as const) assertBenchFrameReads(seed, preset);
 });
 
 test('a blurred MRZ beside a dark desk still yields its text lines and a line group', () => {
@@ -222,11 +225,7 @@ test('a 36-character line followed by ink without glyph rhythm (a glare ring, th
   // Seeded bench frame (an ID card, TD2, tilted): beyond the MRZ's last cell, a glare ring and the
   // card's edge are as inked as the line; the exact, valid 36-cell cut was refused as possibly
   // the start of a 44-character visa line.
-  const doc = renderSynthetic(70132, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(r, 'read');
-  assert.deepEqual(r.lines, doc.lines);
-  assert.equal(r.valid, true);
+  assertBenchFrameReads(70132);
 });
 
 test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
@@ -262,19 +261,11 @@ test('a line whose first glyphs are too faint for the line finder is also cut fr
   // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
   // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
   // that extent were off by whole cells; the line's sharp end places the cut.
-  const doc = renderSynthetic(70302, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(r, 'read');
-  assert.deepEqual(r.lines, doc.lines);
-  assert.equal(r.valid, true);
+  assertBenchFrameReads(70302);
 });
 
 test('cuts placed from the last glyph are read after the three best cuts, not instead of one of them', () => {
   // Held-out passport (seed 90188): ranked among the three best cuts, a cut placed from the lines'
   // last glyph pushed out the centred cut that reads; the frame then read exact but not valid.
-  const doc = renderSynthetic(90188, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(r, 'read');
-  assert.deepEqual(r.lines, doc.lines);
-  assert.equal(r.valid, true);
+  assertBenchFrameReads(90188);
 });
