@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { CLASSES, classifyGlyphs, decodeModel, forward, forwardGlyphs, normaliseGlyph, shippedModel, type Mlp, type PackedMlp } from '../../../sdk/mrz/classify.ts';
 import { GLYPH_SIZE } from '../../../sdk/mrz/segment.ts';
 import { MODEL } from '../../../sdk/mrz/weights.ts';
+import { rng } from './seeded.ts';
 
 function referenceDecode(m: PackedMlp): Mlp {
   const bin = atob(m.data);
@@ -104,14 +105,10 @@ function float32Forward(net: Mlp, x: Float32Array, offset: number): Float32Array
   return p;
 }
 
-function glyphRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 test('forward and the batched classifyGlyphs give the float32 reference probabilities bit for bit', () => {
   const net = shippedModel();
-  const r = glyphRng(11);
+  const r = rng(11);
   // 7 glyphs: one batch of four and three left over (the one-glyph path); faint ones get normalised.
   const n = 7;
   const glyphs = new Float32Array(GLYPH_SIZE * n);
@@ -150,7 +147,7 @@ function randomMlp(r: () => number, hidden: number, w1Scale = 1, bias1 = (_j: nu
 }
 
 test('classifyGlyphs batches a net with an odd hidden layer the same as one glyph at a time', () => {
-  const r = glyphRng(5);
+  const r = rng(5);
   const outputs = CLASSES.length;
   const net = randomMlp(r, 5);
   const n = 5;
@@ -166,7 +163,7 @@ test('classifyGlyphs batches a net with an odd hidden layer the same as one glyp
 
 test('forwardGlyphs gives forward\'s probabilities of every glyph bit for bit (batches of four and the rest)', () => {
   const net = shippedModel();
-  const r = glyphRng(23);
+  const r = rng(23);
   for (const n of [1, 3, 4, 6, 9]) {
     const xs = new Float32Array(GLYPH_SIZE * n);
     for (let i = 0; i < xs.length; i++) xs[i] = r() < 0.5 ? 0 : r();
@@ -181,7 +178,7 @@ test('forwardGlyphs gives forward\'s probabilities of every glyph bit for bit (b
 });
 
 test('the output layer over the nonzero hidden units only gives the reference bits (a -0 output bias too); a non-finite weight sums every unit', () => {
-  const r = glyphRng(41);
+  const r = rng(41);
   const outputs = CLASSES.length;
   // Hidden biases mostly negative: many ReLU zeros, some glyphs with every hidden unit zero; one
   // output bias +0.

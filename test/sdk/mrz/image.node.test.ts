@@ -6,15 +6,7 @@ import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../
 import { blackHat8, blockMax, blockMaxReference, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, readyGray, rotateQuarter, selectKth, toFloat, toGray, toGrayLevels, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
-
-/** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { rng } from './seeded.ts';
 
 function randomGray(w: number, h: number, seed: number): Gray8 {
   const r = rng(seed);

@@ -1,11 +1,5 @@
-// Shared by the SIMD kernels' Node and browser tests: a seeded generator and the first layer's check.
+// Shared by the SIMD kernels' Node and browser tests: the first layer's bit-for-bit check.
 import type { SimdLayer } from '../../../sdk/mrz/simd.ts';
-
-/** A small seeded generator (LCG) of numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
 
 /**
  * Runs the SIMD first layer on four glyphs' inputs `xs` and compares each sum with JavaScript's

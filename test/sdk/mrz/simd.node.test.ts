@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
 import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch, rng } from './simd-check.ts';
+import { firstLayerMismatch } from './simd-check.ts';
+import { rng } from './seeded.ts';
 
 test('simdLayer refuses a hidden layer that is not a multiple of four, or an empty one', () => {
   assert.equal(simdLayer([], [], 6, 10), null);
