@@ -228,6 +228,13 @@ test('a 36-character line followed by ink without glyph rhythm (a glare ring, th
   assertBenchFrameReads(70132);
 });
 
+test('a 44-cell cut is read even when ink without blank paper follows it (no longer line exists)', () => {
+  // Held-out passport (seed 170186): the band's cut ran into the window's edge; in the wider
+  // window the exact, valid 44-cell cut was refused because the ink beyond it kept 0.32 of the
+  // line's glyph rhythm (endsBlank), a guard meant for 36-cell cuts of 44-character lines.
+  assertBenchFrameReads(170186);
+});
+
 test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
   // Seeded bench visas (MRV-A; 70300's filler tail faded by glare): their exact 44-cell cut, cut
   // short after 36 cells, would pass MRV-B's check digits. It must not count as a line's end, and
