@@ -47,7 +47,8 @@ export const LOOKS_WORTH = 2;
  * confusion, counting them as {@link LOOKS_WORTH} readings squares the odds of a wrong character.
  * At 0.95 such a character needs about 0.81 in every look rather than 0.75. On the five synthetic
  * sets the fused wrong reads reached 0.80 and the fused exact ones 0.92-0.998 (only 170151, at
- * 0.923, is given up).
+ * 0.923, is given up). Session 19 (the unassigned mass pooled too, see `fuseVotes`): wrong fused
+ * reads up to 0.825 (held-out 90024), and 0.922 for one that a dissenting look vetoes (170103).
  */
 export const FUSED_THRESHOLD = 0.95;
 
@@ -127,6 +128,14 @@ export function fuseAgreeingReadings(readings: readonly FrameReading[], options:
 /** Probability floor for a character a frame did not list (log-linear pooling). */
 const VOTE_FLOOR = 0.02;
 
+/**
+ * Floor of a reading's unassigned mass in the pooling (see {@link fuseVotes}): about the least
+ * probability the classifiers list (`minP` 0.002), so a reading that lists its whole mass does not
+ * rule every other character out. At {@link VOTE_FLOOR} a look-alike at 0.97 in two agreeing
+ * looks fell below the 0.99 an unchecked one needs, though neither look gave anything else a chance.
+ */
+const REST_FLOOR = 0.002;
+
 /** Options of {@link MrzVoter}. */
 export interface MrzVoterOptions extends MrzCorrectOptions {
   /** Frames that must agree (default 2). */
@@ -162,7 +171,12 @@ function candidateVotes(candidates: readonly LineCandidates[]): Map<string, numb
  * {@link VOTE_FLOOR} for characters a reading did not list). Readings that agree reinforce each
  * other and one reading's slip is outvoted; `independent` (between 1 and n) is how many independent
  * readings the n are worth, so correlated readings (same blur, same glare) do not count as n.
- * The mass the readings left unassigned stays unassigned (the corrector treats it as "other").
+ * The mass each reading left unassigned (characters it did not list) is pooled the same way, as
+ * one more "character" floored at {@link REST_FLOOR}; what it keeps stays unassigned (the corrector
+ * treats it as "other"). Until session 19 the fused candidates kept the readings' mean unassigned
+ * mass, however many agreed: eleven looks reading a personal number's 6 at about 0.985 with nothing
+ * else listed left 1.5% for its check-blind twin G, and the read stayed unproven (held-out 170122;
+ * also bench 70274, held-out 240028 and French card 500022).
  */
 function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])[])[], independent: number): LineCandidates[] {
   const first = readings[0];
@@ -181,13 +195,16 @@ function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])
         scores.push({ ch, p });
         sum += p;
       }
-      let assigned = 0;
+      // The mass a reading left unassigned is pooled like a character of its own ("other"): when
+      // every reading is sure, so is the fusion, and no reading's leftover survives it unchanged.
+      let restLog = 0;
       for (const v of readings) {
         let t = 0;
         for (const w of ((v[li] as Map<string, number>[])[ci] as Map<string, number>).values()) t += w;
-        assigned += Math.min(1, t);
+        restLog += Math.log(Math.max(REST_FLOOR, 1 - Math.min(1, t)));
       }
-      const scale = sum > 0 ? assigned / readings.length / sum : 0;
+      const rest = Math.exp(restLog * ex);
+      const scale = sum > 0 ? 1 / (sum + rest) : 0;
       return scores
         .map((x) => ({ ch: x.ch, p: x.p * scale }))
         .sort((a, b) => b.p - a.p)

@@ -228,6 +228,14 @@ test('a 36-character line followed by ink without glyph rhythm (a glare ring, th
   assertBenchFrameReads(70132);
 });
 
+test('looks that agree on every character prove a check-blind twin together', () => {
+  // Seeded bench ID card (TD1, hard preset): every look reads the exact text, but the document
+  // number's G (Q at 0.01-0.2 beside it, 10 apart in value: no check digit tells them) stays below
+  // the odds a twin needs in each look. The looks' fused evidence proves it once what each look
+  // left unassigned is pooled too (vote.ts fuseVotes).
+  assertBenchFrameReads(70274, 'hard');
+});
+
 test('a 44-cell cut is read even when ink without blank paper follows it (no longer line exists)', () => {
   // Held-out passport (seed 170186): the band's cut ran into the window's edge; in the wider
   // window the exact, valid 44-cell cut was refused because the ink beyond it kept 0.32 of the

@@ -124,6 +124,27 @@ test('two looks agreeing on an unchecked visa look-alike prove it together; one 
   assert.deepEqual(fused.agreeing, [0, 1]);
 });
 
+test('what agreeing looks left unassigned is pooled too: their agreement makes it rarer', () => {
+  // Optional data (no check digit): `1` at 0.985 and nothing else listed, in each of two looks;
+  // 1.5% of each look's mass is unassigned, which could be `I`: below UNCHECKED_LOOKALIKE_P alone.
+  // Fused, the unassigned mass is pooled like a character (until session 19 it stayed at 1.5%, and
+  // the agreeing looks never proved the `1`; held-out 170122 was such a frame).
+  const col = (VISA[1] as string).indexOf('1', 28);
+  const look = (u: number): LineCandidates[] => {
+    const c = cands(VISA, { [`1,${col}`]: [{ ch: '1', p: 0.985 }] });
+    ((c[0] as CharAlternative[][])[2] as CharAlternative[])[0] = { ch: 'U', p: u }; // the looks differ elsewhere
+    return c;
+  };
+  const a = reading(look(0.99));
+  const b = reading(look(0.995));
+  assert.equal(a.result.valid, false);
+  assert.equal(b.result.valid, false);
+  const fused = fuseAgreeingReadings([a, b], { now: NOW });
+  assert.ok(fused);
+  assert.equal(fused.result.valid, true);
+  assert.deepEqual(fused.result.lines, VISA);
+});
+
 const nameLook = (ch: string, p: number, other: string, base: number): FrameReading => reading(cands(TD3, { '0,7': [{ ch, p }, { ch: other, p: 1 - p }] }, base));
 
 test('looks agreeing on a doubtful name letter validate only above the stricter fused threshold', () => {
