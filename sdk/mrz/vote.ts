@@ -119,7 +119,7 @@ export function fuseAgreeingReadings(readings: readonly FrameReading[], options:
   });
   if (dissent) return null;
   const worth = Math.min(independent ?? LOOKS_WORTH, Math.sqrt(aligned.length));
-  const fused = fuseVotes(aligned.map((i) => candidateVotes(at(i).candidates)), worth);
+  const fused = fuseVotes(aligned.map((i) => candidateVotes(at(i).candidates)), worth, true);
   const result = correctMrz(fused, { ...correctOptions, threshold: Math.max(FUSED_THRESHOLD, correctOptions.threshold ?? 0) });
   if (!result?.valid || result.format !== target.format || result.lines.join('|') !== lines.join('|')) return null;
   return { result, agreeing: agree };
@@ -171,14 +171,17 @@ function candidateVotes(candidates: readonly LineCandidates[]): Map<string, numb
  * {@link VOTE_FLOOR} for characters a reading did not list). Readings that agree reinforce each
  * other and one reading's slip is outvoted; `independent` (between 1 and n) is how many independent
  * readings the n are worth, so correlated readings (same blur, same glare) do not count as n.
- * The mass each reading left unassigned (characters it did not list) is pooled the same way, as
- * one more "character" floored at {@link REST_FLOOR}; what it keeps stays unassigned (the corrector
- * treats it as "other"). Until session 19 the fused candidates kept the readings' mean unassigned
- * mass, however many agreed: eleven looks reading a personal number's 6 at about 0.985 with nothing
- * else listed left 1.5% for its check-blind twin G, and the read stayed unproven (held-out 170122;
- * also bench 70274, held-out 240028 and French card 500022).
+ * With `poolRest` (one frame's looks), the mass each reading left unassigned (characters it did
+ * not list) is pooled the same way, as one more "character" floored at {@link REST_FLOOR}; what it
+ * keeps stays unassigned (the corrector treats it as "other"). Until session 19 the fused
+ * candidates kept the readings' mean unassigned mass, however many agreed: eleven looks reading a
+ * personal number's 6 at about 0.985 with nothing else listed left 1.5% for its check-blind twin G,
+ * and the read stayed unproven (held-out 170122; also bench 70274, held-out 240028 and French card
+ * 500022). Without it (the video voter) the readings' mean unassigned mass is kept: a frame pushed
+ * without candidates votes its characters at the whole read's confidence, a doubt about the read
+ * rather than about each character, and the frame sets do not measure that path.
  */
-function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])[])[], independent: number): LineCandidates[] {
+function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])[])[], independent: number, poolRest: boolean): LineCandidates[] {
   const first = readings[0];
   if (!first) return [];
   const ex = Math.max(1, Math.min(readings.length, independent)) / readings.length;
@@ -195,16 +198,17 @@ function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])
         scores.push({ ch, p });
         sum += p;
       }
-      // The mass a reading left unassigned is pooled like a character of its own ("other"): when
-      // every reading is sure, so is the fusion, and no reading's leftover survives it unchanged.
+      // The mass a reading left unassigned: pooled like a character of its own ("other") when
+      // `poolRest`, so sure readings make a sure fusion; else the readings' mean stays unassigned.
       let restLog = 0;
+      let assigned = 0;
       for (const v of readings) {
         let t = 0;
         for (const w of ((v[li] as Map<string, number>[])[ci] as Map<string, number>).values()) t += w;
         restLog += Math.log(Math.max(REST_FLOOR, 1 - Math.min(1, t)));
+        assigned += Math.min(1, t);
       }
-      const rest = Math.exp(restLog * ex);
-      const scale = sum > 0 ? 1 / (sum + rest) : 0;
+      const scale = sum <= 0 ? 0 : poolRest ? 1 / (sum + Math.exp(restLog * ex)) : assigned / readings.length / sum;
       return scores
         .map((x) => ({ ch: x.ch, p: x.p * scale }))
         .sort((a, b) => b.p - a.p)
@@ -283,7 +287,7 @@ export class MrzVoter {
     for (const g of groups.values()) {
       if (g.length < this.minAgreeing) continue;
       // Tempered product with exponent 1/sqrt(n): the frames count as sqrt(n) independent ones.
-      const fused = fuseVotes(g, Math.sqrt(g.length));
+      const fused = fuseVotes(g, Math.sqrt(g.length), false);
       const r = correctMrz(fused, this.correctOptions);
       if (r?.valid) return r;
     }
