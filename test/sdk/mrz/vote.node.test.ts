@@ -128,7 +128,8 @@ test('what agreeing looks left unassigned is pooled too: their agreement makes i
   // Optional data (no check digit): `1` at 0.985 and nothing else listed, in each of two looks;
   // 1.5% of each look's mass is unassigned, which could be `I`: below UNCHECKED_LOOKALIKE_P alone.
   // Fused, the unassigned mass is pooled like a character (until session 19 it stayed at 1.5%, and
-  // the agreeing looks never proved the `1`; held-out 170122 was such a frame).
+  // the agreeing looks never proved the `1`; held-out 170122 was such a frame, with a personal
+  // number's 6 whose check-blind twin G only the unassigned mass could be).
   const col = (VISA[1] as string).indexOf('1', 28);
   const look = (u: number): LineCandidates[] => {
     const c = cands(VISA, { [`1,${col}`]: [{ ch: '1', p: 0.985 }] });
