@@ -12,6 +12,7 @@
 
 import { downscale, readyGray, type FloatImage, type Gray8 } from './image.ts';
 import { float64 } from './scratch.ts';
+import { simdRect, type SimdRect } from './simd.ts';
 import type { Point } from './types.ts';
 
 /** A rotated rectangle in frame coordinates: origin corner, unit direction, extents. */
@@ -209,8 +210,12 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       if (!cached && pyramid) pyramid.set(f, src);
     }
   }
-  const out = into && into.length >= W * H ? into.subarray(0, W * H) : new Float32Array(W * H);
+  const target = into && into.length >= W * H ? into.subarray(0, W * H) : new Float32Array(W * H);
   if (src.ready) readySource(src, spec, W, H, f);
+  // A source in the frame memory (the engine's grey frame): unclamped rows by the SIMD kernels, into
+  // their window (clamped rows by the loops below), copied out at the end.
+  const k = simdRect(src.data, src.width, src.height, W * H, W);
+  const out = k ? k.window : target;
   const sw = src.width;
   const sw1 = sw - 1;
   const sh1 = src.height - 1;
@@ -235,6 +240,10 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       // sign along the row): when both ends are a pixel inside the source, no sample is clamped.
       const de = dd + ad * (W - 1);
       const unclamped = dd > 0 && de > 0 && inside((nx * invF) / dd - 0.5, (ny * invF) / dd - 0.5, sw1, sh1) && inside(((nx + ax * (W - 1)) * invF) / de - 0.5, ((ny + ay * (W - 1)) * invF) / de - 0.5, sw1, sh1);
+      if (k) {
+        k.persp(o, W, nx, ny, dd, ax, ay, ad, invF, !unclamped);
+        continue;
+      }
       for (let x = 0; x < W; x++) {
         const id = invF / dd;
         const fx = nx * id - 0.5;
@@ -261,15 +270,15 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
         out[o + x] = top + (bottom - top) * (fy - y0);
       }
     }
-    return { width: W, height: H, data: out, spec };
+    return done(out, target, k, spec, W, H);
   }
   const c = Math.cos(spec.angle);
   const s = Math.sin(spec.angle);
   const inv = 1 / spec.scale;
   const { cx, cy, u0, v0 } = spec;
   // cx + u * c and cy + u * s per column, computed once (the same operations as per pixel).
-  const ax = float64(W);
-  const ay = float64(W);
+  const ax = k ? k.ax : float64(W);
+  const ay = k ? k.ay : float64(W);
   for (let x = 0; x < W; x++) {
     const u = u0 + (x + 0.5) * inv;
     ax[x] = cx + u * c;
@@ -282,6 +291,10 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
     const o = y * W;
     // A row is a straight segment of the source: when both ends are a pixel inside, no sample is clamped.
     const unclamped = inside(((ax[0] as number) - vs) / f - 0.5, ((ay[0] as number) + vc) / f - 0.5, sw1, sh1) && inside(((ax[W - 1] as number) - vs) / f - 0.5, ((ay[W - 1] as number) + vc) / f - 0.5, sw1, sh1);
+    if (k) {
+      k.rot(o, W, vs, vc, f, !unclamped);
+      continue;
+    }
     for (let x = 0; x < W; x++) {
       // No division at full resolution (x / 1 is x).
       const fx = f === 1 ? (ax[x] as number) - vs - 0.5 : ((ax[x] as number) - vs) / f - 0.5;
@@ -304,5 +317,11 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       out[o + x] = (a + ((ab >> 8) - a) * tx) * (1 - ty) + (c + ((ce >> 8) - c) * tx) * ty;
     }
   }
-  return { width: W, height: H, data: out, spec };
+  return done(out, target, k, spec, W, H);
+}
+
+/** The rectified image in `target`, copied from the kernels' window when they wrote it. */
+function done(out: Float32Array, target: Float32Array, k: SimdRect | null, spec: RectSpec, W: number, H: number): Rectified {
+  if (k) target.set(out.subarray(0, W * H));
+  return { width: W, height: H, data: target, spec };
 }

@@ -442,3 +442,308 @@ export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: I
   outBits.set(mem.subarray(dst >> 2, (dst >> 2) + vecs * groups));
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Frame kernels (session 19): the engine's grey frame lives in a WebAssembly memory of its own
+// (`frameBuffer`), where rectify.ts's rows are sampled by SIMD (`simdRect`). A module and memory
+// apart from the kernels above: their memory grows per call, which would detach the frame's view.
+// ---------------------------------------------------------------------------------------------
+
+const F64 = 0x7c;
+const F64_CONST = 0x44;
+const F64_ADD = 0xa0;
+const I32X4_SPLAT = simd(17);
+const F64X2_SPLAT = simd(20);
+const I32X4_EXTRACT_LANE = (lane: number): number[] => [...simd(27), lane];
+const F64X2_REPLACE_LANE = (lane: number): number[] => [...simd(34), lane];
+const V128_AND = simd(78);
+const V128_LOAD16_LANE = (lane: number): number[] => [...simd(85), 0, 0, lane];
+const V128_STORE64_LANE0 = [...simd(91), 0, 0, 0];
+const F32X4_DEMOTE_F64X2_ZERO = simd(94);
+const I32X4_SHR_U = simd(173);
+const I32X4_SUB = simd(177);
+const I32X4_MUL = simd(181);
+const I32X4_ADD = simd(174);
+const I32X4_MIN_U = simd(183);
+const I32X4_LT_S = simd(57);
+const F64X2_PMIN = simd(246);
+const F64X2_PMAX = simd(247);
+const V128_LOAD8_LANE = (lane: number): number[] => [...simd(84), 0, 0, lane];
+const F64X2_SUB = simd(241);
+const F64X2_DIV = simd(243);
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(252);
+const F64X2_CONVERT_LOW_I32X4_S = simd(254);
+/** Lanes 2 and 3 of an i32x4 moved to lanes 0 and 1. */
+const HIGH_PAIR = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+
+const f64Const = (x: number): number[] => [F64_CONST, ...new Uint8Array(new Float64Array([x]).buffer)];
+
+/**
+ * Rectification row kernels, two output pixels per pass (f64x2 lanes holding pixels x and x + 1),
+ * each pixel's arithmetic that of rectify.ts' unclamped JavaScript loops, in the same order:
+ * - `persp(src, sw, limit, dst, pairs, nx, ny, dd, ax, ay, ad, invF)`: the perspective row; the
+ *   running numerators and denominator advance by adding `ax` (`ay`, `ad`) twice per pass, so each
+ *   lane holds the JavaScript's running sums exactly;
+ * - `rot(src, sw, limit, dst, pairs, axp, ayp, vs, vc, f)` (and `rot1`, no division: x / 1 is x):
+ *   the rotated row from the column terms at byte addresses `axp`, `ayp` (doubles).
+ * `src`: the source's first pixel (row length `sw`); samples read a pixel and its right and lower
+ * neighbours, from the index `min_u(y0 sw + x0, limit)` (so a pass past the row's end, a sample
+ * anywhere, reads inside the source); `dst`: where the row's floats go (`2 pairs` of them).
+ */
+function rectKernelBytes(): Uint8Array<ArrayBuffer> {
+  const kinds = ['persp', 'rotF', 'rot1'] as const;
+  const bodies = [false, true].flatMap((clamp) => kinds.map((kind) => rectRowCode(kind, clamp)));
+  const p = (n: number, t: number): number[] => Array.from({ length: n }, () => t);
+  const type = (params: number[]): number[] => [0x60, ...vec(params.map((t) => [t])), ...vec([])];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type([...p(5, I32), ...p(7, F64)]), type([...p(7, I32), ...p(3, F64)])])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0], [1], [1], [0], [1], [1]])),
+    ...section(7, vec(['persp', 'rot', 'rot1', 'perspClamped', 'rotClamped', 'rot1Clamped'].map((n, i) => [...name(n), 0x00, i]))),
+    ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
+  ]);
+}
+
+/** One row kernel's body (see {@link rectKernelBytes}). */
+function rectRowCode(kind: 'persp' | 'rotF' | 'rot1', clamp: boolean): number[] {
+  const { body, op } = emitter();
+  const isPersp = kind === 'persp';
+  // Params: src 0, sw 1, limit 2, dst 3, pairs 4; persp: nx 5, ny 6, dd 7, ax 8, ay 9, ad 10,
+  // invF 11; rot: axp 5, ayp 6, vs 7, vc 8, f 9.
+  const nParams = isPersp ? 12 : 10;
+  let next = nParams;
+  const local = (): number => next++;
+  const p0 = local();
+  const p1 = local();
+  const firstV128 = next;
+  const [NX, NY, DD, AXV, AYV, ADV, INVF, HALF, SWV, LIM, M255, FX, FY, XI, YI, TX, TY, IDX, V, ZERO, LO, D, TOP, BOT, VS, VC, FV, ONE] = Array.from({ length: 28 }, local) as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const [SW1, SH1, SW1F, SH1F, ONES, IB, IC, W2] = Array.from({ length: 8 }, local) as number[] as [number, number, number, number, number, number, number, number];
+  op(f64Const(0.5), F64X2_SPLAT, LOCAL_SET, HALF);
+  op(LOCAL_GET, 1, I32X4_SPLAT, LOCAL_SET, SWV);
+  op(LOCAL_GET, 2, I32X4_SPLAT, LOCAL_SET, LIM);
+  if (clamp) {
+    // `limit` is the last row's index here: the bounds as integers (x0 < sw1, y0 < sh1) and doubles.
+    op(LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SUB, I32X4_SPLAT, LOCAL_TEE, SW1, F64X2_CONVERT_LOW_I32X4_S, LOCAL_SET, SW1F);
+    op(LOCAL_GET, 2, I32X4_SPLAT, LOCAL_TEE, SH1, F64X2_CONVERT_LOW_I32X4_S, LOCAL_SET, SH1F);
+    op(I32_CONST, ...sleb(1), I32X4_SPLAT, LOCAL_SET, ONES);
+  }
+  op(I32_CONST, ...sleb(255), I32X4_SPLAT, LOCAL_SET, M255);
+  if (isPersp) {
+    // Lanes: the row's first pixel and the next (its sums plus one step).
+    for (const [acc, start, step, stepV] of [[NX, 5, 8, AXV], [NY, 6, 9, AYV], [DD, 7, 10, ADV]] as const) {
+      op(LOCAL_GET, step, F64X2_SPLAT, LOCAL_SET, stepV);
+      op(LOCAL_GET, start, F64X2_SPLAT, LOCAL_GET, start, LOCAL_GET, step, F64_ADD, F64X2_REPLACE_LANE(1), LOCAL_SET, acc);
+    }
+    op(LOCAL_GET, 11, F64X2_SPLAT, LOCAL_SET, INVF);
+  } else {
+    op(LOCAL_GET, 7, F64X2_SPLAT, LOCAL_SET, VS);
+    op(LOCAL_GET, 8, F64X2_SPLAT, LOCAL_SET, VC);
+    op(LOCAL_GET, 9, F64X2_SPLAT, LOCAL_SET, FV);
+    op(f64Const(1), F64X2_SPLAT, LOCAL_SET, ONE);
+  }
+  op(LOOP, EMPTY);
+  if (isPersp) {
+    // id = invF / dd; fx = nx id - 0.5; fy = ny id - 0.5; then nx += ax (twice), ny, dd alike.
+    op(LOCAL_GET, INVF, LOCAL_GET, DD, F64X2_DIV, LOCAL_SET, TX);
+    op(LOCAL_GET, NX, LOCAL_GET, TX, F64X2_MUL, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FX);
+    op(LOCAL_GET, NY, LOCAL_GET, TX, F64X2_MUL, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FY);
+    for (const [acc, stepV] of [[NX, AXV], [NY, AYV], [DD, ADV]] as const) op(LOCAL_GET, acc, LOCAL_GET, stepV, F64X2_ADD, LOCAL_GET, stepV, F64X2_ADD, LOCAL_SET, acc);
+  } else {
+    // fx = (ax - vs) / f - 0.5; fy = (ay + vc) / f - 0.5 (rot1: no division).
+    const div = kind === 'rotF' ? [LOCAL_GET, FV, ...F64X2_DIV] : [];
+    op(LOCAL_GET, 5, V128_LOAD(0, 0), LOCAL_GET, VS, F64X2_SUB, div, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FX);
+    op(LOCAL_GET, 6, V128_LOAD(0, 0), LOCAL_GET, VC, F64X2_ADD, div, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FY);
+    op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
+    op(LOCAL_GET, 6, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 6);
+  }
+  if (clamp) {
+    // rectify.ts' sampleAt: fx < 0 gives 0, fx > sw1 gives sw1 (NaN stays), fy alike
+    // (pmax(a, b) is a < b ? b : a, pmin(a, b) is b < a ? b : a).
+    op(LOCAL_GET, FX, LOCAL_GET, ZERO, F64X2_PMAX, LOCAL_GET, SW1F, F64X2_PMIN, LOCAL_SET, FX);
+    op(LOCAL_GET, FY, LOCAL_GET, ZERO, F64X2_PMAX, LOCAL_GET, SH1F, F64X2_PMIN, LOCAL_SET, FY);
+  }
+  // x0 = fx | 0, y0 = fy | 0 (lanes 0 and 1); tx = fx - x0, ty = fy - y0.
+  op(LOCAL_GET, FX, I32X4_TRUNC_SAT_F64X2_S_ZERO, LOCAL_SET, XI);
+  op(LOCAL_GET, FY, I32X4_TRUNC_SAT_F64X2_S_ZERO, LOCAL_SET, YI);
+  op(LOCAL_GET, FX, LOCAL_GET, XI, F64X2_CONVERT_LOW_I32X4_S, F64X2_SUB, LOCAL_SET, TX);
+  op(LOCAL_GET, FY, LOCAL_GET, YI, F64X2_CONVERT_LOW_I32X4_S, F64X2_SUB, LOCAL_SET, TY);
+  if (!clamp) {
+    op(LOCAL_GET, YI, LOCAL_GET, SWV, I32X4_MUL, LOCAL_GET, XI, I32X4_ADD, LOCAL_GET, LIM, I32X4_MIN_U, LOCAL_SET, IDX);
+    op(LOCAL_GET, 0, LOCAL_GET, IDX, I32X4_EXTRACT_LANE(0), I32_ADD, LOCAL_SET, p0);
+    op(LOCAL_GET, 0, LOCAL_GET, IDX, I32X4_EXTRACT_LANE(1), I32_ADD, LOCAL_SET, p1);
+    // Each pixel pair (little-endian 16 bits) into the low half of an i32 lane: ab of x, ab of x + 1, ce of x, ce of x + 1.
+    op(LOCAL_GET, p0, LOCAL_GET, ZERO, V128_LOAD16_LANE(0));
+    op(LOCAL_SET, V, LOCAL_GET, p1, LOCAL_GET, V, V128_LOAD16_LANE(2));
+    op(LOCAL_SET, V, LOCAL_GET, p0, LOCAL_GET, 1, I32_ADD, LOCAL_GET, V, V128_LOAD16_LANE(4));
+    op(LOCAL_SET, V, LOCAL_GET, p1, LOCAL_GET, 1, I32_ADD, LOCAL_GET, V, V128_LOAD16_LANE(6), LOCAL_SET, V);
+    // lo = a, a', c, c'; d = b - a, b' - a', e - c, e' - c'.
+    op(LOCAL_GET, V, LOCAL_GET, M255, V128_AND, LOCAL_SET, LO);
+    op(LOCAL_GET, V, I32_CONST, 8, I32X4_SHR_U, LOCAL_GET, LO, I32X4_SUB, LOCAL_SET, D);
+  } else {
+    // i0 = y0 sw + x0; the right neighbour only when x0 < sw1, the lower only when y0 < sh1.
+    op(LOCAL_GET, YI, LOCAL_GET, SWV, I32X4_MUL, LOCAL_GET, XI, I32X4_ADD, LOCAL_TEE, IDX);
+    op(LOCAL_GET, XI, LOCAL_GET, SW1, I32X4_LT_S, LOCAL_GET, ONES, V128_AND, LOCAL_TEE, W2, I32X4_ADD, LOCAL_SET, IB);
+    op(LOCAL_GET, IDX, LOCAL_GET, YI, LOCAL_GET, SH1, I32X4_LT_S, LOCAL_GET, SWV, V128_AND, I32X4_ADD, LOCAL_TEE, IC, LOCAL_GET, W2, I32X4_ADD, LOCAL_SET, W2);
+    // lo = a, a', c, c' and hi = b, b', e, e' (one byte per i32 lane); d = hi - lo.
+    const gather = (pairs: [number, number][], into: number): void => {
+      op(LOCAL_GET, ZERO, LOCAL_SET, into);
+      pairs.forEach(([vecLocal, lane], i) => op(LOCAL_GET, 0, LOCAL_GET, vecLocal, I32X4_EXTRACT_LANE(lane), I32_ADD, LOCAL_GET, into, V128_LOAD8_LANE(4 * i), LOCAL_SET, into));
+    };
+    gather([[IDX, 0], [IDX, 1], [IC, 0], [IC, 1]], LO);
+    gather([[IB, 0], [IB, 1], [W2, 0], [W2, 1]], V);
+    op(LOCAL_GET, V, LOCAL_GET, LO, I32X4_SUB, LOCAL_SET, D);
+  }
+  // top = a + d tx; bottom = c + d' tx.
+  op(LOCAL_GET, LO, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, TOP);
+  op(LOCAL_GET, LO, LOCAL_GET, LO, HIGH_PAIR, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, LOCAL_GET, D, HIGH_PAIR, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, BOT);
+  op(LOCAL_GET, 3);
+  if (isPersp) op(LOCAL_GET, TOP, LOCAL_GET, BOT, LOCAL_GET, TOP, F64X2_SUB, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
+  else op(LOCAL_GET, TOP, LOCAL_GET, ONE, LOCAL_GET, TY, F64X2_SUB, F64X2_MUL, LOCAL_GET, BOT, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
+  op(F32X4_DEMOTE_F64X2_ZERO, V128_STORE64_LANE0);
+  op(LOCAL_GET, 3, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(2), I32], [...uleb(next - firstV128), V128]]), ...body];
+}
+
+/** The frame memory and its row kernels (see {@link frameBuffer}). */
+interface FrameKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly persp: (src: number, sw: number, limit: number, dst: number, pairs: number, nx: number, ny: number, dd: number, ax: number, ay: number, ad: number, invF: number) => void;
+  readonly rot: (src: number, sw: number, limit: number, dst: number, pairs: number, axp: number, ayp: number, vs: number, vc: number, f: number) => void;
+  readonly rot1: FrameKernels['rot'];
+  /** The same with rectify.ts' sampleAt clamps (`limit`: the source's last row). */
+  readonly perspClamped: FrameKernels['persp'];
+  readonly rotClamped: FrameKernels['rot'];
+  readonly rot1Clamped: FrameKernels['rot'];
+  /** Bytes of frame, floats of window and doubles per column array the memory holds now. */
+  frameBytes: number;
+  windowFloats: number;
+  columns: number;
+  /** Views of the current buffer (remade after it grows). */
+  views: FrameViews | null;
+}
+
+interface FrameViews {
+  readonly frame: Uint8Array;
+  readonly window: Float32Array;
+  readonly ax: Float64Array;
+  readonly ay: Float64Array;
+}
+
+let frameKernels: FrameKernels | null | undefined;
+
+function frameKernelsOf(): FrameKernels | null {
+  if (frameKernels !== undefined) return frameKernels;
+  frameKernels = null;
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(rectKernelBytes()), { e: { m: memory } });
+    frameKernels = {
+      memory,
+      persp: exports.persp as FrameKernels['persp'],
+      rot: exports.rot as FrameKernels['rot'],
+      rot1: exports.rot1 as FrameKernels['rot'],
+      perspClamped: exports.perspClamped as FrameKernels['persp'],
+      rotClamped: exports.rotClamped as FrameKernels['rot'],
+      rot1Clamped: exports.rot1Clamped as FrameKernels['rot'],
+      frameBytes: 0,
+      windowFloats: 0,
+      columns: 0,
+      views: null,
+    };
+  } catch {
+    frameKernels = null;
+  }
+  return frameKernels;
+}
+
+/**
+ * A buffer of `bytes` bytes for the engine's grey frame, in the frame kernels' WebAssembly memory
+ * (so {@link simdRect} samples it in place), with room for rectified windows of up to `window`
+ * pixels; null where the kernels cannot be compiled. The memory grows only here: a call that
+ * grows it detaches the buffer an earlier call returned (call once per frame, before reading it).
+ */
+export function frameBuffer(bytes: number, window: number): Uint8Array | null {
+  const k = frameKernelsOf();
+  if (!k || !(bytes >= 0) || !(window >= 0)) return null;
+  // A pass writes up to one float past a window's end and reads one double past a column array's.
+  const floats = window + 4;
+  const columns = window / 8 + 4;
+  if (k.views && bytes <= k.frameBytes && floats <= k.windowFloats && columns <= k.columns) return k.views.frame.subarray(0, bytes);
+  k.frameBytes = Math.max(bytes, k.frameBytes);
+  k.windowFloats = Math.max(floats, k.windowFloats);
+  k.columns = Math.ceil(Math.max(columns, k.columns));
+  const { windowAt, axAt, ayAt, end } = frameLayout(k);
+  const have = k.memory.buffer.byteLength;
+  try {
+    if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  } catch {
+    frameKernels = null;
+    return null;
+  }
+  const buf = k.memory.buffer;
+  k.views = {
+    frame: new Uint8Array(buf, 0, k.frameBytes),
+    window: new Float32Array(buf, windowAt, k.windowFloats),
+    ax: new Float64Array(buf, axAt, k.columns),
+    ay: new Float64Array(buf, ayAt, k.columns),
+  };
+  return k.views.frame.subarray(0, bytes);
+}
+
+function frameLayout(k: FrameKernels): { windowAt: number; axAt: number; ayAt: number; end: number } {
+  const windowAt = align16(k.frameBytes);
+  const axAt = align16(windowAt + 4 * k.windowFloats);
+  const ayAt = align16(axAt + 8 * k.columns);
+  return { windowAt, axAt, ayAt, end: ayAt + 8 * k.columns };
+}
+
+/** Rectification rows sampled by SIMD from a source in the frame memory (see {@link simdRect}). */
+export interface SimdRect {
+  /** The output window (at least `W * H + 1` floats): the kernels write rows here, callers the rest. */
+  readonly window: Float32Array;
+  /** The rotated path's column terms (`cx + u c`, `cy + u s`; at least `W + 1` each). */
+  readonly ax: Float64Array;
+  readonly ay: Float64Array;
+  /**
+   * The perspective row of `n` pixels from float `at` of the window: rectify.ts' loop from running
+   * sums `nx`, `ny`, `dd` with steps `ax`, `ay`, `ad`, its samples clamped to the source as
+   * sampleAt's (`clamped`), or all at least a pixel inside it. Writes one float past the row when
+   * `n` is odd.
+   */
+  persp(at: number, n: number, nx: number, ny: number, dd: number, ax: number, ay: number, ad: number, invF: number, clamped: boolean): void;
+  /** The rotated row of `n` pixels from float `at`, offsets `vs`, `vc`, source factor `f` (as {@link persp}). */
+  rot(at: number, n: number, vs: number, vc: number, f: number, clamped: boolean): void;
+}
+
+/**
+ * The row kernels for a `width` x `height` source whose pixels `data` lies in the frame memory
+ * (see {@link frameBuffer}), with windows of `pixels` pixels `columns` wide; null when it does not,
+ * the window does not fit, the source is under 3 x 3 pixels (no sample is a pixel inside it), or
+ * the kernels cannot be compiled. Valid until the next {@link frameBuffer} call.
+ */
+export function simdRect(data: Uint8Array, width: number, height: number, pixels: number, columns: number): SimdRect | null {
+  const k = frameKernels;
+  const v = k?.views;
+  if (!k || !v || data.buffer !== k.memory.buffer || width < 3 || height < 3 || data.length < width * height) return null;
+  if (pixels + 1 > v.window.length || columns + 1 > v.ax.length) return null;
+  const src = data.byteOffset;
+  const windowAt = v.window.byteOffset;
+  const axAt = v.ax.byteOffset;
+  const ayAt = v.ay.byteOffset;
+  // The largest index a sample a pixel inside the source reads from (its pair's lower row included).
+  const limit = width * height - width - 2;
+  return {
+    window: v.window,
+    ax: v.ax,
+    ay: v.ay,
+    persp: (at, n, nx, ny, dd, ax, ay, ad, invF, clamped) =>
+      (clamped ? k.perspClamped : k.persp)(src, width, clamped ? height - 1 : limit, windowAt + 4 * at, (n + 1) >> 1, nx, ny, dd, ax, ay, ad, invF),
+    rot: (at, n, vs, vc, f, clamped) =>
+      (clamped ? (f === 1 ? k.rot1Clamped : k.rotClamped) : f === 1 ? k.rot1 : k.rot)(src, width, clamped ? height - 1 : limit, windowAt + 4 * at, (n + 1) >> 1, axAt, ayAt, vs, vc, f),
+  };
+}
