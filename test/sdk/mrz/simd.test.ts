@@ -3,8 +3,9 @@
 // cases at length in Node).
 import { expect } from '@open-wc/testing';
 import { blackHat8Words, blockMaxReference, rectFilterScalar } from '../../../sdk/mrz/image.ts';
-import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch } from './simd-check.ts';
+import { RECT_MAX_PIXELS } from '../../../sdk/mrz/rectify.ts';
+import { frameBuffer, simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
+import { firstLayerMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 describe('MRZ SIMD kernels in Chromium', () => {
@@ -40,6 +41,17 @@ describe('MRZ SIMD kernels in Chromium', () => {
       const got = new Int32Array(bw * Math.ceil(h / 4));
       expect(simdBlockMax4(new Int32Array(data.buffer), w, h, got)).to.equal(true);
       expect([...got]).to.deep.equal([...new Int32Array(blockMaxReference(img, 4).data.slice().buffer)]);
+    }
+  });
+
+  it('rectification rows sampled by SIMD from the frame memory give the JavaScript rows\' floats', () => {
+    const r = rng(19);
+    for (const [w, h] of [[1, 30], [30, 1], [3, 3], [41, 17], [1280, 720]] as const) {
+      const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+      expect(mem, 'Chromium compiles the kernels').to.not.equal(null);
+      if (!mem) return;
+      const data = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
+      for (const spec of rectSpecs(r, w, h, 12)) expect(rectifyMismatch(data, mem, w, h, spec)).to.equal(null);
     }
   });
 });
