@@ -473,6 +473,22 @@ const F64X2_SUB = simd(241);
 const F64X2_DIV = simd(243);
 const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(252);
 const F64X2_CONVERT_LOW_I32X4_S = simd(254);
+const I32_GT_U = 0x4b;
+const I32_EQ = 0x46;
+const I32_LT_U = 0x49;
+const I32_MUL_ = 0x6c;
+const I32_SHR_U = 0x76;
+const SELECT = 0x1b;
+const BLOCK = 0x02;
+const BR = 0x0c;
+const I32_LOAD16_U = (offset: number): number[] => [0x2f, 1, ...uleb(offset)];
+const I32_STORE8 = [0x3a, 0, 0];
+const I32_STORE32 = [0x36, 2, 0];
+const I8X16_NARROW_I16X8_U = simd(102);
+const I16X8_NARROW_I32X4_U = simd(134);
+const I16X8_EXTEND_LOW_I8X16_U = simd(137);
+const I16X8_EXTEND_HIGH_I8X16_U = simd(138);
+const I16X8_ADD = simd(142);
 /** Lanes 2 and 3 of an i32x4 moved to lanes 0 and 1. */
 const HIGH_PAIR = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
 
@@ -489,23 +505,32 @@ const f64Const = (x: number): number[] => [F64_CONST, ...new Uint8Array(new Floa
  * `src`: the source's first pixel (row length `sw`); samples read a pixel and its right and lower
  * neighbours, from the index `min_u(y0 sw + x0, limit)` (so a pass past the row's end, a sample
  * anywhere, reads inside the source); `dst`: where the row's floats go (`2 pairs` of them).
+ * The `...Clamped` kernels clamp the samples as sampleAt does (`limit`: the source's last row).
+ * And image.ts' grey frame and first level (see `toGrayLevels`):
+ * - `luma(src, dst, n)`: the BT.601 luma bytes of `n >= 16` RGBA pixels (image.ts `lumaOfWord`:
+ *   i32x4.mul wraps as Math.imul; the sum, wrapped, shifted right by 24 is the JavaScript's `>>> 24`);
+ *   16 pixels per pass, the last pass ending at the last pixel (overlapping, the same bytes again);
+ * - `blocks3(g, W, w, fine, acc, cs)`: for the three grey rows of `W` bytes from `g`, the sums of
+ *   `w` 3x3 blocks (u32 at `acc`) and their rounded means `((s + 4) 7282) >>> 16` (bytes at
+ *   `fine`), by column sums of 16 columns at once (u16 at `cs`).
  */
-function rectKernelBytes(): Uint8Array<ArrayBuffer> {
+function frameKernelBytes(): Uint8Array<ArrayBuffer> {
   const kinds = ['persp', 'rotF', 'rot1'] as const;
   const bodies = [false, true].flatMap((clamp) => kinds.map((kind) => rectRowCode(kind, clamp)));
   const p = (n: number, t: number): number[] => Array.from({ length: n }, () => t);
   const type = (params: number[]): number[] => [0x60, ...vec(params.map((t) => [t])), ...vec([])];
+  bodies.push(lumaCode(), blocks3Code());
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type([...p(5, I32), ...p(7, F64)]), type([...p(7, I32), ...p(3, F64)])])),
+    ...section(1, vec([type([...p(5, I32), ...p(7, F64)]), type([...p(7, I32), ...p(3, F64)]), type(p(3, I32)), type(p(6, I32))])),
     ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [1], [0], [1], [1]])),
-    ...section(7, vec(['persp', 'rot', 'rot1', 'perspClamped', 'rotClamped', 'rot1Clamped'].map((n, i) => [...name(n), 0x00, i]))),
+    ...section(3, vec([[0], [1], [1], [0], [1], [1], [2], [3]])),
+    ...section(7, vec(['persp', 'rot', 'rot1', 'perspClamped', 'rotClamped', 'rot1Clamped', 'luma', 'blocks3'].map((n, i) => [...name(n), 0x00, i]))),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ]);
 }
 
-/** One row kernel's body (see {@link rectKernelBytes}). */
+/** One row kernel's body (see {@link frameKernelBytes}). */
 function rectRowCode(kind: 'persp' | 'rotF' | 'rot1', clamp: boolean): number[] {
   const { body, op } = emitter();
   const isPersp = kind === 'persp';
@@ -618,6 +643,8 @@ interface FrameKernels {
   readonly perspClamped: FrameKernels['persp'];
   readonly rotClamped: FrameKernels['rot'];
   readonly rot1Clamped: FrameKernels['rot'];
+  readonly luma: (src: number, dst: number, n: number) => void;
+  readonly blocks3: (g: number, W: number, w: number, fine: number, acc: number, cs: number) => void;
   /** Bytes of frame, floats of window and doubles per column array the memory holds now. */
   frameBytes: number;
   windowFloats: number;
@@ -641,7 +668,7 @@ function frameKernelsOf(): FrameKernels | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(rectKernelBytes()), { e: { m: memory } });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(frameKernelBytes()), { e: { m: memory } });
     frameKernels = {
       memory,
       persp: exports.persp as FrameKernels['persp'],
@@ -650,6 +677,8 @@ function frameKernelsOf(): FrameKernels | null {
       perspClamped: exports.perspClamped as FrameKernels['persp'],
       rotClamped: exports.rotClamped as FrameKernels['rot'],
       rot1Clamped: exports.rot1Clamped as FrameKernels['rot'],
+      luma: exports.luma as FrameKernels['luma'],
+      blocks3: exports.blocks3 as FrameKernels['blocks3'],
       frameBytes: 0,
       windowFloats: 0,
       columns: 0,
@@ -745,5 +774,112 @@ export function simdRect(data: Uint8Array, width: number, height: number, pixels
       (clamped ? k.perspClamped : k.persp)(src, width, clamped ? height - 1 : limit, windowAt + 4 * at, (n + 1) >> 1, nx, ny, dd, ax, ay, ad, invF),
     rot: (at, n, vs, vc, f, clamped) =>
       (clamped ? (f === 1 ? k.rot1Clamped : k.rotClamped) : f === 1 ? k.rot1 : k.rot)(src, width, clamped ? height - 1 : limit, windowAt + 4 * at, (n + 1) >> 1, axAt, ayAt, vs, vc, f),
+  };
+}
+
+/** `luma(src, dst, n)` (see {@link frameKernelBytes}). */
+function lumaCode(): number[] {
+  // Params: src 0, dst 1, n 2; last 3 (the last pass's src), lastDst 4; M1 5, K1 6, M2 7, K2 8.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 0, LOCAL_GET, 2, I32_CONST, ...sleb(16), I32_SUB, I32_CONST, ...sleb(2), I32_SHL, I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 1, LOCAL_GET, 2, I32_ADD, I32_CONST, ...sleb(16), I32_SUB, LOCAL_SET, 4);
+  for (const [local, c] of [[5, 0xff00ff], [6, 0x4d001d], [7, 0xff00], [8, 0x9600]] as const) op(I32_CONST, ...sleb(c), I32X4_SPLAT, LOCAL_SET, local);
+  op(BLOCK, EMPTY, LOOP, EMPTY);
+  op(LOCAL_GET, 1);
+  for (let k = 0; k < 4; k++) {
+    // ((v & 0xff00ff) * 0x4d001d + (v & 0xff00) * 0x9600) >>> 24, four pixels.
+    op(LOCAL_GET, 0, V128_LOAD(16 * k, 0), LOCAL_GET, 5, V128_AND, LOCAL_GET, 6, I32X4_MUL);
+    op(LOCAL_GET, 0, V128_LOAD(16 * k, 0), LOCAL_GET, 7, V128_AND, LOCAL_GET, 8, I32X4_MUL, I32X4_ADD, I32_CONST, 24, I32X4_SHR_U);
+    if (k % 2 === 1) op(I16X8_NARROW_I32X4_U);
+  }
+  op(I8X16_NARROW_I16X8_U, V128_STORE(0, 0));
+  op(LOCAL_GET, 0, LOCAL_GET, 3, I32_EQ, BR_IF, 1);
+  // Next 16 pixels, or the last 16 when fewer remain.
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(64), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 4, LOCAL_GET, 1, LOCAL_GET, 0, LOCAL_GET, 3, I32_GT_U, SELECT, LOCAL_SET, 1);
+  op(LOCAL_GET, 3, LOCAL_GET, 0, LOCAL_GET, 0, LOCAL_GET, 3, I32_GT_U, SELECT, LOCAL_SET, 0);
+  op(BR, 0, END, END, END);
+  return [...vec([[...uleb(2), I32], [...uleb(4), V128]]), ...body];
+}
+
+/** `blocks3(g, W, w, fine, acc, cs)` (see {@link frameKernelBytes}). */
+function blocks3Code(): number[] {
+  // Params: g 0, W 1, w 2, fine 3, acc 4, cs 5; x 6, end 7, s 8.
+  const { body, op } = emitter();
+  // Column sums of columns 0 .. 3w - 1 (and up to 15 more), 16 per pass.
+  op(LOCAL_GET, 0, LOCAL_GET, 2, I32_CONST, ...sleb(3), I32_MUL_, I32_ADD, LOCAL_SET, 7);
+  op(LOCAL_GET, 0, LOCAL_SET, 6);
+  op(LOOP, EMPTY);
+  for (const [ext, at] of [[I16X8_EXTEND_LOW_I8X16_U, 0], [I16X8_EXTEND_HIGH_I8X16_U, 16]] as const) {
+    op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 0, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_ADD);
+    op(LOCAL_GET, 6, V128_LOAD(0, 0), ext);
+    op(LOCAL_GET, 6, LOCAL_GET, 1, I32_ADD, V128_LOAD(0, 0), ext, I16X8_ADD);
+    op(LOCAL_GET, 6, LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, V128_LOAD(0, 0), ext, I16X8_ADD);
+    op(V128_STORE(at, 0));
+  }
+  op(LOCAL_GET, 6, I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, 6, LOCAL_GET, 7, I32_LT_U, BR_IF, 0);
+  op(END);
+  // Per block: s = three column sums; fine = ((s + 4) 7282) >>> 16; acc = s.
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 5, I32_LOAD16_U(0), LOCAL_GET, 5, I32_LOAD16_U(2), I32_ADD, LOCAL_GET, 5, I32_LOAD16_U(4), I32_ADD, LOCAL_SET, 8);
+  op(LOCAL_GET, 3, LOCAL_GET, 8, I32_CONST, ...sleb(4), I32_ADD, I32_CONST, ...sleb(7282), I32_MUL_, I32_CONST, 16, I32_SHR_U, I32_STORE8);
+  op(LOCAL_GET, 4, LOCAL_GET, 8, I32_STORE32);
+  op(LOCAL_GET, 5, I32_CONST, ...sleb(6), I32_ADD, LOCAL_SET, 5);
+  op(LOCAL_GET, 3, I32_CONST, ...sleb(1), I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 4);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(3), I32]]), ...body];
+}
+
+/** image.ts' grey frame and 3x3 block level by SIMD, into a grey frame in the frame memory (see {@link simdGray}). */
+export interface SimdGray {
+  /** Converts RGBA rows `y0` to `y1 - 1` of `rgba` (its bytes) into the grey frame's rows. */
+  luma(rgba: Uint8Array, y0: number, y1: number): void;
+  /**
+   * The 3x3 blocks `0..w-1` of block row `by` (grey rows `3 by` to `3 by + 2`, converted): their
+   * rounded means into `fine` from `at`, and their sums, returned (valid until the next call).
+   */
+  blocks(by: number, w: number, fine: Uint8Array, at: number): Uint32Array;
+}
+
+/**
+ * The SIMD grey conversion for a `width` x `height` frame into `gray` (its bytes, in the frame
+ * memory: see {@link frameBuffer}); null when `gray` lies elsewhere or is short, the frame is
+ * under 16 pixels wide, or its rows do not fit the staging space. Valid until the next
+ * {@link frameBuffer} call.
+ */
+export function simdGray(gray: Uint8Array, width: number, height: number): SimdGray | null {
+  const k = frameKernels;
+  const v = k?.views;
+  if (!k || !v || gray.buffer !== k.memory.buffer || width < 16 || !(height >= 1) || gray.length < width * height) return null;
+  // Staging in the window space (free while a frame is converted): three RGBA rows, the column
+  // sums (one pass past the last block), the block sums and means.
+  const w = Math.floor(width / 3);
+  const stage = v.window.byteOffset;
+  const cs = align16(stage + 12 * width);
+  const acc = align16(cs + 2 * (3 * w + 32));
+  const fineAt = align16(acc + 4 * w);
+  if (fineAt + w > v.window.byteOffset + v.window.byteLength) return null;
+  const buf = k.memory.buffer;
+  const stageBytes = new Uint8Array(buf, stage, 12 * width);
+  const sums = new Uint32Array(buf, acc, w);
+  const means = new Uint8Array(buf, fineAt, w);
+  const g = gray.byteOffset;
+  return {
+    luma: (rgba, y0, y1) => {
+      for (let y = y0; y < y1; y += 3) {
+        const rows = Math.min(3, y1 - y);
+        stageBytes.set(rgba.subarray(4 * width * y, 4 * width * (y + rows)));
+        k.luma(stage, g + y * width, rows * width);
+      }
+    },
+    blocks: (by, bw, fine, at) => {
+      k.blocks3(g + 3 * by * width, width, bw, fineAt, acc, cs);
+      fine.set(bw === w ? means : means.subarray(0, bw), at);
+      return sums;
+    },
   };
 }
