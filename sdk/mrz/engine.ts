@@ -108,6 +108,12 @@ function prepare(image: RgbaImage | GrayImage): Prepared | null {
     const inWasm = n <= 16e6 ? frameBuffer(n, RECT_MAX_PIXELS) : null;
     if (inWasm) grayBuf = inWasm;
     else if (n > grayBuf.length && n <= 16e6) grayBuf = new Uint8Array(n);
+    // A grey frame read at full size is copied there too (a copy is a small share of a frame).
+    const { data } = image;
+    if (inWasm && Math.max(width, height) <= MAX_SIDE && (data instanceof Uint8Array || data instanceof Uint8ClampedArray) && data.length >= n && data.length < 4 * n) {
+      inWasm.set(data.subarray(0, n));
+      image = { width, height, data: inWasm };
+    }
     // Frames the engine reads at full size: the fast locate pass's two levels made along with the
     // grey frame (see toGrayLevels; the same bytes as downscaling it), which is converted where
     // it is read (the band windows; the whole frame only for a finer pass or another orientation).
