@@ -194,9 +194,10 @@ export const RECT_MAX_PIXELS = 600_000;
  * smaller than the source region, a downscaled copy of the source is sampled (cached per factor)
  * so that bilinear sampling does not alias. With `into` (at least as long as the output), the
  * pixels are written there (a scratch buffer the caller reuses; every pixel is written) instead of
- * into a new buffer.
+ * into a new buffer. With `inPlace`, pixels the SIMD kernels sampled stay in their window (simd.ts
+ * `simdRect`, not copied out): valid until the next `rectify` or `frameBuffer` call.
  */
-export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8>, into?: Float32Array): Rectified | null {
+export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8>, into?: Float32Array, inPlace = false): Rectified | null {
   const W = Math.round((spec.u1 - spec.u0) * spec.scale);
   const H = Math.round((spec.v1 - spec.v0) * spec.scale);
   if (!(W >= 8 && H >= 8) || W * H > RECT_MAX_PIXELS) return null;
@@ -270,7 +271,7 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
         out[o + x] = top + (bottom - top) * (fy - y0);
       }
     }
-    return done(out, target, k, spec, W, H);
+    return done(out, inPlace ? null : target, k, spec, W, H);
   }
   const c = Math.cos(spec.angle);
   const s = Math.sin(spec.angle);
@@ -317,11 +318,17 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
       out[o + x] = (a + ((ab >> 8) - a) * tx) * (1 - ty) + (c + ((ce >> 8) - c) * tx) * ty;
     }
   }
-  return done(out, target, k, spec, W, H);
+  return done(out, inPlace ? null : target, k, spec, W, H);
 }
 
-/** The rectified image in `target`, copied from the kernels' window when they wrote it. */
-function done(out: Float32Array, target: Float32Array, k: SimdRect | null, spec: RectSpec, W: number, H: number): Rectified {
-  if (k) target.set(out.subarray(0, W * H));
+/**
+ * The rectified image: `out` (the kernels' window, or the JavaScript loops' target), copied into
+ * `target` when the kernels wrote it and a target is given.
+ */
+function done(out: Float32Array, target: Float32Array | null, k: SimdRect | null, spec: RectSpec, W: number, H: number): Rectified {
+  if (!k) return { width: W, height: H, data: out, spec };
+  const data = out.subarray(0, W * H);
+  if (!target) return { width: W, height: H, data, spec };
+  target.set(data);
   return { width: W, height: H, data: target, spec };
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
-import { RECT_MAX_PIXELS } from '../../../sdk/mrz/rectify.ts';
+import { RECT_MAX_PIXELS, rectify } from '../../../sdk/mrz/rectify.ts';
 import { frameBuffer, simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
 import { firstLayerMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
@@ -139,4 +139,23 @@ test('simdRect takes only a source lying in the frame memory, at least 3x3, whos
   assert.equal(simdRect(mem, 10, 11, 100, 10), null, 'a source longer than its buffer');
   assert.equal(simdRect(mem, 10, 10, 1e9, 100), null, 'a window larger than the memory holds');
   assert.equal(frameBuffer(-1, 10), null);
+});
+
+test('rectify in place leaves the SIMD rows in the kernels\' window (the same floats), and writes a plain source\'s rows into `into`', () => {
+  const r = rng(23);
+  const [w, h] = [120, 70];
+  const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+  assert.ok(mem);
+  const data = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
+  mem.set(data);
+  const spec = { cx: 60, cy: 35, angle: 0.2, u0: -40, u1: 40, v0: -10, v1: 10, scale: 1.3 };
+  const into = new Float32Array(RECT_MAX_PIXELS);
+  const want = rectify({ width: w, height: h, data }, spec);
+  const kept = rectify({ width: w, height: h, data: mem }, spec, undefined, into, true);
+  assert.ok(want && kept);
+  assert.equal(kept.data.buffer, mem.buffer, 'left in the kernels\' memory');
+  assert.deepEqual(new Uint32Array(kept.data.slice().buffer), new Uint32Array(want.data.buffer));
+  const plain = rectify({ width: w, height: h, data }, spec, undefined, into, true);
+  assert.equal(plain?.data.buffer, into.buffer, 'a plain source: into');
+  assert.deepEqual(new Uint32Array(plain.data.slice().buffer), new Uint32Array(want.data.buffer));
 });
