@@ -29,7 +29,7 @@
  */
 
 import { float32, uint32, uint8 } from './scratch.ts';
-import { simdBlackHat, simdBlockMax4, simdGray, simdMaxFilter } from './simd.ts';
+import { simdBlackHat, simdBlockMax4, simdGray, simdHalf, simdMaxFilter } from './simd.ts';
 import type { GrayImage, RgbaImage } from './types.ts';
 
 /** A greyscale image owned by the engine (always a plain `Uint8Array`). */
@@ -321,6 +321,10 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
   readyGray(src);
   const w = Math.floor(src.width / f);
   const h = Math.floor(src.height / f);
+  // The engine's frame by 2 (finer locate pass, small bands' windows): by SIMD into the kernels'
+  // memory, where rectify samples it too (simd.ts `simdHalf`; the same bytes).
+  const half = f === 2 && !coarse ? simdHalf(src.data, src.width, src.height) : null;
+  if (half) return [{ width: w, height: h, data: half }, null];
   const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
   const h2 = coarse ? Math.floor(src.height / (2 * f)) : 0;
   // Every element is written before it is read (pooled buffers are not zeroed).

@@ -489,6 +489,9 @@ const I16X8_NARROW_I32X4_U = simd(134);
 const I16X8_EXTEND_LOW_I8X16_U = simd(137);
 const I16X8_EXTEND_HIGH_I8X16_U = simd(138);
 const I16X8_ADD = simd(142);
+const I16X8_SPLAT = simd(16);
+const I16X8_SHR_U = simd(141);
+const I16X8_EXTADD_PAIRWISE_I8X16_U = simd(125);
 /** Lanes 2 and 3 of an i32x4 moved to lanes 0 and 1. */
 const HIGH_PAIR = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
 
@@ -512,20 +515,23 @@ const f64Const = (x: number): number[] => [F64_CONST, ...new Uint8Array(new Floa
  *   16 pixels per pass, the last pass ending at the last pixel (overlapping, the same bytes again);
  * - `blocks3(g, W, w, fine, acc, cs)`: for the three grey rows of `W` bytes from `g`, the sums of
  *   `w` 3x3 blocks (u32 at `acc`) and their rounded means `((s + 4) 7282) >>> 16` (bytes at
- *   `fine`), by column sums of 16 columns at once (u16 at `cs`).
+ *   `fine`), by column sums of 16 columns at once (u16 at `cs`);
+ * - `means2(src, W, dst, w, h)`: image.ts `downscale(.., 2)`: the rounded means `(s + 2) >> 2` of
+ *   the `w` x `h` 2x2 blocks of the rows of `W` bytes from `src`, into rows of `w` bytes from `dst`
+ *   (`w >= 8`); 8 blocks per pass, the last pass ending at the row's last block.
  */
 function frameKernelBytes(): Uint8Array<ArrayBuffer> {
   const kinds = ['persp', 'rotF', 'rot1'] as const;
   const bodies = [false, true].flatMap((clamp) => kinds.map((kind) => rectRowCode(kind, clamp)));
   const p = (n: number, t: number): number[] => Array.from({ length: n }, () => t);
   const type = (params: number[]): number[] => [0x60, ...vec(params.map((t) => [t])), ...vec([])];
-  bodies.push(lumaCode(), blocks3Code());
+  bodies.push(lumaCode(), blocks3Code(), means2Code());
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type([...p(5, I32), ...p(7, F64)]), type([...p(7, I32), ...p(3, F64)]), type(p(3, I32)), type(p(6, I32))])),
+    ...section(1, vec([type([...p(5, I32), ...p(7, F64)]), type([...p(7, I32), ...p(3, F64)]), type(p(3, I32)), type(p(6, I32)), type(p(5, I32))])),
     ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [1], [0], [1], [1], [2], [3]])),
-    ...section(7, vec(['persp', 'rot', 'rot1', 'perspClamped', 'rotClamped', 'rot1Clamped', 'luma', 'blocks3'].map((n, i) => [...name(n), 0x00, i]))),
+    ...section(3, vec([[0], [1], [1], [0], [1], [1], [2], [3], [4]])),
+    ...section(7, vec(['persp', 'rot', 'rot1', 'perspClamped', 'rotClamped', 'rot1Clamped', 'luma', 'blocks3', 'means2'].map((n, i) => [...name(n), 0x00, i]))),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ]);
 }
@@ -645,6 +651,7 @@ interface FrameKernels {
   readonly rot1Clamped: FrameKernels['rot'];
   readonly luma: (src: number, dst: number, n: number) => void;
   readonly blocks3: (g: number, W: number, w: number, fine: number, acc: number, cs: number) => void;
+  readonly means2: (src: number, W: number, dst: number, w: number, h: number) => void;
   /** Bytes of frame, floats of window and doubles per column array the memory holds now. */
   frameBytes: number;
   windowFloats: number;
@@ -655,6 +662,8 @@ interface FrameKernels {
 
 interface FrameViews {
   readonly frame: Uint8Array;
+  /** The frame's 2x2 block level (see {@link simdHalf}). */
+  readonly half: Uint8Array;
   readonly window: Float32Array;
   readonly ax: Float64Array;
   readonly ay: Float64Array;
@@ -679,6 +688,7 @@ function frameKernelsOf(): FrameKernels | null {
       rot1Clamped: exports.rot1Clamped as FrameKernels['rot'],
       luma: exports.luma as FrameKernels['luma'],
       blocks3: exports.blocks3 as FrameKernels['blocks3'],
+      means2: exports.means2 as FrameKernels['means2'],
       frameBytes: 0,
       windowFloats: 0,
       columns: 0,
@@ -706,7 +716,7 @@ export function frameBuffer(bytes: number, window: number): Uint8Array | null {
   k.frameBytes = Math.max(bytes, k.frameBytes);
   k.windowFloats = Math.max(floats, k.windowFloats);
   k.columns = Math.ceil(Math.max(columns, k.columns));
-  const { windowAt, axAt, ayAt, end } = frameLayout(k);
+  const { halfAt, windowAt, axAt, ayAt, end } = frameLayout(k);
   const have = k.memory.buffer.byteLength;
   try {
     if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
@@ -717,6 +727,7 @@ export function frameBuffer(bytes: number, window: number): Uint8Array | null {
   const buf = k.memory.buffer;
   k.views = {
     frame: new Uint8Array(buf, 0, k.frameBytes),
+    half: new Uint8Array(buf, halfAt, k.frameBytes >> 2),
     window: new Float32Array(buf, windowAt, k.windowFloats),
     ax: new Float64Array(buf, axAt, k.columns),
     ay: new Float64Array(buf, ayAt, k.columns),
@@ -724,11 +735,12 @@ export function frameBuffer(bytes: number, window: number): Uint8Array | null {
   return k.views.frame.subarray(0, bytes);
 }
 
-function frameLayout(k: FrameKernels): { windowAt: number; axAt: number; ayAt: number; end: number } {
-  const windowAt = align16(k.frameBytes);
+function frameLayout(k: FrameKernels): { halfAt: number; windowAt: number; axAt: number; ayAt: number; end: number } {
+  const halfAt = align16(k.frameBytes);
+  const windowAt = align16(halfAt + (k.frameBytes >> 2));
   const axAt = align16(windowAt + 4 * k.windowFloats);
   const ayAt = align16(axAt + 8 * k.columns);
-  return { windowAt, axAt, ayAt, end: ayAt + 8 * k.columns };
+  return { halfAt, windowAt, axAt, ayAt, end: ayAt + 8 * k.columns };
 }
 
 /** Rectification rows sampled by SIMD from a source in the frame memory (see {@link simdRect}). */
@@ -882,4 +894,48 @@ export function simdGray(gray: Uint8Array, width: number, height: number): SimdG
       return sums;
     },
   };
+}
+
+/** `means2(src, W, dst, w, h)` (see {@link frameKernelBytes}). */
+function means2Code(): number[] {
+  // Params: src 0, W 1, dst 2, w 3, h 4; p 5 (a pass's first source byte), q 6, last 7 (the row's
+  // last pass's q), two 8 (splat 2).
+  const { body, op } = emitter();
+  op(I32_CONST, 2, I16X8_SPLAT, LOCAL_SET, 8);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, LOCAL_SET, 5, LOCAL_GET, 2, LOCAL_SET, 6);
+  op(LOCAL_GET, 2, LOCAL_GET, 3, I32_ADD, I32_CONST, ...sleb(8), I32_SUB, LOCAL_SET, 7);
+  op(BLOCK, EMPTY, LOOP, EMPTY);
+  // (two rows' pairwise sums + 2) >> 2, narrowed to bytes, eight stored.
+  op(LOCAL_GET, 6);
+  op(LOCAL_GET, 5, V128_LOAD(0, 0), I16X8_EXTADD_PAIRWISE_I8X16_U, LOCAL_GET, 5, LOCAL_GET, 1, I32_ADD, V128_LOAD(0, 0), I16X8_EXTADD_PAIRWISE_I8X16_U, I16X8_ADD);
+  op(LOCAL_GET, 8, I16X8_ADD, I32_CONST, 2, I16X8_SHR_U, LOCAL_TEE, 9, LOCAL_GET, 9, I8X16_NARROW_I16X8_U, V128_STORE64_LANE0);
+  op(LOCAL_GET, 6, LOCAL_GET, 7, I32_EQ, BR_IF, 1);
+  // Next 8 blocks, or the row's last 8 when fewer remain.
+  op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
+  op(LOCAL_GET, 6, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 6);
+  op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, LOCAL_GET, 6, LOCAL_GET, 7, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_MUL_, I32_SUB, LOCAL_SET, 5);
+  op(LOCAL_GET, 7, LOCAL_GET, 6, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, SELECT, LOCAL_SET, 6);
+  op(BR, 0, END, END);
+  op(LOCAL_GET, 0, LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, LOCAL_GET, 3, I32_ADD, LOCAL_SET, 2);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END, END);
+  return [...vec([[...uleb(3), I32], [...uleb(2), V128]]), ...body];
+}
+
+/**
+ * `downscale(frame, 2)` of the `width` x `height` grey frame `src` by SIMD, into the frame
+ * memory's level space: its bytes, or null when `src` is not the frame at the memory's start
+ * (see {@link frameBuffer}), its level is under 8 pixels wide or empty, or the kernels cannot be
+ * compiled. Valid until the next {@link frameBuffer} or `simdHalf` call.
+ */
+export function simdHalf(src: Uint8Array, width: number, height: number): Uint8Array | null {
+  const k = frameKernels;
+  const v = k?.views;
+  const w = Math.floor(width / 2);
+  const h = Math.floor(height / 2);
+  if (!k || !v || src.buffer !== k.memory.buffer || src.byteOffset !== 0 || w < 8 || h < 1 || src.length < width * height || w * h > v.half.length) return null;
+  k.means2(0, width, v.half.byteOffset, w, h);
+  return v.half.subarray(0, w * h);
 }

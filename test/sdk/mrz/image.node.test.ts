@@ -733,3 +733,26 @@ test('toGrayLevels into the SIMD kernels\' memory converts the whole frame there
   const { image } = randomRgba(15, 6, 1);
   assert.ok(toGrayLevels(image, 3, frameBuffer(90, RECT_MAX_PIXELS) ?? undefined)?.gray.ready);
 });
+
+test('downscale by 2 of the frame in the SIMD kernels\' memory gives the JavaScript means (widths around the 8-block passes, 2-3 rows, byte extremes), and leaves other images to the JavaScript', () => {
+  const r = rng(29);
+  for (const [w, h] of [[16, 2], [17, 3], [18, 2], [31, 5], [32, 4], [34, 7], [100, 9], [1280, 720], [1281, 31]] as const) {
+    const data = new Uint8Array(w * h).map(() => (r() < 0.1 ? 255 : r() < 0.1 ? 0 : Math.floor(r() * 256)));
+    const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+    assert.ok(mem, 'Node compiles the kernels');
+    mem.set(data);
+    const want = downscale({ width: w, height: h, data }, 2);
+    const got = downscale({ width: w, height: h, data: mem }, 2);
+    assert.equal(got.data.buffer, mem.buffer, `${w}x${h}: by SIMD`);
+    assert.deepEqual([got.width, got.height, [...got.data]], [want.width, want.height, [...want.data]], `${w}x${h}`);
+    assert.equal(mem.subarray(0, w * h).every((v, i) => v === data[i]), true, 'the frame is left as it was');
+  }
+  // Too narrow a level, and a source elsewhere in the memory (the level itself): JavaScript.
+  const mem = frameBuffer(15 * 4, RECT_MAX_PIXELS);
+  assert.ok(mem);
+  assert.notEqual(downscale({ width: 15, height: 4, data: mem }, 2).data.buffer, mem.buffer);
+  const big = frameBuffer(64 * 8, RECT_MAX_PIXELS);
+  assert.ok(big);
+  const level = downscale({ width: 64, height: 8, data: big }, 2);
+  assert.notEqual(downscale(level, 2).data.buffer, big.buffer);
+});
