@@ -115,8 +115,9 @@ function prepare(image: RgbaImage | GrayImage): Prepared | null {
       image = { width, height, data: inWasm };
     }
     // Frames the engine reads at full size: the fast locate pass's two levels made along with the
-    // grey frame (see toGrayLevels; the same bytes as downscaling it), which is converted where
-    // it is read (the band windows; the whole frame only for a finer pass or another orientation).
+    // grey frame (see toGrayLevels; the same bytes as downscaling it), which is converted whole by
+    // SIMD in the kernels' memory, or without them where it is read (the band windows; the whole
+    // frame only for a finer pass or another orientation).
     const levels = Math.max(width, height) <= MAX_SIDE ? fastLevels(width, height) : [];
     const [f, f2] = levels as [number, number | undefined];
     if (levels.length === 2 && f2 === 2 * f && f > 1) {

@@ -25,6 +25,11 @@
  * passes on a 241x25 image, k 5-13 (Node); engine paired bench 0.985x Chromium, 0.971x Node.
  * blockMax with 4x4 blocks runs as `simdBlockMax4` (0.16x in Node on 963x100, the copy into
  * WebAssembly memory included); both kernels: paired bench 0.972x Chromium, 0.966x Node.
+ * Session 19: a grey buffer in simd.ts' frame memory (the engine's, see `frameBuffer`) is filled
+ * whole by SIMD (`simdGray`: 16 lumas per pass, the 3x3 block sums by column sums), so rectify's
+ * kernels sample it in place and nothing is converted on demand: engine paired bench (with the
+ * rectify kernels) 0.870x Chromium, 0.884x Node. `downscale(frame, 2)` there by SIMD too
+ * (`simdHalf`; 0.03x of the JavaScript on 1280x720, Node).
  * @module
  */
 

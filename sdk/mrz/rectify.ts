@@ -7,6 +7,12 @@
  * around the window's four corner samples before sampling (`readySource`). Tried and dropped: a
  * loop of its own for clamped rows and for full resolution (the branches are loop-invariant;
  * Chromium: 1.01x on 31 captured perspective windows, 1.03x on 41 rotated ones).
+ *
+ * Session 19: a source in the frame memory of simd.ts (the engine's grey frame, see `frameBuffer`)
+ * is sampled by its row kernels (`simdRect`: two pixels per pass in f64x2 lanes, the loops' exact
+ * operations, clamped rows too); the loops below remain for other sources and where WebAssembly
+ * SIMD cannot compile. 158 captured bench windows: 0.63-0.71x of the loops' time (Node), the same
+ * floats; engine paired bench 0.949x Chromium, 0.971x Node.
  * @module
  */
 
@@ -213,8 +219,8 @@ export function rectify(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   }
   const target = into && into.length >= W * H ? into.subarray(0, W * H) : new Float32Array(W * H);
   if (src.ready) readySource(src, spec, W, H, f);
-  // A source in the frame memory (the engine's grey frame): unclamped rows by the SIMD kernels, into
-  // their window (clamped rows by the loops below), copied out at the end.
+  // A source in the frame memory (the engine's grey frame and its 2x2 level): every row by the SIMD
+  // kernels, into their window (copied out at the end unless `inPlace`); else the loops below.
   const k = simdRect(src.data, src.width, src.height, W * H, W);
   const out = k ? k.window : target;
   const sw = src.width;

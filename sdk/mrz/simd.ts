@@ -9,7 +9,11 @@
  *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
  * - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
  *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN;
- * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`).
+ * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`);
+ * - in a module and memory of their own (the frame kernels, at the end): the engine's grey frame
+ *   lives in that memory (`frameBuffer`), converted from RGBA with its first level there
+ *   (`simdGray`), downscaled by 2 there (`simdHalf`), and rectify.ts' rows are sampled from it
+ *   (`simdRect`).
  *
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
