@@ -117,12 +117,15 @@ export interface LineGroup {
  */
 let rectBuf = new Float32Array(0);
 
-/** `rectify` into the shared scratch buffer: the result is valid until the next call. */
+/**
+ * `rectify` into the shared scratch buffer, or left where the SIMD kernels wrote it (see
+ * `rectify`'s `inPlace`): the result is valid until the next call.
+ */
 function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8>): FloatImage | null {
   const W = Math.round((spec.u1 - spec.u0) * spec.scale);
   const H = Math.round((spec.v1 - spec.v0) * spec.scale);
   if (W * H > rectBuf.length && W * H <= RECT_MAX_PIXELS) rectBuf = new Float32Array(W * H);
-  return rectify(gray, spec, pyramid, rectBuf);
+  return rectify(gray, spec, pyramid, rectBuf, true);
 }
 
 /**

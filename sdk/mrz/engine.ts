@@ -27,7 +27,8 @@ import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS } from './formats.ts';
 import { downscale, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
-import { toFrame, type RectSpec } from './rectify.ts';
+import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
+import { frameBuffer } from './simd.ts';
 import { withFramePool } from './scratch.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
 
@@ -95,7 +96,7 @@ interface Prepared {
 }
 
 /** The greyscale frame's buffer, reused between calls (the engine is synchronous, one frame at a time). */
-let grayBuf = new Uint8Array(0);
+let grayBuf: Uint8Array = new Uint8Array(0);
 
 function prepare(image: RgbaImage | GrayImage): Prepared | null {
   let gray: Gray8 | null;
@@ -103,10 +104,20 @@ function prepare(image: RgbaImage | GrayImage): Prepared | null {
   try {
     const { width, height } = image;
     const n = width * height;
-    if (n > grayBuf.length && n <= 16e6) grayBuf = new Uint8Array(n);
+    // In the SIMD kernels' memory where they compile (rectify samples it there; see simd.ts).
+    const inWasm = n <= 16e6 ? frameBuffer(n, RECT_MAX_PIXELS) : null;
+    if (inWasm) grayBuf = inWasm;
+    else if (n > grayBuf.length && n <= 16e6) grayBuf = new Uint8Array(n);
+    // A grey frame read at full size is copied there too (a copy is a small share of a frame).
+    const { data } = image;
+    if (inWasm && Math.max(width, height) <= MAX_SIDE && (data instanceof Uint8Array || data instanceof Uint8ClampedArray) && data.length >= n && data.length < 4 * n) {
+      inWasm.set(data.subarray(0, n));
+      image = { width, height, data: inWasm };
+    }
     // Frames the engine reads at full size: the fast locate pass's two levels made along with the
-    // grey frame (see toGrayLevels; the same bytes as downscaling it), which is converted where
-    // it is read (the band windows; the whole frame only for a finer pass or another orientation).
+    // grey frame (see toGrayLevels; the same bytes as downscaling it), which is converted whole by
+    // SIMD in the kernels' memory, or without them where it is read (the band windows; the whole
+    // frame only for a finer pass or another orientation).
     const levels = Math.max(width, height) <= MAX_SIDE ? fastLevels(width, height) : [];
     const [f, f2] = levels as [number, number | undefined];
     if (levels.length === 2 && f2 === 2 * f && f > 1) {

@@ -25,11 +25,16 @@
  * passes on a 241x25 image, k 5-13 (Node); engine paired bench 0.985x Chromium, 0.971x Node.
  * blockMax with 4x4 blocks runs as `simdBlockMax4` (0.16x in Node on 963x100, the copy into
  * WebAssembly memory included); both kernels: paired bench 0.972x Chromium, 0.966x Node.
+ * Session 19: a grey buffer in simd.ts' frame memory (the engine's, see `frameBuffer`) is filled
+ * whole by SIMD (`simdGray`: 16 lumas per pass, the 3x3 block sums by column sums), so rectify's
+ * kernels sample it in place and nothing is converted on demand: engine paired bench (with the
+ * rectify kernels) 0.870x Chromium, 0.884x Node. `downscale(frame, 2)` there by SIMD too
+ * (`simdHalf`; 0.03x of the JavaScript on 1280x720, Node).
  * @module
  */
 
 import { float32, uint32, uint8 } from './scratch.ts';
-import { simdBlackHat, simdBlockMax4, simdMaxFilter } from './simd.ts';
+import { simdBlackHat, simdBlockMax4, simdGray, simdHalf, simdMaxFilter } from './simd.ts';
 import type { GrayImage, RgbaImage } from './types.ts';
 
 /** A greyscale image owned by the engine (always a plain `Uint8Array`). */
@@ -156,8 +161,20 @@ export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?
   const h2 = Math.floor(H / 6);
   const fine = uint8(w * h);
   const coarse = uint8(w2 * h2);
+  const levels: [Gray8, Gray8] = [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }];
+  // A grey buffer in the SIMD kernels' memory: every grey pixel converted and the block sums made
+  // there (simd.ts `simdGray`), the coarse level from those sums as below.
+  const k = simdGray(out, W, H);
+  if (k) {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, 4 * n);
+    for (let by = 0; by < h; by++) {
+      k.luma(bytes, 3 * by, 3 * by + 3);
+      coarseRow(k.blocks(by, w, fine, by * w), by, coarse, w2, h2);
+    }
+    k.luma(bytes, 3 * h, H);
+    return { gray: { width: W, height: H, data: out }, levels };
+  }
   const acc = BLOCK_SUMS;
-  const acc2 = PAIR_SUMS;
   for (let by = 0; by < h; by++) {
     // The block row's first pixel row sets the column sums (no zeroing pass: 0.96x in Chromium and Node).
     for (let x = 0, i = 3 * by * W; x < w; x++, i += 3) {
@@ -184,15 +201,24 @@ export function toGrayLevels(image: RgbaImage | GrayImage, factor: number, into?
     const o = by * w;
     // out3 written out (Chromium called it here).
     for (let x = 0; x < w; x++) fine[o + x] = (((acc[x] as number) + 4) * 7282) >>> 16;
-    const y2 = by >> 1;
-    if (y2 >= h2) continue;
-    if ((by & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
-    else {
-      const o2 = y2 * w2;
-      for (let x = 0; x < w2; x++) coarse[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + 18) / 36;
-    }
+    coarseRow(acc, by, coarse, w2, h2);
   }
-  return { gray: new GrayOnDemand(W, H, out, px), levels: [{ width: w, height: h, data: fine }, { width: w2, height: h2, data: coarse }] };
+  return { gray: new GrayOnDemand(W, H, out, px), levels };
+}
+
+/**
+ * The coarse level's share of {@link toGrayLevels}' block row `by` (3x3 block sums `acc`): an even
+ * row's pairs of sums kept, an odd row's 6x6 rounded means stored in row `by >> 1` of `coarse`.
+ */
+function coarseRow(acc: Uint32Array, by: number, coarse: Uint8Array, w2: number, h2: number): void {
+  const acc2 = PAIR_SUMS;
+  const y2 = by >> 1;
+  if (y2 >= h2) return;
+  if ((by & 1) === 0) for (let x = 0; x < w2; x++) acc2[x] = (acc[2 * x] as number) + (acc[2 * x + 1] as number);
+  else {
+    const o2 = y2 * w2;
+    for (let x = 0; x < w2; x++) coarse[o2 + x] = ((acc2[x] as number) + (acc[2 * x] as number) + (acc[2 * x + 1] as number) + 18) / 36;
+  }
 }
 
 /**
@@ -300,6 +326,10 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
   readyGray(src);
   const w = Math.floor(src.width / f);
   const h = Math.floor(src.height / f);
+  // The engine's frame by 2 (finer locate pass, small bands' windows): by SIMD into the kernels'
+  // memory, where rectify samples it too (simd.ts `simdHalf`; the same bytes).
+  const half = f === 2 && !coarse ? simdHalf(src.data, src.width, src.height) : null;
+  if (half) return [{ width: w, height: h, data: half }, null];
   const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
   const h2 = coarse ? Math.floor(src.height / (2 * f)) : 0;
   // Every element is written before it is read (pooled buffers are not zeroed).

@@ -9,7 +9,11 @@
  *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
  * - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
  *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN;
- * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`).
+ * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`);
+ * - in a module and memory of their own (the frame kernels, at the end): the engine's grey frame
+ *   lives in that memory (`frameBuffer`), converted from RGBA with its first level there
+ *   (`simdGray`), downscaled by 2 there (`simdHalf`), and rectify.ts' rows are sampled from it
+ *   (`simdRect`).
  *
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
@@ -441,4 +445,501 @@ export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: I
   k.blockMax4(src, dst, groups, vecs, stride);
   outBits.set(mem.subarray(dst >> 2, (dst >> 2) + vecs * groups));
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frame kernels (session 19): the engine's grey frame lives in a WebAssembly memory of its own
+// (`frameBuffer`), where rectify.ts's rows are sampled by SIMD (`simdRect`). A module and memory
+// apart from the kernels above: their memory grows per call, which would detach the frame's view.
+// ---------------------------------------------------------------------------------------------
+
+const F64 = 0x7c;
+const F64_CONST = 0x44;
+const F64_ADD = 0xa0;
+const I32X4_SPLAT = simd(17);
+const F64X2_SPLAT = simd(20);
+const I32X4_EXTRACT_LANE = (lane: number): number[] => [...simd(27), lane];
+const F64X2_REPLACE_LANE = (lane: number): number[] => [...simd(34), lane];
+const V128_AND = simd(78);
+const V128_LOAD16_LANE = (lane: number): number[] => [...simd(85), 0, 0, lane];
+const V128_STORE64_LANE0 = [...simd(91), 0, 0, 0];
+const F32X4_DEMOTE_F64X2_ZERO = simd(94);
+const I32X4_SHR_U = simd(173);
+const I32X4_SUB = simd(177);
+const I32X4_MUL = simd(181);
+const I32X4_ADD = simd(174);
+const I32X4_MIN_U = simd(183);
+const I32X4_LT_S = simd(57);
+const F64X2_PMIN = simd(246);
+const F64X2_PMAX = simd(247);
+const V128_LOAD8_LANE = (lane: number): number[] => [...simd(84), 0, 0, lane];
+const F64X2_SUB = simd(241);
+const F64X2_DIV = simd(243);
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(252);
+const F64X2_CONVERT_LOW_I32X4_S = simd(254);
+const I32_GT_U = 0x4b;
+const I32_EQ = 0x46;
+const I32_LT_U = 0x49;
+const I32_MUL_ = 0x6c;
+const I32_SHR_U = 0x76;
+const SELECT = 0x1b;
+const BLOCK = 0x02;
+const BR = 0x0c;
+const I32_LOAD16_U = (offset: number): number[] => [0x2f, 1, ...uleb(offset)];
+const I32_STORE8 = [0x3a, 0, 0];
+const I32_STORE32 = [0x36, 2, 0];
+const I8X16_NARROW_I16X8_U = simd(102);
+const I16X8_NARROW_I32X4_U = simd(134);
+const I16X8_EXTEND_LOW_I8X16_U = simd(137);
+const I16X8_EXTEND_HIGH_I8X16_U = simd(138);
+const I16X8_ADD = simd(142);
+const I16X8_SPLAT = simd(16);
+const I16X8_SHR_U = simd(141);
+const I16X8_EXTADD_PAIRWISE_I8X16_U = simd(125);
+/** Lanes 2 and 3 of an i32x4 moved to lanes 0 and 1. */
+const HIGH_PAIR = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+
+const f64Const = (x: number): number[] => [F64_CONST, ...new Uint8Array(new Float64Array([x]).buffer)];
+
+/**
+ * Rectification row kernels, two output pixels per pass (f64x2 lanes holding pixels x and x + 1),
+ * each pixel's arithmetic that of rectify.ts' unclamped JavaScript loops, in the same order:
+ * - `persp(src, sw, limit, dst, pairs, nx, ny, dd, ax, ay, ad, invF)`: the perspective row; the
+ *   running numerators and denominator advance by adding `ax` (`ay`, `ad`) twice per pass, so each
+ *   lane holds the JavaScript's running sums exactly;
+ * - `rot(src, sw, limit, dst, pairs, axp, ayp, vs, vc, f)` (and `rot1`, no division: x / 1 is x):
+ *   the rotated row from the column terms at byte addresses `axp`, `ayp` (doubles).
+ * `src`: the source's first pixel (row length `sw`); samples read a pixel and its right and lower
+ * neighbours, from the index `min_u(y0 sw + x0, limit)` (so a pass past the row's end, a sample
+ * anywhere, reads inside the source); `dst`: where the row's floats go (`2 pairs` of them).
+ * The `...Clamped` kernels clamp the samples as sampleAt does (`limit`: the source's last row).
+ * And image.ts' grey frame and first level (see `toGrayLevels`):
+ * - `luma(src, dst, n)`: the BT.601 luma bytes of `n >= 16` RGBA pixels (image.ts `lumaOfWord`:
+ *   i32x4.mul wraps as Math.imul; the sum, wrapped, shifted right by 24 is the JavaScript's `>>> 24`);
+ *   16 pixels per pass, the last pass ending at the last pixel (overlapping, the same bytes again);
+ * - `blocks3(g, W, w, fine, acc, cs)`: for the three grey rows of `W` bytes from `g`, the sums of
+ *   `w` 3x3 blocks (u32 at `acc`) and their rounded means `((s + 4) 7282) >>> 16` (bytes at
+ *   `fine`), by column sums of 16 columns at once (u16 at `cs`);
+ * - `means2(src, W, dst, w, h)`: image.ts `downscale(.., 2)`: the rounded means `(s + 2) >> 2` of
+ *   the `w` x `h` 2x2 blocks of the rows of `W` bytes from `src`, into rows of `w` bytes from `dst`
+ *   (`w >= 8`); 8 blocks per pass, the last pass ending at the row's last block.
+ */
+function frameKernelBytes(): Uint8Array<ArrayBuffer> {
+  const kinds = ['persp', 'rotF', 'rot1'] as const;
+  const bodies = [false, true].flatMap((clamp) => kinds.map((kind) => rectRowCode(kind, clamp)));
+  const p = (n: number, t: number): number[] => Array.from({ length: n }, () => t);
+  const type = (params: number[]): number[] => [0x60, ...vec(params.map((t) => [t])), ...vec([])];
+  bodies.push(lumaCode(), blocks3Code(), means2Code());
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type([...p(5, I32), ...p(7, F64)]), type([...p(7, I32), ...p(3, F64)]), type(p(3, I32)), type(p(6, I32)), type(p(5, I32))])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0], [1], [1], [0], [1], [1], [2], [3], [4]])),
+    ...section(7, vec(['persp', 'rot', 'rot1', 'perspClamped', 'rotClamped', 'rot1Clamped', 'luma', 'blocks3', 'means2'].map((n, i) => [...name(n), 0x00, i]))),
+    ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
+  ]);
+}
+
+/** One row kernel's body (see {@link frameKernelBytes}). */
+function rectRowCode(kind: 'persp' | 'rotF' | 'rot1', clamp: boolean): number[] {
+  const { body, op } = emitter();
+  const isPersp = kind === 'persp';
+  // Params: src 0, sw 1, limit 2, dst 3, pairs 4; persp: nx 5, ny 6, dd 7, ax 8, ay 9, ad 10,
+  // invF 11; rot: axp 5, ayp 6, vs 7, vc 8, f 9.
+  const nParams = isPersp ? 12 : 10;
+  let next = nParams;
+  const local = (): number => next++;
+  const p0 = local();
+  const p1 = local();
+  const firstV128 = next;
+  const [NX, NY, DD, AXV, AYV, ADV, INVF, HALF, SWV, LIM, M255, FX, FY, XI, YI, TX, TY, IDX, V, ZERO, LO, D, TOP, BOT, VS, VC, FV, ONE] = Array.from({ length: 28 }, local) as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  const [SW1, SH1, SW1F, SH1F, ONES, IB, IC, W2] = Array.from({ length: 8 }, local) as number[] as [number, number, number, number, number, number, number, number];
+  op(f64Const(0.5), F64X2_SPLAT, LOCAL_SET, HALF);
+  op(LOCAL_GET, 1, I32X4_SPLAT, LOCAL_SET, SWV);
+  op(LOCAL_GET, 2, I32X4_SPLAT, LOCAL_SET, LIM);
+  if (clamp) {
+    // `limit` is the last row's index here: the bounds as integers (x0 < sw1, y0 < sh1) and doubles.
+    op(LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SUB, I32X4_SPLAT, LOCAL_TEE, SW1, F64X2_CONVERT_LOW_I32X4_S, LOCAL_SET, SW1F);
+    op(LOCAL_GET, 2, I32X4_SPLAT, LOCAL_TEE, SH1, F64X2_CONVERT_LOW_I32X4_S, LOCAL_SET, SH1F);
+    op(I32_CONST, ...sleb(1), I32X4_SPLAT, LOCAL_SET, ONES);
+  }
+  op(I32_CONST, ...sleb(255), I32X4_SPLAT, LOCAL_SET, M255);
+  if (isPersp) {
+    // Lanes: the row's first pixel and the next (its sums plus one step).
+    for (const [acc, start, step, stepV] of [[NX, 5, 8, AXV], [NY, 6, 9, AYV], [DD, 7, 10, ADV]] as const) {
+      op(LOCAL_GET, step, F64X2_SPLAT, LOCAL_SET, stepV);
+      op(LOCAL_GET, start, F64X2_SPLAT, LOCAL_GET, start, LOCAL_GET, step, F64_ADD, F64X2_REPLACE_LANE(1), LOCAL_SET, acc);
+    }
+    op(LOCAL_GET, 11, F64X2_SPLAT, LOCAL_SET, INVF);
+  } else {
+    op(LOCAL_GET, 7, F64X2_SPLAT, LOCAL_SET, VS);
+    op(LOCAL_GET, 8, F64X2_SPLAT, LOCAL_SET, VC);
+    op(LOCAL_GET, 9, F64X2_SPLAT, LOCAL_SET, FV);
+    op(f64Const(1), F64X2_SPLAT, LOCAL_SET, ONE);
+  }
+  op(LOOP, EMPTY);
+  if (isPersp) {
+    // id = invF / dd; fx = nx id - 0.5; fy = ny id - 0.5; then nx += ax (twice), ny, dd alike.
+    op(LOCAL_GET, INVF, LOCAL_GET, DD, F64X2_DIV, LOCAL_SET, TX);
+    op(LOCAL_GET, NX, LOCAL_GET, TX, F64X2_MUL, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FX);
+    op(LOCAL_GET, NY, LOCAL_GET, TX, F64X2_MUL, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FY);
+    for (const [acc, stepV] of [[NX, AXV], [NY, AYV], [DD, ADV]] as const) op(LOCAL_GET, acc, LOCAL_GET, stepV, F64X2_ADD, LOCAL_GET, stepV, F64X2_ADD, LOCAL_SET, acc);
+  } else {
+    // fx = (ax - vs) / f - 0.5; fy = (ay + vc) / f - 0.5 (rot1: no division).
+    const div = kind === 'rotF' ? [LOCAL_GET, FV, ...F64X2_DIV] : [];
+    op(LOCAL_GET, 5, V128_LOAD(0, 0), LOCAL_GET, VS, F64X2_SUB, div, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FX);
+    op(LOCAL_GET, 6, V128_LOAD(0, 0), LOCAL_GET, VC, F64X2_ADD, div, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FY);
+    op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
+    op(LOCAL_GET, 6, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 6);
+  }
+  if (clamp) {
+    // rectify.ts' sampleAt: fx < 0 gives 0, fx > sw1 gives sw1 (NaN stays), fy alike
+    // (pmax(a, b) is a < b ? b : a, pmin(a, b) is b < a ? b : a).
+    op(LOCAL_GET, FX, LOCAL_GET, ZERO, F64X2_PMAX, LOCAL_GET, SW1F, F64X2_PMIN, LOCAL_SET, FX);
+    op(LOCAL_GET, FY, LOCAL_GET, ZERO, F64X2_PMAX, LOCAL_GET, SH1F, F64X2_PMIN, LOCAL_SET, FY);
+  }
+  // x0 = fx | 0, y0 = fy | 0 (lanes 0 and 1); tx = fx - x0, ty = fy - y0.
+  op(LOCAL_GET, FX, I32X4_TRUNC_SAT_F64X2_S_ZERO, LOCAL_SET, XI);
+  op(LOCAL_GET, FY, I32X4_TRUNC_SAT_F64X2_S_ZERO, LOCAL_SET, YI);
+  op(LOCAL_GET, FX, LOCAL_GET, XI, F64X2_CONVERT_LOW_I32X4_S, F64X2_SUB, LOCAL_SET, TX);
+  op(LOCAL_GET, FY, LOCAL_GET, YI, F64X2_CONVERT_LOW_I32X4_S, F64X2_SUB, LOCAL_SET, TY);
+  if (!clamp) {
+    op(LOCAL_GET, YI, LOCAL_GET, SWV, I32X4_MUL, LOCAL_GET, XI, I32X4_ADD, LOCAL_GET, LIM, I32X4_MIN_U, LOCAL_SET, IDX);
+    op(LOCAL_GET, 0, LOCAL_GET, IDX, I32X4_EXTRACT_LANE(0), I32_ADD, LOCAL_SET, p0);
+    op(LOCAL_GET, 0, LOCAL_GET, IDX, I32X4_EXTRACT_LANE(1), I32_ADD, LOCAL_SET, p1);
+    // Each pixel pair (little-endian 16 bits) into the low half of an i32 lane: ab of x, ab of x + 1, ce of x, ce of x + 1.
+    op(LOCAL_GET, p0, LOCAL_GET, ZERO, V128_LOAD16_LANE(0));
+    op(LOCAL_SET, V, LOCAL_GET, p1, LOCAL_GET, V, V128_LOAD16_LANE(2));
+    op(LOCAL_SET, V, LOCAL_GET, p0, LOCAL_GET, 1, I32_ADD, LOCAL_GET, V, V128_LOAD16_LANE(4));
+    op(LOCAL_SET, V, LOCAL_GET, p1, LOCAL_GET, 1, I32_ADD, LOCAL_GET, V, V128_LOAD16_LANE(6), LOCAL_SET, V);
+    // lo = a, a', c, c'; d = b - a, b' - a', e - c, e' - c'.
+    op(LOCAL_GET, V, LOCAL_GET, M255, V128_AND, LOCAL_SET, LO);
+    op(LOCAL_GET, V, I32_CONST, 8, I32X4_SHR_U, LOCAL_GET, LO, I32X4_SUB, LOCAL_SET, D);
+  } else {
+    // i0 = y0 sw + x0; the right neighbour only when x0 < sw1, the lower only when y0 < sh1.
+    op(LOCAL_GET, YI, LOCAL_GET, SWV, I32X4_MUL, LOCAL_GET, XI, I32X4_ADD, LOCAL_TEE, IDX);
+    op(LOCAL_GET, XI, LOCAL_GET, SW1, I32X4_LT_S, LOCAL_GET, ONES, V128_AND, LOCAL_TEE, W2, I32X4_ADD, LOCAL_SET, IB);
+    op(LOCAL_GET, IDX, LOCAL_GET, YI, LOCAL_GET, SH1, I32X4_LT_S, LOCAL_GET, SWV, V128_AND, I32X4_ADD, LOCAL_TEE, IC, LOCAL_GET, W2, I32X4_ADD, LOCAL_SET, W2);
+    // lo = a, a', c, c' and hi = b, b', e, e' (one byte per i32 lane); d = hi - lo.
+    const gather = (pairs: [number, number][], into: number): void => {
+      op(LOCAL_GET, ZERO, LOCAL_SET, into);
+      pairs.forEach(([vecLocal, lane], i) => op(LOCAL_GET, 0, LOCAL_GET, vecLocal, I32X4_EXTRACT_LANE(lane), I32_ADD, LOCAL_GET, into, V128_LOAD8_LANE(4 * i), LOCAL_SET, into));
+    };
+    gather([[IDX, 0], [IDX, 1], [IC, 0], [IC, 1]], LO);
+    gather([[IB, 0], [IB, 1], [W2, 0], [W2, 1]], V);
+    op(LOCAL_GET, V, LOCAL_GET, LO, I32X4_SUB, LOCAL_SET, D);
+  }
+  // top = a + d tx; bottom = c + d' tx.
+  op(LOCAL_GET, LO, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, TOP);
+  op(LOCAL_GET, LO, LOCAL_GET, LO, HIGH_PAIR, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, LOCAL_GET, D, HIGH_PAIR, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, BOT);
+  op(LOCAL_GET, 3);
+  if (isPersp) op(LOCAL_GET, TOP, LOCAL_GET, BOT, LOCAL_GET, TOP, F64X2_SUB, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
+  else op(LOCAL_GET, TOP, LOCAL_GET, ONE, LOCAL_GET, TY, F64X2_SUB, F64X2_MUL, LOCAL_GET, BOT, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
+  op(F32X4_DEMOTE_F64X2_ZERO, V128_STORE64_LANE0);
+  op(LOCAL_GET, 3, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(2), I32], [...uleb(next - firstV128), V128]]), ...body];
+}
+
+/** The frame memory and its row kernels (see {@link frameBuffer}). */
+interface FrameKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly persp: (src: number, sw: number, limit: number, dst: number, pairs: number, nx: number, ny: number, dd: number, ax: number, ay: number, ad: number, invF: number) => void;
+  readonly rot: (src: number, sw: number, limit: number, dst: number, pairs: number, axp: number, ayp: number, vs: number, vc: number, f: number) => void;
+  readonly rot1: FrameKernels['rot'];
+  /** The same with rectify.ts' sampleAt clamps (`limit`: the source's last row). */
+  readonly perspClamped: FrameKernels['persp'];
+  readonly rotClamped: FrameKernels['rot'];
+  readonly rot1Clamped: FrameKernels['rot'];
+  readonly luma: (src: number, dst: number, n: number) => void;
+  readonly blocks3: (g: number, W: number, w: number, fine: number, acc: number, cs: number) => void;
+  readonly means2: (src: number, W: number, dst: number, w: number, h: number) => void;
+  /** Bytes of frame, floats of window and doubles per column array the memory holds now. */
+  frameBytes: number;
+  windowFloats: number;
+  columns: number;
+  /** Views of the current buffer (remade after it grows). */
+  views: FrameViews | null;
+}
+
+interface FrameViews {
+  readonly frame: Uint8Array;
+  /** The frame's 2x2 block level (see {@link simdHalf}). */
+  readonly half: Uint8Array;
+  readonly window: Float32Array;
+  readonly ax: Float64Array;
+  readonly ay: Float64Array;
+}
+
+let frameKernels: FrameKernels | null | undefined;
+
+function frameKernelsOf(): FrameKernels | null {
+  if (frameKernels !== undefined) return frameKernels;
+  frameKernels = null;
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(frameKernelBytes()), { e: { m: memory } });
+    frameKernels = {
+      memory,
+      persp: exports.persp as FrameKernels['persp'],
+      rot: exports.rot as FrameKernels['rot'],
+      rot1: exports.rot1 as FrameKernels['rot'],
+      perspClamped: exports.perspClamped as FrameKernels['persp'],
+      rotClamped: exports.rotClamped as FrameKernels['rot'],
+      rot1Clamped: exports.rot1Clamped as FrameKernels['rot'],
+      luma: exports.luma as FrameKernels['luma'],
+      blocks3: exports.blocks3 as FrameKernels['blocks3'],
+      means2: exports.means2 as FrameKernels['means2'],
+      frameBytes: 0,
+      windowFloats: 0,
+      columns: 0,
+      views: null,
+    };
+  } catch {
+    frameKernels = null;
+  }
+  return frameKernels;
+}
+
+/**
+ * A buffer of `bytes` bytes for the engine's grey frame, in the frame kernels' WebAssembly memory
+ * (so {@link simdRect} samples it in place), with room for rectified windows of up to `window`
+ * pixels; null where the kernels cannot be compiled. The memory grows only here: a call that
+ * grows it detaches the buffer an earlier call returned (call once per frame, before reading it).
+ */
+export function frameBuffer(bytes: number, window: number): Uint8Array | null {
+  const k = frameKernelsOf();
+  if (!k || !(bytes >= 0) || !(window >= 0)) return null;
+  // A pass writes up to one float past a window's end and reads one double past a column array's.
+  const floats = window + 4;
+  const columns = window / 8 + 4;
+  if (k.views && bytes <= k.frameBytes && floats <= k.windowFloats && columns <= k.columns) return k.views.frame.subarray(0, bytes);
+  k.frameBytes = Math.max(bytes, k.frameBytes);
+  k.windowFloats = Math.max(floats, k.windowFloats);
+  k.columns = Math.ceil(Math.max(columns, k.columns));
+  const { halfAt, windowAt, axAt, ayAt, end } = frameLayout(k);
+  const have = k.memory.buffer.byteLength;
+  try {
+    if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  } catch {
+    frameKernels = null;
+    return null;
+  }
+  const buf = k.memory.buffer;
+  k.views = {
+    frame: new Uint8Array(buf, 0, k.frameBytes),
+    half: new Uint8Array(buf, halfAt, k.frameBytes >> 2),
+    window: new Float32Array(buf, windowAt, k.windowFloats),
+    ax: new Float64Array(buf, axAt, k.columns),
+    ay: new Float64Array(buf, ayAt, k.columns),
+  };
+  return k.views.frame.subarray(0, bytes);
+}
+
+function frameLayout(k: FrameKernels): { halfAt: number; windowAt: number; axAt: number; ayAt: number; end: number } {
+  const halfAt = align16(k.frameBytes);
+  const windowAt = align16(halfAt + (k.frameBytes >> 2));
+  const axAt = align16(windowAt + 4 * k.windowFloats);
+  const ayAt = align16(axAt + 8 * k.columns);
+  return { halfAt, windowAt, axAt, ayAt, end: ayAt + 8 * k.columns };
+}
+
+/** Rectification rows sampled by SIMD from a source in the frame memory (see {@link simdRect}). */
+export interface SimdRect {
+  /** The output window (at least `W * H + 1` floats): the kernels write rows here, callers the rest. */
+  readonly window: Float32Array;
+  /** The rotated path's column terms (`cx + u c`, `cy + u s`; at least `W + 1` each). */
+  readonly ax: Float64Array;
+  readonly ay: Float64Array;
+  /**
+   * The perspective row of `n` pixels from float `at` of the window: rectify.ts' loop from running
+   * sums `nx`, `ny`, `dd` with steps `ax`, `ay`, `ad`, its samples clamped to the source as
+   * sampleAt's (`clamped`), or all at least a pixel inside it. Writes one float past the row when
+   * `n` is odd.
+   */
+  persp(at: number, n: number, nx: number, ny: number, dd: number, ax: number, ay: number, ad: number, invF: number, clamped: boolean): void;
+  /** The rotated row of `n` pixels from float `at`, offsets `vs`, `vc`, source factor `f` (as {@link persp}). */
+  rot(at: number, n: number, vs: number, vc: number, f: number, clamped: boolean): void;
+}
+
+/**
+ * The row kernels for a `width` x `height` source whose pixels `data` lies in the frame memory
+ * (see {@link frameBuffer}), with windows of `pixels` pixels `columns` wide; null when it does not,
+ * the window does not fit, the source is under 3 x 3 pixels (no sample is a pixel inside it), or
+ * the kernels cannot be compiled. Valid until the next {@link frameBuffer} call.
+ */
+export function simdRect(data: Uint8Array, width: number, height: number, pixels: number, columns: number): SimdRect | null {
+  const k = frameKernels;
+  const v = k?.views;
+  if (!k || !v || data.buffer !== k.memory.buffer || width < 3 || height < 3 || data.length < width * height) return null;
+  if (pixels + 1 > v.window.length || columns + 1 > v.ax.length) return null;
+  const src = data.byteOffset;
+  const windowAt = v.window.byteOffset;
+  const axAt = v.ax.byteOffset;
+  const ayAt = v.ay.byteOffset;
+  // The largest index a sample a pixel inside the source reads from (its pair's lower row included).
+  const limit = width * height - width - 2;
+  return {
+    window: v.window,
+    ax: v.ax,
+    ay: v.ay,
+    persp: (at, n, nx, ny, dd, ax, ay, ad, invF, clamped) =>
+      (clamped ? k.perspClamped : k.persp)(src, width, clamped ? height - 1 : limit, windowAt + 4 * at, (n + 1) >> 1, nx, ny, dd, ax, ay, ad, invF),
+    rot: (at, n, vs, vc, f, clamped) =>
+      (clamped ? (f === 1 ? k.rot1Clamped : k.rotClamped) : f === 1 ? k.rot1 : k.rot)(src, width, clamped ? height - 1 : limit, windowAt + 4 * at, (n + 1) >> 1, axAt, ayAt, vs, vc, f),
+  };
+}
+
+/** `luma(src, dst, n)` (see {@link frameKernelBytes}). */
+function lumaCode(): number[] {
+  // Params: src 0, dst 1, n 2; last 3 (the last pass's src), lastDst 4; M1 5, K1 6, M2 7, K2 8.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 0, LOCAL_GET, 2, I32_CONST, ...sleb(16), I32_SUB, I32_CONST, ...sleb(2), I32_SHL, I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 1, LOCAL_GET, 2, I32_ADD, I32_CONST, ...sleb(16), I32_SUB, LOCAL_SET, 4);
+  for (const [local, c] of [[5, 0xff00ff], [6, 0x4d001d], [7, 0xff00], [8, 0x9600]] as const) op(I32_CONST, ...sleb(c), I32X4_SPLAT, LOCAL_SET, local);
+  op(BLOCK, EMPTY, LOOP, EMPTY);
+  op(LOCAL_GET, 1);
+  for (let k = 0; k < 4; k++) {
+    // ((v & 0xff00ff) * 0x4d001d + (v & 0xff00) * 0x9600) >>> 24, four pixels.
+    op(LOCAL_GET, 0, V128_LOAD(16 * k, 0), LOCAL_GET, 5, V128_AND, LOCAL_GET, 6, I32X4_MUL);
+    op(LOCAL_GET, 0, V128_LOAD(16 * k, 0), LOCAL_GET, 7, V128_AND, LOCAL_GET, 8, I32X4_MUL, I32X4_ADD, I32_CONST, 24, I32X4_SHR_U);
+    if (k % 2 === 1) op(I16X8_NARROW_I32X4_U);
+  }
+  op(I8X16_NARROW_I16X8_U, V128_STORE(0, 0));
+  op(LOCAL_GET, 0, LOCAL_GET, 3, I32_EQ, BR_IF, 1);
+  // Next 16 pixels, or the last 16 when fewer remain.
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(64), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 4, LOCAL_GET, 1, LOCAL_GET, 0, LOCAL_GET, 3, I32_GT_U, SELECT, LOCAL_SET, 1);
+  op(LOCAL_GET, 3, LOCAL_GET, 0, LOCAL_GET, 0, LOCAL_GET, 3, I32_GT_U, SELECT, LOCAL_SET, 0);
+  op(BR, 0, END, END, END);
+  return [...vec([[...uleb(2), I32], [...uleb(4), V128]]), ...body];
+}
+
+/** `blocks3(g, W, w, fine, acc, cs)` (see {@link frameKernelBytes}). */
+function blocks3Code(): number[] {
+  // Params: g 0, W 1, w 2, fine 3, acc 4, cs 5; x 6, end 7, s 8.
+  const { body, op } = emitter();
+  // Column sums of columns 0 .. 3w - 1 (and up to 15 more), 16 per pass.
+  op(LOCAL_GET, 0, LOCAL_GET, 2, I32_CONST, ...sleb(3), I32_MUL_, I32_ADD, LOCAL_SET, 7);
+  op(LOCAL_GET, 0, LOCAL_SET, 6);
+  op(LOOP, EMPTY);
+  for (const [ext, at] of [[I16X8_EXTEND_LOW_I8X16_U, 0], [I16X8_EXTEND_HIGH_I8X16_U, 16]] as const) {
+    op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 0, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_ADD);
+    op(LOCAL_GET, 6, V128_LOAD(0, 0), ext);
+    op(LOCAL_GET, 6, LOCAL_GET, 1, I32_ADD, V128_LOAD(0, 0), ext, I16X8_ADD);
+    op(LOCAL_GET, 6, LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, V128_LOAD(0, 0), ext, I16X8_ADD);
+    op(V128_STORE(at, 0));
+  }
+  op(LOCAL_GET, 6, I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, 6, LOCAL_GET, 7, I32_LT_U, BR_IF, 0);
+  op(END);
+  // Per block: s = three column sums; fine = ((s + 4) 7282) >>> 16; acc = s.
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 5, I32_LOAD16_U(0), LOCAL_GET, 5, I32_LOAD16_U(2), I32_ADD, LOCAL_GET, 5, I32_LOAD16_U(4), I32_ADD, LOCAL_SET, 8);
+  op(LOCAL_GET, 3, LOCAL_GET, 8, I32_CONST, ...sleb(4), I32_ADD, I32_CONST, ...sleb(7282), I32_MUL_, I32_CONST, 16, I32_SHR_U, I32_STORE8);
+  op(LOCAL_GET, 4, LOCAL_GET, 8, I32_STORE32);
+  op(LOCAL_GET, 5, I32_CONST, ...sleb(6), I32_ADD, LOCAL_SET, 5);
+  op(LOCAL_GET, 3, I32_CONST, ...sleb(1), I32_ADD, LOCAL_SET, 3);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 4);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(3), I32]]), ...body];
+}
+
+/** image.ts' grey frame and 3x3 block level by SIMD, into a grey frame in the frame memory (see {@link simdGray}). */
+export interface SimdGray {
+  /** Converts RGBA rows `y0` to `y1 - 1` of `rgba` (its bytes) into the grey frame's rows. */
+  luma(rgba: Uint8Array, y0: number, y1: number): void;
+  /**
+   * The 3x3 blocks `0..w-1` of block row `by` (grey rows `3 by` to `3 by + 2`, converted): their
+   * rounded means into `fine` from `at`, and their sums, returned (valid until the next call).
+   */
+  blocks(by: number, w: number, fine: Uint8Array, at: number): Uint32Array;
+}
+
+/**
+ * The SIMD grey conversion for a `width` x `height` frame into `gray` (its bytes, in the frame
+ * memory: see {@link frameBuffer}); null when `gray` lies elsewhere or is short, the frame is
+ * under 16 pixels wide, or its rows do not fit the staging space. Valid until the next
+ * {@link frameBuffer} call.
+ */
+export function simdGray(gray: Uint8Array, width: number, height: number): SimdGray | null {
+  const k = frameKernels;
+  const v = k?.views;
+  if (!k || !v || gray.buffer !== k.memory.buffer || width < 16 || !(height >= 1) || gray.length < width * height) return null;
+  // Staging in the window space (free while a frame is converted): three RGBA rows, the column
+  // sums (one pass past the last block), the block sums and means.
+  const w = Math.floor(width / 3);
+  const stage = v.window.byteOffset;
+  const cs = align16(stage + 12 * width);
+  const acc = align16(cs + 2 * (3 * w + 32));
+  const fineAt = align16(acc + 4 * w);
+  if (fineAt + w > v.window.byteOffset + v.window.byteLength) return null;
+  const buf = k.memory.buffer;
+  const stageBytes = new Uint8Array(buf, stage, 12 * width);
+  const sums = new Uint32Array(buf, acc, w);
+  const means = new Uint8Array(buf, fineAt, w);
+  const g = gray.byteOffset;
+  return {
+    luma: (rgba, y0, y1) => {
+      for (let y = y0; y < y1; y += 3) {
+        const rows = Math.min(3, y1 - y);
+        stageBytes.set(rgba.subarray(4 * width * y, 4 * width * (y + rows)));
+        k.luma(stage, g + y * width, rows * width);
+      }
+    },
+    blocks: (by, bw, fine, at) => {
+      k.blocks3(g + 3 * by * width, width, bw, fineAt, acc, cs);
+      fine.set(bw === w ? means : means.subarray(0, bw), at);
+      return sums;
+    },
+  };
+}
+
+/** `means2(src, W, dst, w, h)` (see {@link frameKernelBytes}). */
+function means2Code(): number[] {
+  // Params: src 0, W 1, dst 2, w 3, h 4; p 5 (a pass's first source byte), q 6, last 7 (the row's
+  // last pass's q), two 8 (splat 2).
+  const { body, op } = emitter();
+  op(I32_CONST, 2, I16X8_SPLAT, LOCAL_SET, 8);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, LOCAL_SET, 5, LOCAL_GET, 2, LOCAL_SET, 6);
+  op(LOCAL_GET, 2, LOCAL_GET, 3, I32_ADD, I32_CONST, ...sleb(8), I32_SUB, LOCAL_SET, 7);
+  op(BLOCK, EMPTY, LOOP, EMPTY);
+  // (two rows' pairwise sums + 2) >> 2, narrowed to bytes, eight stored.
+  op(LOCAL_GET, 6);
+  op(LOCAL_GET, 5, V128_LOAD(0, 0), I16X8_EXTADD_PAIRWISE_I8X16_U, LOCAL_GET, 5, LOCAL_GET, 1, I32_ADD, V128_LOAD(0, 0), I16X8_EXTADD_PAIRWISE_I8X16_U, I16X8_ADD);
+  op(LOCAL_GET, 8, I16X8_ADD, I32_CONST, 2, I16X8_SHR_U, LOCAL_TEE, 9, LOCAL_GET, 9, I8X16_NARROW_I16X8_U, V128_STORE64_LANE0);
+  op(LOCAL_GET, 6, LOCAL_GET, 7, I32_EQ, BR_IF, 1);
+  // Next 8 blocks, or the row's last 8 when fewer remain.
+  op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
+  op(LOCAL_GET, 6, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 6);
+  op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, LOCAL_GET, 6, LOCAL_GET, 7, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_MUL_, I32_SUB, LOCAL_SET, 5);
+  op(LOCAL_GET, 7, LOCAL_GET, 6, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, SELECT, LOCAL_SET, 6);
+  op(BR, 0, END, END);
+  op(LOCAL_GET, 0, LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, LOCAL_GET, 3, I32_ADD, LOCAL_SET, 2);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END, END);
+  return [...vec([[...uleb(3), I32], [...uleb(2), V128]]), ...body];
+}
+
+/**
+ * `downscale(frame, 2)` of the `width` x `height` grey frame `src` by SIMD, into the frame
+ * memory's level space: its bytes, or null when `src` is not the frame at the memory's start
+ * (see {@link frameBuffer}), its level is under 8 pixels wide or empty, or the kernels cannot be
+ * compiled. Valid until the next {@link frameBuffer} or `simdHalf` call.
+ */
+export function simdHalf(src: Uint8Array, width: number, height: number): Uint8Array | null {
+  const k = frameKernels;
+  const v = k?.views;
+  const w = Math.floor(width / 2);
+  const h = Math.floor(height / 2);
+  if (!k || !v || src.buffer !== k.memory.buffer || src.byteOffset !== 0 || w < 8 || h < 1 || src.length < width * height || w * h > v.half.length) return null;
+  k.means2(0, width, v.half.byteOffset, w, h);
+  return v.half.subarray(0, w * h);
 }

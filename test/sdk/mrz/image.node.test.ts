@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyGlyphs, forward, shippedModel, CLASSES, type Mlp } from '../../../sdk/mrz/classify.ts';
+import { RECT_MAX_PIXELS } from '../../../sdk/mrz/rectify.ts';
+import { frameBuffer } from '../../../sdk/mrz/simd.ts';
 import { blackHat8, blockMax, blockMaxReference, boxBlur, downscale, downscaleTwo, otsu, otsu8, percentile, rectFilter, roundHalfUp, readyGray, rotateQuarter, selectKth, toFloat, toGray, toGrayLevels, type FloatImage, type Gray8 } from '../../../sdk/mrz/image.ts';
 import { rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
 import { GLYPH_SIZE, inkMap } from '../../../sdk/mrz/segment.ts';
@@ -708,4 +710,49 @@ test('classifyGlyphs lists the top alternatives by probability, ties in class or
   // Alternatives below minP are dropped, the first one always stays.
   const strict = classifyGlyphs(new Float32Array(GLYPH_SIZE), 1, 4, 0.99, net)[0] ?? [];
   assert.deepEqual(strict.map((a) => a.ch), [CLASSES[1]]);
+});
+
+test('toGrayLevels into the SIMD kernels\' memory converts the whole frame there by SIMD: toGray\'s bytes and downscaleTwo\'s levels (widths around the 16-pixel passes, 1-4 rows, channel extremes)', () => {
+  const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
+  for (const [w, h] of [[16, 1], [16, 3], [17, 2], [31, 4], [32, 6], [47, 7], [48, 9], [100, 13], [1280, 24], [3072, 3]] as const) {
+    const { image } = randomRgba(w, h, 3 * w + h);
+    // Channel extremes: white, black, and each channel alone at 255.
+    for (let i = 0; i < Math.min(w * h, 12); i++) image.data.set([[255, 255, 255, 255], [0, 0, 0, 0], [255, 0, 0, 255], [0, 255, 0, 0], [0, 0, 255, 255], [255, 255, 0, 0]][i % 6] as number[], 4 * ((i * 7919) % (w * h)));
+    const want = toGray(image);
+    assert.ok(want);
+    const into = frameBuffer(w * h, RECT_MAX_PIXELS);
+    assert.ok(into, 'Node compiles the kernels');
+    into.fill(0xab);
+    const got = toGrayLevels(image, 3, into);
+    assert.ok(got && !got.gray.ready, `${w}x${h}: eager`);
+    assert.equal(got.gray.data.buffer, into.buffer);
+    assert.deepEqual(flat(got.gray), flat(want), `grey ${w}x${h}`);
+    assert.deepEqual(got.levels.map(flat), downscaleTwo(want, 3).map(flat), `levels ${w}x${h}`);
+  }
+  // Under 16 pixels wide: the JavaScript pass (converted on demand).
+  const { image } = randomRgba(15, 6, 1);
+  assert.ok(toGrayLevels(image, 3, frameBuffer(90, RECT_MAX_PIXELS) ?? undefined)?.gray.ready);
+});
+
+test('downscale by 2 of the frame in the SIMD kernels\' memory gives the JavaScript means (widths around the 8-block passes, 2-3 rows, byte extremes), and leaves other images to the JavaScript', () => {
+  const r = rng(29);
+  for (const [w, h] of [[16, 2], [17, 3], [18, 2], [31, 5], [32, 4], [34, 7], [100, 9], [1280, 720], [1281, 31]] as const) {
+    const data = new Uint8Array(w * h).map(() => (r() < 0.1 ? 255 : r() < 0.1 ? 0 : Math.floor(r() * 256)));
+    const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+    assert.ok(mem, 'Node compiles the kernels');
+    mem.set(data);
+    const want = downscale({ width: w, height: h, data }, 2);
+    const got = downscale({ width: w, height: h, data: mem }, 2);
+    assert.equal(got.data.buffer, mem.buffer, `${w}x${h}: by SIMD`);
+    assert.deepEqual([got.width, got.height, [...got.data]], [want.width, want.height, [...want.data]], `${w}x${h}`);
+    assert.equal(mem.subarray(0, w * h).every((v, i) => v === data[i]), true, 'the frame is left as it was');
+  }
+  // Too narrow a level, and a source elsewhere in the memory (the level itself): JavaScript.
+  const mem = frameBuffer(15 * 4, RECT_MAX_PIXELS);
+  assert.ok(mem);
+  assert.notEqual(downscale({ width: 15, height: 4, data: mem }, 2).data.buffer, mem.buffer);
+  const big = frameBuffer(64 * 8, RECT_MAX_PIXELS);
+  assert.ok(big);
+  const level = downscale({ width: 64, height: 8, data: big }, 2);
+  assert.notEqual(downscale(level, 2).data.buffer, big.buffer);
 });

@@ -1,9 +1,10 @@
-// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter and the 4x4 block maxima bit for bit.
+// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter, the 4x4 block maxima and rectification's rows bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
-import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch } from './simd-check.ts';
+import { RECT_MAX_PIXELS, rectify } from '../../../sdk/mrz/rectify.ts';
+import { frameBuffer, simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
+import { firstLayerMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 test('simdLayer refuses a hidden layer that is not a multiple of four, or an empty one', () => {
@@ -114,4 +115,47 @@ test('simdBlockMax4 gives the int32 maxima (from 0) of every 4x4 block, and bloc
   }
   assert.equal(simdBlockMax4(new Int32Array(0), 0, 0, new Int32Array(0)), false);
   assert.equal(simdBlockMax4(new Int32Array(3), 2, 2, new Int32Array(1)), false, 'a buffer shorter than the image');
+});
+
+test('rectify gives the same floats from the frame memory (SIMD rows) as from a plain buffer (JavaScript rows): random and border-exact windows, partly outside, degenerate homographies, sources 1xN, Nx1, 3x3 and up', () => {
+  const r = rng(17);
+  const sizes: [number, number][] = [[1, 1], [1, 40], [40, 1], [2, 9], [3, 3], [4, 3], [9, 2], [16, 16], [33, 7], [7, 33], [160, 90], [427, 240], [1280, 720]];
+  for (let i = 0; i < 8; i++) sizes.push([1 + Math.floor(r() * 200), 1 + Math.floor(r() * 120)]);
+  for (const [w, h] of sizes) {
+    const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+    assert.ok(mem, 'Node compiles the kernels');
+    const data = new Uint8Array(w * h).map(() => (r() < 0.1 ? 0 : r() < 0.1 ? 255 : Math.floor(r() * 256)));
+    for (const spec of rectSpecs(r, w, h, w * h > 1e5 ? 6 : 30)) assert.equal(rectifyMismatch(data, mem, w, h, spec), null);
+  }
+});
+
+test('simdRect takes only a source lying in the frame memory, at least 3x3, whose window fits', () => {
+  const mem = frameBuffer(100, 1000);
+  assert.ok(mem);
+  assert.ok(simdRect(mem, 10, 10, 1000, 100));
+  assert.equal(simdRect(new Uint8Array(100), 10, 10, 1000, 100), null, 'a plain buffer');
+  assert.equal(simdRect(mem.subarray(0, 20), 10, 2, 100, 10), null, 'two rows');
+  assert.equal(simdRect(mem.subarray(0, 20), 2, 10, 100, 10), null, 'two columns');
+  assert.equal(simdRect(mem, 10, 11, 100, 10), null, 'a source longer than its buffer');
+  assert.equal(simdRect(mem, 10, 10, 1e9, 100), null, 'a window larger than the memory holds');
+  assert.equal(frameBuffer(-1, 10), null);
+});
+
+test('rectify in place leaves the SIMD rows in the kernels\' window (the same floats), and writes a plain source\'s rows into `into`', () => {
+  const r = rng(23);
+  const [w, h] = [120, 70];
+  const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+  assert.ok(mem);
+  const data = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
+  mem.set(data);
+  const spec = { cx: 60, cy: 35, angle: 0.2, u0: -40, u1: 40, v0: -10, v1: 10, scale: 1.3 };
+  const into = new Float32Array(RECT_MAX_PIXELS);
+  const want = rectify({ width: w, height: h, data }, spec);
+  const kept = rectify({ width: w, height: h, data: mem }, spec, undefined, into, true);
+  assert.ok(want && kept);
+  assert.equal(kept.data.buffer, mem.buffer, 'left in the kernels\' memory');
+  assert.deepEqual(new Uint32Array(kept.data.slice().buffer), new Uint32Array(want.data.buffer));
+  const plain = rectify({ width: w, height: h, data }, spec, undefined, into, true);
+  assert.equal(plain?.data.buffer, into.buffer, 'a plain source: into');
+  assert.deepEqual(new Uint32Array(plain.data.slice().buffer), new Uint32Array(want.data.buffer));
 });

@@ -2,9 +2,10 @@
 // compile there, and give the JavaScript passes' exact values (simd.node.test.ts covers the edge
 // cases at length in Node).
 import { expect } from '@open-wc/testing';
-import { blackHat8Words, blockMaxReference, rectFilterScalar } from '../../../sdk/mrz/image.ts';
-import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch } from './simd-check.ts';
+import { blackHat8Words, blockMaxReference, downscale, downscaleTwo, rectFilterScalar, toGray, toGrayLevels } from '../../../sdk/mrz/image.ts';
+import { RECT_MAX_PIXELS } from '../../../sdk/mrz/rectify.ts';
+import { frameBuffer, simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
+import { firstLayerMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 describe('MRZ SIMD kernels in Chromium', () => {
@@ -40,6 +41,36 @@ describe('MRZ SIMD kernels in Chromium', () => {
       const got = new Int32Array(bw * Math.ceil(h / 4));
       expect(simdBlockMax4(new Int32Array(data.buffer), w, h, got)).to.equal(true);
       expect([...got]).to.deep.equal([...new Int32Array(blockMaxReference(img, 4).data.slice().buffer)]);
+    }
+  });
+
+  it('the grey frame, its 3x3 levels and its 2x2 level made by SIMD in the frame memory give the JavaScript bytes', () => {
+    const r = rng(21);
+    for (const [w, h] of [[16, 1], [17, 5], [47, 7], [1280, 720]] as const) {
+      const image = { width: w, height: h, data: new Uint8Array(4 * w * h).map(() => (r() < 0.05 ? 255 : Math.floor(r() * 256))) };
+      const want = toGray(image);
+      const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+      expect(mem, 'Chromium compiles the kernels').to.not.equal(null);
+      if (!mem || !want) return;
+      const got = toGrayLevels(image, 3, mem);
+      expect(got && got.gray.data.buffer === mem.buffer && !got.gray.ready, 'by SIMD').to.equal(true);
+      if (!got) return;
+      expect([...got.gray.data]).to.deep.equal([...want.data]);
+      expect(got.levels.map((l) => [...l.data])).to.deep.equal(downscaleTwo(want, 3).map((l) => [...l.data]));
+      const half = downscale(got.gray, 2);
+      expect(half.data.buffer === mem.buffer || h < 2, 'downscale by SIMD').to.equal(true);
+      expect([...half.data]).to.deep.equal([...downscale({ width: w, height: h, data: want.data.slice() }, 2).data]);
+    }
+  });
+
+  it('rectification rows sampled by SIMD from the frame memory give the JavaScript rows\' floats', () => {
+    const r = rng(19);
+    for (const [w, h] of [[1, 30], [30, 1], [3, 3], [41, 17], [1280, 720]] as const) {
+      const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+      expect(mem, 'Chromium compiles the kernels').to.not.equal(null);
+      if (!mem) return;
+      const data = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
+      for (const spec of rectSpecs(r, w, h, 12)) expect(rectifyMismatch(data, mem, w, h, spec)).to.equal(null);
     }
   });
 });
