@@ -100,6 +100,7 @@
 
 import { bin256, blockMax, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
 import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
+import { simdInk } from './simd.ts';
 
 /** Glyph raster size fed to the classifier. */
 export const GLYPH_W = 16;
@@ -200,25 +201,28 @@ function temp64(slot: number, n: number, zeroed = false): Float64Array {
   return v;
 }
 
-/** backgroundRows' output rows, reused (read by inkMap before the next call; one frame at a time). */
+/** The background's rows (JavaScript path), reused (read by inkMap before the next call; one frame at a time). */
 let hrowsBuf = new Float64Array(0);
 
 /**
  * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
- * on a 4x block-max reduced image, smoothed and bilinearly upsampled (16x fewer pixels to filter).
- * Returns the upsampling's horizontal pass (every reduced row interpolated to full width, in
- * doubles); {@link inkMap} blends two of those rows per output row (the vertical pass).
+ * on a 4x block-max reduced image and smoothed (16x fewer pixels to filter than the band);
+ * {@link backgroundRows} and {@link inkMap} upsample it bilinearly.
  */
-function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage): { hrows: Float64Array; sh: number } {
-  const w = img.width;
+function background(img: FloatImage, charSize: number, blocks?: FloatImage): FloatImage {
   const small = blocks ?? blockMax(img, BG_BLOCK);
-  const sw = small.width;
-  const sh = small.height;
   const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
-  const filtered = boxBlur(rectFilter(small, k, k, true), 1, 1).data;
-  // Bilinear upsampling, separable with the same operations as the direct formula
-  // (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty: the horizontal interpolations of every
-  // reduced row are computed once (in doubles, as inline), then blended per output row.
+  return boxBlur(rectFilter(small, k, k, true), 1, 1);
+}
+
+/**
+ * The upsampling's horizontal pass into `hrows`: every row of the reduced background `bg`
+ * interpolated to the band's width `w`, in doubles ({@link inkMap} blends two of those rows per
+ * output row, the vertical pass). Bilinear upsampling, separable with the same operations as the
+ * direct formula (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty.
+ */
+function backgroundRows(bg: FloatImage, w: number, hrows: Float64Array): void {
+  const { width: sw, height: sh, data: filtered } = bg;
   const cx0 = int32(w);
   const cx1 = int32(w);
   const ctx = float64(w);
@@ -231,8 +235,6 @@ function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage):
     cx1[x] = x0 + 1 < sw ? x0 + 1 : x0;
     ctx[x] = fx - x0;
   }
-  if (hrowsBuf.length < sh * w) hrowsBuf = new Float64Array(sh * w);
-  const hrows = hrowsBuf;
   for (let sy = 0; sy < sh; sy++) {
     const so = sy * sw;
     const ho = sy * w;
@@ -245,21 +247,28 @@ function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage):
       for (; x < w && cx0[x] === c0; x++) hrows[ho + x] = a + d * (ctx[x] as number);
     }
   }
-  return { hrows, sh };
 }
 
 /**
  * Flattens illumination (background = closing of the image, blurred) and returns normalised ink in
  * [0, 1]. `charSize` is the expected character size in pixels. `blocks`: `blockMax(img, BG_BLOCK)`
- * when the caller has it already (read only).
+ * when the caller has it already (read only). The float passes run as WebAssembly SIMD kernels
+ * (simd.ts {@link simdInk}, the same bits) where they compile, else in JavaScript (`simd` false
+ * forces JavaScript: the tests' reference).
  */
-export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): InkMap {
+export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage, simd = true): InkMap {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  const { hrows, sh } = backgroundRows(img, charSize, blocks);
+  const bg = background(img, charSize, blocks);
+  const sh = bg.height;
+  const k = simd ? simdInk(w, h, sh) : null;
+  if (!k && hrowsBuf.length < sh * w) hrowsBuf = new Float64Array(sh * w);
+  const hrows = k ? k.hrows : hrowsBuf;
+  backgroundRows(bg, w, hrows);
+  if (k) k.data.set(data.subarray(0, n));
   // Ink against the background (the background value rounded to float as when it was stored in a
   // Float32Array). Every element of ink and bin is written below (pooled buffers are not zeroed).
-  const ink = float32(n);
+  const ink = k ? k.ink : float32(n);
   for (let y = 0; y < h; y++) {
     let fy = (y + 0.5) / BG_BLOCK - 0.5;
     if (fy < 0) fy = 0;
@@ -268,6 +277,10 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
     const y1 = y0 + 1 < sh ? y0 + 1 : y0;
     const ty = fy - y0;
     const uy = 1 - ty;
+    if (k) {
+      k.row(y, y0, y1, uy, ty);
+      continue;
+    }
     const o0 = y0 * w;
     const o1 = y1 * w;
     const o = y * w;
@@ -277,15 +290,25 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
       ink[o + x] = Math.fround(v > 0 ? v : 0);
     }
   }
-  const hist = inkHistogram(ink, n);
+  const simdHist = k ? uint32(256) : null;
+  const hist = simdHist && k?.histogram(simdHist) ? simdHist : inkHistogram(ink, n);
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
   const level = strokeLevel(ink, n, hist, t0);
-  const bin = uint8(n);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
+  const maxRun = maxTextRun(charSize);
+  if (k) {
+    k.normalise(level, t);
+    const bin = uint8(n);
+    bin.set(k.bin);
+    dropLongRuns(bin, w, h, maxRun);
+    const out = float32(n);
+    out.set(k.ink);
+    return { width: w, height: h, data: out, threshold: t, bin };
+  }
+  const bin = uint8(n);
   // Normalised and masked in one pass with dropLongRuns' run tracking (the same bits as the mask
   // first, its long runs cleared after: a run is cleared once it has ended, its bytes written).
-  const maxRun = maxTextRun(charSize);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     let start = -1;
@@ -409,8 +432,22 @@ function maxTextRun(charSize: number): number {
  * text: they are cleared from the mask so they cannot dominate the line profile.
  */
 function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): void {
+  // A run longer than maxRun (>= 8) holds at least `need` aligned all-ones words of the row's: rows
+  // without as many in a row have no such run and are not scanned byte by byte.
+  const words = wordsOf(bin);
+  const need = (maxRun - 2) >> 2;
   for (let y = 0; y < h; y++) {
     const o = y * w;
+    if (words && need >= 1) {
+      let c = 0;
+      const end = (o + w) >> 2;
+      let j = (o + 3) >> 2;
+      for (; j < end; j++) {
+        c = words[j] === 0x01010101 ? c + 1 : 0;
+        if (c >= need) break;
+      }
+      if (j === end) continue;
+    }
     let start = -1;
     for (let x = 0; x < w; x++) {
       if (bin[o + x]) {

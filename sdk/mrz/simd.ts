@@ -442,3 +442,246 @@ export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: I
   outBits.set(mem.subarray(dst >> 2, (dst >> 2) + vecs * groups));
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ink map kernels (segment.ts `inkMap`): a module and instance of their own, with their own memory.
+// ---------------------------------------------------------------------------------------------
+
+const F64 = 0x7c;
+const I32_LOAD = [0x28, 2, 0];
+const IF = 0x04;
+const ELSE = 0x05;
+const V128_AND = simd(78);
+const V128_OR = simd(80);
+const V128_BITSELECT = simd(82);
+const V128_ANY_TRUE = simd(83);
+const I32X4_SPLAT = simd(17);
+const F64X2_SPLAT = simd(20);
+const F64X2_GT = simd(74);
+const F32X4_DEMOTE_F64X2_ZERO = simd(94);
+const F64X2_PROMOTE_LOW_F32X4 = simd(95);
+const F64X2_TRUNC = simd(122);
+const I32X4_SHL = simd(171);
+const I32X4_ADD = simd(174);
+const F64X2_SUB = simd(241);
+const F64X2_DIV = simd(243);
+const F64X2_PMIN = simd(246);
+const F64X2_PMAX = simd(247);
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(252);
+const I32X4_EXTRACT_LANE = (lane: number): number[] => [...simd(27), lane];
+const V128_CONST_F64X2 = (v: number): number[] => {
+  const b = new Uint8Array(new Float64Array([v, v]).buffer);
+  return [...simd(12), ...b];
+};
+const V128_CONST_I32X4 = (lanes: readonly number[]): number[] => [...simd(12), ...new Uint8Array(new Int32Array(lanes).buffer)];
+/** Lanes 2, 3 of the first operand into lanes 0, 1 (f32x4: the high two floats for a promote). */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** Lanes 0, 1 of each operand (two f32x4 demotes' results) as one f32x4. */
+const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+/** Byte 0 of each 64-bit lane of two f64x2 masks, in bytes 0-3. */
+const MASK_BYTES = [0, 8, 16, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/**
+ * `inkRow(h0, h1, d, o, vecs, uy, ty)`: for `vecs` runs of four pixels (byte addresses h0, h1 of
+ * doubles, d, o of floats, no alignment needed), inkMap's first pass: b = fround(h0 uy + h1 ty),
+ * v = (b - d) / (b > 24 ? b : 24), o = fround(v > 0 ? v : 0). Every operation is the JavaScript's,
+ * per lane and in its order (f64x2.pmax(c, x) is `c < x ? x : c`, so NaN gives c as the `?:`).
+ */
+function inkRowCode(): number[] {
+  // Locals: params h0 0, h1 1, d 2, o 3, vecs 4, uy 5, ty 6; uyv 7, tyv 8, b01 9, b23 10, dv 11.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 5, F64X2_SPLAT, LOCAL_SET, 7);
+  op(LOCAL_GET, 6, F64X2_SPLAT, LOCAL_SET, 8);
+  const fround = [F32X4_DEMOTE_F64X2_ZERO, F64X2_PROMOTE_LOW_F32X4];
+  const bg = (offset: number, local: number): number[][] => [
+    [LOCAL_GET, 0], V128_LOAD(offset, 0), [LOCAL_GET, 7], F64X2_MUL,
+    [LOCAL_GET, 1], V128_LOAD(offset, 0), [LOCAL_GET, 8], F64X2_MUL, F64X2_ADD, ...fround, [LOCAL_SET, local],
+  ];
+  // v = pmax(0, (b - d) / pmax(24, b)), demoted.
+  const ink = (b: number, d: number[][]): number[][] => [
+    V128_CONST_F64X2(0), [LOCAL_GET, b], ...d, F64X2_SUB, V128_CONST_F64X2(24), [LOCAL_GET, b], F64X2_PMAX, F64X2_DIV, F64X2_PMAX, F32X4_DEMOTE_F64X2_ZERO,
+  ];
+  op(LOOP, EMPTY);
+  op(...bg(0, 9), ...bg(16, 10));
+  op(LOCAL_GET, 2, V128_LOAD(0, 0), LOCAL_SET, 11);
+  op(LOCAL_GET, 3);
+  op(...ink(9, [[LOCAL_GET, 11], F64X2_PROMOTE_LOW_F32X4]));
+  op(...ink(10, [[LOCAL_GET, 11, LOCAL_GET, 11], I8X16_SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW_F32X4]));
+  op(I8X16_SHUFFLE(LOW_HALVES), V128_STORE(0, 0));
+  for (const [local, step] of [[0, 32], [1, 32], [2, 16], [3, 16]] as const) op(LOCAL_GET, local, I32_CONST, ...sleb(step), I32_ADD, LOCAL_SET, local);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(5), V128]]), ...body];
+}
+
+/**
+ * `inkHist(ink, lanes, vecs) -> above1`: segment.ts `inkHistogram`'s bins of `vecs` runs of four
+ * floats from `ink` (z = 255 f, r = trunc(z + 0.5), r - 1 where r - 0.5 > z), counted in four
+ * interleaved int32 tables at `lanes` (table j of lane j: bin b at `lanes + 16 b + 4 j`; zeroed by
+ * the caller). Returns non-zero when a value is above 1 (its bin then need not be the
+ * JavaScript's, which wraps at 2^31; the caller bins in JavaScript). Values >= 0, not NaN.
+ */
+function inkHistCode(): number[] {
+  // Locals: params ink 0, lanes 1, vecs 2; iv 3, z 4, r 5, above 6, idx 7, base 8; zeros 9, at 10.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 1, I32X4_SPLAT, V128_CONST_I32X4([0, 4, 8, 12]), I32X4_ADD, LOCAL_SET, 8);
+  // The bin of one f64x2 (on the stack) as i32 lanes 0, 1: r = trunc(z + 0.5); r - 0.5 > z ? r - 1 : r.
+  const bins = (): number[][] => [
+    [LOCAL_SET, 4, LOCAL_GET, 6, LOCAL_GET, 4], V128_CONST_F64X2(1), F64X2_GT, V128_OR, [LOCAL_SET, 6],
+    [LOCAL_GET, 4], V128_CONST_F64X2(255), F64X2_MUL, [LOCAL_TEE, 4], V128_CONST_F64X2(0.5), F64X2_ADD, F64X2_TRUNC, [LOCAL_TEE, 5],
+    V128_CONST_F64X2(1), F64X2_SUB, [LOCAL_GET, 5],
+    [LOCAL_GET, 5], V128_CONST_F64X2(0.5), F64X2_SUB, [LOCAL_GET, 4], F64X2_GT, V128_BITSELECT,
+    I32X4_TRUNC_SAT_F64X2_S_ZERO,
+  ];
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_TEE, 3, F64X2_PROMOTE_LOW_F32X4, ...bins());
+  op(LOCAL_GET, 3, LOCAL_GET, 3, I8X16_SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW_F32X4, ...bins());
+  // Four zero bins (most of a band: paper) are counted in a local, the others in the tables.
+  op(I8X16_SHUFFLE(LOW_HALVES), LOCAL_TEE, 7, V128_ANY_TRUE, IF, EMPTY);
+  op(LOCAL_GET, 7, I32_CONST, 4, I32X4_SHL, LOCAL_GET, 8, I32X4_ADD, LOCAL_SET, 7);
+  for (let j = 0; j < 4; j++) {
+    op(LOCAL_GET, 7, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 10, LOCAL_GET, 10, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
+  }
+  op(ELSE, LOCAL_GET, 9, I32_CONST, 4, I32_ADD, LOCAL_SET, 9, END);
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 1, LOCAL_GET, 1, I32_LOAD, LOCAL_GET, 9, I32_ADD, I32_STORE);
+  op(LOCAL_GET, 6, V128_ANY_TRUE);
+  op(END);
+  return [...vec([[...uleb(6), V128], [...uleb(2), I32]]), ...body];
+}
+
+/**
+ * `inkNorm(ink, bin, vecs, level, t)`: inkMap's second pass over `vecs` runs of four floats, in
+ * place: v = f / level, 1 where v > 1 (f64x2.pmin(v, 1) is `1 < v ? 1 : v`), stored as float, and
+ * bytes `v > t ? 1 : 0` from `bin` (four a step, any alignment).
+ */
+function inkNormCode(): number[] {
+  // Locals: params ink 0, bin 1, vecs 2, level 3, t 4; lv 5, tv 6, iv 7, v01 8, v23 9.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 3, F64X2_SPLAT, LOCAL_SET, 5);
+  op(LOCAL_GET, 4, F64X2_SPLAT, LOCAL_SET, 6);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_SET, 7);
+  op(LOCAL_GET, 7, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 5, F64X2_DIV, V128_CONST_F64X2(1), F64X2_PMIN, LOCAL_SET, 8);
+  op(LOCAL_GET, 7, LOCAL_GET, 7, I8X16_SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 5, F64X2_DIV, V128_CONST_F64X2(1), F64X2_PMIN, LOCAL_SET, 9);
+  op(LOCAL_GET, 0, LOCAL_GET, 8, F32X4_DEMOTE_F64X2_ZERO, LOCAL_GET, 9, F32X4_DEMOTE_F64X2_ZERO, I8X16_SHUFFLE(LOW_HALVES), V128_STORE(0, 0));
+  op(LOCAL_GET, 1);
+  op(LOCAL_GET, 8, LOCAL_GET, 6, F64X2_GT, LOCAL_GET, 9, LOCAL_GET, 6, F64X2_GT, I8X16_SHUFFLE(MASK_BYTES));
+  op(I32_CONST, 1, I8X16_SPLAT, V128_AND, I32X4_EXTRACT_LANE0, [0x36, 0, 0]);
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(5), V128]]), ...body];
+}
+
+function inkKernelBytes(): Uint8Array<ArrayBuffer> {
+  const row = inkRowCode();
+  const hist = inkHistCode();
+  const norm = inkNormCode();
+  const params = (...t: number[]): number[] => vec(t.map((x) => [x]));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...params(I32, I32, I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, I32), ...params(I32)], [0x60, ...params(I32, I32, I32, F64, F64), ...vec([])]])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('inkRow'), 0x00, 0], [...name('inkHist'), 0x00, 1], [...name('inkNorm'), 0x00, 2]])),
+    ...section(10, vec([[...uleb(row.length), ...row], [...uleb(hist.length), ...hist], [...uleb(norm.length), ...norm]])),
+  ]);
+}
+
+interface InkKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly inkRow: (h0: number, h1: number, d: number, o: number, vecs: number, uy: number, ty: number) => void;
+  readonly inkHist: (ink: number, lanes: number, vecs: number) => number;
+  readonly inkNorm: (ink: number, bin: number, vecs: number, level: number, t: number) => void;
+}
+
+let inkKernels: InkKernels | null | undefined;
+
+function inkKernelsOf(): InkKernels | null {
+  if (inkKernels !== undefined) return inkKernels;
+  inkKernels = null;
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(inkKernelBytes()), { e: { m: memory } });
+    inkKernels = {
+      memory,
+      inkRow: exports.inkRow as InkKernels['inkRow'],
+      inkHist: exports.inkHist as InkKernels['inkHist'],
+      inkNorm: exports.inkNorm as InkKernels['inkNorm'],
+    };
+  } catch {
+    inkKernels = null;
+  }
+  return inkKernels;
+}
+
+/**
+ * segment.ts `inkMap`'s float passes on a `w` x `h` band whose background has `sh` reduced rows, in
+ * WebAssembly memory (views valid until the next {@link simdInk}; one band at a time). Fill
+ * `hrows` (`sh` rows of `w` doubles) and `data` (the band's `w h` floats), run {@link SimdInk.row}
+ * for every row in order, then {@link SimdInk.histogram} and {@link SimdInk.normalise}.
+ */
+export interface SimdInk {
+  readonly hrows: Float64Array;
+  readonly data: Float32Array;
+  /** The ink (`w h` floats): the first pass's, then the normalised values. */
+  readonly ink: Float32Array;
+  /** The mask after {@link normalise} (`v > t`; long runs not yet dropped). */
+  readonly bin: Uint8Array;
+  /**
+   * Ink row `y` from background rows `y0` and `y1` blended with weights `uy`, `ty`. Rows must come
+   * in increasing order: a row's last run of four pixels overwrites up to three of the next row's.
+   */
+  row(y: number, y0: number, y1: number, uy: number, ty: number): void;
+  /** The 256-bin ink histogram into `hist`; false (`hist` not written) where an ink value is above 1. */
+  histogram(hist: Uint32Array): boolean;
+  /** Ink divided by `level` (at most 1) in place, and the mask of the values above `t`. */
+  normalise(level: number, t: number): void;
+}
+
+/** The ink map kernels' buffers for one band, or null where they cannot be compiled (or the band is empty). */
+export function simdInk(w: number, h: number, sh: number): SimdInk | null {
+  const n = w * h;
+  if (n <= 0 || sh <= 0) return null;
+  const k = inkKernelsOf();
+  if (!k) return null;
+  const vecs = (n + 3) >> 2;
+  const lanesAt = 0;
+  const hrowsAt = 4096;
+  const dataAt = align16(hrowsAt + 8 * sh * w + 32);
+  const inkAt = align16(dataAt + 16 * vecs + 16);
+  const binAt = inkAt + 16 * vecs + 16;
+  const need = binAt + 4 * vecs + 16;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  const buf = k.memory.buffer;
+  // Zeros past the band's floats: the last row's last run reads them, and the histogram counts them.
+  new Float32Array(buf, dataAt + 4 * n, 4 * vecs - n + 4).fill(0);
+  const rowVecs = (w + 3) >> 2;
+  const ink = new Float32Array(buf, inkAt, n);
+  const lanes = new Int32Array(buf, lanesAt, 1024);
+  return {
+    hrows: new Float64Array(buf, hrowsAt, sh * w),
+    data: new Float32Array(buf, dataAt, n),
+    ink,
+    bin: new Uint8Array(buf, binAt, n),
+    row: (y, y0, y1, uy, ty) => k.inkRow(hrowsAt + 8 * y0 * w, hrowsAt + 8 * y1 * w, dataAt + 4 * y * w, inkAt + 4 * y * w, rowVecs, uy, ty),
+    histogram: (hist) => {
+      // The values past the band's last (up to three) count as zeros in bin 0.
+      new Float32Array(buf, inkAt + 4 * n, 4 * vecs - n).fill(0);
+      lanes.fill(0);
+      if (k.inkHist(inkAt, lanesAt, vecs) !== 0) return false;
+      for (let b = 0; b < 256; b++) hist[b] = (lanes[4 * b] as number) + (lanes[4 * b + 1] as number) + (lanes[4 * b + 2] as number) + (lanes[4 * b + 3] as number);
+      hist[0] = (hist[0] as number) - (4 * vecs - n);
+      return true;
+    },
+    normalise: (level, t) => k.inkNorm(inkAt, binAt, vecs, level, t),
+  };
+}
