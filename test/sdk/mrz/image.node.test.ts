@@ -608,10 +608,13 @@ test('inkMap computes exactly what the plain background / otsu / percentile / ru
       }
     }
     const img = { width: w, height: h, data };
-    const got = inkMap(img, charSize);
     const want = referenceInkMap(img, charSize);
-    assert.deepEqual([...got.data], [...want.ink], `${w}x${h} ink`);
-    assert.deepEqual([...got.bin], [...want.bin], `${w}x${h} mask`);
+    // With the SIMD kernels (Node compiles them) and in JavaScript.
+    for (const simd of [true, false]) {
+      const got = inkMap(img, charSize, undefined, simd);
+      assert.deepEqual([...got.data], [...want.ink], `${w}x${h} ink, simd ${simd}`);
+      assert.deepEqual([...got.bin], [...want.bin], `${w}x${h} mask, simd ${simd}`);
+    }
     assert.ok(want.bin.some((b) => b === 1), 'some ink survives');
   }
 });
@@ -643,10 +646,12 @@ test('inkMap matches the plain passes over faint, mid and dark strokes (stroke l
     }
     const img = { width: w, height: h, data };
     const charSize = 8 + r() * 10;
-    const got = inkMap(img, charSize);
     const want = referenceInkMap(img, charSize);
-    assert.deepEqual([...got.data], [...want.ink], `trial ${trial} ink`);
-    assert.deepEqual([...got.bin], [...want.bin], `trial ${trial} mask`);
+    for (const simd of [true, false]) {
+      const got = inkMap(img, charSize, undefined, simd);
+      assert.deepEqual([...got.data], [...want.ink], `trial ${trial} ink, simd ${simd}`);
+      assert.deepEqual([...got.bin], [...want.bin], `trial ${trial} mask, simd ${simd}`);
+    }
   }
 });
 

@@ -1,4 +1,6 @@
-// Shared by the SIMD kernels' Node and browser tests: the first layer's bit-for-bit check.
+// Shared by the SIMD kernels' Node and browser tests: the first layer's and the ink map's bit-for-bit checks.
+import type { FloatImage } from '../../../sdk/mrz/image.ts';
+import { inkMap } from '../../../sdk/mrz/segment.ts';
 import type { SimdLayer } from '../../../sdk/mrz/simd.ts';
 
 /**
@@ -16,4 +18,21 @@ export function firstLayerMismatch(simd: SimdLayer, w: Float32Array, b: Float32A
     }
   }
   return null;
+}
+
+/**
+ * inkMap with its SIMD kernels against inkMap in JavaScript on the same band: ink bit for bit, mask
+ * and threshold. The first difference, or null when they agree.
+ */
+export function inkMapMismatch(img: FloatImage, charSize: number): string | null {
+  const js = inkMap(img, charSize, undefined, false);
+  const ink = new Uint32Array(js.data.slice().buffer);
+  const bin = js.bin.slice();
+  const threshold = js.threshold;
+  const simd = inkMap(img, charSize, undefined, true);
+  const tag = `${img.width}x${img.height}`;
+  const got = new Uint32Array(simd.data.slice().buffer);
+  for (let i = 0; i < ink.length; i++) if (got[i] !== ink[i]) return `${tag}: ink ${i}: ${simd.data[i]} for ${js.data[i]}`;
+  for (let i = 0; i < bin.length; i++) if (simd.bin[i] !== bin[i]) return `${tag}: mask ${i}`;
+  return Object.is(simd.threshold, threshold) ? null : `${tag}: threshold ${simd.threshold} for ${threshold}`;
 }

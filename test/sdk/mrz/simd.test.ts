@@ -3,8 +3,8 @@
 // cases at length in Node).
 import { expect } from '@open-wc/testing';
 import { blackHat8Words, blockMaxReference, rectFilterScalar } from '../../../sdk/mrz/image.ts';
-import { simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch } from './simd-check.ts';
+import { simdBlackHat, simdBlockMax4, simdInk, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
+import { firstLayerMismatch, inkMapMismatch } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 describe('MRZ SIMD kernels in Chromium', () => {
@@ -40,6 +40,20 @@ describe('MRZ SIMD kernels in Chromium', () => {
       const got = new Int32Array(bw * Math.ceil(h / 4));
       expect(simdBlockMax4(new Int32Array(data.buffer), w, h, got)).to.equal(true);
       expect([...got]).to.deep.equal([...new Int32Array(blockMaxReference(img, 4).data.slice().buffer)]);
+    }
+  });
+
+  it('the ink map gives the same ink, mask and threshold with its kernels as in JavaScript', () => {
+    expect(simdInk(4, 4, 1), 'Chromium compiles the kernels').to.not.equal(null);
+    const r = rng(31);
+    for (const [w, h, charSize] of [[1, 7, 5], [9, 1, 5], [203, 61, 21], [963, 91, 30]] as const) {
+      const data = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        // Paper, glyph-like blocks and a long rule.
+        const dark = (x % 11 < 6 && y % 17 > 4 && y % 17 < 14) || (y === h - 3 && x > w / 3);
+        data[y * w + x] = dark ? 40 + 30 * r() : 150 + (80 * x) / w + 10 * r();
+      }
+      expect(inkMapMismatch({ width: w, height: h, data }, charSize)).to.equal(null);
     }
   });
 });
