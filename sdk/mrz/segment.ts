@@ -100,7 +100,7 @@
 
 import { bin256, blockMax, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
 import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
-import { simdInk } from './simd.ts';
+import { simdInk, type SimdInk } from './simd.ts';
 
 /** Glyph raster size fed to the classifier. */
 export const GLYPH_W = 16;
@@ -294,7 +294,7 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage, s
   const hist = simdHist && k?.histogram(simdHist) ? simdHist : inkHistogram(ink, n);
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
-  const level = strokeLevel(ink, n, hist, t0);
+  const level = strokeLevel(ink, n, hist, t0, k);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
   const maxRun = maxTextRun(charSize);
   if (k) {
@@ -385,9 +385,10 @@ function inkHistogram(ink: Float32Array, n: number): Uint32Array {
  * percentile's bin can only fall (or stay) as `c` grows: when it is the same for none and for all
  * of that bin, it is the answer without a second pass over the values (most bands: the strokes'
  * level lies well above the threshold). Else the values above t0 are counted (session 18: not
- * binned again: the higher bins hold theirs already, the rest lie in t0's bin). `hist` is clobbered.
+ * binned again: the higher bins hold theirs already, the rest lie in t0's bin; by `simd`'s kernel
+ * when the ink is its buffer). `hist` is clobbered.
  */
-function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number): number {
+function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number, simd: SimdInk | null): number {
   // t0's bin: every value in a higher bin is above t0, every value in a lower one below it.
   const kb = bin256(t0, 0, 255);
   let above = 0;
@@ -405,7 +406,8 @@ function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number
   // The values above t0 are those of the higher bins (binned already) and the part of t0's bin
   // above it: counted, not binned again (all of them fall in that bin).
   let cnt = 0;
-  for (let i = 0; i < n; i++) cnt += (ink[i] as number) > t0 ? 1 : 0;
+  if (simd) cnt = simd.countAbove(t0);
+  else for (let i = 0; i < n; i++) cnt += (ink[i] as number) > t0 ? 1 : 0;
   hist[kb] = cnt - above;
   return cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
 }

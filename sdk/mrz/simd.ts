@@ -449,8 +449,8 @@ export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: I
 
 const F64 = 0x7c;
 const I32_LOAD = [0x28, 2, 0];
-const IF = 0x04;
-const ELSE = 0x05;
+const I32X4_SUB = simd(177);
+const I32_SHR_U = 0x76;
 const V128_AND = simd(78);
 const V128_OR = simd(80);
 const V128_BITSELECT = simd(82);
@@ -523,7 +523,7 @@ function inkRowCode(): number[] {
  * JavaScript's, which wraps at 2^31; the caller bins in JavaScript). Values >= 0, not NaN.
  */
 function inkHistCode(): number[] {
-  // Locals: params ink 0, lanes 1, vecs 2; iv 3, z 4, r 5, above 6, idx 7, base 8; zeros 9, at 10.
+  // Locals: params ink 0, lanes 1 (then each count's address), vecs 2; iv 3, z 4, r 5, above 6, idx 7, base 8.
   const { body, op } = emitter();
   op(LOCAL_GET, 1, I32X4_SPLAT, V128_CONST_I32X4([0, 4, 8, 12]), I32X4_ADD, LOCAL_SET, 8);
   // The bin of one f64x2 (on the stack) as i32 lanes 0, 1: r = trunc(z + 0.5); r - 0.5 > z ? r - 1 : r.
@@ -537,20 +537,16 @@ function inkHistCode(): number[] {
   op(LOOP, EMPTY);
   op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_TEE, 3, F64X2_PROMOTE_LOW_F32X4, ...bins());
   op(LOCAL_GET, 3, LOCAL_GET, 3, I8X16_SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW_F32X4, ...bins());
-  // Four zero bins (most of a band: paper) are counted in a local, the others in the tables.
-  op(I8X16_SHUFFLE(LOW_HALVES), LOCAL_TEE, 7, V128_ANY_TRUE, IF, EMPTY);
-  op(LOCAL_GET, 7, I32_CONST, 4, I32X4_SHL, LOCAL_GET, 8, I32X4_ADD, LOCAL_SET, 7);
+  op(I8X16_SHUFFLE(LOW_HALVES), I32_CONST, 4, I32X4_SHL, LOCAL_GET, 8, I32X4_ADD, LOCAL_SET, 7);
   for (let j = 0; j < 4; j++) {
-    op(LOCAL_GET, 7, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 10, LOCAL_GET, 10, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
+    op(LOCAL_GET, 7, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 1, LOCAL_GET, 1, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
   }
-  op(ELSE, LOCAL_GET, 9, I32_CONST, 4, I32_ADD, LOCAL_SET, 9, END);
   op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
   op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
   op(END);
-  op(LOCAL_GET, 1, LOCAL_GET, 1, I32_LOAD, LOCAL_GET, 9, I32_ADD, I32_STORE);
   op(LOCAL_GET, 6, V128_ANY_TRUE);
   op(END);
-  return [...vec([[...uleb(6), V128], [...uleb(2), I32]]), ...body];
+  return [...vec([[...uleb(6), V128]]), ...body];
 }
 
 /**
@@ -579,18 +575,42 @@ function inkNormCode(): number[] {
   return [...vec([[...uleb(5), V128]]), ...body];
 }
 
+/**
+ * `inkCount(ink, vecs, t) -> count`: how many of `vecs` runs of four floats from `ink` are above
+ * `t` (compared as doubles, as JavaScript's `f > t`). Each f64x2.gt mask, read as i32x4, adds 2
+ * per value above t to the lanes; their sum halved is the count (below 2^30 values).
+ */
+function inkCountCode(): number[] {
+  // Locals: params ink 0, vecs 1, t 2; tv 3, iv 4, acc 5.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 2, F64X2_SPLAT, LOCAL_SET, 3);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_SET, 4);
+  op(LOCAL_GET, 5, LOCAL_GET, 4, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 3, F64X2_GT, I32X4_SUB);
+  op(LOCAL_GET, 4, LOCAL_GET, 4, I8X16_SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 3, F64X2_GT, I32X4_SUB, LOCAL_SET, 5);
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 1, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 5, I32X4_EXTRACT_LANE(0), LOCAL_GET, 5, I32X4_EXTRACT_LANE(1), I32_ADD);
+  op(LOCAL_GET, 5, I32X4_EXTRACT_LANE(2), I32_ADD, LOCAL_GET, 5, I32X4_EXTRACT_LANE(3), I32_ADD);
+  op(I32_CONST, 1, I32_SHR_U);
+  op(END);
+  return [...vec([[...uleb(3), V128]]), ...body];
+}
+
 function inkKernelBytes(): Uint8Array<ArrayBuffer> {
   const row = inkRowCode();
   const hist = inkHistCode();
   const norm = inkNormCode();
+  const count = inkCountCode();
   const params = (...t: number[]): number[] => vec(t.map((x) => [x]));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...params(I32, I32, I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, I32), ...params(I32)], [0x60, ...params(I32, I32, I32, F64, F64), ...vec([])]])),
+    ...section(1, vec([[0x60, ...params(I32, I32, I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, I32), ...params(I32)], [0x60, ...params(I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, F64), ...params(I32)]])),
     ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...name('inkRow'), 0x00, 0], [...name('inkHist'), 0x00, 1], [...name('inkNorm'), 0x00, 2]])),
-    ...section(10, vec([[...uleb(row.length), ...row], [...uleb(hist.length), ...hist], [...uleb(norm.length), ...norm]])),
+    ...section(3, vec([[0], [1], [2], [3]])),
+    ...section(7, vec([[...name('inkRow'), 0x00, 0], [...name('inkHist'), 0x00, 1], [...name('inkNorm'), 0x00, 2], [...name('inkCount'), 0x00, 3]])),
+    ...section(10, vec([[...uleb(row.length), ...row], [...uleb(hist.length), ...hist], [...uleb(norm.length), ...norm], [...uleb(count.length), ...count]])),
   ]);
 }
 
@@ -599,6 +619,7 @@ interface InkKernels {
   readonly inkRow: (h0: number, h1: number, d: number, o: number, vecs: number, uy: number, ty: number) => void;
   readonly inkHist: (ink: number, lanes: number, vecs: number) => number;
   readonly inkNorm: (ink: number, bin: number, vecs: number, level: number, t: number) => void;
+  readonly inkCount: (ink: number, vecs: number, t: number) => number;
 }
 
 let inkKernels: InkKernels | null | undefined;
@@ -615,6 +636,7 @@ function inkKernelsOf(): InkKernels | null {
       inkRow: exports.inkRow as InkKernels['inkRow'],
       inkHist: exports.inkHist as InkKernels['inkHist'],
       inkNorm: exports.inkNorm as InkKernels['inkNorm'],
+      inkCount: exports.inkCount as InkKernels['inkCount'],
     };
   } catch {
     inkKernels = null;
@@ -642,6 +664,8 @@ export interface SimdInk {
   row(y: number, y0: number, y1: number, uy: number, ty: number): void;
   /** The 256-bin ink histogram into `hist`; false (`hist` not written) where an ink value is above 1. */
   histogram(hist: Uint32Array): boolean;
+  /** How many ink values are above `t` (t >= 0). */
+  countAbove(t: number): number;
   /** Ink divided by `level` (at most 1) in place, and the mask of the values above `t`. */
   normalise(level: number, t: number): void;
 }
@@ -667,6 +691,7 @@ export function simdInk(w: number, h: number, sh: number): SimdInk | null {
   const rowVecs = (w + 3) >> 2;
   const ink = new Float32Array(buf, inkAt, n);
   const lanes = new Int32Array(buf, lanesAt, 1024);
+  const tail = new Float32Array(buf, inkAt + 4 * n, 4 * vecs - n);
   return {
     hrows: new Float64Array(buf, hrowsAt, sh * w),
     data: new Float32Array(buf, dataAt, n),
@@ -675,12 +700,16 @@ export function simdInk(w: number, h: number, sh: number): SimdInk | null {
     row: (y, y0, y1, uy, ty) => k.inkRow(hrowsAt + 8 * y0 * w, hrowsAt + 8 * y1 * w, dataAt + 4 * y * w, inkAt + 4 * y * w, rowVecs, uy, ty),
     histogram: (hist) => {
       // The values past the band's last (up to three) count as zeros in bin 0.
-      new Float32Array(buf, inkAt + 4 * n, 4 * vecs - n).fill(0);
+      tail.fill(0);
       lanes.fill(0);
       if (k.inkHist(inkAt, lanesAt, vecs) !== 0) return false;
       for (let b = 0; b < 256; b++) hist[b] = (lanes[4 * b] as number) + (lanes[4 * b + 1] as number) + (lanes[4 * b + 2] as number) + (lanes[4 * b + 3] as number);
       hist[0] = (hist[0] as number) - (4 * vecs - n);
       return true;
+    },
+    countAbove: (t) => {
+      tail.fill(0);
+      return k.inkCount(inkAt, vecs, t);
     },
     normalise: (level, t) => k.inkNorm(inkAt, binAt, vecs, level, t),
   };

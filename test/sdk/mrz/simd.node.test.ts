@@ -191,6 +191,21 @@ test('simdInk\'s second pass gives the JavaScript normalised ink and mask (value
   }
 });
 
+test('simdInk counts the ink values above a threshold as JavaScript\'s `f > t` (values at t, just below and above it as floats; every length mod 4)', () => {
+  const r = rng(37);
+  for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 7], [6, 5], [963, 91]] as const) {
+    for (const t of [0.12, 0.3, Math.fround(0.3), 0.5, 1]) {
+      const k = simdInk(w, h, Math.ceil(h / 4));
+      assert.ok(k, 'Node compiles the kernels');
+      const near = [t, Math.fround(t), 0, 1, Math.fround(t * (1 + 2 ** -23)), Math.fround(t * (1 - 2 ** -23))];
+      for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.4 ? (near[Math.floor(r() * near.length)] as number) : r();
+      let want = 0;
+      for (const v of k.ink) want += v > t ? 1 : 0;
+      assert.equal(k.countAbove(t), want, `${w}x${h} t ${t}`);
+    }
+  }
+});
+
 test('simdInk refuses an empty band', () => {
   assert.equal(simdInk(0, 5, 2), null);
   assert.equal(simdInk(5, 0, 1), null);
