@@ -221,7 +221,7 @@ function background(img: FloatImage, charSize: number, blocks?: FloatImage): Flo
  * output row, the vertical pass). Bilinear upsampling, separable with the same operations as the
  * direct formula (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty.
  */
-function backgroundRows(bg: FloatImage, w: number, hrows: Float64Array): void {
+function backgroundRows(bg: FloatImage, w: number, hrows: Float64Array, simd: SimdInk | null): void {
   const { width: sw, height: sh, data: filtered } = bg;
   const cx0 = int32(w);
   const cx1 = int32(w);
@@ -234,6 +234,10 @@ function backgroundRows(bg: FloatImage, w: number, hrows: Float64Array): void {
     cx0[x] = x0;
     cx1[x] = x0 + 1 < sw ? x0 + 1 : x0;
     ctx[x] = fx - x0;
+  }
+  if (simd) {
+    simd.backgroundRows(filtered, cx0, cx1, ctx);
+    return;
   }
   for (let sy = 0; sy < sh; sy++) {
     const so = sy * sw;
@@ -261,10 +265,10 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage, s
   const n = w * h;
   const bg = background(img, charSize, blocks);
   const sh = bg.height;
-  const k = simd ? simdInk(w, h, sh) : null;
+  const k = simd ? simdInk(w, h, bg.width, sh) : null;
   if (!k && hrowsBuf.length < sh * w) hrowsBuf = new Float64Array(sh * w);
   const hrows = k ? k.hrows : hrowsBuf;
-  backgroundRows(bg, w, hrows);
+  backgroundRows(bg, w, hrows, k);
   if (k) k.data.set(data.subarray(0, n));
   // Ink against the background (the background value rounded to float as when it was stored in a
   // Float32Array). Every element of ink and bin is written below (pooled buffers are not zeroed).

@@ -450,6 +450,12 @@ export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: I
 const F64 = 0x7c;
 const I32_LOAD = [0x28, 2, 0];
 const I32X4_SUB = simd(177);
+const F32_LOAD = [0x2a, 2, 0];
+const F64_STORE = [0x39, 3, 0];
+const F64_PROMOTE_F32 = 0xbb;
+const F64_ADD = 0xa0;
+const F64_SUB = 0xa1;
+const F64_MUL = 0xa2;
 const I32_SHR_U = 0x76;
 const V128_AND = simd(78);
 const V128_OR = simd(80);
@@ -598,19 +604,46 @@ function inkCountCode(): number[] {
   return [...vec([[...uleb(3), V128]]), ...body];
 }
 
+/**
+ * `bgRows(f, rowBytes, rows, tab, w, out)`: the background's horizontal upsampling (segment.ts
+ * `backgroundRows`), scalar: for `rows` rows of floats `rowBytes` apart from `f` and each of the
+ * `w` columns' entries of `tab` (16 bytes: byte offsets c0, c1 into the row, then tx as a double),
+ * a + (b - a) tx with a, b the row's floats at c0, c1, as doubles to `out` onwards.
+ */
+function bgRowsCode(): number[] {
+  // Locals: params f 0, rowBytes 1, rows 2, tab 3, w 4, out 5; e 6, end 7; a 8 (f64).
+  const { body, op } = emitter();
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 3, LOCAL_TEE, 6, LOCAL_GET, 4, I32_CONST, 4, I32_SHL, I32_ADD, LOCAL_SET, 7);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 5);
+  op(LOCAL_GET, 0, LOCAL_GET, 6, I32_LOAD, I32_ADD, F32_LOAD, F64_PROMOTE_F32, LOCAL_TEE, 8);
+  op(LOCAL_GET, 0, LOCAL_GET, 6, 0x28, 2, 4, I32_ADD, F32_LOAD, F64_PROMOTE_F32, LOCAL_GET, 8, F64_SUB);
+  op(LOCAL_GET, 6, 0x2b, 3, 8, F64_MUL, F64_ADD, F64_STORE);
+  op(LOCAL_GET, 5, I32_CONST, 8, I32_ADD, LOCAL_SET, 5);
+  op(LOCAL_GET, 6, I32_CONST, 16, I32_ADD, LOCAL_TEE, 6, LOCAL_GET, 7, I32_NE, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 0, LOCAL_GET, 1, I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(2), I32], [...uleb(1), F64]]), ...body];
+}
+
 function inkKernelBytes(): Uint8Array<ArrayBuffer> {
   const row = inkRowCode();
   const hist = inkHistCode();
   const norm = inkNormCode();
   const count = inkCountCode();
+  const rows = bgRowsCode();
   const params = (...t: number[]): number[] => vec(t.map((x) => [x]));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...params(I32, I32, I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, I32), ...params(I32)], [0x60, ...params(I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, F64), ...params(I32)]])),
+    ...section(1, vec([[0x60, ...params(I32, I32, I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, I32), ...params(I32)], [0x60, ...params(I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, F64), ...params(I32)], [0x60, ...params(I32, I32, I32, I32, I32, I32), ...vec([])]])),
     ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [2], [3]])),
-    ...section(7, vec([[...name('inkRow'), 0x00, 0], [...name('inkHist'), 0x00, 1], [...name('inkNorm'), 0x00, 2], [...name('inkCount'), 0x00, 3]])),
-    ...section(10, vec([[...uleb(row.length), ...row], [...uleb(hist.length), ...hist], [...uleb(norm.length), ...norm], [...uleb(count.length), ...count]])),
+    ...section(3, vec([[0], [1], [2], [3], [4]])),
+    ...section(7, vec([[...name('inkRow'), 0x00, 0], [...name('inkHist'), 0x00, 1], [...name('inkNorm'), 0x00, 2], [...name('inkCount'), 0x00, 3], [...name('bgRows'), 0x00, 4]])),
+    ...section(10, vec([[...uleb(row.length), ...row], [...uleb(hist.length), ...hist], [...uleb(norm.length), ...norm], [...uleb(count.length), ...count], [...uleb(rows.length), ...rows]])),
   ]);
 }
 
@@ -620,6 +653,7 @@ interface InkKernels {
   readonly inkHist: (ink: number, lanes: number, vecs: number) => number;
   readonly inkNorm: (ink: number, bin: number, vecs: number, level: number, t: number) => void;
   readonly inkCount: (ink: number, vecs: number, t: number) => number;
+  readonly bgRows: (f: number, rowBytes: number, rows: number, tab: number, w: number, out: number) => void;
 }
 
 let inkKernels: InkKernels | null | undefined;
@@ -637,6 +671,7 @@ function inkKernelsOf(): InkKernels | null {
       inkHist: exports.inkHist as InkKernels['inkHist'],
       inkNorm: exports.inkNorm as InkKernels['inkNorm'],
       inkCount: exports.inkCount as InkKernels['inkCount'],
+      bgRows: exports.bgRows as InkKernels['bgRows'],
     };
   } catch {
     inkKernels = null;
@@ -651,12 +686,18 @@ function inkKernelsOf(): InkKernels | null {
  * for every row in order, then {@link SimdInk.histogram} and {@link SimdInk.normalise}.
  */
 export interface SimdInk {
+  /** The background's rows: filled by {@link backgroundRows} (or directly). */
   readonly hrows: Float64Array;
   readonly data: Float32Array;
   /** The ink (`w h` floats): the first pass's, then the normalised values. */
   readonly ink: Float32Array;
   /** The mask after {@link normalise} (`v > t`; long runs not yet dropped). */
   readonly bin: Uint8Array;
+  /**
+   * Fills {@link hrows}: for each of the `sh` rows of `sw` floats of the reduced background `bg` and
+   * each column x, a + (b - a) tx with a, b its values at `cx0[x]`, `cx1[x]` and tx = `ctx[x]`.
+   */
+  backgroundRows(bg: Float32Array, cx0: Int32Array, cx1: Int32Array, ctx: Float64Array): void;
   /**
    * Ink row `y` from background rows `y0` and `y1` blended with weights `uy`, `ty`. Rows must come
    * in increasing order: a row's last run of four pixels overwrites up to three of the next row's.
@@ -670,10 +711,13 @@ export interface SimdInk {
   normalise(level: number, t: number): void;
 }
 
-/** The ink map kernels' buffers for one band, or null where they cannot be compiled (or the band is empty). */
-export function simdInk(w: number, h: number, sh: number): SimdInk | null {
+/**
+ * The ink map kernels' buffers for a `w` x `h` band with an `sw` x `sh` reduced background, or null
+ * where they cannot be compiled (or the band is empty).
+ */
+export function simdInk(w: number, h: number, sw: number, sh: number): SimdInk | null {
   const n = w * h;
-  if (n <= 0 || sh <= 0) return null;
+  if (n <= 0 || sh <= 0 || sw <= 0) return null;
   const k = inkKernelsOf();
   if (!k) return null;
   const vecs = (n + 3) >> 2;
@@ -682,7 +726,9 @@ export function simdInk(w: number, h: number, sh: number): SimdInk | null {
   const dataAt = align16(hrowsAt + 8 * sh * w + 32);
   const inkAt = align16(dataAt + 16 * vecs + 16);
   const binAt = inkAt + 16 * vecs + 16;
-  const need = binAt + 4 * vecs + 16;
+  const tabAt = align16(binAt + 4 * vecs + 16);
+  const bgAt = tabAt + 16 * w;
+  const need = bgAt + 4 * sw * sh;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
   const buf = k.memory.buffer;
@@ -694,6 +740,17 @@ export function simdInk(w: number, h: number, sh: number): SimdInk | null {
   const tail = new Float32Array(buf, inkAt + 4 * n, 4 * vecs - n);
   return {
     hrows: new Float64Array(buf, hrowsAt, sh * w),
+    backgroundRows: (bg, cx0, cx1, ctx) => {
+      const ti = new Int32Array(buf, tabAt, 4 * w);
+      const tf = new Float64Array(buf, tabAt, 2 * w);
+      for (let x = 0; x < w; x++) {
+        ti[4 * x] = 4 * (cx0[x] as number);
+        ti[4 * x + 1] = 4 * (cx1[x] as number);
+        tf[2 * x + 1] = ctx[x] as number;
+      }
+      new Float32Array(buf, bgAt, sw * sh).set(bg.subarray(0, sw * sh));
+      k.bgRows(bgAt, 4 * sw, sh, tabAt, w, hrowsAt);
+    },
     data: new Float32Array(buf, dataAt, n),
     ink,
     bin: new Uint8Array(buf, binAt, n),

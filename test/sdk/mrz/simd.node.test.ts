@@ -127,7 +127,7 @@ test('simdInk\'s first pass gives the JavaScript ink bit for bit (sizes incl. 1x
   const pick = (scale: number): number => (r() < 0.15 ? (special[Math.floor(r() * special.length)] as number) : r() * scale);
   for (const [w, h] of sizes) {
     const sh = Math.ceil(h / 4);
-    const k = simdInk(w, h, sh);
+    const k = simdInk(w, h, 1, sh);
     assert.ok(k, 'Node compiles the kernels');
     for (let i = 0; i < sh * w; i++) k.hrows[i] = pick(300);
     for (let i = 0; i < w * h; i++) k.data[i] = r() < 0.05 ? (k.hrows[i % (sh * w)] as number) : pick(255);
@@ -153,7 +153,7 @@ test('simdInk\'s histogram counts bin256(v, 0, 255) of every ink value (bin edge
   const edges: number[] = [0, -0, 1, 1e-45, Math.fround(0.5 / 255), Math.fround(254.5 / 255)];
   for (let b = 0; b < 255; b++) edges.push(Math.fround((b + 0.5) / 255), Math.fround(b / 255));
   for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 5], [7, 3], [600, 80], [963, 91]] as const) {
-    const k = simdInk(w, h, Math.ceil(h / 4));
+    const k = simdInk(w, h, 1, Math.ceil(h / 4));
     assert.ok(k, 'Node compiles the kernels');
     for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.3 ? 0 : r() < 0.3 ? (edges[Math.floor(r() * edges.length)] as number) : r();
     const want = new Uint32Array(256);
@@ -172,7 +172,7 @@ test('simdInk\'s second pass gives the JavaScript normalised ink and mask (value
   const r = rng(23);
   for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 6], [5, 5], [401, 37]] as const) {
     for (const [level, t] of [[0.5, 0.25], [0.2, 0.6], [1, 0.3], [0.7312, 0.4411]] as const) {
-      const k = simdInk(w, h, Math.ceil(h / 4));
+      const k = simdInk(w, h, 1, Math.ceil(h / 4));
       assert.ok(k, 'Node compiles the kernels');
       const exact = [0, level * t, level, Math.fround(level * t), Math.fround(level * 1.5), 1, 1e-45];
       for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.3 ? (exact[Math.floor(r() * exact.length)] as number) : r() < 0.3 ? 0 : r();
@@ -195,7 +195,7 @@ test('simdInk counts the ink values above a threshold as JavaScript\'s `f > t` (
   const r = rng(37);
   for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 7], [6, 5], [963, 91]] as const) {
     for (const t of [0.12, 0.3, Math.fround(0.3), 0.5, 1]) {
-      const k = simdInk(w, h, Math.ceil(h / 4));
+      const k = simdInk(w, h, 1, Math.ceil(h / 4));
       assert.ok(k, 'Node compiles the kernels');
       const near = [t, Math.fround(t), 0, 1, Math.fround(t * (1 + 2 ** -23)), Math.fround(t * (1 - 2 ** -23))];
       for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.4 ? (near[Math.floor(r() * near.length)] as number) : r();
@@ -206,9 +206,29 @@ test('simdInk counts the ink values above a threshold as JavaScript\'s `f > t` (
   }
 });
 
+test('simdInk\'s background rows give the JavaScript a + (b - a) tx bit for bit (random columns and weights; -0, NaN, infinities; 1xN and Nx1)', () => {
+  const r = rng(41);
+  const special = [0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4e38, 255];
+  for (const [w, sw, sh] of [[1, 1, 1], [1, 1, 5], [9, 3, 1], [17, 5, 4], [963, 241, 23]] as const) {
+    const k = simdInk(w, 4 * sh, sw, sh);
+    assert.ok(k, 'Node compiles the kernels');
+    const bg = new Float32Array(sw * sh).map(() => (r() < 0.2 ? (special[Math.floor(r() * special.length)] as number) : r() * 255));
+    const cx0 = new Int32Array(w).map(() => Math.floor(r() * sw));
+    const cx1 = new Int32Array(w).map(() => Math.floor(r() * sw));
+    const ctx = new Float64Array(w).map(() => (r() < 0.2 ? [0, -0, 0.125, 0.625, 1][Math.floor(r() * 5)]! : r()));
+    k.backgroundRows(bg, cx0, cx1, ctx);
+    const want = new Float64Array(sh * w);
+    for (let y = 0; y < sh; y++) for (let x = 0; x < w; x++) {
+      const a = bg[y * sw + cx0[x]!]!;
+      want[y * w + x] = a + (bg[y * sw + cx1[x]!]! - a) * ctx[x]!;
+    }
+    assert.deepEqual([...new BigUint64Array(k.hrows.slice().buffer)], [...new BigUint64Array(want.buffer)], `${w} from ${sw}x${sh}`);
+  }
+});
+
 test('simdInk refuses an empty band', () => {
-  assert.equal(simdInk(0, 5, 2), null);
-  assert.equal(simdInk(5, 0, 1), null);
+  assert.equal(simdInk(0, 5, 1, 2), null);
+  assert.equal(simdInk(5, 0, 1, 1), null);
 });
 
 test('inkMap gives the same ink, mask and threshold with its SIMD kernels as in JavaScript (random bands incl. 1xN and Nx1, long rules around the run limit, negative, -0 and NaN pixels)', () => {

@@ -44,7 +44,7 @@ describe('MRZ SIMD kernels in Chromium', () => {
   });
 
   it('the ink map gives the same ink, mask and threshold with its kernels as in JavaScript', () => {
-    expect(simdInk(4, 4, 1), 'Chromium compiles the kernels').to.not.equal(null);
+    expect(simdInk(4, 4, 1, 1), 'Chromium compiles the kernels').to.not.equal(null);
     const r = rng(31);
     for (const [w, h, charSize] of [[1, 7, 5], [9, 1, 5], [203, 61, 21], [963, 91, 30]] as const) {
       const data = new Float32Array(w * h);
