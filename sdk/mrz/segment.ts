@@ -438,33 +438,48 @@ function maxTextRun(charSize: number): number {
  * text: they are cleared from the mask so they cannot dominate the line profile.
  */
 function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): void {
-  // A run longer than maxRun (>= 8) holds at least `need` aligned all-ones words of the row's: rows
-  // without as many in a row have no such run and are not scanned byte by byte.
   const words = wordsOf(bin);
+  // A run longer than maxRun (>= 8) holds at least `need` aligned all-ones words of its row: the
+  // rows are scanned a word at a time, and only such a run is measured byte by byte around them.
   const need = (maxRun - 2) >> 2;
   for (let y = 0; y < h; y++) {
     const o = y * w;
-    if (words && need >= 1) {
-      let c = 0;
-      const end = (o + w) >> 2;
-      let j = (o + 3) >> 2;
-      for (; j < end; j++) {
-        c = words[j] === 0x01010101 ? c + 1 : 0;
-        if (c >= need) break;
-      }
-      if (j === end) continue;
+    if (!words) {
+      clearLongRuns(bin, o, o + w, maxRun);
+      continue;
     }
-    let start = -1;
-    for (let x = 0; x < w; x++) {
-      if (bin[o + x]) {
-        if (start < 0) start = x;
-      } else if (start >= 0) {
-        if (x - start > maxRun) bin.fill(0, o + start, o + x);
-        start = -1;
+    const end = (o + w) >> 2;
+    let c = 0;
+    for (let j = (o + 3) >> 2; j < end; j++) {
+      if (words[j] !== 0x01010101) {
+        c = 0;
+        continue;
       }
+      if (++c < need) continue;
+      let s = 4 * (j - need + 1);
+      while (s > o && bin[s - 1] === 1) s--;
+      let e = 4 * j + 4;
+      while (e < o + w && bin[e] === 1) e++;
+      if (e - s > maxRun) bin.fill(0, s, e);
+      // The next run starts after e (bin[e] is 0 or the row has ended).
+      j = e >> 2;
+      c = 0;
     }
-    if (start >= 0 && w - start > maxRun) bin.fill(0, o + start, o + w);
   }
+}
+
+/** Clears the runs of ones longer than `maxRun` in `bin[from, to)` (one row), byte by byte. */
+function clearLongRuns(bin: Uint8Array, from: number, to: number, maxRun: number): void {
+  let start = -1;
+  for (let x = from; x < to; x++) {
+    if (bin[x]) {
+      if (start < 0) start = x;
+    } else if (start >= 0) {
+      if (x - start > maxRun) bin.fill(0, start, x);
+      start = -1;
+    }
+  }
+  if (start >= 0 && to - start > maxRun) bin.fill(0, start, to);
 }
 
 /**
