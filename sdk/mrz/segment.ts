@@ -439,8 +439,9 @@ function maxTextRun(charSize: number): number {
  */
 function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): void {
   const words = wordsOf(bin);
-  // A run longer than maxRun (>= 8) holds at least `need` aligned all-ones words of its row: the
-  // rows are scanned a word at a time, and only such a run is measured byte by byte around them.
+  // A run longer than maxRun (>= 8) holds at least `need` consecutive aligned all-ones words of its
+  // row, so one of every `need` words from the row's first (or from the word after a run) is one of
+  // them: only those words are read, and a run through one is measured byte by byte.
   const need = (maxRun - 2) >> 2;
   for (let y = 0; y < h; y++) {
     const o = y * w;
@@ -449,21 +450,19 @@ function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): vo
       continue;
     }
     const end = (o + w) >> 2;
-    let c = 0;
-    for (let j = (o + 3) >> 2; j < end; j++) {
+    let j = ((o + 3) >> 2) + need - 1;
+    while (j < end) {
       if (words[j] !== 0x01010101) {
-        c = 0;
+        j += need;
         continue;
       }
-      if (++c < need) continue;
-      let s = 4 * (j - need + 1);
+      let s = 4 * j;
       while (s > o && bin[s - 1] === 1) s--;
       let e = 4 * j + 4;
       while (e < o + w && bin[e] === 1) e++;
       if (e - s > maxRun) bin.fill(0, s, e);
-      // The next run starts after e (bin[e] is 0 or the row has ended).
-      j = e >> 2;
-      c = 0;
+      // The word holding e holds a 0 (or the row has ended): the next run starts after it.
+      j = (e >> 2) + need;
     }
   }
 }
