@@ -459,14 +459,12 @@ const F64_MUL = 0xa2;
 const I32_SHR_U = 0x76;
 const V128_AND = simd(78);
 const V128_OR = simd(80);
-const V128_BITSELECT = simd(82);
 const V128_ANY_TRUE = simd(83);
 const I32X4_SPLAT = simd(17);
 const F64X2_SPLAT = simd(20);
 const F64X2_GT = simd(74);
 const F32X4_DEMOTE_F64X2_ZERO = simd(94);
 const F64X2_PROMOTE_LOW_F32X4 = simd(95);
-const F64X2_TRUNC = simd(122);
 const I32X4_SHL = simd(171);
 const I32X4_ADD = simd(174);
 const F64X2_SUB = simd(241);
@@ -523,36 +521,36 @@ function inkRowCode(): number[] {
 
 /**
  * `inkHist(ink, lanes, vecs) -> above1`: segment.ts `inkHistogram`'s bins of `vecs` runs of four
- * floats from `ink` (z = 255 f, r = trunc(z + 0.5), r - 1 where r - 0.5 > z), counted in four
+ * floats from `ink` (z = 255 f, r = trunc(z + 0.5), r - 1 where r - 0.5 > z, which is never), counted in four
  * interleaved int32 tables at `lanes` (table j of lane j: bin b at `lanes + 16 b + 4 j`; zeroed by
  * the caller). Returns non-zero when a value is above 1 (its bin then need not be the
  * JavaScript's, which wraps at 2^31; the caller bins in JavaScript). Values >= 0, not NaN.
  */
 function inkHistCode(): number[] {
-  // Locals: params ink 0, lanes 1 (then each count's address), vecs 2; iv 3, z 4, r 5, above 6, idx 7, base 8.
+  // Locals: params ink 0, lanes 1 (then each count's address), vecs 2; iv 3, f 4, above 5, idx 6, base 7.
   const { body, op } = emitter();
-  op(LOCAL_GET, 1, I32X4_SPLAT, V128_CONST_I32X4([0, 4, 8, 12]), I32X4_ADD, LOCAL_SET, 8);
-  // The bin of one f64x2 (on the stack) as i32 lanes 0, 1: r = trunc(z + 0.5); r - 0.5 > z ? r - 1 : r.
+  op(LOCAL_GET, 1, I32X4_SPLAT, V128_CONST_I32X4([0, 4, 8, 12]), I32X4_ADD, LOCAL_SET, 7);
+  // The bin of one f64x2 (on the stack) as i32 lanes 0, 1: trunc(z + 0.5). The JavaScript's
+  // fix-up (r - 1 where r - 0.5 > z) never applies to a float f in [0, 1]: z = 255 f is exact, and
+  // so is z + 0.5 for f >= 2^-20 (52 bits at most, from z's lowest, >= 2^-44, to 2^7); below,
+  // z + 0.5 rounds to less than 1 and both give 0.
   const bins = (): number[][] => [
-    [LOCAL_SET, 4, LOCAL_GET, 6, LOCAL_GET, 4], V128_CONST_F64X2(1), F64X2_GT, V128_OR, [LOCAL_SET, 6],
-    [LOCAL_GET, 4], V128_CONST_F64X2(255), F64X2_MUL, [LOCAL_TEE, 4], V128_CONST_F64X2(0.5), F64X2_ADD, F64X2_TRUNC, [LOCAL_TEE, 5],
-    V128_CONST_F64X2(1), F64X2_SUB, [LOCAL_GET, 5],
-    [LOCAL_GET, 5], V128_CONST_F64X2(0.5), F64X2_SUB, [LOCAL_GET, 4], F64X2_GT, V128_BITSELECT,
-    I32X4_TRUNC_SAT_F64X2_S_ZERO,
+    [LOCAL_SET, 4, LOCAL_GET, 5, LOCAL_GET, 4], V128_CONST_F64X2(1), F64X2_GT, V128_OR, [LOCAL_SET, 5],
+    [LOCAL_GET, 4], V128_CONST_F64X2(255), F64X2_MUL, V128_CONST_F64X2(0.5), F64X2_ADD, I32X4_TRUNC_SAT_F64X2_S_ZERO,
   ];
   op(LOOP, EMPTY);
   op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_TEE, 3, F64X2_PROMOTE_LOW_F32X4, ...bins());
   op(LOCAL_GET, 3, LOCAL_GET, 3, I8X16_SHUFFLE(HIGH_HALF), F64X2_PROMOTE_LOW_F32X4, ...bins());
-  op(I8X16_SHUFFLE(LOW_HALVES), I32_CONST, 4, I32X4_SHL, LOCAL_GET, 8, I32X4_ADD, LOCAL_SET, 7);
+  op(I8X16_SHUFFLE(LOW_HALVES), I32_CONST, 4, I32X4_SHL, LOCAL_GET, 7, I32X4_ADD, LOCAL_SET, 6);
   for (let j = 0; j < 4; j++) {
-    op(LOCAL_GET, 7, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 1, LOCAL_GET, 1, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
+    op(LOCAL_GET, 6, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 1, LOCAL_GET, 1, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
   }
   op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
   op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
   op(END);
-  op(LOCAL_GET, 6, V128_ANY_TRUE);
+  op(LOCAL_GET, 5, V128_ANY_TRUE);
   op(END);
-  return [...vec([[...uleb(6), V128]]), ...body];
+  return [...vec([[...uleb(5), V128]]), ...body];
 }
 
 /**

@@ -148,10 +148,22 @@ test('simdInk\'s first pass gives the JavaScript ink bit for bit (sizes incl. 1x
   }
 });
 
-test('simdInk\'s histogram counts bin256(v, 0, 255) of every ink value (bin edges exactly, 0, -0, 1; every length mod 4), and refuses ink above 1', () => {
+test('simdInk\'s histogram counts bin256(v, 0, 255) of every ink value (bin edges exactly and a few ulps off, tiny values, 0, -0, 1; every length mod 4), and refuses ink above 1', () => {
   const r = rng(19);
   const edges: number[] = [0, -0, 1, 1e-45, Math.fround(0.5 / 255), Math.fround(254.5 / 255)];
-  for (let b = 0; b < 255; b++) edges.push(Math.fround((b + 0.5) / 255), Math.fround(b / 255));
+  // Each bin's edge and the floats up to 3 ulps either side of it; floats about 2^-20 and below.
+  const near = new Float32Array(1);
+  const bits = new Uint32Array(near.buffer);
+  for (let b = 0; b < 255; b++) {
+    near[0] = (b + 0.5) / 255;
+    const at = bits[0]!;
+    for (let d = -3; d <= 3; d++) {
+      bits[0] = at + d;
+      edges.push(near[0]!);
+    }
+    edges.push(Math.fround(b / 255));
+  }
+  for (let e = 15; e <= 30; e++) edges.push(2 ** -e, Math.fround(3 * 2 ** -e));
   for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 5], [7, 3], [600, 80], [963, 91]] as const) {
     const k = simdInk(w, h, 1, Math.ceil(h / 4));
     assert.ok(k, 'Node compiles the kernels');
