@@ -9,15 +9,20 @@
  *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
  * - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
  *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN;
- * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`).
+ * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`);
+ * - segment.ts `inkMap`'s float passes ({@link simdInk}, a module, instance and memory of their own
+ *   at the end of this file): the background's horizontal upsampling (scalar), the ink against the
+ *   background and the normalised ink with its mask (two pixels per f64x2: the JavaScript's
+ *   operations in its order, f64x2.pmax / pmin as its `?:`, f32x4.demote as Math.fround), the ink
+ *   histogram's bins (counted by scalar stores) and the count of values above a threshold.
  *
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
  * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
  * `script-src`, which demo/csp.js and docs/en/security.md give; without it Chromium throws a
  * CompileError and reports one `wasm-eval` violation per worker, as the module is compiled once),
- * {@link simdLayer} returns null and the image kernels false, and the callers keep their
- * JavaScript loops.
+ * {@link simdLayer} and {@link simdInk} return null and the image kernels false, and the callers
+ * keep their JavaScript loops.
  * @module
  */
 
