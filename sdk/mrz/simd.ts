@@ -714,13 +714,18 @@ export interface SimdInk {
   normalise(level: number, t: number): void;
 }
 
+/** Largest band (pixels) the ink map kernels take. */
+const MAX_INK_PIXELS = 1 << 24;
+
 /**
  * The ink map kernels' buffers for a `w` x `h` band with an `sw` x `sh` reduced background, or null
- * where they cannot be compiled (or the band is empty).
+ * where they cannot be compiled, the band is empty or larger than 2^24 pixels, or their memory
+ * cannot grow to hold it.
  */
 export function simdInk(w: number, h: number, sw: number, sh: number): SimdInk | null {
   const n = w * h;
-  if (n <= 0 || sh <= 0 || sw <= 0) return null;
+  // The byte offsets below stay within 32 bits for bands up to 2^24 pixels (a 4096 x 4096 image).
+  if (n <= 0 || sh <= 0 || sw <= 0 || n > MAX_INK_PIXELS || sh > h || sw * sh > n) return null;
   const k = inkKernelsOf();
   if (!k) return null;
   const vecs = (n + 3) >> 2;
@@ -733,7 +738,12 @@ export function simdInk(w: number, h: number, sw: number, sh: number): SimdInk |
   const bgAt = tabAt + 16 * w;
   const need = bgAt + 4 * sw * sh;
   const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  try {
+    if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  } catch {
+    // Out of memory for this band: the JavaScript passes need less.
+    return null;
+  }
   const buf = k.memory.buffer;
   // Zeros past the band's floats: the last row's last run reads them, and the histogram counts them.
   new Float32Array(buf, dataAt + 4 * n, 4 * vecs - n + 4).fill(0);

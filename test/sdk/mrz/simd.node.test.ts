@@ -238,9 +238,12 @@ test('simdInk\'s background rows give the JavaScript a + (b - a) tx bit for bit 
   }
 });
 
-test('simdInk refuses an empty band', () => {
+test('simdInk refuses an empty band, one over 2^24 pixels and a background larger than the band (inkMap then runs in JavaScript)', () => {
   assert.equal(simdInk(0, 5, 1, 2), null);
   assert.equal(simdInk(5, 0, 1, 1), null);
+  assert.equal(simdInk(4097, 4096, 1025, 1024), null);
+  assert.equal(simdInk(4, 4, 1, 5), null);
+  assert.equal(simdInk(4, 4, 5, 4), null);
 });
 
 test('inkMap gives the same ink, mask and threshold with its SIMD kernels as in JavaScript (random bands incl. 1xN and Nx1, long rules around the run limit, negative, -0 and NaN pixels)', () => {
