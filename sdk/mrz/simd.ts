@@ -664,8 +664,10 @@ let inkKernels: InkKernels | null | undefined;
 function inkKernelsOf(): InkKernels | null {
   if (inkKernels !== undefined) return inkKernels;
   inkKernels = null;
+  // Not tried where the first module does not compile: a CSP without 'wasm-unsafe-eval' then
+  // reports one refused compile per worker, not two.
+  if (!kernelModule()) return null;
   try {
-    if (typeof WebAssembly !== 'object') return null;
     const memory = new WebAssembly.Memory({ initial: 1 });
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(inkKernelBytes()), { e: { m: memory } });
     inkKernels = {
