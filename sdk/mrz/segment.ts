@@ -105,10 +105,10 @@
  * 2.47 -> 0.96 ms per call (0.39x), Node 0.34x of the JavaScript path (load 8-11). The JavaScript
  * passes stay as the fallback (`inkMap(.., simd = false)`, the tests' reference). Paired bench
  * against main a2c252e: Chromium 0.909, Node 0.904 (load 10 falling to 4), lines and validity
- * identical on 363/363; every set's per-frame read list identical (confidences included). Left: the
- * histogram's scatter (a third of the kernels' time: bin computation is a fifth of it), the band's
- * copies into and out of WebAssembly memory, boxBlur's divisions; the two division passes are at
- * one f64x2.div per two pixels. Tried and dropped: eight histogram tables instead of four (no gain:
+ * identical on 363/363; every set's per-frame read list identical (confidences included). Left:
+ * the histogram's scatter (nearly half of the kernels' time; computing the bins is a fifth of it),
+ * the band's copies into and out of WebAssembly memory, boxBlur's divisions; the two division
+ * passes are at one f64x2.div per two pixels. Tried and dropped: eight histogram tables instead of four (no gain:
  * the stores, not their chains, bound it), counting paper's zero bins apart (3% of the ink is 0).
  * @module
  */
