@@ -95,11 +95,27 @@
  * column array read and written per row); strokeLevel's second look counts the values above t0
  * instead of binning them again (image.ts has blockMax's and rectFilter's). Paired bench against
  * main 0185640: Chromium 0.976, Node 0.968, lines and validity identical on 363/363.
+ *
+ * Session 19 (ink map speed, same bits; probes in .tmp/cap of the s19/ink worktree): inkMap's float
+ * passes run as simd.ts's `simdInk` kernels where they compile (the band copied into WebAssembly
+ * memory, the ink and mask copied out): background rows, ink, histogram, the stroke level's count,
+ * normalised ink and mask; dropLongRuns reads one of every `need` aligned words of a row and
+ * measures only runs through an all-ones word; boxBlur's vertical pass walks the rows. On 248
+ * inkMap calls captured from 60 bench frames (main's code against this, alternating): Chromium
+ * 2.47 -> 0.96 ms per call (0.39x), Node 0.34x of the JavaScript path (load 8-11). The JavaScript
+ * passes stay as the fallback (`inkMap(.., simd = false)`, the tests' reference). Paired bench
+ * against main a2c252e: Chromium 0.909, Node 0.904 (load 10 falling to 4), lines and validity
+ * identical on 363/363; every set's per-frame read list identical (confidences included). Left:
+ * the histogram's scatter (nearly half of the kernels' time; computing the bins is a fifth of it),
+ * the band's copies into and out of WebAssembly memory, boxBlur's divisions; the two division
+ * passes are at one f64x2.div per two pixels. Tried and dropped: eight histogram tables instead of four (no gain:
+ * the stores, not their chains, bound it), counting paper's zero bins apart (3% of the ink is 0).
  * @module
  */
 
 import { bin256, blockMax, boxBlur, otsuOfHistogram, percentileOfHistogram, rectFilter, roundHalfUp, selectKth, type FloatImage } from './image.ts';
 import { float32, float64, int32, uint32, uint8 } from './scratch.ts';
+import { simdInk, type SimdInk } from './simd.ts';
 
 /** Glyph raster size fed to the classifier. */
 export const GLYPH_W = 16;
@@ -200,25 +216,28 @@ function temp64(slot: number, n: number, zeroed = false): Float64Array {
   return v;
 }
 
-/** backgroundRows' output rows, reused (read by inkMap before the next call; one frame at a time). */
+/** The background's rows (JavaScript path), reused (read by inkMap before the next call; one frame at a time). */
 let hrowsBuf = new Float64Array(0);
 
 /**
  * Background (paper) brightness: a closing-like max filter over about 1.6 character sizes, computed
- * on a 4x block-max reduced image, smoothed and bilinearly upsampled (16x fewer pixels to filter).
- * Returns the upsampling's horizontal pass (every reduced row interpolated to full width, in
- * doubles); {@link inkMap} blends two of those rows per output row (the vertical pass).
+ * on a 4x block-max reduced image and smoothed (16x fewer pixels to filter than the band);
+ * {@link backgroundRows} and {@link inkMap} upsample it bilinearly.
  */
-function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage): { hrows: Float64Array; sh: number } {
-  const w = img.width;
+function background(img: FloatImage, charSize: number, blocks?: FloatImage): FloatImage {
   const small = blocks ?? blockMax(img, BG_BLOCK);
-  const sw = small.width;
-  const sh = small.height;
   const k = Math.max(3, Math.round((charSize * 1.6) / BG_BLOCK) | 1);
-  const filtered = boxBlur(rectFilter(small, k, k, true), 1, 1).data;
-  // Bilinear upsampling, separable with the same operations as the direct formula
-  // (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty: the horizontal interpolations of every
-  // reduced row are computed once (in doubles, as inline), then blended per output row.
+  return boxBlur(rectFilter(small, k, k, true), 1, 1);
+}
+
+/**
+ * The upsampling's horizontal pass into `hrows`: every row of the reduced background `bg`
+ * interpolated to the band's width `w`, in doubles ({@link inkMap} blends two of those rows per
+ * output row, the vertical pass). Bilinear upsampling, separable with the same operations as the
+ * direct formula (a + (b - a) tx) (1 - ty) + (c + (d - c) tx) ty.
+ */
+function backgroundRows(bg: FloatImage, w: number, hrows: Float64Array, simd: SimdInk | null): void {
+  const { width: sw, height: sh, data: filtered } = bg;
   const cx0 = int32(w);
   const cx1 = int32(w);
   const ctx = float64(w);
@@ -231,8 +250,10 @@ function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage):
     cx1[x] = x0 + 1 < sw ? x0 + 1 : x0;
     ctx[x] = fx - x0;
   }
-  if (hrowsBuf.length < sh * w) hrowsBuf = new Float64Array(sh * w);
-  const hrows = hrowsBuf;
+  if (simd) {
+    simd.backgroundRows(filtered, cx0, cx1, ctx);
+    return;
+  }
   for (let sy = 0; sy < sh; sy++) {
     const so = sy * sw;
     const ho = sy * w;
@@ -245,21 +266,28 @@ function backgroundRows(img: FloatImage, charSize: number, blocks?: FloatImage):
       for (; x < w && cx0[x] === c0; x++) hrows[ho + x] = a + d * (ctx[x] as number);
     }
   }
-  return { hrows, sh };
 }
 
 /**
  * Flattens illumination (background = closing of the image, blurred) and returns normalised ink in
  * [0, 1]. `charSize` is the expected character size in pixels. `blocks`: `blockMax(img, BG_BLOCK)`
- * when the caller has it already (read only).
+ * when the caller has it already (read only). The float passes run as WebAssembly SIMD kernels
+ * (simd.ts {@link simdInk}, the same bits) where they compile, else in JavaScript (`simd` false
+ * forces JavaScript: the tests' reference).
  */
-export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): InkMap {
+export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage, simd = true): InkMap {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  const { hrows, sh } = backgroundRows(img, charSize, blocks);
+  const bg = background(img, charSize, blocks);
+  const sh = bg.height;
+  const k = simd ? simdInk(w, h, bg.width, sh) : null;
+  if (!k && hrowsBuf.length < sh * w) hrowsBuf = new Float64Array(sh * w);
+  const hrows = k ? k.hrows : hrowsBuf;
+  backgroundRows(bg, w, hrows, k);
+  if (k) k.data.set(data.subarray(0, n));
   // Ink against the background (the background value rounded to float as when it was stored in a
   // Float32Array). Every element of ink and bin is written below (pooled buffers are not zeroed).
-  const ink = float32(n);
+  const ink = k ? k.ink : float32(n);
   for (let y = 0; y < h; y++) {
     let fy = (y + 0.5) / BG_BLOCK - 0.5;
     if (fy < 0) fy = 0;
@@ -268,6 +296,10 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
     const y1 = y0 + 1 < sh ? y0 + 1 : y0;
     const ty = fy - y0;
     const uy = 1 - ty;
+    if (k) {
+      k.row(y, y0, y1, uy, ty);
+      continue;
+    }
     const o0 = y0 * w;
     const o1 = y1 * w;
     const o = y * w;
@@ -277,15 +309,25 @@ export function inkMap(img: FloatImage, charSize: number, blocks?: FloatImage): 
       ink[o + x] = Math.fround(v > 0 ? v : 0);
     }
   }
-  const hist = inkHistogram(ink, n);
+  const simdHist = k ? uint32(256) : null;
+  const hist = simdHist && k?.histogram(simdHist) ? simdHist : inkHistogram(ink, n);
   const t0 = Math.max(0.12, otsuOfHistogram(hist, n, 1));
   // Normalise by the typical ink level of stroke pixels (90th percentile of the values above t0).
-  const level = strokeLevel(ink, n, hist, t0);
-  const bin = uint8(n);
+  const level = strokeLevel(ink, n, hist, t0, k);
   const t = Math.min(0.6, Math.max(0.25, t0 / level));
+  const maxRun = maxTextRun(charSize);
+  if (k) {
+    k.normalise(level, t);
+    const bin = uint8(n);
+    bin.set(k.bin);
+    dropLongRuns(bin, w, h, maxRun);
+    const out = float32(n);
+    out.set(k.ink);
+    return { width: w, height: h, data: out, threshold: t, bin };
+  }
+  const bin = uint8(n);
   // Normalised and masked in one pass with dropLongRuns' run tracking (the same bits as the mask
   // first, its long runs cleared after: a run is cleared once it has ended, its bytes written).
-  const maxRun = maxTextRun(charSize);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     let start = -1;
@@ -362,9 +404,10 @@ function inkHistogram(ink: Float32Array, n: number): Uint32Array {
  * percentile's bin can only fall (or stay) as `c` grows: when it is the same for none and for all
  * of that bin, it is the answer without a second pass over the values (most bands: the strokes'
  * level lies well above the threshold). Else the values above t0 are counted (session 18: not
- * binned again: the higher bins hold theirs already, the rest lie in t0's bin). `hist` is clobbered.
+ * binned again: the higher bins hold theirs already, the rest lie in t0's bin; by `simd`'s kernel
+ * when the ink is its buffer). `hist` is clobbered.
  */
-function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number): number {
+function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number, simd: SimdInk | null): number {
   // t0's bin: every value in a higher bin is above t0, every value in a lower one below it.
   const kb = bin256(t0, 0, 255);
   let above = 0;
@@ -382,7 +425,8 @@ function strokeLevel(ink: Float32Array, n: number, hist: Uint32Array, t0: number
   // The values above t0 are those of the higher bins (binned already) and the part of t0's bin
   // above it: counted, not binned again (all of them fall in that bin).
   let cnt = 0;
-  for (let i = 0; i < n; i++) cnt += (ink[i] as number) > t0 ? 1 : 0;
+  if (simd) cnt = simd.countAbove(t0);
+  else for (let i = 0; i < n; i++) cnt += (ink[i] as number) > t0 ? 1 : 0;
   hist[kb] = cnt - above;
   return cnt > 10 ? Math.max(0.2, percentileOfHistogram(hist, cnt, 0.9, 0, 1)) : 1;
 }
@@ -409,19 +453,47 @@ function maxTextRun(charSize: number): number {
  * text: they are cleared from the mask so they cannot dominate the line profile.
  */
 function dropLongRuns(bin: Uint8Array, w: number, h: number, maxRun: number): void {
+  const words = wordsOf(bin);
+  // A run longer than maxRun (>= 8) holds at least `need` consecutive aligned all-ones words of its
+  // row, so one of every `need` words from the row's first (or from the word after a run) is one of
+  // them: only those words are read, and a run through one is measured byte by byte.
+  const need = (maxRun - 2) >> 2;
   for (let y = 0; y < h; y++) {
     const o = y * w;
-    let start = -1;
-    for (let x = 0; x < w; x++) {
-      if (bin[o + x]) {
-        if (start < 0) start = x;
-      } else if (start >= 0) {
-        if (x - start > maxRun) bin.fill(0, o + start, o + x);
-        start = -1;
-      }
+    if (!words) {
+      clearLongRuns(bin, o, o + w, maxRun);
+      continue;
     }
-    if (start >= 0 && w - start > maxRun) bin.fill(0, o + start, o + w);
+    const end = (o + w) >> 2;
+    let j = ((o + 3) >> 2) + need - 1;
+    while (j < end) {
+      if (words[j] !== 0x01010101) {
+        j += need;
+        continue;
+      }
+      let s = 4 * j;
+      while (s > o && bin[s - 1] === 1) s--;
+      let e = 4 * j + 4;
+      while (e < o + w && bin[e] === 1) e++;
+      if (e - s > maxRun) bin.fill(0, s, e);
+      // The word holding e holds a 0 (or the row has ended): the next run starts after it.
+      j = (e >> 2) + need;
+    }
   }
+}
+
+/** Clears the runs of ones longer than `maxRun` in `bin[from, to)` (one row), byte by byte. */
+function clearLongRuns(bin: Uint8Array, from: number, to: number, maxRun: number): void {
+  let start = -1;
+  for (let x = from; x < to; x++) {
+    if (bin[x]) {
+      if (start < 0) start = x;
+    } else if (start >= 0) {
+      if (x - start > maxRun) bin.fill(0, start, x);
+      start = -1;
+    }
+  }
+  if (start >= 0 && to - start > maxRun) bin.fill(0, start, to);
 }
 
 /**

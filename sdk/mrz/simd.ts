@@ -14,14 +14,19 @@
  *   lives in that memory (`frameBuffer`), converted from RGBA with its first level there
  *   (`simdGray`), downscaled by 2 there (`simdHalf`), and rectify.ts' rows are sampled from it
  *   (`simdRect`).
+ * - segment.ts `inkMap`'s float passes ({@link simdInk}, a module, instance and memory of their own
+ *   at the end of this file): the background's horizontal upsampling (scalar), the ink against the
+ *   background and the normalised ink with its mask (two pixels per f64x2: the JavaScript's
+ *   operations in its order, f64x2.pmax / pmin as its `?:`, f32x4.demote as Math.fround), the ink
+ *   histogram's bins (counted by scalar stores) and the count of values above a threshold.
  *
  * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
  * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
  * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
  * `script-src`, which demo/csp.js and docs/en/security.md give; without it Chromium throws a
  * CompileError and reports one `wasm-eval` violation per worker, as the module is compiled once),
- * {@link simdLayer} returns null and the image kernels false, and the callers keep their
- * JavaScript loops.
+ * {@link simdLayer} and {@link simdInk} return null and the image kernels false, and the callers
+ * keep their JavaScript loops.
  * @module
  */
 
@@ -80,12 +85,68 @@ const I8X16_SUB = simd(113);
 const I8X16_MAX_U = simd(121);
 const I32X4_MAX_S = simd(184);
 const I8X16_SHUFFLE = (lanes: number[]): number[] => [...simd(13), ...lanes];
+/** Lanes 2, 3 of the first operand into lanes 0, 1 (i32x4 or f32x4: the high pair for a convert or promote). */
+const HIGH_HALF = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
 const I32X4_EXTRACT_LANE0 = [...simd(27), 0];
 const I32_STORE = [0x36, 2, 0];
 const I32_MUL = 0x6c;
 const V128_LOAD64_SPLAT = (offset: number): number[] => [...simd(10), 3, ...uleb(offset)];
 const F64X2_ADD = simd(240);
 const F64X2_MUL = simd(242);
+const F64 = 0x7c;
+const F64_CONST = 0x44;
+const F64_ADD = 0xa0;
+const I32X4_SPLAT = simd(17);
+const F64X2_SPLAT = simd(20);
+const I32X4_EXTRACT_LANE = (lane: number): number[] => [...simd(27), lane];
+const F64X2_REPLACE_LANE = (lane: number): number[] => [...simd(34), lane];
+const V128_AND = simd(78);
+const V128_LOAD16_LANE = (lane: number): number[] => [...simd(85), 0, 0, lane];
+const V128_STORE64_LANE0 = [...simd(91), 0, 0, 0];
+const F32X4_DEMOTE_F64X2_ZERO = simd(94);
+const I32X4_SHR_U = simd(173);
+const I32X4_SUB = simd(177);
+const I32X4_MUL = simd(181);
+const I32X4_ADD = simd(174);
+const I32X4_MIN_U = simd(183);
+const I32X4_LT_S = simd(57);
+const F64X2_PMIN = simd(246);
+const F64X2_PMAX = simd(247);
+const V128_LOAD8_LANE = (lane: number): number[] => [...simd(84), 0, 0, lane];
+const F64X2_SUB = simd(241);
+const F64X2_DIV = simd(243);
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(252);
+const F64X2_CONVERT_LOW_I32X4_S = simd(254);
+const I32_GT_U = 0x4b;
+const I32_EQ = 0x46;
+const I32_LT_U = 0x49;
+const I32_SHR_U = 0x76;
+const SELECT = 0x1b;
+const BLOCK = 0x02;
+const BR = 0x0c;
+const I32_LOAD16_U = (offset: number): number[] => [0x2f, 1, ...uleb(offset)];
+const I32_STORE8 = [0x3a, 0, 0];
+const I32_STORE32 = [0x36, 2, 0];
+const I8X16_NARROW_I16X8_U = simd(102);
+const I16X8_NARROW_I32X4_U = simd(134);
+const I16X8_EXTEND_LOW_I8X16_U = simd(137);
+const I16X8_EXTEND_HIGH_I8X16_U = simd(138);
+const I16X8_ADD = simd(142);
+const I16X8_SPLAT = simd(16);
+const I16X8_SHR_U = simd(141);
+const I16X8_EXTADD_PAIRWISE_I8X16_U = simd(125);
+const I32_LOAD = [0x28, 2, 0];
+const F32_LOAD = [0x2a, 2, 0];
+const F64_STORE = [0x39, 3, 0];
+const F64_PROMOTE_F32 = 0xbb;
+const F64_SUB = 0xa1;
+const F64_MUL = 0xa2;
+const V128_OR = simd(80);
+const V128_ANY_TRUE = simd(83);
+const F64X2_GT = simd(74);
+const F64X2_PROMOTE_LOW_F32X4 = simd(95);
+const I32X4_SHL = simd(171);
+const V128_CONST_I32X4 = (lanes: readonly number[]): number[] => [...simd(12), ...new Uint8Array(new Int32Array(lanes).buffer)];
 
 /**
  * `layer(w, b, x, out, quads, inputs)` (byte addresses, all 16-byte aligned):
@@ -453,52 +514,6 @@ export function simdBlockMax4(bits: Int32Array, w: number, h: number, outBits: I
 // apart from the kernels above: their memory grows per call, which would detach the frame's view.
 // ---------------------------------------------------------------------------------------------
 
-const F64 = 0x7c;
-const F64_CONST = 0x44;
-const F64_ADD = 0xa0;
-const I32X4_SPLAT = simd(17);
-const F64X2_SPLAT = simd(20);
-const I32X4_EXTRACT_LANE = (lane: number): number[] => [...simd(27), lane];
-const F64X2_REPLACE_LANE = (lane: number): number[] => [...simd(34), lane];
-const V128_AND = simd(78);
-const V128_LOAD16_LANE = (lane: number): number[] => [...simd(85), 0, 0, lane];
-const V128_STORE64_LANE0 = [...simd(91), 0, 0, 0];
-const F32X4_DEMOTE_F64X2_ZERO = simd(94);
-const I32X4_SHR_U = simd(173);
-const I32X4_SUB = simd(177);
-const I32X4_MUL = simd(181);
-const I32X4_ADD = simd(174);
-const I32X4_MIN_U = simd(183);
-const I32X4_LT_S = simd(57);
-const F64X2_PMIN = simd(246);
-const F64X2_PMAX = simd(247);
-const V128_LOAD8_LANE = (lane: number): number[] => [...simd(84), 0, 0, lane];
-const F64X2_SUB = simd(241);
-const F64X2_DIV = simd(243);
-const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(252);
-const F64X2_CONVERT_LOW_I32X4_S = simd(254);
-const I32_GT_U = 0x4b;
-const I32_EQ = 0x46;
-const I32_LT_U = 0x49;
-const I32_MUL_ = 0x6c;
-const I32_SHR_U = 0x76;
-const SELECT = 0x1b;
-const BLOCK = 0x02;
-const BR = 0x0c;
-const I32_LOAD16_U = (offset: number): number[] => [0x2f, 1, ...uleb(offset)];
-const I32_STORE8 = [0x3a, 0, 0];
-const I32_STORE32 = [0x36, 2, 0];
-const I8X16_NARROW_I16X8_U = simd(102);
-const I16X8_NARROW_I32X4_U = simd(134);
-const I16X8_EXTEND_LOW_I8X16_U = simd(137);
-const I16X8_EXTEND_HIGH_I8X16_U = simd(138);
-const I16X8_ADD = simd(142);
-const I16X8_SPLAT = simd(16);
-const I16X8_SHR_U = simd(141);
-const I16X8_EXTADD_PAIRWISE_I8X16_U = simd(125);
-/** Lanes 2 and 3 of an i32x4 moved to lanes 0 and 1. */
-const HIGH_PAIR = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-
 const f64Const = (x: number): number[] => [F64_CONST, ...new Uint8Array(new Float64Array([x]).buffer)];
 
 /**
@@ -631,7 +646,7 @@ function rectRowCode(kind: 'persp' | 'rotF' | 'rot1', clamp: boolean): number[] 
   }
   // top = a + d tx; bottom = c + d' tx.
   op(LOCAL_GET, LO, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, TOP);
-  op(LOCAL_GET, LO, LOCAL_GET, LO, HIGH_PAIR, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, LOCAL_GET, D, HIGH_PAIR, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, BOT);
+  op(LOCAL_GET, LO, LOCAL_GET, LO, HIGH_HALF, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, D, LOCAL_GET, D, HIGH_HALF, F64X2_CONVERT_LOW_I32X4_S, LOCAL_GET, TX, F64X2_MUL, F64X2_ADD, LOCAL_SET, BOT);
   op(LOCAL_GET, 3);
   if (isPersp) op(LOCAL_GET, TOP, LOCAL_GET, BOT, LOCAL_GET, TOP, F64X2_SUB, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
   else op(LOCAL_GET, TOP, LOCAL_GET, ONE, LOCAL_GET, TY, F64X2_SUB, F64X2_MUL, LOCAL_GET, BOT, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
@@ -824,7 +839,7 @@ function blocks3Code(): number[] {
   // Params: g 0, W 1, w 2, fine 3, acc 4, cs 5; x 6, end 7, s 8.
   const { body, op } = emitter();
   // Column sums of columns 0 .. 3w - 1 (and up to 15 more), 16 per pass.
-  op(LOCAL_GET, 0, LOCAL_GET, 2, I32_CONST, ...sleb(3), I32_MUL_, I32_ADD, LOCAL_SET, 7);
+  op(LOCAL_GET, 0, LOCAL_GET, 2, I32_CONST, ...sleb(3), I32_MUL, I32_ADD, LOCAL_SET, 7);
   op(LOCAL_GET, 0, LOCAL_SET, 6);
   op(LOOP, EMPTY);
   for (const [ext, at] of [[I16X8_EXTEND_LOW_I8X16_U, 0], [I16X8_EXTEND_HIGH_I8X16_U, 16]] as const) {
@@ -839,7 +854,7 @@ function blocks3Code(): number[] {
   // Per block: s = three column sums; fine = ((s + 4) 7282) >>> 16; acc = s.
   op(LOOP, EMPTY);
   op(LOCAL_GET, 5, I32_LOAD16_U(0), LOCAL_GET, 5, I32_LOAD16_U(2), I32_ADD, LOCAL_GET, 5, I32_LOAD16_U(4), I32_ADD, LOCAL_SET, 8);
-  op(LOCAL_GET, 3, LOCAL_GET, 8, I32_CONST, ...sleb(4), I32_ADD, I32_CONST, ...sleb(7282), I32_MUL_, I32_CONST, 16, I32_SHR_U, I32_STORE8);
+  op(LOCAL_GET, 3, LOCAL_GET, 8, I32_CONST, ...sleb(4), I32_ADD, I32_CONST, ...sleb(7282), I32_MUL, I32_CONST, 16, I32_SHR_U, I32_STORE8);
   op(LOCAL_GET, 4, LOCAL_GET, 8, I32_STORE32);
   op(LOCAL_GET, 5, I32_CONST, ...sleb(6), I32_ADD, LOCAL_SET, 5);
   op(LOCAL_GET, 3, I32_CONST, ...sleb(1), I32_ADD, LOCAL_SET, 3);
@@ -918,7 +933,7 @@ function means2Code(): number[] {
   // Next 8 blocks, or the row's last 8 when fewer remain.
   op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
   op(LOCAL_GET, 6, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 6);
-  op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, LOCAL_GET, 6, LOCAL_GET, 7, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_MUL_, I32_SUB, LOCAL_SET, 5);
+  op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, LOCAL_GET, 6, LOCAL_GET, 7, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_MUL, I32_SUB, LOCAL_SET, 5);
   op(LOCAL_GET, 7, LOCAL_GET, 6, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, SELECT, LOCAL_SET, 6);
   op(BR, 0, END, END);
   op(LOCAL_GET, 0, LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, LOCAL_SET, 0);
@@ -942,4 +957,314 @@ export function simdHalf(src: Uint8Array, width: number, height: number): Uint8A
   if (!k || !v || src.buffer !== k.memory.buffer || src.byteOffset !== 0 || w < 8 || h < 1 || src.length < width * height || w * h > v.half.length) return null;
   k.means2(0, width, v.half.byteOffset, w, h);
   return v.half.subarray(0, w * h);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ink map kernels (segment.ts `inkMap`): a module and instance of their own, with their own memory.
+// ---------------------------------------------------------------------------------------------
+
+const V128_CONST_F64X2 = (v: number): number[] => {
+  const b = new Uint8Array(new Float64Array([v, v]).buffer);
+  return [...simd(12), ...b];
+};
+/** Lanes 0, 1 of each operand (two f32x4 demotes' results) as one f32x4. */
+const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+/** Byte 0 of each 64-bit lane of two f64x2 masks, in bytes 0-3. */
+const MASK_BYTES = [0, 8, 16, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/**
+ * `inkRow(h0, h1, d, o, vecs, uy, ty)`: for `vecs` runs of four pixels (byte addresses h0, h1 of
+ * doubles, d, o of floats, no alignment needed), inkMap's first pass: b = fround(h0 uy + h1 ty),
+ * v = (b - d) / (b > 24 ? b : 24), o = fround(v > 0 ? v : 0). Every operation is the JavaScript's,
+ * per lane and in its order (f64x2.pmax(c, x) is `c < x ? x : c`, so NaN gives c as the `?:`).
+ */
+function inkRowCode(): number[] {
+  // Locals: params h0 0, h1 1, d 2, o 3, vecs 4, uy 5, ty 6; uyv 7, tyv 8, b01 9, b23 10, dv 11.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 5, F64X2_SPLAT, LOCAL_SET, 7);
+  op(LOCAL_GET, 6, F64X2_SPLAT, LOCAL_SET, 8);
+  const fround = [F32X4_DEMOTE_F64X2_ZERO, F64X2_PROMOTE_LOW_F32X4];
+  const bg = (offset: number, local: number): number[][] => [
+    [LOCAL_GET, 0], V128_LOAD(offset, 0), [LOCAL_GET, 7], F64X2_MUL,
+    [LOCAL_GET, 1], V128_LOAD(offset, 0), [LOCAL_GET, 8], F64X2_MUL, F64X2_ADD, ...fround, [LOCAL_SET, local],
+  ];
+  // v = pmax(0, (b - d) / pmax(24, b)), demoted.
+  const ink = (b: number, d: number[][]): number[][] => [
+    V128_CONST_F64X2(0), [LOCAL_GET, b], ...d, F64X2_SUB, V128_CONST_F64X2(24), [LOCAL_GET, b], F64X2_PMAX, F64X2_DIV, F64X2_PMAX, F32X4_DEMOTE_F64X2_ZERO,
+  ];
+  op(LOOP, EMPTY);
+  op(...bg(0, 9), ...bg(16, 10));
+  op(LOCAL_GET, 2, V128_LOAD(0, 0), LOCAL_SET, 11);
+  op(LOCAL_GET, 3);
+  op(...ink(9, [[LOCAL_GET, 11], F64X2_PROMOTE_LOW_F32X4]));
+  op(...ink(10, [[LOCAL_GET, 11, LOCAL_GET, 11], HIGH_HALF, F64X2_PROMOTE_LOW_F32X4]));
+  op(I8X16_SHUFFLE(LOW_HALVES), V128_STORE(0, 0));
+  for (const [local, step] of [[0, 32], [1, 32], [2, 16], [3, 16]] as const) op(LOCAL_GET, local, I32_CONST, ...sleb(step), I32_ADD, LOCAL_SET, local);
+  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(5), V128]]), ...body];
+}
+
+/**
+ * `inkHist(ink, lanes, vecs) -> above1`: segment.ts `inkHistogram`'s bins of `vecs` runs of four
+ * floats from `ink` (z = 255 f, r = trunc(z + 0.5), r - 1 where r - 0.5 > z, which is never), counted in four
+ * interleaved int32 tables at `lanes` (table j of lane j: bin b at `lanes + 16 b + 4 j`; zeroed by
+ * the caller). Returns non-zero when a value is above 1 (its bin then need not be the
+ * JavaScript's, which wraps at 2^31; the caller bins in JavaScript). Values >= 0, not NaN.
+ */
+function inkHistCode(): number[] {
+  // Locals: params ink 0, lanes 1 (then each count's address), vecs 2; iv 3, f 4, above 5, idx 6, base 7.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 1, I32X4_SPLAT, V128_CONST_I32X4([0, 4, 8, 12]), I32X4_ADD, LOCAL_SET, 7);
+  // The bin of one f64x2 (on the stack) as i32 lanes 0, 1: trunc(z + 0.5). The JavaScript's
+  // fix-up (r - 1 where r - 0.5 > z) never applies to a float f in [0, 1]: z = 255 f is exact, and
+  // so is z + 0.5 for f >= 2^-20 (52 bits at most, from z's lowest, >= 2^-44, to 2^7); below,
+  // z + 0.5 rounds to less than 1 and both give 0.
+  const bins = (): number[][] => [
+    [LOCAL_SET, 4, LOCAL_GET, 5, LOCAL_GET, 4], V128_CONST_F64X2(1), F64X2_GT, V128_OR, [LOCAL_SET, 5],
+    [LOCAL_GET, 4], V128_CONST_F64X2(255), F64X2_MUL, V128_CONST_F64X2(0.5), F64X2_ADD, I32X4_TRUNC_SAT_F64X2_S_ZERO,
+  ];
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_TEE, 3, F64X2_PROMOTE_LOW_F32X4, ...bins());
+  op(LOCAL_GET, 3, LOCAL_GET, 3, HIGH_HALF, F64X2_PROMOTE_LOW_F32X4, ...bins());
+  op(I8X16_SHUFFLE(LOW_HALVES), I32_CONST, 4, I32X4_SHL, LOCAL_GET, 7, I32X4_ADD, LOCAL_SET, 6);
+  for (let j = 0; j < 4; j++) {
+    op(LOCAL_GET, 6, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 1, LOCAL_GET, 1, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
+  }
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 5, V128_ANY_TRUE);
+  op(END);
+  return [...vec([[...uleb(5), V128]]), ...body];
+}
+
+/**
+ * `inkNorm(ink, bin, vecs, level, t)`: inkMap's second pass over `vecs` runs of four floats, in
+ * place: v = f / level, 1 where v > 1 (f64x2.pmin(v, 1) is `1 < v ? 1 : v`), stored as float, and
+ * bytes `v > t ? 1 : 0` from `bin` (four a step, any alignment).
+ */
+function inkNormCode(): number[] {
+  // Locals: params ink 0, bin 1, vecs 2, level 3, t 4; lv 5, tv 6, iv 7, v01 8, v23 9.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 3, F64X2_SPLAT, LOCAL_SET, 5);
+  op(LOCAL_GET, 4, F64X2_SPLAT, LOCAL_SET, 6);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_SET, 7);
+  op(LOCAL_GET, 7, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 5, F64X2_DIV, V128_CONST_F64X2(1), F64X2_PMIN, LOCAL_SET, 8);
+  op(LOCAL_GET, 7, LOCAL_GET, 7, HIGH_HALF, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 5, F64X2_DIV, V128_CONST_F64X2(1), F64X2_PMIN, LOCAL_SET, 9);
+  op(LOCAL_GET, 0, LOCAL_GET, 8, F32X4_DEMOTE_F64X2_ZERO, LOCAL_GET, 9, F32X4_DEMOTE_F64X2_ZERO, I8X16_SHUFFLE(LOW_HALVES), V128_STORE(0, 0));
+  op(LOCAL_GET, 1);
+  op(LOCAL_GET, 8, LOCAL_GET, 6, F64X2_GT, LOCAL_GET, 9, LOCAL_GET, 6, F64X2_GT, I8X16_SHUFFLE(MASK_BYTES));
+  op(I32_CONST, 1, I8X16_SPLAT, V128_AND, I32X4_EXTRACT_LANE0, [0x36, 0, 0]);
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 1);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(5), V128]]), ...body];
+}
+
+/**
+ * `inkCount(ink, vecs, t) -> count`: how many of `vecs` runs of four floats from `ink` are above
+ * `t` (compared as doubles, as JavaScript's `f > t`). Each f64x2.gt mask, read as i32x4, adds 2
+ * per value above t to the lanes; their sum halved is the count (below 2^30 values).
+ */
+function inkCountCode(): number[] {
+  // Locals: params ink 0, vecs 1, t 2; tv 3, iv 4, acc 5.
+  const { body, op } = emitter();
+  op(LOCAL_GET, 2, F64X2_SPLAT, LOCAL_SET, 3);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_SET, 4);
+  op(LOCAL_GET, 5, LOCAL_GET, 4, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 3, F64X2_GT, I32X4_SUB);
+  op(LOCAL_GET, 4, LOCAL_GET, 4, HIGH_HALF, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 3, F64X2_GT, I32X4_SUB, LOCAL_SET, 5);
+  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 1, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 5, I32X4_EXTRACT_LANE(0), LOCAL_GET, 5, I32X4_EXTRACT_LANE(1), I32_ADD);
+  op(LOCAL_GET, 5, I32X4_EXTRACT_LANE(2), I32_ADD, LOCAL_GET, 5, I32X4_EXTRACT_LANE(3), I32_ADD);
+  op(I32_CONST, 1, I32_SHR_U);
+  op(END);
+  return [...vec([[...uleb(3), V128]]), ...body];
+}
+
+/**
+ * `bgRows(f, rowBytes, rows, tab, w, out)`: the background's horizontal upsampling (segment.ts
+ * `backgroundRows`), scalar: for `rows` rows of floats `rowBytes` apart from `f` and each of the
+ * `w` columns' entries of `tab` (16 bytes: byte offsets c0, c1 into the row, then tx as a double),
+ * a + (b - a) tx with a, b the row's floats at c0, c1, as doubles to `out` onwards.
+ */
+function bgRowsCode(): number[] {
+  // Locals: params f 0, rowBytes 1, rows 2, tab 3, w 4, out 5; e 6, end 7; a 8 (f64).
+  const { body, op } = emitter();
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 3, LOCAL_TEE, 6, LOCAL_GET, 4, I32_CONST, 4, I32_SHL, I32_ADD, LOCAL_SET, 7);
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, 5);
+  op(LOCAL_GET, 0, LOCAL_GET, 6, I32_LOAD, I32_ADD, F32_LOAD, F64_PROMOTE_F32, LOCAL_TEE, 8);
+  op(LOCAL_GET, 0, LOCAL_GET, 6, 0x28, 2, 4, I32_ADD, F32_LOAD, F64_PROMOTE_F32, LOCAL_GET, 8, F64_SUB);
+  op(LOCAL_GET, 6, 0x2b, 3, 8, F64_MUL, F64_ADD, F64_STORE);
+  op(LOCAL_GET, 5, I32_CONST, 8, I32_ADD, LOCAL_SET, 5);
+  op(LOCAL_GET, 6, I32_CONST, 16, I32_ADD, LOCAL_TEE, 6, LOCAL_GET, 7, I32_NE, BR_IF, 0);
+  op(END);
+  op(LOCAL_GET, 0, LOCAL_GET, 1, I32_ADD, LOCAL_SET, 0);
+  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(END);
+  op(END);
+  return [...vec([[...uleb(2), I32], [...uleb(1), F64]]), ...body];
+}
+
+function inkKernelBytes(): Uint8Array<ArrayBuffer> {
+  const row = inkRowCode();
+  const hist = inkHistCode();
+  const norm = inkNormCode();
+  const count = inkCountCode();
+  const rows = bgRowsCode();
+  const params = (...t: number[]): number[] => vec(t.map((x) => [x]));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...params(I32, I32, I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, I32), ...params(I32)], [0x60, ...params(I32, I32, I32, F64, F64), ...vec([])], [0x60, ...params(I32, I32, F64), ...params(I32)], [0x60, ...params(I32, I32, I32, I32, I32, I32), ...vec([])]])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0], [1], [2], [3], [4]])),
+    ...section(7, vec([[...name('inkRow'), 0x00, 0], [...name('inkHist'), 0x00, 1], [...name('inkNorm'), 0x00, 2], [...name('inkCount'), 0x00, 3], [...name('bgRows'), 0x00, 4]])),
+    ...section(10, vec([[...uleb(row.length), ...row], [...uleb(hist.length), ...hist], [...uleb(norm.length), ...norm], [...uleb(count.length), ...count], [...uleb(rows.length), ...rows]])),
+  ]);
+}
+
+interface InkKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly inkRow: (h0: number, h1: number, d: number, o: number, vecs: number, uy: number, ty: number) => void;
+  readonly inkHist: (ink: number, lanes: number, vecs: number) => number;
+  readonly inkNorm: (ink: number, bin: number, vecs: number, level: number, t: number) => void;
+  readonly inkCount: (ink: number, vecs: number, t: number) => number;
+  readonly bgRows: (f: number, rowBytes: number, rows: number, tab: number, w: number, out: number) => void;
+}
+
+let inkKernels: InkKernels | null | undefined;
+
+function inkKernelsOf(): InkKernels | null {
+  if (inkKernels !== undefined) return inkKernels;
+  inkKernels = null;
+  // Not tried where the first module does not compile: a CSP without 'wasm-unsafe-eval' then
+  // reports one refused compile per worker, not two.
+  if (!kernelModule()) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(inkKernelBytes()), { e: { m: memory } });
+    inkKernels = {
+      memory,
+      inkRow: exports.inkRow as InkKernels['inkRow'],
+      inkHist: exports.inkHist as InkKernels['inkHist'],
+      inkNorm: exports.inkNorm as InkKernels['inkNorm'],
+      inkCount: exports.inkCount as InkKernels['inkCount'],
+      bgRows: exports.bgRows as InkKernels['bgRows'],
+    };
+  } catch {
+    inkKernels = null;
+  }
+  return inkKernels;
+}
+
+/**
+ * segment.ts `inkMap`'s float passes on a `w` x `h` band whose background has `sh` reduced rows, in
+ * WebAssembly memory (views valid until the next {@link simdInk}; one band at a time). Fill
+ * `hrows` (`sh` rows of `w` doubles) and `data` (the band's `w h` floats), run {@link SimdInk.row}
+ * for every row in order, then {@link SimdInk.histogram} and {@link SimdInk.normalise}.
+ */
+export interface SimdInk {
+  /** The background's rows: filled by {@link backgroundRows} (or directly). */
+  readonly hrows: Float64Array;
+  readonly data: Float32Array;
+  /** The ink (`w h` floats): the first pass's, then the normalised values. */
+  readonly ink: Float32Array;
+  /** The mask after {@link normalise} (`v > t`; long runs not yet dropped). */
+  readonly bin: Uint8Array;
+  /**
+   * Fills {@link hrows}: for each of the `sh` rows of `sw` floats of the reduced background `bg` and
+   * each column x, a + (b - a) tx with a, b its values at `cx0[x]`, `cx1[x]` and tx = `ctx[x]`.
+   */
+  backgroundRows(bg: Float32Array, cx0: Int32Array, cx1: Int32Array, ctx: Float64Array): void;
+  /**
+   * Ink row `y` from background rows `y0` and `y1` blended with weights `uy`, `ty`. Rows must come
+   * in increasing order: a row's last run of four pixels overwrites up to three of the next row's.
+   */
+  row(y: number, y0: number, y1: number, uy: number, ty: number): void;
+  /** The 256-bin ink histogram into `hist`; false (`hist` not written) where an ink value is above 1. */
+  histogram(hist: Uint32Array): boolean;
+  /** How many ink values are above `t` (t >= 0). */
+  countAbove(t: number): number;
+  /** Ink divided by `level` (at most 1) in place, and the mask of the values above `t`. */
+  normalise(level: number, t: number): void;
+}
+
+/** Largest band (pixels) the ink map kernels take. */
+const MAX_INK_PIXELS = 1 << 24;
+
+/**
+ * The ink map kernels' buffers for a `w` x `h` band with an `sw` x `sh` reduced background, or null
+ * where they cannot be compiled, the band is empty or larger than 2^24 pixels, or their memory
+ * cannot grow to hold it.
+ */
+export function simdInk(w: number, h: number, sw: number, sh: number): SimdInk | null {
+  const n = w * h;
+  // The byte offsets below stay within 32 bits for bands up to 2^24 pixels (a 4096 x 4096 image).
+  if (n <= 0 || sh <= 0 || sw <= 0 || n > MAX_INK_PIXELS || sh > h || sw * sh > n) return null;
+  const k = inkKernelsOf();
+  if (!k) return null;
+  const vecs = (n + 3) >> 2;
+  const lanesAt = 0;
+  const hrowsAt = 4096;
+  const dataAt = align16(hrowsAt + 8 * sh * w + 32);
+  const inkAt = align16(dataAt + 16 * vecs + 16);
+  const binAt = inkAt + 16 * vecs + 16;
+  const tabAt = align16(binAt + 4 * vecs + 16);
+  const bgAt = tabAt + 16 * w;
+  const need = bgAt + 4 * sw * sh;
+  const have = k.memory.buffer.byteLength;
+  try {
+    if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  } catch {
+    // Out of memory for this band: the JavaScript passes need less.
+    return null;
+  }
+  const buf = k.memory.buffer;
+  // Zeros past the band's floats: the last row's last run reads them, and the histogram counts them.
+  new Float32Array(buf, dataAt + 4 * n, 4 * vecs - n + 4).fill(0);
+  const rowVecs = (w + 3) >> 2;
+  const ink = new Float32Array(buf, inkAt, n);
+  const lanes = new Int32Array(buf, lanesAt, 1024);
+  const tail = new Float32Array(buf, inkAt + 4 * n, 4 * vecs - n);
+  return {
+    hrows: new Float64Array(buf, hrowsAt, sh * w),
+    backgroundRows: (bg, cx0, cx1, ctx) => {
+      const ti = new Int32Array(buf, tabAt, 4 * w);
+      const tf = new Float64Array(buf, tabAt, 2 * w);
+      for (let x = 0; x < w; x++) {
+        ti[4 * x] = 4 * (cx0[x] as number);
+        ti[4 * x + 1] = 4 * (cx1[x] as number);
+        tf[2 * x + 1] = ctx[x] as number;
+      }
+      new Float32Array(buf, bgAt, sw * sh).set(bg.subarray(0, sw * sh));
+      k.bgRows(bgAt, 4 * sw, sh, tabAt, w, hrowsAt);
+    },
+    data: new Float32Array(buf, dataAt, n),
+    ink,
+    bin: new Uint8Array(buf, binAt, n),
+    row: (y, y0, y1, uy, ty) => k.inkRow(hrowsAt + 8 * y0 * w, hrowsAt + 8 * y1 * w, dataAt + 4 * y * w, inkAt + 4 * y * w, rowVecs, uy, ty),
+    histogram: (hist) => {
+      // The values past the band's last (up to three) count as zeros in bin 0.
+      tail.fill(0);
+      lanes.fill(0);
+      if (k.inkHist(inkAt, lanesAt, vecs) !== 0) return false;
+      for (let b = 0; b < 256; b++) hist[b] = (lanes[4 * b] as number) + (lanes[4 * b + 1] as number) + (lanes[4 * b + 2] as number) + (lanes[4 * b + 3] as number);
+      hist[0] = (hist[0] as number) - (4 * vecs - n);
+      return true;
+    },
+    countAbove: (t) => {
+      tail.fill(0);
+      return k.inkCount(inkAt, vecs, t);
+    },
+    normalise: (level, t) => k.inkNorm(inkAt, binAt, vecs, level, t),
+  };
 }

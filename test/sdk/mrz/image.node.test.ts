@@ -456,6 +456,43 @@ test('rectFilter (windows doubled over padded rows) equals the plain clamped win
   }
 });
 
+test('boxBlur gives the running sums of its first form bit for bit (column sums a row at a time; radii 0-3, 1xN and Nx1, tiny values where the order of additions shows, -0, infinities)', () => {
+  // The first form: along x per row, then along y one column at a time, the sums clamped at the edges.
+  const reference = (src: FloatImage, rx: number, ry: number): Float32Array => {
+    const { width: w, height: h, data } = src;
+    const tmp = new Float32Array(w * h);
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      let s = 0;
+      for (let i = -rx; i <= rx; i++) s += data[y * w + Math.min(w - 1, Math.max(0, i))] as number;
+      for (let x = 0; x < w; x++) {
+        tmp[y * w + x] = rx > 0 ? s / (2 * rx + 1) : (data[y * w + x] as number);
+        s += (data[y * w + Math.min(w - 1, x + rx + 1)] as number) - (data[y * w + Math.max(0, x - rx)] as number);
+      }
+    }
+    // A radius of 0 copies (-0 stays -0).
+    if (ry === 0) return tmp;
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -ry; i <= ry; i++) s += tmp[Math.min(h - 1, Math.max(0, i)) * w + x] as number;
+      for (let y = 0; y < h; y++) {
+        out[y * w + x] = s / (2 * ry + 1);
+        s += (tmp[Math.min(h - 1, y + ry + 1) * w + x] as number) - (tmp[Math.max(0, y - ry) * w + x] as number);
+      }
+    }
+    return out;
+  };
+  const r = rng(53);
+  const special = [0, -0, 1e-30, 3e-8, 255, Infinity, -Infinity];
+  for (const [w, h] of [[1, 1], [1, 9], [9, 1], [2, 2], [17, 5], [241, 25]] as const) {
+    const data = new Float32Array(w * h).map(() => (r() < 0.25 ? (special[Math.floor(r() * special.length)] as number) : r() * 255));
+    const img = { width: w, height: h, data };
+    for (const [rx, ry] of [[0, 0], [1, 1], [0, 2], [3, 0], [2, 3]] as const) {
+      assert.deepEqual(new Uint32Array(boxBlur(img, rx, ry).data.slice().buffer), new Uint32Array(reference(img, rx, ry).buffer), `${w}x${h} r ${rx},${ry}`);
+    }
+  }
+});
+
 test('perspective rectify samples bilinearly at the mapped pixel centres, bit-exact to the plain clamped formula, rows inside and across the borders', () => {
   const g = randomGray(160, 100, 13);
   // Rectified (x, y) -> frame: a mild perspective whose rows lie inside the frame, then one whose
@@ -610,10 +647,13 @@ test('inkMap computes exactly what the plain background / otsu / percentile / ru
       }
     }
     const img = { width: w, height: h, data };
-    const got = inkMap(img, charSize);
     const want = referenceInkMap(img, charSize);
-    assert.deepEqual([...got.data], [...want.ink], `${w}x${h} ink`);
-    assert.deepEqual([...got.bin], [...want.bin], `${w}x${h} mask`);
+    // With the SIMD kernels (Node compiles them) and in JavaScript.
+    for (const simd of [true, false]) {
+      const got = inkMap(img, charSize, undefined, simd);
+      assert.deepEqual([...got.data], [...want.ink], `${w}x${h} ink, simd ${simd}`);
+      assert.deepEqual([...got.bin], [...want.bin], `${w}x${h} mask, simd ${simd}`);
+    }
     assert.ok(want.bin.some((b) => b === 1), 'some ink survives');
   }
 });
@@ -645,10 +685,12 @@ test('inkMap matches the plain passes over faint, mid and dark strokes (stroke l
     }
     const img = { width: w, height: h, data };
     const charSize = 8 + r() * 10;
-    const got = inkMap(img, charSize);
     const want = referenceInkMap(img, charSize);
-    assert.deepEqual([...got.data], [...want.ink], `trial ${trial} ink`);
-    assert.deepEqual([...got.bin], [...want.bin], `trial ${trial} mask`);
+    for (const simd of [true, false]) {
+      const got = inkMap(img, charSize, undefined, simd);
+      assert.deepEqual([...got.data], [...want.ink], `trial ${trial} ink, simd ${simd}`);
+      assert.deepEqual([...got.bin], [...want.bin], `trial ${trial} mask, simd ${simd}`);
+    }
   }
 });
 

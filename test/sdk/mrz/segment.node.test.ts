@@ -7,6 +7,7 @@ import { cutLine, estimateSkew, fitComb, type Comb, type CombAnchor, type TextLi
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
+import { rng } from './seeded.ts';
 
 const haveFont = existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf') || existsSync('/usr/share/fonts/truetype/ocr-b/OCRB.ttf');
 
@@ -327,6 +328,29 @@ function referenceMask(ink: Float32Array, w: number, t: number, charSize: number
   }
   return bin;
 }
+
+test('remask drops exactly the runs longer than the limit (runs at the limit and one past it, one- and two-pixel gaps, every offset mod 4, several run limits)', () => {
+  const r = rng(61);
+  for (const charSize of [3, 4.6, 7, 10, 20.3]) {
+    const maxRun = Math.max(8, Math.round(2 * charSize));
+    for (const w of [1, 7, 8 + maxRun, 5 * maxRun + 3, 333]) {
+      const h = 40;
+      const data = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) {
+        // Runs of the limit's length, one more, and random ones, separated by gaps of 1-3 pixels, from offset y mod 5.
+        let x = y % 5;
+        while (x < w) {
+          const len = r() < 0.4 ? maxRun + (r() < 0.5 ? 1 : 0) : 1 + Math.floor(r() * 2 * maxRun);
+          for (let i = x; i < Math.min(w, x + len); i++) data[y * w + i] = 0.9;
+          x += len + 1 + Math.floor(r() * 3);
+        }
+      }
+      const ink = { width: w, height: h, data, threshold: 0.5, bin: new Uint8Array(w * h) };
+      const got = remask(ink, 0.5, charSize);
+      assert.ok(Buffer.from(got.bin).equals(Buffer.from(referenceMask(data, w, 0.5, charSize))), `w ${w}, char size ${charSize}`);
+    }
+  }
+});
 
 /** estimateSkew written the plain way (every step-th ink pixel, sharpness per angle). */
 function referenceSkew(ink: InkMap, maxDeg = 3, stepDeg = 0.2): number {

@@ -1,5 +1,7 @@
-// Shared by the SIMD kernels' Node and browser tests: the first layer's and rectification's bit-for-bit checks.
+// Shared by the SIMD kernels' Node and browser tests: the first layer's, rectification's and the ink map's bit-for-bit checks.
+import type { FloatImage } from '../../../sdk/mrz/image.ts';
 import { RECT_MAX_PIXELS, rectify, type RectSpec } from '../../../sdk/mrz/rectify.ts';
+import { inkMap } from '../../../sdk/mrz/segment.ts';
 import type { SimdLayer } from '../../../sdk/mrz/simd.ts';
 
 /**
@@ -71,4 +73,21 @@ export function rectifyMismatch(data: Uint8Array, inKernelMemory: Uint8Array, w:
   const b = new Uint32Array(simd.data.buffer, simd.data.byteOffset, js.data.length);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `${w}x${h} ${JSON.stringify(spec)}: pixel ${i % js.width},${Math.floor(i / js.width)}: ${js.data[i]} vs ${simd.data[i]}`;
   return null;
+}
+
+/**
+ * inkMap with its SIMD kernels against inkMap in JavaScript on the same band: ink bit for bit, mask
+ * and threshold. The first difference, or null when they agree.
+ */
+export function inkMapMismatch(img: FloatImage, charSize: number): string | null {
+  const js = inkMap(img, charSize, undefined, false);
+  const ink = new Uint32Array(js.data.slice().buffer);
+  const bin = js.bin.slice();
+  const threshold = js.threshold;
+  const simd = inkMap(img, charSize, undefined, true);
+  const tag = `${img.width}x${img.height}`;
+  const got = new Uint32Array(simd.data.slice().buffer);
+  for (let i = 0; i < ink.length; i++) if (got[i] !== ink[i]) return `${tag}: ink ${i}: ${simd.data[i]} for ${js.data[i]}`;
+  for (let i = 0; i < bin.length; i++) if (simd.bin[i] !== bin[i]) return `${tag}: mask ${i}`;
+  return Object.is(simd.threshold, threshold) ? null : `${tag}: threshold ${simd.threshold} for ${threshold}`;
 }

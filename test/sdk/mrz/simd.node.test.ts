@@ -1,10 +1,10 @@
-// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter, the 4x4 block maxima and rectification's rows bit for bit.
+// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter, the 4x4 block maxima, rectification's rows and the ink map bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
+import { bin256, blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
 import { RECT_MAX_PIXELS, rectify } from '../../../sdk/mrz/rectify.ts';
-import { frameBuffer, simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
+import { frameBuffer, simdBlackHat, simdBlockMax4, simdInk, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
+import { firstLayerMismatch, inkMapMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 test('simdLayer refuses a hidden layer that is not a multiple of four, or an empty one', () => {
@@ -158,4 +158,158 @@ test('rectify in place leaves the SIMD rows in the kernels\' window (the same fl
   const plain = rectify({ width: w, height: h, data }, spec, undefined, into, true);
   assert.equal(plain?.data.buffer, into.buffer, 'a plain source: into');
   assert.deepEqual(new Uint32Array(plain.data.slice().buffer), new Uint32Array(want.data.buffer));
+});
+
+/** Float bits of `a` as an array (NaN payloads included), for deepEqual. */
+const bitsOf = (a: Float32Array): number[] => [...new Uint32Array(a.slice().buffer)];
+
+test('simdInk\'s first pass gives the JavaScript ink bit for bit (sizes incl. 1x1, 1xN and Nx1; -0, NaN, infinities, a background of exactly 24, ink of exactly 0)', () => {
+  const r = rng(17);
+  const sizes: [number, number][] = [[1, 1], [1, 9], [9, 1], [3, 2], [4, 4], [5, 3], [7, 13], [963, 91]];
+  for (let i = 0; i < 20; i++) sizes.push([1 + Math.floor(r() * 120), 1 + Math.floor(r() * 40)]);
+  const special = [0, -0, 24, 24.000001, 23.999999, 255, NaN, Infinity, -Infinity, 1e-45, 3.4e38, -5];
+  const pick = (scale: number): number => (r() < 0.15 ? (special[Math.floor(r() * special.length)] as number) : r() * scale);
+  for (const [w, h] of sizes) {
+    const sh = Math.ceil(h / 4);
+    const k = simdInk(w, h, 1, sh);
+    assert.ok(k, 'Node compiles the kernels');
+    for (let i = 0; i < sh * w; i++) k.hrows[i] = pick(300);
+    for (let i = 0; i < w * h; i++) k.data[i] = r() < 0.05 ? (k.hrows[i % (sh * w)] as number) : pick(255);
+    const want = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      const y0 = Math.floor(r() * sh);
+      const y1 = Math.min(sh - 1, y0 + 1);
+      const ty = r() < 0.2 ? [0, 0.125, 0.375, 0.625, 0.875][Math.floor(r() * 5)]! : r();
+      const uy = 1 - ty;
+      k.row(y, y0, y1, uy, ty);
+      for (let x = 0; x < w; x++) {
+        const b = Math.fround(k.hrows[y0 * w + x]! * uy + k.hrows[y1 * w + x]! * ty);
+        const v = (b - k.data[y * w + x]!) / (b > 24 ? b : 24);
+        want[y * w + x] = Math.fround(v > 0 ? v : 0);
+      }
+    }
+    assert.deepEqual(bitsOf(k.ink), bitsOf(want), `${w}x${h}`);
+  }
+});
+
+test('simdInk\'s histogram counts bin256(v, 0, 255) of every ink value (bin edges exactly and a few ulps off, tiny values, 0, -0, 1; every length mod 4), and refuses ink above 1', () => {
+  const r = rng(19);
+  const edges: number[] = [0, -0, 1, 1e-45, Math.fround(0.5 / 255), Math.fround(254.5 / 255)];
+  // Each bin's edge and the floats up to 3 ulps either side of it; floats about 2^-20 and below.
+  const near = new Float32Array(1);
+  const bits = new Uint32Array(near.buffer);
+  for (let b = 0; b < 255; b++) {
+    near[0] = (b + 0.5) / 255;
+    const at = bits[0]!;
+    for (let d = -3; d <= 3; d++) {
+      bits[0] = at + d;
+      edges.push(near[0]!);
+    }
+    edges.push(Math.fround(b / 255));
+  }
+  for (let e = 15; e <= 30; e++) edges.push(2 ** -e, Math.fround(3 * 2 ** -e));
+  for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 5], [7, 3], [600, 80], [963, 91]] as const) {
+    const k = simdInk(w, h, 1, Math.ceil(h / 4));
+    assert.ok(k, 'Node compiles the kernels');
+    for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.3 ? 0 : r() < 0.3 ? (edges[Math.floor(r() * edges.length)] as number) : r();
+    const want = new Uint32Array(256);
+    for (const v of k.ink) want[bin256(v, 0, 255)]! += 1;
+    const got = new Uint32Array(256).fill(7);
+    assert.equal(k.histogram(got), true);
+    assert.deepEqual([...got], [...want], `${w}x${h}`);
+    k.ink[Math.floor(r() * w * h)] = 1.0000001;
+    const untouched = new Uint32Array(256).fill(7);
+    assert.equal(k.histogram(untouched), false, `${w}x${h}: ink above 1`);
+    assert.deepEqual([...untouched], [...new Uint32Array(256).fill(7)]);
+  }
+});
+
+test('simdInk\'s second pass gives the JavaScript normalised ink and mask (values exactly at the threshold and at 1, every length mod 4)', () => {
+  const r = rng(23);
+  for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 6], [5, 5], [401, 37]] as const) {
+    for (const [level, t] of [[0.5, 0.25], [0.2, 0.6], [1, 0.3], [0.7312, 0.4411]] as const) {
+      const k = simdInk(w, h, 1, Math.ceil(h / 4));
+      assert.ok(k, 'Node compiles the kernels');
+      const exact = [0, level * t, level, Math.fround(level * t), Math.fround(level * 1.5), 1, 1e-45];
+      for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.3 ? (exact[Math.floor(r() * exact.length)] as number) : r() < 0.3 ? 0 : r();
+      const ink = new Float32Array(w * h);
+      const bin = new Uint8Array(w * h);
+      for (let i = 0; i < w * h; i++) {
+        let v = k.ink[i]! / level;
+        if (v > 1) v = 1;
+        ink[i] = v;
+        bin[i] = v > t ? 1 : 0;
+      }
+      k.normalise(level, t);
+      assert.deepEqual(bitsOf(k.ink), bitsOf(ink), `${w}x${h} level ${level}`);
+      assert.deepEqual([...k.bin], [...bin], `${w}x${h} level ${level} mask`);
+    }
+  }
+});
+
+test('simdInk counts the ink values above a threshold as JavaScript\'s `f > t` (values at t, just below and above it as floats; every length mod 4)', () => {
+  const r = rng(37);
+  for (const [w, h] of [[1, 1], [2, 1], [3, 1], [1, 7], [6, 5], [963, 91]] as const) {
+    for (const t of [0.12, 0.3, Math.fround(0.3), 0.5, 1]) {
+      const k = simdInk(w, h, 1, Math.ceil(h / 4));
+      assert.ok(k, 'Node compiles the kernels');
+      const near = [t, Math.fround(t), 0, 1, Math.fround(t * (1 + 2 ** -23)), Math.fround(t * (1 - 2 ** -23))];
+      for (let i = 0; i < w * h; i++) k.ink[i] = r() < 0.4 ? (near[Math.floor(r() * near.length)] as number) : r();
+      let want = 0;
+      for (const v of k.ink) want += v > t ? 1 : 0;
+      assert.equal(k.countAbove(t), want, `${w}x${h} t ${t}`);
+    }
+  }
+});
+
+test('simdInk\'s background rows give the JavaScript a + (b - a) tx bit for bit (random columns and weights; -0, NaN, infinities; 1xN and Nx1)', () => {
+  const r = rng(41);
+  const special = [0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4e38, 255];
+  for (const [w, sw, sh] of [[1, 1, 1], [1, 1, 5], [9, 3, 1], [17, 5, 4], [963, 241, 23]] as const) {
+    const k = simdInk(w, 4 * sh, sw, sh);
+    assert.ok(k, 'Node compiles the kernels');
+    const bg = new Float32Array(sw * sh).map(() => (r() < 0.2 ? (special[Math.floor(r() * special.length)] as number) : r() * 255));
+    const cx0 = new Int32Array(w).map(() => Math.floor(r() * sw));
+    const cx1 = new Int32Array(w).map(() => Math.floor(r() * sw));
+    const ctx = new Float64Array(w).map(() => (r() < 0.2 ? [0, -0, 0.125, 0.625, 1][Math.floor(r() * 5)]! : r()));
+    k.backgroundRows(bg, cx0, cx1, ctx);
+    const want = new Float64Array(sh * w);
+    for (let y = 0; y < sh; y++) for (let x = 0; x < w; x++) {
+      const a = bg[y * sw + cx0[x]!]!;
+      want[y * w + x] = a + (bg[y * sw + cx1[x]!]! - a) * ctx[x]!;
+    }
+    assert.deepEqual([...new BigUint64Array(k.hrows.slice().buffer)], [...new BigUint64Array(want.buffer)], `${w} from ${sw}x${sh}`);
+  }
+});
+
+test('simdInk refuses an empty band, one over 2^24 pixels and a background larger than the band (inkMap then runs in JavaScript)', () => {
+  assert.equal(simdInk(0, 5, 1, 2), null);
+  assert.equal(simdInk(5, 0, 1, 1), null);
+  assert.equal(simdInk(4097, 4096, 1025, 1024), null);
+  assert.equal(simdInk(4, 4, 1, 5), null);
+  assert.equal(simdInk(4, 4, 5, 4), null);
+});
+
+test('inkMap gives the same ink, mask and threshold with its SIMD kernels as in JavaScript (random bands incl. 1xN and Nx1, long rules around the run limit, negative, -0 and NaN pixels)', () => {
+  const r = rng(29);
+  const sizes: [number, number][] = [[1, 1], [1, 40], [50, 1], [2, 3], [9, 9], [203, 61], [963, 91]];
+  for (let i = 0; i < 24; i++) sizes.push([1 + Math.floor(r() * 400), 1 + Math.floor(r() * 90)]);
+  for (const [trial, [w, h]] of sizes.entries()) {
+    const charSize = 4 + r() * 20;
+    const maxRun = Math.max(8, Math.round(2 * charSize));
+    const data = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      // A dark rule of about the run limit's length on some rows (longer, equal, shorter), glyph-like blocks elsewhere.
+      const rule = y % 7 === 3 ? maxRun + Math.floor(r() * 5) - 2 : 0;
+      const at = Math.floor(r() * w);
+      for (let x = 0; x < w; x++) {
+        let v = 150 + (80 * x) / w + 10 * r();
+        if ((x % 11 < 6 && y % 17 > 4 && y % 17 < 14) || (x >= at && x < at + rule)) v = 40 + 30 * r();
+        data[y * w + x] = v;
+      }
+    }
+    if (trial % 4 === 1) for (let i = 0; i < 5; i++) data[Math.floor(r() * w * h)] = [-0, NaN, -20, 0, 255][i]!;
+    const img = { width: w, height: h, data };
+    assert.equal(inkMapMismatch(img, charSize), null, `trial ${trial}`);
+  }
 });

@@ -4,8 +4,8 @@
 import { expect } from '@open-wc/testing';
 import { blackHat8Words, blockMaxReference, downscale, downscaleTwo, rectFilterScalar, toGray, toGrayLevels } from '../../../sdk/mrz/image.ts';
 import { RECT_MAX_PIXELS } from '../../../sdk/mrz/rectify.ts';
-import { frameBuffer, simdBlackHat, simdBlockMax4, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
+import { frameBuffer, simdBlackHat, simdBlockMax4, simdInk, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
+import { firstLayerMismatch, inkMapMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 describe('MRZ SIMD kernels in Chromium', () => {
@@ -71,6 +71,20 @@ describe('MRZ SIMD kernels in Chromium', () => {
       if (!mem) return;
       const data = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
       for (const spec of rectSpecs(r, w, h, 12)) expect(rectifyMismatch(data, mem, w, h, spec)).to.equal(null);
+    }
+  });
+
+  it('the ink map gives the same ink, mask and threshold with its kernels as in JavaScript', () => {
+    expect(simdInk(4, 4, 1, 1), 'Chromium compiles the kernels').to.not.equal(null);
+    const r = rng(31);
+    for (const [w, h, charSize] of [[1, 7, 5], [9, 1, 5], [203, 61, 21], [963, 91, 30]] as const) {
+      const data = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        // Paper, glyph-like blocks and a long rule.
+        const dark = (x % 11 < 6 && y % 17 > 4 && y % 17 < 14) || (y === h - 3 && x > w / 3);
+        data[y * w + x] = dark ? 40 + 30 * r() : 150 + (80 * x) / w + 10 * r();
+      }
+      expect(inkMapMismatch({ width: w, height: h, data }, charSize)).to.equal(null);
     }
   });
 });
