@@ -693,8 +693,9 @@ let frameKernels: FrameKernels | null | undefined;
 function frameKernelsOf(): FrameKernels | null {
   if (frameKernels !== undefined) return frameKernels;
   frameKernels = null;
+  // As the ink kernels: not tried where the first module does not compile (one refused compile per worker under a CSP).
+  if (!kernelModule()) return null;
   try {
-    if (typeof WebAssembly !== 'object') return null;
     const memory = new WebAssembly.Memory({ initial: 1 });
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(frameKernelBytes()), { e: { m: memory } });
     frameKernels = {
