@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { bin256, blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
 import { RECT_MAX_PIXELS, rectify } from '../../../sdk/mrz/rectify.ts';
 import { frameBuffer, simdBlackHat, simdBlockMax4, simdInk, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
+import type * as SimdModule from '../../../sdk/mrz/simd.ts';
 import { firstLayerMismatch, inkMapMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
@@ -311,5 +312,25 @@ test('inkMap gives the same ink, mask and threshold with its SIMD kernels as in 
     if (trial % 4 === 1) for (let i = 0; i < 5; i++) data[Math.floor(r() * w * h)] = [-0, NaN, -20, 0, 255][i]!;
     const img = { width: w, height: h, data };
     assert.equal(inkMapMismatch(img, charSize), null, `trial ${trial}`);
+  }
+});
+
+test('where the first kernel module is refused (a CSP without \'wasm-unsafe-eval\'), no other module is tried: one refused compile per worker, and every kernel declines', async () => {
+  const Real = WebAssembly.Module;
+  let tries = 0;
+  (WebAssembly as { Module: unknown }).Module = function refused(): never {
+    tries++;
+    throw new WebAssembly.CompileError('refused by the page\'s CSP');
+  };
+  try {
+    // A fresh instance of simd.ts (its compiled modules are cached per module instance).
+    const fresh = (await import(new URL('../../../sdk/mrz/simd.ts?refused', import.meta.url).href)) as typeof SimdModule;
+    assert.equal(fresh.simdLayer(new Float64Array(8), new Float64Array(4), 4, 2), null);
+    assert.equal(fresh.simdBlackHat(new Uint8Array(64), 8, 8, 1, new Uint8Array(64)), false);
+    assert.equal(fresh.frameBuffer(100, 100), null);
+    assert.equal(fresh.simdInk(4, 4, 1, 1), null);
+    assert.equal(tries, 1);
+  } finally {
+    (WebAssembly as { Module: unknown }).Module = Real;
   }
 });
