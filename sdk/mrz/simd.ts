@@ -1,32 +1,32 @@
 /**
- * WebAssembly SIMD kernels of the engine's two hottest plain loops, each giving the JavaScript
- * path's exact values:
- * - the MLP's first layer (classify.ts `hiddenFour`): four hidden units of four glyphs per pass over
- *   the inputs, two units per f64x2 lane pair. Each sum starts at its unit's bias and adds
- *   `weight * input` in input order, every product and sum rounded to double as JavaScript's
- *   `s += w * x` (f64x2.mul and f64x2.add are plain IEEE operations per lane, never fused);
- * - the locate pass's black-hat (image.ts `blackHat8`): byte-wise maxima over the whole window, 16
- *   pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
- * - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
- *   i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN;
- * - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`);
- * - in a module and memory of their own (the frame kernels, at the end): the engine's grey frame
- *   lives in that memory (`frameBuffer`), converted from RGBA with its first level there
- *   (`simdGray`), downscaled by 2 there (`simdHalf`), and rectify.ts' rows are sampled from it
- *   (`simdRect`).
- * - segment.ts `inkMap`'s float passes ({@link simdInk}, a module, instance and memory of their own
- *   at the end of this file): the background's horizontal upsampling (scalar), the ink against the
- *   background and the normalised ink with its mask (two pixels per f64x2: the JavaScript's
- *   operations in its order, f64x2.pmax / pmin as its `?:`, f32x4.demote as Math.fround), the ink
- *   histogram's bins (counted by scalar stores) and the count of values above a threshold.
+ * WebAssembly SIMD kernels of the engine's hottest plain loops, each giving the JavaScript path's
+ * exact values (tested bit for bit), in three modules:
+ * - the first module (a memory per net for its layer; one for the image kernels, grown as a call needs):
+ *   - the MLP's first layer (classify.ts `hiddenFour`): four hidden units of four glyphs per pass
+ *     over the inputs, two units per f64x2 lane pair. Each sum starts at its unit's bias and adds
+ *     `weight * input` in input order, every product and sum rounded to double as JavaScript's
+ *     `s += w * x` (f64x2.mul and f64x2.add are plain IEEE operations per lane, never fused);
+ *   - the locate pass's black-hat (image.ts `blackHat8`): byte-wise maxima over the whole window,
+ *     16 pixels per instruction, the image zero-padded (equal to the clamped window for pixels >= 0);
+ *   - the ink map background's max filter (image.ts `rectFilter(.., true)`): four floats per
+ *     i32x4.max_s on their bit patterns, only for values that are all +0 or positive, not NaN;
+ *   - image.ts `blockMax`'s int32 maxima of the bit patterns over 4x4 blocks (`simdBlockMax4`);
+ * - the frame kernels (session 19), with a memory of their own that grows only per frame: the
+ *   engine's grey frame lives there (`frameBuffer`), converted from RGBA with its first level
+ *   (`simdGray`), downscaled by 2 (`simdHalf`), and rectify.ts' rows are sampled from it (`simdRect`);
+ * - the ink map kernels (session 19, {@link simdInk}, a memory of their own): segment.ts `inkMap`'s
+ *   background upsampling (scalar), the ink against the background and the normalised ink with its
+ *   mask (two pixels per f64x2: the JavaScript's operations in its order, f64x2.pmax / pmin as its
+ *   `?:`, f32x4.demote as Math.fround), the ink histogram's bins (counted by scalar stores) and the
+ *   count of values above a threshold.
  *
- * The module is assembled here from its instructions (a few hundred bytes, nothing fetched) and
- * compiled synchronously on first use. Where WebAssembly or its SIMD is missing, or a Content
- * Security Policy forbids compiling it (a page or worker needs `'wasm-unsafe-eval'` in
- * `script-src`, which demo/csp.js and docs/en/security.md give; without it Chromium throws a
- * CompileError and reports one `wasm-eval` violation per worker, as the module is compiled once),
- * {@link simdLayer} and {@link simdInk} return null and the image kernels false, and the callers
- * keep their JavaScript loops.
+ * The modules are assembled here from their instructions (nothing fetched, nothing shipped as a
+ * binary) and compiled synchronously on first use, the other two only where the first compiled.
+ * Where WebAssembly or its SIMD is missing, or a Content Security Policy forbids compiling (a page
+ * or worker needs `'wasm-unsafe-eval'` in `script-src`, which demo/csp.js and docs/en/security.md
+ * give; without it Chromium throws a CompileError and reports one `wasm-eval` violation per
+ * worker), {@link simdLayer}, {@link frameBuffer} and {@link simdInk} return null and the image
+ * kernels false, and the callers keep their JavaScript loops (the same reads, about 1.6x slower).
  * @module
  */
 
