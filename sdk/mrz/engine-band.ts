@@ -55,7 +55,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, solveLinear, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { BG_BLOCK, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 export const TARGET_LEN = 860;
@@ -774,11 +774,15 @@ export function shiftedGroup(a: BandAnalysis, g: LineGroup, shift: number): Line
  * Fallback cuts of `g` whose lines disagree on their extent (one line's comb a fraction of a cell
  * or more longer or shorter than another's: a wrong pitch drifts a whole cell along the line):
  * the lines of an MRZ share their left edge and pitch, so for each line taken as the reference,
- * the other lines are cut again over its extent. Empty when the lines already agree.
+ * the other lines are cut again over its extent; after all of those, along its own boundaries
+ * (`cutAlong`: its pitch change too, which a cut over the extent at one pitch does not follow).
+ * Empty when the lines already agree.
  */
 export function alignedGroups(a: BandAnalysis, g: LineGroup): LineGroup[] {
   const n = g.n;
   const out: LineGroup[] = [];
+  // Then each line cut along the reference's own boundaries (see `cutAlong`).
+  const along: LineGroup[] = [];
   for (const ref of g.cells) {
     const x0 = ref.bounds[0] as number;
     const x1 = ref.bounds[n] as number;
@@ -791,9 +795,21 @@ export function alignedGroups(a: BandAnalysis, g: LineGroup): LineGroup[] {
       if (!recut) break;
       cells.push(recut);
     }
-    if (cells.length === g.cells.length) out.push(groupOf(n, cells, g.lines));
+    const boxed = cells.length === g.cells.length;
+    if (boxed) out.push(groupOf(n, cells, g.lines));
+    // Only where it cuts some line apart from the cut over the extent (half a cell at a boundary):
+    // a near copy is one more look at the same cells, which adds no evidence and, fused with the
+    // frame's other looks, counts their doubts twice (bench 70274 lost its fused read).
+    const alongCells = g.cells.map((c, i) => (c === ref ? c : cutAlong(a.ink, g.lines[i] as TextLine, ref.bounds)));
+    if (!boxed || alongCells.some((c, i) => apart(c, cells[i] as CellLine))) along.push(groupOf(n, alongCells, g.lines));
   }
-  return out;
+  return [...out, ...along];
+}
+
+/** True when two cuts of a line differ by half a cell or more at some boundary. */
+function apart(x: CellLine, y: CellLine): boolean {
+  for (let k = 0; k <= x.n; k++) if (Math.abs((x.bounds[k] as number) - (y.bounds[k] as number)) >= 0.5 * y.pitch) return true;
+  return false;
 }
 
 /** A line group of `cells`, its cost the mean of theirs. */

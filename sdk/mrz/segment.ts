@@ -1246,6 +1246,11 @@ const NEAR_RATIO_GAP = 0.05;
  */
 function refineComb(sm: Float64Array, w: number, n: number, comb: Comb, expect: Float64Array, bounds: Float64Array): number {
   for (let k = 0; k <= n; k++) expect[k] = combBoundary(comb, n, k);
+  return refineAlong(sm, w, n, expect, bounds);
+}
+
+/** {@link refineComb}'s dynamic programme from boundaries already in `expect` (n + 1 of them). */
+function refineAlong(sm: Float64Array, w: number, n: number, expect: Float64Array, bounds: Float64Array): number {
   const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
   // Dynamic-programming refinement of each boundary (integer columns).
   const r = Math.max(2, Math.round(0.3 * meanPitch));
@@ -1376,6 +1381,28 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
       fit = fit2;
     }
   }
+  return cellLineOf(ink, line, n, expect, bounds, fit / (n + 1) + extentPenalty, shortFit);
+}
+
+/**
+ * Cuts `line` along another line's cell boundaries `ref` (n + 1 of them), each refined as
+ * {@link cutLine} refines its comb's (a third of a cell each way). The lines of an MRZ share their
+ * columns, and in a band rectified without its whole perspective the pitch changes along the
+ * line: a cut over the other line's extent at one pitch (a `TextBox` anchor) drifts a cell in the
+ * middle (bench 70254: pitch ratio 1.3 along the line). Never null for n >= 1.
+ */
+export function cutAlong(ink: InkMap, line: TextLine, ref: Float64Array): CellLine {
+  const n = ref.length - 1;
+  const { sm } = lineProfile(ink, line);
+  const expect = float64(n + 1);
+  expect.set(ref);
+  const bounds = float64(n + 1);
+  const fit = refineAlong(sm, ink.width, n, expect, bounds);
+  return cellLineOf(ink, line, n, expect, bounds, fit / (n + 1), false);
+}
+
+/** A cut line from its comb (`expect`) and refined boundaries (`bounds`): cap boxes and glyphs. */
+function cellLineOf(ink: InkMap, line: TextLine, n: number, expect: Float64Array, bounds: Float64Array, fitCost: number, shortFit: boolean): CellLine {
   const meanPitch = ((expect[n] as number) - (expect[0] as number)) / n;
   // Robust cap box: per-cell ink tops and bottoms (the row profile can be inflated by print or
   // noise just above or below a few cells); upper quartile of tops, lower quartile of bottoms.
@@ -1392,7 +1419,7 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     rasterGlyph(ink, cx, (t + b) / 2 + dy * (b - t + 1), scale * pk, scale * (b - t + 1), out, offset);
   };
   return {
-    n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost: fit / (n + 1) + extentPenalty, shortFit,
+    n, top: Math.round(tops[0] as number), bottom: Math.round(bottoms[0] as number), tops, bottoms, pitch: meanPitch, bounds, fitCost, shortFit,
     get glyphs(): Float32Array {
       if (!glyphs) {
         glyphs = float32(n * GLYPH_SIZE);

@@ -236,6 +236,14 @@ test('looks that agree on every character prove a check-blind twin together', ()
   assertBenchFrameReads(70274, 'hard');
 });
 
+test('a line whose comb slipped a cell in its filler run is cut again along the other line', () => {
+  // Seeded bench passport (hard preset, tilted 19 degrees): the pitch grows by about 30% along the
+  // rectified band. Line 1's inked extent runs a cell past its last glyph, so its comb ends on a
+  // blank cell (read U, never `<`); cut over line 2's extent at one pitch it drifts mid-line. Cut
+  // along line 2's own boundaries it reads.
+  assertBenchFrameReads(70254, 'hard');
+});
+
 test('a 44-cell cut is read even when ink without blank paper follows it (no longer line exists)', () => {
   // Held-out passport (seed 170186): the band's cut ran into the window's edge; in the wider
   // window the exact, valid 44-cell cut was refused because the ink beyond it kept 0.32 of the

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, TARGET_LEN, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, fitComb, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, fitComb, type CellLine, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -11,11 +11,11 @@ import { rng } from './seeded.ts';
 
 const haveFont = existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf') || existsSync('/usr/share/fonts/truetype/ocr-b/OCRB.ttf');
 
-/** The analysis of the first located band of a seeded bench frame ('normal' preset, JPEG). */
-async function benchBand(seed: number): Promise<BandAnalysis> {
+/** The analysis of the first located band of a seeded bench frame (JPEG; 'normal' preset unless given). */
+async function benchBand(seed: number, preset: 'normal' | 'hard' = 'normal'): Promise<BandAnalysis> {
   const { analyseBand } = await import('../../../sdk/mrz/engine-band.ts');
   const { locateBands } = await import('../../../sdk/mrz/locate.ts');
-  const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
   const gray = decodeGray(doc.image);
   const band = locateBands(gray, { maxCandidates: 4 })[0];
   assert.ok(band, `seed ${seed}: a band`);
@@ -289,8 +289,29 @@ test('shiftedGroup moves every line of a cut by whole cells; alignedGroups cuts 
   assert.ok(moved);
   const skewed = { ...g, cells: [moved.cells[0]!, g.cells[1]!] };
   const al = alignedGroups(a, skewed);
+  // One per reference line: the cut along its boundaries is the same cells here (not offered).
   assert.equal(al.length, 2);
   for (const x of al) assert.ok(Math.abs(x.cells[0]!.bounds[0]! - x.cells[1]!.bounds[0]!) < 0.5 * x.cells[0]!.pitch, 'aligned starts');
+});
+
+test('alignedGroups also cuts a line along the other line\'s boundaries when its pitch changes along the band', { skip: !haveFont }, async () => {
+  // Bench passport 70254 (hard preset, tilted 19 degrees; the pitch grows by about 30% along the
+  // rectified band): line 1's cut runs a cell past its last glyph. Cut over line 2's extent at one
+  // pitch it drifts mid-line; cut along line 2's boundaries (each refined a third of a cell at
+  // most) it ends where line 2 does.
+  const a = await benchBand(70254, 'hard');
+  const g = lineGroups(a, [44])[0];
+  assert.ok(g);
+  const [l1, l2] = g.cells as [CellLine, CellLine];
+  assert.ok(l1.bounds[44]! - l2.bounds[44]! > 0.5 * l2.pitch, 'line 1 cut past line 2');
+  const al = alignedGroups(a, g);
+  assert.equal(al.length, 4, 'over each line\'s extent, then along each line\'s boundaries');
+  const along = al[3]!;
+  assert.equal(along.cells[1], l2);
+  const reach = Math.max(2, Math.round(0.3 * l2.pitch)) + 1;
+  for (let k = 0; k <= 44; k++) assert.ok(Math.abs(along.cells[0]!.bounds[k]! - l2.bounds[k]!) <= reach, `boundary ${k}`);
+  const overExtent = al[1]!.cells[0]!;
+  assert.ok(overExtent.bounds.some((x, k) => Math.abs(x - along.cells[0]!.bounds[k]!) >= 0.5 * l2.pitch), 'the cut over the extent drifts');
 });
 
 test('no valid read: the best cut moved by whole cells, with its lines aligned on one another, and the check digits decide', { skip: !haveFont }, async () => {
