@@ -35,7 +35,10 @@ export async function startPageServer(): Promise<PageServer> {
     configFile: false,
     logLevel: 'error',
     clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    // No WebSocket (ws: false): Vite's client reloads the page when an open socket closes, which a
+    // frozen page's does (Chromium puts it in the back-forward cache), and the hidden-page test then
+    // lost its page to a reload in about one run of six.
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, ws: false, watch: null },
     optimizeDeps: { entries: [PAGE], include: ['lit', 'lit/directives/class-map.js'] },
     worker: { format: 'es' },
   });
