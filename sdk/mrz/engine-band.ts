@@ -128,13 +128,61 @@ function rectifyScratch(gray: Gray8, spec: RectSpec, pyramid?: Map<number, Gray8
   return rectify(gray, spec, pyramid, rectBuf, true);
 }
 
+/** Box radius (rectified px, about a quarter of a 44-character pitch) and amount of {@link sharpenInPlace}. */
+const SHARPEN_RADIUS = 5;
+const SHARPEN_AMOUNT = 1;
+
+/**
+ * Unsharp mask of a rectified band, in place: each pixel moved away from its
+ * (2 SHARPEN_RADIUS + 1)^2 box mean by SHARPEN_AMOUNT times the difference, clamped to 0..255.
+ * Exported for its test.
+ */
+export function sharpenInPlace(img: FloatImage): void {
+  const { width: w, height: h, data } = img;
+  const r = SHARPEN_RADIUS;
+  // Separable box mean from prefix sums: rows into `rows`, then columns.
+  const rows = float32(w * h);
+  const pre = float64(Math.max(w, h) + 1);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    pre[0] = 0;
+    for (let x = 0; x < w; x++) pre[x + 1] = (pre[x] as number) + (data[o + x] as number);
+    for (let x = 0; x < w; x++) {
+      const a = x > r ? x - r : 0;
+      const b = x + r + 1 < w ? x + r + 1 : w;
+      rows[o + x] = ((pre[b] as number) - (pre[a] as number)) / (b - a);
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    pre[0] = 0;
+    for (let y = 0; y < h; y++) pre[y + 1] = (pre[y] as number) + (rows[y * w + x] as number);
+    for (let y = 0; y < h; y++) {
+      const a = y > r ? y - r : 0;
+      const b = y + r + 1 < h ? y + r + 1 : h;
+      const i = y * w + x;
+      const v = data[i] as number;
+      const s = v + SHARPEN_AMOUNT * (v - ((pre[b] as number) - (pre[a] as number)) / (b - a));
+      data[i] = s < 0 ? 0 : s > 255 ? 255 : s;
+    }
+  }
+}
+
+/** A full-resolution rectification (`rectifyScratch`), sharpened when asked (see `analyseBand`). */
+function rectifyFull(gray: Gray8, spec: RectSpec, pyramid: Map<number, Gray8> | undefined, sharpen: boolean): FloatImage | null {
+  const img = rectifyScratch(gray, spec, pyramid);
+  if (img && sharpen) sharpenInPlace(img);
+  return img;
+}
+
 /**
  * Rectifies and segments the band `cand` of `gray`; null when nothing line-like is inside.
  * `margin`: the window's margin on each side of the text, in line lengths (a wider one for a band
  * whose text runs into the default window's edge). The result's `upright` gives the band's upright
- * look, the engine's last fallback.
+ * look, the engine's last fallback. `sharpen`: every full-resolution rectification is sharpened
+ * (see `sharpenInPlace`) before its ink map is made; the half-resolution passes that place the
+ * window are not.
  */
-export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN): BandAnalysis | null {
+export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, sharpen = false): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
   if (!(len > 8)) return null;
   const t = Math.max(2, Math.min(cand.lineThickness, len / 8));
@@ -182,7 +230,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   const desk = persp?.desk ?? lowInk.desk;
   if (persp) {
     const perspLook = (ps: RectSpec): { spec: RectSpec; ink: InkMap; lines: TextLine[] } | null => {
-      const rect = rectifyScratch(gray, ps, pyramid);
+      const rect = rectifyFull(gray, ps, pyramid, sharpen);
       return rect ? { spec: ps, ...inkLines(rect, charSize, desk) } : null;
     };
     const tight = perspLook(persp.spec);
@@ -209,7 +257,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
       // rotated rectangle is read instead.
       const upright = (): BandAnalysis | null => {
         const base = looseMemo ?? tight;
-        return uprightLook(gray, base.spec, base.ink, base.lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid);
+        return uprightLook(gray, base.spec, base.ink, base.lines, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, charSize, desk, margin, pyramid, sharpen);
       };
       const box = { x0: margin * TARGET_LEN, x1: (1 + margin) * TARGET_LEN, n: persp.n };
       if (main) {
@@ -222,19 +270,19 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
             : undefined;
         return { spec: main.spec, margin, ink: main.ink, lines: main.lines, box, upright, loose };
       }
-      const rotated = rotatedLook(gray, spec, charSize, desk, margin, pyramid);
+      const rotated = rotatedLook(gray, spec, charSize, desk, margin, pyramid, false, sharpen);
       return rotated ? { ...rotated, upright } : null;
     }
   }
-  return rotatedLook(gray, spec, charSize, desk, margin, pyramid, true);
+  return rotatedLook(gray, spec, charSize, desk, margin, pyramid, true, sharpen);
 }
 
 /**
  * The band rectified as a rotated rectangle (`spec`); null when no text line is found. With
  * `uprightFromHere`, its upright look starts from this rectification (over its long lines' extent).
  */
-function rotatedLook(gray: Gray8, spec: RectSpec, charSize: number, desk: boolean, margin: number, pyramid?: Map<number, Gray8>, uprightFromHere = false): BandAnalysis | null {
-  const rect = rectifyScratch(gray, spec, pyramid);
+function rotatedLook(gray: Gray8, spec: RectSpec, charSize: number, desk: boolean, margin: number, pyramid?: Map<number, Gray8>, uprightFromHere = false, sharpen = false): BandAnalysis | null {
+  const rect = rectifyFull(gray, spec, pyramid, sharpen);
   if (!rect) return null;
   const { ink, lines } = inkLines(rect, charSize, desk);
   if (lines.length === 0) return null;
@@ -246,7 +294,7 @@ function rotatedLook(gray: Gray8, spec: RectSpec, charSize: number, desk: boolea
       xa = Math.min(xa, l.xa);
       xb = Math.max(xb, l.xb);
     }
-    return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, desk, margin, pyramid) : null;
+    return xb > xa ? uprightLook(gray, spec, ink, lines, xa, xb, charSize, desk, margin, pyramid, sharpen) : null;
   };
   return { spec, margin, ink, lines, upright };
 }
@@ -261,7 +309,7 @@ const RESIDUAL_SLANT = 0.05;
  * line) tilts the window's left and right edges (a homography over the same window). Null when
  * the glyphs stand upright already (nothing new to read).
  */
-function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly TextLine[], x0: number, x1: number, charSize: number, desk: boolean, margin: number, pyramid?: Map<number, Gray8>): BandAnalysis | null {
+function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly TextLine[], x0: number, x1: number, charSize: number, desk: boolean, margin: number, pyramid?: Map<number, Gray8>, sharpen = false): BandAnalysis | null {
   const text = lines.filter((l) => l.xb - l.xa >= 0.6 * TARGET_LEN);
   if (text.length === 0) return null;
   const third = (x1 - x0) / 3;
@@ -286,7 +334,7 @@ function uprightLook(gray: Gray8, spec: RectSpec, ink: InkMap, lines: readonly T
   const h = homographyFromPoints(rect, quad);
   if (!h) return null;
   const sheared: RectSpec = { ...spec, homography: h };
-  const img = rectifyScratch(gray, sheared, pyramid);
+  const img = rectifyFull(gray, sheared, pyramid, sharpen);
   if (!img) return null;
   const second = inkLines(img, charSize, desk);
   return second.lines.length > 0 ? { spec: sheared, margin, ink: second.ink, lines: second.lines } : null;

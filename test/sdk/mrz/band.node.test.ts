@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { analyseBand, lineGroups, paperOnly, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
+import { analyseBand, lineGroups, paperOnly, sharpenInPlace, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, toFrame } from '../../../sdk/mrz/rectify.ts';
 import { blockMax, roundHalfUp } from '../../../sdk/mrz/image.ts';
@@ -428,4 +428,27 @@ test('paperOnly fills a dark desk with the paper brightness and returns the bloc
   const off = paperOnly(plain, 10.75);
   assert.equal(off.filled, false);
   assert.deepEqual(off.blocks, blockMax(plain, off.size));
+});
+
+test('sharpenInPlace: a flat image stays flat; a blurred stroke gets darker inside and lighter beside it, within 0..255', () => {
+  const w = 40;
+  const h = 12;
+  const flat = { width: w, height: h, data: new Float32Array(w * h).fill(137) };
+  sharpenInPlace(flat);
+  for (const v of flat.data) assert.ok(Math.abs(v - 137) < 1e-3);
+  // A soft vertical stroke (dark at column 20, ramping back to paper over 6 columns) on paper at 200.
+  const col = (x: number): number => 200 - Math.max(0, 150 - 25 * Math.abs(x - 20));
+  const img = { width: w, height: h, data: new Float32Array(w * h) };
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img.data[y * w + x] = col(x);
+  sharpenInPlace(img);
+  const at = (x: number): number => img.data[6 * w + x] as number;
+  assert.ok(at(20) < col(20), 'the core darker');
+  assert.ok(at(25) > col(25), 'the flank lighter');
+  assert.ok(Math.abs(at(2) - 200) < 1e-3, 'paper far away unchanged');
+  for (const v of img.data) assert.ok(v >= 0 && v <= 255);
+  // Extremes clamp: black ink on white paper stays within the range.
+  const hard = { width: w, height: h, data: new Float32Array(w * h).map((_, i) => (i % w === 20 ? 0 : 255)) };
+  sharpenInPlace(hard);
+  assert.equal(hard.data[6 * w + 20], 0);
+  assert.equal(hard.data[6 * w + 19], 255);
 });

@@ -251,6 +251,17 @@ test('a 44-cell cut is read even when ink without blank paper follows it (no lon
   assertBenchFrameReads(170186);
 });
 
+test('a blurred visa that no look reads validly is read from its sharpened band; a sharpened misread of a name is no valid read', () => {
+  // Seeded bench frames: 70071 (MRV-B, blurred) read exact but invalid from every look until its
+  // band was rectified sharpened. 70045 (TD2) read right but invalid before; its sharpened look
+  // reads FATIMA as FATTMA with every check digit passing, which its earlier reading does not
+  // witness: not a valid read.
+  assertBenchFrameReads(70071);
+  const doc = renderSynthetic(70045, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), 'no false accept');
+});
+
 test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
   // Seeded bench visas (MRV-A; 70300's filler tail faded by glare): their exact 44-cell cut, cut
   // short after 36 cells, would pass MRV-B's check digits. It must not count as a line's end, and
