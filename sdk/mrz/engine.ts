@@ -523,7 +523,8 @@ function readBands(
 function sharpLooks(bands: readonly BandCandidate[], look: (band: BandCandidate) => boolean, lastResorts: (() => boolean)[], lateSeconds: (() => boolean)[]): boolean {
   const r0 = lastResorts.length;
   const l0 = lateSeconds.length;
-  for (const band of bands.slice(0, 1)) if (look(band)) return true;
+  const first = bands[0];
+  if (first && look(first)) return true;
   for (const moved of lastResorts.slice(r0)) if (moved()) return true;
   for (const again of lateSeconds.slice(l0)) if (again()) return true;
   return false;

@@ -690,33 +690,43 @@ interface FrameViews {
 
 let frameKernels: FrameKernels | null | undefined;
 
-function frameKernelsOf(): FrameKernels | null {
-  if (frameKernels !== undefined) return frameKernels;
-  frameKernels = null;
-  // As the ink kernels: not tried where the first module does not compile (one refused compile per worker under a CSP).
+/**
+ * An instance of a module of the session-19 kernels (`bytes` assembles it) with a memory of its
+ * own; null where it fails, and not tried where the first module did not compile (a CSP without
+ * 'wasm-unsafe-eval' then reports one refused compile per worker, not one per module).
+ */
+function instanceWithMemory(bytes: () => Uint8Array<ArrayBuffer>): { memory: WebAssembly.Memory; exports: WebAssembly.Exports } | null {
   if (!kernelModule()) return null;
   try {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(frameKernelBytes()), { e: { m: memory } });
-    frameKernels = {
-      memory,
-      persp: exports.persp as FrameKernels['persp'],
-      rot: exports.rot as FrameKernels['rot'],
-      rot1: exports.rot1 as FrameKernels['rot'],
-      perspClamped: exports.perspClamped as FrameKernels['persp'],
-      rotClamped: exports.rotClamped as FrameKernels['rot'],
-      rot1Clamped: exports.rot1Clamped as FrameKernels['rot'],
-      luma: exports.luma as FrameKernels['luma'],
-      blocks3: exports.blocks3 as FrameKernels['blocks3'],
-      means2: exports.means2 as FrameKernels['means2'],
-      frameBytes: 0,
-      windowFloats: 0,
-      columns: 0,
-      views: null,
-    };
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes()), { e: { m: memory } });
+    return { memory, exports };
   } catch {
-    frameKernels = null;
+    return null;
   }
+}
+
+function frameKernelsOf(): FrameKernels | null {
+  if (frameKernels !== undefined) return frameKernels;
+  const inst = instanceWithMemory(frameKernelBytes);
+  if (!inst) return (frameKernels = null);
+  const { memory, exports } = inst;
+  frameKernels = {
+    memory,
+    persp: exports.persp as FrameKernels['persp'],
+    rot: exports.rot as FrameKernels['rot'],
+    rot1: exports.rot1 as FrameKernels['rot'],
+    perspClamped: exports.perspClamped as FrameKernels['persp'],
+    rotClamped: exports.rotClamped as FrameKernels['rot'],
+    rot1Clamped: exports.rot1Clamped as FrameKernels['rot'],
+    luma: exports.luma as FrameKernels['luma'],
+    blocks3: exports.blocks3 as FrameKernels['blocks3'],
+    means2: exports.means2 as FrameKernels['means2'],
+    frameBytes: 0,
+    windowFloats: 0,
+    columns: 0,
+    views: null,
+  };
   return frameKernels;
 }
 
@@ -1146,24 +1156,17 @@ let inkKernels: InkKernels | null | undefined;
 
 function inkKernelsOf(): InkKernels | null {
   if (inkKernels !== undefined) return inkKernels;
-  inkKernels = null;
-  // Not tried where the first module does not compile: a CSP without 'wasm-unsafe-eval' then
-  // reports one refused compile per worker, not two.
-  if (!kernelModule()) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(inkKernelBytes()), { e: { m: memory } });
-    inkKernels = {
-      memory,
-      inkRow: exports.inkRow as InkKernels['inkRow'],
-      inkHist: exports.inkHist as InkKernels['inkHist'],
-      inkNorm: exports.inkNorm as InkKernels['inkNorm'],
-      inkCount: exports.inkCount as InkKernels['inkCount'],
-      bgRows: exports.bgRows as InkKernels['bgRows'],
-    };
-  } catch {
-    inkKernels = null;
-  }
+  const inst = instanceWithMemory(inkKernelBytes);
+  if (!inst) return (inkKernels = null);
+  const { memory, exports } = inst;
+  inkKernels = {
+    memory,
+    inkRow: exports.inkRow as InkKernels['inkRow'],
+    inkHist: exports.inkHist as InkKernels['inkHist'],
+    inkNorm: exports.inkNorm as InkKernels['inkNorm'],
+    inkCount: exports.inkCount as InkKernels['inkCount'],
+    bgRows: exports.bgRows as InkKernels['bgRows'],
+  };
   return inkKernels;
 }
 
