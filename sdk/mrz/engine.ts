@@ -653,9 +653,10 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
         timings.correct += now() - t;
         if (agreed) best = agreed;
         // The sharpened looks only when the fused reading did not validate either (their readings
-        // joining the fusion changed frames it read: bench 70004 lost, 70045 a false accept).
-        else {
-          witnesses = best ? [best] : [];
+        // joining the fusion changed frames it read: bench 70004 lost, 70045 a false accept), and
+        // only when some earlier reading can witness theirs (without one none would count).
+        else if (best) {
+          witnesses = [best];
           sharp.some((s) => s());
         }
       }
