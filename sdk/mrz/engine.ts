@@ -305,6 +305,16 @@ function runsOffWindow(ink: InkMap, group: LineGroup): boolean {
 /** Window margin (line lengths per side) of the second look at a band whose cut ran into the edge. */
 const WIDE_MARGIN = 0.16;
 
+/**
+ * Window margin of the widest look: a band whose cut ran into the wider window's edge too (a band
+ * found only in part, its tail too faint for the mask). Looked at last, in readFrame's queue of
+ * last looks (after the fused reading, its valid reading witnessed as the sharpened looks' are):
+ * as WIDE_MARGIN it lost bench 70004 and 70268 and held-out 90099, 90270, 240114 and 240125, and
+ * read bench 70045 falsely; read before the fused reading, 70045 still. Its four best cuts are
+ * read, as a cut anchored at the lines' start can rank below a part-found band's shorter cuts.
+ */
+const WIDEST_MARGIN = 0.25;
+
 /** A band to rectify and read, with its window margin (undefined: the default one). */
 interface BandLook {
   readonly band: BandCandidate;
@@ -372,6 +382,8 @@ function readBands(
   // default margin, and their cuts running into the edge queued the same wider look (and its moved
   // cuts) once more, on frames that read nothing (the same readings again).
   const widened = new Set<BandCandidate>();
+  // Bands whose wider look's cut ran into its edge too: for the widest look, last.
+  const widest = new Set<BandCandidate>();
   // The moved readings of the second-opinion cuts (see `read`), after every fallback.
   const lastResorts: (() => boolean)[] = [];
   // The second opinion of the other ranked cuts (see `read`), after the moved readings.
@@ -391,7 +403,7 @@ function readBands(
           widen = false;
           widened.add(band);
           queue.push({ band, margin: WIDE_MARGIN });
-        }
+        } else if (margin === WIDE_MARGIN && runsOffWindow(a.ink, group)) widest.add(band);
         return false;
       }
       // Every 36-cell cut must end in blank paper: faint filler cells beyond it (too light for
@@ -460,7 +472,7 @@ function readBands(
     // Stable sort: the same order as lineGroups(a, sizes).
     all.sort((x, y) => x.fitCost - y.fitCost);
     timings.segment += now() - t;
-    for (const group of all.slice(0, 3)) {
+    for (const group of all.slice(0, margin === WIDEST_MARGIN ? 4 : 3)) {
       if (group === first) continue;
       const atOnce = second && !first && group === all[0];
       if (read(group, atOnce, secondOpinion && !atOnce)) return true;
@@ -507,6 +519,8 @@ function readBands(
   }
   for (const moved of lastResorts) if (moved()) return true;
   for (const again of lateSeconds) if (again()) return true;
+  // The widest looks at the bands whose wider look ran off too, then the sharpened looks (see readFrame).
+  if (sharp && widest.size > 0) sharp.push(() => [...widest].some((band) => look({ band, margin: WIDEST_MARGIN })));
   if (sharp) sharp.push(() => sharpLooks(bands, (band) => look({ band, fallback: () => analyseBand(g, band, pyramid, undefined, true) }), lastResorts, lateSeconds));
   return false;
 }
@@ -620,8 +634,9 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
     if (prep) {
       const turns = options.rotations ? [0, 2, 1, 3] : [0];
       const formats = options.formats;
-      // The sharpened looks of every orientation's bands (see `sharpLooks`), after all the others
-      // and the fused reading; the most confident reading before them, their witness.
+      // The widest and sharpened looks of every orientation's bands (see WIDEST_MARGIN,
+      // `sharpLooks`), after all the others and the fused reading; the most confident reading
+      // before them, their witness.
       const sharp: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {

@@ -262,6 +262,16 @@ test('a blurred visa that no look reads validly is read from its sharpened band;
   assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), 'no false accept');
 });
 
+test('a band whose cuts run into the wider window too is read last from the widest one', () => {
+  // Seeded held-out French ID frame 500081 (normal preset): its cuts ran off the default and the
+  // wider window, and no other look read it (null); the widest look reads it exactly and validly.
+  const doc = renderSynthetic(500081, { preset: 'normal', encoding: 'jpeg', format: 'FRA_ID' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, 'read');
+  assert.deepEqual(r.lines, doc.lines);
+  assert.equal(r.valid, true);
+});
+
 test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
   // Seeded bench visas (MRV-A; 70300's filler tail faded by glare): their exact 44-cell cut, cut
   // short after 36 cells, would pass MRV-B's check digits. It must not count as a line's end, and
