@@ -602,11 +602,17 @@ function checked(layout: MrzLayout, li: number, k: number): boolean {
  * sharpened looks) has the format of `r` and reads every character of `r` that no check digit
  * covers (names, nationality, state) as `r` does: a sharpened look's halo can turn a name's
  * letter into another one, which nothing checks (bench 70045: FATIMA, read right but invalid
- * before, read FATTMA, valid; a less confident earlier reading had FATTMA too).
+ * before, read FATTMA, valid; a less confident earlier reading had FATTMA too). A reading of the
+ * same band found in part (as many lines, each shorter: a 44-character band cut as 36) witnesses
+ * the characters it covers; the unchecked ones beyond it must be fillers (bench 70131).
  */
 function witnessed(r: MrzResult, witnesses: readonly Reading[]): boolean {
   const layout = LAYOUTS[r.format];
-  return witnesses.some(({ r: w }) => w.format === r.format && r.lines.every((line, li) => [...line].every((ch, k) => ch === w.lines[li]?.[k] || checked(layout, li, k))));
+  return witnesses.some(({ r: w }) => {
+    const shorter = w.lines.length === r.lines.length && w.lines.every((l, li) => l.length < (r.lines[li]?.length ?? 0));
+    if (w.format !== r.format && !shorter) return false;
+    return r.lines.every((line, li) => [...line].every((ch, k) => ch === w.lines[li]?.[k] || checked(layout, li, k) || (shorter && ch === '<' && k >= (w.lines[li]?.length ?? 0))));
+  });
 }
 
 /** Correction confidence below which an invalid read is not worth returning. */

@@ -262,7 +262,7 @@ test('a blurred visa that no look reads validly is read from its sharpened band;
   assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), 'no false accept');
 });
 
-test('a band whose cuts run into the wider window too is read last from the widest one', () => {
+test('a band whose cuts run into the wider window too is read last from the widest one, witnessed by its part-found reading', () => {
   // Seeded held-out French ID frame 500081 (normal preset): its cuts ran off the default and the
   // wider window, and no other look read it (null); the widest look reads it exactly and validly.
   const doc = renderSynthetic(500081, { preset: 'normal', encoding: 'jpeg', format: 'FRA_ID' });
@@ -270,6 +270,9 @@ test('a band whose cuts run into the wider window too is read last from the wide
   assert.ok(r, 'read');
   assert.deepEqual(r.lines, doc.lines);
   assert.equal(r.valid, true);
+  // Bench 70131 (hard, tilted 22 degrees, found in part): its widest look reads it exactly and
+  // validly, witnessed by the earlier 36-cell reading of the same band and its filler tail.
+  assertBenchFrameReads(70131, 'hard');
 });
 
 test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
