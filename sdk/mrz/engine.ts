@@ -166,7 +166,7 @@ function scan(
   timings: MrzTimings,
   visit: (rec: MrzRecognition) => boolean,
   fine = false,
-  sharp?: (() => boolean)[],
+  lastLooks?: (() => boolean)[],
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
@@ -176,7 +176,7 @@ function scan(
   const tried = locateBands(g, { maxCandidates, pyramid });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, sharp)) return true;
+  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -190,7 +190,7 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, sharp);
+  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks);
 }
 
 /** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
@@ -369,7 +369,7 @@ function readBands(
   timings: MrzTimings,
   visit: (rec: MrzRecognition) => boolean,
   secondOpinion = false,
-  sharp?: (() => boolean)[],
+  lastLooks?: (() => boolean)[],
 ): boolean {
   let t = 0;
   let t2 = 0;
@@ -520,14 +520,14 @@ function readBands(
   for (const moved of lastResorts) if (moved()) return true;
   for (const again of lateSeconds) if (again()) return true;
   // The widest looks at the bands whose wider look ran off too, then the sharpened looks (see readFrame).
-  if (sharp && widest.size > 0) sharp.push(() => [...widest].some((band) => look({ band, margin: WIDEST_MARGIN })));
-  if (sharp) sharp.push(() => sharpLooks(bands, (band) => look({ band, fallback: () => analyseBand(g, band, pyramid, undefined, true) }), lastResorts, lateSeconds));
+  if (lastLooks && widest.size > 0) lastLooks.push(() => [...widest].some((band) => look({ band, margin: WIDEST_MARGIN })));
+  if (lastLooks) lastLooks.push(() => sharpLooks(bands, (band) => look({ band, fallback: () => analyseBand(g, band, pyramid, undefined, true) }), lastResorts, lateSeconds));
   return false;
 }
 
 /**
  * readMrz's last looks at a frame that nothing read validly, not even the fused reading (queued by
- * `readBands` with `sharp`, run by `readFrame`): the first band of each locate pass of every
+ * `readBands` with `lastLooks`, run by `readFrame`): the first band of each locate pass of every
  * orientation looked at again with its full-resolution rectification sharpened (`analyseBand`'s
  * `sharpen`: blurred glyphs whose strokes merge), its cuts read as a fallback look's are, then the
  * moved readings and late second opinions those cuts queued. Last, so every frame read before costs
@@ -643,7 +643,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       // The widest and sharpened looks of every orientation's bands (see WIDEST_MARGIN,
       // `sharpLooks`), after all the others and the fused reading; the most confident reading
       // before them, their witness.
-      const sharp: (() => boolean)[] = [];
+      const lastLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (rec) => {
@@ -662,7 +662,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           readings.push({ r, rec });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        }, true, sharp);
+        }, true, lastLooks);
         if (stop) {
           stopped = true;
           break;
@@ -678,7 +678,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
         // only when some earlier reading can witness theirs (without one none would count).
         else if (best) {
           witnesses = [best];
-          sharp.some((s) => s());
+          lastLooks.some((s) => s());
         }
       }
     }

@@ -76,6 +76,10 @@ const EMPTY = 0x40;
 const I32 = 0x7f;
 const V128 = 0x7b;
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+/** Adds the constant `step` to i32 local `local`. */
+const addTo = (local: number, step: number): number[] => [LOCAL_GET, local, I32_CONST, ...sleb(step), I32_ADD, LOCAL_SET, local];
+/** A loop's back edge: decrements i32 local `counter` and repeats the loop while it is not zero. */
+const countDown = (counter: number): number[] => [LOCAL_GET, counter, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, counter, BR_IF, 0];
 /** v128 load / store with an alignment hint (log2 bytes; 4: 16-byte aligned, 0: any). */
 const V128_LOAD = (offset: number, align = 4): number[] => [...simd(0), align, ...uleb(offset)];
 const V128_STORE = (offset: number, align = 4): number[] => [...simd(11), align, ...uleb(offset)];
@@ -89,6 +93,8 @@ const I8X16_SHUFFLE = (lanes: number[]): number[] => [...simd(13), ...lanes];
 const HIGH_HALF = I8X16_SHUFFLE([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
 const I32X4_EXTRACT_LANE0 = [...simd(27), 0];
 const I32_STORE = [0x36, 2, 0];
+/** i32.store with no alignment hint (any address). */
+const I32_STORE_ANY = [0x36, 0, 0];
 const I32_MUL = 0x6c;
 const V128_LOAD64_SPLAT = (offset: number): number[] => [...simd(10), 3, ...uleb(offset)];
 const F64X2_ADD = simd(240);
@@ -126,7 +132,6 @@ const BLOCK = 0x02;
 const BR = 0x0c;
 const I32_LOAD16_U = (offset: number): number[] => [0x2f, 1, ...uleb(offset)];
 const I32_STORE8 = [0x3a, 0, 0];
-const I32_STORE32 = [0x36, 2, 0];
 const I8X16_NARROW_I16X8_U = simd(102);
 const I16X8_NARROW_I32X4_U = simd(134);
 const I16X8_EXTEND_LOW_I8X16_U = simd(137);
@@ -177,16 +182,16 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
     op(LOCAL_GET, 8 + 2 * g, LOCAL_GET, 16, LOCAL_GET, 7, V128_LOAD64_SPLAT(8 * g), LOCAL_TEE, 18, F64X2_MUL, F64X2_ADD, LOCAL_SET, 8 + 2 * g);
     op(LOCAL_GET, 9 + 2 * g, LOCAL_GET, 17, LOCAL_GET, 18, F64X2_MUL, F64X2_ADD, LOCAL_SET, 9 + 2 * g);
   }
-  op(LOCAL_GET, 0, I32_CONST, ...sleb(32), I32_ADD, LOCAL_SET, 0);
+  op(addTo(0, 32));
   op(LOCAL_GET, 7, I32_CONST, ...sleb(32), I32_ADD, LOCAL_TEE, 7, LOCAL_GET, 6, I32_NE, BR_IF, 0);
   op(END);
   for (let g = 0; g < 4; g++) {
     op(LOCAL_GET, 3, LOCAL_GET, 8 + 2 * g, V128_STORE(32 * g));
     op(LOCAL_GET, 3, LOCAL_GET, 9 + 2 * g, V128_STORE(32 * g + 16));
   }
-  op(LOCAL_GET, 3, I32_CONST, ...sleb(128), I32_ADD, LOCAL_SET, 3);
-  op(LOCAL_GET, 1, I32_CONST, ...sleb(32), I32_ADD, LOCAL_SET, 1);
-  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(addTo(3, 128));
+  op(addTo(1, 32));
+  op(countDown(4));
   op(END);
   op(END);
   const layer = [...vec([[...uleb(2), I32], [...uleb(11), V128]]), ...body];
@@ -232,7 +237,7 @@ function windowMaxCode(maxOp: number[]): number[] {
   op(LOCAL_GET, 9, I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, 9, LOCAL_GET, 10, I32_NE, BR_IF, 0);
   op(END);
   op(LOCAL_GET, 2, LOCAL_GET, 5, I32_ADD, LOCAL_SET, 2);
-  op(LOCAL_GET, 3, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 3, BR_IF, 0);
+  op(countDown(3));
   op(END);
   op(END);
   return [...vec([[...uleb(5), I32], [...uleb(2), V128]]), ...body];
@@ -260,11 +265,11 @@ function blockMax4Code(): number[] {
   op(LOCAL_GET, 7, LOCAL_GET, 7, I8X16_SHUFFLE(high), I32X4_MAX_S, LOCAL_TEE, 7);
   op(LOCAL_GET, 7, LOCAL_GET, 7, I8X16_SHUFFLE(odd), I32X4_MAX_S, LOCAL_SET, 7);
   op(LOCAL_GET, 1, LOCAL_GET, 7, I32X4_EXTRACT_LANE0, I32_STORE);
-  op(LOCAL_GET, 1, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 1);
+  op(addTo(1, 4));
   op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_TEE, 5, LOCAL_GET, 6, I32_NE, BR_IF, 0);
   op(END);
   op(LOCAL_GET, 0, LOCAL_GET, 4, I32_CONST, ...sleb(2), I32_SHL, I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(countDown(2));
   op(END);
   op(END);
   return [...vec([[...uleb(2), I32], [...uleb(2), V128]]), ...body];
@@ -275,9 +280,9 @@ function subtractCode(): number[] {
   const { body, op } = emitter();
   op(LOOP, EMPTY);
   op(LOCAL_GET, 1, LOCAL_GET, 1, V128_LOAD(0, 0), LOCAL_GET, 0, V128_LOAD(0, 0), I8X16_SUB, V128_STORE(0, 0));
-  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 1, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 1);
-  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(addTo(0, 16));
+  op(addTo(1, 16));
+  op(countDown(2));
   op(END);
   op(END);
   return [...vec([]), ...body];
@@ -604,8 +609,8 @@ function rectRowCode(kind: 'persp' | 'rotF' | 'rot1', clamp: boolean): number[] 
     const div = kind === 'rotF' ? [LOCAL_GET, FV, ...F64X2_DIV] : [];
     op(LOCAL_GET, 5, V128_LOAD(0, 0), LOCAL_GET, VS, F64X2_SUB, div, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FX);
     op(LOCAL_GET, 6, V128_LOAD(0, 0), LOCAL_GET, VC, F64X2_ADD, div, LOCAL_GET, HALF, F64X2_SUB, LOCAL_SET, FY);
-    op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
-    op(LOCAL_GET, 6, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 6);
+    op(addTo(5, 16));
+    op(addTo(6, 16));
   }
   if (clamp) {
     // rectify.ts' sampleAt: fx < 0 gives 0, fx > sw1 gives sw1 (NaN stays), fy alike
@@ -651,8 +656,8 @@ function rectRowCode(kind: 'persp' | 'rotF' | 'rot1', clamp: boolean): number[] 
   if (isPersp) op(LOCAL_GET, TOP, LOCAL_GET, BOT, LOCAL_GET, TOP, F64X2_SUB, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
   else op(LOCAL_GET, TOP, LOCAL_GET, ONE, LOCAL_GET, TY, F64X2_SUB, F64X2_MUL, LOCAL_GET, BOT, LOCAL_GET, TY, F64X2_MUL, F64X2_ADD);
   op(F32X4_DEMOTE_F64X2_ZERO, V128_STORE64_LANE0);
-  op(LOCAL_GET, 3, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 3);
-  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(addTo(3, 8));
+  op(countDown(4));
   op(END);
   op(END);
   return [...vec([[...uleb(2), I32], [...uleb(next - firstV128), V128]]), ...body];
@@ -837,8 +842,8 @@ function lumaCode(): number[] {
   op(I8X16_NARROW_I16X8_U, V128_STORE(0, 0));
   op(LOCAL_GET, 0, LOCAL_GET, 3, I32_EQ, BR_IF, 1);
   // Next 16 pixels, or the last 16 when fewer remain.
-  op(LOCAL_GET, 0, I32_CONST, ...sleb(64), I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 1, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 1);
+  op(addTo(0, 64));
+  op(addTo(1, 16));
   op(LOCAL_GET, 4, LOCAL_GET, 1, LOCAL_GET, 0, LOCAL_GET, 3, I32_GT_U, SELECT, LOCAL_SET, 1);
   op(LOCAL_GET, 3, LOCAL_GET, 0, LOCAL_GET, 0, LOCAL_GET, 3, I32_GT_U, SELECT, LOCAL_SET, 0);
   op(BR, 0, END, END, END);
@@ -866,11 +871,11 @@ function blocks3Code(): number[] {
   op(LOOP, EMPTY);
   op(LOCAL_GET, 5, I32_LOAD16_U(0), LOCAL_GET, 5, I32_LOAD16_U(2), I32_ADD, LOCAL_GET, 5, I32_LOAD16_U(4), I32_ADD, LOCAL_SET, 8);
   op(LOCAL_GET, 3, LOCAL_GET, 8, I32_CONST, ...sleb(4), I32_ADD, I32_CONST, ...sleb(7282), I32_MUL, I32_CONST, 16, I32_SHR_U, I32_STORE8);
-  op(LOCAL_GET, 4, LOCAL_GET, 8, I32_STORE32);
-  op(LOCAL_GET, 5, I32_CONST, ...sleb(6), I32_ADD, LOCAL_SET, 5);
-  op(LOCAL_GET, 3, I32_CONST, ...sleb(1), I32_ADD, LOCAL_SET, 3);
-  op(LOCAL_GET, 4, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 4);
-  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(LOCAL_GET, 4, LOCAL_GET, 8, I32_STORE);
+  op(addTo(5, 6));
+  op(addTo(3, 1));
+  op(addTo(4, 4));
+  op(countDown(2));
   op(END);
   op(END);
   return [...vec([[...uleb(3), I32]]), ...body];
@@ -942,14 +947,14 @@ function means2Code(): number[] {
   op(LOCAL_GET, 8, I16X8_ADD, I32_CONST, 2, I16X8_SHR_U, LOCAL_TEE, 9, LOCAL_GET, 9, I8X16_NARROW_I16X8_U, V128_STORE64_LANE0);
   op(LOCAL_GET, 6, LOCAL_GET, 7, I32_EQ, BR_IF, 1);
   // Next 8 blocks, or the row's last 8 when fewer remain.
-  op(LOCAL_GET, 5, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 5);
-  op(LOCAL_GET, 6, I32_CONST, ...sleb(8), I32_ADD, LOCAL_SET, 6);
+  op(addTo(5, 16));
+  op(addTo(6, 8));
   op(LOCAL_GET, 5, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, LOCAL_GET, 6, LOCAL_GET, 7, I32_SUB, I32_CONST, ...sleb(1), I32_SHL, I32_MUL, I32_SUB, LOCAL_SET, 5);
   op(LOCAL_GET, 7, LOCAL_GET, 6, LOCAL_GET, 6, LOCAL_GET, 7, I32_GT_U, SELECT, LOCAL_SET, 6);
   op(BR, 0, END, END);
   op(LOCAL_GET, 0, LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SHL, I32_ADD, LOCAL_SET, 0);
   op(LOCAL_GET, 2, LOCAL_GET, 3, I32_ADD, LOCAL_SET, 2);
-  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  op(countDown(4));
   op(END, END);
   return [...vec([[...uleb(3), I32], [...uleb(2), V128]]), ...body];
 }
@@ -1010,8 +1015,8 @@ function inkRowCode(): number[] {
   op(...ink(9, [[LOCAL_GET, 11], F64X2_PROMOTE_LOW_F32X4]));
   op(...ink(10, [[LOCAL_GET, 11, LOCAL_GET, 11], HIGH_HALF, F64X2_PROMOTE_LOW_F32X4]));
   op(I8X16_SHUFFLE(LOW_HALVES), V128_STORE(0, 0));
-  for (const [local, step] of [[0, 32], [1, 32], [2, 16], [3, 16]] as const) op(LOCAL_GET, local, I32_CONST, ...sleb(step), I32_ADD, LOCAL_SET, local);
-  op(LOCAL_GET, 4, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 4, BR_IF, 0);
+  for (const [local, step] of [[0, 32], [1, 32], [2, 16], [3, 16]] as const) op(addTo(local, step));
+  op(countDown(4));
   op(END);
   op(END);
   return [...vec([[...uleb(5), V128]]), ...body];
@@ -1043,8 +1048,8 @@ function inkHistCode(): number[] {
   for (let j = 0; j < 4; j++) {
     op(LOCAL_GET, 6, I32X4_EXTRACT_LANE(j), LOCAL_TEE, 1, LOCAL_GET, 1, I32_LOAD, I32_CONST, 1, I32_ADD, I32_STORE);
   }
-  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(addTo(0, 16));
+  op(countDown(2));
   op(END);
   op(LOCAL_GET, 5, V128_ANY_TRUE);
   op(END);
@@ -1068,10 +1073,10 @@ function inkNormCode(): number[] {
   op(LOCAL_GET, 0, LOCAL_GET, 8, F32X4_DEMOTE_F64X2_ZERO, LOCAL_GET, 9, F32X4_DEMOTE_F64X2_ZERO, I8X16_SHUFFLE(LOW_HALVES), V128_STORE(0, 0));
   op(LOCAL_GET, 1);
   op(LOCAL_GET, 8, LOCAL_GET, 6, F64X2_GT, LOCAL_GET, 9, LOCAL_GET, 6, F64X2_GT, I8X16_SHUFFLE(MASK_BYTES));
-  op(I32_CONST, 1, I8X16_SPLAT, V128_AND, I32X4_EXTRACT_LANE0, [0x36, 0, 0]);
-  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 1, I32_CONST, ...sleb(4), I32_ADD, LOCAL_SET, 1);
-  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(I32_CONST, 1, I8X16_SPLAT, V128_AND, I32X4_EXTRACT_LANE0, I32_STORE_ANY);
+  op(addTo(0, 16));
+  op(addTo(1, 4));
+  op(countDown(2));
   op(END);
   op(END);
   return [...vec([[...uleb(5), V128]]), ...body];
@@ -1090,8 +1095,8 @@ function inkCountCode(): number[] {
   op(LOCAL_GET, 0, V128_LOAD(0, 0), LOCAL_SET, 4);
   op(LOCAL_GET, 5, LOCAL_GET, 4, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 3, F64X2_GT, I32X4_SUB);
   op(LOCAL_GET, 4, LOCAL_GET, 4, HIGH_HALF, F64X2_PROMOTE_LOW_F32X4, LOCAL_GET, 3, F64X2_GT, I32X4_SUB, LOCAL_SET, 5);
-  op(LOCAL_GET, 0, I32_CONST, ...sleb(16), I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 1, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 1, BR_IF, 0);
+  op(addTo(0, 16));
+  op(countDown(1));
   op(END);
   op(LOCAL_GET, 5, I32X4_EXTRACT_LANE(0), LOCAL_GET, 5, I32X4_EXTRACT_LANE(1), I32_ADD);
   op(LOCAL_GET, 5, I32X4_EXTRACT_LANE(2), I32_ADD, LOCAL_GET, 5, I32X4_EXTRACT_LANE(3), I32_ADD);
@@ -1120,7 +1125,7 @@ function bgRowsCode(): number[] {
   op(LOCAL_GET, 6, I32_CONST, 16, I32_ADD, LOCAL_TEE, 6, LOCAL_GET, 7, I32_NE, BR_IF, 0);
   op(END);
   op(LOCAL_GET, 0, LOCAL_GET, 1, I32_ADD, LOCAL_SET, 0);
-  op(LOCAL_GET, 2, I32_CONST, ...sleb(1), I32_SUB, LOCAL_TEE, 2, BR_IF, 0);
+  op(countDown(2));
   op(END);
   op(END);
   return [...vec([[...uleb(2), I32], [...uleb(1), F64]]), ...body];
