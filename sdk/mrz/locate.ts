@@ -195,8 +195,10 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
         // Parallel bands side by side (an MRZ and the document's edge or a line of print just
         // below it) are no duplicates however close their centres: a duplicate shares rows.
         overlapsAcross(k, c) &&
-        // Variants of one band (its extension along the text) are no duplicates.
-        !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)),
+        // Variants of one band (its extension along the text) are no duplicates, nor is a band
+        // reaching well past the kept one's ends (the same band extended at another level).
+        !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)) &&
+        !reachesPast(k, c),
     );
     if (!dup) kept.push(c);
     if (kept.length >= maxCandidates) break;
@@ -219,6 +221,20 @@ function closeGaps(bin: Uint8Array, bin32: Uint32Array, w: number, o: number): v
   }
   for (; x < w; x++) if (!bin[o + x] && bin[a + x] && bin[o + w + x]) bin[o + x] = 3;
 }
+
+/**
+ * True when `b` reaches past an end of `a` along the text by more than {@link REACH_PAST} of `a`'s
+ * extent: a longer variant of the same band (extended over its faint or glared end at one level
+ * while another level's shorter band ranks higher), not its duplicate.
+ */
+function reachesPast(a: BandCandidate, b: BandCandidate): boolean {
+  const du = (b.cx - a.cx) * Math.cos(a.angle) + (b.cy - a.cy) * Math.sin(a.angle);
+  const m = REACH_PAST * (a.u1 - a.u0);
+  return du + b.u0 < a.u0 - m || du + b.u1 > a.u1 + m;
+}
+
+/** Share of a band's extent another band must reach past one of its ends to be no duplicate. */
+const REACH_PAST = 0.15;
 
 /** True when the extents of `a` and `b` across the text (in `a`'s direction) overlap. */
 function overlapsAcross(a: BandCandidate, b: BandCandidate): boolean {
