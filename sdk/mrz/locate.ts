@@ -186,20 +186,20 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   out.sort((a, b) => b.score - a.score);
   // Drop near-duplicates (same band found at two levels).
   const kept: BandCandidate[] = [];
+  const same = (k: BandCandidate, c: BandCandidate): boolean =>
+    Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) &&
+    Math.abs(angleDiff(k.angle, c.angle)) < 0.1 &&
+    Math.min(k.length, c.length) >= 0.6 * Math.max(k.length, c.length) &&
+    // Parallel bands side by side (an MRZ and the document's edge or a line of print just
+    // below it) are no duplicates however close their centres: a duplicate shares rows.
+    overlapsAcross(k, c) &&
+    // Nor is a band reaching well past the other's ends (the same band extended at another level).
+    !reachesPast(k, c);
   for (const c of out) {
-    const dup = [...exclude, ...kept].some(
-      (k) =>
-        Math.hypot(k.cx - c.cx, k.cy - c.cy) < 0.25 * Math.max(k.length, c.length) &&
-        Math.abs(angleDiff(k.angle, c.angle)) < 0.1 &&
-        Math.min(k.length, c.length) >= 0.6 * Math.max(k.length, c.length) &&
-        // Parallel bands side by side (an MRZ and the document's edge or a line of print just
-        // below it) are no duplicates however close their centres: a duplicate shares rows.
-        overlapsAcross(k, c) &&
-        // Variants of one band (its extension along the text) are no duplicates, nor is a band
-        // reaching well past the kept one's ends (the same band extended at another level).
-        !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)) &&
-        !reachesPast(k, c),
-    );
+    const dup =
+      exclude.some((k) => same(k, c)) ||
+      // Variants of one band (its extension along the text) are no duplicates of each other.
+      kept.some((k) => same(k, c) && !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)));
     if (!dup) kept.push(c);
     if (kept.length >= maxCandidates) break;
   }
