@@ -347,17 +347,15 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
     blocks++;
     for (const s of splitBlock(c, runs, bin, bh, w, h)) if (isLine(s)) strips.push({ ...s, label: -blocks });
   }
-  // True extents along each line's axis (the centroid is off-centre when one end is sparse). The
-  // projection grows monotonically along a row, so a run's extremes lie at its two ends.
-  for (const c of lines) {
-    for (let r = c.run; r >= 0; r = runs.next[r] as number) {
-      const ya = ((runs.y[r] as number) - c.cy) * c.uy;
-      const a = ((runs.x0[r] as number) - c.cx) * c.ux + ya;
-      const b = ((runs.x1[r] as number) - c.cx) * c.ux + ya;
-      if (a < c.a0) c.a0 = a;
-      if (a > c.a1) c.a1 = a;
-      if (b < c.a0) c.a0 = b;
-      if (b > c.a1) c.a1 = b;
+  measureExtents(lines, runs);
+  // Blocks too large to split (a page of print behind the document, joined to the MRZ through the
+  // document's edge or labels): their lines on the block's brightest paper (the document's) are
+  // labelled apart, after the blocks above (this labelling reuses the run buffers).
+  if (split) {
+    const pages = comps.filter((c) => c.n > BLOCK_MAX_PIXELS).sort((a, b) => b.n - a.n).slice(0, PAGE_BLOCKS);
+    if (pages.length > 0) {
+      blocks++;
+      for (const s of onBrightPaper(pages, runs, bin, bh, small.data, w, h)) if (isLine(s)) strips.push({ ...s, label: -blocks });
     }
   }
   for (const s of strips) lines.push(s);
@@ -475,6 +473,60 @@ const LONG_LINE_SCORE = 0.3;
  */
 function aspectFactor(length: number, thick: number): number {
   return length > MAX_ASPECT * thick ? LONG_LINE_SCORE : 1;
+}
+
+/**
+ * True extents along each line's axis (the centroid is off-centre when one end is sparse), from its
+ * runs. The projection grows monotonically along a row, so a run's extremes lie at its two ends.
+ */
+function measureExtents(lines: readonly Comp[], runs: Runs): void {
+  for (const c of lines) {
+    for (let r = c.run; r >= 0; r = runs.next[r] as number) {
+      const ya = ((runs.y[r] as number) - c.cy) * c.uy;
+      const a = ((runs.x0[r] as number) - c.cx) * c.ux + ya;
+      const b = ((runs.x1[r] as number) - c.cx) * c.ux + ya;
+      if (a < c.a0) c.a0 = a;
+      if (a > c.a1) c.a1 = a;
+      if (b < c.a0) c.a0 = b;
+      if (b > c.a1) c.a1 = b;
+    }
+  }
+}
+
+/** Blocks too large to split whose lines on bright paper are labelled apart (see `onBrightPaper`). */
+const PAGE_BLOCKS = 2;
+let paperBuf = new Uint8Array(0);
+
+/**
+ * The components (extents measured) of large blocks' pixels whose paper (the black-hat's closing,
+ * `bh + img`) is lighter than Otsu's threshold of their block's paper levels: an MRZ on a document
+ * lying on a page of print is joined to the print's lines through the document's edge, labels or
+ * smearing, but its paper is the document's, lighter than the page's. Relabels `runs`' buffers.
+ */
+function onBrightPaper(blocks: readonly Comp[], runs: Runs, bin: Uint8Array, bh: Uint8Array, img: Uint8Array, w: number, h: number): Comp[] {
+  if (paperBuf.length < w * h) paperBuf = new Uint8Array(w * h);
+  const mask = paperBuf.subarray(0, w * h);
+  mask.fill(0);
+  const hist = uint32(256);
+  for (const c of blocks) {
+    hist.fill(0);
+    for (let r = c.run; r >= 0; r = runs.next[r] as number) {
+      const o = (runs.y[r] as number) * w;
+      for (let p = o + (runs.x0[r] as number), e = o + (runs.x1[r] as number); p <= e; p++) {
+        const v = Math.min(255, (bh[p] as number) + (img[p] as number));
+        hist[v] = (hist[v] as number) + 1;
+      }
+    }
+    const t = otsu8OfHistogram(hist, c.n);
+    for (let r = c.run; r >= 0; r = runs.next[r] as number) {
+      const o = (runs.y[r] as number) * w;
+      for (let p = o + (runs.x0[r] as number), e = o + (runs.x1[r] as number); p <= e; p++) if ((bh[p] as number) + (img[p] as number) > t) mask[p] = bin[p] as number;
+    }
+  }
+  const sub = pixelRuns(mask, w, h);
+  const out = components(sub, mask, bh, w, h);
+  measureExtents(out, sub);
+  return out;
 }
 
 /** Longest (in lengths of the seed line) a line twice as black may be and still stay out of its band. */
