@@ -162,7 +162,6 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
     if (options.split) for (const f of fastLevels(gray.width, gray.height)) if (!levels.includes(f)) levels.push(f);
   } else levels = fastLevels(gray.width, gray.height);
   const out: BandCandidate[] = [];
-  const levelOut: { cands: BandCandidate[]; contrast: number }[] = [];
   const pyramid = options.pyramid ?? new Map<number, Gray8>();
   // Two levels f and 2f not made yet come from one pass over the frame.
   const [fa, fb] = levels as [number, number | undefined];
@@ -174,15 +173,7 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
   for (const f of levels) {
     let small = f > 1 ? pyramid.get(f) : gray;
     if (!small) pyramid.set(f, (small = downscale(gray, f)));
-    const level = locateAtLevel(small, f, options.split ?? false);
-    levelOut.push(level);
-  }
-  // The fine pass's levels ranked together: each level's contrast factor is against its own
-  // blackest line, so a level without the MRZ's lines ranks its print as black as the MRZ.
-  const top = Math.max(1e-6, ...levelOut.map((l) => l.contrast));
-  for (const l of levelOut) {
-    const k = options.fine ? (l.contrast / top) ** 2 : 1;
-    for (const c of l.cands) out.push(k === 1 ? c : { ...c, score: c.score * k });
+    for (const c of locateAtLevel(small, f, options.split ?? false)) out.push(c);
   }
   const exclude = options.exclude ?? [];
   // A band split by glare whose pieces were found at different levels (one by the fast pass, now
@@ -266,7 +257,7 @@ let binBuf = new Uint8Array(0);
 let bh32Buf = new Uint32Array(0);
 let bin32Buf = new Uint32Array(0);
 
-function locateAtLevel(small: Gray8, f: number, split: boolean): { cands: BandCandidate[]; contrast: number } {
+function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[] {
   // (The frame itself at factor 1: its black-hat and paper levels read every pixel.)
   readyGray(small);
   const { width: w, height: h } = small;
@@ -303,7 +294,7 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): { cands: BandCa
   for (let v = 0; v < 256; v++) hist[v] = (quad[v] as number) + (quad[v + 256] as number) + (quad[v + 512] as number) + (quad[v + 768] as number);
   let maxBh = 255;
   while (maxBh > 0 && hist[maxBh] === 0) maxBh--;
-  if (maxBh < 20) return { cands: [], contrast: 0 };
+  if (maxBh < 20) return [];
   const t = Math.max(otsu8OfHistogram(hist, n), 18);
   const bin = binBuf;
   // Word views of the black-hat and the binary image.
@@ -466,7 +457,7 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): { cands: BandCa
     if (far) cands.push({ ...cand, u0: far[0] * f, u1: far[1] * f, score: score * 0.98 * aspectFactor(far[1] - far[0], seed.thick) });
   };
   for (let i = 0; i < lines.length && cands.length < MAX_SEEDS; i++) if (!used[i]) seedBand(i);
-  return { cands: joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP), contrast: maxContrast };
+  return joinCollinear(cands, split ? SPLIT_JOIN_GAP : JOIN_GAP);
 }
 
 /**
