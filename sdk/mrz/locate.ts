@@ -334,7 +334,7 @@ function locateAtLevel(small: Gray8, f: number, split: boolean): BandCandidate[]
   }
   const runs = pixelRuns(bin, w, h);
   const comps = components(runs, bin, bh, w, h);
-  const isLine = (c: Comp): boolean => !c.border && c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.45;
+  const isLine = (c: Comp): boolean => !c.border && c.len >= 40 && c.len >= 7 * c.thick && c.thick >= 2.2 && Math.abs(c.angle) < 0.5;
   const lines = comps.filter(isLine);
   // Lines cut out of blocks that are no line themselves (an MRZ joined to labels or print just
   // above, below or between its lines); their extents are measured here, not below. Their label
