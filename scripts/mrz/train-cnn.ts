@@ -170,7 +170,9 @@
  * 92.99%, letters 81.82% right at p >= 0.9, 15 wrong; gen-eval 96.42%, 88.67%, 5 (NLL 0.371 -> 0.335 and
  * 0.171 -> 0.158). Read counts: 70000 278 (+70060; -70004, -70161, -70237), 90000 264 (+90156, +90234),
  * 170000 172, 240000 165 (-240114), FRA_ID 84 (-500094), real 22/23, fresh 260000 177: 3 frames won, 5 lost,
- * 0 false accepts. A glyph-level gain of this size moves knife-edge frames both ways.
+ * 0 false accepts. A glyph-level gain of this size moves knife-edge frames both ways. The pool only as a last
+ * reading of the second-opinion cut (after the late second opinions, the shipped path untouched) read none of the
+ * three and lost 70004 (0.966 -> 0.861), a frame the fused path reads: the new reading joins the frame's readings.
  * The bench's exact-but-invalid glyphs are beyond what the raster holds: their bands are drawn at 8-11 frame
  * pixels a character (the 16x20 raster of a 1.1-pitch, 1.3-height window samples them at about 1.8x, so
  * GLYPH_SIZE loses nothing), a blurred H is one blob with no counters (also with the ink map's clip at the
