@@ -170,6 +170,22 @@ test('a document number never starts with a filler: a K read `<` (invisible to i
   assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
 });
 
+test('a U read for a 0 in the document number is not proven by the check digits (30 apart)', () => {
+  // Synthetic frame 310252 (TD2, a small band): every look read the fourth character of Q98021613
+  // U at 0.64-0.83 with 0 second, the fused reading about 0.98, and the reading was reported valid.
+  const lines = ['ACXXALI<<AMA<<<<<<<<<<<<<<<<<<<<<<<<', 'Q980216132MMR1005035F3309221RKYW<<<1'];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const misread = [lines[0] as string, `Q98U${(lines[1] as string).slice(4)}`];
+  assert.ok(parseMrz(misread, { now: NOW }).valid, 'U (30) for 0 leaves every check digit unchanged');
+  const r = correctMrz(cands(misread, { '1,3': [{ ch: 'U', p: 0.982 }, { ch: '0', p: 0.015 }] }), { now: NOW });
+  assert.deepEqual(r?.lines, misread);
+  assert.ok((r?.confidence ?? 0) >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(r?.valid, false);
+  // A near-certain U is proven (a U that is printed).
+  assert.equal(correctMrz(cands(misread, { '1,3': [{ ch: 'U', p: 0.997 }, { ch: '0', p: 0.002 }] }), { now: NOW })?.valid, true);
+  assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
+});
+
 test('two O/0 swaps that cancel in the check sum (weights 3 and 7) are not proven by the check digits', () => {
   // Held-out frame 90115 (TD2) read 2O4397O61 for 204397061, O at 0.55 and 0.93, and reported it
   // valid: 24 x 3 + 24 x 7 = 240 leaves every check digit unchanged.
