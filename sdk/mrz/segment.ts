@@ -110,6 +110,14 @@
  * the band's copies into and out of WebAssembly memory, boxBlur's divisions; the two division
  * passes are at one f64x2.div per two pixels. Tried and dropped: eight histogram tables instead of four (no gain:
  * the stores, not their chains, bound it), counting paper's zero bins apart (3% of the ink is 0).
+ *
+ * Session 21 (cuts that miss the glyphs; engine-band.ts has the survey): a line's inked extent that the
+ * line finder chained onto a short mark beyond the MRZ's end is trimmed before the span comb is fitted
+ * (`strayEndsTrimmed`). Read counts against main c16a49c: held-out 90000 263 -> 264 (90227), 240000
+ * 166 -> 167 (240037), fresh 320000 262 -> 263 (320203); no frame lost on any set, 0 false accepts.
+ * Tried and dropped: rasterising the glyphs in the row box when the fitted cap box is under 0.62 of it
+ * (letters broken into fragments leave the box on the fillers: 70103 top-1 7 -> 33 of 44, but no bench
+ * frame read, fresh 320250 gained and 310218 lost, whose row box was inflated).
  * @module
  */
 
