@@ -1330,8 +1330,10 @@ function inkOutside(sm: Float64Array, line: TextLine, bounds: Float64Array, n: n
  * `n` characters (pitch implausible for its height).
  */
 export function cutLine(ink: InkMap, inked: TextLine, n: number, anchor: CombAnchor = 'centre', tryNearRatio = true): CellLine | null {
-  // A cut over a box keeps the line as found (the box places the comb, not the inked extent).
-  const line = typeof anchor === 'object' ? inked : strayEndsTrimmed(ink, inked, n);
+  // A cut over a box keeps the line as found (the box places the comb, not the inked extent); so do
+  // the half-resolution cuts the perspective is measured from (`tryNearRatio` false): trimmed
+  // there, the box of fresh 340094 and 350628 moved and they no longer read.
+  const line = typeof anchor === 'object' || !tryNearRatio ? inked : strayEndsTrimmed(ink, inked, n);
   const w = ink.width;
   const lh = line.bottom - line.top + 1;
   const span = line.xb - line.xa + 1;
