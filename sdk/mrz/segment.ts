@@ -113,8 +113,10 @@
  *
  * Session 21 (cuts that miss the glyphs; engine-band.ts has the survey): a line's inked extent that the
  * line finder chained onto a short mark beyond the MRZ's end is trimmed before the span comb is fitted
- * (`strayEndsTrimmed`). Read counts against main c16a49c: held-out 90000 263 -> 264 (90227), 240000
- * 166 -> 167 (240037), fresh 320000 262 -> 263 (320203); no frame lost on any set, 0 false accepts.
+ * (`strayEndsTrimmed`; full-resolution cuts only: trimmed at half resolution too, it moved the
+ * perspective box of fresh 340094 and 350628, which no longer read). Read counts against main
+ * c16a49c: held-out 90000 263 -> 264 (90227), 240000 166 -> 167 (240037), fresh 320000 262 -> 263
+ * (320279); no frame lost on any set, 0 false accepts.
  * Tried and dropped: rasterising the glyphs in the row box when the fitted cap box is under 0.62 of it
  * (letters broken into fragments leave the box on the fillers: 70103 top-1 7 -> 33 of 44, but no bench
  * frame read, fresh 320250 gained and 310218 lost, whose row box was inflated).
@@ -1405,7 +1407,7 @@ const STRAY_INK = 0.05;
  * leaving the piece out brings that closer to n: a mark, the document's edge or noise beyond the
  * MRZ's end that the line finder's gap rule (0.9 line heights) chained onto the line. The span comb
  * then stretched the n cells over it and drifted by a cell or more at that end (session 21: held-out
- * 240037, 90227, fresh 320203). Every MRZ cell holds ink (fillers too), so a line of n cells is
+ * 240037, 90227, fresh 320279). Every MRZ cell holds ink (fillers too), so a line of n cells is
  * never trimmed. The line itself when nothing is trimmed.
  */
 function strayEndsTrimmed(ink: InkMap, line: TextLine, n: number): TextLine {
