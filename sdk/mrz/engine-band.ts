@@ -57,9 +57,10 @@
  * change its long lines' periods show (`foreshortenedLook`), the engine's last fallback look. Read
  * counts (main c16a49c): fresh 310000 258 -> 259 (310204), every other set as before, 0 false
  * accepts; paired bench median 0.992 Chromium / 1.005 Node (load 6-7), identical lines and validity
- * on 363/363 (with segment.ts's trim of stray end pieces: 0.975 / 1.007, 362/363). Most of the
+ * on 363/363 (with segment.ts's trim of stray end pieces: 1.000 / 1.007, 362/363). Most of the
  * refocused cuts that now lie on their glyphs (70196, 90028, 90179, 170158, 240054) still do not
- * read: hard-preset glyphs. Tried and dropped: taking the refocused look as the band's first look
+ * read: hard-preset glyphs. Not reached: bands whose pitch changes so much (70285 2.5x, 90109 0.44x)
+ * that the thirds' periods measure nothing, even over a wider period range (tried: no frame read). Tried and dropped: taking the refocused look as the band's first look
  * (no frame more read, confidences moved on frames read wrong), a lower bar of 5.5% (no status
  * changed), the estimate from the largest agreeing set of lines' ratios when they disagree (none).
  * @module
