@@ -47,6 +47,22 @@
  * lines of a group that took it when another line of the group tried it and kept its first comb
  * (the lines of an MRZ share their pitch change): on the five sets and the real samples it changed
  * one confidence (240037, read wrong either way) and no status.
+ *
+ * Session 21 (frames whose band is found but whose cut misses the glyphs; probes in the s21/cuts
+ * worktree's .tmp: true cell centres mapped into the rectified window): of the 111 such frames of
+ * the bench and held-out 90000, 170000, 240000 whose band is found, 33 still show a pitch change of
+ * more than 10% along the rectified line (a perspective box measured on part of the text or on print
+ * beside it, or a rotated rectangle where no box was found), against 5 of 150 read frames; their
+ * cells drift by one to twenty cells. The band's `refocus` look rectifies it again without the
+ * change its long lines' periods show (`foreshortenedLook`), the engine's last fallback look. Read
+ * counts (main c16a49c): fresh 310000 258 -> 259 (310204), every other set as before, 0 false
+ * accepts; paired bench median 0.992 Chromium / 1.005 Node (load 6-7), identical lines and validity
+ * on 363/363 (with segment.ts's trim of stray end pieces: 1.000 / 1.007, 362/363). Most of the
+ * refocused cuts that now lie on their glyphs (70196, 90028, 90179, 170158, 240054) still do not
+ * read: hard-preset glyphs. Not reached: bands whose pitch changes so much (70285 2.5x, 90109 0.44x)
+ * that the thirds' periods measure nothing, even over a wider period range (tried: no frame read). Tried and dropped: taking the refocused look as the band's first look
+ * (no frame more read, confidences moved on frames read wrong), a lower bar of 5.5% (no status
+ * changed), the estimate from the largest agreeing set of lines' ratios when they disagree (none).
  * @module
  */
 
@@ -96,6 +112,13 @@ export interface BandAnalysis {
    * Valid while this analysis's buffers are.
    */
   readonly loose?: () => BandAnalysis | null;
+  /**
+   * The band rectified again with the foreshortening left along its text removed (see
+   * `foreshortenedLook`): `rho`, the pitch ratio (end over start) to remove, defaults to the one
+   * this analysis's own lines measure. Null when there is none to remove. Valid while this
+   * analysis's buffers are.
+   */
+  readonly refocus?: (rho?: number) => BandAnalysis | null;
 }
 
 /** A group of consecutive lines cut at a given number of characters per line. */
@@ -228,6 +251,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // The desk fill at full resolution only where the half-resolution window showed off-document
   // regions (most bands lie on the document: the fill finds nothing there, yet scans every pixel).
   const desk = persp?.desk ?? lowInk.desk;
+  const refocusable = (x: BandAnalysis | null): BandAnalysis | null => x && { ...x, refocus: (rho?: number) => foreshortenedLook(gray, x, charSize, desk, margin, pyramid, sharpen, rho) };
   if (persp) {
     const perspLook = (ps: RectSpec): { spec: RectSpec; ink: InkMap; lines: TextLine[] } | null => {
       const rect = rectifyFull(gray, ps, pyramid, sharpen);
@@ -268,13 +292,86 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
                 return l && l.lines.length > 0 ? { spec: l.spec, margin, ink: l.ink, lines: l.lines, box } : null;
               }
             : undefined;
-        return { spec: main.spec, margin, ink: main.ink, lines: main.lines, box, upright, loose };
+        return refocusable({ spec: main.spec, margin, ink: main.ink, lines: main.lines, box, upright, loose });
       }
       const rotated = rotatedLook(gray, spec, charSize, desk, margin, pyramid, false, sharpen);
-      return rotated ? { ...rotated, upright } : null;
+      return refocusable(rotated ? { ...rotated, upright } : null);
     }
   }
-  return rotatedLook(gray, spec, charSize, desk, margin, pyramid, true, sharpen);
+  return refocusable(rotatedLook(gray, spec, charSize, desk, margin, pyramid, true, sharpen));
+}
+
+/** Least |log| of a pitch ratio along the text that `foreshortenedLook` removes (about 8%). */
+const REFOCUS_MIN = 0.08;
+
+/**
+ * The pitch ratio along the text (end over start) that the long lines of a rectified band show
+ * (each line's periods over its first and last thirds, see `linePitchRatio`): their geometric
+ * mean when they agree within 12%, else 0 (nothing clear to remove).
+ */
+function residualForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines'>): number {
+  const rs: number[] = [];
+  for (const l of a.lines) {
+    if (l.xb - l.xa < 0.5 * TARGET_LEN) continue;
+    const r = linePitchRatio(a.ink, l);
+    if (r > 0) rs.push(r);
+  }
+  if (rs.length === 0) return 0;
+  if (Math.max(...rs) / Math.min(...rs) > 1.12) return 0;
+  return Math.exp(rs.reduce((s, r) => s + Math.log(r), 0) / rs.length);
+}
+
+/** Rectified-to-frame matrix of a spec (row-major 3x3): its homography, or the rotated rectangle's affine map. */
+function specMatrix(spec: RectSpec): number[] {
+  if (spec.homography) return [...spec.homography];
+  const c = Math.cos(spec.angle);
+  const s = Math.sin(spec.angle);
+  const k = 1 / spec.scale;
+  return [k * c, -k * s, spec.cx + spec.u0 * c - spec.v0 * s, k * s, k * c, spec.cy + spec.u0 * s + spec.v0 * c, 0, 0, 1];
+}
+
+/**
+ * `spec` with a perspective foreshortening along x removed: the text from `xL` to `xR` (rectified
+ * x, kept in place) whose pitch grows by `rho` from start to end is mapped by a projective map
+ * that makes the pitch uniform, its heights following (in perspective the local pitch changes as
+ * the square of the local scale, the heights as the scale), about the row `yc`. Same window size.
+ */
+export function foreshortenedSpec(spec: RectSpec, rho: number, xL: number, xR: number, yc: number): RectSpec {
+  // New x = u at t = (u - xL) / L maps to old x = xL + L t / D(t), D = l + (1 - l) t, l = sqrt(rho):
+  // the old pitch at the end over that at the start is l^2 = rho; old y - yc = c (v - yc) / D.
+  const L = xR - xL;
+  const l = Math.sqrt(rho);
+  const c = (1 + l) / 2;
+  const al = 1 / L;
+  const be = -xL / L;
+  const d0 = l + (1 - l) * be;
+  const fix = [xL * (1 - l) * al + L * al, 0, xL * d0 + L * be, yc * (1 - l) * al, c, yc * d0 - c * yc, (1 - l) * al, 0, d0];
+  const m = specMatrix(spec);
+  const h: number[] = [];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) h.push((m[3 * i] as number) * (fix[j] as number) + (m[3 * i + 1] as number) * (fix[3 + j] as number) + (m[3 * i + 2] as number) * (fix[6 + j] as number));
+  const h8 = h[8] as number;
+  const W = Math.round((spec.u1 - spec.u0) * spec.scale);
+  const H = Math.round((spec.v1 - spec.v0) * spec.scale);
+  return { cx: spec.cx, cy: spec.cy, angle: spec.angle, u0: 0, u1: W / spec.scale, v0: 0, v1: H / spec.scale, scale: spec.scale, homography: h.map((v) => v / h8) };
+}
+
+/**
+ * The band of `a` rectified again at full resolution without the foreshortening its lines still
+ * show (`rho`, default `residualForeshortening`): a perspective box measured on part of the text, or
+ * a rotated rectangle where no box was found, leaves the pitch changing by 10-50% along the line,
+ * beyond what a comb's pitch change follows (session 21: a third of the cut-but-unread frames of
+ * four synthetic sets against 3% of the read ones). Null when the ratio is within `REFOCUS_MIN`.
+ */
+function foreshortenedLook(gray: Gray8, a: BandAnalysis, charSize: number, desk: boolean, margin: number, pyramid: Map<number, Gray8> | undefined, sharpen: boolean, rhoAsked?: number): BandAnalysis | null {
+  const rho = rhoAsked ?? residualForeshortening(a);
+  if (!(rho > 0) || Math.abs(Math.log(rho)) < REFOCUS_MIN) return null;
+  const spec = foreshortenedSpec(a.spec, rho, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, a.ink.height / 2);
+  const img = rectifyFull(gray, spec, pyramid, sharpen);
+  if (!img) return null;
+  const { ink, lines } = inkLines(img, charSize, desk);
+  if (lines.length === 0) return null;
+  const out: BandAnalysis = { spec, margin, ink, lines, box: a.box };
+  return { ...out, refocus: (rho2?: number) => foreshortenedLook(gray, out, charSize, desk, margin, pyramid, sharpen, rho2) };
 }
 
 /**

@@ -510,6 +510,10 @@ function readBands(
     // nothing else read, its lean measured on this look's ink map.
     const uprightLook = a.upright;
     if (margin === undefined && uprightLook) fallbacks.push(() => look({ band, fallback: uprightLook }));
+    // Then the band rectified again without the foreshortening its lines still show (see
+    // BandAnalysis.refocus): its cells drift along a line whose pitch changes beyond a comb's reach.
+    const refocusLook = a.refocus;
+    if (margin === undefined && refocusLook) fallbacks.push(() => look({ band, fallback: () => refocusLook() }));
     return false;
   };
   for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {

@@ -110,6 +110,16 @@
  * the band's copies into and out of WebAssembly memory, boxBlur's divisions; the two division
  * passes are at one f64x2.div per two pixels. Tried and dropped: eight histogram tables instead of four (no gain:
  * the stores, not their chains, bound it), counting paper's zero bins apart (3% of the ink is 0).
+ *
+ * Session 21 (cuts that miss the glyphs; engine-band.ts has the survey): a line's inked extent that the
+ * line finder chained onto a short mark beyond the MRZ's end is trimmed before the span comb is fitted
+ * (`strayEndsTrimmed`; full-resolution cuts only: trimmed at half resolution too, it moved the
+ * perspective box of fresh 340094 and 350628, which no longer read). Read counts against main
+ * c16a49c: held-out 90000 263 -> 264 (90227), 240000 166 -> 167 (240037), fresh 320000 262 -> 263
+ * (320279); no frame lost on any set, 0 false accepts.
+ * Tried and dropped: rasterising the glyphs in the row box when the fitted cap box is under 0.62 of it
+ * (letters broken into fragments leave the box on the fillers: 70103 top-1 7 -> 33 of 44, but no bench
+ * frame read, fresh 320250 gained and 310218 lost, whose row box was inflated).
  * @module
  */
 
@@ -1321,7 +1331,11 @@ function inkOutside(sm: Float64Array, line: TextLine, bounds: Float64Array, n: n
  * Cuts `line` into `n` cells and rasterises each glyph. Returns null when the line cannot hold
  * `n` characters (pitch implausible for its height).
  */
-export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnchor = 'centre', tryNearRatio = true): CellLine | null {
+export function cutLine(ink: InkMap, inked: TextLine, n: number, anchor: CombAnchor = 'centre', tryNearRatio = true): CellLine | null {
+  // A cut over a box keeps the line as found (the box places the comb, not the inked extent); so do
+  // the half-resolution cuts the perspective is measured from (`tryNearRatio` false): trimmed
+  // there, the box of fresh 340094 and 350628 moved and they no longer read.
+  const line = typeof anchor === 'object' || !tryNearRatio ? inked : strayEndsTrimmed(ink, inked, n);
   const w = ink.width;
   const lh = line.bottom - line.top + 1;
   const span = line.xb - line.xa + 1;
@@ -1382,6 +1396,42 @@ export function cutLine(ink: InkMap, line: TextLine, n: number, anchor: CombAnch
     }
   }
   return cellLineOf(ink, line, n, expect, bounds, fit / (n + 1) + extentPenalty, shortFit);
+}
+
+/** Profile level (a full vertical stroke is about 1) at or below which a column counts as clear of ink. */
+const STRAY_INK = 0.05;
+
+/**
+ * `line` without a short inked piece at either end (at most 1.5 of its periods wide, beyond a
+ * clear gap of at least 0.7 periods) when its inked extent holds more than n + 0.6 periods and
+ * leaving the piece out brings that closer to n: a mark, the document's edge or noise beyond the
+ * MRZ's end that the line finder's gap rule (0.9 line heights) chained onto the line. The span comb
+ * then stretched the n cells over it and drifted by a cell or more at that end (session 21: held-out
+ * 240037, 90227, fresh 320279). Every MRZ cell holds ink (fillers too), so a line of n cells is
+ * never trimmed. The line itself when nothing is trimmed.
+ */
+function strayEndsTrimmed(ink: InkMap, line: TextLine, n: number): TextLine {
+  const { sm, pAc } = lineProfile(ink, line);
+  if (!(pAc > 0)) return line;
+  const cells = (a: number, b: number): number => (b - a + 1) / pAc;
+  if (cells(line.xa, line.xb) < n + 0.6) return line;
+  let xa = line.xa;
+  let xb = line.xb;
+  // The right end: the piece's columns, then the gap's; the line then ends at x.
+  let x = xb;
+  while (x > xa && (sm[x] as number) > STRAY_INK) x--;
+  const rightPiece = xb - x;
+  let gapEnd = x;
+  while (x > xa && (sm[x] as number) <= STRAY_INK) x--;
+  if (rightPiece <= 1.5 * pAc && gapEnd - x >= 0.7 * pAc && Math.abs(cells(xa, x) - n) < Math.abs(cells(xa, xb) - n)) xb = x;
+  // The left end, alike.
+  x = xa;
+  while (x < xb && (sm[x] as number) > STRAY_INK) x++;
+  const leftPiece = x - xa;
+  gapEnd = x;
+  while (x < xb && (sm[x] as number) <= STRAY_INK) x++;
+  if (leftPiece <= 1.5 * pAc && x - gapEnd >= 0.7 * pAc && Math.abs(cells(x, xb) - n) < Math.abs(cells(xa, xb) - n)) xa = x;
+  return xa === line.xa && xb === line.xb ? line : { ...line, xa, xb };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { analyseBand, lineGroups, paperOnly, sharpenInPlace, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
+import { analyseBand, foreshortenedSpec, lineGroups, paperOnly, sharpenInPlace, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, toFrame } from '../../../sdk/mrz/rectify.ts';
 import { blockMax, roundHalfUp } from '../../../sdk/mrz/image.ts';
@@ -339,6 +339,61 @@ test('held-out passports whose rectified pitch drifted a cell mid-line now read 
     assert.ok(r?.valid, `seed ${seed}: valid read`);
     assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
   }
+});
+
+test('foreshortenedSpec keeps the text\'s ends and the window, and makes a pitch that grows by rho along the text uniform', () => {
+  const spec = { cx: 400, cy: 300, angle: 0.3, u0: -120, u1: 130, v0: -20, v1: 25, scale: 3.7 };
+  const W = Math.round((spec.u1 - spec.u0) * spec.scale);
+  const H = Math.round((spec.v1 - spec.v0) * spec.scale);
+  for (const rho of [0.7, 0.85, 1.25, 1.6]) {
+    const xL = 50;
+    const xR = 860;
+    const yc = 40;
+    const f = foreshortenedSpec(spec, rho, xL, xR, yc);
+    assert.equal(Math.round((f.u1 - f.u0) * f.scale), W, 'same width');
+    assert.equal(Math.round((f.v1 - f.v0) * f.scale), H, 'same height');
+    for (const x of [xL, xR]) {
+      const p = toFrame(spec, x, yc);
+      const q = toFrame(f, x, yc);
+      assert.ok(Math.hypot(p.x - q.x, p.y - q.y) < 1e-6, `rho ${rho}: x ${x} kept`);
+    }
+    // Equal steps in the new window are steps of the old pitch: rho times longer at the end.
+    const back = (x: number): number => {
+      const p = toFrame(f, x, yc);
+      const c = Math.cos(spec.angle);
+      const s = Math.sin(spec.angle);
+      return ((p.x - spec.cx) * c + (p.y - spec.cy) * s - spec.u0) * spec.scale;
+    };
+    const step = 1;
+    const r = (back(xR) - back(xR - step)) / (back(xL + step) - back(xL));
+    assert.ok(Math.abs(r / rho - 1) < 0.01, `rho ${rho}: old pitch ratio ${r.toFixed(4)}`);
+  }
+});
+
+test('a band whose lines still show a pitch change of 16% after rectification is looked at again without it, and its cut follows the glyphs', { skip: !haveFont }, () => {
+  // Fresh frame 310204 ('normal' TD1): the half-resolution box left the rectified pitch shrinking
+  // by 16% along the text; the first line's extent runs into print beyond the MRZ's end and its
+  // cells drift by more than a cell and a half there. The refocused look has a uniform pitch and
+  // every cell of its best cut on its glyph.
+  const { a, lineCorners } = firstBand(310204, 'normal');
+  for (const r of rectifiedPitchRatios(a, lineCorners, 30).ratios) assert.ok(r < 0.9, `first look's pitch ratio ${r.toFixed(3)}`);
+  const b = a.refocus?.();
+  assert.ok(b, 'a refocused look');
+  const { ratios, centres } = rectifiedPitchRatios(b, lineCorners, 30);
+  for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.04, `refocused pitch ratio ${r.toFixed(3)}`);
+  const g = lineGroups(b, [30])[0];
+  assert.ok(g && g.cells.length === 3, 'a TD1 group');
+  assertCellsOnTruth(g.cells, centres, 30, 'seed 310204 refocused');
+  // Asked for no change, there is no new look.
+  assert.equal(a.refocus?.(1.02), null);
+});
+
+test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const doc = renderSynthetic(310204, { preset: 'normal', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r?.valid, 'valid read');
+  assert.deepEqual(r.lines, doc.lines);
 });
 
 test('a cut over the perspective text box with inkier boundaries than the cut of the inked extent ranks after it', { skip: !haveFont }, () => {

@@ -202,6 +202,13 @@ test('a cut whose lines end at the document edge (dark desk beyond) is read: the
   for (const [seed, preset] of [[70145, 'hard'], [70138, 'normal']] as const) assertBenchFrameReads(seed, preset);
 });
 
+test('lines whose inked extent a mark beyond the MRZ\'s end lengthened are cut over their glyphs and read', () => {
+  // Held-out 240037 (TD1, read wrong before: its three lines' extents ran 1.4 cells past the MRZ
+  // onto a mark and the cells drifted by 1.5 cells at that end), held-out 90227 (exact but not
+  // valid before) and fresh 320279 (no reading before).
+  for (const [seed, preset] of [[240037, 'normal'], [90227, 'normal'], [320279, 'hard']] as const) assertBenchFrameReads(seed, preset);
+});
+
 test('a blurred MRZ beside a dark desk still yields its text lines and a line group', () => {
   // Seeded bench frames (passports, MRZ near the document's bottom edge, blurred): the desk inside
   // the band set the ink map's threshold so high that no line spanned even half the text, and no

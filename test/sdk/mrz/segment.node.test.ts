@@ -241,6 +241,50 @@ function blockInk(w: number, h: number, rows: readonly { top: number; bottom: nu
   return { width: w, height: h, data, threshold: 0.5, bin };
 }
 
+test('cutLine: a short inked piece beyond a clear gap after the last glyph (a mark the line finder chained on) is left out of the cut', () => {
+  // 30 glyph-like blocks 30 rows tall at a pitch of 28 px, then a 12 px mark 26 px after the last
+  // block (the line finder bridges gaps under 0.9 line heights).
+  const n = 30;
+  const pitch = 28;
+  const ink = blockInk(1000, 44, [
+    { top: 6, bottom: 35, x0: 60, x1: 60 + n * pitch, pitch, cw: 17 },
+    { top: 6, bottom: 35, x0: 60 + (n - 1) * pitch + 17 + 26, x1: 60 + (n - 1) * pitch + 17 + 38, pitch: 100, cw: 12 },
+  ]);
+  const onBlocks = (line: TextLine, what: string): void => {
+    const c = cutLine(ink, line, n);
+    assert.ok(c, what);
+    for (let k = 0; k < n; k++) {
+      const centre = (c.bounds[k]! + c.bounds[k + 1]!) / 2;
+      const truth = 60 + k * pitch + 8.5;
+      assert.ok(Math.abs(centre - truth) < 0.3 * pitch, `${what} cell ${k}: ${centre.toFixed(1)} vs ${truth.toFixed(1)}`);
+    }
+  };
+  const lines = findLines(ink);
+  assert.equal(lines.length, 1);
+  const line = lines[0]!;
+  assert.equal(line.xb, 60 + (n - 1) * pitch + 17 + 37, 'the mark is chained onto the line');
+  onBlocks(line, 'with the mark');
+  // The same mark before the first glyph.
+  const mirrored = blockInk(1000, 44, [
+    { top: 6, bottom: 35, x0: 100, x1: 100 + n * pitch, pitch, cw: 17 },
+    { top: 6, bottom: 35, x0: 100 - 26 - 12, x1: 100 - 26, pitch: 100, cw: 12 },
+  ]);
+  const ml = findLines(mirrored)[0]!;
+  const c = cutLine(mirrored, ml, n);
+  assert.ok(c);
+  assert.ok(Math.abs((c.bounds[0]! + c.bounds[1]!) / 2 - (100 + 8.5)) < 0.3 * pitch, `mirrored first cell ${c.bounds[0]!.toFixed(1)}`);
+  assert.ok(Math.abs((c.bounds[n - 1]! + c.bounds[n]!) / 2 - (100 + (n - 1) * pitch + 8.5)) < 0.3 * pitch, 'mirrored last cell');
+  // A line of exactly n glyphs is never trimmed: its last block, beyond a wide gap, stays a cell.
+  const wide = blockInk(1000, 44, [
+    { top: 6, bottom: 35, x0: 60, x1: 60 + (n - 1) * pitch, pitch, cw: 17 },
+    { top: 6, bottom: 35, x0: 60 + (n - 1) * pitch + 8, x1: 60 + (n - 1) * pitch + 14, pitch: 100, cw: 6 },
+  ]);
+  const wl = findLines(wide)[0]!;
+  const wc = cutLine(wide, wl, n);
+  assert.ok(wc);
+  assert.ok(wc.bounds[n]! >= 60 + (n - 1) * pitch + 14 - 1, `the narrow last glyph stays in the cut (${wc.bounds[n]!.toFixed(1)})`);
+});
+
 test('findLines: a text line merged with sparse print just above it is cut back to the height of the line below', () => {
   // Rows 0-17: labels (short strokes, sparse); rows 18-37: an MRZ-like line touching them; rows
   // 50-69: the second line. Without the split the first line is 38 rows tall and never groups.
