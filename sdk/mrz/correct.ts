@@ -70,7 +70,7 @@
 import { isKnownStateCode } from '../model/countries.ts';
 import { mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
-import { computeChecks, interpretMrz, type MrzParseOptions } from './interpret.ts';
+import { computeChecks, interpretMrz, td1LongNumber, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
 
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
@@ -239,6 +239,24 @@ const PLANS = new Map<MrzFormat, Plan>();
  * running weighted sum (mod 10) packed in 4 bits of `acc`, plus a "non-filler seen" bit, so a
  * hypothesis costs one string and one number.
  */
+/**
+ * Which own check digit covers each checked position of one reading. In TD1 the plan gives the
+ * document number's group all of line 1's positions 6-30, for the long layout; but the optional
+ * data after an ordinary number, or after a long number's check digit, has only the composite.
+ * Counted in the document number's group, a correction there hid a second correction under the
+ * composite alone (fresh frame 360040: an optional-data I read T and the composite's 8 read 5
+ * passed together, reported valid).
+ */
+function ownCheckOf(plan: Plan, format: MrzFormat, line0: readonly string[]): ReadonlyMap<number, number> {
+  if (format !== 'TD1') return plan.groupOf;
+  const long = td1LongNumber([line0.join('')]);
+  // Line 1's positions from `end` on are the composite's only (15 + continuation + check digit).
+  const end = long ? 7 + long.number.length : 15;
+  const own = new Map(plan.groupOf);
+  for (let c = end; c < 30; c++) own.delete(plan.key(0, c));
+  return own;
+}
+
 function planFor(format: MrzFormat): Plan {
   const cached = PLANS.get(format);
   if (cached) return cached;
@@ -309,7 +327,8 @@ function planFor(format: MrzFormat): Plan {
     return fs !== undefined && order[i - 1] === k - 1 && order[i - 2] === k - 2;
   });
 
-  // Which own check digit covers a position (the composite-only positions are absent).
+  // Which own check digit may cover a position (the composite-only positions are absent; TD1's
+  // optional data is narrowed per reading by `ownCheckOf`).
   const groupOf = new Map<number, number>();
   layout.checks.forEach((ck, ci) => {
     if (ck.name === 'composite') return;
@@ -437,7 +456,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
     // A check digit proves at most one correction in the positions it alone covers, and only to an
     // alternative the classifier gave a real chance.
-    const groupOf = plan.groupOf;
+    const groupOf = ownCheckOf(plan, format, chosen[0] as string[]);
     const perGroup = new Map<number, number>();
     for (const k of order) {
       const l = Math.floor(k / W);

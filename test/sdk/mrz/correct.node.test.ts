@@ -186,6 +186,28 @@ test('a U read for a 0 in the document number is not proven by the check digits 
   assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
 });
 
+test('a TD1 optional-data correction and a composite correction are not proven together', () => {
+  // Synthetic frame 360040 (TD1, hard preset): the optional data's last I read I 0.81 / T 0.19 and
+  // the composite's 8 read 3 / 0 / S (5): choosing T and 5 passes the composite, and the reading
+  // was reported valid at 0.906. After an ordinary document number the optional data is the
+  // composite's alone, so that reading holds two corrections under one check digit.
+  const lines = ['ACD<<NNAR1599O15WMLPFSEFJF5J6I', '6804071F2206194D<<PY7J<<<<<<<8', 'OKONKWO<<MARY<<<<<<<<<<<<<<<<<'];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const misread = [`${(lines[0] as string).slice(0, 29)}T`, `${(lines[1] as string).slice(0, 29)}5`, lines[2] as string];
+  assert.ok(parseMrz(misread, { now: NOW }).valid, 'T for I and 5 for 8 cancel in the composite');
+  const doubts = {
+    '0,29': [{ ch: 'I', p: 0.808 }, { ch: 'T', p: 0.189 }, { ch: '1', p: 0.003 }],
+    '1,29': [{ ch: '3', p: 0.522 }, { ch: '0', p: 0.232 }, { ch: 'S', p: 0.157 }, { ch: '1', p: 0.023 }],
+  };
+  const r = correctMrz(cands(lines, doubts, 0.999), { now: NOW });
+  assert.ok(r);
+  assert.equal(r.valid, false);
+  // One correction under the composite is still proven: the 8 listed, the I sure.
+  const one = correctMrz(cands(lines, { '1,29': [{ ch: '3', p: 0.6 }, { ch: '8', p: 0.35 }] }, 0.999), { now: NOW });
+  assert.equal(one?.valid, true);
+  assert.deepEqual(one.lines, lines);
+});
+
 test('two O/0 swaps that cancel in the check sum (weights 3 and 7) are not proven by the check digits', () => {
   // Held-out frame 90115 (TD2) read 2O4397O61 for 204397061, O at 0.55 and 0.93, and reported it
   // valid: 24 x 3 + 24 x 7 = 240 leaves every check digit unchanged.
