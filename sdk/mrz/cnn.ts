@@ -114,6 +114,9 @@ export interface Cnn {
 }
 
 /** Size of the maps after the first and the second pooling. */
+/** A first-classifier glyph at least this probable is not read again by the ensemble (see {@link confirmDoubtful}). */
+export const CONFIRM_P = 0.97;
+
 export const POOL1_H = GLYPH_H >> 1;
 export const POOL1_W = GLYPH_W >> 1;
 export const POOL2_H = POOL1_H >> 1;
@@ -612,6 +615,41 @@ export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, 
     line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
   }
   return line;
+}
+
+/**
+ * The first classifier's reading of a line, its doubtful glyphs (first choice under `sureP`) read
+ * again by the ensemble: there each character keeps the lower of the two probabilities, so a
+ * reading is only as sure as the classifier that doubts it more. The MLP alone read a name letter
+ * T at 0.937 where the ensemble said Y 0.54 / T 0.42; no check digit covers a name, and KATA was
+ * reported valid for KAYA (fresh frame 370427). Session 21, over the 7,243 synthetic frames of
+ * fourteen lists: that false accept gone, 0 others, 4 frames fewer read (bench 70004 among them);
+ * with `sureP` 0.99, 8 fewer. Taking the ensemble's reading instead read 4 more but validated two
+ * of the ensemble's own confident misreads (held-out 90024, fresh 350782). Returns `line` itself
+ * when every glyph is sure.
+ */
+export function confirmDoubtful(line: LineCandidates, glyphs: Float32Array, sureP = CONFIRM_P): LineCandidates {
+  const doubtful: number[] = [];
+  line.forEach((pos, k) => {
+    if ((pos[0]?.p ?? 0) < sureP) doubtful.push(k);
+  });
+  if (doubtful.length === 0) return line;
+  const xs = new Float32Array(doubtful.length * GLYPH_SIZE);
+  doubtful.forEach((k, i) => xs.set(glyphs.subarray(k * GLYPH_SIZE, (k + 1) * GLYPH_SIZE), i * GLYPH_SIZE));
+  const again = classifyGlyphsSecond(xs, doubtful.length);
+  const out = [...line];
+  doubtful.forEach((k, i) => {
+    const ens = again[i] as CharCandidates;
+    // Each character at the lower of its two probabilities: the doubt only grows (what neither
+    // lists, or only one does, goes to the unlisted mass the corrector counts as doubt).
+    const both: { ch: string; p: number }[] = [];
+    for (const a of line[k] as CharCandidates) {
+      const e = ens.find((x) => x.ch === a.ch);
+      if (e) both.push({ ch: a.ch, p: Math.min(a.p, e.p) });
+    }
+    out[k] = both.sort((x, y) => y.p - x.p);
+  });
+  return out;
 }
 
 /** A cut line as {@link bestMovedReading} needs it (segment.ts `CellLine`). */

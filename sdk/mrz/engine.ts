@@ -4,8 +4,9 @@
  *
  * Pure TypeScript without DOM: runs in a Web Worker (see `worker.ts`) and in Node (CLI, bench,
  * tests). The classifier weights ship inside the package (`weights.ts`, and the second-opinion
- * CNN's `cnn-weights.ts`, read by `readMrz` only when a band look's best cut did not validate);
- * nothing is fetched. A frame that no look reads validly is given one more chance from the looks
+ * CNN's `cnn-weights.ts`, read by `readMrz` when a band look's best cut did not validate, and on
+ * every cut for the glyphs the first classifier is doubtful of: `confirmDoubtful`); nothing is
+ * fetched. A frame that no look reads validly is given one more chance from the looks
  * together (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames.
  *
  * @example
@@ -19,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -413,7 +414,7 @@ function readBands(
       // held-out 170186's exact, valid cut (a shadow beyond it kept 0.32 of the line's rhythm).
       if (group.n === 36 && !endsBlank(a.ink, group)) return false;
       t = now();
-      const lines = group.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
+      const lines = group.cells.map((c) => confirmDoubtful(classifyGlyphs(c.glyphs, c.n), c.glyphs));
       t2 = now();
       timings.classify += t2 - t;
       const local = groupCorners(group, a.spec);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLASSES, forward as mlpForward, normaliseGlyph, shippedModel } from '../../../sdk/mrz/classify.ts';
-import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, cnnLogits, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
+import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, confirmDoubtful, CONFIRM_P, cnnLogits, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
 import { CNN_MODEL } from '../../../sdk/mrz/cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import { createRng } from '../../../scripts/mrz/random-mrz.ts';
@@ -333,4 +333,35 @@ test('a frame whose looks fail until the second opinion reads a cut it did not r
   const hard = await readSynthetic(90226, 'hard');
   const h = hard.read;
   assert.ok(!h?.valid || h.lines.join('\n') === hard.truth.join('\n'), 'no wrong read reported valid');
+});
+
+test('confirmDoubtful: a doubtful glyph keeps each character at the lower of the two classifiers\' probabilities', () => {
+  const rng = createRng(21);
+  const n = 6;
+  const glyphs = new Float32Array(n * GLYPH_SIZE);
+  for (let i = 0; i < glyphs.length; i++) glyphs[i] = rng() < 0.3 ? 255 * rng() : 0;
+  const ens = classifyGlyphsSecond(glyphs, n);
+  const sure = [{ ch: 'A', p: 0.999 }];
+  // Doubtful first readings that list the ensemble's own characters at other probabilities.
+  const doubt = (k: number, scale: number): { ch: string; p: number }[] => (ens[k] ?? []).map((a, i) => ({ ch: a.ch, p: i === 0 ? Math.min(CONFIRM_P - 0.01, a.p * scale) : a.p * scale }));
+  const line = [sure, doubt(1, 0.5), sure, [], [{ ch: '<', p: CONFIRM_P }], [...doubt(5, 1.5), { ch: '#', p: 0.001 }]];
+  const out = confirmDoubtful(line, glyphs);
+  assert.notEqual(out, line, 'a new line; the input is not changed');
+  for (const k of [0, 2, 4]) assert.equal(out[k], line[k], `sure glyph ${k} kept as read`);
+  assert.deepEqual(out[3], [], 'nothing listed by the first reading: nothing listed');
+  for (const k of [1, 5]) {
+    const o = out[k] ?? [];
+    assert.ok(o.length > 0, `glyph ${k} listed`);
+    for (const a of o) {
+      const pf = line[k]?.find((x) => x.ch === a.ch)?.p ?? 0;
+      const pe = ens[k]?.find((x) => x.ch === a.ch)?.p ?? 0;
+      assert.equal(a.p, Math.min(pf, pe), `glyph ${k} ${a.ch}: the lower probability`);
+    }
+    for (let i = 1; i < o.length; i++) assert.ok((o[i - 1]?.p ?? 0) >= (o[i]?.p ?? 0), 'sorted');
+    assert.ok(!o.some((a) => a.ch === '#'), 'a character only one classifier lists is dropped');
+  }
+  // Every glyph sure: the same line back, nothing read again.
+  const allSure = [sure, sure];
+  assert.equal(confirmDoubtful(allSure, glyphs.subarray(0, 2 * GLYPH_SIZE)), allSure);
+  assert.deepEqual(confirmDoubtful([], new Float32Array(0)), []);
 });
