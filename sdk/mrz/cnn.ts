@@ -623,7 +623,7 @@ export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, 
  * reading is only as sure as the classifier that doubts it more. The MLP alone read a name letter
  * T at 0.937 where the ensemble said Y 0.54 / T 0.42; no check digit covers a name, and KATA was
  * reported valid for KAYA (fresh frame 370427). The engine confirms only a first reading that
- * validates (engine.ts `Visit`). Session 21, over the 7,243 synthetic frames of fourteen lists:
+ * validates (engine.ts `Visit`). Session 21, over the 5,243 frames of fourteen lists (13 synthetic sets and the real samples):
  * that false accept gone, 0 others, 11 frames fewer read (bench 70071), paired median +1.4%
  * Chromium. Confirming every first reading read 4 fewer (its confirmed readings also validated
  * other frames) but cost p95 +22%; `sureP` 0.99 there read 8 fewer. Taking the ensemble's reading
