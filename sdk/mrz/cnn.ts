@@ -623,9 +623,9 @@ export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, 
  * reading is only as sure as the classifier that doubts it more. The MLP alone read a name letter
  * T at 0.937 where the ensemble said Y 0.54 / T 0.42; no check digit covers a name, and KATA was
  * reported valid for KAYA (fresh frame 370427). The engine confirms only a first reading that
- * validates (engine.ts `Visit`). Session 21, over the 5,243 frames of fourteen lists (13 synthetic sets and the real samples):
- * that false accept gone, 0 others, 11 frames fewer read (bench 70071), paired median +1.4%
- * Chromium. Confirming every first reading read 4 fewer (its confirmed readings also validated
+ * validates (engine.ts `Visit`). Session 21, over 5,243 frames (13 synthetic sets and the real
+ * samples): that false accept gone, 0 others, 11 frames fewer read (bench 70071), paired median
+ * +1.4% Chromium. Confirming every first reading read 4 fewer (its confirmed readings also validated
  * other frames) but cost p95 +22%; `sureP` 0.99 there read 8 fewer. Taking the ensemble's reading
  * instead of the lower probability read 4 more but validated two of the ensemble's own confident
  * misreads (held-out 90024, fresh 350782). Returns `line` itself when every glyph is sure.
