@@ -113,10 +113,10 @@ export interface Cnn {
   readonly b: readonly [Float32Array, Float32Array, Float32Array, Float32Array];
 }
 
-/** Size of the maps after the first and the second pooling. */
 /** A first-classifier glyph at least this probable is not read again by the ensemble (see {@link confirmDoubtful}). */
 export const CONFIRM_P = 0.97;
 
+/** Size of the maps after the first and the second pooling. */
 export const POOL1_H = GLYPH_H >> 1;
 export const POOL1_W = GLYPH_W >> 1;
 export const POOL2_H = POOL1_H >> 1;

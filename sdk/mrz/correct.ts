@@ -235,11 +235,6 @@ interface Plan {
 const PLANS = new Map<MrzFormat, Plan>();
 
 /**
- * Search order of the checked positions and the check evaluators. Each standard check keeps a
- * running weighted sum (mod 10) packed in 4 bits of `acc`, plus a "non-filler seen" bit, so a
- * hypothesis costs one string and one number.
- */
-/**
  * Which own check digit covers each checked position of one reading. In TD1 the plan gives the
  * document number's group all of line 1's positions 6-30, for the long layout; but the optional
  * data after an ordinary number, or after a long number's check digit, has only the composite.
@@ -250,13 +245,18 @@ const PLANS = new Map<MrzFormat, Plan>();
 function ownCheckOf(plan: Plan, format: MrzFormat, line0: readonly string[]): ReadonlyMap<number, number> {
   if (format !== 'TD1') return plan.groupOf;
   const long = td1LongNumber([line0.join('')]);
-  // Line 1's positions from `end` on are the composite's only (15 + continuation + check digit).
+  // Line 1's indices from `end` on are the composite's only: 15, or past the continuation and its check digit.
   const end = long ? 7 + long.number.length : 15;
   const own = new Map(plan.groupOf);
   for (let c = end; c < 30; c++) own.delete(plan.key(0, c));
   return own;
 }
 
+/**
+ * Search order of the checked positions and the check evaluators. Each standard check keeps a
+ * running weighted sum (mod 10) packed in 4 bits of `acc`, plus a "non-filler seen" bit, so a
+ * hypothesis costs one string and one number.
+ */
 function planFor(format: MrzFormat): Plan {
   const cached = PLANS.get(format);
   if (cached) return cached;

@@ -5,8 +5,9 @@
  * Pure TypeScript without DOM: runs in a Web Worker (see `worker.ts`) and in Node (CLI, bench,
  * tests). The classifier weights ship inside the package (`weights.ts`, and the second-opinion
  * CNN's `cnn-weights.ts`, read by `readMrz` when a band look's best cut did not validate, and for
- * the doubtful glyphs of a first reading that validates: `confirmDoubtful`); nothing is fetched. A frame that no look reads validly is given one more chance from the looks
- * together (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames.
+ * the doubtful glyphs of a first reading that validates: `confirmDoubtful`); nothing is fetched.
+ * A frame that no look reads validly is given one more chance from the looks together
+ * (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames.
  *
  * @example
  * ```ts
@@ -157,15 +158,15 @@ function groupCorners(group: LineGroup, spec: RectSpec): [Point, Point, Point, P
 const FINE_BANDS = 1;
 
 /**
- * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
- */
-/**
  * Receives each reading of a cut; returns true to stop. A first classifier's reading comes with
  * `confirm`, which reads its doubtful glyphs again by the ensemble (see `confirmDoubtful`): a
  * reading that validates must validate confirmed too.
  */
 type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[]) => boolean;
 
+/**
+ * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
+ */
 function scan(
   prep: Prepared,
   quarterTurns: number,
