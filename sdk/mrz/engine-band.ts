@@ -370,8 +370,9 @@ function foreshortenedLook(gray: Gray8, a: BandAnalysis, charSize: number, desk:
   if (!img) return null;
   const { ink, lines } = inkLines(img, charSize, desk);
   if (lines.length === 0) return null;
-  const out: BandAnalysis = { spec, margin, ink, lines, box: a.box };
-  return { ...out, refocus: (rho2?: number) => foreshortenedLook(gray, out, charSize, desk, margin, pyramid, sharpen, rho2) };
+  // No `refocus` of its own: the engine would queue it as one more fallback, and refocusing a
+  // refocused look again cut no frame better (session 21).
+  return { spec, margin, ink, lines, box: a.box };
 }
 
 /**
