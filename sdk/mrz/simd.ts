@@ -1,6 +1,6 @@
 /**
  * WebAssembly SIMD kernels of the engine's hottest plain loops, each giving the JavaScript path's
- * exact values (tested bit for bit), in three modules:
+ * exact values (tested bit for bit), in four modules:
  * - the first module (a memory per net for its layer; one for the image kernels, grown as a call needs):
  *   - the MLP's first layer (classify.ts `hiddenFour`): four hidden units of four glyphs per pass
  *     over the inputs, two units per f64x2 lane pair. Each sum starts at its unit's bias and adds
@@ -18,14 +18,18 @@
  *   background upsampling (scalar), the ink against the background and the normalised ink with its
  *   mask (two pixels per f64x2: the JavaScript's operations in its order, f64x2.pmax / pmin as its
  *   `?:`, f32x4.demote as Math.fround), the ink histogram's bins (counted by scalar stores) and the
- *   count of values above a threshold.
+ *   count of values above a threshold;
+ * - the second-opinion CNN (session 22, {@link simdCnn}, a memory per net): cnn.ts `fastLogits` of
+ *   a whole line of glyphs per call, both convolutions with their ReLU and pool (two neighbouring
+ *   pixels per f64x2, every tap in the reference's order) and both dense layers over their nonzero
+ *   inputs, parameterised by the net's plane size and channel counts.
  *
  * The modules are assembled here from their instructions (nothing fetched, nothing shipped as a
- * binary) and compiled synchronously on first use, the other two only where the first compiled.
+ * binary) and compiled synchronously on first use, the others only where the first compiled.
  * Where WebAssembly or its SIMD is missing, or a Content Security Policy forbids compiling (a page
  * or worker needs `'wasm-unsafe-eval'` in `script-src`, which demo/csp.js and docs/en/security.md
  * give; without it Chromium throws a CompileError and reports one `wasm-eval` violation per
- * worker), {@link simdLayer}, {@link frameBuffer} and {@link simdInk} return null and the image
+ * worker), {@link simdLayer}, {@link frameBuffer}, {@link simdInk} and {@link simdCnn} return null and the image
  * kernels false, and the callers keep their JavaScript loops (the same reads, about 1.6x slower).
  * @module
  */
