@@ -1549,9 +1549,10 @@ function cnnModule(): WebAssembly.Module | null {
 export interface SimdCnn {
   /**
    * Room for `n` glyph rasters: the view (`n` rasters of width x height floats, row-major) to fill
-   * before {@link run}; valid until the next call (a larger `n` may grow the memory).
+   * before {@link run}, valid until the next call (a larger `n` may grow the memory); null where
+   * the memory cannot grow to hold them.
    */
-  glyphs(n: number): Float32Array;
+  glyphs(n: number): Float32Array | null;
   /**
    * The logits of the first `n` rasters of the last {@link glyphs} view (`n` at most its count):
    * glyph g's `outputs` values from double `g * stride`. The view is valid until the next call.
@@ -1648,7 +1649,11 @@ export function simdCnn(shape: CnnShape, w: readonly ArrayLike<number>[], b: rea
         const lAt = align16(xAt + raster * c);
         const need = lAt + 64 * g4 * c;
         const have = memory.buffer.byteLength;
-        if (need > have) memory.grow(Math.ceil((need - have) / 65536));
+        try {
+          if (need > have) memory.grow(Math.ceil((need - have) / 65536));
+        } catch {
+          return null;
+        }
         lay.x = xAt;
         lay.logits = lAt;
         new Int32Array(memory.buffer, 0, CNN_FIELDS.length).set(CNN_FIELDS.map((k) => lay[k]));

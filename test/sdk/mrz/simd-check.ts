@@ -153,7 +153,9 @@ export function cnnMismatch(shape: CnnShape, w: readonly Float32Array[], b: read
   if (!k) return 'simdCnn: null';
   const size = shape.width * shape.height;
   const n = glyphs.length / size;
-  k.glyphs(n).set(glyphs);
+  const room = k.glyphs(n);
+  if (!room) return 'simdCnn: no room';
+  room.set(glyphs);
   const got = k.run(n);
   const tag = `${shape.width}x${shape.height} ${shape.conv1}/${shape.conv2}/${shape.dense}/${shape.outputs}`;
   for (let g = 0; g < n; g++) {

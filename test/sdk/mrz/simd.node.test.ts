@@ -366,6 +366,7 @@ test('simdCnn on the shipped net gives cnnLogitsReference\'s bits on normalised 
   for (const n of [1, 44, 90, 3, 0]) {
     const raw = cnnGlyphs(r, GLYPH_SIZE, n, false);
     const xs = k.glyphs(n);
+    assert.ok(xs);
     assert.equal(xs.length, n * GLYPH_SIZE);
     for (let g = 0; g < n; g++) normaliseGlyph(raw, g * GLYPH_SIZE, xs.subarray(g * GLYPH_SIZE));
     const copy = xs.slice();
