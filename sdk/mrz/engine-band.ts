@@ -71,7 +71,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, solveLinear, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, unforeshortenedPeriodicity, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 export const TARGET_LEN = 860;
@@ -321,6 +321,48 @@ function residualForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines'>): number 
   return Math.exp(rs.reduce((s, r) => s + Math.log(r), 0) / rs.length);
 }
 
+/** Log step of the coarse search over pitch ratios in `periodicForeshortening`, and its reach (ratios 1/6 to 6). */
+const CHIRP_STEP = 0.1;
+const CHIRP_REACH = 1.8;
+
+/**
+ * The pitch ratio along the text (end over start, over the window's text box) whose removal makes
+ * the band's long lines most periodic (`unforeshortenedPeriodicity` summed over them: the MRZ's
+ * lines share one perspective): a coarse search over log ratios, refined twice by halving the
+ * step. For a pitch that changes too much for the thirds' periods to measure (a rotated rectangle
+ * or a box measured on part of the text: 1.5-3x along the line). 0 when no line is long.
+ */
+function periodicForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>): number {
+  const m = a.margin ?? MARGIN;
+  const xL = m * TARGET_LEN;
+  const xR = (1 + m) * TARGET_LEN;
+  const long = a.lines.filter((l) => l.xb - l.xa >= 0.5 * TARGET_LEN);
+  if (long.length === 0) return 0;
+  const score = (lr: number): number => long.reduce((s, l) => s + unforeshortenedPeriodicity(a.ink, l, Math.exp(lr), xL, xR).score, 0);
+  let bestLr = 0;
+  let best = score(0);
+  for (let lr = CHIRP_STEP; lr <= CHIRP_REACH + 1e-9; lr += CHIRP_STEP) {
+    for (const v of [lr, -lr]) {
+      const sc = score(v);
+      if (sc > best) {
+        best = sc;
+        bestLr = v;
+      }
+    }
+  }
+  for (let step = CHIRP_STEP / 2; step > CHIRP_STEP / 5; step /= 2) {
+    const c = bestLr;
+    for (const v of [c - step, c + step]) {
+      const sc = score(v);
+      if (sc > best) {
+        best = sc;
+        bestLr = v;
+      }
+    }
+  }
+  return best > 0 ? Math.exp(bestLr) : 0;
+}
+
 /** Rectified-to-frame matrix of a spec (row-major 3x3): its homography, or the rotated rectangle's affine map. */
 function specMatrix(spec: RectSpec): number[] {
   if (spec.homography) return [...spec.homography];
@@ -363,7 +405,8 @@ export function foreshortenedSpec(spec: RectSpec, rho: number, xL: number, xR: n
  * four synthetic sets against 3% of the read ones). Null when the ratio is within `REFOCUS_MIN`.
  */
 function foreshortenedLook(gray: Gray8, a: BandAnalysis, charSize: number, desk: boolean, margin: number, pyramid: Map<number, Gray8> | undefined, sharpen: boolean, rhoAsked?: number): BandAnalysis | null {
-  const rho = rhoAsked ?? residualForeshortening(a);
+  // The thirds' periods first (cheap); the search over ratios only when they measure nothing.
+  const rho = rhoAsked ?? (residualForeshortening(a) || periodicForeshortening(a));
   if (!(rho > 0) || Math.abs(Math.log(rho)) < REFOCUS_MIN) return null;
   const spec = foreshortenedSpec(a.spec, rho, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, a.ink.height / 2);
   const img = rectifyFull(gray, spec, pyramid, sharpen);
