@@ -388,6 +388,22 @@ test('a band whose lines still show a pitch change of 16% after rectification is
   assert.equal(a.refocus?.(1.02), null);
 });
 
+test('a band rectified as a rotated rectangle whose pitch shrinks 2.5-fold along the text, which the thirds\' periods cannot measure, is refocused by the search over ratios, and its cut follows the glyphs', { skip: !haveFont }, () => {
+  // Held-out frame 90109 ('hard' TD3): no perspective box was found at half resolution (one MRZ
+  // line only), and the rotated rectangle leaves the pitch going from 26 to 11 px along the text.
+  // The lines' thirds' periods fall outside their search range (no estimate, no refocus before).
+  const { a, lineCorners } = firstBand(90109, 'hard');
+  assert.equal(a.box, undefined, 'rotated rectangle');
+  for (const r of rectifiedPitchRatios(a, lineCorners, 44).ratios) assert.ok(r < 0.5, `first look's pitch ratio ${r.toFixed(3)}`);
+  const b = a.refocus?.();
+  assert.ok(b, 'a refocused look');
+  const { ratios, centres } = rectifiedPitchRatios(b, lineCorners, 44);
+  for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.1, `refocused pitch ratio ${r.toFixed(3)}`);
+  const g = lineGroups(b, [44])[0];
+  assert.ok(g && g.cells.length === 2, 'a group of 44');
+  assertCellsOnTruth(g.cells, centres, 44, 'seed 90109 refocused');
+});
+
 test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {
   const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   const doc = renderSynthetic(310204, { preset: 'normal', encoding: 'jpeg' });
