@@ -375,6 +375,25 @@ function periodicForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'
   return best > 0 ? Math.exp(bestLr) : 0;
 }
 
+/**
+ * The engine's second refocus ratio for a band nothing read (after `refocus()`): the search over
+ * ratios (`periodicForeshortening`) where the thirds' periods gave a ratio of their own, when the
+ * search's is at least `REFOCUS_MIN` from 1 and `SECOND_REFOCUS_GAP` from the ratio the first
+ * refocus took (the thirds', or none when they were within `REFOCUS_MIN` of 1); else 0 (the first
+ * refocus already took the search's ratio, or there is nothing new to look at).
+ */
+export function searchedRefocusRatio(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>): number {
+  const thirds = residualForeshortening(a);
+  if (!(thirds > 0)) return 0;
+  const r = periodicForeshortening(a);
+  // The first refocus looked at the thirds' ratio only when it was beyond REFOCUS_MIN.
+  const first = Math.abs(Math.log(thirds)) >= REFOCUS_MIN ? thirds : 1;
+  return r > 0 && Math.abs(Math.log(r)) >= REFOCUS_MIN && Math.abs(Math.log(r / first)) >= SECOND_REFOCUS_GAP ? r : 0;
+}
+
+/** Least |log| between the search's ratio and the first refocus's for `searchedRefocusRatio` to offer a second look. */
+const SECOND_REFOCUS_GAP = 0.03;
+
 /** Rectified-to-frame matrix of a spec (row-major 3x3): its homography, or the rotated rectangle's affine map. */
 function specMatrix(spec: RectSpec): number[] {
   if (spec.homography) return [...spec.homography];
