@@ -64,17 +64,18 @@
  * (no frame more read, confidences moved on frames read wrong), a lower bar of 5.5% (no status
  * changed), the estimate from the largest agreeing set of lines' ratios when they disagree (none).
  *
- * Session 22 (branch s22/persp, not merged: no frame gained): when the thirds' periods measure
- * nothing, the refocus ratio comes from a search over ratios (`periodicForeshortening`: the ratio
- * whose removal makes the long lines' profiles most periodic, averaged over five multiples of the
- * period). It finds 2.6-2.8 for 70285 (truth over the window 2.76), 0.40 for 90109 (0.39), 1.16
- * for 70238 (1.21), 1.78 for 240173 (1.84), and puts the refocused cuts of 70238, 90109, 90255 and
- * fresh 360010 on their glyphs (before: no refocus). None of them validates: hard-preset glyphs
- * (70238 68/88 top-1, 90255 66/72), a second opinion worse than the first (90109: 87/88 first, the
- * fused reading 0.61), or exact at 0.93 but refused by the corrector (360010). 70285 and 240173
- * still drift: their lines' extents run past the text (a grey background to the document's edge,
- * print joined on the left). Over the fourteen lists (5,243 frames) every status as on main but
- * 360010 NONE -> INVALID; 0 false accepts.
+ * Session 22: a search over ratios (`periodicForeshortening`: the ratio whose removal makes the
+ * long lines' profiles most periodic, averaged over five multiples of the period) measures the
+ * change where the thirds' periods measure nothing or misjudge it: 2.8 for 70285 (truth over the
+ * window 2.76), 0.40 for 90109 (0.39), 1.16 for 70238 (1.21), 1.78 for 240173 (1.84). The first
+ * refocus takes it when the thirds give none; a second refocus look, last, takes it when it
+ * differs from the thirds' ratio by 3% or more (`searchedRefocusRatio`). Read counts (main
+ * 86814a8, fourteen lists, 5,243 frames): 4,526 -> 4,530 (hunt 350174, 350576; new-set 370147,
+ * 370484), none lost, 0 false accepts. The search alone (first refocus only) read none: the
+ * refocused cuts of 70238, 90109, 90255 and 360010 now sit on their glyphs, but hard-preset glyphs,
+ * a second opinion worse than the first (90109) or the corrector (360010, exact at 0.93) stop them.
+ * 70285 and 240173 still drift: their lines' extents run past the text (grey background up to the
+ * document's edge, print joined on the left).
  * @module
  */
 
