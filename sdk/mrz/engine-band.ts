@@ -128,8 +128,9 @@ export interface BandAnalysis {
   /**
    * The band rectified again with the foreshortening left along its text removed (see
    * `foreshortenedLook`): `rho`, the pitch ratio (end over start) to remove, defaults to the one
-   * this analysis's own lines measure. Null when there is none to remove. Valid while this
-   * analysis's buffers are.
+   * this analysis's own lines measure (their thirds' periods, else the search over ratios; see
+   * `searchedRefocusRatio` for the engine's second refocus). Null when there is none to remove.
+   * Valid while this analysis's buffers are.
    */
   readonly refocus?: (rho?: number) => BandAnalysis | null;
 }
@@ -431,7 +432,7 @@ export function foreshortenedSpec(spec: RectSpec, rho: number, xL: number, xR: n
 
 /**
  * The band of `a` rectified again at full resolution without the foreshortening its lines still
- * show (`rho`, default `residualForeshortening`): a perspective box measured on part of the text, or
+ * show (`rho`, default `residualForeshortening`, else `periodicForeshortening`): a perspective box measured on part of the text, or
  * a rotated rectangle where no box was found, leaves the pitch changing by 10-50% along the line,
  * beyond what a comb's pitch change follows (session 21: a third of the cut-but-unread frames of
  * four synthetic sets against 3% of the read ones). Null when the ratio is within `REFOCUS_MIN`.
