@@ -63,6 +63,19 @@
  * that the thirds' periods measure nothing, even over a wider period range (tried: no frame read). Tried and dropped: taking the refocused look as the band's first look
  * (no frame more read, confidences moved on frames read wrong), a lower bar of 5.5% (no status
  * changed), the estimate from the largest agreeing set of lines' ratios when they disagree (none).
+ *
+ * Session 22: a search over ratios (`periodicForeshortening`: the ratio whose removal makes the
+ * long lines' profiles most periodic, averaged over five multiples of the period) measures the
+ * change where the thirds' periods measure nothing or misjudge it: 2.8 for 70285 (truth over the
+ * window 2.76), 0.40 for 90109 (0.39), 1.16 for 70238 (1.21), 1.78 for 240173 (1.84). The first
+ * refocus takes it when the thirds give none; a second refocus look, last, takes it when it
+ * differs from the thirds' ratio by 3% or more (`searchedRefocusRatio`). Read counts (main
+ * 86814a8, fourteen lists, 5,243 frames): 4,526 -> 4,530 (hunt 350174, 350576; new-set 370147,
+ * 370484), none lost, 0 false accepts. The search alone (first refocus only) read none: the
+ * refocused cuts of 70238, 90109, 90255 and 360010 now sit on their glyphs, but hard-preset glyphs,
+ * a second opinion worse than the first (90109) or the corrector (360010, exact at 0.93) stop them.
+ * 70285 and 240173 still drift: their lines' extents run past the text (grey background up to the
+ * document's edge, print joined on the left).
  * @module
  */
 
@@ -71,7 +84,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, solveLinear, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, unforeshortenedPeriodicity, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 export const TARGET_LEN = 860;
@@ -115,8 +128,9 @@ export interface BandAnalysis {
   /**
    * The band rectified again with the foreshortening left along its text removed (see
    * `foreshortenedLook`): `rho`, the pitch ratio (end over start) to remove, defaults to the one
-   * this analysis's own lines measure. Null when there is none to remove. Valid while this
-   * analysis's buffers are.
+   * this analysis's own lines measure (their thirds' periods, else the search over ratios; see
+   * `searchedRefocusRatio` for the engine's second refocus). Null when there is none to remove.
+   * Valid while this analysis's buffers are.
    */
   readonly refocus?: (rho?: number) => BandAnalysis | null;
 }
@@ -321,6 +335,67 @@ function residualForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines'>): number 
   return Math.exp(rs.reduce((s, r) => s + Math.log(r), 0) / rs.length);
 }
 
+/** Log step of the coarse search over pitch ratios in `periodicForeshortening`, and its reach (ratios 1/6 to 6). */
+const CHIRP_STEP = 0.1;
+const CHIRP_REACH = 1.8;
+
+/**
+ * The pitch ratio along the text (end over start, over the window's text box) whose removal makes
+ * the band's long lines most periodic (`unforeshortenedPeriodicity` summed over them: the MRZ's
+ * lines share one perspective): a coarse search over log ratios, refined twice by halving the
+ * step. For a pitch that changes too much for the thirds' periods to measure (a rotated rectangle
+ * or a box measured on part of the text: 1.5-3x along the line). 0 when no line is long.
+ */
+function periodicForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>): number {
+  const m = a.margin ?? MARGIN;
+  const xL = m * TARGET_LEN;
+  const xR = (1 + m) * TARGET_LEN;
+  const long = a.lines.filter((l) => l.xb - l.xa >= 0.5 * TARGET_LEN);
+  if (long.length === 0) return 0;
+  const score = (lr: number): number => long.reduce((s, l) => s + unforeshortenedPeriodicity(a.ink, l, Math.exp(lr), xL, xR).score, 0);
+  let bestLr = 0;
+  let best = score(0);
+  for (let lr = CHIRP_STEP; lr <= CHIRP_REACH + 1e-9; lr += CHIRP_STEP) {
+    for (const v of [lr, -lr]) {
+      const sc = score(v);
+      if (sc > best) {
+        best = sc;
+        bestLr = v;
+      }
+    }
+  }
+  for (let step = CHIRP_STEP / 2; step > CHIRP_STEP / 5; step /= 2) {
+    const c = bestLr;
+    for (const v of [c - step, c + step]) {
+      const sc = score(v);
+      if (sc > best) {
+        best = sc;
+        bestLr = v;
+      }
+    }
+  }
+  return best > 0 ? Math.exp(bestLr) : 0;
+}
+
+/**
+ * The engine's second refocus ratio for a band nothing read (after `refocus()`): the search over
+ * ratios (`periodicForeshortening`) where the thirds' periods gave a ratio of their own, when the
+ * search's is at least `REFOCUS_MIN` from 1 and `SECOND_REFOCUS_GAP` from the ratio the first
+ * refocus took (the thirds', or none when they were within `REFOCUS_MIN` of 1); else 0 (the first
+ * refocus already took the search's ratio, or there is nothing new to look at).
+ */
+export function searchedRefocusRatio(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'>): number {
+  const thirds = residualForeshortening(a);
+  if (!(thirds > 0)) return 0;
+  const r = periodicForeshortening(a);
+  // The first refocus looked at the thirds' ratio only when it was beyond REFOCUS_MIN.
+  const first = Math.abs(Math.log(thirds)) >= REFOCUS_MIN ? thirds : 1;
+  return r > 0 && Math.abs(Math.log(r)) >= REFOCUS_MIN && Math.abs(Math.log(r / first)) >= SECOND_REFOCUS_GAP ? r : 0;
+}
+
+/** Least |log| between the search's ratio and the first refocus's for `searchedRefocusRatio` to offer a second look. */
+const SECOND_REFOCUS_GAP = 0.03;
+
 /** Rectified-to-frame matrix of a spec (row-major 3x3): its homography, or the rotated rectangle's affine map. */
 function specMatrix(spec: RectSpec): number[] {
   if (spec.homography) return [...spec.homography];
@@ -357,13 +432,14 @@ export function foreshortenedSpec(spec: RectSpec, rho: number, xL: number, xR: n
 
 /**
  * The band of `a` rectified again at full resolution without the foreshortening its lines still
- * show (`rho`, default `residualForeshortening`): a perspective box measured on part of the text, or
+ * show (`rho`, default `residualForeshortening`, else `periodicForeshortening`): a perspective box measured on part of the text, or
  * a rotated rectangle where no box was found, leaves the pitch changing by 10-50% along the line,
  * beyond what a comb's pitch change follows (session 21: a third of the cut-but-unread frames of
  * four synthetic sets against 3% of the read ones). Null when the ratio is within `REFOCUS_MIN`.
  */
 function foreshortenedLook(gray: Gray8, a: BandAnalysis, charSize: number, desk: boolean, margin: number, pyramid: Map<number, Gray8> | undefined, sharpen: boolean, rhoAsked?: number): BandAnalysis | null {
-  const rho = rhoAsked ?? residualForeshortening(a);
+  // The thirds' periods first (cheap); the search over ratios only when they measure nothing.
+  const rho = rhoAsked ?? (residualForeshortening(a) || periodicForeshortening(a));
   if (!(rho > 0) || Math.abs(Math.log(rho)) < REFOCUS_MIN) return null;
   const spec = foreshortenedSpec(a.spec, rho, margin * TARGET_LEN, (1 + margin) * TARGET_LEN, a.ink.height / 2);
   const img = rectifyFull(gray, spec, pyramid, sharpen);

@@ -23,7 +23,7 @@ import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
-import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
+import { alignedGroups, analyseBand, likelyLayout, lineGroups, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS, type MrzLayout } from './formats.ts';
 import { downscale, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
@@ -530,6 +530,14 @@ function readBands(
     // BandAnalysis.refocus): its cells drift along a line whose pitch changes beyond a comb's reach.
     const refocusLook = a.refocus;
     if (margin === undefined && refocusLook) fallbacks.push(() => look({ band, fallback: () => refocusLook() }));
+    // Last, where the lines' thirds gave that look its ratio, the ratio the search over ratios finds
+    // when it differs (see searchedRefocusRatio): the thirds misjudge strong or uneven changes.
+    if (margin === undefined && refocusLook) {
+      fallbacks.push(() => {
+        const r = searchedRefocusRatio(a);
+        return r > 0 && look({ band, fallback: () => refocusLook(r) });
+      });
+    }
     return false;
   };
   for (let qi = 0, fi = 0; qi < queue.length || fi < fallbacks.length; ) {

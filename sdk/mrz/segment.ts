@@ -212,6 +212,15 @@ const T_AC = 6;
 const T_ACR = 7;
 const T_ROWS = 8;
 const T_CUM = 9;
+const T_WARP = 10;
+const T_WARPR = 11;
+/**
+ * Multiples of the period whose autocorrelation `unforeshortenedPeriodicity` averages (a wrong
+ * ratio decorrelates the farther ones first: 3 took 240173's print line for the MRZ's ratio).
+ */
+const HARMONICS = 5;
+/** `unforeshortenedPeriodicity`'s sampling step (rectified pixels): 2 costs a quarter of 1, the same ratios within 8%. */
+const WARP_STEP = 2;
 /** Margin (relative to the best cost, plus as much absolute) by which a comb's lower bound must pass the best cost to drop it unread: far above the rounding of either sum. */
 const OUT_SLACK = 1e-6;
 const tempF64: Float64Array[] = [];
@@ -1243,6 +1252,92 @@ function lineProfile(ink: InkMap, line: TextLine): LineProfile {
   const out = { sm, pAc, rEst };
   byLine.set(key, out);
   return out;
+}
+
+/**
+ * How periodic `line`'s column profile becomes once a foreshortening of pitch ratio `rho` (end over
+ * start, over the text `xL`..`xR`, see engine-band.ts `foreshortenedSpec`) is removed: the profile is
+ * resampled through that projective map of x and the strongest autocorrelation peak of the result
+ * at a lag within the line's plausible pitches (as {@link periodOf}, its value rather than its lag)
+ * is returned (averaged over its first HARMONICS multiples), with the lag (rectified pixels); score 0
+ * when none. Scores of different ratios compare: a wrong ratio
+ * leaves the pitch changing along the line, and one lag matches only part of it.
+ */
+export function unforeshortenedPeriodicity(ink: InkMap, line: TextLine, rho: number, xL: number, xR: number): { score: number; period: number } {
+  const { sm } = lineProfile(ink, line);
+  const L = xR - xL;
+  const l = Math.sqrt(rho);
+  // New position of an old x (inverse of x = xL + L t / (l + (1 - l) t)); NaN beyond the map's horizon.
+  const toNew = (x: number): number => {
+    const to = (x - xL) / L;
+    const den = 1 - (1 - l) * to;
+    return den > 0.05 ? xL + (L * l * to) / den : NaN;
+  };
+  const ua = Math.ceil(toNew(line.xa));
+  const ub = Math.floor(toNew(line.xb));
+  // Sampled every WARP_STEP new pixels (each sample the mean of two points half a step apart):
+  // the autocorrelation's cost falls with the square of the step.
+  const len = Math.floor((ub - ua) / WARP_STEP) + 1;
+  if (!(len > 20)) return { score: 0, period: 0 };
+  const d = temp64(T_WARP, len);
+  const at = (u: number): number => {
+    const t = (u - xL) / L;
+    const x = xL + (L * t) / (l + (1 - l) * t);
+    const x0 = Math.max(0, Math.min(sm.length - 2, Math.floor(x)));
+    const f = Math.max(0, Math.min(1, x - x0));
+    return (1 - f) * (sm[x0] as number) + f * (sm[x0 + 1] as number);
+  };
+  let mean = 0;
+  for (let i = 0; i < len; i++) {
+    const u = ua + i * WARP_STEP;
+    const v = 0.5 * (at(u) + at(u + 0.5 * WARP_STEP));
+    d[i] = v;
+    mean += v;
+  }
+  mean /= len;
+  let v0 = 0;
+  for (let i = 0; i < len; i++) {
+    const v = (d[i] as number) - mean;
+    d[i] = v;
+    v0 += v * v;
+  }
+  if (!(v0 > 1e-9)) return { score: 0, period: 0 };
+  // The line's height at the text's middle after the map (heights scale as the local scale).
+  const lh = ((line.bottom - line.top + 1) * ((1 + l) / 2)) / WARP_STEP;
+  const tMin = Math.max(3, Math.floor(0.55 * lh));
+  const tMax = Math.min(Math.floor(1.9 * lh) + 1, Math.floor(len / (HARMONICS + 1)));
+  if (tMax <= tMin + 1) return { score: 0, period: 0 };
+  // Autocorrelation at the lags asked (a pitch left changing along the line decorrelates the
+  // farther multiples of its period first), each computed once.
+  const R = temp64(T_WARPR, HARMONICS * (tMax + 2) + 1);
+  R.fill(NaN);
+  const ac = (t: number): number => {
+    let r = R[t] as number;
+    if (Number.isNaN(r)) {
+      let s = 0;
+      for (let i = 0; i + t < len; i++) s += (d[i] as number) * (d[i + t] as number);
+      R[t] = r = s / (len - t) / (v0 / len);
+    }
+    return r;
+  };
+  let best = 0;
+  let bt = 0;
+  for (let t = tMin; t <= tMax; t++) {
+    const r = ac(t);
+    if (!(r > 0 && r >= ac(t - 1) && r >= ac(t + 1))) continue;
+    let s = 0;
+    for (let k = 1; k <= HARMONICS; k++) {
+      // The best of the lags around k t (the period is not an integer).
+      let m = -Infinity;
+      for (let q = k * t - k + 1; q <= k * t + k - 1; q++) m = Math.max(m, ac(q));
+      s += m;
+    }
+    if (s / HARMONICS > best) {
+      best = s / HARMONICS;
+      bt = t;
+    }
+  }
+  return { score: best, period: bt * WARP_STEP };
 }
 
 /** How far (in pitch ratio) a span comb's ratio must be from the line's own estimate for cutLine to refine a second comb near the estimate. */

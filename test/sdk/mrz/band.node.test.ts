@@ -388,12 +388,41 @@ test('a band whose lines still show a pitch change of 16% after rectification is
   assert.equal(a.refocus?.(1.02), null);
 });
 
+test('a band rectified as a rotated rectangle whose pitch shrinks 2.5-fold along the text, which the thirds\' periods cannot measure, is refocused by the search over ratios, and its cut follows the glyphs', { skip: !haveFont }, () => {
+  // Held-out frame 90109 ('hard' TD3): no perspective box was found at half resolution (one MRZ
+  // line only), and the rotated rectangle leaves the pitch going from 26 to 11 px along the text.
+  // The lines' thirds' periods fall outside their search range (no estimate, no refocus before).
+  const { a, lineCorners } = firstBand(90109, 'hard');
+  assert.equal(a.box, undefined, 'rotated rectangle');
+  for (const r of rectifiedPitchRatios(a, lineCorners, 44).ratios) assert.ok(r < 0.5, `first look's pitch ratio ${r.toFixed(3)}`);
+  const b = a.refocus?.();
+  assert.ok(b, 'a refocused look');
+  const { ratios, centres } = rectifiedPitchRatios(b, lineCorners, 44);
+  for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.1, `refocused pitch ratio ${r.toFixed(3)}`);
+  const g = lineGroups(b, [44])[0];
+  assert.ok(g && g.cells.length === 2, 'a group of 44');
+  assertCellsOnTruth(g.cells, centres, 44, 'seed 90109 refocused');
+});
+
 test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {
   const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   const doc = renderSynthetic(310204, { preset: 'normal', encoding: 'jpeg' });
   const r = readMrz(decodeGray(doc.image));
   assert.ok(r?.valid, 'valid read');
   assert.deepEqual(r.lines, doc.lines);
+});
+
+test('passports whose lines\' thirds misjudge the pitch change left along them read in a second refocus look at the ratio the search over ratios finds', { skip: !haveFont }, async () => {
+  // Fresh frames 370147 (MRV-B) and 370484 (TD3), both 'normal': the thirds' periods of the first
+  // band measure 1.07 (below the 8% a refocus needs) and 1.05; the search over ratios finds 1.13.
+  // Neither read anything on main.
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  for (const seed of [370147, 370484]) {
+    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+    const r = readMrz(decodeGray(doc.image));
+    assert.ok(r?.valid, `seed ${seed}: valid read`);
+    assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
+  }
 });
 
 test('a cut over the perspective text box with inkier boundaries than the cut of the inked extent ranks after it', { skip: !haveFont }, () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, TARGET_LEN, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, fitComb, type CellLine, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, fitComb, type CellLine, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, unforeshortenedPeriodicity, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -497,6 +497,47 @@ test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the 
       }
     }
   }
+});
+
+test('unforeshortenedPeriodicity: a line whose pitch grows 2.5-fold is most periodic with that foreshortening removed; a blank line scores 0', () => {
+  // 36 glyph-like blocks, uniform in the text's own coordinate, seen through the projective map
+  // of x that engine-band.ts foreshortenedSpec removes (pitch ratio rho over xL..xR).
+  const n = 36;
+  const w = 963;
+  const h = 40;
+  const xL = 51.6;
+  const xR = 911.6;
+  const rho = 2.5;
+  const l = Math.sqrt(rho);
+  const old = (u: number): number => {
+    const t = (u - xL) / (xR - xL);
+    return xL + ((xR - xL) * t) / (l + (1 - l) * t);
+  };
+  const data = new Float32Array(w * h);
+  const bin = new Uint8Array(w * h);
+  const cell = (xR - xL) / n;
+  for (let k = 0; k < n; k++) {
+    const x0 = Math.round(old(xL + (k + 0.2) * cell));
+    const x1 = Math.round(old(xL + (k + 0.8) * cell));
+    for (let y = 10; y < 30; y++) for (let x = x0; x < x1; x++) {
+      data[y * w + x] = 1;
+      bin[y * w + x] = 1;
+    }
+  }
+  const ink: InkMap = { width: w, height: h, data, threshold: 0.5, bin };
+  const lines = findLines(ink);
+  assert.equal(lines.length, 1);
+  const line = lines[0]!;
+  const score = (r: number): number => unforeshortenedPeriodicity(ink, line, r, xL, xR).score;
+  let best = 1;
+  for (let k = -18; k <= 18; k++) if (score(Math.exp(0.1 * k)) > score(best)) best = Math.exp(0.1 * k);
+  assert.ok(Math.abs(Math.log(best / rho)) < 0.11, `best ratio ${best.toFixed(3)}`);
+  assert.ok(score(rho) > 1.5 * score(1), `score ${score(rho).toFixed(3)} against ${score(1).toFixed(3)} unchanged`);
+  // The period found is the text's uniform pitch.
+  const { period } = unforeshortenedPeriodicity(ink, line, rho, xL, xR);
+  assert.ok(Math.abs(period - cell) <= 2.5, `period ${period} against ${cell.toFixed(1)}`);
+  const blank: InkMap = { width: w, height: h, data: new Float32Array(w * h), threshold: 0.5, bin: new Uint8Array(w * h) };
+  assert.equal(unforeshortenedPeriodicity(blank, line, rho, xL, xR).score, 0);
 });
 
 test('linePitchRatio: the pitch change along a line (end over start), 0 without a clear period; a span cut follows it', () => {
