@@ -20,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -158,9 +158,10 @@ function groupCorners(group: LineGroup, spec: RectSpec): [Point, Point, Point, P
 const FINE_BANDS = 1;
 
 /**
- * Receives each reading of a cut; returns true to stop. A first classifier's reading comes with
- * `confirm`, which reads its doubtful glyphs again by the ensemble (see `confirmDoubtful`): a
- * reading that validates must validate confirmed too.
+ * Receives each reading of a cut; returns true to stop. A reading may come with `confirm`, the
+ * other classifier's view of it: a first classifier's reading its doubtful glyphs read again by
+ * the ensemble (see `confirmDoubtful`), an ensemble's reading witnessed by the first classifier's
+ * (see `witnessedReading`). A reading that validates must validate confirmed too.
  */
 type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[]) => boolean;
 
@@ -439,6 +440,9 @@ function readBands(
         return out;
       };
       if (visit(rec, confirm)) return true;
+      // The ensemble's readings of this cut are witnessed by the first classifier's (moved
+      // windows by the cut's own: they differ by a tenth of a pitch at most).
+      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, fadedGlyphs((group.cells[i] as CellLine).glyphs, l.length)));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
         // else failed (every such cut read at once cost the bench's median frame about 8%).
@@ -447,7 +451,7 @@ function readBands(
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
-            return visit({ ...rec, lines: lines2 });
+            return visit({ ...rec, lines: lines2 }, byFirst(lines2));
           });
         }
         return false;
@@ -455,7 +459,7 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      if (visit({ ...rec, lines: again })) return true;
+      if (visit({ ...rec, lines: again }, byFirst(again))) return true;
       // Once every look and fallback of every band failed: each line of that cut read by the
       // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
       // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
@@ -465,7 +469,7 @@ function readBands(
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
-        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved });
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved));
       });
       return false;
     };
