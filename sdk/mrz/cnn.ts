@@ -76,6 +76,16 @@
  * not zero): eight output channels a pass (1.00 / 1.02); the gather without a branch (always
  * written, kept by advancing the count: 0.80 on random glyphs in Chromium, 1.02 / 1.08 on the
  * captured ones).
+ *
+ * Session 22: {@link classifyGlyphsSecond} reads its line's CNN half in one call of a WebAssembly
+ * SIMD kernel (simd.ts `simdCnn`: {@link fastLogits}' passes, two neighbouring pixels per f64x2,
+ * every sum in the reference's order, the same bits; the JavaScript pass where it cannot compile
+ * or for a net whose zero inputs may not be skipped). classifyGlyphsSecond on 245 captured lines
+ * (9684 glyphs), interleaved: 0.30x Chromium, 0.43x Node (978 lines); paired bench, identical
+ * reads on 363/363 frames: median 0.94x Chromium / 0.95x Node, p95 544 -> 351 ms / 645 -> 501 ms
+ * (a second run 0.93x / 0.90x, p95 631 -> 443 / 1104 -> 762, the machine loaded); real samples
+ * in Chromium, per file, median ratio 0.82 (passport-td3.jpg classify 48 -> 13 ms). Per-frame
+ * lists of all 13 synthetic sets and the real samples identical (confidences included).
  * @module
  */
 
@@ -83,6 +93,7 @@ import { CLASSES } from './classify-alphabet.ts';
 import { decodeBase64, forward as mlpForward, forwardGlyphs, glyphPeak, normaliseGlyph, shippedModel, topChoices, type Mlp } from './classify.ts';
 import { CNN_MODEL } from './cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from './segment.ts';
+import { simdCnn, type SimdCnn } from './simd.ts';
 import type { CharCandidates, LineCandidates } from './types.ts';
 
 /** The packed net as written by scripts/mrz/train-cnn.ts. */
@@ -368,6 +379,21 @@ function fastOf(net: Cnn): FastCnn | null {
   return f;
 }
 
+const simdNets = new WeakMap<Cnn, SimdCnn | null>();
+
+/**
+ * The net's SIMD kernel (simd.ts {@link simdCnn}: {@link fastLogits}' bits, a line of glyphs per
+ * call); null where the fast pass is not exact for the net or the kernel cannot be compiled.
+ */
+function simdOf(net: Cnn): SimdCnn | null {
+  let k = simdNets.get(net);
+  if (k === undefined) {
+    k = fastOf(net) ? simdCnn({ width: GLYPH_W, height: GLYPH_H, conv1: net.conv1, conv2: net.conv2, dense: net.dense, outputs: net.outputs }, net.w, net.b) : null;
+    simdNets.set(net, k);
+  }
+  return k;
+}
+
 /**
  * {@link cnnLogitsReference} with the same bits, faster: the first convolution keeps its nine
  * weights and each 2x2 pool window's four sums in registers (ReLU and pool on the spot, no conv
@@ -569,18 +595,18 @@ export function ensembleForward(cnn: Cnn, mlp: Mlp, x: Float32Array, offset: num
   cnnLogits(cnn, x, offset, logits);
   if (s.mlpHidden.length < mlp.hidden) s.mlpHidden = new Float32Array(mlp.hidden);
   mlpForward(mlp, x, offset, pm, s.mlpHidden);
-  pool(cnn, logits, pm, 0, mean, probs);
+  pool(cnn, logits, 0, pm, 0, mean, probs);
 }
 
 /**
- * The ensemble's probabilities (into `probs`) of one glyph from the CNN's `logits` and the MLP's
- * probabilities (`pm` from `at`); `mean`: scratch of `outputs` doubles.
+ * The ensemble's probabilities (into `probs`) of one glyph from the CNN's logits (`logits` from
+ * `lat`) and the MLP's probabilities (`pm` from `at`); `mean`: scratch of `outputs` doubles.
  */
-function pool(cnn: Cnn, logits: Float64Array, pm: Float32Array, at: number, mean: Float64Array, probs: Float32Array): void {
+function pool(cnn: Cnn, logits: Float64Array, lat: number, pm: Float32Array, at: number, mean: Float64Array, probs: Float32Array): void {
   const n = cnn.outputs;
   // log p_cnn = logits / T_cnn - logsumexp; the constant cancels in the softmax below.
   const a = cnn.ensembleCnnShare;
-  for (let k = 0; k < n; k++) mean[k] = (a * (logits[k] as number)) / cnn.temperature + (1 - a) * Math.log(Math.max(1e-30, pm[at + k] as number));
+  for (let k = 0; k < n; k++) mean[k] = (a * (logits[lat + k] as number)) / cnn.temperature + (1 - a) * Math.log(Math.max(1e-30, pm[at + k] as number));
   softmax(mean, n, cnn.ensembleTemperature, probs);
 }
 
@@ -604,14 +630,22 @@ export function classifyGlyphsSecond(glyphs: Float32Array, n: number, topK = 4, 
   }
   // As ensembleForward glyph by glyph; the MLP reads the whole line first, its first layer four
   // glyphs per pass (classify.ts forwardGlyphs: the same probabilities bit for bit).
-  const xs = new Float32Array(n * GLYPH_SIZE);
+  // The CNN reads the whole line in one SIMD call where it can (simd.ts simdCnn: the same bits).
+  const simdNet = simdOf(cnn);
+  const room = simdNet?.glyphs(n) ?? null;
+  const kernel = room ? simdNet : null;
+  const xs = room ?? new Float32Array(n * GLYPH_SIZE);
   for (let g = 0; g < n; g++) normaliseGlyph(glyphs, g * GLYPH_SIZE, xs.subarray(g * GLYPH_SIZE));
   const pm = new Float32Array(n * mlp.outputs);
   forwardGlyphs(mlp, xs, n, pm);
   const { logits, mean } = scratchOf(cnn);
+  const all = kernel?.run(n);
   for (let g = 0; g < n; g++) {
-    cnnLogits(cnn, xs, g * GLYPH_SIZE, logits);
-    pool(cnn, logits, pm, g * mlp.outputs, mean, probs);
+    if (all && kernel) pool(cnn, all, g * kernel.stride, pm, g * mlp.outputs, mean, probs);
+    else {
+      cnnLogits(cnn, xs, g * GLYPH_SIZE, logits);
+      pool(cnn, logits, 0, pm, g * mlp.outputs, mean, probs);
+    }
     line.push(topChoices(probs, cnn.outputs, topK, minP, taken));
   }
   return line;

@@ -1,6 +1,6 @@
 /**
  * WebAssembly SIMD kernels of the engine's hottest plain loops, each giving the JavaScript path's
- * exact values (tested bit for bit), in three modules:
+ * exact values (tested bit for bit), in four modules:
  * - the first module (a memory per net for its layer; one for the image kernels, grown as a call needs):
  *   - the MLP's first layer (classify.ts `hiddenFour`): four hidden units of four glyphs per pass
  *     over the inputs, two units per f64x2 lane pair. Each sum starts at its unit's bias and adds
@@ -18,14 +18,18 @@
  *   background upsampling (scalar), the ink against the background and the normalised ink with its
  *   mask (two pixels per f64x2: the JavaScript's operations in its order, f64x2.pmax / pmin as its
  *   `?:`, f32x4.demote as Math.fround), the ink histogram's bins (counted by scalar stores) and the
- *   count of values above a threshold.
+ *   count of values above a threshold;
+ * - the second-opinion CNN (session 22, {@link simdCnn}, a memory per net): cnn.ts `fastLogits` of
+ *   a whole line of glyphs per call, both convolutions with their ReLU and pool (two neighbouring
+ *   pixels per f64x2, every tap in the reference's order) and both dense layers over their nonzero
+ *   inputs, parameterised by the net's plane size and channel counts.
  *
  * The modules are assembled here from their instructions (nothing fetched, nothing shipped as a
- * binary) and compiled synchronously on first use, the other two only where the first compiled.
+ * binary) and compiled synchronously on first use, the others only where the first compiled.
  * Where WebAssembly or its SIMD is missing, or a Content Security Policy forbids compiling (a page
  * or worker needs `'wasm-unsafe-eval'` in `script-src`, which demo/csp.js and docs/en/security.md
  * give; without it Chromium throws a CompileError and reports one `wasm-eval` violation per
- * worker), {@link simdLayer}, {@link frameBuffer} and {@link simdInk} return null and the image
+ * worker), {@link simdLayer}, {@link frameBuffer}, {@link simdInk} and {@link simdCnn} return null and the image
  * kernels false, and the callers keep their JavaScript loops (the same reads, about 1.6x slower).
  * @module
  */
@@ -1275,5 +1279,393 @@ export function simdInk(w: number, h: number, sw: number, sh: number): SimdInk |
       return k.inkCount(inkAt, vecs, t);
     },
     normalise: (level, t) => k.inkNorm(inkAt, binAt, vecs, level, t),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The second-opinion CNN (session 22): a whole line of glyphs per call.
+
+/** Plane size and channel counts of a second-opinion CNN (cnn.ts) for {@link simdCnn}. */
+export interface CnnShape {
+  /** Input raster width and height (pixels). */
+  readonly width: number;
+  readonly height: number;
+  readonly conv1: number;
+  readonly conv2: number;
+  readonly dense: number;
+  readonly outputs: number;
+}
+
+/** Words of the CNN kernel's layout, read from byte 0 of its memory (see {@link cnnKernelBytes}). */
+const CNN_FIELDS = [
+  'x', 'logits', 'pad1', 'w1', 'b1', 'pad2', 'w2', 'b2', 'feat', 'idx', 'val', 'wd1', 'bd1', 'hid', 'wd2', 'bd2',
+  'inW', 'inH', 'c1', 'g2', 'row1', 'pw1', 'ph1', 'row2', 'plane2', 'pw2', 'ph2', 'featN', 'g3', 'dense', 'g4', 'stride', 'area2',
+] as const;
+type CnnField = (typeof CNN_FIELDS)[number];
+const F64_LOAD = [0x2b, 3, 0];
+const F64_NE = 0x62;
+const F64X2_MAX = simd(245);
+
+/**
+ * `cnn(n)`: cnn.ts `fastLogits` of `n >= 1` glyphs, every sum in the reference's order (each product
+ * and sum an IEEE double operation per lane, never fused), with the layout in {@link CNN_FIELDS}
+ * order as int32 words at byte 0 (byte addresses; row, plane and area sizes in bytes):
+ * - `x`: the glyphs' float rasters (`inW` x `inH` each), converted to doubles into the interior of
+ *   `pad1` (`inW + 2` doubles a row, its zero border never written);
+ * - the first convolution (weights `w1` [c1][9], biases `b1`), ReLU and 2x2 max-pool into the
+ *   interior of `pad2` (`c1` planes of `plane2` bytes, rows of `row2`; zero borders), one pool
+ *   window per pass: lanes = the window's two columns, one accumulator per row;
+ * - the second convolution likewise into `feat` (cnn.ts' feature order), four output channels per
+ *   pass (`g2` groups, `w2` [group][ic][tap][4], `b2` [group][4], channels past conv2 zero);
+ * - each dense layer over its nonzero inputs (gathered once into `idx` / `val`), eight rows per
+ *   pass (weights [group][input][8], biases padded to eight), the first with ReLU (f64x2.pmax as
+ *   `s < 0 ? 0 : s`) into `hid`, the second into `logits` (`stride` bytes per glyph).
+ * A pool window's value is the lanes' f64x2.max (NaN if any is, as Math.max), then pmax with zero
+ * as `m > 0 ? m : 0`.
+ */
+function cnnKernelBytes(): Uint8Array<ArrayBuffer> {
+  const { body, op } = emitter();
+  const f = (name: CnnField): number => 1 + CNN_FIELDS.indexOf(name);
+  let next = 1 + CNN_FIELDS.length;
+  const local = (): number => next++;
+  const g = local(), xp = local(), lp = local(), s = local(), dp = local(), y = local(), xc = local(), oc = local(), wp = local(), bp = local(), outp = local(), rp = local(), orow = local(), py = local(), px = local(), r = local(), o = local(), q1 = local(), q2 = local(), q3 = local(), grp = local(), fp = local(), rowBase = local(), cb = local(), ic = local(), ip = local(), wp2 = local(), ixp = local(), vxp = local(), end = local(), off = local(), t = local(), cols = local(), dst = local();
+  const nI32 = next - 1 - CNN_FIELDS.length;
+  const fv = local();
+  const v = (): number => next++;
+  const k = Array.from({ length: 9 }, v);
+  const bias = v(), ab = v(), cd = v(), zero = v(), tmp = v(), vA = v(), vC = v(), w = v();
+  const A = Array.from({ length: 4 }, v);
+  const C = Array.from({ length: 4 }, v);
+  const nV = next - fv - 1;
+  const add = (l: number, by: number | number[]): void => {
+    if (typeof by === 'number') op(addTo(l, by));
+    else op(LOCAL_GET, l, by, I32_ADD, LOCAL_SET, l);
+  };
+  const set = (l: number, from: number[]): void => op(from, LOCAL_SET, l);
+  const get = (l: number): number[] => [LOCAL_GET, l];
+  /** `acc += kv * load(addr + at)` (the product's operands in the JavaScript's order). */
+  const mac = (acc: number, kv: number[], addr: number, at: number): void => op(LOCAL_GET, acc, kv, LOCAL_GET, addr, V128_LOAD(at, 0), F64X2_MUL, F64X2_ADD, LOCAL_SET, acc);
+  /** A 2x2 pool window's value (rows in `a`, `c`; columns in lanes), ReLU'd, stored at `addr`. */
+  const poolStore = (addr: number, a: number, c: number): void => {
+    op(LOCAL_GET, addr, LOCAL_GET, zero, LOCAL_GET, a, LOCAL_GET, c, F64X2_MAX, LOCAL_TEE, tmp, LOCAL_GET, tmp, LOCAL_GET, tmp, HIGH_HALF, F64X2_MAX, F64X2_PMAX, V128_STORE64_LANE0);
+  };
+  /** Gathers the nonzero doubles of `count` from `src` (index as `64 i`) into idx / val; `end`: idx's end. */
+  const gather = (src: number[], count: number[]): void => {
+    set(ip, src);
+    set(ixp, get(f('idx')));
+    set(vxp, get(f('val')));
+    op(I32_CONST, 0, LOCAL_SET, off);
+    set(t, count);
+    op(LOOP, EMPTY);
+    op(LOCAL_GET, ip, F64_LOAD, LOCAL_SET, fv);
+    op(LOCAL_GET, vxp, LOCAL_GET, fv, F64_STORE);
+    op(LOCAL_GET, ixp, LOCAL_GET, off, I32_STORE);
+    op(LOCAL_GET, fv, f64Const(0), F64_NE, LOCAL_TEE, r);
+    op(I32_CONST, 2, I32_SHL, LOCAL_GET, ixp, I32_ADD, LOCAL_SET, ixp);
+    op(LOCAL_GET, r, I32_CONST, 3, I32_SHL, LOCAL_GET, vxp, I32_ADD, LOCAL_SET, vxp);
+    add(ip, 8);
+    add(off, 64);
+    op(countDown(t));
+    op(END);
+    set(end, get(ixp));
+  };
+  /** A dense layer of `groups` eight-row groups over the gathered inputs (`cols` of them in all) into `out`. */
+  const dense = (weights: number[], biases: number[], out: number[], groups: number[], relu: boolean): void => {
+    set(wp, weights);
+    set(bp, biases);
+    set(dst, out);
+    set(grp, groups);
+    op(LOOP, EMPTY);
+    for (let j = 0; j < 4; j++) op(LOCAL_GET, bp, V128_LOAD(16 * j, 0), LOCAL_SET, A[j] as number);
+    op(BLOCK, EMPTY, LOCAL_GET, end, LOCAL_GET, f('idx'), I32_EQ, BR_IF, 0);
+    set(ixp, get(f('idx')));
+    set(vxp, get(f('val')));
+    op(LOOP, EMPTY);
+    op(LOCAL_GET, ixp, I32_LOAD, LOCAL_GET, wp, I32_ADD, LOCAL_SET, r);
+    op(LOCAL_GET, vxp, V128_LOAD64_SPLAT(0), LOCAL_SET, vA);
+    for (let j = 0; j < 4; j++) op(LOCAL_GET, A[j] as number, LOCAL_GET, r, V128_LOAD(16 * j, 0), LOCAL_GET, vA, F64X2_MUL, F64X2_ADD, LOCAL_SET, A[j] as number);
+    add(ixp, 4);
+    add(vxp, 8);
+    op(LOCAL_GET, ixp, LOCAL_GET, end, I32_NE, BR_IF, 0);
+    op(END, END);
+    for (let j = 0; j < 4; j++) op(LOCAL_GET, dst, LOCAL_GET, A[j] as number, ...(relu ? [LOCAL_GET, zero, ...F64X2_PMAX] : []), V128_STORE(16 * j, 0));
+    add(wp, get(cols));
+    add(bp, 64);
+    add(dst, 64);
+    op(countDown(grp));
+    op(END);
+  };
+
+  CNN_FIELDS.forEach((_, i) => op(I32_CONST, 0, 0x28, 2, ...uleb(4 * i), LOCAL_SET, 1 + i));
+  set(xp, get(f('x')));
+  set(lp, get(f('logits')));
+  set(g, get(0));
+  op(LOOP, EMPTY);
+  // The raster into pad1's interior.
+  set(s, get(xp));
+  op(LOCAL_GET, f('pad1'), LOCAL_GET, f('row1'), I32_ADD, I32_CONST, 8, I32_ADD, LOCAL_SET, dp);
+  set(y, get(f('inH')));
+  op(LOOP, EMPTY);
+  set(xc, get(f('inW')));
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, dp, LOCAL_GET, s, F32_LOAD, F64_PROMOTE_F32, F64_STORE);
+  add(s, 4);
+  add(dp, 8);
+  op(countDown(xc));
+  op(END);
+  add(dp, 16);
+  op(countDown(y));
+  op(END);
+  set(xp, get(s));
+  // Convolution 1, ReLU and pool.
+  set(wp, get(f('w1')));
+  set(bp, get(f('b1')));
+  op(LOCAL_GET, f('pad2'), LOCAL_GET, f('row2'), I32_ADD, I32_CONST, 8, I32_ADD, LOCAL_SET, outp);
+  set(oc, get(f('c1')));
+  op(LOOP, EMPTY);
+  k.forEach((kl, j) => op(LOCAL_GET, wp, V128_LOAD64_SPLAT(8 * j), LOCAL_SET, kl));
+  op(LOCAL_GET, bp, V128_LOAD64_SPLAT(0), LOCAL_SET, bias);
+  add(wp, 72);
+  add(bp, 8);
+  set(rp, get(f('pad1')));
+  set(orow, get(outp));
+  set(py, get(f('ph1')));
+  op(LOOP, EMPTY);
+  set(r, get(rp));
+  set(o, get(orow));
+  set(px, get(f('pw1')));
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, r, LOCAL_GET, f('row1'), I32_ADD, LOCAL_TEE, q1, LOCAL_GET, f('row1'), I32_ADD, LOCAL_TEE, q2, LOCAL_GET, f('row1'), I32_ADD, LOCAL_SET, q3);
+  op(LOCAL_GET, bias, LOCAL_TEE, ab, LOCAL_SET, cd);
+  const rows1 = [r, q1, q2, q3];
+  for (let dy = 0; dy < 3; dy++) {
+    for (let dx = 0; dx < 3; dx++) {
+      mac(ab, get(k[3 * dy + dx] as number), rows1[dy] as number, 8 * dx);
+      mac(cd, get(k[3 * dy + dx] as number), rows1[dy + 1] as number, 8 * dx);
+    }
+  }
+  poolStore(o, ab, cd);
+  add(r, 16);
+  add(o, 8);
+  op(countDown(px));
+  op(END);
+  op(LOCAL_GET, rp, LOCAL_GET, f('row1'), I32_CONST, 1, I32_SHL, I32_ADD, LOCAL_SET, rp);
+  add(orow, get(f('row2')));
+  op(countDown(py));
+  op(END);
+  add(outp, get(f('plane2')));
+  op(countDown(oc));
+  op(END);
+  // Convolution 2, ReLU and pool: four output channels per pass.
+  set(wp, get(f('w2')));
+  set(bp, get(f('b2')));
+  set(outp, get(f('feat')));
+  set(grp, get(f('g2')));
+  op(LOOP, EMPTY);
+  set(fp, get(outp));
+  set(rowBase, get(f('pad2')));
+  set(py, get(f('ph2')));
+  op(LOOP, EMPTY);
+  set(cb, get(rowBase));
+  set(px, get(f('pw2')));
+  op(LOOP, EMPTY);
+  for (let c = 0; c < 4; c++) op(LOCAL_GET, bp, V128_LOAD64_SPLAT(8 * c), LOCAL_TEE, A[c] as number, LOCAL_SET, C[c] as number);
+  set(wp2, get(wp));
+  set(ip, get(cb));
+  set(ic, get(f('c1')));
+  op(LOOP, EMPTY);
+  op(LOCAL_GET, ip, LOCAL_GET, f('row2'), I32_ADD, LOCAL_TEE, q1, LOCAL_GET, f('row2'), I32_ADD, LOCAL_TEE, q2, LOCAL_GET, f('row2'), I32_ADD, LOCAL_SET, q3);
+  const rows2 = [ip, q1, q2, q3];
+  for (let dy = 0; dy < 3; dy++) {
+    for (let dx = 0; dx < 3; dx++) {
+      op(LOCAL_GET, rows2[dy] as number, V128_LOAD(8 * dx, 0), LOCAL_SET, vA);
+      op(LOCAL_GET, rows2[dy + 1] as number, V128_LOAD(8 * dx, 0), LOCAL_SET, vC);
+      for (let c = 0; c < 4; c++) {
+        op(LOCAL_GET, wp2, V128_LOAD64_SPLAT(8 * (4 * (3 * dy + dx) + c)), LOCAL_SET, w);
+        op(LOCAL_GET, A[c] as number, LOCAL_GET, w, LOCAL_GET, vA, F64X2_MUL, F64X2_ADD, LOCAL_SET, A[c] as number);
+        op(LOCAL_GET, C[c] as number, LOCAL_GET, w, LOCAL_GET, vC, F64X2_MUL, F64X2_ADD, LOCAL_SET, C[c] as number);
+      }
+    }
+  }
+  add(wp2, 288);
+  add(ip, get(f('plane2')));
+  op(countDown(ic));
+  op(END);
+  set(o, get(fp));
+  for (let c = 0; c < 4; c++) {
+    poolStore(o, A[c] as number, C[c] as number);
+    add(o, get(f('area2')));
+  }
+  add(fp, 8);
+  add(cb, 16);
+  op(countDown(px));
+  op(END);
+  op(LOCAL_GET, rowBase, LOCAL_GET, f('row2'), I32_CONST, 1, I32_SHL, I32_ADD, LOCAL_SET, rowBase);
+  op(countDown(py));
+  op(END);
+  set(wp, get(wp2));
+  add(bp, 32);
+  op(LOCAL_GET, outp, LOCAL_GET, f('area2'), I32_CONST, 2, I32_SHL, I32_ADD, LOCAL_SET, outp);
+  op(countDown(grp));
+  op(END);
+  // The dense layers.
+  gather(get(f('feat')), get(f('featN')));
+  op(LOCAL_GET, f('featN'), I32_CONST, 6, I32_SHL, LOCAL_SET, cols);
+  dense(get(f('wd1')), get(f('bd1')), get(f('hid')), get(f('g3')), true);
+  gather(get(f('hid')), get(f('dense')));
+  op(LOCAL_GET, f('dense'), I32_CONST, 6, I32_SHL, LOCAL_SET, cols);
+  dense(get(f('wd2')), get(f('bd2')), get(lp), get(f('g4')), false);
+  add(lp, get(f('stride')));
+  op(countDown(g));
+  op(END);
+  op(END);
+  const code = [...vec([[...uleb(CNN_FIELDS.length + nI32), I32], [...uleb(1), F64], [...uleb(nV), V128]]), ...body];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec([[I32]]), ...vec([])]])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name('cnn'), 0x00, 0]])),
+    ...section(10, vec([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+let cnnCompiled: WebAssembly.Module | null | undefined;
+
+/** The CNN kernel's module (compiled once; not tried where the first module did not compile). */
+function cnnModule(): WebAssembly.Module | null {
+  if (cnnCompiled !== undefined) return cnnCompiled;
+  cnnCompiled = null;
+  if (!kernelModule()) return null;
+  try {
+    cnnCompiled = new WebAssembly.Module(cnnKernelBytes());
+  } catch {
+    cnnCompiled = null;
+  }
+  return cnnCompiled;
+}
+
+/** One net's CNN kernel: its weights copied once into a memory of its own, a line of glyphs per call. */
+export interface SimdCnn {
+  /**
+   * Room for `n` glyph rasters: the view (`n` rasters of width x height floats, row-major) to fill
+   * before {@link run}, valid until the next call (a larger `n` may grow the memory); null where
+   * the memory cannot grow to hold them.
+   */
+  glyphs(n: number): Float32Array | null;
+  /**
+   * The logits of the first `n` rasters of the last {@link glyphs} view (`n` at most its count):
+   * glyph g's `outputs` values from double `g * stride`. The view is valid until the next call.
+   */
+  run(n: number): Float64Array;
+  /** Doubles from one glyph's logits to the next's. */
+  readonly stride: number;
+}
+
+/**
+ * The forward pass of a CNN of `shape` (weights `w` and biases `b` of its four layers as cnn.ts
+ * `Cnn`: row-major, conv `[out][in][3][3]`) as a SIMD kernel giving cnn.ts `fastLogits`' bits:
+ * exact only for a net whose zero inputs may be skipped (finite weights, no -0 bias; the caller
+ * checks). Null where the kernel cannot be compiled, a plane pools to nothing, or the memory
+ * cannot be had.
+ */
+export function simdCnn(shape: CnnShape, w: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[]): SimdCnn | null {
+  const { width, height, conv1: c1, conv2: c2, dense: nd, outputs } = shape;
+  const pw1 = width >> 1;
+  const ph1 = height >> 1;
+  const pw2 = pw1 >> 1;
+  const ph2 = ph1 >> 1;
+  if (!(pw2 >= 1 && ph2 >= 1 && c1 >= 1 && c2 >= 1 && nd >= 1 && outputs >= 1) || w.length !== 4 || b.length !== 4) return null;
+  const mod = cnnModule();
+  if (!mod) return null;
+  const g2 = Math.ceil(c2 / 4);
+  const g3 = Math.ceil(nd / 8);
+  const g4 = Math.ceil(outputs / 8);
+  const featN = c2 * pw2 * ph2;
+  const row1 = 8 * (width + 2);
+  const row2 = 8 * (pw1 + 2);
+  const plane2 = row2 * (ph1 + 2);
+  const area2 = 8 * pw2 * ph2;
+  let at = 256;
+  const take = (bytes: number): number => {
+    const a = at;
+    at = align16(at + bytes);
+    return a;
+  };
+  const lay: Record<CnnField, number> = {
+    x: 0, logits: 0,
+    pad1: take(row1 * (height + 2)), w1: take(72 * c1), b1: take(8 * c1), pad2: take(plane2 * c1),
+    w2: take(288 * c1 * g2), b2: take(32 * g2), feat: take(4 * area2 * g2),
+    idx: take(4 * Math.max(featN, nd)), val: take(8 * Math.max(featN, nd)),
+    wd1: take(64 * featN * g3), bd1: take(64 * g3), hid: take(64 * g3), wd2: take(64 * nd * g4), bd2: take(64 * g4),
+    inW: width, inH: height, c1, g2, row1, pw1, ph1, row2, plane2, pw2, ph2, featN, g3, dense: nd, g4, stride: 64 * g4, area2,
+  };
+  const fixed = at;
+  const raster = 4 * width * height;
+  let memory: WebAssembly.Memory;
+  let run: (n: number) => void;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(fixed / 65536) + 1 });
+    run = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.cnn as (n: number) => void;
+  } catch {
+    return null;
+  }
+  const buf = memory.buffer;
+  const put = (addr: number, n: number, value: (i: number) => number): void => {
+    const d = new Float64Array(buf, addr, n);
+    for (let i = 0; i < n; i++) d[i] = value(i);
+  };
+  const [w0, w1, w2, w3] = w as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  const [b0, b1, b2, b3] = b as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  put(lay.w1, 9 * c1, (i) => w0[i] as number);
+  put(lay.b1, c1, (i) => b0[i] as number);
+  // [group][ic][tap][4]: output channel 4 group + i % 4, input channel and tap from the rest.
+  put(lay.w2, 36 * c1 * g2, (i) => {
+    const oc = 4 * Math.floor(i / (36 * c1)) + (i % 4);
+    const j = Math.floor(i / 4) % (9 * c1);
+    return oc < c2 ? (w1[oc * 9 * c1 + j] as number) : 0;
+  });
+  put(lay.b2, 4 * g2, (i) => (i < c2 ? (b1[i] as number) : 0));
+  /** A dense layer's weights as [group][input][8 rows] (rows past `rows` zero). */
+  const rowsOf8 = (addr: number, weights: ArrayLike<number>, rows: number, cols: number, groups: number): void =>
+    put(addr, 8 * cols * groups, (i) => {
+      const row = 8 * Math.floor(i / (8 * cols)) + (i % 8);
+      const col = Math.floor(i / 8) % cols;
+      return row < rows ? (weights[row * cols + col] as number) : 0;
+    });
+  rowsOf8(lay.wd1, w2, nd, featN, g3);
+  put(lay.bd1, 8 * g3, (i) => (i < nd ? (b2[i] as number) : 0));
+  rowsOf8(lay.wd2, w3, outputs, nd, g4);
+  put(lay.bd2, 8 * g4, (i) => (i < outputs ? (b3[i] as number) : 0));
+  let cap = -1;
+  let xs = new Float32Array(0);
+  let logits = new Float64Array(0);
+  return {
+    stride: 8 * g4,
+    glyphs: (n) => {
+      if (n > cap) {
+        const c = Math.max(n, 2 * cap, 8);
+        const xAt = fixed;
+        const lAt = align16(xAt + raster * c);
+        const need = lAt + 64 * g4 * c;
+        const have = memory.buffer.byteLength;
+        try {
+          if (need > have) memory.grow(Math.ceil((need - have) / 65536));
+        } catch {
+          return null;
+        }
+        lay.x = xAt;
+        lay.logits = lAt;
+        new Int32Array(memory.buffer, 0, CNN_FIELDS.length).set(CNN_FIELDS.map((k) => lay[k]));
+        xs = new Float32Array(memory.buffer, xAt, (raster / 4) * c);
+        logits = new Float64Array(memory.buffer, lAt, 8 * g4 * c);
+        cap = c;
+      }
+      return xs.subarray(0, (n * raster) / 4);
+    },
+    run: (n) => {
+      if (n > 0) run(n);
+      return logits;
+    },
   };
 }

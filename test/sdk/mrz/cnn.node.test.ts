@@ -138,13 +138,15 @@ test('cnnLogits: a net with a -0 bias or a weight that is not finite is read by 
   assertSameLogits(inf, mixedGlyphs(27), 'infinite weight');
 });
 
-test('classifyGlyphsSecond gives ensembleForward\'s candidates glyph by glyph (the MLP read a line at a time)', () => {
-  const cnn = shippedCnn();
+test('classifyGlyphsSecond gives ensembleForward\'s candidates glyph by glyph (the MLP read a line at a time; the CNN by its SIMD kernel, or in JavaScript for a net with a -0 bias)', () => {
+  const shipped = shippedCnn();
+  const negZero: Cnn = { ...shipped, b: [shipped.b[0], Float32Array.from(shipped.b[1], (v, i) => (i === 2 ? -0 : v)), shipped.b[2], shipped.b[3]] };
   const mlp = shippedModel();
   const r = createRng(31);
-  for (const n of [1, 4, 7]) {
+  for (const [cnn, n] of [[shipped, 1], [shipped, 4], [shipped, 7], [shipped, 0], [negZero, 5]] as const) {
     const glyphs = Float32Array.from({ length: n * GLYPH_SIZE }, () => (r() < 0.4 ? 0 : r() * 0.8));
-    const line = classifyGlyphsSecond(glyphs, n, CLASSES.length, 0);
+    const line = classifyGlyphsSecond(glyphs, n, CLASSES.length, 0, cnn, mlp);
+    assert.equal(line.length, n);
     const x = new Float32Array(GLYPH_SIZE);
     const pe = new Float32Array(cnn.outputs);
     for (let g = 0; g < n; g++) {

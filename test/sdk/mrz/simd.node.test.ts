@@ -1,11 +1,14 @@
-// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter, the 4x4 block maxima, rectification's rows and the ink map bit for bit.
+// The WebAssembly SIMD kernels (simd.ts) against the JavaScript passes: the MLP's first layer bit for bit, the black-hat byte for byte, the max filter, the 4x4 block maxima, rectification's rows and the ink map and the CNN bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bin256, blackHat8Words, blockMax, blockMaxReference, rectFilter, rectFilterScalar } from '../../../sdk/mrz/image.ts';
 import { RECT_MAX_PIXELS, rectify } from '../../../sdk/mrz/rectify.ts';
-import { frameBuffer, simdBlackHat, simdBlockMax4, simdInk, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
+import { frameBuffer, simdBlackHat, simdBlockMax4, simdCnn, simdInk, simdLayer, simdMaxFilter, simdRect } from '../../../sdk/mrz/simd.ts';
+import { cnnLogitsReference, shippedCnn } from '../../../sdk/mrz/cnn.ts';
+import { normaliseGlyph } from '../../../sdk/mrz/classify.ts';
+import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import type * as SimdModule from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch, inkMapMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
+import { cnnGlyphs, cnnMismatch, firstLayerMismatch, inkMapMismatch, randomCnn, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 test('simdLayer refuses a hidden layer that is not a multiple of four, or an empty one', () => {
@@ -329,8 +332,56 @@ test('where the first kernel module is refused (a CSP without \'wasm-unsafe-eval
     assert.equal(fresh.simdBlackHat(new Uint8Array(64), 8, 8, 1, new Uint8Array(64)), false);
     assert.equal(fresh.frameBuffer(100, 100), null);
     assert.equal(fresh.simdInk(4, 4, 1, 1), null);
+    assert.equal(fresh.simdCnn({ width: 16, height: 20, conv1: 1, conv2: 1, dense: 1, outputs: 1 }, [[0], [0], [0], [0]], [[0], [0], [0], [0]]), null);
     assert.equal(tries, 1);
   } finally {
     (WebAssembly as { Module: unknown }).Module = Real;
   }
+});
+
+test('simdCnn gives the forward pass\'s logits bit for bit: random nets of every channel count mod 4 and 8, plane sizes even, odd and minimal; zero, -0, tiny, huge and non-finite inputs', () => {
+  const r = rng(41);
+  for (const [width, height, conv1, conv2, dense, outputs] of [
+    [GLYPH_W, GLYPH_H, 8, 16, 64, 37],
+    [GLYPH_W, GLYPH_H, 3, 5, 7, 37],
+    [GLYPH_W, GLYPH_H, 1, 1, 1, 1],
+    [GLYPH_W, GLYPH_H, 16, 32, 128, 37],
+    [17, 21, 5, 6, 9, 10],
+    [4, 4, 2, 3, 8, 8],
+    [7, 5, 1, 2, 3, 9],
+    [24, 20, 8, 16, 64, 37],
+  ] as const) {
+    const shape = { width, height, conv1, conv2, dense, outputs };
+    const { w, b } = randomCnn(r, shape);
+    for (const edges of [false, true]) assert.equal(cnnMismatch(shape, w, b, cnnGlyphs(r, width * height, 5, edges)), null);
+  }
+});
+
+test('simdCnn on the shipped net gives cnnLogitsReference\'s bits on normalised glyphs, a line at a time as its memory grows and shrinks', () => {
+  const net = shippedCnn();
+  const k = simdCnn({ width: GLYPH_W, height: GLYPH_H, conv1: net.conv1, conv2: net.conv2, dense: net.dense, outputs: net.outputs }, net.w, net.b);
+  assert.ok(k, 'Node compiles the kernel');
+  const r = rng(43);
+  const want = new Float64Array(net.outputs);
+  for (const n of [1, 44, 90, 3, 0]) {
+    const raw = cnnGlyphs(r, GLYPH_SIZE, n, false);
+    const xs = k.glyphs(n);
+    assert.ok(xs);
+    assert.equal(xs.length, n * GLYPH_SIZE);
+    for (let g = 0; g < n; g++) normaliseGlyph(raw, g * GLYPH_SIZE, xs.subarray(g * GLYPH_SIZE));
+    const copy = xs.slice();
+    const got = k.run(n);
+    for (let g = 0; g < n; g++) {
+      cnnLogitsReference(net, copy, g * GLYPH_SIZE, want);
+      for (let c = 0; c < net.outputs; c++) assert.ok(Object.is(got[g * k.stride + c], want[c]), `n ${n}, glyph ${g}, logit ${c}`);
+    }
+  }
+});
+
+test('simdCnn refuses a plane that pools to nothing, an empty layer and missing layers', () => {
+  const w = [[0], [0], [0], [0]];
+  assert.equal(simdCnn({ width: 3, height: 20, conv1: 1, conv2: 1, dense: 1, outputs: 1 }, w, w), null);
+  assert.equal(simdCnn({ width: 16, height: 2, conv1: 1, conv2: 1, dense: 1, outputs: 1 }, w, w), null);
+  assert.equal(simdCnn({ width: 16, height: 20, conv1: 1, conv2: 0, dense: 1, outputs: 1 }, w, w), null);
+  assert.equal(simdCnn({ width: 16, height: 20, conv1: 1, conv2: 1, dense: 1, outputs: 1 }, w.slice(1), w), null);
 });

@@ -5,7 +5,8 @@ import { expect } from '@open-wc/testing';
 import { blackHat8Words, blockMaxReference, downscale, downscaleTwo, rectFilterScalar, toGray, toGrayLevels } from '../../../sdk/mrz/image.ts';
 import { RECT_MAX_PIXELS } from '../../../sdk/mrz/rectify.ts';
 import { frameBuffer, simdBlackHat, simdBlockMax4, simdInk, simdLayer, simdMaxFilter } from '../../../sdk/mrz/simd.ts';
-import { firstLayerMismatch, inkMapMismatch, rectifyMismatch, rectSpecs } from './simd-check.ts';
+import { GLYPH_H, GLYPH_W } from '../../../sdk/mrz/segment.ts';
+import { cnnGlyphs, cnnMismatch, firstLayerMismatch, inkMapMismatch, randomCnn, rectifyMismatch, rectSpecs } from './simd-check.ts';
 import { rng } from './seeded.ts';
 
 describe('MRZ SIMD kernels in Chromium', () => {
@@ -71,6 +72,15 @@ describe('MRZ SIMD kernels in Chromium', () => {
       if (!mem) return;
       const data = new Uint8Array(w * h).map(() => Math.floor(r() * 256));
       for (const spec of rectSpecs(r, w, h, 12)) expect(rectifyMismatch(data, mem, w, h, spec)).to.equal(null);
+    }
+  });
+
+  it('the CNN kernel gives the forward pass\'s logits bit for bit (the shipped shape and odd ones; edge inputs)', () => {
+    const r = rng(41);
+    for (const [width, height, conv1, conv2, dense, outputs] of [[GLYPH_W, GLYPH_H, 8, 16, 64, 37], [17, 21, 5, 6, 9, 10], [4, 4, 1, 1, 1, 1]] as const) {
+      const shape = { width, height, conv1, conv2, dense, outputs };
+      const { w, b } = randomCnn(r, shape);
+      for (const edges of [false, true]) expect(cnnMismatch(shape, w, b, cnnGlyphs(r, width * height, 4, edges))).to.equal(null);
     }
   });
 
