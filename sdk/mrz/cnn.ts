@@ -694,9 +694,11 @@ function lowerOfBoth(a: CharCandidates, b: CharCandidates): CharCandidates {
   return both.sort((x, y) => y.p - x.p);
 }
 
+const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
+
 /** Whether two characters are of one kind (digits, or letters and the filler `<`). */
 function sameKind(a: string, b: string): boolean {
-  return (a >= '0' && a <= '9') === (b >= '0' && b <= '9');
+  return isDigit(a) === isDigit(b);
 }
 
 /**
@@ -740,9 +742,11 @@ export function fadedGlyphs(glyphs: Float32Array, n: number): Uint8Array {
 
 /**
  * The ensemble's reading `line` of a cut, witnessed by the first classifier's reading `first` of
- * the same cut on its faded glyphs (`faded`, see {@link fadedGlyphs}): where the first classifier
- * gives the ensemble's first choice less than `sureP` of its kind's mass (see shareOfKind), the
- * character keeps the lower of its two probabilities (as {@link confirmDoubtful}). Glare washed
+ * the same cut on its faded glyphs (`faded`, see {@link fadedGlyphs}): where the ensemble's first
+ * choice is a letter or the filler and the first classifier gives it less than `sureP` of its
+ * kind's mass (see shareOfKind), the character keeps the lower of its two probabilities (as
+ * {@link confirmDoubtful}). Letters only: names have no check digit, a digit's doubt is the check
+ * digits' to settle. Glare washed
  * out the right side of a name's O; the ensemble read it C at 0.995 and 0.991 in two cuts where the
  * MLP said O 0.64 / C 0.36 and C 0.52 / O 0.47, and RCBERT was reported valid for ROBERT (fresh
  * frame 410083, session 22). Returns `line` itself when nothing is doubted.
@@ -752,7 +756,7 @@ export function witnessedReading(line: LineCandidates, first: LineCandidates, fa
   line.forEach((pos, k) => {
     const w = first[k];
     const ch = pos[0]?.ch;
-    if (!faded[k] || !w || ch === undefined || shareOfKind(w, ch) >= sureP) return;
+    if (!faded[k] || !w || ch === undefined || isDigit(ch) || shareOfKind(w, ch) >= sureP) return;
     out ??= [...line];
     out[k] = lowerOfBoth(pos, w);
   });
