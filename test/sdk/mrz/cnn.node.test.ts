@@ -380,7 +380,7 @@ test('fadedGlyphs: a glyph whose strongest ink is under FADED_SHARE of its line\
   assert.deepEqual([...fadedGlyphs(new Float32Array(0), 0)], [], 'an empty line: nothing faded');
 });
 
-test('witnessedReading: on a faded glyph the first classifier\'s other letter lowers the ensemble\'s choice; an O/0 doubt does not', () => {
+test('witnessedReading: on a faded glyph the first classifier\'s other letter lowers the ensemble\'s choice; an O/0 doubt, a digit or a glyph not faded does not', () => {
   const ens = [
     [{ ch: 'C', p: 0.995 }, { ch: 'O', p: 0.005 }],
     [{ ch: 'O', p: 0.93 }, { ch: '0', p: 0.07 }],
@@ -403,6 +403,9 @@ test('witnessedReading: on a faded glyph the first classifier\'s other letter lo
   // The same disagreement on a glyph that is not faded: kept.
   assert.equal(out[2], ens[2]);
   assert.equal(out[3], ens[3]);
+  // A digit the classifiers read differently on a faded glyph: the check digits' to settle, kept.
+  const digits = [[{ ch: '3', p: 0.95 }, { ch: '5', p: 0.05 }]];
+  assert.equal(witnessedReading(digits, [[{ ch: '5', p: 0.8 }, { ch: '3', p: 0.2 }]], Uint8Array.of(1)), digits);
   // Nothing doubted: the same line back.
   const rest = ens.slice(1);
   assert.equal(witnessedReading(rest, first.slice(1), faded.subarray(1)), rest);
