@@ -251,6 +251,14 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
   return right === lines || left === lines;
 }
 
+/**
+ * Share of a line's own mean ink from which ink just beyond its end, lying on the line's rows and
+ * not above or below them, may be the line going on, faded (see `endsBlank`). Session 22: fresh
+ * frames 430109 and 430472 (MRV-A, glare over the lines' tails) kept 0.29-0.46 of it there, twice
+ * to four times the rows beside, and their first 36 cells were reported valid as MRV-B.
+ */
+const FADED_TAIL = 0.2;
+
 /** Glyph rhythm (see `cellRhythm`) of a line's last cells below which it tells nothing. */
 const MIN_RHYTHM = 0.1;
 /**
@@ -295,9 +303,11 @@ export function endsBlank(ink: InkMap, group: LineGroup): boolean {
     const xa = xn + 0.15 * p;
     const xb = xn + 1.85 * p;
     const m = meanInk(ink, xa, xb, c.top, c.bottom);
-    if (m < 0.5 * level) return true;
     const lh = c.bottom - c.top + 1;
     const gap = Math.min(meanInk(ink, xa, xb, c.top - 0.7 * lh, c.top - 0.25 * lh), meanInk(ink, xa, xb, c.bottom + 0.25 * lh, c.bottom + 0.7 * lh));
+    // Little ink is blank paper, unless it lies on the line's rows only: glare fading the tail of a
+    // longer line (it is then judged by its rhythm, below).
+    if (m < 0.5 * level && !(m >= FADED_TAIL * level && m > 2 * gap)) return true;
     if (m <= 1.5 * gap) return true;
     // Ink without the line's rhythm (a glare ring, the document's edge, a shadow): a line going on,
     // even in faint fillers, keeps its cells' dark middles and light boundaries.
