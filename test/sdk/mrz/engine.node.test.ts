@@ -313,6 +313,18 @@ test('a 44-character visa line cut after 36 cells does not end there (its filler
   }
 });
 
+test('a visa whose lines\' tails glare fades is not read as its first 36 cells (fresh 430109, 430472)', () => {
+  // Fresh synthetic visas (MRV-A, normal preset) under glare: the tails beyond 36 cells kept 0.29-0.46
+  // of the lines' ink, on the lines' rows only, were taken for blank paper, and the first 36 cells
+  // were reported valid as MRV-B (its check digits all lie there).
+  for (const seed of [430109, 430472]) {
+    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+    assert.equal((doc.lines[0] as string).length, 44);
+    const r = readMrz(decodeGray(doc.image));
+    assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `seed ${seed}: no false accept (${r?.format})`);
+  }
+});
+
 test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
   // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
   // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
