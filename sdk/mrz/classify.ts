@@ -448,13 +448,8 @@ const STROKE_LEVEL = 1;
 /** Largest gain applied to a faint glyph. */
 const MAX_GAIN = 3;
 
-/**
- * Copies one glyph raster into `out` with its contrast normalised: a glyph whose strongest ink
- * (second-highest pixel, robust to one hot pixel) is below the stroke level is scaled up to it (at
- * most {@link MAX_GAIN}x), so a glyph faded by glare or a lighting gradient looks like the others.
- * `out` may be `glyphs` itself when `offset` is 0.
- */
-export function normaliseGlyph(glyphs: Float32Array, offset: number, out: Float32Array): void {
+/** A glyph raster's strongest ink: its second-highest pixel (robust to one hot pixel). */
+export function glyphPeak(glyphs: Float32Array, offset: number): number {
   let m1 = 0;
   let m2 = 0;
   for (let i = 0; i < GLYPH_SIZE; i++) {
@@ -464,6 +459,17 @@ export function normaliseGlyph(glyphs: Float32Array, offset: number, out: Float3
       m1 = v;
     } else if (v > m2) m2 = v;
   }
+  return m2;
+}
+
+/**
+ * Copies one glyph raster into `out` with its contrast normalised: a glyph whose strongest ink
+ * (second-highest pixel, robust to one hot pixel) is below the stroke level is scaled up to it (at
+ * most {@link MAX_GAIN}x), so a glyph faded by glare or a lighting gradient looks like the others.
+ * `out` may be `glyphs` itself when `offset` is 0.
+ */
+export function normaliseGlyph(glyphs: Float32Array, offset: number, out: Float32Array): void {
+  const m2 = glyphPeak(glyphs, offset);
   const gain = m2 > 0 && m2 < STROKE_LEVEL ? Math.min(MAX_GAIN, STROKE_LEVEL / m2) : 1;
   for (let i = 0; i < GLYPH_SIZE; i++) {
     const v = (glyphs[offset + i] as number) * gain;

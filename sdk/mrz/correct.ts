@@ -620,11 +620,13 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
  * Q98021613, every look U at 0.64-0.83 with 0 second, and was reported valid at 0.9545 (digit
  * fields map U to 0 for the same likeness). Only this way round: a doubtful 0 with U as its twin
  * would need the unlisted mass ruled out too, which refused the corrections of O to 0 the
- * check digits prove. Tried and dropped: S with 8 as a twin too (20 apart): two more frames not
- * valid (bench 70004, fresh 260036), no false accept seen.
+ * check digits prove. S with 8 too (20 apart), only this way round as U: tried and dropped in
+ * session 20 (two frames fewer valid, bench 70004 and fresh 260036, no false accept seen); added
+ * in session 22, when fresh frame 420051 (TD3, hard preset) read document number R853847028 as
+ * RS53S47028, the two S at 0.925 and 0.874 with 8 at 0.004 and 0.017, and was reported valid.
  */
 const TWINS: Readonly<Record<string, readonly string[]>> = {
-  O: ['0'], '0': ['O'], U: ['0'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], S: ['5'], '5': ['S'], B: ['8'], '8': ['B'], G: ['6', 'Q'], '6': ['G'], Q: ['G'],
+  O: ['0'], '0': ['O'], U: ['0'], I: ['1'], '1': ['I'], Z: ['2'], '2': ['Z'], S: ['5', '8'], '5': ['S'], B: ['8'], '8': ['B'], G: ['6', 'Q'], '6': ['G'], Q: ['G'],
   '3': ['X'], X: ['3'], '4': ['E'], E: ['4'],
 };
 

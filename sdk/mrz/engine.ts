@@ -20,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -158,9 +158,10 @@ function groupCorners(group: LineGroup, spec: RectSpec): [Point, Point, Point, P
 const FINE_BANDS = 1;
 
 /**
- * Receives each reading of a cut; returns true to stop. A first classifier's reading comes with
- * `confirm`, which reads its doubtful glyphs again by the ensemble (see `confirmDoubtful`): a
- * reading that validates must validate confirmed too.
+ * Receives each reading of a cut; returns true to stop. A reading may come with `confirm`, the
+ * other classifier's view of it: a first classifier's reading its doubtful glyphs read again by
+ * the ensemble (see `confirmDoubtful`), an ensemble's reading witnessed by the first classifier's
+ * (see `witnessedReading`). A reading that validates must validate confirmed too.
  */
 type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[]) => boolean;
 
@@ -250,6 +251,14 @@ function continuesBeyond(ink: InkMap, group: LineGroup): boolean {
   return right === lines || left === lines;
 }
 
+/**
+ * Share of a line's own mean ink from which ink just beyond its end, lying on the line's rows and
+ * not above or below them, may be the line going on, faded (see `endsBlank`). Session 22: fresh
+ * frames 430109 and 430472 (MRV-A, glare over the lines' tails) kept 0.29-0.46 of it there, twice
+ * to four times the rows beside, and their first 36 cells were reported valid as MRV-B.
+ */
+const FADED_TAIL = 0.2;
+
 /** Glyph rhythm (see `cellRhythm`) of a line's last cells below which it tells nothing. */
 const MIN_RHYTHM = 0.1;
 /**
@@ -294,9 +303,11 @@ export function endsBlank(ink: InkMap, group: LineGroup): boolean {
     const xa = xn + 0.15 * p;
     const xb = xn + 1.85 * p;
     const m = meanInk(ink, xa, xb, c.top, c.bottom);
-    if (m < 0.5 * level) return true;
     const lh = c.bottom - c.top + 1;
     const gap = Math.min(meanInk(ink, xa, xb, c.top - 0.7 * lh, c.top - 0.25 * lh), meanInk(ink, xa, xb, c.bottom + 0.25 * lh, c.bottom + 0.7 * lh));
+    // Little ink is blank paper, unless it lies on the line's rows only: glare fading the tail of a
+    // longer line (it is then judged by its rhythm, below).
+    if (m < 0.5 * level && !(m >= FADED_TAIL * level && m > 2 * gap)) return true;
     if (m <= 1.5 * gap) return true;
     // Ink without the line's rhythm (a glare ring, the document's edge, a shadow): a line going on,
     // even in faint fillers, keeps its cells' dark middles and light boundaries.
@@ -439,6 +450,9 @@ function readBands(
         return out;
       };
       if (visit(rec, confirm)) return true;
+      // The ensemble's readings of this cut are witnessed by the first classifier's (moved
+      // windows by the cut's own: they differ by a tenth of a pitch at most).
+      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, fadedGlyphs((group.cells[i] as CellLine).glyphs, l.length)));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
         // else failed (every such cut read at once cost the bench's median frame about 8%).
@@ -447,7 +461,7 @@ function readBands(
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
-            return visit({ ...rec, lines: lines2 });
+            return visit({ ...rec, lines: lines2 }, byFirst(lines2));
           });
         }
         return false;
@@ -455,7 +469,7 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      if (visit({ ...rec, lines: again })) return true;
+      if (visit({ ...rec, lines: again }, byFirst(again))) return true;
       // Once every look and fallback of every band failed: each line of that cut read by the
       // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
       // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
@@ -465,7 +479,7 @@ function readBands(
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
-        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved });
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved));
       });
       return false;
     };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLASSES, forward as mlpForward, normaliseGlyph, shippedModel } from '../../../sdk/mrz/classify.ts';
-import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, confirmDoubtful, CONFIRM_P, cnnLogits, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
+import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, confirmDoubtful, CONFIRM_P, cnnLogits, fadedGlyphs, witnessedReading, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
 import { CNN_MODEL } from '../../../sdk/mrz/cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import { createRng } from '../../../scripts/mrz/random-mrz.ts';
@@ -366,4 +366,47 @@ test('confirmDoubtful: a doubtful glyph keeps each character at the lower of the
   const allSure = [sure, sure];
   assert.equal(confirmDoubtful(allSure, glyphs.subarray(0, 2 * GLYPH_SIZE)), allSure);
   assert.deepEqual(confirmDoubtful([], new Float32Array(0)), []);
+});
+
+test('fadedGlyphs: a glyph whose strongest ink is under FADED_SHARE of its line\'s median is faded', () => {
+  const n = 5;
+  const glyphs = new Float32Array(n * GLYPH_SIZE);
+  const ink = [1, 0.9, 0.4, 1, 0.8];
+  ink.forEach((v, k) => {
+    for (let i = 0; i < GLYPH_SIZE; i += 7) glyphs[k * GLYPH_SIZE + i] = v;
+  });
+  // Median strongest ink 0.9: 0.4 is under 0.6 x 0.9, 0.8 is not.
+  assert.deepEqual([...fadedGlyphs(glyphs, n)], [0, 0, 1, 0, 0]);
+  assert.deepEqual([...fadedGlyphs(new Float32Array(0), 0)], [], 'an empty line: nothing faded');
+});
+
+test('witnessedReading: on a faded glyph the first classifier\'s other letter lowers the ensemble\'s choice; an O/0 doubt, a digit or a glyph not faded does not', () => {
+  const ens = [
+    [{ ch: 'C', p: 0.995 }, { ch: 'O', p: 0.005 }],
+    [{ ch: 'O', p: 0.93 }, { ch: '0', p: 0.07 }],
+    [{ ch: 'C', p: 0.995 }, { ch: 'O', p: 0.005 }],
+    [{ ch: 'A', p: 0.99 }],
+  ];
+  const first = [
+    [{ ch: 'O', p: 0.64 }, { ch: 'C', p: 0.36 }],
+    [{ ch: '0', p: 0.6 }, { ch: 'O', p: 0.4 }],
+    [{ ch: 'O', p: 0.64 }, { ch: 'C', p: 0.36 }],
+    [{ ch: 'A', p: 0.99 }],
+  ];
+  const faded = Uint8Array.from([1, 1, 0, 1]);
+  const out = witnessedReading(ens, first, faded);
+  assert.notEqual(out, ens, 'a new line; the input is not changed');
+  // Faded, the MLP reads O: each character at the lower probability (C 0.36, O 0.005).
+  assert.deepEqual(out[0], [{ ch: 'C', p: 0.36 }, { ch: 'O', p: 0.005 }]);
+  // Faded, but the MLP's doubt is the other kind (0 cannot stand where O does): kept.
+  assert.equal(out[1], ens[1]);
+  // The same disagreement on a glyph that is not faded: kept.
+  assert.equal(out[2], ens[2]);
+  assert.equal(out[3], ens[3]);
+  // A digit the classifiers read differently on a faded glyph: the check digits' to settle, kept.
+  const digits = [[{ ch: '3', p: 0.95 }, { ch: '5', p: 0.05 }]];
+  assert.equal(witnessedReading(digits, [[{ ch: '5', p: 0.8 }, { ch: '3', p: 0.2 }]], Uint8Array.of(1)), digits);
+  // Nothing doubted: the same line back.
+  const rest = ens.slice(1);
+  assert.equal(witnessedReading(rest, first.slice(1), faded.subarray(1)), rest);
 });

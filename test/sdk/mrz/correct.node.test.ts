@@ -186,6 +186,21 @@ test('a U read for a 0 in the document number is not proven by the check digits 
   assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
 });
 
+test('an S read for an 8 in the document number is not proven by the check digits (20 apart)', () => {
+  // Fresh synthetic frame 420051 (TD3, hard preset): document number R853847028 read RS53S47028,
+  // the S at 0.925 and 0.874 with 8 at 0.004 and 0.017, and the reading was reported valid.
+  const lines = ['PSMYSPATEL<<MEI<HUA<<<<<<<<<<<<<<<<<<<<<<<<<', 'R853847028MYS5908112F1806081007192745014<<66'];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const misread = [lines[0] as string, `RS53S${(lines[1] as string).slice(5)}`];
+  assert.ok(parseMrz(misread, { now: NOW }).valid, 'S (28) for 8 leaves every check digit unchanged');
+  const r = correctMrz(cands(misread, { '1,1': [{ ch: 'S', p: 0.925 }, { ch: '5', p: 0.036 }, { ch: '3', p: 0.034 }, { ch: '8', p: 0.004 }], '1,4': [{ ch: 'S', p: 0.874 }, { ch: '3', p: 0.077 }, { ch: '8', p: 0.017 }, { ch: 'A', p: 0.012 }] }), { now: NOW });
+  assert.deepEqual(r?.lines, misread);
+  assert.equal(r?.valid, false);
+  // Near-certain S are proven (an S that is printed).
+  assert.equal(correctMrz(cands(misread, { '1,1': [{ ch: 'S', p: 0.998 }], '1,4': [{ ch: 'S', p: 0.998 }] }), { now: NOW })?.valid, true);
+  assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
+});
+
 test('a TD1 optional-data correction and a composite correction are not proven together', () => {
   // Synthetic frame 360040 (TD1, hard preset): the optional data's last I read I 0.81 / T 0.19 and
   // the composite's 8 read 3 / 0 / S (5): choosing T and 5 passes the composite, and the reading

@@ -313,6 +313,18 @@ test('a 44-character visa line cut after 36 cells does not end there (its filler
   }
 });
 
+test('a visa whose lines\' tails glare fades is not read as its first 36 cells (fresh 430109, 430472)', () => {
+  // Fresh synthetic visas (MRV-A, normal preset) under glare: the tails beyond 36 cells kept 0.29-0.46
+  // of the lines' ink, on the lines' rows only, were taken for blank paper, and the first 36 cells
+  // were reported valid as MRV-B (its check digits all lie there).
+  for (const seed of [430109, 430472]) {
+    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+    assert.equal((doc.lines[0] as string).length, 44);
+    const r = readMrz(decodeGray(doc.image));
+    assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `seed ${seed}: no false accept (${r?.format})`);
+  }
+});
+
 test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
   // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
   // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
@@ -345,6 +357,16 @@ test("a name letter the first classifier alone is doubtful of is read by the ens
   // Fresh synthetic frame 370427 (TD3, normal preset): the MLP read KAYA's Y as T at 0.937 (the
   // ensemble: Y 0.54 / T 0.42), no check digit covers a name, and KATA was reported valid.
   const doc = renderSynthetic(370427, { preset: 'normal', encoding: 'jpeg' });
+
+test('readMrz: a glyph faded by glare that the two classifiers read as different letters is no false accept (fresh 410083)', () => {
+  // Fresh synthetic frame 410083 (TD1, hard preset): glare washed out the right side of ROBERT's O;
+  // the ensemble read it C at 0.995 (the MLP: O 0.64 / C 0.36), no check digit covers a name, and
+  // RCBERT was reported valid.
+  const doc = renderSynthetic(410083, { preset: 'hard', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r, 'read');
+  assert.ok(!r.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept: ${r.lines[2]}`);
+});
   const r = readMrz(decodeGray(doc.image));
   assert.ok(r, 'read');
   assert.ok(!r.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept: ${r.lines[0]}`);
