@@ -86,6 +86,15 @@
  * (a second run 0.93x / 0.90x, p95 631 -> 443 / 1104 -> 762, the machine loaded); real samples
  * in Chromium, per file, median ratio 0.82 (passport-td3.jpg classify 48 -> 13 ms). Per-frame
  * lists of all 13 synthetic sets and the real samples identical (confidences included).
+ *
+ * Session 22, safety: the ensemble's readings are witnessed by the MLP on faded glyphs
+ * ({@link witnessedReading}, {@link fadedGlyphs}; engine.ts readBands). Over 7,243 frames (the
+ * 5,243 above and 2,000 fresh, seeds 400000-430499), together with correct.ts' S/8 twins and
+ * engine.ts' faded tails (FADED_TAIL): 4 false accepts of main 86814a8 removed (410083, 420051,
+ * 430109, 430472), 0 others, 6,230 -> 6,213 read with the perspective search merged the same day
+ * (its 7 gains included). Tried and dropped: the witness on every glyph, not only faded ones, at
+ * 0.9: bench 280 -> 266 with the MLP's raw probability (O/0 doubts in names and codes counted),
+ * 280 -> 273 with its share of kind, and fresh sets 6-8 frames of 300 fewer, a real sample lost.
  * @module
  */
 
