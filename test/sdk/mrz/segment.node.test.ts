@@ -499,6 +499,19 @@ test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the 
   }
 });
 
+/** A binary ink map of `w` x `h` with blocks over rows 10-29 at the given column spans [x0, x1) (any pitches). */
+function spanInk(w: number, h: number, blocks: readonly (readonly [number, number])[]): InkMap {
+  const data = new Float32Array(w * h);
+  const bin = new Uint8Array(w * h);
+  for (const [x0, x1] of blocks) {
+    for (let y = 10; y < 30; y++) for (let x = x0; x < x1; x++) {
+      data[y * w + x] = 1;
+      bin[y * w + x] = 1;
+    }
+  }
+  return { width: w, height: h, data, threshold: 0.5, bin };
+}
+
 test('unforeshortenedPeriodicity: a line whose pitch grows 2.5-fold is most periodic with that foreshortening removed; a blank line scores 0', () => {
   // 36 glyph-like blocks, uniform in the text's own coordinate, seen through the projective map
   // of x that engine-band.ts foreshortenedSpec removes (pitch ratio rho over xL..xR).
@@ -513,18 +526,8 @@ test('unforeshortenedPeriodicity: a line whose pitch grows 2.5-fold is most peri
     const t = (u - xL) / (xR - xL);
     return xL + ((xR - xL) * t) / (l + (1 - l) * t);
   };
-  const data = new Float32Array(w * h);
-  const bin = new Uint8Array(w * h);
   const cell = (xR - xL) / n;
-  for (let k = 0; k < n; k++) {
-    const x0 = Math.round(old(xL + (k + 0.2) * cell));
-    const x1 = Math.round(old(xL + (k + 0.8) * cell));
-    for (let y = 10; y < 30; y++) for (let x = x0; x < x1; x++) {
-      data[y * w + x] = 1;
-      bin[y * w + x] = 1;
-    }
-  }
-  const ink: InkMap = { width: w, height: h, data, threshold: 0.5, bin };
+  const ink = spanInk(w, h, Array.from({ length: n }, (_, k) => [Math.round(old(xL + (k + 0.2) * cell)), Math.round(old(xL + (k + 0.8) * cell))] as const));
   const lines = findLines(ink);
   assert.equal(lines.length, 1);
   const line = lines[0]!;
@@ -549,17 +552,7 @@ test('linePitchRatio: the pitch change along a line (end over start), 0 without 
   const p0 = 16;
   const r = 1.25;
   const at = (k: number): number => 60 + k * p0 + ((r - 1) * p0 * k * (k - 1)) / (2 * (n - 1));
-  const data = new Float32Array(w * h);
-  const bin = new Uint8Array(w * h);
-  for (let k = 0; k < n; k++) {
-    const x0 = Math.round(at(k) + 0.2 * p0);
-    const x1 = Math.round(at(k + 1) - 0.2 * p0);
-    for (let y = 10; y < 30; y++) for (let x = x0; x < x1; x++) {
-      data[y * w + x] = 1;
-      bin[y * w + x] = 1;
-    }
-  }
-  const ink: InkMap = { width: w, height: h, data, threshold: 0.5, bin };
+  const ink = spanInk(w, h, Array.from({ length: n }, (_, k) => [Math.round(at(k) + 0.2 * p0), Math.round(at(k + 1) - 0.2 * p0)] as const));
   const lines = findLines(ink);
   assert.equal(lines.length, 1);
   const line = lines[0]!;
