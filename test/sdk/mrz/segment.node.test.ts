@@ -225,20 +225,26 @@ test('a cut that runs off the rectified window is not taken as a whole line (an 
   assert.ok(!r?.valid || r.lines.join('\n') === doc.lines.join('\n'), `valid but wrong: ${r?.format} ${r?.lines.join(' / ')}`);
 });
 
-/** A binary ink map of `w` x `h` with glyph-like blocks (`cw` wide every `pitch` columns) over the given row ranges. */
-function blockInk(w: number, h: number, rows: readonly { top: number; bottom: number; x0: number; x1: number; pitch: number; cw: number }[]): InkMap {
+/** A binary ink map of `w` x `h` inked over the given boxes (rows top..bottom, columns [x0, x1)). */
+function boxInk(w: number, h: number, boxes: readonly { top: number; bottom: number; x0: number; x1: number }[]): InkMap {
   const data = new Float32Array(w * h);
   const bin = new Uint8Array(w * h);
-  for (const r of rows) {
-    for (let y = r.top; y <= r.bottom; y++) {
-      for (let x = r.x0; x < r.x1; x++) {
-        if ((x - r.x0) % r.pitch >= r.cw) continue;
+  for (const b of boxes) {
+    for (let y = b.top; y <= b.bottom; y++) {
+      for (let x = b.x0; x < b.x1; x++) {
         data[y * w + x] = 1;
         bin[y * w + x] = 1;
       }
     }
   }
   return { width: w, height: h, data, threshold: 0.5, bin };
+}
+
+/** A binary ink map of `w` x `h` with glyph-like blocks (`cw` wide every `pitch` columns) over the given row ranges. */
+function blockInk(w: number, h: number, rows: readonly { top: number; bottom: number; x0: number; x1: number; pitch: number; cw: number }[]): InkMap {
+  const boxes: { top: number; bottom: number; x0: number; x1: number }[] = [];
+  for (const r of rows) for (let x = r.x0; x < r.x1; x += r.pitch) boxes.push({ top: r.top, bottom: r.bottom, x0: x, x1: Math.min(x + r.cw, r.x1) });
+  return boxInk(w, h, boxes);
 }
 
 test('cutLine: a short inked piece beyond a clear gap after the last glyph (a mark the line finder chained on) is left out of the cut', () => {
@@ -499,18 +505,8 @@ test('on MRZ frames, inkMap keeps its mask and remask and estimateSkew give the 
   }
 });
 
-/** A binary ink map of `w` x `h` with blocks over rows 10-29 at the given column spans [x0, x1) (any pitches). */
-function spanInk(w: number, h: number, blocks: readonly (readonly [number, number])[]): InkMap {
-  const data = new Float32Array(w * h);
-  const bin = new Uint8Array(w * h);
-  for (const [x0, x1] of blocks) {
-    for (let y = 10; y < 30; y++) for (let x = x0; x < x1; x++) {
-      data[y * w + x] = 1;
-      bin[y * w + x] = 1;
-    }
-  }
-  return { width: w, height: h, data, threshold: 0.5, bin };
-}
+/** Blocks over rows 10-29 at the given column spans [x0, x1) (any pitches). */
+const spanInk = (w: number, h: number, spans: readonly (readonly [number, number])[]): InkMap => boxInk(w, h, spans.map(([x0, x1]) => ({ top: 10, bottom: 29, x0, x1 })));
 
 test('unforeshortenedPeriodicity: a line whose pitch grows 2.5-fold is most periodic with that foreshortening removed; a blank line scores 0', () => {
   // 36 glyph-like blocks, uniform in the text's own coordinate, seen through the projective map
