@@ -450,8 +450,9 @@ function readBands(
         return out;
       };
       if (visit(rec, confirm)) return true;
-      // The ensemble's readings of this cut are witnessed by the first classifier's (moved
-      // windows by the cut's own: they differ by a tenth of a pitch at most).
+      // The ensemble's readings of this cut are witnessed by the first classifier's reading of it
+      // (see witnessedReading); a moved reading by the unmoved one too (its windows are moved by
+      // a tenth of a pitch at most).
       const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, fadedGlyphs((group.cells[i] as CellLine).glyphs, l.length)));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
@@ -543,10 +544,10 @@ function readBands(
     // Then the band rectified again without the foreshortening its lines still show (see
     // BandAnalysis.refocus): its cells drift along a line whose pitch changes beyond a comb's reach.
     const refocusLook = a.refocus;
-    if (margin === undefined && refocusLook) fallbacks.push(() => look({ band, fallback: () => refocusLook() }));
-    // Last, where the lines' thirds gave that look its ratio, the ratio the search over ratios finds
-    // when it differs (see searchedRefocusRatio): the thirds misjudge strong or uneven changes.
     if (margin === undefined && refocusLook) {
+      fallbacks.push(() => look({ band, fallback: () => refocusLook() }));
+      // Last, where the lines' thirds gave that look its ratio, the ratio the search over ratios
+      // finds when it differs (see searchedRefocusRatio): the thirds misjudge strong or uneven changes.
       fallbacks.push(() => {
         const r = searchedRefocusRatio(a);
         return r > 0 && look({ band, fallback: () => refocusLook(r) });
