@@ -728,19 +728,19 @@ function shareOfKind(alts: CharCandidates, ch: string): number {
   return rest > 0 ? own / rest : 0;
 }
 
-/** A glyph fainter than this share of its line's median strongest ink is faded (see {@link fadedGlyphs}). */
-export const FADED_SHARE = 0.6;
+/** A glyph whose strongest ink is under this share of its line's median is faded (see {@link fadedGlyphs}). */
+const FADED_SHARE = 0.6;
 
 /**
  * The first classifier's least share of its kind's mass (see shareOfKind) for the ensemble's choice
  * of a faded glyph to stand as read (see {@link witnessedReading}); the correction's gate on an
  * unchecked character is the same 0.9.
  */
-export const WITNESS_P = 0.9;
+const WITNESS_P = 0.9;
 
 /**
  * Which of a line's `n` glyph rasters are faded: strongest ink (classify.ts `glyphPeak`) under
- * {@link FADED_SHARE} of the line's median. Contrast normalisation scales such a glyph up, and a
+ * `FADED_SHARE` of the line's median. Contrast normalisation scales such a glyph up, and a
  * stroke glare washed out more than the rest may then be missing from it.
  */
 export function fadedGlyphs(glyphs: Float32Array, n: number): Uint8Array {
@@ -752,20 +752,20 @@ export function fadedGlyphs(glyphs: Float32Array, n: number): Uint8Array {
 /**
  * The ensemble's reading `line` of a cut, witnessed by the first classifier's reading `first` of
  * the same cut on its faded glyphs (`faded`, see {@link fadedGlyphs}): where the ensemble's first
- * choice is a letter or the filler and the first classifier gives it less than `sureP` of its
+ * choice is a letter or the filler and the first classifier gives it less than `WITNESS_P` of its
  * kind's mass (see shareOfKind), the character keeps the lower of its two probabilities (as
  * {@link confirmDoubtful}). Letters only: names have no check digit, a digit's doubt is the check
- * digits' to settle. Glare washed
- * out the right side of a name's O; the ensemble read it C at 0.995 and 0.991 in two cuts where the
- * MLP said O 0.64 / C 0.36 and C 0.52 / O 0.47, and RCBERT was reported valid for ROBERT (fresh
- * frame 410083, session 22). Returns `line` itself when nothing is doubted.
+ * digits' to settle. Glare washed out the right side of a name's O; the ensemble read it C at 0.995
+ * and 0.991 in two cuts where the MLP said O 0.64 / C 0.36 and C 0.52 / O 0.47, and RCBERT was
+ * reported valid for ROBERT (fresh frame 410083, session 22). Returns `line` itself when nothing is
+ * doubted.
  */
-export function witnessedReading(line: LineCandidates, first: LineCandidates, faded: Uint8Array, sureP = WITNESS_P): LineCandidates {
+export function witnessedReading(line: LineCandidates, first: LineCandidates, faded: Uint8Array): LineCandidates {
   let out: CharCandidates[] | null = null;
   line.forEach((pos, k) => {
     const w = first[k];
     const ch = pos[0]?.ch;
-    if (!faded[k] || !w || ch === undefined || isDigit(ch) || shareOfKind(w, ch) >= sureP) return;
+    if (!faded[k] || !w || ch === undefined || isDigit(ch) || shareOfKind(w, ch) >= WITNESS_P) return;
     out ??= [...line];
     out[k] = lowerOfBoth(pos, w);
   });

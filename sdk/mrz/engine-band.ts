@@ -355,24 +355,21 @@ function periodicForeshortening(a: Pick<BandAnalysis, 'ink' | 'lines' | 'margin'
   const score = (lr: number): number => long.reduce((s, l) => s + unforeshortenedPeriodicity(a.ink, l, Math.exp(lr), xL, xR).score, 0);
   let bestLr = 0;
   let best = score(0);
-  for (let lr = CHIRP_STEP; lr <= CHIRP_REACH + 1e-9; lr += CHIRP_STEP) {
-    for (const v of [lr, -lr]) {
-      const sc = score(v);
-      if (sc > best) {
-        best = sc;
-        bestLr = v;
-      }
+  const tryLr = (lr: number): void => {
+    const sc = score(lr);
+    if (sc > best) {
+      best = sc;
+      bestLr = lr;
     }
+  };
+  for (let lr = CHIRP_STEP; lr <= CHIRP_REACH + 1e-9; lr += CHIRP_STEP) {
+    tryLr(lr);
+    tryLr(-lr);
   }
   for (let step = CHIRP_STEP / 2; step > CHIRP_STEP / 5; step /= 2) {
     const c = bestLr;
-    for (const v of [c - step, c + step]) {
-      const sc = score(v);
-      if (sc > best) {
-        best = sc;
-        bestLr = v;
-      }
-    }
+    tryLr(c - step);
+    tryLr(c + step);
   }
   return best > 0 ? Math.exp(bestLr) : 0;
 }

@@ -370,20 +370,30 @@ test('foreshortenedSpec keeps the text\'s ends and the window, and makes a pitch
   }
 });
 
+/**
+ * The first band of `seed`: its first look's pitch ratio along every line under `firstBelow`; its
+ * refocused look's within `tol` of 1, with its best `n`-cell group of `lines` lines on the true
+ * cell centres. Returns the first look.
+ */
+function assertRefocusedOnGlyphs(seed: number, preset: 'normal' | 'hard', n: 30 | 36 | 44, lines: number, firstBelow: number, tol: number): BandAnalysis {
+  const { a, lineCorners } = firstBand(seed, preset);
+  for (const r of rectifiedPitchRatios(a, lineCorners, n).ratios) assert.ok(r < firstBelow, `${seed}: first look's pitch ratio ${r.toFixed(3)}`);
+  const b = a.refocus?.();
+  assert.ok(b, `${seed}: a refocused look`);
+  const { ratios, centres } = rectifiedPitchRatios(b, lineCorners, n);
+  for (const r of ratios) assert.ok(Math.abs(r - 1) < tol, `${seed}: refocused pitch ratio ${r.toFixed(3)}`);
+  const g = lineGroups(b, [n])[0];
+  assert.ok(g && g.cells.length === lines, `${seed}: a group of ${lines} lines of ${n}`);
+  assertCellsOnTruth(g.cells, centres, n, `seed ${seed} refocused`);
+  return a;
+}
+
 test('a band whose lines still show a pitch change of 16% after rectification is looked at again without it, and its cut follows the glyphs', { skip: !haveFont }, () => {
   // Fresh frame 310204 ('normal' TD1): the half-resolution box left the rectified pitch shrinking
   // by 16% along the text; the first line's extent runs into print beyond the MRZ's end and its
   // cells drift by more than a cell and a half there. The refocused look has a uniform pitch and
   // every cell of its best cut on its glyph.
-  const { a, lineCorners } = firstBand(310204, 'normal');
-  for (const r of rectifiedPitchRatios(a, lineCorners, 30).ratios) assert.ok(r < 0.9, `first look's pitch ratio ${r.toFixed(3)}`);
-  const b = a.refocus?.();
-  assert.ok(b, 'a refocused look');
-  const { ratios, centres } = rectifiedPitchRatios(b, lineCorners, 30);
-  for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.04, `refocused pitch ratio ${r.toFixed(3)}`);
-  const g = lineGroups(b, [30])[0];
-  assert.ok(g && g.cells.length === 3, 'a TD1 group');
-  assertCellsOnTruth(g.cells, centres, 30, 'seed 310204 refocused');
+  const a = assertRefocusedOnGlyphs(310204, 'normal', 30, 3, 0.9, 0.04);
   // Asked for no change, there is no new look.
   assert.equal(a.refocus?.(1.02), null);
 });
@@ -392,16 +402,8 @@ test('a band rectified as a rotated rectangle whose pitch shrinks 2.5-fold along
   // Held-out frame 90109 ('hard' TD3): no perspective box was found at half resolution (one MRZ
   // line only), and the rotated rectangle leaves the pitch going from 26 to 11 px along the text.
   // The lines' thirds' periods fall outside their search range (no estimate, no refocus before).
-  const { a, lineCorners } = firstBand(90109, 'hard');
+  const a = assertRefocusedOnGlyphs(90109, 'hard', 44, 2, 0.5, 0.1);
   assert.equal(a.box, undefined, 'rotated rectangle');
-  for (const r of rectifiedPitchRatios(a, lineCorners, 44).ratios) assert.ok(r < 0.5, `first look's pitch ratio ${r.toFixed(3)}`);
-  const b = a.refocus?.();
-  assert.ok(b, 'a refocused look');
-  const { ratios, centres } = rectifiedPitchRatios(b, lineCorners, 44);
-  for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.1, `refocused pitch ratio ${r.toFixed(3)}`);
-  const g = lineGroups(b, [44])[0];
-  assert.ok(g && g.cells.length === 2, 'a group of 44');
-  assertCellsOnTruth(g.cells, centres, 44, 'seed 90109 refocused');
 });
 
 test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {
