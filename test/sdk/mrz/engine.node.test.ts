@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { endsBlank, readMrz, recognizeMrz } from '../../../sdk/mrz/engine.ts';
+import { endsBlank, goesOnRepeating, readMrz, recognizeMrz } from '../../../sdk/mrz/engine.ts';
 import { classifyGlyphs } from '../../../sdk/mrz/classify.ts';
 import { correctMrz } from '../../../sdk/mrz/correct.ts';
 import { analyseBand, lineGroups, type LineGroup } from '../../../sdk/mrz/engine-band.ts';
@@ -284,32 +284,55 @@ test('a band whose cuts run into the wider window too is read last from the wide
   assertBenchFrameReads(70131, 'hard');
 });
 
+/** A seeded frame's band cut into its exact `n`-cell lines (the first classifier reads its truth), and the band's ink. */
+function exactCut(seed: number, n: 36 | 44): { ink: Parameters<typeof endsBlank>[0]; group: LineGroup; image: ReturnType<typeof decodeGray>; lines: string[] } {
+  const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+  const image = decodeGray(doc.image);
+  const g = toGray(image);
+  assert.ok(g);
+  for (const band of locateBands(g)) {
+    const a = analyseBand(g, band, new Map());
+    if (!a) continue;
+    const group = lineGroups(a, [n]).find((x) => correctMrz(x.cells.map((c) => classifyGlyphs(c.glyphs, c.n)))?.lines.join('|') === doc.lines.join('|'));
+    if (group) return { ink: a.ink, group, image, lines: doc.lines };
+  }
+  assert.fail(`seed ${seed}: an exact ${n}-cell cut`);
+}
+
+/** The first 36 cells of a 44-cell cut. */
+function cutAt36(group: LineGroup): LineGroup {
+  return { ...group, n: 36, cells: group.cells.map((c): CellLine => ({ ...c, n: 36, bounds: c.bounds.subarray(0, 37) })) };
+}
+
 test('a 44-character visa line cut after 36 cells does not end there (its filler tail keeps the glyph rhythm)', () => {
   // Seeded bench visas (MRV-A; 70300's filler tail faded by glare): their exact 44-cell cut, cut
   // short after 36 cells, would pass MRV-B's check digits. It must not count as a line's end, and
   // with only MRV-B asked for, nothing valid is read.
   for (const seed of [70300, 70268]) {
-    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
-    assert.equal((doc.lines[0] as string).length, 44);
-    const g = toGray(decodeGray(doc.image));
-    assert.ok(g);
-    let exact: LineGroup | undefined;
-    let ink: Parameters<typeof endsBlank>[0] | undefined;
-    for (const band of locateBands(g)) {
-      const a = analyseBand(g, band, new Map());
-      if (!a) continue;
-      exact = lineGroups(a, [44]).find((x) => correctMrz(x.cells.map((c) => classifyGlyphs(c.glyphs, c.n)))?.lines.join('|') === doc.lines.join('|'));
-      if (exact) {
-        ink = a.ink;
-        break;
-      }
-    }
-    assert.ok(exact && ink, `seed ${seed}: an exact 44-cell cut`);
-    const cutShort: LineGroup = { ...exact, n: 36, cells: exact.cells.map((c): CellLine => ({ ...c, n: 36, bounds: c.bounds.subarray(0, 37) })) };
+    const { ink, group: exact, image, lines } = exactCut(seed, 44);
+    assert.equal((lines[0] as string).length, 44);
     assert.equal(endsBlank(ink, exact), true, `seed ${seed}: the whole line ends in blank paper`);
-    assert.equal(endsBlank(ink, cutShort), false, `seed ${seed}: cut after 36 cells, the line goes on`);
-    const r = readMrz(decodeGray(doc.image), { formats: ['MRVB'] });
+    assert.equal(endsBlank(ink, cutAt36(exact)), false, `seed ${seed}: cut after 36 cells, the line goes on`);
+    const r = readMrz(image, { formats: ['MRVB'] });
     assert.ok(!r?.valid, `seed ${seed}: no valid MRV-B read (${r?.lines.join(' | ')})`);
+  }
+});
+
+test('a 36-cell cut whose lines go on repeating their last cells is the start of a longer line (fresh 460445)', () => {
+  // Fresh synthetic visa (MRV-A, glare over line 2's tail): beyond 36 cells its filler tails kept
+  // 0.36-0.39 of the lines' ink, 1.8 times the rows beside, taken for blank paper; its first 36
+  // cells were reported valid as MRV-B. The cells beyond repeat the last two cells of each line.
+  const { ink, group, image, lines } = exactCut(460445, 44);
+  assert.equal(goesOnRepeating(ink, cutAt36(group)), true, 'cut after 36 cells, the fillers go on');
+  assert.equal(goesOnRepeating(ink, group), false, 'the whole line ends in blank paper');
+  const r = readMrz(image);
+  assert.deepEqual(r?.lines, lines);
+  assert.equal(r?.valid, true);
+  assert.ok(!readMrz(image, { formats: ['MRVB'] })?.valid, 'no valid MRV-B read');
+  // Bench documents of 36 characters (TD2; MRV-B with both lines ending in fillers) end there.
+  for (const seed of [70002, 70003, 70017]) {
+    const cut = exactCut(seed, 36);
+    assert.equal(goesOnRepeating(cut.ink, cut.group), false, `seed ${seed}`);
   }
 });
 
