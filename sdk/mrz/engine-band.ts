@@ -703,11 +703,13 @@ function twoLineGroup(a: BandAnalysis): LineGroup | undefined {
 
 /**
  * The half-resolution group a perspective box is measured on. `regroup` 0: the preferred one (a
- * 3-line group of 30, else `twoLineGroup`). 1, 2: the other groups, of any layout, most MRZ-like
- * first (see `unlike`), for a band the preferred group's box did not read: that group can hold print
- * lines with the MRZ (a TD1 group of print over a 2-line MRZ) or cut a TD3's lines as 36 cells, and
- * its box then leaves the pitch changing along the rectified line, or the MRZ's ends outside the
- * window. Undefined when there is no such group.
+ * 3-line group of 30, else `twoLineGroup`). 1, 2, ...: for a band the preferred group's box did not
+ * read, that group cut over its lines' common extent (when they disagree on their ends, see
+ * `commonExtent`), then the other groups of any layout, most MRZ-like first (see `unlike`), each
+ * also first over its lines' common extent. The preferred group can hold print lines with the MRZ
+ * (a TD1 group of print over a 2-line MRZ), cut a TD3's lines as 36 cells, or take print or the
+ * document's edge joined to one line's end into its extent; its box then leaves the pitch changing
+ * along the rectified line, or the MRZ's ends outside the window. Undefined past the last one.
  */
 function boxGroup(a: BandAnalysis, regroup: number): LineGroup | undefined {
   const first = lineGroups(a, [30], { nearRatio: false })[0] ?? twoLineGroup(a);
@@ -722,8 +724,9 @@ function boxGroup(a: BandAnalysis, regroup: number): LineGroup | undefined {
   }
   ranked.sort((x, y) => x.score - y.score);
   // A group whose lines disagree on their ends is offered first cut over their common extent (an
-  // MRZ's lines start and end together: print or the document's edge joined to one line's end).
-  const out: LineGroup[] = [];
+  // MRZ's lines start and end together).
+  const own = commonExtent(a.ink, first);
+  const out: LineGroup[] = own ? [own] : [];
   for (const { g } of ranked) {
     if (out.length >= regroup) break;
     const common = commonExtent(a.ink, g);
