@@ -180,6 +180,7 @@ function scan(
   visit: Visit,
   fine = false,
   lastLooks?: (() => boolean)[],
+  regroupLooks?: (() => boolean)[],
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
@@ -189,7 +190,7 @@ function scan(
   const tried = locateBands(g, { maxCandidates, pyramid });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks)) return true;
+  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -203,7 +204,7 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks);
+  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks);
 }
 
 /** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
@@ -451,6 +452,7 @@ function readBands(
   visit: Visit,
   secondOpinion = false,
   lastLooks?: (() => boolean)[],
+  regroupLooks?: (() => boolean)[],
 ): boolean {
   let t = 0;
   let t2 = 0;
@@ -631,6 +633,34 @@ function readBands(
   // The widest looks at the bands whose wider look ran off too, then the sharpened looks (see readFrame).
   if (lastLooks && widest.size > 0) lastLooks.push(() => [...widest].some((band) => look({ band, margin: WIDEST_MARGIN })));
   if (lastLooks) lastLooks.push(() => sharpLooks(bands, (band) => look({ band, fallback: () => analyseBand(g, band, pyramid, undefined, true) }), lastResorts, lateSeconds));
+  // After those (see readFrame): every band with its perspective box measured on other
+  // half-resolution groups (see analyseBand's `regroup`): the MRZ's lines when the preferred group
+  // held print, or over their common extent.
+  if (regroupLooks) {
+    const regrouped = bands.flatMap((band) => REGROUPS.map((k) => () => look({ band, fallback: () => analyseBand(g, band, pyramid, undefined, false, k) })));
+    regroupLooks.push(() => looksThenResorts(regrouped, lastResorts, lateSeconds));
+  }
+  return false;
+}
+
+/**
+ * The regrouped boxes (see engine-band.ts `boxGroup`) each band is looked at with in readFrame's
+ * regrouped looks. Session 23: 24 of the 29 frames they read over the twenty lists were read
+ * directly by one of them: 13 by the first, 7 by the second, 4 by the third; 21 in the first band
+ * of a locate pass. Bench failing frames cost 1.29x main's time (first bands only: 1.21x).
+ */
+const REGROUPS = [1, 2, 3] as const;
+
+/**
+ * The looks in order, then the moved readings and late second opinions their cuts queued (their
+ * band's own ones were all tried before): true when one reads.
+ */
+function looksThenResorts(looks: readonly (() => boolean)[], lastResorts: (() => boolean)[], lateSeconds: (() => boolean)[]): boolean {
+  const r0 = lastResorts.length;
+  const l0 = lateSeconds.length;
+  if (looks.some((l) => l())) return true;
+  for (const moved of lastResorts.slice(r0)) if (moved()) return true;
+  for (const again of lateSeconds.slice(l0)) if (again()) return true;
   return false;
 }
 
@@ -644,13 +674,8 @@ function readBands(
  * cost more on the frames that read nothing (bench p95 +25% against main, Chromium).
  */
 function sharpLooks(bands: readonly BandCandidate[], look: (band: BandCandidate) => boolean, lastResorts: (() => boolean)[], lateSeconds: (() => boolean)[]): boolean {
-  const r0 = lastResorts.length;
-  const l0 = lateSeconds.length;
   const first = bands[0];
-  if (first && look(first)) return true;
-  for (const moved of lastResorts.slice(r0)) if (moved()) return true;
-  for (const again of lateSeconds.slice(l0)) if (again()) return true;
-  return false;
+  return looksThenResorts(first ? [() => look(first)] : [], lastResorts, lateSeconds);
 }
 
 /**
@@ -755,6 +780,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       // `sharpLooks`), after all the others and the fused reading; the most confident reading
       // before them, their witness.
       const lastLooks: (() => boolean)[] = [];
+      // The regrouped looks (see readBands), after the last looks.
+      const regroupLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part) => {
@@ -792,7 +819,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           readings.push({ r, rec });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        }, true, lastLooks);
+        }, true, lastLooks, regroupLooks);
         if (stop) {
           stopped = true;
           break;
@@ -803,17 +830,22 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
         const agreed = agreedReading(readings, turns);
         timings.correct += now() - t;
         if (agreed) best = agreed;
-        // The sharpened looks only when the fused reading did not validate either (their readings
-        // joining the fusion changed frames it read: bench 70004 lost, 70045 a false accept), and
-        // only when some earlier reading can witness theirs (without one none would count): the
-        // best reading and the best part reading (bench 70131: its 36-cell start witnesses the
-        // widest look's reading).
         else {
+          // The sharpened looks only when the fused reading did not validate either (their readings
+          // joining the fusion changed frames it read: bench 70004 lost, 70045 a false accept), and
+          // only when some earlier reading can witness theirs (without one none would count): the
+          // best reading and the best part reading (bench 70131: its 36-cell start witnesses the
+          // widest look's reading).
+          let read = false;
           const found = [best as Reading | null, bestPart as Reading | null].filter((x): x is Reading => x !== null);
           if (found.length > 0) {
             witnesses = found;
-            lastLooks.some((s) => s());
+            read = lastLooks.some((s) => s());
           }
+          // Then the regrouped looks, unwitnessed (their cuts are a first look's, of other lines):
+          // last, so every frame read before reads as before.
+          witnesses = null;
+          if (!read) regroupLooks.some((s) => s());
         }
       }
     }

@@ -406,6 +406,47 @@ test('a band rectified as a rotated rectangle whose pitch shrinks 2.5-fold along
   assert.equal(a.box, undefined, 'rotated rectangle');
 });
 
+test('a band whose preferred half-resolution group holds print lines is looked at again with its box measured on the other groups, most MRZ-like first', { skip: !haveFont }, () => {
+  // Bench frames 70285 ('hard' MRV-B, first band) and 70238 ('hard' TD3, second band): the
+  // half-resolution pass prefers a 3-line group of 30 (print lines with the MRZ), whose box is
+  // rejected, so the first look is the rotated rectangle, its pitch changing 2.5-fold (70285) and by
+  // 19% (70238) along the text. 70238's MRZ lines disagree on their start (print joined to the
+  // first): its 44-cell box is measured on their common extent (its second regrouped look, after
+  // the 3-line group's own common extent).
+  for (const [seed, bi, n] of [[70285, 0, 36], [70238, 1, 44]] as const) {
+    const doc = renderSynthetic(seed, { preset: 'hard', encoding: 'jpeg' });
+    const gray = decodeGray(doc.image);
+    const band = locateBands(gray, { maxCandidates: 3 })[bi];
+    assert.ok(band, `seed ${seed}: a band`);
+    const a = analyseBand(gray, band, new Map());
+    assert.ok(a && !a.box, `seed ${seed}: first look without a perspective box`);
+    for (const r of rectifiedPitchRatios(a, doc.lineCorners, n).ratios) assert.ok(Math.abs(Math.log(r)) > 0.15, `seed ${seed}: first look's pitch ratio ${r.toFixed(3)}`);
+    // The engine's regrouped looks (1-3): the first measured on the MRZ's layout.
+    const b = [1, 2, 3].map((k) => analyseBand(gray, band, new Map(), undefined, false, k)).find((x) => x?.box?.n === n);
+    assert.ok(b?.box, `seed ${seed}: a regrouped perspective box on the MRZ's layout`);
+    const { ratios, centres } = rectifiedPitchRatios(b, doc.lineCorners, n);
+    for (const r of ratios) assert.ok(Math.abs(r - 1) < 0.1, `seed ${seed}: regrouped pitch ratio ${r.toFixed(3)}`);
+    const onTruth = lineGroups(b, [n]).slice(0, 2).filter((g) => g.cells.every((c, i) => c.bounds.every((_, k) => k === n || Math.abs((c.bounds[k]! + c.bounds[k + 1]!) / 2 - centres[i]![k]!) < 0.3 * c.pitch)));
+    assert.ok(onTruth.length > 0, `seed ${seed}: one of the two best cuts on the glyphs`);
+  }
+  // There are no more groups than the band holds: a regrouped look past them is none.
+  const doc = renderSynthetic(70238, { preset: 'hard', encoding: 'jpeg' });
+  const gray = decodeGray(doc.image);
+  const band = locateBands(gray, { maxCandidates: 3 })[1];
+  assert.ok(band);
+  assert.equal(analyseBand(gray, band, new Map(), undefined, false, 1000), null);
+});
+
+test('a visa whose preferred half-resolution group is print over its two lines reads in a regrouped look', { skip: !haveFont }, async () => {
+  // Fresh frame 440462 ('hard' MRV-A): the box was measured on a 3-line group of 30 (print with the
+  // MRZ), the MRZ's ends 2 and 4 cells outside it; nothing read on main.
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const doc = renderSynthetic(440462, { preset: 'hard', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r?.valid, 'valid read');
+  assert.deepEqual(r.lines, doc.lines);
+});
+
 test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {
   const { readMrz } = await import('../../../sdk/mrz/engine.ts');
   const doc = renderSynthetic(310204, { preset: 'normal', encoding: 'jpeg' });
