@@ -12,6 +12,15 @@ import { decodeGray } from '../../../scripts/mrz/train-data.ts';
 
 const haveFont = existsSync('/usr/share/fonts/opentype/ocr-b/OCRB.otf') || existsSync('/usr/share/fonts/truetype/ocr-b/OCRB.ttf');
 
+/** A seeded synthetic frame reads exactly and validly with the whole engine. */
+async function assertSeedReads(seed: number, preset: 'normal' | 'hard'): Promise<void> {
+  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(r?.valid, `seed ${seed}: valid read`);
+  assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
+}
+
 /** The analysis of the first located band of a seeded frame (the bench's JPEG encoding). */
 function firstBand(seed: number, preset: 'normal' | 'hard'): { a: BandAnalysis; lines: readonly string[]; lineCorners: readonly (readonly Point[])[] } {
   const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
@@ -332,13 +341,7 @@ test('a line whose pitch still changes along it after rectification is cut with 
 
 test('held-out passports whose rectified pitch drifted a cell mid-line now read exactly', { skip: !haveFont }, async () => {
   // 90081 ('normal' TD3, 18% pitch change): read wrong before; 90213 ('hard' MRV-A): read nothing.
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  for (const [seed, preset] of [[90081, 'normal'], [90213, 'hard']] as const) {
-    const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
-    const r = readMrz(decodeGray(doc.image));
-    assert.ok(r?.valid, `seed ${seed}: valid read`);
-    assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
-  }
+  for (const [seed, preset] of [[90081, 'normal'], [90213, 'hard']] as const) await assertSeedReads(seed, preset);
 });
 
 test('foreshortenedSpec keeps the text\'s ends and the window, and makes a pitch that grows by rho along the text uniform', () => {
@@ -440,32 +443,18 @@ test('a band whose preferred half-resolution group holds print lines is looked a
 test('a visa whose preferred half-resolution group is print over its two lines reads in a regrouped look', { skip: !haveFont }, async () => {
   // Fresh frame 440462 ('hard' MRV-A): the box was measured on a 3-line group of 30 (print with the
   // MRZ), the MRZ's ends 2 and 4 cells outside it; nothing read on main.
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  const doc = renderSynthetic(440462, { preset: 'hard', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(r?.valid, 'valid read');
-  assert.deepEqual(r.lines, doc.lines);
+  await assertSeedReads(440462, 'hard');
 });
 
 test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  const doc = renderSynthetic(310204, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(r?.valid, 'valid read');
-  assert.deepEqual(r.lines, doc.lines);
+  await assertSeedReads(310204, 'normal');
 });
 
 test('passports whose lines\' thirds misjudge the pitch change left along them read in a second refocus look at the ratio the search over ratios finds', { skip: !haveFont }, async () => {
   // Fresh frames 370147 (MRV-B) and 370484 (TD3), both 'normal': the thirds' periods of the first
   // band measure 1.07 (below the 8% a refocus needs) and 1.05; the search over ratios finds 1.13.
   // Neither read anything on main.
-  const { readMrz } = await import('../../../sdk/mrz/engine.ts');
-  for (const seed of [370147, 370484]) {
-    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
-    const r = readMrz(decodeGray(doc.image));
-    assert.ok(r?.valid, `seed ${seed}: valid read`);
-    assert.deepEqual(r.lines, doc.lines, `seed ${seed}`);
-  }
+  for (const seed of [370147, 370484]) await assertSeedReads(seed, 'normal');
 });
 
 test('a cut over the perspective text box with inkier boundaries than the cut of the inked extent ranks after it', { skip: !haveFont }, () => {
