@@ -161,11 +161,9 @@ const FINE_BANDS = 1;
  * Receives each reading of a cut; returns true to stop. A reading may come with `confirm`, the
  * other classifier's view of it: a first classifier's reading its doubtful glyphs read again by
  * the ensemble (see `confirmDoubtful`), an ensemble's reading witnessed by the first classifier's
- * (see `witnessedReading`). A reading that validates must validate confirmed too.
- */
-/**
- * Visits one reading; returns true to stop. A `part` reading is of a cut that stops inside a
- * longer line (see `goesOnRepeating`): never a result of its own, only a witness (see `witnessed`).
+ * (see `witnessedReading`). A reading that validates must validate confirmed too. A `part`
+ * reading is of a cut that stops inside a longer line (see `goesOnRepeating`): never a result of
+ * its own, only a witness (see `witnessed`).
  */
 type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean) => boolean;
 
