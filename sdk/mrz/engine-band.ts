@@ -229,9 +229,9 @@ function rectifyFull(gray: Gray8, spec: RectSpec, pyramid: Map<number, Gray8> | 
  * whose text runs into the default window's edge). The result's `upright` gives the band's upright
  * look, the engine's last fallback. `sharpen`: every full-resolution rectification is sharpened
  * (see `sharpenInPlace`) before its ink map is made; the half-resolution passes that place the
- * window are not. `regroup` (1 or 2): the perspective box is measured on the half-resolution pass's
- * best group of another layout than the one it prefers (see `boxGroup`); null when that group gives
- * no plausible box (no rotated rectangle then: the first look was that).
+ * window are not. `regroup` (1, 2, ...): the perspective box is measured on the half-resolution pass's
+ * `regroup`-th group other than the one it prefers (see `boxGroup`); null when that group gives no
+ * plausible box (no rotated rectangle then: the first look was that).
  */
 export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, sharpen = false, regroup = 0): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
