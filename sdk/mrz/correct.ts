@@ -149,7 +149,9 @@ export const UNCHECKED_LOOKALIKE_P = 0.99;
  * via-band glyphs of letters (glyph caches of seeds 720000 and 800000), a digit first choice mapped
  * to the right letter only for 0 -> O with any regularity (42 of 60); 1, 2, 4, 5, 6, 7 and 8 mapped
  * right 14 times in 138 (an A read 6 at 0.93 became G in 7 of the replay stress's 28 wrong reads).
- * `O` for a first-choice 0 keeps the ordinary threshold.
+ * `O` for a first-choice 0 keeps the ordinary threshold. On a faded glyph (the `faded` option) no
+ * probability is enough: glare took the bowl of fresh frame 530180's document-code D, every
+ * classifier read the stem 1 (the ensemble at 0.997), and PI was reported valid for PD.
  */
 export const INFERRED_LETTER_P = 0.97;
 
