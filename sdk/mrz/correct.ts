@@ -95,6 +95,12 @@ export interface MrzCorrectOptions extends MrzParseOptions {
    * held-out synthetic frames (scripts/mrz/synth-calibrate.ts).
    */
   sharpen?: number;
+  /**
+   * Per line, per position: non-zero where the glyph is faded (the engine's `fadedGlyphs`). A letter
+   * no check digit covers that is inferred from a digit there is never proven, however sure the
+   * digit (see {@link INFERRED_LETTER_P}).
+   */
+  faded?: readonly ArrayLike<number>[];
 }
 
 /**
@@ -143,7 +149,9 @@ export const UNCHECKED_LOOKALIKE_P = 0.99;
  * via-band glyphs of letters (glyph caches of seeds 720000 and 800000), a digit first choice mapped
  * to the right letter only for 0 -> O with any regularity (42 of 60); 1, 2, 4, 5, 6, 7 and 8 mapped
  * right 14 times in 138 (an A read 6 at 0.93 became G in 7 of the replay stress's 28 wrong reads).
- * `O` for a first-choice 0 keeps the ordinary threshold.
+ * `O` for a first-choice 0 keeps the ordinary threshold. On a faded glyph (the `faded` option) no
+ * probability is enough: glare took the bowl of fresh frame 530180's document-code D, every
+ * classifier read the stem 1 (the ensemble at 0.997), and PI was reported valid for PD.
  */
 export const INFERRED_LETTER_P = 0.97;
 
@@ -342,7 +350,7 @@ function planFor(format: MrzFormat): Plan {
   return plan;
 }
 
-function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & { allowSpecimen: boolean }): Solved | null {
+function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & Pick<MrzCorrectOptions, 'faded'> & { allowSpecimen: boolean }): Solved | null {
   const layout: MrzLayout = LAYOUTS[format];
   if (cands.length !== layout.lineCount || cands.some((l) => l.length !== layout.lineLength)) return null;
   const plan = planFor(format);
@@ -591,7 +599,8 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       // A letter no check digit covers whose first choice was a digit (other than 0 for O) was
       // inferred through the look-alike map, not read: see INFERRED_LETTER_P.
       const rawTop = (cands[l] as LineCandidates)[c]?.[0]?.ch;
-      if ((classes[l] as MrzCharClass[])[c] === 'alpha' && p < INFERRED_LETTER_P && rawTop !== undefined && rawTop !== '0' && TO_LETTER[rawTop] === (chosen[l] as string[])[c]) unprovenLookalike = true;
+      const inferredBar = opts.faded?.[l]?.[c] ? Infinity : INFERRED_LETTER_P;
+      if ((classes[l] as MrzCharClass[])[c] === 'alpha' && p < inferredBar && rawTop !== undefined && rawTop !== '0' && TO_LETTER[rawTop] === (chosen[l] as string[])[c]) unprovenLookalike = true;
     }
   }
   confidence = Math.min(confidence, minUnchecked);
@@ -893,6 +902,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
     minAlternativeP: options.minAlternativeP ?? 0.005,
     allowSpecimen: options.allowSpecimen ?? true,
     sharpen: options.sharpen !== undefined && Number.isFinite(options.sharpen) && options.sharpen > 0 ? options.sharpen : 1,
+    faded: options.faded,
   };
   let formats: MrzFormat[];
   const first = lines[0]?.[0] ?? [];

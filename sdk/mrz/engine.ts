@@ -163,9 +163,10 @@ const FINE_BANDS = 1;
  * the ensemble (see `confirmDoubtful`), an ensemble's reading witnessed by the first classifier's
  * (see `witnessedReading`). A reading that validates must validate confirmed too. A `part`
  * reading is of a cut that stops inside a longer line (see `goesOnRepeating`): never a result of
- * its own, only a witness (see `witnessed`).
+ * its own, only a witness (see `witnessed`). `faded` gives the cut's faded glyphs per line (see
+ * `fadedGlyphs`), for the corrector (a letter inferred from a digit there is not proven).
  */
-type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean) => boolean;
+type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, faded?: () => Uint8Array[]) => boolean;
 
 /**
  * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
@@ -514,12 +515,14 @@ function readBands(
         timings.classify += now() - t0;
         return out;
       };
+      let fadedCut: Uint8Array[] | undefined;
+      const faded = (): Uint8Array[] => (fadedCut ??= group.cells.map((c) => fadedGlyphs(c.glyphs, c.n)));
       if (part) return visit(rec, undefined, true);
-      if (visit(rec, confirm)) return true;
+      if (visit(rec, confirm, false, faded)) return true;
       // The ensemble's readings of this cut are witnessed by the first classifier's reading of it
       // (see witnessedReading); a moved reading by the unmoved one too (its windows are moved by
       // a tenth of a pitch at most).
-      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, fadedGlyphs((group.cells[i] as CellLine).glyphs, l.length)));
+      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, faded()[i] as Uint8Array));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
         // else failed (every such cut read at once cost the bench's median frame about 8%).
@@ -528,7 +531,7 @@ function readBands(
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
-            return visit({ ...rec, lines: lines2 }, byFirst(lines2));
+            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, faded);
           });
         }
         return false;
@@ -536,7 +539,7 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      if (visit({ ...rec, lines: again }, byFirst(again))) return true;
+      if (visit({ ...rec, lines: again }, byFirst(again), false, faded)) return true;
       // Once every look and fallback of every band failed: each line of that cut read by the
       // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
       // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
@@ -546,7 +549,7 @@ function readBands(
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
-        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved));
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, faded);
       });
       return false;
     };
@@ -782,12 +785,13 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const regroupLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
-        const stop = scan(prep, q, options, timings, (first, confirm, part) => {
+        const stop = scan(prep, q, options, timings, (first, confirm, part, faded) => {
+          const correctOptions = faded ? { faded: faded() } : {};
           let rec = first;
           let t = now();
           let r: MrzResult | null = null;
           try {
-            r = correctMrz(rec.lines);
+            r = correctMrz(rec.lines, correctOptions);
           } catch {
             r = null;
           }
@@ -803,7 +807,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
               rec = { ...rec, lines };
               t = now();
               try {
-                r = correctMrz(lines);
+                r = correctMrz(lines, correctOptions);
               } catch {
                 r = null;
               }
