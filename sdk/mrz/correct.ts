@@ -98,7 +98,7 @@ export interface MrzCorrectOptions extends MrzParseOptions {
   /**
    * Per line, per position: non-zero where the glyph is faded (the engine's `fadedGlyphs`). A letter
    * no check digit covers that is inferred from a digit there is never proven, however sure the
-   * digit (see {@link INFERRED_LETTER_P}).
+   * digit (see `INFERRED_LETTER_P`).
    */
   faded?: readonly ArrayLike<number>[];
 }
