@@ -786,12 +786,17 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, faded) => {
-          const correctOptions = faded ? { faded: faded() } : {};
+          // The faded glyphs can only refuse a valid reading (see correctMrz's `faded`): measured
+          // for those alone (every reading cost the paired median 1.5-2%).
+          const correct = (lines: readonly LineCandidates[]): MrzResult | null => {
+            const r0 = correctMrz(lines);
+            return r0?.valid && faded ? correctMrz(lines, { faded: faded() }) : r0;
+          };
           let rec = first;
           let t = now();
           let r: MrzResult | null = null;
           try {
-            r = correctMrz(rec.lines, correctOptions);
+            r = correct(rec.lines);
           } catch {
             r = null;
           }
@@ -807,7 +812,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
               rec = { ...rec, lines };
               t = now();
               try {
-                r = correctMrz(lines, correctOptions);
+                r = correct(lines);
               } catch {
                 r = null;
               }
