@@ -96,7 +96,7 @@ import type { BandCandidate } from './locate.ts';
 import { homographyFromPoints, RECT_MAX_PIXELS, rectify, solveLinear, toFrame, type RectSpec } from './rectify.ts';
 import { float32, float64, uint8 } from './scratch.ts';
 import type { Point } from './types.ts';
-import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodOf, remask, unforeshortenedPeriodicity, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
+import { BG_BLOCK, cutAlong, cutLine, estimateSkew, estimateSlant, findLines, inkMap, linePitchRatio, periodicExtent, periodOf, remask, unforeshortenedPeriodicity, type CellLine, type CombAnchor, type InkMap, type TextBox, type TextLine } from './segment.ts';
 
 /** Rectified line length (px) the band is scaled to. */
 export const TARGET_LEN = 860;
@@ -276,7 +276,7 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
   // quadrilateral whose homography straightens the band, so the character pitch is uniform.
   // Without residual skew (most bands) that pass is the quarter-resolution one: its ink map is reused.
   const persp = perspectiveSpec(gray, spec, charSize, margin, pyramid, deskew ? undefined : lowInk, regroup);
-  if (regroup > 0 && !persp) return null;
+  if (regroup !== 0 && !persp) return null;
   // The desk fill at full resolution only where the half-resolution window showed off-document
   // regions (most bands lie on the document: the fill finds nothing there, yet scans every pixel).
   const desk = persp?.desk ?? lowInk.desk;
@@ -323,12 +323,12 @@ export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<numb
             : undefined;
         return refocusable({ spec: main.spec, margin, ink: main.ink, lines: main.lines, box, upright, loose });
       }
-      if (regroup > 0) return null;
+      if (regroup !== 0) return null;
       const rotated = rotatedLook(gray, spec, charSize, desk, margin, pyramid, false, sharpen);
       return refocusable(rotated ? { ...rotated, upright } : null);
     }
   }
-  if (regroup > 0) return null;
+  if (regroup !== 0) return null;
   return refocusable(rotatedLook(gray, spec, charSize, desk, margin, pyramid, true, sharpen));
 }
 
@@ -726,6 +726,7 @@ function twoLineGroup(a: BandAnalysis): LineGroup | undefined {
 function boxGroup(a: BandAnalysis, regroup: number): LineGroup | undefined {
   const first = lineGroups(a, [30], { nearRatio: false })[0] ?? twoLineGroup(a);
   if (regroup === 0 || !first) return first;
+  if (regroup === PERIODIC_EXTENT) return periodicGroup(a.ink, first) ?? undefined;
   const key = (g: LineGroup): string => `${g.n}:${g.lines.map((l) => l.top).join('/')}`;
   const seen = new Set([key(first)]);
   const ranked: { g: LineGroup; score: number }[] = [];
@@ -757,6 +758,11 @@ function commonExtent(ink: InkMap, g: LineGroup): LineGroup | null {
   const xb = Math.min(...g.lines.map((l) => l.xb));
   const p = (xb - xa) / g.n;
   if (!(p > 0) || !g.lines.some((l) => xa - l.xa > 1.5 * p || l.xb - xb > 1.5 * p)) return null;
+  return groupOver(ink, g, xa, xb);
+}
+
+/** A group's lines cut over the extent xa..xb (centred combs, as the half-resolution cuts); null when one gives no cut. */
+function groupOver(ink: InkMap, g: LineGroup, xa: number, xb: number): LineGroup | null {
   const lines = g.lines.map((l) => ({ ...l, xa, xb }));
   const cells: CellLine[] = [];
   for (const l of lines) {
@@ -765,6 +771,34 @@ function commonExtent(ink: InkMap, g: LineGroup): LineGroup | null {
     cells.push(c);
   }
   return { n: g.n, cells, lines, fitCost: cells.reduce((s, c) => s + c.fitCost, 0) / cells.length, anchor: 'centre' };
+}
+
+/**
+ * `analyseBand`'s `regroup` for the look whose box is measured on the preferred group cut over its
+ * lines' periodic extent (see `periodicGroup`).
+ */
+export const PERIODIC_EXTENT = -1;
+
+/**
+ * The preferred group's lines cut over the extent where their glyph cells repeat (segment.ts
+ * `periodicExtent`; the lines' outermost ends, as an MRZ's lines start and end together and a
+ * line's run can break inside it), when that moves an end by more than 1.5 pitches; else null.
+ * The found extent can take print or the document's edge joined to a line's end, or stop where
+ * the line finder broke a line: both lines then agree (`commonExtent` does not apply), and the
+ * box measured on them leaves the MRZ's ends outside the window or the pitch changing along it.
+ */
+function periodicGroup(ink: InkMap, g: LineGroup): LineGroup | null {
+  let xa = Infinity;
+  let xb = -Infinity;
+  for (const l of g.lines) {
+    const e = periodicExtent(ink, l, 0.5 * g.n);
+    if (!e) continue;
+    xa = Math.min(xa, e.xa);
+    xb = Math.max(xb, e.xb);
+  }
+  const p = (xb - xa) / g.n;
+  if (!(p > 0) || !g.lines.some((l) => Math.abs(xa - l.xa) > 1.5 * p || Math.abs(l.xb - xb) > 1.5 * p)) return null;
+  return groupOver(ink, g, xa, xb);
 }
 
 /**

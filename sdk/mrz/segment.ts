@@ -214,6 +214,7 @@ const T_ROWS = 8;
 const T_CUM = 9;
 const T_WARP = 10;
 const T_WARPR = 11;
+const T_RUN = 12;
 /**
  * Multiples of the period whose autocorrelation `unforeshortenedPeriodicity` averages (a wrong
  * ratio decorrelates the farther ones first: 3 took 240173's print line for the MRZ's ratio).
@@ -1338,6 +1339,91 @@ export function unforeshortenedPeriodicity(ink: InkMap, line: TextLine, rho: num
     }
   }
   return { score: best, period: bt * WARP_STEP };
+}
+
+/** Least local periodicity (normalised autocorrelation at the line's pitch) of a column of the MRZ's periodic run. */
+const RUN_SCORE = 0.2;
+/** Where the text ends beyond the periodic run's last column, in pitches. */
+const RUN_INSET = 0.5;
+/** Half-width of the window the local periodicity is measured over, in pitches. */
+const RUN_HALF = 1.5;
+/** Longest stretch of the run below RUN_SCORE bridged, in pitches (a name's letters, a blurred or glared cell). */
+const RUN_GAP = 2;
+/** Lags the local periodicity tries, relative to the line's period (the pitch still changes along a line). */
+const RUN_LAGS = [0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.17] as const;
+
+/**
+ * Where `line`'s glyph cells repeat: the run of columns, over its rows and the whole window (not
+ * only its inked extent), whose column profile correlates with itself one pitch on (the line's own
+ * period, give or take the pitch change along it) within a window of three pitches, grown from the
+ * most periodic column inside the line. An MRZ's cells repeat at one pitch from its first glyph to
+ * its last filler; print joined to its ends, the document's edge or a dark desk do not, and a line
+ * the finder kept only in part goes on repeating beyond its inked extent. Null when the line shows
+ * no period or no such run at least `minCells` periods long. The ends are the run's outermost inked
+ * columns.
+ */
+export function periodicExtent(ink: InkMap, line: TextLine, minCells: number): { xa: number; xb: number } | null {
+  const { sm, pAc } = lineProfile(ink, line);
+  if (!(pAc > 0)) return null;
+  const w = sm.length;
+  const half = Math.max(2, Math.round(RUN_HALF * pAc));
+  const score = temp64(T_RUN, w, true);
+  for (let x = half; x < w - half; x++) {
+    let best = 0;
+    for (const f of RUN_LAGS) {
+      const t = Math.round(f * pAc);
+      const a = x - half;
+      const b = Math.min(w - 1 - t, x + half);
+      if (b - a < 2 * half - 1) continue;
+      let ma = 0;
+      let mb = 0;
+      for (let i = a; i <= b; i++) {
+        ma += sm[i] as number;
+        mb += sm[i + t] as number;
+      }
+      ma /= b - a + 1;
+      mb /= b - a + 1;
+      let sab = 0;
+      let saa = 0;
+      let sbb = 0;
+      for (let i = a; i <= b; i++) {
+        const u = (sm[i] as number) - ma;
+        const v = (sm[i + t] as number) - mb;
+        sab += u * v;
+        saa += u * u;
+        sbb += v * v;
+      }
+      // Blank paper correlates with nothing: a floor on the variance keeps it out of the run.
+      const c = saa > 1e-3 * (b - a + 1) && sbb > 1e-3 * (b - a + 1) ? sab / Math.sqrt(saa * sbb) : 0;
+      if (c > best) best = c;
+    }
+    score[x] = best;
+  }
+  // The run through the line's most periodic column; gaps up to RUN_GAP pitches are bridged.
+  let seed = -1;
+  for (let x = Math.max(half, line.xa); x <= Math.min(w - 1 - half, line.xb); x++) if (seed < 0 || (score[x] as number) > (score[seed] as number)) seed = x;
+  if (seed < 0 || (score[seed] as number) < RUN_SCORE) return null;
+  const gap = Math.round(RUN_GAP * pAc);
+  const grow = (dir: 1 | -1): number => {
+    let last = seed;
+    for (let x = seed; x >= 0 && x < w; x += dir) {
+      if ((score[x] as number) >= RUN_SCORE) last = x;
+      else if (Math.abs(x - last) > gap) break;
+    }
+    return last;
+  };
+  let lo = grow(-1);
+  let hi = grow(1);
+  // A window half off the text still correlates: the run's ends lie about half a pitch inside the
+  // text's (measured against the true cells of the failing frames); the ends are then moved
+  // inwards past blank columns.
+  const inset = Math.round(RUN_INSET * pAc);
+  lo = Math.max(0, lo + inset);
+  hi = Math.min(w - 1, hi + inset);
+  while (lo < seed && (sm[lo] as number) <= STRAY_INK) lo++;
+  while (hi > seed && (sm[hi] as number) <= STRAY_INK) hi--;
+  if ((hi - lo + 1) / pAc < minCells) return null;
+  return { xa: lo, xb: hi };
 }
 
 /** How far (in pitch ratio) a span comb's ratio must be from the line's own estimate for cutLine to refine a second comb near the estimate. */
