@@ -242,8 +242,9 @@ function rectifyFull(gray: Gray8, spec: RectSpec, pyramid: Map<number, Gray8> | 
  * look, the engine's last fallback. `sharpen`: every full-resolution rectification is sharpened
  * (see `sharpenInPlace`) before its ink map is made; the half-resolution passes that place the
  * window are not. `regroup` (1, 2, ...): the perspective box is measured on the half-resolution pass's
- * `regroup`-th group other than the one it prefers (see `boxGroup`); null when that group gives no
- * plausible box (no rotated rectangle then: the first look was that).
+ * `regroup`-th group other than the one it prefers (see `boxGroup`), or with `PERIODIC_EXTENT` on the
+ * preferred group cut over its lines' periodic extent (see `periodicGroup`); null when that group
+ * gives no plausible box (no rotated rectangle then: the first look was that).
  */
 export function analyseBand(gray: Gray8, cand: BandCandidate, pyramid?: Map<number, Gray8>, margin = MARGIN, sharpen = false, regroup = 0): BandAnalysis | null {
   const len = cand.u1 - cand.u0;
@@ -734,6 +735,8 @@ function twoLineGroup(a: BandAnalysis): LineGroup | undefined {
  * (a TD1 group of print over a 2-line MRZ), cut a TD3's lines as 36 cells, or take print or the
  * document's edge joined to one line's end into its extent; its box then leaves the pitch changing
  * along the rectified line, or the MRZ's ends outside the window. Undefined past the last one.
+ * `PERIODIC_EXTENT`: the preferred group over its lines' periodic extent (undefined when that moves
+ * no end).
  */
 function boxGroup(a: BandAnalysis, regroup: number): LineGroup | undefined {
   const first = lineGroups(a, [30], { nearRatio: false })[0] ?? twoLineGroup(a);
