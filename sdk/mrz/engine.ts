@@ -23,7 +23,7 @@ import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
-import { alignedGroups, analyseBand, likelyLayout, lineGroups, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
+import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS, type MrzLayout } from './formats.ts';
 import { downscale, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
@@ -180,6 +180,7 @@ function scan(
   fine = false,
   lastLooks?: (() => boolean)[],
   regroupLooks?: (() => boolean)[],
+  extentLooks?: (() => boolean)[],
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
@@ -189,7 +190,7 @@ function scan(
   const tried = locateBands(g, { maxCandidates, pyramid });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks)) return true;
+  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -203,7 +204,7 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks);
+  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks);
 }
 
 /** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
@@ -452,6 +453,7 @@ function readBands(
   secondOpinion = false,
   lastLooks?: (() => boolean)[],
   regroupLooks?: (() => boolean)[],
+  extentLooks?: (() => boolean)[],
 ): boolean {
   let t = 0;
   let t2 = 0;
@@ -641,6 +643,10 @@ function readBands(
     const regrouped = bands.flatMap((band) => REGROUPS.map((k) => () => look({ band, fallback: () => analyseBand(g, band, pyramid, undefined, false, k) })));
     regroupLooks.push(() => looksThenResorts(regrouped, lastResorts, lateSeconds));
   }
+  // After every regrouped look of every pass: the first band with its box measured on the preferred
+  // group cut over its lines' periodic extent (see engine-band.ts `periodicGroup`).
+  const firstBand = bands[0];
+  if (extentLooks && firstBand) extentLooks.push(() => looksThenResorts([() => look({ band: firstBand, fallback: () => analyseBand(g, firstBand, pyramid, undefined, false, PERIODIC_EXTENT) })], lastResorts, lateSeconds));
   return false;
 }
 
@@ -783,6 +789,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const lastLooks: (() => boolean)[] = [];
       // The regrouped looks (see readBands), after the last looks.
       const regroupLooks: (() => boolean)[] = [];
+      // The periodic-extent looks (see readBands), after the regrouped looks.
+      const extentLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, faded) => {
@@ -826,7 +834,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           readings.push({ r, rec });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        }, true, lastLooks, regroupLooks);
+        }, true, lastLooks, regroupLooks, extentLooks);
         if (stop) {
           stopped = true;
           break;
@@ -852,7 +860,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           // Then the regrouped looks, unwitnessed (their cuts are a first look's, of other lines):
           // last, so every frame read before reads as before.
           witnesses = null;
-          if (!read) regroupLooks.some((s) => s());
+          if (!read) read = regroupLooks.some((s) => s());
+          if (!read) extentLooks.some((s) => s());
         }
       }
     }

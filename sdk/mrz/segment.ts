@@ -214,6 +214,7 @@ const T_ROWS = 8;
 const T_CUM = 9;
 const T_WARP = 10;
 const T_WARPR = 11;
+const T_RUN = 12;
 /**
  * Multiples of the period whose autocorrelation `unforeshortenedPeriodicity` averages (a wrong
  * ratio decorrelates the farther ones first: 3 took 240173's print line for the MRZ's ratio).
@@ -1338,6 +1339,113 @@ export function unforeshortenedPeriodicity(ink: InkMap, line: TextLine, rho: num
     }
   }
   return { score: best, period: bt * WARP_STEP };
+}
+
+/** Least local periodicity (normalised autocorrelation at the line's pitch) of a column of the MRZ's periodic run. */
+const RUN_SCORE = 0.2;
+/** Least variance per column of a window the local periodicity is measured on (blank paper has none). */
+const BLANK_VAR = 1e-4;
+/** Where the text ends beyond the periodic run's last column, in pitches. */
+const RUN_INSET = 0.5;
+/** Blank columns (in pitches) that end an MRZ line's text: wider than any gap between its glyphs. */
+const BLANK_GAP = 0.8;
+/** Half-width of the window the local periodicity is measured over, in pitches. */
+const RUN_HALF = 1.5;
+/** Longest stretch of the run below RUN_SCORE bridged, in pitches (a name's letters, a blurred or glared cell). */
+const RUN_GAP = 2;
+/** Lags the local periodicity tries, relative to the line's period (the pitch still changes along a line). */
+const RUN_LAGS = [0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.17] as const;
+
+/**
+ * Normalised correlation of `sm` over columns a..b with itself `t` columns on (the means removed);
+ * 0 where either side hardly changes (blank paper correlates with nothing) or the columns run past
+ * the profile.
+ */
+function windowCorrelation(sm: Float64Array, a: number, b: number, t: number): number {
+  if (a < 0 || b + t >= sm.length) return 0;
+  const m = b - a + 1;
+  let ma = 0;
+  let mb = 0;
+  for (let i = a; i <= b; i++) {
+    ma += sm[i] as number;
+    mb += sm[i + t] as number;
+  }
+  ma /= m;
+  mb /= m;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = a; i <= b; i++) {
+    const u = (sm[i] as number) - ma;
+    const v = (sm[i + t] as number) - mb;
+    sab += u * v;
+    saa += u * u;
+    sbb += v * v;
+  }
+  return saa > BLANK_VAR * m && sbb > BLANK_VAR * m ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/**
+ * Where `line`'s glyph cells repeat: the run of columns, over its rows and the whole window (not
+ * only its inked extent), whose column profile correlates with itself one pitch on (the line's own
+ * period, give or take the pitch change along it) within a window of three pitches, grown from the
+ * most periodic column inside the line. An MRZ's cells repeat at one pitch from its first glyph to
+ * its last filler; print joined to its ends, the document's edge or a dark desk do not, and a line
+ * the finder kept only in part goes on repeating beyond its inked extent. Null when the line shows
+ * no period or no such run at least `minCells` periods long. Each end is the text's last inked
+ * column before blank paper near the run's end, else half a pitch on from the run's end (a flat
+ * dark stretch right beside the text can still add up to two pitches: windows on both correlate).
+ */
+export function periodicExtent(ink: InkMap, line: TextLine, minCells: number): { xa: number; xb: number } | null {
+  const { sm, pAc } = lineProfile(ink, line);
+  if (!(pAc > 0)) return null;
+  const w = sm.length;
+  const half = Math.max(2, Math.round(RUN_HALF * pAc));
+  const score = temp64(T_RUN, w, true);
+  for (let x = half; x < w - half; x++) {
+    let best = 0;
+    for (const f of RUN_LAGS) best = Math.max(best, windowCorrelation(sm, x - half, x + half, Math.round(f * pAc)));
+    score[x] = best;
+  }
+  // The run through the line's most periodic column; gaps up to RUN_GAP pitches are bridged.
+  let seed = -1;
+  for (let x = Math.max(half, line.xa); x <= Math.min(w - 1 - half, line.xb); x++) if (seed < 0 || (score[x] as number) > (score[seed] as number)) seed = x;
+  if (seed < 0 || (score[seed] as number) < RUN_SCORE) return null;
+  const gap = Math.round(RUN_GAP * pAc);
+  const grow = (dir: 1 | -1): number => {
+    let last = seed;
+    for (let x = seed; x >= 0 && x < w; x += dir) {
+      if ((score[x] as number) >= RUN_SCORE) last = x;
+      else if (Math.abs(x - last) > gap) break;
+    }
+    return last;
+  };
+  let lo = grow(-1);
+  let hi = grow(1);
+  // The score at x measures the columns from half a window before x to half a window and a lag
+  // after it: a run's ends lie about half a pitch before the text's where print or the document's
+  // edge is joined to it (windows half on it still correlate), and up to a window inside where
+  // blank paper is (it correlates with nothing). So an end is the text's last inked column before
+  // a blank stretch of BLANK_GAP pitches within a window of the run's end, else the run's end
+  // moved on by RUN_INSET pitches.
+  const inset = Math.round(RUN_INSET * pAc);
+  const blank = Math.max(2, Math.round(BLANK_GAP * pAc));
+  const reach = half + Math.round(pAc);
+  const endAt = (from: number, out: 1 | -1): number => {
+    const c = Math.max(0, Math.min(w - 1, from + inset));
+    let run = 0;
+    for (let x = c; x >= 0 && x < w && Math.abs(x - from) <= reach; x += out) {
+      if ((sm[x] as number) > STRAY_INK) run = 0;
+      else if (++run >= blank) return x - out * run;
+    }
+    return c;
+  };
+  lo = endAt(lo, -1);
+  hi = endAt(hi, 1);
+  while (lo < seed && (sm[lo] as number) <= STRAY_INK) lo++;
+  while (hi > seed && (sm[hi] as number) <= STRAY_INK) hi--;
+  if ((hi - lo + 1) / pAc < minCells) return null;
+  return { xa: lo, xb: hi };
 }
 
 /** How far (in pitch ratio) a span comb's ratio must be from the line's own estimate for cutLine to refine a second comb near the estimate. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { analyseBand, foreshortenedSpec, lineGroups, paperOnly, sharpenInPlace, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
+import { analyseBand, foreshortenedSpec, lineGroups, paperOnly, PERIODIC_EXTENT, sharpenInPlace, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { locateBands } from '../../../sdk/mrz/locate.ts';
 import { homographyFromPoints, toFrame } from '../../../sdk/mrz/rectify.ts';
 import { blockMax, roundHalfUp } from '../../../sdk/mrz/image.ts';
@@ -444,6 +444,19 @@ test('a visa whose preferred half-resolution group is print over its two lines r
   // Fresh frame 440462 ('hard' MRV-A): the box was measured on a 3-line group of 30 (print with the
   // MRZ), the MRZ's ends 2 and 4 cells outside it; nothing read on main.
   await assertSeedReads(440462, 'hard');
+});
+
+test('a visa whose lines took print beside them into their extent reads in the periodic-extent look, its box on the 44-cell MRZ', { skip: !haveFont }, async () => {
+  // Fresh frame 400358 ('hard' MRV-A): both half-resolution lines start 5-6 cells before the MRZ
+  // (the first look's box 2.7 cells off, cuts 3 cells off; its lines agree, so no regrouped look
+  // helps); nothing read on main. Cut over where their cells repeat, the box lies on the MRZ.
+  const doc = renderSynthetic(400358, { preset: 'hard', encoding: 'jpeg' });
+  const gray = decodeGray(doc.image);
+  const band = locateBands(gray, { maxCandidates: 3 })[0];
+  assert.ok(band);
+  const a = analyseBand(gray, band, new Map(), undefined, false, PERIODIC_EXTENT);
+  assert.equal(a?.box?.n, 44, 'a 44-cell box');
+  await assertSeedReads(400358, 'hard');
 });
 
 test('a passport read wrong because its rectified pitch still changed along the line reads in the refocused look', { skip: !haveFont }, async () => {

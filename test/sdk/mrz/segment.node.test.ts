@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { alignedGroups, lineGroups, shiftedGroup, TARGET_LEN, type BandAnalysis } from '../../../sdk/mrz/engine-band.ts';
 import { roundHalfUp, toFloat } from '../../../sdk/mrz/image.ts';
-import { cutLine, estimateSkew, fitComb, type CellLine, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, unforeshortenedPeriodicity, type InkMap } from '../../../sdk/mrz/segment.ts';
+import { cutLine, estimateSkew, fitComb, periodicExtent, type CellLine, type Comb, type CombAnchor, type TextLine, findLines, GLYPH_H, GLYPH_SIZE, GLYPH_W, inkMap, linePitchRatio, periodOf, rasterGlyph, remask, unforeshortenedPeriodicity, type InkMap } from '../../../sdk/mrz/segment.ts';
 import { readHalf, trueAnalysis, type HalfFrame } from '../../../scripts/mrz/eval-half.ts';
 import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../../scripts/mrz/train-data.ts';
@@ -289,6 +289,36 @@ test('cutLine: a short inked piece beyond a clear gap after the last glyph (a ma
   const wc = cutLine(wide, wl, n);
   assert.ok(wc);
   assert.ok(wc.bounds[n]! >= 60 + (n - 1) * pitch + 14 - 1, `the narrow last glyph stays in the cut (${wc.bounds[n]!.toFixed(1)})`);
+});
+
+test('periodicExtent: where a line\'s cells repeat, not the document edge joined to it, and beyond the part the line finder kept', () => {
+  // 30 glyph-like blocks (17 of every 28 px) from x 300, and a dark stretch (the document's edge, a
+  // desk) on the left from x 40, 24 px of paper before the first glyph (the line finder joins gaps
+  // under 0.9 line heights: the line's inked extent starts at the stretch).
+  const n = 30;
+  const pitch = 28;
+  const x0 = 300;
+  const xEnd = x0 + (n - 1) * pitch + 16;
+  const glyphs = Array.from({ length: n }, (_, k) => ({ top: 6, bottom: 35, x0: x0 + k * pitch, x1: x0 + k * pitch + 17 }));
+  const ink = boxInk(1300, 44, [{ top: 6, bottom: 35, x0: 40, x1: 180 }, { top: 12, bottom: 30, x0: 184, x1: x0 - 24 }, ...glyphs]);
+  const lines = findLines(ink);
+  assert.equal(lines.length, 1);
+  const line = lines[0]!;
+  assert.ok(line.xa <= 40, `the edge is joined to the line (xa ${line.xa})`);
+  const e = periodicExtent(ink, line, n / 2);
+  assert.ok(e, 'a periodic run');
+  assert.ok(Math.abs(e.xa - x0) <= 1 && Math.abs(e.xb - xEnd) <= 1, `extent ${e.xa}-${e.xb} against ${x0}-${xEnd}`);
+  // A line found only in part (its right half): the run goes on over the whole MRZ.
+  const ep = periodicExtent(ink, { ...line, xa: x0 + 16 * pitch, xb: xEnd }, n / 2);
+  assert.ok(ep && Math.abs(ep.xa - x0) <= 1 && Math.abs(ep.xb - xEnd) <= 1, `part: ${ep?.xa}-${ep?.xb}`);
+  // The stretch right beside the first glyph: windows over both still correlate, so the start may
+  // move out by up to two pitches (the limit the engine's look lives with), not to the stretch's start.
+  const joined = boxInk(1300, 44, [{ top: 6, bottom: 35, x0: 40, x1: x0 - 6 }, ...glyphs]);
+  const ej = periodicExtent(joined, findLines(joined)[0]!, n / 2);
+  assert.ok(ej && ej.xa >= x0 - 2 * pitch && ej.xa <= x0 && Math.abs(ej.xb - xEnd) <= 1, `joined: ${ej?.xa}-${ej?.xb}`);
+  // Too short a run for the cells asked, and a blank line: none.
+  assert.equal(periodicExtent(ink, line, 2 * n), null);
+  assert.equal(periodicExtent(boxInk(1300, 44, []), { top: 6, bottom: 35, xa: 40, xb: 1200, mass: 0 }, n / 2), null);
 });
 
 test('findLines: a text line merged with sparse print just above it is cut back to the height of the line below', () => {
