@@ -101,6 +101,12 @@ export interface MrzCorrectOptions extends MrzParseOptions {
    * digit (see `INFERRED_LETTER_P`).
    */
   faded?: readonly ArrayLike<number>[];
+  /**
+   * Other classifiers' readings of the same glyphs (each shaped as the input lines), asked only for
+   * a reading refused by nothing but a check-blind look-alike swap (see `SWAP_WITNESS`): a twin
+   * every witness also gives odds under 1 in 99 against the chosen character is no doubt there.
+   */
+  witnesses?: () => readonly (readonly LineCandidates[])[];
 }
 
 /**
@@ -218,6 +224,8 @@ interface Solved {
   forced: boolean;
   allChecksPass: boolean;
   corrections: [number, number][];
+  /** Refused only by a check-blind swap so far: the same test with witnesses (see hiddenLookalikeSwap). */
+  swapWith?: (witnesses: readonly (readonly LineCandidates[])[]) => boolean;
 }
 
 /** A check as evaluated during the search. */
@@ -610,7 +618,11 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   if (docNumber && (chosen[docNumber.line] as string[])[docNumber.start] === '<') unprovenLookalike = true;
 
   const lines = chosen.map((l) => l.join(''));
-  if (allChecksPass && !unprovenLookalike && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order)) unprovenLookalike = true;
+  let swapWith: Solved['swapWith'];
+  if (allChecksPass && !unprovenLookalike && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order)) {
+    unprovenLookalike = true;
+    if (!ambiguous && !overCorrected) swapWith = (w) => hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order, w);
+  }
   const corrections: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
@@ -618,7 +630,9 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  return { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+  const solved: Solved = { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+  if (swapWith) solved.swapWith = swapWith;
+  return solved;
 }
 
 /**
@@ -653,10 +667,10 @@ const MAX_SWAPS = 8;
  * 1 in 99. Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
  * 0.45 and 0.07 (odds 1 in 16), reported valid.
  */
-function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[][], alts: readonly (readonly (readonly Alt[])[])[], lines: readonly string[], chosenP: readonly number[][], order: readonly number[]): boolean {
+function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[][], alts: readonly (readonly (readonly Alt[])[])[], lines: readonly string[], chosenP: readonly number[][], order: readonly number[], witnesses: readonly (readonly LineCandidates[])[] = []): boolean {
   const W = layout.lineLength;
   const maxOdds = (1 - UNCHECKED_LOOKALIKE_P) / UNCHECKED_LOOKALIKE_P;
-  const doubt: { l: number; c: number; twin: string; odds: number }[] = [];
+  const doubt: { l: number; c: number; twin: string; odds: number; seen: number[] }[] = [];
   for (const k of order) {
     const l = Math.floor(k / W);
     const c = k % W;
@@ -665,7 +679,10 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
     if ((classes[l] as MrzCharClass[])[c] !== 'alnum' || twins === undefined || p >= UNCHECKED_LOOKALIKE_P) continue;
     const a = (alts[l] as Alt[][])[c] as Alt[];
     const unlisted = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
-    for (const twin of twins) doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9) });
+    for (const twin of twins) {
+      const seen = witnesses.map((w) => swapOdds((w[l] as LineCandidates | undefined)?.[c] ?? [], (lines[l] as string)[c] as string, twin));
+      doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9), seen });
+    }
   }
   if (doubt.length === 0) return false;
   doubt.sort((a, b) => b.odds - a.odds);
@@ -680,15 +697,31 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
     row[d.c] = was;
     return pass;
   };
+  // A swap the witnesses all give odds under the bar is ruled out (no witnesses: none is).
+  const seenBy = (a: (typeof doubt)[number], b?: (typeof doubt)[number]): boolean => witnesses.length === 0 || a.seen.some((x, w) => x * (b ? (b.seen[w] as number) : 1) >= maxOdds);
   for (let i = 0; i < doubt.length; i++) {
     const a = doubt[i] as (typeof doubt)[number];
-    if (a.odds >= maxOdds && swapped(a, passes)) return true;
+    if (a.odds >= maxOdds && seenBy(a) && swapped(a, passes)) return true;
     for (let j = i + 1; j < doubt.length; j++) {
       const b = doubt[j] as (typeof doubt)[number];
-      if ((b.l !== a.l || b.c !== a.c) && a.odds * b.odds >= maxOdds && swapped(a, () => swapped(b, passes))) return true;
+      if ((b.l !== a.l || b.c !== a.c) && a.odds * b.odds >= maxOdds && seenBy(a, b) && swapped(a, () => swapped(b, passes))) return true;
     }
   }
   return false;
+}
+
+/** Odds of `twin` against `ch` in one position's list: the twin's probability plus the unlisted mass, over `ch`'s. */
+function swapOdds(a: readonly CharAlternative[], ch: string, twin: string): number {
+  let listed = 0;
+  let pCh = 0;
+  let pTwin = 0;
+  for (const x of a) {
+    const p = x.p > 0 ? x.p : 0;
+    listed += p;
+    if (x.ch === ch) pCh = p;
+    else if (x.ch === twin) pTwin = p;
+  }
+  return (pTwin + Math.max(0, 1 - listed)) / Math.max(pCh, 1e-9);
 }
 
 /**
@@ -937,6 +970,8 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
+  // Refused by nothing but a check-blind swap: the witnesses may rule the twins out.
+  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && confidence >= threshold && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
   const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
   if (options.now) parseOptions.now = options.now;
   return interpretMrz(pick.format, pick.lines, {
