@@ -35,6 +35,16 @@
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
  *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}, and an unchecked letter whose first
  *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
+ *    Nor is a read valid when one or two look-alikes in a checked mixed field could be swapped for
+ *    their twins with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...)
+ *    at odds of 1 in 99 or more, unless the `witnesses` (another classifier's reading of the same
+ *    glyphs; the engine gives the ensemble's readings the MLP's, the MLP's the CNN's) also rule
+ *    that swap out at under 1 in 99, each on its own. Session 24: bench 70309 (U at 0.93 with 0 at
+ *    0.07; the MLP 0.986 / 0.004) and fresh 520229 read; fresh 520049, a pair of 0 read O at 0.78
+ *    and 0.93, stays refused (the MLP gave the first 0 at 0.81). Replay stress with the MLP as
+ *    witness: 1711 / 13 -> 1766 / 13 and 246 / 4 -> 256 / 4 (the CNN: 1749 / 13, 249 / 4). Both
+ *    witnesses at once read 19 and 2 more there, but none of the bench's; their product with the
+ *    reading's own odds (as if independent) let 520049 through.
  *
  * Tried and dropped (session 15): leaving out of the unlisted mass what the classifier gave
  * characters a position cannot hold even through a look-alike (3 in a name, H in a check digit),
@@ -103,8 +113,8 @@ export interface MrzCorrectOptions extends MrzParseOptions {
   faded?: readonly ArrayLike<number>[];
   /**
    * Other classifiers' readings of the same glyphs (each shaped as the input lines), asked only for
-   * a reading refused by nothing but a check-blind look-alike swap (see `SWAP_WITNESS`): a twin
-   * every witness also gives odds under 1 in 99 against the chosen character is no doubt there.
+   * a reading that nothing but a check-blind look-alike swap refuses (step 6 of the module
+   * documentation): a swap every witness also gives odds under 1 in 99 is ruled out.
    */
   witnesses?: () => readonly (readonly LineCandidates[])[];
 }
@@ -665,7 +675,8 @@ const MAX_SWAPS = 8;
  * positions, of (the twin's probability + the mass of characters not listed) / the chosen one's;
  * like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must stay under
  * 1 in 99. Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
- * 0.45 and 0.07 (odds 1 in 16), reported valid.
+ * 0.45 and 0.07 (odds 1 in 16), reported valid. With `witnesses`, a swap counts only when some
+ * witness's own odds for it (the same product over its positions) are 1 in 99 or more too.
  */
 function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[][], alts: readonly (readonly (readonly Alt[])[])[], lines: readonly string[], chosenP: readonly number[][], order: readonly number[], witnesses: readonly (readonly LineCandidates[])[] = []): boolean {
   const W = layout.lineLength;
