@@ -9,9 +9,10 @@
  * their count.
  *
  * `node --import tsx scripts/mrz/replay-stress.ts --cache f.bin [--docs 3000] [--boost 1]
- *   [--formats TD1,TD2,TD3,MRVA,MRVB,FRA_ID] [--tree .] [--explain]` (`--tree`: the checkout whose
- *   correct.ts runs; `--explain`: under each wrong read, the positions it got wrong with the
- *   candidates they were given).
+ *   [--formats TD1,TD2,TD3,MRVA,MRVB,FRA_ID] [--tree .] [--explain] [--witness mlp|cnn]` (`--tree`:
+ *   the checkout whose correct.ts runs; `--explain`: under each wrong read, the positions it got
+ *   wrong with the candidates they were given; `--witness`: that net's own reading of the same
+ *   glyphs is correctMrz's `witnesses`, as the engine gives the ensemble's readings the MLP's).
  *
  * Session 15 (cache of seeds 720000-720299, 20042 glyphs; 6000 documents of all six formats):
  * main f0c9210 reports 1863 valid, 28 of them wrong: 21 an unchecked letter read wrong at 0.91-0.96
@@ -46,25 +47,24 @@ const boost = Number(cli.get('boost', '1'));
 const explain = cli.has('explain');
 const formats = cli.get('formats', 'TD1,TD2,TD3,MRVA,MRVB,FRA_ID').split(',') as MrzFormat[];
 const cache = deserialize(readFileSync(cli.get('cache', '/tmp/tta-reads-720000.bin'))) as {
-  reads: { label: number; baseTop: number; baseP: number; probs: Float32Array[] }[];
+  reads: { label: number; baseTop: number; baseP: number; probs: Float32Array[]; mlp?: Float32Array; cnn?: Float32Array }[];
 };
 
 // Candidate lists per true character: sure glyphs (first choice >= 0.999) and doubtful ones.
-const sure = new Map<string, CharAlternative[][]>();
-const doubt = new Map<string, CharAlternative[][]>();
+// Per glyph: the ensemble's list, then the MLP's and the CNN's own (as the engine lists them).
+type Lists = [CharAlternative[], CharAlternative[], CharAlternative[]];
+const sure = new Map<string, Lists[]>();
+const doubt = new Map<string, Lists[]>();
+const listOf = (v: Float32Array | undefined): CharAlternative[] =>
+  v ? [...v.keys()].sort((a, b) => (v[b] as number) - (v[a] as number)).slice(0, 4).filter((i) => (v[i] as number) >= 0.002).map((i) => ({ ch: CLASSES[i] as string, p: v[i] as number })) : [];
+const witness = cli.get('witness', '');
 for (const r of cache.reads) {
   const label = CLASSES[r.label] as string;
   const v = r.probs[0];
-  const alts: CharAlternative[] = v
-    ? [...v.keys()]
-        .sort((a, b) => (v[b] as number) - (v[a] as number))
-        .slice(0, 4)
-        .filter((i) => (v[i] as number) >= 0.002)
-        .map((i) => ({ ch: CLASSES[i] as string, p: v[i] as number }))
-    : [{ ch: CLASSES[r.baseTop] as string, p: r.baseP }];
+  const alts: CharAlternative[] = v ? listOf(v) : [{ ch: CLASSES[r.baseTop] as string, p: r.baseP }];
   const into = r.baseP < 0.999 ? doubt : sure;
   const list = into.get(label) ?? [];
-  list.push(alts);
+  list.push([alts, listOf(r.mlp), listOf(r.cnn)]);
   into.set(label, list);
 }
 
@@ -74,15 +74,19 @@ let valid = 0;
 let wrong = 0;
 for (let i = 0; i < docs; i++) {
   const lines = randomMrz(900000 + i, { allowSpecimen: true, format: formats[i % formats.length] as MrzFormat }).lines;
-  const cands = lines.map((l) =>
-    [...l].map((ch) => {
+  const drawn = lines.map((l) =>
+    [...l].map((ch): Lists => {
       const s = sure.get(ch) ?? [];
       const u = doubt.get(ch) ?? [];
       const x = rng() * (s.length + u.length * boost);
-      return (x < s.length ? s[Math.floor(x)] : u[Math.floor(rng() * u.length)]) ?? [{ ch, p: 0.999 }];
+      const none = [{ ch, p: 0.999 }];
+      return (x < s.length ? s[Math.floor(x)] : u[Math.floor(rng() * u.length)]) ?? [none, none, none];
     }),
   );
-  const r = correctMrz(cands, { now: NOW });
+  const cands = drawn.map((l) => l.map((g) => g[0]));
+  const own = witness === 'mlp' ? 1 : witness === 'cnn' ? 2 : 0;
+  const witnesses = own > 0 ? [drawn.map((l) => l.map((g) => g[own] as CharAlternative[]))] : [];
+  const r = correctMrz(cands, own > 0 ? { now: NOW, witnesses: () => witnesses } : { now: NOW });
   if (!r?.valid) continue;
   valid++;
   if (r.lines.join('|') !== lines.join('|')) {

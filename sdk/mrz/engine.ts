@@ -20,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, witnessedReading } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -165,8 +165,10 @@ const FINE_BANDS = 1;
  * reading is of a cut that stops inside a longer line (see `goesOnRepeating`): never a result of
  * its own, only a witness (see `witnessed`). `faded` gives the cut's faded glyphs per line (see
  * `fadedGlyphs`), for the corrector (a letter inferred from a digit there is not proven).
+ * `witnesses` gives the other classifiers' readings of the cut, for the corrector (see
+ * correctMrz's `witnesses`: asked only for a reading refused by a check-blind swap alone).
  */
-type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, faded?: () => Uint8Array[]) => boolean;
+type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, faded?: () => Uint8Array[], witnesses?: () => LineCandidates[][]) => boolean;
 
 /**
  * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
@@ -519,8 +521,22 @@ function readBands(
       };
       let fadedCut: Uint8Array[] | undefined;
       const faded = (): Uint8Array[] => (fadedCut ??= group.cells.map((c) => fadedGlyphs(c.glyphs, c.n)));
+      // The witness of a check-blind swap (see correctMrz's `witnesses`) is the classifier that did
+      // not make the reading: the CNN alone for the first classifier's (the MLP's), the MLP for the
+      // ensemble's (bench 70309: U read at 0.93 with 0 at 0.07 by the ensemble, 0.004 by the MLP).
+      let cnnCut: LineCandidates[] | undefined;
+      const cnnAlone = (): LineCandidates[] => {
+        if (!cnnCut) {
+          const t0 = now();
+          cnnCut = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n, 4, 0.002, shippedCnn(), null));
+          timings.classify += now() - t0;
+        }
+        return cnnCut;
+      };
+      const byCnn = (): LineCandidates[][] => [cnnAlone()];
+      const byFirstOnly = (): LineCandidates[][] => [lines];
       if (part) return visit(rec, undefined, true);
-      if (visit(rec, confirm, false, faded)) return true;
+      if (visit(rec, confirm, false, faded, byCnn)) return true;
       // The ensemble's readings of this cut are witnessed by the first classifier's reading of it
       // (see witnessedReading); a moved reading by the unmoved one too (its windows are moved by
       // a tenth of a pitch at most).
@@ -533,7 +549,7 @@ function readBands(
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
-            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, faded);
+            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, faded, byFirstOnly);
           });
         }
         return false;
@@ -541,7 +557,7 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      if (visit({ ...rec, lines: again }, byFirst(again), false, faded)) return true;
+      if (visit({ ...rec, lines: again }, byFirst(again), false, faded, byFirstOnly)) return true;
       // Once every look and fallback of every band failed: each line of that cut read by the
       // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
       // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
@@ -551,7 +567,7 @@ function readBands(
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
-        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, faded);
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, faded, byFirstOnly);
       });
       return false;
     };
@@ -793,12 +809,14 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const extentLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
-        const stop = scan(prep, q, options, timings, (first, confirm, part, faded) => {
+        const stop = scan(prep, q, options, timings, (first, confirm, part, faded, others) => {
           // The faded glyphs can only refuse a valid reading (see correctMrz's `faded`): measured
-          // for those alone (every reading cost the paired median 1.5-2%).
+          // for those alone (every reading cost the paired median 1.5-2%). The other classifiers'
+          // readings are made only for a reading a check-blind swap alone refuses.
           const correct = (lines: readonly LineCandidates[]): MrzResult | null => {
-            const r0 = correctMrz(lines);
-            return r0?.valid && faded ? correctMrz(lines, { faded: faded() }) : r0;
+            const w = others ? { witnesses: others } : {};
+            const r0 = correctMrz(lines, w);
+            return r0?.valid && faded ? correctMrz(lines, { faded: faded(), ...w }) : r0;
           };
           let rec = first;
           let t = now();

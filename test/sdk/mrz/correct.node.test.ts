@@ -186,6 +186,55 @@ test('a U read for a 0 in the document number is not proven by the check digits 
   assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
 });
 
+test('a check-blind swap is ruled out only where another classifier of the same glyphs also rules the twin out', () => {
+  // Bench 70309 (MRV-A): document number 024UALR<< with the U read at 0.93, 0 at 0.07 by the
+  // ensemble; the MLP read U at 0.986, 0 at 0.004. Here a TD2 with a U, as the 310252 test.
+  const lines = ['ACXXALI<<AMA<<<<<<<<<<<<<<<<<<<<<<<<', 'Q98U216132MMR1005035F3309221RKYW<<<1'];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const doubtful = cands(lines, { '1,3': [{ ch: 'U', p: 0.95 }, { ch: '0', p: 0.045 }] });
+  // The witness's list: U, 0 and W (the rest but 0.001 unlisted).
+  const witness = (u: number, zero: number): (() => LineCandidates[][]) => () => [cands(lines, { '1,3': [{ ch: 'U', p: u }, { ch: '0', p: zero }, ...(1 - u - zero > 0.001 ? [{ ch: 'W', p: 1 - u - zero - 0.001 }] : [])] })];
+  const refused = correctMrz(doubtful, { now: NOW });
+  assert.ok((refused?.confidence ?? 0) >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(refused?.valid, false, 'no witness: refused (odds of the 0 1 in 19)');
+  const seen = correctMrz(doubtful, { now: NOW, witnesses: witness(0.986, 0.004) });
+  assert.equal(seen?.valid, true, 'the witness gives the 0 odds of 1 in 197');
+  assert.deepEqual(seen.lines, lines);
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: witness(0.9, 0.1) })?.valid, false, 'a witness that doubts too');
+  // The unlisted mass counts as the twin's: a witness listing U at 0.95 alone has odds 1 in 19.
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: () => [cands(lines, { '1,3': [{ ch: 'U', p: 0.95 }] })] })?.valid, false);
+  // Every witness must rule it out.
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: () => [...witness(0.986, 0.004)(), ...witness(0.9, 0.1)()] })?.valid, false);
+  // A reading refused by something else never asks for witnesses (the engine makes them on demand).
+  const unsure = cands(lines, { '1,3': [{ ch: 'U', p: 0.929 }, { ch: '0', p: 0.07 }], '0,7': [{ ch: '<', p: 0.6 }, { ch: 'K', p: 0.4 }] });
+  let asked = 0;
+  const r = correctMrz(unsure, { now: NOW, witnesses: () => (asked++, witness(0.999, 0.0005)()) });
+  assert.equal(r?.valid, false);
+  assert.equal(asked, 0);
+});
+
+test('a pair of O/0 swaps that cancel is ruled out only when the witness rules the pair out', () => {
+  // Fresh frame 520049 (TD1, hard preset): document number 335987001 read 335987OO1, O at 0.78 and
+  // 0.93 with 0 at 0.22 and 0.07, refused as a check-blind pair; the MLP read 0 at 0.81 / O 0.17 at
+  // the first and O 0.86 / 0 0.07 at the second: the pair's odds there 4.9 x 0.08, not ruled out.
+  const doc = '204397061';
+  const line2 = `${doc}${computeCheckDigit(doc)}NLD7408122F1204159<<<<<<<<<<<<<<<<`.slice(0, 42) + '<';
+  const lines = ['P<NLDJANSSEN<<ANNEKE<<<<<<<<<<<<<<<<<<<<<<<<', line2 + computeCheckDigit(line2.slice(0, 10) + line2.slice(13, 20) + line2.slice(21, 43))];
+  const swapped = [lines[0] as string, `2O4397O61${(lines[1] as string).slice(9)}`];
+  const doubtful = cands(swapped, { '1,1': [{ ch: 'O', p: 0.78 }, { ch: '0', p: 0.21 }], '1,6': [{ ch: 'O', p: 0.93 }, { ch: '0', p: 0.068 }] });
+  assert.equal(correctMrz(doubtful, { now: NOW })?.valid, false);
+  const mlp = (): LineCandidates[][] => [cands(swapped, { '1,1': [{ ch: '0', p: 0.81 }, { ch: 'O', p: 0.17 }], '1,6': [{ ch: 'O', p: 0.86 }, { ch: '0', p: 0.068 }] })];
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: mlp })?.valid, false);
+  // The odds of a pair are the product of its two swaps' odds, in the witness as in the reading:
+  // 1 in 11.5 and 1 in 13.3 rule the pair out (1 in 153), 1 in 4 and 1 in 9 do not (1 in 36).
+  const each = (): LineCandidates[][] => [cands(swapped, { '1,1': [{ ch: 'O', p: 0.92 }, { ch: '0', p: 0.075 }], '1,6': [{ ch: 'O', p: 0.93 }, { ch: '0', p: 0.065 }] })];
+  const ruledOut = correctMrz(doubtful, { now: NOW, witnesses: each });
+  assert.equal(ruledOut?.valid, true);
+  assert.deepEqual(ruledOut.lines, swapped);
+  const pairDoubt = (): LineCandidates[][] => [cands(swapped, { '1,1': [{ ch: 'O', p: 0.8 }, { ch: '0', p: 0.19 }], '1,6': [{ ch: 'O', p: 0.9 }, { ch: '0', p: 0.09 }] })];
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: pairDoubt })?.valid, false);
+});
+
 test('an S read for an 8 in the document number is not proven by the check digits (20 apart)', () => {
   // Fresh synthetic frame 420051 (TD3, hard preset): document number R853847028 read RS53S47028,
   // the S at 0.925 and 0.874 with 8 at 0.004 and 0.017, and the reading was reported valid.

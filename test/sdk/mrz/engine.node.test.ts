@@ -358,6 +358,18 @@ test('a glare-faded document-code letter read as a digit is no valid read (fresh
   assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept (${r?.lines[0]})`);
 });
 
+test('a check-blind swap the other classifier rules out is no doubt; one it does not rule out stays one', () => {
+  // Bench 70309 (MRV-A): document number 024UALR<< read exactly, the ensemble U at 0.93 with 0 at
+  // 0.07 (U and 0 are 30 apart: the check digits cannot tell them), refused; the MLP read that U
+  // at 0.986 with 0 at 0.004, and the reading is valid.
+  assertBenchFrameReads(70309);
+  // Fresh 520049 (TD1, hard preset): document number 335987001 read 335987OO1 at 0.97, two O for
+  // 0 that cancel in the check sum; the MLP read the first 0 at 0.81, so the pair stays a doubt.
+  const doc = renderSynthetic(520049, { preset: 'hard', encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept (${r?.lines[0]})`);
+});
+
 test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
   // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
   // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
