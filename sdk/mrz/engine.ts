@@ -20,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, witnessedReading } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitReading, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -511,7 +511,7 @@ function readBands(
       // (confirming every first reading cost p95 +22% Chromium, the real samples' median +45%).
       const confirm = (): LineCandidates[] => {
         const t0 = now();
-        const out = group.cells.map((c, i) => confirmDoubtful(lines[i] as LineCandidates, c.glyphs));
+        const out = group.cells.map((c, i) => relitReading(confirmDoubtful(lines[i] as LineCandidates, c.glyphs), c.glyphs));
         timings.classify += now() - t0;
         return out;
       };
@@ -522,7 +522,8 @@ function readBands(
       // The ensemble's readings of this cut are witnessed by the first classifier's reading of it
       // (see witnessedReading); a moved reading by the unmoved one too (its windows are moved by
       // a tenth of a pitch at most).
-      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, faded()[i] as Uint8Array));
+      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] =>
+        ens.map((l, i) => relitReading(witnessedReading(l, lines[i] as LineCandidates, faded()[i] as Uint8Array), (group.cells[i] as CellLine).glyphs));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
         // else failed (every such cut read at once cost the bench's median frame about 8%).
