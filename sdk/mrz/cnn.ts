@@ -781,17 +781,24 @@ export function witnessedReading(line: LineCandidates, first: LineCandidates, fa
 }
 
 /**
- * A third of a glyph's rows or columns whose strongest ink is under the glyph's divided by this is
- * re-lit (see {@link relitGlyph}, {@link relitReading}).
+ * A third of a glyph's rows whose strongest ink is under the glyph's divided by this is re-lit (see
+ * {@link relitGlyph}, {@link relitReading}).
  */
 const RELIT_GAIN = 1.4;
+/** The ensemble's least probability for a fuller letter in a re-lit glyph to doubt the reading (see {@link relitReading}). */
+const RELIT_SURE = 0.99;
+/**
+ * Letters that glare turns into the key by washing out a stroke: the key with a stroke more (E is F
+ * with a bottom bar, R is P with a leg, Q is O with a tail, ...). Glare takes ink and never adds it,
+ * so a re-lit glyph that reads another letter doubts the reading only when it reads one of these.
+ */
+const FULLER_LETTERS: Readonly<Record<string, string>> = { F: 'EB', P: 'RB', C: 'GOQ', O: 'Q', L: 'E', V: 'Y', J: 'U' };
 /** Largest gain re-lighting gives a third of a glyph. */
 const RELIT_MAX_GAIN = 3;
 /** A third whose strongest ink is under this share of the glyph's holds no stroke: it stays as it is. */
 const RELIT_EMPTY = 0.15;
-/** The thirds of a glyph raster's rows and of its columns: [start, end). */
+/** The thirds of a glyph raster's rows: [start, end). */
 const ROW_THIRDS: readonly (readonly [number, number])[] = [[0, 7], [7, 13], [13, GLYPH_H]];
-const COLUMN_THIRDS: readonly (readonly [number, number])[] = [[0, 5], [5, 11], [11, GLYPH_W]];
 
 /** Strongest ink (second-highest pixel, as classify.ts `glyphPeak`) of glyph rows y0..y1, columns x0..x1 (ends exclusive). */
 function peakIn(glyphs: Float32Array, offset: number, x0: number, x1: number, y0: number, y1: number): number {
@@ -810,38 +817,31 @@ function peakIn(glyphs: Float32Array, offset: number, x0: number, x1: number, y0
 }
 
 /**
- * Writes the glyph raster at `offset` of `glyphs` into `out` re-lit: each third of its rows and of
- * its columns scaled so that its strongest ink matches the glyph's, a pixel by the larger of its
- * row third's and column third's gains (at most `RELIT_MAX_GAIN`, none for a third without a
- * stroke), no pixel above the glyph's strongest ink. Every letter and digit of OCR-B has a stroke
- * in each third, of about the same ink; glare lights a glyph unevenly and may wash one out.
+ * Writes the glyph raster at `offset` of `glyphs` into `out` re-lit: each third of its rows scaled
+ * so that its strongest ink matches the glyph's (at most `RELIT_MAX_GAIN`, none for a third without
+ * a stroke), no pixel above the glyph's strongest ink. Every letter and digit of OCR-B has a stroke
+ * in each third of its rows (a stem, a bar, a bowl); glare lights a glyph unevenly and may wash one
+ * out. (Not its columns: the thirds of a narrow I hold only its serifs there, and re-lit it read 8.)
  * Returns the largest gain given (1 when the glyph is evenly lit).
  */
 export function relitGlyph(glyphs: Float32Array, offset: number, out: Float32Array): number {
   const top = peakIn(glyphs, offset, 0, GLYPH_W, 0, GLYPH_H);
-  const gain = (p: number): number => (p > RELIT_EMPTY * top ? Math.min(RELIT_MAX_GAIN, top / p) : 1);
-  const rows = ROW_THIRDS.map(([y0, y1]) => gain(peakIn(glyphs, offset, 0, GLYPH_W, y0, y1)));
-  const columns = COLUMN_THIRDS.map(([x0, x1]) => gain(peakIn(glyphs, offset, x0, x1, 0, GLYPH_H)));
   let most = 1;
-  ROW_THIRDS.forEach(([y0, y1], r) => {
-    COLUMN_THIRDS.forEach(([x0, x1], c) => {
-      const g = Math.max(rows[r] as number, columns[c] as number);
-      if (g > most) most = g;
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) out[y * GLYPH_W + x] = Math.min(top, (glyphs[offset + y * GLYPH_W + x] as number) * g);
-      }
-    });
-  });
+  for (const [y0, y1] of ROW_THIRDS) {
+    const p = peakIn(glyphs, offset, 0, GLYPH_W, y0, y1);
+    const g = p > RELIT_EMPTY * top ? Math.min(RELIT_MAX_GAIN, top / p) : 1;
+    if (g > most) most = g;
+    for (let i = y0 * GLYPH_W; i < y1 * GLYPH_W; i++) out[i] = Math.min(top, (glyphs[offset + i] as number) * g);
+  }
   return most;
 }
 
-const isLetter = (ch: string | undefined): boolean => ch !== undefined && ch >= 'A' && ch <= 'Z';
-
 /**
  * A reading `line` of the glyph rasters `glyphs`, witnessed on the glyphs lit unevenly: where the
- * first choice is a letter and some third of its glyph is under 1/`RELIT_GAIN` of its strongest
- * ink, the ensemble reads the glyph re-lit ({@link relitGlyph}) and the character keeps the lower
- * of its two probabilities (as {@link confirmDoubtful}). Glare washed out the bottom bar of an E in
+ * first choice is a letter and some third of its glyph's rows is under 1/`RELIT_GAIN` of its
+ * strongest ink, the ensemble reads the glyph re-lit ({@link relitGlyph}); when it reads there the
+ * same letter with a stroke more (`FULLER_LETTERS`) at `RELIT_SURE` or more, the character keeps
+ * the lower of its two probabilities (as {@link confirmDoubtful}). Glare washed out the bottom bar of an E in
  * a visa's optional data (fresh frame 550143, session 24): every classifier read F (0.968 to 0.996,
  * over five cuts) and the visa was reported valid; re-lit, the ensemble reads E at 0.9996. Letters
  * only: a digit's doubt is the check digits' to settle. Returns `line` itself when no letter's
@@ -852,7 +852,7 @@ export function relitReading(line: LineCandidates, glyphs: Float32Array): LineCa
   const scratch = new Float32Array(GLYPH_SIZE);
   let xs = new Float32Array(0);
   line.forEach((pos, k) => {
-    if (!isLetter(pos[0]?.ch) || relitGlyph(glyphs, k * GLYPH_SIZE, scratch) < RELIT_GAIN) return;
+    if (!FULLER_LETTERS[pos[0]?.ch ?? ''] || relitGlyph(glyphs, k * GLYPH_SIZE, scratch) < RELIT_GAIN) return;
     const grown = new Float32Array(xs.length + GLYPH_SIZE);
     grown.set(xs);
     grown.set(scratch, xs.length);
@@ -862,10 +862,16 @@ export function relitReading(line: LineCandidates, glyphs: Float32Array): LineCa
   if (relit.length === 0) return line;
   const again = classifyGlyphsSecond(xs, relit.length);
   const out = [...line];
+  let doubted = false;
   relit.forEach((k, i) => {
-    out[k] = lowerOfBoth(line[k] as CharCandidates, again[i] as CharCandidates);
+    const re = again[i] as CharCandidates;
+    const fuller = FULLER_LETTERS[line[k]?.[0]?.ch ?? ''];
+    const seen = re[0];
+    if (!fuller || !seen || !fuller.includes(seen.ch) || seen.p < RELIT_SURE) return;
+    out[k] = lowerOfBoth(line[k] as CharCandidates, re);
+    doubted = true;
   });
-  return out;
+  return doubted ? out : line;
 }
 
 /** A cut line as {@link bestMovedReading} needs it (segment.ts `CellLine`). */
