@@ -782,10 +782,10 @@ export function witnessedReading(line: LineCandidates, first: LineCandidates, fa
 
 /**
  * A third of a glyph's rows whose strongest ink is under the glyph's divided by this is re-lit (see
- * {@link relitGlyph}, {@link relitReading}).
+ * {@link relitGlyph}, {@link relitLetters}).
  */
 const RELIT_GAIN = 1.4;
-/** The ensemble's least probability for a fuller letter in a re-lit glyph to doubt the reading (see {@link relitReading}). */
+/** The ensemble's least probability for a fuller letter in a re-lit glyph to doubt the reading (see {@link relitLetters}). */
 const RELIT_SURE = 0.99;
 /**
  * Letters that glare turns into the key by washing out a stroke: the key with a stroke more (E is F
@@ -837,41 +837,35 @@ export function relitGlyph(glyphs: Float32Array, offset: number, out: Float32Arr
 }
 
 /**
- * A reading `line` of the glyph rasters `glyphs`, witnessed on the glyphs lit unevenly: where the
- * first choice is a letter and some third of its glyph's rows is under 1/`RELIT_GAIN` of its
- * strongest ink, the ensemble reads the glyph re-lit ({@link relitGlyph}); when it reads there the
- * same letter with a stroke more (`FULLER_LETTERS`) at `RELIT_SURE` or more, the character keeps
- * the lower of its two probabilities (as {@link confirmDoubtful}). Glare washed out the bottom bar of an E in
- * a visa's optional data (fresh frame 550143, session 24): every classifier read F (0.968 to 0.996,
- * over five cuts) and the visa was reported valid; re-lit, the ensemble reads E at 0.9996. Letters
- * only: a digit's doubt is the check digits' to settle. Returns `line` itself when no letter's
- * glyph was re-lit.
+ * Per position of `line` (a reading of the glyph rasters `glyphs`), the fuller letter its glyph
+ * reads re-lit, else '': where the letter is one glare can make of a fuller one (`FULLER_LETTERS`)
+ * and some third of its glyph's rows is under 1/`RELIT_GAIN` of its strongest ink, the ensemble
+ * reads the glyph re-lit ({@link relitGlyph}), and a fuller letter at `RELIT_SURE` or more is
+ * returned. Glare washed out the bottom bar of an E in a visa's optional data (fresh frame 550143,
+ * session 24): every classifier read F (0.968 to 0.996, over five cuts) and the visa was reported
+ * valid; re-lit, the ensemble reads E at 0.997 to 1. The corrector decides where that letter could
+ * stand (correct.ts `relit`: not in a sex field).
  */
-export function relitReading(line: LineCandidates, glyphs: Float32Array): LineCandidates {
+export function relitLetters(line: string, glyphs: Float32Array): string[] {
+  const out = Array.from(line, () => '');
   const relit: number[] = [];
   const scratch = new Float32Array(GLYPH_SIZE);
   let xs = new Float32Array(0);
-  line.forEach((pos, k) => {
-    if (!FULLER_LETTERS[pos[0]?.ch ?? ''] || relitGlyph(glyphs, k * GLYPH_SIZE, scratch) < RELIT_GAIN) return;
+  for (let k = 0; k < line.length; k++) {
+    if (!FULLER_LETTERS[line[k] as string] || relitGlyph(glyphs, k * GLYPH_SIZE, scratch) < RELIT_GAIN) continue;
     const grown = new Float32Array(xs.length + GLYPH_SIZE);
     grown.set(xs);
     grown.set(scratch, xs.length);
     xs = grown;
     relit.push(k);
-  });
-  if (relit.length === 0) return line;
+  }
+  if (relit.length === 0) return out;
   const again = classifyGlyphsSecond(xs, relit.length);
-  const out = [...line];
-  let doubted = false;
   relit.forEach((k, i) => {
-    const re = again[i] as CharCandidates;
-    const fuller = FULLER_LETTERS[line[k]?.[0]?.ch ?? ''];
-    const seen = re[0];
-    if (!fuller || !seen || !fuller.includes(seen.ch) || seen.p < RELIT_SURE) return;
-    out[k] = lowerOfBoth(line[k] as CharCandidates, re);
-    doubted = true;
+    const seen = again[i]?.[0];
+    if (seen && seen.p >= RELIT_SURE && (FULLER_LETTERS[line[k] as string] as string).includes(seen.ch)) out[k] = seen.ch;
   });
-  return doubted ? out : line;
+  return out;
 }
 
 /** A cut line as {@link bestMovedReading} needs it (segment.ts `CellLine`). */

@@ -20,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitReading, witnessedReading } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -163,10 +163,18 @@ const FINE_BANDS = 1;
  * the ensemble (see `confirmDoubtful`), an ensemble's reading witnessed by the first classifier's
  * (see `witnessedReading`). A reading that validates must validate confirmed too. A `part`
  * reading is of a cut that stops inside a longer line (see `goesOnRepeating`): never a result of
- * its own, only a witness (see `witnessed`). `faded` gives the cut's faded glyphs per line (see
- * `fadedGlyphs`), for the corrector (a letter inferred from a digit there is not proven).
+ * its own, only a witness (see `witnessed`). `glyphs` measures the cut's glyphs for the corrector's
+ * rules on a reading that validates.
  */
-type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, faded?: () => Uint8Array[]) => boolean;
+type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, glyphs?: CutGlyphs) => boolean;
+
+/** What the corrector's glare rules need of a cut's glyphs (correctMrz's `faded` and `relit`). */
+interface CutGlyphs {
+  /** Per line, its faded glyphs (see `fadedGlyphs`). */
+  faded(): Uint8Array[];
+  /** Per line, the fuller letter each letter of `read` (the cut's reading) reads re-lit (see `relitLetters`). */
+  relit(read: readonly string[]): string[][];
+}
 
 /**
  * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
@@ -511,19 +519,21 @@ function readBands(
       // (confirming every first reading cost p95 +22% Chromium, the real samples' median +45%).
       const confirm = (): LineCandidates[] => {
         const t0 = now();
-        const out = group.cells.map((c, i) => relitReading(confirmDoubtful(lines[i] as LineCandidates, c.glyphs), c.glyphs));
+        const out = group.cells.map((c, i) => confirmDoubtful(lines[i] as LineCandidates, c.glyphs));
         timings.classify += now() - t0;
         return out;
       };
       let fadedCut: Uint8Array[] | undefined;
-      const faded = (): Uint8Array[] => (fadedCut ??= group.cells.map((c) => fadedGlyphs(c.glyphs, c.n)));
+      const glyphs: CutGlyphs = {
+        faded: () => (fadedCut ??= group.cells.map((c) => fadedGlyphs(c.glyphs, c.n))),
+        relit: (read) => group.cells.map((c, i) => relitLetters(read[i] ?? '', c.glyphs)),
+      };
       if (part) return visit(rec, undefined, true);
-      if (visit(rec, confirm, false, faded)) return true;
+      if (visit(rec, confirm, false, glyphs)) return true;
       // The ensemble's readings of this cut are witnessed by the first classifier's reading of it
       // (see witnessedReading); a moved reading by the unmoved one too (its windows are moved by
       // a tenth of a pitch at most).
-      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] =>
-        ens.map((l, i) => relitReading(witnessedReading(l, lines[i] as LineCandidates, faded()[i] as Uint8Array), (group.cells[i] as CellLine).glyphs));
+      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, glyphs.faded()[i] as Uint8Array));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
         // else failed (every such cut read at once cost the bench's median frame about 8%).
@@ -532,7 +542,7 @@ function readBands(
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
-            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, faded);
+            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, glyphs);
           });
         }
         return false;
@@ -540,7 +550,7 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      if (visit({ ...rec, lines: again }, byFirst(again), false, faded)) return true;
+      if (visit({ ...rec, lines: again }, byFirst(again), false, glyphs)) return true;
       // Once every look and fallback of every band failed: each line of that cut read by the
       // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
       // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
@@ -550,7 +560,7 @@ function readBands(
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
-        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, faded);
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, glyphs);
       });
       return false;
     };
@@ -706,10 +716,31 @@ function recognizeFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): 
   return { candidates, timings };
 }
 
-/** One visited recognition and its correction. */
+/** One visited recognition and its correction, with its cut's glyphs (see Visit). */
 interface Reading {
   readonly r: MrzResult;
   readonly rec: MrzRecognition;
+  readonly glyphs?: CutGlyphs;
+}
+
+/**
+ * The fuller letters the glyphs of `readings`' cuts read re-lit under the letters of `lines` (see
+ * `CutGlyphs.relit`), the first cut's that marks a position; null when none marks any.
+ */
+function relitOfCuts(readings: readonly Reading[], lines: readonly string[]): string[][] | null {
+  let out: string[][] | null = null;
+  for (const x of readings) {
+    if (!x.glyphs || x.rec.lines.length !== lines.length || x.rec.lineLength !== (lines[0] ?? '').length) continue;
+    x.glyphs.relit(lines).forEach((marks, l) => {
+      marks.forEach((ch, c) => {
+        if (!ch) return;
+        out ??= lines.map((line) => Array.from(line, () => ''));
+        const row = out[l] as string[];
+        if (!row[c]) row[c] = ch;
+      });
+    });
+  }
+  return out;
 }
 
 /**
@@ -720,7 +751,13 @@ interface Reading {
 function agreedReading(readings: readonly Reading[], turns: readonly number[]): Reading | null {
   for (const q of turns) {
     const own = readings.filter((x) => x.rec.quarterTurns === q);
-    const agreed = fuseAgreeingReadings(own.map((x) => ({ candidates: x.rec.lines, result: x.r })));
+    const frameReadings = own.map((x) => ({ candidates: x.rec.lines, result: x.r }));
+    let agreed = fuseAgreeingReadings(frameReadings);
+    if (!agreed) continue;
+    // The glare rule on the fused text, with the glyphs of every cut that read it (fresh 550143's
+    // washed-out E was reported valid as F by the fused reading once its cuts' were refused).
+    const relit = relitOfCuts(agreed.agreeing.map((i) => own[i] as Reading), agreed.result.lines);
+    if (relit) agreed = fuseAgreeingReadings(frameReadings, { relit });
     if (!agreed) continue;
     const corners = agreed.agreeing.map((i) => own[i] as Reading).reduce((a, b) => (b.r.confidence > a.r.confidence ? b : a)).rec;
     return { r: agreed.result, rec: corners };
@@ -786,12 +823,12 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const regroupLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
-        const stop = scan(prep, q, options, timings, (first, confirm, part, faded) => {
-          // The faded glyphs can only refuse a valid reading (see correctMrz's `faded`): measured
-          // for those alone (every reading cost the paired median 1.5-2%).
+        const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs) => {
+          // The glare rules can only refuse a valid reading (see correctMrz's `faded` and `relit`):
+          // the glyphs are measured for those alone (every reading cost the paired median 1.5-2%).
           const correct = (lines: readonly LineCandidates[]): MrzResult | null => {
             const r0 = correctMrz(lines);
-            return r0?.valid && faded ? correctMrz(lines, { faded: faded() }) : r0;
+            return r0?.valid && glyphs ? correctMrz(lines, { faded: glyphs.faded(), relit: glyphs.relit(r0.lines) }) : r0;
           };
           let rec = first;
           let t = now();
@@ -824,7 +861,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           // A sharpened look's reading counts only when valid, with the earlier reading as its
           // witness (see `witnessed`): a frame it does not read returns what it returned before.
           if (witnesses && !(r.valid && witnessed(r, witnesses))) return false;
-          readings.push({ r, rec });
+          readings.push({ r, rec, glyphs });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
         }, true, lastLooks, regroupLooks);
