@@ -780,6 +780,94 @@ export function witnessedReading(line: LineCandidates, first: LineCandidates, fa
   return out ?? line;
 }
 
+/**
+ * A third of a glyph's rows whose strongest ink is under the glyph's divided by this is re-lit (see
+ * {@link relitGlyph}, {@link relitLetters}).
+ */
+const RELIT_GAIN = 1.4;
+/** The ensemble's least probability for a fuller letter in a re-lit glyph to doubt the reading (see {@link relitLetters}). */
+const RELIT_SURE = 0.99;
+/**
+ * Letters that glare turns into the key by washing out a stroke: the key with a stroke more (E is F
+ * with a bottom bar, R is P with a leg, Q is O with a tail, ...). Glare takes ink and never adds it,
+ * so a re-lit glyph that reads another letter doubts the reading only when it reads one of these.
+ */
+const FULLER_LETTERS: Readonly<Record<string, string>> = { F: 'EB', P: 'RB', C: 'GOQ', O: 'Q', L: 'E', V: 'Y', J: 'U' };
+/** Largest gain re-lighting gives a third of a glyph. */
+const RELIT_MAX_GAIN = 3;
+/** A third whose strongest ink is under this share of the glyph's holds no stroke: it stays as it is. */
+const RELIT_EMPTY = 0.15;
+/** The thirds of a glyph raster's rows: [start, end). */
+const ROW_THIRDS: readonly (readonly [number, number])[] = [[0, 7], [7, 13], [13, GLYPH_H]];
+
+/** Strongest ink (second-highest pixel, as classify.ts `glyphPeak`) of glyph rows y0..y1, columns x0..x1 (ends exclusive). */
+function peakIn(glyphs: Float32Array, offset: number, x0: number, x1: number, y0: number, y1: number): number {
+  let m1 = 0;
+  let m2 = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const v = glyphs[offset + y * GLYPH_W + x] as number;
+      if (v > m1) {
+        m2 = m1;
+        m1 = v;
+      } else if (v > m2) m2 = v;
+    }
+  }
+  return m2;
+}
+
+/**
+ * Writes the glyph raster at `offset` of `glyphs` into `out` re-lit: each third of its rows scaled
+ * so that its strongest ink matches the glyph's (at most `RELIT_MAX_GAIN`, none for a third without
+ * a stroke), no pixel above the glyph's strongest ink. Every letter and digit of OCR-B has a stroke
+ * in each third of its rows (a stem, a bar, a bowl); glare lights a glyph unevenly and may wash one
+ * out. (Not its columns: the thirds of a narrow I hold only its serifs there, and re-lit it read 8.)
+ * Returns the largest gain given (1 when the glyph is evenly lit).
+ */
+export function relitGlyph(glyphs: Float32Array, offset: number, out: Float32Array): number {
+  const top = peakIn(glyphs, offset, 0, GLYPH_W, 0, GLYPH_H);
+  let most = 1;
+  for (const [y0, y1] of ROW_THIRDS) {
+    const p = peakIn(glyphs, offset, 0, GLYPH_W, y0, y1);
+    const g = p > RELIT_EMPTY * top ? Math.min(RELIT_MAX_GAIN, top / p) : 1;
+    if (g > most) most = g;
+    for (let i = y0 * GLYPH_W; i < y1 * GLYPH_W; i++) out[i] = Math.min(top, (glyphs[offset + i] as number) * g);
+  }
+  return most;
+}
+
+/**
+ * Per position of `line` (a reading of the glyph rasters `glyphs`), the fuller letter its glyph
+ * reads re-lit, else '': where the letter is one glare can make of a fuller one (`FULLER_LETTERS`)
+ * and some third of its glyph's rows is under 1/`RELIT_GAIN` of its strongest ink, the ensemble
+ * reads the glyph re-lit ({@link relitGlyph}), and a fuller letter at `RELIT_SURE` or more is
+ * returned. Glare washed out the bottom bar of an E in a visa's optional data (fresh frame 550143,
+ * session 24): every classifier read F (0.968 to 0.996, over five cuts) and the visa was reported
+ * valid; re-lit, the ensemble reads E at 0.997 to 1. The corrector decides where that letter could
+ * stand (correct.ts `relit`: not in a sex field).
+ */
+export function relitLetters(line: string, glyphs: Float32Array): string[] {
+  const out = Array.from(line, () => '');
+  const relit: number[] = [];
+  const scratch = new Float32Array(GLYPH_SIZE);
+  let xs = new Float32Array(0);
+  for (let k = 0; k < line.length; k++) {
+    if (!FULLER_LETTERS[line[k] as string] || relitGlyph(glyphs, k * GLYPH_SIZE, scratch) < RELIT_GAIN) continue;
+    const grown = new Float32Array(xs.length + GLYPH_SIZE);
+    grown.set(xs);
+    grown.set(scratch, xs.length);
+    xs = grown;
+    relit.push(k);
+  }
+  if (relit.length === 0) return out;
+  const again = classifyGlyphsSecond(xs, relit.length);
+  relit.forEach((k, i) => {
+    const seen = again[i]?.[0];
+    if (seen && seen.p >= RELIT_SURE && (FULLER_LETTERS[line[k] as string] as string).includes(seen.ch)) out[k] = seen.ch;
+  });
+  return out;
+}
+
 /** A cut line as {@link bestMovedReading} needs it (segment.ts `CellLine`). */
 export interface MovableLine {
   readonly n: number;

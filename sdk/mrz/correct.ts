@@ -118,6 +118,12 @@ export interface MrzCorrectOptions extends MrzParseOptions {
    * documentation): a swap every witness also gives odds under 1 in 99 is ruled out.
    */
   witnesses?: () => readonly (readonly LineCandidates[])[];
+  /**
+   * Per line, per position: the letter the glyph reads re-lit where that is the read letter with a
+   * stroke more, else '' (the engine's `relitLetters`: glare washed a stroke out). A letter no check
+   * digit covers is not proven where its field allows that fuller letter.
+   */
+  relit?: readonly (readonly string[])[];
 }
 
 /**
@@ -369,7 +375,7 @@ function planFor(format: MrzFormat): Plan {
   return plan;
 }
 
-function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & Pick<MrzCorrectOptions, 'faded'> & { allowSpecimen: boolean }): Solved | null {
+function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Required<Pick<MrzCorrectOptions, 'beamWidth' | 'minAlternativeP' | 'sharpen'>> & Pick<MrzCorrectOptions, 'faded' | 'relit'> & { allowSpecimen: boolean }): Solved | null {
   const layout: MrzLayout = LAYOUTS[format];
   if (cands.length !== layout.lineCount || cands.some((l) => l.length !== layout.lineLength)) return null;
   const plan = planFor(format);
@@ -620,6 +626,9 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       const rawTop = (cands[l] as LineCandidates)[c]?.[0]?.ch;
       const inferredBar = opts.faded?.[l]?.[c] ? Infinity : INFERRED_LETTER_P;
       if ((classes[l] as MrzCharClass[])[c] === 'alpha' && p < inferredBar && rawTop !== undefined && rawTop !== '0' && TO_LETTER[rawTop] === (chosen[l] as string[])[c]) unprovenLookalike = true;
+      // A glyph that reads a fuller letter re-lit may be that letter with a stroke washed out.
+      const fuller = opts.relit?.[l]?.[c];
+      if (fuller && fuller !== (chosen[l] as string[])[c] && CLASS_CHARS[(classes[l] as MrzCharClass[])[c] as MrzCharClass].includes(fuller)) unprovenLookalike = true;
     }
   }
   confidence = Math.min(confidence, minUnchecked);
@@ -948,6 +957,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
     allowSpecimen: options.allowSpecimen ?? true,
     sharpen: options.sharpen !== undefined && Number.isFinite(options.sharpen) && options.sharpen > 0 ? options.sharpen : 1,
     faded: options.faded,
+    relit: options.relit,
   };
   let formats: MrzFormat[];
   const first = lines[0]?.[0] ?? [];

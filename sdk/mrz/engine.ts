@@ -20,7 +20,7 @@
  */
 
 import { classifyGlyphs } from './classify.ts';
-import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, shippedCnn, witnessedReading } from './cnn.ts';
+import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -163,12 +163,20 @@ const FINE_BANDS = 1;
  * the ensemble (see `confirmDoubtful`), an ensemble's reading witnessed by the first classifier's
  * (see `witnessedReading`). A reading that validates must validate confirmed too. A `part`
  * reading is of a cut that stops inside a longer line (see `goesOnRepeating`): never a result of
- * its own, only a witness (see `witnessed`). `faded` gives the cut's faded glyphs per line (see
- * `fadedGlyphs`), for the corrector (a letter inferred from a digit there is not proven).
- * `witnesses` gives the other classifiers' readings of the cut, for the corrector (see
- * correctMrz's `witnesses`: asked only for a reading refused by a check-blind swap alone).
+ * its own, only a witness (see `witnessed`). `glyphs` measures the cut's glyphs for the corrector's
+ * rules on a reading that validates. `witnesses` gives the other classifiers' readings of the cut,
+ * for the corrector (see correctMrz's `witnesses`: asked only for a reading refused by a check-blind
+ * swap alone).
  */
-type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, faded?: () => Uint8Array[], witnesses?: () => LineCandidates[][]) => boolean;
+type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, glyphs?: CutGlyphs, witnesses?: () => LineCandidates[][]) => boolean;
+
+/** What the corrector's glare rules need of a cut's glyphs (correctMrz's `faded` and `relit`). */
+interface CutGlyphs {
+  /** Per line, its faded glyphs (see `fadedGlyphs`). */
+  faded(): Uint8Array[];
+  /** Per line, the fuller letter each letter of `read` (the cut's reading) reads re-lit (see `relitLetters`). */
+  relit(read: readonly string[]): string[][];
+}
 
 /**
  * Iterates MRZ hypotheses in one orientation; `visit` returns true to stop early.
@@ -520,7 +528,10 @@ function readBands(
         return out;
       };
       let fadedCut: Uint8Array[] | undefined;
-      const faded = (): Uint8Array[] => (fadedCut ??= group.cells.map((c) => fadedGlyphs(c.glyphs, c.n)));
+      const glyphs: CutGlyphs = {
+        faded: () => (fadedCut ??= group.cells.map((c) => fadedGlyphs(c.glyphs, c.n))),
+        relit: (read) => group.cells.map((c, i) => relitLetters(read[i] ?? '', c.glyphs)),
+      };
       // The witness of a check-blind swap (see correctMrz's `witnesses`) is the classifier that did
       // not make the reading: the CNN alone for the first classifier's (the MLP's), the MLP for the
       // ensemble's (bench 70309: U read at 0.93 with 0 at 0.07 by the ensemble, 0.004 by the MLP).
@@ -536,11 +547,11 @@ function readBands(
       const byCnn = (): LineCandidates[][] => [cnnAlone()];
       const byFirstOnly = (): LineCandidates[][] => [lines];
       if (part) return visit(rec, undefined, true);
-      if (visit(rec, confirm, false, faded, byCnn)) return true;
+      if (visit(rec, confirm, false, glyphs, byCnn)) return true;
       // The ensemble's readings of this cut are witnessed by the first classifier's reading of it
       // (see witnessedReading); a moved reading by the unmoved one too (its windows are moved by
       // a tenth of a pitch at most).
-      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, faded()[i] as Uint8Array));
+      const byFirst = (ens: LineCandidates[]) => (): LineCandidates[] => ens.map((l, i) => witnessedReading(l, lines[i] as LineCandidates, glyphs.faded()[i] as Uint8Array));
       if (!second) {
         // A ranked cut the second opinion did not read at once: read by it only once everything
         // else failed (every such cut read at once cost the bench's median frame about 8%).
@@ -549,7 +560,7 @@ function readBands(
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
-            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, faded, byFirstOnly);
+            return visit({ ...rec, lines: lines2 }, byFirst(lines2), false, glyphs, byFirstOnly);
           });
         }
         return false;
@@ -557,7 +568,7 @@ function readBands(
       t = now();
       const again = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
       timings.classify += now() - t;
-      if (visit({ ...rec, lines: again }, byFirst(again), false, faded, byFirstOnly)) return true;
+      if (visit({ ...rec, lines: again }, byFirst(again), false, glyphs, byFirstOnly)) return true;
       // Once every look and fallback of every band failed: each line of that cut read by the
       // ensemble with its glyph windows moved as a whole (a cut a little off its glyphs), visited
       // when a moved reading of some line is surer. Last, so a frame that any other cut reads costs
@@ -567,7 +578,7 @@ function readBands(
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
-        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, faded, byFirstOnly);
+        return moved.some((l, i) => l !== again[i]) && visit({ ...rec, lines: moved }, byFirst(moved), false, glyphs, byFirstOnly);
       });
       return false;
     };
@@ -727,10 +738,31 @@ function recognizeFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): 
   return { candidates, timings };
 }
 
-/** One visited recognition and its correction. */
+/** One visited recognition and its correction, with its cut's glyphs (see Visit). */
 interface Reading {
   readonly r: MrzResult;
   readonly rec: MrzRecognition;
+  readonly glyphs?: CutGlyphs;
+}
+
+/**
+ * The fuller letters the glyphs of `readings`' cuts read re-lit under the letters of `lines` (see
+ * `CutGlyphs.relit`), the first cut's that marks a position; null when none marks any.
+ */
+function relitOfCuts(readings: readonly Reading[], lines: readonly string[]): string[][] | null {
+  let out: string[][] | null = null;
+  for (const x of readings) {
+    if (!x.glyphs || x.rec.lines.length !== lines.length || x.rec.lineLength !== (lines[0] ?? '').length) continue;
+    x.glyphs.relit(lines).forEach((marks, l) => {
+      marks.forEach((ch, c) => {
+        if (!ch) return;
+        out ??= lines.map((line) => Array.from(line, () => ''));
+        const row = out[l] as string[];
+        if (!row[c]) row[c] = ch;
+      });
+    });
+  }
+  return out;
 }
 
 /**
@@ -741,7 +773,13 @@ interface Reading {
 function agreedReading(readings: readonly Reading[], turns: readonly number[]): Reading | null {
   for (const q of turns) {
     const own = readings.filter((x) => x.rec.quarterTurns === q);
-    const agreed = fuseAgreeingReadings(own.map((x) => ({ candidates: x.rec.lines, result: x.r })));
+    const frameReadings = own.map((x) => ({ candidates: x.rec.lines, result: x.r }));
+    let agreed = fuseAgreeingReadings(frameReadings);
+    if (!agreed) continue;
+    // The glare rule on the fused text, with the glyphs of every cut that read it (fresh 550143's
+    // washed-out E was reported valid as F by the fused reading once its cuts' were refused).
+    const relit = relitOfCuts(agreed.agreeing.map((i) => own[i] as Reading), agreed.result.lines);
+    if (relit) agreed = fuseAgreeingReadings(frameReadings, { relit });
     if (!agreed) continue;
     const corners = agreed.agreeing.map((i) => own[i] as Reading).reduce((a, b) => (b.r.confidence > a.r.confidence ? b : a)).rec;
     return { r: agreed.result, rec: corners };
@@ -809,14 +847,15 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const extentLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
-        const stop = scan(prep, q, options, timings, (first, confirm, part, faded, others) => {
-          // The faded glyphs can only refuse a valid reading (see correctMrz's `faded`): measured
-          // for those alone (every reading cost the paired median 1.5-2%). The other classifiers'
-          // readings are made only for a reading a check-blind swap alone refuses.
+        const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
+          // The glare rules can only refuse a valid reading (see correctMrz's `faded` and `relit`):
+          // the glyphs are measured for those alone (every reading cost the paired median 1.5-2%).
+          // The other classifiers' readings are made only for a reading a check-blind swap alone
+          // refuses.
           const correct = (lines: readonly LineCandidates[]): MrzResult | null => {
             const w = others ? { witnesses: others } : {};
             const r0 = correctMrz(lines, w);
-            return r0?.valid && faded ? correctMrz(lines, { faded: faded(), ...w }) : r0;
+            return r0?.valid && glyphs ? correctMrz(lines, { faded: glyphs.faded(), relit: glyphs.relit(r0.lines), ...w }) : r0;
           };
           let rec = first;
           let t = now();
@@ -849,7 +888,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           // A sharpened look's reading counts only when valid, with the earlier reading as its
           // witness (see `witnessed`): a frame it does not read returns what it returned before.
           if (witnesses && !(r.valid && witnessed(r, witnesses))) return false;
-          readings.push({ r, rec });
+          readings.push({ r, rec, glyphs });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
         }, true, lastLooks, regroupLooks, extentLooks);

@@ -3,8 +3,8 @@
 // padding), the ensemble with the MLP, and the shipped weights.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLASSES, forward as mlpForward, normaliseGlyph, shippedModel } from '../../../sdk/mrz/classify.ts';
-import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, confirmDoubtful, CONFIRM_P, cnnLogits, fadedGlyphs, witnessedReading, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
+import { CLASSES, classifyGlyphs, forward as mlpForward, normaliseGlyph, shippedModel } from '../../../sdk/mrz/classify.ts';
+import { bestMovedReading, classifyGlyphsMoved, classifyGlyphsSecond, cnnForward, confirmDoubtful, CONFIRM_P, cnnLogits, fadedGlyphs, relitGlyph, relitLetters, witnessedReading, cnnLogitsReference, cnnShapes, decodeCnn, ensembleForward, shippedCnn, type Cnn, type MovableLine, type PackedCnn } from '../../../sdk/mrz/cnn.ts';
 import { CNN_MODEL } from '../../../sdk/mrz/cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../../sdk/mrz/segment.ts';
 import { createRng } from '../../../scripts/mrz/random-mrz.ts';
@@ -409,4 +409,49 @@ test('witnessedReading: on a faded glyph the first classifier\'s other letter lo
   // Nothing doubted: the same line back.
   const rest = ens.slice(1);
   assert.equal(witnessedReading(rest, first.slice(1), faded.subarray(1)), rest);
+});
+
+/** A block-letter E or F (stem, top and middle bars, E's bottom bar), its bottom third at `bottomInk`. */
+function blockLetter(letter: 'E' | 'F', bottomInk = 1): Float32Array {
+  const g = new Float32Array(GLYPH_SIZE);
+  const bar = (x0: number, x1: number, y0: number, y1: number): void => {
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) g[y * GLYPH_W + x] = y >= 13 ? bottomInk : 1;
+  };
+  bar(4, 6, 3, 17);
+  bar(4, 12, 3, 5);
+  bar(4, 11, 9, 11);
+  if (letter === 'E') bar(4, 12, 15, 17);
+  return g;
+}
+
+test('relitGlyph: an evenly lit glyph is left as it is; a third washed out is scaled back to the glyph\'s strongest ink', () => {
+  const out = new Float32Array(GLYPH_SIZE);
+  const even = blockLetter('E');
+  assert.equal(relitGlyph(even, 0, out), 1);
+  assert.deepEqual([...out], [...even]);
+  // Glare over the bottom: that third at 0.45 is scaled by 1/0.45, the bottom bar back at 1.
+  const washed = blockLetter('E', 0.45);
+  assert.ok(Math.abs(relitGlyph(washed, 0, out) - 1 / 0.45) < 1e-5);
+  assert.ok(Math.abs((out[15 * GLYPH_W + 8] as number) - 1) < 1e-6, 'the bottom bar restored');
+  assert.ok(out.every((v) => v <= 1), 'nothing above the glyph\'s strongest ink');
+  // A third with no stroke (a blank raster, or a stroke-free third) gets no gain: noise stays noise.
+  const blank = new Float32Array(GLYPH_SIZE);
+  blank[5] = 0.01;
+  blank[6] = 0.01;
+  assert.equal(relitGlyph(blank, 0, out), 1);
+});
+
+test('relitLetters: a letter glare can make of a fuller one, on a glyph lit unevenly, gives the fuller letter its glyph reads re-lit', () => {
+  // Both classifiers read the E with its bottom bar washed out as F (fresh frame 550143's way).
+  const glyphs = new Float32Array(3 * GLYPH_SIZE);
+  glyphs.set(blockLetter('E', 0.45), 0);
+  glyphs.set(blockLetter('F'), GLYPH_SIZE);
+  glyphs.set(blockLetter('E', 0.45), 2 * GLYPH_SIZE);
+  assert.equal(classifyGlyphs(glyphs.subarray(0, GLYPH_SIZE), 1)[0]?.[0]?.ch, 'F', 'the washed-out E reads F');
+  assert.equal(classifyGlyphsSecond(glyphs.subarray(0, GLYPH_SIZE), 1)[0]?.[0]?.ch, 'F', 'the ensemble reads it F too');
+  // The evenly lit F is not read again; nor is a glyph read as a digit or as a letter no stroke
+  // less makes (E): the check digits, or nothing, to settle.
+  assert.deepEqual(relitLetters('FF8', glyphs), ['E', '', '']);
+  assert.deepEqual(relitLetters('EFE', glyphs), ['', '', '']);
+  assert.deepEqual(relitLetters('', new Float32Array(0)), []);
 });

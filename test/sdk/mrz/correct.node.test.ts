@@ -324,6 +324,18 @@ test('visa optional data has no check digit: a digit/letter look-alike there nee
   assert.equal(correctMrz(cands(td2, { '1,29': [{ ch, p: 0.95 }, { ch: ch === '<' ? 'K' : '<', p: 0.04 }] }), { now: NOW })?.valid, true);
 });
 
+test('a letter whose glyph reads a fuller letter re-lit is not proven where that letter could stand (the relit option)', () => {
+  const relit = (at: Record<string, string>): string[][] => TD3.map((l, li) => Array.from(l, (_, ci) => at[`${li},${ci}`] ?? ''));
+  // The O of ERIKSSON reads Q re-lit: a name has no check digit, so the read is not proven.
+  const name = correctMrz(cands(TD3), { now: NOW, relit: relit({ '0,11': 'Q' }) });
+  assert.equal(name?.lines.join(''), TD3.join(''), 'the letter stays as read');
+  assert.equal(name?.valid, false);
+  // The sex field holds F, M, X or <: an E cannot stand there. A checked field: the check digit decides.
+  assert.equal(correctMrz(cands(TD3), { now: NOW, relit: relit({ '1,20': 'E' }) })?.valid, true);
+  assert.equal(correctMrz(cands(TD3), { now: NOW, relit: relit({ '1,7': 'G' }) })?.valid, true);
+  assert.equal(correctMrz(cands(TD3), { now: NOW, relit: relit({}) })?.valid, true);
+});
+
 test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is not a valid G; O read as 0 is', () => {
   // Replay stress (seeds 720000): one A glyph read 6 at 0.931 made 8 of 28 wrong-but-valid reads.
   const a = correctMrz(cands(TD3, { '0,15': [{ ch: '6', p: 0.931 }, { ch: 'A', p: 0.041 }, { ch: 'W', p: 0.009 }, { ch: '4', p: 0.009 }] }), { now: NOW });
