@@ -848,25 +848,39 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
-          // The glare rules can only refuse a valid reading (see correctMrz's `faded` and `relit`):
-          // the glyphs are measured for those alone (every reading cost the paired median 1.5-2%).
           // The other classifiers' readings are made only for a reading a check-blind swap alone
           // refuses.
+          const w = others ? { witnesses: others } : {};
           const correct = (lines: readonly LineCandidates[]): MrzResult | null => {
-            const w = others ? { witnesses: others } : {};
-            const r0 = correctMrz(lines, w);
-            return r0?.valid && glyphs ? correctMrz(lines, { faded: glyphs.faded(), relit: glyphs.relit(r0.lines), ...w }) : r0;
+            const t0 = now();
+            try {
+              return correctMrz(lines, w);
+            } catch {
+              return null;
+            } finally {
+              timings.correct += now() - t0;
+            }
+          };
+          // The glare rules (correctMrz's `faded` and `relit`) can only refuse a valid reading: the
+          // glyphs are measured for those alone (every reading cost the paired median 1.5-2%), and
+          // last, on the reading as confirmed. Before the confirmation, a reading they refused kept
+          // the confidence the confirmation would have lowered, and outranked the right reading a
+          // later look needed as its witness (held-out 410292).
+          const glare = (x: MrzResult | null, lines: readonly LineCandidates[]): MrzResult | null => {
+            if (!x?.valid || !glyphs) return x;
+            const t0 = now();
+            try {
+              return correctMrz(lines, { faded: glyphs.faded(), relit: glyphs.relit(x.lines), ...w });
+            } catch {
+              return null;
+            } finally {
+              timings.correct += now() - t0;
+            }
           };
           let rec = first;
-          let t = now();
-          let r: MrzResult | null = null;
-          try {
-            r = correct(rec.lines);
-          } catch {
-            r = null;
-          }
-          timings.correct += now() - t;
+          let r = correct(rec.lines);
           if (part) {
+            r = glare(r, rec.lines);
             if (r && !witnesses && (!bestPart || r.confidence > bestPart.r.confidence)) bestPart = { r, rec };
             return false;
           }
@@ -875,15 +889,10 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
             const lines = confirm();
             if (lines.some((l, i) => l !== rec.lines[i])) {
               rec = { ...rec, lines };
-              t = now();
-              try {
-                r = correct(lines);
-              } catch {
-                r = null;
-              }
-              timings.correct += now() - t;
+              r = correct(lines);
             }
           }
+          r = glare(r, rec.lines);
           if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
           // A sharpened look's reading counts only when valid, with the earlier reading as its
           // witness (see `witnessed`): a frame it does not read returns what it returned before.
