@@ -131,6 +131,13 @@ export interface LocateOptions {
   /** Candidates already examined (see `fine`). */
   readonly exclude?: readonly BandCandidate[];
   /**
+   * Against `exclude`, a band whose line thickness differs from the examined band's by a factor of
+   * {@link DISTINCT_THICKNESS} or more is no duplicate: the same place seen with its lines resolved
+   * apart where the examined band's had merged into one component (or the other way round), a
+   * window of other margins and another line height for the cut. For the engine's last look.
+   */
+  readonly keepResolved?: boolean;
+  /**
    * Also split components that are no line into strips (see `splitBlock`): MRZ lines merged with
    * labels between them or print around them. Costs a few percent of the locate time, so the
    * engine asks for it only in its fine pass, for upright frames whose fast pass found no band;
@@ -211,9 +218,12 @@ export function locateBands(gray: Gray8, options: LocateOptions = {}): BandCandi
     overlapsAcross(k, c) &&
     // Nor is a band reaching well past the other's ends (the same band extended at another level).
     !reachesPast(k, c);
+  const resolved = options.keepResolved ?? false;
+  const distinct = (k: BandCandidate, c: BandCandidate): boolean =>
+    resolved && Math.max(k.lineThickness, c.lineThickness) >= DISTINCT_THICKNESS * Math.min(k.lineThickness, c.lineThickness);
   for (const c of out) {
     const dup =
-      exclude.some((k) => same(k, c)) ||
+      exclude.some((k) => same(k, c) && !distinct(k, c)) ||
       // Variants of one band (its extension along the text) are no duplicates of each other.
       kept.some((k) => same(k, c) && !(k.cx === c.cx && k.cy === c.cy && (k.u0 !== c.u0 || k.u1 !== c.u1)));
     if (!dup) kept.push(c);
@@ -248,6 +258,9 @@ function reachesPast(a: BandCandidate, b: BandCandidate): boolean {
   const m = REACH_PAST * (a.u1 - a.u0);
   return du + b.u0 < a.u0 - m || du + b.u1 > a.u1 + m;
 }
+
+/** Ratio of line thicknesses from which a band is no duplicate of an examined one (see `keepResolved`). */
+const DISTINCT_THICKNESS = 1.6;
 
 /** Share of a band's extent another band must reach past one of its ends to be no duplicate. */
 const REACH_PAST = 0.15;
