@@ -59,6 +59,15 @@
  * accepts. Tried and dropped: the fine pass's levels ranked together by contrast against the
  * blackest line of all its levels (read 170045, lost 70270: a coarse level's contrast is lower by
  * the averaging); a merged band's line thickness taken from its length (lost 70004).
+ *
+ * Session 24 (the 18 bench and fresh frames whose band locate never proposed or ranked below the
+ * band read): the engine reads 2 of them handed the true box. Their bands are lost in the ink map
+ * (faint or glared lines under the threshold, Otsu raised by a dark structure at coarse levels, a
+ * page or desk block: 7), the line filter (lines in pieces or merged: 5), grouping (2), the seed
+ * cap (2), the fine pass's one band (3) and deduplication (3): a band whose lines a finer level
+ * resolves apart was dropped as a duplicate of an examined band of the lines merged. The engine's
+ * last look (`keepResolved`) offers those and the fine pass's next bands: +43 of 11,243 frames,
+ * 0 false accepts.
  * @module
  */
 
