@@ -191,6 +191,7 @@ function scan(
   lastLooks?: (() => boolean)[],
   regroupLooks?: (() => boolean)[],
   extentLooks?: (() => boolean)[],
+  rescueLooks?: (() => boolean)[],
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
@@ -214,8 +215,26 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  return readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks);
+  if (readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks)) return true;
+  // Last of all (see readFrame): the fine pass's next bands, and those it dropped as duplicates of
+  // an examined band although their lines are of another thickness (see locate's `keepResolved`).
+  if (rescueLooks) {
+    rescueLooks.push(() => {
+      const t3 = now();
+      const rescued = locateBands(g, { maxCandidates: RESCUE_BANDS, fine: true, exclude: [...tried, ...more], split: quarterTurns === 0, pyramid, keepResolved: true });
+      timings.locate += now() - t3;
+      return readBands(g, pyramid, rescued, prep, quarterTurns, options, timings, visit, fine);
+    });
+  }
+  return false;
 }
+
+/**
+ * Bands of the rescue looks (see `scan`, run last by readFrame). Session 24: of the 18 bench and
+ * fresh frames whose MRZ band locate never proposed or ranked below the band read, 4 had a matching
+ * band among the fine pass's next three or its thickness-distinct duplicates.
+ */
+const RESCUE_BANDS = 3;
 
 /** Mean ink over rows `top..bottom` and columns `x0..x1` (clamped) of an ink map. */
 function meanInk(ink: InkMap, x0: number, x1: number, top: number, bottom: number): number {
@@ -845,6 +864,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const regroupLooks: (() => boolean)[] = [];
       // The periodic-extent looks (see readBands), after the regrouped looks.
       const extentLooks: (() => boolean)[] = [];
+      // The rescued bands (see scan), after the periodic-extent looks.
+      const rescueLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
@@ -900,7 +921,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           readings.push({ r, rec, glyphs });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        }, true, lastLooks, regroupLooks, extentLooks);
+        }, true, lastLooks, regroupLooks, extentLooks, rescueLooks);
         if (stop) {
           stopped = true;
           break;
@@ -927,7 +948,9 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           // last, so every frame read before reads as before.
           witnesses = null;
           if (!read) read = regroupLooks.some((s) => s());
-          if (!read) extentLooks.some((s) => s());
+          if (!read) read = extentLooks.some((s) => s());
+          // Last, the rescued bands (see scan), unwitnessed too: bands no earlier look examined.
+          if (!read) rescueLooks.some((s) => s());
         }
       }
     }

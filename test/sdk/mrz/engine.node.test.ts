@@ -401,6 +401,14 @@ test('MRZ bands that locate found only in part or merged with a page of print ar
   for (const seed of [170076, 70115, 70310]) assertBenchFrameReads(seed);
 });
 
+test('a band the fine locate pass dropped as a duplicate of a thicker examined band is read last (rescue looks: fresh 400358)', () => {
+  // Fresh 400358 ('hard' MRV-A): the fast pass's first band covers the MRZ with lines 13 px thick
+  // and reads nothing, nor does any other look. The fine pass's finer level finds the same place
+  // with lines half as thick, its best band, dropped as that band's duplicate; the rescue looks
+  // offer it (locate's keepResolved) and it reads.
+  assertBenchFrameReads(400358, 'hard');
+});
+
 test('an MRZ tilted 27 degrees is located and read', () => {
   // Held-out 90074 ('hard' TD2, tilted 27.3 degrees): locate took lines up to 25.8 degrees from the
   // horizontal only, so no band of the MRZ was offered.

@@ -526,3 +526,33 @@ test('an MRZ joined to a page of print behind the document is split out on the d
     assert.ok(fine[0] && fits(fine[0]), `seed ${seed}: the fine pass offers the MRZ first`);
   }
 });
+
+test('keepResolved: a band whose lines are resolved apart is no duplicate of an examined band of merged lines', () => {
+  // Fresh 440143 ('normal' TD3, tilted 18.6 degrees): at the fast pass's levels both MRZ lines merge
+  // into one component, a band three line heights thick whose window takes in too much. The fine
+  // pass's finest level resolves the two lines: the same place, a band a third as thick. It was
+  // dropped as a duplicate of the examined band; with `keepResolved` it is offered, first.
+  const doc = renderSynthetic(440143, { preset: 'normal', encoding: 'jpeg' });
+  const gray = toGray(decodeGray(doc.image));
+  assert.ok(gray);
+  const [c0, c1, c2, c3] = doc.corners as readonly [Point, Point, Point, Point];
+  const cx = (c0.x + c1.x + c2.x + c3.x) / 4;
+  const cy = (c0.y + c1.y + c2.y + c3.y) / 4;
+  const tilt = Math.atan2(c1.y - c0.y, c1.x - c0.x);
+  const len = Math.hypot(c1.x - c0.x, c1.y - c0.y);
+  const lineHeight = Math.hypot(c3.x - c0.x, c3.y - c0.y) / 2;
+  const onMrz = (c: BandCandidate): boolean =>
+    Math.hypot(c.cx - cx, c.cy - cy) < 0.15 * len && Math.abs(c.angle - tilt) < (2 * Math.PI) / 180 && c.u1 - c.u0 > 0.6 * len;
+  const fast = locateBands(gray, { maxCandidates: 3 });
+  const merged = fast.find(onMrz);
+  assert.ok(merged && merged.lineThickness > 1.5 * lineHeight, 'the fast pass: one band of both lines merged');
+  const fine = locateBands(gray, { maxCandidates: 3, fine: true, exclude: fast, split: true });
+  assert.ok(!fine.some(onMrz), 'without keepResolved: no band there again');
+  const rescued = locateBands(gray, { maxCandidates: 3, fine: true, exclude: [...fast, ...fine], split: true, keepResolved: true });
+  const first = rescued[0];
+  assert.ok(first && onMrz(first), 'with keepResolved: the resolved band first');
+  assert.ok(first.lineThickness < 0.5 * merged.lineThickness && first.lineThickness < 1.5 * lineHeight, `its lines apart (${first.lineThickness.toFixed(1)})`);
+  // A band of the same thickness as an examined one stays a duplicate.
+  const again = locateBands(gray, { maxCandidates: 3, fine: true, exclude: [...fast, ...fine, ...rescued], split: true, keepResolved: true });
+  assert.ok(!again.some((c) => onMrz(c) && Math.abs(c.lineThickness - first.lineThickness) < 0.2 * first.lineThickness), 'not offered twice');
+});
