@@ -46,6 +46,9 @@
  *    witnesses at once read 19 and 2 more there, but none of the bench's; their product with the
  *    reading's own odds (as if independent) let 520049 through. All 26 lists (11,243 frames):
  *    9,669 -> 9,679 read, none lost, 0 false accepts; paired median 1.000 Chromium, 1.014 Node.
+ *    Glare takes strokes: given the engine's glyph measures, an unchecked letter inferred from a
+ *    digit on a faded glyph (`faded`), or one whose glyph re-lit reads the same letter with a stroke
+ *    more where its field allows that letter (`relit`: fresh 550143's E read F), is not proven.
  *
  * Tried and dropped (session 15): leaving out of the unlisted mass what the classifier gave
  * characters a position cannot hold even through a look-alike (3 in a name, H in a check digit),
