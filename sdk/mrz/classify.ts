@@ -31,7 +31,7 @@
 
 import { CLASSES } from './classify-alphabet.ts';
 import { float32, float64, uint8 } from './scratch.ts';
-import { GLYPH_SIZE } from './segment.ts';
+import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from './segment.ts';
 import { simdLayer, type SimdLayer } from './simd.ts';
 import type { CharCandidates, LineCandidates } from './types.ts';
 import { MODEL } from './weights.ts';
@@ -448,11 +448,14 @@ const STROKE_LEVEL = 1;
 /** Largest gain applied to a faint glyph. */
 const MAX_GAIN = 3;
 
-/** A glyph raster's strongest ink: its second-highest pixel (robust to one hot pixel). */
-export function glyphPeak(glyphs: Float32Array, offset: number): number {
+/**
+ * A glyph raster's strongest ink: its second-highest pixel (robust to one hot pixel), over its rows
+ * `y0` to `y1` (end exclusive; default all).
+ */
+export function glyphPeak(glyphs: Float32Array, offset: number, y0 = 0, y1 = GLYPH_H): number {
   let m1 = 0;
   let m2 = 0;
-  for (let i = 0; i < GLYPH_SIZE; i++) {
+  for (let i = y0 * GLYPH_W; i < y1 * GLYPH_W; i++) {
     const v = glyphs[offset + i] as number;
     if (v > m1) {
       m2 = m1;

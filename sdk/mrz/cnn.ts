@@ -800,22 +800,6 @@ const RELIT_EMPTY = 0.15;
 /** The thirds of a glyph raster's rows: [start, end). */
 const ROW_THIRDS: readonly (readonly [number, number])[] = [[0, 7], [7, 13], [13, GLYPH_H]];
 
-/** Strongest ink (second-highest pixel, as classify.ts `glyphPeak`) of glyph rows y0..y1, columns x0..x1 (ends exclusive). */
-function peakIn(glyphs: Float32Array, offset: number, x0: number, x1: number, y0: number, y1: number): number {
-  let m1 = 0;
-  let m2 = 0;
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      const v = glyphs[offset + y * GLYPH_W + x] as number;
-      if (v > m1) {
-        m2 = m1;
-        m1 = v;
-      } else if (v > m2) m2 = v;
-    }
-  }
-  return m2;
-}
-
 /**
  * Writes the glyph raster at `offset` of `glyphs` into `out` re-lit: each third of its rows scaled
  * so that its strongest ink matches the glyph's (at most `RELIT_MAX_GAIN`, none for a third without
@@ -825,10 +809,10 @@ function peakIn(glyphs: Float32Array, offset: number, x0: number, x1: number, y0
  * Returns the largest gain given (1 when the glyph is evenly lit).
  */
 export function relitGlyph(glyphs: Float32Array, offset: number, out: Float32Array): number {
-  const top = peakIn(glyphs, offset, 0, GLYPH_W, 0, GLYPH_H);
+  const top = glyphPeak(glyphs, offset);
   let most = 1;
   for (const [y0, y1] of ROW_THIRDS) {
-    const p = peakIn(glyphs, offset, 0, GLYPH_W, y0, y1);
+    const p = glyphPeak(glyphs, offset, y0, y1);
     const g = p > RELIT_EMPTY * top ? Math.min(RELIT_MAX_GAIN, top / p) : 1;
     if (g > most) most = g;
     for (let i = y0 * GLYPH_W; i < y1 * GLYPH_W; i++) out[i] = Math.min(top, (glyphs[offset + i] as number) * g);
@@ -848,18 +832,14 @@ export function relitGlyph(glyphs: Float32Array, offset: number, out: Float32Arr
  */
 export function relitLetters(line: string, glyphs: Float32Array): string[] {
   const out = Array.from(line, () => '');
-  const relit: number[] = [];
   const scratch = new Float32Array(GLYPH_SIZE);
-  let xs = new Float32Array(0);
+  const relit: number[] = [];
   for (let k = 0; k < line.length; k++) {
-    if (!FULLER_LETTERS[line[k] as string] || relitGlyph(glyphs, k * GLYPH_SIZE, scratch) < RELIT_GAIN) continue;
-    const grown = new Float32Array(xs.length + GLYPH_SIZE);
-    grown.set(xs);
-    grown.set(scratch, xs.length);
-    xs = grown;
-    relit.push(k);
+    if (FULLER_LETTERS[line[k] as string] && relitGlyph(glyphs, k * GLYPH_SIZE, scratch) >= RELIT_GAIN) relit.push(k);
   }
   if (relit.length === 0) return out;
+  const xs = new Float32Array(relit.length * GLYPH_SIZE);
+  relit.forEach((k, i) => relitGlyph(glyphs, k * GLYPH_SIZE, xs.subarray(i * GLYPH_SIZE)));
   const again = classifyGlyphsSecond(xs, relit.length);
   relit.forEach((k, i) => {
     const seen = again[i]?.[0];
