@@ -21,7 +21,7 @@
 
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
-import { correctMrz } from './correct.ts';
+import { correctMrz, type MrzCorrectOptions } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
@@ -872,32 +872,24 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           // The other classifiers' readings are made only for a reading a check-blind swap alone
           // refuses.
           const w = others ? { witnesses: others } : {};
-          const correct = (lines: readonly LineCandidates[]): MrzResult | null => {
+          const timedCorrect = (lines: readonly LineCandidates[], opts: MrzCorrectOptions): MrzResult | null => {
             const t0 = now();
             try {
-              return correctMrz(lines, w);
+              return correctMrz(lines, opts);
             } catch {
               return null;
             } finally {
               timings.correct += now() - t0;
             }
           };
+          const correct = (lines: readonly LineCandidates[]): MrzResult | null => timedCorrect(lines, w);
           // The glare rules (correctMrz's `faded` and `relit`) can only refuse a valid reading: the
           // glyphs are measured for those alone (every reading cost the paired median 1.5-2%), and
           // last, on the reading as confirmed. Before the confirmation, a reading they refused kept
           // the confidence the confirmation would have lowered, and outranked the right reading a
           // later look needed as its witness (held-out 410292).
-          const glare = (x: MrzResult | null, lines: readonly LineCandidates[]): MrzResult | null => {
-            if (!x?.valid || !glyphs) return x;
-            const t0 = now();
-            try {
-              return correctMrz(lines, { faded: glyphs.faded(), relit: glyphs.relit(x.lines), ...w });
-            } catch {
-              return null;
-            } finally {
-              timings.correct += now() - t0;
-            }
-          };
+          const glare = (x: MrzResult | null, lines: readonly LineCandidates[]): MrzResult | null =>
+            x?.valid && glyphs ? timedCorrect(lines, { faded: glyphs.faded(), relit: glyphs.relit(x.lines), ...w }) : x;
           let rec = first;
           let r = correct(rec.lines);
           if (part) {
