@@ -73,6 +73,14 @@ function assertBenchFrameReads(seed: number, preset: 'normal' | 'hard' = 'normal
   assert.equal(r.valid, true, `seed ${seed}`);
 }
 
+/** A seeded bench frame (JPEG, as the bench caches it) is read exactly or not reported valid; returns the document. */
+function assertNoFalseAccept(seed: number, preset: 'normal' | 'hard' = 'normal'): { lines: readonly string[] } {
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+  const r = readMrz(decodeGray(doc.image));
+  assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `seed ${seed}: no false accept (${r?.format} ${r?.lines.join('|')})`);
+  return doc;
+}
+
 test('clean synthetic documents read exactly, valid, with corners around the MRZ', () => {
   for (const { seed, format } of CLEAN) {
     const doc = renderSynthetic(seed, { preset: 'clean', format });
@@ -340,12 +348,7 @@ test('a visa whose lines\' tails glare fades is not read as its first 36 cells (
   // Fresh synthetic visas (MRV-A, normal preset) under glare: the tails beyond 36 cells kept 0.29-0.46
   // of the lines' ink, on the lines' rows only, were taken for blank paper, and the first 36 cells
   // were reported valid as MRV-B (its check digits all lie there).
-  for (const seed of [430109, 430472]) {
-    const doc = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
-    assert.equal((doc.lines[0] as string).length, 44);
-    const r = readMrz(decodeGray(doc.image));
-    assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `seed ${seed}: no false accept (${r?.format})`);
-  }
+  for (const seed of [430109, 430472]) assert.equal((assertNoFalseAccept(seed).lines[0] as string).length, 44);
 });
 
 test('a glare-faded document-code letter read as a digit is no valid read (fresh 530180)', () => {
@@ -353,9 +356,7 @@ test('a glare-faded document-code letter read as a digit is no valid read (fresh
   // classifier reads its stem as 1 (the ensemble at 0.997); the corrector inferred I in the
   // letters-only field, which no check digit covers, above INFERRED_LETTER_P, and PI was reported
   // valid for PD. A letter inferred from a digit on a faded glyph is now never proven.
-  const doc = renderSynthetic(530180, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept (${r?.lines[0]})`);
+  assertNoFalseAccept(530180);
 });
 
 test('a check-blind swap the other classifier rules out is no doubt; one it does not rule out stays one', () => {
@@ -365,18 +366,14 @@ test('a check-blind swap the other classifier rules out is no doubt; one it does
   assertBenchFrameReads(70309);
   // Fresh 520049 (TD1, hard preset): document number 335987001 read 335987OO1 at 0.97, two O for
   // 0 that cancel in the check sum; the MLP read the first 0 at 0.81, so the pair stays a doubt.
-  const doc = renderSynthetic(520049, { preset: 'hard', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept (${r?.lines[0]})`);
+  assertNoFalseAccept(520049, 'hard');
 });
 
 test('a glare-washed letter in a visa\'s optional data is no valid read (fresh 550143)', () => {
   // Fresh visa (MRV-B, normal preset, glare under the end of line 2): the E of the optional data
   // lost its bottom bar, every classifier read F (0.968 to 0.996 over five cuts), and no check digit
   // covers the field: the visa was reported valid. Re-lit, the glyph reads E (cnn.ts relitLetters).
-  const doc = renderSynthetic(550143, { preset: 'normal', encoding: 'jpeg' });
-  const r = readMrz(decodeGray(doc.image));
-  assert.ok(!r?.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept (${r?.lines[1]})`);
+  assertNoFalseAccept(550143);
 });
 
 test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
