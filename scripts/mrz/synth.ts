@@ -810,6 +810,7 @@ export function renderSynthetic(seed: number, options: SynthOptions = {}): Synth
       for (let i = 0; i < W * H; i++) data[i * 4 + c] = bl[i] as number;
     }
     params.motionBlur = r;
+    params.motionAxis = horizontal ? 'horizontal' : 'vertical';
   }
   const noise = uniform(rng, 0, noiseMax);
   if (noise > 0.5) {
