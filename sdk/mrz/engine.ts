@@ -835,6 +835,31 @@ function witnessed(r: MrzResult, witnesses: readonly Reading[]): boolean {
   });
 }
 
+/**
+ * True when an earlier reading `x` of `readings` reads the same document as `r` (its format, and
+ * every character a check digit covers or is, read alike) but some unchecked character otherwise:
+ * the frame's own looks dispute a character nothing checks, and a sharpened look cannot settle it
+ * (fresh 590247: three looks read THOMAS's H at 0.54-0.95, three read B at up to 0.87; the most
+ * confident of them, TBOMAS, witnessed a sharpened look's B at 0.995, reported valid).
+ */
+function disputed(r: MrzResult, readings: readonly Reading[]): boolean {
+  const layout = LAYOUTS[r.format];
+  return readings.some(({ r: x }) => {
+    if (x.format !== r.format || x.lines.length !== r.lines.length || x.lines.some((l, li) => l.length !== r.lines[li]?.length)) return false;
+    let differs = false;
+    for (let li = 0; li < r.lines.length; li++) {
+      const a = r.lines[li] as string;
+      const b = x.lines[li] as string;
+      for (let k = 0; k < a.length; k++) {
+        if (a[k] === b[k]) continue;
+        if (checked(layout, li, k)) return false;
+        differs = true;
+      }
+    }
+    return differs;
+  });
+}
+
 /** Correction confidence below which an invalid read is not worth returning. */
 const MIN_REPORT_CONFIDENCE = 0.3;
 
@@ -915,7 +940,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
           // A sharpened look's reading counts only when valid, with the earlier reading as its
           // witness (see `witnessed`): a frame it does not read returns what it returned before.
-          if (witnesses && !(r.valid && witnessed(r, witnesses))) return false;
+          if (witnesses && !(r.valid && witnessed(r, witnesses) && !disputed(r, readings))) return false;
           readings.push({ r, rec, glyphs });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
