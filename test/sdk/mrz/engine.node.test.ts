@@ -376,6 +376,13 @@ test('a glare-washed letter in a visa\'s optional data is no valid read (fresh 5
   assertNoFalseAccept(550143);
 });
 
+test('a name letter the frame\'s own looks dispute is not settled by a sharpened look (fresh 590247)', () => {
+  // Fresh passport (TD3, normal preset, horizontal motion blur of half a glyph): three looks read
+  // THOMAS's H (0.54-0.95), three read B (up to 0.87); the most confident, TBOMAS, witnessed a
+  // sharpened look's B at 0.995, and the passport was reported valid with TBOMAS.
+  assertNoFalseAccept(590247);
+});
+
 test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
   // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
   // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
