@@ -836,27 +836,44 @@ function witnessed(r: MrzResult, witnesses: readonly Reading[]): boolean {
 }
 
 /**
- * True when an earlier reading `x` of `readings` reads the same document as `r` (its format, and
- * every character a check digit covers or is, read alike) but some unchecked character otherwise:
- * the frame's own looks dispute a character nothing checks, and a sharpened look cannot settle it
- * (fresh 590247: three looks read THOMAS's H at 0.54-0.95, three read B at up to 0.87; the most
- * confident of them, TBOMAS, witnessed a sharpened look's B at 0.995, reported valid).
+ * Least probability at which an earlier reading's character disputes another reading of it (see
+ * `disputed`): the corrector's own bar on a character. Weaker disputes are common and wrong: the
+ * earlier readings of frames whose sharpened looks read right gave their other characters 0.44-0.55
+ * (the line's last cells, a name's O read Q: held-out 260091, 330180, 340253, 340522).
+ */
+const DISPUTE_P = 0.9;
+
+/**
+ * Most characters in which a reading can differ from another and still dispute it (see `disputed`):
+ * a reading that differs in more is of another cut (a name line shifted by a cell, or cut into
+ * fillers: held-out 330180, 340253), not a second opinion on the same glyphs.
+ */
+const DISPUTE_MAX = 2;
+
+/**
+ * True when an earlier reading of `readings` reads the same document as `r` (its format, and every
+ * character a check digit covers or is, read alike) but up to {@link DISPUTE_MAX} unchecked
+ * characters otherwise, its cut giving one of them {@link DISPUTE_P} or more: the frame's own
+ * looks dispute a character nothing checks, and a sharpened look cannot settle it (fresh 590247: a
+ * look read THOMAS's H at 0.953, B at 0.046; the most confident reading, TBOMAS at 0.865,
+ * witnessed a sharpened look's B at 0.995, and the passport was reported valid with TBOMAS).
  */
 function disputed(r: MrzResult, readings: readonly Reading[]): boolean {
   const layout = LAYOUTS[r.format];
-  return readings.some(({ r: x }) => {
+  return readings.some(({ r: x, rec }) => {
     if (x.format !== r.format || x.lines.length !== r.lines.length || x.lines.some((l, li) => l.length !== r.lines[li]?.length)) return false;
-    let differs = false;
+    let differ = 0;
+    let sure = false;
     for (let li = 0; li < r.lines.length; li++) {
       const a = r.lines[li] as string;
       const b = x.lines[li] as string;
       for (let k = 0; k < a.length; k++) {
         if (a[k] === b[k]) continue;
-        if (checked(layout, li, k)) return false;
-        differs = true;
+        if (checked(layout, li, k) || ++differ > DISPUTE_MAX) return false;
+        if ((rec.lines[li]?.[k]?.find((alt) => alt.ch === b[k])?.p ?? 0) >= DISPUTE_P) sure = true;
       }
     }
-    return differs;
+    return sure;
   });
 }
 
