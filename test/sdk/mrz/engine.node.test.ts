@@ -383,15 +383,6 @@ test('a name letter the frame\'s own looks dispute is not settled by a sharpened
   assertNoFalseAccept(590247);
 });
 
-test('a text the other classifier refused on one cut is not proven by another (fresh 600179, 620377)', () => {
-  // Fresh ID card (TD2, hard preset, JPEG quality 39): SARAH's H read M at 0.92-0.96 by every cut;
-  // the ensemble's confirmation refused that text on one cut (0.858), another cut's reading passed
-  // at 0.908 and SARAM was reported valid. Fresh passport (TD3, normal preset): GARCIA's G read S,
-  // refused by the confirmation on two cuts (S at 0.66, 0.68), valid at 0.963 from a third.
-  assertNoFalseAccept(600179, 'hard');
-  assertNoFalseAccept(620377);
-});
-
 test('a line whose first glyphs are too faint for the line finder is also cut from its last glyph', () => {
   // Seeded bench frame (an ID card, TD2, tilted): the first five glyphs of both lines are light
   // grey, the line finder's lines start at the sixth, and the cuts centred on (or starting at)
