@@ -915,8 +915,6 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       // The rescued bands (see scan), after the periodic-extent looks.
       const rescueLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
-      // Texts a cut read valid that the other classifier's confirmation refused (see visit).
-      const unconfirmed = new Set<string>();
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
           // The other classifiers' readings are made only for a reading a check-blind swap alone
@@ -951,15 +949,11 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           if (r?.valid && confirm) {
             const lines = confirm();
             if (lines.some((l, i) => l !== rec.lines[i])) {
-              const text = r.lines.join('\n');
               rec = { ...rec, lines };
               r = correct(lines);
-              if (!r?.valid || r.lines.join('\n') !== text) unconfirmed.add(text);
             }
           }
           r = glare(r, rec.lines);
-          // A text the other classifier refused on one cut is not proven by another cut.
-          if (r?.valid && unconfirmed.has(r.lines.join('\n'))) r = { ...r, valid: false };
           if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
           // A sharpened look's reading counts only when valid, with the earlier reading as its
           // witness (see `witnessed`): a frame it does not read returns what it returned before.
@@ -975,8 +969,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       }
       if (!stopped) {
         const t = now();
-        const fused = agreedReading(readings, turns);
-        const agreed = fused && !unconfirmed.has(fused.r.lines.join('\n')) ? fused : null;
+        const agreed = agreedReading(readings, turns);
         timings.correct += now() - t;
         if (agreed) best = agreed;
         else {
