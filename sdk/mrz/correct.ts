@@ -90,6 +90,12 @@ import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './ty
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
 export const MRZ_CONFIDENCE_THRESHOLD = 0.9;
 
+/** Bar on the checked part's posterior for `valid` (step 6 of the module documentation). */
+export const MRZ_CHECKED_THRESHOLD = MRZ_CONFIDENCE_THRESHOLD;
+
+/** Bar on the least unchecked character's probability for `valid` (step 6). */
+export const MRZ_UNCHECKED_THRESHOLD = MRZ_CONFIDENCE_THRESHOLD;
+
 /** A runner-up passing combination this likely relative to the best makes the read ambiguous. */
 export const AMBIGUITY_RATIO = 0.25;
 
@@ -97,6 +103,10 @@ export const AMBIGUITY_RATIO = 0.25;
 export interface MrzCorrectOptions extends MrzParseOptions {
   /** Confidence threshold for `valid` (default {@link MRZ_CONFIDENCE_THRESHOLD}). */
   threshold?: number;
+  /** Bar on the checked part's posterior alone (default `threshold`, else {@link MRZ_CHECKED_THRESHOLD}). */
+  checkedThreshold?: number;
+  /** Bar on the least unchecked character alone (default `threshold`, else {@link MRZ_UNCHECKED_THRESHOLD}). */
+  uncheckedThreshold?: number;
   /** Beam width of the check-digit search (default 64). */
   beamWidth?: number;
   /** Alternatives below this probability are ignored (default 0.005). */
@@ -240,6 +250,10 @@ interface Solved {
   format: MrzFormat;
   lines: string[];
   confidence: number;
+  /** The checked part's posterior (0 when a check fails); `confidence` is min(this, minUnchecked). */
+  posterior: number;
+  /** Lowest chosen probability of any position no check digit covers (or covered only for FRA_ID's letters). */
+  minUnchecked: number;
   ambiguous: boolean;
   forced: boolean;
   allChecksPass: boolean;
@@ -459,6 +473,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   }
 
   let confidence = 1;
+  let checkedPosterior = 0;
   let ambiguous = false;
   let overCorrected = false;
   const allChecksPass = beam.length > 0;
@@ -480,6 +495,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
     const posterior = pBest / (passMass + droppedMass * 0.1 + pBest * otherTerm);
     confidence = Math.min(confidence, posterior);
+    checkedPosterior = posterior;
     const runnerUp = beam[1];
     if (runnerUp && Math.exp(runnerUp.lp) >= AMBIGUITY_RATIO * pBest) ambiguous = true;
     for (let i = 0; i < order.length; i++) {
@@ -653,7 +669,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  const solved: Solved = { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+  const solved: Solved = { format, lines, confidence, posterior: checkedPosterior, minUnchecked, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
   if (swapWith) solved.swapWith = swapWith;
   return solved;
 }
@@ -953,7 +969,8 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   const len = lines[0]?.length ?? 0;
   if (!lines.every((l) => Array.isArray(l) && l.length === len)) return null;
   for (const l of lines) for (const pos of l) if (!Array.isArray(pos) || pos.length === 0) return null;
-  const threshold = options.threshold ?? MRZ_CONFIDENCE_THRESHOLD;
+  const checkedBar = options.checkedThreshold ?? options.threshold ?? MRZ_CHECKED_THRESHOLD;
+  const uncheckedBar = options.uncheckedThreshold ?? options.threshold ?? MRZ_UNCHECKED_THRESHOLD;
   const opts = {
     beamWidth: Math.max(1, options.beamWidth ?? 64),
     minAlternativeP: options.minAlternativeP ?? 0.005,
@@ -995,15 +1012,16 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
+  const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar;
   // Refused by nothing but a check-blind swap: the witnesses may rule the twins out.
-  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && confidence >= threshold && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
+  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
   const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
   if (options.now) parseOptions.now = options.now;
   return interpretMrz(pick.format, pick.lines, {
     ...parseOptions,
     confidence: +confidence.toFixed(4),
     corrections: pick.corrections,
-    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && confidence >= threshold,
+    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && clears,
   });
 }
 
