@@ -96,15 +96,6 @@ export const MRZ_CHECKED_THRESHOLD = MRZ_CONFIDENCE_THRESHOLD;
 /** Bar on the least unchecked character's probability for `valid` (step 6). */
 export const MRZ_UNCHECKED_THRESHOLD = MRZ_CONFIDENCE_THRESHOLD;
 
-/**
- * With the default bars, a reading whose every unchecked character is at least
- * {@link SURE_UNCHECKED_P} needs a checked posterior of only this (step 6 of the module documentation).
- */
-export const SURE_UNCHECKED_CHECKED_BAR = 0.85;
-
-/** Least unchecked character's probability that earns the lower checked bar {@link SURE_UNCHECKED_CHECKED_BAR}. */
-export const SURE_UNCHECKED_P = 0.97;
-
 /** A runner-up passing combination this likely relative to the best makes the read ambiguous. */
 export const AMBIGUITY_RATIO = 0.25;
 
@@ -1021,9 +1012,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
-  // The lower checked bar only with the default bars (the fused reading keeps its stricter one).
-  const defaultBars = options.threshold === undefined && options.checkedThreshold === undefined && options.uncheckedThreshold === undefined;
-  const clears = (pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar) || (defaultBars && pick.posterior >= SURE_UNCHECKED_CHECKED_BAR && pick.minUnchecked >= SURE_UNCHECKED_P);
+  const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar;
   // Refused by nothing but a check-blind swap: the witnesses may rule the twins out.
   if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
   const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
