@@ -31,7 +31,7 @@
  * 5. Fields without a check digit (names, states, sex, document code) keep the most probable allowed
  *    character; states prefer the most probable combination that is a known code.
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
- *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity; a
+ *    position). `valid` = every parse rule holds, each part clears its bar (below), no ambiguity; a
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
  *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}, and an unchecked letter whose first
  *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
@@ -46,6 +46,17 @@
  *    witnesses at once read 19 and 2 more there, but none of the bench's; their product with the
  *    reading's own odds (as if independent) let 520049 through. All 26 lists (11,243 frames):
  *    9,669 -> 9,679 read, none lost, 0 false accepts; paired median 1.000 Chromium, 1.014 Node.
+ *    The bar is two bars (`checkedThreshold`, `uncheckedThreshold`, both 0.9; `threshold` sets
+ *    both): session 25 split it and found neither part can be lowered. Of main's INVALID frames
+ *    held by the bar alone, the least unchecked character holds most (names 61 of 74: H/M, I/Z,
+ *    D/O, E/F at 0.8-0.9), the posterior few (7). Replay stress, 30000 documents per cache (main
+ *    8898 valid / 104 wrong and 1295 / 32): posterior bar 0.85 +318 / +16 and +116 / +15; 0.85
+ *    only when every unchecked character is >= 0.97 +222 / +8 and +56 / +5 (the posterior's doubt
+ *    is what the check digits cannot see: K/`<` and U/0 in mixed fields); unchecked bar 0.85
+ *    +1117 / +51 and +358 / +53; an unchecked character under 0.9 let through when the other
+ *    classifier reads it at >= 0.99 +102 / 0 and +27 / +6 (a `<` both read F). Fresh frame 600179
+ *    (a name's H read M at 0.908, every classifier M at 0.83-0.96) is a false accept of main that
+ *    only a flat unchecked bar over 0.908 refuses (0.91: -239 / -4 and -72 / -10 in the replay).
  *    Glare takes strokes: given the engine's glyph measures, an unchecked letter inferred from a
  *    digit on a faded glyph (`faded`), or one whose glyph re-lit reads the same letter with a stroke
  *    more where its field allows that letter (`relit`: fresh 550143's E read F), is not proven.
