@@ -48,8 +48,9 @@
  *    9,669 -> 9,679 read, none lost, 0 false accepts; paired median 1.000 Chromium, 1.014 Node.
  *    The bar is two bars (`checkedThreshold`, `uncheckedThreshold`, both 0.9; `threshold` sets
  *    both): session 25 split it and found neither part can be lowered. Of main's INVALID frames
- *    held by the bar alone, the least unchecked character holds most (names 61 of 74: H/M, I/Z,
- *    D/O, E/F at 0.8-0.9), the posterior few (7). Replay stress, 30000 documents per cache (main
+ *    (431, 29 lists and fresh 600000/610000), the least unchecked character alone holds 141 (names
+ *    114: H/M, I/Z, D/O, E/F mostly at 0.8-0.9, the odds of main's WRONG frames' misread letters),
+ *    the posterior alone 15, both 25. Replay stress, 30000 documents per cache (main
  *    8898 valid / 104 wrong and 1295 / 32): posterior bar 0.85 +318 / +16 and +116 / +15; 0.85
  *    only when every unchecked character is >= 0.97 +222 / +8 and +56 / +5 (the posterior's doubt
  *    is what the check digits cannot see: K/`<` and U/0 in mixed fields); unchecked bar 0.85
