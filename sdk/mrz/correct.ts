@@ -31,7 +31,7 @@
  * 5. Fields without a check digit (names, states, sex, document code) keep the most probable allowed
  *    character; states prefer the most probable combination that is a known code.
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
- *    position). `valid` = every parse rule holds, confidence >= threshold and no ambiguity; a
+ *    position). `valid` = every parse rule holds, each part clears its bar (below), no ambiguity; a
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
  *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}, and an unchecked letter whose first
  *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
@@ -46,6 +46,18 @@
  *    witnesses at once read 19 and 2 more there, but none of the bench's; their product with the
  *    reading's own odds (as if independent) let 520049 through. All 26 lists (11,243 frames):
  *    9,669 -> 9,679 read, none lost, 0 false accepts; paired median 1.000 Chromium, 1.014 Node.
+ *    The bar is two bars (`checkedThreshold`, `uncheckedThreshold`, both 0.9; `threshold` sets
+ *    both): session 25 split it and found neither part can be lowered. Of main's INVALID frames
+ *    (431, 29 lists and fresh 600000/610000), the least unchecked character alone holds 141 (names
+ *    114: H/M, I/Z, D/O, E/F mostly at 0.8-0.9, the odds of main's WRONG frames' misread letters),
+ *    the posterior alone 15, both 25. Replay stress, 30000 documents per cache (main
+ *    8898 valid / 104 wrong and 1295 / 32): posterior bar 0.85 +318 / +16 and +116 / +15; 0.85
+ *    only when every unchecked character is >= 0.97 +222 / +8 and +56 / +5 (the posterior's doubt
+ *    is what the check digits cannot see: K/`<` and U/0 in mixed fields); unchecked bar 0.85
+ *    +1117 / +51 and +358 / +53; an unchecked character under 0.9 let through when the other
+ *    classifier reads it at >= 0.99 +102 / 0 and +27 / +6 (a `<` both read F). Fresh frame 600179
+ *    (a name's H read M at 0.908, every classifier M at 0.83-0.96) is a false accept of main that
+ *    only a flat unchecked bar over 0.908 refuses (0.91: -239 / -4 and -72 / -10 in the replay).
  *    Glare takes strokes: given the engine's glyph measures, an unchecked letter inferred from a
  *    digit on a faded glyph (`faded`), or one whose glyph re-lit reads the same letter with a stroke
  *    more where its field allows that letter (`relit`: fresh 550143's E read F), is not proven.
@@ -90,6 +102,12 @@ import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './ty
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
 export const MRZ_CONFIDENCE_THRESHOLD = 0.9;
 
+/** Bar on the checked part's posterior for `valid` (step 6 of the module documentation). */
+export const MRZ_CHECKED_THRESHOLD = MRZ_CONFIDENCE_THRESHOLD;
+
+/** Bar on the least unchecked character's probability for `valid` (step 6). */
+export const MRZ_UNCHECKED_THRESHOLD = MRZ_CONFIDENCE_THRESHOLD;
+
 /** A runner-up passing combination this likely relative to the best makes the read ambiguous. */
 export const AMBIGUITY_RATIO = 0.25;
 
@@ -97,6 +115,10 @@ export const AMBIGUITY_RATIO = 0.25;
 export interface MrzCorrectOptions extends MrzParseOptions {
   /** Confidence threshold for `valid` (default {@link MRZ_CONFIDENCE_THRESHOLD}). */
   threshold?: number;
+  /** Bar on the checked part's posterior alone (default `threshold`, else {@link MRZ_CHECKED_THRESHOLD}). */
+  checkedThreshold?: number;
+  /** Bar on the least unchecked character alone (default `threshold`, else {@link MRZ_UNCHECKED_THRESHOLD}). */
+  uncheckedThreshold?: number;
   /** Beam width of the check-digit search (default 64). */
   beamWidth?: number;
   /** Alternatives below this probability are ignored (default 0.005). */
@@ -240,6 +262,10 @@ interface Solved {
   format: MrzFormat;
   lines: string[];
   confidence: number;
+  /** The checked part's posterior (0 when a check fails); `confidence` is min(this, minUnchecked). */
+  posterior: number;
+  /** Lowest chosen probability of any position no check digit covers (or covered only for FRA_ID's letters). */
+  minUnchecked: number;
   ambiguous: boolean;
   forced: boolean;
   allChecksPass: boolean;
@@ -459,6 +485,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   }
 
   let confidence = 1;
+  let checkedPosterior = 0;
   let ambiguous = false;
   let overCorrected = false;
   const allChecksPass = beam.length > 0;
@@ -480,6 +507,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
     const posterior = pBest / (passMass + droppedMass * 0.1 + pBest * otherTerm);
     confidence = Math.min(confidence, posterior);
+    checkedPosterior = posterior;
     const runnerUp = beam[1];
     if (runnerUp && Math.exp(runnerUp.lp) >= AMBIGUITY_RATIO * pBest) ambiguous = true;
     for (let i = 0; i < order.length; i++) {
@@ -653,7 +681,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  const solved: Solved = { format, lines, confidence, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+  const solved: Solved = { format, lines, confidence, posterior: checkedPosterior, minUnchecked, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
   if (swapWith) solved.swapWith = swapWith;
   return solved;
 }
@@ -953,7 +981,8 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   const len = lines[0]?.length ?? 0;
   if (!lines.every((l) => Array.isArray(l) && l.length === len)) return null;
   for (const l of lines) for (const pos of l) if (!Array.isArray(pos) || pos.length === 0) return null;
-  const threshold = options.threshold ?? MRZ_CONFIDENCE_THRESHOLD;
+  const checkedBar = options.checkedThreshold ?? options.threshold ?? MRZ_CHECKED_THRESHOLD;
+  const uncheckedBar = options.uncheckedThreshold ?? options.threshold ?? MRZ_UNCHECKED_THRESHOLD;
   const opts = {
     beamWidth: Math.max(1, options.beamWidth ?? 64),
     minAlternativeP: options.minAlternativeP ?? 0.005,
@@ -995,15 +1024,16 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
+  const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar;
   // Refused by nothing but a check-blind swap: the witnesses may rule the twins out.
-  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && confidence >= threshold && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
+  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
   const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
   if (options.now) parseOptions.now = options.now;
   return interpretMrz(pick.format, pick.lines, {
     ...parseOptions,
     confidence: +confidence.toFixed(4),
     corrections: pick.corrections,
-    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && confidence >= threshold,
+    extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && clears,
   });
 }
 

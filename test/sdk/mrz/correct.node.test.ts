@@ -435,6 +435,24 @@ test('confidence threshold: unchecked characters just under it make the read inv
   assert.equal(doubtful?.valid, false);
 });
 
+test('split bars: the checked posterior and the least unchecked character each meet their own', () => {
+  // A U the check digits cannot tell from the 0 (30 apart) holds the posterior under 0.9.
+  const doubt = { '1,5': [{ ch: '0', p: 0.87 }, { ch: 'U', p: 0.11 }] };
+  const r = correctMrz(cands(TD3, doubt), { now: NOW });
+  assert.ok(r);
+  assert.deepEqual(r.lines, TD3);
+  assert.ok(r.confidence >= 0.85 && r.confidence < MRZ_CONFIDENCE_THRESHOLD, String(r.confidence));
+  assert.equal(r.valid, false);
+  assert.equal(correctMrz(cands(TD3, doubt), { now: NOW, checkedThreshold: 0.85 })?.valid, true);
+  assert.equal(correctMrz(cands(TD3, doubt), { now: NOW, uncheckedThreshold: 0.85 })?.valid, false);
+  // A name letter at 0.8: only the unchecked bar refuses it; `threshold` sets both bars.
+  const letter = cands(TD3, { '0,6': [{ ch: 'R', p: 0.8 }] });
+  assert.equal(correctMrz(letter, { now: NOW })?.valid, false);
+  assert.equal(correctMrz(letter, { now: NOW, checkedThreshold: 0.5 })?.valid, false);
+  assert.equal(correctMrz(letter, { now: NOW, uncheckedThreshold: 0.75 })?.valid, true);
+  assert.equal(correctMrz(letter, { now: NOW, threshold: 0.75, uncheckedThreshold: 0.85 })?.valid, false);
+});
+
 test('nothing allowed at a digit position (X in a date) gives an invalid read, not a guess', () => {
   const r = correctMrz(cands(TD3, { '1,14': [{ ch: 'X', p: 0.99 }] }), { now: NOW });
   assert.ok(r);
