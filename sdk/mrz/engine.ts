@@ -26,7 +26,8 @@ import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS, type MrzLayout } from './formats.ts';
-import { downscale, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
+import { deblurBand } from './deblur.ts';
+import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
 import { frameBuffer } from './simd.ts';
@@ -192,6 +193,7 @@ function scan(
   regroupLooks?: (() => boolean)[],
   extentLooks?: (() => boolean)[],
   rescueLooks?: (() => boolean)[],
+  deblurLooks?: (() => boolean)[],
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
@@ -201,7 +203,7 @@ function scan(
   const tried = locateBands(g, { maxCandidates, pyramid });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks)) return true;
+  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks, deblurLooks)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -215,7 +217,7 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks)) return true;
+  if (readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks, deblurLooks)) return true;
   // Last of all (see readFrame): the fine pass's next bands, and those it dropped as duplicates of
   // an examined band although their lines are of another thickness (see locate's `keepResolved`).
   if (rescueLooks) {
@@ -483,6 +485,7 @@ function readBands(
   lastLooks?: (() => boolean)[],
   regroupLooks?: (() => boolean)[],
   extentLooks?: (() => boolean)[],
+  deblurLooks?: (() => boolean)[],
 ): boolean {
   let t = 0;
   let t2 = 0;
@@ -699,6 +702,17 @@ function readBands(
   // group cut over its lines' periodic extent (see engine-band.ts `periodicGroup`).
   const firstBand = bands[0];
   if (extentLooks && firstBand) extentLooks.push(() => looksThenResorts([() => look({ band: firstBand, fallback: () => analyseBand(g, firstBand, pyramid, undefined, false, PERIODIC_EXTENT) })], lastResorts, lateSeconds));
+  // Last of all (see readFrame): the first band read again in the frame with its motion blur undone
+  // (see deblur.ts), through every look of a band, when the band shows one.
+  if (deblurLooks && firstBand) {
+    deblurLooks.push(() => {
+      const t0 = now();
+      readyGray(g);
+      const sharp = deblurBand(g, firstBand);
+      timings.rectify += now() - t0;
+      return sharp !== null && readBands(sharp, new Map<number, Gray8>(), [firstBand], prep, quarterTurns, options, timings, visit, secondOpinion);
+    });
+  }
   return false;
 }
 
@@ -872,6 +886,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const extentLooks: (() => boolean)[] = [];
       // The rescued bands (see scan), after the periodic-extent looks.
       const rescueLooks: (() => boolean)[] = [];
+      // The deblurred looks (see readBands), after the rescued bands.
+      const deblurLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
@@ -919,7 +935,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           readings.push({ r, rec, glyphs });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        }, true, lastLooks, regroupLooks, extentLooks, rescueLooks);
+        }, true, lastLooks, regroupLooks, extentLooks, rescueLooks, deblurLooks);
         if (stop) {
           stopped = true;
           break;
@@ -948,7 +964,9 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           if (!read) read = regroupLooks.some((s) => s());
           if (!read) read = extentLooks.some((s) => s());
           // Last, the rescued bands (see scan), unwitnessed too: bands no earlier look examined.
-          if (!read) rescueLooks.some((s) => s());
+          if (!read) read = rescueLooks.some((s) => s());
+          // Then the first bands with their motion blur undone (see deblur.ts), unwitnessed too.
+          if (!read) deblurLooks.some((s) => s());
         }
       }
     }
