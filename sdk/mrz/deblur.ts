@@ -210,16 +210,73 @@ function bandBox(band: BandCandidate, du: number, dv: number): PixelBox {
   return { x0, y0, x1, y1 };
 }
 
+/** The motion blur of a band, estimated over its rectangle (see `estimateMotion`); null for none. */
+export function bandMotion(gray: Gray8, band: BandCandidate): MotionBlur | null {
+  if (!(band.u1 - band.u0 > 8 && band.v1 - band.v0 > 2)) return null;
+  return estimateMotion(gray, bandBox(band, 0, 0));
+}
+
 /**
- * The frame with a band's motion blur undone (see `estimateMotion`, `deblurRegion`) over the band
- * and a margin around it (the window its looks rectify): null when the band shows no motion blur
- * or is degenerate. `gray` must be ready (see `readyGray`) over that region.
+ * The frame with a band's motion blur `blur` undone (see `deblurRegion`) over the band and a
+ * margin around it (the windows its looks rectify); null for a degenerate band or width.
+ * `gray` must be ready (see `readyGray`) over that region.
  */
-export function deblurBand(gray: Gray8, band: BandCandidate, nsr = DEBLUR_NSR): Gray8 | null {
+export function deblurBand(gray: Gray8, band: BandCandidate, blur: { readonly axis: MotionAxis; readonly width: number }, nsr = DEBLUR_NSR): Gray8 | null {
   const len = band.u1 - band.u0;
   const thick = band.v1 - band.v0;
   if (!(len > 8 && thick > 2)) return null;
-  const blur = estimateMotion(gray, bandBox(band, 0, 0));
-  if (!blur) return null;
   return deblurRegion(gray, bandBox(band, 0.3 * len, Math.max(0.5 * thick, 0.05 * len)), blur, nsr);
+}
+
+/** Segment length of `cepstrum` (pixels; a power of two above twice the widest box). */
+const SEG = 32;
+
+/**
+ * The power cepstrum along `axis` over `box`: the inverse transform of the log of the lines'
+ * mean power spectrum (Hann-windowed segments of 32 pixels, half overlapping), at quefrencies
+ * `0..16`. A box of width `w` puts zeros in the spectrum every `1/w`, a periodic ripple of its
+ * log, so the cepstrum dips at `w`; a Gaussian blur is smooth in the log and shows only below 3.
+ * All zeros when the box has no full segment.
+ */
+export function cepstrum(img: Gray8, box: PixelBox, axis: MotionAxis): Float64Array {
+  const half = SEG / 2;
+  const out = new Float64Array(half + 1);
+  const b = clampBox(img, box);
+  if (!b) return out;
+  const { width: W, data } = img;
+  const horizontal = axis === 'horizontal';
+  const [a0, a1, c0, c1] = horizontal ? [b.x0, b.x1, b.y0, b.y1] : [b.y0, b.y1, b.x0, b.x1];
+  const step = horizontal ? 1 : W;
+  const power = new Float64Array(half + 1);
+  const seg = new Float64Array(SEG);
+  let count = 0;
+  for (let c = c0; c < c1; c++) {
+    const base = horizontal ? c * W : c;
+    for (let s = a0; s + SEG <= a1; s += half) {
+      let mean = 0;
+      for (let i = 0; i < SEG; i++) mean += data[base + (s + i) * step] as number;
+      mean /= SEG;
+      for (let i = 0; i < SEG; i++) seg[i] = ((data[base + (s + i) * step] as number) - mean) * (0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / SEG));
+      for (let k = 0; k <= half; k++) {
+        let re = 0;
+        let im = 0;
+        for (let i = 0; i < SEG; i++) {
+          const a = (2 * Math.PI * k * i) / SEG;
+          re += (seg[i] as number) * Math.cos(a);
+          im -= (seg[i] as number) * Math.sin(a);
+        }
+        power[k] = (power[k] as number) + re * re + im * im;
+      }
+      count++;
+    }
+  }
+  if (count === 0) return out;
+  const logp = new Float64Array(half + 1);
+  for (let k = 0; k <= half; k++) logp[k] = Math.log((power[k] as number) / count + 1e-3);
+  for (let q = 0; q <= half; q++) {
+    let acc = 0;
+    for (let k = 0; k <= half; k++) acc += (k === 0 || k === half ? 1 : 2) * (logp[k] as number) * Math.cos((2 * Math.PI * k * q) / SEG);
+    out[q] = acc / SEG;
+  }
+  return out;
 }

@@ -26,7 +26,7 @@ import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS, type MrzLayout } from './formats.ts';
-import { deblurBand } from './deblur.ts';
+import { bandMotion, deblurBand } from './deblur.ts';
 import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
@@ -708,9 +708,17 @@ function readBands(
     deblurLooks.push(() => {
       const t0 = now();
       readyGray(g);
-      const sharp = deblurBand(g, firstBand);
+      const blur = bandMotion(g, firstBand);
       timings.rectify += now() - t0;
-      return sharp !== null && readBands(sharp, new Map<number, Gray8>(), [firstBand], prep, quarterTurns, options, timings, visit, secondOpinion);
+      if (!blur) return false;
+      // The estimate, then a box two pixels narrower (a Gaussian blur as well widens the estimate).
+      for (const width of [blur.width, blur.width - 2]) {
+        const t1 = now();
+        const sharp = width >= 3 ? deblurBand(g, firstBand, { axis: blur.axis, width }) : null;
+        timings.rectify += now() - t1;
+        if (sharp && readBands(sharp, new Map<number, Gray8>(), [firstBand], prep, quarterTurns, options, timings, visit, secondOpinion)) return true;
+      }
+      return false;
     });
   }
   return false;
