@@ -210,10 +210,29 @@ function bandBox(band: BandCandidate, du: number, dv: number): PixelBox {
   return { x0, y0, x1, y1 };
 }
 
-/** The motion blur of a band, estimated over its rectangle (see `estimateMotion`); null for none. */
+/**
+ * Widest box the engine undoes, per glyph pitch (the band's length over 44 characters: the
+ * smallest pitch it can have, so a shorter line is held to less): along the text, where a box
+ * wider than a glyph merges it with its neighbours and its inverse invents strokes (held-out 90140,
+ * a box of 1.07 pitch along the text, read a name's V as U, a false accept, undone at one
+ * regularisation); across it, where the glyphs merge only with the other line's (held-out 90299,
+ * a box of 1.11 pitch across the text, read exactly).
+ */
+export const MAX_WIDTH_PER_PITCH = { along: 0.9, across: 1.2 } as const;
+
+/**
+ * The motion blur of a band, estimated over its rectangle (see `estimateMotion`): null for none
+ * or one too wide for its glyphs (see `MAX_WIDTH_PER_PITCH`).
+ */
 export function bandMotion(gray: Gray8, band: BandCandidate): MotionBlur | null {
-  if (!(band.u1 - band.u0 > 8 && band.v1 - band.v0 > 2)) return null;
-  return estimateMotion(gray, bandBox(band, 0, 0));
+  const len = band.u1 - band.u0;
+  if (!(len > 8 && band.v1 - band.v0 > 2)) return null;
+  const blur = estimateMotion(gray, bandBox(band, 0, 0));
+  if (!blur) return null;
+  const pitch = len / 44;
+  // The box's extent along the text (the band is tilted by its angle).
+  const along = blur.width * Math.abs(blur.axis === 'horizontal' ? Math.cos(band.angle) : Math.sin(band.angle));
+  return along <= MAX_WIDTH_PER_PITCH.along * pitch && blur.width <= MAX_WIDTH_PER_PITCH.across * pitch ? blur : null;
 }
 
 /**
