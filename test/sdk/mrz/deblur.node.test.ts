@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bandMotion, deblurBand, deblurRegion, estimateMotion, inverseBoxKernel, MAX_MOTION_WIDTH, type MotionAxis } from '../../../sdk/mrz/deblur.ts';
+import { blindAgainst } from '../../../sdk/mrz/engine.ts';
 import type { Gray8 } from '../../../sdk/mrz/image.ts';
 import { rng } from './seeded.ts';
 
@@ -121,4 +122,19 @@ test('bad input gives null, never an exception', () => {
   assert.equal(deblurBand(img, bad, { axis: 'horizontal', width: 5 }), null);
   const nanBand = { ...bad, u0: Number.NaN };
   assert.equal(bandMotion(img, nanBand), null);
+});
+
+test('a deblurred reading is told from a check-blind look-alike of its witness only by the check digits: refused', () => {
+  // Held-out 350441: document number OOW7OLAC read 0OW70LAC as the frame is, 00W7OLAC deblurred.
+  const deblurredLines = ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', '00W7OLAC<0LAO3307294F23040561316005<<<<<<<46'];
+  const before = { format: 'TD3' as const, lines: ['P<LAOBAUTISTR<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', '0OW70LAC<0LAO3307294F23040561316005<<<<<<<46'] };
+  assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, before), true);
+  // The same reading before: nothing disputed.
+  assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, { format: 'TD3', lines: deblurredLines }), false);
+  // A dispute the check digit sees (one O for 0 at weight 7 adds 168): not blind.
+  const one = ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', 'X1W7ALAC<0LAO3307294F23040561316005<<<<<<<46'];
+  assert.equal(blindAgainst({ format: 'TD3', lines: one }, { format: 'TD3', lines: ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', 'XIW7ALAC<0LAO3307294F23040561316005<<<<<<<46'] }), false);
+  // Another format, or lines of other lengths: no dispute, no throw.
+  assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, { format: 'TD2', lines: ['ABC', ''] }), false);
+  assert.equal(blindAgainst({ format: 'TD3', lines: ['', ''] }, before), false);
 });
