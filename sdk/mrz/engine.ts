@@ -25,8 +25,10 @@ import { correctMrz, type MrzCorrectOptions } from './correct.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
-import { LAYOUTS, type MrzLayout } from './formats.ts';
-import { downscale, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
+import { LAYOUTS, positionClasses, type MrzLayout } from './formats.ts';
+import { mrzCharValue } from './checkdigit.ts';
+import { bandMotion, deblurBand } from './deblur.ts';
+import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
 import { frameBuffer } from './simd.ts';
@@ -192,6 +194,7 @@ function scan(
   regroupLooks?: (() => boolean)[],
   extentLooks?: (() => boolean)[],
   rescueLooks?: (() => boolean)[],
+  deblurLooks?: (() => boolean)[],
 ): boolean {
   let t = now();
   const g = rotateQuarter(prep.gray, quarterTurns);
@@ -201,7 +204,7 @@ function scan(
   const tried = locateBands(g, { maxCandidates, pyramid });
   let t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks)) return true;
+  if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks, deblurLooks)) return true;
   if (!fine) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
@@ -215,7 +218,7 @@ function scan(
   const more = locateBands(g, { maxCandidates: Math.min(maxCandidates, FINE_BANDS), fine: true, exclude: tried, split: quarterTurns === 0, pyramid });
   t2 = now();
   timings.locate += t2 - t;
-  if (readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks)) return true;
+  if (readBands(g, pyramid, more, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks, deblurLooks)) return true;
   // Last of all (see readFrame): the fine pass's next bands, and those it dropped as duplicates of
   // an examined band although their lines are of another thickness (see locate's `keepResolved`).
   if (rescueLooks) {
@@ -483,6 +486,7 @@ function readBands(
   lastLooks?: (() => boolean)[],
   regroupLooks?: (() => boolean)[],
   extentLooks?: (() => boolean)[],
+  deblurLooks?: (() => boolean)[],
 ): boolean {
   let t = 0;
   let t2 = 0;
@@ -699,6 +703,25 @@ function readBands(
   // group cut over its lines' periodic extent (see engine-band.ts `periodicGroup`).
   const firstBand = bands[0];
   if (extentLooks && firstBand) extentLooks.push(() => looksThenResorts([() => look({ band: firstBand, fallback: () => analyseBand(g, firstBand, pyramid, undefined, false, PERIODIC_EXTENT) })], lastResorts, lateSeconds));
+  // Last of all (see readFrame): the first band read again in the frame with its motion blur undone
+  // (see deblur.ts), through every look of a band, when the band shows one.
+  if (deblurLooks && firstBand) {
+    deblurLooks.push(() => {
+      const t0 = now();
+      readyGray(g);
+      const blur = bandMotion(g, firstBand);
+      timings.rectify += now() - t0;
+      if (!blur) return false;
+      // The estimate, then a box two pixels narrower (a Gaussian blur as well widens the estimate).
+      for (const width of [blur.width]) {
+        const t1 = now();
+        const sharp = width >= 3 ? deblurBand(g, firstBand, { axis: blur.axis, width }) : null;
+        timings.rectify += now() - t1;
+        if (sharp && readBands(sharp, new Map<number, Gray8>(), [firstBand], prep, quarterTurns, options, timings, visit, secondOpinion)) return true;
+      }
+      return false;
+    });
+  }
   return false;
 }
 
@@ -826,6 +849,64 @@ function checked(layout: MrzLayout, li: number, k: number): boolean {
  * same band found in part (as many lines, each shorter: a 44-character band cut as 36) witnesses
  * the characters it covers; the unchecked ones beyond it must be fillers (bench 70131).
  */
+/**
+ * Look-alikes a deblurred look can read for each other (see correct.ts's TWINS): a box along the
+ * text blurs away the widths that tell O from 0, and the inverse does not bring them back.
+ */
+const DEBLUR_TWINS: Readonly<Record<string, string>> = { O: '0', '0': 'O', D: '0', Q: '0', U: '0', I: '1', '1': 'I', Z: '2', '2': 'Z', S: '5', '5': 'S', B: '8', '8': 'B', G: '6', '6': 'G' };
+
+/**
+ * True when a deblurred look's reading `r` reads a look-alike (`DEBLUR_TWINS`) where the earlier
+ * reading `before` (of the frame as it is) reads its twin, in a checked mixed field
+ * (alphanumeric), and the check digits cannot tell the two: swapping it back, alone or with one
+ * more of the reading's look-alikes, changes every check digit covering them by a multiple of 10
+ * (O for 0 at weights 7 and 3 adds 240; G for 6 always adds 10). The corrector weighs such swaps by
+ * the classifier's odds (correct.ts `hiddenLookalikeSwap`), which a deblurred look makes too sure:
+ * held-out 350441, document number OOW7OLAC, read 0OW70LAC before and 00W7OLAC deblurred, which
+ * was reported valid at 0.97.
+ */
+export function blindAgainst(r: Pick<MrzResult, 'format' | 'lines'>, before: Pick<MrzResult, 'format' | 'lines'>): boolean {
+  if (before.format !== r.format) return false;
+  const layout = LAYOUTS[r.format];
+  const classes = positionClasses(layout);
+  // Per look-alike of the reading in a checked mixed field: the change of each check digit's
+  // weighted sum (mod 10) when it is swapped, and whether the earlier reading reads the twin.
+  const swaps: { d: number[]; disputed: boolean }[] = [];
+  r.lines.forEach((line, l) => {
+    for (let c = 0; c < line.length; c++) {
+      const ch = line[c] as string;
+      const twin = DEBLUR_TWINS[ch];
+      if (!twin || classes[l]?.[c] !== 'alnum') continue;
+      const dv = mrzCharValue(twin) - mrzCharValue(ch);
+      let covered = false;
+      const d = layout.checks.map((ck) => {
+        let idx = 0;
+        for (const sp of ck.covers) {
+          if (sp.line === l && c >= sp.start && c < sp.end) {
+            covered = true;
+            return (((dv * (CHECK_WEIGHTS[(idx + c - sp.start) % 3] as number)) % 10) + 10) % 10;
+          }
+          idx += sp.end - sp.start;
+        }
+        return 0;
+      });
+      if (covered) swaps.push({ d, disputed: before.lines[l]?.[c] === twin });
+    }
+  });
+  for (let i = 0; i < swaps.length; i++) {
+    const a = swaps[i] as { d: number[]; disputed: boolean };
+    if (a.disputed && a.d.every((x) => x === 0)) return true;
+    for (let j = 0; j < swaps.length; j++) {
+      const b = swaps[j] as { d: number[]; disputed: boolean };
+      if (j !== i && a.disputed && a.d.every((x, k) => (x + (b.d[k] as number)) % 10 === 0)) return true;
+    }
+  }
+  return false;
+}
+
+/** The check digits' weights (ICAO 9303: 7, 3, 1 repeating; see checkdigit.ts). */
+const CHECK_WEIGHTS = [7, 3, 1] as const;
+
 function witnessed(r: MrzResult, witnesses: readonly Reading[]): boolean {
   const layout = LAYOUTS[r.format];
   return witnesses.some(({ r: w }) => {
@@ -914,7 +995,12 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       const extentLooks: (() => boolean)[] = [];
       // The rescued bands (see scan), after the periodic-extent looks.
       const rescueLooks: (() => boolean)[] = [];
+      // The deblurred looks (see readBands), after the rescued bands.
+      const deblurLooks: (() => boolean)[] = [];
       let witnesses: readonly Reading[] | null = null;
+      // Set for the deblurred looks: their readings must also not be told from a witness's by
+      // a check-blind look-alike swap alone (see blindAgainst).
+      let deblurred = false;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
           // The other classifiers' readings are made only for a reading a check-blind swap alone
@@ -955,13 +1041,15 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           }
           r = glare(r, rec.lines);
           if (!r || (formats && formats.length > 0 && !formats.includes(r.format))) return false;
-          // A sharpened look's reading counts only when valid, with the earlier reading as its
-          // witness (see `witnessed`): a frame it does not read returns what it returned before.
+          // A sharpened or deblurred look's reading counts only when valid, with the earlier reading
+          // as its witness (see `witnessed`) and no earlier reading disputing it (see `disputed`): a
+          // frame it does not read returns what it returned before.
           if (witnesses && !(r.valid && witnessed(r, witnesses) && !disputed(r, readings))) return false;
+          if (deblurred && witnesses?.some((w) => blindAgainst(r, w.r))) return false;
           readings.push({ r, rec, glyphs });
           if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
           return r.valid;
-        }, true, lastLooks, regroupLooks, extentLooks, rescueLooks);
+        }, true, lastLooks, regroupLooks, extentLooks, rescueLooks, deblurLooks);
         if (stop) {
           stopped = true;
           break;
@@ -990,7 +1078,17 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           if (!read) read = regroupLooks.some((s) => s());
           if (!read) read = extentLooks.some((s) => s());
           // Last, the rescued bands (see scan), unwitnessed too: bands no earlier look examined.
-          if (!read) rescueLooks.some((s) => s());
+          if (!read) read = rescueLooks.some((s) => s());
+          // Last, the first bands with their motion blur undone (see deblur.ts), witnessed like the
+          // sharpened looks' readings: unwitnessed, they read names wrong and were reported valid
+          // (fresh 550268 PETER read PETEB, no earlier reading; 350441's O and 0 swapped). The
+          // witnesses are the best readings so far, the later looks' included.
+          const seen = [best as Reading | null, bestPart as Reading | null].filter((x): x is Reading => x !== null);
+          if (!read && seen.length > 0) {
+            witnesses = seen;
+            deblurred = true;
+            deblurLooks.some((s) => s());
+          }
         }
       }
     }
