@@ -7,7 +7,8 @@
 /** Characters allowed in an MRZ line. */
 export const MRZ_ALPHABET = '<0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-const WEIGHTS = [7, 3, 1] as const;
+/** The check digits' weights, repeating from a field's first character. */
+export const CHECK_WEIGHTS = [7, 3, 1] as const;
 
 /**
  * Value of one MRZ character for check-digit purposes, or -1 when the character is not part of the
@@ -36,7 +37,7 @@ export function computeCheckDigit(value: string): number {
   for (let i = 0; i < value.length; i++) {
     const v = mrzCharValue(value[i] as string);
     if (v < 0) return -1;
-    sum += v * (WEIGHTS[i % 3] as number);
+    sum += v * (CHECK_WEIGHTS[i % 3] as number);
   }
   return sum % 10;
 }

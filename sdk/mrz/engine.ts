@@ -26,7 +26,7 @@ import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS, positionClasses, type MrzLayout } from './formats.ts';
-import { mrzCharValue } from './checkdigit.ts';
+import { CHECK_WEIGHTS, mrzCharValue } from './checkdigit.ts';
 import { bandMotion, deblurBand } from './deblur.ts';
 import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
@@ -712,14 +712,10 @@ function readBands(
       const blur = bandMotion(g, firstBand);
       timings.rectify += now() - t0;
       if (!blur) return false;
-      // The estimate, then a box two pixels narrower (a Gaussian blur as well widens the estimate).
-      for (const width of [blur.width]) {
-        const t1 = now();
-        const sharp = width >= 3 ? deblurBand(g, firstBand, { axis: blur.axis, width }) : null;
-        timings.rectify += now() - t1;
-        if (sharp && readBands(sharp, new Map<number, Gray8>(), [firstBand], prep, quarterTurns, options, timings, visit, secondOpinion)) return true;
-      }
-      return false;
+      const t1 = now();
+      const sharp = deblurBand(g, firstBand, blur);
+      timings.rectify += now() - t1;
+      return sharp !== null && readBands(sharp, new Map<number, Gray8>(), [firstBand], prep, quarterTurns, options, timings, visit, secondOpinion);
     });
   }
   return false;
@@ -841,15 +837,6 @@ function checked(layout: MrzLayout, li: number, k: number): boolean {
 }
 
 /**
- * True when some reading `w` of `witnesses` (the frame's most confident reading before the
- * sharpened looks) has the format of `r` and reads every character of `r` that no check digit
- * covers (names, nationality, state) as `r` does: a sharpened look's halo can turn a name's
- * letter into another one, which nothing checks (bench 70045: FATIMA, read right but invalid
- * before, read FATTMA, valid; a less confident earlier reading had FATTMA too). A reading of the
- * same band found in part (as many lines, each shorter: a 44-character band cut as 36) witnesses
- * the characters it covers; the unchecked ones beyond it must be fillers (bench 70131).
- */
-/**
  * Look-alikes a deblurred look can read for each other (see correct.ts's TWINS): a box along the
  * text blurs away the widths that tell O from 0, and the inverse does not bring them back.
  */
@@ -904,9 +891,15 @@ export function blindAgainst(r: Pick<MrzResult, 'format' | 'lines'>, before: Pic
   return false;
 }
 
-/** The check digits' weights (ICAO 9303: 7, 3, 1 repeating; see checkdigit.ts). */
-const CHECK_WEIGHTS = [7, 3, 1] as const;
-
+/**
+ * True when some reading `w` of `witnesses` (the frame's most confident reading before the
+ * sharpened looks) has the format of `r` and reads every character of `r` that no check digit
+ * covers (names, nationality, state) as `r` does: a sharpened look's halo can turn a name's
+ * letter into another one, which nothing checks (bench 70045: FATIMA, read right but invalid
+ * before, read FATTMA, valid; a less confident earlier reading had FATTMA too). A reading of the
+ * same band found in part (as many lines, each shorter: a 44-character band cut as 36) witnesses
+ * the characters it covers; the unchecked ones beyond it must be fillers (bench 70131).
+ */
 function witnessed(r: MrzResult, witnesses: readonly Reading[]): boolean {
   const layout = LAYOUTS[r.format];
   return witnesses.some(({ r: w }) => {
