@@ -131,7 +131,7 @@ test('a deblurred reading is told from a check-blind look-alike of its witness o
   assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, before), true);
   // The same reading before: nothing disputed.
   assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, { format: 'TD3', lines: deblurredLines }), false);
-  // A dispute the check digit sees (one O for 0 at weight 7 adds 168): not blind.
+  // A dispute the check digit sees (an I for 1 at weight 3 changes the sum by 51): not blind.
   const one = ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', 'X1W7ALAC<0LAO3307294F23040561316005<<<<<<<46'];
   assert.equal(blindAgainst({ format: 'TD3', lines: one }, { format: 'TD3', lines: ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', 'XIW7ALAC<0LAO3307294F23040561316005<<<<<<<46'] }), false);
   // Another format, or lines of other lengths: no dispute, no throw.
