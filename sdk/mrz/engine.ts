@@ -7,7 +7,10 @@
  * CNN's `cnn-weights.ts`, read by `readMrz` when a band look's best cut did not validate, and for
  * the doubtful glyphs of a first reading that validates: `confirmDoubtful`); nothing is fetched.
  * A frame that no look reads validly is given one more chance from the looks together
- * (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames.
+ * (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames. Then, still
+ * only on such frames, the late looks in `readFrame`, in order: sharpened (witnessed), regrouped,
+ * periodic-extent, rescued bands, and last the first bands with their motion blur undone
+ * (`deblur.ts`, witnessed).
  *
  * @example
  * ```ts
