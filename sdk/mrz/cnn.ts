@@ -832,15 +832,14 @@ export function relitGlyph(glyphs: Float32Array, offset: number, out: Float32Arr
  */
 export function relitLetters(line: string, glyphs: Float32Array): string[] {
   const out = Array.from(line, () => '');
-  const scratch = new Float32Array(GLYPH_SIZE);
+  // Each candidate is re-lit once, into the next free slot; kept only when uneven enough.
+  const xs = new Float32Array(line.length * GLYPH_SIZE);
   const relit: number[] = [];
   for (let k = 0; k < line.length; k++) {
-    if (FULLER_LETTERS[line[k] as string] && relitGlyph(glyphs, k * GLYPH_SIZE, scratch) >= RELIT_GAIN) relit.push(k);
+    if (FULLER_LETTERS[line[k] as string] && relitGlyph(glyphs, k * GLYPH_SIZE, xs.subarray(relit.length * GLYPH_SIZE)) >= RELIT_GAIN) relit.push(k);
   }
   if (relit.length === 0) return out;
-  const xs = new Float32Array(relit.length * GLYPH_SIZE);
-  relit.forEach((k, i) => relitGlyph(glyphs, k * GLYPH_SIZE, xs.subarray(i * GLYPH_SIZE)));
-  const again = classifyGlyphsSecond(xs, relit.length);
+  const again = classifyGlyphsSecond(xs.subarray(0, relit.length * GLYPH_SIZE), relit.length);
   relit.forEach((k, i) => {
     const seen = again[i]?.[0];
     if (seen && seen.p >= RELIT_SURE && (FULLER_LETTERS[line[k] as string] as string).includes(seen.ch)) out[k] = seen.ch;

@@ -94,7 +94,7 @@
  * @module
  */
 import { isKnownStateCode } from '../model/countries.ts';
-import { mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
+import { CHECK_WEIGHTS, mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
 import { computeChecks, interpretMrz, td1LongNumber, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
@@ -256,8 +256,6 @@ interface Hyp {
   acc: number;
 }
 
-const WEIGHTS = [7, 3, 1] as const;
-
 interface Solved {
   format: MrzFormat;
   lines: string[];
@@ -363,7 +361,7 @@ function planFor(format: MrzFormat): Plan {
       for (let c = sp.start; c < sp.end; c++) {
         add(key(sp.line, c));
         const oi = indexOf.get(key(sp.line, c)) as number;
-        (contrib[oi] ??= []).push([id, WEIGHTS[n % 3] as number]);
+        (contrib[oi] ??= []).push([id, CHECK_WEIGHTS[n % 3] as number]);
         n++;
       }
     }
