@@ -117,10 +117,7 @@ export interface MrzCorrectOptions extends MrzParseOptions {
   threshold?: number;
   /** Bar on the checked part's posterior alone (default `threshold`, else {@link MRZ_CHECKED_THRESHOLD}). */
   checkedThreshold?: number;
-  /**
-   * Bar on the least unchecked character alone (default `threshold`, else {@link MRZ_UNCHECKED_THRESHOLD});
-   * 0.05 higher when the classifier's mean first-choice probability over the band is under 0.97.
-   */
+  /** Bar on the least unchecked character alone (default `threshold`, else {@link MRZ_UNCHECKED_THRESHOLD}). */
   uncheckedThreshold?: number;
   /** Beam width of the check-digit search (default 64). */
   beamWidth?: number;
@@ -185,39 +182,6 @@ const TO_LETTER: Readonly<Record<string, string>> = {
 
 /** Characters with a letter/digit look-alike (either map above). */
 const LOOKALIKES: ReadonlySet<string> = new Set([...Object.keys(TO_DIGIT), ...Object.keys(TO_LETTER)]);
-
-/**
- * A band whose classifier output averages a first-choice probability (over every position of every
- * line) under this reads poorly, and there the unchecked bar rises by
- * {@link DEGRADED_UNCHECKED_RAISE}: the classifier is over-confident on such glyphs, and the
- * check digits cannot see a name letter. Measured in session 26 on main's final readings whose check
- * digits all pass (29 lists and 11 fresh sets; `.tmp/s26/frm3.py`): with the least unchecked
- * character at 0.90-0.96 the reading was wrong 2 times in 1,137 on bands averaging 0.98 or more, 4
- * in 92 at 0.97-0.98, and 5 in 44 under 0.97 (most of them refused by other rules). Letter by
- * letter, a name letter at 0.90-0.95 was wrong 2 times in 987 on bands of 0.98 or more, 90 in 1,182
- * under 0.97. Both fresh false accepts of main on such bands, 600179 (hard preset, JPEG 39: SARAH read
- * SARAM, the M at 0.908, band 0.965) and 5020315 (DUPONT read OUPONT, the O at 0.930, band 0.956),
- * are refused; 620377 (GARCIA read SARCIA, the S at 0.983, band 0.991) is not.
- */
-export const DEGRADED_BAND_P = 0.97;
-
-/** How much the unchecked bar rises on a band that reads poorly (see {@link DEGRADED_BAND_P}). */
-export const DEGRADED_UNCHECKED_RAISE = 0.05;
-
-/** Mean over every position of the classifier's first-choice probability (see {@link DEGRADED_BAND_P}). */
-function meanFirstChoice(lines: readonly LineCandidates[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const line of lines) {
-    for (const pos of line) {
-      let top = 0;
-      for (const a of pos) if (a.p > top) top = a.p;
-      sum += top;
-      n++;
-    }
-  }
-  return n ? sum / n : 0;
-}
 
 /**
  * Probability a character with a letter/digit look-alike needs, in a mixed field no check digit
@@ -1016,8 +980,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   if (!lines.every((l) => Array.isArray(l) && l.length === len)) return null;
   for (const l of lines) for (const pos of l) if (!Array.isArray(pos) || pos.length === 0) return null;
   const checkedBar = options.checkedThreshold ?? options.threshold ?? MRZ_CHECKED_THRESHOLD;
-  const poorBand = meanFirstChoice(lines) < DEGRADED_BAND_P;
-  const uncheckedBar = (options.uncheckedThreshold ?? options.threshold ?? MRZ_UNCHECKED_THRESHOLD) + (poorBand ? DEGRADED_UNCHECKED_RAISE : 0);
+  const uncheckedBar = options.uncheckedThreshold ?? options.threshold ?? MRZ_UNCHECKED_THRESHOLD;
   const opts = {
     beamWidth: Math.max(1, options.beamWidth ?? 64),
     minAlternativeP: options.minAlternativeP ?? 0.005,
