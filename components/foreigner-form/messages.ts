@@ -129,7 +129,7 @@ const id = {
   'mrz.badge': 'MRZ',
   'mrz.badgeText': 'diisi dari MRZ',
   'mrz.editedText': 'diisi dari MRZ, lalu diubah',
-  'mrz.filled': '{n} kolom diisi dari MRZ. Periksa kembali sebelum menyimpan.',
+  'mrz.filled': '{n} kolom diisi dari MRZ. Digit pemeriksa menjaga nomor dan tanggal, bukan nama: cocokkan nama dengan dokumen sebelum menyimpan.',
   'mrz.invalid': 'Hasil pindai MRZ tidak lolos pemeriksaan digit. Kolom tetap diisi; periksa dengan teliti.',
   // Country combobox
   'country.noResults': 'Tidak ada negara yang cocok.',
@@ -308,7 +308,7 @@ const en: Record<MessageKey, string> = {
   'mrz.badge': 'MRZ',
   'mrz.badgeText': 'filled from the MRZ',
   'mrz.editedText': 'filled from the MRZ, then changed',
-  'mrz.filled': '{n} fields filled from the MRZ. Check them before saving.',
+  'mrz.filled': '{n} fields filled from the MRZ. Check digits protect the numbers and dates, not the names: compare the names with the document before saving.',
   'mrz.invalid': 'The MRZ read did not pass its check digits. Fields were filled anyway; check them carefully.',
   'country.noResults': 'No matching country.',
   'country.results': '{n} countries found. Use the up and down arrows to choose.',
