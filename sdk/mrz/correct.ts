@@ -139,8 +139,9 @@ export interface MrzCorrectOptions extends MrzParseOptions {
   faded?: readonly ArrayLike<number>[];
   /**
    * Other classifiers' readings of the same glyphs (each shaped as the input lines), asked only for
-   * a reading that nothing but a check-blind look-alike swap refuses (step 6 of the module
-   * documentation): a swap every witness also gives odds under 1 in 99 is ruled out.
+   * a reading that nothing but a check-blind look-alike swap or an unchecked O or 0 refuses (step 6
+   * of the module documentation): a swap every witness also gives odds under 1 in 99 is ruled out,
+   * and an unchecked O or 0 every witness reads at {@link UNCHECKED_LOOKALIKE_P} or more is proven.
    */
   witnesses?: () => readonly (readonly LineCandidates[])[];
   /**
@@ -190,6 +191,26 @@ const LOOKALIKES: ReadonlySet<string> = new Set([...Object.keys(TO_DIGIT), ...Ob
  * glyphs (a 0 at 0.95 for a printed O, bench seed 70299).
  */
 export const UNCHECKED_LOOKALIKE_P = 0.99;
+
+/**
+ * Unchecked look-alikes (see {@link UNCHECKED_LOOKALIKE_P}) that the correctMrz `witnesses` can
+ * prove: an O or 0 every witness (another classifier's reading of the same glyph) reads at
+ * UNCHECKED_LOOKALIKE_P or more. Session 26: of main's exact readings refused at a confidence of
+ * 0.9 or more (75 frames over 40 lists), 24 were refused by an unchecked look-alike, 17 of them
+ * O and 0 alone (visa optional data); 6 read with this rule (410137, 440141, 530471, 540177,
+ * bench 70060, fresh 5050060). Replay stress, 30000 documents per cache, MLP as witness: 8898 /
+ * 104 -> 8909 / 104 and 1295 / 32 -> 1297 / 32 (CNN: 8756 / 103 -> 8765 / 103, 1272 / 31 the same).
+ * Every look-alike vouched for so (not only O and 0) added a wrong read there: a visa's Z read 2
+ * by both classifiers (MLP witness: +44 / +1).
+ */
+const VOUCHABLE: ReadonlySet<string> = new Set(['O', '0']);
+
+/** True when every witness (there is one at least) reads each of `positions`' characters of `lines` at {@link UNCHECKED_LOOKALIKE_P} or more. */
+function vouchedBy(witnesses: readonly (readonly LineCandidates[])[], lines: readonly string[], positions: readonly [number, number][]): boolean {
+  if (positions.length === 0) return true;
+  if (witnesses.length === 0) return false;
+  return positions.every(([l, c]) => witnesses.every((w) => ((w[l] as LineCandidates | undefined)?.[c] ?? []).some((x) => x.ch === (lines[l] as string)[c] && x.p >= UNCHECKED_LOOKALIKE_P)));
+}
 
 /**
  * Probability an unchecked letter (name, state, document code) needs when the classifier's first
@@ -268,8 +289,11 @@ interface Solved {
   forced: boolean;
   allChecksPass: boolean;
   corrections: [number, number][];
-  /** Refused only by a check-blind swap so far: the same test with witnesses (see hiddenLookalikeSwap). */
-  swapWith?: (witnesses: readonly (readonly LineCandidates[])[]) => boolean;
+  /**
+   * Refused only by a check-blind swap (see hiddenLookalikeSwap) or unchecked O and 0 (see
+   * {@link VOUCHABLE}) so far: true when the witnesses still leave it refused.
+   */
+  refusedWith?: (witnesses: readonly (readonly LineCandidates[])[]) => boolean;
 }
 
 /** A check as evaluated during the search. */
@@ -642,6 +666,8 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   }
   let minUnchecked = 1;
   let unprovenLookalike = false;
+  // Unchecked O and 0 the classifier is not sure enough of: the witnesses may prove them (see VOUCHABLE).
+  const vouchable: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
       if (checked.has(key(l, c)) && !classifierRule.has(key(l, c))) continue;
@@ -649,7 +675,10 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       minUnchecked = Math.min(minUnchecked, p);
       // A mixed field no check digit covers (visa optional data) may hold a letter or its digit
       // look-alike: only the classifier tells O from 0 there, so it must be nearly certain.
-      if ((classes[l] as MrzCharClass[])[c] === 'alnum' && p < UNCHECKED_LOOKALIKE_P && LOOKALIKES.has((chosen[l] as string[])[c] as string)) unprovenLookalike = true;
+      if ((classes[l] as MrzCharClass[])[c] === 'alnum' && p < UNCHECKED_LOOKALIKE_P && LOOKALIKES.has((chosen[l] as string[])[c] as string)) {
+        if (VOUCHABLE.has((chosen[l] as string[])[c] as string)) vouchable.push([l, c]);
+        else unprovenLookalike = true;
+      }
       // A letter no check digit covers whose first choice was a digit (other than 0 for O) was
       // inferred through the look-alike map, not read: see INFERRED_LETTER_P.
       const rawTop = (cands[l] as LineCandidates)[c]?.[0]?.ch;
@@ -667,11 +696,14 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   if (docNumber && (chosen[docNumber.line] as string[])[docNumber.start] === '<') unprovenLookalike = true;
 
   const lines = chosen.map((l) => l.join(''));
-  let swapWith: Solved['swapWith'];
-  if (allChecksPass && !unprovenLookalike && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order)) {
-    unprovenLookalike = true;
-    if (!ambiguous && !overCorrected) swapWith = (w) => hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order, w);
-  }
+  let refusedWith: Solved['refusedWith'];
+  if (allChecksPass && !unprovenLookalike) {
+    const swap = hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order);
+    if (swap || vouchable.length > 0) {
+      unprovenLookalike = true;
+      if (!ambiguous && !overCorrected) refusedWith = (w) => (swap && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order, w)) || !vouchedBy(w, lines, vouchable);
+    }
+  } else if (vouchable.length > 0) unprovenLookalike = true;
   const corrections: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
@@ -680,7 +712,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
   }
   const solved: Solved = { format, lines, confidence, posterior: checkedPosterior, minUnchecked, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
-  if (swapWith) solved.swapWith = swapWith;
+  if (refusedWith) solved.refusedWith = refusedWith;
   return solved;
 }
 
@@ -1023,8 +1055,9 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
   const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar;
-  // Refused by nothing but a check-blind swap: the witnesses may rule the twins out.
-  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
+  // Refused by nothing but a check-blind swap or unchecked O and 0: the witnesses may rule the
+  // twins out and prove the O and 0.
+  if (pick.refusedWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.refusedWith(options.witnesses())) pick = { ...pick, ambiguous: false };
   const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
   if (options.now) parseOptions.now = options.now;
   return interpretMrz(pick.format, pick.lines, {
