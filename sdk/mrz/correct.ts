@@ -33,7 +33,8 @@
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
  *    position). `valid` = every parse rule holds, each part clears its bar (below), no ambiguity; a
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
- *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}, and an unchecked letter whose first
+ *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P} (an O or 0 there may instead be read
+ *    so by every `witness`, see {@link VOUCHABLE}), and an unchecked letter whose first
  *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
  *    Nor is a read valid when one or two look-alikes in a checked mixed field could be swapped for
  *    their twins with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...)

@@ -324,6 +324,30 @@ test('visa optional data has no check digit: a digit/letter look-alike there nee
   assert.equal(correctMrz(cands(td2, { '1,29': [{ ch, p: 0.95 }, { ch: ch === '<' ? 'K' : '<', p: 0.04 }] }), { now: NOW })?.valid, true);
 });
 
+test('an unchecked O or 0 in visa optional data is proven only when every witness reads it at 0.99 or more', () => {
+  // Bench 70060 (MRV-B): optional data V80Y, its 0 read 0.902 with O at 0.095 (the other classifier: 0 near certain).
+  const lines = ['V<GBOSINGH<<LUKAS<<<<<<<<<<<<<<<<<<<', '2981096948CHN4907026M32072463V80Y<<<'];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const doubtful = cands(lines, { '1,31': [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.065 }] });
+  const witness = (zero: number, o: number): (() => LineCandidates[][]) => () => [cands(lines, { '1,31': [{ ch: '0', p: zero }, { ch: 'O', p: o }] })];
+  const refused = correctMrz(doubtful, { now: NOW });
+  assert.ok((refused?.confidence ?? 0) >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(refused?.valid, false, 'no witness: refused');
+  const seen = correctMrz(doubtful, { now: NOW, witnesses: witness(0.995, 0.004) });
+  assert.equal(seen?.valid, true, 'the other classifier reads the 0 at 0.995');
+  assert.deepEqual(seen.lines, lines);
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: witness(0.98, 0.019) })?.valid, false, 'a witness under 0.99');
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: () => [] })?.valid, false, 'no witness at all');
+  assert.equal(correctMrz(doubtful, { now: NOW, witnesses: () => [...witness(0.995, 0.004)(), ...witness(0.95, 0.04)()] })?.valid, false, 'every witness must be sure');
+  // An O the witness reads 0 is no proof of the O (bench 70299's kind: a printed O read 0).
+  const asO = [lines[0] as string, (lines[1] as string).slice(0, 31) + 'O' + (lines[1] as string).slice(32)];
+  assert.equal(correctMrz(cands(asO, { '1,31': [{ ch: 'O', p: 0.93 }, { ch: '0', p: 0.065 }] }), { now: NOW, witnesses: witness(0.995, 0.004) })?.valid, false);
+  // Other look-alikes there are not vouched for (a Z both classifiers read 2 was a wrong read in
+  // the replay stress): an 8 at 0.95 stays refused however sure the witness.
+  const z = cands(lines, { '1,30': [{ ch: '8', p: 0.95 }, { ch: 'B', p: 0.045 }] });
+  assert.equal(correctMrz(z, { now: NOW, witnesses: () => [cands(lines, {}, 0.999)] })?.valid, false);
+});
+
 test('a letter whose glyph reads a fuller letter re-lit is not proven where that letter could stand (the relit option)', () => {
   const relit = (at: Record<string, string>): string[][] => TD3.map((l, li) => Array.from(l, (_, ci) => at[`${li},${ci}`] ?? ''));
   // The O of ERIKSSON reads Q re-lit: a name has no check digit, so the read is not proven.
