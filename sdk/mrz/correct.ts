@@ -735,6 +735,22 @@ const TWINS: Readonly<Record<string, readonly string[]>> = {
   '3': ['X'], X: ['3'], '4': ['E'], E: ['4'],
 };
 
+/**
+ * Odds at which a G/Q swap (26 - 16 = 10: never seen by a check digit) refuses a reading in
+ * {@link hiddenLookalikeSwap}, where every other twin refuses at 1 in 99. The G/Q twin came from a
+ * fine-tuned net's false accept at a share of 5.05% of the passing mass (odds about 1 in 19, session
+ * 10; that net was never shipped). Session 26: the G/Q swap was the refusal of 17 of the 75 exact
+ * readings main refused at a confidence of 0.9 or more (40 lists), Q read at 0.81-0.99 with G
+ * at odds of 1 in 90 to 1 in 10, and the other classifier doubting alike. Replay stress, 30000
+ * documents per cache: at 1 in 30, 8898 / 104 -> 8962 / 104 and 1295 / 32 -> 1296 / 32 (MLP witness;
+ * CNN: 8756 / 103 -> 8776 / 103, 1272 / 31 -> 1275 / 31); at 1 in 20 the same wrong counts. Every
+ * twin at 1 in 30 added wrong reads there (+4 / +3): readings the swap refused for a twin doubt with
+ * a name letter wrong elsewhere (P read F, K read `<`).
+ */
+const GQ_SWAP_ODDS = 1 / 30;
+
+const GQ: ReadonlySet<string> = new Set(['G', 'Q']);
+
 /** Most uncertain look-alike swaps tried by {@link hiddenLookalikeSwap} (pairs grow quadratically). */
 const MAX_SWAPS = 8;
 
@@ -763,8 +779,11 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
     const a = (alts[l] as Alt[][])[c] as Alt[];
     const unlisted = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
     for (const twin of twins) {
-      const seen = witnesses.map((w) => swapOdds((w[l] as LineCandidates | undefined)?.[c] ?? [], (lines[l] as string)[c] as string, twin));
-      doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9), seen });
+      // Odds in units of the bar: a G/Q swap is weighed against its own (see GQ_SWAP_ODDS).
+      const scale = GQ.has(twin) && GQ.has((lines[l] as string)[c] as string) ? maxOdds / GQ_SWAP_ODDS : 1;
+      const seen = witnesses.map((w) => scale * swapOdds((w[l] as LineCandidates | undefined)?.[c] ?? [], (lines[l] as string)[c] as string, twin));
+      const pTwin = a.find((x) => x.ch === twin)?.p ?? 0;
+      doubt.push({ l, c, twin, odds: (scale * (pTwin + unlisted)) / Math.max(p, 1e-9), seen });
     }
   }
   if (doubt.length === 0) return false;

@@ -136,8 +136,22 @@ test('a confusion invisible to the check digit (6/G, value difference 10) is not
   // G and Q are 10 apart too.
   const gq = [lines[0] as string, gLine.slice(0, 43) + computeCheckDigit(gLine.slice(0, 10) + gLine.slice(13, 20) + gLine.slice(21, 43))];
   assert.ok(parseMrz(gq, { now: NOW }).valid);
-  assert.equal(correctMrz(cands(gq, { '1,2': [{ ch: 'G', p: 0.97 }, { ch: 'Q', p: 0.02 }] }), { now: NOW })?.valid, false);
+  assert.equal(correctMrz(cands(gq, { '1,2': [{ ch: 'G', p: 0.97 }, { ch: 'Q', p: 0.02 }] }), { now: NOW })?.valid, false, 'a G is 6 at odds of 1 in 97 too');
   assert.equal(correctMrz(cands(gq, { '1,2': [{ ch: 'G', p: 0.995 }, { ch: 'Q', p: 0.004 }] }), { now: NOW })?.valid, true);
+  // A Q (G its only twin) is weighed against GQ_SWAP_ODDS, 1 in 30: the fine-tuned net's false
+  // accept (odds about 1 in 19) stays refused, a Q at odds of 1 in 32 is proven (fresh 5010241:
+  // G read at 0.977, Q at odds of 1 in 43; 90065: Q 0.959, 1 in 32).
+  const qq = [gq[0] as string, (gq[1] as string).slice(0, 2) + 'Q' + (gq[1] as string).slice(3)];
+  assert.ok(parseMrz(qq, { now: NOW }).valid);
+  const q = (pQ: number, pG: number): boolean | undefined => correctMrz(cands(qq, { '1,2': [{ ch: 'Q', p: pQ }, { ch: 'G', p: pG }] }, 0.999), { now: NOW })?.valid;
+  assert.equal(q(0.94, 0.05), false, 'odds 1 in 19');
+  assert.equal(q(0.96, 0.038), false, 'odds 1 in 25');
+  assert.equal(q(0.97, 0.0233), true, 'odds 1 in 32 (G 0.0233 and 0.0067 unlisted)');
+  // The witness too must give the G under 1 in 30 for a doubtful Q to be proven.
+  const wq = (pQ: number, pG: number): (() => LineCandidates[][]) => () => [cands(qq, { '1,2': [{ ch: 'Q', p: pQ }, { ch: 'G', p: pG }] }, 0.999)];
+  const doubtQ = cands(qq, { '1,2': [{ ch: 'Q', p: 0.94 }, { ch: 'G', p: 0.05 }] }, 0.999);
+  assert.equal(correctMrz(doubtQ, { now: NOW, witnesses: wq(0.99, 0.009) })?.valid, true);
+  assert.equal(correctMrz(doubtQ, { now: NOW, witnesses: wq(0.95, 0.045) })?.valid, false);
 });
 
 test('3/X and 4/E (30 and 10 apart) are invisible to the check digits: an unlisted 3 or 4 beside a doubtful X or E is not proven', () => {
