@@ -38,7 +38,8 @@
  *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
  *    Nor is a read valid when one or two look-alikes in a checked mixed field could be swapped for
  *    their twins with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...)
- *    at odds of 1 in 99 or more (a G/Q swap: {@link GQ_SWAP_ODDS}), unless the `witnesses` (another classifier's reading of the same
+ *    at odds of 1 in 99 or more (a G/Q swap: {@link GQ_SWAP_ODDS}), unless the `witnesses`
+ *    (another classifier's reading of the same
  *    glyphs; the engine gives the ensemble's readings the MLP's, the MLP's the CNN's) also rule
  *    that swap out at under 1 in 99, each on its own. Session 24: bench 70309 (U at 0.93 with 0 at
  *    0.07; the MLP 0.986 / 0.004) and fresh 520229 read; fresh 520049, a pair of 0 read O at 0.78
