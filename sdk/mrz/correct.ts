@@ -143,7 +143,7 @@ export interface MrzCorrectOptions extends MrzParseOptions {
    * Other classifiers' readings of the same glyphs (each shaped as the input lines), asked only for
    * a reading that nothing but a check-blind look-alike swap or an unchecked O or 0 refuses (step 6
    * of the module documentation): a swap every witness also gives odds under 1 in 99 is ruled out,
-   * and an unchecked O or 0 every witness reads at {@link UNCHECKED_LOOKALIKE_P} or more is proven.
+   * and an unchecked O or 0 every witness reads at `UNCHECKED_LOOKALIKE_P` (0.99) or more is proven.
    */
   witnesses?: () => readonly (readonly LineCandidates[])[];
   /**
