@@ -748,10 +748,10 @@ const TWINS: Readonly<Record<string, readonly string[]>> = {
  * documents per cache: at 1 in 30, 8898 / 104 -> 8962 / 104 and 1295 / 32 -> 1296 / 32 (MLP witness;
  * CNN: 8756 / 103 -> 8776 / 103, 1272 / 31 -> 1275 / 31); at 1 in 20 the same wrong counts. Every
  * twin at 1 in 30 added wrong reads there (+4 / +3): readings the swap refused for a twin doubt with
- * a name letter wrong elsewhere (P read F, K read `<`). Frames: 11 of the 17 read (bench 70049,
- * 90065, 310276, 440195, 450357, 560369, 590478, 630385, fresh 5010241, 5020188, and 320227 by
- * another of its readings); with {@link VOUCHABLE}, all 40 lists: 15,951 -> 15,972, no false
- * accept added.
+ * a name letter wrong elsewhere (P read F, K read `<`). Frames: 10 of the 17 read (bench 70049,
+ * 90065, 310276, 440195, 450357, 560369, 590478, 630385, fresh 5010241, 5020188; 320227, refused
+ * at U/0 on main, by another of its readings); with {@link VOUCHABLE}, all 40 lists: 15,951 ->
+ * 15,972, no false accept added.
  */
 const GQ_SWAP_ODDS = 1 / 30;
 
