@@ -33,11 +33,13 @@
  * 6. `confidence` = min(posterior of the checked part, lowest chosen probability of any unchecked
  *    position). `valid` = every parse rule holds, each part clears its bar (below), no ambiguity; a
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
- *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P}, and an unchecked letter whose first
+ *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P} (an O or 0 there may instead be read
+ *    so by every `witness`, see {@link VOUCHABLE}), and an unchecked letter whose first
  *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
  *    Nor is a read valid when one or two look-alikes in a checked mixed field could be swapped for
  *    their twins with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...)
- *    at odds of 1 in 99 or more, unless the `witnesses` (another classifier's reading of the same
+ *    at odds of 1 in 99 or more (a G/Q swap: {@link GQ_SWAP_ODDS}), unless the `witnesses`
+ *    (another classifier's reading of the same
  *    glyphs; the engine gives the ensemble's readings the MLP's, the MLP's the CNN's) also rule
  *    that swap out at under 1 in 99, each on its own. Session 24: bench 70309 (U at 0.93 with 0 at
  *    0.07; the MLP 0.986 / 0.004) and fresh 520229 read; fresh 520049, a pair of 0 read O at 0.78
@@ -153,8 +155,9 @@ export interface MrzCorrectOptions extends MrzParseOptions {
   faded?: readonly ArrayLike<number>[];
   /**
    * Other classifiers' readings of the same glyphs (each shaped as the input lines), asked only for
-   * a reading that nothing but a check-blind look-alike swap refuses (step 6 of the module
-   * documentation): a swap every witness also gives odds under 1 in 99 is ruled out.
+   * a reading that nothing but a check-blind look-alike swap or an unchecked O or 0 refuses (step 6
+   * of the module documentation): a swap every witness also gives odds under 1 in 99 is ruled out,
+   * and an unchecked O or 0 every witness reads at `UNCHECKED_LOOKALIKE_P` (0.99) or more is proven.
    */
   witnesses?: () => readonly (readonly LineCandidates[])[];
   /**
@@ -204,6 +207,28 @@ const LOOKALIKES: ReadonlySet<string> = new Set([...Object.keys(TO_DIGIT), ...Ob
  * glyphs (a 0 at 0.95 for a printed O, bench seed 70299).
  */
 export const UNCHECKED_LOOKALIKE_P = 0.99;
+
+/**
+ * Unchecked look-alikes (see {@link UNCHECKED_LOOKALIKE_P}) that the correctMrz `witnesses` can
+ * prove: an O or 0 every witness (another classifier's reading of the same glyph) reads at
+ * UNCHECKED_LOOKALIKE_P or more. Session 26: of main's exact readings refused at a confidence of
+ * 0.9 or more (75 frames over 40 lists), 24 were refused by an unchecked look-alike, 17 of them
+ * O and 0 alone (visa optional data); 6 read with this rule (410137, 440141, 530471, 540177,
+ * bench 70060, fresh 5050060). Replay stress, 30000 documents per cache, MLP as witness: 8898 /
+ * 104 -> 8909 / 104 and 1295 / 32 -> 1297 / 32 (CNN: 8756 / 103 -> 8765 / 103, 1272 / 31 the same).
+ * Every look-alike vouched for so (not only O and 0) added a wrong read there: a visa's Z read 2
+ * by both classifiers (MLP witness: +44 / +1). With {@link GQ_SWAP_ODDS}, all 40 lists (18,243
+ * frames): 15,951 -> 15,972 read, none lost, no false accept added; paired median 0.990 Chromium,
+ * 0.999 Node.
+ */
+const VOUCHABLE: ReadonlySet<string> = new Set(['O', '0']);
+
+/** True when every witness (there is one at least) reads each of `positions`' characters of `lines` at {@link UNCHECKED_LOOKALIKE_P} or more. */
+function vouchedBy(witnesses: readonly (readonly LineCandidates[])[], lines: readonly string[], positions: readonly [number, number][]): boolean {
+  if (positions.length === 0) return true;
+  if (witnesses.length === 0) return false;
+  return positions.every(([l, c]) => witnesses.every((w) => ((w[l] as LineCandidates | undefined)?.[c] ?? []).some((x) => x.ch === (lines[l] as string)[c] && x.p >= UNCHECKED_LOOKALIKE_P)));
+}
 
 /**
  * Probability an unchecked letter (name, state, document code) needs when the classifier's first
@@ -282,8 +307,11 @@ interface Solved {
   forced: boolean;
   allChecksPass: boolean;
   corrections: [number, number][];
-  /** Refused only by a check-blind swap so far: the same test with witnesses (see hiddenLookalikeSwap). */
-  swapWith?: (witnesses: readonly (readonly LineCandidates[])[]) => boolean;
+  /**
+   * Refused only by a check-blind swap (see hiddenLookalikeSwap) or unchecked O and 0 (see
+   * {@link VOUCHABLE}) so far: true when the witnesses still leave it refused.
+   */
+  refusedWith?: (witnesses: readonly (readonly LineCandidates[])[]) => boolean;
 }
 
 /** A check as evaluated during the search. */
@@ -656,6 +684,8 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   }
   let minUnchecked = 1;
   let unprovenLookalike = false;
+  // Unchecked O and 0 the classifier is not sure enough of: the witnesses may prove them (see VOUCHABLE).
+  const vouchable: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
       if (checked.has(key(l, c)) && !classifierRule.has(key(l, c))) continue;
@@ -663,7 +693,10 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       minUnchecked = Math.min(minUnchecked, p);
       // A mixed field no check digit covers (visa optional data) may hold a letter or its digit
       // look-alike: only the classifier tells O from 0 there, so it must be nearly certain.
-      if ((classes[l] as MrzCharClass[])[c] === 'alnum' && p < UNCHECKED_LOOKALIKE_P && LOOKALIKES.has((chosen[l] as string[])[c] as string)) unprovenLookalike = true;
+      if ((classes[l] as MrzCharClass[])[c] === 'alnum' && p < UNCHECKED_LOOKALIKE_P && LOOKALIKES.has((chosen[l] as string[])[c] as string)) {
+        if (VOUCHABLE.has((chosen[l] as string[])[c] as string)) vouchable.push([l, c]);
+        else unprovenLookalike = true;
+      }
       // A letter no check digit covers whose first choice was a digit (other than 0 for O) was
       // inferred through the look-alike map, not read: see INFERRED_LETTER_P.
       const rawTop = (cands[l] as LineCandidates)[c]?.[0]?.ch;
@@ -681,11 +714,14 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   if (docNumber && (chosen[docNumber.line] as string[])[docNumber.start] === '<') unprovenLookalike = true;
 
   const lines = chosen.map((l) => l.join(''));
-  let swapWith: Solved['swapWith'];
-  if (allChecksPass && !unprovenLookalike && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order)) {
-    unprovenLookalike = true;
-    if (!ambiguous && !overCorrected) swapWith = (w) => hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order, w);
-  }
+  let refusedWith: Solved['refusedWith'];
+  if (allChecksPass && !unprovenLookalike) {
+    const swap = hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order);
+    if (swap || vouchable.length > 0) {
+      unprovenLookalike = true;
+      if (!ambiguous && !overCorrected) refusedWith = (w) => (swap && hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order, w)) || !vouchedBy(w, lines, vouchable);
+    }
+  } else if (vouchable.length > 0) unprovenLookalike = true;
   const corrections: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
     for (let c = 0; c < W; c++) {
@@ -694,7 +730,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
     }
   }
   const solved: Solved = { format, lines, confidence, posterior: checkedPosterior, minUnchecked, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
-  if (swapWith) solved.swapWith = swapWith;
+  if (refusedWith) solved.refusedWith = refusedWith;
   return solved;
 }
 
@@ -716,6 +752,25 @@ const TWINS: Readonly<Record<string, readonly string[]>> = {
   '3': ['X'], X: ['3'], '4': ['E'], E: ['4'],
 };
 
+/**
+ * Odds at which a G/Q swap (26 - 16 = 10: never seen by a check digit) refuses a reading in
+ * {@link hiddenLookalikeSwap}, where every other twin refuses at 1 in 99. The G/Q twin came from a
+ * fine-tuned net's false accept at a share of 5.05% of the passing mass (odds about 1 in 19, session
+ * 10; that net was never shipped). Session 26: the G/Q swap was the refusal of 17 of the 75 exact
+ * readings main refused at a confidence of 0.9 or more (40 lists), Q read at 0.81-0.99 with G
+ * at odds of 1 in 90 to 1 in 10, and the other classifier doubting alike. Replay stress, 30000
+ * documents per cache: at 1 in 30, 8898 / 104 -> 8962 / 104 and 1295 / 32 -> 1296 / 32 (MLP witness;
+ * CNN: 8756 / 103 -> 8776 / 103, 1272 / 31 -> 1275 / 31); at 1 in 20 the same wrong counts. Every
+ * twin at 1 in 30 added wrong reads there (+4 / +3): readings the swap refused for a twin doubt with
+ * a name letter wrong elsewhere (P read F, K read `<`). Frames: 10 of the 17 read (bench 70049,
+ * 90065, 310276, 440195, 450357, 560369, 590478, 630385, fresh 5010241, 5020188; 320227, refused
+ * at U/0 on main, by another of its readings); with {@link VOUCHABLE}, all 40 lists: 15,951 ->
+ * 15,972, no false accept added.
+ */
+const GQ_SWAP_ODDS = 1 / 30;
+
+const GQ: ReadonlySet<string> = new Set(['G', 'Q']);
+
 /** Most uncertain look-alike swaps tried by {@link hiddenLookalikeSwap} (pairs grow quadratically). */
 const MAX_SWAPS = 8;
 
@@ -727,7 +782,7 @@ const MAX_SWAPS = 8;
  * multiple of 10. The swapped reading's odds against the chosen one are taken as the product, over the swapped
  * positions, of (the twin's probability + the mass of characters not listed) / the chosen one's;
  * like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must stay under
- * 1 in 99. Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
+ * 1 in 99 (a G/Q swap's under {@link GQ_SWAP_ODDS}, its odds counted in units of that bar). Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
  * 0.45 and 0.07 (odds 1 in 16), reported valid. With `witnesses`, a swap counts only when some
  * witness's own odds for it (the same product over its positions) are 1 in 99 or more too.
  */
@@ -744,8 +799,11 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
     const a = (alts[l] as Alt[][])[c] as Alt[];
     const unlisted = Math.max(0, 1 - a.reduce((t, x) => t + x.p, 0));
     for (const twin of twins) {
-      const seen = witnesses.map((w) => swapOdds((w[l] as LineCandidates | undefined)?.[c] ?? [], (lines[l] as string)[c] as string, twin));
-      doubt.push({ l, c, twin, odds: ((a.find((x) => x.ch === twin)?.p ?? 0) + unlisted) / Math.max(p, 1e-9), seen });
+      // Odds in units of the bar: a G/Q swap is weighed against its own (see GQ_SWAP_ODDS).
+      const scale = GQ.has(twin) && GQ.has((lines[l] as string)[c] as string) ? maxOdds / GQ_SWAP_ODDS : 1;
+      const seen = witnesses.map((w) => scale * swapOdds((w[l] as LineCandidates | undefined)?.[c] ?? [], (lines[l] as string)[c] as string, twin));
+      const pTwin = a.find((x) => x.ch === twin)?.p ?? 0;
+      doubt.push({ l, c, twin, odds: (scale * (pTwin + unlisted)) / Math.max(p, 1e-9), seen });
     }
   }
   if (doubt.length === 0) return false;
@@ -1037,8 +1095,9 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
   const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar;
-  // Refused by nothing but a check-blind swap: the witnesses may rule the twins out.
-  if (pick.swapWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.swapWith(options.witnesses())) pick = { ...pick, ambiguous: false };
+  // Refused by nothing but a check-blind swap or unchecked O and 0: the witnesses may rule the
+  // twins out and prove the O and 0.
+  if (pick.refusedWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.refusedWith(options.witnesses())) pick = { ...pick, ambiguous: false };
   const parseOptions: MrzParseOptions = { allowSpecimen: opts.allowSpecimen };
   if (options.now) parseOptions.now = options.now;
   return interpretMrz(pick.format, pick.lines, {

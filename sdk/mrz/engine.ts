@@ -171,7 +171,7 @@ const FINE_BANDS = 1;
  * its own, only a witness (see `witnessed`). `glyphs` measures the cut's glyphs for the corrector's
  * rules on a reading that validates. `witnesses` gives the other classifiers' readings of the cut,
  * for the corrector (see correctMrz's `witnesses`: asked only for a reading refused by a check-blind
- * swap alone).
+ * swap or an unchecked O or 0 alone).
  */
 type Visit = (rec: MrzRecognition, confirm?: () => LineCandidates[], part?: boolean, glyphs?: CutGlyphs, witnesses?: () => LineCandidates[][]) => boolean;
 
@@ -999,8 +999,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       let deblurred = false;
       for (const q of turns) {
         const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
-          // The other classifiers' readings are made only for a reading a check-blind swap alone
-          // refuses.
+          // The other classifiers' readings are made only for a reading a check-blind swap or an
+          // unchecked O or 0 alone refuses.
           const w = others ? { witnesses: others } : {};
           const timedCorrect = (lines: readonly LineCandidates[], opts: MrzCorrectOptions): MrzResult | null => {
             const t0 = now();
