@@ -34,14 +34,13 @@
  *    position). `valid` = every parse rule holds, each part clears its bar (below), no ambiguity; a
  *    letter or digit with a look-alike in a mixed field no check digit covers (visa optional data)
  *    also needs probability >= {@link UNCHECKED_LOOKALIKE_P} (an O or 0 there may instead be read
- *    so by every `witness`, see {@link VOUCHABLE}), and an unchecked letter whose first
- *    choice was a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}.
- *    Nor is a read valid when one or two look-alikes in a checked mixed field could be swapped for
- *    their twins with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...)
- *    at odds of 1 in 99 or more (a G/Q swap: {@link GQ_SWAP_ODDS}), unless the `witnesses`
- *    (another classifier's reading of the same
- *    glyphs; the engine gives the ensemble's readings the MLP's, the MLP's the CNN's) also rule
- *    that swap out at under 1 in 99, each on its own. Session 24: bench 70309 (U at 0.93 with 0 at
+ *    so by every `witness`, see {@link VOUCHABLE}), and an unchecked letter whose first choice was
+ *    a digit other than 0 (mapped to its look-alike) needs {@link INFERRED_LETTER_P}. Nor is a read
+ *    valid when one or two look-alikes in a checked mixed field could be swapped for their twins
+ *    with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...) at odds of
+ *    1 in 99 or more (a G/Q swap: {@link GQ_SWAP_ODDS}), unless the `witnesses` (another
+ *    classifier's reading of the same glyphs; the engine gives the ensemble's readings the MLP's,
+ *    the MLP's the CNN's) also rule that swap out at under 1 in 99, each on its own. Session 24: bench 70309 (U at 0.93 with 0 at
  *    0.07; the MLP 0.986 / 0.004) and fresh 520229 read; fresh 520049, a pair of 0 read O at 0.78
  *    and 0.93, stays refused (the MLP gave the first 0 at 0.81). Replay stress with the MLP as
  *    witness: 1711 / 13 -> 1766 / 13 and 246 / 4 -> 256 / 4 (the CNN: 1749 / 13, 249 / 4). Both
@@ -779,10 +778,11 @@ const MAX_SWAPS = 8;
  * number, personal number) for their twins keeps every check digit passing, and the classifier
  * alone does not rule that reading out. The check digits cannot tell such readings apart: O (24)
  * and 0 (0) at weights 3 and 7 add 240 to the sum, and G (16) for 6 or Q (26) always adds a
- * multiple of 10. The swapped reading's odds against the chosen one are taken as the product, over the swapped
- * positions, of (the twin's probability + the mass of characters not listed) / the chosen one's;
- * like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must stay under
- * 1 in 99 (a G/Q swap's under {@link GQ_SWAP_ODDS}, its odds counted in units of that bar). Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
+ * multiple of 10. The swapped reading's odds against the chosen one are taken as the product, over
+ * the swapped positions, of (the twin's probability + the mass of characters not listed) / the
+ * chosen one's; like a look-alike no check digit covers ({@link UNCHECKED_LOOKALIKE_P}), they must
+ * stay under 1 in 99 (a G/Q swap's under {@link GQ_SWAP_ODDS}, its odds counted in units of that
+ * bar). Seen on held-out frame 90115: `2O4397O61` for `204397061`, O at 0.55 and 0.93 with 0 at
  * 0.45 and 0.07 (odds 1 in 16), reported valid. With `witnesses`, a swap counts only when some
  * witness's own odds for it (the same product over its positions) are 1 in 99 or more too.
  */
