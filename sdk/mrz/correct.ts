@@ -64,11 +64,11 @@
  *    more where its field allows that letter (`relit`: fresh 550143's E read F), is not proven.
  *
  * Measured and dropped (session 26): the classifier is over-confident on bands it reads poorly, but
- * a bar on that does not pay. On main's final readings whose check digits all pass (29 lists and 11
- * fresh sets), with the least unchecked character at 0.90-0.96 the reading was wrong 2 times in
- * 1,137 on bands whose mean first-choice probability (every position) is 0.98 or more, 4 in 92 at
- * 0.97-0.98 and 5 in 44 under 0.97; a name letter at 0.90-0.95 was wrong 2 times in 987 there and
- * 90 in 1,182 under 0.97. The unchecked bar raised by 0.05 under 0.97 refused fresh false accept
+ * a bar on that does not pay. On main's final readings whose check digits all pass (the 28
+ * synthetic lists and 11 fresh sets), with the least unchecked character at 0.90-0.96 the reading
+ * was wrong 2 times in 1,336 on bands whose mean first-choice probability (every position) is 0.98
+ * or more, 4 in 107 at 0.97-0.98 and 6 in 49 under 0.97; an unchecked letter at 0.90-0.95 was wrong
+ * 2 times in 1,188 there and 103 in 1,188 under 0.97. The unchecked bar raised by 0.05 under 0.97 refused fresh false accept
  * 5020315 (DUPONT read OUPONT, the O at 0.930, band 0.956) for about 25 right frames (4 lost in
  * the 14 lists counted before it was stopped: 340971, 350620, 350701, 90279). On 3,000 frames
  * rendered afterwards (seeds 5100000-5150000) it changed no status: main's 5 false accepts there
