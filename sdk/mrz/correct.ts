@@ -74,8 +74,8 @@
  * rendered afterwards (seeds 5100000-5150000) it changed no status: main's 5 false accepts there
  * were on bands of 0.975-0.998. Fresh 600179 (band 0.965) was then read by another cut averaging
  * 0.975 with its M at 0.956. Nor does a text many looks refused before one validates it tell a
- * wrong reading: 82 of 734 right frames under 0.98 validated after 10 or more refused readings of
- * their text (600179, 5020315 and 620377 after 8-9).
+ * wrong reading: 82 of 734 right frames under 0.98 (30 of the lists) validated after 10 or more
+ * refused readings of their text (600179, 5020315 and 620377 after 8-9).
  *
  * Tried and dropped (session 15): leaving out of the unlisted mass what the classifier gave
  * characters a position cannot hold even through a look-alike (3 in a name, H in a check digit),
