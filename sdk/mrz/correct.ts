@@ -222,7 +222,10 @@ export const UNCHECKED_LOOKALIKE_P = 0.99;
  */
 const VOUCHABLE: ReadonlySet<string> = new Set(['O', '0']);
 
-/** True when every witness (there is one at least) reads each of `positions`' characters of `lines` at {@link UNCHECKED_LOOKALIKE_P} or more. */
+/**
+ * True when every witness (there is one at least) reads each of `positions`' characters of `lines`
+ * at {@link UNCHECKED_LOOKALIKE_P} or more.
+ */
 function vouchedBy(witnesses: readonly (readonly LineCandidates[])[], lines: readonly string[], positions: readonly [number, number][]): boolean {
   if (positions.length === 0) return true;
   if (witnesses.length === 0) return false;

@@ -25,11 +25,11 @@
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz, type MrzCorrectOptions } from './correct.ts';
+import { computeChecks } from './interpret.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
 import { LAYOUTS, positionClasses, type MrzLayout } from './formats.ts';
-import { CHECK_WEIGHTS, mrzCharValue } from './checkdigit.ts';
 import { bandMotion, deblurBand } from './deblur.ts';
 import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
@@ -846,52 +846,39 @@ function checked(layout: MrzLayout, li: number, k: number): boolean {
 const DEBLUR_TWINS: Readonly<Record<string, string>> = { O: '0', '0': 'O', D: '0', Q: '0', U: '0', I: '1', '1': 'I', Z: '2', '2': 'Z', S: '5', '5': 'S', B: '8', '8': 'B', G: '6', '6': 'G' };
 
 /**
- * True when a deblurred look's reading `r` reads a look-alike (`DEBLUR_TWINS`) where the earlier
- * reading `before` (of the frame as it is) reads its twin, in a checked mixed field
- * (alphanumeric), and the check digits cannot tell the two: swapping it back, alone or with one
- * more of the reading's look-alikes, changes every check digit covering them by a multiple of 10
- * (O for 0 at weights 7 and 3 adds 240; G for 6 always adds 10). The corrector weighs such swaps by
- * the classifier's odds (correct.ts `hiddenLookalikeSwap`), which a deblurred look makes too sure:
- * held-out 350441, document number OOW7OLAC, read 0OW70LAC before and 00W7OLAC deblurred, which
- * was reported valid at 0.97.
+ * True when a deblurred look's valid reading `r` reads a look-alike (`DEBLUR_TWINS`) where the
+ * earlier reading `before` (of the frame as it is) reads its twin, in a checked mixed field
+ * (alphanumeric), and the check digits cannot tell the two: swapped back, alone or with one more of
+ * the reading's look-alikes, every check digit still passes (O for 0 at weights 7 and 3 adds 240 to
+ * the sum; G for 6 always adds 10). The corrector weighs such swaps by the classifier's odds
+ * (correct.ts `hiddenLookalikeSwap`), which a deblurred look makes too sure: held-out 350441,
+ * document number OOW7OLAC, read 0OW70LAC before and 00W7OLAC deblurred, which was reported valid
+ * at 0.97. A reading the check digits refuse is not blind to anything: false.
  */
 export function blindAgainst(r: Pick<MrzResult, 'format' | 'lines'>, before: Pick<MrzResult, 'format' | 'lines'>): boolean {
   if (before.format !== r.format) return false;
   const layout = LAYOUTS[r.format];
+  const trial = r.lines.map((line) => [...line]);
+  const passes = (): boolean => Object.values(computeChecks(layout, trial.map((s) => s.join('')))).every(Boolean);
+  if (!passes()) return false;
   const classes = positionClasses(layout);
-  // Per look-alike of the reading in a checked mixed field: the change of each check digit's
-  // weighted sum (mod 10) when it is swapped, and whether the earlier reading reads the twin.
-  const swaps: { d: number[]; disputed: boolean }[] = [];
+  // The reading's look-alikes in checked mixed fields, and whether the earlier reading reads the twin.
+  const swaps: { l: number; c: number; twin: string; disputed: boolean }[] = [];
   r.lines.forEach((line, l) => {
     for (let c = 0; c < line.length; c++) {
-      const ch = line[c] as string;
-      const twin = DEBLUR_TWINS[ch];
-      if (!twin || classes[l]?.[c] !== 'alnum') continue;
-      const dv = mrzCharValue(twin) - mrzCharValue(ch);
-      let covered = false;
-      const d = layout.checks.map((ck) => {
-        let idx = 0;
-        for (const sp of ck.covers) {
-          if (sp.line === l && c >= sp.start && c < sp.end) {
-            covered = true;
-            return (((dv * (CHECK_WEIGHTS[(idx + c - sp.start) % 3] as number)) % 10) + 10) % 10;
-          }
-          idx += sp.end - sp.start;
-        }
-        return 0;
-      });
-      if (covered) swaps.push({ d, disputed: before.lines[l]?.[c] === twin });
+      const twin = DEBLUR_TWINS[line[c] as string];
+      if (twin && classes[l]?.[c] === 'alnum' && checked(layout, l, c)) swaps.push({ l, c, twin, disputed: before.lines[l]?.[c] === twin });
     }
   });
-  for (let i = 0; i < swaps.length; i++) {
-    const a = swaps[i] as { d: number[]; disputed: boolean };
-    if (a.disputed && a.d.every((x) => x === 0)) return true;
-    for (let j = 0; j < swaps.length; j++) {
-      const b = swaps[j] as { d: number[]; disputed: boolean };
-      if (j !== i && a.disputed && a.d.every((x, k) => (x + (b.d[k] as number)) % 10 === 0)) return true;
-    }
-  }
-  return false;
+  const swapped = (s: (typeof swaps)[number], then: () => boolean): boolean => {
+    const row = trial[s.l] as string[];
+    const was = row[s.c] as string;
+    row[s.c] = s.twin;
+    const result = then();
+    row[s.c] = was;
+    return result;
+  };
+  return swaps.some((a, i) => a.disputed && (swapped(a, passes) || swaps.some((b, j) => j !== i && swapped(a, () => swapped(b, passes)))));
 }
 
 /**

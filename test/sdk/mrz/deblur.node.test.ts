@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bandMotion, deblurBand, deblurRegion, estimateMotion, inverseBoxKernel, MAX_MOTION_WIDTH, type MotionAxis } from '../../../sdk/mrz/deblur.ts';
+import { computeCheckDigit } from '../../../sdk/mrz/checkdigit.ts';
 import { blindAgainst } from '../../../sdk/mrz/engine.ts';
+import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { Gray8 } from '../../../sdk/mrz/image.ts';
 import { rng } from './seeded.ts';
 
@@ -131,9 +133,20 @@ test('a deblurred reading is told from a check-blind look-alike of its witness o
   assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, before), true);
   // The same reading before: nothing disputed.
   assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, { format: 'TD3', lines: deblurredLines }), false);
-  // A dispute the check digit sees (an I for 1 at weight 3 changes the sum by 51): not blind.
-  const one = ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', 'X1W7ALAC<0LAO3307294F23040561316005<<<<<<<46'];
-  assert.equal(blindAgainst({ format: 'TD3', lines: one }, { format: 'TD3', lines: ['P<LAOBAUTISTA<<AISHA<<<<<<<<<<<<<<<<<<<<<<<<', 'XIW7ALAC<0LAO3307294F23040561316005<<<<<<<46'] }), false);
+  // A dispute the check digits see (an I for 1 at weight 3 changes the sum by 51): not blind.
+  const number = 'X1W7ALAC<';
+  const line2 = number + computeCheckDigit(number) + (deblurredLines[1] as string).slice(10, 43);
+  const one = [deblurredLines[0] as string, line2 + computeCheckDigit(line2.slice(0, 10) + line2.slice(13, 20) + line2.slice(21, 43))];
+  assert.ok(parseMrz(one, { now: new Date('2020-01-01') }).valid);
+  assert.equal(blindAgainst({ format: 'TD3', lines: one }, { format: 'TD3', lines: [one[0] as string, (one[1] as string).replace('X1', 'XI')] }), false);
+  // A reading the check digits refuse is blind to nothing.
+  const refused = [deblurredLines[0] as string, (deblurredLines[1] as string).slice(0, 9) + '9' + (deblurredLines[1] as string).slice(10)];
+  assert.equal(blindAgainst({ format: 'TD3', lines: refused }, before), false);
+  // A TD1 long document number continues into the optional data, where its own check digit sees
+  // a 5 read S (the composite alone would not, with a second swap beside it).
+  const long = ['I<UKR598907217<4356<<<<<<<<<<<', '5204010<3712177UKRWFCLIDKD<<<4', 'KAYA<<WEI<MING<<<<<<<<<<<<<<<<'];
+  assert.ok(parseMrz(long, { now: new Date('2020-01-01') }).valid);
+  assert.equal(blindAgainst({ format: 'TD1', lines: long }, { format: 'TD1', lines: [(long[0] as string).replace('4356', '43S6'), long[1] as string, long[2] as string] }), false);
   // Another format, or lines of other lengths: no dispute, no throw.
   assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, { format: 'TD2', lines: ['ABC', ''] }), false);
   assert.equal(blindAgainst({ format: 'TD3', lines: ['', ''] }, before), false);
