@@ -10,7 +10,7 @@
  * (`fuseAgreeingReadings` in vote.ts): it costs one correction, only on such frames. Then, still
  * only on such frames, the late looks in `readFrame`, in order: sharpened (witnessed), regrouped,
  * periodic-extent, rescued bands, and last the first bands with their motion blur undone
- * (`deblur.ts`, witnessed).
+ * (`deblur.ts`, witnessed or standing alone: `standsAlone`).
  *
  * @example
  * ```ts
@@ -901,11 +901,13 @@ function witnessed(r: MrzResult, witnesses: readonly Reading[]): boolean {
 
 /**
  * Least probability the deblurred reading's own classifier gives each character no check digit
- * covers, for the reading to stand alone (see `standsAlone`). The deblurred looks' wrong valid
- * readings over main's 2,670 unread frames of the 46 lists (30 readings of 14 frames) gave their
- * least such character 0.973 at most (fresh 590247); main's own false accepts (not deblurred) read
- * their wrong character at 0.90-0.992, 7 of 8 under this bar. At 0.98 the standard read 4 frames
- * more (18), at 0.95 10 more (24), with no false accept either: the bar keeps a margin instead.
+ * covers, for the reading to stand alone (see `standsAlone`). The deblurred look's wrong valid
+ * readings on main's 2,670 unread frames of the 46 lists (18 readings of 10 frames) gave their
+ * least such character 0.973 at most (fresh 590247). Main's own false accepts on the fresh sets
+ * (other looks; both classifiers agreed on the two session 25 examined) read their wrong
+ * unchecked character at 0.90-0.983 in six of eight (one at 0.992, one a G/Q swap in checked
+ * data). At 0.98 the standard read 4 frames more (17), at 0.95 10 more (23), with no false accept
+ * either: the bar keeps a margin instead.
  */
 const ALONE_P = 0.99;
 
@@ -914,15 +916,16 @@ const ALONE_P = 0.99;
  * (see `witnessed`): every character no check digit covers (names, codes, nationality) is read as
  * `r` reads it at {@link ALONE_P} or more by the classifier that made the reading (`read`, the
  * cut's candidates) and is the first choice of the other classifier of the same glyphs (`other`:
- * the CNN for the MLP's reading, the MLP for the ensemble's), and every character of a checked
+ * the CNN for the MLP's reading, the MLP for the ensemble's); and every character of a checked
  * mixed field (document number, personal and optional data) is the other classifier's first
  * choice too: with no witness, `blindAgainst` has no earlier reading to hold a check-blind
- * look-alike swap against. A letter the corrector mapped from a digit (a name's O read 0)
- * counts at the letter's own probability. Measured (session 27, every deblurred reading of main's 2,670 unread frames of
- * the 46 lists): 13 frames more read, none lost, no false accept; every one of the 30 wrong valid
- * readings (14 frames: held-out 330240, 350441, 480497, 550268, 560281 among them) fails the
- * classifiers' agreement on an unchecked character but one (fresh 5120084, a personal number's
- * 00 read OO by both), which fails the bar (0.818), the mixed fields' agreement and `blindAgainst`.
+ * look-alike swap against. A letter the corrector mapped from a digit (a name's O read 0) counts
+ * at the letter's own probability. Measured (session 27, every deblurred reading of main's 2,670
+ * unread frames of the 46 lists): 13 frames more read, none lost, no false accept. Of the 18
+ * wrong valid readings (10 frames: held-out 330240, 350441, 480497, 550268, 560281, fresh 590247,
+ * 600245, 5020420, 5120084, 5150299), all but one fail the classifiers' agreement on an unchecked
+ * character; fresh 5120084 (a personal number's 00 read OO by both) fails the bar (0.818), the
+ * mixed fields' agreement and `blindAgainst`.
  */
 export function standsAlone(r: Pick<MrzResult, 'format' | 'lines'>, read: readonly LineCandidates[], other: readonly LineCandidates[]): boolean {
   const layout = LAYOUTS[r.format];
