@@ -4,9 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bandMotion, deblurBand, deblurRegion, estimateMotion, inverseBoxKernel, MAX_MOTION_WIDTH, type MotionAxis } from '../../../sdk/mrz/deblur.ts';
 import { computeCheckDigit } from '../../../sdk/mrz/checkdigit.ts';
-import { blindAgainst } from '../../../sdk/mrz/engine.ts';
+import { blindAgainst, readMrz, standsAlone } from '../../../sdk/mrz/engine.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { Gray8 } from '../../../sdk/mrz/image.ts';
+import type { LineCandidates } from '../../../sdk/mrz/types.ts';
+import { decodeGray } from '../../../scripts/mrz/train-data.ts';
+import { renderSynthetic } from '../../../scripts/mrz/synth.ts';
 import { rng } from './seeded.ts';
 
 /**
@@ -150,4 +153,53 @@ test('a deblurred reading is told from a check-blind look-alike of its witness o
   // Another format, or lines of other lengths: no dispute, no throw.
   assert.equal(blindAgainst({ format: 'TD3', lines: deblurredLines }, { format: 'TD2', lines: ['ABC', ''] }), false);
   assert.equal(blindAgainst({ format: 'TD3', lines: ['', ''] }, before), false);
+});
+
+/**
+ * A classifier's candidates for `lines`: each character first at `p` with `<` (or `K` for a `<`)
+ * second, except the cells of `at` (`line:column`), given their own alternatives.
+ */
+function candidates(lines: readonly string[], p = 0.999, at: Readonly<Record<string, LineCandidates[number]>> = {}): LineCandidates[] {
+  return lines.map((line, li) => [...line].map((ch, k) => at[`${li}:${k}`] ?? [{ ch, p }, { ch: ch === '<' ? 'K' : '<', p: 1 - p }]));
+}
+
+test('a deblurred reading stands alone only when both classifiers read every unchecked character and checked mixed field alike, surely', () => {
+  // Held-out 550268's passport (its deblurred look read PETER as PETEB, no earlier reading agreeing).
+  const r = { format: 'TD3' as const, lines: ['P<DNKAL<FARSI<<HANS<PETER<<<<<<<<<<<<<<<<<<<', 'X265906960KEN5305157M38060527047478747740<64'] };
+  assert.ok(parseMrz(r.lines, { now: new Date('2020-01-01') }).valid);
+  const sure = candidates(r.lines);
+  assert.equal(standsAlone(r, sure, sure), true);
+  // A name letter under 0.99 in the reading's classifier: refused; at 0.99: stands.
+  assert.equal(standsAlone(r, candidates(r.lines, 0.999, { '0:24': [{ ch: 'R', p: 0.985 }, { ch: 'B', p: 0.015 }] }), sure), false);
+  assert.equal(standsAlone(r, candidates(r.lines, 0.999, { '0:24': [{ ch: 'R', p: 0.99 }, { ch: 'B', p: 0.01 }] }), sure), true);
+  // The other classifier's first choice is another letter there: refused, however sure the reading.
+  assert.equal(standsAlone(r, sure, candidates(r.lines, 0.999, { '0:24': [{ ch: 'B', p: 0.6 }, { ch: 'R', p: 0.4 }] })), false);
+  // A name's O the corrector mapped from a 0 counts at the O's own probability.
+  const o = { format: 'TD3' as const, lines: [(r.lines[0] as string).replace('FARSI', 'FORSI'), r.lines[1] as string] };
+  assert.equal(standsAlone(o, candidates(o.lines, 0.999, { '0:9': [{ ch: '0', p: 0.95 }, { ch: 'O', p: 0.05 }] }), candidates(o.lines)), false);
+  // A checked digit field (birth date) the classifiers differ on: the check digits see it.
+  assert.equal(standsAlone(r, sure, candidates(r.lines, 0.999, { '1:15': [{ ch: '3', p: 0.7 }, { ch: '5', p: 0.3 }] })), true);
+  // A checked mixed field (document number) they differ on: no earlier reading to hold a
+  // check-blind look-alike against, refused.
+  assert.equal(standsAlone(r, sure, candidates(r.lines, 0.999, { '1:3': [{ ch: 'S', p: 0.6 }, { ch: '5', p: 0.4 }] })), false);
+  // No other classifier's reading (or a shorter one): refused, no throw.
+  assert.equal(standsAlone(r, sure, []), false);
+  assert.equal(standsAlone(r, sure, [[], []]), false);
+});
+
+test('readMrz: a deblurred reading no earlier reading witnesses is read when it stands alone, and refused when the classifiers differ', () => {
+  // Held-out 90003 (TD1, motion-blurred): the frame's earlier reading had HANSEN's H read R, so it
+  // witnessed no deblurred reading; the deblurred look's first classifier reads every unchecked
+  // character at 0.991 or more, the CNN reading each alike.
+  const doc = renderSynthetic(90003, { preset: 'normal', encoding: 'jpeg' });
+  const read = readMrz(decodeGray(doc.image));
+  assert.deepEqual(read?.lines, doc.lines);
+  assert.equal(read?.valid, true);
+  // Held-out 550268 (PETER read PETEB), 330240 (KHAN read KHRN) and 350441 (a document number's
+  // OO read 00): deblurred readings valid and wrong, which the classifiers read differently.
+  for (const seed of [550268, 330240, 350441]) {
+    const d = renderSynthetic(seed, { preset: 'normal', encoding: 'jpeg' });
+    const r2 = readMrz(decodeGray(d.image));
+    assert.ok(!r2?.valid || r2.lines.join('|') === d.lines.join('|'), `seed ${seed}: no false accept (${r2?.lines.join('|')})`);
+  }
 });
