@@ -220,6 +220,20 @@ export const styles = [
       align-items: center;
       flex-wrap: wrap;
     }
+    .mrz-doubts {
+      flex-basis: 100%;
+      display: grid;
+      gap: calc(var(--_space) / 2);
+    }
+    .mrz-line {
+      font-family: var(--_font-mono);
+      overflow-wrap: anywhere;
+      color: var(--_on-surface);
+    }
+    .mrz-line mark {
+      outline: 2px solid currentColor;
+      font-weight: 700;
+    }
     .notice-info {
       background: var(--_surface-variant);
     }

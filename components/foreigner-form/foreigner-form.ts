@@ -22,6 +22,7 @@ import {
   fromRecord,
   isDatePath,
   isPristine,
+  mrzDoubtLines,
   parseState,
   recordEdit,
   toRecordInput,
@@ -31,6 +32,7 @@ import {
   type FieldPath,
   type FindingDraft,
   type FormState,
+  type MrzDoubtLine,
   type TextPath,
 } from './form-state.ts';
 import { CountryComboboxes } from './country-combobox.ts';
@@ -107,7 +109,7 @@ interface Duplicate {
   reason: 'document' | 'name';
 }
 
-type Notice = { key: MessageKey; params?: Record<string, string | number>; tone: 'info' | 'success' | 'warning' };
+type Notice = { key: MessageKey; params?: Record<string, string | number>; tone: 'info' | 'success' | 'warning'; doubts?: MrzDoubtLine[] };
 
 /** Autofill tokens the text fields use (literal types, so lit-analyzer can check the binding). */
 type FieldAutofill = 'off' | 'family-name' | 'given-name' | 'email' | 'tel' | 'postal-code';
@@ -166,6 +168,7 @@ function setLastActive(form: TimporaForeignerForm | undefined): void {
  * @csspart warning-message - Inline warning text.
  * @csspart error-summary - The error summary box.
  * @csspart mrz-badge - The badge on fields filled from the MRZ.
+ * @csspart mrz-doubts - After a scan, the MRZ lines with the characters no check digit protects that were read with less certainty marked (`<mark>`).
  * @csspart duplicates - The possible-duplicate panel.
  * @csspart button - Buttons.
  * @csspart submit - The save button.
@@ -698,7 +701,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
     for (const p of filled) this.touched.add(p);
     this.dirty = true;
     this.scanArmed = false;
-    this._notice = { key: result.valid ? 'mrz.filled' : 'mrz.invalid', params: { n: filled.length }, tone: result.valid ? 'success' : 'warning' };
+    this._notice = { key: result.valid ? 'mrz.filled' : 'mrz.invalid', params: { n: filled.length }, tone: result.valid ? 'success' : 'warning', doubts: mrzDoubtLines(result) };
     this.closeScanner();
     this.markInteracted();
     this.scheduleDraft();
@@ -828,6 +831,28 @@ export class TimporaForeignerForm extends TimporaFormControl {
           : html`<p class="warning-message" part="warning-message"><span class="visually-hidden">${warnWord}</span> ${validationMessage(lang, i)}</p>`,
       )}
     </div>`;
+  }
+
+  /**
+   * The MRZ lines with the characters no check digit covers that the read was unsure of marked
+   * (the result's `doubts`): a name letter misread with confidence passes every check digit, and
+   * these are where such misreads were found. Screen readers get the positions as text; the
+   * lines themselves, a run of fillers, are hidden from them.
+   */
+  private renderDoubts(lines: readonly MrzDoubtLine[] | undefined): TemplateResult | typeof nothing {
+    if (!lines?.length) return nothing;
+    const lang = this.uiLang();
+    const n = lines.reduce((t, l) => t + l.columns.length, 0);
+    const where = lines.flatMap((l) => l.columns.map((c) => msg(lang, 'mrz.doubtAt', { line: l.line, column: c + 1, char: l.text[c] ?? '' })));
+    return html`<span class="mrz-doubts" part="mrz-doubts"
+      >${msg(lang, 'mrz.doubts', { n })}<span class="visually-hidden"> ${where.join('; ')}.</span>
+      ${lines.map(
+        (l) =>
+          html`<code class="mrz-line" aria-hidden="true"
+            >${[...l.text].map((ch, c) => (l.columns.includes(c) ? html`<mark>${ch}</mark>` : ch))}</code
+          >`,
+      )}</span
+    >`;
   }
 
   private mrzBadge(path: string): TemplateResult | typeof nothing {
@@ -1246,7 +1271,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
               ? html`<p class=${`notice-${this._notice.tone}`}>${msg(lang, this._notice.key, this._notice.params)}
                   ${this._notice.key === 'draft.restored'
                     ? html`<button type="button" part="button" @click=${() => void this.discardDraft()}>${msg(lang, 'draft.discard')}</button>`
-                    : nothing}</p>`
+                    : nothing}${this.renderDoubts(this._notice.doubts)}</p>`
               : nothing}
           </div>
           <div role="alert" class="save-error">${this._saveError ? html`<p class="error-message">${this._saveError}</p>` : nothing}</div>

@@ -187,6 +187,19 @@ export function sharpenAlternatives(pos: readonly CharAlternative[], gamma: numb
   return z > 0 ? powered.map((a) => ({ ch: a.ch, p: a.p / z })) : powered;
 }
 
+/**
+ * A character no check digit covers read with less probability than this is reported among the
+ * result's `doubts` (as is a letter whose first choice was a digit). Measured (session 27) on main's
+ * valid readings of the 29 synthetic lists and 17 fresh sets (17,950 frames): 22.4% of the right
+ * ones have such a character (2.5% of the clean preset, 24.5% normal, 44.0% hard; one in the median
+ * such frame), and it is the wrong character in 6 of the 8 false accepts on fresh frames at 0.995
+ * (5 at 0.99).
+ */
+export const MRZ_DOUBT_P = 0.995;
+
+/** The digits, whose first choice in a letters-only position makes that letter a doubt. */
+const DIGITS: ReadonlySet<string> = new Set('0123456789');
+
 /** Letter look-alikes of digits, for digits-only positions. */
 const TO_DIGIT: Readonly<Record<string, string>> = {
   O: '0', Q: '0', D: '0', U: '0', I: '1', L: '1', J: '1', Z: '2', A: '4', S: '5', G: '6', T: '7', B: '8',
@@ -309,6 +322,8 @@ interface Solved {
   forced: boolean;
   allChecksPass: boolean;
   corrections: [number, number][];
+  /** Unsure characters no check digit covers (see {@link MRZ_DOUBT_P}). */
+  doubts: [number, number][];
   /**
    * Refused only by a check-blind swap (see hiddenLookalikeSwap) or unchecked O and 0 (see
    * {@link VOUCHABLE}) so far: true when the witnesses still leave it refused.
@@ -686,6 +701,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   }
   let minUnchecked = 1;
   let unprovenLookalike = false;
+  const doubts: [number, number][] = [];
   // Unchecked O and 0 the classifier is not sure enough of: the witnesses may prove them (see VOUCHABLE).
   const vouchable: [number, number][] = [];
   for (let l = 0; l < layout.lineCount; l++) {
@@ -702,6 +718,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       // A letter no check digit covers whose first choice was a digit (other than 0 for O) was
       // inferred through the look-alike map, not read: see INFERRED_LETTER_P.
       const rawTop = (cands[l] as LineCandidates)[c]?.[0]?.ch;
+      if ((chosen[l] as string[])[c] !== '<' && (p < MRZ_DOUBT_P || ((classes[l] as MrzCharClass[])[c] === 'alpha' && rawTop !== undefined && DIGITS.has(rawTop)))) doubts.push([l, c]);
       const inferredBar = opts.faded?.[l]?.[c] ? Infinity : INFERRED_LETTER_P;
       if ((classes[l] as MrzCharClass[])[c] === 'alpha' && p < inferredBar && rawTop !== undefined && rawTop !== '0' && TO_LETTER[rawTop] === (chosen[l] as string[])[c]) unprovenLookalike = true;
       // A glyph that reads a fuller letter re-lit may be that letter with a stroke washed out.
@@ -731,7 +748,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if (raw !== (lines[l] as string)[c]) corrections.push([l, c]);
     }
   }
-  const solved: Solved = { format, lines, confidence, posterior: checkedPosterior, minUnchecked, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections };
+  const solved: Solved = { format, lines, confidence, posterior: checkedPosterior, minUnchecked, ambiguous: ambiguous || overCorrected || unprovenLookalike, forced, allChecksPass, corrections, doubts };
   if (refusedWith) solved.refusedWith = refusedWith;
   return solved;
 }
@@ -1107,6 +1124,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
     ...parseOptions,
     confidence: +confidence.toFixed(4),
     corrections: pick.corrections,
+    doubts: pick.doubts,
     extraValid: pick.allChecksPass && !pick.ambiguous && !pick.forced && !rivalPasses && clears,
   });
 }

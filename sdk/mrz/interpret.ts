@@ -22,6 +22,8 @@ export interface MrzParseOptions {
 export interface MrzInterpretOptions extends MrzParseOptions {
   confidence?: number;
   corrections?: readonly (readonly [number, number])[];
+  /** Unsure characters no check digit covers (see MrzResult `doubts`). */
+  doubts?: readonly (readonly [number, number])[];
   /** Extra condition for `valid` (e.g. confidence threshold, unambiguous correction). */
   extraValid?: boolean;
   /**
@@ -215,5 +217,6 @@ export function interpretMrz(format: MrzFormat, lines: readonly string[], option
     valid,
     confidence: options.confidence ?? 1,
     corrections: options.corrections ?? [],
+    doubts: options.doubts ?? [],
   };
 }

@@ -116,6 +116,14 @@ export interface MrzResult {
   readonly confidence: number;
   /** Positions that correction changed from the classifier's first choice: `[line, column]`. */
   readonly corrections: readonly (readonly [number, number])[];
+  /**
+   * Characters no check digit covers (names, document code, issuing state, sex, visa optional data)
+   * that the classifier did not read surely, `[line, column]`: probability under `MRZ_DOUBT_P` (0.995), or a
+   * letter it first read as a digit. A valid reading can still be wrong there (no check digit would
+   * see it): show them to the person who compares the result with the document. Empty for typed
+   * input and for characters read surely.
+   */
+  readonly doubts: readonly (readonly [number, number])[];
 }
 
 /** Timings per pipeline stage, in milliseconds. */

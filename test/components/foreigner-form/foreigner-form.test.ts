@@ -63,6 +63,7 @@ const mrzResult = (over: Partial<MrzResult['fields']> = {}, valid = true): MrzRe
   valid,
   confidence: 0.99,
   corrections: [],
+  doubts: [],
 });
 
 describe('<timpora-foreigner-form>', function () {
@@ -378,6 +379,28 @@ describe('<timpora-foreigner-form>', function () {
       await el.updateComplete;
       expect(q<HTMLInputElement>(el, '#f-identity-surname').value).to.equal('DOE');
       expect(q(el, '.notice').textContent).to.contain(msg('id', 'mrz.invalid'));
+    });
+
+    it('marks the characters no check digit protects that the read was unsure of, for eyes and screen readers', async () => {
+      const el = await mount(c.client);
+      // SMITH's T (line 1, column 9) and the document code's P: a misread there passes every check digit.
+      el.dispatchEvent(new CustomEvent('timpora-mrz-read', { detail: { result: { ...mrzResult(), doubts: [[0, 8], [0, 0], [5, 1], [0, 99]] } }, bubbles: true }));
+      await el.updateComplete;
+      const doubts = q(el, '.notice .mrz-doubts');
+      expect(doubts.textContent).to.contain(msg('id', 'mrz.doubts', { n: 2 }));
+      expect(qa(el, '.mrz-doubts mark').map((m) => m.textContent)).to.deep.equal(['P', 'T']);
+      expect(qa(el, '.mrz-doubts code')).to.have.length(1);
+      expect(q(el, '.mrz-doubts code').getAttribute('aria-hidden')).to.equal('true');
+      const spoken = q(el, '.mrz-doubts .visually-hidden').textContent ?? '';
+      expect(spoken).to.contain(msg('id', 'mrz.doubtAt', { line: 1, column: 1, char: 'P' }));
+      expect(spoken).to.contain(msg('id', 'mrz.doubtAt', { line: 1, column: 9, char: 'T' }));
+      await expect(el).to.be.accessible();
+      // A read without doubts (or an older sender without the field) marks nothing.
+      const { doubts: _none, ...older } = mrzResult();
+      el.dispatchEvent(new CustomEvent('timpora-mrz-read', { detail: { result: older }, bubbles: true }));
+      await el.updateComplete;
+      expect(q(el, '.notice').textContent).to.contain(msg('id', 'mrz.filled', { n: 9 }));
+      expect(el.shadowRoot!.querySelector('.mrz-doubts')).to.equal(null);
     });
 
     it('ignores malformed read events', async () => {

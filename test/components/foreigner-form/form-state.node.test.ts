@@ -12,6 +12,7 @@ import {
   recordEdit,
   isPristine,
   documentTypeFromCode,
+  mrzDoubtLines,
 } from '../../../components/foreigner-form/form-state.ts';
 import { messages, validationMessage, fieldLabel } from '../../../components/foreigner-form/messages.ts';
 import { validateRecord } from '../../../sdk/model/validate-record.ts';
@@ -93,7 +94,7 @@ test('MRZ prefill fills identity + document and records edits once', () => {
     format: 'TD1',
     lines: ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'],
     fields: { documentCode: 'I', issuingState: 'UTO', documentNumber: 'D23145890', nationality: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', sex: 'F', birthDate: '1974-08-12', expiryDate: null, optional1: '', optional2: '' },
-    checks: {}, valid: true, confidence: 1, corrections: [],
+    checks: {}, valid: true, confidence: 1, corrections: [], doubts: [],
   };
   const { state, filled } = applyMrz(emptyState(), result, NOW);
   assert.equal(state.text['document.type'], 'id_card');
@@ -110,6 +111,17 @@ test('MRZ prefill fills identity + document and records edits once', () => {
   assert.equal(documentTypeFromCode('X'), 'other');
   assert.equal(isPristine(emptyState()), true);
   assert.equal(isPristine(state), false);
+});
+
+test('MRZ doubts: grouped per line in reading order; positions outside the lines and malformed entries dropped', () => {
+  const lines = ['P<GBRSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<', '1234567890GBR8003077M3002012<<<<<<<<<<<<<<02'];
+  assert.deepEqual(mrzDoubtLines({ lines, doubts: [[1, 20], [0, 8], [0, 0], [0, 8], [2, 1], [0, 44], [0, -1], [0, 1.5], 'x', [1]] }), [
+    { line: 1, text: lines[0], columns: [0, 8] },
+    { line: 2, text: lines[1], columns: [20] },
+  ]);
+  assert.deepEqual(mrzDoubtLines({ lines, doubts: [] }), []);
+  assert.deepEqual(mrzDoubtLines({ lines }), [], 'a sender without doubts');
+  assert.deepEqual(mrzDoubtLines({ lines, doubts: 'nope' }), []);
 });
 
 test('every validation code in sdk/model has wording in both languages', () => {

@@ -16,6 +16,7 @@ const result: MrzResult = {
   valid: true,
   confidence: 0.98,
   corrections: [],
+  doubts: [],
 };
 
 describe('<timpora-foreigner-form> with <timpora-mrz-scanner> on the page', function () {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCheckDigit, MRZ_ALPHABET } from '../../../sdk/mrz/checkdigit.ts';
-import { INFERRED_LETTER_P, MRZ_CONFIDENCE_THRESHOLD, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
+import { INFERRED_LETTER_P, MRZ_CONFIDENCE_THRESHOLD, MRZ_DOUBT_P, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { CharAlternative, LineCandidates, MrzFormat } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
@@ -79,6 +79,25 @@ test('letters-only fields map digits back: 0->O in names, 1->I, 5->S in state co
   assert.ok(names);
   assert.equal(names.lines[0], TD3[0]);
   assert.equal(names.fields.surname, 'ERIKSSON');
+});
+
+test('doubts: unsure characters no check digit covers, and letters first read as digits; never checked ones or fillers', () => {
+  const sure = correctMrz(cands(TD3, {}, 0.9999), { now: NOW });
+  assert.ok(sure?.valid);
+  assert.deepEqual(sure.doubts, []);
+  assert.deepEqual(parseMrz(TD3, { now: NOW }).doubts, [], 'typed input has nothing to doubt');
+  // ERIKSSON's K (line 0, column 8) at 0.95 still clears the bar; a document number digit at 0.95 is
+  // the check digit's to settle; a filler at 0.95 is no letter; ERIKSSON's O read 0 at 0.9999 is a
+  // letter inferred from a digit.
+  const nameP = MRZ_DOUBT_P - 0.045;
+  const r = correctMrz(
+    cands(TD3, { '0,8': [{ ch: 'K', p: nameP }, { ch: 'X', p: 1 - nameP }], '1,1': [{ ch: '8', p: 0.95 }, { ch: 'B', p: 0.05 }], '0,40': [{ ch: '<', p: 0.95 }, { ch: 'K', p: 0.05 }], '0,11': [{ ch: '0', p: 0.9999 }] }, 0.9999),
+    { now: NOW },
+  );
+  assert.ok(r);
+  assert.equal(r.valid, true);
+  assert.deepEqual(r.lines, TD3);
+  assert.deepEqual(r.doubts, [[0, 8], [0, 11]]);
 });
 
 test('an O/0 doubt the check digit cannot settle is not corrected into a valid read', () => {
