@@ -1109,10 +1109,13 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
           // Last, the first bands with their motion blur undone (see deblur.ts), witnessed like the
           // sharpened looks' readings or standing alone (see `standsAlone`): unwitnessed, they read
           // names wrong and were reported valid (fresh 550268 PETER read PETEB; 350441's O and 0
-          // swapped). The witnesses are the best readings so far, the later looks' included; a
-          // frame with none is looked at too, its readings counting only standing alone.
-          if (!read) {
-            witnesses = [best as Reading | null, bestPart as Reading | null].filter((x): x is Reading => x !== null);
+          // swapped). The witnesses are the best readings so far, the later looks' included. A frame
+          // with no reading at all is not looked at: of main's 2,670 unread frames of the 46 lists,
+          // one had none (5020036) and its deblurred reading did not stand alone (session 27), while
+          // frames without a document (most of a camera's) would pay for the look.
+          const seen = [best as Reading | null, bestPart as Reading | null].filter((x): x is Reading => x !== null);
+          if (!read && seen.length > 0) {
+            witnesses = seen;
             deblurred = true;
             deblurLooks.some((s) => s());
           }
