@@ -190,12 +190,13 @@ export function sharpenAlternatives(pos: readonly CharAlternative[], gamma: numb
 /**
  * A character no check digit covers read with less probability than this is reported among the
  * result's `doubts` (as is a letter whose first choice was a digit: a name's D read 0 and mapped to
- * O at over 0.995, fresh 5020315). Measured (session 27, every frame of the 29 synthetic lists and
- * 17 fresh sets, readings unchanged): 23.1% of the right reads have a doubt (2.5% of the clean
- * preset, 25.2% normal, 45.5% hard; one character in the median such frame, five at the 90th
- * percentile), 4 of the 22 real samples read; the wrong character of 7 of the 8 false accepts on
- * fresh frames is one (not 5150379's G read Q: a check digit covers it, blind to that swap). At
- * 0.99: about 19% of the right reads (letters read from digits not counted), 6 of the 8.
+ * O at over 0.995, fresh 5020315). Measured (session 27, all 21,220 frames of the 28 tuned
+ * synthetic lists and 17 fresh sets, readings unchanged): 23.2% of the 18,543 right reads have a
+ * doubt (2.5% of the clean preset, 25.3% normal, 46.1% hard; one character in the median such
+ * frame, five at the 90th percentile), and 4 of the 22 right reads of real samples; the wrong
+ * character of 7 of the 8 false accepts on fresh frames is one (not 5150379's G read Q: a check
+ * digit covers it, blind to that swap). At 0.99: about 19% of the right reads (letters read from
+ * digits not counted), 6 of the 8.
  */
 export const MRZ_DOUBT_P = 0.995;
 
