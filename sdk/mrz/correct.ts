@@ -40,13 +40,14 @@
  *    with every check digit still passing (O/0 twice at weights 3 and 7, U/0, S/8...) at odds of
  *    1 in 99 or more (a G/Q swap: {@link GQ_SWAP_ODDS}), unless the `witnesses` (another
  *    classifier's reading of the same glyphs; the engine gives the ensemble's readings the MLP's,
- *    the MLP's the CNN's) also rule that swap out at under 1 in 99, each on its own. Session 24: bench 70309 (U at 0.93 with 0 at
- *    0.07; the MLP 0.986 / 0.004) and fresh 520229 read; fresh 520049, a pair of 0 read O at 0.78
- *    and 0.93, stays refused (the MLP gave the first 0 at 0.81). Replay stress with the MLP as
- *    witness: 1711 / 13 -> 1766 / 13 and 246 / 4 -> 256 / 4 (the CNN: 1749 / 13, 249 / 4). Both
- *    witnesses at once read 19 and 2 more there, but none of the bench's; their product with the
- *    reading's own odds (as if independent) let 520049 through. All 26 lists (11,243 frames):
- *    9,669 -> 9,679 read, none lost, 0 false accepts; paired median 1.000 Chromium, 1.014 Node.
+ *    the MLP's the CNN's) also rule that swap out at under 1 in 99, each on its own. Session 24:
+ *    bench 70309 (U at 0.93 with 0 at 0.07; the MLP 0.986 / 0.004) and fresh 520229 read; fresh
+ *    520049, a pair of 0 read O at 0.78 and 0.93, stays refused (the MLP gave the first 0 at 0.81).
+ *    Replay stress with the MLP as witness: 1711 / 13 -> 1766 / 13 and 246 / 4 -> 256 / 4 (the CNN:
+ *    1749 / 13, 249 / 4). Both witnesses at once read 19 and 2 more there, but none of the bench's;
+ *    their product with the reading's own odds (as if independent) let 520049 through. All 26 lists
+ *    (11,243 frames): 9,669 -> 9,679 read, none lost, 0 false accepts; paired median 1.000
+ *    Chromium, 1.014 Node.
  *    The bar is two bars (`checkedThreshold`, `uncheckedThreshold`, both 0.9; `threshold` sets
  *    both): session 25 split it and found neither part can be lowered. Of main's INVALID frames
  *    (431, 29 lists and fresh 600000/610000), the least unchecked character alone holds 141 (names
@@ -68,14 +69,14 @@
  * synthetic lists and 11 fresh sets), with the least unchecked character at 0.90-0.96 the reading
  * was wrong 2 times in 1,336 on bands whose mean first-choice probability (every position) is 0.98
  * or more, 4 in 107 at 0.97-0.98 and 6 in 49 under 0.97; an unchecked letter at 0.90-0.95 was wrong
- * 2 times in 1,188 there and 103 in 1,188 under 0.97. The unchecked bar raised by 0.05 under 0.97 refused fresh false accept
- * 5020315 (DUPONT read OUPONT, the O at 0.930, band 0.956) for about 25 right frames (4 lost in
- * the 14 lists counted before it was stopped: 340971, 350620, 350701, 90279). On 3,000 frames
- * rendered afterwards (seeds 5100000-5150000) it changed no status: main's 5 false accepts there
- * were on bands of 0.975-0.998. Fresh 600179 (band 0.965) was then read by another cut averaging
- * 0.975 with its M at 0.956. Nor does a text many looks refused before one validates it tell a
- * wrong reading: 82 of 734 right frames under 0.98 (30 of the lists) validated after 10 or more
- * refused readings of their text (600179, 5020315 and 620377 after 8-9).
+ * 2 times in 1,188 there and 103 in 1,188 under 0.97. The unchecked bar raised by 0.05 under 0.97
+ * refused fresh false accept 5020315 (DUPONT read OUPONT, the O at 0.930, band 0.956) for about 25
+ * right frames (4 lost in the 14 lists counted before it was stopped: 340971, 350620, 350701,
+ * 90279). On 3,000 frames rendered afterwards (seeds 5100000-5150000) it changed no status: main's
+ * 5 false accepts there were on bands of 0.975-0.998. Fresh 600179 (band 0.965) was then read by
+ * another cut averaging 0.975 with its M at 0.956. Nor does a text many looks refused before one
+ * validates it tell a wrong reading: 82 of 734 right frames under 0.98 (30 of the lists) validated
+ * after 10 or more refused readings of their text (600179, 5020315 and 620377 after 8-9).
  *
  * Tried and dropped (session 15): leaving out of the unlisted mass what the classifier gave
  * characters a position cannot hold even through a look-alike (3 in a name, H in a check digit),
@@ -111,7 +112,7 @@
 import { isKnownStateCode } from '../model/countries.ts';
 import { CHECK_WEIGHTS, mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
-import { computeChecks, interpretMrz, td1LongNumber, type MrzParseOptions } from './interpret.ts';
+import { checksPassWith, interpretMrz, td1LongNumber, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
 
 /** Minimum confidence for a corrected read to be reported valid (see module docs). */
@@ -832,24 +833,14 @@ function hiddenLookalikeSwap(layout: MrzLayout, classes: readonly MrzCharClass[]
   if (doubt.length === 0) return false;
   doubt.sort((a, b) => b.odds - a.odds);
   doubt.length = Math.min(doubt.length, MAX_SWAPS);
-  const trial = lines.map((s) => [...s]);
-  const passes = (): boolean => Object.values(computeChecks(layout, trial.map((s) => s.join('')))).every(Boolean);
-  const swapped = (d: (typeof doubt)[number], fn: () => boolean): boolean => {
-    const row = trial[d.l] as string[];
-    const was = row[d.c] as string;
-    row[d.c] = d.twin;
-    const pass = fn();
-    row[d.c] = was;
-    return pass;
-  };
   // A swap the witnesses all give odds under the bar is ruled out (no witnesses: none is).
   const seenBy = (a: (typeof doubt)[number], b?: (typeof doubt)[number]): boolean => witnesses.length === 0 || a.seen.some((x, w) => x * (b ? (b.seen[w] as number) : 1) >= maxOdds);
   for (let i = 0; i < doubt.length; i++) {
     const a = doubt[i] as (typeof doubt)[number];
-    if (a.odds >= maxOdds && seenBy(a) && swapped(a, passes)) return true;
+    if (a.odds >= maxOdds && seenBy(a) && checksPassWith(layout, lines, [a])) return true;
     for (let j = i + 1; j < doubt.length; j++) {
       const b = doubt[j] as (typeof doubt)[number];
-      if ((b.l !== a.l || b.c !== a.c) && a.odds * b.odds >= maxOdds && seenBy(a, b) && swapped(a, () => swapped(b, passes))) return true;
+      if ((b.l !== a.l || b.c !== a.c) && a.odds * b.odds >= maxOdds && seenBy(a, b) && checksPassWith(layout, lines, [a, b])) return true;
     }
   }
   return false;

@@ -25,7 +25,7 @@
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz, type MrzCorrectOptions } from './correct.ts';
-import { computeChecks } from './interpret.ts';
+import { checksPassWith } from './interpret.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
@@ -858,9 +858,7 @@ const DEBLUR_TWINS: Readonly<Record<string, string>> = { O: '0', '0': 'O', D: '0
 export function blindAgainst(r: Pick<MrzResult, 'format' | 'lines'>, before: Pick<MrzResult, 'format' | 'lines'>): boolean {
   if (before.format !== r.format) return false;
   const layout = LAYOUTS[r.format];
-  const trial = r.lines.map((line) => [...line]);
-  const passes = (): boolean => Object.values(computeChecks(layout, trial.map((s) => s.join('')))).every(Boolean);
-  if (!passes()) return false;
+  if (!checksPassWith(layout, r.lines)) return false;
   const classes = positionClasses(layout);
   // The reading's look-alikes in checked mixed fields, and whether the earlier reading reads the twin.
   const swaps: { l: number; c: number; twin: string; disputed: boolean }[] = [];
@@ -870,15 +868,7 @@ export function blindAgainst(r: Pick<MrzResult, 'format' | 'lines'>, before: Pic
       if (twin && classes[l]?.[c] === 'alnum' && checked(layout, l, c)) swaps.push({ l, c, twin, disputed: before.lines[l]?.[c] === twin });
     }
   });
-  const swapped = (s: (typeof swaps)[number], then: () => boolean): boolean => {
-    const row = trial[s.l] as string[];
-    const was = row[s.c] as string;
-    row[s.c] = s.twin;
-    const result = then();
-    row[s.c] = was;
-    return result;
-  };
-  return swaps.some((a, i) => a.disputed && (swapped(a, passes) || swaps.some((b, j) => j !== i && swapped(a, () => swapped(b, passes)))));
+  return swaps.some((a, i) => a.disputed && (checksPassWith(layout, r.lines, [a]) || swaps.some((b, j) => j !== i && checksPassWith(layout, r.lines, [a, b]))));
 }
 
 /**

@@ -103,6 +103,28 @@ export function resolveMrzDate(yymmdd: string, kind: 'birth' | 'expiry', now: Da
   return { iso: isoOf(year, mm, dd), ok: true };
 }
 
+/** One character of an MRZ reading put in another's place: `twin` at line `l`, column `c`. */
+export interface MrzSwap {
+  readonly l: number;
+  readonly c: number;
+  readonly twin: string;
+}
+
+/**
+ * True when every check digit of `layout` passes on `lines` with `swaps` made (none: the lines as
+ * read). What the look-alike rules ask (correct.ts `hiddenLookalikeSwap`, engine.ts
+ * `blindAgainst`): can the check digits tell a reading from the one with its twins swapped in?
+ */
+export function checksPassWith(layout: MrzLayout, lines: readonly string[], swaps: readonly MrzSwap[] = []): boolean {
+  let trial = lines;
+  if (swaps.length > 0) {
+    const rows = lines.map((s) => [...s]);
+    for (const s of swaps) if (rows[s.l]?.[s.c] !== undefined) (rows[s.l] as string[])[s.c] = s.twin;
+    trial = rows.map((r) => r.join(''));
+  }
+  return Object.values(computeChecks(layout, trial)).every(Boolean);
+}
+
 /** Check-digit verdicts of one layout, by our own implementation. Exposed for correct.ts. */
 export function computeChecks(layout: MrzLayout, lines: readonly string[]): Partial<Record<CheckDigitName, boolean>> {
   const out: Partial<Record<CheckDigitName, boolean>> = {};

@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeCheckDigit } from '../../../sdk/mrz/checkdigit.ts';
 import { MrzParseError, packageChecks, parseMrz, resolveMrzDate, safeParseMrz } from '../../../sdk/mrz/parse.ts';
+import { checksPassWith } from '../../../sdk/mrz/interpret.ts';
+import { LAYOUTS } from '../../../sdk/mrz/formats.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const samples = resolve(repoRoot, '../shared/mrz-samples');
@@ -93,6 +95,21 @@ function frenchCard(surname: string, admin: string, number: string, given: strin
   const head = `${number}${computeCheckDigit(number)}${given.padEnd(14, '<')}${birth}${computeCheckDigit(birth)}${sex}`;
   return [l1, `${head}${computeCheckDigit(l1 + head)}`];
 }
+
+test('checksPassWith: O for 0 at weights 7 and 3 of a document number goes unseen by every check digit; one alone does not', () => {
+  const doc = 'X81002345'; // its 0s at weights 7 and 3: O (24) for both adds 168 + 72 = 240
+  const body = `${doc}${computeCheckDigit(doc)}UTO7408122F1204159ZE184226B<<<<<1`;
+  const line2 = body + computeCheckDigit(body.slice(0, 10) + body.slice(13, 20) + body.slice(21, 43));
+  const lines = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', line2];
+  const td3 = LAYOUTS.TD3;
+  assert.equal(checksPassWith(td3, lines), true);
+  assert.equal(checksPassWith(td3, lines, [{ l: 1, c: 3, twin: 'O' }]), false);
+  assert.equal(checksPassWith(td3, lines, [{ l: 1, c: 4, twin: 'O' }]), false);
+  assert.equal(checksPassWith(td3, lines, [{ l: 1, c: 3, twin: 'O' }, { l: 1, c: 4, twin: 'O' }]), true);
+  assert.equal(checksPassWith(td3, lines, [{ l: 1, c: 14, twin: '1' }]), false, 'a birth date digit is seen');
+  assert.equal(lines[1], line2, 'the lines are not changed');
+  assert.equal(checksPassWith(td3, lines, [{ l: 5, c: 3, twin: 'O' }, { l: 1, c: 99, twin: 'O' }]), true, 'swaps outside the lines are ignored');
+});
 
 test('French national identity card (FRA_ID, 2x36 starting IDFRA): valid with its fields, nationality FRA, no expiry', () => {
   const r = parseMrz(FRA, { now: NOW });
