@@ -94,6 +94,14 @@ export interface MrzCameraScannerOptions {
    * distant documents are still read. Default 960.
    */
   maxFrameSide?: number;
+  /**
+   * Milliseconds the engine may spend on a frame while no MRZ is in view (0: no limit). Default 250.
+   * A frame that reads nothing valid tries look after look (the synthetic bench's median such frame:
+   * 0.8 s); by then a document still moving into place has newer, sharper frames. Once a frame
+   * reads something (the MRZ is in view), or {@link OUT_OF_TIME_IN_A_ROW} frames in a row ran out of
+   * time (a document that only reads slowly), the next frame has no limit.
+   */
+  frameBudgetMs?: number;
   /** Part of the frame to read (frame pixels), e.g. around the guide. Default: whole frame. */
   region?: (frameWidth: number, frameHeight: number) => FrameRect | undefined;
   /** Camera opener (tests). Default {@link openCamera}. */
@@ -112,6 +120,12 @@ export function isSpecimen(result: MrzResult): boolean {
 /** Consecutive empty frames after which the status falls back from `holding` to `searching`. */
 const MISSES_BEFORE_SEARCHING = 4;
 
+/** Default of {@link MrzCameraScannerOptions.frameBudgetMs}. */
+export const DEFAULT_FRAME_BUDGET_MS = 250;
+
+/** Frames in a row that ran out of their budget after which the next frame has none. */
+export const OUT_OF_TIME_IN_A_ROW = 3;
+
 /** Live MRZ scanner over a camera and a frame reader. */
 export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap> {
   /** The options; `continuous`, `formats`, `allowSpecimen` may be changed while running. */
@@ -122,6 +136,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #voter: FrameVoter | null = null;
   #abort: AbortController | null = null;
   #misses = 0;
+  /** Frames in a row that ran out of their time budget (see `frameBudgetMs`). */
+  #outOfTime = 0;
   #lastEmitted: string | null = null;
   #lastResult: MrzImageResult | null = null;
   /** Corners of the MRZ in the last answered frame (frame pixels), or null. */
@@ -212,6 +228,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#voter = this.options.createVoter();
     this.#voted = 0;
     this.#misses = 0;
+    this.#outOfTime = 0;
+    this.#track = null;
     this.#lastEmitted = null;
     this.#pump?.stop();
     this.#pump = new FramePump({
@@ -227,9 +245,14 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         // The band crop (a JPEG encode in the worker) only where the frame may settle the vote: not
         // the first frame with a read, which no vote of two frames settles.
         this.#cropAsked = this.#voted > 0;
+        // A time limit only while nothing is in view, and not after OUT_OF_TIME_IN_A_ROW cut frames
+        // (see `frameBudgetMs`).
+        const budget = this.options.frameBudgetMs ?? DEFAULT_FRAME_BUDGET_MS;
+        const limited = budget > 0 && this.#track === null && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
         return {
           maxSide: full ? Math.max(w, h) : (this.options.maxFrameSide ?? 960),
           cropBand: this.#cropAsked,
+          ...(limited ? { budgetMs: budget } : {}),
           ...(region ? { region } : {}),
           ...(this.options.formats ? { formats: this.options.formats } : {}),
           ...(this.options.allowSpecimen ? { allowSpecimen: true } : {}),
@@ -308,6 +331,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.emit('frame', response);
     this.#lastResult = result;
     this.#track = result ? result.corners : null;
+    this.#outOfTime = response.outOfTime ? this.#outOfTime + 1 : 0;
     if (!result) {
       this.#misses++;
       this.#voter?.push(null);

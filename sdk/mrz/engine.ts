@@ -50,7 +50,22 @@ export interface ReadMrzOptions {
    * frame that reads nothing examined each band it was given).
    */
   readonly maxBands?: number;
+  /**
+   * Camera frames: milliseconds after which the looks not yet begun are skipped, and the frame
+   * gives what it read so far (default: no limit). A frame that reads nothing valid tries many
+   * looks (bench median 0.8 s, Node); by then the camera has a newer frame, which for a document
+   * still moving into place reads sooner. Photos should not set it.
+   */
+  readonly budgetMs?: number;
 }
+
+/** The options inside one read: the caller's, and whether the frame's time is spent (see `budgetMs`). */
+interface LookOptions extends ReadMrzOptions {
+  readonly spent: () => boolean;
+}
+
+/** For reads without a budget. */
+const NEVER_SPENT = (): boolean => false;
 
 /** One recognised MRZ hypothesis: classifier alternatives per line and where it is. */
 export interface MrzRecognition {
@@ -189,7 +204,7 @@ interface CutGlyphs {
 function scan(
   prep: Prepared,
   quarterTurns: number,
-  options: ReadMrzOptions,
+  options: LookOptions,
   timings: MrzTimings,
   visit: Visit,
   fine = false,
@@ -208,7 +223,7 @@ function scan(
   let t2 = now();
   timings.locate += t2 - t;
   if (readBands(g, pyramid, tried, prep, quarterTurns, options, timings, visit, fine, lastLooks, regroupLooks, extentLooks, deblurLooks)) return true;
-  if (!fine) return false;
+  if (!fine || options.spent()) return false;
   // Fast pass found nothing readable: a finer locate pass, skipping the bands already examined,
   // reading only its best band (the costly frames are the ones that find nothing; the bench's and
   // the held-out frames the fine pass rescues were all read from its first band). An upright frame
@@ -226,6 +241,7 @@ function scan(
   // an examined band although their lines are of another thickness (see locate's `keepResolved`).
   if (rescueLooks) {
     rescueLooks.push(() => {
+      if (options.spent()) return false;
       const t3 = now();
       const rescued = locateBands(g, { maxCandidates: RESCUE_BANDS, fine: true, exclude: [...tried, ...more], split: quarterTurns === 0, pyramid, keepResolved: true });
       timings.locate += now() - t3;
@@ -482,7 +498,7 @@ function readBands(
   bands: readonly BandCandidate[],
   prep: Prepared,
   quarterTurns: number,
-  options: ReadMrzOptions,
+  options: LookOptions,
   timings: MrzTimings,
   visit: Visit,
   secondOpinion = false,
@@ -509,6 +525,7 @@ function readBands(
   // The second opinion of the other ranked cuts (see `read`), after the moved readings.
   const lateSeconds: (() => boolean)[] = [];
   const look = ({ band, margin, fallback, loose }: BandLook): boolean => {
+    if (options.spent()) return false;
     t = now();
     const a = fallback ? fallback() : analyseBand(g, band, pyramid, margin);
     t2 = now();
@@ -589,6 +606,7 @@ function readBands(
         // else failed (every such cut read at once cost the bench's median frame about 8%).
         if (late) {
           lateSeconds.push(() => {
+            if (options.spent()) return false;
             t = now();
             const lines2 = group.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
             timings.classify += now() - t;
@@ -607,6 +625,7 @@ function readBands(
       // nothing more (read right after the second opinion, it cost the bench's frames read by a
       // later cut: paired median ratio 1.06, p95 +47%, Chromium). The cut's buffers are the frame's.
       lastResorts.push(() => {
+        if (options.spent()) return false;
         t = now();
         const moved = group.cells.map((c, i) => bestMovedReading(c, again[i] as LineCandidates, LINE_MOVES));
         timings.classify += now() - t;
@@ -710,6 +729,7 @@ function readBands(
   // (see deblur.ts), through every look of a band, when the band shows one.
   if (deblurLooks && firstBand) {
     deblurLooks.push(() => {
+      if (options.spent()) return false;
       const t0 = now();
       readyGray(g);
       const blur = bandMotion(g, firstBand);
@@ -776,7 +796,7 @@ function recognizeFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): 
     const prep = prepare(image);
     if (prep) {
       const turns = options.rotations ? [0, 1, 2, 3] : [0];
-      for (const q of turns) scan(prep, q, options, timings, (r, _confirm, part) => (part || candidates.push(r), false));
+      for (const q of turns) scan(prep, q, { ...options, spent: NEVER_SPENT }, timings, (r, _confirm, part) => (part || candidates.push(r), false));
     }
   } catch {
     // Defensive: malformed input must never escape as an exception.
@@ -988,6 +1008,8 @@ export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = 
 function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzImageResult | null {
   const timings = zeroTimings();
   const t0 = now();
+  const budget = options.budgetMs;
+  const looks: LookOptions = { ...options, spent: budget === undefined ? NEVER_SPENT : () => now() - t0 > budget };
   let best: Reading | null = null;
   // The most confident reading of a cut that stops inside a longer line (see Visit): a witness only.
   let bestPart: Reading | null = null;
@@ -1015,7 +1037,8 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
       // a check-blind look-alike swap alone (see blindAgainst).
       let deblurred = false;
       for (const q of turns) {
-        const stop = scan(prep, q, options, timings, (first, confirm, part, glyphs, others) => {
+        if (looks.spent()) break;
+        const stop = scan(prep, q, looks, timings, (first, confirm, part, glyphs, others) => {
           // The other classifiers' readings are made only for a reading a check-blind swap or an
           // unchecked O or 0 alone refuses.
           const w = others ? { witnesses: others } : {};

@@ -24,7 +24,7 @@ import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
 /** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
 export type ReadMrzFunction = (
   image: RgbaImage | GrayImage,
-  options: { formats?: readonly MrzFormat[]; allowSpecimen?: boolean },
+  options: { formats?: readonly MrzFormat[]; allowSpecimen?: boolean; budgetMs?: number },
 ) => MrzImageResult | null | Promise<MrzImageResult | null>;
 
 const now = (): number => performance.now();
@@ -164,8 +164,12 @@ async function cropBand(source: CanvasImageSource, corners: readonly Point[], li
   return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
-function engineOptions(request: FrameReadOptions): { formats?: readonly MrzFormat[]; allowSpecimen?: boolean } {
-  return { ...(request.formats ? { formats: request.formats } : {}), ...(request.allowSpecimen ? { allowSpecimen: true } : {}) };
+function engineOptions(request: FrameReadOptions): { formats?: readonly MrzFormat[]; allowSpecimen?: boolean; budgetMs?: number } {
+  return {
+    ...(request.formats ? { formats: request.formats } : {}),
+    ...(request.allowSpecimen ? { allowSpecimen: true } : {}),
+    ...(request.budgetMs !== undefined ? { budgetMs: request.budgetMs } : {}),
+  };
 }
 
 /**
@@ -241,7 +245,9 @@ export async function processFrame(
   } finally {
     frame.close();
   }
-  return { result: found, band, frameWidth, frameHeight, timings: { decode, engine, total: now() - t0 } };
+  const timings = { decode, engine, total: now() - t0 };
+  const budget = request.budgetMs;
+  return { result: found, band, frameWidth, frameHeight, timings, ...(budget !== undefined && engine > budget && !found?.valid ? { outOfTime: true } : {}) };
 }
 
 /**

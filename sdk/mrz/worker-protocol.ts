@@ -87,6 +87,8 @@ export interface FrameReadOptions {
   readonly allowSpecimen?: boolean;
   /** Longest side handed to the engine (larger frames are downscaled first). Default 2400. */
   readonly maxSide?: number;
+  /** Camera frames: milliseconds after which the engine gives the frame up (`ReadMrzOptions.budgetMs`). Default: no limit. */
+  readonly budgetMs?: number;
 }
 
 /** Per-frame timings in milliseconds (worker side). */
@@ -113,6 +115,8 @@ export interface FrameReadResponse {
   readonly frameHeight: number;
   /** Where the time went. */
   readonly timings: FrameReadTimings;
+  /** The engine ran past `budgetMs` without a valid read: it gave the frame up (looks were left). */
+  readonly outOfTime?: boolean;
   /** `'track-frame'` only: the `VideoFrame.timestamp` (microseconds, capture clock) of the frame read. */
   readonly frameTimestamp?: number;
 }

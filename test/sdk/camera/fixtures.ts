@@ -33,6 +33,8 @@ export class ScriptedReader implements FrameReader {
   maxInFlight = 0;
   disposed = false;
   requests: Omit<FrameReadRequest, 'frame'>[] = [];
+  /** Whether the answer to call n says the engine ran out of its time budget. */
+  outOfTime: (call: number) => boolean = () => false;
   constructor(
     public answer: (call: number) => MrzImageResult | null,
     public delayMs = 0,
@@ -54,6 +56,7 @@ export class ScriptedReader implements FrameReader {
       frameWidth,
       frameHeight,
       timings: { decode: 0, engine: this.delayMs, total: this.delayMs },
+      ...(this.outOfTime(this.calls) ? { outOfTime: true } : {}),
     };
   }
   dispose(): void {

@@ -210,6 +210,30 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(frame.width).to.equal(0); // closed bitmaps report 0 x 0
   });
 
+  it('hands the time budget to the engine and says when a frame ran past it without a valid read', async () => {
+    const slow = (result: MrzImageResult | null, ms: number, budgets: (number | undefined)[]): ReadMrzFunction => (_image, options) => {
+      budgets.push(options.budgetMs);
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        /* the engine's looks */
+      }
+      return result;
+    };
+    const budgets: (number | undefined)[] = [];
+    const block = { x: 10, y: 10, width: 40, height: 10 };
+    const cut = await processFrame({ frame: await frameWithBlock(60, 40, block), budgetMs: 5 }, slow(null, 20, budgets));
+    expect(cut.outOfTime).to.equal(true);
+    // Within its budget, or read validly however long it took, or without a budget: not out of time.
+    const inTime = await processFrame({ frame: await frameWithBlock(60, 40, block), budgetMs: 5000 }, slow(null, 1, budgets));
+    expect(inTime.outOfTime).to.equal(undefined);
+    const readLate = await processFrame({ frame: await frameWithBlock(60, 40, block), budgetMs: 5 }, slow(imageResult(), 20, budgets));
+    expect(readLate.result?.valid).to.equal(true);
+    expect(readLate.outOfTime).to.equal(undefined);
+    const unlimited = await processFrame({ frame: await frameWithBlock(60, 40, block) }, slow(null, 20, budgets));
+    expect(unlimited.outOfTime).to.equal(undefined);
+    expect(budgets).to.deep.equal([5, 5000, 5, undefined]);
+  });
+
   it('rethrows engine failures after closing the frame', async () => {
     const frame = await frameWithBlock(50, 50, { x: 0, y: 0, width: 1, height: 1 });
     let caught: unknown;

@@ -166,6 +166,27 @@ describe('sdk/camera MrzCameraScanner', () => {
     expect(sides.slice(2)).to.include(full);
   });
 
+  it('limits the time of frames while nothing is in view, not once the MRZ is, nor after three frames ran out of time', async () => {
+    // Calls 1-3 find nothing and run out of time, 4 finds nothing in time, 5 reads, 6-7 find nothing.
+    const reader = new ScriptedReader((call) => (call === 5 ? imageResult() : null));
+    reader.outOfTime = (call) => call <= 3;
+    const s = make(reader);
+    await s.start();
+    await until(() => reader.calls >= 7, 8000, 'frames');
+    s.stop();
+    const budgets = reader.requests.slice(0, 7).map((r) => r.budgetMs);
+    expect(budgets).to.deep.equal([250, 250, 250, undefined, 250, undefined, 250]);
+    // 0: no limit at all.
+    const free = new ScriptedReader(() => null);
+    scanner = null;
+    const s2 = make(free, { frameBudgetMs: 0 });
+    await s2.start();
+    await until(() => free.calls >= 2, 8000, 'frames');
+    s2.stop();
+    expect(free.requests.map((r) => r.budgetMs)).to.not.include(250);
+    expect(free.requests.every((r) => r.budgetMs === undefined)).to.equal(true);
+  });
+
   it('does not report ICAO specimens unless allowed', async () => {
     const reader = new ScriptedReader(() => imageResult());
     const s = make(reader, { allowSpecimen: false });

@@ -413,6 +413,18 @@ test('a band the fine locate pass dropped as a duplicate of a thicker examined b
   assertBenchFrameReads(400358, 'hard');
 });
 
+test('budgetMs: a frame out of time looks no further; with time to spare it reads as without a budget', () => {
+  // Bench 70310 reads in the fine pass (see above), 400358 only in the rescue looks, after every other look.
+  for (const [seed, preset] of [[70310, 'normal'], [400358, 'hard']] as const) {
+    const image = decodeGray(renderSynthetic(seed, { preset, encoding: 'jpeg' }).image);
+    const unlimited = readMrz(image);
+    assert.equal(unlimited?.valid, true, `seed ${seed}`);
+    assert.equal(readMrz(image, { budgetMs: 0 })?.valid ?? false, false, `seed ${seed}: no time, no valid read`);
+    const ample = readMrz(image, { budgetMs: 60_000 });
+    assert.deepEqual(ample && { lines: ample.lines, valid: ample.valid, confidence: ample.confidence }, { lines: unlimited?.lines, valid: true, confidence: unlimited?.confidence }, `seed ${seed}`);
+  }
+});
+
 test('an MRZ tilted 27 degrees is located and read', () => {
   // Held-out 90074 ('hard' TD2, tilted 27.3 degrees): locate took lines up to 25.8 degrees from the
   // horizontal only, so no band of the MRZ was offered.
