@@ -3,7 +3,8 @@
  * (scripts/mrz/synth.ts, OCR-B MRZ) and writes it as a YUV4MPEG2 clip for Chromium's fake camera
  * (`--use-file-for-fake-video-capture`). A tiny y4m writer (I420, BT.601 full range) avoids any
  * external tool; each frame is the page shifted by a few pixels with fresh sensor noise, like a
- * hand-held camera.
+ * hand-held camera. With `settle`, the clip starts with the document sliding in from the left and
+ * slowing down, blurred along its motion, as a hand brings it under the camera.
  * @module
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
@@ -26,7 +27,12 @@ export interface ScannerClipOptions {
   jitter?: number;
   /** Standard deviation of added noise (0-255). Default 3. */
   noise?: number;
+  /** Frames of the document sliding into place before the jittered ones (at most {@link SETTLE_SPEEDS}' length). Default 0. */
+  settle?: number;
 }
+
+/** Pixels per frame (1280 px wide) of a document slowing down as it comes to rest: the `settle` frames' motion. */
+export const SETTLE_SPEEDS = [40, 32, 26, 21, 17, 13, 10, 7, 5, 3, 2, 1] as const;
 
 /** What was written. */
 export interface ScannerClip {
@@ -133,9 +139,41 @@ export async function makeScannerClip(path: string, options: ScannerClipOptions 
     }
     frames.push(out);
   }
+  const speeds = SETTLE_SPEEDS.slice(SETTLE_SPEEDS.length - Math.min(options.settle ?? 0, SETTLE_SPEEDS.length));
+  function* sliding(): Generator<Uint8ClampedArray> {
+    const first = frames[0]!;
+    for (let k = 0; k < speeds.length; k++) {
+      // Still to travel, and the blur of this frame's motion over about a third of a frame's time.
+      const offset = Math.round(speeds.slice(k).reduce((a, b) => a + b, 0) * (width / 1280));
+      const r = Math.round((speeds[k]! * (width / 1280)) / 3);
+      const out = new Uint8ClampedArray(width * height * 4);
+      const row = new Float32Array(width);
+      for (let yy = 0; yy < height; yy++) {
+        for (let c = 0; c < 3; c++) {
+          for (let xx = 0; xx < width; xx++) row[xx] = xx - offset >= 0 ? first[(yy * width + xx - offset) * 4 + c]! : 118;
+          let sum = 0;
+          let n = 0;
+          for (let xx = -r; xx < width; xx++) {
+            if (xx + r < width) {
+              sum += row[xx + r]!;
+              n++;
+            }
+            if (xx - r - 1 >= 0) {
+              sum -= row[xx - r - 1]!;
+              n--;
+            }
+            if (xx >= 0) out[(yy * width + xx) * 4 + c] = sum / n;
+          }
+        }
+        for (let xx = 0; xx < width; xx++) out[(yy * width + xx) * 4 + 3] = 255;
+      }
+      yield out;
+    }
+  }
   function* sequence(): Generator<Uint8ClampedArray> {
+    yield* sliding();
     for (const frame of frames) for (let r = 0; r < repeat; r++) yield frame;
   }
   writeY4m(path, width, height, sequence());
-  return { path, lines: synth.lines, format: synth.format, width, height, frames: distinct * repeat };
+  return { path, lines: synth.lines, format: synth.format, width, height, frames: speeds.length + distinct * repeat };
 }
