@@ -164,7 +164,7 @@ async function cropBand(source: CanvasImageSource, corners: readonly Point[], li
   return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
-function engineOptions(request: FrameReadOptions): { formats?: readonly MrzFormat[]; allowSpecimen?: boolean; budgetMs?: number } {
+function engineOptions(request: FrameReadOptions): Parameters<ReadMrzFunction>[1] {
   return {
     ...(request.formats ? { formats: request.formats } : {}),
     ...(request.allowSpecimen ? { allowSpecimen: true } : {}),
