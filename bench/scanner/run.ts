@@ -39,7 +39,9 @@
  * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold, SCANNER_BENCH_SERVE=build,dev,
  * SCANNER_BENCH_SETTLE=12: the clip starts with the document sliding into place for that many frames
  * (motion-blurred, `makeScannerClip`'s `settle`; its still part then lasts 4 s instead of 1 s), the
- * case a per-frame time budget is for (sdk/camera/scanner.ts `frameBudgetMs`), SCANNER_BENCH_CPU=1: trace each run and add its CPU split from start() to the read, `cpu.ts`: on a
+ * case a per-frame time budget is for (sdk/camera/scanner.ts `frameBudgetMs`), SCANNER_BENCH_DOC=hard:0.5:4265: the
+ * clip's document in that synth.ts preset, at that share of the frame's width, from that seed (default clean:0.85:4242;
+ * a small hard-preset page reads slowly, the case the time budget may cost), SCANNER_BENCH_CPU=1: trace each run and add its CPU split from start() to the read, `cpu.ts`: on a
  * shared 2-core machine a cold scan is bound by V8's optimising compilers as much as by the worker)
  * @module
  */
@@ -60,6 +62,7 @@ const SCENARIOS = (process.env['SCANNER_BENCH_SCENARIOS'] ?? 'idle,cold').split(
 const BASELINE = process.env['SCANNER_BENCH_BASELINE'];
 const CPU = process.env['SCANNER_BENCH_CPU'] === '1';
 const SETTLE = Number(process.env['SCANNER_BENCH_SETTLE'] ?? 0);
+const [DOC_PRESET, DOC_SCALE, DOC_SEED] = (process.env['SCANNER_BENCH_DOC'] ?? 'clean:0.85:4242').split(':') as ['clean' | 'normal' | 'hard', string, string];
 const SERVES = [...(BASELINE ? ['base'] : []), ...(process.env['SCANNER_BENCH_SERVE'] ?? 'build,dev').split(',')] as Serve[];
 
 type Mode = 'track' | 'video';
@@ -227,7 +230,13 @@ async function runOnce(browser: Browser, server: PageServer, serve: Serve, scena
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-bench-'));
-  const clip = await makeScannerClip(join(dir, 'passport.y4m'), SETTLE > 0 ? { settle: SETTLE, repeat: 20 } : {});
+  const scale = Number(DOC_SCALE);
+  const clip = await makeScannerClip(join(dir, 'passport.y4m'), {
+    seed: Number(DOC_SEED),
+    preset: DOC_PRESET,
+    docScale: [scale, scale + 0.05],
+    ...(SETTLE > 0 ? { settle: SETTLE, repeat: 20 } : {}),
+  });
   const servers = new Map<Serve, PageServer>();
   for (const serve of SERVES) {
     if (serve !== 'dev') {

@@ -95,11 +95,13 @@ export interface MrzCameraScannerOptions {
    */
   maxFrameSide?: number;
   /**
-   * Milliseconds the engine may spend on a frame while no MRZ is in view (0: no limit). Default 250.
-   * A frame that reads nothing valid tries look after look (the synthetic bench's median such frame:
-   * 0.8 s); by then a document still moving into place has newer, sharper frames. Once a frame
-   * reads something (the MRZ is in view), or {@link OUT_OF_TIME_IN_A_ROW} frames in a row ran out of
-   * time (a document that only reads slowly), the next frame has no limit.
+   * Milliseconds the engine may spend on a frame while the picture moves and no MRZ is in view (0: no
+   * limit). Default 250. A frame that reads nothing valid tries look after look (the synthetic
+   * bench's median such frame: 0.8 s); by then a document still moving into place has newer, sharper
+   * frames. The picture counts as moving at the start and while the last two frames' thumbnails
+   * differ by more than {@link MOTION_LEVEL}. Once a frame reads something (the MRZ is in view), the
+   * picture holds still (a document that only reads slowly), or {@link OUT_OF_TIME_IN_A_ROW} frames
+   * in a row ran out of time, the next frame has no limit.
    */
   frameBudgetMs?: number;
   /** Part of the frame to read (frame pixels), e.g. around the guide. Default: whole frame. */
@@ -126,6 +128,22 @@ export const DEFAULT_FRAME_BUDGET_MS = 250;
 /** Frames in a row that ran out of their budget after which the next frame has none. */
 export const OUT_OF_TIME_IN_A_ROW = 3;
 
+/**
+ * Mean grey-level change between two frames' thumbnails above which the picture is moving. A
+ * passport held still with a camera's jitter of a few pixels changes them by up to 1.8; one sliding
+ * into place at 5 px a frame or more (1280 px wide), by 2.2 or more between frames 100 ms apart
+ * (`test/e2e/scanner-clip.ts` clips).
+ */
+export const MOTION_LEVEL = 3;
+
+/** Mean absolute difference of two thumbnails (Infinity when their sizes differ). */
+function thumbnailChange(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length || a.length === 0) return Infinity;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
+  return sum / a.length;
+}
+
 /** Live MRZ scanner over a camera and a frame reader. */
 export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap> {
   /** The options; `continuous`, `formats`, `allowSpecimen` may be changed while running. */
@@ -138,6 +156,9 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #misses = 0;
   /** Frames in a row that ran out of their time budget (see `frameBudgetMs`). */
   #outOfTime = 0;
+  /** The last frame's thumbnail, and whether the picture moved up to it (see `frameBudgetMs`). */
+  #thumbnail: Uint8Array | null = null;
+  #moving = true;
   #lastEmitted: string | null = null;
   #lastResult: MrzImageResult | null = null;
   /** Corners of the MRZ in the last answered frame (frame pixels), or null. */
@@ -229,6 +250,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#voted = 0;
     this.#misses = 0;
     this.#outOfTime = 0;
+    this.#thumbnail = null;
+    this.#moving = true;
     this.#track = null;
     this.#lastEmitted = null;
     this.#pump?.stop();
@@ -245,14 +268,15 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         // The band crop (a JPEG encode in the worker) only where the frame may settle the vote: not
         // the first frame with a read, which no vote of two frames settles.
         this.#cropAsked = this.#voted > 0;
-        // A time limit only while nothing is in view, and not after OUT_OF_TIME_IN_A_ROW cut frames
-        // (see `frameBudgetMs`).
+        // A time limit only while the picture moves and nothing is in view, and not after
+        // OUT_OF_TIME_IN_A_ROW cut frames (see `frameBudgetMs`).
         const budget = this.options.frameBudgetMs ?? DEFAULT_FRAME_BUDGET_MS;
-        const limited = budget > 0 && this.#track === null && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
+        const limited = budget > 0 && this.#moving && this.#track === null && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
         return {
           maxSide: full ? Math.max(w, h) : (this.options.maxFrameSide ?? 960),
           cropBand: this.#cropAsked,
           ...(limited ? { budgetMs: budget } : {}),
+          ...(budget > 0 ? { thumbnail: true } : {}),
           ...(region ? { region } : {}),
           ...(this.options.formats ? { formats: this.options.formats } : {}),
           ...(this.options.allowSpecimen ? { allowSpecimen: true } : {}),
@@ -332,6 +356,11 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#lastResult = result;
     this.#track = result ? result.corners : null;
     this.#outOfTime = response.outOfTime ? this.#outOfTime + 1 : 0;
+    if (response.thumbnail) {
+      // Unknown after the first frame: moving, as at the start.
+      this.#moving = this.#thumbnail === null || thumbnailChange(this.#thumbnail, response.thumbnail) > MOTION_LEVEL;
+      this.#thumbnail = response.thumbnail;
+    }
     if (!result) {
       this.#misses++;
       this.#voter?.push(null);

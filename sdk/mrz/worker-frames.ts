@@ -164,6 +164,23 @@ async function cropBand(source: CanvasImageSource, corners: readonly Point[], li
   return out.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
+/** Width of a frame response's `thumbnail`. */
+export const THUMBNAIL_WIDTH = 32;
+/** Height of a frame response's `thumbnail`. */
+export const THUMBNAIL_HEIGHT = 18;
+
+/** The image area-averaged to THUMBNAIL_WIDTH x THUMBNAIL_HEIGHT grey levels. @internal */
+export function thumbnailOf(image: GrayImage | RgbaImage): Uint8Array {
+  const { width, height, data } = image;
+  let plane: Uint8Array;
+  if (data.length === width * height) plane = data instanceof Uint8Array ? data : new Uint8Array(data);
+  else {
+    plane = new Uint8Array(width * height);
+    for (let i = 0, j = 0; i < plane.length; i++, j += 4) plane[i] = ((data[j] as number) * 77 + (data[j + 1] as number) * 150 + (data[j + 2] as number) * 29) >> 8;
+  }
+  return downscalePlane(plane, 0, width, width, height, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
+}
+
 function engineOptions(request: FrameReadOptions): Parameters<ReadMrzFunction>[1] {
   return {
     ...(request.formats ? { formats: request.formats } : {}),
@@ -192,12 +209,14 @@ export async function processFrame(
   let engine = 0;
   let found: MrzImageResult | null = null;
   let band: Blob | null = null;
+  let thumbnail: Uint8Array | undefined;
   try {
     // Fast path: upright camera frames in YUV.
     const td = now();
     const luma = request.rotations ? null : await lumaPixels(frame, region, w, h);
     decode += now() - td;
     if (luma) {
+      if (request.thumbnail) thumbnail = thumbnailOf(luma);
       const te = now();
       const result = await readMrz(luma, engineOptions(request));
       engine += now() - te;
@@ -226,6 +245,7 @@ export async function processFrame(
         const inverse = ctx.getTransform().inverse();
         ctx.drawImage(frame, 0, 0);
         const pixels = ctx.getImageData(0, 0, cw, ch);
+        if (request.thumbnail && q === 0) thumbnail = thumbnailOf({ width: cw, height: ch, data: pixels.data });
         decode += now() - tq;
         const te = now();
         const result = await readMrz({ width: cw, height: ch, data: pixels.data }, engineOptions(request));
@@ -247,7 +267,15 @@ export async function processFrame(
   }
   const timings = { decode, engine, total: now() - t0 };
   const budget = request.budgetMs;
-  return { result: found, band, frameWidth, frameHeight, timings, ...(budget !== undefined && engine > budget && !found?.valid ? { outOfTime: true } : {}) };
+  return {
+    result: found,
+    band,
+    frameWidth,
+    frameHeight,
+    timings,
+    ...(budget !== undefined && engine > budget && !found?.valid ? { outOfTime: true } : {}),
+    ...(thumbnail ? { thumbnail } : {}),
+  };
 }
 
 /**

@@ -89,6 +89,8 @@ export interface FrameReadOptions {
   readonly maxSide?: number;
   /** Camera frames: milliseconds after which the engine gives the frame up (`ReadMrzOptions.budgetMs`). Default: no limit. */
   readonly budgetMs?: number;
+  /** Also answer a greyscale thumbnail of the region read (`FrameReadResponse.thumbnail`). Default false. */
+  readonly thumbnail?: boolean;
 }
 
 /** Per-frame timings in milliseconds (worker side). */
@@ -117,6 +119,11 @@ export interface FrameReadResponse {
   readonly timings: FrameReadTimings;
   /** The engine ran past `budgetMs` without a valid read: it gave the frame up (looks were left). */
   readonly outOfTime?: boolean;
+  /**
+   * With `thumbnail`: the region read, area-averaged to `THUMBNAIL_WIDTH` x `THUMBNAIL_HEIGHT` grey
+   * levels (row-major; worker-frames.ts), to tell a moving picture from a still one between frames.
+   */
+  readonly thumbnail?: Uint8Array;
   /** `'track-frame'` only: the `VideoFrame.timestamp` (microseconds, capture clock) of the frame read. */
   readonly frameTimestamp?: number;
 }

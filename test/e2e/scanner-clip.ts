@@ -27,6 +27,10 @@ export interface ScannerClipOptions {
   jitter?: number;
   /** Standard deviation of added noise (0-255). Default 3. */
   noise?: number;
+  /** Look of the page (synth.ts presets). Default 'clean'. */
+  preset?: 'clean' | 'normal' | 'hard';
+  /** Width of the document as a share of the frame's, [min, max]. Default [0.85, 0.9]. */
+  docScale?: readonly [number, number];
   /** Frames of the document sliding into place before the jittered ones (at most {@link SETTLE_SPEEDS}' length). Default 0. */
   settle?: number;
 }
@@ -106,9 +110,9 @@ export async function makeScannerClip(path: string, options: ScannerClipOptions 
     format: options.format ?? 'TD3',
     width: width + 2 * jitter,
     height: height + 2 * jitter,
-    preset: 'clean',
+    preset: options.preset ?? 'clean',
     maxTilt: 3,
-    docScale: [0.85, 0.9],
+    docScale: options.docScale ?? [0.85, 0.9],
     encoding: 'png',
   });
   const image = await loadImage(synth.image);

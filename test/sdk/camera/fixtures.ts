@@ -35,6 +35,8 @@ export class ScriptedReader implements FrameReader {
   requests: Omit<FrameReadRequest, 'frame'>[] = [];
   /** Whether the answer to call n says the engine ran out of its time budget. */
   outOfTime: (call: number) => boolean = () => false;
+  /** The thumbnail the answer to call n carries, if any. */
+  thumbnail: (call: number) => Uint8Array | undefined = () => undefined;
   constructor(
     public answer: (call: number) => MrzImageResult | null,
     public delayMs = 0,
@@ -57,6 +59,7 @@ export class ScriptedReader implements FrameReader {
       frameHeight,
       timings: { decode: 0, engine: this.delayMs, total: this.delayMs },
       ...(this.outOfTime(this.calls) ? { outOfTime: true } : {}),
+      ...(this.thumbnail(this.calls) ? { thumbnail: this.thumbnail(this.calls) } : {}),
     };
   }
   dispose(): void {

@@ -234,6 +234,18 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(budgets).to.deep.equal([5, 5000, 5, undefined]);
   });
 
+  it('answers a thumbnail of the region read when asked: the block is the dark part', async () => {
+    const frame = await frameWithBlock(320, 180, { x: 0, y: 0, width: 160, height: 90 });
+    const res = await processFrame({ frame, thumbnail: true }, blockFinder([]));
+    const t = res.thumbnail!;
+    expect(t.length).to.equal(32 * 18);
+    expect(t[0]).to.be.lessThan(10); // top left: the block
+    expect(t[31]).to.be.greaterThan(245); // top right: paper
+    expect(t[17 * 32 + 31]).to.be.greaterThan(245);
+    const plain = await processFrame({ frame: await frameWithBlock(320, 180, { x: 0, y: 0, width: 160, height: 90 }) }, blockFinder([]));
+    expect(plain.thumbnail).to.equal(undefined);
+  });
+
   it('rethrows engine failures after closing the frame', async () => {
     const frame = await frameWithBlock(50, 50, { x: 0, y: 0, width: 1, height: 1 });
     let caught: unknown;
