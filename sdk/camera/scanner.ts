@@ -98,10 +98,10 @@ export interface MrzCameraScannerOptions {
    * Milliseconds the engine may spend on a frame while the picture moves and no MRZ is in view (0: no
    * limit). Default 250. A frame that reads nothing valid tries look after look (the synthetic
    * bench's median such frame: 0.8 s); by then a document still moving into place has newer, sharper
-   * frames. The picture counts as moving at the start and while the last two frames' thumbnails
-   * differ by more than {@link MOTION_LEVEL}. Once a frame reads something (the MRZ is in view), the
-   * picture holds still (a document that only reads slowly), or {@link OUT_OF_TIME_IN_A_ROW} frames
-   * in a row ran out of time, the next frame has no limit.
+   * frames. The worker lifts the limit for a frame whose thumbnail differs from the previous frame's
+   * by no more than `MOTION_LEVEL` (the picture holds still: a document that only reads slowly); the
+   * first frame of a scan has nothing to compare with. Once a frame reads something (the MRZ is in
+   * view), or {@link OUT_OF_TIME_IN_A_ROW} frames in a row ran out of time, the next frame has no limit.
    */
   frameBudgetMs?: number;
   /** Part of the frame to read (frame pixels), e.g. around the guide. Default: whole frame. */
@@ -128,21 +128,6 @@ export const DEFAULT_FRAME_BUDGET_MS = 250;
 /** Frames in a row that ran out of their budget after which the next frame has none. */
 export const OUT_OF_TIME_IN_A_ROW = 3;
 
-/**
- * Mean grey-level change between two frames' thumbnails above which the picture is moving. A
- * passport held still with a camera's jitter of a few pixels changes them by up to 1.8; one sliding
- * into place at 7 px a frame or more (1280 px wide), by 3.2 or more between frames 100 ms apart
- * (`test/e2e/scanner-clip.ts` clips). Slower, it is nearly at rest and its frames read.
- */
-export const MOTION_LEVEL = 3;
-
-/** Mean absolute difference of two thumbnails (Infinity when their sizes differ). */
-function thumbnailChange(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length || a.length === 0) return Infinity;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
-  return sum / a.length;
-}
 
 /** Live MRZ scanner over a camera and a frame reader. */
 export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap> {
@@ -156,9 +141,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #misses = 0;
   /** Frames in a row that ran out of their time budget (see `frameBudgetMs`). */
   #outOfTime = 0;
-  /** The last frame's thumbnail, and whether the picture moved up to it (see `frameBudgetMs`). */
+  /** The last frame's thumbnail, for the worker to tell a still picture (see `frameBudgetMs`). */
   #thumbnail: Uint8Array | null = null;
-  #moving = true;
   #lastEmitted: string | null = null;
   #lastResult: MrzImageResult | null = null;
   /** Corners of the MRZ in the last answered frame (frame pixels), or null. */
@@ -251,7 +235,6 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#misses = 0;
     this.#outOfTime = 0;
     this.#thumbnail = null;
-    this.#moving = true;
     this.#track = null;
     this.#lastEmitted = null;
     this.#pump?.stop();
@@ -268,14 +251,14 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         // The band crop (a JPEG encode in the worker) only where the frame may settle the vote: not
         // the first frame with a read, which no vote of two frames settles.
         this.#cropAsked = this.#voted > 0;
-        // A time limit only while the picture moves and nothing is in view, and not after
-        // OUT_OF_TIME_IN_A_ROW cut frames (see `frameBudgetMs`).
+        // A time limit only while nothing is in view, not after OUT_OF_TIME_IN_A_ROW cut frames, and
+        // (the worker decides, against the last thumbnail) not while the picture holds still.
         const budget = this.options.frameBudgetMs ?? DEFAULT_FRAME_BUDGET_MS;
-        const limited = budget > 0 && this.#moving && this.#track === null && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
+        const limited = budget > 0 && this.#track === null && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
         return {
           maxSide: full ? Math.max(w, h) : (this.options.maxFrameSide ?? 960),
           cropBand: this.#cropAsked,
-          ...(limited ? { budgetMs: budget } : {}),
+          ...(limited ? { budgetMs: budget, ...(this.#thumbnail ? { previousThumbnail: this.#thumbnail } : {}) } : {}),
           ...(budget > 0 ? { thumbnail: true } : {}),
           ...(region ? { region } : {}),
           ...(this.options.formats ? { formats: this.options.formats } : {}),
@@ -356,11 +339,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#lastResult = result;
     this.#track = result ? result.corners : null;
     this.#outOfTime = response.outOfTime ? this.#outOfTime + 1 : 0;
-    if (response.thumbnail) {
-      // Unknown after the first frame: moving, as at the start.
-      this.#moving = this.#thumbnail === null || thumbnailChange(this.#thumbnail, response.thumbnail) > MOTION_LEVEL;
-      this.#thumbnail = response.thumbnail;
-    }
+    this.#thumbnail = response.thumbnail ?? null;
     if (!result) {
       this.#misses++;
       this.#voter?.push(null);

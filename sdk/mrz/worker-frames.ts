@@ -181,11 +181,33 @@ export function thumbnailOf(image: GrayImage | RgbaImage): Uint8Array {
   return downscalePlane(plane, 0, width, width, height, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
 }
 
-function engineOptions(request: FrameReadOptions): Parameters<ReadMrzFunction>[1] {
+/**
+ * Mean grey-level change between two frames' thumbnails above which the picture is moving. A
+ * passport held still with a camera's jitter of a few pixels changes them by up to 1.8; one sliding
+ * into place at 7 px a frame or more (1280 px wide), by 3.2 or more between frames 100 ms apart
+ * (`test/e2e/scanner-clip.ts` clips). Slower, it is nearly at rest and its frames read.
+ */
+export const MOTION_LEVEL = 3;
+
+/** Mean absolute difference of two thumbnails (Infinity when their sizes differ). */
+function thumbnailChange(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length || a.length === 0) return Infinity;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
+  return sum / a.length;
+}
+
+/** The request's time budget, unless the picture holds still since `previousThumbnail` (see FrameReadOptions). */
+function budgetFor(request: FrameReadOptions, thumbnail: Uint8Array | undefined): number | undefined {
+  const still = request.previousThumbnail !== undefined && thumbnail !== undefined && thumbnailChange(request.previousThumbnail, thumbnail) <= MOTION_LEVEL;
+  return still ? undefined : request.budgetMs;
+}
+
+function engineOptions(request: FrameReadOptions, budgetMs: number | undefined): Parameters<ReadMrzFunction>[1] {
   return {
     ...(request.formats ? { formats: request.formats } : {}),
     ...(request.allowSpecimen ? { allowSpecimen: true } : {}),
-    ...(request.budgetMs !== undefined ? { budgetMs: request.budgetMs } : {}),
+    ...(budgetMs !== undefined ? { budgetMs } : {}),
   };
 }
 
@@ -210,15 +232,18 @@ export async function processFrame(
   let found: MrzImageResult | null = null;
   let band: Blob | null = null;
   let thumbnail: Uint8Array | undefined;
+  const wantThumbnail = request.thumbnail === true || request.previousThumbnail !== undefined;
+  let budget = request.budgetMs;
   try {
     // Fast path: upright camera frames in YUV.
     const td = now();
     const luma = request.rotations ? null : await lumaPixels(frame, region, w, h);
     decode += now() - td;
     if (luma) {
-      if (request.thumbnail) thumbnail = thumbnailOf(luma);
+      if (wantThumbnail) thumbnail = thumbnailOf(luma);
+      budget = budgetFor(request, thumbnail);
       const te = now();
-      const result = await readMrz(luma, engineOptions(request));
+      const result = await readMrz(luma, engineOptions(request, budget));
       engine += now() - te;
       if (result) {
         const sx = region.width / w;
@@ -245,10 +270,13 @@ export async function processFrame(
         const inverse = ctx.getTransform().inverse();
         ctx.drawImage(frame, 0, 0);
         const pixels = ctx.getImageData(0, 0, cw, ch);
-        if (request.thumbnail && q === 0) thumbnail = thumbnailOf({ width: cw, height: ch, data: pixels.data });
+        if (wantThumbnail && q === 0) {
+          thumbnail = thumbnailOf({ width: cw, height: ch, data: pixels.data });
+          budget = budgetFor(request, thumbnail);
+        }
         decode += now() - tq;
         const te = now();
-        const result = await readMrz({ width: cw, height: ch, data: pixels.data }, engineOptions(request));
+        const result = await readMrz({ width: cw, height: ch, data: pixels.data }, engineOptions(request, budget));
         engine += now() - te;
         if (result) {
           if (request.cropBand && result.valid) band = await cropBand(canvas, result.corners, cw, ch);
@@ -266,7 +294,6 @@ export async function processFrame(
     frame.close();
   }
   const timings = { decode, engine, total: now() - t0 };
-  const budget = request.budgetMs;
   return {
     result: found,
     band,

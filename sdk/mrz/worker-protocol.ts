@@ -91,6 +91,11 @@ export interface FrameReadOptions {
   readonly budgetMs?: number;
   /** Also answer a greyscale thumbnail of the region read (`FrameReadResponse.thumbnail`). Default false. */
   readonly thumbnail?: boolean;
+  /**
+   * With `budgetMs`: the previous frame's `thumbnail`. When this frame's differs from it by no more
+   * than `MOTION_LEVEL` (worker-frames.ts: the picture holds still), the budget does not apply.
+   */
+  readonly previousThumbnail?: Uint8Array;
 }
 
 /** Per-frame timings in milliseconds (worker side). */

@@ -246,6 +246,18 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(plain.thumbnail).to.equal(undefined);
   });
 
+  it('lifts the time budget when the frame\'s thumbnail is that of the previous frame (a still picture), not when it moved', async () => {
+    const budgets: (number | undefined)[] = [];
+    const engine: ReadMrzFunction = (_image, options) => (budgets.push(options.budgetMs), null);
+    const block = { x: 0, y: 0, width: 160, height: 90 };
+    const first = await processFrame({ frame: await frameWithBlock(320, 180, block), budgetMs: 100, thumbnail: true }, engine);
+    const still = await processFrame({ frame: await frameWithBlock(320, 180, block), budgetMs: 100, previousThumbnail: first.thumbnail! }, engine);
+    const moved = await processFrame({ frame: await frameWithBlock(320, 180, { ...block, x: 160 }), budgetMs: 100, previousThumbnail: first.thumbnail! }, engine);
+    expect(budgets).to.deep.equal([100, undefined, 100]);
+    expect(still.thumbnail?.length).to.equal(32 * 18);
+    expect(moved.outOfTime).to.equal(undefined);
+  });
+
   it('rethrows engine failures after closing the frame', async () => {
     const frame = await frameWithBlock(50, 50, { x: 0, y: 0, width: 1, height: 1 });
     let caught: unknown;
