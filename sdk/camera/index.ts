@@ -14,7 +14,7 @@ export * from './frame-pump.ts';
 export * from './worker-reader.ts';
 export * from './scanner.ts';
 export * from './consecutive-voter.ts';
-export { processFrame, warmUpEngine, WARM_UP_STEPS, type ReadMrzFunction, type WarmUpStep } from '../mrz/worker-frames.ts';
+export { processFrame, warmUpEngine, WARM_UP_STEPS, MOTION_LEVEL, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, type ReadMrzFunction, type WarmUpStep } from '../mrz/worker-frames.ts';
 export {
   createMrzWorkerClient,
   MrzWorkerError,

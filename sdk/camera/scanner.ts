@@ -128,7 +128,6 @@ export const DEFAULT_FRAME_BUDGET_MS = 250;
 /** Frames in a row that ran out of their budget after which the next frame has none. */
 export const OUT_OF_TIME_IN_A_ROW = 3;
 
-
 /** Live MRZ scanner over a camera and a frame reader. */
 export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap> {
   /** The options; `continuous`, `formats`, `allowSpecimen` may be changed while running. */
