@@ -737,6 +737,16 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   if (docNumber && (chosen[docNumber.line] as string[])[docNumber.start] === '<') unprovenLookalike = true;
 
   const lines = chosen.map((l) => l.join(''));
+  // Checked characters whose look-alike twin no check digit can see (G and Q, G and 6, E and 4: 10
+  // apart) are doubts too when the classifier was not nearly sure (fresh 5150379 read a G as Q).
+  for (const k of order) {
+    const l = Math.floor(k / W);
+    const c = k % W;
+    if ((classes[l] as MrzCharClass[])[c] !== 'alnum' || ((chosenP[l] as number[])[c] as number) >= MRZ_DOUBT_P) continue;
+    const twins = TWINS[(lines[l] as string)[c] as string] ?? [];
+    if (twins.some((twin) => checksPassWith(layout, lines, [{ l, c, twin }]))) doubts.push([l, c]);
+  }
+  doubts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let refusedWith: Solved['refusedWith'];
   if (allChecksPass && !unprovenLookalike) {
     const swap = hiddenLookalikeSwap(layout, classes, alts, lines, chosenP, order);

@@ -100,6 +100,16 @@ test('doubts: unsure characters no check digit covers, and letters first read as
   assert.deepEqual(r.doubts, [[0, 8], [0, 11]]);
 });
 
+test('doubts: a checked character whose look-alike twin no check digit sees (E and 4: 10 apart), unless nearly sure', () => {
+  // The personal number's E (line 1, column 29): every check digit over it passes with a 4 there too.
+  const twin = (pE: number) => correctMrz(cands(TD3, { '1,29': [{ ch: 'E', p: pE }, { ch: '4', p: 1 - pE }] }, 0.9999), { now: NOW });
+  const unsure = twin(0.992);
+  assert.ok(unsure?.valid);
+  assert.deepEqual(unsure.lines, TD3);
+  assert.deepEqual(unsure.doubts, [[1, 29]]);
+  assert.deepEqual(twin(0.999)?.doubts, []);
+});
+
 test('an O/0 doubt the check digit cannot settle is not corrected into a valid read', () => {
   // Two positions of the document number are in doubt; two different combinations pass.
   const truth = TD3[1] as string;
