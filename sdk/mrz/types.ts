@@ -119,9 +119,10 @@ export interface MrzResult {
   /**
    * Characters no check digit covers (names, document code, issuing state, sex, visa optional data)
    * that the classifier did not read surely, `[line, column]`: probability under `MRZ_DOUBT_P` (0.995), or a
-   * letter it first read as a digit. A valid reading can still be wrong there (no check digit would
-   * see it): show them to the person who compares the result with the document. Empty for typed
-   * input and for characters read surely.
+   * letter it first read as a digit; also checked characters read under that probability whose
+   * look-alike twin the check digits cannot tell apart (G and Q, G and 6, E and 4). A valid reading
+   * can still be wrong there (no check digit would see it): show them to the person who compares the
+   * result with the document. Empty for typed input and for characters read surely.
    */
   readonly doubts: readonly (readonly [number, number])[];
 }
