@@ -97,6 +97,8 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * @attr autostart - Start the camera when connected.
  * @attr desk-reader - Listen for desk MRZ readers typing on the page (document-level key capture).
  * @attr allow-specimen - Accept ICAO specimen documents (issuer `UTO`).
+ * @attr frame-budget - Milliseconds the engine may spend on a camera frame while the picture moves and
+ *   no MRZ is in view (`frameBudgetMs` of the SDK scanner). Default 250; `0`: no limit.
  * @attr lang - `id` (default) or `en`; inherited from ancestors when absent.
  *
  * @csspart base - The wrapper.
@@ -136,6 +138,7 @@ export class TimporaMrzScanner extends LitElement {
     autostart: { type: Boolean, reflect: true },
     deskReader: { type: Boolean, reflect: true, attribute: 'desk-reader' },
     allowSpecimen: { type: Boolean, reflect: true, attribute: 'allow-specimen' },
+    frameBudget: { type: Number, reflect: true, attribute: 'frame-budget' },
     _status: { state: true, attribute: false },
     _error: { state: true, attribute: false },
     _message: { state: true, attribute: false },
@@ -161,6 +164,8 @@ export class TimporaMrzScanner extends LitElement {
   declare deskReader: boolean;
   /** Accept ICAO specimens. */
   declare allowSpecimen: boolean;
+  /** Milliseconds a camera frame may take while the picture moves and no MRZ is in view; undefined: 250; 0: no limit. */
+  declare frameBudget: number | undefined;
 
   /**
    * The frame reader (JS property only). Default: the real MRZ engine in a Web Worker, created on
@@ -203,6 +208,7 @@ export class TimporaMrzScanner extends LitElement {
     this.autostart = false;
     this.deskReader = false;
     this.allowSpecimen = false;
+    this.frameBudget = undefined;
     this._status = 'idle';
     this._error = null;
     this._message = null;
@@ -315,6 +321,7 @@ export class TimporaMrzScanner extends LitElement {
       allowSpecimen: this.allowSpecimen,
       ...(this.formats ? { formats: this.formats } : {}),
       ...(this.camera ? { deviceId: this.camera } : {}),
+      ...(this.frameBudget !== undefined && Number.isFinite(this.frameBudget) ? { frameBudgetMs: this.frameBudget } : {}),
       document: this.ownerDocument,
     });
     this.scanner = scanner;

@@ -140,6 +140,19 @@ describe('<timpora-mrz-scanner>', () => {
     expect(spy.states()).to.deep.equal(['ended']);
   });
 
+  it('frame-budget sets the camera frames\' time limit (250 ms by default, 0 for none)', async () => {
+    for (const [markup, expected] of [[html`<timpora-mrz-scanner></timpora-mrz-scanner>`, 250], [html`<timpora-mrz-scanner frame-budget="0"></timpora-mrz-scanner>`, undefined], [html`<timpora-mrz-scanner frame-budget="600"></timpora-mrz-scanner>`, 600]] as const) {
+      const el = await mount(markup);
+      const reader = new ScriptedReader(() => null);
+      el.reader = reader;
+      await el.start();
+      await until(() => reader.calls >= 1, 8000, 'a frame');
+      el.stop();
+      expect(reader.requests[0]?.budgetMs).to.equal(expected);
+      el.remove();
+    }
+  });
+
   it('autostart opens the camera on connect; removal releases it', async () => {
     const el = document.createElement('timpora-mrz-scanner');
     el.reader = new ScriptedReader(() => null);
