@@ -37,12 +37,14 @@
  *
  * `npm run bench:scanner` (env: SCANNER_BENCH_RUNS=5, SCANNER_BENCH_TIMEOUT_MS=30000, SCANNER_BENCH_IDLE_MS=4000,
  * SCANNER_BENCH_MODES=track,video, SCANNER_BENCH_SCENARIOS=idle,cold, SCANNER_BENCH_SERVE=build,dev,
- * SCANNER_BENCH_SETTLE=12: the clip starts with the document sliding into place for that many frames
- * (motion-blurred, `makeScannerClip`'s `settle`; its still part then lasts 4 s instead of 1 s), the
- * case a per-frame time budget is for (sdk/camera/scanner.ts `frameBudgetMs`), SCANNER_BENCH_DOC=hard:0.5:4265: the
- * clip's document in that synth.ts preset, at that share of the frame's width, from that seed (default clean:0.85:4242;
- * a small hard-preset page reads slowly, the case the time budget may cost), SCANNER_BENCH_CPU=1: trace each run and add its CPU split from start() to the read, `cpu.ts`: on a
- * shared 2-core machine a cold scan is bound by V8's optimising compilers as much as by the worker)
+ * SCANNER_BENCH_SETTLE=12: the clip starts with the document sliding into place for that many
+ * frames (motion-blurred, `makeScannerClip`'s `settle`; its still part then lasts 4 s instead of 1 s),
+ * the case a per-frame time budget is for (sdk/camera/scanner.ts `frameBudgetMs`),
+ * SCANNER_BENCH_DOC=hard:0.5:4265: the clip's document in that synth.ts preset, at that share of the
+ * frame's width, from that seed (default clean:0.85:4242; a small hard-preset page reads slowly, the
+ * case the time budget may cost), SCANNER_BENCH_CPU=1: trace each run and add its CPU split from
+ * start() to the read, `cpu.ts`: on a shared 2-core machine a cold scan is bound by V8's optimising
+ * compilers as much as by the worker)
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
