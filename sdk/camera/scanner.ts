@@ -251,14 +251,16 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         // the first frame with a read, which no vote of two frames settles.
         this.#cropAsked = this.#voted > 0;
         // A time limit only while nothing is in view, not after OUT_OF_TIME_IN_A_ROW cut frames, and
-        // (the worker decides, against the last thumbnail) not while the picture holds still.
+        // (the worker decides, against the last thumbnail) not while the picture holds still. The
+        // thumbnails only of such frames: a tracking region's would be of another part of the frame.
         const budget = this.options.frameBudgetMs ?? DEFAULT_FRAME_BUDGET_MS;
-        const limited = budget > 0 && this.#track === null && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
+        const searching = budget > 0 && this.#track === null;
+        const limited = searching && this.#outOfTime < OUT_OF_TIME_IN_A_ROW;
         return {
           maxSide: full ? Math.max(w, h) : (this.options.maxFrameSide ?? 960),
           cropBand: this.#cropAsked,
           ...(limited ? { budgetMs: budget, ...(this.#thumbnail ? { previousThumbnail: this.#thumbnail } : {}) } : {}),
-          ...(budget > 0 ? { thumbnail: true } : {}),
+          ...(searching ? { thumbnail: true } : {}),
           ...(region ? { region } : {}),
           ...(this.options.formats ? { formats: this.options.formats } : {}),
           ...(this.options.allowSpecimen ? { allowSpecimen: true } : {}),

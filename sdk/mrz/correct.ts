@@ -744,7 +744,8 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   for (const k of order) {
     const l = Math.floor(k / W);
     const c = k % W;
-    if ((classes[l] as MrzCharClass[])[c] !== 'alnum' || ((chosenP[l] as number[])[c] as number) >= MRZ_DOUBT_P) continue;
+    // (Positions of the classifier-alone rules were weighed in the loop above.)
+    if (classifierRule.has(k) || (classes[l] as MrzCharClass[])[c] !== 'alnum' || ((chosenP[l] as number[])[c] as number) >= MRZ_DOUBT_P) continue;
     const twins = TWINS[(lines[l] as string)[c] as string] ?? [];
     if (twins.some((twin) => checksPassWith(layout, lines, [{ l, c, twin }]))) doubts.push([l, c]);
   }

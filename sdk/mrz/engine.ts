@@ -64,8 +64,11 @@ interface LookOptions extends ReadMrzOptions {
   readonly spent: () => boolean;
 }
 
-/** For reads without a budget. */
-const NEVER_SPENT = (): boolean => false;
+/** The options of a read begun at `t0`: spent once `budgetMs` has passed (never without one). */
+function lookOptions(options: ReadMrzOptions, t0: number): LookOptions {
+  const budget = options.budgetMs;
+  return { ...options, spent: budget === undefined ? () => false : () => now() - t0 > budget };
+}
 
 /** One recognised MRZ hypothesis: classifier alternatives per line and where it is. */
 export interface MrzRecognition {
@@ -796,7 +799,8 @@ function recognizeFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): 
     const prep = prepare(image);
     if (prep) {
       const turns = options.rotations ? [0, 1, 2, 3] : [0];
-      for (const q of turns) scan(prep, q, { ...options, spent: NEVER_SPENT }, timings, (r, _confirm, part) => (part || candidates.push(r), false));
+      const looks = lookOptions(options, t0);
+      for (const q of turns) scan(prep, q, looks, timings, (r, _confirm, part) => (part || candidates.push(r), false));
     }
   } catch {
     // Defensive: malformed input must never escape as an exception.
@@ -1008,8 +1012,7 @@ export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = 
 function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzImageResult | null {
   const timings = zeroTimings();
   const t0 = now();
-  const budget = options.budgetMs;
-  const looks: LookOptions = { ...options, spent: budget === undefined ? NEVER_SPENT : () => now() - t0 > budget };
+  const looks = lookOptions(options, t0);
   let best: Reading | null = null;
   // The most confident reading of a cut that stops inside a longer line (see Visit): a witness only.
   let bestPart: Reading | null = null;

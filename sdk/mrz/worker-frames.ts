@@ -13,7 +13,8 @@
  * Kept apart from the worker entry so it can be tested on the main thread with any engine function.
  * @module
  */
-import type { GrayImage, MrzFormat, MrzImageResult, Point, RgbaImage } from './types.ts';
+import type { ReadMrzOptions } from './engine.ts';
+import type { GrayImage, MrzImageResult, Point, RgbaImage } from './types.ts';
 import { paddedBox, trackingRegion } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
 import { decodeWarmUpImage, type WarmUpImage } from './worker-warm-up.ts';
@@ -21,10 +22,10 @@ import { classifyGlyphs, shippedModel } from './classify.ts';
 import { GLYPH_H, GLYPH_W } from './segment.ts';
 import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
 
-/** The engine entry the worker calls (`readMrz` from sdk/mrz). May be sync or async. */
+/** The engine entry the worker calls (`readMrz` from sdk/mrz, which ignores `allowSpecimen`). May be sync or async. */
 export type ReadMrzFunction = (
   image: RgbaImage | GrayImage,
-  options: { formats?: readonly MrzFormat[]; allowSpecimen?: boolean; budgetMs?: number },
+  options: Pick<ReadMrzOptions, 'formats' | 'budgetMs'> & { allowSpecimen?: boolean },
 ) => MrzImageResult | null | Promise<MrzImageResult | null>;
 
 const now = (): number => performance.now();

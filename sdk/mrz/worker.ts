@@ -30,8 +30,7 @@ interface WorkerScopeLike {
   postMessage(message: MrzWorkerResponse, transfer?: Transferable[]): void;
 }
 
-const engine: ReadMrzFunction = (image, options) =>
-  readMrz(image, { ...(options.formats ? { formats: options.formats } : {}), ...(options.budgetMs !== undefined ? { budgetMs: options.budgetMs } : {}) });
+const engine: ReadMrzFunction = readMrz;
 
 /** Requests other than warm-up received so far (a warm-up stops when this moves). */
 let received = 0;

@@ -176,6 +176,8 @@ describe('sdk/camera MrzCameraScanner', () => {
     s.stop();
     const budgets = reader.requests.slice(0, 7).map((r) => r.budgetMs);
     expect(budgets).to.deep.equal([250, 250, 250, undefined, 250, undefined, 250]);
+    // Thumbnails only of frames read while nothing is in view (6 reads the tracking region).
+    expect(reader.requests.slice(0, 7).map((r) => r.thumbnail)).to.deep.equal([true, true, true, true, true, undefined, true]);
     // 0: no limit at all.
     const free = new ScriptedReader(() => null);
     scanner = null;

@@ -420,6 +420,9 @@ test('budgetMs: a frame out of time looks no further; with time to spare it read
     const unlimited = readMrz(image);
     assert.equal(unlimited?.valid, true, `seed ${seed}`);
     assert.equal(readMrz(image, { budgetMs: 0 })?.valid ?? false, false, `seed ${seed}: no time, no valid read`);
+    // recognizeMrz (the voter's entry) keeps the same limit.
+    assert.ok(recognizeMrz(image).candidates.length > 0, `seed ${seed}: hypotheses`);
+    assert.equal(recognizeMrz(image, { budgetMs: 0 }).candidates.length, 0, `seed ${seed}: no time, no hypothesis`);
     const ample = readMrz(image, { budgetMs: 60_000 });
     assert.deepEqual(ample && { lines: ample.lines, valid: ample.valid, confidence: ample.confidence }, { lines: unlimited?.lines, valid: true, confidence: unlimited?.confidence }, `seed ${seed}`);
   }
