@@ -82,7 +82,9 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * the lines as keyboard input. The camera is released on `stop()`, when the element is removed,
  * when the page is hidden or left (`pagehide`) and after a read (unless `continuous`); while it is
  * open, a "Kamera menyala" / "Camera on" badge is shown over the preview. The engine runs in a Web
- * Worker that starts (and warms up) as soon as the element is connected.
+ * Worker that starts (and warms up) as soon as the element is connected. When an MRZ is in view but
+ * its letters are too small to read reliably, the status line asks (and announces) to bring the
+ * document closer to the camera (status `closer`).
  *
  * @summary MRZ scanner with camera, photo, text and desk-reader inputs.
  *
@@ -222,7 +224,7 @@ export class TimporaMrzScanner extends LitElement {
     this._text = '';
   }
 
-  /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `read`, `paused`, `error`, `reading`). */
+  /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `closer`, `read`, `paused`, `error`, `reading`). */
   get status(): ScanStatus | 'reading' {
     return this._status;
   }
@@ -331,11 +333,12 @@ export class TimporaMrzScanner extends LitElement {
     });
     scanner.addEventListener('frame', (e) => {
       if (this.scanner !== scanner) return;
-      const { result, frameWidth, frameHeight } = e.detail;
+      const { result, sighting, frameWidth, frameHeight } = e.detail;
       if (!this._frame || this._frame.width !== frameWidth || this._frame.height !== frameHeight) {
         this._frame = { width: frameWidth, height: frameHeight };
       }
-      this._outline = result ? result.corners : null;
+      // The MRZ read, or seen without a read (too small, say): where it is.
+      this._outline = result?.corners ?? sighting?.corners ?? null;
     });
     scanner.addEventListener('camera', (e) => {
       if (this.scanner !== scanner) return;

@@ -15,7 +15,7 @@ import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
-import { trackingRegion } from '../mrz/region.ts';
+import { MRZ_READABLE_PITCH, characterPitch, trackingRegion } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
 export type ScanStatus =
@@ -27,6 +27,11 @@ export type ScanStatus =
   | 'searching'
   /** An MRZ is in view; waiting for frames to agree. */
   | 'holding'
+  /**
+   * An MRZ is in view but not read, its characters under `MRZ_READABLE_PITCH` pixels wide: the
+   * document should come closer to the camera. Frames are still read meanwhile.
+   */
+  | 'closer'
   /** A stable read was delivered (the camera is stopped unless continuous). */
   | 'read'
   /** The page was hidden: camera released; resumes when visible again. */
@@ -119,8 +124,14 @@ export function isSpecimen(result: MrzResult): boolean {
   return result.fields.issuingState === 'UTO' || result.fields.nationality === 'UTO';
 }
 
-/** Consecutive empty frames after which the status falls back from `holding` to `searching`. */
+/** Consecutive frames without an MRZ in view after which the status falls back to `searching`. */
 const MISSES_BEFORE_SEARCHING = 4;
+
+/**
+ * Once `closer`, how much wider than `MRZ_READABLE_PITCH` a reading's characters must be for the status to
+ * go back to `holding`: a document held near the bar does not make the status (and the screen reader) flicker.
+ */
+const NEAR_AGAIN = 1.1;
 
 /** Default of {@link MrzCameraScannerOptions.frameBudgetMs}. */
 export const DEFAULT_FRAME_BUDGET_MS = 250;
@@ -137,7 +148,10 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   #pump: FramePump | null = null;
   #voter: FrameVoter | null = null;
   #abort: AbortController | null = null;
+  /** Frames in a row without a read (full-resolution frames alternate after two). */
   #misses = 0;
+  /** Frames in a row with neither a read nor a sighting: after MISSES_BEFORE_SEARCHING the MRZ left the view. */
+  #unseen = 0;
   /** Frames in a row that ran out of their time budget (see `frameBudgetMs`). */
   #outOfTime = 0;
   /** The last frame's thumbnail, for the worker to tell a still picture (see `frameBudgetMs`). */
@@ -187,7 +201,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
 
   /** True while the camera is open or opening. */
   get active(): boolean {
-    return this.#status === 'starting' || this.#status === 'searching' || this.#status === 'holding' ||
+    return this.#status === 'starting' || this.#status === 'searching' || this.#status === 'holding' || this.#status === 'closer' ||
       (this.#status === 'read' && this.#camera !== null);
   }
 
@@ -232,6 +246,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#voter = this.options.createVoter();
     this.#voted = 0;
     this.#misses = 0;
+    this.#unseen = 0;
     this.#outOfTime = 0;
     this.#thumbnail = null;
     this.#track = null;
@@ -335,7 +350,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   }
 
   #onResponse(response: FrameReadResponse): void {
-    const { result, band } = response;
+    const { result, band, sighting } = response;
     this.emit('frame', response);
     this.#lastResult = result;
     this.#track = result ? result.corners : null;
@@ -344,15 +359,19 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     if (!result) {
       this.#misses++;
       this.#voter?.push(null);
-      if (this.#misses >= MISSES_BEFORE_SEARCHING) {
+      // An MRZ in view that no look could read: the document has not left.
+      this.#unseen = sighting ? 0 : this.#unseen + 1;
+      if (sighting) this.#inView(response);
+      else if (this.#unseen >= MISSES_BEFORE_SEARCHING) {
         // The document left the view: in continuous mode the same MRZ may be read again.
         this.#lastEmitted = null;
         this.#resetVote();
-        if (this.#status === 'holding') this.#setStatus('searching');
+        if (this.#status === 'holding' || this.#status === 'closer') this.#setStatus('searching');
       }
       return;
     }
     this.#misses = 0;
+    this.#unseen = 0;
     const voter = this.#voter;
     if (!voter) {
       return;
@@ -363,7 +382,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     // A voter that settles on a frame without a crop (one agreeing frame is enough for it): the
     // next frame, asked for its crop, settles it again.
     if (!stable || !stable.valid || (!this.options.allowSpecimen && isSpecimen(stable)) || (!band && !this.#cropAsked)) {
-      if (this.#status === 'searching') this.#setStatus('holding');
+      this.#inView(response);
       return;
     }
     const key = stable.lines.join('\n');
@@ -385,6 +404,17 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         if (this.#status === 'read' && this.#camera) this.#setStatus('holding');
       });
     }
+  }
+
+  /**
+   * An MRZ is in view, not (yet) read: `closer` when the frame saw it without a valid read and with
+   * characters too small to read (see MRZ_READABLE_PITCH), else `holding`.
+   */
+  #inView({ sighting }: FrameReadResponse): void {
+    const status = this.#status;
+    if (status !== 'searching' && status !== 'holding' && status !== 'closer') return;
+    const bar = MRZ_READABLE_PITCH * (status === 'closer' ? NEAR_AGAIN : 1);
+    this.#setStatus(sighting && characterPitch(sighting.corners, sighting.lineLength) < bar ? 'closer' : 'holding');
   }
 
   #resetVote(): void {

@@ -18,4 +18,4 @@ export { MRZ_CONFIDENCE_THRESHOLD, MRZ_CHECKED_THRESHOLD, MRZ_UNCHECKED_THRESHOL
 export type { MrzCorrectOptions } from './correct.ts';
 export { MrzVoter } from './vote.ts';
 export type { MrzVoterOptions } from './vote.ts';
-// Image side (engine, worker client) re-exports below.
+export { MRZ_READABLE_PITCH, characterPitch } from './region.ts';

@@ -13,7 +13,7 @@
  * Kept apart from the worker entry so it can be tested on the main thread with any engine function.
  * @module
  */
-import type { ReadMrzOptions } from './engine.ts';
+import type { MrzSighting, ReadMrzOptions } from './engine.ts';
 import type { GrayImage, MrzImageResult, Point, RgbaImage } from './types.ts';
 import { paddedBox, trackingRegion } from './region.ts';
 import type { FrameReadOptions, FrameReadResponse, FrameRect, FrameSource } from './worker-protocol.ts';
@@ -25,7 +25,7 @@ import { WARM_UP_IMAGE } from './worker-warm-up-image.ts';
 /** The engine entry the worker calls (`readMrz` from sdk/mrz, which ignores `allowSpecimen`). May be sync or async. */
 export type ReadMrzFunction = (
   image: RgbaImage | GrayImage,
-  options: Pick<ReadMrzOptions, 'formats' | 'budgetMs'> & { allowSpecimen?: boolean },
+  options: Pick<ReadMrzOptions, 'formats' | 'budgetMs' | 'onSighting'> & { allowSpecimen?: boolean },
 ) => MrzImageResult | null | Promise<MrzImageResult | null>;
 
 const now = (): number => performance.now();
@@ -204,12 +204,19 @@ function budgetFor(request: FrameReadOptions, thumbnail: Uint8Array | undefined)
   return still ? undefined : request.budgetMs;
 }
 
-function engineOptions(request: FrameReadOptions, budgetMs: number | undefined): Parameters<ReadMrzFunction>[1] {
+function engineOptions(request: FrameReadOptions, budgetMs: number | undefined, onSighting: (s: MrzSighting) => void): Parameters<ReadMrzFunction>[1] {
   return {
     ...(request.formats ? { formats: request.formats } : {}),
     ...(request.allowSpecimen ? { allowSpecimen: true } : {}),
     ...(budgetMs !== undefined ? { budgetMs } : {}),
+    onSighting,
   };
+}
+
+/** The four corners through `map` (image to frame coordinates). */
+function mapCorners(corners: readonly [Point, Point, Point, Point], map: (p: Point) => Point): [Point, Point, Point, Point] {
+  const [a, b, c, d] = corners;
+  return [map(a), map(b), map(c), map(d)];
 }
 
 /**
@@ -231,6 +238,7 @@ export async function processFrame(
   let decode = 0;
   let engine = 0;
   let found: MrzImageResult | null = null;
+  let sighting: MrzSighting | undefined;
   let band: Blob | null = null;
   let thumbnail: Uint8Array | undefined;
   const wantThumbnail = request.thumbnail === true || request.previousThumbnail !== undefined;
@@ -244,14 +252,15 @@ export async function processFrame(
       if (wantThumbnail) thumbnail = thumbnailOf(luma);
       budget = budgetFor(request, thumbnail);
       const te = now();
-      const result = await readMrz(luma, engineOptions(request, budget));
+      let seen: MrzSighting | undefined;
+      const result = await readMrz(luma, engineOptions(request, budget, (s) => (seen = s)));
       engine += now() - te;
+      const sx = region.width / w;
+      const sy = region.height / h;
+      const map = (p: Point): Point => ({ x: region.x + p.x * sx, y: region.y + p.y * sy });
+      if (seen) sighting = { ...seen, corners: mapCorners(seen.corners, map) };
       if (result) {
-        const sx = region.width / w;
-        const sy = region.height / h;
-        const map = (p: Point): Point => ({ x: region.x + p.x * sx, y: region.y + p.y * sy });
-        const [a, b, c, d] = result.corners;
-        found = { ...result, corners: [map(a), map(b), map(c), map(d)] };
+        found = { ...result, corners: mapCorners(result.corners, map) };
         if (request.cropBand && found.valid) band = await cropBand(frame as VideoFrame, found.corners, frameWidth, frameHeight, true);
       }
     } else {
@@ -277,16 +286,17 @@ export async function processFrame(
         }
         decode += now() - tq;
         const te = now();
-        const result = await readMrz({ width: cw, height: ch, data: pixels.data }, engineOptions(request, budget));
+        let seen: MrzSighting | undefined;
+        const result = await readMrz({ width: cw, height: ch, data: pixels.data }, engineOptions(request, budget, (s) => (seen = s)));
         engine += now() - te;
+        const map = (p: Point): Point => {
+          const r = inverse.transformPoint(new DOMPoint(p.x, p.y));
+          return { x: r.x, y: r.y };
+        };
+        if (seen && !sighting) sighting = { ...seen, corners: mapCorners(seen.corners, map) };
         if (result) {
           if (request.cropBand && result.valid) band = await cropBand(canvas, result.corners, cw, ch);
-          const map = (p: Point): Point => {
-            const r = inverse.transformPoint(new DOMPoint(p.x, p.y));
-            return { x: r.x, y: r.y };
-          };
-          const [a, b, c, d] = result.corners;
-          found = { ...result, corners: [map(a), map(b), map(c), map(d)] };
+          found = { ...result, corners: mapCorners(result.corners, map) };
           break;
         }
       }
@@ -302,6 +312,7 @@ export async function processFrame(
     frameHeight,
     timings,
     ...(budget !== undefined && engine > budget && !found?.valid ? { outOfTime: true } : {}),
+    ...(sighting && !found?.valid ? { sighting } : {}),
     ...(thumbnail ? { thumbnail } : {}),
   };
 }

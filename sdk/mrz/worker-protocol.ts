@@ -42,7 +42,7 @@
  * @module
  */
 
-import { readMrz, recognizeMrz, type MrzRecognition, type ReadMrzOptions } from './engine.ts';
+import { readMrz, recognizeMrz, type MrzRecognition, type MrzSighting, type ReadMrzOptions } from './engine.ts';
 import type { MrzFormat, MrzImageResult, MrzTimings } from './types.ts';
 
 /** Image payload of a pixel request. */
@@ -124,6 +124,11 @@ export interface FrameReadResponse {
   readonly timings: FrameReadTimings;
   /** The engine ran past `budgetMs` without a valid read: it gave the frame up (looks were left). */
   readonly outOfTime?: boolean;
+  /**
+   * No valid read, but an MRZ in view (`ReadMrzOptions.onSighting`), corners in full-frame coordinates:
+   * the scanner asks for the document closer when its characters are too small.
+   */
+  readonly sighting?: MrzSighting;
   /**
    * With `thumbnail`: the region read, area-averaged to `THUMBNAIL_WIDTH` x `THUMBNAIL_HEIGHT` grey
    * levels (row-major; worker-frames.ts), to tell a moving picture from a still one between frames.

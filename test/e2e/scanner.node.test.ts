@@ -262,3 +262,41 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
     await page.close();
   });
 });
+
+describe('<timpora-mrz-scanner> end to end, a passport too far from the camera', { timeout: 300_000 }, () => {
+  let dir: string;
+  let server: PageServer;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-far-'));
+    // The page at 28-30% of the frame's width: its MRZ characters are about 8 pixels wide, which the
+    // engine reads invalid (seed 4244; session 29, 26 frames in 10 s, none valid).
+    const clip = await makeScannerClip(join(dir, 'far.y4m'), { seed: 4244, docScale: [0.28, 0.3] });
+    server = await startPageServer();
+    browser = await launchBrowser({ clip: clip.path });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks for the document closer, on screen and to screen readers, and outlines where it sees the MRZ', async () => {
+    const page = await openPage(browser, server.pageUrl(''));
+    await startLive(page);
+    await page.waitForFunction(() => (window as unknown as ProbeWindow).__probe.el.status === 'closer', { timeout: READ_TIMEOUT_MS, polling: 50 });
+    const seen = await page.evaluate(() => {
+      const p = (window as unknown as ProbeWindow).__probe;
+      return { line: p.shadowText('[part="status"]'), spoken: p.shadowText('[role="status"]'), outline: p.el.shadowRoot?.querySelector('[part="outline"]') !== null };
+    });
+    assert.match(seen.line, /Dekatkan dokumen ke kamera/);
+    assert.match(seen.spoken, /Dekatkan dokumen ke kamera/);
+    assert.equal(seen.outline, true);
+    await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.stop());
+    const tracks = await page.evaluate(() => (window as unknown as ProbeWindow).__probe.trackStates());
+    assert.deepEqual([...new Set(tracks)], ['ended']);
+    await page.close();
+  });
+});

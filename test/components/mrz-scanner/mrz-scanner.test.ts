@@ -140,6 +140,24 @@ describe('<timpora-mrz-scanner>', () => {
     expect(spy.states()).to.deep.equal(['ended']);
   });
 
+  it('asks for the document to come closer, shown and announced, in Indonesian and English', async () => {
+    for (const [lang, text] of [['id', 'Dekatkan dokumen ke kamera'], ['en', 'Move the document closer to the camera']] as const) {
+      const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
+      // A TD3 MRZ seen at 7 pixels per character, not read.
+      const reader = new ScriptedReader(() => null);
+      reader.sighting = () => ({ corners: [{ x: 100, y: 500 }, { x: 408, y: 500 }, { x: 408, y: 520 }, { x: 100, y: 520 }], lineLength: 44, confidence: 0.01 });
+      el.reader = reader;
+      await el.start();
+      await until(() => el.status === 'closer', 8000, 'closer');
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain(text);
+      expect(shadow(el).querySelector('[part="outline"]')?.getAttribute('points')).to.equal('100,500 408,500 408,520 100,520');
+      el.stop();
+      el.remove();
+    }
+  });
+
   it('frame-budget sets the camera frames\' time limit (250 ms by default, 0 for none)', async () => {
     for (const [markup, expected] of [[html`<timpora-mrz-scanner></timpora-mrz-scanner>`, 250], [html`<timpora-mrz-scanner frame-budget="0"></timpora-mrz-scanner>`, undefined], [html`<timpora-mrz-scanner frame-budget="600"></timpora-mrz-scanner>`, 600]] as const) {
       const el = await mount(markup);

@@ -3,6 +3,7 @@
 import { frameSize, type FrameReader, type FrameReadRequest, type FrameReadResponse } from '../../../sdk/camera/frame-reader.ts';
 import type { FrameVoter } from '../../../sdk/camera/scanner.ts';
 import type { MrzImageResult, MrzResult } from '../../../sdk/mrz/types.ts';
+import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 
 /** ICAO 9303 specimen passport (valid check digits). */
@@ -37,6 +38,8 @@ export class ScriptedReader implements FrameReader {
   outOfTime: (call: number) => boolean = () => false;
   /** The thumbnail the answer to call n carries, if any. */
   thumbnail: (call: number) => Uint8Array | undefined = () => undefined;
+  /** The MRZ the answer to call n saw without a valid read, if any. */
+  sighting: (call: number) => MrzSighting | undefined = () => undefined;
   constructor(
     public answer: (call: number) => MrzImageResult | null,
     public delayMs = 0,
@@ -60,6 +63,7 @@ export class ScriptedReader implements FrameReader {
       timings: { decode: 0, engine: this.delayMs, total: this.delayMs },
       ...(this.outOfTime(this.calls) ? { outOfTime: true } : {}),
       ...(this.thumbnail(this.calls) ? { thumbnail: this.thumbnail(this.calls) } : {}),
+      ...(this.sighting(this.calls) ? { sighting: this.sighting(this.calls) } : {}),
     };
   }
   dispose(): void {

@@ -83,6 +83,33 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(frame.format).to.equal(null); // closed
   });
 
+  it('passes on the MRZ the engine saw without a valid read, in frame pixels, and never with a valid read', async () => {
+    const finder = blockFinder([]);
+    /** An engine that sees the block as a TD3 band and reads it as `read` says. */
+    const sighter = (read: 'none' | 'invalid' | 'valid'): ReadMrzFunction => (image, options) => {
+      const found = finder(image, options) as MrzImageResult | null;
+      if (!found) return null;
+      if (read !== 'valid') options.onSighting?.({ corners: found.corners, lineLength: 44, confidence: 0.01 });
+      return read === 'none' ? null : { ...found, valid: read === 'valid' };
+    };
+    const block = { x: 160, y: 240, width: 320, height: 40 };
+    for (const read of ['none', 'invalid'] as const) {
+      // The luma path (region and downscale) and the canvas path (rotations).
+      const luma = await processFrame({ frame: i420WithBlock(640, 360, block), region: { x: 101, y: 121, width: 500, height: 200 }, maxSide: 250 }, sighter(read));
+      const turned = await processFrame({ frame: await frameWithBlock(640, 360, block), rotations: true, maxSide: 320 }, sighter(read));
+      for (const res of [luma, turned]) {
+        expect(res.sighting?.lineLength).to.equal(44);
+        const b = bbox(res.sighting!.corners);
+        [b.x0 - 160, b.y0 - 240, b.x1 - 480, b.y1 - 280].forEach((d) => expect(Math.abs(d)).to.be.lessThan(3));
+      }
+    }
+    const valid = await processFrame({ frame: i420WithBlock(640, 360, block) }, sighter('valid'));
+    expect(valid.result?.valid).to.equal(true);
+    expect(valid.sighting).to.equal(undefined);
+    const nothing = await processFrame({ frame: i420WithBlock(640, 360, { x: 0, y: 0, width: 10, height: 40 }) }, sighter('none'));
+    expect(nothing.sighting).to.equal(undefined);
+  });
+
   it('crops the band of an I420 frame in colour by drawing a view of the band only, not the whole frame', async () => {
     const w = 640;
     const h = 360;

@@ -3,6 +3,9 @@ import { expect } from '@open-wc/testing';
 import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
 import type { CameraError } from '../../../sdk/camera/errors.ts';
 import { MrzVoter } from '../../../sdk/mrz/vote.ts';
+import { MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
+import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
+import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
   RepeatVoter,
   ScriptedReader,
@@ -129,6 +132,41 @@ describe('sdk/camera MrzCameraScanner', () => {
     s.stop();
     expect(spy.states()).to.deep.equal(['ended']);
     expect(s.status).to.equal('idle');
+  });
+
+  it('asks for the document to come closer while it sees an MRZ too small to read, with hysteresis', async () => {
+    /** A TD3 band `pitch` pixels per character wide. */
+    const seen = (pitch: number): MrzSighting => ({
+      corners: [{ x: 100, y: 500 }, { x: 100 + 44 * pitch, y: 500 }, { x: 100 + 44 * pitch, y: 520 }, { x: 100, y: 520 }],
+      lineLength: 44,
+      confidence: 0.01,
+    });
+    const invalid = { ...imageResult(), valid: false };
+    // Per frame: [read, sighting]. Seen far (no read), nearly near (stays `closer`), read invalid
+    // near, seen far again, read valid (the vote goes on), seen near, then nothing.
+    const script: [MrzImageResult | null, MrzSighting | undefined][] = [
+      [null, seen(8)],
+      [null, seen(11.5)],
+      [invalid, seen(13)],
+      [invalid, seen(10.9)],
+      [imageResult(), undefined],
+      [null, seen(9)],
+      [null, seen(20)],
+      [null, undefined],
+      [null, undefined],
+      [null, undefined],
+      [null, undefined],
+    ];
+    const reader = new ScriptedReader((n) => script[n - 1]?.[0] ?? null);
+    reader.sighting = (n) => script[n - 1]?.[1];
+    const s = make(reader, { createVoter: () => new RepeatVoter(100) });
+    const statuses: ScanStatus[] = [];
+    s.addEventListener('status', (e) => statuses.push(e.detail));
+    await s.start();
+    await until(() => reader.calls >= script.length + 1, 8000, 'frames');
+    expect(statuses).to.deep.equal(['starting', 'searching', 'closer', 'holding', 'closer', 'holding', 'closer', 'holding', 'searching']);
+    expect(characterPitch(seen(8).corners, 44)).to.be.closeTo(8, 1e-9);
+    expect(MRZ_READABLE_PITCH).to.equal(11);
   });
 
   it('continuous mode keeps the camera and reports a different MRZ, not the same one twice', async () => {

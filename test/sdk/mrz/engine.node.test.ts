@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { endsBlank, goesOnRepeating, readMrz, recognizeMrz } from '../../../sdk/mrz/engine.ts';
+import { MRZ_SIGHTING_CONFIDENCE, endsBlank, goesOnRepeating, readMrz, recognizeMrz, type MrzSighting } from '../../../sdk/mrz/engine.ts';
+import { MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
 import { classifyGlyphs } from '../../../sdk/mrz/classify.ts';
 import { correctMrz } from '../../../sdk/mrz/correct.ts';
 import { analyseBand, lineGroups, type LineGroup } from '../../../sdk/mrz/engine-band.ts';
@@ -451,4 +452,32 @@ test('readMrz: a glyph faded by glare that the two classifiers read as different
   const r = readMrz(decodeGray(doc.image));
   assert.ok(r, 'read');
   assert.ok(!r.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept: ${r.lines[0]}`);
+});
+
+test('onSighting: an MRZ not read validly is seen, where and at what size; valid reads and documents without one are not', () => {
+  // Bench 70276 ('normal' MRV-B at 8.8 pixels per character) reads exactly but under the confidence
+  // bar, bench 70153 ('hard' TD2 at 9.2) gives no reading at all: both show their MRZ.
+  for (const [seed, preset] of [[70276, 'normal'], [70153, 'hard']] as const) {
+    const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+    const seen: MrzSighting[] = [];
+    const r = readMrz(decodeGray(doc.image), { onSighting: (s) => seen.push(s) });
+    assert.notEqual(r?.valid, true, `seed ${seed}: not read validly`);
+    assert.equal(seen.length, 1, `seed ${seed}: seen once`);
+    const s = seen[0] as MrzSighting;
+    assert.equal(s.lineLength, doc.lines[0]?.length);
+    assert.ok(s.confidence >= MRZ_SIGHTING_CONFIDENCE);
+    const truth = characterPitch(doc.corners, doc.lines[0]?.length ?? 0);
+    assert.ok(Math.abs(characterPitch(s.corners, s.lineLength) - truth) < 0.05 * truth, `seed ${seed}: pitch ${characterPitch(s.corners, s.lineLength)} against ${truth}`);
+    assert.ok(truth < MRZ_READABLE_PITCH, `seed ${seed}: small characters`);
+  }
+  // A valid read is no sighting.
+  const valid: MrzSighting[] = [];
+  assert.equal(readMrz(decodeGray(renderSynthetic(70001, { preset: 'clean', encoding: 'jpeg' }).image), { onSighting: (s) => valid.push(s) })?.valid, true);
+  assert.deepEqual(valid, []);
+  // Pages without an MRZ whose print the engine cut and read (at confidence under 0.0001, session 29).
+  for (const seed of [90335, 9100272]) {
+    const none: MrzSighting[] = [];
+    readMrz(decodeGray(renderSynthetic(seed, { preset: 'normal', noMrz: true, encoding: 'jpeg' }).image), { onSighting: (s) => none.push(s) });
+    assert.deepEqual(none, [], `seed ${seed}: no MRZ in view`);
+  }
 });
