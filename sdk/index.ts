@@ -10,6 +10,6 @@ export * from './calendar/index.ts';
 export * from './camera/index.ts';
 export * from './mrz/index.ts';
 // Option and result types of the engine that the worker protocol's public types refer to.
-export type { ReadMrzOptions, MrzRecognition } from './mrz/engine.ts';
+export type { ReadMrzOptions, MrzRecognition, MrzSighting } from './mrz/engine.ts';
 export * from './sync/index.ts';
 export * from './security/index.ts';

@@ -59,7 +59,7 @@ export interface ReadMrzOptions {
   readonly budgetMs?: number;
   /**
    * Called once, at the end, when the frame gives no valid read but shows an MRZ: a band whose best
-   * reading, however poor, reached {@link MRZ_SIGHTING_CONFIDENCE}. The camera scanner asks for the
+   * reading, however poor, reached `MRZ_SIGHTING_CONFIDENCE` (engine.ts). The camera scanner asks for the
    * document closer when its characters are too small to read (see `characterPitch`).
    */
   readonly onSighting?: (sighting: MrzSighting) => void;
