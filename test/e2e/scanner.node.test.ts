@@ -2,14 +2,14 @@
 // clip of a synthetic passport page (made here, in set-up), the REAL MRZ engine reads it in its Web
 // Worker, and the element must emit the printed MRZ and end every camera track. Also: a denied
 // permission and a machine without any camera show their localised messages, and a desk MRZ reader
-// typing real key events is captured.
+// typing real key events is captured; a passport too far from the camera brings up the "move closer" prompt.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { makeScannerClip, type ScannerClip } from './scanner-clip.ts';
+import { makeScannerClip, type ScannerClip, type ScannerClipOptions } from './scanner-clip.ts';
 import { launchBrowser, startPageServer, typeBurst, type PageServer } from './scanner-harness.ts';
 
 interface ProbeEvent {
@@ -73,37 +73,46 @@ async function cameraState(page: Page): Promise<{ tracks: string[]; badge: strin
   });
 }
 
-describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)', { timeout: 300_000 }, () => {
-  let dir: string;
-  let clip: ScannerClip;
-  let server: PageServer;
-  let browser: Browser;
+/** What a describe block's tests share: the fake camera's clip, the page server, the browser playing the clip. */
+interface Stage {
+  clip: ScannerClip;
+  server: PageServer;
+  browser: Browser;
+}
 
+/** Sets up (before) and tears down (after) a {@link Stage} for the enclosing describe block, its clip made with `options`. */
+function stageFor(options: ScannerClipOptions = {}): Stage {
+  const stage = {} as Stage;
+  let dir = '';
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-e2e-'));
-    clip = await makeScannerClip(join(dir, 'passport.y4m'));
-    server = await startPageServer();
-    browser = await launchBrowser({ clip: clip.path });
+    stage.clip = await makeScannerClip(join(dir, 'passport.y4m'), options);
+    stage.server = await startPageServer();
+    stage.browser = await launchBrowser({ clip: stage.clip.path });
   });
-
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await stage.browser?.close();
+    await stage.server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  return stage;
+}
+
+describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)', { timeout: 300_000 }, () => {
+  const stage = stageFor();
 
   for (const [name, query, mode] of [
     ['in the worker from the camera track', '', 'track'],
     ['from frames posted by the preview (no MediaStreamTrackProcessor)', 'pump=video', 'video'],
   ] as const) {
     it(`reads the MRZ printed on the document ${name} and ends every camera track`, async () => {
-      const page = await openPage(browser, server.pageUrl(query));
+      const page = await openPage(stage.browser, stage.server.pageUrl(query));
       await page.evaluate(() => {
         void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
       });
       const event = await waitForEvent(page);
       assert.equal(event.type, 'read', `expected a read, got ${JSON.stringify(event)}`);
-      assert.deepEqual(event.lines, clip.lines);
+      assert.deepEqual(event.lines, stage.clip.lines);
       assert.equal(event.valid, true);
       assert.equal(event.source, 'camera');
       assert.equal(event.imageType, 'image/jpeg');
@@ -139,7 +148,7 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
   }
 
   it('camera privacy: stop() ends every track and hides the "camera on" badge', async () => {
-    const page = await openPage(browser, server.pageUrl());
+    const page = await openPage(stage.browser, stage.server.pageUrl());
     await startLive(page);
     assert.equal((await cameraState(page)).badge, 'Kamera menyala');
     await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.stop());
@@ -150,7 +159,7 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
   });
 
   it('camera privacy: removing the element ends every track', async () => {
-    const page = await openPage(browser, server.pageUrl());
+    const page = await openPage(stage.browser, stage.server.pageUrl());
     await startLive(page);
     await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.remove());
     assert.deepEqual([...new Set((await cameraState(page)).tracks)], ['ended']);
@@ -158,7 +167,7 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
   });
 
   it('camera privacy: a hidden page (tab frozen through CDP) ends every track', async () => {
-    const page = await openPage(browser, server.pageUrl());
+    const page = await openPage(stage.browser, stage.server.pageUrl());
     await startLive(page);
     // Chromium hides the page (a real visibilitychange) before freezing it.
     const cdp = await page.createCDPSession();
@@ -178,7 +187,7 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
   });
 
   it('camera privacy: navigating away (pagehide) ends every track before the page goes', async () => {
-    const page = await openPage(browser, server.pageUrl());
+    const page = await openPage(stage.browser, stage.server.pageUrl());
     await startLive(page);
     // A pagehide listener added after the scanner's runs after it: it records what the scanner left.
     await page.evaluate(() => {
@@ -186,7 +195,7 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
         sessionStorage.setItem('tracks-at-pagehide', JSON.stringify((window as unknown as ProbeWindow).__probe.trackStates()));
       });
     });
-    await page.goto(`${server.origin}/test/e2e/scanner-page.html?after-navigation`, { waitUntil: 'load' });
+    await page.goto(`${stage.server.origin}/test/e2e/scanner-page.html?after-navigation`, { waitUntil: 'load' });
     const recorded = await page.evaluate(() => sessionStorage.getItem('tracks-at-pagehide'));
     assert.ok(recorded, 'pagehide fired');
     const tracks = JSON.parse(recorded) as string[];
@@ -197,11 +206,11 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
 
   it('denied permission shows the Indonesian message and emits permission_denied', async () => {
     // A camera exists, but the origin's camera permission is denied (no auto-accepting fake UI).
-    const strict = await launchBrowser({ clip: clip.path, fakeUi: false });
+    const strict = await launchBrowser({ clip: stage.clip.path, fakeUi: false });
     try {
       const context = strict.defaultBrowserContext();
-      await context.overridePermissions(server.origin, []);
-      const page = await openPage(strict, server.pageUrl());
+      await context.overridePermissions(stage.server.origin, []);
+      const page = await openPage(strict, stage.server.pageUrl());
       await page.evaluate(() => {
         void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
       });
@@ -223,7 +232,7 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
     const bare = await launchBrowser({ fakeCamera: false });
     try {
       const page = await bare.newPage();
-      await page.goto(server.pageUrl('lang=en'), { waitUntil: 'load' });
+      await page.goto(stage.server.pageUrl('lang=en'), { waitUntil: 'load' });
       await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
       await page.evaluate(() => {
         void (window as unknown as { __probe: { el: { start(): Promise<void> } } }).__probe.el.start().catch(() => undefined);
@@ -241,10 +250,10 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
   });
 
   it('captures a desk MRZ reader typing real key events, and ignores the same text typed into a page field', async () => {
-    const page = await openPage(browser, server.pageUrl('desk'));
+    const page = await openPage(stage.browser, stage.server.pageUrl('desk'));
     // Typed into another field of the page: the person's input, not the scanner's.
     await page.focus('#other-field');
-    await typeBurst(page, `${clip.lines.join('\n')}\n`);
+    await typeBurst(page, `${stage.clip.lines.join('\n')}\n`);
     await new Promise((r) => setTimeout(r, 300));
     const none = await page.evaluate(() => (window as unknown as { __probe: { events: unknown[] } }).__probe.events.length);
     assert.equal(none, 0, JSON.stringify(await page.evaluate(() => (window as unknown as { __probe: { events: unknown[] } }).__probe.events)));
@@ -252,11 +261,11 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     // (Enter in the page's own field submitted its form, as it should; count from here.)
     const submitsBefore = await page.evaluate(() => (window as unknown as { __probe: { submits: number } }).__probe.submits);
-    await typeBurst(page, `${clip.lines.join('\n')}\n`);
+    await typeBurst(page, `${stage.clip.lines.join('\n')}\n`);
     const event = await waitForEvent(page, 10_000);
     assert.equal(event.type, 'read');
     assert.equal(event.source, 'keyboard');
-    assert.deepEqual(event.lines, clip.lines);
+    assert.deepEqual(event.lines, stage.clip.lines);
     const submits = await page.evaluate(() => (window as unknown as { __probe: { submits: number } }).__probe.submits);
     assert.equal(submits, submitsBefore, 'the burst to the document did not submit the form');
     await page.close();
@@ -264,27 +273,12 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
 });
 
 describe('<timpora-mrz-scanner> end to end, a passport too far from the camera', { timeout: 300_000 }, () => {
-  let dir: string;
-  let server: PageServer;
-  let browser: Browser;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'timpora-scanner-far-'));
-    // The page at 28-30% of the frame's width: its MRZ characters are about 8 pixels wide, which the
-    // engine reads invalid (seed 4244; session 29, 26 frames in 10 s, none valid).
-    const clip = await makeScannerClip(join(dir, 'far.y4m'), { seed: 4244, docScale: [0.28, 0.3] });
-    server = await startPageServer();
-    browser = await launchBrowser({ clip: clip.path });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  // The page at 28-30% of the frame's width: its MRZ characters are about 8 pixels wide, which the
+  // engine reads invalid (seed 4244; session 29, 52 frames in 12 s, none valid).
+  const stage = stageFor({ seed: 4244, docScale: [0.28, 0.3] });
 
   it('asks for the document closer, on screen and to screen readers, and outlines where it sees the MRZ', async () => {
-    const page = await openPage(browser, server.pageUrl(''));
+    const page = await openPage(stage.browser, stage.server.pageUrl(''));
     await startLive(page);
     await page.waitForFunction(() => (window as unknown as ProbeWindow).__probe.el.status === 'closer', { timeout: READ_TIMEOUT_MS, polling: 50 });
     const seen = await page.evaluate(() => {
