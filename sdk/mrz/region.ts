@@ -2,6 +2,8 @@
  * The axis-aligned box around a set of points (e.g. the MRZ band's corners), widened by a fraction of its own
  * width and height on each side and clamped to a `width` x `height` frame. Shared by the scanner (where to
  * read the next frame) and the worker (the band image it crops), so both agree on the geometry.
+ * Also the size of an MRZ's characters in the frame (`characterPitch`) and the size below which the
+ * engine often cannot read them (`MRZ_READABLE_PITCH`), for the scanner's "move closer" prompt.
  * @module
  */
 import type { Point } from './types.ts';
