@@ -293,7 +293,9 @@ export async function processFrame(
           const r = inverse.transformPoint(new DOMPoint(p.x, p.y));
           return { x: r.x, y: r.y };
         };
-        if (seen && !sighting) sighting = { ...seen, corners: mapCorners(seen.corners, map) };
+        // The orientation that saw the MRZ best (the one a kept invalid result came from, whose
+        // confidence is at least the report bar, over an earlier one's weaker sighting).
+        if (seen && (!sighting || seen.confidence > sighting.confidence)) sighting = { ...seen, corners: mapCorners(seen.corners, map) };
         if (result) {
           if (request.cropBand && result.valid) band = await cropBand(canvas, result.corners, cw, ch);
           found = { ...result, corners: mapCorners(result.corners, map) };
