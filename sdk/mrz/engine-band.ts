@@ -554,6 +554,12 @@ function longLines(ink: InkMap, lines: readonly TextLine[]): number {
  * dark desk or document edge inside the band sets it so high that blurred or light MRZ glyphs
  * fall below it and no line spans even half the text. Then the mask is re-thresholded at 0.6 times
  * the threshold, kept if that yields lines that do.
+ *
+ * Tried and dropped (session 31): strong sensor noise on a large MRZ (bench 70134, 27 px per
+ * character) inks every row, and the window becomes one tall line. Re-making the ink map from the
+ * band smoothed twice by a 3x3 box when the lines fill 80% of the rows and none is under three
+ * character sizes tall (74 of the bench's 320 frames) gave 70134 its two lines but no valid read
+ * (its first I at 0.898); bench 284/320 either way.
  */
 function inkLines(img: FloatImage, charSize: number, paper: boolean): { ink: InkMap; lines: TextLine[]; desk: boolean } {
   // The desk test's block maxima are the ink map's background blocks when their sizes agree (at

@@ -1689,6 +1689,12 @@ function cellLineOf(ink: InkMap, line: TextLine, n: number, expect: Float64Array
  * (letters and digits, not the shorter filler) fitted by a straight line across the cells, so a
  * line that is slightly tilted or curved relative to the band (perspective) is still followed. The
  * row profile's box is the fallback.
+ *
+ * Tried and dropped (session 32): leaving out cells whose ink run reaches the search window's top
+ * or bottom (joined to print beyond the line: bench 70226's labels, smeared into line 1 by
+ * vertical blur, lift its cap box's top 11 px for glyphs 25 px tall). The quarter-resolution
+ * pass's perspective fit changed with it and 70226 lost its line split instead; bench 284/320 the
+ * same, 70238 and 70267 worse (no group, read wrong).
  */
 function capBoxes(ink: InkMap, line: TextLine, bounds: Float64Array, n: number): { tops: Float64Array; bottoms: Float64Array } {
   const { width: w, height: h, bin } = ink;
