@@ -48,8 +48,9 @@ type Canvas = typeof NapiCanvas;
 let canvas: Promise<Canvas> | null = null;
 
 function loadCanvas(): Promise<Canvas> {
-  canvas ??= import('@napi-rs/canvas').catch(() => {
-    throw new DecoderMissing('timpora-mrz decodes images with @napi-rs/canvas, which is not installed: npm install @napi-rs/canvas');
+  canvas ??= import('@napi-rs/canvas').catch((e: unknown) => {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new DecoderMissing(`timpora-mrz decodes images with @napi-rs/canvas, which could not be loaded (${why}): npm install @napi-rs/canvas`);
   });
   return canvas;
 }
