@@ -1,6 +1,7 @@
 // Build of the `timpora-mrz` CLI (bin/timpora-mrz-cli.ts with the MRZ engine) for Node, into
-// dist/cli/: what an installed package runs (see bin/timpora-mrz.js). Packages stay external
-// (`mrz`, a dependency; `@napi-rs/canvas`, an optional peer dependency the CLI asks for).
+// dist/cli/: what an installed package runs (see bin/timpora-mrz.js). The engine is bundled in;
+// packages stay external (the only one it imports is `@napi-rs/canvas`, an optional peer
+// dependency the CLI loads on first use and asks for by name when it is missing).
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 
