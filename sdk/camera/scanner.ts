@@ -408,11 +408,12 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
 
   /**
    * An MRZ is in view, not (yet) read: `closer` when the frame saw it without a valid read and with
-   * characters too small to read (see MRZ_READABLE_PITCH), else `holding`.
+   * characters too small to read (see MRZ_READABLE_PITCH), else `holding`. Also while `starting`:
+   * frames flow before the preview's play() resolves, and the first of them may already see the MRZ.
    */
   #inView({ sighting }: FrameReadResponse): void {
     const status = this.#status;
-    if (status !== 'searching' && status !== 'holding' && status !== 'closer') return;
+    if (status !== 'starting' && status !== 'searching' && status !== 'holding' && status !== 'closer') return;
     const bar = MRZ_READABLE_PITCH * (status === 'closer' ? NEAR_AGAIN : 1);
     this.#setStatus(sighting && characterPitch(sighting.corners, sighting.lineLength) < bar ? 'closer' : 'holding');
   }
