@@ -11,7 +11,8 @@
  * Speed: the engine runs in headless Chromium (bundled with esbuild, served from a local HTTP
  * server) on the decoded frame; the figure is the engine call alone. It also runs in Node, where
  * tesseract.js (eng traineddata from @tesseract.js-data/eng, whitelist A-Z0-9<, no network) runs on
- * the same files, so the speed ratio is measured in one environment.
+ * the same files, so the speed ratio is measured in one environment. Each engine first reads the
+ * first five images uncounted (JIT and worker warm-up), so no median holds start-up costs.
  *
  * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--no-tess] [--prepare-only]`
  * Writes bench/results/mrz-<timestamp>.json.
@@ -220,6 +221,8 @@ async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
 // ---- engine in Node
 async function runNode(items: Item[]): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
+  // Warm-up (JIT) on a few frames, not counted, as in Chromium.
+  for (const it of items.slice(0, 5)) readMrz(await loadRgba(it.path));
   for (const it of items) {
     const img = await loadRgba(it.path);
     const t0 = performance.now();
@@ -248,6 +251,8 @@ async function runTesseract(items: Item[]): Promise<Map<string, Outcome>> {
   await worker.setParameters({ tessedit_char_whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<' });
   const out = new Map<string, Outcome>();
   try {
+    // Warm-up, not counted, as for the engine.
+    for (const it of items.slice(0, 5)) await worker.recognize(readFileSync(it.path));
     let i = 0;
     for (const it of items) {
       const buf = readFileSync(it.path);
