@@ -373,9 +373,11 @@ async function runCompare(items: Item[], otherRoot: string): Promise<void> {
       table.push(row(`B (${env}) ${name}`, summarise(set, b)));
     }
     const same = pairs.filter((p) => JSON.stringify([p.a.lines, p.a.valid]) === JSON.stringify([p.b.lines, p.b.valid])).length;
-    const syn = items.map((it, i) => [it, pairs[i] as Pair] as const).filter(([it]) => it.set !== 'real');
-    const ratio = syn.map(([, p]) => p.b.ms / p.a.ms).sort((x, y) => x - y);
-    notes.push(`${env}: identical lines and validity on ${same}/${items.length} frames; median per-frame time ratio B/A on synthetic ${(ratio[ratio.length >> 1] ?? NaN).toFixed(3)}`);
+    const medianRatio = (real: boolean): string => {
+      const r = items.flatMap((it, i) => ((it.set === 'real') === real ? [(pairs[i] as Pair).b.ms / (pairs[i] as Pair).a.ms] : [])).sort((x, y) => x - y);
+      return (r[r.length >> 1] ?? NaN).toFixed(3);
+    };
+    notes.push(`${env}: identical lines and validity on ${same}/${items.length} frames; median per-frame time ratio B/A on synthetic ${medianRatio(false)}, on real ${medianRatio(true)}`);
   }
   process.stdout.write(['', 'MRZ engine paired comparison (A = other checkout, B = this one)', table.join('\n'), ...notes, ''].join('\n'));
 }

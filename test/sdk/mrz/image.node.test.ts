@@ -187,6 +187,21 @@ test('toGray converts into a given buffer when it is large enough, else into a n
   assert.deepEqual([...(toGray({ width: w, height: h, data: shifted.subarray(1) })?.data ?? [])], [...fresh.data]);
 });
 
+test('toGray into the SIMD kernels\' frame memory gives the same bytes as the plain conversion, odd sizes included', () => {
+  for (const [w, h] of [[16, 1], [17, 5], [33, 33], [1001, 7], [640, 481]] as const) {
+    const r = rng(w * h);
+    const rgba = new Uint8Array(4 * w * h);
+    for (let i = 0; i < rgba.length; i++) rgba[i] = Math.floor(r() * 256);
+    const plain = toGray({ width: w, height: h, data: rgba });
+    const mem = frameBuffer(w * h, RECT_MAX_PIXELS);
+    assert.ok(plain && mem, 'the SIMD kernels compile in Node');
+    mem.fill(7);
+    const simd = toGray({ width: w, height: h, data: rgba }, mem);
+    assert.equal(simd?.data.buffer, mem.buffer);
+    assert.deepEqual([...(simd?.data ?? [])], [...plain.data], `${w}x${h}`);
+  }
+});
+
 /** RGBA of random pixels and the frame toGray makes of it. */
 function randomRgba(w: number, h: number, seed: number): { image: { width: number; height: number; data: Uint8Array }; gray: Gray8 } {
   const r = rng(seed);
