@@ -187,7 +187,7 @@ test('toGray converts into a given buffer when it is large enough, else into a n
   assert.deepEqual([...(toGray({ width: w, height: h, data: shifted.subarray(1) })?.data ?? [])], [...fresh.data]);
 });
 
-test('toGray into the SIMD kernels\' frame memory gives the same bytes as the plain conversion, odd sizes included', () => {
+test('toGray and downscaleTwo in the SIMD kernels\' frame memory give the same bytes as from plain buffers, odd sizes included', () => {
   for (const [w, h] of [[16, 1], [17, 5], [33, 33], [1001, 7], [640, 481]] as const) {
     const r = rng(w * h);
     const rgba = new Uint8Array(4 * w * h);
@@ -199,6 +199,14 @@ test('toGray into the SIMD kernels\' frame memory gives the same bytes as the pl
     const simd = toGray({ width: w, height: h, data: rgba }, mem);
     assert.equal(simd?.data.buffer, mem.buffer);
     assert.deepEqual([...(simd?.data ?? [])], [...plain.data], `${w}x${h}`);
+    // Its 2x2 level by SIMD there too, with the 4x4 one: as from a plain buffer.
+    if (!simd) continue;
+    const flat = (i: Gray8): [number, number, number[]] => [i.width, i.height, [...i.data]];
+    const [fine, coarse] = downscaleTwo(simd, 2);
+    if (h >= 2) assert.equal(fine.data.buffer, mem.buffer, `${w}x${h}: the 2x2 level made by SIMD`);
+    const [plainFine, plainCoarse] = downscaleTwo(plain, 2).map(flat);
+    assert.deepEqual(flat(fine), plainFine, `${w}x${h} 2x2`);
+    assert.deepEqual(flat(coarse), plainCoarse, `${w}x${h} 4x4`);
   }
 });
 
