@@ -326,13 +326,6 @@ export function downscale(src: Gray8, factor: number): Gray8 {
  */
 export function downscaleTwo(src: Gray8, factor: number): [Gray8, Gray8] {
   const f = Math.max(1, Math.floor(factor));
-  if (f === 2) {
-    // The engine's frame (960-pixel camera frames): the 2x2 level by SIMD and the 4x4 one by
-    // summed blocks, the same bytes (0.5x of the one pass below on 960x540, Node).
-    readyGray(src);
-    const half = simdHalf(src.data, src.width, src.height);
-    if (half) return [{ width: src.width >> 1, height: src.height >> 1, data: half }, blockMeans(src, 4, false)[0]];
-  }
   const [fine, coarse] = blockMeans(src, f, true);
   return [f === 1 ? src : fine, coarse as Gray8];
 }
@@ -342,10 +335,12 @@ function blockMeans(src: Gray8, f: number, coarse: boolean): [Gray8, Gray8 | nul
   readyGray(src);
   const w = Math.floor(src.width / f);
   const h = Math.floor(src.height / f);
-  // The engine's frame by 2 (finer locate pass, small bands' windows): by SIMD into the kernels'
-  // memory, where rectify samples it too (simd.ts `simdHalf`; the same bytes).
-  const half = f === 2 && !coarse ? simdHalf(src.data, src.width, src.height) : null;
-  if (half) return [{ width: w, height: h, data: half }, null];
+  // The engine's frame by 2 (finer locate pass, small bands' windows, the fast levels of 960-pixel
+  // camera frames): by SIMD into the kernels' memory, where rectify samples it too (simd.ts
+  // `simdHalf`; the same bytes), and the 4x4 level by summed blocks (with it, 0.5x of the one pass
+  // below on 960x540, Node).
+  const half = f === 2 ? simdHalf(src.data, src.width, src.height) : null;
+  if (half) return [{ width: w, height: h, data: half }, coarse ? blockMeans(src, 4, false)[0] : null];
   const w2 = coarse ? Math.floor(src.width / (2 * f)) : 0;
   const h2 = coarse ? Math.floor(src.height / (2 * f)) : 0;
   // Every element is written before it is read (pooled buffers are not zeroed).
