@@ -6,7 +6,8 @@
  * - real: every image of ../shared/mrz-samples with ground truth (still images: rotations on);
  * - synthetic: seeded 1280x720 frames from scripts/mrz/synth.ts (video frames: rotations off),
  *   cached in .cache/mrz-frames/ (first run renders them; preset per bench/mrz/frames.ts), plus
- *   no-MRZ frames (false positives).
+ *   no-MRZ frames (false positives). The synthetic rows are also split by the generator's preset and
+ *   by character pitch (frame pixels per character), recorded with each cached frame.
  *
  * Speed: the engine runs in headless Chromium (bundled with esbuild, served from a local HTTP
  * server) on the decoded frame; the figure is the engine call alone. It also runs in Node, where
@@ -61,6 +62,9 @@ interface Item {
   path: string;
   truth: string[] | null;
   rotations: boolean;
+  /** Synthetic frames: the generator's preset and the MRZ's character pitch in frame pixels. */
+  preset?: string;
+  pitch?: number;
 }
 
 interface Outcome {
@@ -95,15 +99,26 @@ function synthItems(): Item[] {
     const seed = (neg ? 90000 : 70000) + i;
     const file = join(CACHE, `${neg ? 'neg' : 'syn'}-${seed}.jpg`);
     const meta = `${file}.json`;
-    if (!existsSync(file) || !existsSync(meta)) {
+    // Frames cached before the pitch was recorded are rendered again (the same bytes).
+    if (!existsSync(file) || !existsSync(meta) || (!neg && !('pitch' in (JSON.parse(readFileSync(meta, 'utf8')) as object)))) {
       const preset = benchPreset(seed);
       const doc = renderSynthetic(seed, { preset, noMrz: neg, encoding: 'jpeg' });
+      const [tl, tr] = doc.corners;
+      const pitch = neg ? undefined : Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1);
       writeFileSync(file, doc.image);
-      writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset }));
+      writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset, pitch }));
       if (i % 25 === 0) log(`  rendered ${i + 1}/${total} synthetic frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { lines: string[] };
-    out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: file, truth: neg ? null : m.lines, rotations: false });
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { lines: string[]; preset: string; pitch?: number };
+    out.push({
+      id: `${neg ? 'negative' : 'synthetic'}/${seed}`,
+      set: neg ? 'negative' : 'synthetic',
+      path: file,
+      truth: neg ? null : m.lines,
+      rotations: false,
+      preset: m.preset,
+      ...(m.pitch === undefined ? {} : { pitch: m.pitch }),
+    });
   }
   return out;
 }
@@ -449,6 +464,24 @@ for (const [name, items] of sets) {
   results[`timpora-node ${name}`] = b;
   table.push(row(`timpora (Chromium) ${name}`, a));
   table.push(row(`timpora (Node) ${name}`, b));
+}
+// Where the synthetic set's misses lie (Chromium): by preset, and by character pitch (frame pixels
+// per character along the line; the scanner asks for the document closer below about 9).
+const positives = synth.filter((s) => s.set === 'synthetic');
+const pitchBins: [string, (p: number) => boolean][] = [
+  ['pitch < 9 px', (p) => p < 9],
+  ['pitch 9-12 px', (p) => p >= 9 && p < 12],
+  ['pitch 12-16 px', (p) => p >= 12 && p < 16],
+  ['pitch >= 16 px', (p) => p >= 16],
+];
+const breakdown: [string, Item[]][] = [
+  ...['clean', 'normal', 'hard'].map((p): [string, Item[]] => [`synthetic ${p}`, positives.filter((s) => s.preset === p)]),
+  ...pitchBins.map(([name, inBin]): [string, Item[]] => [`synthetic ${name}`, positives.filter((s) => s.pitch !== undefined && inBin(s.pitch))]),
+];
+for (const [name, items] of breakdown) {
+  const a = summarise(items, chrome);
+  results[`timpora-chromium ${name}`] = a;
+  table.push(row(`  (Chromium) ${name}`, a));
 }
 if (!NO_TESS) {
   const tessSets: [string, Item[]][] = [
