@@ -6,8 +6,8 @@
  * - real: every image of ../shared/mrz-samples with ground truth (still images: rotations on);
  * - synthetic: seeded 1280x720 frames from scripts/mrz/synth.ts (video frames: rotations off),
  *   cached in .cache/mrz-frames/ (first run renders them; preset per bench/mrz/frames.ts), plus
- *   no-MRZ frames (false positives). The synthetic rows are also split by the generator's preset and
- *   by character pitch (frame pixels per character), recorded with each cached frame.
+ *   no-MRZ frames (false positives). The synthetic rows are also split by the generator's preset,
+ *   by character pitch (frame pixels per character) and by blur, recorded with each cached frame.
  *
  * Speed: the engine runs in headless Chromium (bundled with esbuild, served from a local HTTP
  * server) on the decoded frame; the figure is the engine call alone. It also runs in Node, where
@@ -62,9 +62,19 @@ interface Item {
   path: string;
   truth: string[] | null;
   rotations: boolean;
-  /** Synthetic frames: the generator's preset and the MRZ's character pitch in frame pixels. */
-  preset?: string;
-  pitch?: number;
+  /** Synthetic frames: how the generator drew them (see {@link FrameMeta}). */
+  drawn?: FrameMeta;
+}
+
+/** What the bench records of a cached synthetic frame beside its ground truth. */
+interface FrameMeta {
+  preset: string;
+  /** The MRZ's character pitch in frame pixels (text box width over line length). */
+  pitch: number;
+  /** Width of the hand-shake box blur in frame pixels (0: none). */
+  motionBox: number;
+  /** Radius of the Gaussian blur in frame pixels (0: none). */
+  blur: number;
 }
 
 interface Outcome {
@@ -99,26 +109,26 @@ function synthItems(): Item[] {
     const seed = (neg ? 90000 : 70000) + i;
     const file = join(CACHE, `${neg ? 'neg' : 'syn'}-${seed}.jpg`);
     const meta = `${file}.json`;
-    // Frames cached before the pitch was recorded are rendered again (the same bytes).
-    if (!existsSync(file) || !existsSync(meta) || (!neg && !('pitch' in (JSON.parse(readFileSync(meta, 'utf8')) as object)))) {
+    // Frames cached before the blur was recorded are rendered again (the same bytes).
+    if (!existsSync(file) || !existsSync(meta) || !('drawn' in (JSON.parse(readFileSync(meta, 'utf8')) as object))) {
       const preset = benchPreset(seed);
       const doc = renderSynthetic(seed, { preset, noMrz: neg, encoding: 'jpeg' });
       const [tl, tr] = doc.corners;
-      const pitch = neg ? undefined : Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1);
+      const { motionBlur, blur } = doc.params;
+      // Null for the frames without an MRZ.
+      const drawn: FrameMeta | null = neg ? null : {
+        preset,
+        pitch: Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1),
+        // The generator's motion blur is a box of 2r + 1 pixels (r = params.motionBlur).
+        motionBox: typeof motionBlur === 'number' ? 2 * motionBlur + 1 : 0,
+        blur: typeof blur === 'number' ? blur : 0,
+      };
       writeFileSync(file, doc.image);
-      writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset, pitch }));
+      writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset, drawn }));
       if (i % 25 === 0) log(`  rendered ${i + 1}/${total} synthetic frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { lines: string[]; preset: string; pitch?: number };
-    out.push({
-      id: `${neg ? 'negative' : 'synthetic'}/${seed}`,
-      set: neg ? 'negative' : 'synthetic',
-      path: file,
-      truth: neg ? null : m.lines,
-      rotations: false,
-      preset: m.preset,
-      ...(m.pitch === undefined ? {} : { pitch: m.pitch }),
-    });
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { lines: string[]; drawn: FrameMeta | null };
+    out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: file, truth: neg ? null : m.lines, rotations: false, ...(m.drawn ? { drawn: m.drawn } : {}) });
   }
   return out;
 }
@@ -465,19 +475,23 @@ for (const [name, items] of sets) {
   table.push(row(`timpora (Chromium) ${name}`, a));
   table.push(row(`timpora (Node) ${name}`, b));
 }
-// Where the synthetic set's misses lie (Chromium): by preset, and by character pitch (frame pixels
-// per character along the line; the scanner asks for the document closer below about 9).
-const positives = synth.filter((s) => s.set === 'synthetic');
-const pitchBins: [string, (p: number) => boolean][] = [
-  ['pitch < 9 px', (p) => p < 9],
-  ['pitch 9-12 px', (p) => p >= 9 && p < 12],
-  ['pitch 12-16 px', (p) => p >= 12 && p < 16],
-  ['pitch >= 16 px', (p) => p >= 16],
+// Where the synthetic set's misses lie (Chromium): by preset; by character pitch (frame pixels per
+// character along the line); by blur against the pitch: sharp, a hand-shake box, or a Gaussian blur
+// of a tenth of a character or more.
+const positives = synth.flatMap((s) => (s.set === 'synthetic' && s.drawn ? [{ item: s, drawn: s.drawn }] : []));
+const slices: [string, (d: FrameMeta) => boolean][] = [
+  ['clean', (d) => d.preset === 'clean'],
+  ['normal', (d) => d.preset === 'normal'],
+  ['hard', (d) => d.preset === 'hard'],
+  ['pitch < 9 px', (d) => d.pitch < 9],
+  ['pitch 9-12 px', (d) => d.pitch >= 9 && d.pitch < 12],
+  ['pitch 12-16 px', (d) => d.pitch >= 12 && d.pitch < 16],
+  ['pitch >= 16 px', (d) => d.pitch >= 16],
+  ['sharp', (d) => d.motionBox === 0 && d.blur < 0.1 * d.pitch],
+  ['blurred', (d) => d.motionBox === 0 && d.blur >= 0.1 * d.pitch],
+  ['hand-shake', (d) => d.motionBox > 0],
 ];
-const breakdown: [string, Item[]][] = [
-  ...['clean', 'normal', 'hard'].map((p): [string, Item[]] => [`synthetic ${p}`, positives.filter((s) => s.preset === p)]),
-  ...pitchBins.map(([name, inBin]): [string, Item[]] => [`synthetic ${name}`, positives.filter((s) => s.pitch !== undefined && inBin(s.pitch))]),
-];
+const breakdown = slices.map(([name, inSlice]): [string, Item[]] => [`synthetic ${name}`, positives.filter((p) => inSlice(p.drawn)).map((p) => p.item)]);
 for (const [name, items] of breakdown) {
   const a = summarise(items, chrome);
   results[`timpora-chromium ${name}`] = a;
@@ -510,6 +524,9 @@ const out = [
   '',
   'exact & valid = reported valid and identical to ground truth; exact any = lines identical (valid or not);',
   'FA = false accepts (reported valid but wrong); FP = valid reads on no-MRZ frames.',
+  'Synthetic slices: pitch = frame pixels per character; sharp = no hand-shake blur and a Gaussian blur under',
+  'a tenth of the pitch; blurred = no hand-shake, Gaussian blur of a tenth of the pitch or more; hand-shake =',
+  'a box blur of 3-11 px along the frame rows or columns.',
   `bundle (esbuild --minify, sdk/mrz/engine.ts with weights, parser and the mrz package): ${(size.minBytes / 1024).toFixed(1)} kB min, ${(size.gzipBytes / 1024).toFixed(1)} kB min+gzip (weights alone ${(size.weightsGzipBytes / 1024).toFixed(1)} kB gzip)`,
 ].join('\n');
 process.stdout.write(out + '\n');
