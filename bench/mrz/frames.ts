@@ -31,3 +31,16 @@ export function benchPreset(seed: number): 'clean' | 'normal' | 'hard' {
 export function framesDir(seed0: number = BENCH_SEED0, format = ''): string {
   return join(ROOT, '.cache', seed0 === BENCH_SEED0 ? 'mrz-frames' : `mrz-frames-${seed0}${format ? `-${format}` : ''}`);
 }
+
+/** What run.ts records of a cached synthetic frame (`drawn` in its `.json`, beside the ground truth); edge.ts reads it. */
+export interface FrameMeta {
+  preset: string;
+  /** The MRZ's character pitch in frame pixels (text box width over line length). */
+  pitch: number;
+  /** Width of the hand-shake box blur in frame pixels (0: none). */
+  motionBox: number;
+  /** Radius of the Gaussian blur in frame pixels (0: none). */
+  blur: number;
+  /** The MRZ text box in frame pixels: top-left, top-right, bottom-right, bottom-left. */
+  corners: readonly { x: number; y: number }[];
+}

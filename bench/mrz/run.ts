@@ -40,7 +40,7 @@ import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
 import { renderSynthetic } from '../../scripts/mrz/synth.ts';
-import { benchPreset, framesDir, ROOT } from './frames.ts';
+import { benchPreset, framesDir, ROOT, type FrameMeta } from './frames.ts';
 
 const args = process.argv.slice(2);
 const get = (k: string, d: string): string => {
@@ -64,17 +64,6 @@ interface Item {
   rotations: boolean;
   /** Synthetic frames: how the generator drew them (see {@link FrameMeta}). */
   drawn?: FrameMeta;
-}
-
-/** What the bench records of a cached synthetic frame beside its ground truth. */
-interface FrameMeta {
-  preset: string;
-  /** The MRZ's character pitch in frame pixels (text box width over line length). */
-  pitch: number;
-  /** Width of the hand-shake box blur in frame pixels (0: none). */
-  motionBox: number;
-  /** Radius of the Gaussian blur in frame pixels (0: none). */
-  blur: number;
 }
 
 interface Outcome {
@@ -109,8 +98,9 @@ function synthItems(): Item[] {
     const seed = (neg ? 90000 : 70000) + i;
     const file = join(CACHE, `${neg ? 'neg' : 'syn'}-${seed}.jpg`);
     const meta = `${file}.json`;
-    // Frames cached before the blur was recorded are rendered again (the same bytes).
-    if (!existsSync(file) || !existsSync(meta) || !('drawn' in (JSON.parse(readFileSync(meta, 'utf8')) as object))) {
+    // Frames cached before `drawn` was recorded in full are rendered again (the same bytes).
+    const cached = existsSync(file) && existsSync(meta) ? (JSON.parse(readFileSync(meta, 'utf8')) as { drawn?: Partial<FrameMeta> | null }) : null;
+    if (!cached || cached.drawn === undefined || (cached.drawn !== null && !cached.drawn.corners)) {
       const preset = benchPreset(seed);
       const doc = renderSynthetic(seed, { preset, noMrz: neg, encoding: 'jpeg' });
       const [tl, tr] = doc.corners;
@@ -122,6 +112,7 @@ function synthItems(): Item[] {
         // The generator's motion blur is a box of 2r + 1 pixels (r = params.motionBlur).
         motionBox: typeof motionBlur === 'number' ? 2 * motionBlur + 1 : 0,
         blur: typeof blur === 'number' ? blur : 0,
+        corners: doc.corners,
       };
       writeFileSync(file, doc.image);
       writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset, drawn }));

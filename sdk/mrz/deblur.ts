@@ -9,6 +9,14 @@
  * blur makes the derivative along its axis repeat at the box's width (a step becomes a ramp of
  * `width` pixels, whose derivative is a run that starts and ends `width` apart), which shows as a
  * dip of the derivative's autocorrelation at lag `width` (the start and the end have opposite signs).
+ *
+ * Session 34 (the bench's 69 frames with the generator's hand-shake box, 25 of them not read): the
+ * whole frame deblurred with the generator's own box (true width and axis, NSR 0.01), then read as
+ * any frame, read 4 of the 25 (70007, 70087, 70187, 70226) but lost 7 of the 44 read, one of them
+ * to a false accept (70013): the inverse raises noise and JPEG blocks, so a deblurred reading needs
+ * its witness. On 14 of the unread frames, `estimateMotion` over the first band found the true box
+ * on 5 (2 of them then above {@link MAX_WIDTH_PER_PITCH}), a wrong one on 3, none on 6 (the dip
+ * too shallow, or within `minGap` of the strokes' own lag).
  * @module
  */
 

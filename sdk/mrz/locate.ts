@@ -68,6 +68,13 @@
  * resolves apart was dropped as a duplicate of an examined band of the lines merged. The engine's
  * last look (`keepResolved`) offers those and the fine pass's next bands: +43 of 11,243 frames,
  * 0 false accepts.
+ *
+ * Session 34, tried and dropped: two parallel bands one above the other, of one extent along the
+ * text, offered joined as a last look (bench 70156: glare splits a TD1 into a band of its labels
+ * and first line and one of its third line; the second line, under the glare, is in neither).
+ * Joined, the window held every line, but the second was found only in pieces and every 30- or
+ * 36-cell group was cut shifted along its lines (first choices starting `R28`, `83`, `3218`
+ * where the lines start `I<UKR28`, `0004031M2`): nothing read.
  * @module
  */
 

@@ -13,6 +13,16 @@
  * operations, clamped rows too); the loops below remain for other sources and where WebAssembly
  * SIMD cannot compile. 158 captured bench windows: 0.63-0.71x of the loops' time (Node), the same
  * floats; engine paired bench 0.949x Chromium, 0.971x Node.
+ *
+ * Session 34, tried and dropped: samples more than half a pixel off the frame set to the window's
+ * paper level (its 90th percentile) or to black (which the desk fill then fills) instead of
+ * clamped. A clamped border repeats its pixels along the row: a window past the frame's edge
+ * shows stripes there (bench 70134, pitch 27 px: stripes and a noisy margin joined its three lines
+ * into one). Bench 284/320 with the paper level (black: 283), held-out 90000 269 -> 270, real
+ * 22/23; but the bench frames cut so that the MRZ starts or ends half a character from the frame's
+ * edge (a document held close; 640 reads) 561 -> 550 with a false accept: the clamped border
+ * continues the paper beside the text, a fill puts an edge there. 70134 read neither way (lines
+ * found once `findLines` also measured its threshold above a noise floor, the cut then misplaced).
  * @module
  */
 
