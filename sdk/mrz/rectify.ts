@@ -18,11 +18,12 @@
  * paper level (its 90th percentile) or to black (which the desk fill then fills) instead of
  * clamped. A clamped border repeats its pixels along the row: a window past the frame's edge
  * shows stripes there (bench 70134, pitch 27 px: stripes and a noisy margin joined its three lines
- * into one). Bench 284/320 with the paper level (black: 283), held-out 90000 269 -> 270, real
- * 22/23; but the bench frames cut so that the MRZ starts or ends half a character from the frame's
- * edge (a document held close; 640 reads) 561 -> 550 with a false accept: the clamped border
- * continues the paper beside the text, a fill puts an edge there. 70134 read neither way (lines
- * found once `findLines` also measured its threshold above a noise floor, the cut then misplaced).
+ * into one). Bench 284/320 with the paper level (black: 283), held-out 90000 269 -> 270 (black:
+ * 269), real 22/23 (black); but the bench frames cut so that the MRZ starts or ends half a
+ * character from the frame's edge (a document held close; 640 reads, bench/mrz/edge.ts) 561 -> 550
+ * with a false accept (paper level): the clamped border continues the paper beside the text, a
+ * fill puts an edge there. 70134 read neither way (lines found once `findLines` also measured its
+ * threshold above a noise floor, the cut then misplaced).
  * @module
  */
 
