@@ -120,6 +120,10 @@
  * Tried and dropped: rasterising the glyphs in the row box when the fitted cap box is under 0.62 of it
  * (letters broken into fragments leave the box on the fillers: 70103 top-1 7 -> 33 of 44, but no bench
  * frame read, fresh 320250 gained and 310218 lost, whose row box was inflated).
+ *
+ * Session 34, tried and dropped: `findLines`' row threshold measured above a noise floor (the
+ * rows' 10th percentile; noisy margins beside the text ink every row, bench 70134): bench 284/320
+ * as before, held-out 90000 269 -> 268 (90032 lost), nothing gained.
  * @module
  */
 
