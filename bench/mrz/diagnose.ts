@@ -12,8 +12,7 @@
  * - `band-ok/read-wrong`: a group of the right length exists, but the read is wrong, invalid or
  *   rejected (classifier / correction share).
  *
- * The true MRZ box comes from re-rendering the frame from its seed (scripts/mrz/synth.ts is
- * deterministic); the corners are cached next to the frame as `syn-<seed>.jpg.corners.json`.
+ * The true MRZ box is the one each cached frame records (`drawn.corners`, see frames.ts `cachedFrame`).
  *
  * `--seed0 S` (default 70000, the bench's frames): another seed range, e.g. 72000, to check a change
  * beyond the frames it was tuned on; frames missing from the cache are rendered as the bench does
@@ -25,18 +24,16 @@
  * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--format F] [--verbose] [--neg]`
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { classifyGlyphs } from '../../sdk/mrz/classify.ts';
 import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
 import { toGray } from '../../sdk/mrz/image.ts';
 import { locateBands, type BandCandidate } from '../../sdk/mrz/locate.ts';
-import { renderSynthetic } from '../../scripts/mrz/synth.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
 import type { MrzFormat } from '../../sdk/mrz/types.ts';
-import { benchPreset, framesDir } from './frames.ts';
-import { candQuad, iou, matches, type Quad } from './quad.ts';
+import { boxTiltScale, cachedFrame, framesDir } from './frames.ts';
+import { candQuad, iou, matches } from './quad.ts';
 
 const args = process.argv.slice(2);
 const get = (k: string, d: string): string => {
@@ -52,32 +49,6 @@ if (FORMAT && SEED0 === 70000) throw new Error('--format needs its own --seed0 (
 const CACHE = framesDir(SEED0, FORMAT);
 mkdirSync(CACHE, { recursive: true });
 
-interface Meta {
-  lines: string[];
-  format: string;
-  preset: string;
-}
-
-/** The frame of a seed, rendered as the bench does (or with the `--format` asked for). */
-function render(seed: number): ReturnType<typeof renderSynthetic> {
-  return renderSynthetic(seed, { preset: benchPreset(seed), encoding: 'jpeg', ...(FORMAT ? { format: FORMAT } : {}) });
-}
-
-function truthCorners(seed: number, file: string, meta: Meta): { corners: Quad; tilt: number; scale: number } {
-  const side = `${file}.corners.json`;
-  if (existsSync(side)) return JSON.parse(readFileSync(side, 'utf8')) as { corners: Quad; tilt: number; scale: number };
-  const preset = benchPreset(seed);
-  if (preset !== meta.preset) throw new Error(`preset mismatch for ${seed}`);
-  const doc = render(seed);
-  if (doc.lines.join('\n') !== meta.lines.join('\n')) throw new Error(`re-render mismatch for ${seed}`);
-  const c = doc.corners;
-  const tilt = (Math.atan2(c[1].y - c[0].y, c[1].x - c[0].x) * 180) / Math.PI;
-  const scale = Math.hypot(c[1].x - c[0].x, c[1].y - c[0].y) / doc.width;
-  const out = { corners: c, tilt, scale };
-  writeFileSync(side, JSON.stringify(out));
-  return out;
-}
-
 const counts = new Map<string, number>();
 const byPreset = new Map<string, Map<string, number>>();
 const bump = (m: Map<string, number>, k: string): void => {
@@ -87,16 +58,11 @@ let done = 0;
 const accs: number[] = [];
 for (let i = FROM; i < FROM + N; i++) {
   const seed = SEED0 + i;
-  const file = join(CACHE, `syn-${seed}.jpg`);
-  if (!existsSync(file) && SEED0 !== 70000) {
-    const doc = render(seed);
-    writeFileSync(file, doc.image);
-    writeFileSync(`${file}.json`, JSON.stringify({ lines: doc.lines, format: doc.format, preset: benchPreset(seed) }));
-  }
-  if (!existsSync(file)) continue;
-  const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Meta;
-  const truth = truthCorners(seed, file, meta);
-  const img = await loadRgba(file);
+  const frame = cachedFrame(CACHE, seed, FORMAT ? { format: FORMAT } : {});
+  if (!frame.drawn) continue;
+  const meta = { lines: frame.lines, format: frame.format, preset: frame.drawn.preset };
+  const img = await loadRgba(frame.file);
+  const truth = { corners: frame.drawn.corners, ...boxTiltScale(frame.drawn, img.width) };
   const r = readMrz(img, { rotations: false });
   const exact = !!r && r.lines.join('\n') === meta.lines.join('\n');
   let cls: string;

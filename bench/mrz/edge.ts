@@ -7,18 +7,16 @@
  * comparing two checkouts line by line. Session 34: 561 of 640 cuts read, no false accept (the
  * same frames uncut: 284 of 320).
  *
- * Reads the frames `npm run bench:mrz -- --prepare-only` caches (their `drawn` record holds the MRZ's
- * corners and pitch).
+ * Reads the bench's cached frames (rendered when missing: frames.ts `cachedFrame`), whose `drawn`
+ * record holds the MRZ's corners and pitch.
  *
  * `node --import tsx bench/mrz/edge.ts [--n 320] [--list]`
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
 import type { RgbaImage } from '../../sdk/mrz/types.ts';
-import { BENCH_SEED0, framesDir, type FrameMeta } from './frames.ts';
+import { BENCH_SEED0, cachedFrame, framesDir } from './frames.ts';
 
 const args = process.argv.slice(2);
 const nAt = args.indexOf('--n');
@@ -35,12 +33,10 @@ function cropColumns(img: RgbaImage, x0: number, x1: number): RgbaImage {
 
 const counts = new Map<string, number>();
 for (let i = 0; i < N; i++) {
-  const file = join(framesDir(), `syn-${BENCH_SEED0 + i}.jpg`);
-  if (!existsSync(`${file}.json`)) throw new Error(`${file}.json missing: run npm run bench:mrz -- --prepare-only first`);
-  const meta = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { lines: string[]; drawn?: FrameMeta | null };
-  if (!meta.drawn?.corners) throw new Error(`${file}.json has no corners: run npm run bench:mrz -- --prepare-only again`);
-  const { corners, pitch } = meta.drawn;
-  const img = await loadRgba(file);
+  const frame = cachedFrame(framesDir(), BENCH_SEED0 + i);
+  if (!frame.drawn) continue;
+  const { corners, pitch } = frame.drawn;
+  const img = await loadRgba(frame.file);
   const xs = corners.map((c) => c.x);
   const cuts = {
     left: [Math.max(0, Math.floor(Math.min(...xs) - 0.5 * pitch)), img.width],
@@ -48,7 +44,7 @@ for (let i = 0; i < N; i++) {
   } as const;
   for (const [side, [x0, x1]] of Object.entries(cuts)) {
     const r = readMrz(cropColumns(img, x0, x1), { rotations: false });
-    const exact = !!r && r.lines.join('\n') === meta.lines.join('\n');
+    const exact = !!r && r.lines.join('\n') === frame.lines.join('\n');
     const status = r?.valid ? (exact ? 'read' : 'FALSE-ACCEPT') : r ? (exact ? 'exact-but-invalid' : 'invalid') : 'none';
     counts.set(status, (counts.get(status) ?? 0) + 1);
     if (LIST) console.log(`${BENCH_SEED0 + i} ${side} ${status}`);

@@ -1,6 +1,7 @@
 /**
- * The bench's synthetic frames: which preset a seed gets and where its frames are cached. Shared by
- * the bench (run.ts), the failure diagnosis (diagnose.ts) and the locate and replay tools.
+ * The bench's synthetic frames: which preset a seed gets, where its frames are cached, and the one
+ * place that renders and records them ({@link cachedFrame}). Shared by the bench (run.ts), the
+ * failure diagnosis (diagnose.ts) and the locate, edge and replay tools.
  *
  * Until session 12 the preset came from the seed's first random draw, which also picks the
  * document format (scripts/mrz/random-mrz.ts), so every `clean` frame was a passport (TD3) and
@@ -9,8 +10,11 @@
  * of earlier checkouts, the new ones are cached under `.cache/mrz-frames*`.
  * @module
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRng } from '../../scripts/mrz/random-mrz.ts';
+import { renderSynthetic } from '../../scripts/mrz/synth.ts';
+import type { MrzFormat, Point } from '../../sdk/mrz/types.ts';
 
 /** Repository root. */
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -32,7 +36,7 @@ export function framesDir(seed0: number = BENCH_SEED0, format = ''): string {
   return join(ROOT, '.cache', seed0 === BENCH_SEED0 ? 'mrz-frames' : `mrz-frames-${seed0}${format ? `-${format}` : ''}`);
 }
 
-/** What run.ts records of a cached synthetic frame (`drawn` in its `.json`, beside the ground truth); edge.ts reads it. */
+/** How a cached synthetic frame was drawn (`drawn` in its `.json`, beside the ground truth). */
 export interface FrameMeta {
   preset: string;
   /** The MRZ's character pitch in frame pixels (text box width over line length). */
@@ -42,5 +46,54 @@ export interface FrameMeta {
   /** Radius of the Gaussian blur in frame pixels (0: none). */
   blur: number;
   /** The MRZ text box in frame pixels: top-left, top-right, bottom-right, bottom-left. */
-  corners: readonly { x: number; y: number }[];
+  corners: readonly Point[];
+}
+
+/** A cached synthetic frame: its image file, ground truth and how it was drawn. */
+export interface CachedFrame {
+  readonly file: string;
+  readonly lines: string[];
+  readonly format: string;
+  /** Null for a frame without an MRZ. */
+  readonly drawn: FrameMeta | null;
+  /** Whether this call rendered it (it was not cached, or cached before `drawn` was recorded in full). */
+  readonly rendered: boolean;
+}
+
+/**
+ * The synthetic frame of `seed` cached in `dir` (`syn-<seed>.jpg`, or `neg-<seed>.jpg` without an MRZ
+ * with `noMrz`) and its `.json`, rendered as the bench renders (preset by {@link benchPreset}, JPEG)
+ * when missing; `format` forces the document's format. Rendering is deterministic: a frame rendered
+ * again has the same bytes.
+ */
+export function cachedFrame(dir: string, seed: number, options: { readonly noMrz?: boolean; readonly format?: MrzFormat } = {}): CachedFrame {
+  const file = join(dir, `${options.noMrz ? 'neg' : 'syn'}-${seed}.jpg`);
+  const meta = `${file}.json`;
+  if (existsSync(file) && existsSync(meta)) {
+    const cached = JSON.parse(readFileSync(meta, 'utf8')) as Omit<CachedFrame, 'file' | 'rendered'> & { drawn?: Partial<FrameMeta> | null };
+    if (cached.drawn === null || cached.drawn?.corners) return { file, lines: cached.lines, format: cached.format, drawn: cached.drawn as FrameMeta | null, rendered: false };
+  }
+  const preset = benchPreset(seed);
+  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg', ...(options.noMrz ? { noMrz: true } : {}), ...(options.format ? { format: options.format } : {}) });
+  const [tl, tr] = doc.corners;
+  const { motionBlur, blur } = doc.params;
+  const drawn: FrameMeta | null = options.noMrz
+    ? null
+    : {
+        preset,
+        pitch: Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1),
+        // The generator's motion blur is a box of 2r + 1 pixels (r = params.motionBlur).
+        motionBox: typeof motionBlur === 'number' ? 2 * motionBlur + 1 : 0,
+        blur: typeof blur === 'number' ? blur : 0,
+        corners: doc.corners,
+      };
+  writeFileSync(file, doc.image);
+  writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, drawn }));
+  return { file, lines: doc.lines, format: doc.format, drawn, rendered: true };
+}
+
+/** Tilt (degrees) of a frame's MRZ text box, and its width as a share of the frame's width `frameWidth`. */
+export function boxTiltScale(drawn: FrameMeta, frameWidth: number): { tilt: number; scale: number } {
+  const [tl, tr] = drawn.corners as [Point, Point];
+  return { tilt: (Math.atan2(tr.y - tl.y, tr.x - tl.x) * 180) / Math.PI, scale: Math.hypot(tr.x - tl.x, tr.y - tl.y) / frameWidth };
 }

@@ -1,18 +1,15 @@
 /**
  * Locate-only evaluation (not a test): for the cached synthetic bench frames, the share whose true
  * MRZ box is matched (`matches` in quad.ts: the analysed region covers it, angle within 4 degrees) by one of the first `--max` band candidates, the rank of the
- * match, and the median locate time. Needs the corner side files written by `diagnose.ts`.
+ * match, and the median locate time. The true box is each cached frame's (frames.ts `cachedFrame`).
  *
  * `node --import tsx bench/mrz/locate-eval.ts [--n 320] [--max 4] [--verbose]`
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { toGray } from '../../sdk/mrz/image.ts';
 import { locateBands } from '../../sdk/mrz/locate.ts';
-import type { Point } from '../../sdk/mrz/types.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
-import { framesDir } from './frames.ts';
+import { BENCH_SEED0, boxTiltScale, cachedFrame, framesDir } from './frames.ts';
 import { candQuad, iou, matches } from './quad.ts';
 
 const args = process.argv.slice(2);
@@ -29,11 +26,11 @@ const ranks = new Map<number, number>();
 let total = 0;
 const ms: number[] = [];
 for (let i = 0; i < N; i++) {
-  const file = join(CACHE, `syn-${70000 + i}.jpg`);
-  const side = `${file}.corners.json`;
-  if (!existsSync(side)) continue;
-  const truth = JSON.parse(readFileSync(side, 'utf8')) as { corners: Point[]; tilt: number; scale: number };
-  const gray = toGray(await loadRgba(file));
+  const frame = cachedFrame(CACHE, BENCH_SEED0 + i);
+  if (!frame.drawn) continue;
+  const img = await loadRgba(frame.file);
+  const truth = { corners: frame.drawn.corners, ...boxTiltScale(frame.drawn, img.width) };
+  const gray = toGray(img);
   if (!gray) continue;
   locateBands(gray, { maxCandidates: MAX });
   // CPU time, not wall time: the machine is shared.
@@ -45,7 +42,7 @@ for (let i = 0; i < N; i++) {
   const rank = cands.findIndex((c) => matches(c, truth.corners));
   ranks.set(rank, (ranks.get(rank) ?? 0) + 1);
   total++;
-  if (VERBOSE && rank !== 0) console.log(`${70000 + i} tilt=${truth.tilt.toFixed(1)} scale=${truth.scale.toFixed(2)} rank=${rank} ious=${ious.map((x) => x.toFixed(2)).join(',')}`);
+  if (VERBOSE && rank !== 0) console.log(`${BENCH_SEED0 + i} tilt=${truth.tilt.toFixed(1)} scale=${truth.scale.toFixed(2)} rank=${rank} ious=${ious.map((x) => x.toFixed(2)).join(',')}`);
 }
 ms.sort((a, b) => a - b);
 console.log(`frames ${total}; matched at rank: ${[...ranks].sort((a, b) => a[0] - b[0]).map(([r, c]) => `${r < 0 ? 'none' : r}=${c}`).join(' ')}; locate median ${ms[ms.length >> 1]?.toFixed(1)} ms CPU`);

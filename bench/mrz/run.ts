@@ -30,7 +30,7 @@
  */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -39,8 +39,7 @@ import { readMrz } from '../../sdk/mrz/engine.ts';
 import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
-import { renderSynthetic } from '../../scripts/mrz/synth.ts';
-import { benchPreset, framesDir, ROOT, type FrameMeta } from './frames.ts';
+import { cachedFrame, framesDir, ROOT, type FrameMeta } from './frames.ts';
 
 const args = process.argv.slice(2);
 const get = (k: string, d: string): string => {
@@ -96,30 +95,9 @@ function synthItems(): Item[] {
   for (let i = 0; i < total; i++) {
     const neg = i >= N_SYNTH;
     const seed = (neg ? 90000 : 70000) + i;
-    const file = join(CACHE, `${neg ? 'neg' : 'syn'}-${seed}.jpg`);
-    const meta = `${file}.json`;
-    // Frames cached before `drawn` was recorded in full are rendered again (the same bytes).
-    const cached = existsSync(file) && existsSync(meta) ? (JSON.parse(readFileSync(meta, 'utf8')) as { drawn?: Partial<FrameMeta> | null }) : null;
-    if (!cached || cached.drawn === undefined || (cached.drawn !== null && !cached.drawn.corners)) {
-      const preset = benchPreset(seed);
-      const doc = renderSynthetic(seed, { preset, noMrz: neg, encoding: 'jpeg' });
-      const [tl, tr] = doc.corners;
-      const { motionBlur, blur } = doc.params;
-      // Null for the frames without an MRZ.
-      const drawn: FrameMeta | null = neg ? null : {
-        preset,
-        pitch: Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1),
-        // The generator's motion blur is a box of 2r + 1 pixels (r = params.motionBlur).
-        motionBox: typeof motionBlur === 'number' ? 2 * motionBlur + 1 : 0,
-        blur: typeof blur === 'number' ? blur : 0,
-        corners: doc.corners,
-      };
-      writeFileSync(file, doc.image);
-      writeFileSync(meta, JSON.stringify({ lines: doc.lines, format: doc.format, preset, drawn }));
-      if (i % 25 === 0) log(`  rendered ${i + 1}/${total} synthetic frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    }
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { lines: string[]; drawn: FrameMeta | null };
-    out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: file, truth: neg ? null : m.lines, rotations: false, ...(m.drawn ? { drawn: m.drawn } : {}) });
+    const f = cachedFrame(CACHE, seed, { noMrz: neg });
+    if (f.rendered && i % 25 === 0) log(`  rendered ${i + 1}/${total} synthetic frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: f.file, truth: neg ? null : f.lines, rotations: false, ...(f.drawn ? { drawn: f.drawn } : {}) });
   }
   return out;
 }
@@ -469,7 +447,7 @@ for (const [name, items] of sets) {
 // Where the synthetic set's misses lie (Chromium): by preset; by character pitch (frame pixels per
 // character along the line); by blur against the pitch: sharp, a hand-shake box, or a Gaussian blur
 // of a tenth of a character or more.
-const positives = synth.flatMap((s) => (s.set === 'synthetic' && s.drawn ? [{ item: s, drawn: s.drawn }] : []));
+const positives = synth.filter((s) => s.set === 'synthetic');
 const slices: [string, (d: FrameMeta) => boolean][] = [
   ['clean', (d) => d.preset === 'clean'],
   ['normal', (d) => d.preset === 'normal'],
@@ -482,7 +460,7 @@ const slices: [string, (d: FrameMeta) => boolean][] = [
   ['blurred', (d) => d.motionBox === 0 && d.blur >= 0.1 * d.pitch],
   ['hand-shake', (d) => d.motionBox > 0],
 ];
-const breakdown = slices.map(([name, inSlice]): [string, Item[]] => [`synthetic ${name}`, positives.filter((p) => inSlice(p.drawn)).map((p) => p.item)]);
+const breakdown = slices.map(([name, inSlice]): [string, Item[]] => [`synthetic ${name}`, positives.filter((s) => s.drawn !== undefined && inSlice(s.drawn))]);
 for (const [name, items] of breakdown) {
   const a = summarise(items, chrome);
   results[`timpora-chromium ${name}`] = a;
