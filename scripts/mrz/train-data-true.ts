@@ -9,9 +9,14 @@
  *
  * Output: records `[label byte][GLYPH_SIZE bytes]`, appended per chunk.
  * `node --import tsx scripts/mrz/train-data-true.ts --out .cache/mrz-glyphs-t.bin --count 1200 --seed 200000
- *   [--via-band] [--max-px-per-mm P]` (`--max-px-per-mm`: keep only documents drawn at most P frame
+ *   [--via-band] [--max-px-per-mm P] [--motion-blur P] [--context]` (`--max-px-per-mm`: keep only documents drawn at most P frame
  * pixels per mm, synth.ts `framePxPerMm`: small bands; at 4.5 about a quarter of the documents
  * are kept and about 2000-3700 glyphs come out of `--count 90`; session 17, see train-cnn.ts).
+ * `--motion-blur P`: the share of documents given a hand-shake blur (synth.ts `motionBlur`; 1: every
+ * one; default the preset's). `--context`: each record holds three rasters, the glyph's left
+ * neighbour, the glyph and its right neighbour (cut the same way; past a line's end, one pitch
+ * further), `[label byte][3 x GLYPH_SIZE bytes]`, for classifiers that see a glyph's neighbours
+ * (session 35, see train-cnn.ts).
  * @module
  */
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
@@ -52,24 +57,37 @@ export interface TrueDataStats {
   glyphs: number;
 }
 
+/** How {@link generateTrue} draws and cuts (the command line's flags, see the module header). */
+export interface TrueDataOptions {
+  /** Every other frame through analyseBand on a band built from the true corners (`--via-band`). */
+  readonly viaBand?: boolean;
+  /** Only documents drawn at most this many frame pixels per mm (`--max-px-per-mm`). */
+  readonly maxPxPerMm?: number;
+  /** Share of documents given a hand-shake blur (`--motion-blur`; default the preset's). */
+  readonly motionBlur?: number;
+  /** Records with the neighbours' rasters either side (`--context`). */
+  readonly context?: boolean;
+}
+
 /** Generates glyph records for `count` frames starting at `seed`. */
-export function generateTrue(count: number, seed: number, onRecord: GlyphSink, stats: TrueDataStats, useBand = false, maxPxPerMm = Infinity): void {
+export function generateTrue(count: number, seed: number, onRecord: GlyphSink, stats: TrueDataStats, options: TrueDataOptions = {}): void {
+  const { viaBand = false, maxPxPerMm = Infinity, motionBlur, context = false } = options;
   const raster = new Float32Array(GLYPH_SIZE);
-  const bytes = new Uint8Array(GLYPH_SIZE);
+  const bytes = new Uint8Array(context ? 3 * GLYPH_SIZE : GLYPH_SIZE);
   for (let i = 0; i < count; i++) {
     const s = seed + i;
     const rng = createRng(s ^ 0x5a5a5a);
     const r0 = rng();
     const preset = r0 < 0.1 ? 'clean' : r0 < 0.6 ? 'normal' : 'hard';
     const format = pick(rng, FORMATS);
-    const doc = renderSynthetic(s, { preset, format, randomSize: rng() < 0.3 });
+    const doc = renderSynthetic(s, { preset, format, randomSize: rng() < 0.3, ...(motionBlur === undefined ? {} : { motionBlur }) });
     // `--max-px-per-mm`: only documents drawn at most this large (small bands).
     if ((doc.params.framePxPerMm as number) > maxPxPerMm) continue;
     stats.docs++;
     const gray = decodeGray(doc.image);
     const f: HalfFrame = { seed: s, preset: preset === 'hard' ? 'hard' : 'normal', format, lines: doc.lines, corners: doc.corners, lineCorners: doc.lineCorners, gray };
     const n = doc.lines[0]?.length ?? 0;
-    const a: BandAnalysis | null = useBand && i % 2 === 1 ? analyseBand(gray, trueBand(doc.corners, doc.lines.length)) : trueAnalysis(f);
+    const a: BandAnalysis | null = viaBand && i % 2 === 1 ? analyseBand(gray, trueBand(doc.corners, doc.lines.length)) : trueAnalysis(f);
     if (!a) continue;
     const g = lineGroups(a, [n as 30 | 36 | 44]).find((x) => x.cells.length === doc.lines.length);
     if (!g) continue;
@@ -101,8 +119,16 @@ export function generateTrue(count: number, seed: number, onRecord: GlyphSink, s
           const jy = v === 0 ? 0 : (rng() - 0.5) * 0.16 * lh;
           const sp = v === 0 ? 1 : 1 + (rng() - 0.5) * 0.14;
           const sh = v === 0 ? 1 : 1 + (rng() - 0.5) * 0.16;
-          rasterGlyph(a.ink, cx + jx, cy + jy, pitch * sp, lh * sh, raster, 0);
-          for (let j = 0; j < GLYPH_SIZE; j++) bytes[j] = Math.round((raster[j] as number) * 255);
+          const [from, to] = context ? [k - 1, k + 1] : [k, k];
+          for (let m = from; m <= to; m++) {
+            // A neighbour past the line's end sits one pitch further (the margin's paper).
+            const inLine = m >= 0 && m < n;
+            const mx = inLine ? ((c.bounds[m] as number) + (c.bounds[m + 1] as number)) / 2 : cx + (m - k) * c.pitch;
+            const my = inLine ? ((c.tops[m] as number) + (c.bottoms[m] as number)) / 2 : cy;
+            rasterGlyph(a.ink, mx + jx, my + jy, pitch * sp, lh * sh, raster, 0);
+            const o = (m - from) * GLYPH_SIZE;
+            for (let j = 0; j < GLYPH_SIZE; j++) bytes[o + j] = Math.round((raster[j] as number) * 255);
+          }
           onRecord(label, bytes);
           stats.glyphs++;
         }
@@ -114,6 +140,11 @@ export function generateTrue(count: number, seed: number, onRecord: GlyphSink, s
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cli = cliArgs();
   const stats: TrueDataStats = { docs: 0, lines: 0, alignedLines: 0, glyphs: 0 };
-  const viaBand = cli.has('via-band');
-  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, (n, seed, sink) => generateTrue(n, seed, sink, stats, viaBand, Number(cli.get('max-px-per-mm', 'Infinity'))), () => JSON.stringify(stats));
+  const options: TrueDataOptions = {
+    viaBand: cli.has('via-band'),
+    maxPxPerMm: Number(cli.get('max-px-per-mm', 'Infinity')),
+    ...(cli.has('motion-blur') ? { motionBlur: Number(cli.get('motion-blur', '1')) } : {}),
+    context: cli.has('context'),
+  };
+  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, (n, seed, sink) => generateTrue(n, seed, sink, stats, options), () => JSON.stringify(stats));
 }
