@@ -21,18 +21,34 @@
  * `--format F` (with `--seed0`): every frame of format F, e.g. `FRA_ID` (the French identity card, which
  * the bench's random formats never draw), cached in `.cache/mrz-frames-<S>-<F>/`.
  *
- * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--format F] [--verbose] [--neg]`
+ * `--oracle`: every frame not read is read again with the TRUE band (the generator's text box; eval-half.ts
+ * `trueAnalysis`, an exact homography, and `analyseBand` on a band built from it), past locate: per
+ * frame, how far the cut strays from the true cells (train-data-true.ts `cutOffset`, in pitches), the
+ * top-1 accuracy of the MLP and of the CNN + MLP ensemble, and what correctMrz makes of each reading
+ * (`valid`, `exact` but not valid, `wrong`, `none`). This is the ceiling of everything after locate.
+ * Session 35, the bench's 36 misses: with the true band none reads valid. 14 are cut within 0.3 pitch
+ * with 95-100% of characters right at top 1: 8 of them come out exact but not valid (characters under
+ * the bars that keep false accepts out, correct.ts), 6 keep a wrong character the check digits cannot
+ * mend. The other 22 find no line group, are cut a pitch or more off, or read under 95% at top 1.
+ *
+ * `node --import tsx bench/mrz/diagnose.ts [--n 320] [--from 0] [--seed0 70000] [--format F] [--verbose] [--neg] [--oracle]`
  * @module
  */
 import { mkdirSync } from 'node:fs';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { classifyGlyphs } from '../../sdk/mrz/classify.ts';
-import { analyseBand, lineGroups } from '../../sdk/mrz/engine-band.ts';
+import { analyseBand, lineGroups, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
 import { toGray } from '../../sdk/mrz/image.ts';
 import { locateBands, type BandCandidate } from '../../sdk/mrz/locate.ts';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
-import type { MrzFormat } from '../../sdk/mrz/types.ts';
-import { boxTiltScale, cachedFrame, framesDir } from './frames.ts';
+import type { LineCandidates, MrzFormat } from '../../sdk/mrz/types.ts';
+import { classifyGlyphsSecond } from '../../sdk/mrz/cnn.ts';
+import { correctMrz } from '../../sdk/mrz/correct.ts';
+import { trueAnalysis, trueBand, type HalfFrame } from '../../scripts/mrz/eval-half.ts';
+import type { Quad } from '../../scripts/mrz/synth.ts';
+import { decodeGray } from '../../scripts/mrz/train-data.ts';
+import { cutOffset } from '../../scripts/mrz/train-data-true.ts';
+import { benchPreset, boxTiltScale, cachedFrame, framesDir, renderFrame } from './frames.ts';
 import { candQuad, iou, matches } from './quad.ts';
 
 const args = process.argv.slice(2);
@@ -43,12 +59,58 @@ const get = (k: string, d: string): string => {
 const N = Number(get('n', '320'));
 const FROM = Number(get('from', '0'));
 const VERBOSE = args.includes('--verbose');
+const ORACLE = args.includes('--oracle');
 const SEED0 = Number(get('seed0', '70000'));
 const FORMAT = get('format', '') as MrzFormat | '';
 if (FORMAT && SEED0 === 70000) throw new Error('--format needs its own --seed0 (70000 is the bench set)');
 const CACHE = framesDir(SEED0, FORMAT);
 mkdirSync(CACHE, { recursive: true });
 
+/** What correctMrz makes of one reading of a frame whose truth is `truth`. */
+function verdict(cands: LineCandidates[], truth: readonly string[]): string {
+  const r = correctMrz(cands);
+  const exact = !!r && r.lines.join('\n') === truth.join('\n');
+  return r?.valid ? (exact ? 'valid' : 'FALSE-ACCEPT') : exact ? 'exact' : r ? 'wrong' : 'none';
+}
+
+/** Share of the truth's characters that are the first choice of `cands`. */
+function top1(cands: LineCandidates[], truth: readonly string[]): number {
+  let right = 0;
+  let all = 0;
+  cands.forEach((line, li) =>
+    line.forEach((alts, k) => {
+      all++;
+      if (alts[0]?.ch === truth[li]?.[k]) right++;
+    }),
+  );
+  return all ? right / all : 0;
+}
+
+/** `--oracle`: frame `seed` read past locate, with its true band two ways (see the module header). */
+function oracleRead(seed: number): { line: string; valid: boolean } {
+  const doc = renderFrame(seed, FORMAT ? { format: FORMAT } : {});
+  const gray = decodeGray(doc.image);
+  const n = doc.lines[0]?.length ?? 0;
+  const half: HalfFrame = { seed, preset: benchPreset(seed) === 'hard' ? 'hard' : 'normal', format: doc.format, lines: doc.lines, corners: doc.corners, lineCorners: doc.lineCorners, gray };
+  const ways: [string, BandAnalysis | null][] = [
+    ['true', trueAnalysis(half)],
+    ['via-band', analyseBand(gray, trueBand(doc.corners, doc.lines.length))],
+  ];
+  let valid = false;
+  const parts = ways.map(([name, a]) => {
+    const g = a ? lineGroups(a, [n as 30 | 36 | 44]).find((x) => x.cells.length === doc.lines.length) : undefined;
+    if (!a || !g) return `${name}: ${a ? 'no-group' : 'no-lines'}`;
+    const offset = Math.max(...g.cells.map((c, li) => cutOffset(a, c, doc.lineCorners[li] as Quad)));
+    const mlp = g.cells.map((c) => classifyGlyphs(c.glyphs, c.n));
+    const ens = g.cells.map((c) => classifyGlyphsSecond(c.glyphs, c.n));
+    const [vm, ve] = [verdict(mlp, doc.lines), verdict(ens, doc.lines)];
+    if (vm === 'valid' || ve === 'valid') valid = true;
+    return `${name}: off ${offset.toFixed(2)} mlp ${top1(mlp, doc.lines).toFixed(3)} ${vm} ensemble ${top1(ens, doc.lines).toFixed(3)} ${ve}`;
+  });
+  return { line: parts.join(' | '), valid };
+}
+
+let oracleValid = 0;
 const counts = new Map<string, number>();
 const byPreset = new Map<string, Map<string, number>>();
 const bump = (m: Map<string, number>, k: string): void => {
@@ -107,6 +169,11 @@ for (let i = FROM; i < FROM + N; i++) {
       }
     }
   }
+  if (ORACLE && cls !== 'ok') {
+    const o = oracleRead(seed);
+    if (o.valid) oracleValid++;
+    console.log(`${seed} oracle ${o.line}`);
+  }
   bump(counts, cls);
   const pm = byPreset.get(`${meta.preset}/${meta.format}`) ?? new Map<string, number>();
   byPreset.set(`${meta.preset}/${meta.format}`, pm);
@@ -118,5 +185,6 @@ for (let i = FROM; i < FROM + N; i++) {
 console.log(`frames ${done}`);
 for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(28)} ${v}`);
 if (accs.length) console.log(`top-1 char accuracy of the right-length group on band-ok failures: median ${[...accs].sort((a, b) => a - b)[accs.length >> 1]?.toFixed(3)}; >=0.95: ${accs.filter((a) => a >= 0.95).length}/${accs.length}`);
+if (ORACLE) console.log(`oracle: ${oracleValid} of the ${done - (counts.get('ok') ?? 0)} frames not read read valid with the true band`);
 console.log('by preset/format:');
 for (const [k, m] of [...byPreset].sort()) console.log(`  ${k.padEnd(14)} ${[...m].map(([c, v]) => `${c}=${v}`).join(' ')}`);

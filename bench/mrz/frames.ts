@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRng } from '../../scripts/mrz/random-mrz.ts';
-import { renderSynthetic } from '../../scripts/mrz/synth.ts';
+import { renderSynthetic, type SynthResult } from '../../scripts/mrz/synth.ts';
 import type { MrzFormat, Point } from '../../sdk/mrz/types.ts';
 
 /** Repository root. */
@@ -60,13 +60,24 @@ export interface CachedFrame {
   readonly rendered: boolean;
 }
 
+/** Options of a bench frame: without an MRZ (a negative), or with the document's format forced. */
+export interface FrameOptions {
+  readonly noMrz?: boolean;
+  readonly format?: MrzFormat;
+}
+
+/** The document of `seed` drawn as the bench draws it (preset by {@link benchPreset}, JPEG), with all the generator knows of it. */
+export function renderFrame(seed: number, options: FrameOptions = {}): SynthResult {
+  return renderSynthetic(seed, { preset: benchPreset(seed), encoding: 'jpeg', ...(options.noMrz ? { noMrz: true } : {}), ...(options.format ? { format: options.format } : {}) });
+}
+
 /**
  * The synthetic frame of `seed` cached in `dir` (`syn-<seed>.jpg`, or `neg-<seed>.jpg` without an MRZ
  * with `noMrz`) and its `.json`, rendered as the bench renders (preset by {@link benchPreset}, JPEG)
  * when missing; `format` forces the document's format. Rendering is deterministic: a frame rendered
  * again has the same bytes.
  */
-export function cachedFrame(dir: string, seed: number, options: { readonly noMrz?: boolean; readonly format?: MrzFormat } = {}): CachedFrame {
+export function cachedFrame(dir: string, seed: number, options: FrameOptions = {}): CachedFrame {
   const file = join(dir, `${options.noMrz ? 'neg' : 'syn'}-${seed}.jpg`);
   const meta = `${file}.json`;
   if (existsSync(file) && existsSync(meta)) {
@@ -74,7 +85,7 @@ export function cachedFrame(dir: string, seed: number, options: { readonly noMrz
     if (cached.drawn === null || cached.drawn?.corners) return { file, lines: cached.lines, format: cached.format, drawn: cached.drawn as FrameMeta | null, rendered: false };
   }
   const preset = benchPreset(seed);
-  const doc = renderSynthetic(seed, { preset, encoding: 'jpeg', ...(options.noMrz ? { noMrz: true } : {}), ...(options.format ? { format: options.format } : {}) });
+  const doc = renderFrame(seed, options);
   const [tl, tr] = doc.corners;
   const { motionBlur, blur } = doc.params;
   const drawn: FrameMeta | null = options.noMrz

@@ -22,7 +22,7 @@
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { analyseBand, lineGroups, type BandAnalysis } from '../../sdk/mrz/engine-band.ts';
 import { toFrame } from '../../sdk/mrz/rectify.ts';
-import { GLYPH_SIZE, rasterGlyph } from '../../sdk/mrz/segment.ts';
+import { GLYPH_SIZE, rasterGlyph, type CellLine } from '../../sdk/mrz/segment.ts';
 import type { MrzFormat, Point } from '../../sdk/mrz/types.ts';
 import { trueAnalysis, trueBand, type HalfFrame } from './eval-half.ts';
 import { createRng, pick } from './random-mrz.ts';
@@ -47,6 +47,25 @@ function cellCentre(q: Quad, k: number, n: number): Point {
   const y = 0.5;
   const d = (h[6] as number) * x + (h[7] as number) * y + (h[8] as number);
   return { x: ((h[0] as number) * x + (h[1] as number) * y + (h[2] as number)) / d, y: ((h[3] as number) * x + (h[4] as number) * y + (h[5] as number)) / d };
+}
+
+/**
+ * How far a line's cut strays from the truth: the largest distance between a cell's centre as cut
+ * (`cells`, on analysis `a`) and the true centre of that cell of line quad `q`, in character pitches.
+ */
+export function cutOffset(a: BandAnalysis, cells: CellLine, q: Quad): number {
+  const n = cells.n;
+  const a0 = cellCentre(q, 0, n);
+  const a1 = cellCentre(q, n - 1, n);
+  const pitch = Math.hypot(a1.x - a0.x, a1.y - a0.y) / (n - 1);
+  let worst = 0;
+  for (let k = 0; k < n; k++) {
+    const yc = ((cells.tops[k] as number) + (cells.bottoms[k] as number)) / 2;
+    const p = toFrame(a.spec, ((cells.bounds[k] as number) + (cells.bounds[k + 1] as number)) / 2, yc);
+    const t = cellCentre(q, k, n);
+    worst = Math.max(worst, Math.hypot(p.x - t.x, p.y - t.y) / pitch);
+  }
+  return worst;
 }
 
 /** Generation statistics. */
@@ -96,15 +115,7 @@ export function generateTrue(count: number, seed: number, onRecord: GlyphSink, s
       const q = doc.lineCorners[li];
       if (!text || !q) return;
       stats.lines++;
-      const a0 = cellCentre(q, 0, n);
-      const a1 = cellCentre(q, n - 1, n);
-      const pitchF = Math.hypot(a1.x - a0.x, a1.y - a0.y) / (n - 1);
-      for (let k = 0; k < n; k++) {
-        const yc = ((c.tops[k] as number) + (c.bottoms[k] as number)) / 2;
-        const p = toFrame(a.spec, ((c.bounds[k] as number) + (c.bounds[k + 1] as number)) / 2, yc);
-        const t = cellCentre(q, k, n);
-        if (Math.hypot(p.x - t.x, p.y - t.y) > 0.4 * pitchF) return;
-      }
+      if (cutOffset(a, c, q) > 0.4) return;
       stats.alignedLines++;
       for (let k = 0; k < n; k++) {
         const label = CLASSES.indexOf(text[k] as string);
