@@ -33,7 +33,7 @@ import { normaliseGlyph } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, denseBackward, shuffledOrder } from './train-glyphs.ts';
+import { adamOptimiser, denseBackward, denseForward, shuffledOrder } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -74,20 +74,10 @@ function load(buf: Buffer, i: number): number {
 }
 
 function forward(): void {
-  for (let h = 0; h < HIDDEN; h++) {
-    let s = b1[h] as number;
-    const off = h * IN;
-    for (let i = 0; i < IN; i++) s += (w1[off + i] as number) * (x[i] as number);
-    hid[h] = s > 0 ? s : 0;
-  }
+  denseForward(x, IN, w1, b1, HIDDEN, hid, true);
+  denseForward(hid, HIDDEN, w2, b2, C, probs, false);
   let max = -Infinity;
-  for (let c = 0; c < C; c++) {
-    let s = b2[c] as number;
-    const off = c * HIDDEN;
-    for (let h = 0; h < HIDDEN; h++) s += (w2[off + h] as number) * (hid[h] as number);
-    probs[c] = s;
-    max = Math.max(max, s);
-  }
+  for (let c = 0; c < C; c++) max = Math.max(max, probs[c] as number);
   let z = 0;
   for (let c = 0; c < C; c++) z += probs[c] = Math.exp((probs[c] as number) - max);
   for (let c = 0; c < C; c++) probs[c] = (probs[c] as number) / z;

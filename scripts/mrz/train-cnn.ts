@@ -224,7 +224,7 @@ import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { cnnLogits, cnnShapes, decodeCnn, POOL1_H, POOL1_W, POOL2_H, POOL2_W, type Cnn, type PackedCnn } from '../../sdk/mrz/cnn.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, classWeights, CONFUSABLE, denseBackward, glyphLoader, lookAlikePartners, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, CONFUSABLE, denseBackward, denseForward, glyphLoader, lookAlikePartners, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 import { widenInto } from './cnn-widen.ts';
 
@@ -390,19 +390,9 @@ function forward(): void {
   pool(a1, C1, W, H, p1, 1, arg1);
   conv(p1, C1, POOL1_W, POOL1_H, w1, b1, C2, a2);
   pool(a2, C2, POOL1_W, POOL1_H, feat, 0, arg2);
-  for (let j = 0; j < DH; j++) {
-    let s = b2[j] as number;
-    const o = j * F;
-    for (let i = 0; i < F; i++) s += (w2[o + i] as number) * (feat[i] as number);
-    hid[j] = s > 0 ? s : 0;
-  }
+  denseForward(feat, F, w2, b2, DH, hid, true);
+  denseForward(hid, DH, w3, b3, C, prob, false);
   let max = -Infinity;
-  for (let k = 0; k < C; k++) {
-    let s = b3[k] as number;
-    const o = k * DH;
-    for (let j = 0; j < DH; j++) s += (w3[o + j] as number) * (hid[j] as number);
-    prob[k] = s;
-  }
   if (MLP_OFFSET > 0) {
     mlpForward(mlp, x, 0, mlpP);
     for (let k = 0; k < C; k++) prob[k] = (prob[k] as number) + MLP_OFFSET * Math.log(Math.max(1e-30, mlpP[k] as number));

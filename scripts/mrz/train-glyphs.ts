@@ -189,6 +189,19 @@ export function adamOptimiser(params: readonly Float32Array[], grads: readonly F
 type Vec = Float32Array | Float64Array;
 
 /**
+ * Forward pass of a dense layer `w` (`nOut` x `nIn`, row-major) with biases `b` on the input `a`:
+ * writes `out`, through a ReLU when `relu` (hidden layers; the output layer gives logits).
+ */
+export function denseForward(a: Vec, nIn: number, w: Float32Array, b: Float32Array, nOut: number, out: Vec, relu: boolean): void {
+  for (let j = 0; j < nOut; j++) {
+    let s = b[j] as number;
+    const off = j * nIn;
+    for (let i = 0; i < nIn; i++) s += (w[off + i] as number) * (a[i] as number);
+    out[j] = relu ? (s > 0 ? s : 0) : s;
+  }
+}
+
+/**
  * Backward pass of a dense layer `w` (`nOut` x `nIn`, row-major) on its input `a`: adds `d * a` to
  * the weight gradients and `d` to the bias gradients for each output delta `d`, and, when `dIn` is
  * given, sets it to the input deltas through the ReLU that made `a` (none where `a <= 0`).

@@ -65,7 +65,7 @@ import { decodeModel, type PackedMlp } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_SIZE } from '../../sdk/mrz/segment.ts';
 import { createRng } from './random-mrz.ts';
-import { adamOptimiser, classWeights, CONFUSABLE, denseBackward, glyphLoader, lookAlikePartners, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
+import { adamOptimiser, classWeights, CONFUSABLE, denseBackward, denseForward, glyphLoader, lookAlikePartners, readGlyphFiles, shuffledOrder, shuffleInPlace } from './train-glyphs.ts';
 import { cliArgs } from './train-io.ts';
 
 const cli = cliArgs();
@@ -171,15 +171,7 @@ function forward(): void {
     const nOut = sizes[l + 1] as number;
     const a = acts[l] as Float32Array;
     const out = acts[l + 1] as Float32Array;
-    const w = Ws[l] as Float32Array;
-    const b = Bs[l] as Float32Array;
-    const hiddenLayer = l < NL - 1;
-    for (let j = 0; j < nOut; j++) {
-      let s = b[j] as number;
-      const off = j * nIn;
-      for (let i = 0; i < nIn; i++) s += (w[off + i] as number) * (a[i] as number);
-      out[j] = hiddenLayer ? (s > 0 ? s : 0) : s;
-    }
+    denseForward(a, nIn, Ws[l] as Float32Array, Bs[l] as Float32Array, nOut, out, l < NL - 1);
   }
   let max = -Infinity;
   for (let k = 0; k < C; k++) if ((o[k] as number) > max) max = o[k] as number;
