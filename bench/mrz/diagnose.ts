@@ -25,7 +25,7 @@
  * `trueAnalysis`, an exact homography, and `analyseBand` on a band built from it), past locate: per
  * frame, how far the cut strays from the true cells (train-data-true.ts `cutOffset`, in pitches), the
  * top-1 accuracy of the MLP and of the CNN + MLP ensemble, and what correctMrz makes of each reading
- * (`valid`, `exact` but not valid, `wrong`, `none`). This is the ceiling of everything after locate.
+ * (`valid`, `FALSE-ACCEPT`, `exact` but not valid, `wrong`, `none`). This is the ceiling of everything after locate.
  * Session 35, the bench's 36 misses: with the true band none reads valid. 14 are cut within 0.3 pitch
  * with 95-100% of characters right at top 1: 8 of them come out exact but not valid (characters under
  * the bars that keep false accepts out, correct.ts), 6 keep a wrong character the check digits cannot
@@ -88,6 +88,7 @@ function top1(cands: LineCandidates[], truth: readonly string[]): number {
 
 /** `--oracle`: frame `seed` read past locate, with its true band two ways (see the module header). */
 function oracleRead(seed: number): { line: string; valid: boolean } {
+  // Drawn again: the frame's record keeps the text box, not each line's corners.
   const doc = renderFrame(seed, FORMAT ? { format: FORMAT } : {});
   const gray = decodeGray(doc.image);
   const n = doc.lines[0]?.length ?? 0;
@@ -185,6 +186,6 @@ for (let i = FROM; i < FROM + N; i++) {
 console.log(`frames ${done}`);
 for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(28)} ${v}`);
 if (accs.length) console.log(`top-1 char accuracy of the right-length group on band-ok failures: median ${[...accs].sort((a, b) => a - b)[accs.length >> 1]?.toFixed(3)}; >=0.95: ${accs.filter((a) => a >= 0.95).length}/${accs.length}`);
-if (ORACLE) console.log(`oracle: ${oracleValid} of the ${done - (counts.get('ok') ?? 0)} frames not read read valid with the true band`);
+if (ORACLE) console.log(`oracle: of the ${done - (counts.get('ok') ?? 0)} frames not read, ${oracleValid} read valid with the true band`);
 console.log('by preset/format:');
 for (const [k, m] of [...byPreset].sort()) console.log(`  ${k.padEnd(14)} ${[...m].map(([c, v]) => `${c}=${v}`).join(' ')}`);

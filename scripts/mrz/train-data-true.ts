@@ -16,7 +16,7 @@
  * one; default the preset's). `--context`: each record holds three rasters, the glyph's left
  * neighbour, the glyph and its right neighbour (cut the same way; past a line's end, one pitch
  * further), `[label byte][3 x GLYPH_SIZE bytes]`, for classifiers that see a glyph's neighbours
- * (session 35, see train-cnn.ts).
+ * (session 35, see context-eval.ts).
  * @module
  */
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
