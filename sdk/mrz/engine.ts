@@ -24,7 +24,7 @@
 
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
-import { correctMrz, type MrzCorrectOptions } from './correct.ts';
+import { correctMrz, MRZ_DOUBT_P, type MrzCorrectOptions } from './correct.ts';
 import { checksPassWith } from './interpret.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
@@ -1020,15 +1020,29 @@ function disputed(r: MrzResult, readings: readonly Reading[]): boolean {
   });
 }
 
-/** Correction confidence below which an invalid read is not worth returning. */
+/** Correction confidence below which an invalid read is not worth returning (but see {@link readAsPrinted}). */
 const MIN_REPORT_CONFIDENCE = 0.3;
+
+/**
+ * Whether `x` reads the MRZ as printed and the print fails its own check digits: every character's
+ * first choice read at {@link MRZ_DOUBT_P} or more and kept (no correction), and still some check
+ * digit fails. The fault is then the document's (a misprinted or altered MRZ, a specimen with
+ * made-up digits), not the reading's: such a reading is returned, not valid, with its text and the
+ * failing `checks`, where correction's confidence (0 once a check fails) would drop it.
+ */
+function readAsPrinted(x: Reading): boolean {
+  const { r, rec } = x;
+  if (r.valid || r.corrections.length > 0 || !Object.values(r.checks).includes(false)) return false;
+  return rec.lines.every((line, l) => line.every((alts, c) => alts[0]?.ch === r.lines[l]?.[c] && (alts[0]?.p ?? 0) >= MRZ_DOUBT_P));
+}
 
 /**
  * Reads the MRZ of a still image or video frame: locates the band (any position, scale, tilt up to
  * about 20 degrees; with `rotations`, also 90/180/270), segments and classifies the characters and
  * corrects them with the check digits. Returns the first valid read, else the text the frame's
  * looks agree on when their fused evidence validates it (see `agreedReading`), else the most
- * confident invalid one (with `valid: false`), else null. Never throws.
+ * confident invalid one (with `valid: false`), else a reading of a print that fails its own check
+ * digits (`valid: false`, the failing ones in `checks`; see `readAsPrinted`), else null. Never throws.
  */
 export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzImageResult | null {
   return withFramePool(() => readFrame(image, options));
@@ -1172,6 +1186,9 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
     options.onSighting?.({ corners: found.rec.corners, lineLength: found.rec.lineLength, confidence: found.r.confidence });
   }
   if (!found) return null;
-  if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) return null;
+  if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {
+    const printed = readings.find(readAsPrinted);
+    return printed ? { ...printed.r, corners: printed.rec.corners, timings } : null;
+  }
   return { ...found.r, corners: found.rec.corners, timings };
 }

@@ -333,6 +333,25 @@ describe('<timpora-mrz-scanner>', () => {
     expect(spy.streams.length).to.equal(0); // no camera needed
   });
 
+  it('shows the text of a photo whose MRZ fails its own check digit, to compare with the document; no read event', async () => {
+    const el = await mount(html`<timpora-mrz-scanner lang="en" allow-specimen></timpora-mrz-scanner>`);
+    // The specimen with its document-number check digit misprinted (6 -> 7), as the engine returns it.
+    const misprinted = [SPECIMEN_TD3[0]!, SPECIMEN_TD3[1]!.replace('L898902C36', 'L898902C37')];
+    const result = imageResult(misprinted);
+    expect(result.valid).to.equal(false);
+    expect(result.checks.documentNumber).to.equal(false);
+    el.reader = new ScriptedReader(() => result);
+    let reads = 0;
+    el.addEventListener('timpora-mrz-read', () => reads++);
+    const canvas = new OffscreenCanvas(8, 8);
+    canvas.getContext('2d')!.fillRect(0, 0, 4, 4);
+    expect(await el.readImage(await canvas.convertToBlob())).to.equal(null);
+    await el.updateComplete;
+    expect(reads).to.equal(0);
+    expect(shadow(el).querySelector('textarea')?.value).to.equal(misprinted.join('\n'));
+    expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('not valid');
+  });
+
   it('says so when a photo has no MRZ, and reports undecodable files', async () => {
     const el = await mount(html`<timpora-mrz-scanner lang="en"></timpora-mrz-scanner>`);
     el.reader = new ScriptedReader(() => null);

@@ -100,6 +100,24 @@ test('clean synthetic documents read exactly, valid, with corners around the MRZ
   }
 });
 
+test('a clean MRZ printed with a wrong check digit is returned as printed, not valid, naming the failing check', () => {
+  // ICAO specimens, one check digit changed: the print is at fault, not the reading.
+  const cases = [
+    { format: 'TD3', lines: ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C37UTO7408122F1204159ZE184226B<<<<<10'], failing: 'documentNumber', passing: 'birthDate' },
+    { format: 'TD1', lines: ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408123F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'], failing: 'birthDate', passing: 'expiryDate' },
+  ] as const;
+  for (const { format, lines, failing, passing } of cases) {
+    const doc = renderSynthetic(11, { preset: 'clean', format, lines });
+    const r = readMrz(decodeGray(doc.image));
+    assert.ok(r, `${format}: returned`);
+    assert.equal(r.valid, false, `${format}: not valid`);
+    assert.deepEqual(r.lines, lines, `${format}: the text as printed`);
+    assert.equal(r.checks[failing], false, `${format}: ${failing} fails`);
+    assert.equal(r.checks[passing], true, `${format}: ${passing} passes`);
+    assert.deepEqual(r.corrections, [], `${format}: nothing corrected`);
+  }
+});
+
 test('tilted, blurred, noisy synthetic frames read exactly or not at all (no false accept)', () => {
   let exact = 0;
   const n = 8;
