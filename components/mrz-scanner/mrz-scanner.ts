@@ -84,7 +84,9 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * open, a "Kamera menyala" / "Camera on" badge is shown over the preview. The engine runs in a Web
  * Worker that starts (and warms up) as soon as the element is connected. When an MRZ is in view but
  * its letters are too small to read reliably, the status line asks (and announces) to bring the
- * document closer to the camera (status `closer`).
+ * document closer to the camera (status `closer`). When frames read the MRZ surely but its own check
+ * digits fail (a misprinted or altered MRZ), the status line says so (status `misprint`) and the text
+ * box shows the lines as read, to compare with the document; no read event is sent.
  *
  * @summary MRZ scanner with camera, photo, text and desk-reader inputs.
  *
@@ -224,7 +226,7 @@ export class TimporaMrzScanner extends LitElement {
     this._text = '';
   }
 
-  /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `closer`, `read`, `paused`, `error`, `reading`). */
+  /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `closer`, `misprint`, `read`, `paused`, `error`, `reading`). */
   get status(): ScanStatus | 'reading' {
     return this._status;
   }
@@ -348,6 +350,10 @@ export class TimporaMrzScanner extends LitElement {
       const { width, height } = session.resolution;
       if (width > 0 && height > 0) this._frame = { width, height };
       void this.refreshDevices();
+    });
+    scanner.addEventListener('misprint', (e) => {
+      if (this.scanner !== scanner) return;
+      this._text = e.detail.lines.join('\n');
     });
     scanner.addEventListener('read', (e) => {
       if (this.scanner !== scanner) return;

@@ -32,6 +32,12 @@ export type ScanStatus =
    * document should come closer to the camera. Frames are still read meanwhile.
    */
   | 'closer'
+  /**
+   * An MRZ is in view and read as printed, every character surely, but the print fails its own
+   * check digits (a misprinted or altered MRZ): see the `misprint` event. Nothing is sent as read;
+   * frames are still read meanwhile.
+   */
+  | 'misprint'
   /** A stable read was delivered (the camera is stopped unless continuous). */
   | 'read'
   /** The page was hidden: camera released; resumes when visible again. */
@@ -65,6 +71,12 @@ export interface MrzCameraScannerEventMap {
   frame: CustomEvent<FrameReadResponse>;
   /** A stable, valid read. */
   read: CustomEvent<ScannerReadDetail>;
+  /**
+   * The same print failing its own check digits was read in {@link MISPRINT_FRAMES} frames, no other
+   * reading between (`valid: false`, the failing digits in `checks`), once per text until the document
+   * leaves the view: to show the text and have it compared with the document. Status `misprint` follows.
+   */
+  misprint: CustomEvent<MrzImageResult>;
   /** A camera failure (the camera is released). */
   error: CustomEvent<CameraError>;
   /** A camera was opened (first start, restart or switch). */
@@ -133,6 +145,20 @@ const MISSES_BEFORE_SEARCHING = 4;
  */
 const NEAR_AGAIN = 1.1;
 
+/**
+ * Frames in a row that must read the same print failing its own check digits before the scanner says
+ * so (status `misprint`): one frame could be a misreading, however sure.
+ */
+export const MISPRINT_FRAMES = 2;
+
+/**
+ * Whether an engine result is a print read as printed that fails its own check digits: the engine
+ * reports an invalid reading with a failing check digit only then (readMrz, `readAsPrinted`).
+ */
+export function failsOwnChecks(result: MrzResult): boolean {
+  return !result.valid && Object.values(result.checks).includes(false);
+}
+
 /** Default of {@link MrzCameraScannerOptions.frameBudgetMs}. */
 export const DEFAULT_FRAME_BUDGET_MS = 250;
 
@@ -157,6 +183,8 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   /** The last frame's thumbnail, for the worker to tell a still picture (see `frameBudgetMs`). */
   #thumbnail: Uint8Array | null = null;
   #lastEmitted: string | null = null;
+  /** The text of the last frames that read a print failing its own check digits, and how many in a row. */
+  #misprint: { key: string; frames: number } | null = null;
   #lastResult: MrzImageResult | null = null;
   /** Corners of the MRZ in the last answered frame (frame pixels), or null. */
   #track: readonly Point[] | null = null;
@@ -202,7 +230,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   /** True while the camera is open or opening. */
   get active(): boolean {
     return this.#status === 'starting' || this.#status === 'searching' || this.#status === 'holding' || this.#status === 'closer' ||
-      (this.#status === 'read' && this.#camera !== null);
+      this.#status === 'misprint' || (this.#status === 'read' && this.#camera !== null);
   }
 
   #setStatus(status: ScanStatus): void {
@@ -251,6 +279,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     this.#thumbnail = null;
     this.#track = null;
     this.#lastEmitted = null;
+    this.#misprint = null;
     this.#pump?.stop();
     this.#pump = new FramePump({
       video: this.options.video,
@@ -365,8 +394,9 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
       else if (this.#unseen >= MISSES_BEFORE_SEARCHING) {
         // The document left the view: in continuous mode the same MRZ may be read again.
         this.#lastEmitted = null;
+        this.#misprint = null;
         this.#resetVote();
-        if (this.#status === 'holding' || this.#status === 'closer') this.#setStatus('searching');
+        if (this.#status === 'holding' || this.#status === 'closer' || this.#status === 'misprint') this.#setStatus('searching');
       }
       return;
     }
@@ -382,9 +412,10 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     // A voter that settles on a frame without a crop (one agreeing frame is enough for it): the
     // next frame, asked for its crop, settles it again.
     if (!stable || !stable.valid || (!this.options.allowSpecimen && isSpecimen(stable)) || (!band && !this.#cropAsked)) {
-      this.#inView(response);
+      if (!this.#misprinted(result)) this.#inView(response);
       return;
     }
+    this.#misprint = null;
     const key = stable.lines.join('\n');
     if (key === this.#lastEmitted) {
       return;
@@ -407,13 +438,33 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   }
 
   /**
+   * Counts the frames that read the same print failing its own check digits (frames without a reading
+   * do not break the run, another reading does); at
+   * {@link MISPRINT_FRAMES}, status `misprint` and the `misprint` event (once per text). False when
+   * this frame's result is no such print, or too few frames read it yet.
+   */
+  #misprinted(result: MrzImageResult): boolean {
+    if (!failsOwnChecks(result)) {
+      this.#misprint = null;
+      return false;
+    }
+    const key = result.lines.join('\n');
+    const frames = this.#misprint?.key === key ? this.#misprint.frames + 1 : 1;
+    this.#misprint = { key, frames };
+    if (frames < MISPRINT_FRAMES) return false;
+    if (frames === MISPRINT_FRAMES) this.emit('misprint', result);
+    this.#setStatus('misprint');
+    return true;
+  }
+
+  /**
    * An MRZ is in view, not (yet) read: `closer` when the frame saw it without a valid read and with
    * characters too small to read (see MRZ_READABLE_PITCH), else `holding`. Also while `starting`:
    * frames flow before the preview's play() resolves, and the first of them may already see the MRZ.
    */
   #inView({ sighting }: FrameReadResponse): void {
     const status = this.#status;
-    if (status !== 'starting' && status !== 'searching' && status !== 'holding' && status !== 'closer') return;
+    if (status !== 'starting' && status !== 'searching' && status !== 'holding' && status !== 'closer' && status !== 'misprint') return;
     const bar = MRZ_READABLE_PITCH * (status === 'closer' ? NEAR_AGAIN : 1);
     this.#setStatus(sighting && characterPitch(sighting.corners, sighting.lineLength) < bar ? 'closer' : 'holding');
   }

@@ -158,6 +158,25 @@ describe('<timpora-mrz-scanner>', () => {
     }
   });
 
+  it('says when the camera reads an MRZ whose own check digits fail, shows its text, and sends no read', async () => {
+    const misprinted = [SPECIMEN_TD3[0]!, SPECIMEN_TD3[1]!.replace('L898902C36', 'L898902C37')];
+    for (const [lang, text] of [['id', 'digit pemeriksanya tidak cocok'], ['en', 'check digits do not match']] as const) {
+      const el = await mount(html`<timpora-mrz-scanner lang=${lang} allow-specimen></timpora-mrz-scanner>`);
+      el.reader = new ScriptedReader(() => imageResult(misprinted));
+      let reads = 0;
+      el.addEventListener('timpora-mrz-read', () => reads++);
+      await el.start();
+      await until(() => el.status === 'misprint', 8000, 'misprint');
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain(text);
+      expect(shadow(el).querySelector('textarea')?.value).to.equal(misprinted.join('\n'));
+      expect(reads).to.equal(0);
+      el.stop();
+      el.remove();
+    }
+  });
+
   it('frame-budget sets the camera frames\' time limit (250 ms by default, 0 for none)', async () => {
     for (const [markup, expected] of [[html`<timpora-mrz-scanner></timpora-mrz-scanner>`, 250], [html`<timpora-mrz-scanner frame-budget="0"></timpora-mrz-scanner>`, undefined], [html`<timpora-mrz-scanner frame-budget="600"></timpora-mrz-scanner>`, 600]] as const) {
       const el = await mount(markup);

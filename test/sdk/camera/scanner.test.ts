@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
-import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
+import { failsOwnChecks, MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
 import type { CameraError } from '../../../sdk/camera/errors.ts';
 import { MrzVoter } from '../../../sdk/mrz/vote.ts';
 import { MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
@@ -8,6 +8,7 @@ import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
 import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
   RepeatVoter,
+  SPECIMEN_TD3,
   ScriptedReader,
   imageResult,
   resetVisibility,
@@ -179,6 +180,40 @@ describe('sdk/camera MrzCameraScanner', () => {
     // A band seen in perspective: the mean of its top (440 px) and bottom (396 px) edges over 44 characters.
     expect(characterPitch([{ x: 0, y: 0 }, { x: 440, y: 0 }, { x: 418, y: 30 }, { x: 22, y: 30 }], 44)).to.be.closeTo(9.5, 1e-9);
     expect(9.5).to.be.lessThan(MRZ_READABLE_PITCH);
+  });
+
+  it('a print failing its own check digits, read in two frames, sets status misprint and is reported once per text; never read', async () => {
+    // The specimen with its document-number check digit misprinted, as readMrz returns it (not valid, checks failing).
+    const misprinted = imageResult([SPECIMEN_TD3[0]!, SPECIMEN_TD3[1]!.replace('L898902C36', 'L898902C37')]);
+    expect(failsOwnChecks(misprinted)).to.equal(true);
+    expect(failsOwnChecks({ ...imageResult(), valid: false })).to.equal(false);
+    const unsure = { ...imageResult(), valid: false };
+    // Per frame: one misprinted reading (not enough), a second (misprint), a third (no second report),
+    // another reading (the run ends), two more misprinted (reported again), then the document leaves.
+    const script: (MrzImageResult | null)[] = [misprinted, misprinted, misprinted, unsure, misprinted, null, misprinted, null, null, null, null];
+    let before = 0;
+    const step = (n: number): MrzImageResult | null | undefined => {
+      if (s.status === 'starting') {
+        before = n;
+        return undefined;
+      }
+      return script[n - before - 1];
+    };
+    const reader = new ScriptedReader((n) => step(n) ?? null);
+    const s = make(reader);
+    const statuses: ScanStatus[] = [];
+    const reported: MrzImageResult[] = [];
+    let reads = 0;
+    s.addEventListener('status', (e) => statuses.push(e.detail));
+    s.addEventListener('misprint', (e) => reported.push(e.detail));
+    s.addEventListener('read', () => reads++);
+    await s.start();
+    await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
+    expect(statuses).to.deep.equal(['starting', 'searching', 'holding', 'misprint', 'holding', 'misprint', 'searching']);
+    expect(reported.length).to.equal(2);
+    expect(reported[0]?.lines).to.deep.equal(misprinted.lines);
+    expect(reported[0]?.checks.documentNumber).to.equal(false);
+    expect(reads).to.equal(0);
   });
 
   it('a frame that sees a small MRZ before the preview plays asks for it closer at once', async () => {
