@@ -33,6 +33,8 @@ export interface ScannerClipOptions {
   docScale?: readonly [number, number];
   /** Frames of the document sliding into place before the jittered ones (at most {@link SETTLE_SPEEDS}' length). Default 0. */
   settle?: number;
+  /** The MRZ lines to print (of `format`). Default: the generator's random document. */
+  lines?: readonly string[];
 }
 
 /** Pixels per frame (1280 px wide) of a document slowing down as it comes to rest: the `settle` frames' motion. */
@@ -114,6 +116,7 @@ export async function makeScannerClip(path: string, options: ScannerClipOptions 
     maxTilt: 3,
     docScale: options.docScale ?? [0.85, 0.9],
     encoding: 'png',
+    ...(options.lines ? { lines: options.lines } : {}),
   });
   const image = await loadImage(synth.image);
   const canvas = createCanvas(synth.width, synth.height);

@@ -2,7 +2,8 @@
 // clip of a synthetic passport page (made here, in set-up), the REAL MRZ engine reads it in its Web
 // Worker, and the element must emit the printed MRZ and end every camera track. Also: a denied
 // permission and a machine without any camera show their localised messages, and a desk MRZ reader
-// typing real key events is captured; a passport too far from the camera brings up the "move closer" prompt.
+// typing real key events is captured; a passport too far from the camera brings up the "move closer" prompt, and one
+// whose MRZ fails its own check digit the "check digits do not match" one with its text.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -268,6 +269,35 @@ describe('<timpora-mrz-scanner> end to end (Chromium fake camera, real engine)',
     assert.deepEqual(event.lines, stage.clip.lines);
     const submits = await page.evaluate(() => (window as unknown as { __probe: { submits: number } }).__probe.submits);
     assert.equal(submits, submitsBefore, 'the burst to the document did not submit the form');
+    await page.close();
+  });
+});
+
+describe('<timpora-mrz-scanner> end to end, a passport whose MRZ fails its own check digit', { timeout: 300_000 }, () => {
+  // The ICAO specimen with its document-number check digit misprinted (6 -> 7).
+  const lines = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C37UTO7408122F1204159ZE184226B<<<<<10'];
+  const stage = stageFor({ lines });
+
+  it('says so, shows the text as printed to compare with the document, and sends no read', async () => {
+    const page = await openPage(stage.browser, stage.server.pageUrl(''));
+    await startLive(page);
+    await page.waitForFunction(() => (window as unknown as ProbeWindow).__probe.el.status === 'misprint', { timeout: READ_TIMEOUT_MS, polling: 50 });
+    const seen = await page.evaluate(() => {
+      const p = (window as unknown as ProbeWindow & { __probe: { events: unknown[] } }).__probe;
+      return {
+        line: p.shadowText('[part="status"]'),
+        spoken: p.shadowText('[role="status"]'),
+        text: p.el.shadowRoot?.querySelector('textarea')?.value,
+        events: p.events.length,
+      };
+    });
+    assert.match(seen.line, /digit pemeriksanya tidak cocok/);
+    assert.match(seen.spoken, /digit pemeriksanya tidak cocok/);
+    assert.equal(seen.text, lines.join('\n'));
+    assert.equal(seen.events, 0);
+    await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.stop());
+    const tracks = await page.evaluate(() => (window as unknown as ProbeWindow).__probe.trackStates());
+    assert.deepEqual([...new Set(tracks)], ['ended']);
     await page.close();
   });
 });
