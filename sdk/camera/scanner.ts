@@ -15,6 +15,7 @@ import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
+import { failsOwnChecks } from '../mrz/interpret.ts';
 import { MRZ_READABLE_PITCH, characterPitch, trackingRegion } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
@@ -150,14 +151,6 @@ const NEAR_AGAIN = 1.1;
  * so (status `misprint`): one frame could be a misreading, however sure.
  */
 export const MISPRINT_FRAMES = 2;
-
-/**
- * Whether an engine result is a print read as printed that fails its own check digits: the engine
- * reports an invalid reading with a failing check digit only then (readMrz, `readAsPrinted`).
- */
-export function failsOwnChecks(result: MrzResult): boolean {
-  return !result.valid && Object.values(result.checks).includes(false);
-}
 
 /** Default of {@link MrzCameraScannerOptions.frameBudgetMs}. */
 export const DEFAULT_FRAME_BUDGET_MS = 250;

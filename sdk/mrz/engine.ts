@@ -25,7 +25,7 @@
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz, MRZ_DOUBT_P, type MrzCorrectOptions } from './correct.ts';
-import { checksPassWith } from './interpret.ts';
+import { checksPassWith, failsOwnChecks } from './interpret.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
@@ -1032,7 +1032,7 @@ const MIN_REPORT_CONFIDENCE = 0.3;
  */
 function readAsPrinted(x: Reading): boolean {
   const { r, rec } = x;
-  if (r.valid || r.corrections.length > 0 || !Object.values(r.checks).includes(false)) return false;
+  if (!failsOwnChecks(r) || r.corrections.length > 0) return false;
   return rec.lines.every((line, l) => line.every((alts, c) => alts[0]?.ch === r.lines[l]?.[c] && (alts[0]?.p ?? 0) >= MRZ_DOUBT_P));
 }
 

@@ -144,6 +144,15 @@ export function computeChecks(layout: MrzLayout, lines: readonly string[]): Part
 }
 
 /**
+ * Whether `result` is not valid because one of its check digits fails (not merely for a low confidence
+ * or an unknown state code). From the engine (readMrz) this is a print read as printed, every
+ * character surely, that fails its own check digits: a misprinted or altered MRZ.
+ */
+export function failsOwnChecks(result: MrzResult): boolean {
+  return !result.valid && Object.values(result.checks).includes(false);
+}
+
+/**
  * TD1 long document number (position 15 of line 1 is `<`, the number continues in the optional
  * data). Returns null when the layout is the ordinary one.
  */

@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
-import { failsOwnChecks, MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
+import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
+import { failsOwnChecks } from '../../../sdk/mrz/interpret.ts';
 import type { CameraError } from '../../../sdk/camera/errors.ts';
 import { MrzVoter } from '../../../sdk/mrz/vote.ts';
 import { MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
