@@ -48,7 +48,7 @@ import { trueAnalysis, trueBand, type HalfFrame } from '../../scripts/mrz/eval-h
 import type { Quad } from '../../scripts/mrz/synth.ts';
 import { decodeGray } from '../../scripts/mrz/train-data.ts';
 import { cutOffset } from '../../scripts/mrz/train-data-true.ts';
-import { benchPreset, boxTiltScale, cachedFrame, framesDir, renderFrame } from './frames.ts';
+import { benchPreset, boxTiltScale, cachedFrame, framesDir, readStatus, renderFrame, type ReadStatus } from './frames.ts';
 import { candQuad, iou, matches } from './quad.ts';
 
 const args = process.argv.slice(2);
@@ -67,10 +67,8 @@ const CACHE = framesDir(SEED0, FORMAT);
 mkdirSync(CACHE, { recursive: true });
 
 /** What correctMrz makes of one reading of a frame whose truth is `truth`. */
-function verdict(cands: LineCandidates[], truth: readonly string[]): string {
-  const r = correctMrz(cands);
-  const exact = !!r && r.lines.join('\n') === truth.join('\n');
-  return r?.valid ? (exact ? 'valid' : 'FALSE-ACCEPT') : exact ? 'exact' : r ? 'wrong' : 'none';
+function verdict(cands: LineCandidates[], truth: readonly string[]): ReadStatus {
+  return readStatus(correctMrz(cands), truth);
 }
 
 /** Share of the truth's characters that are the first choice of `cands`. */
@@ -127,11 +125,11 @@ for (let i = FROM; i < FROM + N; i++) {
   const img = await loadRgba(frame.file);
   const truth = { corners: frame.drawn.corners, ...boxTiltScale(frame.drawn, img.width) };
   const r = readMrz(img, { rotations: false });
-  const exact = !!r && r.lines.join('\n') === meta.lines.join('\n');
+  const status = readStatus(r, meta.lines);
   let cls: string;
   let detail = '';
-  if (r && r.valid && !exact) cls = 'FALSE-ACCEPT';
-  else if (r && r.valid) cls = 'ok';
+  if (status === 'FALSE-ACCEPT') cls = status;
+  else if (status === 'valid') cls = 'ok';
   else {
     const gray = toGray(img);
     // The bands readMrz reads (engine.ts scan): the fast pass's three, then the fine pass's one
@@ -166,7 +164,7 @@ for (let i = FROM; i < FROM + N; i++) {
         detail += ` groups=${groups.length} top1acc=${bestAcc.toFixed(3)}`;
         accs.push(bestAcc);
         if (groups.length === 0) cls = 'band-ok/no-group';
-        else cls = r ? (exact ? 'band-ok/exact-but-invalid' : 'band-ok/read-wrong') : 'band-ok/read-rejected';
+        else cls = status === 'exact' ? 'band-ok/exact-but-invalid' : status === 'wrong' ? 'band-ok/read-wrong' : 'band-ok/read-rejected';
       }
     }
   }

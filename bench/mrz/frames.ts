@@ -103,6 +103,15 @@ export function cachedFrame(dir: string, seed: number, options: FrameOptions = {
   return { file, lines: doc.lines, format: doc.format, drawn, rendered: true };
 }
 
+/** How a read compares with a frame's truth: valid and right, valid but wrong, right text not valid, wrong text, no read. */
+export type ReadStatus = 'valid' | 'FALSE-ACCEPT' | 'exact' | 'wrong' | 'none';
+
+/** The {@link ReadStatus} of read `r` (readMrz's result, or null) of a frame whose MRZ is `truth`. */
+export function readStatus(r: { readonly lines: readonly string[]; readonly valid: boolean } | null, truth: readonly string[]): ReadStatus {
+  const exact = !!r && r.lines.join('\n') === truth.join('\n');
+  return r?.valid ? (exact ? 'valid' : 'FALSE-ACCEPT') : exact ? 'exact' : r ? 'wrong' : 'none';
+}
+
 /** Tilt (degrees) of a frame's MRZ text box, and its width as a share of the frame's width `frameWidth`. */
 export function boxTiltScale(drawn: FrameMeta, frameWidth: number): { tilt: number; scale: number } {
   const [tl, tr] = drawn.corners as [Point, Point];
