@@ -16,7 +16,7 @@ import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.t
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
 import { failsOwnChecks } from '../mrz/interpret.ts';
-import { MRZ_READABLE_PITCH, characterPitch, trackingRegion } from '../mrz/region.ts';
+import { MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch, trackingRegion } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
 export type ScanStatus =
@@ -33,6 +33,12 @@ export type ScanStatus =
    * document should come closer to the camera. Frames are still read meanwhile.
    */
   | 'closer'
+  /**
+   * An MRZ is in view but not read, its characters wide enough, its print blurred (by the hand's
+   * motion or the focus) past `MRZ_BLURRED`: the document and the camera should be held still. Frames
+   * are still read meanwhile.
+   */
+  | 'steady'
   /**
    * An MRZ is in view and read as printed, every character surely, but the print fails its own
    * check digits (a misprinted or altered MRZ): see the `misprint` event. Nothing is sent as read;
@@ -146,6 +152,9 @@ const MISSES_BEFORE_SEARCHING = 4;
  */
 const NEAR_AGAIN = 1.1;
 
+/** Once `steady`, the share of `MRZ_BLURRED` a print's blur must fall under to go back to `holding` (as NEAR_AGAIN). */
+const SHARP_AGAIN = 0.9;
+
 /**
  * Frames in a row that must read the same print failing its own check digits before the scanner says
  * so (status `misprint`): one frame could be a misreading, however sure.
@@ -223,7 +232,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   /** True while the camera is open or opening. */
   get active(): boolean {
     return this.#status === 'starting' || this.#status === 'searching' || this.#status === 'holding' || this.#status === 'closer' ||
-      this.#status === 'misprint' || (this.#status === 'read' && this.#camera !== null);
+      this.#status === 'steady' || this.#status === 'misprint' || (this.#status === 'read' && this.#camera !== null);
   }
 
   #setStatus(status: ScanStatus): void {
@@ -389,7 +398,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
         this.#lastEmitted = null;
         this.#misprint = null;
         this.#resetVote();
-        if (this.#status === 'holding' || this.#status === 'closer' || this.#status === 'misprint') this.#setStatus('searching');
+        if (this.#status === 'holding' || this.#status === 'closer' || this.#status === 'steady' || this.#status === 'misprint') this.#setStatus('searching');
       }
       return;
     }
@@ -451,15 +460,20 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   }
 
   /**
-   * An MRZ is in view, not (yet) read: `closer` when the frame saw it without a valid read and with
-   * characters too small to read (see MRZ_READABLE_PITCH), else `holding`. Also while `starting`:
-   * frames flow before the preview's play() resolves, and the first of them may already see the MRZ.
+   * An MRZ is in view, not (yet) read: when the frame saw it without a valid read, `closer` if its
+   * characters are too small to read (see MRZ_READABLE_PITCH), else `steady` if its print is blurred
+   * (see MRZ_BLURRED); else `holding`. Also while `starting`: frames flow before the preview's play()
+   * resolves, and the first of them may already see the MRZ.
    */
   #inView({ sighting }: FrameReadResponse): void {
     const status = this.#status;
-    if (status !== 'starting' && status !== 'searching' && status !== 'holding' && status !== 'closer' && status !== 'misprint') return;
-    const bar = MRZ_READABLE_PITCH * (status === 'closer' ? NEAR_AGAIN : 1);
-    this.#setStatus(sighting && characterPitch(sighting.corners, sighting.lineLength) < bar ? 'closer' : 'holding');
+    if (status !== 'starting' && status !== 'searching' && status !== 'holding' && status !== 'closer' && status !== 'steady' && status !== 'misprint') return;
+    if (!sighting) return this.#setStatus('holding');
+    const small = MRZ_READABLE_PITCH * (status === 'closer' ? NEAR_AGAIN : 1);
+    const blurred = MRZ_BLURRED * (status === 'steady' ? SHARP_AGAIN : 1);
+    if (characterPitch(sighting.corners, sighting.lineLength) < small) this.#setStatus('closer');
+    else if (sighting.blur >= blurred) this.#setStatus('steady');
+    else this.#setStatus('holding');
   }
 
   #resetVote(): void {

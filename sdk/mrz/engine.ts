@@ -34,6 +34,7 @@ import { bandMotion, deblurBand } from './deblur.ts';
 import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
+import { printBlur } from './region.ts';
 import { frameBuffer } from './simd.ts';
 import { withFramePool } from './scratch.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
@@ -60,7 +61,8 @@ export interface ReadMrzOptions {
   /**
    * Called once, at the end, when the frame gives no valid read but shows an MRZ: a band whose best
    * reading, however poor, reached `MRZ_SIGHTING_CONFIDENCE` (engine.ts). The camera scanner asks for the
-   * document closer when its characters are too small to read (see `characterPitch`).
+   * document closer when its characters are too small to read (see `characterPitch`), and to hold it
+   * still when its print is blurred (`MrzSighting.blur`).
    */
   readonly onSighting?: (sighting: MrzSighting) => void;
 }
@@ -73,6 +75,11 @@ export interface MrzSighting {
   readonly lineLength: number;
   /** Confidence of the band's best reading. */
   readonly confidence: number;
+  /**
+   * How blurred its print is, in characters' pitch (see `printBlur`): above `MRZ_BLURRED` the camera
+   * scanner asks to hold the document and the camera still.
+   */
+  readonly blur: number;
 }
 
 /**
@@ -1057,8 +1064,11 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   let bestPart: Reading | null = null;
   const readings: Reading[] = [];
   let stopped = false;
+  // Kept for the sighting's blur (see onSighting).
+  let prepared: Prepared | null = null;
   try {
     const prep = prepare(image);
+    prepared = prep;
     if (prep) {
       const turns = options.rotations ? [0, 2, 1, 3] : [0];
       const formats = options.formats;
@@ -1182,8 +1192,13 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   }
   timings.total = now() - t0;
   const found = best as Reading | null;
-  if (found && !found.r.valid && found.r.confidence >= MRZ_SIGHTING_CONFIDENCE) {
-    options.onSighting?.({ corners: found.rec.corners, lineLength: found.rec.lineLength, confidence: found.r.confidence });
+  if (found && !found.r.valid && found.r.confidence >= MRZ_SIGHTING_CONFIDENCE && options.onSighting) {
+    const { corners, lineLength } = found.rec;
+    // Measured on the working frame (corners in its pixels), the same ratio to the pitch as in the frame's.
+    const f = prepared?.factor ?? 1;
+    const at = (p: Point): Point => ({ x: p.x / f, y: p.y / f });
+    const blur = prepared ? printBlur(prepared.gray, [at(corners[0]), at(corners[1]), at(corners[2]), at(corners[3])], lineLength) : 0;
+    options.onSighting({ corners, lineLength, confidence: found.r.confidence, blur });
   }
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {

@@ -89,7 +89,7 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     const sighter = (read: 'none' | 'invalid' | 'valid'): ReadMrzFunction => (image, options) => {
       const found = finder(image, options) as MrzImageResult | null;
       if (!found) return null;
-      if (read !== 'valid') options.onSighting?.({ corners: found.corners, lineLength: 44, confidence: 0.01 });
+      if (read !== 'valid') options.onSighting?.({ corners: found.corners, lineLength: 44, confidence: 0.01, blur: 0.15 });
       return read === 'none' ? null : { ...found, valid: read === 'valid' };
     };
     const block = { x: 160, y: 240, width: 320, height: 40 };

@@ -4,7 +4,7 @@ import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../..
 import { failsOwnChecks } from '../../../sdk/mrz/interpret.ts';
 import type { CameraError } from '../../../sdk/camera/errors.ts';
 import { MrzVoter } from '../../../sdk/mrz/vote.ts';
-import { MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
+import { MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
 import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
 import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
@@ -144,6 +144,7 @@ describe('sdk/camera MrzCameraScanner', () => {
       corners: [{ x: 100, y: 500 }, { x: 100 + 44 * pitch, y: 500 }, { x: 100 + 44 * pitch, y: 520 }, { x: 100, y: 520 }],
       lineLength: 44,
       confidence: 0.01,
+      blur: 0.15,
     });
     const invalid = { ...imageResult(), valid: false };
     // Per frame: [read, sighting]. Seen far (no read), nearly near (stays `closer`), read invalid
@@ -181,6 +182,36 @@ describe('sdk/camera MrzCameraScanner', () => {
     // A band seen in perspective: the mean of its top (440 px) and bottom (396 px) edges over 44 characters.
     expect(characterPitch([{ x: 0, y: 0 }, { x: 440, y: 0 }, { x: 418, y: 30 }, { x: 22, y: 30 }], 44)).to.be.closeTo(9.5, 1e-9);
     expect(9.5).to.be.lessThan(MRZ_READABLE_PITCH);
+  });
+
+  it('asks to hold still while it sees a blurred MRZ large enough to read, with hysteresis; too small asks closer first', async () => {
+    /** A TD3 band `pitch` pixels per character wide, its print blurred over `blur` characters. */
+    const seen = (pitch: number, blur: number): MrzSighting => ({
+      corners: [{ x: 20, y: 500 }, { x: 20 + 44 * pitch, y: 500 }, { x: 20 + 44 * pitch, y: 540 }, { x: 20, y: 540 }],
+      lineLength: 44,
+      confidence: 0.01,
+      blur,
+    });
+    // Per frame: blurred (steady), a little sharper (stays steady), sharp (holding), small and blurred
+    // (closer), large and blurred again (steady), then the document leaves.
+    const script: (MrzSighting | undefined)[] = [seen(14, 0.5), seen(14, 0.38), seen(14, 0.3), seen(8, 0.6), seen(14, 0.45), undefined, undefined, undefined, undefined];
+    let before = 0;
+    const step = (n: number): MrzSighting | undefined => {
+      if (s.status === 'starting') {
+        before = n;
+        return undefined;
+      }
+      return script[n - before - 1];
+    };
+    const reader = new ScriptedReader(() => null);
+    reader.sighting = (n) => step(n);
+    const s = make(reader);
+    const statuses: ScanStatus[] = [];
+    s.addEventListener('status', (e) => statuses.push(e.detail));
+    await s.start();
+    await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
+    expect(statuses).to.deep.equal(['starting', 'searching', 'steady', 'holding', 'closer', 'steady', 'searching']);
+    expect(0.38).to.be.lessThan(MRZ_BLURRED);
   });
 
   it('a print failing its own check digits, read in two frames, sets status misprint and is reported once per text; never read', async () => {
@@ -223,6 +254,7 @@ describe('sdk/camera MrzCameraScanner', () => {
       corners: [{ x: 100, y: 500 }, { x: 100 + 44 * 8, y: 500 }, { x: 100 + 44 * 8, y: 520 }, { x: 100, y: 520 }],
       lineLength: 44,
       confidence: 0.01,
+      blur: 0.15,
     });
     // A preview slow to start playing, while frames already flow.
     const play = video.play.bind(video);

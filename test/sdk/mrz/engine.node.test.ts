@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MRZ_SIGHTING_CONFIDENCE, endsBlank, goesOnRepeating, readMrz, recognizeMrz, type MrzSighting } from '../../../sdk/mrz/engine.ts';
-import { MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
+import { MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch, printBlur } from '../../../sdk/mrz/region.ts';
 import { classifyGlyphs } from '../../../sdk/mrz/classify.ts';
 import { correctMrz } from '../../../sdk/mrz/correct.ts';
 import { analyseBand, lineGroups, type LineGroup } from '../../../sdk/mrz/engine-band.ts';
@@ -470,6 +470,21 @@ test('readMrz: a glyph faded by glare that the two classifiers read as different
   const r = readMrz(decodeGray(doc.image));
   assert.ok(r, 'read');
   assert.ok(!r.valid || r.lines.join('|') === doc.lines.join('|'), `no false accept: ${r.lines[0]}`);
+});
+
+test('onSighting: how blurred the print seen is, for the "hold still" prompt: shaken bench frames are blurred, a sharper one not', () => {
+  // Bench 70045 and 70121 ('normal', 14.9 and 11.2 pixels per character, a hand shake of 7 pixels);
+  // bench 70285 ('hard', 18.9 pixels per character, a shake of 9 pixels, a third of a pitch), not read.
+  for (const [seed, preset, blurred] of [[70045, 'normal', true], [70121, 'normal', true], [70285, 'hard', false]] as const) {
+    const doc = renderSynthetic(seed, { preset, encoding: 'jpeg' });
+    const seen: MrzSighting[] = [];
+    assert.notEqual(readMrz(decodeGray(doc.image), { onSighting: (s) => seen.push(s) })?.valid, true, `seed ${seed}: not read validly`);
+    const s = seen[0] as MrzSighting;
+    assert.ok(characterPitch(s.corners, s.lineLength) >= MRZ_READABLE_PITCH, `seed ${seed}: characters large enough`);
+    assert.equal(s.blur >= MRZ_BLURRED, blurred, `seed ${seed}: blur ${s.blur}`);
+    // The same as measured on the band the generator drew.
+    assert.ok(Math.abs(s.blur - printBlur(decodeGray(doc.image), doc.corners, s.lineLength)) < 0.03, `seed ${seed}: against the drawn band`);
+  }
 });
 
 test('onSighting: an MRZ not read validly is seen, where and at what size; valid reads and documents without one are not', () => {
