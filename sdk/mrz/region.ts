@@ -73,12 +73,14 @@ export function characterPitch(corners: readonly [Point, Point, Point, Point], l
 
 /**
  * Print blur above which the scanner asks to hold the document and the camera still (`steady` status),
- * in characters' pitch (see {@link printBlur}). Synthetic bench frames at 1280x720 (seeds 70000-70319)
- * with characters at least `MRZ_READABLE_PITCH` wide, measured on the drawn MRZ box (session 36): a sharp
- * print measures 0.12-0.2; of the 11 not read, 7 measure 0.4 or more (hand-shake boxes of 0.5-0.8 pitch,
- * or focus blur of 0.13 pitch and more), of the 239 read, 10.
+ * in characters' pitch (see {@link printBlur}): above every sharp print measured (session 36). On the
+ * drawn MRZ box of synthetic bench frames at 1280x720 (seeds 70000-70319) with characters at least
+ * `MRZ_READABLE_PITCH` wide: without hand shake and with under half a pixel of focus blur, 0.08-0.27
+ * (116 frames); the 27 real sample photos read at 10 or more pixels per character measure 0.08-0.20 on
+ * the band read. A hand shake of half to two thirds of a pitch measures 0.36-0.59 (9 frames); of the
+ * bench's 11 frames not read at that size, 7 measure 0.33 or more (of the 239 read, 26).
  */
-export const MRZ_BLURRED = 0.4;
+export const MRZ_BLURRED = 0.33;
 
 /**
  * How blurred the print inside a band at `corners` (frame coordinates of `gray`, reading order) is: the

@@ -4,7 +4,8 @@
  * (`--use-file-for-fake-video-capture`). A tiny y4m writer (I420, BT.601 full range) avoids any
  * external tool; each frame is the page shifted by a few pixels with fresh sensor noise, like a
  * hand-held camera. With `settle`, the clip starts with the document sliding in from the left and
- * slowing down, blurred along its motion, as a hand brings it under the camera.
+ * slowing down, blurred along its motion, as a hand brings it under the camera. With `shake`, every
+ * frame is blurred sideways, as by a hand that does not hold still.
  * @module
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
@@ -35,6 +36,8 @@ export interface ScannerClipOptions {
   settle?: number;
   /** The MRZ lines to print (of `format`). Default: the generator's random document. */
   lines?: readonly string[];
+  /** Width in pixels (odd) of a sideways box blur over every jittered frame: a shaking hand. Default 0 (none). */
+  shake?: number;
 }
 
 /** Pixels per frame (1280 px wide) of a document slowing down as it comes to rest: the `settle` frames' motion. */
@@ -122,7 +125,10 @@ export async function makeScannerClip(path: string, options: ScannerClipOptions 
   const canvas = createCanvas(synth.width, synth.height);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(image, 0, 0);
-  const src = ctx.getImageData(0, 0, synth.width, synth.height).data;
+  const page = ctx.getImageData(0, 0, synth.width, synth.height).data;
+  // The shaking hand's blur before the sensor's noise.
+  const shake = options.shake ?? 0;
+  const src = shake > 1 ? blurRows(page, synth.width, synth.height, (shake - 1) >> 1, 0) : page;
   const rng = createRng(seed ^ 0x5eed);
   const gauss = (): number => {
     const a = Math.max(1e-9, rng());
@@ -153,28 +159,7 @@ export async function makeScannerClip(path: string, options: ScannerClipOptions 
       // Still to travel, and the blur of this frame's motion over about a third of a frame's time.
       const offset = Math.round(speeds.slice(k).reduce((a, b) => a + b, 0) * (width / 1280));
       const r = Math.round((speeds[k]! * (width / 1280)) / 3);
-      const out = new Uint8ClampedArray(width * height * 4);
-      const row = new Float32Array(width);
-      for (let yy = 0; yy < height; yy++) {
-        for (let c = 0; c < 3; c++) {
-          for (let xx = 0; xx < width; xx++) row[xx] = xx - offset >= 0 ? first[(yy * width + xx - offset) * 4 + c]! : 118;
-          let sum = 0;
-          let n = 0;
-          for (let xx = -r; xx < width; xx++) {
-            if (xx + r < width) {
-              sum += row[xx + r]!;
-              n++;
-            }
-            if (xx - r - 1 >= 0) {
-              sum -= row[xx - r - 1]!;
-              n--;
-            }
-            if (xx >= 0) out[(yy * width + xx) * 4 + c] = sum / n;
-          }
-        }
-        for (let xx = 0; xx < width; xx++) out[(yy * width + xx) * 4 + 3] = 255;
-      }
-      yield out;
+      yield blurRows(first, width, height, r, offset);
     }
   }
   function* sequence(): Generator<Uint8ClampedArray> {
@@ -183,4 +168,33 @@ export async function makeScannerClip(path: string, options: ScannerClipOptions 
   }
   writeY4m(path, width, height, sequence());
   return { path, lines: synth.lines, format: synth.format, width, height, frames: speeds.length + distinct * repeat };
+}
+
+/**
+ * `frame` (RGBA, `width` x `height`) moved `offset` pixels right (the uncovered left filled with a grey
+ * desk) and box-blurred along its rows over `2r + 1` pixels: motion sideways.
+ */
+function blurRows(frame: Uint8ClampedArray, width: number, height: number, r: number, offset: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(width * height * 4);
+  const row = new Float32Array(width);
+  for (let yy = 0; yy < height; yy++) {
+    for (let c = 0; c < 3; c++) {
+      for (let xx = 0; xx < width; xx++) row[xx] = xx - offset >= 0 ? frame[(yy * width + xx - offset) * 4 + c]! : 118;
+      let sum = 0;
+      let n = 0;
+      for (let xx = -r; xx < width; xx++) {
+        if (xx + r < width) {
+          sum += row[xx + r]!;
+          n++;
+        }
+        if (xx - r - 1 >= 0) {
+          sum -= row[xx - r - 1]!;
+          n--;
+        }
+        if (xx >= 0) out[(yy * width + xx) * 4 + c] = sum / n;
+      }
+    }
+    for (let xx = 0; xx < width; xx++) out[(yy * width + xx) * 4 + 3] = 255;
+  }
+  return out;
 }

@@ -194,7 +194,7 @@ describe('sdk/camera MrzCameraScanner', () => {
     });
     // Per frame: blurred (steady), a little sharper (stays steady), sharp (holding), small and blurred
     // (closer), large and blurred again (steady), then the document leaves.
-    const script: (MrzSighting | undefined)[] = [seen(14, 0.5), seen(14, 0.38), seen(14, 0.3), seen(8, 0.6), seen(14, 0.45), undefined, undefined, undefined, undefined];
+    const script: (MrzSighting | undefined)[] = [seen(14, 0.5), seen(14, 0.31), seen(14, 0.2), seen(8, 0.6), seen(14, 0.45), undefined, undefined, undefined, undefined];
     let before = 0;
     const step = (n: number): MrzSighting | undefined => {
       if (s.status === 'starting') {
@@ -211,7 +211,8 @@ describe('sdk/camera MrzCameraScanner', () => {
     await s.start();
     await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
     expect(statuses).to.deep.equal(['starting', 'searching', 'steady', 'holding', 'closer', 'steady', 'searching']);
-    expect(0.38).to.be.lessThan(MRZ_BLURRED);
+    // Hysteresis: 0.31 is under the bar, yet kept the status.
+    expect(0.31).to.be.lessThan(MRZ_BLURRED);
   });
 
   it('a print failing its own check digits, read in two frames, sets status misprint and is reported once per text; never read', async () => {
