@@ -84,9 +84,11 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * open, a "Kamera menyala" / "Camera on" badge is shown over the preview. The engine runs in a Web
  * Worker that starts (and warms up) as soon as the element is connected. When an MRZ is in view but
  * its letters are too small to read reliably, the status line asks (and announces) to bring the
- * document closer to the camera (status `closer`). When frames read the MRZ surely but its own check
- * digits fail (a misprinted or altered MRZ), the status line says so (status `misprint`) and the text
- * box shows the lines as read, to compare with the document; no read event is sent.
+ * document closer to the camera (status `closer`); when they are large enough but blurred by a shaking
+ * hand or the focus, to hold the document and the camera still (status `steady`). When frames read the
+ * MRZ surely but its own check digits fail (a misprinted or altered MRZ), the status line says so
+ * (status `misprint`) and the text box shows the lines as read, to compare with the document; no read
+ * event is sent.
  *
  * @summary MRZ scanner with camera, photo, text and desk-reader inputs.
  *
@@ -226,7 +228,7 @@ export class TimporaMrzScanner extends LitElement {
     this._text = '';
   }
 
-  /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `closer`, `misprint`, `read`, `paused`, `error`, `reading`). */
+  /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `closer`, `steady`, `misprint`, `read`, `paused`, `error`, `reading`). */
   get status(): ScanStatus | 'reading' {
     return this._status;
   }

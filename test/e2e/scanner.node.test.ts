@@ -342,8 +342,8 @@ describe('<timpora-mrz-scanner> end to end, a passport shaken sideways', { timeo
       const p = (window as unknown as ProbeWindow).__probe;
       return { line: p.shadowText('[part="status"]'), spoken: p.shadowText('[role="status"]'), events: p.events.length };
     });
-    assert.match(seen.line, /Tahan dokumen dan kamera agar diam/);
-    assert.match(seen.spoken, /Tahan dokumen dan kamera agar diam/);
+    assert.match(seen.line, /Gambar MRZ kabur: tahan dokumen dan kamera agar diam/);
+    assert.match(seen.spoken, /Gambar MRZ kabur: tahan dokumen dan kamera agar diam/);
     assert.equal(seen.events, 0);
     await page.evaluate(() => (window as unknown as ProbeWindow).__probe.el.stop());
     const tracks = await page.evaluate(() => (window as unknown as ProbeWindow).__probe.trackStates());

@@ -141,7 +141,7 @@ describe('<timpora-mrz-scanner>', () => {
   });
 
   it('asks to hold the document and the camera still when the MRZ is blurred, shown and announced, in Indonesian and English', async () => {
-    for (const [lang, text] of [['id', 'Tahan dokumen dan kamera agar diam'], ['en', 'Hold the document and the camera still']] as const) {
+    for (const [lang, text] of [['id', 'Gambar MRZ kabur: tahan dokumen dan kamera agar diam'], ['en', 'The MRZ is blurred: hold the document and the camera still']] as const) {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
       // A TD3 MRZ seen at 14 pixels per character, its print blurred over half a character, not read.
       const reader = new ScriptedReader(() => null);
