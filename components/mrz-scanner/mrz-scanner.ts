@@ -13,6 +13,7 @@ import type { MrzFormat, MrzResult, Point } from '../../sdk/mrz/types.ts';
 import { LAYOUTS } from '../../sdk/mrz/formats.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
+import { MRZ_BLURRED } from '../../sdk/mrz/region.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -413,9 +414,10 @@ export class TimporaMrzScanner extends LitElement {
       return null;
     }
     this.setStatus('idle');
-    const { result, band } = response;
+    const { result, band, sighting } = response;
     if (!result) {
-      this.setMessage('status.uploadNone');
+      // An MRZ seen but not read (see MrzSighting): say so, and why when its print is blurred.
+      this.setMessage(!sighting ? 'status.uploadNone' : sighting.blur >= MRZ_BLURRED ? 'status.uploadBlurred' : 'status.uploadUnread');
       return null;
     }
     if (!result.valid || (!this.allowSpecimen && isSpecimen(result))) {

@@ -73,7 +73,7 @@ export function characterPitch(corners: readonly [Point, Point, Point, Point], l
 
 /**
  * Print blur above which the scanner asks to hold the document and the camera still (`steady` status),
- * in characters' pitch (see {@link printBlur}): above every sharp print measured (session 36). On the
+ * in characters' pitch (see `printBlur`): above every sharp print measured (session 36). On the
  * drawn MRZ box of synthetic bench frames at 1280x720 (seeds 70000-70319) with characters at least
  * `MRZ_READABLE_PITCH` wide: without hand shake and with under half a pixel of focus blur, 0.08-0.27
  * (116 frames); the 27 real sample photos read at 10 or more pixels per character measure 0.08-0.20 on

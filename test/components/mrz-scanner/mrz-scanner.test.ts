@@ -2,6 +2,7 @@
 import { fixture, html, expect, oneEvent } from '@open-wc/testing';
 import '../../../components/mrz-scanner/define.ts';
 import type { TimporaMrzScanner, MrzReadEventDetail, MrzErrorEventDetail } from '../../../components/mrz-scanner/mrz-scanner.ts';
+import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
   RepeatVoter,
   SPECIMEN_TD3,
@@ -386,6 +387,27 @@ describe('<timpora-mrz-scanner>', () => {
     expect(reads).to.equal(0);
     expect(shadow(el).querySelector('textarea')?.value).to.equal(misprinted.join('\n'));
     expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('not valid');
+  });
+
+  it('says when a photo shows an MRZ it cannot read, and that it is blurred when it is, in Indonesian and English', async () => {
+    const corners: MrzSighting['corners'] = [{ x: 100, y: 500 }, { x: 716, y: 500 }, { x: 716, y: 540 }, { x: 100, y: 540 }];
+    for (const [lang, blur, text] of [
+      ['en', 0.5, 'The photo shows an MRZ, but it is blurred'],
+      ['en', 0.15, 'The photo shows an MRZ, but it could not be read'],
+      ['id', 0.5, 'MRZ terlihat pada foto, tetapi kabur'],
+      ['id', 0.15, 'MRZ terlihat pada foto, tetapi tidak terbaca'],
+    ] as const) {
+      const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
+      const reader = new ScriptedReader(() => null);
+      reader.sighting = () => ({ corners, lineLength: 44, confidence: 0.01, blur });
+      el.reader = reader;
+      const canvas = new OffscreenCanvas(8, 8);
+      canvas.getContext('2d')!.fillRect(0, 0, 4, 4);
+      expect(await el.readImage(await canvas.convertToBlob())).to.equal(null);
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      el.remove();
+    }
   });
 
   it('says so when a photo has no MRZ, and reports undecodable files', async () => {
