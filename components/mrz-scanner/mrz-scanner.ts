@@ -13,7 +13,7 @@ import type { MrzFormat, MrzResult, Point } from '../../sdk/mrz/types.ts';
 import { LAYOUTS } from '../../sdk/mrz/formats.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
-import { MRZ_BLURRED } from '../../sdk/mrz/region.ts';
+import { MRZ_BLURRED, MRZ_READABLE_PITCH } from '../../sdk/mrz/region.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -416,8 +416,17 @@ export class TimporaMrzScanner extends LitElement {
     this.setStatus('idle');
     const { result, band, sighting } = response;
     if (!result) {
-      // An MRZ seen but not read (see MrzSighting): say so, and why when its print is blurred.
-      this.setMessage(!sighting ? 'status.uploadNone' : sighting.blur >= MRZ_BLURRED ? 'status.uploadBlurred' : 'status.uploadUnread');
+      // An MRZ seen but not read (see MrzSighting): say so, and why when its characters are too
+      // small or its print is blurred (the camera's `closer` and `steady` tests).
+      this.setMessage(
+        !sighting
+          ? 'status.uploadNone'
+          : sighting.pitch < MRZ_READABLE_PITCH
+            ? 'status.uploadSmall'
+            : sighting.blur >= MRZ_BLURRED
+              ? 'status.uploadBlurred'
+              : 'status.uploadUnread',
+      );
       return null;
     }
     if (!result.valid || (!this.allowSpecimen && isSpecimen(result))) {

@@ -16,7 +16,7 @@ import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.t
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
 import { failsOwnChecks } from '../mrz/interpret.ts';
-import { MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch, trackingRegion } from '../mrz/region.ts';
+import { MRZ_BLURRED, MRZ_READABLE_PITCH, trackingRegion } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
 export type ScanStatus =
@@ -471,7 +471,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
     if (!sighting) return this.#setStatus('holding');
     const small = MRZ_READABLE_PITCH * (status === 'closer' ? NEAR_AGAIN : 1);
     const blurred = MRZ_BLURRED * (status === 'steady' ? SHARP_AGAIN : 1);
-    if (characterPitch(sighting.corners, sighting.lineLength) < small) this.#setStatus('closer');
+    if (sighting.pitch < small) this.#setStatus('closer');
     else if (sighting.blur >= blurred) this.#setStatus('steady');
     else this.#setStatus('holding');
   }

@@ -34,7 +34,7 @@ import { bandMotion, deblurBand } from './deblur.ts';
 import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
-import { printBlur } from './region.ts';
+import { characterPitch, printBlur } from './region.ts';
 import { frameBuffer } from './simd.ts';
 import { withFramePool } from './scratch.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
@@ -61,7 +61,7 @@ export interface ReadMrzOptions {
   /**
    * Called once, at the end, when the frame gives no valid read but shows an MRZ: a band whose best
    * reading, however poor, reached `MRZ_SIGHTING_CONFIDENCE` (engine.ts). The camera scanner asks for the
-   * document closer when its characters are too small to read (see `characterPitch`), and to hold it
+   * document closer when its characters are too small to read (`MrzSighting.pitch`), and to hold it
    * still when its print is blurred (`MrzSighting.blur`).
    */
   readonly onSighting?: (sighting: MrzSighting) => void;
@@ -75,6 +75,13 @@ export interface MrzSighting {
   readonly lineLength: number;
   /** Confidence of the band's best reading. */
   readonly confidence: number;
+  /**
+   * Pixels per character along its lines in the image the engine read (`characterPitch` of the
+   * corners there): under `MRZ_READABLE_PITCH` the characters are too small to read reliably. Kept
+   * when a caller maps the corners into another frame (the worker's downscale), since that is what
+   * the engine had to read.
+   */
+  readonly pitch: number;
   /**
    * How blurred its print is, in characters' pitch (see `printBlur`): above `MRZ_BLURRED` the camera
    * scanner asks to hold the document and the camera still.
@@ -1198,7 +1205,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
     const f = prepared?.factor ?? 1;
     const at = (p: Point): Point => ({ x: p.x / f, y: p.y / f });
     const blur = prepared ? printBlur(prepared.gray, [at(corners[0]), at(corners[1]), at(corners[2]), at(corners[3])], lineLength) : 0;
-    options.onSighting({ corners, lineLength, confidence: found.r.confidence, blur });
+    options.onSighting({ corners, lineLength, confidence: found.r.confidence, pitch: characterPitch(corners, lineLength), blur });
   }
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {

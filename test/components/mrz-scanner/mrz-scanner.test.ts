@@ -2,7 +2,6 @@
 import { fixture, html, expect, oneEvent } from '@open-wc/testing';
 import '../../../components/mrz-scanner/define.ts';
 import type { TimporaMrzScanner, MrzReadEventDetail, MrzErrorEventDetail } from '../../../components/mrz-scanner/mrz-scanner.ts';
-import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
   RepeatVoter,
   SPECIMEN_TD3,
@@ -11,6 +10,7 @@ import {
   imageResult,
   resetVisibility,
   setVisibility,
+  sightingOf,
   spyStreams,
   until,
 } from '../../sdk/camera/fixtures.ts';
@@ -146,7 +146,7 @@ describe('<timpora-mrz-scanner>', () => {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
       // A TD3 MRZ seen at 14 pixels per character, its print blurred over half a character, not read.
       const reader = new ScriptedReader(() => null);
-      reader.sighting = () => ({ corners: [{ x: 100, y: 500 }, { x: 716, y: 500 }, { x: 716, y: 540 }, { x: 100, y: 540 }], lineLength: 44, confidence: 0.01, blur: 0.5 });
+      reader.sighting = () => sightingOf(14, 0.5, { height: 40 });
       el.reader = reader;
       await el.start();
       await until(() => el.status === 'steady', 8000, 'steady');
@@ -163,7 +163,7 @@ describe('<timpora-mrz-scanner>', () => {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
       // A TD3 MRZ seen at 7 pixels per character, not read.
       const reader = new ScriptedReader(() => null);
-      reader.sighting = () => ({ corners: [{ x: 100, y: 500 }, { x: 408, y: 500 }, { x: 408, y: 520 }, { x: 100, y: 520 }], lineLength: 44, confidence: 0.01, blur: 0.15 });
+      reader.sighting = () => sightingOf(7);
       el.reader = reader;
       await el.start();
       await until(() => el.status === 'closer', 8000, 'closer');
@@ -389,17 +389,19 @@ describe('<timpora-mrz-scanner>', () => {
     expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('not valid');
   });
 
-  it('says when a photo shows an MRZ it cannot read, and that it is blurred when it is, in Indonesian and English', async () => {
-    const corners: MrzSighting['corners'] = [{ x: 100, y: 500 }, { x: 716, y: 500 }, { x: 716, y: 540 }, { x: 100, y: 540 }];
-    for (const [lang, blur, text] of [
-      ['en', 0.5, 'The photo shows an MRZ, but it is blurred'],
-      ['en', 0.15, 'The photo shows an MRZ, but it could not be read'],
-      ['id', 0.5, 'MRZ terlihat pada foto, tetapi kabur'],
-      ['id', 0.15, 'MRZ terlihat pada foto, tetapi tidak terbaca'],
+  it('says when a photo shows an MRZ it cannot read, and whether its letters are too small or blurred, in Indonesian and English', async () => {
+    // Too small comes first (a small print measures blurred too), as from the camera.
+    for (const [lang, pitch, blur, text] of [
+      ['en', 8, 0.5, 'The photo shows an MRZ, but its letters are too small'],
+      ['en', 14, 0.5, 'The photo shows an MRZ, but it is blurred'],
+      ['en', 14, 0.15, 'The photo shows an MRZ, but it could not be read'],
+      ['id', 8, 0.15, 'MRZ terlihat pada foto, tetapi hurufnya terlalu kecil'],
+      ['id', 14, 0.5, 'MRZ terlihat pada foto, tetapi kabur'],
+      ['id', 14, 0.15, 'MRZ terlihat pada foto, tetapi tidak terbaca'],
     ] as const) {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
       const reader = new ScriptedReader(() => null);
-      reader.sighting = () => ({ corners, lineLength: 44, confidence: 0.01, blur });
+      reader.sighting = () => sightingOf(pitch, blur, { height: 40 });
       el.reader = reader;
       const canvas = new OffscreenCanvas(8, 8);
       canvas.getContext('2d')!.fillRect(0, 0, 4, 4);

@@ -27,6 +27,20 @@ export function imageResult(lines: readonly string[] = SPECIMEN_TD3): MrzImageRe
   };
 }
 
+/**
+ * What the engine reports of a TD3 MRZ seen but not read: a band at (`x`, `y`), `pitch` pixels per
+ * character wide and `height` tall, its print blurred over `blur` characters.
+ */
+export function sightingOf(pitch: number, blur = 0.15, { x = 100, y = 500, height = 20 } = {}): MrzSighting {
+  return {
+    corners: [{ x, y }, { x: x + 44 * pitch, y }, { x: x + 44 * pitch, y: y + height }, { x, y: y + height }],
+    lineLength: 44,
+    confidence: 0.01,
+    pitch,
+    blur,
+  };
+}
+
 /** A FrameReader whose answers the test scripts; records concurrency and closes frames like the worker. */
 export class ScriptedReader implements FrameReader {
   calls = 0;

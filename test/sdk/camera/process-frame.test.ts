@@ -2,6 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { downscalePlane, processFrame, type ReadMrzFunction } from '../../../sdk/mrz/worker-frames.ts';
 import type { GrayImage, MrzImageResult, Point, RgbaImage } from '../../../sdk/mrz/types.ts';
+import { characterPitch } from '../../../sdk/mrz/region.ts';
 import { imageResult } from './fixtures.ts';
 
 /** A frame with one black rectangle (the "band") at a known place on white. */
@@ -83,13 +84,13 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
     expect(frame.format).to.equal(null); // closed
   });
 
-  it('passes on the MRZ the engine saw without a valid read, in frame pixels, and never with a valid read', async () => {
+  it('passes on the MRZ the engine saw without a valid read, in frame pixels (its pitch as the engine saw it), and never with a valid read', async () => {
     const finder = blockFinder([]);
     /** An engine that sees the block as a TD3 band and reads it as `read` says. */
     const sighter = (read: 'none' | 'invalid' | 'valid'): ReadMrzFunction => (image, options) => {
       const found = finder(image, options) as MrzImageResult | null;
       if (!found) return null;
-      if (read !== 'valid') options.onSighting?.({ corners: found.corners, lineLength: 44, confidence: 0.01, blur: 0.15 });
+      if (read !== 'valid') options.onSighting?.({ corners: found.corners, lineLength: 44, confidence: 0.01, pitch: characterPitch(found.corners, 44), blur: 0.15 });
       return read === 'none' ? null : { ...found, valid: read === 'valid' };
     };
     const block = { x: 160, y: 240, width: 320, height: 40 };
@@ -97,10 +98,13 @@ describe('sdk/mrz processFrame (worker frame handling)', () => {
       // The luma path (region and downscale) and the canvas path (rotations).
       const luma = await processFrame({ frame: i420WithBlock(640, 360, block), region: { x: 101, y: 121, width: 500, height: 200 }, maxSide: 250 }, sighter(read));
       const turned = await processFrame({ frame: await frameWithBlock(640, 360, block), rotations: true, maxSide: 320 }, sighter(read));
+      // Both read at half size (the 500-pixel region at 250, the 640-pixel frame at 320): the
+      // engine saw the 320-pixel block 160 pixels wide.
       for (const res of [luma, turned]) {
         expect(res.sighting?.lineLength).to.equal(44);
         const b = bbox(res.sighting!.corners);
         [b.x0 - 160, b.y0 - 240, b.x1 - 480, b.y1 - 280].forEach((d) => expect(Math.abs(d)).to.be.lessThan(3));
+        expect(res.sighting!.pitch).to.be.closeTo(160 / 44, 0.2);
       }
     }
     const valid = await processFrame({ frame: i420WithBlock(640, 360, block) }, sighter('valid'));

@@ -14,6 +14,7 @@ import {
   imageResult,
   resetVisibility,
   setVisibility,
+  sightingOf,
   spyStreams,
   failGetUserMedia,
   until,
@@ -139,13 +140,7 @@ describe('sdk/camera MrzCameraScanner', () => {
   });
 
   it('asks for the document to come closer while it sees an MRZ too small to read, with hysteresis', async () => {
-    /** A TD3 band `pitch` pixels per character wide. */
-    const seen = (pitch: number): MrzSighting => ({
-      corners: [{ x: 100, y: 500 }, { x: 100 + 44 * pitch, y: 500 }, { x: 100 + 44 * pitch, y: 520 }, { x: 100, y: 520 }],
-      lineLength: 44,
-      confidence: 0.01,
-      blur: 0.15,
-    });
+    const seen = (pitch: number): MrzSighting => sightingOf(pitch);
     const invalid = { ...imageResult(), valid: false };
     // Per frame: [read, sighting]. Seen far (no read), nearly near (stays `closer`), read invalid
     // near, seen far again, read valid (the vote goes on), seen near, then nothing.
@@ -185,13 +180,7 @@ describe('sdk/camera MrzCameraScanner', () => {
   });
 
   it('asks to hold still while it sees a blurred MRZ large enough to read, with hysteresis; too small asks closer first', async () => {
-    /** A TD3 band `pitch` pixels per character wide, its print blurred over `blur` characters. */
-    const seen = (pitch: number, blur: number): MrzSighting => ({
-      corners: [{ x: 20, y: 500 }, { x: 20 + 44 * pitch, y: 500 }, { x: 20 + 44 * pitch, y: 540 }, { x: 20, y: 540 }],
-      lineLength: 44,
-      confidence: 0.01,
-      blur,
-    });
+    const seen = (pitch: number, blur: number): MrzSighting => sightingOf(pitch, blur, { x: 20, height: 40 });
     // Per frame: blurred (steady), a little sharper (stays steady), sharp (holding), small and blurred
     // (closer), large and blurred again (steady), then the document leaves.
     const script: (MrzSighting | undefined)[] = [seen(14, 0.5), seen(14, 0.31), seen(14, 0.2), seen(8, 0.6), seen(14, 0.45), undefined, undefined, undefined, undefined];
@@ -251,12 +240,7 @@ describe('sdk/camera MrzCameraScanner', () => {
 
   it('a frame that sees a small MRZ before the preview plays asks for it closer at once', async () => {
     const reader = new ScriptedReader(() => null);
-    reader.sighting = () => ({
-      corners: [{ x: 100, y: 500 }, { x: 100 + 44 * 8, y: 500 }, { x: 100 + 44 * 8, y: 520 }, { x: 100, y: 520 }],
-      lineLength: 44,
-      confidence: 0.01,
-      blur: 0.15,
-    });
+    reader.sighting = () => sightingOf(8);
     // A preview slow to start playing, while frames already flow.
     const play = video.play.bind(video);
     video.play = async () => {

@@ -480,7 +480,7 @@ test('onSighting: how blurred the print seen is, for the "hold still" prompt: sh
     const seen: MrzSighting[] = [];
     assert.notEqual(readMrz(decodeGray(doc.image), { onSighting: (s) => seen.push(s) })?.valid, true, `seed ${seed}: not read validly`);
     const s = seen[0] as MrzSighting;
-    assert.ok(characterPitch(s.corners, s.lineLength) >= MRZ_READABLE_PITCH, `seed ${seed}: characters large enough`);
+    assert.ok(s.pitch >= MRZ_READABLE_PITCH, `seed ${seed}: characters large enough`);
     assert.equal(s.blur >= MRZ_BLURRED, blurred, `seed ${seed}: blur ${s.blur}`);
     // The same as measured on the band the generator drew.
     assert.ok(Math.abs(s.blur - printBlur(decodeGray(doc.image), doc.corners, s.lineLength)) < 0.03, `seed ${seed}: against the drawn band`);
@@ -500,7 +500,8 @@ test('onSighting: an MRZ not read validly is seen, where and at what size; valid
     assert.equal(s.lineLength, doc.lines[0]?.length);
     assert.ok(s.confidence >= MRZ_SIGHTING_CONFIDENCE);
     const truth = characterPitch(doc.corners, doc.lines[0]?.length ?? 0);
-    assert.ok(Math.abs(characterPitch(s.corners, s.lineLength) - truth) < 0.05 * truth, `seed ${seed}: pitch ${characterPitch(s.corners, s.lineLength)} against ${truth}`);
+    assert.equal(s.pitch, characterPitch(s.corners, s.lineLength), `seed ${seed}: pitch of the corners given`);
+    assert.ok(Math.abs(s.pitch - truth) < 0.05 * truth, `seed ${seed}: pitch ${s.pitch} against ${truth}`);
     assert.ok(truth < MRZ_READABLE_PITCH, `seed ${seed}: small characters`);
   }
   // A valid read is no sighting.
