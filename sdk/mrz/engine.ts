@@ -76,10 +76,10 @@ export interface MrzSighting {
   /** Confidence of the band's best reading. */
   readonly confidence: number;
   /**
-   * Pixels per character along its lines in the image the engine read (`characterPitch` of the
-   * corners there): under `MRZ_READABLE_PITCH` the characters are too small to read reliably. Kept
-   * when a caller maps the corners into another frame (the worker's downscale), since that is what
-   * the engine had to read.
+   * Pixels per character along its lines where the engine read them (`characterPitch` of the corners
+   * in its working frame: an image over 2000 pixels is read at a half, a third, ...): under
+   * `MRZ_READABLE_PITCH` the characters are too small to read reliably. Kept when a caller maps the
+   * corners into another frame (the worker's downscale), since that is what the engine had to read.
    */
   readonly pitch: number;
   /**
@@ -1201,11 +1201,12 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   const found = best as Reading | null;
   if (found && !found.r.valid && found.r.confidence >= MRZ_SIGHTING_CONFIDENCE && options.onSighting) {
     const { corners, lineLength } = found.rec;
-    // Measured on the working frame (corners in its pixels), the same ratio to the pitch as in the frame's.
+    // Both measured on the working frame (corners in its pixels), where the characters were read;
+    // the blur is the same ratio to the pitch as in the frame's.
     const f = prepared?.factor ?? 1;
     const at = (p: Point): Point => ({ x: p.x / f, y: p.y / f });
     const blur = prepared ? printBlur(prepared.gray, [at(corners[0]), at(corners[1]), at(corners[2]), at(corners[3])], lineLength) : 0;
-    options.onSighting({ corners, lineLength, confidence: found.r.confidence, pitch: characterPitch(corners, lineLength), blur });
+    options.onSighting({ corners, lineLength, confidence: found.r.confidence, pitch: characterPitch(corners, lineLength) / f, blur });
   }
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {

@@ -127,7 +127,7 @@ export interface FrameReadResponse {
   /**
    * No valid read, but an MRZ in view (`ReadMrzOptions.onSighting`), corners in full-frame coordinates:
    * the scanner asks for the document closer when its characters are too small (`pitch`, in the pixels
-   * the engine read, after any downscale), and to hold it still when its print is blurred (`blur`,
+   * the engine read them at, after any downscale), and to hold it still when its print is blurred (`blur`,
    * measured on the frame read: the same ratio in full-frame terms).
    */
   readonly sighting?: MrzSighting;
