@@ -14,6 +14,7 @@ import { LAYOUTS } from '../../sdk/mrz/formats.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
 import { MRZ_BLURRED, MRZ_READABLE_PITCH } from '../../sdk/mrz/region.ts';
+import { breaksOwnRules, failsOwnChecks } from '../../sdk/mrz/interpret.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -87,9 +88,9 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
  * its letters are too small to read reliably, the status line asks (and announces) to bring the
  * document closer to the camera (status `closer`); when they are large enough but blurred by a shaking
  * hand or the focus, to hold the document and the camera still (status `steady`). When frames read the
- * MRZ surely but its own check digits fail (a misprinted or altered MRZ), the status line says so
- * (status `misprint`) and the text box shows the lines as read, to compare with the document; no read
- * event is sent.
+ * MRZ surely but its own check digits fail (a misprinted or altered MRZ), or they pass and the MRZ is
+ * still off the standard (an unknown nationality code), the status line says which (status `misprint`)
+ * and the text box shows the lines as read, to compare with the document; no read event is sent.
  *
  * @summary MRZ scanner with camera, photo, text and desk-reader inputs.
  *
@@ -206,6 +207,8 @@ export class TimporaMrzScanner extends LitElement {
     isOwnTarget: (target) => target === this.renderRoot.querySelector('textarea'),
   });
   private announcedHolding = false;
+  /** What the `misprint` status says of the print in view: its check digits fail, or it is off-standard. */
+  private misprintKey: ScannerMessageKey = 'status.misprint';
 
   constructor() {
     super();
@@ -357,6 +360,7 @@ export class TimporaMrzScanner extends LitElement {
     scanner.addEventListener('misprint', (e) => {
       if (this.scanner !== scanner) return;
       this._text = e.detail.lines.join('\n');
+      this.misprintKey = failsOwnChecks(e.detail) ? 'status.misprint' : 'status.offStandard';
     });
     scanner.addEventListener('read', (e) => {
       if (this.scanner !== scanner) return;
@@ -432,7 +436,7 @@ export class TimporaMrzScanner extends LitElement {
     if (!result.valid || (!this.allowSpecimen && isSpecimen(result))) {
       // Show what was read so the person can correct it against the document.
       this._text = result.lines.join('\n');
-      this.setMessage('status.textInvalid');
+      this.setMessage(invalidKey(result));
       return null;
     }
     this.emitRead(result, 'upload', band ?? undefined);
@@ -461,7 +465,7 @@ export class TimporaMrzScanner extends LitElement {
     }
     if (!result || !result.valid || (this.formats && !this.formats.includes(result.format))) {
       if (source === 'keyboard') this._text = lines.join('\n');
-      this.setMessage('status.textInvalid');
+      this.setMessage(result ? invalidKey(result) : 'status.textInvalid');
       return null;
     }
     this.emitRead(result, source);
@@ -501,7 +505,11 @@ export class TimporaMrzScanner extends LitElement {
     }
     if (status === 'searching' && this.announcedHolding) return;
     if (status === 'read' || status === 'error' || status === 'idle') return; // announced by emitRead/showError
-    this._announce = this.t(`status.${status}` as ScannerMessageKey);
+    this._announce = this.t(this.statusKey(status));
+  }
+
+  private statusKey(status: ScanStatus | 'reading'): ScannerMessageKey {
+    return status === 'misprint' ? this.misprintKey : (`status.${status}` as ScannerMessageKey);
   }
 
   private async refreshDevices(): Promise<void> {
@@ -591,7 +599,7 @@ export class TimporaMrzScanner extends LitElement {
       case 'error':
         return '';
       default:
-        return this.t(`status.${this._status}` as ScannerMessageKey);
+        return this.t(this.statusKey(this._status));
     }
   }
 
@@ -682,3 +690,10 @@ export class TimporaMrzScanner extends LitElement {
   }
 }
 
+/**
+ * What the page says of a text read or typed that is not accepted: off-standard when its check digits
+ * all pass yet it breaks the MRZ rules otherwise (an unknown state code...), else the general message.
+ */
+function invalidKey(result: MrzResult): ScannerMessageKey {
+  return breaksOwnRules(result) && !failsOwnChecks(result) ? 'status.offStandard' : 'status.textInvalid';
+}

@@ -15,7 +15,7 @@ import { CameraError, toCameraError } from './errors.ts';
 import type { FrameReader, FrameReadResponse, FrameRect } from './frame-reader.ts';
 import { FramePump, type FramePumpStats } from './frame-pump.ts';
 import { TypedEventTarget } from './typed-event-target.ts';
-import { failsOwnChecks } from '../mrz/interpret.ts';
+import { breaksOwnRules } from '../mrz/interpret.ts';
 import { MRZ_BLURRED, MRZ_READABLE_PITCH, trackingRegion } from '../mrz/region.ts';
 
 /** Where a scanner is in its life. */
@@ -40,9 +40,10 @@ export type ScanStatus =
    */
   | 'steady'
   /**
-   * An MRZ is in view and read as printed, every character surely, but the print fails its own
-   * check digits (a misprinted or altered MRZ): see the `misprint` event. Nothing is sent as read;
-   * frames are still read meanwhile.
+   * An MRZ is in view and read as printed, every character surely, but the print breaks its own
+   * rules (`breaksOwnRules`): its check digits fail (a misprinted or altered MRZ), or they pass and
+   * it is still no valid MRZ (a non-standard one, such as digits for the nationality): see the
+   * `misprint` event. Nothing is sent as read; frames are still read meanwhile.
    */
   | 'misprint'
   /** A stable read was delivered (the camera is stopped unless continuous). */
@@ -79,8 +80,8 @@ export interface MrzCameraScannerEventMap {
   /** A stable, valid read. */
   read: CustomEvent<ScannerReadDetail>;
   /**
-   * The same print failing its own check digits was read in {@link MISPRINT_FRAMES} frames, no other
-   * reading between (`valid: false`, the failing digits in `checks`), once per text until the document
+   * The same print breaking its own rules (`breaksOwnRules`) was read in {@link MISPRINT_FRAMES} frames,
+   * no other reading between (`valid: false`, any failing digits in `checks`), once per text until the document
    * leaves the view: to show the text and have it compared with the document. Status `misprint` follows.
    */
   misprint: CustomEvent<MrzImageResult>;
@@ -156,7 +157,7 @@ const NEAR_AGAIN = 1.1;
 const SHARP_AGAIN = 0.9;
 
 /**
- * Frames in a row that must read the same print failing its own check digits before the scanner says
+ * Frames in a row that must read the same print breaking its own rules before the scanner says
  * so (status `misprint`): one frame could be a misreading, however sure.
  */
 export const MISPRINT_FRAMES = 2;
@@ -185,7 +186,7 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   /** The last frame's thumbnail, for the worker to tell a still picture (see `frameBudgetMs`). */
   #thumbnail: Uint8Array | null = null;
   #lastEmitted: string | null = null;
-  /** The text of the last frames that read a print failing its own check digits, and how many in a row. */
+  /** The text of the last frames that read a print breaking its own rules, and how many in a row. */
   #misprint: { key: string; frames: number } | null = null;
   #lastResult: MrzImageResult | null = null;
   /** Corners of the MRZ in the last answered frame (frame pixels), or null. */
@@ -440,13 +441,13 @@ export class MrzCameraScanner extends TypedEventTarget<MrzCameraScannerEventMap>
   }
 
   /**
-   * Counts the frames that read the same print failing its own check digits (frames without a reading
+   * Counts the frames that read the same print breaking its own rules (frames without a reading
    * do not break the run, another reading does); at
    * {@link MISPRINT_FRAMES}, status `misprint` and the `misprint` event (once per text). False when
    * this frame's result is no such print, or too few frames read it yet.
    */
   #misprinted(result: MrzImageResult): boolean {
-    if (!failsOwnChecks(result)) {
+    if (!breaksOwnRules(result)) {
       this.#misprint = null;
       return false;
     }

@@ -25,7 +25,7 @@
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz, MRZ_DOUBT_P, type MrzCorrectOptions } from './correct.ts';
-import { checksPassWith, failsOwnChecks } from './interpret.ts';
+import { checksPassWith, failsOwnChecks, interpretMrz } from './interpret.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
@@ -1051,12 +1051,30 @@ function readAsPrinted(x: Reading): boolean {
 }
 
 /**
+ * The print of `x` as it stands when every character's first choice was read at {@link MRZ_DOUBT_P} or
+ * more and its check digits all pass, yet it is no valid MRZ: correction put letters where the
+ * print has sure digits (an old Romanian identity card's nationality `132`, which no check digit
+ * covers) and found nothing valid. Returned not valid, with its text, as the print reads; null
+ * otherwise.
+ */
+function offStandardPrint(x: Reading): MrzResult | null {
+  const { r, rec } = x;
+  let least = 1;
+  for (const line of rec.lines) for (const alts of line) least = Math.min(least, alts[0]?.p ?? 0);
+  if (r.corrections.length === 0 || least < MRZ_DOUBT_P) return null;
+  const lines = rec.lines.map((line) => line.map((alts) => alts[0]?.ch ?? '<').join(''));
+  const printed = interpretMrz(r.format, lines, { confidence: +least.toFixed(4) });
+  return !printed.valid && !Object.values(printed.checks).includes(false) ? printed : null;
+}
+
+/**
  * Reads the MRZ of a still image or video frame: locates the band (any position, scale, tilt up to
  * about 20 degrees; with `rotations`, also 90/180/270), segments and classifies the characters and
  * corrects them with the check digits. Returns the first valid read, else the text the frame's
  * looks agree on when their fused evidence validates it (see `agreedReading`), else the most
  * confident invalid one (with `valid: false`), else a reading of a print that fails its own check
- * digits (`valid: false`, the failing ones in `checks`; see `readAsPrinted`), else null. Never throws.
+ * digits (`valid: false`, the failing ones in `checks`; see `readAsPrinted`) or that passes them but
+ * breaks the format otherwise (`valid: false`; see `offStandardPrint`), else null. Never throws.
  */
 export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzImageResult | null {
   return withFramePool(() => readFrame(image, options));
@@ -1211,7 +1229,12 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {
     const printed = readings.find(readAsPrinted);
-    return printed ? { ...printed.r, corners: printed.rec.corners, timings } : null;
+    if (printed) return { ...printed.r, corners: printed.rec.corners, timings };
+    for (const x of readings) {
+      const off = offStandardPrint(x);
+      if (off) return { ...off, corners: x.rec.corners, timings };
+    }
+    return null;
   }
   return { ...found.r, corners: found.rec.corners, timings };
 }

@@ -153,6 +153,17 @@ export function failsOwnChecks(result: MrzResult): boolean {
 }
 
 /**
+ * Whether the text of `result` itself breaks the MRZ rules, not merely was read without enough
+ * confidence: a check digit fails ({@link failsOwnChecks}), or they all pass and the text is still no
+ * valid MRZ (a state code that is no known one, such as digits where the letters belong, an impossible
+ * date, ...). Specimens count as valid here. From the engine (readMrz) this is a print read as
+ * printed, every character surely: a misprinted, altered or non-standard MRZ.
+ */
+export function breaksOwnRules(result: MrzResult): boolean {
+  return failsOwnChecks(result) || (!result.valid && !interpretMrz(result.format, result.lines, { allowSpecimen: true }).valid);
+}
+
+/**
  * TD1 long document number (position 15 of line 1 is `<`, the number continues in the optional
  * data). Returns null when the layout is the ordinary one.
  */

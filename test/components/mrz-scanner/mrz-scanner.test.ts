@@ -3,6 +3,7 @@ import { fixture, html, expect, oneEvent } from '@open-wc/testing';
 import '../../../components/mrz-scanner/define.ts';
 import type { TimporaMrzScanner, MrzReadEventDetail, MrzErrorEventDetail } from '../../../components/mrz-scanner/mrz-scanner.ts';
 import {
+  OFF_STANDARD_TD2,
   RepeatVoter,
   SPECIMEN_TD3,
   ScriptedReader,
@@ -176,11 +177,16 @@ describe('<timpora-mrz-scanner>', () => {
     }
   });
 
-  it('says when the camera reads an MRZ whose own check digits fail, shows its text, and sends no read', async () => {
+  it('says when the camera reads an MRZ whose own check digits fail, or that is off the standard, shows its text, and sends no read', async () => {
     const misprinted = [SPECIMEN_TD3[0]!, SPECIMEN_TD3[1]!.replace('L898902C36', 'L898902C37')];
-    for (const [lang, text] of [['id', 'digit pemeriksanya tidak cocok'], ['en', 'check digits do not match']] as const) {
+    for (const [lang, lines, text] of [
+      ['id', misprinted, 'digit pemeriksanya tidak cocok'],
+      ['en', misprinted, 'check digits do not match'],
+      ['id', OFF_STANDARD_TD2, 'digit pemeriksanya cocok, tetapi tidak sesuai standar'],
+      ['en', OFF_STANDARD_TD2, 'check digits match, but it does not follow the standard'],
+    ] as const) {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang} allow-specimen></timpora-mrz-scanner>`);
-      el.reader = new ScriptedReader(() => imageResult(misprinted));
+      el.reader = new ScriptedReader(() => imageResult(lines));
       let reads = 0;
       el.addEventListener('timpora-mrz-read', () => reads++);
       await el.start();
@@ -188,7 +194,7 @@ describe('<timpora-mrz-scanner>', () => {
       await el.updateComplete;
       expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
       expect(shadow(el).querySelector('[role="status"]')?.textContent).to.contain(text);
-      expect(shadow(el).querySelector('textarea')?.value).to.equal(misprinted.join('\n'));
+      expect(shadow(el).querySelector('textarea')?.value).to.equal(lines.join('\n'));
       expect(reads).to.equal(0);
       el.stop();
       el.remove();
@@ -387,6 +393,26 @@ describe('<timpora-mrz-scanner>', () => {
     expect(reads).to.equal(0);
     expect(shadow(el).querySelector('textarea')?.value).to.equal(misprinted.join('\n'));
     expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain('not valid');
+  });
+
+  it('says a photo or a pasted text whose MRZ passes its check digits but is off the standard is so, in Indonesian and English; no read event', async () => {
+    for (const [lang, text] of [['en', 'does not follow the standard'], ['id', 'tidak sesuai standar']] as const) {
+      const el = await mount(html`<timpora-mrz-scanner lang=${lang}></timpora-mrz-scanner>`);
+      el.reader = new ScriptedReader(() => imageResult(OFF_STANDARD_TD2));
+      let reads = 0;
+      el.addEventListener('timpora-mrz-read', () => reads++);
+      const canvas = new OffscreenCanvas(8, 8);
+      canvas.getContext('2d')!.fillRect(0, 0, 4, 4);
+      expect(await el.readImage(await canvas.convertToBlob())).to.equal(null);
+      await el.updateComplete;
+      expect(shadow(el).querySelector('textarea')?.value).to.equal(OFF_STANDARD_TD2.join('\n'));
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      expect(el.readText(OFF_STANDARD_TD2.join('\n'))).to.equal(null);
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      expect(reads).to.equal(0);
+      el.remove();
+    }
   });
 
   it('says when a photo shows an MRZ it cannot read, and whether its letters are too small or blurred, in Indonesian and English', async () => {

@@ -12,6 +12,12 @@ export const SPECIMEN_TD3 = [
   'L898902C36UTO7408122F1204159ZE184226B<<<<<10',
 ];
 
+/**
+ * An old Romanian identity card's MRZ (a sample of the passporteye project): every check digit
+ * passes, but the nationality is printed `132`, no state code.
+ */
+export const OFF_STANDARD_TD2 = ['IDROUSAVA<<SUPERMAN<<<<<<<<<<<<<<<<<', 'HD198025<51328505095M130509012049941'];
+
 /** An engine-like image result for `lines` (parsed by the real parser) with made-up corners. */
 export function imageResult(lines: readonly string[] = SPECIMEN_TD3): MrzImageResult {
   const parsed = parseMrz(lines, { allowSpecimen: true });

@@ -1,13 +1,14 @@
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
 import { MrzCameraScanner, type ScanStatus, type ScannerReadDetail } from '../../../sdk/camera/scanner.ts';
-import { failsOwnChecks } from '../../../sdk/mrz/interpret.ts';
+import { breaksOwnRules, failsOwnChecks } from '../../../sdk/mrz/interpret.ts';
 import type { CameraError } from '../../../sdk/camera/errors.ts';
 import { MrzVoter } from '../../../sdk/mrz/vote.ts';
 import { MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch } from '../../../sdk/mrz/region.ts';
 import type { MrzImageResult } from '../../../sdk/mrz/types.ts';
 import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
+  OFF_STANDARD_TD2,
   RepeatVoter,
   SPECIMEN_TD3,
   ScriptedReader,
@@ -235,6 +236,35 @@ describe('sdk/camera MrzCameraScanner', () => {
     expect(reported.length).to.equal(2);
     expect(reported[0]?.lines).to.deep.equal(misprinted.lines);
     expect(reported[0]?.checks.documentNumber).to.equal(false);
+    expect(reads).to.equal(0);
+  });
+
+  it('a print off the standard with all its check digits passing (nationality 132), read in two frames, sets status misprint too; never read', async () => {
+    const off = imageResult(OFF_STANDARD_TD2);
+    expect([off.valid, failsOwnChecks(off), breaksOwnRules(off)]).to.deep.equal([false, false, true]);
+    // A reading refused only for its confidence breaks no rule of its own.
+    expect(breaksOwnRules({ ...imageResult(), valid: false })).to.equal(false);
+    const script: (MrzImageResult | null)[] = [off, off, null, null, null, null];
+    let before = 0;
+    const step = (n: number): MrzImageResult | null | undefined => {
+      if (s.status === 'starting') {
+        before = n;
+        return undefined;
+      }
+      return script[n - before - 1];
+    };
+    const reader = new ScriptedReader((n) => step(n) ?? null);
+    const s = make(reader);
+    const statuses: ScanStatus[] = [];
+    const reported: MrzImageResult[] = [];
+    let reads = 0;
+    s.addEventListener('status', (e) => statuses.push(e.detail));
+    s.addEventListener('misprint', (e) => reported.push(e.detail));
+    s.addEventListener('read', () => reads++);
+    await s.start();
+    await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
+    expect(statuses).to.deep.equal(['starting', 'searching', 'holding', 'misprint', 'searching']);
+    expect(reported.map((r) => r.lines)).to.deep.equal([OFF_STANDARD_TD2]);
     expect(reads).to.equal(0);
   });
 
