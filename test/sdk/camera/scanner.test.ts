@@ -50,6 +50,32 @@ describe('sdk/camera MrzCameraScanner', () => {
     return scanner;
   }
 
+  /**
+   * Starts a scanner whose frames, once the preview plays, answer `script` in turn (then nothing),
+   * and resolves after them all with what it said: statuses, `misprint` reports and reads.
+   */
+  async function afterScript(script: readonly (MrzImageResult | null)[]): Promise<{ statuses: ScanStatus[]; reported: MrzImageResult[]; reads: number }> {
+    let before = 0;
+    const step = (n: number): MrzImageResult | null | undefined => {
+      if (s.status === 'starting') {
+        before = n;
+        return undefined;
+      }
+      return script[n - before - 1];
+    };
+    const reader = new ScriptedReader((n) => step(n) ?? null);
+    const s = make(reader);
+    const statuses: ScanStatus[] = [];
+    const reported: MrzImageResult[] = [];
+    let reads = 0;
+    s.addEventListener('status', (e) => statuses.push(e.detail));
+    s.addEventListener('misprint', (e) => reported.push(e.detail));
+    s.addEventListener('read', () => reads++);
+    await s.start();
+    await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
+    return { statuses, reported, reads };
+  }
+
   /** Resolves with the next `release` event of `s` (every track ended, preview detached). */
   const released = (s: MrzCameraScanner): Promise<void> => new Promise((resolve) => s.addEventListener('release', () => resolve(), { once: true }));
 
@@ -214,24 +240,7 @@ describe('sdk/camera MrzCameraScanner', () => {
     // Per frame: one misprinted reading (not enough), a second (misprint), a third (no second report),
     // another reading (the run ends), two more misprinted (reported again), then the document leaves.
     const script: (MrzImageResult | null)[] = [misprinted, misprinted, misprinted, unsure, misprinted, null, misprinted, null, null, null, null];
-    let before = 0;
-    const step = (n: number): MrzImageResult | null | undefined => {
-      if (s.status === 'starting') {
-        before = n;
-        return undefined;
-      }
-      return script[n - before - 1];
-    };
-    const reader = new ScriptedReader((n) => step(n) ?? null);
-    const s = make(reader);
-    const statuses: ScanStatus[] = [];
-    const reported: MrzImageResult[] = [];
-    let reads = 0;
-    s.addEventListener('status', (e) => statuses.push(e.detail));
-    s.addEventListener('misprint', (e) => reported.push(e.detail));
-    s.addEventListener('read', () => reads++);
-    await s.start();
-    await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
+    const { statuses, reported, reads } = await afterScript(script);
     expect(statuses).to.deep.equal(['starting', 'searching', 'holding', 'misprint', 'holding', 'misprint', 'searching']);
     expect(reported.length).to.equal(2);
     expect(reported[0]?.lines).to.deep.equal(misprinted.lines);
@@ -245,24 +254,7 @@ describe('sdk/camera MrzCameraScanner', () => {
     // A reading refused only for its confidence breaks no rule of its own.
     expect(breaksOwnRules({ ...imageResult(), valid: false })).to.equal(false);
     const script: (MrzImageResult | null)[] = [off, off, null, null, null, null];
-    let before = 0;
-    const step = (n: number): MrzImageResult | null | undefined => {
-      if (s.status === 'starting') {
-        before = n;
-        return undefined;
-      }
-      return script[n - before - 1];
-    };
-    const reader = new ScriptedReader((n) => step(n) ?? null);
-    const s = make(reader);
-    const statuses: ScanStatus[] = [];
-    const reported: MrzImageResult[] = [];
-    let reads = 0;
-    s.addEventListener('status', (e) => statuses.push(e.detail));
-    s.addEventListener('misprint', (e) => reported.push(e.detail));
-    s.addEventListener('read', () => reads++);
-    await s.start();
-    await until(() => reader.calls >= before + script.length + 1, 8000, 'frames');
+    const { statuses, reported, reads } = await afterScript(script);
     expect(statuses).to.deep.equal(['starting', 'searching', 'holding', 'misprint', 'searching']);
     expect(reported.map((r) => r.lines)).to.deep.equal([OFF_STANDARD_TD2]);
     expect(reads).to.equal(0);
