@@ -14,7 +14,7 @@ import { LAYOUTS } from '../../sdk/mrz/formats.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
 import { MRZ_BLURRED, MRZ_READABLE_PITCH } from '../../sdk/mrz/region.ts';
-import { breaksOwnRules, failsOwnChecks } from '../../sdk/mrz/interpret.ts';
+import { isOffStandard } from '../../sdk/mrz/interpret.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -360,7 +360,7 @@ export class TimporaMrzScanner extends LitElement {
     scanner.addEventListener('misprint', (e) => {
       if (this.scanner !== scanner) return;
       this._text = e.detail.lines.join('\n');
-      this.misprintKey = failsOwnChecks(e.detail) ? 'status.misprint' : 'status.offStandard';
+      this.misprintKey = isOffStandard(e.detail) ? 'status.offStandard' : 'status.misprint';
     });
     scanner.addEventListener('read', (e) => {
       if (this.scanner !== scanner) return;
@@ -436,7 +436,7 @@ export class TimporaMrzScanner extends LitElement {
     if (!result.valid || (!this.allowSpecimen && isSpecimen(result))) {
       // Show what was read so the person can correct it against the document.
       this._text = result.lines.join('\n');
-      this.setMessage(invalidKey(result));
+      this.setMessage(isOffStandard(result) ? 'status.offStandard' : 'status.textInvalid');
       return null;
     }
     this.emitRead(result, 'upload', band ?? undefined);
@@ -465,7 +465,7 @@ export class TimporaMrzScanner extends LitElement {
     }
     if (!result || !result.valid || (this.formats && !this.formats.includes(result.format))) {
       if (source === 'keyboard') this._text = lines.join('\n');
-      this.setMessage(result ? invalidKey(result) : 'status.textInvalid');
+      this.setMessage(result && isOffStandard(result) ? 'status.offStandard' : 'status.textInvalid');
       return null;
     }
     this.emitRead(result, source);
@@ -688,12 +688,4 @@ export class TimporaMrzScanner extends LitElement {
       </section>
     `;
   }
-}
-
-/**
- * What the page says of a text read or typed that is not accepted: off-standard when its check digits
- * all pass yet it breaks the MRZ rules otherwise (an unknown state code...), else the general message.
- */
-function invalidKey(result: MrzResult): ScannerMessageKey {
-  return breaksOwnRules(result) && !failsOwnChecks(result) ? 'status.offStandard' : 'status.textInvalid';
 }

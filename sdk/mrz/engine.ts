@@ -25,7 +25,7 @@
 import { classifyGlyphs } from './classify.ts';
 import { bestMovedReading, classifyGlyphsSecond, confirmDoubtful, fadedGlyphs, relitLetters, shippedCnn, witnessedReading } from './cnn.ts';
 import { correctMrz, MRZ_DOUBT_P, type MrzCorrectOptions } from './correct.ts';
-import { checksPassWith, failsOwnChecks, interpretMrz } from './interpret.ts';
+import { breaksOwnRules, checksPassWith, interpretMrz } from './interpret.ts';
 import { fuseAgreeingReadings } from './vote.ts';
 import { alignedGroups, analyseBand, likelyLayout, lineGroups, PERIODIC_EXTENT, searchedRefocusRatio, shiftedGroup, type BandAnalysis, type LineGroup } from './engine-band.ts';
 import type { CellLine, InkMap } from './segment.ts';
@@ -1034,37 +1034,25 @@ function disputed(r: MrzResult, readings: readonly Reading[]): boolean {
   });
 }
 
-/** Correction confidence below which an invalid read is not worth returning (but see {@link readAsPrinted}). */
+/** Correction confidence below which an invalid read is not worth returning (but see {@link asPrinted}). */
 const MIN_REPORT_CONFIDENCE = 0.3;
 
 /**
- * Whether `x` reads the MRZ as printed and the print fails its own check digits: every character's
- * first choice read at {@link MRZ_DOUBT_P} or more and kept (no correction), and still some check
- * digit fails. The fault is then the document's (a misprinted or altered MRZ, a specimen with
- * made-up digits), not the reading's: such a reading is returned, not valid, with its text and the
- * failing `checks`, where correction's confidence (0 once a check fails) would drop it.
+ * The print of `x` as it stands, when every character's first choice was read at {@link MRZ_DOUBT_P}
+ * or more and that text breaks its own rules (`breaksOwnRules`): its check digits fail (a misprinted
+ * or altered MRZ, a specimen with made-up digits), or they pass and it is off the standard (an old
+ * Romanian identity card's nationality `132`, which no check digit covers and correction turns into
+ * letters). The fault is then the document's, not the reading's: the print is returned, not valid,
+ * with its text and `checks`, where correction's confidence would drop it. Null otherwise.
  */
-function readAsPrinted(x: Reading): boolean {
-  const { r, rec } = x;
-  if (!failsOwnChecks(r) || r.corrections.length > 0) return false;
-  return rec.lines.every((line, l) => line.every((alts, c) => alts[0]?.ch === r.lines[l]?.[c] && (alts[0]?.p ?? 0) >= MRZ_DOUBT_P));
-}
-
-/**
- * The print of `x` as it stands when every character's first choice was read at {@link MRZ_DOUBT_P} or
- * more and its check digits all pass, yet it is no valid MRZ: correction put letters where the
- * print has sure digits (an old Romanian identity card's nationality `132`, which no check digit
- * covers) and found nothing valid. Returned not valid, with its text, as the print reads; null
- * otherwise.
- */
-function offStandardPrint(x: Reading): MrzResult | null {
+function asPrinted(x: Reading): MrzResult | null {
   const { r, rec } = x;
   let least = 1;
   for (const line of rec.lines) for (const alts of line) least = Math.min(least, alts[0]?.p ?? 0);
-  if (r.corrections.length === 0 || least < MRZ_DOUBT_P) return null;
+  if (least < MRZ_DOUBT_P) return null;
   const lines = rec.lines.map((line) => line.map((alts) => alts[0]?.ch ?? '<').join(''));
-  const printed = interpretMrz(r.format, lines, { confidence: +least.toFixed(4) });
-  return !printed.valid && !Object.values(printed.checks).includes(false) ? printed : null;
+  const printed = lines.join('\n') === r.lines.join('\n') ? r : interpretMrz(r.format, lines, { confidence: +least.toFixed(4) });
+  return breaksOwnRules(printed) ? printed : null;
 }
 
 /**
@@ -1072,9 +1060,9 @@ function offStandardPrint(x: Reading): MrzResult | null {
  * about 20 degrees; with `rotations`, also 90/180/270), segments and classifies the characters and
  * corrects them with the check digits. Returns the first valid read, else the text the frame's
  * looks agree on when their fused evidence validates it (see `agreedReading`), else the most
- * confident invalid one (with `valid: false`), else a reading of a print that fails its own check
- * digits (`valid: false`, the failing ones in `checks`; see `readAsPrinted`) or that passes them but
- * breaks the format otherwise (`valid: false`; see `offStandardPrint`), else null. Never throws.
+ * confident invalid one (with `valid: false`), else the print as it stands when it was read surely
+ * and breaks its own rules (`valid: false`, any failing check digits in `checks`; see `asPrinted`),
+ * else null. Never throws.
  */
 export function readMrz(image: RgbaImage | GrayImage, options: ReadMrzOptions = {}): MrzImageResult | null {
   return withFramePool(() => readFrame(image, options));
@@ -1228,11 +1216,9 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   }
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {
-    const printed = readings.find(readAsPrinted);
-    if (printed) return { ...printed.r, corners: printed.rec.corners, timings };
     for (const x of readings) {
-      const off = offStandardPrint(x);
-      if (off) return { ...off, corners: x.rec.corners, timings };
+      const printed = asPrinted(x);
+      if (printed) return { ...printed, corners: x.rec.corners, timings };
     }
     return null;
   }

@@ -14,7 +14,7 @@ export type { MrzCharClass, MrzCheckSpec, MrzFieldName, MrzFieldSpec, MrzLayout,
 export { MrzParseError, parseMrz, safeParseMrz, resolveMrzDate } from './parse.ts';
 export type { MrzParseErrorCode, MrzParseOptions, SafeParseResult } from './parse.ts';
 export type { DateRead } from './interpret.ts';
-export { breaksOwnRules, failsOwnChecks } from './interpret.ts';
+export { breaksOwnRules, failsOwnChecks, isOffStandard } from './interpret.ts';
 export { MRZ_CONFIDENCE_THRESHOLD, MRZ_CHECKED_THRESHOLD, MRZ_UNCHECKED_THRESHOLD, MRZ_DOUBT_P, AMBIGUITY_RATIO, correctMrz, candidatesFromLines, sharpenAlternatives } from './correct.ts';
 export type { MrzCorrectOptions } from './correct.ts';
 export { MrzVoter } from './vote.ts';

@@ -153,14 +153,23 @@ export function failsOwnChecks(result: MrzResult): boolean {
 }
 
 /**
+ * Whether `result` passes every check digit yet its text is no valid MRZ: a state code that is no
+ * known one (digits where the letters belong, as an old Romanian identity card prints its
+ * nationality `132`), an impossible date, ... Specimens count as valid here, and a reading refused
+ * only for its confidence is not off the standard.
+ */
+export function isOffStandard(result: MrzResult): boolean {
+  return !result.valid && !Object.values(result.checks).includes(false) && !interpretMrz(result.format, result.lines, { allowSpecimen: true }).valid;
+}
+
+/**
  * Whether the text of `result` itself breaks the MRZ rules, not merely was read without enough
- * confidence: a check digit fails ({@link failsOwnChecks}), or they all pass and the text is still no
- * valid MRZ (a state code that is no known one, such as digits where the letters belong, an impossible
- * date, ...). Specimens count as valid here. From the engine (readMrz) this is a print read as
- * printed, every character surely: a misprinted, altered or non-standard MRZ.
+ * confidence: a check digit fails ({@link failsOwnChecks}) or it is off the standard
+ * ({@link isOffStandard}). From the engine (readMrz) this is a print read as printed, every character
+ * surely: a misprinted, altered or non-standard MRZ.
  */
 export function breaksOwnRules(result: MrzResult): boolean {
-  return failsOwnChecks(result) || (!result.valid && !interpretMrz(result.format, result.lines, { allowSpecimen: true }).valid);
+  return failsOwnChecks(result) || isOffStandard(result);
 }
 
 /**

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeCheckDigit } from '../../../sdk/mrz/checkdigit.ts';
 import { MrzParseError, packageChecks, parseMrz, resolveMrzDate, safeParseMrz } from '../../../sdk/mrz/parse.ts';
-import { breaksOwnRules, checksPassWith, failsOwnChecks } from '../../../sdk/mrz/interpret.ts';
+import { breaksOwnRules, checksPassWith, failsOwnChecks, isOffStandard } from '../../../sdk/mrz/interpret.ts';
 import { LAYOUTS } from '../../../sdk/mrz/formats.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -87,18 +87,18 @@ test('every ground-truth MRZ of the shared samples: check digits pass; valid exc
   assert.equal(r.fields.nationality, '132');
 });
 
-test('breaksOwnRules: a failing check digit, or passing ones around a state code that is none; not a specimen refused by option, nor a read refused for its confidence', () => {
+test('breaksOwnRules and isOffStandard: a failing check digit, or passing ones around a state code that is none (off the standard); not a specimen refused by option, nor a read refused for its confidence', () => {
   const specimen = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
   const misprinted = parseMrz([specimen[0]!, specimen[1]!.replace('L898902C36', 'L898902C37')]);
-  assert.deepEqual([misprinted.valid, failsOwnChecks(misprinted), breaksOwnRules(misprinted)], [false, true, true]);
+  assert.deepEqual([misprinted.valid, failsOwnChecks(misprinted), isOffStandard(misprinted), breaksOwnRules(misprinted)], [false, true, false, true]);
   const rou = parseMrz(['IDROUSAVA<<SUPERMAN<<<<<<<<<<<<<<<<<', 'HD198025<51328505095M130509012049941']);
-  assert.deepEqual([rou.valid, failsOwnChecks(rou), breaksOwnRules(rou)], [false, false, true]);
+  assert.deepEqual([rou.valid, failsOwnChecks(rou), isOffStandard(rou), breaksOwnRules(rou)], [false, false, true, true]);
   const unknownState = parseMrz([specimen[0]!.replace('UTO', 'QQQ'), specimen[1]!.replace('UTO', 'QQQ')]);
-  assert.deepEqual([unknownState.valid, breaksOwnRules(unknownState)], [false, true]);
+  assert.deepEqual([unknownState.valid, isOffStandard(unknownState), breaksOwnRules(unknownState)], [false, true, true]);
   const refusedSpecimen = parseMrz(specimen, { allowSpecimen: false });
-  assert.deepEqual([refusedSpecimen.valid, breaksOwnRules(refusedSpecimen)], [false, false]);
+  assert.deepEqual([refusedSpecimen.valid, isOffStandard(refusedSpecimen), breaksOwnRules(refusedSpecimen)], [false, false, false]);
   const unsure = { ...parseMrz(specimen), valid: false, confidence: 0.4 };
-  assert.equal(breaksOwnRules(unsure), false);
+  assert.deepEqual([isOffStandard(unsure), breaksOwnRules(unsure)], [false, false]);
   assert.equal(breaksOwnRules(parseMrz(specimen)), false);
 });
 
