@@ -134,6 +134,24 @@ test('a clean MRZ whose check digits pass but that is off the standard (national
   }
 });
 
+test('a clean off-standard MRZ that also fails a check digit is returned as printed, though correction changed its nationality', () => {
+  // The nationality 132 has no check digit, so correction forces letters there and its confidence
+  // drops; every first choice is sure and the print fails its own checks, so the print is returned.
+  const cases = [
+    { lines: ['IDROUSAVA<<SUPERMAN<<<<<<<<<<<<<<<<<', 'HD198025<61328505095M130509012049941'], failing: 'documentNumber', passing: 'birthDate' },
+    { lines: ['IDROUSAVA<<SUPERMAN<<<<<<<<<<<<<<<<<', 'HD198025<51328505096M130509012049941'], failing: 'birthDate', passing: 'documentNumber' },
+  ] as const;
+  for (const { lines, failing, passing } of cases) {
+    const doc = renderSynthetic(12, { preset: 'clean', format: 'TD2', lines });
+    const r = readMrz(decodeGray(doc.image));
+    assert.ok(r, `${failing}: returned`);
+    assert.equal(r.valid, false, `${failing}: not valid`);
+    assert.deepEqual(r.lines, lines, `${failing}: the text as printed, nationality kept`);
+    assert.deepEqual([r.checks[failing], r.checks[passing]], [false, true], `${failing}: fails, ${passing} passes`);
+    assert.deepEqual(r.corrections, [], `${failing}: nothing corrected`);
+  }
+});
+
 test('tilted, blurred, noisy synthetic frames read exactly or not at all (no false accept)', () => {
   let exact = 0;
   const n = 8;
