@@ -12,8 +12,10 @@
  * Speed: the engine runs in headless Chromium (bundled with esbuild, served from a local HTTP
  * server) on the decoded frame; the figure is the engine call alone. It also runs in Node, where
  * tesseract.js (eng traineddata from @tesseract.js-data/eng, whitelist A-Z0-9<, no network) runs on
- * the same files, so the speed ratio is measured in one environment: each of its images is read by
- * the engine right before or after (alternating), so both see the same machine load. Each engine
+ * the same files; and tesseract.js runs in Chromium too (its browser build, worker, WASM core and
+ * traineddata served by the local server), where the widgets run. The speed ratios are measured in
+ * one environment each: each of its images is read by the engine right before or after
+ * (alternating), in the same page or process, so both see the same machine load. Each engine
  * first reads the first five images uncounted (JIT and worker warm-up). The paired engine reads
  * come after its own pass over every image, so they are warm (code compiled, buffers grown); the
  * separate passes' times include what a first read of each kind of image costs (real images take
@@ -30,7 +32,7 @@
  */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -154,18 +156,23 @@ function summarise(items: Item[], out: Map<string, Outcome>): Summary {
 const FRAME_SCRIPT =
   '<script>globalThis.__frame = async function (u) { const bmp = await createImageBitmap(await (await fetch(u)).blob()); const c = new OffscreenCanvas(bmp.width, bmp.height); const ctx = c.getContext("2d"); ctx.drawImage(bmp, 0, 0); return ctx.getImageData(0, 0, bmp.width, bmp.height); };</script>';
 
-/** Local HTTP server for a bench page ({@link FRAME_SCRIPT} added): `/` is `html`, `scripts` by path, `/img/<index>` the items' files. */
-async function serveBenchPage(items: Item[], html: string, scripts: Record<string, string>): Promise<{ server: ReturnType<typeof createServer>; port: number }> {
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.gz': 'application/gzip', '.wasm': 'application/wasm' };
+
+/**
+ * Local HTTP server for a bench page ({@link FRAME_SCRIPT} added): `/` is `html`, `files` by path
+ * (text or bytes, typed by extension), `/img/<index>` the items' files.
+ */
+async function serveBenchPage(items: Item[], html: string, files: Record<string, string | Uint8Array>): Promise<{ server: ReturnType<typeof createServer>; port: number }> {
   const byId = new Map(items.map((it, i) => [String(i), it]));
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    const script = scripts[url];
+    const file = files[url];
     if (url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html + FRAME_SCRIPT);
-    } else if (script !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(script);
+    } else if (file !== undefined) {
+      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(url)] ?? 'application/octet-stream' });
+      res.end(file);
     } else if (url.startsWith('/img/')) {
       const it = byId.get(url.slice(5));
       if (!it) {
@@ -180,10 +187,14 @@ async function serveBenchPage(items: Item[], html: string, scripts: Record<strin
   return { server, port: (server.address() as { port: number }).port };
 }
 
-async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
+/** The bench page's engine bundle (bench/mrz/page-entry.ts: `globalThis.__mrz`). */
+async function engineBundle(): Promise<string> {
   const bundle = await build({ entryPoints: [join(ROOT, 'bench/mrz/page-entry.ts')], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2022' });
-  const js = bundle.outputFiles[0]?.text ?? '';
-  const { server, port } = await serveBenchPage(items, '<!doctype html><meta charset="utf-8"><title>mrz bench</title><script src="/engine.js"></script>', { '/engine.js': js });
+  return bundle.outputFiles[0]?.text ?? '';
+}
+
+async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
+  const { server, port } = await serveBenchPage(items, '<!doctype html><meta charset="utf-8"><title>mrz bench</title><script src="/engine.js"></script>', { '/engine.js': await engineBundle() });
   const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
   const out = new Map<string, Outcome>();
   try {
@@ -278,6 +289,83 @@ async function runTesseract(items: Item[]): Promise<{ tess: Map<string, Outcome>
     }
   } finally {
     await worker.terminate();
+  }
+  return { tess, engine };
+}
+
+/**
+ * tesseract.js in headless Chromium, as a web page would run it: its browser build, worker and
+ * WASM core served from node_modules by the local server with the eng traineddata, no network.
+ * Paired like {@link runTesseract}: each image is also read by the engine in the same page right
+ * before or after it (alternating). Both get the image's file: tesseract.js decodes it itself (a
+ * Blob, fetched before the clock starts); the engine gets it decoded, as from a camera frame.
+ */
+async function runTesseractChromium(items: Item[]): Promise<{ tess: Map<string, Outcome>; engine: Map<string, Outcome> }> {
+  const tessDir = join(ROOT, 'node_modules', 'tesseract.js', 'dist');
+  const coreDir = join(ROOT, 'node_modules', 'tesseract.js-core');
+  const langFile = join(ROOT, 'node_modules', '@tesseract.js-data', 'eng', '4.0.0', 'eng.traineddata.gz');
+  const files: Record<string, string | Uint8Array> = {
+    '/engine.js': await engineBundle(),
+    '/tesseract.min.js': readFileSync(join(tessDir, 'tesseract.min.js')),
+    '/worker.min.js': readFileSync(join(tessDir, 'worker.min.js')),
+    '/lang/eng.traineddata.gz': readFileSync(langFile),
+  };
+  // The worker picks the core build (SIMD, relaxed SIMD, LSTM only) by what the browser supports.
+  for (const f of readdirSync(coreDir)) if (f.endsWith('.wasm.js')) files[`/core/${f}`] = readFileSync(join(coreDir, f));
+  const html = '<!doctype html><meta charset="utf-8"><title>mrz bench: tesseract.js</title><script src="/engine.js"></script><script src="/tesseract.min.js"></script>';
+  const { server, port } = await serveBenchPage(items, html, files);
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
+  const tess = new Map<string, Outcome>();
+  const engine = new Map<string, Outcome>();
+  try {
+    const page = await browser.newPage();
+    const origin = `http://127.0.0.1:${port}`;
+    await page.goto(`${origin}/`);
+    await page.evaluate(async (o: string) => {
+      const T = (globalThis as unknown as { Tesseract: { createWorker: (l: string, oem: number, opts: object) => Promise<{ setParameters: (p: object) => Promise<unknown> }> } }).Tesseract;
+      const w = await T.createWorker('eng', 1, { workerPath: `${o}/worker.min.js`, corePath: `${o}/core/`, langPath: `${o}/lang`, gzip: true, cacheMethod: 'none' });
+      await w.setParameters({ tessedit_char_whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<' });
+      (globalThis as unknown as { __tess: unknown }).__tess = w;
+    }, origin);
+    const readTess = (idx: number): Promise<{ text: string; ms: number }> =>
+      page.evaluate(async (u: string) => {
+        const blob = await (await fetch(u)).blob();
+        const w = (globalThis as unknown as { __tess: { recognize: (b: Blob) => Promise<{ data: { text: string } }> } }).__tess;
+        const t0 = performance.now();
+        const r = await w.recognize(blob);
+        return { text: r.data.text, ms: performance.now() - t0 };
+      }, `${origin}/img/${idx}`);
+    const readEngine = (idx: number, rotations: boolean): Promise<Outcome> =>
+      page.evaluate(
+        async (u: string, rot: boolean) => {
+          const img = await (globalThis as unknown as { __frame: (url: string) => Promise<ImageData> }).__frame(u);
+          const eng = (globalThis as unknown as { __mrz: { readMrz: (i: ImageData, o: object) => { lines: string[]; valid: boolean } | null } }).__mrz;
+          const t0 = performance.now();
+          const r = eng.readMrz(img, { rotations: rot });
+          const ms = performance.now() - t0;
+          return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms };
+        },
+        `${origin}/img/${idx}`,
+        rotations,
+      );
+    // Warm-up, not counted, as for the other passes.
+    for (let i = 0; i < Math.min(5, items.length); i++) {
+      await readTess(i);
+      await readEngine(i, (items[i] as Item).rotations);
+    }
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      if (i % 2 === 0) engine.set(it.id, await readEngine(i, it.rotations));
+      const r = await readTess(i);
+      const lines = mrzFromText(r.text, it.truth);
+      const parsed = lines ? safeParseMrz(lines) : null;
+      tess.set(it.id, { lines, valid: !!(parsed && parsed.ok && parsed.result.valid), ms: r.ms });
+      if (i % 2 === 1) engine.set(it.id, await readEngine(i, it.rotations));
+      if ((i + 1) % 10 === 0) log(`  tesseract (Chromium) ${i + 1}/${items.length}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
   }
   return { tess, engine };
 }
@@ -421,9 +509,13 @@ const nodeOut = await runNode(all);
 let tessItems: Item[] = [];
 let tess = new Map<string, Outcome>();
 let paired = new Map<string, Outcome>();
+let tessChrome = new Map<string, Outcome>();
+let pairedChrome = new Map<string, Outcome>();
 if (!NO_TESS) {
   const tr = TESS_REAL === 'all' ? real : real.slice(0, Number(TESS_REAL));
   tessItems = [...tr, ...synth.filter((s) => s.set === 'synthetic').slice(0, TESS_SYNTH)];
+  log(`tesseract.js in Chromium on ${tessItems.length} images, each paired with an engine read...`);
+  ({ tess: tessChrome, engine: pairedChrome } = await runTesseractChromium(tessItems));
   log(`tesseract.js in Node on ${tessItems.length} images, each paired with an engine read...`);
   ({ tess, engine: paired } = await runTesseract(tessItems));
 }
@@ -471,19 +563,29 @@ if (!NO_TESS) {
     ['real (GT)', tessItems.filter((i) => i.set === 'real')],
     ['synthetic subset', tessItems.filter((i) => i.set === 'synthetic')],
   ];
+  // Speed ratios from the paired reads: in Chromium (where the widgets run) and in Node (CLI).
+  const ratioLine = (name: string, where: string, t: Summary, o: Summary, tessOut: Map<string, Outcome>, engOut: Map<string, Outcome>, items: Item[]): string => {
+    const perImage = items.map((it) => (tessOut.get(it.id)?.ms ?? NaN) / (engOut.get(it.id)?.ms ?? NaN)).sort((x, y) => x - y);
+    return (
+      `|   ratios ${name}, ${where}: speed tesseract/timpora median = ${(t.medianMs / o.medianMs).toFixed(1)}x (paired; per-image ratios' median ${(perImage[perImage.length >> 1] ?? NaN).toFixed(1)}x); ` +
+      `exact&valid ${o.exactValid}/${o.images} vs ${t.exactValid}/${t.images}; exact ${o.exact} vs ${t.exact}`
+    );
+  };
   for (const [name, items] of tessSets) {
+    const tc = summarise(items, tessChrome);
+    const oc = summarise(items, pairedChrome);
+    results[`tesseract-chromium ${name}`] = tc;
+    results[`timpora-chromium paired ${name}`] = oc;
+    table.push(row(`tesseract.js (Chromium) ${name}`, tc));
+    table.push(row(`timpora (Chromium) paired ${name}`, oc));
+    table.push(ratioLine(name, 'Chromium', tc, oc, tessChrome, pairedChrome, items));
     const t = summarise(items, tess);
     const o = summarise(items, paired);
-    const c = summarise(items, chrome);
     results[`tesseract-node ${name}`] = t;
     results[`timpora-node paired ${name}`] = o;
     table.push(row(`tesseract.js (Node) ${name}`, t));
     table.push(row(`timpora (Node) paired ${name}`, o));
-    const perImage = items.map((it) => (tess.get(it.id)?.ms ?? NaN) / (paired.get(it.id)?.ms ?? NaN)).sort((x, y) => x - y);
-    table.push(
-      `|   ratios ${name}: speed tesseract/timpora median = ${(t.medianMs / o.medianMs).toFixed(1)}x (Node, paired; per-image ratios' median ${(perImage[perImage.length >> 1] ?? NaN).toFixed(1)}x), ` +
-        `${(t.medianMs / c.medianMs).toFixed(1)}x (vs Chromium, separate pass); exact&valid ${o.exactValid}/${o.images} vs ${t.exactValid}/${t.images}; exact ${o.exact} vs ${t.exact}`,
-    );
+    table.push(ratioLine(name, 'Node', t, o, tess, paired, items));
   }
 }
 const out = [
@@ -500,7 +602,7 @@ const out = [
 ].join('\n');
 process.stdout.write(out + '\n');
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-const perImage = all.map((it) => ({ id: it.id, truth: it.truth, chromium: chrome.get(it.id), node: nodeOut.get(it.id), tesseract: tess.get(it.id) ?? null, nodePaired: paired.get(it.id) ?? null }));
+const perImage = all.map((it) => ({ id: it.id, truth: it.truth, chromium: chrome.get(it.id), node: nodeOut.get(it.id), tesseract: tess.get(it.id) ?? null, nodePaired: paired.get(it.id) ?? null, tesseractChromium: tessChrome.get(it.id) ?? null, chromiumPaired: pairedChrome.get(it.id) ?? null }));
 const file = join(ROOT, 'bench', 'results', `mrz-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), results, size, perImage }, null, 1));
 log(`wrote ${file}`);
