@@ -41,7 +41,7 @@ import { readMrz } from '../../sdk/mrz/engine.ts';
 import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
-import { cachedFrame, framesDir, ROOT, type FrameMeta } from './frames.ts';
+import { cachedFrame, framesDir, renderMissingFrames, ROOT, type FrameMeta } from './frames.ts';
 
 const args = process.argv.slice(2);
 const get = (k: string, d: string): string => {
@@ -94,11 +94,14 @@ function synthItems(): Item[] {
   const out: Item[] = [];
   const t0 = Date.now();
   const total = N_SYNTH + N_NEG;
+  const seedOf = (i: number): number => (i >= N_SYNTH ? 90000 : 70000) + i;
+  const progress = (what: string) => (done: number, missing: number) => log(`  rendered ${done}/${missing} missing ${what} frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  renderMissingFrames(CACHE, Array.from({ length: N_SYNTH }, (_, i) => seedOf(i)), {}, progress('synthetic'));
+  renderMissingFrames(CACHE, Array.from({ length: N_NEG }, (_, i) => seedOf(N_SYNTH + i)), { noMrz: true }, progress('no-MRZ'));
   for (let i = 0; i < total; i++) {
     const neg = i >= N_SYNTH;
-    const seed = (neg ? 90000 : 70000) + i;
+    const seed = seedOf(i);
     const f = cachedFrame(CACHE, seed, { noMrz: neg });
-    if (f.rendered && i % 25 === 0) log(`  rendered ${i + 1}/${total} synthetic frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: f.file, truth: neg ? null : f.lines, rotations: false, ...(f.drawn ? { drawn: f.drawn } : {}) });
   }
   return out;
