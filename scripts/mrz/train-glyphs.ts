@@ -14,7 +14,6 @@ import { normaliseGlyph } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import type { Rng } from './random-mrz.ts';
-import { generate } from './train-data.ts';
 import { writeGlyphFile } from './train-io.ts';
 
 /** Look-alike pairs seen in rejected reads (session 10 failure analysis) and the classic O/0 ones: the MLP trainer's `--pair-weight` list. */
@@ -54,7 +53,7 @@ export function readGlyphFiles(files: readonly string[]): GlyphSet {
   for (const f of files) {
     if (!existsSync(f)) {
       process.stderr.write(`${f} missing: generating (500 synthetic documents)...\n`);
-      writeGlyphFile(f, 500, 1000, 25, generate, () => f);
+      writeGlyphFile(f, 500, 1000, 25, { module: new URL('./train-data.ts', import.meta.url).href, name: 'generate' });
     }
     bufs.push(readFileSync(f));
   }
