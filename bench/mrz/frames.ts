@@ -102,6 +102,7 @@ export function cachedFrame(dir: string, seed: number, options: FrameOptions = {
   return { file, lines: doc.lines, format: doc.format, drawn, rendered: true };
 }
 
+/** Where the frame of `seed` is cached in `dir` (its `.json` beside it). */
 function frameFile(dir: string, seed: number, options: FrameOptions): string {
   return join(dir, `${options.noMrz ? 'neg' : 'syn'}-${seed}.jpg`);
 }
@@ -122,7 +123,7 @@ const FRAMES_PER_PROCESS = 50;
  * Renders into `dir` the frames of `seeds` not cached there yet, {@link FRAMES_PER_PROCESS} to a child
  * process (bench/mrz/render-frames.ts): @napi-rs/canvas 1.1.1 never frees what `getImageData`
  * returns nor a canvas once encoded or drawn from, about 23 MB a frame, so the bench's 340 frames
- * rendered in one process held 7.8 GB. `onBatch` hears how many are done.
+ * rendered in one process peaked at 7.5 GB. `onBatch` hears how many are done.
  */
 export function renderMissingFrames(dir: string, seeds: readonly number[], options: FrameOptions = {}, onBatch?: (done: number, missing: number) => void): void {
   const missing = seeds.filter((seed) => !readCached(dir, seed, options));
