@@ -36,7 +36,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import puppeteer from 'puppeteer-core';
+import puppeteer, { type Page } from 'puppeteer-core';
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
@@ -196,6 +196,22 @@ async function engineBundle(): Promise<string> {
   return bundle.outputFiles[0]?.text ?? '';
 }
 
+/** The engine's read of the image at `url` in a bench page (decoded first; the engine call alone timed). */
+function readInPage(page: Page, url: string, rotations: boolean): Promise<Outcome> {
+  return page.evaluate(
+    async (u: string, rot: boolean) => {
+      const img = await (globalThis as unknown as { __frame: (url: string) => Promise<ImageData> }).__frame(u);
+      const eng = (globalThis as unknown as { __mrz: { readMrz: (i: ImageData, o: object) => { lines: string[]; valid: boolean } | null } }).__mrz;
+      const t0 = performance.now();
+      const r = eng.readMrz(img, { rotations: rot });
+      const ms = performance.now() - t0;
+      return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms };
+    },
+    url,
+    rotations,
+  );
+}
+
 async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
   const { server, port } = await serveBenchPage(items, '<!doctype html><meta charset="utf-8"><title>mrz bench</title><script src="/engine.js"></script>', { '/engine.js': await engineBundle() });
   const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
@@ -203,19 +219,7 @@ async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
-    const readOne = (idx: number, rotations: boolean): Promise<Outcome> =>
-      page.evaluate(
-        async (u: string, rot: boolean) => {
-          const img = await (globalThis as unknown as { __frame: (url: string) => Promise<ImageData> }).__frame(u);
-          const eng = (globalThis as unknown as { __mrz: { readMrz: (i: ImageData, o: object) => { lines: string[]; valid: boolean } | null } }).__mrz;
-          const t0 = performance.now();
-          const r = eng.readMrz(img, { rotations: rot });
-          const ms = performance.now() - t0;
-          return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms };
-        },
-        `http://127.0.0.1:${port}/img/${idx}`,
-        rotations,
-      );
+    const readOne = (idx: number, rotations: boolean): Promise<Outcome> => readInPage(page, `http://127.0.0.1:${port}/img/${idx}`, rotations);
     // Warm-up (JIT) on a few frames, not counted.
     for (let i = 0; i < Math.min(5, items.length); i++) await readOne(i, (items[i] as Item).rotations);
     for (let i = 0; i < items.length; i++) {
@@ -338,19 +342,7 @@ async function runTesseractChromium(items: Item[]): Promise<{ tess: Map<string, 
         const r = await w.recognize(blob);
         return { text: r.data.text, ms: performance.now() - t0 };
       }, `${origin}/img/${idx}`);
-    const readEngine = (idx: number, rotations: boolean): Promise<Outcome> =>
-      page.evaluate(
-        async (u: string, rot: boolean) => {
-          const img = await (globalThis as unknown as { __frame: (url: string) => Promise<ImageData> }).__frame(u);
-          const eng = (globalThis as unknown as { __mrz: { readMrz: (i: ImageData, o: object) => { lines: string[]; valid: boolean } | null } }).__mrz;
-          const t0 = performance.now();
-          const r = eng.readMrz(img, { rotations: rot });
-          const ms = performance.now() - t0;
-          return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms };
-        },
-        `${origin}/img/${idx}`,
-        rotations,
-      );
+    const readEngine = (idx: number, rotations: boolean): Promise<Outcome> => readInPage(page, `${origin}/img/${idx}`, rotations);
     // Warm-up, not counted, as for the other passes.
     for (let i = 0; i < Math.min(5, items.length); i++) {
       await readTess(i);
