@@ -10,11 +10,11 @@
  * of earlier checkouts, the new ones are cached under `.cache/mrz-frames*`.
  * @module
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRng } from '../../scripts/mrz/random-mrz.ts';
 import { renderSynthetic, type SynthResult } from '../../scripts/mrz/synth.ts';
+import { nextTask } from '../../scripts/mrz/train-io.ts';
 import type { MrzFormat, Point } from '../../sdk/mrz/types.ts';
 
 /** Repository root. */
@@ -79,10 +79,12 @@ export function renderFrame(seed: number, options: FrameOptions = {}): SynthResu
  * again has the same bytes.
  */
 export function cachedFrame(dir: string, seed: number, options: FrameOptions = {}): CachedFrame {
-  const cached = readCached(dir, seed, options);
-  if (cached) return cached;
-  const file = frameFile(dir, seed, options);
+  const file = join(dir, `${options.noMrz ? 'neg' : 'syn'}-${seed}.jpg`);
   const meta = `${file}.json`;
+  if (existsSync(file) && existsSync(meta)) {
+    const cached = JSON.parse(readFileSync(meta, 'utf8')) as Omit<CachedFrame, 'file' | 'rendered'> & { drawn?: Partial<FrameMeta> | null };
+    if (cached.drawn === null || cached.drawn?.corners) return { file, lines: cached.lines, format: cached.format, drawn: cached.drawn as FrameMeta | null, rendered: false };
+  }
   const preset = benchPreset(seed);
   const doc = renderFrame(seed, options);
   const [tl, tr] = doc.corners;
@@ -102,37 +104,22 @@ export function cachedFrame(dir: string, seed: number, options: FrameOptions = {
   return { file, lines: doc.lines, format: doc.format, drawn, rendered: true };
 }
 
-/** Where the frame of `seed` is cached in `dir` (its `.json` beside it). */
-function frameFile(dir: string, seed: number, options: FrameOptions): string {
-  return join(dir, `${options.noMrz ? 'neg' : 'syn'}-${seed}.jpg`);
-}
-
-/** The frame of `seed` as cached in `dir`; null when missing or cached before `drawn` was recorded in full. */
-function readCached(dir: string, seed: number, options: FrameOptions): CachedFrame | null {
-  const file = frameFile(dir, seed, options);
-  const meta = `${file}.json`;
-  if (!existsSync(file) || !existsSync(meta)) return null;
-  const cached = JSON.parse(readFileSync(meta, 'utf8')) as Omit<CachedFrame, 'file' | 'rendered'> & { drawn?: Partial<FrameMeta> | null };
-  return cached.drawn === null || cached.drawn?.corners ? { file, lines: cached.lines, format: cached.format, drawn: cached.drawn as FrameMeta | null, rendered: false } : null;
-}
-
-/** Frames one child process renders (see {@link renderMissingFrames}). */
-const FRAMES_PER_PROCESS = 50;
-
 /**
- * Renders into `dir` the frames of `seeds` not cached there yet, {@link FRAMES_PER_PROCESS} to a child
- * process (bench/mrz/render-frames.ts): @napi-rs/canvas 1.1.1 never frees what `getImageData`
- * returns nor a canvas once encoded or drawn from, about 23 MB a frame, so the bench's 340 frames
- * rendered in one process peaked at 7.5 GB. `onBatch` hears how many are done.
+ * The cached frames of `seeds` ({@link cachedFrame}), the missing ones rendered with a turn of the
+ * event loop after each (train-io.ts `nextTask`): a loop that never yielded held about 23 MB a
+ * frame, the bench's 340 frames 7.5 GB. `onRendered(done, total)` hears of each frame rendered.
  */
-export function renderMissingFrames(dir: string, seeds: readonly number[], options: FrameOptions = {}, onBatch?: (done: number, missing: number) => void): void {
-  const missing = seeds.filter((seed) => !readCached(dir, seed, options));
-  for (let i = 0; i < missing.length; i += FRAMES_PER_PROCESS) {
-    const batch = missing.slice(i, i + FRAMES_PER_PROCESS);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'render-frames.ts'), dir, JSON.stringify(options), ...batch.map(String)], { stdio: 'inherit' });
-    if (child.status !== 0) throw new Error(`rendering frames ${batch[0]}..${batch[batch.length - 1]} failed (exit ${child.status})`);
-    onBatch?.(i + batch.length, missing.length);
+export async function cachedFrames(dir: string, seeds: readonly number[], options: FrameOptions = {}, onRendered?: (done: number, total: number) => void): Promise<CachedFrame[]> {
+  const out: CachedFrame[] = [];
+  for (const seed of seeds) {
+    const f = cachedFrame(dir, seed, options);
+    out.push(f);
+    if (f.rendered) {
+      onRendered?.(out.length, seeds.length);
+      await nextTask();
+    }
   }
+  return out;
 }
 
 /** How a read compares with a frame's truth: valid and right, valid but wrong, right text not valid, wrong text, no read. */

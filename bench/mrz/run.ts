@@ -41,7 +41,7 @@ import { readMrz } from '../../sdk/mrz/engine.ts';
 import { safeParseMrz } from '../../sdk/mrz/parse.ts';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { loadRgba } from '../../scripts/mrz/train-io.ts';
-import { cachedFrame, framesDir, renderMissingFrames, ROOT, type FrameMeta } from './frames.ts';
+import { cachedFrames, framesDir, ROOT, type FrameMeta } from './frames.ts';
 
 const args = process.argv.slice(2);
 const get = (k: string, d: string): string => {
@@ -89,22 +89,18 @@ function realItems(): Item[] {
   return out;
 }
 
-function synthItems(): Item[] {
+async function synthItems(): Promise<Item[]> {
   mkdirSync(CACHE, { recursive: true });
-  const out: Item[] = [];
   const t0 = Date.now();
-  const total = N_SYNTH + N_NEG;
-  const seedOf = (i: number): number => (i >= N_SYNTH ? 90000 : 70000) + i;
-  const progress = (what: string) => (done: number, missing: number) => log(`  rendered ${done}/${missing} missing ${what} frames (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  renderMissingFrames(CACHE, Array.from({ length: N_SYNTH }, (_, i) => seedOf(i)), {}, progress('synthetic'));
-  renderMissingFrames(CACHE, Array.from({ length: N_NEG }, (_, i) => seedOf(N_SYNTH + i)), { noMrz: true }, progress('no-MRZ'));
-  for (let i = 0; i < total; i++) {
-    const neg = i >= N_SYNTH;
-    const seed = seedOf(i);
-    const f = cachedFrame(CACHE, seed, { noMrz: neg });
-    out.push({ id: `${neg ? 'negative' : 'synthetic'}/${seed}`, set: neg ? 'negative' : 'synthetic', path: f.file, truth: neg ? null : f.lines, rotations: false, ...(f.drawn ? { drawn: f.drawn } : {}) });
-  }
-  return out;
+  const progress = (done: number, total: number): void => {
+    if (done % 25 === 0 || done === total) log(`  rendered up to ${done}/${total} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  };
+  const positives = await cachedFrames(CACHE, Array.from({ length: N_SYNTH }, (_, i) => 70000 + i), {}, progress);
+  const negatives = await cachedFrames(CACHE, Array.from({ length: N_NEG }, (_, i) => 90000 + N_SYNTH + i), { noMrz: true }, progress);
+  return [
+    ...positives.map((f, i): Item => ({ id: `synthetic/${70000 + i}`, set: 'synthetic', path: f.file, truth: f.lines, rotations: false, ...(f.drawn ? { drawn: f.drawn } : {}) })),
+    ...negatives.map((f, i): Item => ({ id: `negative/${90000 + N_SYNTH + i}`, set: 'negative', path: f.file, truth: null, rotations: false })),
+  ];
 }
 
 // ---- scoring
@@ -485,7 +481,7 @@ function row(name: string, s: Summary): string {
 
 log('preparing data sets...');
 const real = realItems();
-const synth = synthItems();
+const synth = await synthItems();
 const all = [...real, ...synth];
 log(`real ${real.length}, synthetic ${synth.filter((s) => s.set === 'synthetic').length}, negatives ${synth.filter((s) => s.set === 'negative').length}`);
 if (args.includes('--prepare-only')) {

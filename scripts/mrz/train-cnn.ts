@@ -282,7 +282,7 @@ const A2 = POOL1_W * POOL1_H;
 const F = C2 * POOL2_H * POOL2_W;
 
 // ---- data (shared with train.ts)
-const { all, n: N } = readGlyphFiles(dataFiles);
+const { all, n: N } = await readGlyphFiles(dataFiles);
 const rng = createRng(SEED);
 const order = shuffledOrder(N, rng);
 const nVal = Math.floor(N * 0.08);
@@ -528,7 +528,7 @@ const deq = qs.map(({ q, scale }, l) => {
 
 // ---- temperatures, on the held-out records, through the run-time forward pass
 const quantised: Cnn = { conv1: C1, conv2: C2, dense: DH, outputs: C, temperature: 1, ensembleTemperature: 1, ensembleCnnShare: 0.5, w: deq as [Float32Array, Float32Array, Float32Array, Float32Array], b: Bs as [Float32Array, Float32Array, Float32Array, Float32Array] };
-const calibSet = CALIB ? readGlyphFiles(CALIB.split(',')) : null;
+const calibSet = CALIB ? await readGlyphFiles(CALIB.split(',')) : null;
 const loadCalib = calibSet ? glyphLoader(calibSet.all, x, rng, 0) : load;
 const calibIdx = calibSet ? Int32Array.from({ length: calibSet.n }, (_, i) => i) : valIdx;
 const nCal = calibIdx.length;

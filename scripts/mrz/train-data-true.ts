@@ -148,21 +148,14 @@ export function generateTrue(count: number, seed: number, onRecord: GlyphSink, s
   }
 }
 
-/** {@link generateTrue} as a chunk of `writeGlyphFile`: its own counts, returned. */
-export function generateTrueChunk(count: number, seed: number, onRecord: GlyphSink, options: TrueDataOptions): TrueDataStats {
-  const stats: TrueDataStats = { docs: 0, lines: 0, alignedLines: 0, glyphs: 0 };
-  generateTrue(count, seed, onRecord, stats, options);
-  return stats;
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cli = cliArgs();
+  const stats: TrueDataStats = { docs: 0, lines: 0, alignedLines: 0, glyphs: 0 };
   const options: TrueDataOptions = {
     viaBand: cli.has('via-band'),
-    // Given only when set: the options cross to the chunk processes as JSON, which has no Infinity.
-    ...(cli.has('max-px-per-mm') ? { maxPxPerMm: Number(cli.get('max-px-per-mm', 'Infinity')) } : {}),
+    maxPxPerMm: Number(cli.get('max-px-per-mm', 'Infinity')),
     ...(cli.has('motion-blur') ? { motionBlur: Number(cli.get('motion-blur', '1')) } : {}),
     context: cli.has('context'),
   };
-  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, { module: import.meta.url, name: 'generateTrueChunk', options });
+  await writeGlyphFile(cli.get('out', '.cache/mrz-glyphs-t.bin'), Number(cli.get('count', '1200')), Number(cli.get('seed', '200000')), 25, (n, seed, sink) => generateTrue(n, seed, sink, stats, options), () => JSON.stringify(stats));
 }

@@ -121,5 +121,11 @@ export function generate(count: number, seed: number, onRecord: GlyphSink): Data
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cli = cliArgs();
-  writeGlyphFile(cli.get('out', '.cache/mrz-glyphs.bin'), Number(cli.get('count', '500')), Number(cli.get('seed', '1000')), 25, { module: import.meta.url, name: 'generate' });
+  const stats: DataStats = { docs: 0, alignedDocs: 0, glyphs: 0 };
+  await writeGlyphFile(cli.get('out', '.cache/mrz-glyphs.bin'), Number(cli.get('count', '500')), Number(cli.get('seed', '1000')), 25, (n, seed, sink) => {
+    const st = generate(n, seed, sink);
+    stats.docs += st.docs;
+    stats.alignedDocs += st.alignedDocs;
+    stats.glyphs += st.glyphs;
+  }, () => JSON.stringify(stats));
 }

@@ -14,6 +14,7 @@ import { normaliseGlyph } from '../../sdk/mrz/classify.ts';
 import { CLASSES } from '../../sdk/mrz/classify-alphabet.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from '../../sdk/mrz/segment.ts';
 import type { Rng } from './random-mrz.ts';
+import { generate } from './train-data.ts';
 import { writeGlyphFile } from './train-io.ts';
 
 /** Look-alike pairs seen in rejected reads (session 10 failure analysis) and the classic O/0 ones: the MLP trainer's `--pair-weight` list. */
@@ -48,12 +49,12 @@ export interface GlyphSet {
 }
 
 /** Reads glyph files (a missing one is generated first: 500 synthetic documents from seed 1000). */
-export function readGlyphFiles(files: readonly string[]): GlyphSet {
+export async function readGlyphFiles(files: readonly string[]): Promise<GlyphSet> {
   const bufs: Buffer[] = [];
   for (const f of files) {
     if (!existsSync(f)) {
       process.stderr.write(`${f} missing: generating (500 synthetic documents)...\n`);
-      writeGlyphFile(f, 500, 1000, 25, { module: new URL('./train-data.ts', import.meta.url).href, name: 'generate' });
+      await writeGlyphFile(f, 500, 1000, 25, generate, () => f);
     }
     bufs.push(readFileSync(f));
   }

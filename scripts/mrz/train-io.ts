@@ -4,9 +4,8 @@
  * @module
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RgbaImage } from '../../sdk/mrz/types.ts';
 
 /** Decodes an image file or buffer to RGBA. */
@@ -65,47 +64,33 @@ export function glyphRecord(label: number, raster: Uint8Array): Buffer {
   return rec;
 }
 
-/** Counts a glyph generator reports for the documents it made (summed over the chunks). */
-export type GlyphCounts = Record<string, number>;
-
 /**
- * A glyph generator a child process can load: the function exported as `name` by the module at
- * `module` (a file URL: the module's own `import.meta.url`), called as `fn(n, seed, sink, options)`
- * for documents `seed .. seed + n - 1`, returning its counts. `options` crosses as JSON.
+ * Writes the records of `count` seeded documents to `out` (created or emptied first), generating
+ * them `chunk` documents at a time and appending each chunk as it is made, with a turn of the event
+ * loop after each: @napi-rs/canvas frees a document's pixel buffers only from a later task (its
+ * finalizers wait for the event loop), so a loop that never yielded grew by about 35 MB a document
+ * (train-data.ts --count 100: 4.0 GB). `generate(n, seed, sink)` makes the records of documents
+ * `seed .. seed + n - 1`; `progress()` is printed after each chunk.
  */
-export interface GlyphSource {
-  readonly module: string;
-  readonly name: string;
-  readonly options?: unknown;
-}
-
-/**
- * Writes the records of `count` seeded documents to `out` (created or emptied first), `chunk`
- * documents to a child process (scripts/mrz/glyph-chunk.ts), each chunk appended as it is made and
- * the summed counts printed after it. A process per chunk because @napi-rs/canvas 1.1.1 never frees
- * what `getImageData` returns nor a canvas once encoded or drawn from: one process grew by about
- * 35 MB a document, so the 500- and 625-document files of the shipped weights' recipe did not fit.
- * Returns the summed counts.
- */
-export function writeGlyphFile(out: string, count: number, seed: number, chunk: number, source: GlyphSource): GlyphCounts {
+export async function writeGlyphFile(out: string, count: number, seed: number, chunk: number, generate: (n: number, seed: number, sink: GlyphSink) => void, progress: () => string): Promise<void> {
   const t0 = Date.now();
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, Buffer.alloc(0));
-  const part = `${out}.part`;
-  const totals: GlyphCounts = {};
-  const child = join(import.meta.dirname, 'glyph-chunk.ts');
-  try {
-    for (let c = 0; c < count; c += chunk) {
-      const n = Math.min(chunk, count - c);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', child, source.module, source.name, String(n), String(seed + c), JSON.stringify(source.options ?? null), part], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`glyph generation failed for documents ${seed + c}..${seed + c + n - 1} (exit ${run.status})`);
-      for (const [k, v] of Object.entries(JSON.parse(run.stdout) as GlyphCounts)) totals[k] = (totals[k] ?? 0) + v;
-      appendFileSync(out, readFileSync(part));
-      process.stderr.write(`${JSON.stringify(totals)} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-    }
-  } finally {
-    rmSync(part, { force: true });
+  for (let c = 0; c < count; c += chunk) {
+    const recs: Buffer[] = [];
+    generate(Math.min(chunk, count - c), seed + c, (label, raster) => recs.push(glyphRecord(label, raster)));
+    appendFileSync(out, Buffer.concat(recs));
+    process.stderr.write(`${progress()} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    await nextTask();
   }
   process.stderr.write(`-> ${out}\n`);
-  return totals;
+}
+
+/**
+ * Resolves from a later task of the event loop. @napi-rs/canvas frees its pixel buffers (an
+ * ImageData's, a canvas encoded or drawn from) in finalizers that run only there: a synchronous loop
+ * over many images holds them all.
+ */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -226,5 +226,11 @@ export function generateLines(count: number, seed: number, onRecord: GlyphSink):
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cli = cliArgs();
-  writeGlyphFile(cli.get('out', '.cache/mrz-lines.bin'), Number(cli.get('count', '1500')), Number(cli.get('seed', '1')), 100, { module: import.meta.url, name: 'generateLines' });
+  const total = { bands: 0, aligned: 0, glyphs: 0 };
+  await writeGlyphFile(cli.get('out', '.cache/mrz-lines.bin'), Number(cli.get('count', '1500')), Number(cli.get('seed', '1')), 100, (n, seed, sink) => {
+    const st = generateLines(n, seed, sink);
+    total.bands += st.bands;
+    total.aligned += st.aligned;
+    total.glyphs += st.glyphs;
+  }, () => JSON.stringify(total));
 }

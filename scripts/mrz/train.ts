@@ -22,8 +22,8 @@
  * Session 10 (s10/read) tried, from the shipped weights, on glyphs cut by the segmenter of be90b09
  * (`train-data-true.ts --via-band --count 300 --seed 510000`, 35160 glyphs, and `train-data.ts
  * --count 300 --seed 520000`, 37072 glyphs; both runs were stopped by the 10 GB watchdog near the
- * end: these generators grew by about 35 MB per document; they now run 25 documents to a child
- * process, see train-io.ts `writeGlyphFile`) and
+ * end: these generators grew by about 35 MB per document until train-io.ts `writeGlyphFile` let
+ * the event loop turn between chunks) and
  * checked on `train-data-true.ts --via-band --count 80 --seed 530000` (9708 glyphs): fine-tuning
  * 1-2 epochs at lr 0.0005 (with and without --pair-weight 1..2) and widening to --hidden 192 (lr
  * 0.001, 2 epochs). Glyph accuracy stayed 97.8% (unsure right first choices 2.97% -> 2.2-2.8%),
@@ -100,7 +100,7 @@ const D = GLYPH_SIZE;
 const partners = lookAlikePartners(CONFUSABLE);
 
 // ---- data (train-glyphs.ts: shared with train-cnn.ts)
-const { all, n: N, perFile } = readGlyphFiles(dataFiles);
+const { all, n: N, perFile } = await readGlyphFiles(dataFiles);
 // Records of the files named in --calib (default: all) calibrate the softmax temperature.
 const calibFiles = new Set(get('calib', dataFiles.join(',')).split(','));
 const calibMask = new Uint8Array(N);
