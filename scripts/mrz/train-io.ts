@@ -67,9 +67,8 @@ export function glyphRecord(label: number, raster: Uint8Array): Buffer {
 /**
  * Writes the records of `count` seeded documents to `out` (created or emptied first), generating
  * them `chunk` documents at a time and appending each chunk as it is made, with a turn of the event
- * loop after each: @napi-rs/canvas frees a document's pixel buffers only from a later task (its
- * finalizers wait for the event loop), so a loop that never yielded grew by about 35 MB a document
- * (train-data.ts --count 100: 4.0 GB). `generate(n, seed, sink)` makes the records of documents
+ * loop after each ({@link nextTask}; without it the loop grew by about 35 MB a document,
+ * train-data.ts --count 100 to 4.0 GB). `generate(n, seed, sink)` makes the records of documents
  * `seed .. seed + n - 1`; `progress()` is printed after each chunk.
  */
 export async function writeGlyphFile(out: string, count: number, seed: number, chunk: number, generate: (n: number, seed: number, sink: GlyphSink) => void, progress: () => string): Promise<void> {
