@@ -555,28 +555,24 @@ if (!NO_TESS) {
     ['synthetic subset', tessItems.filter((i) => i.set === 'synthetic')],
   ];
   // Speed ratios from the paired reads: in Chromium (where the widgets run) and in Node (CLI).
-  const ratioLine = (name: string, where: string, t: Summary, o: Summary, tessOut: Map<string, Outcome>, engOut: Map<string, Outcome>, items: Item[]): string => {
-    const perImage = items.map((it) => (tessOut.get(it.id)?.ms ?? NaN) / (engOut.get(it.id)?.ms ?? NaN)).sort((x, y) => x - y);
-    return (
-      `|   ratios ${name}, ${where}: speed tesseract/timpora median = ${(t.medianMs / o.medianMs).toFixed(1)}x (paired; per-image ratios' median ${(perImage[perImage.length >> 1] ?? NaN).toFixed(1)}x); ` +
-      `exact&valid ${o.exactValid}/${o.images} vs ${t.exactValid}/${t.images}; exact ${o.exact} vs ${t.exact}`
-    );
-  };
+  const environments: [string, Map<string, Outcome>, Map<string, Outcome>][] = [
+    ['Chromium', tessChrome, pairedChrome],
+    ['Node', tess, paired],
+  ];
   for (const [name, items] of tessSets) {
-    const tc = summarise(items, tessChrome);
-    const oc = summarise(items, pairedChrome);
-    results[`tesseract-chromium ${name}`] = tc;
-    results[`timpora-chromium paired ${name}`] = oc;
-    table.push(row(`tesseract.js (Chromium) ${name}`, tc));
-    table.push(row(`timpora (Chromium) paired ${name}`, oc));
-    table.push(ratioLine(name, 'Chromium', tc, oc, tessChrome, pairedChrome, items));
-    const t = summarise(items, tess);
-    const o = summarise(items, paired);
-    results[`tesseract-node ${name}`] = t;
-    results[`timpora-node paired ${name}`] = o;
-    table.push(row(`tesseract.js (Node) ${name}`, t));
-    table.push(row(`timpora (Node) paired ${name}`, o));
-    table.push(ratioLine(name, 'Node', t, o, tess, paired, items));
+    for (const [where, tessOut, engOut] of environments) {
+      const t = summarise(items, tessOut);
+      const o = summarise(items, engOut);
+      results[`tesseract-${where.toLowerCase()} ${name}`] = t;
+      results[`timpora-${where.toLowerCase()} paired ${name}`] = o;
+      table.push(row(`tesseract.js (${where}) ${name}`, t));
+      table.push(row(`timpora (${where}) paired ${name}`, o));
+      const perImage = items.map((it) => (tessOut.get(it.id)?.ms ?? NaN) / (engOut.get(it.id)?.ms ?? NaN)).sort((x, y) => x - y);
+      table.push(
+        `|   ratios ${name}, ${where}: speed tesseract/timpora median = ${(t.medianMs / o.medianMs).toFixed(1)}x (paired; per-image ratios' median ${(perImage[perImage.length >> 1] ?? NaN).toFixed(1)}x); ` +
+          `exact&valid ${o.exactValid}/${o.images} vs ${t.exactValid}/${t.images}; exact ${o.exact} vs ${t.exact}`,
+      );
+    }
   }
 }
 const out = [
