@@ -12,6 +12,9 @@ export const SPECIMEN_TD3 = [
   'L898902C36UTO7408122F1204159ZE184226B<<<<<10',
 ];
 
+/** The specimen with its document-number check digit misprinted (6 -> 7): its own checks fail. */
+export const MISPRINTED_TD3 = [SPECIMEN_TD3[0] as string, (SPECIMEN_TD3[1] as string).replace('L898902C36', 'L898902C37')];
+
 /**
  * An old Romanian identity card's MRZ (a sample of the passporteye project): every check digit
  * passes, but the nationality is printed `132`, no state code.

@@ -10,7 +10,7 @@ import type { MrzSighting } from '../../../sdk/mrz/engine.ts';
 import {
   OFF_STANDARD_TD2,
   RepeatVoter,
-  SPECIMEN_TD3,
+  MISPRINTED_TD3,
   ScriptedReader,
   imageResult,
   resetVisibility,
@@ -232,8 +232,8 @@ describe('sdk/camera MrzCameraScanner', () => {
   });
 
   it('a print failing its own check digits, read in two frames, sets status misprint and is reported once per text; never read', async () => {
-    // The specimen with its document-number check digit misprinted, as readMrz returns it (not valid, checks failing).
-    const misprinted = imageResult([SPECIMEN_TD3[0]!, SPECIMEN_TD3[1]!.replace('L898902C36', 'L898902C37')]);
+    // The misprinted specimen as readMrz returns it (not valid, checks failing).
+    const misprinted = imageResult(MISPRINTED_TD3);
     expect(failsOwnChecks(misprinted)).to.equal(true);
     expect(failsOwnChecks({ ...imageResult(), valid: false })).to.equal(false);
     const unsure = { ...imageResult(), valid: false };
