@@ -855,6 +855,12 @@ interface Reading {
   readonly glyphs?: CutGlyphs;
 }
 
+/** The print as a reading saw it (see `asPrinted`), and where. */
+interface PrintedReading {
+  readonly r: MrzResult;
+  readonly corners: MrzRecognition['corners'];
+}
+
 /**
  * The fuller letters the glyphs of `readings`' cuts read re-lit under the letters of `lines` (see
  * `CutGlyphs.relit`), the first cut's that marks a position; null when none marks any.
@@ -1077,8 +1083,17 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   let bestPart: Reading | null = null;
   const readings: Reading[] = [];
   let stopped = false;
-  // A reading is the print as it stands (see asPrinted): no further looks.
-  let surePrint = false;
+  // The first reading that is the print as it stands (see asPrinted), with where it is; the readings
+  // before `printedLooked` have been asked, each once.
+  let printed: PrintedReading | null = null;
+  let printedLooked = 0;
+  const lookForPrinted = (): void => {
+    for (; !printed && printedLooked < readings.length; printedLooked++) {
+      const x = readings[printedLooked] as Reading;
+      const r = asPrinted(x);
+      if (r) printed = { r, corners: x.rec.corners };
+    }
+  };
   // Kept for the sighting's blur (see onSighting).
   let prepared: Prepared | null = null;
   try {
@@ -1165,12 +1180,10 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
         // the document's, and no other turn or look would read it valid. Such a reading came from
         // none of 2,000 fresh synthetic frames (seeds 600000-601999) nor the bench's 340; of the 23
         // real samples, from the off-standard Romanian card alone, whose further looks took 1-4 s.
-        if (readings.some((x) => asPrinted(x) !== null)) {
-          surePrint = true;
-          break;
-        }
+        lookForPrinted();
+        if (printed) break;
       }
-      if (!stopped && !surePrint) {
+      if (!stopped && !printed) {
         const t = now();
         const agreed = agreedReading(readings, turns);
         timings.correct += now() - t;
@@ -1226,11 +1239,9 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   }
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {
-    for (const x of readings) {
-      const printed = asPrinted(x);
-      if (printed) return { ...printed, corners: x.rec.corners, timings };
-    }
-    return null;
+    lookForPrinted();
+    const asStands = printed as PrintedReading | null;
+    return asStands ? { ...asStands.r, corners: asStands.corners, timings } : null;
   }
   return { ...found.r, corners: found.rec.corners, timings };
 }
