@@ -15,13 +15,17 @@
  * the same files; and tesseract.js runs in Chromium too (its browser build, worker, WASM core and
  * traineddata served by the local server), where the widgets run. The speed ratios are measured in
  * one environment each: each of its images is read by the engine right before or after
- * (alternating), in the same page or process, so both see the same machine load. Each engine
- * first reads the first five images uncounted (JIT and worker warm-up). The paired engine reads
- * come after its own pass over every image, so they are warm (code compiled, buffers grown); the
- * separate passes' times include what a first read of each kind of image costs (real images take
- * rarer paths: in one run 26.6 ms median there against 15.2 ms paired, Node).
+ * (alternating), in the same page or process, so both see the same machine load.
  *
- * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--no-tess] [--prepare-only]`
+ * Warm-up: in every pass, each reader (engine, tesseract.js) first reads all of the pass's images
+ * uncounted (`--warm-up N`: only the first N), so the times are steady-state ones, as in a scanner
+ * reading camera frames in a warm worker. Chromium's V8 compiles the engine's functions to optimised
+ * code much later than Node's: after the old warm-up of five images, a real sample's read took
+ * 27.2 ms median in Chromium against 18.2 ms at the median of seven repeated reads (Node 11.5 ms),
+ * and passport-td3.jpg 56-96 ms against about 9 ms after 200 reads. The first read after the page
+ * opens is what bench/scanner measures (its `cold` scenario).
+ *
+ * `npm run bench:mrz -- [--synth 320] [--negatives 20] [--tess-synth 40] [--tess-real all|N] [--warm-up all|N] [--no-tess] [--prepare-only]`
  * Writes bench/results/mrz-<timestamp>.json.
  *
  * `--compare <dir>`: paired speed comparison with the engine of another checkout (e.g. a `git archive`
@@ -54,6 +58,7 @@ const TESS_SYNTH = Number(get('tess-synth', '40'));
 const TESS_REAL = get('tess-real', 'all');
 const NO_TESS = args.includes('--no-tess');
 const COMPARE = get('compare', '');
+const WARM_UP = get('warm-up', 'all');
 const SAMPLES = resolve(ROOT, '..', 'shared', 'mrz-samples');
 const CACHE = framesDir();
 
@@ -75,6 +80,11 @@ interface Outcome {
 
 function log(s: string): void {
   process.stderr.write(s + '\n');
+}
+
+/** How many of a pass's `n` items each reader reads uncounted first (`--warm-up`, all by default). */
+function warmUpCount(n: number): number {
+  return WARM_UP === 'all' ? n : Math.min(n, Number(WARM_UP));
 }
 
 // ---- data sets
@@ -216,8 +226,7 @@ async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     const readOne = (idx: number, rotations: boolean): Promise<Outcome> => readInPage(page, `http://127.0.0.1:${port}/img/${idx}`, rotations);
-    // Warm-up (JIT) on a few frames, not counted.
-    for (let i = 0; i < Math.min(5, items.length); i++) await readOne(i, (items[i] as Item).rotations);
+    for (let i = 0; i < warmUpCount(items.length); i++) await readOne(i, (items[i] as Item).rotations);
     for (let i = 0; i < items.length; i++) {
       const it = items[i] as Item;
       out.set(it.id, await readOne(i, it.rotations));
@@ -233,8 +242,7 @@ async function runChromium(items: Item[]): Promise<Map<string, Outcome>> {
 // ---- engine in Node
 async function runNode(items: Item[]): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
-  // Warm-up (JIT) on a few frames, not counted, as in Chromium.
-  for (const it of items.slice(0, 5)) readMrz(await loadRgba(it.path), { rotations: it.rotations });
+  for (const it of items.slice(0, warmUpCount(items.length))) readMrz(await loadRgba(it.path), { rotations: it.rotations });
   for (const it of items) {
     const img = await loadRgba(it.path);
     const t0 = performance.now();
@@ -269,8 +277,10 @@ async function runTesseract(items: Item[]): Promise<{ tess: Map<string, Outcome>
   const tess = new Map<string, Outcome>();
   const engine = new Map<string, Outcome>();
   try {
-    // Warm-up, not counted, as for the engine.
-    for (const it of items.slice(0, 5)) await worker.recognize(readFileSync(it.path));
+    for (const it of items.slice(0, warmUpCount(items.length))) {
+      await worker.recognize(readFileSync(it.path));
+      readMrz(await loadRgba(it.path), { rotations: it.rotations });
+    }
     let i = 0;
     for (const it of items) {
       const readEngine = async (): Promise<void> => {
@@ -339,8 +349,7 @@ async function runTesseractChromium(items: Item[]): Promise<{ tess: Map<string, 
         return { text: r.data.text, ms: performance.now() - t0 };
       }, `${origin}/img/${idx}`);
     const readEngine = (idx: number, rotations: boolean): Promise<Outcome> => readInPage(page, `${origin}/img/${idx}`, rotations);
-    // Warm-up, not counted, as for the other passes.
-    for (let i = 0; i < Math.min(5, items.length); i++) {
+    for (let i = 0; i < warmUpCount(items.length); i++) {
       await readTess(i);
       await readEngine(i, (items[i] as Item).rotations);
     }
@@ -409,7 +418,7 @@ async function compareChromium(items: Item[], otherRoot: string): Promise<Pair[]
         rotations,
         aFirst,
       );
-    for (let i = 0; i < Math.min(5, items.length); i++) await readPair(i, false, true);
+    for (let i = 0; i < warmUpCount(items.length); i++) await readPair(i, (items[i] as Item).rotations, i % 2 === 0);
     for (let i = 0; i < items.length; i++) {
       out.push(await readPair(i, (items[i] as Item).rotations, i % 2 === 0));
       if (i % 50 === 0) log(`  chromium pairs ${i + 1}/${items.length}`);
@@ -429,6 +438,11 @@ async function compareNode(items: Item[], otherRoot: string): Promise<Pair[]> {
     const r = fn(img, { rotations });
     return { lines: r ? [...r.lines] : null, valid: !!r?.valid, ms: performance.now() - t0 };
   };
+  for (const it of items.slice(0, warmUpCount(items.length))) {
+    const img = await loadRgba(it.path);
+    run(other.readMrz, img, it.rotations);
+    run(readMrz, img, it.rotations);
+  }
   const out: Pair[] = [];
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as Item;
