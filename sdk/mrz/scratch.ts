@@ -5,7 +5,8 @@
  * and cell profiles, allocated anew for every frame, cost more there than the loops that fill them.
  * Inside {@link withFramePool} the engine's per-frame buffers come from pools kept between frames
  * instead: a request gets the shortest free buffer of its kind that is long enough (a new one when
- * none is), and keeps it until the frame ends, so a frame never hands out the same memory twice and
+ * none is; the free ones are kept in buckets by length, so neither a request nor the end of a frame
+ * walks all of them), and keeps it until the frame ends, so a frame never hands out the same memory twice and
  * the next frame reuses it. Outside a scope every request is a fresh array.
  *
  * Pooled buffers are NOT zeroed: callers write every element before they read it, or ask for a
@@ -25,17 +26,26 @@ interface Entry<T extends Pooled> {
 interface Slots<T extends Pooled> {
   readonly make: (n: number) => T;
   readonly bytes: number;
-  /** Buffers free in this frame, shortest first. */
-  free: Entry<T>[];
+  /**
+   * Free buffers by length (every pooled length is a size class, see {@link classLength}), each
+   * bucket in the order the buffers came back, so least recently taken first.
+   */
+  readonly free: Map<number, Entry<T>[]>;
+  /** The bucket lengths, ascending. */
+  readonly lengths: number[];
   /** Buffers taken in this frame. */
   readonly used: Entry<T>[];
 }
 
-const f32: Slots<Float32Array> = { make: (n) => new Float32Array(n), bytes: 4, free: [], used: [] };
-const f64: Slots<Float64Array> = { make: (n) => new Float64Array(n), bytes: 8, free: [], used: [] };
-const u8: Slots<Uint8Array> = { make: (n) => new Uint8Array(n), bytes: 1, free: [], used: [] };
-const i32: Slots<Int32Array> = { make: (n) => new Int32Array(n), bytes: 4, free: [], used: [] };
-const u32: Slots<Uint32Array> = { make: (n) => new Uint32Array(n), bytes: 4, free: [], used: [] };
+function slots<T extends Pooled>(make: (n: number) => T, bytes: number): Slots<T> {
+  return { make, bytes, free: new Map(), lengths: [], used: [] };
+}
+
+const f32 = slots((n) => new Float32Array(n), 4);
+const f64 = slots((n) => new Float64Array(n), 8);
+const u8 = slots((n) => new Uint8Array(n), 1);
+const i32 = slots((n) => new Int32Array(n), 4);
+const u32 = slots((n) => new Uint32Array(n), 4);
 const ALL = [f32, f64, u8, i32, u32] as Slots<Pooled>[];
 
 /** Most bytes the pools keep; requests beyond it get fresh arrays (a rare, costly frame must not pin its memory). */
@@ -47,25 +57,34 @@ let active = false;
 let retained = 0;
 let frame = 0;
 
+/**
+ * The length a pooled buffer for `n` elements gets: `n` rounded up to a size class (a quarter of a
+ * power of two, at least 64), so the buffer fits the similar requests of later frames (band widths
+ * vary a little from frame to frame). No class lies between `n` and its class, so the bucket of the
+ * first class at or above it holds the shortest pooled buffers that fit.
+ */
+function classLength(n: number): number {
+  if (n <= 64) return 64;
+  const step = 2 ** (Math.floor(Math.log2(n)) - 2);
+  return Math.ceil(n / step) * step;
+}
+
 function take<T extends Pooled>(s: Slots<T>, n: number, zeroed: boolean): T {
   if (!active) return s.make(n);
-  // The shortest free buffer that holds n elements.
-  const free = s.free;
+  const len = classLength(n);
+  // The shortest free buffer that holds n elements: the first non-empty bucket from len up.
+  const lengths = s.lengths;
   let lo = 0;
-  let hi = free.length;
+  let hi = lengths.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((free[mid] as Entry<T>).buf.length < n) lo = mid + 1;
+    if ((lengths[mid] as number) < len) lo = mid + 1;
     else hi = mid;
   }
-  let e = free[lo];
+  let e: Entry<T> | undefined;
+  for (let i = lo; i < lengths.length && !e; i++) e = s.free.get(lengths[i] as number)?.pop();
   let fresh = false;
-  if (e) free.splice(lo, 1);
-  else {
-    // Rounded up to a size class (a quarter of a power of two), so the buffer fits the similar
-    // requests of later frames (band widths vary a little from frame to frame).
-    const step = n <= 64 ? 64 : 2 ** (Math.floor(Math.log2(n)) - 2);
-    const len = Math.ceil(n / step) * step;
+  if (!e) {
     if (retained + len * s.bytes > MAX_RETAINED) return s.make(n);
     e = { buf: s.make(len), last: 0 };
     retained += len * s.bytes;
@@ -83,14 +102,26 @@ function take<T extends Pooled>(s: Slots<T>, n: number, zeroed: boolean): T {
 function nextFrame(): void {
   frame++;
   for (const s of ALL) {
-    const all = s.free.concat(s.used);
+    for (const e of s.used) {
+      const len = e.buf.length;
+      let bucket = s.free.get(len);
+      if (!bucket) {
+        bucket = [];
+        s.free.set(len, bucket);
+        s.lengths.push(len);
+        s.lengths.sort((a, b) => a - b);
+      }
+      bucket.push(e);
+    }
     s.used.length = 0;
-    s.free = all.filter((e) => {
-      if (frame - e.last <= MAX_IDLE) return true;
-      retained -= e.buf.length * s.bytes;
-      return false;
-    });
-    s.free.sort((a, b) => a.buf.length - b.buf.length);
+    // A bucket runs from least to most recently taken: the idle ones are at its front.
+    for (const [len, bucket] of s.free) {
+      let idle = 0;
+      while (idle < bucket.length && frame - (bucket[idle] as Entry<Pooled>).last > MAX_IDLE) idle++;
+      if (idle === 0) continue;
+      bucket.splice(0, idle);
+      retained -= idle * len * s.bytes;
+    }
   }
 }
 
@@ -141,6 +172,6 @@ export function withFramePool<T>(fn: () => T): T {
  */
 export function fillPools(value: number): void {
   for (const s of ALL) {
-    for (const e of [...s.free, ...s.used]) new Uint8Array(e.buf.buffer, e.buf.byteOffset, e.buf.byteLength).fill(value);
+    for (const e of [...[...s.free.values()].flat(), ...s.used]) new Uint8Array(e.buf.buffer, e.buf.byteOffset, e.buf.byteLength).fill(value);
   }
 }

@@ -21,7 +21,7 @@ test('pooled buffers: distinct within a frame, reused by the next frame, zeroed 
     const a = float32(900);
     assert.equal(a.length, 900);
     assert.ok(first.includes(a.buffer), 'the next frame reuses a buffer of this one');
-    assert.equal(a[0], 7, 'not zeroed unless asked');
+    assert.ok(a[0] === 7 || a[0] === 9, 'not zeroed unless asked');
     const b = float32(1000, true);
     assert.ok(first.includes(b.buffer) && b.buffer !== a.buffer);
     assert.ok(b.every((v) => v === 0), 'zeroed on request');
