@@ -44,7 +44,7 @@ export interface FrameMeta {
   pitch: number;
   /** Width of the hand-shake box blur in frame pixels (0: none). */
   motionBox: number;
-  /** Radius of the Gaussian blur in frame pixels (0: none). */
+  /** The Gaussian blur in frame pixels: the canvas filter's `blur()` radius, its standard deviation (0: none). */
   blur: number;
   /** The MRZ text box in frame pixels: top-left, top-right, bottom-right, bottom-left. */
   corners: readonly Point[];

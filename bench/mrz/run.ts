@@ -543,7 +543,13 @@ for (const [name, items] of sets) {
 }
 // Where the synthetic set's misses lie (Chromium): by preset; by character pitch (frame pixels per
 // character along the line); by blur against the pitch: sharp, a hand-shake box, or a Gaussian blur
-// of a tenth of a character or more.
+// of a tenth of a character or more; and by the spread of both blurs together (see blurSpread).
+/**
+ * Standard deviation of a frame's blur, the Gaussian and the hand-shake box (width L: L / sqrt(12))
+ * together, in characters (pixels over the pitch): one measure of how far each character's ink is
+ * smeared into its neighbours' cells, whatever blurred it.
+ */
+const blurSpread = (d: FrameMeta): number => Math.sqrt((d.motionBox * d.motionBox) / 12 + d.blur * d.blur) / d.pitch;
 const positives = synth.filter((s) => s.set === 'synthetic');
 const slices: [string, (d: FrameMeta) => boolean][] = [
   ['clean', (d) => d.preset === 'clean'],
@@ -556,6 +562,9 @@ const slices: [string, (d: FrameMeta) => boolean][] = [
   ['sharp', (d) => d.motionBox === 0 && d.blur < 0.1 * d.pitch],
   ['blurred', (d) => d.motionBox === 0 && d.blur >= 0.1 * d.pitch],
   ['hand-shake', (d) => d.motionBox > 0],
+  ['spread < 0.1 char', (d) => blurSpread(d) < 0.1],
+  ['spread 0.1-0.2 char', (d) => blurSpread(d) >= 0.1 && blurSpread(d) < 0.2],
+  ['spread >= 0.2 char', (d) => blurSpread(d) >= 0.2],
 ];
 const breakdown = slices.map(([name, inSlice]): [string, Item[]] => [`synthetic ${name}`, positives.filter((s) => s.drawn !== undefined && inSlice(s.drawn))]);
 for (const [name, items] of breakdown) {
@@ -598,7 +607,8 @@ const out = [
   'FA = false accepts (reported valid but wrong); FP = valid reads on no-MRZ frames.',
   'Synthetic slices: pitch = frame pixels per character; sharp = no hand-shake blur and a Gaussian blur under',
   'a tenth of the pitch; blurred = no hand-shake, Gaussian blur of a tenth of the pitch or more; hand-shake =',
-  'a box blur of 3-11 px along the frame rows or columns.',
+  'a box blur of 3-11 px along the frame rows or columns; spread = standard deviation of both blurs together',
+  '(the box of width L counting L / sqrt(12)), in characters.',
   `bundle (esbuild --minify, sdk/mrz/engine.ts with weights, parser and the mrz package): ${(size.minBytes / 1024).toFixed(1)} kB min, ${(size.gzipBytes / 1024).toFixed(1)} kB min+gzip (weights alone ${(size.weightsGzipBytes / 1024).toFixed(1)} kB gzip)`,
 ].join('\n');
 process.stdout.write(out + '\n');
