@@ -25,6 +25,8 @@ const id = {
   'status.uploadSmall': 'MRZ terlihat pada foto, tetapi hurufnya terlalu kecil untuk dibaca. Foto lebih dekat agar MRZ tampak lebih besar.',
   'status.uploadBlurred': 'MRZ terlihat pada foto, tetapi kabur. Foto ulang dengan kamera diam dan terfokus, di tempat yang cukup terang.',
   'status.uploadUnread': 'MRZ terlihat pada foto, tetapi tidak terbaca. Coba foto yang lebih dekat, lurus, dan tanpa pantulan cahaya.',
+  'status.uploadUnsure':
+    'MRZ pada foto terbaca dan digit pemeriksanya cocok, tetapi beberapa karakter terbaca kurang yakin. Bandingkan teks di bawah dengan dokumen, perbaiki bila berbeda, lalu tekan "Baca teks MRZ".',
   'status.textInvalid': 'Teks MRZ tidak valid: periksa jumlah baris, panjang baris, dan digit pemeriksa.',
   'status.keyboardListening': 'Siap menerima pembaca MRZ meja.',
   'button.start': 'Mulai kamera',
@@ -71,6 +73,8 @@ const en: Record<keyof typeof id, string> = {
   'status.uploadSmall': 'The photo shows an MRZ, but its letters are too small to read. Take the photo closer, so the MRZ is larger.',
   'status.uploadBlurred': 'The photo shows an MRZ, but it is blurred. Take the photo again with the camera held still and in focus, in good light.',
   'status.uploadUnread': 'The photo shows an MRZ, but it could not be read. Try a closer, straight photo without glare.',
+  'status.uploadUnsure':
+    'The photo\'s MRZ was read and its check digits match, but some characters were not read surely. Compare the text below with the document, correct what differs, and press "Read MRZ text".',
   'status.textInvalid': 'The MRZ text is not valid: check the number of lines, their length and the check digits.',
   'status.keyboardListening': 'Ready for a desk MRZ reader.',
   'button.start': 'Start camera',

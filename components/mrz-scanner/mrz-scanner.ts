@@ -14,7 +14,7 @@ import { LAYOUTS } from '../../sdk/mrz/formats.ts';
 import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
 import { MRZ_BLURRED, MRZ_READABLE_PITCH } from '../../sdk/mrz/region.ts';
-import { isOffStandard } from '../../sdk/mrz/interpret.ts';
+import { failsOwnChecks, isOffStandard } from '../../sdk/mrz/interpret.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -76,6 +76,17 @@ function guideRect(w: number, h: number): { x: number; y: number; width: number;
     width = height * 1.42;
   }
   return { x: (w - width) / 2, y: (h - height) / 2, width, height };
+}
+
+/**
+ * Why a photo's reading was not taken: a check digit fails, the text is off the standard, every
+ * check passes but some characters were not read surely enough (under the engine's confidence
+ * bar), or it is a specimen the element does not accept.
+ */
+function refusedPhotoMessage(result: MrzResult): ScannerMessageKey {
+  if (failsOwnChecks(result)) return 'status.misprint';
+  if (isOffStandard(result)) return 'status.offStandard';
+  return result.valid ? 'status.textInvalid' : 'status.uploadUnsure';
 }
 
 /**
@@ -434,9 +445,9 @@ export class TimporaMrzScanner extends LitElement {
       return null;
     }
     if (!result.valid || (!this.allowSpecimen && isSpecimen(result))) {
-      // Show what was read so the person can correct it against the document.
+      // Show what was read so the person can correct it against the document, and why it was not taken.
       this._text = result.lines.join('\n');
-      this.setMessage(isOffStandard(result) ? 'status.offStandard' : 'status.textInvalid');
+      this.setMessage(refusedPhotoMessage(result));
       return null;
     }
     this.emitRead(result, 'upload', band ?? undefined);

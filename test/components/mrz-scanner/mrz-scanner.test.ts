@@ -378,11 +378,11 @@ describe('<timpora-mrz-scanner>', () => {
 
   it('shows the text of a photo or pasted text whose MRZ fails its own check digit, or passes them but is off the standard, and says which, in Indonesian and English; no read event', async () => {
     expect(imageResult(MISPRINTED_TD3).checks.documentNumber).to.equal(false);
-    for (const [lang, lines, text] of [
-      ['en', MISPRINTED_TD3, 'not valid'],
-      ['id', MISPRINTED_TD3, 'tidak valid'],
-      ['en', OFF_STANDARD_TD2, 'does not follow the standard'],
-      ['id', OFF_STANDARD_TD2, 'tidak sesuai standar'],
+    for (const [lang, lines, photoText, text] of [
+      ['en', MISPRINTED_TD3, 'check digits do not match', 'not valid'],
+      ['id', MISPRINTED_TD3, 'digit pemeriksanya tidak cocok', 'tidak valid'],
+      ['en', OFF_STANDARD_TD2, 'does not follow the standard', 'does not follow the standard'],
+      ['id', OFF_STANDARD_TD2, 'tidak sesuai standar', 'tidak sesuai standar'],
     ] as const) {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang} allow-specimen></timpora-mrz-scanner>`);
       el.reader = new ScriptedReader(() => imageResult(lines));
@@ -393,11 +393,37 @@ describe('<timpora-mrz-scanner>', () => {
       expect(await el.readImage(await canvas.convertToBlob())).to.equal(null);
       await el.updateComplete;
       expect(shadow(el).querySelector('textarea')?.value).to.equal(lines.join('\n'));
-      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(photoText);
       expect(el.readText(lines.join('\n'))).to.equal(null);
       await el.updateComplete;
       expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
       expect(reads).to.equal(0);
+      el.remove();
+    }
+  });
+
+  it('shows the text of a photo read under the confidence bar with every check digit passing, says some characters were not read surely, and takes the text once the person confirms it', async () => {
+    for (const [lang, text, button] of [
+      ['en', 'some characters were not read surely', 'Read MRZ text'],
+      ['id', 'beberapa karakter terbaca kurang yakin', 'Baca teks MRZ'],
+    ] as const) {
+      const el = await mount(html`<timpora-mrz-scanner lang=${lang} allow-specimen></timpora-mrz-scanner>`);
+      // As the engine reports a reading refused for its confidence alone: checks pass, not valid.
+      el.reader = new ScriptedReader(() => ({ ...imageResult(), valid: false, confidence: 0.86 }));
+      const reads: MrzReadEventDetail[] = [];
+      el.addEventListener('timpora-mrz-read', (e) => reads.push((e as CustomEvent<MrzReadEventDetail>).detail));
+      const canvas = new OffscreenCanvas(8, 8);
+      canvas.getContext('2d')!.fillRect(0, 0, 4, 4);
+      expect(await el.readImage(await canvas.convertToBlob())).to.equal(null);
+      await el.updateComplete;
+      expect(reads).to.have.length(0);
+      expect(shadow(el).querySelector('textarea')?.value).to.equal(SPECIMEN_TD3.join('\n'));
+      expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      // The person compared it with the document and presses the button: the text is read.
+      buttonByText(el, button).click();
+      await el.updateComplete;
+      expect(reads.map((r) => r.source)).to.deep.equal(['text']);
+      expect(reads[0]?.result.valid).to.equal(true);
       el.remove();
     }
   });
