@@ -22,7 +22,6 @@ import {
   fromRecord,
   isDatePath,
   isPristine,
-  mrzDoubtLines,
   parseState,
   recordEdit,
   toRecordInput,
@@ -32,9 +31,9 @@ import {
   type FieldPath,
   type FindingDraft,
   type FormState,
-  type MrzDoubtLine,
   type TextPath,
 } from './form-state.ts';
+import { mrzDoubtLines, renderMrzDoubts, type MrzDoubtLine } from '../shared/mrz-doubts.ts';
 import { CountryComboboxes } from './country-combobox.ts';
 import { RegionCascade, type RegionOptions } from './region-cascade.ts';
 import { PhotoCapture, PhotoCaptureError } from './photo-capture.ts';
@@ -836,23 +835,15 @@ export class TimporaForeignerForm extends TimporaFormControl {
   /**
    * The MRZ lines with the characters no check digit covers that the read was unsure of marked
    * (the result's `doubts`): a name letter misread with confidence passes every check digit, and
-   * these are where such misreads were found. Screen readers get the positions as text; the
-   * lines themselves, a run of fillers, are hidden from them.
+   * these are where such misreads were found.
    */
   private renderDoubts(lines: readonly MrzDoubtLine[] | undefined): TemplateResult | typeof nothing {
-    if (!lines?.length) return nothing;
     const lang = this.uiLang();
-    const n = lines.reduce((t, l) => t + l.columns.length, 0);
-    const where = lines.flatMap((l) => l.columns.map((c) => msg(lang, 'mrz.doubtAt', { line: l.line, column: c + 1, char: l.text[c] ?? '' })));
-    return html`<span class="mrz-doubts" part="mrz-doubts"
-      >${msg(lang, 'mrz.doubts', { n })}<span class="visually-hidden"> ${where.join('; ')}.</span>
-      ${lines.map(
-        (l) =>
-          html`<code class="mrz-line" aria-hidden="true"
-            >${[...l.text].map((ch, c) => (l.columns.includes(c) ? html`<mark>${ch}</mark>` : ch))}</code
-          >`,
-      )}</span
-    >`;
+    return renderMrzDoubts(
+      lines ?? [],
+      (n) => msg(lang, 'mrz.doubts', { n }),
+      (line, column, char) => msg(lang, 'mrz.doubtAt', { line, column, char }),
+    );
   }
 
   private mrzBadge(path: string): TemplateResult | typeof nothing {

@@ -401,35 +401,6 @@ export function applyMrz(state: FormState, result: MrzResult, readAt: Date): { s
   return { state: next, filled };
 }
 
-/** One MRZ line with the columns of its unsure characters (see {@link mrzDoubtLines}). */
-export interface MrzDoubtLine {
-  /** 1-based line number. */
-  line: number;
-  text: string;
-  /** 0-based columns of the unsure characters, ascending. */
-  columns: number[];
-}
-
-/**
- * The lines of an MRZ read that hold unsure characters no check digit covers (the result's
- * `doubts`), for the person comparing the read with the document. Positions outside the lines, and
- * results without `doubts` (older senders of `timpora-mrz-read`), give nothing.
- */
-export function mrzDoubtLines(result: Pick<MrzResult, 'lines'> & { doubts?: unknown }): MrzDoubtLine[] {
-  const byLine = new Map<number, Set<number>>();
-  if (!Array.isArray(result.doubts)) return [];
-  for (const d of result.doubts as unknown[]) {
-    if (!Array.isArray(d)) continue;
-    const [l, c] = d as unknown[];
-    const text = typeof l === 'number' ? result.lines[l] : undefined;
-    if (typeof text !== 'string' || typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= text.length) continue;
-    const set = byLine.get(l as number) ?? new Set<number>();
-    set.add(c);
-    byLine.set(l as number, set);
-  }
-  return [...byLine.entries()].sort((a, b) => a[0] - b[0]).map(([l, cols]) => ({ line: l + 1, text: result.lines[l] as string, columns: [...cols].sort((a, b) => a - b) }));
-}
-
 /**
  * Records a person's change to a field: if the path was filled from the MRZ, it is added to `mrz.edited`
  * (once; typing the MRZ value back does not remove it). Returns the same state object, mutated.

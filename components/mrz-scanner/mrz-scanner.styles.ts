@@ -170,6 +170,19 @@ export const styles = css`
     margin: 0;
     font-size: 0.9em;
   }
+  .mrz-doubts {
+    display: grid;
+    gap: 0.25em;
+    margin: 0.25em 0;
+  }
+  .mrz-line {
+    font-family: 'OCR B', 'OCR-B', ui-monospace, monospace;
+    overflow-wrap: anywhere;
+  }
+  .mrz-line mark {
+    outline: 2px solid currentColor;
+    font-weight: 700;
+  }
   label {
     display: block;
     font-weight: 600;

@@ -15,6 +15,7 @@ import { parseMrz } from '../../sdk/mrz/parse.ts';
 import { MrzVoter } from '../../sdk/mrz/vote.ts';
 import { MRZ_BLURRED, MRZ_READABLE_PITCH } from '../../sdk/mrz/region.ts';
 import { failsOwnChecks, isOffStandard } from '../../sdk/mrz/interpret.ts';
+import { mrzDoubtLines, renderMrzDoubts, type MrzDoubtLine } from '../shared/mrz-doubts.ts';
 
 /** Where a read came from. */
 export type MrzReadSource = 'camera' | 'upload' | 'text' | 'keyboard';
@@ -135,6 +136,7 @@ function refusedPhotoMessage(result: MrzResult): ScannerMessageKey {
  * @csspart fallbacks - The group of other inputs.
  * @csspart dropzone - The photo upload and drop area.
  * @csspart textarea - The MRZ text box.
+ * @csspart mrz-doubts - For a photo read under the confidence bar, the lines with the characters no check digit protects that were read with less certainty marked (`<mark>`).
  *
  * @cssproperty --timpora-mrz-scanner-accent - Button and focus accent colour.
  * @cssproperty --timpora-mrz-scanner-guide-color - Colour of the guide frame.
@@ -169,6 +171,7 @@ export class TimporaMrzScanner extends LitElement {
     _torchSupported: { state: true, attribute: false },
     _dragging: { state: true, attribute: false },
     _text: { state: true, attribute: false },
+    _doubts: { state: true, attribute: false },
   };
 
   /** Formats to accept; undefined means all. */
@@ -209,6 +212,8 @@ export class TimporaMrzScanner extends LitElement {
   declare private _torchSupported: boolean;
   declare private _dragging: boolean;
   declare private _text: string;
+  /** The unsure characters of a photo's reading shown in the text box, marked while its message stands. */
+  declare private _doubts: readonly MrzDoubtLine[];
 
   private readonly l10n = new LocalizeController(this);
   private scanner: MrzCameraScanner | null = null;
@@ -241,6 +246,7 @@ export class TimporaMrzScanner extends LitElement {
     this._torchSupported = false;
     this._dragging = false;
     this._text = '';
+    this._doubts = [];
   }
 
   /** Current scanner status (`idle`, `starting`, `searching`, `holding`, `closer`, `steady`, `misprint`, `read`, `paused`, `error`, `reading`). */
@@ -448,6 +454,7 @@ export class TimporaMrzScanner extends LitElement {
       // Show what was read so the person can correct it against the document, and why it was not taken.
       this._text = result.lines.join('\n');
       this.setMessage(refusedPhotoMessage(result));
+      this._doubts = mrzDoubtLines(result);
       return null;
     }
     this.emitRead(result, 'upload', band ?? undefined);
@@ -569,6 +576,8 @@ export class TimporaMrzScanner extends LitElement {
 
   private onTextInput(event: Event): void {
     this._text = (event.target as HTMLTextAreaElement).value;
+    // The marks were of the photo's reading, no longer the text in the box.
+    this._doubts = [];
   }
 
   private onTextPaste(): void {
@@ -619,6 +628,7 @@ export class TimporaMrzScanner extends LitElement {
     // The camera light is on exactly while the scanner holds an open camera session.
     const live = !!this.scanner?.camera;
     const errorKey = this._error ? (`error.${this._error}` as ScannerMessageKey) : null;
+    const doubts = this._message === 'status.uploadUnsure' ? this._doubts : [];
     return html`
       <section class="base" part="base" aria-label=${this.t('region.label')}>
         <div class="viewport" part="viewport">
@@ -679,6 +689,15 @@ export class TimporaMrzScanner extends LitElement {
           <div>
             <label for="mrz-text">${this.t('text.label')}</label>
             <p class="hint" id="mrz-text-hint">${this.t('text.hint')}</p>
+            ${doubts.length
+              ? html`<p id="mrz-text-doubts">
+                  ${renderMrzDoubts(
+                    doubts,
+                    (n) => this.t('text.doubts', { n }),
+                    (line, column, char) => this.t('text.doubtAt', { line, column, char }),
+                  )}
+                </p>`
+              : nothing}
             <textarea
               id="mrz-text"
               part="textarea"
@@ -686,7 +705,7 @@ export class TimporaMrzScanner extends LitElement {
               spellcheck="false"
               autocomplete="off"
               autocapitalize="characters"
-              aria-describedby="mrz-text-hint"
+              aria-describedby=${doubts.length ? 'mrz-text-hint mrz-text-doubts' : 'mrz-text-hint'}
               .value=${this._text}
               @input=${this.onTextInput}
               @paste=${this.onTextPaste}

@@ -12,8 +12,8 @@ import {
   recordEdit,
   isPristine,
   documentTypeFromCode,
-  mrzDoubtLines,
 } from '../../../components/foreigner-form/form-state.ts';
+import { mrzDoubtLines } from '../../../components/shared/mrz-doubts.ts';
 import { messages, validationMessage, fieldLabel } from '../../../components/foreigner-form/messages.ts';
 import { validateRecord } from '../../../sdk/model/validate-record.ts';
 import type { MrzResult } from '../../../sdk/mrz/types.ts';

@@ -409,7 +409,7 @@ describe('<timpora-mrz-scanner>', () => {
     ] as const) {
       const el = await mount(html`<timpora-mrz-scanner lang=${lang} allow-specimen></timpora-mrz-scanner>`);
       // As the engine reports a reading refused for its confidence alone: checks pass, not valid.
-      el.reader = new ScriptedReader(() => ({ ...imageResult(), valid: false, confidence: 0.86 }));
+      el.reader = new ScriptedReader(() => ({ ...imageResult(), valid: false, confidence: 0.86, doubts: [[0, 5], [0, 9]] }));
       const reads: MrzReadEventDetail[] = [];
       el.addEventListener('timpora-mrz-read', (e) => reads.push((e as CustomEvent<MrzReadEventDetail>).detail));
       const canvas = new OffscreenCanvas(8, 8);
@@ -419,11 +419,17 @@ describe('<timpora-mrz-scanner>', () => {
       expect(reads).to.have.length(0);
       expect(shadow(el).querySelector('textarea')?.value).to.equal(SPECIMEN_TD3.join('\n'));
       expect(shadow(el).querySelector('[part="status"]')?.textContent).to.contain(text);
+      // The unsure characters are marked in the read lines, and named for screen readers.
+      const doubts = shadow(el).querySelector('[part="mrz-doubts"]')!;
+      expect([...doubts.querySelectorAll('mark')].map((m) => m.textContent)).to.deep.equal(['E', 'S']);
+      expect(doubts.querySelector('.visually-hidden')?.textContent).to.contain(lang === 'en' ? 'line 1, character 6: E' : 'baris 1, karakter ke-6: E');
+      expect(shadow(el).querySelector('textarea')?.getAttribute('aria-describedby')).to.contain('mrz-text-doubts');
       // The person compared it with the document and presses the button: the text is read.
       buttonByText(el, button).click();
       await el.updateComplete;
       expect(reads.map((r) => r.source)).to.deep.equal(['text']);
       expect(reads[0]?.result.valid).to.equal(true);
+      expect(shadow(el).querySelector('[part="mrz-doubts"]')).to.equal(null);
       el.remove();
     }
   });
