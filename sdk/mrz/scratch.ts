@@ -6,8 +6,8 @@
  * Inside {@link withFramePool} the engine's per-frame buffers come from pools kept between frames
  * instead: a request gets the shortest free buffer of its kind that is long enough (a new one when
  * none is; the free ones are kept in buckets by length, so neither a request nor the end of a frame
- * walks all of them), and keeps it until the frame ends, so a frame never hands out the same memory twice and
- * the next frame reuses it. Outside a scope every request is a fresh array.
+ * walks all of them), and keeps it until the frame ends, so a frame never hands out the same memory
+ * twice and the next frame reuses it. Outside a scope every request is a fresh array.
  *
  * Pooled buffers are NOT zeroed: callers write every element before they read it, or ask for a
  * `zeroed` one. Nothing allocated from the pool may outlive the scope (the engine returns only
