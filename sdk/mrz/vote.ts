@@ -217,7 +217,23 @@ function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])
   );
 }
 
-/** Votes the results of successive frames into one stable reading. */
+/**
+ * Votes the results of successive frames into one stable reading.
+ *
+ * The camera scanner pushes results only (no candidates): each frame votes its read text at the
+ * whole read's confidence. Session 39 measured that path on still scenes (each frame read as it is
+ * and as 7 more captures, moved under a pixel, fresh noise, JPEG again, as `bench/mrz/recapture.ts`
+ * does), reported right / wrong / nothing after 8 captures: bench 70000-70319 286 / 1 / 33 (the
+ * wrong one 70045, a valid misreading that two captures repeat), fresh 5020000-5020399
+ * 346 / 0 / 54. Tried and dropped: the engine's result carrying its reading's classifier
+ * candidates, pushed with it, so the fused votes see which characters were unsure: 288 / 2 / 30
+ * and 352 / 0 / 48, the new wrong one 70140 (JOHANSSON fused to JOMANSSON at 0.93 over two
+ * captures, 0.96 over three: the captures share the scene's blur, so its H/M confusion repeats and
+ * multiplies). Neither three fused frames at least nor a veto by a capture that passes every check
+ * digit with other text stopped it. Also tried: reporting identical valid readings only when they
+ * outnumber any other valid text in the window by two (70045 reads FATTMA valid in captures 3 and
+ * 6, FATIMA in 4): the same counts on both sets, the misreading only came later.
+ */
 export class MrzVoter {
   private frames: Frame[] = [];
   private readonly minAgreeing: number;
