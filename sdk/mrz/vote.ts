@@ -225,7 +225,9 @@ function fuseVotes(readings: readonly (readonly (readonly Map<string, number>[])
  * and as 7 more captures, moved under a pixel, fresh noise, JPEG again, as `bench/mrz/recapture.ts`
  * does), reported right / wrong / nothing after 8 captures: bench 70000-70319 286 / 1 / 33 (the
  * wrong one 70045, a valid misreading that two captures repeat), fresh 5020000-5020399
- * 346 / 0 / 54. Tried and dropped: the engine's result carrying its reading's classifier
+ * 346 / 0 / 54 (noise seeded per seed number, an experiment's probe); `recapture.ts` itself (noise
+ * seeded per file name) gave 284 / 0 / 36 and 341 / 0 / 59: the counts move with the noise drawn,
+ * and 70045 is wrong in one draw, right in the other. Tried and dropped (first draw): the engine's result carrying its reading's classifier
  * candidates, pushed with it, so the fused votes see which characters were unsure: 288 / 2 / 30
  * and 352 / 0 / 48, the new wrong one 70140 (JOHANSSON fused to JOMANSSON at 0.93 over two
  * captures, 0.96 over three: the captures share the scene's blur, so its H/M confusion repeats and
