@@ -1,9 +1,11 @@
 import { css } from 'lit';
 import { tokens } from '../shared/tokens.ts';
+import { mrzDoubtStyles } from '../shared/mrz-doubts.ts';
 
 /** Styles of `<timpora-foreigner-form>`: shared tokens first, then the form's own rules. */
 export const styles = [
   tokens,
+  mrzDoubtStyles,
   css`
     :host {
       display: block;
@@ -222,17 +224,11 @@ export const styles = [
     }
     .mrz-doubts {
       flex-basis: 100%;
-      display: grid;
       gap: calc(var(--_space) / 2);
     }
     .mrz-line {
       font-family: var(--_font-mono);
-      overflow-wrap: anywhere;
       color: var(--_on-surface);
-    }
-    .mrz-line mark {
-      outline: 2px solid currentColor;
-      font-weight: 700;
     }
     .notice-info {
       background: var(--_surface-variant);

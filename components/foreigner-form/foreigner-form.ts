@@ -839,11 +839,7 @@ export class TimporaForeignerForm extends TimporaFormControl {
    */
   private renderDoubts(lines: readonly MrzDoubtLine[] | undefined): TemplateResult | typeof nothing {
     const lang = this.uiLang();
-    return renderMrzDoubts(
-      lines ?? [],
-      (n) => msg(lang, 'mrz.doubts', { n }),
-      (line, column, char) => msg(lang, 'mrz.doubtAt', { line, column, char }),
-    );
+    return renderMrzDoubts(lines ?? [], (key, params) => msg(lang, key, params));
   }
 
   private mrzBadge(path: string): TemplateResult | typeof nothing {

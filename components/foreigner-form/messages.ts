@@ -6,6 +6,7 @@
  */
 import type { ValidationIssue } from '../../sdk/model/validation.ts';
 import { defineMessages, type Lang } from '../shared/localize.ts';
+import { MRZ_DOUBT_MESSAGES } from '../shared/mrz-doubts.ts';
 
 /** Languages the form speaks (the shared widget languages). */
 export type FormLang = Lang;
@@ -131,8 +132,7 @@ const id = {
   'mrz.editedText': 'diisi dari MRZ, lalu diubah',
   'mrz.filled': '{n} kolom diisi dari MRZ. Digit pemeriksa menjaga nomor dan tanggal, bukan nama: cocokkan nama dengan dokumen sebelum menyimpan.',
   'mrz.invalid': 'Hasil pindai MRZ tidak lolos pemeriksaan digit. Kolom tetap diisi; periksa dengan teliti.',
-  'mrz.doubts': '{n} karakter yang tidak dijaga digit pemeriksa terbaca kurang pasti (ditandai): cocokkan dengan dokumen.',
-  'mrz.doubtAt': 'baris {line}, karakter ke-{column}: {char}',
+  ...MRZ_DOUBT_MESSAGES.id,
   // Country combobox
   'country.noResults': 'Tidak ada negara yang cocok.',
   'country.results': '{n} negara ditemukan. Gunakan panah atas/bawah untuk memilih.',
@@ -312,8 +312,7 @@ const en: Record<MessageKey, string> = {
   'mrz.editedText': 'filled from the MRZ, then changed',
   'mrz.filled': '{n} fields filled from the MRZ. Check digits protect the numbers and dates, not the names: compare the names with the document before saving.',
   'mrz.invalid': 'The MRZ read did not pass its check digits. Fields were filled anyway; check them carefully.',
-  'mrz.doubts': '{n} characters no check digit protects were read with less certainty (marked): compare them with the document.',
-  'mrz.doubtAt': 'line {line}, character {column}: {char}',
+  ...MRZ_DOUBT_MESSAGES.en,
   'country.noResults': 'No matching country.',
   'country.results': '{n} countries found. Use the up and down arrows to choose.',
   'country.selected': 'Selected: {name}',

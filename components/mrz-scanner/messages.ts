@@ -5,6 +5,7 @@
  * @module
  */
 import { defineMessages } from '../shared/localize.ts';
+import { MRZ_DOUBT_MESSAGES } from '../shared/mrz-doubts.ts';
 
 const id = {
   'region.label': 'Pemindai MRZ',
@@ -41,8 +42,7 @@ const id = {
   'upload.drop': 'atau letakkan foto di sini',
   'text.label': 'Tempel atau ketik baris MRZ',
   'text.hint': '2 atau 3 baris, huruf besar, tanda < sebagai pengisi.',
-  'text.doubts': '{n} karakter yang tidak dijaga digit pemeriksa terbaca kurang pasti (ditandai): cocokkan dengan dokumen.',
-  'text.doubtAt': 'baris {line}, karakter ke-{column}: {char}',
+  ...MRZ_DOUBT_MESSAGES.id,
   'fallbacks.label': 'Cara lain',
   'error.permission_denied':
     'Akses kamera ditolak. Izinkan kamera untuk situs ini di pengaturan peramban, atau unggah foto / ketik MRZ.',
@@ -91,8 +91,7 @@ const en: Record<keyof typeof id, string> = {
   'upload.drop': 'or drop a photo here',
   'text.label': 'Paste or type the MRZ lines',
   'text.hint': '2 or 3 lines, capital letters, < as filler.',
-  'text.doubts': '{n} characters no check digit protects were read with less certainty (marked): compare them with the document.',
-  'text.doubtAt': 'line {line}, character {column}: {char}',
+  ...MRZ_DOUBT_MESSAGES.en,
   'fallbacks.label': 'Other ways',
   'error.permission_denied':
     'Camera access was denied. Allow the camera for this site in the browser settings, or upload a photo / type the MRZ.',

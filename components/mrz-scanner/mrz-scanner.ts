@@ -691,11 +691,7 @@ export class TimporaMrzScanner extends LitElement {
             <p class="hint" id="mrz-text-hint">${this.t('text.hint')}</p>
             ${doubts.length
               ? html`<p id="mrz-text-doubts">
-                  ${renderMrzDoubts(
-                    doubts,
-                    (n) => this.t('text.doubts', { n }),
-                    (line, column, char) => this.t('text.doubtAt', { line, column, char }),
-                  )}
+                  ${renderMrzDoubts(doubts, (key, params) => this.t(key, params))}
                 </p>`
               : nothing}
             <textarea

@@ -1240,6 +1240,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
   if (!found) return null;
   if (!found.r.valid && found.r.confidence < MIN_REPORT_CONFIDENCE) {
     lookForPrinted();
+    // The cast undoes TypeScript's narrowing of `printed` to null: it does not see the closure assign it.
     const asStands = printed as PrintedReading | null;
     return asStands ? { ...asStands.r, corners: asStands.corners, timings } : null;
   }
