@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { mrzDoubtStyles } from '../shared/mrz-doubts.ts';
+import { visuallyHidden } from '../shared/tokens.ts';
 
 /** Styles of `<timpora-mrz-scanner>`. Component tokens fall back to the system tokens, then to literals. */
 export const styles = [
+  visuallyHidden,
   mrzDoubtStyles,
   css`
     :host {
@@ -183,17 +185,6 @@ export const styles = [
     label {
       display: block;
       font-weight: 600;
-    }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-      border: 0;
     }
     @media (prefers-reduced-motion: no-preference) {
       .outline {

@@ -6,6 +6,21 @@
  */
 import { css } from 'lit';
 
+/** Text for screen readers only (`class="visually-hidden"`), for a widget that takes no other token. */
+export const visuallyHidden = css`
+  .visually-hidden {
+    position: absolute !important;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;
+
 /**
  * The host-level defaults every widget includes first. Portals override any `--timpora-sys-*` property
  * on `:root` or on a widget; the fallbacks below apply when none is set.
@@ -51,17 +66,7 @@ export const tokens = css`
     outline-offset: 2px;
     box-shadow: 0 0 0 5px var(--_on-surface);
   }
-  .visually-hidden {
-    position: absolute !important;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
+  ${visuallyHidden}
   button {
     font: inherit;
     min-height: 44px;
