@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { mrzDoubtStyles } from '../shared/mrz-doubts.ts';
-import { visuallyHidden } from '../shared/tokens.ts';
+import { visuallyHidden } from '../shared/visually-hidden.ts';
 
 /** Styles of `<timpora-mrz-scanner>`. Component tokens fall back to the system tokens, then to literals. */
 export const styles = [

@@ -5,21 +5,7 @@
  * @module
  */
 import { css } from 'lit';
-
-/** Text for screen readers only (`class="visually-hidden"`), for a widget that takes no other token. */
-export const visuallyHidden = css`
-  .visually-hidden {
-    position: absolute !important;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
-`;
+import { visuallyHidden } from './visually-hidden.ts';
 
 /**
  * The host-level defaults every widget includes first. Portals override any `--timpora-sys-*` property
