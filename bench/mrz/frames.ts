@@ -73,6 +73,25 @@ export function renderFrame(seed: number, options: FrameOptions = {}): SynthResu
 }
 
 /**
+ * A photo the size of the sample images found on the web (260-500 pixels wide, the document filling
+ * it, characters about 4.5 to 12 pixels wide), JPEG: for a seeded half, the generator's `clean`
+ * preset; for the other, light print blur (0.5 px), a little tilt and perspective. See
+ * bench/mrz/small-photos.ts.
+ */
+export function renderSmallPhoto(seed: number): SynthResult {
+  const rng = createRng(seed ^ 0x5a5a);
+  const width = Math.round(260 + rng() * 240);
+  const height = Math.round(width * (0.62 + rng() * 0.1));
+  const common = { width, height, docScale: [0.85, 0.97], encoding: 'jpeg' } as const;
+  return renderSynthetic(
+    seed,
+    rng() < 0.5
+      ? { ...common, preset: 'clean', jpegQuality: [80, 95] }
+      : { ...common, preset: 'normal', blur: 0.5, motionBlur: 0, maxTilt: 5, perspective: 0.02, jpegQuality: [70, 95] },
+  );
+}
+
+/**
  * The synthetic frame of `seed` cached in `dir` (`syn-<seed>.jpg`, or `neg-<seed>.jpg` without an MRZ
  * with `noMrz`) and its `.json`, rendered as the bench renders (preset by {@link benchPreset}, JPEG)
  * when missing; `format` forces the document's format. Rendering is deterministic: a frame rendered

@@ -34,7 +34,7 @@ import { bandMotion, deblurBand } from './deblur.ts';
 import { downscale, readyGray, rotateQuarter, toGray, toGrayLevels, unrotatePoint, type Gray8 } from './image.ts';
 import { fastLevels, locateBands, type BandCandidate } from './locate.ts';
 import { RECT_MAX_PIXELS, toFrame, type RectSpec } from './rectify.ts';
-import { characterPitch, printBlur } from './region.ts';
+import { characterPitch, MIN_DOUBTFUL_PITCH, printBlur } from './region.ts';
 import { frameBuffer } from './simd.ts';
 import { withFramePool } from './scratch.ts';
 import type { GrayImage, LineCandidates, MrzFormat, MrzImageResult, MrzResult, MrzTimings, Point, RgbaImage } from './types.ts';
@@ -1040,6 +1040,15 @@ function disputed(r: MrzResult, readings: readonly Reading[]): boolean {
   });
 }
 
+/**
+ * True when reading `r` has doubts (see `MrzResult.doubts`) and its characters are narrower than
+ * `MIN_DOUBTFUL_PITCH` in the frame the engine read (`factor`: that frame's downscale): such a
+ * reading is not valid, however its check digits and confidence stand.
+ */
+function tooSmallForDoubts(r: MrzResult, rec: MrzRecognition, factor: number): boolean {
+  return r.doubts.length > 0 && characterPitch(rec.corners, rec.lineLength) / factor < MIN_DOUBTFUL_PITCH;
+}
+
 /** Correction confidence below which an invalid read is not worth returning (but see {@link asPrinted}). */
 const MIN_REPORT_CONFIDENCE = 0.3;
 
@@ -1168,9 +1177,10 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
             if (!vouched || disputed(r, readings)) return false;
           }
           if (deblurred && witnesses?.some((w) => blindAgainst(r, w.r))) return false;
-          readings.push({ r, rec, glyphs });
-          if (!best || (r.valid && !best.r.valid) || (r.valid === best.r.valid && r.confidence > best.r.confidence)) best = { r, rec };
-          return r.valid;
+          const reading = r.valid && tooSmallForDoubts(r, rec, prep.factor) ? { ...r, valid: false } : r;
+          readings.push({ r: reading, rec, glyphs });
+          if (!best || (reading.valid && !best.r.valid) || (reading.valid === best.r.valid && reading.confidence > best.r.confidence)) best = { r: reading, rec };
+          return reading.valid;
         }, true, lastLooks, regroupLooks, extentLooks, rescueLooks, deblurLooks);
         if (stop) {
           stopped = true;
@@ -1187,7 +1197,7 @@ function readFrame(image: RgbaImage | GrayImage, options: ReadMrzOptions): MrzIm
         const t = now();
         const agreed = agreedReading(readings, turns);
         timings.correct += now() - t;
-        if (agreed) best = agreed;
+        if (agreed && !tooSmallForDoubts(agreed.r, agreed.rec, prep.factor)) best = agreed;
         else {
           // The sharpened looks only when the fused reading did not validate either (their readings
           // joining the fusion changed frames it read: bench 70004 lost, 70045 a false accept), and

@@ -19,4 +19,4 @@ export { MRZ_CONFIDENCE_THRESHOLD, MRZ_CHECKED_THRESHOLD, MRZ_UNCHECKED_THRESHOL
 export type { MrzCorrectOptions } from './correct.ts';
 export { MrzVoter } from './vote.ts';
 export type { MrzVoterOptions } from './vote.ts';
-export { MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch } from './region.ts';
+export { MIN_DOUBTFUL_PITCH, MRZ_BLURRED, MRZ_READABLE_PITCH, characterPitch } from './region.ts';

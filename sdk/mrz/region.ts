@@ -62,6 +62,20 @@ export function trackingRegion(corners: readonly Point[], width: number, height:
 export const MRZ_READABLE_PITCH = 11;
 
 /**
+ * Narrowest characters at which a reading with doubts (characters no check digit proves, read under
+ * `MRZ_DOUBT_P`: `MrzResult.doubts`) may be valid: pixels per character along the lines, in the
+ * frame the engine reads. Narrower, a letter's telling stroke is a pixel or less (E and F differ by
+ * the bottom bar), and the classifiers, trained on wider print, are sure of wrong letters: the real
+ * sample 25_pass-uto.jpg (275x184, 5.6 px) read ERIKSSON as FRIKSSON, valid at 0.94. Session 40,
+ * small synthetic photos (bench/mrz/small-photos.ts, seeds 7700000-7700399): under 6 px, 53
+ * readings right and 6 wrong were valid, the 6 wrong all under 5.7 px and each with doubts; at 6 px
+ * or more 293 right and none wrong. With the rule: under 6 px 28 right and none wrong (25 right
+ * readings are returned not valid, with their text and doubts), at 6 px or more the same. No frame
+ * of the bench's 1280x720 sets has characters that narrow (its narrowest: 6.9 px).
+ */
+export const MIN_DOUBTFUL_PITCH = 6;
+
+/**
  * Pixels per character along the MRZ lines of a band at `corners` (top-left, top-right, bottom-right,
  * bottom-left in reading order) with `lineLength` characters per line: the mean of the band's top and
  * bottom edges over the line length.
