@@ -67,6 +67,12 @@ export interface FrameOptions {
   readonly format?: MrzFormat;
 }
 
+/** The MRZ's character pitch as drawn: frame pixels along the text box's top edge per character. */
+export function drawnPitch(doc: SynthResult): number {
+  const [tl, tr] = doc.corners;
+  return Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1);
+}
+
 /** The document of `seed` drawn as the bench draws it (preset by {@link benchPreset}, JPEG), with all the generator knows of it. */
 export function renderFrame(seed: number, options: FrameOptions = {}): SynthResult {
   return renderSynthetic(seed, { preset: benchPreset(seed), encoding: 'jpeg', ...(options.noMrz ? { noMrz: true } : {}), ...(options.format ? { format: options.format } : {}) });
@@ -106,13 +112,12 @@ export function cachedFrame(dir: string, seed: number, options: FrameOptions = {
   }
   const preset = benchPreset(seed);
   const doc = renderFrame(seed, options);
-  const [tl, tr] = doc.corners;
   const { motionBlur, blur } = doc.params;
   const drawn: FrameMeta | null = options.noMrz
     ? null
     : {
         preset,
-        pitch: Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1),
+        pitch: drawnPitch(doc),
         // The generator's motion blur is a box of 2r + 1 pixels (r = params.motionBlur).
         motionBox: typeof motionBlur === 'number' ? 2 * motionBlur + 1 : 0,
         blur: typeof blur === 'number' ? blur : 0,

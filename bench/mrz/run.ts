@@ -471,7 +471,7 @@ async function runCompare(items: Item[], otherRoot: string): Promise<void> {
   envs.push(['Chromium', await compareChromium(items, otherRoot)]);
   log('Node...');
   envs.push(['Node', await compareNode(items, otherRoot)]);
-  const table = ['| engine / set                       |  img | exact & valid    | exact any | char acc | FA | FP | median ms |   p95 ms |', '|------------------------------------|------|------------------|-----------|----------|----|----|-----------|----------|'];
+  const table = tableHead();
   const notes: string[] = [];
   for (const [env, pairs] of envs) {
     const a = new Map(items.map((it, i) => [it.id, (pairs[i] as Pair).a]));
@@ -504,8 +504,14 @@ function reportedSets(items: readonly Item[]): [string, Item[]][] {
 
 // ---- main
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** Width of the tables' first column (the longest row name, "timpora (Chromium) real (transcribed here)", fits). */
+const NAME_WIDTH = 42;
+/** A results table's header rows. */
+function tableHead(): string[] {
+  return [`| ${'engine / set'.padEnd(NAME_WIDTH)} |  img | exact & valid    | exact any | char acc | FA | FP | median ms |   p95 ms |`, `|${'-'.repeat(NAME_WIDTH + 2)}|------|------------------|-----------|----------|----|----|-----------|----------|`];
+}
 function row(name: string, s: Summary): string {
-  return `| ${name.padEnd(34)} | ${String(s.images).padStart(4)} | ${`${s.exactValid}/${s.images} ${pct(s.images ? s.exactValid / s.images : 0)}`.padStart(16)} | ${`${s.exact}/${s.images}`.padStart(9)} | ${pct(s.charAccuracy).padStart(7)} | ${String(s.falseAccepts).padStart(3)} | ${String(s.falsePositives).padStart(3)} | ${s.medianMs.toFixed(1).padStart(8)} | ${s.p95Ms.toFixed(1).padStart(8)} |`;
+  return `| ${name.padEnd(NAME_WIDTH)} | ${String(s.images).padStart(4)} | ${`${s.exactValid}/${s.images} ${pct(s.images ? s.exactValid / s.images : 0)}`.padStart(16)} | ${`${s.exact}/${s.images}`.padStart(9)} | ${pct(s.charAccuracy).padStart(7)} | ${String(s.falseAccepts).padStart(3)} | ${String(s.falsePositives).padStart(3)} | ${s.medianMs.toFixed(1).padStart(8)} | ${s.p95Ms.toFixed(1).padStart(8)} |`;
 }
 
 log('preparing data sets...');
@@ -542,9 +548,7 @@ if (!NO_TESS) {
 }
 
 const sets = reportedSets(all);
-const table: string[] = [];
-table.push('| engine / set                       |  img | exact & valid    | exact any | char acc | FA | FP | median ms |   p95 ms |');
-table.push('|------------------------------------|------|------------------|-----------|----------|----|----|-----------|----------|');
+const table = tableHead();
 const results: Record<string, Summary> = {};
 for (const [name, items] of sets) {
   const a = summarise(items, chrome);

@@ -18,7 +18,7 @@
 import { readMrz } from '../../sdk/mrz/engine.ts';
 import { decodeGray } from '../../scripts/mrz/train-data.ts';
 import { cliArgs, nextTask } from '../../scripts/mrz/train-io.ts';
-import { readStatus, renderSmallPhoto, type ReadStatus } from './frames.ts';
+import { drawnPitch, readStatus, renderSmallPhoto, type ReadStatus } from './frames.ts';
 
 const cli = cliArgs();
 const SEED0 = Number(cli.get('seed0', '7700000'));
@@ -39,8 +39,7 @@ const tally = BANDS.map(() => new Map<ReadStatus, number>());
 for (let i = 0; i < N; i++) {
   const seed = SEED0 + i;
   const doc = renderSmallPhoto(seed);
-  const [tl, tr] = doc.corners;
-  const pitch = Math.hypot(tr.x - tl.x, tr.y - tl.y) / (doc.lines[0]?.length ?? 1);
+  const pitch = drawnPitch(doc);
   const status = readStatus(readMrz(decodeGray(doc.image)), doc.lines);
   const band = tally[BANDS.findIndex(([, top]) => pitch < top)] as Map<ReadStatus, number>;
   band.set(status, (band.get(status) ?? 0) + 1);
