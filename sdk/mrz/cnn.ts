@@ -106,7 +106,7 @@
  * @module
  */
 
-import { CLASSES } from './classify-alphabet.ts';
+import { CLASSES, isDigit, shareOfKind } from './classify-alphabet.ts';
 import { decodeBase64, forward as mlpForward, forwardGlyphs, glyphPeak, normaliseGlyph, shippedModel, topChoices, type Mlp } from './classify.ts';
 import { CNN_MODEL } from './cnn-weights.ts';
 import { GLYPH_H, GLYPH_SIZE, GLYPH_W } from './segment.ts';
@@ -709,31 +709,6 @@ function lowerOfBoth(a: CharCandidates, b: CharCandidates): CharCandidates {
     if (y) both.push({ ch: x.ch, p: Math.min(x.p, y.p) });
   }
   return both.sort((x, y) => y.p - x.p);
-}
-
-const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
-
-/** Whether two characters are of one kind (digits, or letters and the filler `<`). */
-function sameKind(a: string, b: string): boolean {
-  return isDigit(a) === isDigit(b);
-}
-
-/**
- * The share of `ch` among the characters of its kind in `alts` and the unlisted mass: how sure
- * the list is of `ch` once the field's kind has ruled the other kind out (an O/0 doubt is no doubt
- * in a name, a country code or a date, where only one of them may stand).
- */
-function shareOfKind(alts: CharCandidates, ch: string): number {
-  let own = 0;
-  let kind = 0;
-  let listed = 0;
-  for (const a of alts) {
-    listed += a.p;
-    if (a.ch === ch) own = a.p;
-    if (sameKind(a.ch, ch)) kind += a.p;
-  }
-  const rest = kind + Math.max(0, 1 - listed);
-  return rest > 0 ? own / rest : 0;
 }
 
 /** A glyph whose strongest ink is under this share of its line's median is faded (see {@link fadedGlyphs}). */

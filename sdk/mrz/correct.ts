@@ -111,6 +111,7 @@
  */
 import { isKnownStateCode } from '../model/countries.ts';
 import { CHECK_WEIGHTS, mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
+import { shareOfKind } from './classify-alphabet.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
 import { checksPassWith, interpretMrz, td1LongNumber, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
@@ -203,6 +204,21 @@ export function sharpenAlternatives(pos: readonly CharAlternative[], gamma: numb
  */
 export const MRZ_DOUBT_P = 0.995;
 
+/**
+ * A reading with this many {@link MRZ_DOUBT_P} doubts or more is not valid: so much of its text
+ * rests on characters the classifier was unsure of that one of them being wrong, unseen by the
+ * check digits, is no longer rare. Session 41, read by the engine before this bar: 11,920 synthetic
+ * frames (the bench, held-out 90000, fresh 5020000, 5300000, 5400000, 5500000 and 5600000, and
+ * 400 from 7700000). Of their 10,417 readings valid and right, 20 had 12 doubts or more (at most
+ * 23); of the 9 valid but wrong, 3 had 16 (5020315 DUPONT read OUPONT, 5401753 the document code
+ * PD read PO, 5502649 a visa's optional O read 0), the other 6 from 0 to 10. No valid reading of
+ * the bench has more than 9. The bar was chosen before 5600000 and 7700000 were read: there 7
+ * right readings had 12 or more and none wrong, so the three are all it is known to catch. With
+ * {@link ZERO_AS_O_SHARE}, on the same frames: 10,417 -> 10,405 valid and right, 9 -> 5 false
+ * accepts (bench 284 and held-out 90000 269 unchanged).
+ */
+export const MRZ_MAX_DOUBTS = 12;
+
 /** The digits, whose first choice in a letters-only position makes that letter a doubt. */
 const DIGITS: ReadonlySet<string> = new Set('0123456789');
 
@@ -257,11 +273,27 @@ function vouchedBy(witnesses: readonly (readonly LineCandidates[])[], lines: rea
  * via-band glyphs of letters (glyph caches of seeds 720000 and 800000), a digit first choice mapped
  * to the right letter only for 0 -> O with any regularity (42 of 60); 1, 2, 4, 5, 6, 7 and 8 mapped
  * right 14 times in 138 (an A read 6 at 0.93 became G in 7 of the replay stress's 28 wrong reads).
- * `O` for a first-choice 0 keeps the ordinary threshold. On a faded glyph (the `faded` option) no
+ * `O` for a first-choice 0 keeps the ordinary threshold but needs {@link ZERO_AS_O_SHARE}. On a faded glyph (the `faded` option) no
  * probability is enough: glare took the bowl of fresh frame 530180's document-code D, every
  * classifier read the stem 1 (the ensemble at 0.997), and PI was reported valid for PD.
  */
 export const INFERRED_LETTER_P = 0.97;
+
+/**
+ * Share an O inferred from a first-choice 0 needs among the letters, filler and unlisted mass of
+ * its list (`shareOfKind`) in a letters-only field other than a state code (there the list of
+ * known codes decides: COL's O read 0 beside S), for the read to be valid. The 0 itself says
+ * the glyph is round, not which round letter: mapped, it lent its whole probability to O (a D read
+ * 0 at 0.998 with nothing else listed became O at 0.998: fresh frame 5601170, DUPONT reported valid
+ * as OUPONT; 5020315 and 5401753 were D read O alike). Session 41, letter glyphs the shipped MLP
+ * read 0 first (via-band glyph files of 11 seeds from 9400000, 433 glyphs as cut): O in 112 of 114
+ * at a share of 0.9 or more, 48 of 54 at 0.5-0.9, 50 of 137 under 0.5 (the rest D, I, S, M, U, C,
+ * ...); the CNN + MLP ensemble 84 of 84, 30 of 37, 26 of 67. On frames, beside MRZ_MAX_DOUBTS
+ * (fresh 5020000, 5300000, 5400000, 5500000, 8,200 frames): 5 right readings fewer valid (4 of them
+ * read later from a look with 12 doubts or more), no false accept more or fewer; on 5600000 it
+ * refused 5601170.
+ */
+export const ZERO_AS_O_SHARE = 0.9;
 
 /**
  * The posterior counts characters outside a checked position's alternatives with at least this
@@ -623,9 +655,11 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
   const chosenAltP = (l: number, c: number): number => ((alts[l] as Alt[][])[c] as Alt[]).find((x) => x.ch === (chosen[l] as string[])[c])?.p ?? 0;
   // States: most probable known code among the alternatives; each letter's probability is taken
   // among the alternatives that keep the code known.
+  const stateCodes = new Set<number>();
   for (const name of ['issuingState', 'nationality'] as const) {
     const fs = fieldOf(name);
     if (!fs) continue;
+    for (let i = 0; i < 3; i++) stateCodes.add(key(fs.line, fs.start + i));
     const pos = [0, 1, 2].map((i) => ((alts[fs.line] as Alt[][])[fs.start + i] as Alt[]).slice(0, 4));
     if (isChecked(fs)) {
       // Keep the beam's code (the composite covers it); interpretMrz rejects an unknown one.
@@ -727,6 +761,9 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       if ((chosen[l] as string[])[c] !== '<' && (p < MRZ_DOUBT_P || ((classes[l] as MrzCharClass[])[c] === 'alpha' && rawTop !== undefined && DIGITS.has(rawTop)))) doubts.push([l, c]);
       const inferredBar = opts.faded?.[l]?.[c] ? Infinity : INFERRED_LETTER_P;
       if ((classes[l] as MrzCharClass[])[c] === 'alpha' && p < inferredBar && rawTop !== undefined && rawTop !== '0' && TO_LETTER[rawTop] === (chosen[l] as string[])[c]) unprovenLookalike = true;
+      // An O inferred from a 0 must hold its own among the letters (see ZERO_AS_O_SHARE), but in a
+      // state code, where the list of known codes chose it.
+      if ((classes[l] as MrzCharClass[])[c] === 'alpha' && rawTop === '0' && (chosen[l] as string[])[c] === 'O' && !stateCodes.has(key(l, c)) && shareOfKind((cands[l] as LineCandidates)[c] ?? [], 'O') < ZERO_AS_O_SHARE) unprovenLookalike = true;
       // A glyph that reads a fuller letter re-lit may be that letter with a stroke washed out.
       const fuller = opts.relit?.[l]?.[c];
       if (fuller && fuller !== (chosen[l] as string[])[c] && CLASS_CHARS[(classes[l] as MrzCharClass[])[c] as MrzCharClass].includes(fuller)) unprovenLookalike = true;
@@ -1121,7 +1158,7 @@ export function correctMrz(lines: readonly LineCandidates[], options: MrzCorrect
   }
   if (!pick) return null;
   const confidence = Math.max(0, Math.min(1, pick.confidence));
-  const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar;
+  const clears = pick.posterior >= checkedBar && pick.minUnchecked >= uncheckedBar && pick.doubts.length < MRZ_MAX_DOUBTS;
   // Refused by nothing but a check-blind swap or unchecked O and 0: the witnesses may rule the
   // twins out and prove the O and 0.
   if (pick.refusedWith && options.witnesses && !pick.forced && !rivalPasses && clears && !pick.refusedWith(options.witnesses())) pick = { ...pick, ambiguous: false };

@@ -15,7 +15,7 @@ export { MrzParseError, parseMrz, safeParseMrz, resolveMrzDate } from './parse.t
 export type { MrzParseErrorCode, MrzParseOptions, SafeParseResult } from './parse.ts';
 export type { DateRead } from './interpret.ts';
 export { breaksOwnRules, failsOwnChecks, isOffStandard } from './interpret.ts';
-export { MRZ_CONFIDENCE_THRESHOLD, MRZ_CHECKED_THRESHOLD, MRZ_UNCHECKED_THRESHOLD, MRZ_DOUBT_P, AMBIGUITY_RATIO, correctMrz, candidatesFromLines, sharpenAlternatives } from './correct.ts';
+export { MRZ_CONFIDENCE_THRESHOLD, MRZ_CHECKED_THRESHOLD, MRZ_UNCHECKED_THRESHOLD, MRZ_DOUBT_P, MRZ_MAX_DOUBTS, AMBIGUITY_RATIO, correctMrz, candidatesFromLines, sharpenAlternatives } from './correct.ts';
 export type { MrzCorrectOptions } from './correct.ts';
 export { MrzVoter } from './vote.ts';
 export type { MrzVoterOptions } from './vote.ts';

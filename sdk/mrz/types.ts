@@ -109,9 +109,9 @@ export interface MrzResult {
   readonly checks: Readonly<Partial<Record<CheckDigitName, boolean>>>;
   /**
    * True only when every check digit passes, the issuing state / nationality are known codes
-   * and `confidence` clears the engine threshold; read from an image whose characters are narrower
-   * than `MIN_DOUBTFUL_PITCH` pixels, also only without `doubts`. Never true for a read that is
-   * merely plausible.
+   * and `confidence` clears the engine threshold, with fewer than `MRZ_MAX_DOUBTS` (12) `doubts`;
+   * read from an image whose characters are narrower than `MIN_DOUBTFUL_PITCH` pixels, only without
+   * `doubts`. Never true for a read that is merely plausible.
    */
   readonly valid: boolean;
   /** Overall confidence in [0, 1] (lowest relevant per-character probability after correction). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCheckDigit, MRZ_ALPHABET } from '../../../sdk/mrz/checkdigit.ts';
-import { INFERRED_LETTER_P, MRZ_CONFIDENCE_THRESHOLD, MRZ_DOUBT_P, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
+import { INFERRED_LETTER_P, MRZ_CONFIDENCE_THRESHOLD, MRZ_DOUBT_P, MRZ_MAX_DOUBTS, bestGrammaticalName, candidatesFromLines, correctMrz, isGrammaticalName, sharpenAlternatives } from '../../../sdk/mrz/correct.ts';
 import { parseMrz } from '../../../sdk/mrz/parse.ts';
 import type { CharAlternative, LineCandidates, MrzFormat } from '../../../sdk/mrz/types.ts';
 import { randomMrz } from '../../../scripts/mrz/random-mrz.ts';
@@ -87,17 +87,34 @@ test('doubts: unsure characters no check digit covers, and letters first read as
   assert.deepEqual(sure.doubts, []);
   assert.deepEqual(parseMrz(TD3, { now: NOW }).doubts, [], 'typed input has nothing to doubt');
   // ERIKSSON's K (line 0, column 8) at 0.95 still clears the bar; a document number digit at 0.95 is
-  // the check digit's to settle; a filler at 0.95 is no letter; ERIKSSON's O read 0 at 0.9999 is a
-  // letter inferred from a digit.
+  // the check digit's to settle; a filler at 0.95 is no letter; ERIKSSON's O read 0 at 0.93 (O second
+  // at 0.0699, so O leads the letters: ZERO_AS_O_SHARE) is a letter inferred from a digit.
   const nameP = MRZ_DOUBT_P - 0.045;
   const r = correctMrz(
-    cands(TD3, { '0,8': [{ ch: 'K', p: nameP }, { ch: 'X', p: 1 - nameP }], '1,1': [{ ch: '8', p: 0.95 }, { ch: 'B', p: 0.05 }], '0,40': [{ ch: '<', p: 0.95 }, { ch: 'K', p: 0.05 }], '0,11': [{ ch: '0', p: 0.9999 }] }, 0.9999),
+    cands(TD3, { '0,8': [{ ch: 'K', p: nameP }, { ch: 'X', p: 1 - nameP }], '1,1': [{ ch: '8', p: 0.95 }, { ch: 'B', p: 0.05 }], '0,40': [{ ch: '<', p: 0.95 }, { ch: 'K', p: 0.05 }], '0,11': [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.0699 }] }, 0.9999),
     { now: NOW },
   );
   assert.ok(r);
   assert.equal(r.valid, true);
   assert.deepEqual(r.lines, TD3);
   assert.deepEqual(r.doubts, [[0, 8], [0, 11]]);
+});
+
+test('doubts: a reading with MRZ_MAX_DOUBTS doubts or more is not valid, its text and doubts kept', () => {
+  // Name letters of ERIKSSON, ANNA and MARIA, each read at 0.97: above the 0.9 bar, under MRZ_DOUBT_P.
+  const letters = [...(TD3[0] as string)].flatMap((ch, c) => (c >= 5 && /[A-Z]/.test(ch) ? [c] : []));
+  assert.ok(letters.length >= MRZ_MAX_DOUBTS);
+  const read = (n: number) =>
+    correctMrz(cands(TD3, Object.fromEntries(letters.slice(0, n).map((c) => [`0,${c}`, [{ ch: (TD3[0] as string)[c] as string, p: 0.97 }, { ch: '<', p: 0.01 }]])), 0.9999), { now: NOW });
+  const under = read(MRZ_MAX_DOUBTS - 1);
+  assert.equal(under?.valid, true);
+  assert.equal(under.doubts.length, MRZ_MAX_DOUBTS - 1);
+  const over = read(MRZ_MAX_DOUBTS);
+  assert.ok(over);
+  assert.equal(over.valid, false);
+  assert.deepEqual(over.lines, TD3);
+  assert.equal(over.doubts.length, MRZ_MAX_DOUBTS);
+  assert.ok(Object.values(over.checks).every(Boolean), 'every check digit passes; only the doubts refuse it');
 });
 
 test('doubts: a checked character whose look-alike twin no check digit sees (E and 4: 10 apart), unless nearly sure', () => {
@@ -403,7 +420,7 @@ test('a letter whose glyph reads a fuller letter re-lit is not proven where that
   assert.equal(correctMrz(cands(TD3), { now: NOW, relit: relit({}) })?.valid, true);
 });
 
-test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is not a valid G; O read as 0 is', () => {
+test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is not a valid G; O read as 0 is when O leads the letters', () => {
   // Replay stress (seeds 720000): one A glyph read 6 at 0.931 made 8 of 28 wrong-but-valid reads.
   const a = correctMrz(cands(TD3, { '0,15': [{ ch: '6', p: 0.931 }, { ch: 'A', p: 0.041 }, { ch: 'W', p: 0.009 }, { ch: '4', p: 0.009 }] }), { now: NOW });
   assert.equal(a?.lines[0]?.slice(15, 19), 'GNNA');
@@ -424,10 +441,24 @@ test('names have no check digit: a letter read as a digit (A as 6 at 0.93) is no
   (fadedDigit[1] as Uint8Array)[0] = 1;
   assert.equal(correctMrz(cands(TD3), { now: NOW, faded: fadedDigit })?.valid, true);
   // 0 for O is the one digit/letter pair the classifier confuses on sound glyphs: the O of UTO read
-  // 0 at 0.93 keeps the ordinary threshold. So does a letter that is the classifier's own first choice.
-  const o = correctMrz(cands(TD3, { '0,4': [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.06 }] }), { now: NOW });
+  // 0 at 0.93 keeps the ordinary threshold when O holds its own among the letters (ZERO_AS_O_SHARE).
+  // So does a letter that is the classifier's own first choice.
+  const o = correctMrz(cands(TD3, { '0,4': [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.069 }] }), { now: NOW });
   assert.deepEqual(o?.lines, TD3);
   assert.equal(o?.valid, true);
+  // A 0 that leaves O no clear lead among the letters may be a D (fresh 5601170: DUPONT read OUPONT,
+  // the D read 0 at 0.998 alone, later 0 at 0.949, O 0.034, D 0.016): the O is not proven.
+  const dupont = (alts: CharAlternative[]) => correctMrz(cands(TD3, { '0,5': alts }), { now: NOW });
+  for (const alts of [[{ ch: '0', p: 0.998 }], [{ ch: '0', p: 0.949 }, { ch: 'O', p: 0.034 }, { ch: 'D', p: 0.016 }], [{ ch: '0', p: 0.93 }, { ch: 'O', p: 0.06 }]]) {
+    const r = dupont(alts);
+    assert.equal(r?.lines[0]?.[5], 'O', JSON.stringify(alts));
+    assert.equal(r?.valid, false, JSON.stringify(alts));
+    assert.deepEqual(r.doubts.filter(([l, c]) => l === 0 && c === 5), [[0, 5]]);
+  }
+  // In a state code the list of known codes decides: UTO's O read 0 beside S (fresh 7700194, COL).
+  const state = correctMrz(cands(TD3, { '0,4': [{ ch: '0', p: 0.58 }, { ch: 'S', p: 0.286 }, { ch: 'O', p: 0.051 }, { ch: 'I', p: 0.038 }] }), { now: NOW });
+  assert.deepEqual(state?.lines, TD3);
+  assert.equal(state?.valid, true);
   assert.equal(correctMrz(cands(TD3, { '0,15': [{ ch: 'A', p: 0.93 }, { ch: '6', p: 0.06 }] }), { now: NOW })?.valid, true);
   // The document code's second letter is unchecked too: 2 (Z) at 0.945 (a D in the stress).
   const td1 = randomMrz(5, { format: 'TD1' }).lines;
@@ -486,9 +517,10 @@ test('name grammar: a letter inside the trailing fillers is read as a filler whe
 });
 
 test('confidence threshold: unchecked characters just under it make the read invalid; the option overrides it', () => {
-  // Names (no check digit) at p = 0.8, everything else confident.
+  // Name characters (no check digit) at p = 0.8, everything else confident; 11 letters of them, so
+  // that the doubts stay under MRZ_MAX_DOUBTS.
   const overrides: Record<string, CharAlternative[]> = {};
-  for (let c = 5; c < 44; c++) overrides[`0,${c}`] = [{ ch: (TD3[0] as string)[c] as string, p: 0.8 }];
+  for (let c = 5; c < 18; c++) overrides[`0,${c}`] = [{ ch: (TD3[0] as string)[c] as string, p: 0.8 }];
   const r = correctMrz(cands(TD3, overrides, 0.999), { now: NOW });
   assert.ok(r);
   assert.deepEqual(r.lines, TD3);

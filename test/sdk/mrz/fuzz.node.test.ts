@@ -182,7 +182,13 @@ const LOOKALIKE: Record<string, string> = {
   '<': 'K', K: '<', M: 'N', N: 'M', E: 'F', F: 'E', C: 'G', H: 'N', U: 'V', V: 'U', '3': '8', '7': '1',
 };
 
-/** Classifier-noise model: wrong characters are never confident and the truth is always listed. */
+/**
+ * Classifier-noise model: wrong characters are never confident and the truth is always listed. A
+ * right character is read at 0.995-1, one in ten at 0.95-0.995 (a doubt where no check digit
+ * covers it): the engine's right readings have a doubt or two (correct.ts MRZ_DOUBT_P), and a
+ * reading with MRZ_MAX_DOUBTS of them is never valid, which every right character at 0.95-1 (until
+ * session 41) would have made of most readings here.
+ */
 function noisy(lines: readonly string[], rng: Rng, errRate: number): LineCandidates[] {
   return lines.map((l) =>
     [...l].map((ch) => {
@@ -193,7 +199,7 @@ function noisy(lines: readonly string[], rng: Rng, errRate: number): LineCandida
           return [{ ch: wrong, p: pw }, { ch, p: (1 - pw) * 0.95 }];
         }
       }
-      const p = 0.95 + rng() * 0.05;
+      const p = rng() < 0.1 ? 0.95 + rng() * 0.045 : 0.995 + rng() * 0.005;
       return [{ ch, p }, { ch: LOOKALIKE[ch] ?? 'X', p: (1 - p) * 0.8 }];
     }),
   );
@@ -221,13 +227,13 @@ test('correct on 2500 noisy reads: no wrong-but-valid, valid implies parse-valid
     }
   }
   assert.equal(wrongValid, 0);
-  // About 490 of 2500: this noise model leaves every correct character at p 0.95-1 with its
-  // look-alike listed beside it, and a 6 or G in a document or personal number (invisible to the
-  // check digit) or two O/0 that cancel out must be 1-in-99 sure (correct.ts, hiddenLookalikeSwap).
-  // It always lists the truth, which real glyphs often do not below a first choice of 0.9, so the
-  // posterior's floor on the unlisted mass (correct.ts, UNLISTED_FLOOR) took it from about 590.
-  assert.ok(valid > 450, `valid ${valid}`);
-  assert.ok(corrected > 60, `valid reads that needed corrections: ${corrected}`);
+  // 1473 of 2500 valid, 573 of them corrected, at the time of writing (session 41). A 6 or G in a
+  // document or personal number (invisible to the check digit) or two O/0 that cancel out must be
+  // 1-in-99 sure (correct.ts, hiddenLookalikeSwap); the model always lists the truth, which real
+  // glyphs often do not below a first choice of 0.9, so the posterior keeps a floor on the unlisted
+  // mass (correct.ts, UNLISTED_FLOOR). Every right character at 0.95-1, before MRZ_MAX_DOUBTS, gave about 490.
+  assert.ok(valid > 1300, `valid ${valid}`);
+  assert.ok(corrected > 450, `valid reads that needed corrections: ${corrected}`);
   assert.ok(exact > valid);
 });
 
@@ -268,6 +274,6 @@ test('French identity cards (FRA_ID): 300 random ones parse valid as FRA_ID; 600
     assert.ok(r.confidence >= MRZ_CONFIDENCE_THRESHOLD);
     assert.ok(parseMrz(r.lines, { now: NOW }).valid);
   }
-  // 172 of 600 at the time of writing (the ICAO formats above: about 590 of 2500).
-  assert.ok(valid > 100, `valid ${valid}`);
+  // 385 of 600 at the time of writing (session 41; the ICAO formats above: 1473 of 2500).
+  assert.ok(valid > 330, `valid ${valid}`);
 });
