@@ -214,7 +214,7 @@ export const MRZ_DOUBT_P = 0.995;
  * PD read PO, 5502649 a visa's optional O read 0), the other 6 from 0 to 10. No valid reading of
  * the bench has more than 9. The bar was chosen before 5600000 and 7700000 were read: there 7
  * right readings had 12 or more and none wrong, so the three are all it is known to catch. With
- * {@link ZERO_AS_O_SHARE}, on the same frames: 10,417 -> 10,405 valid and right, 9 -> 5 false
+ * `ZERO_AS_O_SHARE` (correct.ts), on the same frames: 10,417 -> 10,405 valid and right, 9 -> 5 false
  * accepts (bench 284 and held-out 90000 269 unchanged).
  */
 export const MRZ_MAX_DOUBTS = 12;
@@ -273,9 +273,10 @@ function vouchedBy(witnesses: readonly (readonly LineCandidates[])[], lines: rea
  * via-band glyphs of letters (glyph caches of seeds 720000 and 800000), a digit first choice mapped
  * to the right letter only for 0 -> O with any regularity (42 of 60); 1, 2, 4, 5, 6, 7 and 8 mapped
  * right 14 times in 138 (an A read 6 at 0.93 became G in 7 of the replay stress's 28 wrong reads).
- * `O` for a first-choice 0 keeps the ordinary threshold but needs {@link ZERO_AS_O_SHARE}. On a faded glyph (the `faded` option) no
- * probability is enough: glare took the bowl of fresh frame 530180's document-code D, every
- * classifier read the stem 1 (the ensemble at 0.997), and PI was reported valid for PD.
+ * `O` for a first-choice 0 keeps the ordinary threshold but needs {@link ZERO_AS_O_SHARE}. On a
+ * faded glyph (the `faded` option) no probability is enough: glare took the bowl of fresh frame
+ * 530180's document-code D, every classifier read the stem 1 (the ensemble at 0.997), and PI was
+ * reported valid for PD.
  */
 export const INFERRED_LETTER_P = 0.97;
 
@@ -285,10 +286,11 @@ export const INFERRED_LETTER_P = 0.97;
  * known codes decides: COL's O read 0 beside S), for the read to be valid. The 0 itself says
  * the glyph is round, not which round letter: mapped, it lent its whole probability to O (a D read
  * 0 at 0.998 with nothing else listed became O at 0.998: fresh frame 5601170, DUPONT reported valid
- * as OUPONT; 5020315 and 5401753 were D read O alike). Session 41, letter glyphs the shipped MLP
- * read 0 first (via-band glyph files of 11 seeds from 9400000, 433 glyphs as cut): O in 112 of 114
- * at a share of 0.9 or more, 48 of 54 at 0.5-0.9, 50 of 137 under 0.5 (the rest D, I, S, M, U, C,
- * ...); the CNN + MLP ensemble 84 of 84, 30 of 37, 26 of 67. On frames, beside MRZ_MAX_DOUBTS
+ * as OUPONT; 5020315 and 5401753 were D read O alike). Session 41, on 12 via-band glyph files
+ * (train-data-true.ts, seeds 9400000-9950000, one all hand-shake), the 308 letter glyphs as cut
+ * that the shipped MLP read 0 first: O in 112 of 114 at a share of 0.9 or more, 48 of 55 at
+ * 0.5-0.9, 50 of 139 under 0.5 (the rest D, I, S, M, U, C, ...); the 163 the CNN + MLP ensemble
+ * read 0 first: 84 of 84, 30 of 39, 26 of 60. On frames, beside MRZ_MAX_DOUBTS
  * (fresh 5020000, 5300000, 5400000, 5500000, 8,200 frames): 5 right readings fewer valid (4 of them
  * read later from a look with 12 doubts or more), no false accept more or fewer; on 5600000 it
  * refused 5601170.
