@@ -111,7 +111,7 @@
  */
 import { isKnownStateCode } from '../model/countries.ts';
 import { CHECK_WEIGHTS, mrzCharValue, verifyCheckDigit } from './checkdigit.ts';
-import { shareOfKind } from './classify-alphabet.ts';
+import { isDigit, shareOfKind } from './classify-alphabet.ts';
 import { CLASS_CHARS, LAYOUTS, positionClasses, type MrzCharClass, type MrzLayout } from './formats.ts';
 import { checksPassWith, interpretMrz, td1LongNumber, type MrzParseOptions } from './interpret.ts';
 import type { CharAlternative, LineCandidates, MrzFormat, MrzResult } from './types.ts';
@@ -218,9 +218,6 @@ export const MRZ_DOUBT_P = 0.995;
  * accepts (bench 284 and held-out 90000 269 unchanged).
  */
 export const MRZ_MAX_DOUBTS = 12;
-
-/** The digits, whose first choice in a letters-only position makes that letter a doubt. */
-const DIGITS: ReadonlySet<string> = new Set('0123456789');
 
 /** Letter look-alikes of digits, for digits-only positions. */
 const TO_DIGIT: Readonly<Record<string, string>> = {
@@ -760,7 +757,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
       // A letter no check digit covers whose first choice was a digit (other than 0 for O) was
       // inferred through the look-alike map, not read: see INFERRED_LETTER_P.
       const rawTop = (cands[l] as LineCandidates)[c]?.[0]?.ch;
-      if ((chosen[l] as string[])[c] !== '<' && (p < MRZ_DOUBT_P || ((classes[l] as MrzCharClass[])[c] === 'alpha' && rawTop !== undefined && DIGITS.has(rawTop)))) doubts.push([l, c]);
+      if ((chosen[l] as string[])[c] !== '<' && (p < MRZ_DOUBT_P || ((classes[l] as MrzCharClass[])[c] === 'alpha' && rawTop !== undefined && isDigit(rawTop)))) doubts.push([l, c]);
       const inferredBar = opts.faded?.[l]?.[c] ? Infinity : INFERRED_LETTER_P;
       if ((classes[l] as MrzCharClass[])[c] === 'alpha' && p < inferredBar && rawTop !== undefined && rawTop !== '0' && TO_LETTER[rawTop] === (chosen[l] as string[])[c]) unprovenLookalike = true;
       // An O inferred from a 0 must hold its own among the letters (see ZERO_AS_O_SHARE), but in a
