@@ -24,6 +24,9 @@
  * name a smaller net than `--c1/--c2/--dense`: it is widened (cnn-widen.ts `widenInto`: the new
  * units start with zero outgoing weights, so training starts from the small net's logits).
  *
+ * Both nets trained from random weights by one seeded command, measured against the shipped ones
+ * and not shipped (2026-12-03; three regression frames become false accepts): train-all.ts.
+ *
  * The shipped weights (session 13): session 12's net (8 epochs from scratch, below), fine-tuned
  * three times on more via-band glyphs (segmenter of 2431352; seeds far from every frame set) with hard negatives:
  * ```

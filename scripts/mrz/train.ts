@@ -34,6 +34,9 @@
  * KWIATKOWSKA in the real sample 100_pass-polx as I at 0.92-0.93 (a false accept in a name; the
  * shipped net says I at 0.81, not valid). None was shipped.
  *
+ * Both nets trained from random weights by one seeded command, measured against the shipped ones
+ * and not shipped (2026-12-03; three regression frames become false accepts): train-all.ts.
+ *
  * The shipped weights (see the header of sdk/mrz/weights.ts for the exact data files and flags)
  * are the weights of commit 15824dd (trained by the train.ts of commit ca44711 with the commands
  * there: data a, lines, t, t2, t3 below, `--epochs 5 --seed 7`), fine-tuned by this script for one
