@@ -92,7 +92,7 @@ async function runTwoAtATime(steps: readonly Step[]): Promise<void> {
   await Promise.all([worker(), worker()]);
 }
 
-mkdirSync(OUT_DIR, { recursive: true });
+for (const dir of [CACHE, OUT_DIR]) mkdirSync(dir, { recursive: true });
 const viaBand = VIA_BAND_SEEDS.map((seed) => join(CACHE, `vb-${seed}.bin`));
 const located = join(CACHE, `loc-${LOCATE_SEED}.bin`);
 const dataSteps: Step[] = [
