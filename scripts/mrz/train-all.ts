@@ -3,7 +3,8 @@
  * (train.ts) and the second-opinion CNN (train-cnn.ts, its temperature and ensemble share fitted
  * to that MLP), written as `weights.ts` and `cnn-weights.ts` into `--out-dir`. Every step is seeded
  * and single-threaded, so a run on the same Node and `@napi-rs/canvas` writes the same bytes
- * (checked 2026-12-03: the glyph files twice from an empty cache, the MLP twice, byte for byte).
+ * (checked 2026-12-03, each made twice: the glyph files from an empty cache, the MLP, the CNN's
+ * weights; the CNN's fitted temperatures follow the MLP given).
  *
  * 1. Glyph files, cut by the current segmenter from seeded synthetic documents (skipped when the
  *    file exists; delete `--cache` after changing the generator or the segmenter): ten files of
