@@ -94,19 +94,17 @@ async function runTwoAtATime(steps: readonly Step[]): Promise<void> {
 }
 
 for (const dir of [CACHE, OUT_DIR]) mkdirSync(dir, { recursive: true });
-const viaBand = VIA_BAND_SEEDS.map((seed) => join(CACHE, `vb-${seed}.bin`));
-const located = join(CACHE, `loc-${LOCATE_SEED}.bin`);
-const dataSteps: Step[] = [
-  ...VIA_BAND_SEEDS.map((seed, i) => ({
+const glyphFiles: (Step & { readonly writes: string })[] = [
+  ...VIA_BAND_SEEDS.map((seed) => ({
     script: 'train-data-true.ts',
     args: ['--via-band', '--count', '200', '--seed', String(seed)],
-    writes: viaBand[i] as string,
+    writes: join(CACHE, `vb-${seed}.bin`),
   })),
-  { script: 'train-data.ts', args: ['--count', '300', '--seed', String(LOCATE_SEED)], writes: located },
+  { script: 'train-data.ts', args: ['--count', '300', '--seed', String(LOCATE_SEED)], writes: join(CACHE, `loc-${LOCATE_SEED}.bin`) },
 ];
-await runTwoAtATime(dataSteps.filter((s) => !existsSync(s.writes as string)));
+await runTwoAtATime(glyphFiles.filter((s) => !existsSync(s.writes)));
 
-const data = [...viaBand, located].join(',');
+const data = glyphFiles.map((s) => s.writes).join(',');
 const mlp = join(OUT_DIR, 'weights.ts');
 await run({ script: 'train.ts', args: ['--data', data, '--epochs', '6', '--hidden', '128', '--blur', '0.3', '--temperature', '0.6', '--seed', '7', '--out', mlp] });
 await run({

@@ -214,7 +214,7 @@ export const MRZ_DOUBT_P = 0.995;
  * PD read PO, 5502649 a visa's optional O read 0), the other 6 from 0 to 10. No valid reading of
  * the bench has more than 9. The bar was chosen before 5600000 and 7700000 were read: there 7
  * right readings had 12 or more and none wrong, so the three are all it is known to catch. With
- * `ZERO_AS_O_SHARE` (correct.ts), on the same frames: 10,417 -> 10,405 valid and right, 9 -> 5 false
+ * `ZERO_AS_O_SHARE` (below), on the same frames: 10,417 -> 10,405 valid and right, 9 -> 5 false
  * accepts (bench 284 and held-out 90000 269 unchanged).
  */
 export const MRZ_MAX_DOUBTS = 12;
