@@ -310,6 +310,24 @@ test('an S read for an 8 in the document number is not proven by the check digit
   assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
 });
 
+test('a C read for a 0 in the document number is not proven when a correction elsewhere cancels it', () => {
+  // Fresh synthetic frame 5402495 (TD3, horizontal blur): document number 4278723001 read
+  // 4278723CO1, the C at 0.818 with 0 unlisted, and the next 0 (read 0 at 0.833, O at 0.164)
+  // corrected to O for the check digit: C (12) at weight 3 and O (24) at weight 1 add 60.
+  const lines = ['P<LAOMACDONALD<<NATALIA<<<<<<<<<<<<<<<<<<<<<', '4278723001LAO0302162F3601132<<<<<<<<<<<<<<<0'];
+  assert.ok(parseMrz(lines, { now: NOW }).valid);
+  const misread = [lines[0] as string, `4278723CO1${(lines[1] as string).slice(10)}`];
+  assert.ok(parseMrz(misread, { now: NOW }).valid, 'C and O for 0 0 leave every check digit unchanged');
+  const seen = { '1,7': [{ ch: 'C', p: 0.818 }, { ch: 'E', p: 0.083 }, { ch: 'I', p: 0.032 }, { ch: 'O', p: 0.018 }], '1,8': [{ ch: '0', p: 0.833 }, { ch: 'O', p: 0.164 }, { ch: 'I', p: 0.002 }] };
+  const r = correctMrz(cands(misread, seen), { now: NOW });
+  assert.deepEqual(r?.lines, misread, 'the check digit still picks the O');
+  assert.ok((r?.confidence ?? 0) >= MRZ_CONFIDENCE_THRESHOLD, 'the confidence alone would pass');
+  assert.equal(r?.valid, false);
+  // Printed C and O, read near-certain, are proven.
+  assert.equal(correctMrz(cands(misread, { '1,7': [{ ch: 'C', p: 0.998 }], '1,8': [{ ch: 'O', p: 0.998 }] }), { now: NOW })?.valid, true);
+  assert.equal(correctMrz(cands(lines), { now: NOW })?.valid, true);
+});
+
 test('a TD1 optional-data correction and a composite correction are not proven together', () => {
   // Synthetic frame 360040 (TD1, hard preset): the optional data's last I read I 0.81 / T 0.19 and
   // the composite's 8 read 3 / 0 / S (5): choosing T and 5 passes the composite, and the reading
