@@ -64,6 +64,14 @@
  *    digit on a faded glyph (`faded`), or one whose glyph re-lit reads the same letter with a stroke
  *    more where its field allows that letter (`relit`: fresh 550143's E read F), is not proven.
  *
+ * Measured and dropped (session 43): the witnesses asked of every unchecked character chosen under
+ * 0.97 as well, the reading refused when every witness read that character under the unchecked
+ * bar (the ensemble's readings witnessed by the first classifier, as the engine confirms the first
+ * classifier's doubtful glyphs by the ensemble). It refused fresh false accept 5401616 (a name's E
+ * read C at 0.931, the first classifier C 0.722 / E 0.232), but also 3 of the bench's 284 right
+ * reads and 3 of held-out 90000's 269, whose witnesses read the right letter at 0.46-0.90 (70161's
+ * E: the witness F 0.76 / E 0.20).
+ *
  * Measured and dropped (session 26): the classifier is over-confident on bands it reads poorly, but
  * a bar on that does not pay. On main's final readings whose check digits all pass (the 28
  * synthetic lists and 11 fresh sets), with the least unchecked character at 0.90-0.96 the reading
