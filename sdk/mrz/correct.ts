@@ -826,7 +826,7 @@ function solve(format: MrzFormat, cands: readonly LineCandidates[], opts: Requir
  * session 20 (two frames fewer valid, bench 70004 and fresh 260036, no false accept seen); added
  * in session 22, when fresh frame 420051 (TD3, hard preset) read document number R853847028 as
  * RS53S47028, the two S at 0.925 and 0.874 with 8 at 0.004 and 0.017, and was reported valid.
- * A C for 0 or O, only this way round as U: an oval whose right side glare or blur took (fresh
+ * A C for 0 or O, only this way round (as U): an oval whose right side glare or blur took (fresh
  * 410083 read ROBERT's O as C). Fresh 5402495 (TD3, horizontal blur) read document number
  * 4278723001 as 4278723CO1, the C at 0.818 with 0 unlisted and the O the check digit's correction
  * of a 0 read at 0.833 (C at weight 3 and O at weight 1 add 60), and was reported valid.
